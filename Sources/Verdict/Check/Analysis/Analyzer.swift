@@ -1,0 +1,3 @@
+enum Analyzer {
+    static func analyse(_ model: PolicyModel, diagnostics: inout DiagnosticBag) {}
+}

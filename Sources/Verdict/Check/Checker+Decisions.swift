@@ -1,0 +1,189 @@
+/// Checking of decision tables: hit policies, rules, outputs, priorities and overrides.
+extension Checker {
+    mutating func checkDecision(_ d: DecisionSyntax, index: Int) {
+        currentDecision = index
+        defer { currentDecision = nil }
+        let hit: HitPolicy
+        if let h = HitPolicy(rawValue: d.hit.text) {
+            hit = h
+        } else {
+            diagnostics.error("unknown-hit-policy", "unknown hit policy `\(d.hit.text)`", at: d.hit.location,
+                              help: Suggestions.help(for: d.hit.text, in: HitPolicy.allCases.map(\.rawValue), what: "hit policies"))
+            hit = .first
+        }
+        let outputs = d.outputs.compactMap { outputSlots[$0.name.text] }.filter { model.outputs[$0].decision == index }
+        if hit == .collect {
+            for o in outputs where model.outputs[o].type.element == nil {
+                diagnostics.error("collect-needs-list", "a `collect` decision gathers values into lists, but `\(model.outputs[o].name)` is a `\(typeName(model.outputs[o].type))`",
+                                  at: model.outputs[o].location, help: "declare it as `list<\(typeName(model.outputs[o].type))>`")
+            }
+        }
+
+        var rules: [CompiledRule] = []
+        for (n, r) in d.rules.enumerated() {
+            let condition = condition(r.when)
+            var assignments: [Assignment] = []
+            for (name, value) in r.then {
+                guard let slot = outputSlots[name.text], model.outputs[slot].decision == index else {
+                    diagnostics.error("unknown-output", "`\(name.text)` is not an output of decision `\(d.name.text)`", at: name.location,
+                                      help: Suggestions.help(for: name.text, in: outputs.map { model.outputs[$0].name }, what: "outputs"))
+                    continue
+                }
+                if let e = outputValue(value, for: model.outputs[slot]) {
+                    assignments.append(Assignment(output: slot, value: e, location: name.location))
+                }
+            }
+            if r.then.isEmpty {
+                diagnostics.warning("empty-rule", "this rule sets no output", at: r.location)
+            }
+            rules.append(CompiledRule(id: r.id?.text ?? "\(d.name.text)#\(n + 1)", annotations: r.annotations, location: r.location,
+                                      condition: condition ?? .always, assignments: assignments))
+        }
+
+        var priorityOutput: Int?
+        var priorityOrder: [Value] = []
+        if let p = d.priority {
+            if hit != .priority {
+                diagnostics.error("priority-without-priority-hit", "`priority` is only used with `hit: priority`", at: p.location)
+            }
+            if let slot = outputSlots[p.output.text], model.outputs[slot].decision == index {
+                priorityOutput = slot
+                for src in p.order {
+                    guard let t = check(src, expected: model.outputs[slot].type) else { continue }
+                    guard let v = t.expr.constantValue, t.type == model.outputs[slot].type else {
+                        diagnostics.error("non-constant", "a priority value must be a constant `\(typeName(model.outputs[slot].type))`", at: src.wholeLocation)
+                        continue
+                    }
+                    if priorityOrder.contains(v) {
+                        diagnostics.error("duplicate-member", "`\(src.text)` is listed twice in the priority order", at: src.wholeLocation)
+                    }
+                    priorityOrder.append(v)
+                }
+                for r in rules {
+                    for a in r.assignments where a.output == slot {
+                        if let v = a.value.constantValue, !priorityOrder.contains(v) {
+                            diagnostics.error("missing-priority", "this rule's value of `\(p.output.text)` is not in the priority order", at: a.location,
+                                              notes: [.init("the order is given here", at: p.location)])
+                        }
+                    }
+                }
+            } else {
+                diagnostics.error("unknown-output", "`\(p.output.text)` is not an output of decision `\(d.name.text)`", at: p.output.location,
+                                  help: Suggestions.help(for: p.output.text, in: outputs.map { model.outputs[$0].name }, what: "outputs"))
+            }
+        } else if hit == .priority {
+            diagnostics.error("missing-priority", "decision `\(d.name.text)` has `hit: priority` but no `priority:` order", at: d.hit.location,
+                              help: "add `priority: {output: \(outputs.first.map { model.outputs[$0].name } ?? "name"), order: [...]}`, best first")
+        }
+
+        var overrides: [CompiledOverride] = []
+        for o in d.overrides {
+            if let c = override(o, decision: d, index: index, rules: rules) { overrides.append(c) }
+        }
+        let deps = Set((edges[index] ?? []).map(\.to))
+        model.decisions.append(CompiledDecision(
+            name: d.name.text, annotations: d.annotations, location: d.name.location, hit: hit, outputs: outputs,
+            rules: rules, overrides: overrides, priorityOutput: priorityOutput, priorityOrder: priorityOrder, dependencies: deps))
+    }
+
+    /// A rule's value for an output; a list output takes a YAML list, a list expression, or one element.
+    private mutating func outputValue(_ value: ValueSyntax, for output: OutputInfo) -> Expr? {
+        switch value {
+        case .expr(let src):
+            guard let t = check(src, expected: output.type) else { return nil }
+            if t.type == output.type { return t.expr }
+            if let element = output.type.element, t.type == element { return .list([t.expr]) }
+            diagnostics.error("type-mismatch", "`\(output.name)` is a `\(typeName(output.type))`, but this value is a `\(typeName(t.type))`",
+                              at: src.wholeLocation)
+            return nil
+        case let .list(items, location):
+            guard let element = output.type.element else {
+                diagnostics.error("type-mismatch", "`\(output.name)` is a `\(typeName(output.type))`, not a list", at: location)
+                return nil
+            }
+            var exprs: [Expr] = []
+            for src in items {
+                guard let t = check(src, expected: element) else { continue }
+                guard t.type == element else {
+                    diagnostics.error("type-mismatch", "items of `\(output.name)` are `\(typeName(element))`, but this is a `\(typeName(t.type))`", at: src.wholeLocation)
+                    continue
+                }
+                exprs.append(t.expr)
+            }
+            return exprs.count == items.count ? .list(exprs) : nil
+        }
+    }
+
+    private mutating func override(_ o: OverrideSyntax, decision d: DecisionSyntax, index: Int, rules: [CompiledRule]) -> CompiledOverride? {
+        guard let slot = outputSlots[o.output.text], model.outputs[slot].decision == index else {
+            let names = d.outputs.map(\.name.text)
+            diagnostics.error("unknown-output", "`\(o.output.text)` is not an output of decision `\(d.name.text)`", at: o.output.location,
+                              help: Suggestions.help(for: o.output.text, in: names, what: "outputs"))
+            return nil
+        }
+        let output = model.outputs[slot]
+        guard case .list(.enumeration(let e))? = Optional(output.type) else {
+            diagnostics.error("override-needs-chain", "an override replaces members of a list, but `\(output.name)` is a `\(typeName(output.type))`",
+                              at: o.output.location)
+            return nil
+        }
+        // Members that some rule can put in the chain (only constant values are known at load time).
+        var possible = Set<Value>()
+        var allKnown = true
+        for r in rules {
+            for a in r.assignments where a.output == slot {
+                if case .list(let items)? = a.value.constantValue { possible.formUnion(items) } else { allKnown = false }
+            }
+        }
+        var replacements: [(from: Value, to: Value)] = []
+        for (from, to) in o.replace {
+            guard let f = literal(from.text, as: .enumeration(e), at: from.location),
+                  let t = literal(to.text, as: .enumeration(e), at: to.location) else { continue }
+            if allKnown, !possible.contains(f) {
+                diagnostics.error("override-unused-role", "no rule of `\(d.name.text)` puts `\(from.text)` in `\(output.name)`, so override `\(o.id.text)` can never apply",
+                                  at: from.location, help: Suggestions.help(for: from.text, in: possible.compactMap { v in
+                                      if case .member(let id) = v { return model.members[Int(id)].name } else { return nil } }, what: "members in the chain"))
+                continue
+            }
+            replacements.append((f, t))
+        }
+        let condition = condition(o.when)
+        var exceptions: [CompiledException] = []
+        for x in o.except {
+            if let c = self.condition(x.when) {
+                exceptions.append(CompiledException(id: x.id?.text, annotations: x.annotations, location: x.location, condition: c))
+            }
+        }
+        return CompiledOverride(id: o.id.text, annotations: o.annotations, location: o.location, output: slot,
+                                condition: condition ?? .always, exceptions: exceptions, replacements: replacements)
+    }
+
+    // MARK: Dependencies
+
+    /// Reports each cycle of decisions once, at the reference that closes it.
+    mutating func checkCycles() {
+        var state = [Int](repeating: 0, count: decisionNames.count)  // 0 new, 1 on stack, 2 done
+        var stack: [Int] = []
+        var reported = Set<Set<Int>>()
+        func visit(_ n: Int, _ checker: inout Checker) {
+            state[n] = 1
+            stack.append(n)
+            for (to, at) in checker.edges[n] ?? [] {
+                if state[to] == 1 {
+                    let cycle = Array(stack[stack.firstIndex(of: to)!...])
+                    if reported.insert(Set(cycle)).inserted, cycle.count > 1 {
+                        let path = (cycle + [to]).map { checker.decisionNames[$0] }.joined(separator: " → ")
+                        checker.diagnostics.error("decision-cycle", "decisions depend on each other in a cycle: \(path)", at: at,
+                                                  notes: cycle.map { .init("decision `\(checker.decisionNames[$0])`", at: checker.decisionLocations[$0]) },
+                                                  help: "a decision may read only decisions that do not read it back")
+                    }
+                } else if state[to] == 0 {
+                    visit(to, &checker)
+                }
+            }
+            stack.removeLast()
+            state[n] = 2
+        }
+        for n in decisionNames.indices where state[n] == 0 { visit(n, &self) }
+    }
+}

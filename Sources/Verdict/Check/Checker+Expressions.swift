@@ -1,0 +1,312 @@
+/// Type checking of expressions: bidirectional, so literals take their type from what they meet
+/// (`cost <= 300` reads 300 as money; `problem == fly` reads `fly` as a member of the field's enum).
+extension Checker {
+    struct Typed {
+        var expr: Expr
+        var type: ValueType
+    }
+
+    /// Parses and checks an expression written in the policy.
+    mutating func check(_ source: ExprSource, expected: ValueType?) -> Typed? {
+        let syntax: ExprSyntax
+        do {
+            syntax = try ExprParser.parse(source.text)
+        } catch {
+            diagnostics.error("expression-syntax", error.message, at: source.location(error.start, error.end), help: error.help)
+            return nil
+        }
+        return check(syntax, in: source, expected: expected)
+    }
+
+    /// Checks a condition: the expression must be a `bool`.
+    mutating func condition(_ sources: [ExprSource]) -> Condition? {
+        if sources.isEmpty { return .always }
+        var parts: [Expr] = []
+        var ok = true
+        for s in sources {
+            guard let t = check(s, expected: .bool) else { ok = false; continue }
+            guard t.type == .bool else {
+                diagnostics.error("type-mismatch", "a condition must be true or false, but this is a `\(typeName(t.type))`", at: s.wholeLocation)
+                ok = false
+                continue
+            }
+            parts.append(t.expr)
+        }
+        guard ok else { return nil }
+        return Condition(parts.count == 1 ? parts[0] : .and(parts))
+    }
+
+    private mutating func span(_ s: ExprSyntax, _ src: ExprSource, _ e: Expr) -> Expr {
+        model.spans.append(SpanInfo(text: src.slice(s.start, s.end), location: src.location(s.start, s.end)))
+        return .span(model.spans.count - 1, e)
+    }
+
+    private mutating func error(_ code: String, _ message: String, _ s: ExprSyntax, _ src: ExprSource, help: String? = nil) -> Typed? {
+        diagnostics.error(code, message, at: src.location(s.start, s.end), help: help)
+        return nil
+    }
+
+    /// Whether a node takes its type from the other side: literals and names that are not fields or outputs.
+    private func isContextual(_ s: ExprSyntax) -> Bool {
+        switch s.kind {
+        case .number, .string, .list: return true
+        case .name(let n): return fieldSlots[n] == nil && outputSlots[n] == nil
+        case .negate(let inner): return isContextual(inner)
+        default: return false
+        }
+    }
+
+    mutating func check(_ s: ExprSyntax, in src: ExprSource, expected: ValueType?) -> Typed? {
+        switch s.kind {
+        case .bool(let b):
+            return Typed(expr: .constant(.bool(b)), type: .bool)
+        case .number(let text):
+            switch expected {
+            case .money?:
+                guard let v = literal(text, as: .money, at: src.location(s.start, s.end)) else { return nil }
+                return Typed(expr: .constant(v), type: .money)
+            case .duration?:
+                return error("type-mismatch", "a duration needs a unit", s, src, help: "write `\(text)h`, `\(text)d` or `\(text)m`")
+            default:
+                if let i = Int64(text) { return Typed(expr: .constant(.int(i)), type: .integer) }
+                guard let v = literal(text, as: .money, at: src.location(s.start, s.end)) else { return nil }
+                return Typed(expr: .constant(v), type: .money)
+            }
+        case .string(let text):
+            switch expected {
+            case .timestamp?, .date?:
+                guard let v = literal(text, as: expected!, at: src.location(s.start, s.end)) else { return nil }
+                return Typed(expr: .constant(v), type: expected!)
+            case .enumeration(let e)?:
+                return error("type-mismatch", "enum members are written without quotes", s, src,
+                             help: model.enums[e].byName[text] != nil ? "write `\(text)`" : nil)
+            case .money?, .integer?:
+                return error("type-mismatch", "cannot compare `\(typeName(expected!))` with `string`", s, src,
+                             help: "write the amount as a number, without quotes")
+            default:
+                return Typed(expr: .constant(.string(text)), type: .string)
+            }
+        case .duration(let text):
+            do {
+                return Typed(expr: .constant(.duration(try Duration(text: text).milliseconds)), type: .duration)
+            } catch {
+                return self.error("invalid-literal", "\(error)", s, src)
+            }
+        case .name(let n):
+            return name(n, s, src, expected: expected)
+        case .not(let inner):
+            guard let t = check(inner, in: src, expected: .bool) else { return nil }
+            guard t.type == .bool else { return error("type-mismatch", "`not` needs a condition, found a `\(typeName(t.type))`", inner, src) }
+            return Typed(expr: span(s, src, .not(t.expr)), type: .bool)
+        case .and, .or:
+            let isAnd: Bool
+            if case .and = s.kind { isAnd = true } else { isAnd = false }
+            var items: [ExprSyntax] = []
+            flatten(s, and: isAnd, into: &items)
+            var exprs: [Expr] = []
+            for item in items {
+                guard let t = check(item, in: src, expected: .bool) else { return nil }
+                guard t.type == .bool else {
+                    return error("type-mismatch", "`\(isAnd ? "and" : "or")` joins conditions, but this is a `\(typeName(t.type))`", item, src)
+                }
+                exprs.append(t.expr)
+            }
+            return Typed(expr: span(s, src, isAnd ? .and(exprs) : .or(exprs)), type: .bool)
+        case let .compare(op, lhs, rhs):
+            let swapped = isContextual(lhs) && !isContextual(rhs)
+            guard let first = check(swapped ? rhs : lhs, in: src, expected: nil),
+                  let second = check(swapped ? lhs : rhs, in: src, expected: first.type) else { return nil }
+            let (a, b) = swapped ? (second, first) : (first, second)
+            guard a.type == b.type else {
+                let help = [a.type, b.type].contains(.string) && [a.type, b.type].contains(.money) ? "write the amount as a number, without quotes" : nil
+                return error("type-mismatch", "cannot compare `\(typeName(a.type))` with `\(typeName(b.type))`", s, src, help: help)
+            }
+            if op != .eq, op != .ne, !a.type.isOrdered {
+                return error("type-mismatch", "`\(op.rawValue)` needs ordered values, but `\(typeName(a.type))` has no order", s, src,
+                             help: "use `==`, `!=` or `in`")
+            }
+            return Typed(expr: span(s, src, .compare(op, a.expr, b.expr)), type: .bool)
+        case let .member(lhs, rhs, negated):
+            guard let m = member(lhs, rhs, s, src) else { return nil }
+            return Typed(expr: span(s, src, negated ? .not(m) : m), type: .bool)
+        case .range:
+            return error("misplaced-range", "a range can only follow `in`", s, src, help: "write `x in (300..1000]`")
+        case .list(let items):
+            let elementType = expected?.element
+            var exprs: [Expr] = []
+            var type = elementType
+            for item in items {
+                guard let t = check(item, in: src, expected: type) else { return nil }
+                if let type, t.type != type {
+                    return error("type-mismatch", "list items must all be `\(typeName(type))`, found a `\(typeName(t.type))`", item, src)
+                }
+                type = t.type
+                exprs.append(t.expr)
+            }
+            guard let type else { return error("type-mismatch", "cannot tell the type of an empty list here", s, src) }
+            return Typed(expr: .list(exprs), type: .list(type))
+        case .negate(let inner):
+            guard let t = check(inner, in: src, expected: expected) else { return nil }
+            guard [.integer, .money, .duration].contains(t.type) else {
+                return error("type-mismatch", "cannot negate a `\(typeName(t.type))`", s, src)
+            }
+            if let c = Expr.negate(t.expr).constantValue { return Typed(expr: .constant(c), type: t.type) }
+            return Typed(expr: .negate(t.expr), type: t.type)
+        case let .arith(op, lhs, rhs):
+            return arithmetic(op, lhs, rhs, s, src)
+        case let .call(name, args):
+            return call(name, args, s, src)
+        }
+    }
+
+    private func flatten(_ s: ExprSyntax, and: Bool, into items: inout [ExprSyntax]) {
+        switch s.kind {
+        case let .and(a, b) where and, let .or(a, b) where !and:
+            flatten(a, and: and, into: &items)
+            flatten(b, and: and, into: &items)
+        default:
+            items.append(s)
+        }
+    }
+
+    private mutating func name(_ n: String, _ s: ExprSyntax, _ src: ExprSource, expected: ValueType?) -> Typed? {
+        if let slot = fieldSlots[n] {
+            usedFields.insert(slot)
+            let t = model.fields[slot].type
+            return Typed(expr: t == .bool ? span(s, src, .field(slot)) : .field(slot), type: t)
+        }
+        if let slot = outputSlots[n] {
+            let output = model.outputs[slot]
+            if let d = currentDecision {
+                if output.decision == d {
+                    return error("self-reference", "decision `\(decisionNames[d])` reads its own output `\(n)`", s, src,
+                                 help: "a decision can read the outputs of other decisions only")
+                }
+                edges[d, default: []].append((output.decision, src.location(s.start, s.end)))
+            }
+            return Typed(expr: output.type == .bool ? span(s, src, .output(slot)) : .output(slot), type: output.type)
+        }
+        if setByName[n] != nil {
+            return error("misplaced-set", "set `\(n)` can only follow `in`", s, src, help: "write `x in \(n)`")
+        }
+        let enumType: Int? = {
+            if case .enumeration(let e)? = expected { return e }
+            if case .list(.enumeration(let e))? = expected { return e }
+            return nil
+        }()
+        if let e = enumType {
+            guard let id = model.enums[e].byName[n] else {
+                let names = model.enums[e].members.map { model.members[Int($0)].name }
+                return error("unknown-member", "`\(n)` is not a member of `\(model.enums[e].name)`", s, src,
+                             help: Suggestions.help(for: n, in: names, what: "members"))
+            }
+            return Typed(expr: .constant(.member(id)), type: .enumeration(e))
+        }
+        let names = Array(fieldSlots.keys) + Array(outputSlots.keys) + Array(setByName.keys)
+        return error("unknown-name", "unknown field or output `\(n)`", s, src, help: Suggestions.help(for: n, in: names, what: "names"))
+    }
+
+    private mutating func member(_ lhs: ExprSyntax, _ rhs: ExprSyntax, _ s: ExprSyntax, _ src: ExprSource) -> Expr? {
+        var setType: ValueType?
+        if case .name(let n) = rhs.kind, let i = setByName[n] { setType = model.sets[i].type }
+        guard let l = check(lhs, in: src, expected: setType) else { return nil }
+        switch rhs.kind {
+        case let .range(lo, loIncl, hi, hiIncl):
+            guard l.type.isOrdered else {
+                _ = error("type-mismatch", "a range needs ordered values, but `\(typeName(l.type))` has no order", rhs, src)
+                return nil
+            }
+            guard let a = check(lo, in: src, expected: l.type), let b = check(hi, in: src, expected: l.type) else { return nil }
+            guard a.type == l.type, b.type == l.type else {
+                _ = error("type-mismatch", "the range's ends must be `\(typeName(l.type))`", rhs, src)
+                return nil
+            }
+            guard let lv = a.expr.constantValue, let hv = b.expr.constantValue else {
+                _ = error("non-constant", "a range's ends must be constants", rhs, src)
+                return nil
+            }
+            let c = Value.compare(lv, hv) ?? 0
+            if c > 0 || (c == 0 && !(loIncl && hiIncl)) {
+                _ = error("empty-range", c > 0 ? "range `\(src.slice(rhs.start, rhs.end))` is empty: its low end is above its high end"
+                                               : "range `\(src.slice(rhs.start, rhs.end))` is empty",
+                          rhs, src, help: c > 0 ? "write the low end first: `\(loIncl ? "[" : "(")\(src.slice(hi.start, hi.end))..\(src.slice(lo.start, lo.end))\(hiIncl ? "]" : ")")`" : nil)
+                return nil
+            }
+            return .inRange(l.expr, lower: lv, lowerInclusive: loIncl, upper: hv, upperInclusive: hiIncl)
+        case .list(let items):
+            var values: [Value] = []
+            for item in items {
+                guard let t = check(item, in: src, expected: l.type) else { return nil }
+                guard t.type == l.type else {
+                    _ = error("type-mismatch", "cannot compare `\(typeName(l.type))` with `\(typeName(t.type))`", item, src)
+                    return nil
+                }
+                guard let v = t.expr.constantValue else {
+                    _ = error("non-constant", "list items after `in` must be constants", item, src)
+                    return nil
+                }
+                values.append(v)
+            }
+            return .inList(l.expr, values)
+        case .name(let n) where setByName[n] != nil:
+            let i = setByName[n]!
+            usedSets.insert(i)
+            guard model.sets[i].type == l.type else {
+                _ = error("type-mismatch", "set `\(n)` holds `\(typeName(model.sets[i].type))` values, not `\(typeName(l.type))`", rhs, src)
+                return nil
+            }
+            return .inList(l.expr, model.sets[i].members)
+        default:
+            guard let r = check(rhs, in: src, expected: .list(l.type)) else { return nil }
+            guard r.type == .list(l.type) else {
+                _ = error("type-mismatch", "`in` needs a set, a list, a range or a `list<\(typeName(l.type))>`, found a `\(typeName(r.type))`", rhs, src)
+                return nil
+            }
+            return .contains(list: r.expr, element: l.expr)
+        }
+    }
+
+    private mutating func arithmetic(_ op: ArithOp, _ lhs: ExprSyntax, _ rhs: ExprSyntax, _ s: ExprSyntax, _ src: ExprSource) -> Typed? {
+        let swapped = isContextual(lhs) && !isContextual(rhs)
+        guard let first = check(swapped ? rhs : lhs, in: src, expected: nil) else { return nil }
+        let hint: ValueType? = first.type == .timestamp || first.type == .date ? .duration : first.type
+        guard let second = check(swapped ? lhs : rhs, in: src, expected: hint) else { return nil }
+        let (a, b) = swapped ? (second, first) : (first, second)
+        let result: ValueType?
+        switch (op, a.type, b.type) {
+        case (_, .timestamp, .duration): result = .timestamp
+        case (.add, .duration, .timestamp): result = .timestamp
+        case (.sub, .timestamp, .timestamp): result = .duration
+        case (_, .date, .duration): result = .date
+        case (_, .duration, .duration): result = .duration
+        case (_, .integer, .integer): result = .integer
+        case (_, .money, .money): result = .money
+        default: result = nil
+        }
+        guard let result else {
+            return error("type-mismatch", "cannot \(op == .add ? "add" : "subtract") `\(typeName(b.type))` \(op == .add ? "to" : "from") `\(typeName(a.type))`", s, src)
+        }
+        let e: Expr = op == .add ? .add(a.expr, b.expr) : .subtract(a.expr, b.expr)
+        if let c = e.constantValue { return Typed(expr: .constant(c), type: result) }
+        return Typed(expr: e, type: result)
+    }
+
+    private mutating func call(_ name: String, _ args: [ExprSyntax], _ s: ExprSyntax, _ src: ExprSource) -> Typed? {
+        switch name {
+        case "present", "absent":
+            guard args.count == 1, case .name(let n) = args[0].kind else {
+                return error("invalid-call", "`\(name)` takes one field or output name", s, src, help: "write `\(name)(resolved_at)`")
+            }
+            guard let t = self.name(n, args[0], src, expected: nil) else { return nil }
+            let test: Expr = .present(t.expr.stripped)
+            if case .field(let slot) = t.expr.stripped, !model.fields[slot].optional {
+                diagnostics.warning("always-present", "field `\(n)` is required, so `\(name)(\(n))` is always \(name == "present")",
+                                    at: src.location(s.start, s.end))
+            }
+            return Typed(expr: span(s, src, name == "present" ? test : .not(test)), type: .bool)
+        default:
+            return error("unknown-function", "unknown function `\(name)`", s, src,
+                         help: Suggestions.help(for: name, in: ["present", "absent"], what: "functions"))
+        }
+    }
+}

@@ -1,0 +1,233 @@
+/// Resolves names and types in a policy's syntax and builds its ``PolicyModel``.
+///
+/// Collects every diagnostic rather than stopping at the first. The model is returned even when
+/// there are errors (so later passes can report more); the loader refuses to compile it then.
+struct Checker {
+    var model: PolicyModel
+    var diagnostics: DiagnosticBag
+    var fieldSlots: [String: Int] = [:]
+    var enumByName: [String: Int] = [:]
+    var setByName: [String: Int] = [:]
+    var outputSlots: [String: Int] = [:]
+    /// The decision whose expressions are being checked, for dependency edges.
+    var currentDecision: Int?
+    /// For each decision, the decisions it reads and where.
+    var edges: [Int: [(to: Int, at: SourceLocation)]] = [:]
+    var usedFields = Set<Int>()
+    var usedSets = Set<Int>()
+    var decisionNames: [String] = []
+    var decisionLocations: [SourceLocation] = []
+
+    static func check(_ syntax: PolicySyntax, diagnostics: inout DiagnosticBag) -> PolicyModel? {
+        guard let manifest = syntax.manifest else {
+            diagnostics.error("missing-manifest", "the policy set has no `policy:` manifest", at: nil,
+                              help: "add a file with `policy: {name: ..., version: ..., effective: ..., title: {en: ..., zh: ...}}`")
+            return nil
+        }
+        var zone = Zone.shanghai
+        if let tz = manifest.timezone {
+            if let z = Zone(identifier: tz.text) { zone = z } else {
+                diagnostics.error("unknown-timezone", "unknown time zone `\(tz.text)`", at: tz.location,
+                                  help: "use an IANA name such as `Asia/Shanghai`")
+            }
+        }
+        let currency = manifest.currency?.text ?? "CNY"
+        if let c = manifest.currency, c.text.count != 3 || !c.text.allSatisfy({ $0.isUppercase && $0.isASCII }) {
+            diagnostics.error("invalid-currency", "`\(c.text)` is not an ISO 4217 currency code", at: c.location, help: "use a code such as `CNY`")
+        }
+        var checker = Checker(
+            model: PolicyModel(name: manifest.name.text, version: manifest.version, effective: manifest.effective,
+                               title: manifest.title, annotations: manifest.annotations, zone: zone,
+                               currency: currency, moneyScale: Money.scale(ofCurrency: currency)),
+            diagnostics: diagnostics)
+        checker.run(syntax)
+        diagnostics = checker.diagnostics
+        return checker.model
+    }
+
+    private mutating func run(_ syntax: PolicySyntax) {
+        declareEnums(syntax.enums)
+        declareFields(syntax.fields)
+        declareSets(syntax.sets)
+        declareOutputs(syntax.decisions)
+        for (index, d) in syntax.decisions.enumerated() { checkDecision(d, index: index) }
+        checkCycles()
+        warnUnused(syntax)
+    }
+
+    // MARK: Declarations
+
+    private mutating func declareEnums(_ enums: [EnumSyntax]) {
+        for e in enums {
+            let index = model.enums.count
+            var info = EnumInfo(name: e.name.text, members: [], byName: [:], location: e.name.location)
+            for m in e.members where info.byName[m.name.text] == nil {
+                let id = Int32(model.members.count)
+                model.members.append(MemberInfo(enumIndex: index, name: m.name.text, label: m.label, location: m.name.location))
+                info.members.append(id)
+                info.byName[m.name.text] = id
+            }
+            if info.members.isEmpty {
+                diagnostics.error("empty-enum", "enum `\(e.name.text)` has no members", at: e.name.location)
+            }
+            enumByName[e.name.text] = index
+            model.enums.append(info)
+        }
+    }
+
+    private mutating func declareFields(_ fields: [FieldSyntax]) {
+        if !fields.contains(where: { $0.name.text == "id" }) {
+            let loc = SourceLocation(path: fields.first?.name.location.path ?? "", line: 0, column: 0)
+            addField(FieldInfo(name: "id", type: .string, optional: false, defaultValue: nil, loggable: true,
+                               annotations: Annotations(label: Localized(en: "case id", zh: "案件编号")), location: loc))
+        }
+        for f in fields {
+            guard let type = resolveType(f.type) else { continue }
+            if f.name.text == "id", type != .string {
+                diagnostics.error("invalid-type", "the case id field `id` must be a `string`", at: f.type.location)
+            }
+            var defaultValue: Value?
+            if let d = f.defaultValue {
+                defaultValue = literal(d, as: type)
+                if f.optional {
+                    diagnostics.warning("redundant-optional", "field `\(f.name.text)` has a default, so it is never absent", at: d.location,
+                                        help: "remove `optional: true`")
+                }
+            }
+            addField(FieldInfo(name: f.name.text, type: type, optional: f.optional && f.defaultValue == nil,
+                               defaultValue: defaultValue, loggable: f.loggable || f.name.text == "id",
+                               annotations: f.annotations, location: f.name.location))
+        }
+    }
+
+    private mutating func addField(_ f: FieldInfo) {
+        fieldSlots[f.name] = model.fields.count
+        model.fields.append(f)
+    }
+
+    private mutating func declareSets(_ sets: [SetSyntax]) {
+        for s in sets {
+            if fieldSlots[s.name.text] != nil {
+                diagnostics.error("name-clash", "set `\(s.name.text)` has the name of a field", at: s.name.location,
+                                  help: "names in expressions must be unique across fields, sets and outputs")
+                continue
+            }
+            let type: ValueType
+            if let t = ValueType.primitiveNames[s.of.text] {
+                type = t
+            } else if let e = enumByName[s.of.text] {
+                type = .enumeration(e)
+            } else if let f = fieldSlots[s.of.text] {
+                type = model.fields[f].type.element ?? model.fields[f].type
+            } else {
+                diagnostics.error("unknown-type", "unknown type or field `\(s.of.text)` in `of`", at: s.of.location,
+                                  help: Suggestions.help(for: s.of.text, in: typeNames + Array(fieldSlots.keys), what: "types and fields"))
+                continue
+            }
+            var members: [Value] = []
+            for node in s.members {
+                if let v = literal(node, as: type) {
+                    if members.contains(v) {
+                        diagnostics.warning("duplicate-member", "`\(node.scalar ?? "")` is listed twice in set `\(s.name.text)`", at: node.location)
+                    } else {
+                        members.append(v)
+                    }
+                }
+            }
+            setByName[s.name.text] = model.sets.count
+            model.sets.append(SetInfo(name: s.name.text, type: type, members: members, annotations: s.annotations, location: s.name.location))
+        }
+    }
+
+    private mutating func declareOutputs(_ decisions: [DecisionSyntax]) {
+        decisionNames = decisions.map(\.name.text)
+        decisionLocations = decisions.map(\.name.location)
+        for (index, d) in decisions.enumerated() {
+            for o in d.outputs {
+                if fieldSlots[o.name.text] != nil || setByName[o.name.text] != nil {
+                    diagnostics.error("name-clash", "output `\(o.name.text)` has the name of a field or set", at: o.name.location,
+                                      help: "names in expressions must be unique across fields, sets and outputs")
+                    continue
+                }
+                guard let type = resolveType(o.type) else { continue }
+                outputSlots[o.name.text] = model.outputs.count
+                model.outputs.append(OutputInfo(name: o.name.text, type: type, decision: index, annotations: o.annotations, location: o.name.location))
+            }
+        }
+    }
+
+    var typeNames: [String] { Array(ValueType.primitiveNames.keys) + model.enums.map(\.name) }
+
+    /// `string`, `money`, an enum's name, `role`, or `list<T>`.
+    mutating func resolveType(_ t: TypeSyntax) -> ValueType? {
+        let text = t.text.trimmingCharacters(in: .whitespaces)
+        if text.hasPrefix("list<"), text.hasSuffix(">") {
+            let inner = TypeSyntax(text: String(text.dropFirst(5).dropLast()), location: t.location)
+            return resolveType(inner).map { .list($0) }
+        }
+        if let p = ValueType.primitiveNames[text] { return p }
+        if let e = enumByName[text] { return .enumeration(e) }
+        let hint = text == "enum" ? "list the members with `values: [...]`" : Suggestions.help(for: text, in: typeNames + ["list<T>"], what: "types")
+        diagnostics.error("unknown-type", "unknown type `\(text)`", at: t.location, help: hint)
+        return nil
+    }
+
+    func typeName(_ t: ValueType) -> String { model.typeName(t) }
+
+    /// A YAML scalar read as a constant of `type` (set members, defaults).
+    mutating func literal(_ node: YAMLNode, as type: ValueType) -> Value? {
+        guard let text = node.scalar else {
+            diagnostics.error("wrong-node-kind", "expected a single `\(typeName(type))` value, found \(node.kindName)", at: node.location)
+            return nil
+        }
+        return literal(text, as: type, at: node.location)
+    }
+
+    mutating func literal(_ text: String, as type: ValueType, at location: SourceLocation) -> Value? {
+        func bad(_ message: String, help: String? = nil) -> Value? {
+            diagnostics.error("invalid-literal", message, at: location, help: help)
+            return nil
+        }
+        switch type {
+        case .enumeration(let e):
+            if let id = model.enums[e].byName[text] { return .member(id) }
+            diagnostics.error("unknown-member", "`\(text)` is not a member of `\(model.enums[e].name)`", at: location,
+                              help: Suggestions.help(for: text, in: model.enums[e].members.map { model.members[Int($0)].name }, what: "members"))
+            return nil
+        case .string: return .string(text)
+        case .bool:
+            if text == "true" { return .bool(true) }
+            if text == "false" { return .bool(false) }
+            return bad("expected `true` or `false`, found `\(text)`")
+        case .integer:
+            if let i = Int64(text) { return .int(i) }
+            return bad("`\(text)` is not an integer")
+        case .money:
+            do { return .money(try Money(parsing: text, scale: model.moneyScale).minorUnits) } catch {
+                return bad("\(error) for money in \(model.currency)")
+            }
+        case .timestamp:
+            do { return .time(try Timestamp(rfc3339: text).millisecondsSinceEpoch) } catch { return bad(error.description) }
+        case .date:
+            do { return .date(Int32(try CivilDate(iso: text).daysSinceEpoch)) } catch { return bad(error.description) }
+        case .duration:
+            do { return .duration(try Duration(text: text).milliseconds) } catch { return bad(error.description) }
+        case .list:
+            return bad("a list value must be written as a YAML list")
+        }
+    }
+
+    // MARK: Unused declarations
+
+    private mutating func warnUnused(_ syntax: PolicySyntax) {
+        for (i, f) in model.fields.enumerated() where !usedFields.contains(i) && f.name != "id" {
+            diagnostics.warning("unused-field", "field `\(f.name)` is declared but no rule reads it", at: f.location,
+                                help: "remove it, or use it in a condition")
+        }
+        for (i, s) in model.sets.enumerated() where !usedSets.contains(i) {
+            diagnostics.warning("unused-set", "set `\(s.name)` is declared but never used", at: s.location)
+        }
+    }
+}
+
+import Foundation

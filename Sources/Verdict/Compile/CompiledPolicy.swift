@@ -1,0 +1,59 @@
+/// Who a policy is: what every decision carries so an auditor can tell which rules decided it.
+public struct PolicyIdentity: Sendable, Hashable {
+    public var name: String
+    public var version: String
+    /// The date from which the policy applies, if the manifest gives one.
+    public var effective: CivilDate?
+    /// `sha256:` and the hex SHA-256 of the policy's source files (see ``PolicyDigest``).
+    public var digest: String
+    public var title: Localized
+}
+
+/// A policy set checked and compiled for evaluation: immutable, `Sendable`, safe to share across threads.
+///
+/// ```swift
+/// let policy = try CompiledPolicy.load(directory: "policies/quality-complaints")
+/// let decision = try policy.decide(json: Array(#"{"id": "Q-1", ...}"#.utf8))
+/// decision["tier"]   // .integer(1)
+/// ```
+/// Compile once, decide many: field names are resolved to slots, enum members interned and money
+/// held as integer minor units at load time, so deciding does no string-keyed lookup and reads no YAML.
+public final class CompiledPolicy: Sendable {
+    public let identity: PolicyIdentity
+    /// The source files, for rendering diagnostics and explanations.
+    public let sources: [SourceFile]
+    /// Warnings from the checker (unused fields, ...); a policy with errors does not compile.
+    public let warnings: [Diagnostic]
+
+    let model: PolicyModel
+    let fieldSlots: [String: Int]
+    let outputSlots: [String: Int]
+    let idSlot: Int
+
+    init(model: PolicyModel, identity: PolicyIdentity, sources: [SourceFile], warnings: [Diagnostic]) {
+        self.model = model
+        self.identity = identity
+        self.sources = sources
+        self.warnings = warnings
+        fieldSlots = Dictionary(uniqueKeysWithValues: model.fields.enumerated().map { ($1.name, $0) })
+        outputSlots = Dictionary(uniqueKeysWithValues: model.outputs.enumerated().map { ($1.name, $0) })
+        idSlot = fieldSlots["id"] ?? 0
+    }
+
+    /// The case fields the policy reads, in slot order.
+    public var fieldNames: [String] { model.fields.map(\.name) }
+    /// The outputs a decision can have, in declaration order.
+    public var outputNames: [String] { model.outputs.map(\.name) }
+    /// The decision tables, in evaluation order.
+    public var decisionNames: [String] { model.decisions.map(\.name) }
+    /// The policy's time zone, used to print timestamps.
+    public var zone: Zone { model.zone }
+}
+
+/// A policy set that did not load: every diagnostic found, with the sources to render them.
+public struct PolicyLoadError: Error, Sendable, CustomStringConvertible {
+    public var diagnostics: [Diagnostic]
+    public var sources: [SourceFile]
+
+    public var description: String { DiagnosticRenderer(files: sources).text(diagnostics) }
+}

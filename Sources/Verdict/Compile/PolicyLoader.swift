@@ -1,0 +1,130 @@
+import Crypto
+import Foundation
+
+/// Loads a policy set from a folder or from memory: source → syntax → check → compile.
+///
+/// ```swift
+/// let result = PolicyLoader.check(directory: "policies/quality-complaints")
+/// result.diagnostics   // every error and warning, sorted by location
+/// result.policy        // the compiled policy, when there were no errors
+/// ```
+public enum PolicyLoader {
+    /// What loading found: the policy (nil when there are errors) and every diagnostic.
+    public struct Result: Sendable {
+        public var policy: CompiledPolicy?
+        public var diagnostics: [Diagnostic]
+        public var sources: [SourceFile]
+    }
+
+    /// Policy files are `*.yaml` and `*.yml` below the folder; `*.test.yaml` files are tests, not policy.
+    static func isPolicyFile(_ name: String) -> Bool {
+        (name.hasSuffix(".yaml") || name.hasSuffix(".yml")) && !name.hasSuffix(".test.yaml") && !name.hasSuffix(".test.yml")
+    }
+
+    /// Reads every policy file below `directory`, sorted by relative path.
+    ///
+    /// Each ``SourceFile/path`` is `directory` joined with the file's relative path, as diagnostics show it.
+    public static func sources(directory: String) throws(PolicyLoadError) -> [SourceFile] {
+        let fm = FileManager.default
+        var isDir: ObjCBool = false
+        guard fm.fileExists(atPath: directory, isDirectory: &isDir), isDir.boolValue else {
+            throw PolicyLoadError(diagnostics: [.error("no-policy-folder", "`\(directory)` is not a folder", at: nil,
+                                                       help: "give the folder that holds the policy's YAML files")], sources: [])
+        }
+        let relative = (fm.enumerator(atPath: directory)?.allObjects as? [String] ?? [])
+            .filter { isPolicyFile($0) && !$0.split(separator: "/").contains { $0.hasPrefix(".") } }
+            .sorted()
+        var files: [SourceFile] = []
+        var diagnostics: [Diagnostic] = []
+        let base = directory.hasSuffix("/") ? String(directory.dropLast()) : directory
+        for r in relative {
+            let path = base + "/" + r
+            guard let data = fm.contents(atPath: path) else {
+                diagnostics.append(.error("unreadable-file", "cannot read `\(path)`", at: nil))
+                continue
+            }
+            guard let text = String(data: data, encoding: .utf8) else {
+                diagnostics.append(.error("invalid-encoding", "`\(path)` is not UTF-8 text", at: SourceLocation(path: path, line: 1, column: 1)))
+                continue
+            }
+            files.append(SourceFile(path: path, text: text))
+        }
+        if files.isEmpty, diagnostics.isEmpty {
+            diagnostics.append(.error("empty-policy-folder", "`\(directory)` holds no policy files (*.yaml)", at: nil))
+        }
+        if !diagnostics.isEmpty { throw PolicyLoadError(diagnostics: diagnostics, sources: files) }
+        return files
+    }
+
+    /// Checks and compiles a folder; never throws for problems in the policy, only reports them.
+    public static func check(directory: String) -> Result {
+        do {
+            let files = try sources(directory: directory)
+            let base = directory.hasSuffix("/") ? directory : directory + "/"
+            return check(sources: files, relativeTo: base)
+        } catch {
+            return Result(policy: nil, diagnostics: error.diagnostics, sources: error.sources)
+        }
+    }
+
+    /// Checks and compiles in-memory sources (tests, editors, hot reload).
+    ///
+    /// - Parameter relativeTo: a prefix stripped from each path before hashing, so the digest does not
+    ///   depend on where the folder is.
+    public static func check(sources files: [SourceFile], relativeTo prefix: String = "") -> Result {
+        var builder = PolicySyntaxBuilder()
+        for file in files {
+            if let root = YAMLLoader.load(file, into: &builder.diagnostics) { builder.add(file: root) }
+        }
+        var bag = builder.diagnostics
+        let model = Checker.check(builder.syntax, diagnostics: &bag)
+        if let model, !bag.hasErrors {
+            Analyzer.analyse(model, diagnostics: &bag)
+        }
+        let diagnostics = bag.sorted
+        guard let model, !bag.hasErrors else { return Result(policy: nil, diagnostics: diagnostics, sources: files) }
+        let digest = PolicyDigest.compute(files.map { (Self.strip(prefix, from: $0.path), $0.text) })
+        let identity = PolicyIdentity(name: model.name, version: model.version, effective: model.effective, digest: digest, title: model.title)
+        let policy = CompiledPolicy(model: Compiler.order(model), identity: identity, sources: files,
+                                    warnings: diagnostics.filter { $0.severity == .warning })
+        return Result(policy: policy, diagnostics: diagnostics, sources: files)
+    }
+
+    private static func strip(_ prefix: String, from path: String) -> String {
+        !prefix.isEmpty && path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
+    }
+}
+
+extension CompiledPolicy {
+    /// Loads, checks and compiles the policy set in `directory`.
+    /// - Throws: ``PolicyLoadError`` with every error found, when the policy has any.
+    public static func load(directory: String) throws(PolicyLoadError) -> CompiledPolicy {
+        let r = PolicyLoader.check(directory: directory)
+        guard let p = r.policy else { throw PolicyLoadError(diagnostics: r.diagnostics, sources: r.sources) }
+        return p
+    }
+
+    /// Loads a policy set from in-memory files, as if they were a folder.
+    public static func load(sources: [SourceFile]) throws(PolicyLoadError) -> CompiledPolicy {
+        let r = PolicyLoader.check(sources: sources)
+        guard let p = r.policy else { throw PolicyLoadError(diagnostics: r.diagnostics, sources: r.sources) }
+        return p
+    }
+}
+
+/// The content digest of a policy set, carried by every decision.
+///
+/// SHA-256 over the files sorted by relative path; for each, its relative path, a NUL byte, its
+/// length in bytes as decimal text, a NUL byte, then its bytes. Renaming, moving or editing any
+/// file changes the digest; the folder's location does not.
+public enum PolicyDigest {
+    public static func compute(_ files: [(path: String, text: String)]) -> String {
+        var hasher = SHA256()
+        for (path, text) in files.sorted(by: { $0.path < $1.path }) {
+            let bytes = Array(text.utf8)
+            hasher.update(data: Array(path.utf8) + [0] + Array(String(bytes.count).utf8) + [0])
+            hasher.update(data: bytes)
+        }
+        return "sha256:" + hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+}

@@ -1,0 +1,170 @@
+/// The resolved parts of a policy set, as the checker builds them and the compiled policy keeps them.
+
+struct FieldInfo: Sendable {
+    var name: String
+    var type: ValueType
+    var optional: Bool
+    /// Used when the case omits the field (then it is never absent).
+    var defaultValue: Value?
+    var loggable: Bool
+    var annotations: Annotations
+    var location: SourceLocation
+}
+
+struct EnumInfo: Sendable {
+    var name: String
+    /// Global member ids, in declaration order.
+    var members: [Int32]
+    var byName: [String: Int32]
+    var location: SourceLocation
+}
+
+struct MemberInfo: Sendable {
+    var enumIndex: Int
+    var name: String
+    var label: Localized
+    var location: SourceLocation
+}
+
+struct SetInfo: Sendable {
+    var name: String
+    var type: ValueType
+    var members: [Value]
+    var annotations: Annotations
+    var location: SourceLocation
+}
+
+struct OutputInfo: Sendable {
+    var name: String
+    var type: ValueType
+    /// Index of the producing decision in ``PolicyModel/decisions``.
+    var decision: Int
+    var annotations: Annotations
+    var location: SourceLocation
+}
+
+/// A sub-expression as written, for explanations: `cost <= 300` at approval.yaml:14:15.
+struct SpanInfo: Sendable {
+    var text: String
+    var location: SourceLocation
+}
+
+/// How a decision table chooses among matching rules (DMN's hit policies).
+public enum HitPolicy: String, Sendable, CaseIterable {
+    /// The first matching rule in written order.
+    case first
+    /// At most one rule may match; an overlap is a load-time error when provable, a case error otherwise.
+    case unique
+    /// The matching rule whose value of the priority output comes first in the declared order.
+    case priority
+    /// Every matching rule; list outputs gather their values in rule order, without repeats.
+    case collect
+}
+
+/// A condition compiled twice: without span markers for the fast path, with them for explanations.
+struct Condition: Sendable {
+    var fast: Expr
+    var traced: Expr
+    static let always = Condition(fast: .constant(.bool(true)), traced: .constant(.bool(true)))
+
+    init(fast: Expr, traced: Expr) {
+        self.fast = fast
+        self.traced = traced
+    }
+
+    init(_ traced: Expr) {
+        self.traced = traced
+        self.fast = traced.stripped
+    }
+
+    var isAlways: Bool {
+        if case .constant(.bool(true)) = fast { return true }
+        return false
+    }
+}
+
+struct Assignment: Sendable {
+    var output: Int
+    var value: Expr
+    var location: SourceLocation
+}
+
+struct CompiledRule: Sendable {
+    var id: String
+    var annotations: Annotations
+    var location: SourceLocation
+    var condition: Condition
+    var assignments: [Assignment]
+}
+
+struct CompiledException: Sendable {
+    var id: String?
+    var annotations: Annotations
+    var location: SourceLocation
+    var condition: Condition
+}
+
+struct CompiledOverride: Sendable {
+    var id: String
+    var annotations: Annotations
+    var location: SourceLocation
+    var output: Int
+    var condition: Condition
+    var exceptions: [CompiledException]
+    var replacements: [(from: Value, to: Value)]
+}
+
+struct CompiledDecision: Sendable {
+    var name: String
+    var annotations: Annotations
+    var location: SourceLocation
+    var hit: HitPolicy
+    var outputs: [Int]
+    var rules: [CompiledRule]
+    var overrides: [CompiledOverride]
+    /// For `priority`: the output whose value ranks matches, and its values best first.
+    var priorityOutput: Int?
+    var priorityOrder: [Value]
+    /// Decisions (by index) whose outputs this one reads.
+    var dependencies: Set<Int>
+}
+
+/// Everything the checker resolved; the compiler orders it and seals it into a ``CompiledPolicy``.
+struct PolicyModel: Sendable {
+    var name: String
+    var version: String
+    var effective: CivilDate?
+    var title: Localized
+    var annotations: Annotations
+    var zone: Zone
+    var currency: String
+    var moneyScale: Int
+    var fields: [FieldInfo] = []
+    var enums: [EnumInfo] = []
+    var members: [MemberInfo] = []
+    var sets: [SetInfo] = []
+    var outputs: [OutputInfo] = []
+    var decisions: [CompiledDecision] = []
+    var spans: [SpanInfo] = []
+}
+
+extension PolicyModel {
+    /// A type as policy authors write it: `money`, `problem_kind`, `list<role>`.
+    func typeName(_ t: ValueType) -> String {
+        switch t {
+        case .bool: return "bool"
+        case .integer: return "integer"
+        case .money: return "money"
+        case .string: return "string"
+        case .timestamp: return "timestamp"
+        case .date: return "date"
+        case .duration: return "duration"
+        case .enumeration(let e): return enums[e].name
+        case .list(let inner): return "list<\(typeName(inner))>"
+        }
+    }
+}
+
+extension CompiledPolicy {
+    func typeName(_ t: ValueType) -> String { model.typeName(t) }
+}

@@ -1,0 +1,146 @@
+/// Validates a case against the policy's schema and fills its field slots.
+///
+/// Every problem is collected: missing required fields, unknown fields (with a suggestion), wrong
+/// JSON types, malformed timestamps, money with too many decimals, unknown enum members.
+struct CaseDecoder {
+    let policy: CompiledPolicy
+    var problems: [CaseError.Problem] = []
+
+    init(policy: CompiledPolicy) { self.policy = policy }
+
+    /// Slots from a JSON object.
+    mutating func decode(json: JSONValue) -> [Value]? {
+        guard case .object(let members) = json else {
+            problems.append(.init(field: nil, code: "wrong-type", message: "a case must be a JSON object, found \(json.kindDescription)"))
+            return nil
+        }
+        var slots = [Value](repeating: .absent, count: policy.model.fields.count)
+        var given = [Bool](repeating: false, count: slots.count)
+        for (key, value) in members {
+            guard let slot = slot(for: key) else { continue }
+            given[slot] = true
+            if case .null = value { continue }
+            let field = policy.model.fields[slot]
+            if let v = convert(value, to: field.type, field: key) { slots[slot] = v }
+        }
+        return finish(slots, given: given)
+    }
+
+    /// Slots from typed Swift values.
+    mutating func decode(values: [String: CaseValue]) -> [Value]? {
+        var slots = [Value](repeating: .absent, count: policy.model.fields.count)
+        var given = [Bool](repeating: false, count: slots.count)
+        for (key, value) in values.sorted(by: { $0.key < $1.key }) {
+            guard let slot = slot(for: key) else { continue }
+            given[slot] = true
+            if case .null = value { continue }
+            if let v = convert(value, to: policy.model.fields[slot].type, field: key) { slots[slot] = v }
+        }
+        return finish(slots, given: given)
+    }
+
+    private mutating func slot(for key: String) -> Int? {
+        if let s = policy.fieldSlots[key] { return s }
+        problems.append(.init(field: key, code: "unknown-field", message: "unknown field `\(key)`",
+                              help: Suggestions.help(for: key, in: policy.fieldNames, what: "fields")))
+        return nil
+    }
+
+    private mutating func finish(_ slots: [Value], given: [Bool]) -> [Value]? {
+        var slots = slots
+        for (i, f) in policy.model.fields.enumerated() where slots[i].isAbsent {
+            if let d = f.defaultValue {
+                slots[i] = d
+            } else if !f.optional, !given[i] || problems.allSatisfy({ $0.field != f.name }) {
+                problems.append(.init(field: f.name, code: "missing-field",
+                                      message: given[i] ? "required field is null" : "missing required field"))
+            }
+        }
+        return problems.isEmpty ? slots : nil
+    }
+
+    var caseID: (JSONValue) -> String? = { json in
+        if case .string(let s)? = json["id"] { return s }
+        if case .number(let n)? = json["id"] { return n }
+        return nil
+    }
+
+    private mutating func wrong(_ field: String, _ expected: String, _ found: String) -> Value? {
+        problems.append(.init(field: field, code: "wrong-type", message: "expected \(expected), found \(found)"))
+        return nil
+    }
+
+    private mutating func invalid(_ field: String, _ message: String, help: String? = nil) -> Value? {
+        problems.append(.init(field: field, code: "invalid-value", message: message, help: help))
+        return nil
+    }
+
+    private mutating func member(_ name: String, enum e: Int, field: String) -> Value? {
+        let info = policy.model.enums[e]
+        if let id = info.byName[name] { return .member(id) }
+        return invalid(field, "`\(name)` is not a member of `\(info.name)`",
+                       help: Suggestions.help(for: name, in: info.members.map { policy.model.members[Int($0)].name }, what: "members"))
+    }
+
+    private mutating func convert(_ json: JSONValue, to type: ValueType, field: String) -> Value? {
+        switch (type, json) {
+        case (.bool, .bool(let b)): return .bool(b)
+        case (.bool, _): return wrong(field, "true or false", json.kindDescription)
+        case (.integer, .number(let n)):
+            if let i = Int64(n) { return .int(i) }
+            return invalid(field, "`\(n)` is not a whole number")
+        case (.integer, _): return wrong(field, "a whole number", json.kindDescription)
+        case (.money, .number(let n)), (.money, .string(let n)):
+            do { return .money(try Money(parsing: n, scale: policy.model.moneyScale).minorUnits) } catch {
+                return invalid(field, error.description, help: "give an exact amount in \(policy.model.currency), like \"300.00\"")
+            }
+        case (.money, _): return wrong(field, "an amount (a number or a string such as \"300.00\")", json.kindDescription)
+        case (.string, .string(let s)): return .string(s)
+        case (.string, _): return wrong(field, "a string", json.kindDescription)
+        case (.timestamp, .string(let s)):
+            do { return .time(try Timestamp(rfc3339: s).millisecondsSinceEpoch) } catch { return invalid(field, error.description) }
+        case (.timestamp, _): return wrong(field, "an RFC 3339 timestamp string", json.kindDescription)
+        case (.date, .string(let s)):
+            do { return .date(Int32(try CivilDate(iso: s).daysSinceEpoch)) } catch { return invalid(field, error.description) }
+        case (.date, _): return wrong(field, "a date string (YYYY-MM-DD)", json.kindDescription)
+        case (.duration, .string(let s)):
+            do { return .duration(try Duration(text: s).milliseconds) } catch { return invalid(field, error.description) }
+        case (.duration, _): return wrong(field, "a duration string such as \"2h\"", json.kindDescription)
+        case (.enumeration(let e), .string(let s)): return member(s, enum: e, field: field)
+        case (.enumeration(let e), _): return wrong(field, "one of the members of `\(policy.model.enums[e].name)` as a string", json.kindDescription)
+        case (.list(let element), .array(let items)):
+            var out: [Value] = []
+            for (i, item) in items.enumerated() {
+                guard let v = convert(item, to: element, field: "\(field)[\(i)]") else { continue }
+                out.append(v)
+            }
+            return out.count == items.count ? .list(out) : nil
+        case (.list, _): return wrong(field, "an array", json.kindDescription)
+        }
+    }
+
+    private mutating func convert(_ value: CaseValue, to type: ValueType, field: String) -> Value? {
+        switch (type, value) {
+        case (.bool, .bool(let b)): return .bool(b)
+        case (.integer, .integer(let i)): return .int(i)
+        case (.money, .money(let m)):
+            guard m.scale <= policy.model.moneyScale else { return invalid(field, "`\(m)` has more than \(policy.model.moneyScale) decimal places") }
+            var units = m.minorUnits
+            for _ in m.scale..<policy.model.moneyScale { units *= 10 }
+            return .money(units)
+        case (.string, .string(let s)): return .string(s)
+        case (.timestamp, .timestamp(let t)): return .time(t.millisecondsSinceEpoch)
+        case (.date, .date(let d)): return .date(Int32(d.daysSinceEpoch))
+        case (.duration, .duration(let d)): return .duration(d.milliseconds)
+        case (.enumeration(let e), .member(let s)), (.enumeration(let e), .string(let s)): return member(s, enum: e, field: field)
+        case (.list(let element), .list(let items)):
+            var out: [Value] = []
+            for (i, item) in items.enumerated() {
+                if let v = convert(item, to: element, field: "\(field)[\(i)]") { out.append(v) }
+            }
+            return out.count == items.count ? .list(out) : nil
+        default:
+            return wrong(field, "a value of type `\(policy.typeName(type))`", "\(value)")
+        }
+    }
+}

@@ -1,0 +1,77 @@
+/// Why a case could not be decided: every problem found, by field.
+///
+/// ```
+/// case `Q-7` is invalid:
+///   cost: `12.345` has more than 2 decimal places
+///   problem: `fyl` is not a member of `problem_kind` (did you mean `fly`?)
+///   received_at: missing required field
+/// ```
+public struct CaseError: Error, Sendable, Equatable, CustomStringConvertible {
+    public struct Problem: Sendable, Equatable {
+        /// The field concerned, or nil for the case as a whole.
+        public var field: String?
+        /// A stable code: `missing-field`, `unknown-field`, `wrong-type`, `invalid-value`, `json-syntax`, `rule-conflict`.
+        public var code: String
+        public var message: String
+        public var help: String?
+
+        public init(field: String?, code: String, message: String, help: String? = nil) {
+            self.field = field
+            self.code = code
+            self.message = message
+            self.help = help
+        }
+    }
+
+    /// The case's `id`, when it could be read.
+    public var caseID: String?
+    public var problems: [Problem]
+
+    public init(caseID: String?, problems: [Problem]) {
+        self.caseID = caseID
+        self.problems = problems
+    }
+
+    public var description: String {
+        var out = caseID.map { "case `\($0)` is invalid:" } ?? "case is invalid:"
+        for p in problems {
+            out += "\n  " + (p.field.map { "\($0): " } ?? "") + p.message
+            if let h = p.help { out += " (\(h))" }
+        }
+        return out
+    }
+
+    /// `{"message": ..., "problems": [{"field": ..., "code": ..., "message": ..., "help": ...}]}`
+    public func write(to w: inout JSONWriter) {
+        w.object { w in
+            w.field("message", problems.count == 1 ? problems[0].message : "\(problems.count) problems in the case")
+            w.key("problems")
+            w.array { w in
+                for p in problems {
+                    w.object { w in
+                        if let f = p.field { w.field("field", f) }
+                        w.field("code", p.code)
+                        w.field("message", p.message)
+                        if let h = p.help { w.field("help", h) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A case field's value given from Swift, for ``CompiledPolicy/decide(_:explain:)``.
+public enum CaseValue: Sendable, Hashable {
+    case string(String)
+    case bool(Bool)
+    case integer(Int64)
+    case money(Money)
+    case timestamp(Timestamp)
+    case date(CivilDate)
+    case duration(Duration)
+    /// An enum member or role, by name.
+    case member(String)
+    case list([CaseValue])
+    /// Same as leaving the field out.
+    case null
+}

@@ -1,0 +1,162 @@
+/// Deciding cases: the public entry points and the evaluation loop.
+extension CompiledPolicy {
+    /// Decides a case given as JSON (an object whose members are the policy's fields).
+    ///
+    /// - Parameter explain: also record an ``Explanation`` (slower; off by default).
+    /// - Throws: ``CaseError`` listing every problem with the case, or a rule conflict under `unique`.
+    /// - Complexity: one pass over the rules of each decision; no allocation beyond the output slots
+    ///   and the decision when `explain` is false.
+    public func decide(json bytes: [UInt8], explain: Bool = false) throws(CaseError) -> Decision {
+        let json: JSONValue
+        do { json = try JSONReader.parse(bytes) } catch {
+            throw CaseError(caseID: nil, problems: [.init(field: nil, code: "json-syntax", message: "invalid JSON at \(error.line):\(error.column): \(error.message)")])
+        }
+        return try decide(json: json, explain: explain)
+    }
+
+    /// Decides a case already parsed as a ``JSONValue``.
+    public func decide(json: JSONValue, explain: Bool = false) throws(CaseError) -> Decision {
+        var decoder = CaseDecoder(policy: self)
+        let id = decoder.caseID(json)
+        guard let slots = decoder.decode(json: json) else { throw CaseError(caseID: id, problems: decoder.problems) }
+        return try decide(slots: slots, explain: explain)
+    }
+
+    /// Decides a case given as typed values by field name.
+    ///
+    /// ```swift
+    /// try policy.decide(["id": .string("Q-1"), "cost": .money(Money(minorUnits: 30000)), ...])
+    /// ```
+    public func decide(_ values: [String: CaseValue], explain: Bool = false) throws(CaseError) -> Decision {
+        var decoder = CaseDecoder(policy: self)
+        guard let slots = decoder.decode(values: values) else {
+            var id: String?
+            if case .string(let s)? = values["id"] { id = s }
+            throw CaseError(caseID: id, problems: decoder.problems)
+        }
+        return try decide(slots: slots, explain: explain)
+    }
+
+    func decide(slots: [Value], explain: Bool) throws(CaseError) -> Decision {
+        let id: String
+        if case .string(let s) = slots[idSlot] { id = s } else { id = "" }
+        if explain {
+            var recorder = ExplanationRecorder(policy: self, fields: slots)
+            let outputs = try run(slots, caseID: id, tracer: &recorder)
+            return Decision(caseID: id, explanation: recorder.finish(caseID: id, outputs: outputs), values: outputs, compiled: self)
+        }
+        var none = NoTrace()
+        return Decision(caseID: id, explanation: nil, values: try run(slots, caseID: id, tracer: &none), compiled: self)
+    }
+
+    /// The evaluation loop, generic over the tracer so the untraced path compiles to no tracing at all.
+    func run<T: DecisionTracer>(_ fields: [Value], caseID: String, tracer: inout T) throws(CaseError) -> [Value] {
+        var state = EvaluationState(fields: fields, outputs: [Value](repeating: .absent, count: model.outputs.count))
+        for di in model.decisions.indices {
+            let d = model.decisions[di]
+            var chosen = -1
+            var chosenRank = Int.max
+            for ri in d.rules.indices {
+                if chosen >= 0, d.hit == .first, !T.recordsEveryRule { break }
+                let rule = d.rules[ri]
+                let matched = state.holds(rule.condition.fast)
+                tracer.rule(di, ri, matched: matched, state: state)
+                guard matched else { continue }
+                switch d.hit {
+                case .first:
+                    if chosen < 0 { chosen = ri }
+                case .unique:
+                    if chosen >= 0 {
+                        throw CaseError(caseID: caseID, problems: [.init(
+                            field: nil, code: "rule-conflict",
+                            message: "rules `\(d.rules[chosen].id)` and `\(rule.id)` of decision `\(d.name)` both match, but its hit policy is `unique`",
+                            help: "fix the policy so at most one rule matches (\(rule.location))")])
+                    }
+                    chosen = ri
+                case .priority:
+                    let rank = priorityRank(rule, d, state)
+                    if rank < chosenRank { chosen = ri; chosenRank = rank }
+                case .collect:
+                    for a in rule.assignments {
+                        state.outputs[a.output] = Self.gather(state.outputs[a.output], state.eval(a.value))
+                    }
+                    tracer.selected(di, ri)
+                }
+            }
+            if chosen >= 0, d.hit != .collect {
+                for a in d.rules[chosen].assignments { state.outputs[a.output] = state.eval(a.value) }
+                tracer.selected(di, chosen)
+            }
+            for oi in d.overrides.indices { applyOverride(d.overrides[oi], di, oi, &state, &tracer) }
+        }
+        return state.outputs
+    }
+
+    /// Position of the rule's priority value in the declared order (lower wins).
+    private func priorityRank(_ rule: CompiledRule, _ d: CompiledDecision, _ state: EvaluationState) -> Int {
+        guard let slot = d.priorityOutput, let a = rule.assignments.first(where: { $0.output == slot }) else { return Int.max - 1 }
+        return d.priorityOrder.firstIndex(of: state.eval(a.value)) ?? Int.max - 1
+    }
+
+    /// Appends to a collected list without repeating a value already in it.
+    private static func gather(_ current: Value, _ new: Value) -> Value {
+        var items: [Value]
+        if case .list(let existing) = current { items = existing } else { items = [] }
+        let added: [Value]
+        switch new {
+        case .absent: return current.isAbsent ? .list(items) : current
+        case .list(let l): added = l
+        default: added = [new]
+        }
+        for v in added where !items.contains(v) { items.append(v) }
+        return .list(items)
+    }
+
+    private func applyOverride<T: DecisionTracer>(_ o: CompiledOverride, _ di: Int, _ oi: Int, _ state: inout EvaluationState, _ tracer: inout T) {
+        guard case .list(var items) = state.outputs[o.output] else {
+            tracer.override(di, oi, .outputAbsent, state: state)
+            return
+        }
+        guard state.holds(o.condition.fast) else {
+            tracer.override(di, oi, .conditionFailed, state: state)
+            return
+        }
+        for (xi, x) in o.exceptions.enumerated() where state.holds(x.condition.fast) {
+            tracer.override(di, oi, .exception(xi), state: state)
+            return
+        }
+        var replaced: [(Value, Value)] = []
+        for i in items.indices {
+            if let r = o.replacements.first(where: { $0.from == items[i] }) {
+                replaced.append((items[i], r.to))
+                items[i] = r.to
+            }
+        }
+        state.outputs[o.output] = .list(items)
+        tracer.override(di, oi, .applied(replaced), state: state)
+    }
+}
+
+/// What happened to an override.
+enum OverrideOutcome {
+    case outputAbsent
+    case conditionFailed
+    case exception(Int)
+    case applied([(Value, Value)])
+}
+
+/// Hooks the evaluation loop calls; the untraced path uses ``NoTrace``, whose hooks compile away.
+protocol DecisionTracer {
+    /// Whether rules after a `first` hit's winner are still evaluated (to show whether they matched).
+    static var recordsEveryRule: Bool { get }
+    mutating func rule(_ decision: Int, _ rule: Int, matched: Bool, state: EvaluationState)
+    mutating func selected(_ decision: Int, _ rule: Int)
+    mutating func override(_ decision: Int, _ override: Int, _ outcome: OverrideOutcome, state: EvaluationState)
+}
+
+struct NoTrace: DecisionTracer {
+    static var recordsEveryRule: Bool { false }
+    @inline(__always) mutating func rule(_ decision: Int, _ rule: Int, matched: Bool, state: EvaluationState) {}
+    @inline(__always) mutating func selected(_ decision: Int, _ rule: Int) {}
+    @inline(__always) mutating func override(_ decision: Int, _ override: Int, _ outcome: OverrideOutcome, state: EvaluationState) {}
+}

@@ -1,0 +1,79 @@
+/// A decided output, typed for Swift callers.
+public enum OutputValue: Sendable, Hashable, CustomStringConvertible {
+    case bool(Bool)
+    case integer(Int64)
+    case money(Money)
+    case string(String)
+    case timestamp(Timestamp)
+    case date(CivilDate)
+    case duration(Duration)
+    /// An enum member or role, by name.
+    case member(String)
+    case list([OutputValue])
+
+    /// Plain text: `3`, `300.00`, `branch_manager`, `[handler, finance_supervisor]`.
+    public var description: String {
+        switch self {
+        case .bool(let b): return String(b)
+        case .integer(let i): return String(i)
+        case .money(let m): return m.description
+        case .string(let s): return s
+        case .timestamp(let t): return t.description
+        case .date(let d): return d.description
+        case .duration(let d): return d.description
+        case .member(let m): return m
+        case .list(let items): return "[" + items.map(\.description).joined(separator: ", ") + "]"
+        }
+    }
+}
+
+extension CompiledPolicy {
+    /// The public form of a runtime value.
+    func outputValue(_ v: Value) -> OutputValue? {
+        switch v {
+        case .absent: return nil
+        case .bool(let b): return .bool(b)
+        case .int(let i): return .integer(i)
+        case .money(let m): return .money(Money(minorUnits: m, scale: model.moneyScale))
+        case .string(let s): return .string(s)
+        case .time(let t): return .timestamp(Timestamp(millisecondsSinceEpoch: t))
+        case .date(let d): return .date(CivilDate(daysSinceEpoch: Int(d)))
+        case .duration(let d): return .duration(Duration(milliseconds: d))
+        case .member(let id): return .member(model.members[Int(id)].name)
+        case .list(let items): return .list(items.compactMap(outputValue))
+        }
+    }
+
+    /// Writes a value in the decision JSON shape: integers and booleans as JSON values, money as a
+    /// decimal string, timestamps as RFC 3339 in the policy's zone, members by name, lists as arrays.
+    func write(_ v: Value, to w: inout JSONWriter) {
+        switch v {
+        case .absent: w.null()
+        case .bool(let b): w.bool(b)
+        case .int(let i): w.number(i)
+        case .money(let m): w.string(Money.format(m, scale: model.moneyScale))
+        case .string(let s): w.string(s)
+        case .time(let t): w.string(Timestamp(millisecondsSinceEpoch: t).rfc3339(in: model.zone))
+        case .date(let d): w.string(CivilDate(daysSinceEpoch: Int(d)).description)
+        case .duration(let d): w.string(Duration(milliseconds: d).description)
+        case .member(let id): w.string(model.members[Int(id)].name)
+        case .list(let items): w.array { w in for item in items { write(item, to: &w) } }
+        }
+    }
+
+    /// A value as people read it; members carry their label in the given language: `pig_hair (猪毛)`.
+    func display(_ v: Value, _ language: Language?) -> String {
+        switch v {
+        case .absent: return language == .zh ? "(无)" : "(absent)"
+        case .money(let m): return Money.format(m, scale: model.moneyScale)
+        case .time(let t): return Timestamp(millisecondsSinceEpoch: t).rfc3339(in: model.zone)
+        case .string(let s): return "\"\(s)\""
+        case .member(let id):
+            let m = model.members[Int(id)]
+            if let language, let label = m.label.text(language), label != m.name { return "\(m.name) (\(label))" }
+            return m.name
+        case .list(let items): return "[" + items.map { display($0, language) }.joined(separator: ", ") + "]"
+        default: return outputValue(v)?.description ?? ""
+        }
+    }
+}

@@ -1,0 +1,103 @@
+/// The explanation as text for people, in English or Chinese, using the policy's labels.
+extension Explanation {
+    private struct Words {
+        let policy, effective, decision, hit, matched, notMatched, usedFor, notUsed, failed, unknown, with, source, reading, note
+        , override, applied, notApplied, exceptionHeld, outputAbsent, result, none, noRule, replaced, rule: String
+    }
+
+    private static let en = Words(
+        policy: "policy", effective: "effective", decision: "Decision", hit: "hit policy", matched: "matched",
+        notMatched: "did not match", usedFor: "decides", notUsed: "matched, but another rule decides", failed: "not true:",
+        unknown: "unknown (a value is absent):", with: "with", source: "source", reading: "reading", note: "note",
+        override: "override", applied: "applied", notApplied: "not applied", exceptionHeld: "exception holds:",
+        outputAbsent: "the list it changes does not apply", result: "result", none: "(absent: no rule applies)",
+        noRule: "no rule matched", replaced: "replaced", rule: "rule")
+    private static let zh = Words(
+        policy: "政策", effective: "生效", decision: "决策", hit: "命中策略", matched: "命中",
+        notMatched: "未命中", usedFor: "采用", notUsed: "命中,但由其他规则决定", failed: "条件不成立:",
+        unknown: "条件无法判断(缺少数值):", with: "其中", source: "原文", reading: "解读", note: "说明",
+        override: "例外规则", applied: "已适用", notApplied: "未适用", exceptionHeld: "例外情形成立:",
+        outputAbsent: "所改的名单不适用于本案", result: "结果", none: "(无:没有规则适用)",
+        noRule: "没有规则命中", replaced: "替换", rule: "规则")
+
+    private static let hitNames: [Language: [HitPolicy: String]] = [
+        .en: [.first: "first match", .unique: "unique", .priority: "priority", .collect: "collect"],
+        .zh: [.first: "首条命中", .unique: "唯一命中", .priority: "优先级", .collect: "全部收集"],
+    ]
+
+    /// ```
+    /// Case Q-1 — policy quality-complaints 2011.06.12 (effective 2011-06-12) sha256:…
+    /// Decision 1: Classification tier [tier] — hit policy: priority (tiers.yaml:4:3)
+    ///   ✓ tier3-hospitalised: adverse reaction, hospitalised — decides (tiers.yaml:21:7)
+    ///   ✗ tier2-malignant: did not match — not true: `problem in malignant_matter` with problem = pig_hair (猪毛)
+    ///   → tier = 3 (rule tier3-hospitalised)
+    /// ```
+    public func text(_ language: Language = .en) -> String {
+        let w = language == .zh ? Self.zh : Self.en
+        let p = compiled
+        var out = ""
+        let title = policy.title.text(language).map { " — \($0)" } ?? ""
+        if language == .zh {
+            out += "案件 \(caseID) — \(w.policy) \(policy.name) \(policy.version)\(policy.effective.map { "(\(w.effective) \($0))" } ?? "")\(title)\n"
+        } else {
+            out += "Case \(caseID) — \(w.policy) \(policy.name) \(policy.version)\(policy.effective.map { " (\(w.effective) \($0))" } ?? "")\(title)\n"
+        }
+        out += "  \(policy.digest)\n"
+        for r in [p.model.annotations.reading.text(language)].compactMap({ $0 }) { out += "  \(w.reading): \(r)\n" }
+        for (n, d) in decisions.enumerated() {
+            let label = d.source.label.text(language).map { "\($0) " } ?? ""
+            out += "\n\(w.decision) \(n + 1): \(label)[\(d.name)] — \(w.hit): \(Self.hitNames[language]![d.hit]!) (\(d.source.location))\n"
+            for r in d.rules {
+                let mark = r.matched ? "✓" : "✗"
+                let status = r.matched ? (r.selected ? w.usedFor : w.notUsed) : w.notMatched
+                let rl = r.source.label.text(language).map { ": \($0)" } ?? ""
+                out += "  \(mark) \(r.id)\(rl) — \(status) (\(r.source.location))\n"
+                if let f = r.failed { out += "      " + failureText(f, w, language) + "\n" }
+                if r.selected { out += notes(r.source, w, language, indent: "      ") }
+            }
+            for o in d.overrides {
+                let ol = o.source.label.text(language).map { ": \($0)" } ?? ""
+                out += "  \(w.override) \(o.id)\(ol) (\(o.source.location))\n"
+                switch o.outcome {
+                case .applied(let pairs):
+                    let r = pairs.map { "\($0.from) → \($0.to)" }.joined(separator: ", ")
+                    out += "      \(w.applied)\(r.isEmpty ? "" : " — \(w.replaced) \(r)")\n"
+                    out += notes(o.source, w, language, indent: "      ")
+                case .conditionFailed(let f):
+                    out += "      \(w.notApplied)" + (f.map { " — " + failureText($0, w, language) } ?? "") + "\n"
+                case let .exception(id, source, condition):
+                    let xl = source.label.text(language).map { " (\($0))" } ?? ""
+                    out += "      \(w.notApplied) — \(w.exceptionHeld) \(id.map { "\($0): " } ?? "")`\(condition)`\(xl) (\(source.location))\n"
+                    out += notes(source, w, language, indent: "      ")
+                case .outputAbsent:
+                    out += "      \(w.notApplied) — \(w.outputAbsent)\n"
+                }
+            }
+            for o in d.outputs {
+                let ol = p.model.outputs.first { $0.name == o.name }?.annotations.label.text(language).map { " (\($0))" } ?? ""
+                if o.raw.isAbsent {
+                    out += "  → \(o.name)\(ol) \(w.none)\n"
+                } else {
+                    var why = o.rules.isEmpty ? "" : " (\(w.rule) \(o.rules.joined(separator: ", "))"
+                    if !o.overrides.isEmpty { why += (why.isEmpty ? " (" : "; ") + "\(w.override) \(o.overrides.joined(separator: ", "))" }
+                    if !why.isEmpty { why += ")" }
+                    out += "  → \(o.name)\(ol) = \(p.display(o.raw, language))\(why)\n"
+                }
+            }
+        }
+        return out
+    }
+
+    private func failureText(_ f: ConditionFailure, _ w: Words, _ language: Language) -> String {
+        let values = zip(f.values, f.raw).map { "\($0.name) = \(compiled.display($1, language))" }.joined(separator: ", ")
+        return "\(f.unknown ? w.unknown : w.failed) `\(f.text)`" + (values.isEmpty ? "" : " \(w.with) \(values)")
+    }
+
+    private func notes(_ s: SourceNote, _ w: Words, _ language: Language, indent: String) -> String {
+        var out = ""
+        if let q = s.quote { out += "\(indent)\(w.source): 「\(q)」\n" }
+        if let r = s.reading.text(language) { out += "\(indent)\(w.reading): \(r)\n" }
+        if let n = s.note.text(language) { out += "\(indent)\(w.note): \(n)\n" }
+        return out
+    }
+}

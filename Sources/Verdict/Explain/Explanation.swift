@@ -1,0 +1,90 @@
+/// Why a case was decided as it was: every decision table, every rule considered and whether it
+/// matched, the first failing condition of each rule that did not (with the values it compared),
+/// which rule set each output, and each override applied or not and why — each with its file:line
+/// and the source text it implements.
+///
+/// Render it with ``write(to:)`` (JSON) or ``text(_:)`` (English or Chinese, using the policy's labels).
+public struct Explanation: Sendable {
+    public var caseID: String
+    public var policy: PolicyIdentity
+    public var decisions: [DecisionExplanation]
+    let compiled: CompiledPolicy
+}
+
+/// Where a rule comes from, and what its authors said about it.
+public struct SourceNote: Sendable {
+    public var location: SourceLocation
+    public var label: Localized
+    public var quote: String?
+    public var note: Localized
+    public var reading: Localized
+
+    init(_ a: Annotations, _ location: SourceLocation) {
+        self.location = location
+        label = a.label
+        quote = a.quote
+        note = a.note
+        reading = a.reading
+    }
+}
+
+public struct DecisionExplanation: Sendable {
+    public var name: String
+    public var hit: HitPolicy
+    public var source: SourceNote
+    public var rules: [RuleExplanation]
+    public var overrides: [OverrideExplanation]
+    public var outputs: [OutputExplanation]
+}
+
+public struct RuleExplanation: Sendable {
+    public var id: String
+    public var source: SourceNote
+    public var matched: Bool
+    /// Whether this rule's outputs were used (a matching rule may lose under `first` or `priority`).
+    public var selected: Bool
+    /// For a rule that did not match: the smallest written condition that was not true.
+    public var failed: ConditionFailure?
+}
+
+/// A condition that did not hold, with the values it read.
+public struct ConditionFailure: Sendable {
+    /// The condition as written: `cost <= 300`.
+    public var text: String
+    public var location: SourceLocation
+    /// True when the condition was unknown rather than false (it read an absent value).
+    public var unknown: Bool
+    /// The fields and outputs it read, with their values in this case.
+    public var values: [(name: String, value: OutputValue?)]
+    let raw: [Value]
+}
+
+public struct OverrideExplanation: Sendable {
+    public enum Outcome: Sendable {
+        case applied(replaced: [(from: String, to: String)])
+        case conditionFailed(ConditionFailure?)
+        /// An exception inside the override's scope held, so it did not apply.
+        case exception(id: String?, source: SourceNote, condition: String)
+        /// The list it changes does not apply to this case.
+        case outputAbsent
+    }
+    public var id: String
+    public var output: String
+    public var source: SourceNote
+    public var outcome: Outcome
+
+    public var applied: Bool {
+        if case .applied = outcome { return true }
+        return false
+    }
+}
+
+public struct OutputExplanation: Sendable {
+    public var name: String
+    public var value: OutputValue?
+    /// The id of the rule whose value this is (the last one, for `collect`).
+    public var rules: [String]
+    /// Overrides that changed it.
+    public var overrides: [String]
+    let raw: Value
+}

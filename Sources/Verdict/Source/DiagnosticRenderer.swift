@@ -1,0 +1,101 @@
+/// Renders diagnostics for people (with the source line and a caret) and as JSON for tools.
+public struct DiagnosticRenderer: Sendable {
+    private let files: [String: SourceFile]
+
+    public init(files: [SourceFile]) {
+        self.files = Dictionary(files.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// ```
+    /// tiers.yaml:12:15: error: unknown field `cots`
+    ///    12 |       when: cots > 300
+    ///       |             ^^^^
+    /// help: did you mean `cost`?
+    /// ```
+    public func text(_ d: Diagnostic) -> String {
+        var out = d.description + "\n"
+        if let loc = d.location { out += excerpt(loc) }
+        for note in d.notes {
+            out += "note: \(note.message)" + (note.location.map { " (\($0))" } ?? "") + "\n"
+            if let loc = note.location { out += excerpt(loc) }
+        }
+        if let help = d.help { out += "help: \(help)\n" }
+        return out
+    }
+
+    /// All diagnostics as text, with a closing count line such as `2 errors, 1 warning`.
+    public func text(_ ds: [Diagnostic]) -> String {
+        var out = ds.map(text).joined(separator: "\n")
+        let errors = ds.filter { $0.severity == .error }.count
+        let warnings = ds.filter { $0.severity == .warning }.count
+        if !ds.isEmpty { out += "\n" }
+        out += "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")\n"
+        return out
+    }
+
+    private func excerpt(_ loc: SourceLocation) -> String {
+        guard let file = files[loc.path], loc.line >= 1, loc.line <= file.lines.count else { return "" }
+        let line = file.line(loc.line)
+        let number = String(loc.line)
+        let gutter = String(repeating: " ", count: number.count)
+        // Pad by display width so the caret sits under the span even after CJK characters.
+        let before = line.unicodeScalars.prefix(max(0, loc.column - 1))
+        let pad = before.reduce(0) { $0 + ($1 == "\t" ? 1 : Self.width($1)) }
+        let spanned = line.unicodeScalars.dropFirst(max(0, loc.column - 1)).prefix(loc.length)
+        let carets = max(1, spanned.reduce(0) { $0 + Self.width($1) })
+        let padText = String(before.map { $0 == "\t" ? "\t" : String(repeating: " ", count: Self.width($0)) }.joined())
+        _ = pad
+        return " \(number) | \(line)\n \(gutter) | \(padText)\(String(repeating: "^", count: carets))\n"
+    }
+
+    /// Terminal columns a scalar takes: 2 for East Asian wide and full-width characters.
+    static func width(_ s: Unicode.Scalar) -> Int {
+        switch s.value {
+        case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,
+             0xA000...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60,
+             0xFFE0...0xFFE6, 0x20000...0x3FFFD:
+            return 2
+        default:
+            return 1
+        }
+    }
+
+    /// The diagnostics as a JSON document: `{"diagnostics": [...], "errors": N, "warnings": N}`.
+    public func json(_ ds: [Diagnostic]) -> String {
+        var w = JSONWriter()
+        w.object { w in
+            w.key("diagnostics")
+            w.array { w in
+                for d in ds {
+                    w.object { w in
+                        w.field("severity", d.severity.rawValue)
+                        w.field("code", d.code)
+                        w.field("message", d.message)
+                        if let loc = d.location { Self.write(loc, into: &w) }
+                        if let help = d.help { w.field("help", help) }
+                        if !d.notes.isEmpty {
+                            w.key("notes")
+                            w.array { w in
+                                for n in d.notes {
+                                    w.object { w in
+                                        w.field("message", n.message)
+                                        if let loc = n.location { Self.write(loc, into: &w) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            w.field("errors", ds.filter { $0.severity == .error }.count)
+            w.field("warnings", ds.filter { $0.severity == .warning }.count)
+        }
+        return w.output
+    }
+
+    static func write(_ loc: SourceLocation, into w: inout JSONWriter) {
+        w.field("file", loc.path)
+        w.field("line", loc.line)
+        w.field("column", loc.column)
+    }
+}

@@ -1,0 +1,148 @@
+/// The policy set as written: located, unresolved, one value per YAML construct.
+///
+/// Locations are kept on every node for diagnostics and explanations.
+struct PolicySyntax: Sendable {
+    var manifest: ManifestSyntax?
+    var enums: [EnumSyntax] = []
+    var fields: [FieldSyntax] = []
+    var sets: [SetSyntax] = []
+    var decisions: [DecisionSyntax] = []
+}
+
+/// Text in English and Chinese; either may be missing, and the other stands in for it.
+public struct Localized: Sendable, Hashable, Codable {
+    public var en: String?
+    public var zh: String?
+
+    public init(en: String? = nil, zh: String? = nil) {
+        self.en = en
+        self.zh = zh
+    }
+
+    public var isEmpty: Bool { en == nil && zh == nil }
+
+    /// The text in `language`, falling back to the other language.
+    public func text(_ language: Language) -> String? {
+        switch language {
+        case .en: return en ?? zh
+        case .zh: return zh ?? en
+        }
+    }
+}
+
+/// The languages explanations are written in.
+public enum Language: String, Sendable, CaseIterable {
+    case en, zh
+}
+
+/// A name as written, with where.
+struct Name: Sendable, Hashable {
+    var text: String
+    var location: SourceLocation
+}
+
+/// What every rule, override and decision may carry for people and auditors.
+struct Annotations: Sendable {
+    var label = Localized()
+    var note = Localized()
+    /// The sentence of the source document that this implements, verbatim.
+    var quote: String?
+    /// How the policy interprets an ambiguous source, shown in explanations.
+    var reading = Localized()
+}
+
+struct ManifestSyntax: Sendable {
+    var name: Name
+    var version: String
+    var effective: CivilDate?
+    var title: Localized
+    var timezone: Name?
+    var currency: Name?
+    var annotations: Annotations
+    var location: SourceLocation
+}
+
+struct EnumSyntax: Sendable {
+    struct Member: Sendable {
+        var name: Name
+        var label: Localized
+    }
+    var name: Name
+    var members: [Member]
+    var annotations: Annotations
+}
+
+struct TypeSyntax: Sendable {
+    var text: String
+    var location: SourceLocation
+}
+
+struct FieldSyntax: Sendable {
+    var name: Name
+    var type: TypeSyntax
+    var optional: Bool
+    var defaultValue: YAMLNode?
+    /// Personal data stays out of decision records unless a field is marked loggable.
+    var loggable: Bool
+    var annotations: Annotations
+}
+
+struct SetSyntax: Sendable {
+    var name: Name
+    var of: Name
+    var members: [YAMLNode]
+    var annotations: Annotations
+}
+
+struct DecisionSyntax: Sendable {
+    var name: Name
+    var annotations: Annotations
+    var hit: Name
+    var priority: PrioritySyntax?
+    var outputs: [OutputSyntax]
+    var rules: [RuleSyntax]
+    var overrides: [OverrideSyntax]
+}
+
+struct PrioritySyntax: Sendable {
+    var output: Name
+    var order: [ExprSource]
+    var location: SourceLocation
+}
+
+struct OutputSyntax: Sendable {
+    var name: Name
+    var type: TypeSyntax
+    var annotations: Annotations
+}
+
+struct RuleSyntax: Sendable {
+    var id: Name?
+    var annotations: Annotations
+    /// Conditions that must all hold; empty means the rule always applies.
+    var when: [ExprSource]
+    var then: [(output: Name, value: ValueSyntax)]
+    var location: SourceLocation
+}
+
+enum ValueSyntax: Sendable {
+    case expr(ExprSource)
+    case list([ExprSource], SourceLocation)
+}
+
+struct OverrideSyntax: Sendable {
+    var id: Name
+    var annotations: Annotations
+    var output: Name
+    var when: [ExprSource]
+    var except: [ExceptionSyntax]
+    var replace: [(from: Name, to: Name)]
+    var location: SourceLocation
+}
+
+struct ExceptionSyntax: Sendable {
+    var id: Name?
+    var annotations: Annotations
+    var when: [ExprSource]
+    var location: SourceLocation
+}

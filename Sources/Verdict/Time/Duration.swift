@@ -1,0 +1,90 @@
+/// A length of clock time in milliseconds: `1h`, `2d`, `90m`, `1d12h`, `30s`, or ISO 8601 `PT1H`, `P2D`.
+///
+/// A day is 24 hours: policies run in a zone without daylight saving (Asia/Shanghai), where a
+/// calendar day and 24 hours agree. Working time is not a `Duration`: it needs a calendar.
+public struct Duration: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var milliseconds: Int64
+
+    public init(milliseconds: Int64) { self.milliseconds = milliseconds }
+    public static func hours(_ h: Int64) -> Duration { Duration(milliseconds: h * 3_600_000) }
+    public static func days(_ d: Int64) -> Duration { Duration(milliseconds: d * 86_400_000) }
+    public static func minutes(_ m: Int64) -> Duration { Duration(milliseconds: m * 60_000) }
+
+    static let unitMillis: [Character: Int64] = ["w": 604_800_000, "d": 86_400_000, "h": 3_600_000, "m": 60_000, "s": 1000]
+
+    public init(text: String) throws(TimeFormatError) {
+        if text.hasPrefix("P") || text.hasPrefix("-P") {
+            self.init(milliseconds: try Self.iso(text))
+            return
+        }
+        var total: Int64 = 0
+        var number: Int64? = nil
+        var sawUnit = false
+        var lastUnit: Int64 = .max
+        let negative = text.hasPrefix("-")
+        for c in negative ? Substring(text.dropFirst()) : Substring(text) {
+            if let d = c.wholeNumberValue, c.isASCII {
+                let (m, o1) = (number ?? 0).multipliedReportingOverflow(by: 10)
+                let (a, o2) = m.addingReportingOverflow(Int64(d))
+                guard !o1, !o2 else { throw .duration(text) }
+                number = a
+            } else if let unit = Self.unitMillis[c], let n = number, unit < lastUnit {
+                let (p, o) = n.multipliedReportingOverflow(by: unit)
+                guard !o else { throw .duration(text) }
+                total += p
+                number = nil
+                sawUnit = true
+                lastUnit = unit
+            } else {
+                throw .duration(text)
+            }
+        }
+        guard sawUnit, number == nil else { throw .duration(text) }
+        self.init(milliseconds: negative ? -total : total)
+    }
+
+    private static func iso(_ text: String) throws(TimeFormatError) -> Int64 {
+        var s = Substring(text)
+        let negative = s.hasPrefix("-")
+        if negative { s = s.dropFirst() }
+        s = s.dropFirst()  // P
+        var total: Int64 = 0
+        var inTime = false
+        var number = ""
+        var any = false
+        for c in s {
+            if c == "T" { inTime = true; continue }
+            if c.isASCII, c.isNumber { number.append(c); continue }
+            guard let n = Int64(number) else { throw .duration(text) }
+            let unit: Int64
+            switch (c, inTime) {
+            case ("W", false): unit = 604_800_000
+            case ("D", false): unit = 86_400_000
+            case ("H", true): unit = 3_600_000
+            case ("M", true): unit = 60_000
+            case ("S", true): unit = 1000
+            default: throw .duration(text)
+            }
+            total += n * unit
+            number = ""
+            any = true
+        }
+        guard any, number.isEmpty else { throw .duration(text) }
+        return negative ? -total : total
+    }
+
+    public static func < (a: Duration, b: Duration) -> Bool { a.milliseconds < b.milliseconds }
+
+    /// Compact text such as `1d12h`, `90m` → `1h30m`, `0s`.
+    public var description: String {
+        if milliseconds == 0 { return "0s" }
+        var rest = milliseconds.magnitude
+        var out = milliseconds < 0 ? "-" : ""
+        for (unit, ms) in [("d", UInt64(86_400_000)), ("h", 3_600_000), ("m", 60_000), ("s", 1000)] where rest >= ms {
+            out += "\(rest / ms)\(unit)"
+            rest %= ms
+        }
+        if rest > 0 { out += "\(rest)ms" }
+        return out
+    }
+}

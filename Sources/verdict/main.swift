@@ -1,0 +1,3 @@
+import Verdict
+import ArgumentParser
+print("x")
