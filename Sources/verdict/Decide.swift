@@ -1,0 +1,105 @@
+import ArgumentParser
+import Foundation
+import Verdict
+
+struct Decide: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Decide one case (--case) or a JSON Lines batch (--batch), printing JSON decisions.",
+        discussion: """
+        A batch is streamed: one decision per input line, in input order. A line that cannot be decided \
+        prints {"case": ID, "line": N, "error": {...}} and the batch goes on. Exit 0 when every case was \
+        decided, 1 when any failed, 2 when the policy set did not load.
+        """)
+
+    @OptionGroup var policy: PolicyOptions
+
+    @Option(name: .customLong("case"), help: "A JSON file holding one case, or - for standard input.")
+    var casePath: String?
+
+    @Option(help: "A JSON Lines file of cases, one per line, or - for standard input.")
+    var batch: String?
+
+    @Flag(help: "Add the explanation to each decision.")
+    var explain = false
+
+    func validate() throws {
+        if (casePath == nil) == (batch == nil) { throw ValidationError("give exactly one of --case FILE or --batch FILE") }
+    }
+
+    func run() throws {
+        let compiled = try policy.load()
+        if let casePath {
+            let bytes = try readInput(casePath)
+            do {
+                print(try compiled.decide(json: bytes, explain: explain).json())
+            } catch {
+                print(errorLine(error, line: nil))
+                FileHandle.standardError.write(Data("\(error)\n".utf8))
+                throw ExitCode(1)
+            }
+            return
+        }
+        var failed = 0
+        try BatchReader.lines(of: batch!) { number, bytes in
+            do {
+                print(try compiled.decide(json: bytes, explain: explain).json())
+            } catch let error as CaseError {
+                failed += 1
+                print(errorLine(error, line: number))
+            }
+        }
+        if failed > 0 {
+            FileHandle.standardError.write(Data("\(failed) case\(failed == 1 ? "" : "s") could not be decided\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+
+    private func errorLine(_ error: CaseError, line: Int?) -> String {
+        var w = JSONWriter()
+        w.object { w in
+            w.key("case")
+            if let id = error.caseID { w.string(id) } else { w.null() }
+            if let line { w.field("line", line) }
+            w.key("error")
+            error.write(to: &w)
+        }
+        return w.output
+    }
+}
+
+/// Streams a JSON Lines file line by line, so memory does not grow with the batch.
+enum BatchReader {
+    static func lines(of path: String, _ body: (Int, [UInt8]) throws -> Void) throws {
+        let handle: FileHandle
+        if path == "-" {
+            handle = FileHandle.standardInput
+        } else {
+            guard let h = FileHandle(forReadingAtPath: path) else {
+                FileHandle.standardError.write(Data("error: cannot read `\(path)`\n".utf8))
+                throw ExitCode(2)
+            }
+            handle = h
+        }
+        var pending: [UInt8] = []
+        var number = 0
+        func emit(_ line: ArraySlice<UInt8>) throws {
+            number += 1
+            var l = line
+            if l.last == 0x0D { l = l.dropLast() }
+            if l.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
+            try body(number, Array(l))
+        }
+        while true {
+            let chunk = handle.readData(ofLength: 1 << 16)
+            if chunk.isEmpty { break }
+            pending.append(contentsOf: chunk)
+            var start = pending.startIndex
+            while let nl = pending[start...].firstIndex(of: 0x0A) {
+                try emit(pending[start..<nl])
+                start = nl + 1
+            }
+            pending.removeSubrange(..<start)
+        }
+        if !pending.isEmpty { try emit(pending[...]) }
+    }
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import Verdict
+
+@main
+struct VerdictCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verdict",
+        abstract: "Check policy sets and decide cases with explanations.",
+        discussion: """
+        Exit codes: 0 success; 1 policy errors (check) or a case that could not be decided (decide); \
+        2 the policy set did not load (decide, explain); 64 bad command-line usage.
+        """,
+        subcommands: [Check.self, Decide.self, Explain.self]
+    )
+}
+
+/// Where the policy set is, shared by the commands that decide.
+struct PolicyOptions: ParsableArguments {
+    @Option(name: .long, help: "The policy set folder.")
+    var policies: String
+
+    /// Loads the policy set, or prints its diagnostics to standard error and exits 2.
+    func load() throws -> CompiledPolicy {
+        do {
+            return try CompiledPolicy.load(directory: policies)
+        } catch {
+            FileHandle.standardError.write(Data(error.description.utf8))
+            throw ExitCode(2)
+        }
+    }
+}
+
+/// Reads a whole file, or standard input for `-`.
+func readInput(_ path: String) throws -> [UInt8] {
+    if path == "-" { return Array(FileHandle.standardInput.readDataToEndOfFile()) }
+    guard let data = FileManager.default.contents(atPath: path) else {
+        FileHandle.standardError.write(Data("error: cannot read `\(path)`\n".utf8))
+        throw ExitCode(2)
+    }
+    return Array(data)
+}
+
+extension Language: ExpressibleByArgument {}

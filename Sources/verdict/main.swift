@@ -1,3 +1,0 @@
-import Verdict
-import ArgumentParser
-print("x")
