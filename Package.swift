@@ -30,7 +30,8 @@ let package = Package(
         ),
         .testTarget(
             name: "VerdictTests",
-            dependencies: ["Verdict"],
+            // The command-line tests run the built `verdict` binary, so tests depend on it.
+            dependencies: ["Verdict", "verdict"],
             resources: [.copy("Fixtures")]
         ),
     ]
