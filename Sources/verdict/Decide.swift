@@ -13,6 +13,8 @@ struct Decide: ParsableCommand {
 
     @OptionGroup var policy: PolicyOptions
 
+    @OptionGroup var clock: ClockOptions
+
     @Option(name: .customLong("case"), help: "A JSON file holding one case, or - for standard input.")
     var casePath: String?
 
@@ -27,11 +29,12 @@ struct Decide: ParsableCommand {
     }
 
     func run() throws {
+        let now = try clock.instant
         let compiled = try policy.load()
         if let casePath {
             let bytes = try readInput(casePath)
             do {
-                print(try compiled.decide(json: bytes, explain: explain).json())
+                print(try compiled.decide(json: bytes, explain: explain, now: now).json())
             } catch {
                 print(errorLine(error, line: nil))
                 FileHandle.standardError.write(Data("\(error)\n".utf8))
@@ -42,7 +45,7 @@ struct Decide: ParsableCommand {
         var failed = 0
         try BatchReader.lines(of: batch!) { number, bytes in
             do {
-                print(try compiled.decide(json: bytes, explain: explain).json())
+                print(try compiled.decide(json: bytes, explain: explain, now: now).json())
             } catch let error as CaseError {
                 failed += 1
                 print(errorLine(error, line: number))

@@ -8,6 +8,8 @@ struct Explain: ParsableCommand {
 
     @OptionGroup var policy: PolicyOptions
 
+    @OptionGroup var clock: ClockOptions
+
     @Option(name: .customLong("case"), help: "A JSON file holding one case, or - for standard input.")
     var casePath: String
 
@@ -15,9 +17,10 @@ struct Explain: ParsableCommand {
     var lang: Language = .en
 
     func run() throws {
+        let now = try clock.instant
         let compiled = try policy.load()
         do {
-            let d = try compiled.decide(json: try readInput(casePath), explain: true)
+            let d = try compiled.decide(json: try readInput(casePath), explain: true, now: now)
             print(d.explanation!.text(lang), terminator: "")
         } catch let error as CaseError {
             FileHandle.standardError.write(Data("\(error)\n".utf8))

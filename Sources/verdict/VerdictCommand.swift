@@ -42,3 +42,16 @@ func readInput(_ path: String) throws -> [UInt8] {
 }
 
 extension Language: ExpressibleByArgument {}
+
+/// The instant SLA clocks are judged at.
+struct ClockOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Judge SLA clocks at this instant (RFC 3339); default: the current time.", valueName: "timestamp"))
+    var now: String?
+
+    var instant: Timestamp {
+        get throws {
+            guard let now else { return Timestamp(Date()) }
+            do { return try Timestamp(rfc3339: now) } catch { throw ValidationError("--now: \(error)") }
+        }
+    }
+}

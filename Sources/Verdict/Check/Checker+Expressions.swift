@@ -304,9 +304,28 @@ extension Checker {
                                     at: src.location(s.start, s.end))
             }
             return Typed(expr: span(s, src, name == "present" ? test : .not(test)), type: .bool)
+        case "working_hours_after", "working_days_after":
+            let days = name == "working_days_after"
+            let usage = days ? "`working_days_after(remedy_done_at, 5, \"cn-office\")`" : "`working_hours_after(received_at, 3, \"cn-office\")`"
+            guard args.count == 3, case .string(let cal) = args[2].kind else {
+                return error("invalid-call", "`\(name)` takes a timestamp, an amount and a calendar name in quotes", s, src, help: "write \(usage)")
+            }
+            guard let ci = calendarByName[cal] else {
+                return error("unknown-calendar", "unknown calendar `\(cal)`", args[2], src, help: calendarHelp(cal))
+            }
+            guard let start = check(args[0], in: src, expected: .timestamp) else { return nil }
+            guard start.type == .timestamp else {
+                return error("type-mismatch", "`\(name)` starts from a `timestamp`, not a `\(typeName(start.type))`", args[0], src)
+            }
+            guard let amount = check(args[1], in: src, expected: .integer) else { return nil }
+            guard amount.type == .integer || (!days && amount.type == .duration) else {
+                return error("type-mismatch", days ? "the number of working days must be an `integer`" : "the working time must be an `integer` of hours or a `duration`", args[1], src)
+            }
+            let calendar = model.calendars[ci]
+            return Typed(expr: days ? .workingDays(calendar, start.expr, amount.expr) : .workingTime(calendar, start.expr, amount.expr), type: .timestamp)
         default:
             return error("unknown-function", "unknown function `\(name)`", s, src,
-                         help: Suggestions.help(for: name, in: ["present", "absent"], what: "functions"))
+                         help: Suggestions.help(for: name, in: ["present", "absent", "working_hours_after", "working_days_after"], what: "functions"))
         }
     }
 }

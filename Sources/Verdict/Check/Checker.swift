@@ -17,6 +17,7 @@ struct Checker {
     var usedSets = Set<Int>()
     var decisionNames: [String] = []
     var decisionLocations: [SourceLocation] = []
+    var calendarByName: [String: Int] = [:]
 
     static func check(_ syntax: PolicySyntax, diagnostics: inout DiagnosticBag) -> PolicyModel? {
         guard let manifest = syntax.manifest else {
@@ -49,8 +50,11 @@ struct Checker {
         declareEnums(syntax.enums)
         declareFields(syntax.fields)
         declareSets(syntax.sets)
+        declareCalendars(syntax.calendars)
         declareOutputs(syntax.decisions)
         for (index, d) in syntax.decisions.enumerated() { checkDecision(d, index: index) }
+        // Clocks run after every decision and may read their outputs; decisions cannot read clocks.
+        checkClocks(syntax.clocks)
         checkCycles()
         warnUnused(syntax)
     }

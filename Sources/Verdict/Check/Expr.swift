@@ -21,6 +21,10 @@ indirect enum Expr: Sendable {
     case subtract(Expr, Expr)
     case negate(Expr)
     case list([Expr])
+    /// A timestamp plus working time (a duration, or an integer of hours) in a calendar.
+    case workingTime(WorkingCalendar, Expr, Expr)
+    /// The end of the N-th working day after a timestamp's date.
+    case workingDays(WorkingCalendar, Expr, Expr)
     /// Marks a sub-expression written in the policy, by index into the policy's span table, so an
     /// explanation can quote it. Only the explanation path keeps these.
     case span(Int, Expr)
@@ -41,6 +45,8 @@ indirect enum Expr: Sendable {
         case let .subtract(a, b): return .subtract(a.stripped, b.stripped)
         case .negate(let e): return .negate(e.stripped)
         case .list(let es): return .list(es.map(\.stripped))
+        case let .workingTime(c, a, b): return .workingTime(c, a.stripped, b.stripped)
+        case let .workingDays(c, a, b): return .workingDays(c, a.stripped, b.stripped)
         case .constant, .field, .output: return self
         }
     }
@@ -63,7 +69,8 @@ indirect enum Expr: Sendable {
         case .span(_, let e), .not(let e), .present(let e), .negate(let e), .inList(let e, _), .inRange(let e, _, _, _, _):
             e.collect(into: &out)
         case .and(let es), .or(let es), .list(let es): for e in es { e.collect(into: &out) }
-        case let .compare(_, a, b), let .add(a, b), let .subtract(a, b), let .contains(a, b):
+        case let .compare(_, a, b), let .add(a, b), let .subtract(a, b), let .contains(a, b),
+             let .workingTime(_, a, b), let .workingDays(_, a, b):
             a.collect(into: &out)
             b.collect(into: &out)
         }

@@ -21,7 +21,7 @@ enum Compiler {
             d.dependencies = Set(d.dependencies.map { newIndex[$0] })
             return d
         }
-        for i in out.outputs.indices { out.outputs[i].decision = newIndex[out.outputs[i].decision] }
+        for i in out.outputs.indices where out.outputs[i].decision >= 0 { out.outputs[i].decision = newIndex[out.outputs[i].decision] }
         return out
     }
 }

@@ -61,7 +61,11 @@ public enum PolicyLoader {
         do {
             let files = try sources(directory: directory)
             let base = directory.hasSuffix("/") ? directory : directory + "/"
-            return check(sources: files, relativeTo: base)
+            return check(sources: files, relativeTo: base) { include in
+                let path = normalize(base + include)
+                guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else { return nil }
+                return SourceFile(path: path, text: text)
+            }
         } catch {
             return Result(policy: nil, diagnostics: error.diagnostics, sources: error.sources)
         }
@@ -71,9 +75,25 @@ public enum PolicyLoader {
     ///
     /// - Parameter relativeTo: a prefix stripped from each path before hashing, so the digest does not
     ///   depend on where the folder is.
-    public static func check(sources files: [SourceFile], relativeTo prefix: String = "") -> Result {
+    /// - Parameter include: reads a file the manifest's `include:` names (relative to the folder); without
+    ///   it, an included path must be one of `sources`.
+    public static func check(sources given: [SourceFile], relativeTo prefix: String = "",
+                             include: ((String) -> SourceFile?)? = nil) -> Result {
         var builder = PolicySyntaxBuilder()
+        var files = given
+        var digestPaths = given.map { Self.strip(prefix, from: $0.path) }
         for file in files {
+            if let root = YAMLLoader.load(file, into: &builder.diagnostics) { builder.add(file: root) }
+        }
+        for name in builder.syntax.manifest?.include ?? [] {
+            if given.contains(where: { $0.path == name.text || Self.strip(prefix, from: $0.path) == name.text }) { continue }
+            guard let include, let file = include(name.text) else {
+                builder.diagnostics.error("missing-include", "cannot read included file `\(name.text)`", at: name.location,
+                                          help: "paths are relative to the policy folder, like `../calendars/cn-office.yaml`")
+                continue
+            }
+            files.append(file)
+            digestPaths.append(name.text)
             if let root = YAMLLoader.load(file, into: &builder.diagnostics) { builder.add(file: root) }
         }
         var bag = builder.diagnostics
@@ -83,11 +103,22 @@ public enum PolicyLoader {
         }
         let diagnostics = bag.sorted
         guard let model, !bag.hasErrors else { return Result(policy: nil, diagnostics: diagnostics, sources: files) }
-        let digest = PolicyDigest.compute(files.map { (Self.strip(prefix, from: $0.path), $0.text) })
+        let digest = PolicyDigest.compute(zip(digestPaths, files).map { ($0, $1.text) })
         let identity = PolicyIdentity(name: model.name, version: model.version, effective: model.effective, digest: digest, title: model.title)
         let policy = CompiledPolicy(model: Compiler.order(model), identity: identity, sources: files,
                                     warnings: diagnostics.filter { $0.severity == .warning })
         return Result(policy: policy, diagnostics: diagnostics, sources: files)
+    }
+
+    /// Resolves `.` and `..` in a relative or absolute path.
+    static func normalize(_ path: String) -> String {
+        var out: [Substring] = []
+        for part in path.split(separator: "/", omittingEmptySubsequences: false) {
+            if part == "." { continue }
+            if part == "..", let last = out.last, last != "..", !last.isEmpty { out.removeLast(); continue }
+            out.append(part)
+        }
+        return out.joined(separator: "/")
     }
 
     private static func strip(_ prefix: String, from path: String) -> String {

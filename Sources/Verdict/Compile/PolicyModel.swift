@@ -37,7 +37,7 @@ struct SetInfo: Sendable {
 struct OutputInfo: Sendable {
     var name: String
     var type: ValueType
-    /// Index of the producing decision in ``PolicyModel/decisions``.
+    /// Index of the producing decision in ``PolicyModel/decisions``; -1 for an SLA clock's output.
     var decision: Int
     var annotations: Annotations
     var location: SourceLocation
@@ -146,6 +146,9 @@ struct PolicyModel: Sendable {
     var outputs: [OutputInfo] = []
     var decisions: [CompiledDecision] = []
     var spans: [SpanInfo] = []
+    var calendars: [WorkingCalendar] = []
+    /// Evaluated after every decision, in written order.
+    var clocks: [CompiledClock] = []
 }
 
 extension PolicyModel {
@@ -167,4 +170,49 @@ extension PolicyModel {
 
 extension CompiledPolicy {
     func typeName(_ t: ValueType) -> String { model.typeName(t) }
+}
+
+/// How long an SLA clock runs, as the policy wrote it and as computed.
+struct ClockTarget: Sendable {
+    enum Kind: Sendable {
+        case clock(Duration)
+        case workingTime(WorkingCalendar, Duration)
+        case workingDays(WorkingCalendar, Int)
+    }
+    var kind: Kind
+    /// For explanations: `3 working hours in cn-office`.
+    var text: Localized
+
+    var calendar: WorkingCalendar? {
+        switch kind {
+        case .clock: return nil
+        case .workingTime(let c, _), .workingDays(let c, _): return c
+        }
+    }
+
+    func deadline(from start: Timestamp, steps: inout [WorkingCalendar.Step]?) throws(WorkingCalendar.YearNotCovered) -> Timestamp {
+        switch kind {
+        case .clock(let d): return start + d
+        case let .workingTime(c, d): return try c.addWorkingTime(d, to: start, steps: &steps)
+        case let .workingDays(c, n): return try c.addWorkingDays(n, to: start, steps: &steps)
+        }
+    }
+}
+
+/// A service-level clock: from a start event, a deadline (and an at-risk point) in clock or working time.
+struct CompiledClock: Sendable {
+    var name: String
+    var annotations: Annotations
+    var location: SourceLocation
+    var condition: Condition
+    var start: Expr
+    var startText: String
+    var target: ClockTarget
+    var atRisk: ClockTarget?
+    /// A timestamp field that, when given, replaces the computed deadline (a time agreed with the customer).
+    var agreed: Int?
+    /// A timestamp field that stops the clock (the event the SLA waits for).
+    var stop: Int?
+    var dueOutput: Int?
+    var atRiskOutput: Int?
 }

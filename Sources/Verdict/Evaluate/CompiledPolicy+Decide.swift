@@ -6,20 +6,22 @@ extension CompiledPolicy {
     /// - Throws: ``CaseError`` listing every problem with the case, or a rule conflict under `unique`.
     /// - Complexity: one pass over the rules of each decision; no allocation beyond the output slots
     ///   and the decision when `explain` is false.
-    public func decide(json bytes: [UInt8], explain: Bool = false) throws(CaseError) -> Decision {
+    /// - Parameter now: the instant SLA clocks are judged at (pending, at risk, breached, met); without
+    ///   it clocks report their deadlines but no status, so a decision depends only on the case.
+    public func decide(json bytes: [UInt8], explain: Bool = false, now: Timestamp? = nil) throws(CaseError) -> Decision {
         let json: JSONValue
         do { json = try JSONReader.parse(bytes) } catch {
             throw CaseError(caseID: nil, problems: [.init(field: nil, code: "json-syntax", message: "invalid JSON at \(error.line):\(error.column): \(error.message)")])
         }
-        return try decide(json: json, explain: explain)
+        return try decide(json: json, explain: explain, now: now)
     }
 
     /// Decides a case already parsed as a ``JSONValue``.
-    public func decide(json: JSONValue, explain: Bool = false) throws(CaseError) -> Decision {
+    public func decide(json: JSONValue, explain: Bool = false, now: Timestamp? = nil) throws(CaseError) -> Decision {
         var decoder = CaseDecoder(policy: self)
         let id = decoder.caseID(json)
         guard let slots = decoder.decode(json: json) else { throw CaseError(caseID: id, problems: decoder.problems) }
-        return try decide(slots: slots, explain: explain)
+        return try decide(slots: slots, explain: explain, now: now)
     }
 
     /// Decides a case given as typed values by field name.
@@ -27,30 +29,36 @@ extension CompiledPolicy {
     /// ```swift
     /// try policy.decide(["id": .string("Q-1"), "cost": .money(Money(minorUnits: 30000)), ...])
     /// ```
-    public func decide(_ values: [String: CaseValue], explain: Bool = false) throws(CaseError) -> Decision {
+    public func decide(_ values: [String: CaseValue], explain: Bool = false, now: Timestamp? = nil) throws(CaseError) -> Decision {
         var decoder = CaseDecoder(policy: self)
         guard let slots = decoder.decode(values: values) else {
             var id: String?
             if case .string(let s)? = values["id"] { id = s }
             throw CaseError(caseID: id, problems: decoder.problems)
         }
-        return try decide(slots: slots, explain: explain)
+        return try decide(slots: slots, explain: explain, now: now)
     }
 
-    func decide(slots: [Value], explain: Bool) throws(CaseError) -> Decision {
+    func decide(slots: [Value], explain: Bool, now: Timestamp?) throws(CaseError) -> Decision {
         let id: String
         if case .string(let s) = slots[idSlot] { id = s } else { id = "" }
         if explain {
             var recorder = ExplanationRecorder(policy: self, fields: slots)
-            let outputs = try run(slots, caseID: id, tracer: &recorder)
-            return Decision(caseID: id, explanation: recorder.finish(caseID: id, outputs: outputs), values: outputs, compiled: self)
+            let (outputs, clocks) = try run(slots, caseID: id, now: now, tracer: &recorder)
+            return Decision(caseID: id, explanation: recorder.finish(caseID: id, outputs: outputs, clocks: clocks, now: now),
+                            values: outputs, clocks: clocks, now: now, compiled: self)
         }
         var none = NoTrace()
-        return Decision(caseID: id, explanation: nil, values: try run(slots, caseID: id, tracer: &none), compiled: self)
+        let (outputs, clocks) = try run(slots, caseID: id, now: now, tracer: &none)
+        return Decision(caseID: id, explanation: nil, values: outputs, clocks: clocks, now: now, compiled: self)
+    }
+
+    private func failed(_ f: WorkingCalendar.YearNotCovered, _ caseID: String, _ where_: String) -> CaseError {
+        CaseError(caseID: caseID, problems: [.init(field: nil, code: "calendar-year", message: "\(f) (needed by \(where_))")])
     }
 
     /// The evaluation loop, generic over the tracer so the untraced path compiles to no tracing at all.
-    func run<T: DecisionTracer>(_ fields: [Value], caseID: String, tracer: inout T) throws(CaseError) -> [Value] {
+    func run<T: DecisionTracer>(_ fields: [Value], caseID: String, now: Timestamp?, tracer: inout T) throws(CaseError) -> ([Value], [ClockResult]) {
         var state = EvaluationState(fields: fields, outputs: [Value](repeating: .absent, count: model.outputs.count))
         for di in model.decisions.indices {
             let d = model.decisions[di]
@@ -59,7 +67,9 @@ extension CompiledPolicy {
             for ri in d.rules.indices {
                 if chosen >= 0, d.hit == .first, !T.recordsEveryRule { break }
                 let rule = d.rules[ri]
-                let matched = state.holds(rule.condition.fast)
+                let outcome = state.eval(rule.condition.fast)
+                if case .failure(let f) = outcome { throw failed(f, caseID, "rule `\(rule.id)`") }
+                let matched = outcome == .bool(true)
                 tracer.rule(di, ri, matched: matched, state: state)
                 guard matched else { continue }
                 switch d.hit {
@@ -78,18 +88,55 @@ extension CompiledPolicy {
                     if rank < chosenRank { chosen = ri; chosenRank = rank }
                 case .collect:
                     for a in rule.assignments {
-                        state.outputs[a.output] = Self.gather(state.outputs[a.output], state.eval(a.value))
+                        let v = state.eval(a.value)
+                        if case .failure(let f) = v { throw failed(f, caseID, "rule `\(rule.id)`") }
+                        state.outputs[a.output] = Self.gather(state.outputs[a.output], v)
                     }
                     tracer.selected(di, ri)
                 }
             }
             if chosen >= 0, d.hit != .collect {
-                for a in d.rules[chosen].assignments { state.outputs[a.output] = state.eval(a.value) }
+                for a in d.rules[chosen].assignments {
+                    let v = state.eval(a.value)
+                    if case .failure(let f) = v { throw failed(f, caseID, "rule `\(d.rules[chosen].id)`") }
+                    state.outputs[a.output] = v
+                }
                 tracer.selected(di, chosen)
             }
             for oi in d.overrides.indices { applyOverride(d.overrides[oi], di, oi, &state, &tracer) }
         }
-        return state.outputs
+        if model.clocks.isEmpty { return (state.outputs, []) }
+        var clocks: [ClockResult] = []
+        for ci in model.clocks.indices {
+            let c = model.clocks[ci]
+            let applies = state.eval(c.condition.fast)
+            if case .failure(let f) = applies { throw failed(f, caseID, "clock `\(c.name)`") }
+            guard applies == .bool(true), case .time(let s) = state.eval(c.start) else {
+                tracer.clock(ci, nil, state: state)
+                continue
+            }
+            let start = Timestamp(millisecondsSinceEpoch: s)
+            var none: [WorkingCalendar.Step]? = nil
+            do {
+                let computed = try c.target.deadline(from: start, steps: &none)
+                let risk = try c.atRisk?.deadline(from: start, steps: &none)
+                var agreed: Timestamp?
+                if let a = c.agreed, case .time(let t) = state.fields[a] { agreed = Timestamp(millisecondsSinceEpoch: t) }
+                var stopped: Timestamp?
+                if let st = c.stop, case .time(let t) = state.fields[st] { stopped = Timestamp(millisecondsSinceEpoch: t) }
+                let due = agreed ?? computed
+                if let o = c.dueOutput { state.outputs[o] = .time(due.millisecondsSinceEpoch) }
+                if let o = c.atRiskOutput, let risk { state.outputs[o] = .time(risk.millisecondsSinceEpoch) }
+                var result = ClockResult(name: c.name, start: start, computedDue: computed, agreed: agreed, due: due,
+                                         atRisk: agreed == nil ? risk : nil, stoppedAt: stopped, calendar: c.target.calendar)
+                if let now { try result.judge(at: now) }
+                clocks.append(result)
+                tracer.clock(ci, result, state: state)
+            } catch {
+                throw failed(error, caseID, "clock `\(c.name)`")
+            }
+        }
+        return (state.outputs, clocks)
     }
 
     /// Position of the rule's priority value in the declared order (lower wins).
@@ -118,6 +165,7 @@ extension CompiledPolicy {
             return
         }
         guard state.holds(o.condition.fast) else {
+            // An override whose scope cannot be decided leaves the chain as it is, and says so.
             tracer.override(di, oi, .conditionFailed, state: state)
             return
         }
@@ -152,6 +200,8 @@ protocol DecisionTracer {
     mutating func rule(_ decision: Int, _ rule: Int, matched: Bool, state: EvaluationState)
     mutating func selected(_ decision: Int, _ rule: Int)
     mutating func override(_ decision: Int, _ override: Int, _ outcome: OverrideOutcome, state: EvaluationState)
+    /// A clock's result, or nil when it does not apply (its condition or start is missing).
+    mutating func clock(_ clock: Int, _ result: ClockResult?, state: EvaluationState)
 }
 
 struct NoTrace: DecisionTracer {
@@ -159,4 +209,5 @@ struct NoTrace: DecisionTracer {
     @inline(__always) mutating func rule(_ decision: Int, _ rule: Int, matched: Bool, state: EvaluationState) {}
     @inline(__always) mutating func selected(_ decision: Int, _ rule: Int) {}
     @inline(__always) mutating func override(_ decision: Int, _ override: Int, _ outcome: OverrideOutcome, state: EvaluationState) {}
+    @inline(__always) mutating func clock(_ clock: Int, _ result: ClockResult?, state: EvaluationState) {}
 }

@@ -11,6 +11,10 @@ public struct Decision: Sendable {
     /// The explanation, when the decision was made with `explain: true`.
     public let explanation: Explanation?
     let values: [Value]
+    /// The SLA clocks that apply to this case, in the policy's order.
+    public let clocks: [ClockResult]
+    /// The instant clocks were judged at, when one was given.
+    public let now: Timestamp?
     let compiled: CompiledPolicy
 
     /// Name, version and digest of the policy that decided.
@@ -47,6 +51,18 @@ public struct Decision: Sendable {
                     compiled.write(v, to: &w)
                 }
             }
+            if let now {
+                w.field("now", now.rfc3339(in: compiled.zone))
+            }
+            if !clocks.isEmpty {
+                w.key("clocks")
+                w.object { w in
+                    for c in clocks {
+                        w.key(c.name)
+                        compiled.write(c, to: &w)
+                    }
+                }
+            }
             if let explanation {
                 w.key("explanation")
                 explanation.write(to: &w)
@@ -56,6 +72,21 @@ public struct Decision: Sendable {
 }
 
 extension CompiledPolicy {
+    /// `{"status": "at_risk", "due": ..., "at_risk": ..., "remaining": "45m", "calendar": "cn-office", ...}`
+    func write(_ c: ClockResult, to w: inout JSONWriter) {
+        w.object { w in
+            if let s = c.status { w.field("status", s.rawValue) }
+            w.field("start", c.start.rfc3339(in: zone))
+            w.field("due", c.due.rfc3339(in: zone))
+            if let r = c.atRisk { w.field("at_risk", r.rfc3339(in: zone)) }
+            if let a = c.agreed { w.field("agreed", a.rfc3339(in: zone)) }
+            if let s = c.stoppedAt { w.field("stopped_at", s.rfc3339(in: zone)) }
+            if let r = c.remaining { w.field("remaining", r.description) }
+            if let o = c.overdue { w.field("overdue", o.description) }
+            if let cal = c.calendar { w.field("calendar", cal.name) }
+        }
+    }
+
     func writeIdentity(to w: inout JSONWriter) {
         w.object { w in
             w.field("name", identity.name)

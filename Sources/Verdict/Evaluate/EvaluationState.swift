@@ -11,14 +11,18 @@ struct EvaluationState: Sendable {
         case .output(let i): return outputs[i]
         case .span(_, let inner): return eval(inner)
         case .not(let inner):
-            if case .bool(let b) = eval(inner) { return .bool(!b) }
-            return .absent
+            switch eval(inner) {
+            case .bool(let b): return .bool(!b)
+            case .failure(let f): return .failure(f)
+            default: return .absent
+            }
         case .and(let items):
             var unknown = false
             for item in items {
                 switch eval(item) {
                 case .bool(false): return .bool(false)
                 case .bool(true): continue
+                case .failure(let f): return .failure(f)
                 default: unknown = true
                 }
             }
@@ -29,6 +33,7 @@ struct EvaluationState: Sendable {
                 switch eval(item) {
                 case .bool(true): return .bool(true)
                 case .bool(false): continue
+                case .failure(let f): return .failure(f)
                 default: unknown = true
                 }
             }
@@ -36,6 +41,8 @@ struct EvaluationState: Sendable {
         case let .compare(op, a, b):
             let x = eval(a), y = eval(b)
             if x.isAbsent || y.isAbsent { return .absent }
+            if x.isFailure { return x }
+            if y.isFailure { return y }
             switch op {
             case .eq: return .bool(x == y)
             case .ne: return .bool(x != y)
@@ -50,10 +57,11 @@ struct EvaluationState: Sendable {
             }
         case let .inList(inner, values):
             let v = eval(inner)
-            if v.isAbsent { return .absent }
+            if v.isAbsent || v.isFailure { return v }
             return .bool(values.contains(v))
         case let .inRange(inner, lower, lowerInclusive, upper, upperInclusive):
             let v = eval(inner)
+            if v.isFailure { return v }
             guard let lo = Value.compare(v, lower), let hi = Value.compare(v, upper) else { return .absent }
             return .bool((lowerInclusive ? lo >= 0 : lo > 0) && (upperInclusive ? hi <= 0 : hi < 0))
         case let .contains(listExpr, element):
@@ -62,7 +70,8 @@ struct EvaluationState: Sendable {
             if v.isAbsent { return .absent }
             return .bool(items.contains(v))
         case .present(let inner):
-            return .bool(!eval(inner).isAbsent)
+            let v = eval(inner)
+            return v.isFailure ? v : .bool(!v.isAbsent)
         case let .add(a, b):
             switch (eval(a), eval(b)) {
             case let (.time(t), .duration(d)), let (.duration(d), .time(t)): return .time(t &+ d)
@@ -70,6 +79,8 @@ struct EvaluationState: Sendable {
             case let (.int(x), .int(y)): return .int(x &+ y)
             case let (.money(x), .money(y)): return .money(x &+ y)
             case let (.date(x), .duration(d)): return .date(x &+ Int32(d / 86_400_000))
+            case let (f, _) where f.isFailure: return f
+            case let (_, f) where f.isFailure: return f
             default: return .absent
             }
         case let .subtract(a, b):
@@ -80,6 +91,8 @@ struct EvaluationState: Sendable {
             case let (.int(x), .int(y)): return .int(x &- y)
             case let (.money(x), .money(y)): return .money(x &- y)
             case let (.date(x), .duration(d)): return .date(x &- Int32(d / 86_400_000))
+            case let (f, _) where f.isFailure: return f
+            case let (_, f) where f.isFailure: return f
             default: return .absent
             }
         case .negate(let inner):
@@ -90,7 +103,29 @@ struct EvaluationState: Sendable {
             default: return .absent
             }
         case .list(let items):
-            return .list(items.map(eval).filter { !$0.isAbsent })
+            let values = items.map(eval)
+            if let f = values.first(where: \.isFailure) { return f }
+            return .list(values.filter { !$0.isAbsent })
+        case let .workingTime(calendar, start, amount):
+            let (s, a) = (eval(start), eval(amount))
+            if s.isFailure { return s }
+            let ms: Int64
+            switch a {
+            case .duration(let d): ms = d
+            case .int(let h): ms = h &* 3_600_000
+            default: return .absent
+            }
+            guard case .time(let t) = s else { return .absent }
+            do { return .time(try calendar.addWorkingTime(Duration(milliseconds: ms), to: Timestamp(millisecondsSinceEpoch: t)).millisecondsSinceEpoch) } catch {
+                return .failure(error)
+            }
+        case let .workingDays(calendar, start, amount):
+            let (s, a) = (eval(start), eval(amount))
+            if s.isFailure { return s }
+            guard case .time(let t) = s, case .int(let n) = a else { return .absent }
+            do { return .time(try calendar.addWorkingDays(Int(n), to: Timestamp(millisecondsSinceEpoch: t)).millisecondsSinceEpoch) } catch {
+                return .failure(error)
+            }
         }
     }
 

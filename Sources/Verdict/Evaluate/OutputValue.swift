@@ -31,7 +31,7 @@ extension CompiledPolicy {
     /// The public form of a runtime value.
     func outputValue(_ v: Value) -> OutputValue? {
         switch v {
-        case .absent: return nil
+        case .absent, .failure: return nil
         case .bool(let b): return .bool(b)
         case .int(let i): return .integer(i)
         case .money(let m): return .money(Money(minorUnits: m, scale: model.moneyScale))
@@ -48,7 +48,7 @@ extension CompiledPolicy {
     /// decimal string, timestamps as RFC 3339 in the policy's zone, members by name, lists as arrays.
     func write(_ v: Value, to w: inout JSONWriter) {
         switch v {
-        case .absent: w.null()
+        case .absent, .failure: w.null()
         case .bool(let b): w.bool(b)
         case .int(let i): w.number(i)
         case .money(let m): w.string(Money.format(m, scale: model.moneyScale))
@@ -65,6 +65,7 @@ extension CompiledPolicy {
     func display(_ v: Value, _ language: Language?) -> String {
         switch v {
         case .absent: return language == .zh ? "(无)" : "(absent)"
+        case .failure(let f): return "(\(f))"
         case .money(let m): return Money.format(m, scale: model.moneyScale)
         case .time(let t): return Timestamp(millisecondsSinceEpoch: t).rfc3339(in: model.zone)
         case .string(let s): return "\"\(s)\""

@@ -14,6 +14,9 @@ enum Value: Sendable, Hashable {
     case duration(Int64)
     case member(Int32)
     case list([Value])
+    /// A computation that cannot be done (a calendar asked about a year it does not cover).
+    /// It propagates through every operation and turns into a case error.
+    case failure(WorkingCalendar.YearNotCovered)
 
     var isAbsent: Bool {
         if case .absent = self { return true }
@@ -58,4 +61,11 @@ indirect enum ValueType: Sendable, Hashable {
         "bool": .bool, "integer": .integer, "money": .money, "string": .string,
         "timestamp": .timestamp, "date": .date, "duration": .duration,
     ]
+}
+
+extension Value {
+    var isFailure: Bool {
+        if case .failure = self { return true }
+        return false
+    }
 }

@@ -77,6 +77,7 @@ extension Explanation {
                     }
                 }
             }
+            writeClocks(to: &w)
         }
     }
 

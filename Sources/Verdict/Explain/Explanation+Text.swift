@@ -12,7 +12,7 @@ extension Explanation {
         override: "override", applied: "applied", notApplied: "not applied", exceptionHeld: "exception holds:",
         outputAbsent: "the list it changes does not apply", result: "result", none: "(absent: no rule applies)",
         noRule: "no rule matched", replaced: "replaced", rule: "rule",
-        missingInput: "(absent: the value reads a field this case does not give)")
+        missingInput: "(absent: the rule that applies does not set it, or reads a field this case does not give)")
     private static let zh = Words(
         policy: "政策", effective: "生效", decision: "决策", hit: "命中策略", matched: "命中",
         notMatched: "未命中", usedFor: "采用", notUsed: "命中,但由其他规则决定", failed: "条件不成立:",
@@ -20,7 +20,7 @@ extension Explanation {
         override: "例外规则", applied: "已适用", notApplied: "未适用", exceptionHeld: "例外情形成立:",
         outputAbsent: "所改的名单不适用于本案", result: "结果", none: "(无:没有规则适用)",
         noRule: "没有规则命中", replaced: "替换", rule: "规则",
-        missingInput: "(无:取值所需的字段本案未提供)")
+        missingInput: "(无:适用的规则未设定此项,或所需字段本案未提供)")
 
     private static let hitNames: [Language: [HitPolicy: String]] = [
         .en: [.first: "first match", .unique: "unique", .priority: "priority", .collect: "collect"],
@@ -78,7 +78,8 @@ extension Explanation {
             for o in d.outputs {
                 let ol = p.model.outputs.first { $0.name == o.name }?.annotations.label.text(language).map { " (\($0))" } ?? ""
                 if o.raw.isAbsent {
-                    out += "  → \(o.name)\(ol) \(o.rules.isEmpty ? w.none : w.missingInput)\n"
+                    let anySelected = d.rules.contains { $0.selected }
+                    out += "  → \(o.name)\(ol) \(anySelected ? w.missingInput : w.none)\n"
                 } else {
                     var why = o.rules.isEmpty ? "" : " (\(w.rule) \(o.rules.joined(separator: ", "))"
                     if !o.overrides.isEmpty { why += (why.isEmpty ? " (" : "; ") + "\(w.override) \(o.overrides.joined(separator: ", "))" }
@@ -87,7 +88,7 @@ extension Explanation {
                 }
             }
         }
-        return out
+        return out + clocksText(language)
     }
 
     private func failureText(_ f: ConditionFailure, _ w: Words, _ language: Language) -> String {

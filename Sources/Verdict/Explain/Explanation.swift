@@ -8,7 +8,22 @@ public struct Explanation: Sendable {
     public var caseID: String
     public var policy: PolicyIdentity
     public var decisions: [DecisionExplanation]
+    public var clocks: [ClockExplanation]
+    public var now: Timestamp?
     let compiled: CompiledPolicy
+}
+
+/// How an SLA clock's deadline was computed: the start, the target, the calendar, the working
+/// periods counted and the days skipped (holidays, weekends), and the result.
+public struct ClockExplanation: Sendable {
+    public var name: String
+    public var source: SourceNote
+    /// Nil when the clock does not apply to the case (its condition failed or its start is absent).
+    public var result: ClockResult?
+    public var failed: ConditionFailure?
+    public var startText: String
+    public var target: Localized
+    public var steps: [WorkingCalendar.Step]
 }
 
 /// Where a rule comes from, and what its authors said about it.

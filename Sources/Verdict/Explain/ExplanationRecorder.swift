@@ -5,7 +5,7 @@ struct ExplanationRecorder: DecisionTracer {
     let fields: [Value]
     private var decisions: [DecisionExplanation] = []
     private var selectedRules: [[Int]]
-    private var lastState: EvaluationState?
+    private var clocks: [ClockExplanation] = []
 
     init(policy: CompiledPolicy, fields: [Value]) {
         self.policy = policy
@@ -44,6 +44,23 @@ struct ExplanationRecorder: DecisionTracer {
         }
         decisions[d].overrides.append(OverrideExplanation(id: ov.id, output: policy.model.outputs[ov.output].name,
                                                           source: SourceNote(ov.annotations, ov.location), outcome: out))
+    }
+
+    mutating func clock(_ ci: Int, _ result: ClockResult?, state: EvaluationState) {
+        let c = policy.model.clocks[ci]
+        var steps: [WorkingCalendar.Step]? = []
+        if let result { _ = try? c.target.deadline(from: result.start, steps: &steps) }
+        var failed = failure(c.condition.traced, state)
+        if result == nil, failed == nil {
+            failed = ConditionFailure(text: c.startText, location: c.location, unknown: true,
+                                      values: c.start.references.map { r in
+                                          if case .field(let i) = r { return (policy.model.fields[i].name, nil) }
+                                          if case .output(let i) = r { return (policy.model.outputs[i].name, nil) }
+                                          return ("", nil)
+                                      }, raw: c.start.references.map { _ in .absent })
+        }
+        clocks.append(ClockExplanation(name: c.name, source: SourceNote(c.annotations, c.location), result: result, failed: failed,
+                                       startText: c.startText, target: c.target.text, steps: steps ?? []))
     }
 
     /// The smallest written sub-condition that explains why `e` is not true: the first failing
@@ -87,7 +104,7 @@ struct ExplanationRecorder: DecisionTracer {
         }
     }
 
-    func finish(caseID: String, outputs: [Value]) -> Explanation {
+    func finish(caseID: String, outputs: [Value], clocks results: [ClockResult], now: Timestamp?) -> Explanation {
         var ds = decisions
         for (di, d) in policy.model.decisions.enumerated() {
             ds[di].outputs = d.outputs.map { slot in
@@ -97,6 +114,6 @@ struct ExplanationRecorder: DecisionTracer {
                                          rules: setters, overrides: changed, raw: outputs[slot])
             }
         }
-        return Explanation(caseID: caseID, policy: policy.identity, decisions: ds, compiled: policy)
+        return Explanation(caseID: caseID, policy: policy.identity, decisions: ds, clocks: clocks, now: now, compiled: policy)
     }
 }

@@ -6,7 +6,7 @@ struct PolicySyntaxBuilder {
     var diagnostics = DiagnosticBag()
     private var firstDefinition: [String: SourceLocation] = [:]
 
-    static let sections = ["policy", "enums", "roles", "fields", "sets", "decisions"]
+    static let sections = ["policy", "enums", "roles", "fields", "sets", "decisions", "calendars", "clocks"]
 
 
     mutating func add(file root: YAMLNode) {
@@ -27,12 +27,18 @@ struct PolicySyntaxBuilder {
         if let node = top["decisions"] {
             for (name, value) in entries(node, "decisions") { decision(name, value) }
         }
+        if let node = top["calendars"] {
+            for (name, value) in entries(node, "calendars") { calendar(name, value) }
+        }
+        if let node = top["clocks"] {
+            for (name, value) in entries(node, "clocks") { clock(name, value) }
+        }
     }
 
     // MARK: Sections
 
     private mutating func manifest(_ node: YAMLNode) {
-        guard let m = reader(node, "policy", allowed: ["name", "version", "effective", "title", "timezone", "currency"] + Self.annotationKeys) else { return }
+        guard let m = reader(node, "policy", allowed: ["name", "version", "effective", "title", "timezone", "currency", "include"] + Self.annotationKeys) else { return }
         if let first = syntax.manifest {
             diagnostics.error("duplicate-definition", "the policy manifest is defined twice", at: node.location,
                               notes: [.init("first defined here", at: first.location)])
@@ -51,6 +57,7 @@ struct PolicySyntaxBuilder {
             title: m["title"].map { localized($0, "title") } ?? Localized(),
             timezone: m["timezone"].flatMap { scalarName($0, "timezone") },
             currency: m["currency"].flatMap { scalarName($0, "currency") },
+            include: m["include"].map { list($0, "include").compactMap { scalarName($0, "include") } } ?? [],
             annotations: annotations(m), location: node.location)
     }
 
@@ -229,6 +236,67 @@ struct PolicySyntaxBuilder {
         guard let node else { return [] }
         if case .sequence(let items) = node.kind { return items.compactMap { exprSource($0, "condition") } }
         return exprSource(node, "condition").map { [$0] } ?? []
+    }
+
+    private mutating func calendar(_ name: Name, _ node: YAMLNode) {
+        guard define("calendar", name) else { return }
+        guard let m = reader(node, "calendar `\(name.text)`",
+                             allowed: ["timezone", "weekdays", "hours", "years", "holidays", "working_days"] + Self.annotationKeys) else { return }
+        func days(_ key: String) -> [CalendarSyntax.DaySyntax] {
+            guard let n = m[key] else { return [] }
+            return list(n, key).compactMap { item in
+                guard let dm = reader(item, "an entry of `\(key)`", allowed: ["date", "from", "to", "label"]) else { return nil }
+                let label = dm["label"].map { localized($0, "label") } ?? Localized()
+                if let d = dm["date"] {
+                    return .init(from: d, to: nil, label: label, location: item.location)
+                }
+                guard let from = dm.required("from", &diagnostics), let to = dm.required("to", &diagnostics) else { return nil }
+                return .init(from: from, to: to, label: label, location: item.location)
+            }
+        }
+        syntax.calendars.append(CalendarSyntax(
+            name: name, annotations: annotations(m), timezone: m["timezone"].flatMap { scalarName($0, "timezone") },
+            weekdays: m.required("weekdays", &diagnostics).map { list($0, "weekdays").compactMap { scalarName($0, "weekday") } } ?? [],
+            hours: m.required("hours", &diagnostics).map { list($0, "hours") } ?? [],
+            years: m.required("years", &diagnostics).map { list($0, "years") } ?? [],
+            holidays: days("holidays"), workingDays: days("working_days")))
+    }
+
+    private mutating func clock(_ name: Name, _ node: YAMLNode) {
+        guard define("clock", name) else { return }
+        guard let m = reader(node, "clock `\(name.text)`",
+                             allowed: ["when", "start", "target", "at_risk", "agreed", "stop", "outputs"] + Self.annotationKeys),
+              let start = m.required("start", &diagnostics).flatMap({ exprSource($0, "start") }),
+              let targetNode = m.required("target", &diagnostics), let parsedTarget = target(targetNode) else { return }
+        var due: Name?, risk: Name?
+        if let o = m["outputs"], let om = reader(o, "outputs of clock `\(name.text)`", allowed: ["due", "at_risk"]) {
+            due = om["due"].flatMap { scalarName($0, "due") }
+            risk = om["at_risk"].flatMap { scalarName($0, "at_risk") }
+        }
+        syntax.clocks.append(ClockSyntax(
+            name: name, annotations: annotations(m), when: conditions(m["when"]), start: start, target: parsedTarget,
+            atRisk: m["at_risk"].flatMap { target($0) }, agreed: m["agreed"].flatMap { scalarName($0, "agreed") },
+            stop: m["stop"].flatMap { scalarName($0, "stop") }, dueOutput: due, atRiskOutput: risk, location: name.location))
+    }
+
+    /// `2d` (clock time), or `{working_hours: 3, calendar: cn-office}` / `{working_days: 5, calendar: cn-office}`.
+    private mutating func target(_ node: YAMLNode) -> TargetSyntax? {
+        if case .scalar = node.kind { return .clock(node) }
+        guard let m = reader(node, "a clock target", allowed: ["working_hours", "working_days", "calendar"]),
+              let cal = m.required("calendar", &diagnostics).flatMap({ scalarName($0, "calendar") }) else { return nil }
+        switch (m["working_hours"], m["working_days"]) {
+        case let (h?, nil): return .workingHours(h, calendar: cal)
+        case let (nil, d?): return .workingDays(d, calendar: cal)
+        default:
+            diagnostics.error("invalid-target", "a working-time target gives exactly one of `working_hours` and `working_days`", at: node.location)
+            return nil
+        }
+    }
+
+    private mutating func list(_ node: YAMLNode, _ what: String) -> [YAMLNode] {
+        if case .sequence(let items) = node.kind { return items }
+        expected("a list", for: "`\(what)`", got: node)
+        return []
     }
 
     // MARK: Annotations

@@ -7,6 +7,8 @@ struct PolicySyntax: Sendable {
     var fields: [FieldSyntax] = []
     var sets: [SetSyntax] = []
     var decisions: [DecisionSyntax] = []
+    var calendars: [CalendarSyntax] = []
+    var clocks: [ClockSyntax] = []
 }
 
 /// Text in English and Chinese; either may be missing, and the other stands in for it.
@@ -58,6 +60,8 @@ struct ManifestSyntax: Sendable {
     var title: Localized
     var timezone: Name?
     var currency: Name?
+    /// Extra YAML files, relative to the policy folder, loaded as part of the set (shared calendars).
+    var include: [Name]
     var annotations: Annotations
     var location: SourceLocation
 }
@@ -144,5 +148,43 @@ struct ExceptionSyntax: Sendable {
     var id: Name?
     var annotations: Annotations
     var when: [ExprSource]
+    var location: SourceLocation
+}
+
+struct CalendarSyntax: Sendable {
+    struct DaySyntax: Sendable {
+        var from: YAMLNode
+        var to: YAMLNode?
+        var label: Localized
+        var location: SourceLocation
+    }
+    var name: Name
+    var annotations: Annotations
+    var timezone: Name?
+    var weekdays: [Name]
+    var hours: [YAMLNode]
+    var years: [YAMLNode]
+    var holidays: [DaySyntax]
+    var workingDays: [DaySyntax]
+}
+
+/// How long an SLA clock runs: clock time (`1h`, `2d`) or working time in a named calendar.
+enum TargetSyntax: Sendable {
+    case clock(YAMLNode)
+    case workingHours(YAMLNode, calendar: Name)
+    case workingDays(YAMLNode, calendar: Name)
+}
+
+struct ClockSyntax: Sendable {
+    var name: Name
+    var annotations: Annotations
+    var when: [ExprSource]
+    var start: ExprSource
+    var target: TargetSyntax
+    var atRisk: TargetSyntax?
+    var agreed: Name?
+    var stop: Name?
+    var dueOutput: Name?
+    var atRiskOutput: Name?
     var location: SourceLocation
 }

@@ -60,10 +60,34 @@ struct ExplanationTests {
         #expect(json.contains(#""id":"henan-finance","output":"signers","applied":true,"replaced":[{"from":"finance_supervisor","to":"bu_finance_head"}]"#))
     }
 
-    @Test func unknownWhenAValueIsAbsent() throws {
+    @Test func clockWithoutItsStartDoesNotApply() throws {
         let e = try #require(try qualityComplaints.decide(QualityComplaintsTests.base(), explain: true).explanation)
-        let next = try #require(e.decisions.first { $0.name == "next_contact" }?.rules.first)
-        #expect(next.failed?.text == "present(last_contact_at)")
-        #expect(next.failed?.unknown == false)
+        let next = try #require(e.clocks.first { $0.name == "next_contact" })
+        #expect(next.result == nil)
+        #expect(next.failed?.text == "last_contact_at")
+        #expect(next.failed?.unknown == true)
+        #expect(e.text(.en).contains("does not apply — missing `last_contact_at`"))
+    }
+
+    @Test func unknownConditionIsReportedAsUnknown() throws {
+        let policy = try CompiledPolicy.load(sources: [
+            SourceFile(path: "policy.yaml", text: manifestYAML),
+            SourceFile(path: "schema.yaml", text: schemaYAML),
+            SourceFile(path: "d.yaml", text: """
+            decisions:
+              d:
+                outputs: {late: bool}
+                rules:
+                  - when: resolved_at > "2026-03-01T00:00:00+08:00" and hospitalised
+                    then: {late: true}
+            """),
+        ])
+        let d = try policy.decide(["id": .string("x"), "cost": .money(Money(minorUnits: 1)), "region": .string("r"), "branch": .string("b"),
+                                   "hospitalised": .bool(true), "problem": .member("fly")], explain: true)
+        #expect(d["late"] == nil)
+        let rule = try #require(d.explanation?.decisions.first?.rules.first)
+        #expect(rule.failed?.text == #"resolved_at > "2026-03-01T00:00:00+08:00""#)
+        #expect(rule.failed?.unknown == true)
+        #expect(d.explanation!.text(.en).contains("unknown (a value is absent): `resolved_at > "))
     }
 }

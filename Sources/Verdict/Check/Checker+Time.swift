@@ -1,0 +1,182 @@
+/// Checking of working-time calendars, the working-time functions and SLA clocks.
+extension Checker {
+    static let weekdayNames = ["mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6, "sun": 7]
+
+    mutating func declareCalendars(_ calendars: [CalendarSyntax]) {
+        for c in calendars {
+            var zone = model.zone
+            if let tz = c.timezone {
+                if let z = Zone(identifier: tz.text) { zone = z } else {
+                    diagnostics.error("unknown-timezone", "unknown time zone `\(tz.text)`", at: tz.location, help: "use an IANA name such as `Asia/Shanghai`")
+                }
+            }
+            var weekdays = Set<Int>()
+            for w in c.weekdays {
+                if let d = Self.weekdayNames[w.text] { weekdays.insert(d) } else {
+                    diagnostics.error("unknown-weekday", "unknown weekday `\(w.text)`", at: w.location,
+                                      help: Suggestions.help(for: w.text, in: Array(Self.weekdayNames.keys), what: "weekdays"))
+                }
+            }
+            var periods: [WorkingCalendar.Period] = []
+            for h in c.hours {
+                guard let text = h.scalar, let p = Self.period(text) else {
+                    diagnostics.error("invalid-hours", "expected working hours like `09:00-12:00`, found `\(h.scalar ?? h.kindName)`", at: h.location)
+                    continue
+                }
+                if let last = periods.last, p.start < last.end {
+                    diagnostics.error("invalid-hours", "working hours `\(text)` overlap or are out of order", at: h.location,
+                                      help: "list the periods of a day in order, without overlaps")
+                }
+                periods.append(p)
+            }
+            var years = Set<Int>()
+            for y in c.years {
+                if let n = y.scalar.flatMap({ Int($0) }), n > 1900, n < 3000 { years.insert(n) } else {
+                    diagnostics.error("invalid-literal", "expected a year such as 2026", at: y.location)
+                }
+            }
+            let holidays = days(c.holidays, years: years, calendar: c.name.text, what: "holiday")
+            let working = days(c.workingDays, years: years, calendar: c.name.text, what: "adjusted working day")
+            let holidayDates = Set(holidays.map(\.date))
+            for (w, s) in zip(working, c.workingDays) where holidayDates.contains(w.date) {
+                diagnostics.error("calendar-conflict", "\(w.date) is both a holiday and an adjusted working day", at: s.location)
+            }
+            calendarByName[c.name.text] = model.calendars.count
+            model.calendars.append(WorkingCalendar(name: c.name.text, label: c.annotations.label, zone: zone, weekdays: weekdays,
+                                                   periods: periods, years: years, holidays: holidays, adjustedWorkingDays: working))
+        }
+    }
+
+    /// `09:00-12:00` as minutes after midnight.
+    static func period(_ text: String) -> WorkingCalendar.Period? {
+        let parts = text.split(separator: "-").map { $0.trimmingCharacters(in: .whitespaces) }
+        func minutes(_ s: String) -> Int? {
+            let hm = s.split(separator: ":")
+            guard hm.count == 2, let h = Int(hm[0]), let m = Int(hm[1]), (0...24).contains(h), (0..<60).contains(m), h * 60 + m <= 1440 else { return nil }
+            return h * 60 + m
+        }
+        guard parts.count == 2, let a = minutes(parts[0]), let b = minutes(parts[1]), a < b else { return nil }
+        return WorkingCalendar.Period(start: a, end: b)
+    }
+
+    private mutating func days(_ entries: [CalendarSyntax.DaySyntax], years: Set<Int>, calendar: String, what: String) -> [WorkingCalendar.Day] {
+        var out: [WorkingCalendar.Day] = []
+        for e in entries {
+            guard let from = date(e.from) else { continue }
+            let to = e.to.flatMap { date($0) } ?? from
+            if to < from {
+                diagnostics.error("empty-range", "this \(what) range ends before it starts", at: e.location)
+                continue
+            }
+            for d in from.daysSinceEpoch...to.daysSinceEpoch {
+                let day = CivilDate(daysSinceEpoch: d)
+                if !years.contains(day.year) {
+                    diagnostics.error("calendar-year", "\(what) \(day) is in \(day.year), which calendar `\(calendar)` does not list under `years`", at: e.location)
+                    break
+                }
+                out.append(WorkingCalendar.Day(date: day, label: e.label))
+            }
+        }
+        return out
+    }
+
+    private mutating func date(_ node: YAMLNode) -> CivilDate? {
+        guard let text = node.scalar else {
+            diagnostics.error("invalid-date", "expected a date like 2026-10-01", at: node.location)
+            return nil
+        }
+        do { return try CivilDate(iso: text) } catch {
+            diagnostics.error("invalid-date", error.description, at: node.location)
+            return nil
+        }
+    }
+
+    func calendarHelp(_ name: String) -> String? {
+        model.calendars.isEmpty ? "declare it under `calendars:` or include a shared calendar file from the manifest"
+                                : Suggestions.help(for: name, in: model.calendars.map(\.name), what: "calendars")
+    }
+
+    // MARK: Clocks
+
+    mutating func checkClocks(_ clocks: [ClockSyntax]) {
+        for c in clocks {
+            let condition = condition(c.when) ?? .always
+            guard let start = check(c.start, expected: .timestamp) else { continue }
+            guard start.type == .timestamp else {
+                diagnostics.error("type-mismatch", "a clock starts at a `timestamp`, but this is a `\(typeName(start.type))`", at: c.start.wholeLocation)
+                continue
+            }
+            guard let deadline = target(c.target) else { continue }
+            let atRisk = c.atRisk.flatMap { target($0) }
+            let agreed = c.agreed.flatMap { timestampField($0, "agreed") }
+            let stop = c.stop.flatMap { timestampField($0, "stop") }
+            let due = c.dueOutput.flatMap { clockOutput($0, c) }
+            let risk = c.atRiskOutput.flatMap { clockOutput($0, c) }
+            if c.atRiskOutput != nil, c.atRisk == nil {
+                diagnostics.error("missing-key", "clock `\(c.name.text)` names an `at_risk` output but has no `at_risk` target", at: c.atRiskOutput!.location)
+            }
+            model.clocks.append(CompiledClock(name: c.name.text, annotations: c.annotations, location: c.location, condition: condition,
+                                              start: start.expr, startText: c.start.text, target: deadline, atRisk: atRisk,
+                                              agreed: agreed, stop: stop, dueOutput: due, atRiskOutput: risk))
+        }
+    }
+
+    private mutating func timestampField(_ name: Name, _ key: String) -> Int? {
+        guard let slot = fieldSlots[name.text] else {
+            diagnostics.error("unknown-name", "unknown field `\(name.text)` in `\(key)`", at: name.location,
+                              help: Suggestions.help(for: name.text, in: Array(fieldSlots.keys), what: "fields"))
+            return nil
+        }
+        usedFields.insert(slot)
+        guard model.fields[slot].type == .timestamp else {
+            diagnostics.error("type-mismatch", "`\(key)` needs a timestamp field, but `\(name.text)` is a `\(typeName(model.fields[slot].type))`", at: name.location)
+            return nil
+        }
+        return slot
+    }
+
+    private mutating func clockOutput(_ name: Name, _ c: ClockSyntax) -> Int? {
+        if fieldSlots[name.text] != nil || setByName[name.text] != nil || outputSlots[name.text] != nil {
+            diagnostics.error("name-clash", "output `\(name.text)` is already the name of a field, set or output", at: name.location)
+            return nil
+        }
+        outputSlots[name.text] = model.outputs.count
+        model.outputs.append(OutputInfo(name: name.text, type: .timestamp, decision: -1, annotations: c.annotations, location: name.location))
+        return model.outputs.count - 1
+    }
+
+    private mutating func target(_ t: TargetSyntax) -> ClockTarget? {
+        switch t {
+        case .clock(let node):
+            guard let text = node.scalar else { return nil }
+            do {
+                let d = try Duration(text: text)
+                return ClockTarget(kind: .clock(d), text: Localized(en: "\(d) in clock time", zh: "自然时间 \(d)"))
+            } catch {
+                diagnostics.error("invalid-literal", error.description, at: node.location,
+                                  help: "for working time write `{working_hours: 3, calendar: cn-office}`")
+                return nil
+            }
+        case let .workingHours(node, cal), let .workingDays(node, cal):
+            guard let ci = calendarByName[cal.text] else {
+                diagnostics.error("unknown-calendar", "unknown calendar `\(cal.text)`", at: cal.location, help: calendarHelp(cal.text))
+                return nil
+            }
+            let calendar = model.calendars[ci]
+            let text = node.scalar ?? ""
+            if case .workingDays = t {
+                guard let n = Int(text), n > 0 else {
+                    diagnostics.error("invalid-literal", "expected a whole number of working days, found `\(text)`", at: node.location)
+                    return nil
+                }
+                return ClockTarget(kind: .workingDays(calendar, n), text: Localized(en: "\(n) working day\(n == 1 ? "" : "s") in \(cal.text)", zh: "\(cal.text) 日历 \(n) 个工作日"))
+            }
+            let d: Duration
+            if let h = Int64(text), h > 0 { d = .hours(h) } else if let parsed = try? Duration(text: text), parsed.milliseconds > 0 { d = parsed } else {
+                diagnostics.error("invalid-literal", "expected a number of working hours (like 3) or a duration (like 90m), found `\(text)`", at: node.location)
+                return nil
+            }
+            return ClockTarget(kind: .workingTime(calendar, d), text: Localized(en: "\(d) of working time in \(cal.text)", zh: "\(cal.text) 日历 \(d) 工作时间"))
+        }
+    }
+}

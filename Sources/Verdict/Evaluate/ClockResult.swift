@@ -1,0 +1,60 @@
+/// An SLA clock for one case: its deadline and, judged at an instant, its status.
+///
+/// ```swift
+/// let d = try policy.decide(json: bytes, now: Timestamp(Date()))
+/// d.clocks.first?.status      // .atRisk
+/// d.clocks.first?.remaining   // 45m of working time left
+/// ```
+public struct ClockResult: Sendable, Equatable {
+    public enum Status: String, Sendable {
+        /// Running, before its at-risk point.
+        case pending
+        /// Running, past its at-risk point but not its deadline.
+        case atRisk = "at_risk"
+        /// Running and past its deadline.
+        case breached
+        /// Stopped on or before its deadline.
+        case met
+        /// Stopped after its deadline.
+        case metLate = "met_late"
+    }
+
+    public var name: String
+    public var start: Timestamp
+    /// The deadline the target gives.
+    public var computedDue: Timestamp
+    /// A time agreed with the customer, which replaces the computed deadline.
+    public var agreed: Timestamp?
+    public var due: Timestamp
+    public var atRisk: Timestamp?
+    /// When the event the clock waits for happened.
+    public var stoppedAt: Timestamp?
+    /// The calendar whose working time the clock counts (nil: clock time).
+    public var calendar: WorkingCalendar?
+    /// Set by judging at an instant.
+    public var now: Timestamp?
+    public var status: Status?
+    /// Time left before the deadline (working time for a working-time clock).
+    public var remaining: Duration?
+    /// Time past the deadline (working time for a working-time clock).
+    public var overdue: Duration?
+
+    /// Computes the status at `now`, with the working or clock time remaining or overdue.
+    mutating func judge(at now: Timestamp) throws(WorkingCalendar.YearNotCovered) {
+        self.now = now
+        func span(_ a: Timestamp, _ b: Timestamp) throws(WorkingCalendar.YearNotCovered) -> Duration {
+            if let calendar { return try calendar.workingTime(from: a, to: b) }
+            return Duration(milliseconds: max(0, b.millisecondsSinceEpoch - a.millisecondsSinceEpoch))
+        }
+        if let stoppedAt {
+            status = stoppedAt <= due ? .met : .metLate
+            if stoppedAt > due { overdue = try span(due, stoppedAt) }
+        } else if now > due {
+            status = .breached
+            overdue = try span(due, now)
+        } else {
+            status = atRisk.map { now >= $0 } == true ? .atRisk : .pending
+            remaining = try span(now, due)
+        }
+    }
+}

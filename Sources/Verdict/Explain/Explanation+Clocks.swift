@@ -1,0 +1,144 @@
+/// Clock explanations as text and JSON: the working-time arithmetic step by step.
+extension Explanation {
+    /// Consecutive skipped days of the same kind, shown as one line.
+    struct SkippedRun {
+        var first: CivilDate
+        var last: CivilDate
+        var kind: WorkingCalendar.DayKind
+    }
+
+    enum StepLine {
+        case counted(Timestamp, Timestamp, WorkingCalendar.DayKind)
+        case skipped(SkippedRun)
+    }
+
+    static func lines(_ steps: [WorkingCalendar.Step]) -> [StepLine] {
+        var out: [StepLine] = []
+        for s in steps {
+            switch s {
+            case let .worked(a, b, kind): out.append(.counted(a, b, kind))
+            case let .skipped(day, kind):
+                if case .skipped(var run)? = out.last, run.kind == kind, run.last.daysSinceEpoch + 1 == day.daysSinceEpoch {
+                    run.last = day
+                    out[out.count - 1] = .skipped(run)
+                } else {
+                    out.append(.skipped(SkippedRun(first: day, last: day, kind: kind)))
+                }
+            }
+        }
+        return out
+    }
+
+    private func local(_ t: Timestamp) -> (date: String, time: String) {
+        let s = t.rfc3339(in: compiled.zone)
+        return (String(s.prefix(10)), String(s.dropFirst(11).prefix(5)))
+    }
+
+    private func kindText(_ k: WorkingCalendar.DayKind, _ language: Language) -> String {
+        switch k {
+        case .weekend: return language == .zh ? "周末" : "weekend"
+        case .holiday(let l): return (language == .zh ? "节假日" : "holiday") + (l.text(language).map { " \($0)" } ?? "")
+        case .adjustedWorking(let l): return (language == .zh ? "调休上班" : "adjusted working day") + (l.text(language).map { " \($0)" } ?? "")
+        case .working: return language == .zh ? "工作日" : "working day"
+        }
+    }
+
+    func clocksText(_ language: Language) -> String {
+        guard !clocks.isEmpty else { return "" }
+        let zh = language == .zh
+        var out = ""
+        for (n, c) in clocks.enumerated() {
+            let label = c.source.label.text(language).map { "\($0) " } ?? ""
+            out += "\n\(zh ? "时限" : "Clock") \(n + 1): \(label)[\(c.name)] (\(c.source.location))\n"
+            guard let r = c.result else {
+                out += "  \(zh ? "不适用" : "does not apply")"
+                if let f = c.failed {
+                    out += " — \(f.unknown ? (zh ? "缺少" : "missing") : (zh ? "条件不成立:" : "not true:")) `\(f.text)`"
+                }
+                out += "\n"
+                continue
+            }
+            out += "  \(zh ? "起点" : "start"): \(c.startText) = \(r.start.rfc3339(in: compiled.zone)); \(zh ? "时限" : "target"): \(c.target.text(language) ?? "")\n"
+            for line in Self.lines(c.steps) {
+                switch line {
+                case let .counted(a, b, kind):
+                    let (da, ta) = local(a), (_, tb) = local(b)
+                    let note = kind == .working ? "" : " (\(kindText(kind, language)))"
+                    out += "    \(zh ? "计入" : "counted") \(da) \(ta)–\(tb)\(note)\n"
+                case .skipped(let run):
+                    let range = run.first == run.last ? run.first.description : "\(run.first) – \(run.last)"
+                    out += "    \(zh ? "跳过" : "skipped") \(range) (\(kindText(run.kind, language)))\n"
+                }
+            }
+            if let a = r.agreed {
+                out += "  → \(zh ? "约定时间" : "agreed time") \(a.rfc3339(in: compiled.zone)) \(zh ? "取代计算期限" : "replaces the computed") \(r.computedDue.rfc3339(in: compiled.zone))\n"
+            }
+            out += "  → \(zh ? "期限" : "due") \(r.due.rfc3339(in: compiled.zone))"
+            if let risk = r.atRisk { out += "; \(zh ? "预警" : "at risk from") \(risk.rfc3339(in: compiled.zone))" }
+            out += "\n"
+            if let s = r.stoppedAt { out += "  \(zh ? "完成于" : "stopped at") \(s.rfc3339(in: compiled.zone))\n" }
+            if let status = r.status, let now = r.now {
+                let names: [ClockResult.Status: String] = zh
+                    ? [.pending: "进行中", .atRisk: "临近超时", .breached: "已超时", .met: "按时完成", .metLate: "超时完成"]
+                    : [.pending: "pending", .atRisk: "at risk", .breached: "breached", .met: "met", .metLate: "met late"]
+                var line = "  \(zh ? "状态" : "status") (\(zh ? "截至" : "at") \(now.rfc3339(in: compiled.zone))): \(names[status]!)"
+                if let rem = r.remaining { line += ", \(rem) \(zh ? "剩余" : "remaining")" }
+                if let over = r.overdue { line += ", \(over) \(zh ? "逾期" : "overdue")" }
+                out += line + "\n"
+            }
+            out += notes(c.source, language)
+        }
+        return out
+    }
+
+    private func notes(_ s: SourceNote, _ language: Language) -> String {
+        var out = ""
+        if let q = s.quote { out += "  \(language == .zh ? "原文" : "source"): 「\(q)」\n" }
+        if let r = s.reading.text(language) { out += "  \(language == .zh ? "解读" : "reading"): \(r)\n" }
+        return out
+    }
+
+    func writeClocks(to w: inout JSONWriter) {
+        guard !clocks.isEmpty else { return }
+        w.key("clocks")
+        w.array { w in
+            for c in clocks {
+                w.object { w in
+                    w.field("clock", c.name)
+                    w.field("at", c.source.location.description)
+                    w.field("applies", c.result != nil)
+                    if let q = c.source.quote { w.field("quote", q) }
+                    w.field("start", c.startText)
+                    w.key("target")
+                    w.object { w in
+                        if let en = c.target.en { w.field("en", en) }
+                        if let zh = c.target.zh { w.field("zh", zh) }
+                    }
+                    if let r = c.result {
+                        w.key("steps")
+                        w.array { w in
+                            for line in Self.lines(c.steps) {
+                                w.object { w in
+                                    switch line {
+                                    case let .counted(a, b, kind):
+                                        w.field("counted_from", a.rfc3339(in: compiled.zone))
+                                        w.field("counted_to", b.rfc3339(in: compiled.zone))
+                                        if case .adjustedWorking = kind { w.field("adjusted_working_day", true) }
+                                    case .skipped(let run):
+                                        w.field("skipped_from", run.first.description)
+                                        w.field("skipped_to", run.last.description)
+                                        w.field("reason", kindText(run.kind, .en))
+                                        if case .holiday(let l) = run.kind, let zh = l.zh { w.field("label_zh", zh) }
+                                    }
+                                }
+                            }
+                        }
+                        w.field("computed_due", r.computedDue.rfc3339(in: compiled.zone))
+                        w.key("result")
+                        compiled.write(r, to: &w)
+                    }
+                }
+            }
+        }
+    }
+}

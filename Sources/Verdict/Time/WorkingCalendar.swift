@@ -1,0 +1,174 @@
+/// A working-time calendar: working periods on working weekdays in a time zone, public holidays,
+/// and adjusted working days (调休: weekend days that are working days around a holiday).
+///
+/// ```swift
+/// let due = try calendar.addWorkingTime(Duration.hours(3), to: start)   // 3 working hours later
+/// let followUp = try calendar.addWorkingDays(5, to: start)              // end of the 5th working day after
+/// ```
+/// Only the years it lists are known: any computation that reaches another year throws
+/// ``WorkingCalendar/YearNotCovered`` rather than guessing from weekends.
+public struct WorkingCalendar: Sendable, Hashable {
+    /// A working period within a day, in minutes after local midnight: `09:00-12:00` is 540..<720.
+    public struct Period: Sendable, Hashable {
+        public var start: Int
+        public var end: Int
+    }
+
+    /// A dated entry: a holiday or an adjusted working day, with its label.
+    public struct Day: Sendable, Hashable {
+        public var date: CivilDate
+        public var label: Localized
+    }
+
+    public struct YearNotCovered: Error, Sendable, Hashable, CustomStringConvertible {
+        public var calendar: String
+        public var year: Int
+        public var description: String {
+            "calendar `\(calendar)` does not cover \(year): add its holidays and adjusted working days, and list the year under `years`"
+        }
+    }
+
+    public var name: String
+    public var label: Localized
+    public var zone: Zone
+    /// ISO weekdays (1 = Monday) that are working days unless a holiday.
+    public var weekdays: Set<Int>
+    public var periods: [Period]
+    public var years: Set<Int>
+    var holidays: [Int: Localized]
+    var adjustedWorkingDays: [Int: Localized]
+
+    public init(name: String, label: Localized = Localized(), zone: Zone, weekdays: Set<Int>, periods: [Period], years: Set<Int>,
+                holidays: [Day], adjustedWorkingDays: [Day]) {
+        self.name = name
+        self.label = label
+        self.zone = zone
+        self.weekdays = weekdays
+        self.periods = periods.sorted { $0.start < $1.start }
+        self.years = years
+        self.holidays = Dictionary(holidays.map { ($0.date.daysSinceEpoch, $0.label) }, uniquingKeysWith: { a, _ in a })
+        self.adjustedWorkingDays = Dictionary(adjustedWorkingDays.map { ($0.date.daysSinceEpoch, $0.label) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// Why a day is or is not a working day.
+    public enum DayKind: Sendable, Equatable {
+        case working
+        case adjustedWorking(Localized)
+        case holiday(Localized)
+        case weekend
+    }
+
+    public func kind(ofDay day: Int) throws(YearNotCovered) -> DayKind {
+        let date = CivilDate(daysSinceEpoch: day)
+        guard years.contains(date.year) else { throw YearNotCovered(calendar: name, year: date.year) }
+        if let l = adjustedWorkingDays[day] { return .adjustedWorking(l) }
+        if let l = holidays[day] { return .holiday(l) }
+        return weekdays.contains(date.weekday) ? .working : .weekend
+    }
+
+    func isWorking(_ day: Int) throws(YearNotCovered) -> Bool {
+        switch try kind(ofDay: day) {
+        case .working, .adjustedWorking: return true
+        default: return false
+        }
+    }
+
+    private static let dayMs: Int64 = 86_400_000
+
+    /// The zone offset in milliseconds around an instant.
+    private func offset(_ ms: Int64) -> Int64 { Int64(zone.offsetSeconds(at: Timestamp(millisecondsSinceEpoch: ms))) * 1000 }
+
+    /// One step of a working-time computation, for explanations.
+    public enum Step: Sendable, Equatable {
+        /// Working time counted from `from` to `to` (instants), on a day of the given kind.
+        case worked(from: Timestamp, to: Timestamp, day: DayKind)
+        /// A whole day skipped, and why.
+        case skipped(CivilDate, DayKind)
+    }
+
+    /// N working hours (or any working duration) after `start`: the earliest instant by which that much
+    /// working time has passed. A start outside working time begins at the next working period;
+    /// landing exactly on a period's end gives that end (09:00 + 3 h = 12:00, not 13:00).
+    public func addWorkingTime(_ amount: Duration, to start: Timestamp) throws(YearNotCovered) -> Timestamp {
+        var steps: [Step]? = nil
+        return try addWorkingTime(amount, to: start, steps: &steps)
+    }
+
+    func addWorkingTime(_ amount: Duration, to start: Timestamp, steps: inout [Step]?) throws(YearNotCovered) -> Timestamp {
+        let off = offset(start.millisecondsSinceEpoch)
+        var local = start.millisecondsSinceEpoch + off
+        var remaining = amount.milliseconds
+        var (day, _) = local.floorDivMod(Self.dayMs)
+        if remaining <= 0 { return start }
+        while true {
+            let kind = try kind(ofDay: Int(day))
+            switch kind {
+            case .working, .adjustedWorking:
+                for p in periods {
+                    let ps = day * Self.dayMs + Int64(p.start) * 60_000, pe = day * Self.dayMs + Int64(p.end) * 60_000
+                    if local >= pe { continue }
+                    let s = max(local, ps)
+                    let available = pe - s
+                    if remaining <= available {
+                        steps?.append(.worked(from: Timestamp(millisecondsSinceEpoch: s - off), to: Timestamp(millisecondsSinceEpoch: s + remaining - off), day: kind))
+                        return Timestamp(millisecondsSinceEpoch: s + remaining - off)
+                    }
+                    steps?.append(.worked(from: Timestamp(millisecondsSinceEpoch: s - off), to: Timestamp(millisecondsSinceEpoch: pe - off), day: kind))
+                    remaining -= available
+                    local = pe
+                }
+            default:
+                steps?.append(.skipped(CivilDate(daysSinceEpoch: Int(day)), kind))
+            }
+            day += 1
+            local = day * Self.dayMs
+        }
+    }
+
+    /// N working days after `start`: the end of the last working period of the N-th working day
+    /// after `start`'s own date. The start's own day never counts, whatever the hour.
+    public func addWorkingDays(_ n: Int, to start: Timestamp) throws(YearNotCovered) -> Timestamp {
+        var steps: [Step]? = nil
+        return try addWorkingDays(n, to: start, steps: &steps)
+    }
+
+    func addWorkingDays(_ n: Int, to start: Timestamp, steps: inout [Step]?) throws(YearNotCovered) -> Timestamp {
+        let off = offset(start.millisecondsSinceEpoch)
+        var (day, _) = (start.millisecondsSinceEpoch + off).floorDivMod(Self.dayMs)
+        var counted = 0
+        guard let last = periods.last, let first = periods.first, n > 0 else { return start }
+        while true {
+            day += 1
+            let kind = try kind(ofDay: Int(day))
+            switch kind {
+            case .working, .adjustedWorking:
+                counted += 1
+                steps?.append(.worked(from: Timestamp(millisecondsSinceEpoch: day * Self.dayMs + Int64(first.start) * 60_000 - off),
+                                      to: Timestamp(millisecondsSinceEpoch: day * Self.dayMs + Int64(last.end) * 60_000 - off), day: kind))
+                if counted == n { return Timestamp(millisecondsSinceEpoch: day * Self.dayMs + Int64(last.end) * 60_000 - off) }
+            default:
+                steps?.append(.skipped(CivilDate(daysSinceEpoch: Int(day)), kind))
+            }
+        }
+    }
+
+    /// Working time between two instants (zero when `to` is not after `from`).
+    public func workingTime(from: Timestamp, to: Timestamp) throws(YearNotCovered) -> Duration {
+        guard to > from else { return Duration(milliseconds: 0) }
+        let off = offset(from.millisecondsSinceEpoch)
+        let a = from.millisecondsSinceEpoch + off, b = to.millisecondsSinceEpoch + off
+        var (day, _) = a.floorDivMod(Self.dayMs)
+        var total: Int64 = 0
+        while day * Self.dayMs < b {
+            if try isWorking(Int(day)) {
+                for p in periods {
+                    let ps = day * Self.dayMs + Int64(p.start) * 60_000, pe = day * Self.dayMs + Int64(p.end) * 60_000
+                    let s = max(ps, a), e = min(pe, b)
+                    if e > s { total += e - s }
+                }
+            }
+            day += 1
+        }
+        return Duration(milliseconds: total)
+    }
+}
