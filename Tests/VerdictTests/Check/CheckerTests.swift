@@ -134,6 +134,29 @@ struct CheckerTests {
         fields:
           amount: ⟨mony
         """, code: "unknown-type", message: "unknown type `mony`", help: "did you mean `money`?"),
+        Case(name: "unknown calendar", source: """
+        calendars:
+          cn-office: {weekdays: [mon, tue, wed, thu, fri], hours: ["09:00-12:00"], years: [2026]}
+        decisions:
+          d:
+            outputs: {due: timestamp}
+            rules:
+              - then:
+                  due: working_hours_after(resolved_at, 3, ⟨"cn-ofice")
+        """, code: "unknown-calendar", message: "unknown calendar `cn-ofice`", help: "did you mean `cn-office`?"),
+        Case(name: "holiday outside the calendar's years", source: """
+        calendars:
+          office:
+            weekdays: [mon, tue, wed, thu, fri]
+            hours: ["09:00-12:00", "13:00-18:00"]
+            years: [2026]
+            holidays:
+              - ⟨{date: 2027-01-01, label: New Year}
+        """, code: "calendar-year", message: "holiday 2027-01-01 is in 2027, which calendar `office` does not list under `years`"),
+        Case(name: "misspelled weekday", source: """
+        calendars:
+          office: {weekdays: [mon, ⟨tues], hours: ["09:00-12:00"], years: [2026]}
+        """, code: "unknown-weekday", message: "unknown weekday `tues`", help: "did you mean `tue`?"),
         Case(name: "too many decimals for money", source: """
         decisions:
           d:
