@@ -43,14 +43,17 @@ struct Decide: ParsableCommand {
             return
         }
         var failed = 0
+        var out = OutputBuffer()
         try BatchReader.lines(of: batch!) { number, bytes in
             do {
-                print(try compiled.decide(json: bytes, explain: explain, now: now).json())
+                try compiled.decide(json: bytes, explain: explain, now: now).appendJSON(to: &out.bytes)
             } catch let error as CaseError {
                 failed += 1
-                print(errorLine(error, line: number))
+                out.append(errorLine(error, line: number))
             }
+            out.append("\n")
         }
+        out.flush()
         if failed > 0 {
             FileHandle.standardError.write(Data("\(failed) case\(failed == 1 ? "" : "s") could not be decided\n".utf8))
             throw ExitCode(1)

@@ -23,6 +23,7 @@ extension Checker {
         for (n, r) in d.rules.enumerated() {
             let condition = condition(r.when)
             var assignments: [Assignment] = []
+            var assignmentLocations: [SourceLocation] = []
             for (name, value) in r.then {
                 guard let slot = outputSlots[name.text], model.outputs[slot].decision == index else {
                     diagnostics.error("unknown-output", "`\(name.text)` is not an output of decision `\(d.name.text)`", at: name.location,
@@ -30,14 +31,15 @@ extension Checker {
                     continue
                 }
                 if let e = outputValue(value, for: model.outputs[slot]) {
-                    assignments.append(Assignment(output: slot, value: e, location: name.location))
+                    assignments.append(Assignment(output: slot, value: e))
+                    assignmentLocations.append(name.location)
                 }
             }
             if r.then.isEmpty {
                 diagnostics.warning("empty-rule", "this rule sets no output", at: r.location)
             }
             rules.append(CompiledRule(id: r.id?.text ?? "\(d.name.text)#\(n + 1)", annotations: r.annotations, location: r.location,
-                                      condition: condition ?? .always, assignments: assignments))
+                                      condition: condition ?? .always, assignments: assignments, assignmentLocations: assignmentLocations))
         }
 
         var priorityOutput: Int?
@@ -60,9 +62,9 @@ extension Checker {
                     priorityOrder.append(v)
                 }
                 for r in rules {
-                    for a in r.assignments where a.output == slot {
+                    for (a, location) in zip(r.assignments, r.assignmentLocations) where a.output == slot {
                         if let v = a.value.constantValue, !priorityOrder.contains(v) {
-                            diagnostics.error("missing-priority", "this rule's value of `\(p.output.text)` is not in the priority order", at: a.location,
+                            diagnostics.error("missing-priority", "this rule's value of `\(p.output.text)` is not in the priority order", at: location,
                                               notes: [.init("the order is given here", at: p.location)])
                         }
                     }
@@ -91,8 +93,8 @@ extension Checker {
         switch value {
         case .expr(let src):
             guard let t = check(src, expected: output.type) else { return nil }
-            if t.type == output.type { return t.expr }
-            if let element = output.type.element, t.type == element { return .list([t.expr]) }
+            if t.type == output.type { return t.expr.folded }
+            if let element = output.type.element, t.type == element { return Expr.list([t.expr]).folded }
             diagnostics.error("type-mismatch", "`\(output.name)` is a `\(typeName(output.type))`, but this value is a `\(typeName(t.type))`",
                               at: src.wholeLocation)
             return nil
@@ -110,7 +112,7 @@ extension Checker {
                 }
                 exprs.append(t.expr)
             }
-            return exprs.count == items.count ? .list(exprs) : nil
+            return exprs.count == items.count ? Expr.list(exprs).folded : nil
         }
     }
 

@@ -13,6 +13,8 @@ indirect enum Expr: Sendable {
     case compare(CompareOp, Expr, Expr)
     /// Membership in a constant list of values (a named set or a list literal).
     case inList(Expr, [Value])
+    /// Membership of an enum member in a constant set, as a bitset over member ids (the fast path's form of `inList`).
+    case inMembers(Expr, [UInt64])
     case inRange(Expr, lower: Value, lowerInclusive: Bool, upper: Value, upperInclusive: Bool)
     /// Membership of an element in a list-valued expression.
     case contains(list: Expr, element: Expr)
@@ -37,7 +39,16 @@ indirect enum Expr: Sendable {
         case .and(let es): return .and(es.map(\.stripped))
         case .or(let es): return .or(es.map(\.stripped))
         case let .compare(op, a, b): return .compare(op, a.stripped, b.stripped)
-        case let .inList(e, vs): return .inList(e.stripped, vs)
+        case let .inList(e, vs):
+            // Enum sets become bitsets on the fast path.
+            let ids = vs.compactMap { v -> Int32? in if case .member(let m) = v { return m } else { return nil } }
+            if !vs.isEmpty, ids.count == vs.count {
+                var bits = [UInt64](repeating: 0, count: Int(ids.max()!) / 64 + 1)
+                for id in ids { bits[Int(id) >> 6] |= 1 << UInt64(id & 63) }
+                return .inMembers(e.stripped, bits)
+            }
+            return .inList(e.stripped, vs)
+        case let .inMembers(e, bits): return .inMembers(e.stripped, bits)
         case let .inRange(e, l, li, u, ui): return .inRange(e.stripped, lower: l, lowerInclusive: li, upper: u, upperInclusive: ui)
         case let .contains(l, e): return .contains(list: l.stripped, element: e.stripped)
         case .present(let e): return .present(e.stripped)
@@ -66,7 +77,7 @@ indirect enum Expr: Sendable {
         case .field(let i): add(.field(i))
         case .output(let i): add(.output(i))
         case .constant: break
-        case .span(_, let e), .not(let e), .present(let e), .negate(let e), .inList(let e, _), .inRange(let e, _, _, _, _):
+        case .span(_, let e), .not(let e), .present(let e), .negate(let e), .inList(let e, _), .inRange(let e, _, _, _, _), .inMembers(let e, _):
             e.collect(into: &out)
         case .and(let es), .or(let es), .list(let es): for e in es { e.collect(into: &out) }
         case let .compare(_, a, b), let .add(a, b), let .subtract(a, b), let .contains(a, b),
@@ -74,6 +85,12 @@ indirect enum Expr: Sendable {
             a.collect(into: &out)
             b.collect(into: &out)
         }
+    }
+
+    /// The expression with constant parts computed at load time (a signer chain is one constant list).
+    var folded: Expr {
+        if let c = constantValue, !c.isFailure { return .constant(c) }
+        return self
     }
 
     /// The value of an expression that reads no field or output, computed once at load time.

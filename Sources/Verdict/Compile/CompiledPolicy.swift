@@ -29,6 +29,15 @@ public final class CompiledPolicy: Sendable {
     let fieldSlots: [String: Int]
     let outputSlots: [String: Int]
     let idSlot: Int
+    let fastDecoder: FastCaseDecoder
+    /// The flat form the untraced evaluator runs.
+    let program: Program
+    let outputCount: Int
+    /// Constant JSON, serialised once: the policy object, `"output":` keys, quoted member names.
+    let identityJSON: [UInt8]
+    let outputKeyJSON: [[UInt8]]
+    let memberJSON: [[UInt8]]
+    let clockKeyJSON: [[UInt8]]
 
     init(model: PolicyModel, identity: PolicyIdentity, sources: [SourceFile], warnings: [Diagnostic]) {
         self.model = model
@@ -38,6 +47,29 @@ public final class CompiledPolicy: Sendable {
         fieldSlots = Dictionary(uniqueKeysWithValues: model.fields.enumerated().map { ($1.name, $0) })
         outputSlots = Dictionary(uniqueKeysWithValues: model.outputs.enumerated().map { ($1.name, $0) })
         idSlot = fieldSlots["id"] ?? 0
+        fastDecoder = FastCaseDecoder(model: model)
+        program = Program(model)
+        outputCount = model.outputs.count
+        func quotedKey(_ k: String) -> [UInt8] {
+            var b: [UInt8] = []
+            JSONWriter.appendQuoted(k, to: &b)
+            return b + [58]
+        }
+        outputKeyJSON = model.outputs.map { quotedKey($0.name) }
+        clockKeyJSON = model.clocks.map { quotedKey($0.name) }
+        memberJSON = model.members.map { m in
+            var b: [UInt8] = []
+            JSONWriter.appendQuoted(m.name, to: &b)
+            return b
+        }
+        var w = JSONWriter()
+        w.object { w in
+            w.field("name", identity.name)
+            w.field("version", identity.version)
+            if let e = identity.effective { w.field("effective", e.description) }
+            w.field("digest", identity.digest)
+        }
+        identityJSON = w.bytes
     }
 
     /// The case fields the policy reads, in slot order.

@@ -17,9 +17,7 @@ enum Compiler {
         for (new, old) in order.enumerated() { newIndex[old] = new }
         var out = model
         out.decisions = order.map { old in
-            var d = model.decisions[old]
-            d.dependencies = Set(d.dependencies.map { newIndex[$0] })
-            return d
+            model.decisions[old].renumbered(Set(model.decisions[old].dependencies.map { newIndex[$0] }))
         }
         for i in out.outputs.indices where out.outputs[i].decision >= 0 { out.outputs[i].decision = newIndex[out.outputs[i].decision] }
         return out

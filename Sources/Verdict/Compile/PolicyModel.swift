@@ -86,15 +86,28 @@ struct Condition: Sendable {
 struct Assignment: Sendable {
     var output: Int
     var value: Expr
-    var location: SourceLocation
 }
 
-struct CompiledRule: Sendable {
-    var id: String
-    var annotations: Annotations
-    var location: SourceLocation
-    var condition: Condition
-    var assignments: [Assignment]
+/// A rule ready to evaluate. A class, so the evaluation loop holds one reference rather than
+/// copying the annotations it never reads.
+final class CompiledRule: Sendable {
+    let id: String
+    let annotations: Annotations
+    let location: SourceLocation
+    let condition: Condition
+    let assignments: [Assignment]
+    /// Where each assignment's output is named, parallel to `assignments`.
+    let assignmentLocations: [SourceLocation]
+
+    init(id: String, annotations: Annotations, location: SourceLocation, condition: Condition,
+         assignments: [Assignment], assignmentLocations: [SourceLocation]) {
+        self.id = id
+        self.annotations = annotations
+        self.location = location
+        self.condition = condition
+        self.assignments = assignments
+        self.assignmentLocations = assignmentLocations
+    }
 }
 
 struct CompiledException: Sendable {
@@ -114,19 +127,39 @@ struct CompiledOverride: Sendable {
     var replacements: [(from: Value, to: Value)]
 }
 
-struct CompiledDecision: Sendable {
-    var name: String
-    var annotations: Annotations
-    var location: SourceLocation
-    var hit: HitPolicy
-    var outputs: [Int]
-    var rules: [CompiledRule]
-    var overrides: [CompiledOverride]
+final class CompiledDecision: Sendable {
+    let name: String
+    let annotations: Annotations
+    let location: SourceLocation
+    let hit: HitPolicy
+    let outputs: [Int]
+    let rules: [CompiledRule]
+    let overrides: [CompiledOverride]
     /// For `priority`: the output whose value ranks matches, and its values best first.
-    var priorityOutput: Int?
-    var priorityOrder: [Value]
+    let priorityOutput: Int?
+    let priorityOrder: [Value]
     /// Decisions (by index) whose outputs this one reads.
-    var dependencies: Set<Int>
+    let dependencies: Set<Int>
+
+    init(name: String, annotations: Annotations, location: SourceLocation, hit: HitPolicy, outputs: [Int], rules: [CompiledRule],
+         overrides: [CompiledOverride], priorityOutput: Int?, priorityOrder: [Value], dependencies: Set<Int>) {
+        self.name = name
+        self.annotations = annotations
+        self.location = location
+        self.hit = hit
+        self.outputs = outputs
+        self.rules = rules
+        self.overrides = overrides
+        self.priorityOutput = priorityOutput
+        self.priorityOrder = priorityOrder
+        self.dependencies = dependencies
+    }
+
+    /// The same decision with its dependencies renumbered (after ordering).
+    func renumbered(_ dependencies: Set<Int>) -> CompiledDecision {
+        CompiledDecision(name: name, annotations: annotations, location: location, hit: hit, outputs: outputs, rules: rules,
+                         overrides: overrides, priorityOutput: priorityOutput, priorityOrder: priorityOrder, dependencies: dependencies)
+    }
 }
 
 /// Everything the checker resolved; the compiler orders it and seals it into a ``CompiledPolicy``.
@@ -200,19 +233,35 @@ struct ClockTarget: Sendable {
 }
 
 /// A service-level clock: from a start event, a deadline (and an at-risk point) in clock or working time.
-struct CompiledClock: Sendable {
-    var name: String
-    var annotations: Annotations
-    var location: SourceLocation
-    var condition: Condition
-    var start: Expr
-    var startText: String
-    var target: ClockTarget
-    var atRisk: ClockTarget?
+final class CompiledClock: Sendable {
+    let name: String
+    let annotations: Annotations
+    let location: SourceLocation
+    let condition: Condition
+    let start: Expr
+    let startText: String
+    let target: ClockTarget
+    let atRisk: ClockTarget?
     /// A timestamp field that, when given, replaces the computed deadline (a time agreed with the customer).
-    var agreed: Int?
+    let agreed: Int?
     /// A timestamp field that stops the clock (the event the SLA waits for).
-    var stop: Int?
-    var dueOutput: Int?
-    var atRiskOutput: Int?
+    let stop: Int?
+    let dueOutput: Int?
+    let atRiskOutput: Int?
+
+    init(name: String, annotations: Annotations, location: SourceLocation, condition: Condition, start: Expr, startText: String,
+         target: ClockTarget, atRisk: ClockTarget?, agreed: Int?, stop: Int?, dueOutput: Int?, atRiskOutput: Int?) {
+        self.name = name
+        self.annotations = annotations
+        self.location = location
+        self.condition = condition
+        self.start = start
+        self.startText = startText
+        self.target = target
+        self.atRisk = atRisk
+        self.agreed = agreed
+        self.stop = stop
+        self.dueOutput = dueOutput
+        self.atRiskOutput = atRiskOutput
+    }
 }

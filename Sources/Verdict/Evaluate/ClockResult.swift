@@ -20,6 +20,8 @@ public struct ClockResult: Sendable, Equatable {
     }
 
     public var name: String
+    /// The clock's position in the policy.
+    public var index: Int
     public var start: Timestamp
     /// The deadline the target gives.
     public var computedDue: Timestamp

@@ -9,11 +9,7 @@ extension CompiledPolicy {
     /// - Parameter now: the instant SLA clocks are judged at (pending, at risk, breached, met); without
     ///   it clocks report their deadlines but no status, so a decision depends only on the case.
     public func decide(json bytes: [UInt8], explain: Bool = false, now: Timestamp? = nil) throws(CaseError) -> Decision {
-        let json: JSONValue
-        do { json = try JSONReader.parse(bytes) } catch {
-            throw CaseError(caseID: nil, problems: [.init(field: nil, code: "json-syntax", message: "invalid JSON at \(error.line):\(error.column): \(error.message)")])
-        }
-        return try decide(json: json, explain: explain, now: now)
+        try decide(prepare(json: bytes), explain: explain, now: now)
     }
 
     /// Decides a case already parsed as a ``JSONValue``.
@@ -48,12 +44,11 @@ extension CompiledPolicy {
             return Decision(caseID: id, explanation: recorder.finish(caseID: id, outputs: outputs, clocks: clocks, now: now),
                             values: outputs, clocks: clocks, now: now, compiled: self)
         }
-        var none = NoTrace()
-        let (outputs, clocks) = try run(slots, caseID: id, now: now, tracer: &none)
+        let (outputs, clocks) = try runFast(slots, caseID: id, now: now)
         return Decision(caseID: id, explanation: nil, values: outputs, clocks: clocks, now: now, compiled: self)
     }
 
-    private func failed(_ f: WorkingCalendar.YearNotCovered, _ caseID: String, _ where_: String) -> CaseError {
+    func failed(_ f: WorkingCalendar.YearNotCovered, _ caseID: String, _ where_: String) -> CaseError {
         CaseError(caseID: caseID, problems: [.init(field: nil, code: "calendar-year", message: "\(f) (needed by \(where_))")])
     }
 
@@ -105,8 +100,15 @@ extension CompiledPolicy {
             }
             for oi in d.overrides.indices { applyOverride(d.overrides[oi], di, oi, &state, &tracer) }
         }
-        if model.clocks.isEmpty { return (state.outputs, []) }
+        let clocks = try runClocks(&state, caseID: caseID, now: now, tracer: &tracer)
+        return (state.outputs, clocks)
+    }
+
+    /// SLA clocks, after every decision: deadlines into their outputs, statuses judged at `now`.
+    func runClocks<T: DecisionTracer>(_ state: inout EvaluationState, caseID: String, now: Timestamp?, tracer: inout T) throws(CaseError) -> [ClockResult] {
+        if model.clocks.isEmpty { return [] }
         var clocks: [ClockResult] = []
+        clocks.reserveCapacity(model.clocks.count)
         for ci in model.clocks.indices {
             let c = model.clocks[ci]
             let applies = state.eval(c.condition.fast)
@@ -127,7 +129,7 @@ extension CompiledPolicy {
                 let due = agreed ?? computed
                 if let o = c.dueOutput { state.outputs[o] = .time(due.millisecondsSinceEpoch) }
                 if let o = c.atRiskOutput, let risk { state.outputs[o] = .time(risk.millisecondsSinceEpoch) }
-                var result = ClockResult(name: c.name, start: start, computedDue: computed, agreed: agreed, due: due,
+                var result = ClockResult(name: c.name, index: ci, start: start, computedDue: computed, agreed: agreed, due: due,
                                          atRisk: agreed == nil ? risk : nil, stoppedAt: stopped, calendar: c.target.calendar)
                 if let now { try result.judge(at: now) }
                 clocks.append(result)
@@ -136,7 +138,7 @@ extension CompiledPolicy {
                 throw failed(error, caseID, "clock `\(c.name)`")
             }
         }
-        return (state.outputs, clocks)
+        return clocks
     }
 
     /// Position of the rule's priority value in the declared order (lower wins).
@@ -146,7 +148,8 @@ extension CompiledPolicy {
     }
 
     /// Appends to a collected list without repeating a value already in it.
-    private static func gather(_ current: Value, _ new: Value) -> Value {
+    static func gather(_ current: Value, _ new: Value) -> Value {
+        if current.isAbsent, case .list = new { return new }
         var items: [Value]
         if case .list(let existing) = current { items = existing } else { items = [] }
         let added: [Value]

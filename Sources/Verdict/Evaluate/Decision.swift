@@ -39,26 +39,35 @@ public struct Decision: Sendable {
         return w.output
     }
 
+    /// Appends the decision's JSON to a byte buffer (for streaming many decisions without building strings).
+    public func appendJSON(to buffer: inout [UInt8]) {
+        var w = JSONWriter(appendingTo: buffer)
+        buffer = []
+        write(to: &w)
+        buffer = w.bytes
+    }
+
     public func write(to w: inout JSONWriter) {
         w.object { w in
             w.field("case", caseID)
             w.key("policy")
-            compiled.writeIdentity(to: &w)
+            w.value(serialised: compiled.identityJSON)
             w.key("outputs")
             w.object { w in
-                for (info, v) in zip(compiled.model.outputs, values) where !v.isAbsent {
-                    w.key(info.name)
-                    compiled.write(v, to: &w)
+                for slot in values.indices where !values[slot].isAbsent {
+                    w.key(quoted: compiled.outputKeyJSON[slot])
+                    compiled.write(values[slot], to: &w)
                 }
             }
             if let now {
-                w.field("now", now.rfc3339(in: compiled.zone))
+                w.key("now")
+                w.timestamp(now, in: compiled.zone)
             }
             if !clocks.isEmpty {
                 w.key("clocks")
                 w.object { w in
                     for c in clocks {
-                        w.key(c.name)
+                        w.key(quoted: compiled.clockKeyJSON[c.index])
                         compiled.write(c, to: &w)
                     }
                 }
@@ -76,11 +85,11 @@ extension CompiledPolicy {
     func write(_ c: ClockResult, to w: inout JSONWriter) {
         w.object { w in
             if let s = c.status { w.field("status", s.rawValue) }
-            w.field("start", c.start.rfc3339(in: zone))
-            w.field("due", c.due.rfc3339(in: zone))
-            if let r = c.atRisk { w.field("at_risk", r.rfc3339(in: zone)) }
-            if let a = c.agreed { w.field("agreed", a.rfc3339(in: zone)) }
-            if let s = c.stoppedAt { w.field("stopped_at", s.rfc3339(in: zone)) }
+            w.key("start"); w.timestamp(c.start, in: zone)
+            w.key("due"); w.timestamp(c.due, in: zone)
+            if let r = c.atRisk { w.key("at_risk"); w.timestamp(r, in: zone) }
+            if let a = c.agreed { w.key("agreed"); w.timestamp(a, in: zone) }
+            if let s = c.stoppedAt { w.key("stopped_at"); w.timestamp(s, in: zone) }
             if let r = c.remaining { w.field("remaining", r.description) }
             if let o = c.overdue { w.field("overdue", o.description) }
             if let cal = c.calendar { w.field("calendar", cal.name) }
@@ -88,11 +97,6 @@ extension CompiledPolicy {
     }
 
     func writeIdentity(to w: inout JSONWriter) {
-        w.object { w in
-            w.field("name", identity.name)
-            w.field("version", identity.version)
-            if let e = identity.effective { w.field("effective", e.description) }
-            w.field("digest", identity.digest)
-        }
+        w.value(serialised: identityJSON)
     }
 }

@@ -59,6 +59,14 @@ struct EvaluationState: Sendable {
             let v = eval(inner)
             if v.isAbsent || v.isFailure { return v }
             return .bool(values.contains(v))
+        case let .inMembers(inner, bits):
+            switch eval(inner) {
+            case .member(let id):
+                let word = Int(id) >> 6
+                return .bool(word < bits.count && bits[word] & (1 << UInt64(id & 63)) != 0)
+            case .failure(let f): return .failure(f)
+            default: return .absent
+            }
         case let .inRange(inner, lower, lowerInclusive, upper, upperInclusive):
             let v = eval(inner)
             if v.isFailure { return v }
@@ -103,9 +111,14 @@ struct EvaluationState: Sendable {
             default: return .absent
             }
         case .list(let items):
-            let values = items.map(eval)
-            if let f = values.first(where: \.isFailure) { return f }
-            return .list(values.filter { !$0.isAbsent })
+            var values: [Value] = []
+            values.reserveCapacity(items.count)
+            for item in items {
+                let v = eval(item)
+                if v.isFailure { return v }
+                if !v.isAbsent { values.append(v) }
+            }
+            return .list(values)
         case let .workingTime(calendar, start, amount):
             let (s, a) = (eval(start), eval(amount))
             if s.isFailure { return s }

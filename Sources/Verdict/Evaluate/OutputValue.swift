@@ -51,12 +51,12 @@ extension CompiledPolicy {
         case .absent, .failure: w.null()
         case .bool(let b): w.bool(b)
         case .int(let i): w.number(i)
-        case .money(let m): w.string(Money.format(m, scale: model.moneyScale))
+        case .money(let m): w.money(m, scale: model.moneyScale)
         case .string(let s): w.string(s)
-        case .time(let t): w.string(Timestamp(millisecondsSinceEpoch: t).rfc3339(in: model.zone))
+        case .time(let t): w.timestamp(Timestamp(millisecondsSinceEpoch: t), in: model.zone)
         case .date(let d): w.string(CivilDate(daysSinceEpoch: Int(d)).description)
         case .duration(let d): w.string(Duration(milliseconds: d).description)
-        case .member(let id): w.string(model.members[Int(id)].name)
+        case .member(let id): w.value(serialised: memberJSON[Int(id)])
         case .list(let items): w.array { w in for item in items { write(item, to: &w) } }
         }
     }

@@ -6,80 +6,137 @@
 /// w.output  // {"tier":3}
 /// ```
 public struct JSONWriter: Sendable {
-    public private(set) var output = ""
+    /// The JSON written so far, as UTF-8.
+    public private(set) var bytes: [UInt8] = []
     private var needsComma = false
 
-    public init() { output.reserveCapacity(256) }
+    public init() { bytes.reserveCapacity(512) }
+
+    /// Continues writing after what `bytes` holds (a reused buffer: `removeAll(keepingCapacity:)` first).
+    public init(appendingTo buffer: [UInt8]) { bytes = buffer }
+
+    /// The JSON written so far, as text.
+    public var output: String { String(decoding: bytes, as: UTF8.self) }
 
     private mutating func separate() {
-        if needsComma { output.append(",") }
+        if needsComma { bytes.append(44) }
         needsComma = true
     }
 
     public mutating func object(_ body: (inout JSONWriter) -> Void) {
         separate()
-        output.append("{")
+        bytes.append(123)
         needsComma = false
         body(&self)
-        output.append("}")
+        bytes.append(125)
         needsComma = true
     }
 
     public mutating func array(_ body: (inout JSONWriter) -> Void) {
         separate()
-        output.append("[")
+        bytes.append(91)
         needsComma = false
         body(&self)
-        output.append("]")
+        bytes.append(93)
         needsComma = true
     }
 
     /// Writes a member name; the next value written is its value.
     public mutating func key(_ k: String) {
         separate()
-        Self.appendQuoted(k, to: &output)
-        output.append(":")
+        Self.appendQuoted(k, to: &bytes)
+        bytes.append(58)
         needsComma = false
     }
 
-    public mutating func string(_ s: String) { separate(); Self.appendQuoted(s, to: &output) }
-    public mutating func number(_ n: Int) { separate(); output.append(String(n)) }
-    public mutating func number(_ n: Int64) { separate(); output.append(String(n)) }
+    public mutating func string(_ s: String) { separate(); Self.appendQuoted(s, to: &bytes) }
+    public mutating func number(_ n: Int) { number(Int64(n)) }
+    public mutating func number(_ n: Int64) { separate(); Self.appendInteger(n, to: &bytes) }
     /// A number given as exact decimal text, such as `300.00`.
-    public mutating func rawNumber(_ text: String) { separate(); output.append(text) }
-    public mutating func bool(_ b: Bool) { separate(); output.append(b ? "true" : "false") }
-    public mutating func null() { separate(); output.append("null") }
+    public mutating func rawNumber(_ text: String) { separate(); bytes.append(contentsOf: text.utf8) }
+    public mutating func bool(_ b: Bool) { separate(); bytes.append(contentsOf: b ? [116, 114, 117, 101] : [102, 97, 108, 115, 101]) }
+    public mutating func null() { separate(); bytes.append(contentsOf: [110, 117, 108, 108]) }
     /// Writes already-serialised JSON as the next value.
-    public mutating func raw(_ json: String) { separate(); output.append(json) }
+    public mutating func raw(_ json: String) { separate(); bytes.append(contentsOf: json.utf8) }
+    /// A member name already quoted and followed by `:` (precomputed for speed).
+    mutating func key(quoted: [UInt8]) {
+        separate()
+        bytes.append(contentsOf: quoted)
+        needsComma = false
+    }
+
+    /// A value already serialised as JSON bytes (precomputed for speed).
+    mutating func value(serialised: [UInt8]) {
+        separate()
+        bytes.append(contentsOf: serialised)
+    }
+
+    /// A timestamp as an RFC 3339 string in `zone`.
+    public mutating func timestamp(_ t: Timestamp, in zone: Zone) {
+        separate()
+        bytes.append(34)
+        t.appendRFC3339(in: zone, to: &bytes)
+        bytes.append(34)
+    }
+    /// Money as a decimal string with exactly `scale` decimals: `"300.00"`.
+    mutating func money(_ minorUnits: Int64, scale: Int) {
+        separate()
+        bytes.append(34)
+        if minorUnits < 0 { bytes.append(45) }
+        let mag = minorUnits.magnitude
+        var p: UInt64 = 1
+        for _ in 0..<scale { p *= 10 }
+        Self.appendInteger(Int64(mag / p), to: &bytes)
+        if scale > 0 {
+            bytes.append(46)
+            var frac = mag % p
+            var digits = [UInt8](repeating: 48, count: scale)
+            for i in stride(from: scale - 1, through: 0, by: -1) { digits[i] = UInt8(48 + frac % 10); frac /= 10 }
+            bytes.append(contentsOf: digits)
+        }
+        bytes.append(34)
+    }
+
+    static func appendInteger(_ n: Int64, to out: inout [UInt8]) {
+        if n == 0 { out.append(48); return }
+        if n < 0 { out.append(45) }
+        var mag = n.magnitude
+        var tmp: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                  UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &tmp) { buf in
+            while mag > 0 { buf[count] = UInt8(48 + mag % 10); mag /= 10; count += 1 }
+            for i in stride(from: count - 1, through: 0, by: -1) { out.append(buf[i]) }
+        }
+    }
 
     public mutating func field(_ k: String, _ v: String) { key(k); string(v) }
     public mutating func field(_ k: String, _ v: Int) { key(k); number(v) }
     public mutating func field(_ k: String, _ v: Bool) { key(k); bool(v) }
 
-    static func appendQuoted(_ s: String, to out: inout String) {
-        out.append("\"")
+    static func appendQuoted(_ s: String, to out: inout [UInt8]) {
+        out.append(34)
         var plain = true
-        for u in s.utf8 where u < 0x20 || u == 0x22 || u == 0x5C { plain = false; break }
+        for u in s.utf8 where u < 0x20 || u == 34 || u == 92 { plain = false; break }
         if plain {
-            out.append(s)
-        } else {
-            for scalar in s.unicodeScalars {
-                switch scalar {
-                case "\"": out.append("\\\"")
-                case "\\": out.append("\\\\")
-                case "\n": out.append("\\n")
-                case "\r": out.append("\\r")
-                case "\t": out.append("\\t")
-                default:
-                    if scalar.value < 0x20 {
-                        let hex = String(scalar.value, radix: 16)
-                        out.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
-                    } else {
-                        out.unicodeScalars.append(scalar)
-                    }
-                }
+            out.append(contentsOf: s.utf8)
+            out.append(34)
+            return
+        }
+        for u in s.utf8 {
+            switch u {
+            case 34: out.append(92); out.append(34)
+            case 92: out.append(92); out.append(92)
+            case 10: out.append(92); out.append(110)
+            case 13: out.append(92); out.append(114)
+            case 9: out.append(92); out.append(116)
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                out.append(contentsOf: [92, 117, 48, 48, hex[Int(u >> 4)], hex[Int(u & 15)]])
+            default: out.append(u)
             }
         }
-        out.append("\"")
+        out.append(34)
     }
 }

@@ -24,35 +24,32 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`; `t` and a space are accepted for `T`.
     public init(rfc3339 text: String) throws(TimeFormatError) {
-        let b = Array(text.utf8)
-        func digits(_ at: Int, _ n: Int) throws(TimeFormatError) -> Int {
-            guard at + n <= b.count else { throw TimeFormatError.timestamp(text) }
+        switch Array(text.utf8).withUnsafeBufferPointer({ Self.parse($0) }) {
+        case .some(.some(let ms)): millisecondsSinceEpoch = ms
+        case .some(nil): throw .missingOffset(text)
+        case nil: throw .timestamp(text)
+        }
+    }
+
+    /// Milliseconds since the epoch; `.some(nil)` when only the offset is missing; nil when malformed.
+    static func parse(_ b: UnsafeBufferPointer<UInt8>) -> Int64?? {
+        @inline(__always) func digits(_ at: Int, _ n: Int) -> Int? {
+            guard at + n <= b.count else { return nil }
             var v = 0
             for k in at..<at + n {
-                guard b[k] >= 0x30, b[k] <= 0x39 else { throw TimeFormatError.timestamp(text) }
-                v = v * 10 + Int(b[k] - 0x30)
+                let c = b[k]
+                guard c >= 0x30, c <= 0x39 else { return nil }
+                v = v * 10 + Int(c - 0x30)
             }
             return v
         }
-        func expect(_ at: Int, _ c: Character) throws(TimeFormatError) {
-            guard at < b.count, b[at] == c.asciiValue! else { throw TimeFormatError.timestamp(text) }
-        }
-        let year = try digits(0, 4)
-        try expect(4, "-")
-        let month = try digits(5, 2)
-        try expect(7, "-")
-        let day = try digits(8, 2)
-        guard b.count > 10, b[10] == UInt8(ascii: "T") || b[10] == UInt8(ascii: "t") || b[10] == 0x20 else {
-            throw TimeFormatError.timestamp(text)
-        }
-        let hour = try digits(11, 2)
-        try expect(13, ":")
-        let minute = try digits(14, 2)
-        try expect(16, ":")
-        let second = try digits(17, 2)
+        @inline(__always) func at(_ i: Int, _ c: UInt8) -> Bool { i < b.count && b[i] == c }
+        guard let year = digits(0, 4), at(4, 45), let month = digits(5, 2), at(7, 45), let day = digits(8, 2),
+              b.count > 10, b[10] == 84 || b[10] == 116 || b[10] == 32,
+              let hour = digits(11, 2), at(13, 58), let minute = digits(14, 2), at(16, 58), let second = digits(17, 2) else { return nil }
         var i = 19
         var millis = 0
-        if i < b.count, b[i] == UInt8(ascii: ".") {
+        if at(i, 46) {
             i += 1
             var scale = 100, n = 0
             while i < b.count, b[i] >= 0x30, b[i] <= 0x39 {
@@ -61,43 +58,61 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
                 i += 1
                 n += 1
             }
-            guard n > 0 else { throw TimeFormatError.timestamp(text) }
+            guard n > 0 else { return nil }
         }
-        guard i < b.count else { throw TimeFormatError.missingOffset(text) }
+        guard month >= 1, month <= 12, day >= 1, day <= CivilDate.daysIn(month: month, year: year),
+              hour < 24, minute < 60, second < 60 else { return nil }
+        guard i < b.count else { return .some(nil) }
         var offset = 0
-        if b[i] == UInt8(ascii: "Z") || b[i] == UInt8(ascii: "z") {
+        if b[i] == 90 || b[i] == 122 {
             i += 1
-        } else if b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") {
-            let sign = b[i] == UInt8(ascii: "-") ? -1 : 1
-            let oh = try digits(i + 1, 2)
-            try expect(i + 3, ":")
-            let om = try digits(i + 4, 2)
-            guard oh < 24, om < 60 else { throw TimeFormatError.timestamp(text) }
+        } else if b[i] == 43 || b[i] == 45 {
+            let sign = b[i] == 45 ? -1 : 1
+            guard let oh = digits(i + 1, 2), at(i + 3, 58), let om = digits(i + 4, 2), oh < 24, om < 60 else { return nil }
             offset = sign * (oh * 3600 + om * 60)
             i += 6
         } else {
-            throw TimeFormatError.timestamp(text)
+            return nil
         }
-        guard i == b.count, month >= 1, month <= 12, day >= 1, day <= CivilDate.daysIn(month: month, year: year),
-              hour < 24, minute < 60, second < 60 else { throw TimeFormatError.timestamp(text) }
+        guard i == b.count else { return nil }
         let days = CivilDate(year: year, month: month, day: day).daysSinceEpoch
         let seconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second - offset)
-        millisecondsSinceEpoch = seconds * 1000 + Int64(millis)
+        return .some(seconds * 1000 + Int64(millis))
     }
 
     /// RFC 3339 text in the given zone, with milliseconds only when they are not zero.
     public func rfc3339(in zone: Zone) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(29)
+        appendRFC3339(in: zone, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the RFC 3339 text to a byte buffer without building intermediate strings.
+    func appendRFC3339(in zone: Zone, to out: inout [UInt8]) {
         let offset = zone.offsetSeconds(at: self)
         let local = millisecondsSinceEpoch + Int64(offset) * 1000
         let (days, msOfDay) = local.floorDivMod(86_400_000)
         let civil = CivilDate(daysSinceEpoch: Int(days))
         let secs = Int(msOfDay / 1000), ms = Int(msOfDay % 1000)
-        var s = civil.description + "T" + pad(secs / 3600) + ":" + pad(secs / 60 % 60) + ":" + pad(secs % 60)
-        if ms != 0 { s += "." + pad(ms, 3) }
-        if offset == 0 && zone.identifier == "UTC" { return s + "Z" }
-        let sign = offset < 0 ? "-" : "+"
+        @inline(__always) func digits(_ n: Int, _ width: Int) {
+            var d = 1
+            for _ in 1..<width { d *= 10 }
+            var n = n
+            while d > 0 {
+                out.append(UInt8(48 + n / d % 10))
+                n %= d
+                d /= 10
+            }
+        }
+        if civil.year >= 0, civil.year <= 9999 { digits(civil.year, 4) } else { out.append(contentsOf: Array(String(civil.year).utf8)) }
+        out.append(45); digits(civil.month, 2); out.append(45); digits(civil.day, 2)
+        out.append(84); digits(secs / 3600, 2); out.append(58); digits(secs / 60 % 60, 2); out.append(58); digits(secs % 60, 2)
+        if ms != 0 { out.append(46); digits(ms, 3) }
+        if offset == 0 && zone.identifier == "UTC" { out.append(90); return }
+        out.append(offset < 0 ? 45 : 43)
         let a = abs(offset)
-        return s + sign + pad(a / 3600) + ":" + pad(a / 60 % 60)
+        digits(a / 3600, 2); out.append(58); digits(a / 60 % 60, 2)
     }
 
     public static func + (t: Timestamp, d: Duration) -> Timestamp {
@@ -122,14 +137,15 @@ extension Int64 {
 public struct Zone: Sendable, Hashable {
     public let identifier: String
     private let fixedOffset: Int?
+    private let timeZone: TimeZone?
 
     public static let utc = Zone(checked: "UTC", fixed: 0)
-    /// China has kept UTC+8 without daylight saving since 1991.
-    public static let shanghai = Zone(checked: "Asia/Shanghai", fixed: nil)
+    public static let shanghai = Zone(identifier: "Asia/Shanghai")!
 
     private init(checked id: String, fixed: Int?) {
         identifier = id
         fixedOffset = fixed
+        timeZone = fixed == nil ? TimeZone(identifier: id) : nil
     }
 
     /// A zone by identifier, or nil if the system does not know it.
@@ -138,10 +154,18 @@ public struct Zone: Sendable, Hashable {
         self.init(checked: identifier, fixed: identifier == "UTC" ? 0 : nil)
     }
 
+    public static func == (a: Zone, b: Zone) -> Bool { a.identifier == b.identifier }
+    public func hash(into h: inout Hasher) { h.combine(identifier) }
+
+    /// China has kept UTC+8 without daylight saving since 1991-09-15 (the zone database's last change).
+    private static let shanghaiFixedFrom: Int64 = 684_864_000_000
+
     /// Seconds east of UTC at the given instant.
+    @inline(__always)
     public func offsetSeconds(at t: Timestamp) -> Int {
         if let fixedOffset { return fixedOffset }
-        return TimeZone(identifier: identifier)?.secondsFromGMT(for: t.date) ?? 0
+        if identifier == "Asia/Shanghai", t.millisecondsSinceEpoch >= Self.shanghaiFixedFrom { return 28_800 }
+        return timeZone?.secondsFromGMT(for: t.date) ?? 0
     }
 }
 

@@ -10,7 +10,7 @@ enum Analyzer {
 
     static func analyse(_ model: PolicyModel, diagnostics: inout DiagnosticBag) {
         for d in model.decisions where d.hit == .unique {
-            let regions: [Region?] = d.rules.map { try? truth(of: $0.condition.fast, model).t }
+            let regions: [Region?] = d.rules.map { try? truth(of: $0.condition.traced, model).t }
             var reported = 0
             outer: for j in d.rules.indices {
                 for i in 0..<j {
