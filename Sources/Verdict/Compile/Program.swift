@@ -222,13 +222,14 @@ final class Program: @unchecked Sendable {
     let overrides: UnsafeBufferPointer<ProgramBuilder.Override>
     let decisions: UnsafeBufferPointer<ProgramBuilder.Decision>
     let clocks: UnsafeBufferPointer<ProgramBuilder.Clock>
-    let calendars: [WorkingCalendar]
+    let calendars: UnsafeBufferPointer<WorkingCalendar>
     private let owners: [AnyObject & Sendable]
 
     init(_ model: PolicyModel) {
         let b = ProgramBuilder(model)
         let n = FlatArray(b.nodes), ch = FlatArray(b.children), co = FlatArray(b.constants), w = FlatArray(b.words)
         let r = FlatArray(b.rules), a = FlatArray(b.assignments), o = FlatArray(b.overrides), d = FlatArray(b.decisions), c = FlatArray(b.clocks)
+        let cal = FlatArray(b.calendars)
         nodes = n.buffer
         children = ch.buffer
         constants = co.buffer
@@ -238,7 +239,7 @@ final class Program: @unchecked Sendable {
         overrides = o.buffer
         decisions = d.buffer
         clocks = c.buffer
-        calendars = b.calendars
-        owners = [n, ch, co, w, r, a, o, d, c]
+        calendars = cal.buffer
+        owners = [n, ch, co, w, r, a, o, d, c, cal]
     }
 }

@@ -31,8 +31,8 @@ public struct ClockResult: Sendable, Equatable {
     public var atRisk: Timestamp?
     /// When the event the clock waits for happened.
     public var stoppedAt: Timestamp?
-    /// The calendar whose working time the clock counts (nil: clock time).
-    public var calendar: WorkingCalendar?
+    /// The name of the calendar whose working time the clock counts (nil: clock time).
+    public var calendar: String?
     /// Set by judging at an instant.
     public var now: Timestamp?
     public var status: Status?
@@ -42,10 +42,10 @@ public struct ClockResult: Sendable, Equatable {
     public var overdue: Duration?
 
     /// Computes the status at `now`, with the working or clock time remaining or overdue.
-    mutating func judge(at now: Timestamp) throws(WorkingCalendar.YearNotCovered) {
+    mutating func judge(at now: Timestamp, in calendar: UnsafePointer<WorkingCalendar>?) throws(WorkingCalendar.YearNotCovered) {
         self.now = now
         func span(_ a: Timestamp, _ b: Timestamp) throws(WorkingCalendar.YearNotCovered) -> Duration {
-            if let calendar { return try calendar.workingTime(from: a, to: b) }
+            if let calendar { return try calendar.pointee.workingTime(from: a, to: b) }
             return Duration(milliseconds: max(0, b.millisecondsSinceEpoch - a.millisecondsSinceEpoch))
         }
         if let stoppedAt {

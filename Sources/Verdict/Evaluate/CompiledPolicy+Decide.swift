@@ -130,8 +130,14 @@ extension CompiledPolicy {
                 if let o = c.dueOutput { state.outputs[o] = .time(due.millisecondsSinceEpoch) }
                 if let o = c.atRiskOutput, let risk { state.outputs[o] = .time(risk.millisecondsSinceEpoch) }
                 var result = ClockResult(name: c.name, index: ci, start: start, computedDue: computed, agreed: agreed, due: due,
-                                         atRisk: agreed == nil ? risk : nil, stoppedAt: stopped, calendar: c.target.calendar)
-                if let now { try result.judge(at: now) }
+                                         atRisk: agreed == nil ? risk : nil, stoppedAt: stopped, calendar: c.target.calendar?.name)
+                if let now {
+                    if let cal = c.target.calendar {
+                        try withUnsafePointer(to: cal) { (p) throws(WorkingCalendar.YearNotCovered) in try result.judge(at: now, in: p) }
+                    } else {
+                        try result.judge(at: now, in: nil)
+                    }
+                }
                 clocks.append(result)
                 tracer.clock(ci, result, state: state)
             } catch {

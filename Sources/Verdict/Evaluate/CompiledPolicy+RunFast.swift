@@ -42,8 +42,8 @@ extension CompiledPolicy {
                 var result = ClockResult(name: model.clocks[ci].name, index: ci, start: Timestamp(millisecondsSinceEpoch: s),
                                          computedDue: Timestamp(millisecondsSinceEpoch: computed), agreed: agreed.map(Timestamp.init(millisecondsSinceEpoch:)),
                                          due: Timestamp(millisecondsSinceEpoch: due), atRisk: agreed == nil ? risk.map(Timestamp.init(millisecondsSinceEpoch:)) : nil,
-                                         stoppedAt: stopped, calendar: c.target.kind >= 2 ? p.calendars[Int(c.target.calendar)] : nil)
-                if let now { try result.judge(at: now) }
+                                         stoppedAt: stopped, calendar: c.target.kind >= 2 ? p.calendars[Int(c.target.calendar)].name : nil)
+                if let now { try result.judge(at: now, in: c.target.kind >= 2 ? p.calendars.baseAddress! + Int(c.target.calendar) : nil) }
                 results.append(result)
             } catch {
                 throw failed(error, caseID, "clock `\(model.clocks[ci].name)`")

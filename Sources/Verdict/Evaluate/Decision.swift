@@ -92,7 +92,7 @@ extension CompiledPolicy {
             if let s = c.stoppedAt { w.key("stopped_at"); w.timestamp(s, in: zone) }
             if let r = c.remaining { w.field("remaining", r.description) }
             if let o = c.overdue { w.field("overdue", o.description) }
-            if let cal = c.calendar { w.field("calendar", cal.name) }
+            if let cal = c.calendar { w.field("calendar", cal) }
         }
     }
 

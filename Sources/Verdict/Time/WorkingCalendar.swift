@@ -37,6 +37,10 @@ public struct WorkingCalendar: Sendable, Hashable {
     public var years: Set<Int>
     var holidays: [Int: Localized]
     var adjustedWorkingDays: [Int: Localized]
+    /// One byte per day from `firstDay`, over the covered years: 0 working, 1 adjusted working,
+    /// 2 holiday, 3 weekend, 4 not covered. Deciding a day is then an index, not a hash lookup.
+    private var dayCodes: [UInt8]
+    private var firstDay: Int
 
     public init(name: String, label: Localized = Localized(), zone: Zone, weekdays: Set<Int>, periods: [Period], years: Set<Int>,
                 holidays: [Day], adjustedWorkingDays: [Day]) {
@@ -48,6 +52,32 @@ public struct WorkingCalendar: Sendable, Hashable {
         self.years = years
         self.holidays = Dictionary(holidays.map { ($0.date.daysSinceEpoch, $0.label) }, uniquingKeysWith: { a, _ in a })
         self.adjustedWorkingDays = Dictionary(adjustedWorkingDays.map { ($0.date.daysSinceEpoch, $0.label) }, uniquingKeysWith: { a, _ in a })
+        let first = years.min().map { CivilDate(year: $0, month: 1, day: 1).daysSinceEpoch } ?? 0
+        let last = years.max().map { CivilDate(year: $0, month: 12, day: 31).daysSinceEpoch } ?? -1
+        firstDay = first
+        let (adjusted, off) = (self.adjustedWorkingDays, self.holidays)
+        dayCodes = last < first ? [] : (first...last).map { day in
+            let date = CivilDate(daysSinceEpoch: day)
+            if !years.contains(date.year) { return 4 }
+            if adjusted[day] != nil { return 1 }
+            if off[day] != nil { return 2 }
+            return weekdays.contains(date.weekday) ? 0 : 3
+        }
+    }
+
+    public static func == (a: WorkingCalendar, b: WorkingCalendar) -> Bool {
+        a.name == b.name && a.zone == b.zone && a.weekdays == b.weekdays && a.periods == b.periods && a.years == b.years
+            && a.holidays == b.holidays && a.adjustedWorkingDays == b.adjustedWorkingDays
+    }
+
+    public func hash(into h: inout Hasher) { h.combine(name) }
+
+    /// The day's code (see `dayCodes`), or a `YearNotCovered` error.
+    @inline(__always)
+    private func code(ofDay day: Int) throws(YearNotCovered) -> UInt8 {
+        let i = day - firstDay
+        if i >= 0, i < dayCodes.count, dayCodes[i] != 4 { return dayCodes[i] }
+        throw YearNotCovered(calendar: name, year: CivilDate(daysSinceEpoch: day).year)
     }
 
     /// Why a day is or is not a working day.
@@ -59,19 +89,16 @@ public struct WorkingCalendar: Sendable, Hashable {
     }
 
     public func kind(ofDay day: Int) throws(YearNotCovered) -> DayKind {
-        let date = CivilDate(daysSinceEpoch: day)
-        guard years.contains(date.year) else { throw YearNotCovered(calendar: name, year: date.year) }
-        if let l = adjustedWorkingDays[day] { return .adjustedWorking(l) }
-        if let l = holidays[day] { return .holiday(l) }
-        return weekdays.contains(date.weekday) ? .working : .weekend
-    }
-
-    func isWorking(_ day: Int) throws(YearNotCovered) -> Bool {
-        switch try kind(ofDay: day) {
-        case .working, .adjustedWorking: return true
-        default: return false
+        switch try code(ofDay: day) {
+        case 0: return .working
+        case 1: return .adjustedWorking(adjustedWorkingDays[day] ?? Localized())
+        case 2: return .holiday(holidays[day] ?? Localized())
+        default: return .weekend
         }
     }
+
+    @inline(__always)
+    func isWorking(_ day: Int) throws(YearNotCovered) -> Bool { try code(ofDay: day) <= 1 }
 
     private static let dayMs: Int64 = 86_400_000
 
@@ -101,9 +128,10 @@ public struct WorkingCalendar: Sendable, Hashable {
         var (day, _) = local.floorDivMod(Self.dayMs)
         if remaining <= 0 { return start }
         while true {
-            let kind = try kind(ofDay: Int(day))
-            switch kind {
-            case .working, .adjustedWorking:
+            let working = try isWorking(Int(day))
+            let kind: DayKind = steps == nil ? .working : try self.kind(ofDay: Int(day))
+            switch working {
+            case true:
                 for p in periods {
                     let ps = day * Self.dayMs + Int64(p.start) * 60_000, pe = day * Self.dayMs + Int64(p.end) * 60_000
                     if local >= pe { continue }
@@ -117,7 +145,7 @@ public struct WorkingCalendar: Sendable, Hashable {
                     remaining -= available
                     local = pe
                 }
-            default:
+            case false:
                 steps?.append(.skipped(CivilDate(daysSinceEpoch: Int(day)), kind))
             }
             day += 1
@@ -139,14 +167,15 @@ public struct WorkingCalendar: Sendable, Hashable {
         guard let last = periods.last, let first = periods.first, n > 0 else { return start }
         while true {
             day += 1
-            let kind = try kind(ofDay: Int(day))
-            switch kind {
-            case .working, .adjustedWorking:
+            let working = try isWorking(Int(day))
+            let kind: DayKind = steps == nil ? .working : try self.kind(ofDay: Int(day))
+            switch working {
+            case true:
                 counted += 1
                 steps?.append(.worked(from: Timestamp(millisecondsSinceEpoch: day * Self.dayMs + Int64(first.start) * 60_000 - off),
                                       to: Timestamp(millisecondsSinceEpoch: day * Self.dayMs + Int64(last.end) * 60_000 - off), day: kind))
                 if counted == n { return Timestamp(millisecondsSinceEpoch: day * Self.dayMs + Int64(last.end) * 60_000 - off) }
-            default:
+            case false:
                 steps?.append(.skipped(CivilDate(daysSinceEpoch: Int(day)), kind))
             }
         }
