@@ -38,8 +38,15 @@ extension Checker {
             if r.then.isEmpty {
                 diagnostics.warning("empty-rule", "this rule sets no output", at: r.location)
             }
+            let text = "when: " + r.when.map(\.text).joined(separator: " and ") + "; then: " + r.then.map { name, value in
+                switch value {
+                case .expr(let e): return "\(name.text): \(e.text)"
+                case .list(let items, _): return "\(name.text): [\(items.map(\.text).joined(separator: ", "))]"
+                }
+            }.joined(separator: ", ")
             rules.append(CompiledRule(id: r.id?.text ?? "\(d.name.text)#\(n + 1)", annotations: r.annotations, location: r.location,
-                                      condition: condition ?? .always, assignments: assignments, assignmentLocations: assignmentLocations))
+                                      condition: condition ?? .always, assignments: assignments, assignmentLocations: assignmentLocations,
+                                      text: text))
         }
 
         var priorityOutput: Int?
@@ -82,10 +89,15 @@ extension Checker {
         for o in d.overrides {
             if let c = override(o, decision: d, index: index, rules: rules) { overrides.append(c) }
         }
+        var complete: Condition?
+        if let c = d.complete {
+            complete = c.text == "true" ? .always : condition([c])
+        }
         let deps = Set((edges[index] ?? []).map(\.to))
         model.decisions.append(CompiledDecision(
             name: d.name.text, annotations: d.annotations, location: d.name.location, hit: hit, outputs: outputs,
-            rules: rules, overrides: overrides, priorityOutput: priorityOutput, priorityOrder: priorityOrder, dependencies: deps))
+            rules: rules, overrides: overrides, priorityOutput: priorityOutput, priorityOrder: priorityOrder, dependencies: deps,
+            complete: complete))
     }
 
     /// A rule's value for an output; a list output takes a YAML list, a list expression, or one element.

@@ -50,7 +50,7 @@ extension Checker {
     private func isContextual(_ s: ExprSyntax) -> Bool {
         switch s.kind {
         case .number, .string, .list: return true
-        case .name(let n): return fieldSlots[n] == nil && outputSlots[n] == nil
+        case .name(let n): return fieldSlots[n] == nil && outputSlots[n] == nil && parameterByName[n] == nil
         case .negate(let inner): return isContextual(inner)
         default: return false
         }
@@ -189,6 +189,9 @@ extension Checker {
         if setByName[n] != nil {
             return error("misplaced-set", "set `\(n)` can only follow `in`", s, src, help: "write `x in \(n)`")
         }
+        if let p = parameterByName[n] {
+            return Typed(expr: .constant(model.parameters[p].value), type: model.parameters[p].type)
+        }
         let enumType: Int? = {
             if case .enumeration(let e)? = expected { return e }
             if case .list(.enumeration(let e))? = expected { return e }
@@ -200,9 +203,10 @@ extension Checker {
                 return error("unknown-member", "`\(n)` is not a member of `\(model.enums[e].name)`", s, src,
                              help: Suggestions.help(for: n, in: names, what: "members"))
             }
+            usedMembers.insert(id)
             return Typed(expr: .constant(.member(id)), type: .enumeration(e))
         }
-        let names = Array(fieldSlots.keys) + Array(outputSlots.keys) + Array(setByName.keys)
+        let names = Array(fieldSlots.keys) + Array(outputSlots.keys) + Array(setByName.keys) + Array(parameterByName.keys)
         return error("unknown-name", "unknown field or output `\(n)`", s, src, help: Suggestions.help(for: n, in: names, what: "names"))
     }
 

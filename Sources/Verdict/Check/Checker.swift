@@ -18,6 +18,8 @@ struct Checker {
     var decisionNames: [String] = []
     var decisionLocations: [SourceLocation] = []
     var calendarByName: [String: Int] = [:]
+    var parameterByName: [String: Int] = [:]
+    var usedMembers = Set<Int32>()
 
     static func check(_ syntax: PolicySyntax, diagnostics: inout DiagnosticBag) -> PolicyModel? {
         guard let manifest = syntax.manifest else {
@@ -51,10 +53,12 @@ struct Checker {
         declareFields(syntax.fields)
         declareSets(syntax.sets)
         declareCalendars(syntax.calendars)
+        declareParameters(syntax.parameters)
         declareOutputs(syntax.decisions)
         for (index, d) in syntax.decisions.enumerated() { checkDecision(d, index: index) }
         // Clocks run after every decision and may read their outputs; decisions cannot read clocks.
         checkClocks(syntax.clocks)
+        checkMeasures(syntax.measures)
         checkCycles()
         warnUnused(syntax)
     }
@@ -143,6 +147,18 @@ struct Checker {
         }
     }
 
+    private mutating func declareParameters(_ parameters: [ParameterSyntax]) {
+        for p in parameters {
+            if fieldSlots[p.name.text] != nil || setByName[p.name.text] != nil {
+                diagnostics.error("name-clash", "parameter `\(p.name.text)` has the name of a field or set", at: p.name.location)
+                continue
+            }
+            guard let type = resolveType(p.type), let node = p.value, let value = literal(node, as: type) else { continue }
+            parameterByName[p.name.text] = model.parameters.count
+            model.parameters.append(ParameterInfo(name: p.name.text, type: type, value: value, annotations: p.annotations, location: p.name.location))
+        }
+    }
+
     private mutating func declareOutputs(_ decisions: [DecisionSyntax]) {
         decisionNames = decisions.map(\.name.text)
         decisionLocations = decisions.map(\.name.location)
@@ -188,36 +204,13 @@ struct Checker {
     }
 
     mutating func literal(_ text: String, as type: ValueType, at location: SourceLocation) -> Value? {
-        func bad(_ message: String, help: String? = nil) -> Value? {
-            diagnostics.error("invalid-literal", message, at: location, help: help)
+        switch model.parseLiteral(text, as: type) {
+        case .success(let v):
+            if case .member(let id) = v { usedMembers.insert(id) }
+            return v
+        case .failure(let problem):
+            diagnostics.error(problem.code, problem.message, at: location, help: problem.help)
             return nil
-        }
-        switch type {
-        case .enumeration(let e):
-            if let id = model.enums[e].byName[text] { return .member(id) }
-            diagnostics.error("unknown-member", "`\(text)` is not a member of `\(model.enums[e].name)`", at: location,
-                              help: Suggestions.help(for: text, in: model.enums[e].members.map { model.members[Int($0)].name }, what: "members"))
-            return nil
-        case .string: return .string(text)
-        case .bool:
-            if text == "true" { return .bool(true) }
-            if text == "false" { return .bool(false) }
-            return bad("expected `true` or `false`, found `\(text)`")
-        case .integer:
-            if let i = Int64(text) { return .int(i) }
-            return bad("`\(text)` is not an integer")
-        case .money:
-            do { return .money(try Money(parsing: text, scale: model.moneyScale).minorUnits) } catch {
-                return bad("\(error) for money in \(model.currency)")
-            }
-        case .timestamp:
-            do { return .time(try Timestamp(rfc3339: text).millisecondsSinceEpoch) } catch { return bad(error.description) }
-        case .date:
-            do { return .date(Int32(try CivilDate(iso: text).daysSinceEpoch)) } catch { return bad(error.description) }
-        case .duration:
-            do { return .duration(try Duration(text: text).milliseconds) } catch { return bad(error.description) }
-        case .list:
-            return bad("a list value must be written as a YAML list")
         }
     }
 
@@ -230,6 +223,12 @@ struct Checker {
         }
         for (i, s) in model.sets.enumerated() where !usedSets.contains(i) {
             diagnostics.warning("unused-set", "set `\(s.name)` is declared but never used", at: s.location)
+        }
+        if let roles = enumByName["role"] {
+            for id in model.enums[roles].members where !usedMembers.contains(id) {
+                let m = model.members[Int(id)]
+                diagnostics.warning("unused-role", "role `\(m.name)` is declared but no rule, override or set names it", at: m.location)
+            }
         }
     }
 }

@@ -98,15 +98,18 @@ final class CompiledRule: Sendable {
     let assignments: [Assignment]
     /// Where each assignment's output is named, parallel to `assignments`.
     let assignmentLocations: [SourceLocation]
+    /// The rule as written (`when` and `then`), to tell whether two versions changed it.
+    let text: String
 
     init(id: String, annotations: Annotations, location: SourceLocation, condition: Condition,
-         assignments: [Assignment], assignmentLocations: [SourceLocation]) {
+         assignments: [Assignment], assignmentLocations: [SourceLocation], text: String) {
         self.id = id
         self.annotations = annotations
         self.location = location
         self.condition = condition
         self.assignments = assignments
         self.assignmentLocations = assignmentLocations
+        self.text = text
     }
 }
 
@@ -140,9 +143,12 @@ final class CompiledDecision: Sendable {
     let priorityOrder: [Value]
     /// Decisions (by index) whose outputs this one reads.
     let dependencies: Set<Int>
+    /// Where some rule must always decide (`complete:`), checked for gaps; nil when not required.
+    let complete: Condition?
 
     init(name: String, annotations: Annotations, location: SourceLocation, hit: HitPolicy, outputs: [Int], rules: [CompiledRule],
-         overrides: [CompiledOverride], priorityOutput: Int?, priorityOrder: [Value], dependencies: Set<Int>) {
+         overrides: [CompiledOverride], priorityOutput: Int?, priorityOrder: [Value], dependencies: Set<Int>, complete: Condition?) {
+        self.complete = complete
         self.name = name
         self.annotations = annotations
         self.location = location
@@ -158,7 +164,8 @@ final class CompiledDecision: Sendable {
     /// The same decision with its dependencies renumbered (after ordering).
     func renumbered(_ dependencies: Set<Int>) -> CompiledDecision {
         CompiledDecision(name: name, annotations: annotations, location: location, hit: hit, outputs: outputs, rules: rules,
-                         overrides: overrides, priorityOutput: priorityOutput, priorityOrder: priorityOrder, dependencies: dependencies)
+                         overrides: overrides, priorityOutput: priorityOutput, priorityOrder: priorityOrder, dependencies: dependencies,
+                         complete: complete)
     }
 }
 
@@ -182,6 +189,40 @@ struct PolicyModel: Sendable {
     var calendars: [WorkingCalendar] = []
     /// Evaluated after every decision, in written order.
     var clocks: [CompiledClock] = []
+    var parameters: [ParameterInfo] = []
+    var measures: [CompiledMeasure] = []
+}
+
+struct ParameterInfo: Sendable {
+    var name: String
+    var type: ValueType
+    var value: Value
+    var annotations: Annotations
+    var location: SourceLocation
+}
+
+/// An aggregate over many decided cases, optionally grouped and held to a target.
+struct CompiledMeasure: Sendable {
+    enum Kind: String, Sendable, CaseIterable {
+        /// The share of cases (among those `where` selects) for which `of` holds, as a percentage.
+        case share
+        /// The mean of `of` (money or integer) over the cases `where` selects.
+        case mean
+        /// Cases for which `of` holds, per million cases `where` selects.
+        case perMillion = "per_million"
+        /// How many cases (among those `where` selects) `of` holds for.
+        case count
+    }
+    var name: String
+    var kind: Kind
+    var of: Expr
+    var ofType: ValueType
+    var `where`: Condition
+    /// Comparison and bound, exact: `>= 80%` is (.ge, 80, 100).
+    var target: (op: CompareOp, numerator: Int64, denominator: Int64, text: String)?
+    var by: Int?
+    var annotations: Annotations
+    var location: SourceLocation
 }
 
 extension PolicyModel {
@@ -263,5 +304,47 @@ final class CompiledClock: Sendable {
         self.stop = stop
         self.dueOutput = dueOutput
         self.atRiskOutput = atRiskOutput
+    }
+}
+
+/// Why a piece of text is not a value of a type.
+struct LiteralProblem: Error, Sendable {
+    var code: String
+    var message: String
+    var help: String?
+}
+
+extension PolicyModel {
+    /// Reads text as a constant of `type`: a member name, `true`, `300.01`, `2026-03-02T09:00:00+08:00`, `2d`.
+    func parseLiteral(_ text: String, as type: ValueType) -> Result<Value, LiteralProblem> {
+        func bad(_ message: String, help: String? = nil) -> Result<Value, LiteralProblem> {
+            .failure(LiteralProblem(code: "invalid-literal", message: message, help: help))
+        }
+        switch type {
+        case .enumeration(let e):
+            if let id = enums[e].byName[text] { return .success(.member(id)) }
+            return .failure(LiteralProblem(code: "unknown-member", message: "`\(text)` is not a member of `\(enums[e].name)`",
+                                           help: Suggestions.help(for: text, in: enums[e].members.map { members[Int($0)].name }, what: "members")))
+        case .string: return .success(.string(text))
+        case .bool:
+            if text == "true" { return .success(.bool(true)) }
+            if text == "false" { return .success(.bool(false)) }
+            return bad("expected `true` or `false`, found `\(text)`")
+        case .integer:
+            if let i = Int64(text) { return .success(.int(i)) }
+            return bad("`\(text)` is not an integer")
+        case .money:
+            do { return .success(.money(try Money(parsing: text, scale: moneyScale).minorUnits)) } catch {
+                return bad("\(error) for money in \(currency)")
+            }
+        case .timestamp:
+            do { return .success(.time(try Timestamp(rfc3339: text).millisecondsSinceEpoch)) } catch { return bad(error.description) }
+        case .date:
+            do { return .success(.date(Int32(try CivilDate(iso: text).daysSinceEpoch))) } catch { return bad(error.description) }
+        case .duration:
+            do { return .success(.duration(try Duration(text: text).milliseconds)) } catch { return bad(error.description) }
+        case .list:
+            return bad("a list value must be written as a YAML list")
+        }
     }
 }

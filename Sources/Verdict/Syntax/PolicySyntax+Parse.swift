@@ -6,11 +6,18 @@ struct PolicySyntaxBuilder {
     var diagnostics = DiagnosticBag()
     private var firstDefinition: [String: SourceLocation] = [:]
 
-    static let sections = ["policy", "enums", "roles", "fields", "sets", "decisions", "calendars", "clocks"]
+    static let sections = ["policy", "enums", "roles", "fields", "sets", "decisions", "calendars", "clocks", "parameters", "measures"]
 
 
     mutating func add(file root: YAMLNode) {
+        findPlaceholders(root)
         guard let top = reader(root, "the policy file", allowed: Self.sections) else { return }
+        if let node = top["parameters"] {
+            for (name, value) in entries(node, "parameters") { parameter(name, value) }
+        }
+        if let node = top["measures"] {
+            for (name, value) in entries(node, "measures") { measure(name, value) }
+        }
         if let node = top["policy"] { manifest(node) }
         if let node = top["enums"] {
             for (name, value) in entries(node, "enums") { enumeration(name, value) }
@@ -147,7 +154,7 @@ struct PolicySyntaxBuilder {
     private mutating func decision(_ name: Name, _ node: YAMLNode) {
         guard define("decision", name) else { return }
         guard let m = reader(node, "decision `\(name.text)`",
-                             allowed: ["hit", "priority", "outputs", "rules", "overrides"] + Self.annotationKeys) else { return }
+                             allowed: ["hit", "priority", "complete", "outputs", "rules", "overrides"] + Self.annotationKeys) else { return }
         let hit = m["hit"].flatMap { scalarName($0, "hit") } ?? Name(text: "first", location: node.location)
         var priority: PrioritySyntax?
         if let pn = m["priority"], let pm = reader(pn, "priority", allowed: ["output", "order"]),
@@ -189,6 +196,7 @@ struct PolicySyntaxBuilder {
             }
         }
         syntax.decisions.append(DecisionSyntax(name: name, annotations: annotations(m), hit: hit, priority: priority,
+                                               complete: m["complete"].flatMap { exprSource($0, "complete") },
                                                outputs: outputs, rules: rules, overrides: overrides))
     }
 
@@ -236,6 +244,64 @@ struct PolicySyntaxBuilder {
         guard let node else { return [] }
         if case .sequence(let items) = node.kind { return items.compactMap { exprSource($0, "condition") } }
         return exprSource(node, "condition").map { [$0] } ?? []
+    }
+
+    private mutating func parameter(_ name: Name, _ node: YAMLNode) {
+        guard define("parameter", name) else { return }
+        guard let m = reader(node, "parameter `\(name.text)`", allowed: ["type", "value"] + Self.annotationKeys),
+              let t = m.required("type", &diagnostics), let text = string(t, "type") else { return }
+        var value = m["value"]
+        if case .null? = value?.kind { value = nil }
+        if value == nil {
+            diagnostics.error("unset-parameter", "parameter `\(name.text)` is not set", at: (m["value"] ?? node).location,
+                              help: "give it a `value:`; a policy with an unset parameter does not load")
+        }
+        syntax.parameters.append(ParameterSyntax(name: name, type: TypeSyntax(text: text, location: t.location), value: value, annotations: annotations(m)))
+    }
+
+    private mutating func measure(_ name: Name, _ node: YAMLNode) {
+        guard define("measure", name) else { return }
+        guard let m = reader(node, "measure `\(name.text)`", allowed: ["kind", "of", "where", "target", "by"] + Self.annotationKeys),
+              let kind = m.required("kind", &diagnostics).flatMap({ scalarName($0, "kind") }),
+              let of = m.required("of", &diagnostics).flatMap({ exprSource($0, "of") }) else { return }
+        syntax.measures.append(MeasureSyntax(name: name, kind: kind, of: of, where: conditions(m["where"]), target: m["target"],
+                                             by: m["by"].flatMap { scalarName($0, "by") }, annotations: annotations(m)))
+    }
+
+    /// Text a template leaves for its user to fill in: `[具体时间]`, `TODO`, `TBD`, `FIXME`, `XXX`.
+    private mutating func findPlaceholders(_ node: YAMLNode) {
+        switch node.kind {
+        case .scalar(let text, _):
+            if let found = Self.placeholder(in: text) {
+                let offset = text.unicodeScalars.distance(from: text.unicodeScalars.startIndex, to: found.lowerBound.samePosition(in: text.unicodeScalars)!)
+                diagnostics.error("placeholder", "`\(text[found])` is a placeholder left to be filled in", at: node.location(atOffset: offset, length: text[found].unicodeScalars.count),
+                                  help: "replace it with the value your organisation uses (a `parameters:` entry can hold it)")
+            }
+        case .mapping(let pairs): for (_, v) in pairs { findPlaceholders(v) }
+        case .sequence(let items): items.forEach { findPlaceholders($0) }
+        case .null: break
+        }
+    }
+
+    static func placeholder(in text: String) -> Range<String.Index>? {
+        // A bracketed phrase containing Chinese, as templates write blanks: [具体时间], 【具体时间】.
+        for (open, close) in [("[", "]"), ("【", "】")] {
+            var search = text.startIndex
+            while let o = text.range(of: open, range: search..<text.endIndex),
+                  let c = text.range(of: close, range: o.upperBound..<text.endIndex) {
+                let inner = text[o.upperBound..<c.lowerBound]
+                if inner.unicodeScalars.contains(where: { (0x4E00...0x9FFF).contains($0.value) }) { return o.lowerBound..<c.upperBound }
+                search = o.upperBound
+            }
+        }
+        for word in ["TODO", "TBD", "FIXME", "XXX"] {
+            if let r = text.range(of: word) {
+                let before = r.lowerBound == text.startIndex ? nil : text[text.index(before: r.lowerBound)]
+                let after = r.upperBound == text.endIndex ? nil : text[r.upperBound]
+                if !(before?.isLetter ?? false), !(after?.isLetter ?? false) { return r }
+            }
+        }
+        return nil
     }
 
     private mutating func calendar(_ name: Name, _ node: YAMLNode) {

@@ -9,6 +9,28 @@ struct PolicySyntax: Sendable {
     var decisions: [DecisionSyntax] = []
     var calendars: [CalendarSyntax] = []
     var clocks: [ClockSyntax] = []
+    var parameters: [ParameterSyntax] = []
+    var measures: [MeasureSyntax] = []
+}
+
+/// A named constant a policy's authors set once (a template's `[具体时间]` becomes one).
+struct ParameterSyntax: Sendable {
+    var name: Name
+    var type: TypeSyntax
+    /// Nil when the parameter is declared but not set: an error.
+    var value: YAMLNode?
+    var annotations: Annotations
+}
+
+/// An aggregate measure over many cases, with an optional target.
+struct MeasureSyntax: Sendable {
+    var name: Name
+    var kind: Name
+    var of: ExprSource
+    var `where`: [ExprSource]
+    var target: YAMLNode?
+    var by: Name?
+    var annotations: Annotations
 }
 
 /// Text in English and Chinese; either may be missing, and the other stands in for it.
@@ -103,6 +125,8 @@ struct DecisionSyntax: Sendable {
     var annotations: Annotations
     var hit: Name
     var priority: PrioritySyntax?
+    /// `true`, or a condition: within it, some rule must always decide (checked for gaps).
+    var complete: ExprSource?
     var outputs: [OutputSyntax]
     var rules: [RuleSyntax]
     var overrides: [OverrideSyntax]

@@ -1,0 +1,232 @@
+/// Runs a ``PolicyTestSuite`` against a compiled policy and measures what the tests exercised.
+public struct PolicyTestReport: Sendable {
+    public struct Failure: Sendable {
+        public var test: String
+        public var location: SourceLocation
+        public var problems: [String]
+    }
+
+    /// A rule, override, exception or clock, and whether some test exercised it.
+    public struct CoverageItem: Sendable {
+        public enum Kind: String, Sendable { case rule, override, exception, clock }
+        public var kind: Kind
+        public var decision: String
+        public var id: String
+        public var location: SourceLocation
+        public var exercised: Bool
+    }
+
+    public var passed = 0
+    public var failures: [Failure] = []
+    public var coverage: [CoverageItem] = []
+
+    public var failed: Int { failures.count }
+
+    /// Per decision (and `clocks`): exercised and total items.
+    public var coverageByDecision: [(decision: String, exercised: Int, total: Int)] {
+        var order: [String] = []
+        var counts: [String: (Int, Int)] = [:]
+        for item in coverage {
+            if counts[item.decision] == nil { order.append(item.decision) }
+            let c = counts[item.decision] ?? (0, 0)
+            counts[item.decision] = (c.0 + (item.exercised ? 1 : 0), c.1 + 1)
+        }
+        return order.map { ($0, counts[$0]!.0, counts[$0]!.1) }
+    }
+}
+
+public enum PolicyTestRunner {
+    public static func run(_ suite: PolicyTestSuite, against policy: CompiledPolicy) -> PolicyTestReport {
+        var report = PolicyTestReport()
+        var selected = Set<String>(), applied = Set<String>(), held = Set<String>(), clocks = Set<String>()
+        for test in suite.tests {
+            var problems: [String] = []
+            let json = caseJSON(test.fields, policy)
+            do {
+                let d = try policy.decide(json: json, explain: true, now: test.now)
+                if let e = test.expectError {
+                    problems.append("expected the case to be refused\(e.code.map { " with `\($0)`" } ?? ""), but it was decided")
+                }
+                let explanation = d.explanation!
+                for dec in explanation.decisions {
+                    for r in dec.rules where r.selected { selected.insert(dec.name + "/" + r.id) }
+                    for o in dec.overrides {
+                        switch o.outcome {
+                        case .applied: applied.insert(dec.name + "/" + o.id)
+                        case .exception(let id, let source, _): held.insert(dec.name + "/" + o.id + "/" + (id ?? source.location.description))
+                        default: break
+                        }
+                    }
+                }
+                for c in explanation.clocks where c.result != nil { clocks.insert(c.name) }
+                problems += check(test, d, policy)
+            } catch {
+                if let e = test.expectError {
+                    let matches = error.problems.contains { p in (e.field == nil || p.field == e.field) && (e.code == nil || p.code == e.code) }
+                    if !matches {
+                        problems.append("expected an error\(e.field.map { " on `\($0)`" } ?? "")\(e.code.map { " with `\($0)`" } ?? ""), got: "
+                                        + error.problems.map { "\($0.field.map { "\($0): " } ?? "")\($0.message) [\($0.code)]" }.joined(separator: "; "))
+                    }
+                } else {
+                    problems.append("the case was refused: " + error.problems.map { "\($0.field.map { "\($0): " } ?? "")\($0.message)" }.joined(separator: "; "))
+                }
+            }
+            if problems.isEmpty { report.passed += 1 } else { report.failures.append(.init(test: test.name, location: test.location, problems: problems)) }
+        }
+        for d in policy.model.decisions {
+            for r in d.rules {
+                report.coverage.append(.init(kind: .rule, decision: d.name, id: r.id, location: r.location, exercised: selected.contains(d.name + "/" + r.id)))
+            }
+            for o in d.overrides {
+                report.coverage.append(.init(kind: .override, decision: d.name, id: o.id, location: o.location, exercised: applied.contains(d.name + "/" + o.id)))
+                for x in o.exceptions {
+                    let key = d.name + "/" + o.id + "/" + (x.id ?? x.location.description)
+                    report.coverage.append(.init(kind: .exception, decision: d.name, id: x.id ?? "\(o.id) exception", location: x.location, exercised: held.contains(key)))
+                }
+            }
+        }
+        for c in policy.model.clocks {
+            report.coverage.append(.init(kind: .clock, decision: "clocks", id: c.name, location: c.location, exercised: clocks.contains(c.name)))
+        }
+        return report
+    }
+
+    /// The test's fields as a JSON case, each YAML scalar read as its field's JSON type.
+    static func caseJSON(_ fields: [(key: String, value: YAMLNode)], _ policy: CompiledPolicy) -> JSONValue {
+        func convert(_ node: YAMLNode, _ type: ValueType?) -> JSONValue {
+            switch node.kind {
+            case .null: return .null
+            case .sequence(let items): return .array(items.map { convert($0, type?.element) })
+            case .mapping: return .object([])
+            case .scalar(let text, let quoted):
+                switch type {
+                case .bool? where !quoted && (text == "true" || text == "false"): return .bool(text == "true")
+                case .integer?, .money?:
+                    return !quoted && text.allSatisfy({ $0.isNumber || $0 == "." || $0 == "-" }) ? .number(text) : .string(text)
+                default: return .string(text)
+                }
+            }
+        }
+        return .object(fields.map { k, v in (k, convert(v, policy.fieldSlots[k].map { policy.model.fields[$0].type })) })
+    }
+
+    private static func check(_ test: PolicyTestSuite.TestCase, _ d: Decision, _ policy: CompiledPolicy) -> [String] {
+        var problems: [String] = []
+        for (name, node) in test.expect {
+            guard let slot = policy.outputSlots[name.text] else {
+                problems.append("unknown output `\(name.text)`" + (Suggestions.help(for: name.text, in: policy.outputNames, what: "outputs").map { " (\($0))" } ?? ""))
+                continue
+            }
+            let actual = d.values[slot]
+            let shown = policy.display(actual, nil)
+            let setters = d.explanation?.decisions.flatMap(\.outputs).first { $0.name == name.text }?.rules ?? []
+            let why = setters.isEmpty ? "" : " (set by rule \(setters.joined(separator: ", ")))"
+            if node.scalar == "absent" || { if case .null = node.kind { return true } else { return false } }() {
+                if !actual.isAbsent { problems.append("\(name.text): expected absent, got \(shown)\(why)") }
+                continue
+            }
+            let type = policy.model.outputs[slot].type
+            var expected: Value?
+            var parseError: String?
+            if case .sequence(let items) = node.kind, let element = type.element {
+                var values: [Value] = []
+                for item in items {
+                    switch policy.model.parseLiteral(item.scalar ?? "", as: element) {
+                    case .success(let v): values.append(v)
+                    case .failure(let p): parseError = p.message + (p.help.map { " (\($0))" } ?? "")
+                    }
+                }
+                expected = .list(values)
+            } else {
+                switch policy.model.parseLiteral(node.scalar ?? "", as: type) {
+                case .success(let v): expected = v
+                case .failure(let p): parseError = p.message + (p.help.map { " (\($0))" } ?? "")
+                }
+            }
+            if let parseError {
+                problems.append("\(name.text): the expected value is not a `\(policy.typeName(type))`: \(parseError)")
+            } else if let expected, expected != actual {
+                problems.append("\(name.text): expected \(policy.display(expected, nil)), got \(shown)\(why)")
+            }
+        }
+        for (clock, status) in test.expectClocks {
+            guard policy.model.clocks.contains(where: { $0.name == clock.text }) else {
+                problems.append("unknown clock `\(clock.text)`")
+                continue
+            }
+            let result = d.clocks.first { $0.name == clock.text }
+            let actual = result == nil ? "absent" : (result!.status?.rawValue ?? "not judged (give `now:`)")
+            if actual != status.text { problems.append("clock \(clock.text): expected \(status.text), got \(actual)") }
+        }
+        return problems
+    }
+}
+
+extension PolicyTestReport {
+    /// Failures, then the summary line `N passed, N failed`; with `coverage`, what no test exercised.
+    public func text(coverage showCoverage: Bool) -> String {
+        var out = ""
+        for f in failures {
+            out += "\(f.location): test \"\(f.test)\" failed\n"
+            for p in f.problems { out += "  \(p)\n" }
+        }
+        if showCoverage {
+            let exercised = coverage.filter(\.exercised).count
+            out += "coverage: \(exercised) of \(coverage.count) rules, overrides, exceptions and clocks exercised\n"
+            for (decision, e, t) in coverageByDecision {
+                out += "  \(decision): \(e)/\(t) (\(t == 0 ? 100 : e * 100 / t)%)\n"
+            }
+            let missing = coverage.filter { !$0.exercised }
+            if !missing.isEmpty {
+                out += "not exercised by any test:\n"
+                for m in missing { out += "  \(m.location): \(m.kind.rawValue) `\(m.id)` (\(m.decision))\n" }
+            }
+        }
+        out += "\(passed) passed, \(failed) failed\n"
+        return out
+    }
+
+    public func json(coverage showCoverage: Bool) -> String {
+        var w = JSONWriter()
+        w.object { w in
+            w.field("passed", passed)
+            w.field("failed", failed)
+            w.key("failures")
+            w.array { w in
+                for f in failures {
+                    w.object { w in
+                        w.field("test", f.test)
+                        w.field("at", f.location.description)
+                        w.key("problems")
+                        w.array { w in for p in f.problems { w.string(p) } }
+                    }
+                }
+            }
+            if showCoverage {
+                w.key("coverage")
+                w.object { w in
+                    w.field("exercised", coverage.filter(\.exercised).count)
+                    w.field("total", coverage.count)
+                    w.key("decisions")
+                    w.array { w in
+                        for (d, e, t) in coverageByDecision {
+                            w.object { w in w.field("decision", d); w.field("exercised", e); w.field("total", t) }
+                        }
+                    }
+                    w.key("not_exercised")
+                    w.array { w in
+                        for m in coverage where !m.exercised {
+                            w.object { w in
+                                w.field("kind", m.kind.rawValue)
+                                w.field("id", m.id)
+                                w.field("decision", m.decision)
+                                w.field("at", m.location.description)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return w.output
+    }
+}
