@@ -170,6 +170,13 @@ extension Checker {
     }
 
     private mutating func name(_ n: String, _ s: ExprSyntax, _ src: ExprSource, expected: ValueType?) -> Typed? {
+        // A name that is both a field and a member of the enum expected here means the member when the
+        // field's type does not fit (`return_ground: not_as_described` beside a bool field `not_as_described`).
+        if case .enumeration(let e)? = expected, let id = model.enums[e].byName[n],
+           fieldSlots[n].map({ model.fields[$0].type != expected }) ?? false {
+            usedMembers.insert(id)
+            return Typed(expr: .constant(.member(id)), type: .enumeration(e))
+        }
         if let slot = fieldSlots[n] {
             usedFields.insert(slot)
             let t = model.fields[slot].type

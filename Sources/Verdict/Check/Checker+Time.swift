@@ -1,3 +1,4 @@
+import Foundation
 /// Checking of working-time calendars, the working-time functions and SLA clocks.
 extension Checker {
     static let weekdayNames = ["mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6, "sun": 7]
@@ -149,6 +150,19 @@ extension Checker {
         switch t {
         case .clock(let node):
             guard let text = node.scalar else { return nil }
+            if let p = parameterByName[text] {
+                guard case .duration(let ms) = model.parameters[p].value else {
+                    diagnostics.error("type-mismatch", "parameter `\(text)` is a `\(typeName(model.parameters[p].type))`, not a `duration`", at: node.location)
+                    return nil
+                }
+                let d = Duration(milliseconds: ms)
+                return ClockTarget(kind: .clock(d), text: Localized(en: "\(d) in clock time (parameter \(text))", zh: "自然时间 \(d)(参数 \(text))"))
+            }
+            if text.unicodeScalars.first.map({ CharacterSet.letters.contains($0) }) == true, (try? Duration(text: text)) == nil {
+                diagnostics.error("unknown-name", "unknown parameter `\(text)`", at: node.location,
+                                  help: Suggestions.help(for: text, in: Array(parameterByName.keys), what: "parameters") ?? "declare it under `parameters:`")
+                return nil
+            }
             do {
                 let d = try Duration(text: text)
                 return ClockTarget(kind: .clock(d), text: Localized(en: "\(d) in clock time", zh: "自然时间 \(d)"))

@@ -76,7 +76,9 @@ struct ExplanationRecorder: DecisionTracer {
             let refs = inner.references
             let raw = refs.map { r -> Value in
                 switch r {
-                case .field(let i): return state.fields[i]
+                case .field(let i):
+                    let f = policy.model.fields[i]
+                    return f.personal && !f.loggable ? .string("[personal data, not recorded]") : state.fields[i]
                 case .output(let i): return state.outputs[i]
                 }
             }

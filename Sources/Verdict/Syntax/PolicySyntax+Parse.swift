@@ -111,10 +111,10 @@ struct PolicySyntaxBuilder {
         guard define("field", name) else { return }
         if case .scalar(let t, _) = node.kind {
             syntax.fields.append(FieldSyntax(name: name, type: TypeSyntax(text: t, location: node.location), optional: false,
-                                             defaultValue: nil, loggable: false, annotations: Annotations()))
+                                             defaultValue: nil, personal: false, loggable: false, annotations: Annotations()))
             return
         }
-        guard let m = reader(node, "field `\(name.text)`", allowed: ["type", "values", "optional", "default", "loggable"] + Self.annotationKeys) else { return }
+        guard let m = reader(node, "field `\(name.text)`", allowed: ["type", "values", "optional", "default", "personal", "loggable"] + Self.annotationKeys) else { return }
         var type: TypeSyntax
         if let values = m["values"] {
             // An inline enum: its type is named after the field.
@@ -135,7 +135,8 @@ struct PolicySyntaxBuilder {
         syntax.fields.append(FieldSyntax(
             name: name, type: type,
             optional: m["optional"].flatMap { bool($0, "optional") } ?? false,
-            defaultValue: m["default"], loggable: m["loggable"].flatMap { bool($0, "loggable") } ?? false,
+            defaultValue: m["default"], personal: m["personal"].flatMap { bool($0, "personal") } ?? false,
+            loggable: m["loggable"].flatMap { bool($0, "loggable") } ?? false,
             annotations: annotations(m)))
     }
 
@@ -277,7 +278,9 @@ struct PolicySyntaxBuilder {
                 diagnostics.error("placeholder", "`\(text[found])` is a placeholder left to be filled in", at: node.location(atOffset: offset, length: text[found].unicodeScalars.count),
                                   help: "replace it with the value your organisation uses (a `parameters:` entry can hold it)")
             }
-        case .mapping(let pairs): for (_, v) in pairs { findPlaceholders(v) }
+        case .mapping(let pairs):
+            // Source quotes and notes may cite the template's blanks; only policy values must not hold one.
+            for (k, v) in pairs where !Self.annotationKeys.contains(k.scalar ?? "") { findPlaceholders(v) }
         case .sequence(let items): items.forEach { findPlaceholders($0) }
         case .null: break
         }

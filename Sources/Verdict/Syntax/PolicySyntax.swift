@@ -108,7 +108,9 @@ struct FieldSyntax: Sendable {
     var type: TypeSyntax
     var optional: Bool
     var defaultValue: YAMLNode?
-    /// Personal data stays out of decision records unless a field is marked loggable.
+    /// Personal data (a customer's name, phone, address) is never recorded in explanations unless
+    /// the field is also marked `loggable`.
+    var personal: Bool
     var loggable: Bool
     var annotations: Annotations
 }

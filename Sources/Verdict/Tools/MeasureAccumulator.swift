@@ -1,0 +1,182 @@
+/// Aggregate measures over a stream of decided cases, grouped, compared with their targets exactly.
+///
+/// ```swift
+/// var acc = MeasureAccumulator(policy: policy, groupBy: "branch")
+/// for line in lines { acc.add(json: line) }
+/// print(acc.report().text())
+/// ```
+/// Memory grows with the number of groups, never with the number of cases.
+public struct MeasureAccumulator {
+    struct Tally {
+        var selected: Int64 = 0  // cases the measure's `where` selects
+        var hits: Int64 = 0      // of those, where `of` holds (share, count, per_million)
+        var sum: Int64 = 0       // sum of `of` (mean), in minor units for money
+        var valued: Int64 = 0    // cases with a value for `of` (mean)
+    }
+
+    let policy: CompiledPolicy
+    let groupBy: Int?
+    private var tallies: [String: [Tally]] = [:]
+    private var groupOrder: [String] = []
+    public private(set) var decided: Int64 = 0
+    public private(set) var refused: Int64 = 0
+
+    /// - Parameter groupBy: a field to group by for every measure (overrides each measure's own `by`).
+    public init(policy: CompiledPolicy, groupBy: String? = nil) throws(CaseError) {
+        self.policy = policy
+        if let groupBy {
+            guard let slot = policy.fieldSlots[groupBy] else {
+                throw CaseError(caseID: nil, problems: [.init(field: groupBy, code: "unknown-field", message: "unknown field `\(groupBy)` for --by",
+                                                              help: Suggestions.help(for: groupBy, in: policy.fieldNames, what: "fields"))])
+            }
+            self.groupBy = slot
+        } else {
+            self.groupBy = nil
+        }
+    }
+
+    /// Decides one case and counts it; a case that cannot be decided is counted as refused.
+    public mutating func add(json bytes: [UInt8]) {
+        guard let prepared = try? policy.prepare(json: bytes), let d = try? policy.decide(prepared) else {
+            refused += 1
+            return
+        }
+        decided += 1
+        let state = EvaluationState(fields: prepared.slots, outputs: d.values)
+        for (mi, m) in policy.model.measures.enumerated() {
+            guard state.holds(m.where.fast) else { continue }
+            let slot = groupBy ?? m.by
+            let group = slot.map { policy.display(state.fields[$0], nil).trimmingCharacters(in: ["\""]) } ?? "(all)"
+            if tallies[group] == nil {
+                tallies[group] = Array(repeating: Tally(), count: policy.model.measures.count)
+                groupOrder.append(group)
+            }
+            tallies[group]![mi].selected += 1
+            switch m.kind {
+            case .mean:
+                switch state.eval(m.of) {
+                case .money(let v), .int(let v):
+                    tallies[group]![mi].sum += v
+                    tallies[group]![mi].valued += 1
+                default: break
+                }
+            default:
+                if state.holds(m.of) { tallies[group]![mi].hits += 1 }
+            }
+        }
+    }
+
+    public struct Row: Sendable {
+        public var measure: String
+        public var label: Localized
+        public var group: String
+        public var cases: Int64
+        /// The value as text: `83.12%`, `143.27`, `12.5`, `42`; nil when there is nothing to measure.
+        public var value: String?
+        public var target: String?
+        /// Nil when there is no target or no value.
+        public var met: Bool?
+    }
+
+    public func report() -> [Row] {
+        var rows: [Row] = []
+        for (mi, m) in policy.model.measures.enumerated() {
+            for g in groupOrder.sorted() {
+                guard let t = tallies[g]?[mi], t.selected > 0 else { continue }
+                // The value as an exact fraction numerator / denominator.
+                var num: Int128, den: Int128, text: String?
+                switch m.kind {
+                case .share:
+                    (num, den) = (Int128(t.hits) * 100, Int128(t.selected))
+                    text = Self.decimal(num, den, places: 2) + "%"
+                    (num, den) = (Int128(t.hits), Int128(t.selected))
+                case .perMillion:
+                    (num, den) = (Int128(t.hits) * 1_000_000, Int128(t.selected))
+                    text = Self.decimal(num, den, places: 1)
+                case .count:
+                    (num, den) = (Int128(t.hits), 1)
+                    text = String(t.hits)
+                case .mean:
+                    var scale: Int128 = 1
+                    if m.ofType == .money { for _ in 0..<policy.model.moneyScale { scale *= 10 } }
+                    (num, den) = (Int128(t.sum), Int128(max(t.valued, 1)) * scale)
+                    text = t.valued == 0 ? nil : Self.decimal(num, den, places: m.ofType == .money ? policy.model.moneyScale : 2)
+                }
+                var met: Bool?
+                if let target = m.target, text != nil {
+                    // Compare num/den with target (as a fraction of 1 for shares): cross-multiply, exactly.
+                    let lhs = num * Int128(target.denominator), rhs = Int128(target.numerator) * den
+                    switch target.op {
+                    case .lt: met = lhs < rhs
+                    case .le: met = lhs <= rhs
+                    case .gt: met = lhs > rhs
+                    case .ge: met = lhs >= rhs
+                    case .eq: met = lhs == rhs
+                    case .ne: met = lhs != rhs
+                    }
+                }
+                rows.append(Row(measure: m.name, label: m.annotations.label, group: g, cases: t.selected, value: text, target: m.target?.text, met: met))
+            }
+        }
+        return rows
+    }
+
+    /// num/den rounded half-up to `places` decimals, exactly.
+    static func decimal(_ num: Int128, _ den: Int128, places: Int) -> String {
+        guard den != 0 else { return "-" }
+        var scale: Int128 = 1
+        for _ in 0..<places { scale *= 10 }
+        let negative = (num < 0) != (den < 0)
+        let n = num.magnitude * UInt128(scale), d = den.magnitude
+        var q = n / d
+        if (n % d) * 2 >= d { q += 1 }
+        let whole = q / UInt128(scale), frac = q % UInt128(scale)
+        var s = (negative && q != 0 ? "-" : "") + String(whole)
+        if places > 0 {
+            let f = String(frac)
+            s += "." + String(repeating: "0", count: places - f.count) + f
+        }
+        return s
+    }
+}
+
+extension MeasureAccumulator {
+    public func text(_ language: Language = .en) -> String {
+        let rows = report()
+        var out = "\(decided) cases decided, \(refused) refused\n"
+        guard !rows.isEmpty else { return out + "no measures: declare them under `measures:` in the policy\n" }
+        let header = ["measure", "group", "cases", "value", "target", "result"]
+        let body = rows.map { r in
+            [r.measure, r.group, String(r.cases), r.value ?? "-", r.target ?? "-",
+             r.met.map { $0 ? (language == .zh ? "达标" : "met") : (language == .zh ? "未达标" : "missed") } ?? "-"]
+        }
+        let widths = header.indices.map { i in ([header] + body).map { $0[i].count }.max()! }
+        for row in [header] + body {
+            out += zip(row, widths).map { $0 + String(repeating: " ", count: $1 - $0.count) }.joined(separator: "  ")
+                .trimmingCharacters(in: .whitespaces) + "\n"
+        }
+        return out
+    }
+
+    public func json() -> String {
+        var w = JSONWriter()
+        w.object { w in
+            w.field("decided", Int(decided))
+            w.field("refused", Int(refused))
+            w.key("measures")
+            w.array { w in
+                for r in report() {
+                    w.object { w in
+                        w.field("measure", r.measure)
+                        w.field("group", r.group)
+                        w.field("cases", Int(r.cases))
+                        if let v = r.value { w.field("value", v) }
+                        if let t = r.target { w.field("target", t) }
+                        if let m = r.met { w.field("met", m) }
+                    }
+                }
+            }
+        }
+        return w.output
+    }
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+import Verdict
+
+struct Measure: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Decide a JSON Lines batch and report the policy's aggregate measures against their targets.",
+        discussion: "Streams the batch: memory grows with the number of groups, not of cases. Exit 0 when every target is met, 1 when any is missed, 2 when the policy did not load.")
+
+    enum Format: String, ExpressibleByArgument { case text, json }
+
+    @OptionGroup var policy: PolicyOptions
+
+    @Option(help: "A JSON Lines file of cases, or - for standard input.")
+    var batch: String
+
+    @Option(help: "Group every measure by this field (default: each measure's own `by`).")
+    var by: String?
+
+    @Option(help: "text or json.")
+    var format: Format = .text
+
+    @Option(help: "Language of the text table: en or zh.")
+    var lang: Language = .en
+
+    func run() throws {
+        let compiled = try policy.load()
+        var accumulator: MeasureAccumulator
+        do { accumulator = try MeasureAccumulator(policy: compiled, groupBy: by) } catch {
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        try BatchReader.lines(of: batch) { _, bytes in accumulator.add(json: bytes) }
+        print(format == .json ? accumulator.json() : accumulator.text(lang), terminator: format == .json ? "\n" : "")
+        if accumulator.report().contains(where: { $0.met == false }) { throw ExitCode(1) }
+    }
+}
