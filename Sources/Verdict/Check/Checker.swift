@@ -217,7 +217,8 @@ struct Checker {
     // MARK: Unused declarations
 
     private mutating func warnUnused(_ syntax: PolicySyntax) {
-        for (i, f) in model.fields.enumerated() where !usedFields.contains(i) && f.name != "id" {
+        // Personal fields are declared so cases may carry them (and explanations keep them out); no rule need read them.
+        for (i, f) in model.fields.enumerated() where !usedFields.contains(i) && f.name != "id" && !f.personal {
             diagnostics.warning("unused-field", "field `\(f.name)` is declared but no rule reads it", at: f.location,
                                 help: "remove it, or use it in a condition")
         }
