@@ -104,7 +104,7 @@ struct Checker {
             }
             addField(FieldInfo(name: f.name.text, type: type, optional: f.optional && f.defaultValue == nil,
                                defaultValue: defaultValue, loggable: f.loggable || f.name.text == "id",
-                               annotations: f.annotations, location: f.name.location))
+                               annotations: f.annotations, location: f.name.location, personal: f.personal))
         }
     }
 

@@ -7,10 +7,10 @@ struct FieldInfo: Sendable {
     /// Used when the case omits the field (then it is never absent).
     var defaultValue: Value?
     var loggable: Bool
-    /// Personal data: never written into explanations unless also `loggable`.
-    var personal: Bool = false
     var annotations: Annotations
     var location: SourceLocation
+    /// Personal data: never written into explanations unless also `loggable`.
+    var personal: Bool = false
 }
 
 struct EnumInfo: Sendable {

@@ -1,0 +1,171 @@
+/// What changes between two versions of a policy set: its structure, the regions of input whose
+/// result changes (for analysable tables), and, over a case file, every case decided differently.
+public enum PolicyDiff {
+    /// Decisions, rules, overrides, outputs and fields added, removed or changed.
+    public static func structure(old: CompiledPolicy, new: CompiledPolicy) -> [String] {
+        var out: [String] = []
+        if old.identity.version != new.identity.version { out.append("version \(old.identity.version) -> \(new.identity.version)") }
+        let (om, nm) = (old.model, new.model)
+        for f in om.fields where !nm.fields.contains(where: { $0.name == f.name }) { out.append("field `\(f.name)` removed") }
+        for f in nm.fields {
+            if let o = om.fields.first(where: { $0.name == f.name }) {
+                if om.typeName(o.type) != nm.typeName(f.type) { out.append("field `\(f.name)`: type \(om.typeName(o.type)) -> \(nm.typeName(f.type))") }
+            } else {
+                out.append("field `\(f.name)` added")
+            }
+        }
+        for o in om.outputs where !nm.outputs.contains(where: { $0.name == o.name }) { out.append("output `\(o.name)` removed") }
+        for o in nm.outputs {
+            if let p = om.outputs.first(where: { $0.name == o.name }) {
+                if om.typeName(p.type) != nm.typeName(o.type) { out.append("output `\(o.name)`: type \(om.typeName(p.type)) -> \(nm.typeName(o.type))") }
+            } else {
+                out.append("output `\(o.name)` added")
+            }
+        }
+        for d in om.decisions where !nm.decisions.contains(where: { $0.name == d.name }) { out.append("decision `\(d.name)` removed") }
+        for d in nm.decisions {
+            guard let o = om.decisions.first(where: { $0.name == d.name }) else {
+                out.append("decision `\(d.name)` added")
+                continue
+            }
+            if o.hit != d.hit { out.append("decision `\(d.name)`: hit policy \(o.hit.rawValue) -> \(d.hit.rawValue)") }
+            for r in o.rules where !d.rules.contains(where: { $0.id == r.id }) { out.append("decision `\(d.name)`: rule `\(r.id)` removed") }
+            for r in d.rules {
+                if let p = o.rules.first(where: { $0.id == r.id }) {
+                    if p.text != r.text { out.append("decision `\(d.name)`: rule `\(r.id)` changed\n    - \(p.text)\n    + \(r.text)") }
+                } else {
+                    out.append("decision `\(d.name)`: rule `\(r.id)` added: \(r.text)")
+                }
+            }
+            for x in o.overrides where !d.overrides.contains(where: { $0.id == x.id }) { out.append("decision `\(d.name)`: override `\(x.id)` removed") }
+            for x in d.overrides where !o.overrides.contains(where: { $0.id == x.id }) { out.append("decision `\(d.name)`: override `\(x.id)` added") }
+        }
+        for c in om.clocks where !nm.clocks.contains(where: { $0.name == c.name }) { out.append("clock `\(c.name)` removed") }
+        for c in nm.clocks where !om.clocks.contains(where: { $0.name == c.name }) { out.append("clock `\(c.name)` added") }
+        return out
+    }
+
+    /// For tables both versions can analyse: the input regions whose value of an output changes,
+    /// e.g. `approval.approver: cost in [300.01..500.00]: division_manager -> branch_manager`.
+    /// Needs the same fields, enums and outputs in both versions (else it says why it cannot compare).
+    public static func regions(old: CompiledPolicy, new: CompiledPolicy, limit: Int = 50) -> [String] {
+        let (om, nm) = (old.model, new.model)
+        let sameSchema = om.fields.map { "\($0.name):\(om.typeName($0.type))" } == nm.fields.map { "\($0.name):\(nm.typeName($0.type))" }
+            && om.members.map(\.name) == nm.members.map(\.name)
+            && om.outputs.map { "\($0.name):\(om.typeName($0.type))" } == nm.outputs.map { "\($0.name):\(nm.typeName($0.type))" }
+        guard sameSchema else { return ["regions not compared: the two versions declare different fields, members or outputs"] }
+        var out: [String] = []
+        for d in nm.decisions where d.hit != .collect {
+            guard let o = om.decisions.first(where: { $0.name == d.name }) else { continue }
+            // An unchanged table decides the same for the same inputs (its inputs may change upstream; that shows there).
+            if o.hit == d.hit, o.rules.map(\.text) == d.rules.map(\.text), o.priorityOrder == d.priorityOrder { continue }
+            for slot in d.outputs {
+                do {
+                    let before = try effective(o, output: slot, om), after = try effective(d, output: slot, nm)
+                    for (r, v) in before {
+                        for (s, w) in after where v != w {
+                            for box in try r.intersect(s).boxes.prefix(3) {
+                                let region = Analyzer.describe(box, nm)
+                                out.append("\(d.name).\(nm.outputs[slot].name): \(region.isEmpty ? "every case" : region): \(old.display(v, nil)) -> \(new.display(w, nil))")
+                                if out.count >= limit { return out + ["(more regions not shown)"] }
+                            }
+                        }
+                    }
+                } catch {
+                    out.append("\(d.name).\(nm.outputs[slot].name): not compared: \(error.reason)")
+                }
+            }
+        }
+        return out
+    }
+
+    /// Where each value of an output is decided: one region per rule (minus what earlier or
+    /// better-ranked rules take), plus the region where no rule decides (absent).
+    static func effective(_ d: CompiledDecision, output slot: Int, _ model: PolicyModel) throws(Analyzer.Unanalysable) -> [(Region, Value)] {
+        var regions: [Region] = []
+        for r in d.rules { regions.append(try Analyzer.truth(of: r.condition.traced, model).t) }
+        var out: [(Region, Value)] = []
+        var taken = Region.empty
+        for (i, r) in d.rules.enumerated() {
+            guard let a = r.assignments.first(where: { $0.output == slot }) else {
+                taken = taken.union(regions[i])
+                continue
+            }
+            guard let v = a.value.constantValue else { throw Analyzer.Unanalysable(reason: "rule `\(r.id)` computes its value") }
+            var mine = regions[i]
+            if d.hit == .first { mine = try mine.intersect(taken.complement(model)) }
+            if d.hit == .priority, let p = d.priorityOutput, let rank = rank(r, p, d) {
+                let better = d.rules.enumerated().filter { j, other in
+                    guard j != i, let rj = self.rank(other, p, d) else { return false }
+                    return rj < rank || (rj == rank && j < i)
+                }.reduce(Region.empty) { $0.union(regions[$1.offset]) }
+                mine = try mine.intersect(better.complement(model))
+            }
+            out.append((mine, v))
+            taken = taken.union(regions[i])
+        }
+        out.append((try taken.complement(model), .absent))
+        return out
+    }
+
+    private static func rank(_ r: CompiledRule, _ p: Int, _ d: CompiledDecision) -> Int? {
+        r.assignments.first { $0.output == p }?.value.constantValue.flatMap { d.priorityOrder.firstIndex(of: $0) }
+    }
+}
+
+/// Replays cases under two versions and reports each case decided differently.
+public struct CaseReplay {
+    let old: CompiledPolicy
+    let new: CompiledPolicy
+    public private(set) var cases = 0
+    public private(set) var changed = 0
+    public private(set) var refused = 0
+    /// How many cases changed, per output.
+    public private(set) var changesByOutput: [String: Int] = [:]
+
+    public init(old: CompiledPolicy, new: CompiledPolicy) {
+        self.old = old
+        self.new = new
+    }
+
+    /// Decides one case under both versions; returns the lines describing its changes (empty when none).
+    public mutating func add(json bytes: [UInt8]) -> [String] {
+        cases += 1
+        let a = try? old.decide(json: bytes, explain: true), b = try? new.decide(json: bytes, explain: true)
+        guard let a, let b else {
+            if (a == nil) != (b == nil) {
+                changed += 1
+                changesByOutput["(refused)", default: 0] += 1
+                return ["\(a?.caseID ?? b?.caseID ?? "?"): \(a == nil ? "refused by the old version, decided by the new" : "decided by the old version, refused by the new")"]
+            }
+            refused += 1
+            return []
+        }
+        var lines: [String] = []
+        let names = (old.outputNames + new.outputNames.filter { !old.outputNames.contains($0) })
+        for name in names {
+            let va = old.outputSlots[name].map { a.values[$0] } ?? .absent, vb = new.outputSlots[name].map { b.values[$0] } ?? .absent
+            let ja = json(va, old), jb = json(vb, new)
+            guard ja != jb else { continue }
+            changesByOutput[name, default: 0] += 1
+            let ra = a.explanation?.decisions.flatMap(\.outputs).first { $0.name == name }?.rules.joined(separator: ", ") ?? ""
+            let rb = b.explanation?.decisions.flatMap(\.outputs).first { $0.name == name }?.rules.joined(separator: ", ") ?? ""
+            let why = ra.isEmpty && rb.isEmpty ? "" : " (rule \(ra.isEmpty ? "none" : ra) -> \(rb.isEmpty ? "none" : rb))"
+            lines.append("\(b.caseID): \(name): \(old.display(va, nil)) -> \(new.display(vb, nil))\(why)")
+        }
+        if !lines.isEmpty { changed += 1 }
+        return lines
+    }
+
+    private func json(_ v: Value, _ p: CompiledPolicy) -> [UInt8] {
+        var w = JSONWriter()
+        p.write(v, to: &w)
+        return w.bytes
+    }
+
+    public var summary: String {
+        var out = "\(cases) cases, \(changed) decided differently, \(refused) refused by both\n"
+        for (name, n) in changesByOutput.sorted(by: { $0.key < $1.key }) { out += "  \(name): \(n) case\(n == 1 ? "" : "s") changed\n" }
+        return out
+    }
+}
