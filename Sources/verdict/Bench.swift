@@ -47,9 +47,10 @@ struct Bench: ParsableCommand {
             let n = iterations
             let s = DispatchTime.now()
             DispatchQueue.concurrentPerform(iterations: threads) { t in
+                let decider = compiled.decider()  // one per thread: no shared reference count
                 var i = t
                 while i < n {
-                    _ = try? compiled.decide(prepared[i % prepared.count])
+                    _ = try? decider.decide(prepared[i % prepared.count])
                     i += threads
                 }
             }

@@ -61,9 +61,10 @@ let benchmarks: @Sendable () -> Void = {
                       configuration: .init(metrics: [.wallClock, .throughput], timeUnits: .milliseconds, maxIterations: 50)) { benchmark in
                 for _ in benchmark.scaledIterations {
                     DispatchQueue.concurrentPerform(iterations: threads) { t in
+                        let decider = policy.decider()  // one per thread
                         var i = t
                         while i < 100_000 {
-                            blackHole(try? policy.decide(prepared[i % prepared.count]))
+                            blackHole(try? decider.decide(prepared[i % prepared.count]))
                             i += threads
                         }
                     }

@@ -223,13 +223,14 @@ final class Program: @unchecked Sendable {
     let decisions: UnsafeBufferPointer<ProgramBuilder.Decision>
     let clocks: UnsafeBufferPointer<ProgramBuilder.Clock>
     let calendars: UnsafeBufferPointer<WorkingCalendar>
+    let clockNames: UnsafeBufferPointer<String>
     private let owners: [AnyObject & Sendable]
 
     init(_ model: PolicyModel) {
         let b = ProgramBuilder(model)
         let n = FlatArray(b.nodes), ch = FlatArray(b.children), co = FlatArray(b.constants), w = FlatArray(b.words)
         let r = FlatArray(b.rules), a = FlatArray(b.assignments), o = FlatArray(b.overrides), d = FlatArray(b.decisions), c = FlatArray(b.clocks)
-        let cal = FlatArray(b.calendars)
+        let cal = FlatArray(b.calendars), names = FlatArray(model.clocks.map(\.name))
         nodes = n.buffer
         children = ch.buffer
         constants = co.buffer
@@ -240,6 +241,7 @@ final class Program: @unchecked Sendable {
         decisions = d.buffer
         clocks = c.buffer
         calendars = cal.buffer
-        owners = [n, ch, co, w, r, a, o, d, c, cal]
+        clockNames = names.buffer
+        owners = [n, ch, co, w, r, a, o, d, c, cal, names]
     }
 }

@@ -35,7 +35,7 @@ extension CompiledPolicy {
         return try decide(slots: slots, explain: explain, now: now)
     }
 
-    func decide(slots: [Value], explain: Bool, now: Timestamp?) throws(CaseError) -> Decision {
+    func decide(slots: [Value], explain: Bool, now: Timestamp?, owner: (AnyObject & Sendable)? = nil) throws(CaseError) -> Decision {
         let id: String
         if case .string(let s) = slots[idSlot] { id = s } else { id = "" }
         if explain {
@@ -45,7 +45,7 @@ extension CompiledPolicy {
                             values: outputs, clocks: clocks, now: now, compiled: self)
         }
         let (outputs, clocks) = try runFast(slots, caseID: id, now: now)
-        return Decision(caseID: id, explanation: nil, values: outputs, clocks: clocks, now: now, compiled: self)
+        return Decision(caseID: id, explanation: nil, values: outputs, clocks: clocks, now: now, compiled: self, owner: owner)
     }
 
     func failed(_ f: WorkingCalendar.YearNotCovered, _ caseID: String, _ where_: String) -> CaseError {

@@ -39,7 +39,7 @@ extension CompiledPolicy {
                 let due = agreed ?? computed
                 if c.dueOutput >= 0 { runner.state.outputs[Int(c.dueOutput)] = .time(due) }
                 if c.atRiskOutput >= 0, let risk { runner.state.outputs[Int(c.atRiskOutput)] = .time(risk) }
-                var result = ClockResult(name: model.clocks[ci].name, index: ci, start: Timestamp(millisecondsSinceEpoch: s),
+                var result = ClockResult(name: p.clockNames[ci], index: ci, start: Timestamp(millisecondsSinceEpoch: s),
                                          computedDue: Timestamp(millisecondsSinceEpoch: computed), agreed: agreed.map(Timestamp.init(millisecondsSinceEpoch:)),
                                          due: Timestamp(millisecondsSinceEpoch: due), atRisk: agreed == nil ? risk.map(Timestamp.init(millisecondsSinceEpoch:)) : nil,
                                          stoppedAt: stopped, calendar: c.target.kind >= 2 ? p.calendars[Int(c.target.calendar)].name : nil)

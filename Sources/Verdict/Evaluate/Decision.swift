@@ -15,7 +15,22 @@ public struct Decision: Sendable {
     public let clocks: [ClockResult]
     /// The instant clocks were judged at, when one was given.
     public let now: Timestamp?
-    let compiled: CompiledPolicy
+    /// What keeps the policy alive: the policy itself, or the ``Decider`` that made this decision
+    /// (one per thread, so its reference count is not shared between cores).
+    let owner: AnyObject & Sendable
+    /// Unowned: `owner` holds the policy for as long as this decision lives.
+    unowned(unsafe) let compiled: CompiledPolicy
+
+    init(caseID: String, explanation: Explanation?, values: [Value], clocks: [ClockResult], now: Timestamp?,
+         compiled: CompiledPolicy, owner: (AnyObject & Sendable)? = nil) {
+        self.caseID = caseID
+        self.explanation = explanation
+        self.values = values
+        self.clocks = clocks
+        self.now = now
+        self.owner = owner ?? compiled
+        self.compiled = compiled
+    }
 
     /// Name, version and digest of the policy that decided.
     public var policy: PolicyIdentity { compiled.identity }

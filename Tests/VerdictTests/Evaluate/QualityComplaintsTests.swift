@@ -166,4 +166,21 @@ struct QualityComplaintsTests {
         }
         #expect(results.allSatisfy { $0 == expected })
     }
+
+    @Test func decidersDecideAsThePolicyDoesAndKeepItAlive() throws {
+        var generator = CaseGenerator(policy: qualityComplaints, seed: 8)
+        let decider = qualityComplaints.decider()
+        for _ in 0..<200 {
+            let json = Array(generator.nextJSON().utf8)
+            #expect(try decider.decide(json: json).json() == (try qualityComplaints.decide(json: json).json()))
+        }
+        // A decision made by a decider outlives every other reference to its policy.
+        var decision: Decision?
+        do {
+            let policy = try CompiledPolicy.load(directory: shippedPolicyPath("after-sales-template"))
+            decision = try policy.decider().decide(json: Array(#"{"id": "x", "received_at": "2026-03-02T10:00:00+08:00"}"#.utf8))
+        }
+        #expect(decision?["processing_due"] == .timestamp(t("2026-03-02T12:00:00+08:00")))
+        #expect(decision?.json().contains(#""return_ground":"no_proof_of_purchase""#) == true)
+    }
 }
