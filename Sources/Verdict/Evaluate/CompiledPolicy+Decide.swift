@@ -48,6 +48,14 @@ extension CompiledPolicy {
         return Decision(caseID: id, explanation: nil, values: outputs, clocks: clocks, now: now, compiled: self, owner: owner)
     }
 
+    /// Two rules of a `unique` table matched one case (the checker proves this cannot happen where it can analyse).
+    func conflict(_ d: CompiledDecision, _ a: CompiledRule, _ b: CompiledRule, _ caseID: String) -> CaseError {
+        CaseError(caseID: caseID, problems: [.init(
+            field: nil, code: "rule-conflict",
+            message: "rules `\(a.id)` and `\(b.id)` of decision `\(d.name)` both match, but its hit policy is `unique`",
+            help: "fix the policy so at most one rule matches (\(b.location))")])
+    }
+
     func failed(_ f: WorkingCalendar.YearNotCovered, _ caseID: String, _ where_: String) -> CaseError {
         CaseError(caseID: caseID, problems: [.init(field: nil, code: "calendar-year", message: "\(f) (needed by \(where_))")])
     }
@@ -71,12 +79,7 @@ extension CompiledPolicy {
                 case .first:
                     if chosen < 0 { chosen = ri }
                 case .unique:
-                    if chosen >= 0 {
-                        throw CaseError(caseID: caseID, problems: [.init(
-                            field: nil, code: "rule-conflict",
-                            message: "rules `\(d.rules[chosen].id)` and `\(rule.id)` of decision `\(d.name)` both match, but its hit policy is `unique`",
-                            help: "fix the policy so at most one rule matches (\(rule.location))")])
-                    }
+                    if chosen >= 0 { throw conflict(d, d.rules[chosen], rule, caseID) }
                     chosen = ri
                 case .priority:
                     let rank = priorityRank(rule, d, state)

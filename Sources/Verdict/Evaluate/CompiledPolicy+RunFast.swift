@@ -72,11 +72,7 @@ extension CompiledPolicy {
                 case .unique:
                     if chosen >= 0 {
                         let decision = model.decisions[di]
-                        let a = decision.rules[Int(chosen - d.ruleStart)], b = decision.rules[Int(ri - d.ruleStart)]
-                        throw CaseError(caseID: caseID, problems: [.init(
-                            field: nil, code: "rule-conflict",
-                            message: "rules `\(a.id)` and `\(b.id)` of decision `\(decision.name)` both match, but its hit policy is `unique`",
-                            help: "fix the policy so at most one rule matches (\(b.location))")])
+                        throw conflict(decision, decision.rules[Int(chosen - d.ruleStart)], decision.rules[Int(ri - d.ruleStart)], caseID)
                     }
                     chosen = ri
                 case .priority:

@@ -94,30 +94,18 @@ struct WorkingCalendarTests {
     }
 }
 
-/// Property tests over seeded random inputs (reproducible: the seed is fixed).
+/// Property tests over seeded random inputs (reproducible: the seed is fixed; the library's SplitMix64).
 @Suite("Working-time properties")
 struct WorkingTimePropertyTests {
-    /// SplitMix64: small, fast and good enough to spread inputs.
-    struct Seeded: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Instants spread over 2025 up to mid-December 2026, on any minute, any hour, any day.
     static func samples(_ n: Int, seed: UInt64) -> [(Timestamp, Int64, Int64)] {
-        var rng = Seeded(state: seed)
+        var rng = SplitMix64(seed: seed)
         let from = t("2025-01-01T00:00:00+08:00").millisecondsSinceEpoch
         let to = t("2026-12-10T00:00:00+08:00").millisecondsSinceEpoch
         return (0..<n).map { _ in
-            let minute = Int64.random(in: 0...((to - from) / 60_000), using: &rng)
+            let minute = Int64(rng.next(below: UInt64((to - from) / 60_000 + 1)))
             return (Timestamp(millisecondsSinceEpoch: from + minute * 60_000),
-                    Int64.random(in: 0...(40 * 60), using: &rng), Int64.random(in: 0...(40 * 60), using: &rng))
+                    Int64(rng.next(below: 40 * 60 + 1)), Int64(rng.next(below: 40 * 60 + 1)))
         }
     }
 

@@ -120,14 +120,7 @@ enum Analyzer {
             }
         case .ranges(let r):
             if let first = r.first {
-                let v = first.contains(0) ? 0 : (first.lowerBound == .min ? first.upperBound : first.lowerBound)
-                switch type {
-                case .money: return Money.format(v, scale: model.moneyScale)
-                case .timestamp: return Timestamp(millisecondsSinceEpoch: v).rfc3339(in: model.zone)
-                case .date: return CivilDate(daysSinceEpoch: Int(v)).description
-                case .duration: return Duration(milliseconds: v).description
-                default: return String(v)
-                }
+                return format(first.contains(0) ? 0 : (first.lowerBound == .min ? first.upperBound : first.lowerBound), type, model)
             }
         }
         return "absent"
