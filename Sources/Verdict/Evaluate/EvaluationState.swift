@@ -73,43 +73,16 @@ struct EvaluationState: Sendable {
             guard let lo = Value.compare(v, lower), let hi = Value.compare(v, upper) else { return .absent }
             return .bool((lowerInclusive ? lo >= 0 : lo > 0) && (upperInclusive ? hi <= 0 : hi < 0))
         case let .contains(listExpr, element):
-            guard case .list(let items) = eval(listExpr) else { return .absent }
-            let v = eval(element)
-            if v.isAbsent { return .absent }
-            return .bool(items.contains(v))
+            return Value.contains(eval(listExpr), eval(element))
         case .present(let inner):
             let v = eval(inner)
             return v.isFailure ? v : .bool(!v.isAbsent)
         case let .add(a, b):
-            switch (eval(a), eval(b)) {
-            case let (.time(t), .duration(d)), let (.duration(d), .time(t)): return .time(t &+ d)
-            case let (.duration(x), .duration(y)): return .duration(x &+ y)
-            case let (.int(x), .int(y)): return .int(x &+ y)
-            case let (.money(x), .money(y)): return .money(x &+ y)
-            case let (.date(x), .duration(d)): return .date(x &+ Int32(d / 86_400_000))
-            case let (f, _) where f.isFailure: return f
-            case let (_, f) where f.isFailure: return f
-            default: return .absent
-            }
+            return Value.add(eval(a), eval(b))
         case let .subtract(a, b):
-            switch (eval(a), eval(b)) {
-            case let (.time(t), .duration(d)): return .time(t &- d)
-            case let (.time(x), .time(y)): return .duration(x &- y)
-            case let (.duration(x), .duration(y)): return .duration(x &- y)
-            case let (.int(x), .int(y)): return .int(x &- y)
-            case let (.money(x), .money(y)): return .money(x &- y)
-            case let (.date(x), .duration(d)): return .date(x &- Int32(d / 86_400_000))
-            case let (f, _) where f.isFailure: return f
-            case let (_, f) where f.isFailure: return f
-            default: return .absent
-            }
+            return Value.subtract(eval(a), eval(b))
         case .negate(let inner):
-            switch eval(inner) {
-            case .int(let x): return .int(0 &- x)
-            case .money(let x): return .money(0 &- x)
-            case .duration(let x): return .duration(0 &- x)
-            default: return .absent
-            }
+            return Value.negate(eval(inner))
         case .list(let items):
             var values: [Value] = []
             values.reserveCapacity(items.count)
@@ -120,25 +93,9 @@ struct EvaluationState: Sendable {
             }
             return .list(values)
         case let .workingTime(calendar, start, amount):
-            let (s, a) = (eval(start), eval(amount))
-            if s.isFailure { return s }
-            let ms: Int64
-            switch a {
-            case .duration(let d): ms = d
-            case .int(let h): ms = h &* 3_600_000
-            default: return .absent
-            }
-            guard case .time(let t) = s else { return .absent }
-            do { return .time(try calendar.addWorkingTime(Duration(milliseconds: ms), to: Timestamp(millisecondsSinceEpoch: t)).millisecondsSinceEpoch) } catch {
-                return .failure(error)
-            }
+            return Value.workingTime(calendar, eval(start), eval(amount))
         case let .workingDays(calendar, start, amount):
-            let (s, a) = (eval(start), eval(amount))
-            if s.isFailure { return s }
-            guard case .time(let t) = s, case .int(let n) = a else { return .absent }
-            do { return .time(try calendar.addWorkingDays(Int(n), to: Timestamp(millisecondsSinceEpoch: t)).millisecondsSinceEpoch) } catch {
-                return .failure(error)
-            }
+            return Value.workingDays(calendar, eval(start), eval(amount))
         }
     }
 

@@ -87,9 +87,24 @@ struct ProgramRunner {
             if v.isFailure { return v }
             guard let lo = Value.compare(v, constants[Int(n.b)]), let hi = Value.compare(v, constants[Int(n.b) + 1]) else { return .absent }
             return .bool((n.c & 1 != 0 ? lo >= 0 : lo > 0) && (n.c & 2 != 0 ? hi <= 0 : hi < 0))
-        default:
-            // Arithmetic, lists, presence and calendars: rarer, and shared with the tree evaluator.
-            return state.eval(program.expr(n, self))
+        case .present:
+            let v = eval(n.a)
+            return v.isFailure ? v : .bool(!v.isAbsent)
+        case .add: return Value.add(eval(n.a), eval(n.b))
+        case .subtract: return Value.subtract(eval(n.a), eval(n.b))
+        case .negate: return Value.negate(eval(n.a))
+        case .contains: return Value.contains(eval(n.a), eval(n.b))
+        case .workingTime: return Value.workingTime(program.calendars[Int(n.c)], eval(n.a), eval(n.b))
+        case .workingDays: return Value.workingDays(program.calendars[Int(n.c)], eval(n.a), eval(n.b))
+        case .list:
+            var values: [Value] = []
+            values.reserveCapacity(Int(n.b))
+            for k in Int(n.a)..<Int(n.a + n.b) {
+                let v = eval(children[k])
+                if v.isFailure { return v }
+                if !v.isAbsent { values.append(v) }
+            }
+            return .list(values)
         }
     }
 
@@ -105,19 +120,3 @@ struct ProgramRunner {
     }
 }
 
-extension Program {
-    /// Rebuilds a small expression for the operations the runner delegates (their operands are evaluated first).
-    func expr(_ n: Node, _ runner: ProgramRunner) -> Expr {
-        switch n.op {
-        case .contains: return .contains(list: .constant(runner.eval(n.a)), element: .constant(runner.eval(n.b)))
-        case .present: return .present(.constant(runner.eval(n.a)))
-        case .add: return .add(.constant(runner.eval(n.a)), .constant(runner.eval(n.b)))
-        case .subtract: return .subtract(.constant(runner.eval(n.a)), .constant(runner.eval(n.b)))
-        case .negate: return .negate(.constant(runner.eval(n.a)))
-        case .list: return .list((Int(n.a)..<Int(n.a + n.b)).map { .constant(runner.eval(runner.children[$0])) })
-        case .workingTime: return .workingTime(calendars[Int(n.c)], .constant(runner.eval(n.a)), .constant(runner.eval(n.b)))
-        case .workingDays: return .workingDays(calendars[Int(n.c)], .constant(runner.eval(n.a)), .constant(runner.eval(n.b)))
-        default: return .constant(.absent)
-        }
-    }
-}

@@ -69,3 +69,70 @@ extension Value {
         return false
     }
 }
+
+/// Arithmetic shared by both evaluators (the tree walker and the flat program).
+extension Value {
+    static func add(_ x: Value, _ y: Value) -> Value {
+        switch (x, y) {
+        case let (.time(t), .duration(d)), let (.duration(d), .time(t)): return .time(t &+ d)
+        case let (.duration(a), .duration(b)): return .duration(a &+ b)
+        case let (.int(a), .int(b)): return .int(a &+ b)
+        case let (.money(a), .money(b)): return .money(a &+ b)
+        case let (.date(a), .duration(d)): return .date(a &+ Int32(d / 86_400_000))
+        case let (f, _) where f.isFailure: return f
+        case let (_, f) where f.isFailure: return f
+        default: return .absent
+        }
+    }
+
+    static func subtract(_ x: Value, _ y: Value) -> Value {
+        switch (x, y) {
+        case let (.time(t), .duration(d)): return .time(t &- d)
+        case let (.time(a), .time(b)): return .duration(a &- b)
+        case let (.duration(a), .duration(b)): return .duration(a &- b)
+        case let (.int(a), .int(b)): return .int(a &- b)
+        case let (.money(a), .money(b)): return .money(a &- b)
+        case let (.date(a), .duration(d)): return .date(a &- Int32(d / 86_400_000))
+        case let (f, _) where f.isFailure: return f
+        case let (_, f) where f.isFailure: return f
+        default: return .absent
+        }
+    }
+
+    static func negate(_ x: Value) -> Value {
+        switch x {
+        case .int(let a): return .int(0 &- a)
+        case .money(let a): return .money(0 &- a)
+        case .duration(let a): return .duration(0 &- a)
+        default: return .absent
+        }
+    }
+
+    static func contains(_ list: Value, _ element: Value) -> Value {
+        guard case .list(let items) = list else { return list.isFailure ? list : .absent }
+        if element.isAbsent || element.isFailure { return element }
+        return .bool(items.contains(element))
+    }
+
+    static func workingTime(_ calendar: WorkingCalendar, _ start: Value, _ amount: Value) -> Value {
+        if start.isFailure { return start }
+        let ms: Int64
+        switch amount {
+        case .duration(let d): ms = d
+        case .int(let h): ms = h &* 3_600_000
+        default: return .absent
+        }
+        guard case .time(let t) = start else { return .absent }
+        do { return .time(try calendar.addWorkingTime(Duration(milliseconds: ms), to: Timestamp(millisecondsSinceEpoch: t)).millisecondsSinceEpoch) } catch {
+            return .failure(error)
+        }
+    }
+
+    static func workingDays(_ calendar: WorkingCalendar, _ start: Value, _ amount: Value) -> Value {
+        if start.isFailure { return start }
+        guard case .time(let t) = start, case .int(let n) = amount else { return .absent }
+        do { return .time(try calendar.addWorkingDays(Int(n), to: Timestamp(millisecondsSinceEpoch: t)).millisecondsSinceEpoch) } catch {
+            return .failure(error)
+        }
+    }
+}
