@@ -37,7 +37,7 @@ extension Checker {
     }
 
     private mutating func span(_ s: ExprSyntax, _ src: ExprSource, _ e: Expr) -> Expr {
-        model.spans.append(SpanInfo(text: src.slice(s.start, s.end), location: src.location(s.start, s.end)))
+        model.spans.append(SpanInfo(text: src.slice(s.start, s.end), location: src.location(s.start, s.end), references: e.references))
         return .span(model.spans.count - 1, e)
     }
 

@@ -49,6 +49,8 @@ struct OutputInfo: Sendable {
 struct SpanInfo: Sendable {
     var text: String
     var location: SourceLocation
+    /// The fields and outputs it reads (filled in once the expression is built).
+    var references: [Expr.Reference] = []
 }
 
 /// How a decision table chooses among matching rules (DMN's hit policies).
@@ -102,6 +104,7 @@ final class CompiledRule: Sendable {
     let assignmentLocations: [SourceLocation]
     /// The rule as written (`when` and `then`), to tell whether two versions changed it.
     let text: String
+    let source: SourceNote
 
     init(id: String, annotations: Annotations, location: SourceLocation, condition: Condition,
          assignments: [Assignment], assignmentLocations: [SourceLocation], text: String) {
@@ -112,6 +115,7 @@ final class CompiledRule: Sendable {
         self.assignments = assignments
         self.assignmentLocations = assignmentLocations
         self.text = text
+        source = SourceNote(annotations, location)
     }
 }
 
@@ -120,6 +124,7 @@ struct CompiledException: Sendable {
     var annotations: Annotations
     var location: SourceLocation
     var condition: Condition
+    var source: SourceNote { SourceNote(annotations, location) }
 }
 
 struct CompiledOverride: Sendable {
@@ -130,6 +135,7 @@ struct CompiledOverride: Sendable {
     var condition: Condition
     var exceptions: [CompiledException]
     var replacements: [(from: Value, to: Value)]
+    var source: SourceNote { SourceNote(annotations, location) }
 }
 
 final class CompiledDecision: Sendable {
@@ -147,10 +153,12 @@ final class CompiledDecision: Sendable {
     let dependencies: Set<Int>
     /// Where some rule must always decide (`complete:`), checked for gaps; nil when not required.
     let complete: Condition?
+    let source: SourceNote
 
     init(name: String, annotations: Annotations, location: SourceLocation, hit: HitPolicy, outputs: [Int], rules: [CompiledRule],
          overrides: [CompiledOverride], priorityOutput: Int?, priorityOrder: [Value], dependencies: Set<Int>, complete: Condition?) {
         self.complete = complete
+        source = SourceNote(annotations, location)
         self.name = name
         self.annotations = annotations
         self.location = location

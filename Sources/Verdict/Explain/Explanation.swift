@@ -26,13 +26,14 @@ public struct ClockExplanation: Sendable {
     public var steps: [WorkingCalendar.Step]
 }
 
-/// Where a rule comes from, and what its authors said about it.
-public struct SourceNote: Sendable {
-    public var location: SourceLocation
-    public var label: Localized
-    public var quote: String?
-    public var note: Localized
-    public var reading: Localized
+/// Where a rule comes from, and what its authors said about it. Built once per rule when the policy
+/// loads and shared by every explanation that mentions the rule.
+public final class SourceNote: Sendable {
+    public let location: SourceLocation
+    public let label: Localized
+    public let quote: String?
+    public let note: Localized
+    public let reading: Localized
 
     init(_ a: Annotations, _ location: SourceLocation) {
         self.location = location

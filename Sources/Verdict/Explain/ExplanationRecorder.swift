@@ -12,14 +12,14 @@ struct ExplanationRecorder: DecisionTracer {
         self.fields = fields
         selectedRules = Array(repeating: [], count: policy.model.decisions.count)
         decisions = policy.model.decisions.map { d in
-            DecisionExplanation(name: d.name, hit: d.hit, source: SourceNote(d.annotations, d.location), rules: [], overrides: [], outputs: [])
+            DecisionExplanation(name: d.name, hit: d.hit, source: d.source, rules: [], overrides: [], outputs: [])
         }
     }
 
     mutating func rule(_ d: Int, _ r: Int, matched: Bool, state: EvaluationState) {
         let rule = policy.model.decisions[d].rules[r]
         decisions[d].rules.append(RuleExplanation(
-            id: rule.id, source: SourceNote(rule.annotations, rule.location), matched: matched, selected: false,
+            id: rule.id, source: rule.source, matched: matched, selected: false,
             failed: matched ? nil : failure(rule.condition.traced, state)))
     }
 
@@ -73,7 +73,7 @@ struct ExplanationRecorder: DecisionTracer {
                 for item in items { if let f = failure(item, state) { return f } }
             }
             let span = policy.model.spans[id]
-            let refs = inner.references
+            let refs = span.references
             let raw = refs.map { r -> Value in
                 switch r {
                 case .field(let i):

@@ -138,6 +138,7 @@ public struct Zone: Sendable, Hashable {
     public let identifier: String
     private let fixedOffset: Int?
     private let timeZone: TimeZone?
+    private let isShanghai: Bool
 
     public static let utc = Zone(checked: "UTC", fixed: 0)
     public static let shanghai = Zone(identifier: "Asia/Shanghai")!
@@ -146,6 +147,7 @@ public struct Zone: Sendable, Hashable {
         identifier = id
         fixedOffset = fixed
         timeZone = fixed == nil ? TimeZone(identifier: id) : nil
+        isShanghai = id == "Asia/Shanghai"
     }
 
     /// A zone by identifier, or nil if the system does not know it.
@@ -164,7 +166,7 @@ public struct Zone: Sendable, Hashable {
     @inline(__always)
     public func offsetSeconds(at t: Timestamp) -> Int {
         if let fixedOffset { return fixedOffset }
-        if identifier == "Asia/Shanghai", t.millisecondsSinceEpoch >= Self.shanghaiFixedFrom { return 28_800 }
+        if isShanghai, t.millisecondsSinceEpoch >= Self.shanghaiFixedFrom { return 28_800 }
         return timeZone?.secondsFromGMT(for: t.date) ?? 0
     }
 }

@@ -132,7 +132,8 @@ public struct WorkingCalendar: Sendable, Hashable {
             let kind: DayKind = steps == nil ? .working : try self.kind(ofDay: Int(day))
             switch working {
             case true:
-                for p in periods {
+                for pi in 0..<periods.count {
+                    let p = periods[pi]
                     let ps = day * Self.dayMs + Int64(p.start) * 60_000, pe = day * Self.dayMs + Int64(p.end) * 60_000
                     if local >= pe { continue }
                     let s = max(local, ps)
@@ -190,7 +191,8 @@ public struct WorkingCalendar: Sendable, Hashable {
         var total: Int64 = 0
         while day * Self.dayMs < b {
             if try isWorking(Int(day)) {
-                for p in periods {
+                for pi in 0..<periods.count {
+                    let p = periods[pi]
                     let ps = day * Self.dayMs + Int64(p.start) * 60_000, pe = day * Self.dayMs + Int64(p.end) * 60_000
                     let s = max(ps, a), e = min(pe, b)
                     if e > s { total += e - s }
