@@ -59,7 +59,8 @@ struct CaseDecoder {
         return problems.isEmpty ? slots : nil
     }
 
-    var caseID: (JSONValue) -> String? = { json in
+    /// The case's `id` as given, even when the rest of the case is invalid (for error lines).
+    func caseID(_ json: JSONValue) -> String? {
         if case .string(let s)? = json["id"] { return s }
         if case .number(let n)? = json["id"] { return n }
         return nil

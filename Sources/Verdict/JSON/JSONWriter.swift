@@ -52,12 +52,8 @@ public struct JSONWriter: Sendable {
     public mutating func string(_ s: String) { separate(); Self.appendQuoted(s, to: &bytes) }
     public mutating func number(_ n: Int) { number(Int64(n)) }
     public mutating func number(_ n: Int64) { separate(); Self.appendInteger(n, to: &bytes) }
-    /// A number given as exact decimal text, such as `300.00`.
-    public mutating func rawNumber(_ text: String) { separate(); bytes.append(contentsOf: text.utf8) }
     public mutating func bool(_ b: Bool) { separate(); bytes.append(contentsOf: b ? [116, 114, 117, 101] : [102, 97, 108, 115, 101]) }
     public mutating func null() { separate(); bytes.append(contentsOf: [110, 117, 108, 108]) }
-    /// Writes already-serialised JSON as the next value.
-    public mutating func raw(_ json: String) { separate(); bytes.append(contentsOf: json.utf8) }
     /// A member name already quoted and followed by `:` (precomputed for speed).
     mutating func key(quoted: [UInt8]) {
         separate()

@@ -40,11 +40,9 @@ public struct DiagnosticRenderer: Sendable {
         let gutter = String(repeating: " ", count: number.count)
         // Pad by display width so the caret sits under the span even after CJK characters.
         let before = line.unicodeScalars.prefix(max(0, loc.column - 1))
-        let pad = before.reduce(0) { $0 + ($1 == "\t" ? 1 : Self.width($1)) }
         let spanned = line.unicodeScalars.dropFirst(max(0, loc.column - 1)).prefix(loc.length)
         let carets = max(1, spanned.reduce(0) { $0 + Self.width($1) })
         let padText = String(before.map { $0 == "\t" ? "\t" : String(repeating: " ", count: Self.width($0)) }.joined())
-        _ = pad
         return " \(number) | \(line)\n \(gutter) | \(padText)\(String(repeating: "^", count: carets))\n"
     }
 
