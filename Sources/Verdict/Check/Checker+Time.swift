@@ -12,24 +12,42 @@ extension Checker {
                 }
             }
             var weekdays = Set<Int>()
-            for w in c.weekdays {
+            for w in c.weekdays ?? [] {
                 if let d = Self.weekdayNames[w.text] { weekdays.insert(d) } else {
                     diagnostics.error("unknown-weekday", "unknown weekday `\(w.text)`", at: w.location,
                                       help: Suggestions.help(for: w.text, in: Array(Self.weekdayNames.keys), what: "weekdays"))
                 }
             }
             var periods: [WorkingCalendar.Period] = []
-            for h in c.hours {
-                guard let text = h.scalar, let p = Self.period(text) else {
-                    diagnostics.error("invalid-hours", "expected working hours like `09:00-12:00`, found `\(h.scalar ?? h.kindName)`", at: h.location)
-                    continue
+            var byWeekday: [Int: [WorkingCalendar.Period]] = [:]
+            switch c.hours?.kind {
+            case .sequence?:
+                periods = periodList(c.hours!)
+                if c.weekdays == nil {
+                    diagnostics.error("missing-key", "calendar `\(c.name.text)` needs `weekdays` when `hours` is one list", at: c.name.location,
+                                      help: "add `weekdays: [mon, tue, wed, thu, fri]`, or give `hours` per weekday")
                 }
-                if let last = periods.last, p.start < last.end {
-                    diagnostics.error("invalid-hours", "working hours `\(text)` overlap or are out of order", at: h.location,
-                                      help: "list the periods of a day in order, without overlaps")
+            case .mapping(let pairs)?:
+                for (k, v) in pairs {
+                    guard let key = k.scalar, let d = Self.weekdayNames[key] else {
+                        diagnostics.error("unknown-weekday", "unknown weekday `\(k.scalar ?? "")`", at: k.location,
+                                          help: Suggestions.help(for: k.scalar ?? "", in: Array(Self.weekdayNames.keys), what: "weekdays"))
+                        continue
+                    }
+                    byWeekday[d] = periodList(v)
                 }
-                periods.append(p)
+                if c.weekdays == nil { weekdays = Set(byWeekday.keys) }
+                for d in weekdays where byWeekday[d] == nil {
+                    diagnostics.error("missing-hours", "weekday `\(Self.weekdayNames.first { $0.value == d }!.key)` is a working day of calendar `\(c.name.text)` but has no hours",
+                                      at: c.hours!.location)
+                }
+                periods = byWeekday[1] ?? byWeekday.sorted { $0.key < $1.key }.first?.value ?? []
+            default:
+                if let h = c.hours {
+                    diagnostics.error("wrong-node-kind", "expected a list of periods or a mapping from weekday to periods for `hours`, found \(h.kindName)", at: h.location)
+                }
             }
+            let adjusted = c.adjustedHours.map { periodList($0) }
             var years = Set<Int>()
             for y in c.years {
                 if let n = y.scalar.flatMap({ Int($0) }), n > 1900, n < 3000 { years.insert(n) } else {
@@ -44,8 +62,30 @@ extension Checker {
             }
             calendarByName[c.name.text] = model.calendars.count
             model.calendars.append(WorkingCalendar(name: c.name.text, label: c.annotations.label, zone: zone, weekdays: weekdays,
-                                                   periods: periods, years: years, holidays: holidays, adjustedWorkingDays: working))
+                                                   periods: periods, periodsByWeekday: byWeekday, adjustedPeriods: adjusted,
+                                                   years: years, holidays: holidays, adjustedWorkingDays: working))
         }
+    }
+
+    /// A YAML list of `09:00-12:00` periods, in order and without overlaps.
+    private mutating func periodList(_ node: YAMLNode) -> [WorkingCalendar.Period] {
+        guard case .sequence(let items) = node.kind else {
+            diagnostics.error("wrong-node-kind", "expected a list of working periods like `09:00-12:00`, found \(node.kindName)", at: node.location)
+            return []
+        }
+        var periods: [WorkingCalendar.Period] = []
+        for h in items {
+            guard let text = h.scalar, let p = Self.period(text) else {
+                diagnostics.error("invalid-hours", "expected working hours like `09:00-12:00`, found `\(h.scalar ?? h.kindName)`", at: h.location)
+                continue
+            }
+            if let last = periods.last, p.start < last.end {
+                diagnostics.error("invalid-hours", "working hours `\(text)` overlap or are out of order", at: h.location,
+                                  help: "list the periods of a day in order, without overlaps")
+            }
+            periods.append(p)
+        }
+        return periods
     }
 
     /// `09:00-12:00` as minutes after midnight.

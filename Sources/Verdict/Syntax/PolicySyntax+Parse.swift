@@ -310,7 +310,7 @@ struct PolicySyntaxBuilder {
     private mutating func calendar(_ name: Name, _ node: YAMLNode) {
         guard define("calendar", name) else { return }
         guard let m = reader(node, "calendar `\(name.text)`",
-                             allowed: ["timezone", "weekdays", "hours", "years", "holidays", "working_days"] + Self.annotationKeys) else { return }
+                             allowed: ["timezone", "weekdays", "hours", "adjusted_hours", "years", "holidays", "working_days"] + Self.annotationKeys) else { return }
         func days(_ key: String) -> [CalendarSyntax.DaySyntax] {
             guard let n = m[key] else { return [] }
             return list(n, key).compactMap { item in
@@ -325,8 +325,8 @@ struct PolicySyntaxBuilder {
         }
         syntax.calendars.append(CalendarSyntax(
             name: name, annotations: annotations(m), timezone: m["timezone"].flatMap { scalarName($0, "timezone") },
-            weekdays: m.required("weekdays", &diagnostics).map { list($0, "weekdays").compactMap { scalarName($0, "weekday") } } ?? [],
-            hours: m.required("hours", &diagnostics).map { list($0, "hours") } ?? [],
+            weekdays: m["weekdays"].map { list($0, "weekdays").compactMap { scalarName($0, "weekday") } },
+            hours: m.required("hours", &diagnostics), adjustedHours: m["adjusted_hours"],
             years: m.required("years", &diagnostics).map { list($0, "years") } ?? [],
             holidays: days("holidays"), workingDays: days("working_days")))
     }

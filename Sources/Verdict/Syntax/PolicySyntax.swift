@@ -187,8 +187,10 @@ struct CalendarSyntax: Sendable {
     var name: Name
     var annotations: Annotations
     var timezone: Name?
-    var weekdays: [Name]
-    var hours: [YAMLNode]
+    var weekdays: [Name]?
+    /// A list of periods for every working weekday, or a mapping from weekday to periods.
+    var hours: YAMLNode?
+    var adjustedHours: YAMLNode?
     var years: [YAMLNode]
     var holidays: [DaySyntax]
     var workingDays: [DaySyntax]

@@ -33,7 +33,15 @@ public struct WorkingCalendar: Sendable, Hashable {
     public var zone: Zone
     /// ISO weekdays (1 = Monday) that are working days unless a holiday.
     public var weekdays: Set<Int>
+    /// The working periods of a working weekday that has no schedule of its own, and of an adjusted
+    /// working day (调休) unless `adjustedPeriods` differs.
     public var periods: [Period]
+    /// Schedules that differ by weekday (a Saturday half day), by ISO weekday.
+    public var periodsByWeekday: [Int: [Period]]
+    /// The periods of an adjusted working day.
+    public var adjustedPeriods: [Period]
+    /// Index 0: adjusted working days; 1...7: ISO weekdays.
+    private var schedule: [[Period]]
     public var years: Set<Int>
     var holidays: [Int: Localized]
     var adjustedWorkingDays: [Int: Localized]
@@ -42,13 +50,20 @@ public struct WorkingCalendar: Sendable, Hashable {
     private var dayCodes: [UInt8]
     private var firstDay: Int
 
-    public init(name: String, label: Localized = Localized(), zone: Zone, weekdays: Set<Int>, periods: [Period], years: Set<Int>,
+    public init(name: String, label: Localized = Localized(), zone: Zone, weekdays: Set<Int>, periods: [Period],
+                periodsByWeekday: [Int: [Period]] = [:], adjustedPeriods: [Period]? = nil, years: Set<Int>,
                 holidays: [Day], adjustedWorkingDays: [Day]) {
         self.name = name
         self.label = label
         self.zone = zone
         self.weekdays = weekdays
-        self.periods = periods.sorted { $0.start < $1.start }
+        let sorted = periods.sorted { $0.start < $1.start }
+        self.periods = sorted
+        let byWeekday = periodsByWeekday.mapValues { $0.sorted { $0.start < $1.start } }
+        let adjustedSchedule = (adjustedPeriods ?? sorted).sorted { $0.start < $1.start }
+        self.periodsByWeekday = byWeekday
+        self.adjustedPeriods = adjustedSchedule
+        schedule = [adjustedSchedule] + (1...7).map { byWeekday[$0] ?? sorted }
         self.years = years
         self.holidays = Dictionary(holidays.map { ($0.date.daysSinceEpoch, $0.label) }, uniquingKeysWith: { a, _ in a })
         self.adjustedWorkingDays = Dictionary(adjustedWorkingDays.map { ($0.date.daysSinceEpoch, $0.label) }, uniquingKeysWith: { a, _ in a })
@@ -67,6 +82,7 @@ public struct WorkingCalendar: Sendable, Hashable {
 
     public static func == (a: WorkingCalendar, b: WorkingCalendar) -> Bool {
         a.name == b.name && a.zone == b.zone && a.weekdays == b.weekdays && a.periods == b.periods && a.years == b.years
+            && a.periodsByWeekday == b.periodsByWeekday && a.adjustedPeriods == b.adjustedPeriods
             && a.holidays == b.holidays && a.adjustedWorkingDays == b.adjustedWorkingDays
     }
 
@@ -100,6 +116,14 @@ public struct WorkingCalendar: Sendable, Hashable {
     @inline(__always)
     func isWorking(_ day: Int) throws(YearNotCovered) -> Bool { try code(ofDay: day) <= 1 }
 
+    /// Which schedule a working day follows: 0 for an adjusted working day, else its ISO weekday.
+    @inline(__always)
+    private func scheduleIndex(_ day: Int64) throws(YearNotCovered) -> Int {
+        if try code(ofDay: Int(day)) == 1 { return 0 }
+        let w = Int((day + 3) % 7)
+        return (w < 0 ? w + 7 : w) + 1
+    }
+
     private static let dayMs: Int64 = 86_400_000
 
     /// The zone offset in milliseconds around an instant.
@@ -132,8 +156,9 @@ public struct WorkingCalendar: Sendable, Hashable {
             let kind: DayKind = steps == nil ? .working : try self.kind(ofDay: Int(day))
             switch working {
             case true:
-                for pi in 0..<periods.count {
-                    let p = periods[pi]
+                let si = try scheduleIndex(day)
+                for pi in 0..<schedule[si].count {
+                    let p = schedule[si][pi]
                     let ps = day * Self.dayMs + Int64(p.start) * 60_000, pe = day * Self.dayMs + Int64(p.end) * 60_000
                     if local >= pe { continue }
                     let s = max(local, ps)
@@ -165,13 +190,15 @@ public struct WorkingCalendar: Sendable, Hashable {
         let off = offset(start.millisecondsSinceEpoch)
         var (day, _) = (start.millisecondsSinceEpoch + off).floorDivMod(Self.dayMs)
         var counted = 0
-        guard let last = periods.last, let first = periods.first, n > 0 else { return start }
+        guard n > 0 else { return start }
         while true {
             day += 1
             let working = try isWorking(Int(day))
             let kind: DayKind = steps == nil ? .working : try self.kind(ofDay: Int(day))
+            let si = working ? try scheduleIndex(day) : 0
             switch working {
             case true:
+                guard let first = schedule[si].first, let last = schedule[si].last else { continue }
                 counted += 1
                 steps?.append(.worked(from: Timestamp(millisecondsSinceEpoch: day * Self.dayMs + Int64(first.start) * 60_000 - off),
                                       to: Timestamp(millisecondsSinceEpoch: day * Self.dayMs + Int64(last.end) * 60_000 - off), day: kind))
@@ -191,8 +218,9 @@ public struct WorkingCalendar: Sendable, Hashable {
         var total: Int64 = 0
         while day * Self.dayMs < b {
             if try isWorking(Int(day)) {
-                for pi in 0..<periods.count {
-                    let p = periods[pi]
+                let si = try scheduleIndex(day)
+                for pi in 0..<schedule[si].count {
+                    let p = schedule[si][pi]
                     let ps = day * Self.dayMs + Int64(p.start) * 60_000, pe = day * Self.dayMs + Int64(p.end) * 60_000
                     let s = max(ps, a), e = min(pe, b)
                     if e > s { total += e - s }

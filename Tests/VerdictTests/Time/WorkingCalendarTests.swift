@@ -87,6 +87,47 @@ struct WorkingCalendarTests {
         }
     }
 
+    @Test func schedulesPerWeekday() throws {
+        let policy = try CompiledPolicy.load(sources: [
+            SourceFile(path: "policy.yaml", text: manifestYAML),
+            SourceFile(path: "calendar.yaml", text: """
+            calendars:
+              shop:
+                hours:
+                  mon: ["09:00-12:00", "13:00-18:00"]
+                  tue: ["09:00-12:00", "13:00-18:00"]
+                  wed: ["09:00-12:00", "13:00-18:00"]
+                  thu: ["09:00-12:00", "13:00-18:00"]
+                  fri: ["09:00-12:00", "13:00-18:00"]
+                  sat: ["09:00-12:00"]
+                adjusted_hours: ["10:00-16:00"]
+                years: [2026]
+                working_days:
+                  - {date: 2026-02-15, label: make-up Sunday}
+            fields:
+              at: timestamp
+            decisions:
+              d:
+                outputs: {due: timestamp}
+                rules:
+                  - then:
+                      due: working_hours_after(at, 4, "shop")
+            """),
+        ])
+        let shop = policy.model.calendars[0]
+        #expect(shop.weekdays == [1, 2, 3, 4, 5, 6])
+        // Friday 17:00: 1 hour Friday, 3 hours Saturday morning (a half day) → Saturday 12:00.
+        #expect(try shop.addWorkingTime(.hours(4), to: t("2026-03-06T17:00:00+08:00")) == t("2026-03-07T12:00:00+08:00"))
+        // Saturday 11:00: 1 hour, Sunday off, 3 hours Monday → Monday 12:00.
+        #expect(try shop.addWorkingTime(.hours(4), to: t("2026-03-07T11:00:00+08:00")) == t("2026-03-09T12:00:00+08:00"))
+        // The adjusted Sunday keeps its own hours; its working day ends at 16:00.
+        #expect(try shop.addWorkingTime(.hours(2), to: t("2026-02-15T08:00:00+08:00")) == t("2026-02-15T12:00:00+08:00"))
+        #expect(try shop.addWorkingDays(1, to: t("2026-02-14T10:00:00+08:00")) == t("2026-02-15T16:00:00+08:00"))
+        #expect(try shop.addWorkingDays(1, to: t("2026-03-06T10:00:00+08:00")) == t("2026-03-07T12:00:00+08:00"))
+        let d = try policy.decide(["id": .string("x"), "at": .timestamp(t("2026-03-06T17:00:00+08:00"))])
+        #expect(d["due"] == .timestamp(t("2026-03-07T12:00:00+08:00")))
+    }
+
     @Test func workingTimeBetween() throws {
         #expect(try cnOffice.workingTime(from: t("2026-03-02T11:00:00+08:00"), to: t("2026-03-02T14:00:00+08:00")) == .hours(2))
         #expect(try cnOffice.workingTime(from: t("2026-02-13T17:00:00+08:00"), to: t("2026-02-24T10:00:00+08:00")) == .hours(10))  // 1 + 8 (adjusted Sat) + 1
