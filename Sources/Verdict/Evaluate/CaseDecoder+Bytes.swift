@@ -80,7 +80,11 @@ struct FastCaseDecoder: Sendable {
                 k += 1
             }
             guard any, decimals != 0 else { return nil }
-            for _ in max(decimals, 0)..<scale { units *= 10 }
+            for _ in max(decimals, 0)..<scale {
+                let (m, o) = units.multipliedReportingOverflow(by: 10)
+                if o { return nil }  // the careful decoder reports it
+                units = m
+            }
             return negative ? -units : units
         }
 

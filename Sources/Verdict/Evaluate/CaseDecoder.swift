@@ -127,7 +127,11 @@ struct CaseDecoder {
         case (.money, .money(let m)):
             guard m.scale <= policy.model.moneyScale else { return invalid(field, "`\(m)` has more than \(policy.model.moneyScale) decimal places") }
             var units = m.minorUnits
-            for _ in m.scale..<policy.model.moneyScale { units *= 10 }
+            for _ in m.scale..<policy.model.moneyScale {
+                let (next, overflow) = units.multipliedReportingOverflow(by: 10)
+                if overflow { return invalid(field, "`\(m)` is too large") }
+                units = next
+            }
             return .money(units)
         case (.string, .string(let s)): return .string(s)
         case (.timestamp, .timestamp(let t)): return .time(t.millisecondsSinceEpoch)

@@ -78,7 +78,9 @@ extension Value {
         case let (.duration(a), .duration(b)): return .duration(a &+ b)
         case let (.int(a), .int(b)): return .int(a &+ b)
         case let (.money(a), .money(b)): return .money(a &+ b)
-        case let (.date(a), .duration(d)): return .date(a &+ Int32(d / 86_400_000))
+        case let (.date(a), .duration(d)):
+            guard let days = Int32(exactly: d / 86_400_000) else { return .absent }
+            return .date(a &+ days)
         case let (f, _) where f.isFailure: return f
         case let (_, f) where f.isFailure: return f
         default: return .absent
@@ -92,7 +94,9 @@ extension Value {
         case let (.duration(a), .duration(b)): return .duration(a &- b)
         case let (.int(a), .int(b)): return .int(a &- b)
         case let (.money(a), .money(b)): return .money(a &- b)
-        case let (.date(a), .duration(d)): return .date(a &- Int32(d / 86_400_000))
+        case let (.date(a), .duration(d)):
+            guard let days = Int32(exactly: d / 86_400_000) else { return .absent }
+            return .date(a &- days)
         case let (f, _) where f.isFailure: return f
         case let (_, f) where f.isFailure: return f
         default: return .absent

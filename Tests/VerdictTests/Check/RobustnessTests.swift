@@ -53,6 +53,19 @@ struct RobustnessTests {
         #expect(refused > rounds / 3)  // most random edits break something, and are reported
     }
 
+    @Test func hugeNumbersAreRefusedNotTrapped() throws {
+        var c = QualityComplaintsTests.base()
+        c["cost"] = .money(Money(minorUnits: .max, scale: 0))
+        #expect(throws: CaseError.self) { try qualityComplaints.decide(c) }
+        var generator = CaseGenerator(policy: qualityComplaints, seed: 1)
+        let line = generator.nextJSON()
+        for huge in ["9223372036854775807", "\"92233720368547758.08\"", "1e400", "-9223372036854775808"] {
+            let bytes = Array(line.replacing(#/"cost":"[0-9.]+"/#, with: "\"cost\":\(huge)").utf8)
+            #expect(bytes != Array(line.utf8))
+            #expect(throws: CaseError.self) { try qualityComplaints.decide(json: bytes) }
+        }
+    }
+
     @Test func randomBytesAsCasesNeverCrash() {
         var rng = SplitMix64(seed: 7)
         var generator = CaseGenerator(policy: qualityComplaints, seed: 7)
