@@ -195,17 +195,18 @@ struct ProgramBuilder {
 /// Memory for one array of the flat program, allocated once and freed with the policy.
 final class FlatArray<Element>: @unchecked Sendable {
     let buffer: UnsafeBufferPointer<Element>
+    private let allocation: UnsafeMutablePointer<Element>
 
     init(_ array: [Element]) {
-        let b = UnsafeMutableBufferPointer<Element>.allocate(capacity: max(array.count, 1))
+        allocation = UnsafeMutablePointer<Element>.allocate(capacity: max(array.count, 1))
+        let b = UnsafeMutableBufferPointer(start: allocation, count: array.count)
         _ = b.initialize(from: array)
-        buffer = UnsafeBufferPointer(rebasing: b[0..<array.count])
+        buffer = UnsafeBufferPointer(b)
     }
 
     deinit {
-        let b = UnsafeMutableBufferPointer(mutating: buffer)
-        b.deinitialize()
-        UnsafeMutableRawPointer(mutating: buffer.baseAddress)?.deallocate()
+        allocation.deinitialize(count: buffer.count)
+        allocation.deallocate()
     }
 }
 

@@ -177,7 +177,7 @@ extension CompiledPolicy {
             return
         }
         guard state.holds(o.condition.fast) else {
-            // An override whose scope cannot be decided leaves the chain as it is, and says so.
+            // False or unknown (an absent value): the chain stays as it is; the explanation shows the condition.
             tracer.override(di, oi, .conditionFailed, state: state)
             return
         }

@@ -6,22 +6,8 @@ public enum PolicyDiff {
         var out: [String] = []
         if old.identity.version != new.identity.version { out.append("version \(old.identity.version) -> \(new.identity.version)") }
         let (om, nm) = (old.model, new.model)
-        for f in om.fields where !nm.fields.contains(where: { $0.name == f.name }) { out.append("field `\(f.name)` removed") }
-        for f in nm.fields {
-            if let o = om.fields.first(where: { $0.name == f.name }) {
-                if om.typeName(o.type) != nm.typeName(f.type) { out.append("field `\(f.name)`: type \(om.typeName(o.type)) -> \(nm.typeName(f.type))") }
-            } else {
-                out.append("field `\(f.name)` added")
-            }
-        }
-        for o in om.outputs where !nm.outputs.contains(where: { $0.name == o.name }) { out.append("output `\(o.name)` removed") }
-        for o in nm.outputs {
-            if let p = om.outputs.first(where: { $0.name == o.name }) {
-                if om.typeName(p.type) != nm.typeName(o.type) { out.append("output `\(o.name)`: type \(om.typeName(p.type)) -> \(nm.typeName(o.type))") }
-            } else {
-                out.append("output `\(o.name)` added")
-            }
-        }
+        out += compare("field", om.fields.map { ($0.name, om.typeName($0.type)) }, nm.fields.map { ($0.name, nm.typeName($0.type)) })
+        out += compare("output", om.outputs.map { ($0.name, om.typeName($0.type)) }, nm.outputs.map { ($0.name, nm.typeName($0.type)) })
         for d in om.decisions where !nm.decisions.contains(where: { $0.name == d.name }) { out.append("decision `\(d.name)` removed") }
         for d in nm.decisions {
             guard let o = om.decisions.first(where: { $0.name == d.name }) else {
@@ -42,6 +28,20 @@ public enum PolicyDiff {
         }
         for c in om.clocks where !nm.clocks.contains(where: { $0.name == c.name }) { out.append("clock `\(c.name)` removed") }
         for c in nm.clocks where !om.clocks.contains(where: { $0.name == c.name }) { out.append("clock `\(c.name)` added") }
+        return out
+    }
+
+    /// Named, typed things removed, added, or whose type changed.
+    private static func compare(_ kind: String, _ old: [(name: String, type: String)], _ new: [(name: String, type: String)]) -> [String] {
+        var out: [String] = []
+        for o in old where !new.contains(where: { $0.name == o.name }) { out.append("\(kind) `\(o.name)` removed") }
+        for n in new {
+            if let o = old.first(where: { $0.name == n.name }) {
+                if o.type != n.type { out.append("\(kind) `\(n.name)`: type \(o.type) -> \(n.type)") }
+            } else {
+                out.append("\(kind) `\(n.name)` added")
+            }
+        }
         return out
     }
 

@@ -41,7 +41,10 @@ public struct PolicyTestSuite: Sendable {
             .filter { $0.hasSuffix(".test.yaml") || $0.hasSuffix(".test.yml") }.sorted()
         for n in names {
             let path = base + "/" + n
-            guard let data = fm.contents(atPath: path), let text = String(data: data, encoding: .utf8) else { continue }
+            guard let data = fm.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+                suite.diagnostics.append(.error("unreadable-file", "cannot read `\(path)` as UTF-8 text", at: SourceLocation(path: path, line: 1, column: 1)))
+                continue
+            }
             suite.add(SourceFile(path: path, text: text))
         }
         return suite
