@@ -150,7 +150,10 @@ extension Checker {
             guard [.integer, .money, .duration].contains(t.type) else {
                 return error("type-mismatch", "cannot negate a `\(typeName(t.type))`", s, src)
             }
-            if let c = Expr.negate(t.expr).constantValue { return Typed(expr: .constant(c), type: t.type) }
+            if let c = Expr.negate(t.expr).constantValue {
+                if case .failure(let f) = c { return error("constant-overflow", "`\(src.slice(s.start, s.end))` cannot be computed: \(f)", s, src) }
+                return Typed(expr: .constant(c), type: t.type)
+            }
             return Typed(expr: .negate(t.expr), type: t.type)
         case let .arith(op, lhs, rhs):
             return arithmetic(op, lhs, rhs, s, src)
@@ -298,7 +301,10 @@ extension Checker {
             return error("type-mismatch", "cannot \(op == .add ? "add" : "subtract") `\(typeName(b.type))` \(op == .add ? "to" : "from") `\(typeName(a.type))`", s, src)
         }
         let e: Expr = op == .add ? .add(a.expr, b.expr) : .subtract(a.expr, b.expr)
-        if let c = e.constantValue { return Typed(expr: .constant(c), type: result) }
+        if let c = e.constantValue {
+            if case .failure(let f) = c { return error("constant-overflow", "`\(src.slice(s.start, s.end))` cannot be computed: \(f)", s, src) }
+            return Typed(expr: .constant(c), type: result)
+        }
         return Typed(expr: e, type: result)
     }
 
@@ -309,8 +315,8 @@ extension Checker {
                 return error("invalid-call", "`\(name)` takes one field or output name", s, src, help: "write `\(name)(resolved_at)`")
             }
             guard let t = self.name(n, args[0], src, expected: nil) else { return nil }
-            let test: Expr = .present(t.expr.stripped)
-            if case .field(let slot) = t.expr.stripped, !model.fields[slot].optional {
+            let test: Expr = .present(t.expr.unwrapped)
+            if case .field(let slot) = t.expr.unwrapped, !model.fields[slot].optional {
                 diagnostics.warning("always-present", "field `\(n)` is required, so `\(name)(\(n))` is always \(name == "present")",
                                     at: src.location(s.start, s.end))
             }

@@ -31,7 +31,7 @@ extension Checker {
                 }
                 target = (parsed.0, parsed.1, parsed.2, text)
             }
-            model.measures.append(CompiledMeasure(name: m.name.text, kind: kind, of: of.expr.stripped, ofType: of.type,
+            model.measures.append(CompiledMeasure(name: m.name.text, kind: kind, of: of.expr, ofType: of.type,
                                                   where: condition(m.where) ?? .always, target: target, by: by,
                                                   annotations: m.annotations, location: m.name.location))
         }

@@ -48,7 +48,7 @@ public final class CompiledPolicy: Sendable {
         outputSlots = Dictionary(uniqueKeysWithValues: model.outputs.enumerated().map { ($1.name, $0) })
         idSlot = fieldSlots["id"] ?? 0
         fastDecoder = FastCaseDecoder(model: model)
-        program = Program(model)
+        program = Program(ProgramBuilder(model), clockNames: model.clocks.map(\.name))
         outputCount = model.outputs.count
         func quotedKey(_ k: String) -> [UInt8] {
             var b: [UInt8] = []

@@ -65,24 +65,15 @@ public enum HitPolicy: String, Sendable, CaseIterable {
     case collect
 }
 
-/// A condition compiled twice: without span markers for the fast path, with them for explanations.
+/// A rule's, override's, exception's or clock's condition as checked (with its written spans).
 struct Condition: Sendable {
-    var fast: Expr
-    var traced: Expr
-    static let always = Condition(fast: .constant(.bool(true)), traced: .constant(.bool(true)))
+    var expr: Expr
+    static let always = Condition(.constant(.bool(true)))
 
-    init(fast: Expr, traced: Expr) {
-        self.fast = fast
-        self.traced = traced
-    }
-
-    init(_ traced: Expr) {
-        self.traced = traced
-        self.fast = traced.stripped
-    }
+    init(_ expr: Expr) { self.expr = expr }
 
     var isAlways: Bool {
-        if case .constant(.bool(true)) = fast { return true }
+        if case .constant(.bool(true)) = expr.unwrapped { return true }
         return false
     }
 }

@@ -1,28 +1,115 @@
-/// The policy's decisions flattened for the untraced evaluator: plain structs in contiguous memory
-/// addressed by index, so evaluating touches no reference counts. (A shared policy's reference
-/// counts are atomic; bouncing their cache lines between cores stops threads from scaling.)
+/// The policy's decisions, clocks and measures flattened into plain structs in contiguous memory,
+/// addressed by index: the one form the evaluator runs, with or without a tracer. Evaluating it
+/// touches no reference counts (a shared policy's reference counts are atomic; bouncing their cache
+/// lines between cores stops threads from scaling).
 ///
-/// Built once at load time from the same checked model the explanation path walks; the two are
-/// kept equal by tests that decide thousands of generated cases both ways.
-struct ProgramBuilder {
-    enum Op: UInt8, Sendable {
-        case constant, field, output, not, and, or
-        case eq, ne, lt, le, gt, ge
-        case inBits, inList, inRange, contains, present
-        case add, subtract, negate, list, workingTime, workingDays
+/// Built once at load time from the checked model by ``ProgramBuilder``.
+final class Program: @unchecked Sendable {
+    // `@unchecked Sendable`: the memory is written once in `init` and only read afterwards.
+    let instructions: UnsafeBufferPointer<Instruction>
+    /// Parallel to `instructions`: the written sub-expression (index into the policy's spans) whose
+    /// value an instruction computes, or -1. Only a tracer reads it.
+    let spanOfInstruction: UnsafeBufferPointer<Int32>
+    let children: UnsafeBufferPointer<Int32>
+    let constants: UnsafeBufferPointer<Value>
+    let words: UnsafeBufferPointer<UInt64>
+    let rules: UnsafeBufferPointer<Rule>
+    let assignments: UnsafeBufferPointer<Assignment>
+    let overrides: UnsafeBufferPointer<Override>
+    let exceptions: UnsafeBufferPointer<Condition>
+    /// The written conjuncts of conditions, for explanations (see ``ConjunctTree``).
+    let conjunctTrees: UnsafeBufferPointer<ConjunctTree>
+    let conjunctChildren: UnsafeBufferPointer<Int32>
+    /// For each of the policy's written sub-expressions, the fields and outputs it reads.
+    let spanReferences: UnsafeBufferPointer<SpanReferences>
+    let references: UnsafeBufferPointer<Int32>
+    let decisions: UnsafeBufferPointer<Decision>
+    let clocks: UnsafeBufferPointer<Clock>
+    let calendars: UnsafeBufferPointer<WorkingCalendar>
+    /// The root instruction of each measure's `of` and `where`, in the policy's order.
+    let measures: UnsafeBufferPointer<Measure>
+    let clockNames: [String]
+    private let owners: [AnyObject & Sendable]
+
+    init(_ b: ProgramBuilder, clockNames: [String]) {
+        var owners: [AnyObject & Sendable] = []
+        func flat<E>(_ a: [E]) -> UnsafeBufferPointer<E> {
+            let f = FlatArray(a)
+            owners.append(f)
+            return f.buffer
+        }
+        instructions = flat(b.instructions)
+        spanOfInstruction = flat(b.spanOfInstruction)
+        children = flat(b.children)
+        constants = flat(b.constants)
+        words = flat(b.words)
+        rules = flat(b.rules)
+        assignments = flat(b.assignments)
+        overrides = flat(b.overrides)
+        exceptions = flat(b.exceptions)
+        conjunctTrees = flat(b.conjunctTrees)
+        conjunctChildren = flat(b.conjunctChildren)
+        spanReferences = flat(b.spanReferences)
+        references = flat(b.references)
+        decisions = flat(b.decisions)
+        clocks = flat(b.clocks)
+        calendars = flat(b.calendars)
+        measures = flat(b.measures)
+        self.clockNames = clockNames
+        self.owners = owners
+    }
+}
+
+extension Program {
+    /// One step of an expression. Operands are indexes of other instructions unless named otherwise.
+    enum Instruction: Sendable {
+        case constant(Int32)  // index into `constants`
+        case field(Int32)  // a case field's slot
+        case output(Int32)  // an output's slot
+        case not(Int32)
+        /// `children[start..<start+count]` are the operands.
+        case and(start: Int32, count: Int32)
+        case or(start: Int32, count: Int32)
+        case list(start: Int32, count: Int32)
+        case compare(CompareOp, Int32, Int32)
+        /// An enum member in a constant set: `words[start..<start+count]` is its bitset over member ids.
+        case inBits(Int32, start: Int32, count: Int32)
+        /// A value in a constant list: `constants[start..<start+count]`.
+        case inList(Int32, start: Int32, count: Int32)
+        /// A value in a range: `constants[bounds]` and `constants[bounds + 1]`.
+        case inRange(Int32, bounds: Int32, lowerInclusive: Bool, upperInclusive: Bool)
+        case contains(list: Int32, element: Int32)
+        case present(Int32)
+        case add(Int32, Int32)
+        case subtract(Int32, Int32)
+        case negate(Int32)
+        /// A timestamp plus working time in `calendars[calendar]`.
+        case workingTime(calendar: Int32, start: Int32, amount: Int32)
+        /// The end of the N-th working day after a timestamp's date, in `calendars[calendar]`.
+        case workingDays(calendar: Int32, start: Int32, amount: Int32)
     }
 
-    /// One expression node. `a`, `b`, `c` are indexes whose meaning depends on `op`:
-    /// constant/inList/inRange index `constants`; and/or/list index `children`; inBits indexes `words`.
-    struct Node: Sendable {
-        var op: Op
-        var a: Int32 = 0
-        var b: Int32 = 0
-        var c: Int32 = 0
+    /// A condition's root instruction (or -1: always true), and its conjunct tree (-1: none).
+    struct Condition: Sendable {
+        var root: Int32
+        var tree: Int32
+        static let always = Condition(root: -1, tree: -1)
+        var isAlways: Bool { root < 0 }
+    }
+
+    /// The written sub-conditions an explanation may point at when a condition is not true: the
+    /// first conjunct of an `and` that is not true, and within it its own first, down to the
+    /// smallest one written. A node with `span` -1 is an unwritten `and` (a `when:` list).
+    /// Children are `conjunctChildren[childStart..<childStart+childCount]`, indexes of other trees.
+    struct ConjunctTree: Sendable {
+        var span: Int32
+        var childStart: Int32
+        var childCount: Int32
     }
 
     struct Rule: Sendable {
-        var condition: Int32  // -1: always
+        var condition: Condition
+        /// `assignments[assignmentStart..<assignmentStart+assignmentCount]`.
         var assignmentStart: Int32
         var assignmentCount: Int32
     }
@@ -34,29 +121,39 @@ struct ProgramBuilder {
 
     struct Override: Sendable {
         var output: Int32
-        var condition: Int32  // -1: always
-        var exceptionStart: Int32  // into `children`: condition nodes
+        var condition: Condition
+        /// `exceptions[exceptionStart..<exceptionStart+exceptionCount]` are the exceptions' conditions.
+        var exceptionStart: Int32
         var exceptionCount: Int32
-        var replacementStart: Int32  // into `constants`: from, to, from, to, ...
+        /// `constants[replacementStart + 2k]` is replaced by `constants[replacementStart + 2k + 1]`.
+        var replacementStart: Int32
         var replacementCount: Int32
     }
 
-    /// A clock target: 0 none, 1 clock time (`amount` ms), 2 working time (`amount` ms), 3 working days (`amount`).
-    struct Target: Sendable {
-        var kind: UInt8 = 0
-        var amount: Int64 = 0
-        var calendar: Int32 = -1
+    /// How far a clock runs from its start.
+    enum Target: Sendable {
+        case none
+        case clockTime(milliseconds: Int64)
+        case workingTime(calendar: Int32, milliseconds: Int64)
+        case workingDays(calendar: Int32, days: Int64)
+
+        var calendar: Int32? {
+            switch self {
+            case .workingTime(let c, _), .workingDays(let c, _): return c
+            case .none, .clockTime: return nil
+            }
+        }
     }
 
     struct Clock: Sendable {
-        var condition: Int32  // -1: always
+        var condition: Condition
         var start: Int32
         var target: Target
         var atRisk: Target
-        var agreed: Int32  // field slot or -1
-        var stop: Int32
-        var dueOutput: Int32
-        var atRiskOutput: Int32
+        var agreedField: Int32  // a field slot, or -1
+        var stopField: Int32  // a field slot, or -1
+        var dueOutput: Int32  // an output slot, or -1
+        var atRiskOutput: Int32  // an output slot, or -1
     }
 
     struct Decision: Sendable {
@@ -65,66 +162,132 @@ struct ProgramBuilder {
         var ruleCount: Int32
         var overrideStart: Int32
         var overrideCount: Int32
-        var priorityOutput: Int32  // -1: none
-        var priorityStart: Int32  // into `constants`, best first
+        /// For `priority`: the output that ranks matches (-1: none) and its values best first, in `constants`.
+        var priorityOutput: Int32
+        var priorityStart: Int32
         var priorityCount: Int32
     }
 
-    var nodes: [Node] = []
+    /// The fields and outputs a written sub-expression reads: `references[start..<start+count]`,
+    /// each a field slot (>= 0) or an output slot `o` as `-o - 1`.
+    struct SpanReferences: Sendable {
+        var start: Int32
+        var count: Int32
+    }
+
+    struct Measure: Sendable {
+        var of: Int32
+        var `where`: Condition
+    }
+}
+
+/// Lays a checked policy out as a ``Program``.
+struct ProgramBuilder {
+    typealias Instruction = Program.Instruction
+    var instructions: [Instruction] = []
+    var spanOfInstruction: [Int32] = []
     var children: [Int32] = []
     var constants: [Value] = []
     var words: [UInt64] = []
     var calendars: [WorkingCalendar] = []
-    var rules: [Rule] = []
-    var assignments: [Assignment] = []
-    var overrides: [Override] = []
-    var decisions: [Decision] = []
-    var clocks: [Clock] = []
+    var rules: [Program.Rule] = []
+    var assignments: [Program.Assignment] = []
+    var overrides: [Program.Override] = []
+    var exceptions: [Program.Condition] = []
+    var conjunctTrees: [Program.ConjunctTree] = []
+    var conjunctChildren: [Int32] = []
+    var spanReferences: [Program.SpanReferences] = []
+    var references: [Int32] = []
+    var decisions: [Program.Decision] = []
+    var clocks: [Program.Clock] = []
+    var measures: [Program.Measure] = []
+
+    init() {}
 
     init(_ model: PolicyModel) {
-        for c in model.clocks {
-            clocks.append(Clock(condition: c.condition.isAlways ? -1 : emit(c.condition.fast), start: emit(c.start),
-                                target: target(c.target), atRisk: c.atRisk.map { target($0) } ?? Target(),
-                                agreed: Int32(c.agreed ?? -1), stop: Int32(c.stop ?? -1),
-                                dueOutput: Int32(c.dueOutput ?? -1), atRiskOutput: Int32(c.atRiskOutput ?? -1)))
+        for span in model.spans {
+            spanReferences.append(.init(start: Int32(references.count), count: Int32(span.references.count)))
+            for r in span.references {
+                switch r {
+                case .field(let i): references.append(Int32(i))
+                case .output(let i): references.append(-Int32(i) - 1)
+                }
+            }
         }
         for d in model.decisions {
             let ruleStart = Int32(rules.count)
             for r in d.rules {
                 let start = Int32(assignments.count)
-                for a in r.assignments { assignments.append(Assignment(output: Int32(a.output), value: emit(a.value))) }
-                rules.append(Rule(condition: r.condition.isAlways ? -1 : emit(r.condition.fast), assignmentStart: start, assignmentCount: Int32(r.assignments.count)))
+                for a in r.assignments { assignments.append(.init(output: Int32(a.output), value: emit(a.value))) }
+                rules.append(.init(condition: condition(r.condition), assignmentStart: start, assignmentCount: Int32(r.assignments.count)))
             }
             let overrideStart = Int32(overrides.count)
             for o in d.overrides {
-                let exceptions = o.exceptions.map { emit($0.condition.fast) }
-                let exceptionStart = Int32(children.count)
-                children.append(contentsOf: exceptions)
+                let cond = condition(o.condition)
+                let exceptionStart = Int32(exceptions.count)
+                for x in o.exceptions { exceptions.append(condition(x.condition)) }
                 let replacementStart = Int32(constants.count)
                 for (f, t) in o.replacements { constants.append(f); constants.append(t) }
-                overrides.append(Override(output: Int32(o.output), condition: o.condition.isAlways ? -1 : emit(o.condition.fast),
-                                          exceptionStart: exceptionStart, exceptionCount: Int32(exceptions.count),
-                                          replacementStart: replacementStart, replacementCount: Int32(o.replacements.count)))
+                overrides.append(.init(output: Int32(o.output), condition: cond,
+                                       exceptionStart: exceptionStart, exceptionCount: Int32(o.exceptions.count),
+                                       replacementStart: replacementStart, replacementCount: Int32(o.replacements.count)))
             }
             let priorityStart = Int32(constants.count)
             constants.append(contentsOf: d.priorityOrder)
-            decisions.append(Decision(hit: d.hit, ruleStart: ruleStart, ruleCount: Int32(d.rules.count),
-                                      overrideStart: overrideStart, overrideCount: Int32(d.overrides.count),
-                                      priorityOutput: Int32(d.priorityOutput ?? -1), priorityStart: priorityStart,
-                                      priorityCount: Int32(d.priorityOrder.count)))
+            decisions.append(.init(hit: d.hit, ruleStart: ruleStart, ruleCount: Int32(d.rules.count),
+                                   overrideStart: overrideStart, overrideCount: Int32(d.overrides.count),
+                                   priorityOutput: Int32(d.priorityOutput ?? -1), priorityStart: priorityStart,
+                                   priorityCount: Int32(d.priorityOrder.count)))
+        }
+        for c in model.clocks {
+            clocks.append(.init(condition: condition(c.condition), start: emit(c.start),
+                                target: target(c.target), atRisk: c.atRisk.map { target($0) } ?? .none,
+                                agreedField: Int32(c.agreed ?? -1), stopField: Int32(c.stop ?? -1),
+                                dueOutput: Int32(c.dueOutput ?? -1), atRiskOutput: Int32(c.atRiskOutput ?? -1)))
+        }
+        for m in model.measures {
+            measures.append(.init(of: emit(m.of), where: condition(m.where)))
         }
     }
 
-    private mutating func target(_ t: ClockTarget) -> Target {
-        switch t.kind {
-        case .clock(let d): return Target(kind: 1, amount: d.milliseconds)
-        case let .workingTime(c, d):
-            calendars.append(c)
-            return Target(kind: 2, amount: d.milliseconds, calendar: Int32(calendars.count - 1))
-        case let .workingDays(c, n):
-            calendars.append(c)
-            return Target(kind: 3, amount: Int64(n), calendar: Int32(calendars.count - 1))
+    private mutating func condition(_ c: Condition) -> Program.Condition {
+        c.isAlways ? .always : .init(root: emit(c.expr), tree: tree(c.expr))
+    }
+
+    /// The conjunct tree of a condition (see ``Program/ConjunctTree``), or -1 when it has no written part.
+    private mutating func tree(_ e: Expr) -> Int32 {
+        let span: Int32
+        let items: [Expr]
+        switch e {
+        case .span(let id, let inner):
+            span = Int32(id)
+            if case .and(let conjuncts) = inner { items = conjuncts } else { items = [] }
+        case .and(let conjuncts):
+            span = -1
+            items = conjuncts
+        default:
+            return -1
         }
+        let kids = items.map { tree($0) }.filter { $0 >= 0 }
+        if span < 0, kids.isEmpty { return -1 }
+        let start = Int32(conjunctChildren.count)
+        conjunctChildren.append(contentsOf: kids)
+        conjunctTrees.append(.init(span: span, childStart: start, childCount: Int32(kids.count)))
+        return Int32(conjunctTrees.count - 1)
+    }
+
+    private mutating func target(_ t: ClockTarget) -> Program.Target {
+        switch t.kind {
+        case .clock(let d): return .clockTime(milliseconds: d.milliseconds)
+        case let .workingTime(c, d): return .workingTime(calendar: calendar(c), milliseconds: d.milliseconds)
+        case let .workingDays(c, n): return .workingDays(calendar: calendar(c), days: Int64(n))
+        }
+    }
+
+    private mutating func calendar(_ c: WorkingCalendar) -> Int32 {
+        if let i = calendars.firstIndex(where: { $0.name == c.name }) { return Int32(i) }
+        calendars.append(c)
+        return Int32(calendars.count - 1)
     }
 
     private mutating func constant(_ v: Value) -> Int32 {
@@ -132,62 +295,82 @@ struct ProgramBuilder {
         return Int32(constants.count - 1)
     }
 
-    private mutating func node(_ n: Node) -> Int32 {
-        nodes.append(n)
-        return Int32(nodes.count - 1)
+    private mutating func add(_ i: Instruction) -> Int32 {
+        instructions.append(i)
+        spanOfInstruction.append(-1)
+        return Int32(instructions.count - 1)
     }
 
-    private mutating func group(_ items: [Expr]) -> (Int32, Int32) {
+    private mutating func group(_ items: [Expr]) -> (start: Int32, count: Int32) {
         let ids = items.map { emit($0) }
         let start = Int32(children.count)
         children.append(contentsOf: ids)
         return (start, Int32(ids.count))
     }
 
-    /// Appends the nodes of an expression; returns the index of its root.
+    /// Appends the instructions of an expression; returns the index of its root.
+    ///
+    /// A written sub-expression (a span) is not an instruction of its own: the instruction that
+    /// computes its value is marked with it, so the evaluator pays nothing for spans it is not tracing.
+    /// Of nested spans over one instruction, the outermost (the text as written) is kept.
     mutating func emit(_ e: Expr) -> Int32 {
         switch e {
-        case .constant(let v): return node(Node(op: .constant, a: constant(v)))
-        case .field(let i): return node(Node(op: .field, a: Int32(i)))
-        case .output(let i): return node(Node(op: .output, a: Int32(i)))
-        case .span(_, let inner): return emit(inner)
-        case .not(let inner): return node(Node(op: .not, a: emit(inner)))
+        case .span(let id, let inner):
+            let i = emit(inner)
+            spanOfInstruction[Int(i)] = Int32(id)
+            return i
+        case .constant(let v): return add(.constant(constant(v)))
+        case .field(let i): return add(.field(Int32(i)))
+        case .output(let i): return add(.output(Int32(i)))
+        case .not(let inner): return add(.not(emit(inner)))
         case .and(let items):
-            let (s, n) = group(items)
-            return node(Node(op: .and, a: s, b: n))
+            let g = group(items)
+            return add(.and(start: g.start, count: g.count))
         case .or(let items):
-            let (s, n) = group(items)
-            return node(Node(op: .or, a: s, b: n))
+            let g = group(items)
+            return add(.or(start: g.start, count: g.count))
         case .list(let items):
-            let (s, n) = group(items)
-            return node(Node(op: .list, a: s, b: n))
+            let g = group(items)
+            return add(.list(start: g.start, count: g.count))
         case let .compare(op, a, b):
-            let codes: [CompareOp: Op] = [.eq: .eq, .ne: .ne, .lt: .lt, .le: .le, .gt: .gt, .ge: .ge]
-            return node(Node(op: codes[op]!, a: emit(a), b: emit(b)))
-        case let .inMembers(inner, bits):
-            let start = Int32(words.count)
-            words.append(contentsOf: bits)
-            return node(Node(op: .inBits, a: emit(inner), b: start, c: Int32(bits.count)))
+            let x = emit(a), y = emit(b)
+            return add(.compare(op, x, y))
         case let .inList(inner, values):
+            let x = emit(inner)
+            // A set of enum members becomes a bitset over member ids.
+            let ids = values.compactMap { v -> Int32? in if case .member(let m) = v { return m } else { return nil } }
+            if !values.isEmpty, ids.count == values.count {
+                var bits = [UInt64](repeating: 0, count: Int(ids.max()!) / 64 + 1)
+                for id in ids { bits[Int(id) >> 6] |= 1 << UInt64(id & 63) }
+                let start = Int32(words.count)
+                words.append(contentsOf: bits)
+                return add(.inBits(x, start: start, count: Int32(bits.count)))
+            }
             let start = Int32(constants.count)
             constants.append(contentsOf: values)
-            return node(Node(op: .inList, a: emit(inner), b: start, c: Int32(values.count)))
+            return add(.inList(x, start: start, count: Int32(values.count)))
         case let .inRange(inner, lower, lowerInclusive, upper, upperInclusive):
-            let start = Int32(constants.count)
-            constants.append(lower)
-            constants.append(upper)
-            return node(Node(op: .inRange, a: emit(inner), b: start, c: (lowerInclusive ? 1 : 0) | (upperInclusive ? 2 : 0)))
-        case let .contains(list, element): return node(Node(op: .contains, a: emit(list), b: emit(element)))
-        case .present(let inner): return node(Node(op: .present, a: emit(inner)))
-        case let .add(a, b): return node(Node(op: .add, a: emit(a), b: emit(b)))
-        case let .subtract(a, b): return node(Node(op: .subtract, a: emit(a), b: emit(b)))
-        case .negate(let inner): return node(Node(op: .negate, a: emit(inner)))
+            let x = emit(inner)
+            let bounds = constant(lower)
+            _ = constant(upper)
+            return add(.inRange(x, bounds: bounds, lowerInclusive: lowerInclusive, upperInclusive: upperInclusive))
+        case let .contains(list, element):
+            let l = emit(list), x = emit(element)
+            return add(.contains(list: l, element: x))
+        case .present(let inner): return add(.present(emit(inner)))
+        case let .add(a, b):
+            let x = emit(a), y = emit(b)
+            return add(.add(x, y))
+        case let .subtract(a, b):
+            let x = emit(a), y = emit(b)
+            return add(.subtract(x, y))
+        case .negate(let inner): return add(.negate(emit(inner)))
         case let .workingTime(c, a, b):
-            calendars.append(c)
-            return node(Node(op: .workingTime, a: emit(a), b: emit(b), c: Int32(calendars.count - 1)))
+            let x = emit(a), y = emit(b)
+            return add(.workingTime(calendar: calendar(c), start: x, amount: y))
         case let .workingDays(c, a, b):
-            calendars.append(c)
-            return node(Node(op: .workingDays, a: emit(a), b: emit(b), c: Int32(calendars.count - 1)))
+            let x = emit(a), y = emit(b)
+            return add(.workingDays(calendar: calendar(c), start: x, amount: y))
         }
     }
 }
@@ -207,42 +390,5 @@ final class FlatArray<Element>: @unchecked Sendable {
     deinit {
         allocation.deinitialize(count: buffer.count)
         allocation.deallocate()
-    }
-}
-
-/// The flat program, immutable after load. Its buffers are plain pointers: reading them counts nothing.
-/// `@unchecked Sendable`: the memory is written once in `init` and only read afterwards.
-final class Program: @unchecked Sendable {
-    typealias Node = ProgramBuilder.Node
-    let nodes: UnsafeBufferPointer<ProgramBuilder.Node>
-    let children: UnsafeBufferPointer<Int32>
-    let constants: UnsafeBufferPointer<Value>
-    let words: UnsafeBufferPointer<UInt64>
-    let rules: UnsafeBufferPointer<ProgramBuilder.Rule>
-    let assignments: UnsafeBufferPointer<ProgramBuilder.Assignment>
-    let overrides: UnsafeBufferPointer<ProgramBuilder.Override>
-    let decisions: UnsafeBufferPointer<ProgramBuilder.Decision>
-    let clocks: UnsafeBufferPointer<ProgramBuilder.Clock>
-    let calendars: UnsafeBufferPointer<WorkingCalendar>
-    let clockNames: UnsafeBufferPointer<String>
-    private let owners: [AnyObject & Sendable]
-
-    init(_ model: PolicyModel) {
-        let b = ProgramBuilder(model)
-        let n = FlatArray(b.nodes), ch = FlatArray(b.children), co = FlatArray(b.constants), w = FlatArray(b.words)
-        let r = FlatArray(b.rules), a = FlatArray(b.assignments), o = FlatArray(b.overrides), d = FlatArray(b.decisions), c = FlatArray(b.clocks)
-        let cal = FlatArray(b.calendars), names = FlatArray(model.clocks.map(\.name))
-        nodes = n.buffer
-        children = ch.buffer
-        constants = co.buffer
-        words = w.buffer
-        rules = r.buffer
-        assignments = a.buffer
-        overrides = o.buffer
-        decisions = d.buffer
-        clocks = c.buffer
-        calendars = cal.buffer
-        clockNames = names.buffer
-        owners = [n, ch, co, w, r, a, o, d, c, cal, names]
     }
 }

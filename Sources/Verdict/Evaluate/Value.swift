@@ -14,9 +14,9 @@ enum Value: Sendable, Hashable {
     case duration(Int64)
     case member(Int32)
     case list([Value])
-    /// A computation that cannot be done (a calendar asked about a year it does not cover).
-    /// It propagates through every operation and turns into a case error.
-    case failure(WorkingCalendar.YearNotCovered)
+    /// A computation that cannot be done (a calendar asked about a year it does not cover, an
+    /// arithmetic overflow). It propagates through every operation and turns into a case error.
+    case failure(EvaluationFailure)
 
     var isAbsent: Bool {
         if case .absent = self { return true }
@@ -70,17 +70,36 @@ extension Value {
     }
 }
 
-/// Arithmetic shared by both evaluators (the tree walker and the flat program).
+/// Arithmetic, exact and checked: a result that does not fit (or a timestamp outside the years
+/// 0001–9999) is a failure, which the evaluator turns into a case error — never a wrapped value.
 extension Value {
+    /// The instants Verdict reads and prints: 0001-01-01T00:00:00Z ..< 10000-01-01T00:00:00Z, with a
+    /// day's margin either side so any zone's offset stays in range.
+    static let timeRange: ClosedRange<Int64> = -62_135_596_800_000 + 86_400_000 ... 253_402_300_800_000 - 86_400_000 - 1
+
+    @inline(__always)
+    private static func checked(_ r: (partialValue: Int64, overflow: Bool), _ make: (Int64) -> Value) -> Value {
+        r.overflow ? .failure(.overflow) : make(r.partialValue)
+    }
+
+    @inline(__always)
+    private static func time(_ r: (partialValue: Int64, overflow: Bool)) -> Value {
+        !r.overflow && timeRange.contains(r.partialValue) ? .time(r.partialValue) : .failure(.overflow)
+    }
+
+    @inline(__always)
+    private static func date(_ a: Int32, plusDays d: Int64) -> Value {
+        let days = Int64(a) + d / 86_400_000  // |d / 86_400_000| < 2^37: no overflow
+        return days >= -719_162 && days <= 2_932_896 ? .date(Int32(days)) : .failure(.overflow)
+    }
+
     static func add(_ x: Value, _ y: Value) -> Value {
         switch (x, y) {
-        case let (.time(t), .duration(d)), let (.duration(d), .time(t)): return .time(t &+ d)
-        case let (.duration(a), .duration(b)): return .duration(a &+ b)
-        case let (.int(a), .int(b)): return .int(a &+ b)
-        case let (.money(a), .money(b)): return .money(a &+ b)
-        case let (.date(a), .duration(d)):
-            guard let days = Int32(exactly: d / 86_400_000) else { return .absent }
-            return .date(a &+ days)
+        case let (.time(t), .duration(d)), let (.duration(d), .time(t)): return time(t.addingReportingOverflow(d))
+        case let (.duration(a), .duration(b)): return checked(a.addingReportingOverflow(b), Value.duration)
+        case let (.int(a), .int(b)): return checked(a.addingReportingOverflow(b), Value.int)
+        case let (.money(a), .money(b)): return checked(a.addingReportingOverflow(b), Value.money)
+        case let (.date(a), .duration(d)): return date(a, plusDays: d)
         case let (f, _) where f.isFailure: return f
         case let (_, f) where f.isFailure: return f
         default: return .absent
@@ -89,14 +108,12 @@ extension Value {
 
     static func subtract(_ x: Value, _ y: Value) -> Value {
         switch (x, y) {
-        case let (.time(t), .duration(d)): return .time(t &- d)
-        case let (.time(a), .time(b)): return .duration(a &- b)
-        case let (.duration(a), .duration(b)): return .duration(a &- b)
-        case let (.int(a), .int(b)): return .int(a &- b)
-        case let (.money(a), .money(b)): return .money(a &- b)
-        case let (.date(a), .duration(d)):
-            guard let days = Int32(exactly: d / 86_400_000) else { return .absent }
-            return .date(a &- days)
+        case let (.time(t), .duration(d)): return time(t.subtractingReportingOverflow(d))
+        case let (.time(a), .time(b)): return checked(a.subtractingReportingOverflow(b), Value.duration)
+        case let (.duration(a), .duration(b)): return checked(a.subtractingReportingOverflow(b), Value.duration)
+        case let (.int(a), .int(b)): return checked(a.subtractingReportingOverflow(b), Value.int)
+        case let (.money(a), .money(b)): return checked(a.subtractingReportingOverflow(b), Value.money)
+        case let (.date(a), .duration(d)): return d == .min ? .failure(.overflow) : date(a, plusDays: -d)
         case let (f, _) where f.isFailure: return f
         case let (_, f) where f.isFailure: return f
         default: return .absent
@@ -105,9 +122,10 @@ extension Value {
 
     static func negate(_ x: Value) -> Value {
         switch x {
-        case .int(let a): return .int(0 &- a)
-        case .money(let a): return .money(0 &- a)
-        case .duration(let a): return .duration(0 &- a)
+        case .int(let a): return checked(Int64(0).subtractingReportingOverflow(a), Value.int)
+        case .money(let a): return checked(Int64(0).subtractingReportingOverflow(a), Value.money)
+        case .duration(let a): return checked(Int64(0).subtractingReportingOverflow(a), Value.duration)
+        case .failure: return x
         default: return .absent
         }
     }
@@ -120,23 +138,50 @@ extension Value {
 
     static func workingTime(_ calendar: WorkingCalendar, _ start: Value, _ amount: Value) -> Value {
         if start.isFailure { return start }
+        if amount.isFailure { return amount }
         let ms: Int64
         switch amount {
         case .duration(let d): ms = d
-        case .int(let h): ms = h &* 3_600_000
+        case .int(let h):
+            let (p, o) = h.multipliedReportingOverflow(by: 3_600_000)
+            if o { return .failure(.overflow) }
+            ms = p
         default: return .absent
         }
         guard case .time(let t) = start else { return .absent }
         do { return .time(try calendar.addWorkingTime(Duration(milliseconds: ms), to: Timestamp(millisecondsSinceEpoch: t)).millisecondsSinceEpoch) } catch {
-            return .failure(error)
+            return .failure(.yearNotCovered(error))
         }
     }
 
     static func workingDays(_ calendar: WorkingCalendar, _ start: Value, _ amount: Value) -> Value {
         if start.isFailure { return start }
+        if amount.isFailure { return amount }
         guard case .time(let t) = start, case .int(let n) = amount else { return .absent }
         do { return .time(try calendar.addWorkingDays(Int(n), to: Timestamp(millisecondsSinceEpoch: t)).millisecondsSinceEpoch) } catch {
-            return .failure(error)
+            return .failure(.yearNotCovered(error))
+        }
+    }
+}
+
+/// Why a value could not be computed; the evaluator reports it as a case error.
+enum EvaluationFailure: Error, Sendable, Hashable, CustomStringConvertible {
+    case yearNotCovered(WorkingCalendar.YearNotCovered)
+    /// A result too large for its type, or a timestamp outside the years 0001–9999.
+    case overflow
+
+    var description: String {
+        switch self {
+        case .yearNotCovered(let y): return y.description
+        case .overflow: return "arithmetic overflow: the result is too large for its type, or a time outside the years 0001–9999"
+        }
+    }
+
+    /// The case-error code: `calendar-year` or `arithmetic-overflow`.
+    var code: String {
+        switch self {
+        case .yearNotCovered: return "calendar-year"
+        case .overflow: return "arithmetic-overflow"
         }
     }
 }

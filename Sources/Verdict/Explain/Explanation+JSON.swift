@@ -20,6 +20,7 @@ extension Explanation {
                             for r in d.rules {
                                 w.object { w in
                                     w.field("id", r.id)
+                                    if !r.evaluated { w.field("evaluated", false) }
                                     w.field("matched", r.matched)
                                     w.field("selected", r.selected)
                                     if let f = r.failed { w.key("failed"); write(f, to: &w) }

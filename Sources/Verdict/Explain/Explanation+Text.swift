@@ -2,7 +2,7 @@
 extension Explanation {
     private struct Words {
         let policy, effective, decision, hit, matched, notMatched, usedFor, notUsed, failed, unknown, with, source, reading, note
-        , override, applied, notApplied, exceptionHeld, outputAbsent, result, none, noRule, replaced, rule, missingInput: String
+        , override, applied, notApplied, exceptionHeld, outputAbsent, result, none, noRule, replaced, rule, missingInput, notEvaluated: String
     }
 
     private static let en = Words(
@@ -12,7 +12,8 @@ extension Explanation {
         override: "override", applied: "applied", notApplied: "not applied", exceptionHeld: "exception holds:",
         outputAbsent: "the list it changes does not apply", result: "result", none: "(absent: no rule applies)",
         noRule: "no rule matched", replaced: "replaced", rule: "rule",
-        missingInput: "(absent: the rule that applies does not set it, or reads a field this case does not give)")
+        missingInput: "(absent: the rule that applies does not set it, or reads a field this case does not give)",
+        notEvaluated: "not evaluated: an earlier rule decides (first match)")
     private static let zh = Words(
         policy: "政策", effective: "生效", decision: "决策", hit: "命中策略", matched: "命中",
         notMatched: "未命中", usedFor: "采用", notUsed: "命中,但由其他规则决定", failed: "条件不成立:",
@@ -20,7 +21,8 @@ extension Explanation {
         override: "例外规则", applied: "已适用", notApplied: "未适用", exceptionHeld: "例外情形成立:",
         outputAbsent: "所改的名单不适用于本案", result: "结果", none: "(无:没有规则适用)",
         noRule: "没有规则命中", replaced: "替换", rule: "规则",
-        missingInput: "(无:适用的规则未设定此项,或所需字段本案未提供)")
+        missingInput: "(无:适用的规则未设定此项,或所需字段本案未提供)",
+        notEvaluated: "未判断:已由前面的规则决定(首条命中)")
 
     private static let hitNames: [Language: [HitPolicy: String]] = [
         .en: [.first: "first match", .unique: "unique", .priority: "priority", .collect: "collect"],
@@ -50,8 +52,8 @@ extension Explanation {
             let label = d.source.label.text(language).map { "\($0) " } ?? ""
             out += "\n\(w.decision) \(n + 1): \(label)[\(d.name)] — \(w.hit): \(Self.hitNames[language]![d.hit]!) (\(d.source.location))\n"
             for r in d.rules {
-                let mark = r.matched ? "✓" : "✗"
-                let status = r.matched ? (r.selected ? w.usedFor : w.notUsed) : w.notMatched
+                let mark = r.evaluated ? (r.matched ? "✓" : "✗") : "·"
+                let status = !r.evaluated ? w.notEvaluated : r.matched ? (r.selected ? w.usedFor : w.notUsed) : w.notMatched
                 let rl = r.source.label.text(language).map { ": \($0)" } ?? ""
                 out += "  \(mark) \(r.id)\(rl) — \(status) (\(r.source.location))\n"
                 if let f = r.failed { out += "      " + failureText(f, w, language) + "\n" }

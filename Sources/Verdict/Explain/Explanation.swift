@@ -4,13 +4,24 @@
 /// and the source text it implements.
 ///
 /// Render it with ``write(to:)`` (JSON) or ``text(_:)`` (English or Chinese, using the policy's labels).
+///
+/// An explanation is recorded as a compact ``Trace`` while the decision is made (by the same
+/// evaluator that decides without one) and built into these structures only when read.
 public struct Explanation: Sendable {
-    public var caseID: String
-    public var policy: PolicyIdentity
-    public var decisions: [DecisionExplanation]
-    public var clocks: [ClockExplanation]
-    public var now: Timestamp?
+    public let caseID: String
+    public let policy: PolicyIdentity
+    /// The instant clocks were judged at, when one was given.
+    public let now: Timestamp?
+    let trace: Trace
+    let fields: [Value]
+    let outputs: [Value]
+    let clockResults: [ClockResult]
     let compiled: CompiledPolicy
+
+    /// Every decision table in evaluation order: each rule (evaluated or not), each override, each output.
+    public var decisions: [DecisionExplanation] { compiled.decisionExplanations(self) }
+    /// Every SLA clock considered, in the policy's order.
+    public var clocks: [ClockExplanation] { compiled.clockExplanations(self) }
 }
 
 /// How an SLA clock's deadline was computed: the start, the target, the calendar, the working
@@ -56,6 +67,8 @@ public struct DecisionExplanation: Sendable {
 public struct RuleExplanation: Sendable {
     public var id: String
     public var source: SourceNote
+    /// False for the rules after a `first` table's winner: they are not evaluated.
+    public var evaluated: Bool
     public var matched: Bool
     /// Whether this rule's outputs were used (a matching rule may lose under `first` or `priority`).
     public var selected: Bool

@@ -29,7 +29,7 @@ public struct CaseGenerator {
             case let .inRange(.field(i), lo, _, hi, _):
                 note(i, lo)
                 note(i, hi)
-            case .span(_, let x), .not(let x), .present(let x), .negate(let x), .inList(let x, _), .inRange(let x, _, _, _, _), .inMembers(let x, _):
+            case .span(_, let x), .not(let x), .present(let x), .negate(let x), .inList(let x, _), .inRange(let x, _, _, _, _):
                 visit(x)
             case .and(let xs), .or(let xs), .list(let xs): xs.forEach(visit)
             case let .compare(_, a, b), let .add(a, b), let .subtract(a, b), let .contains(a, b), let .workingTime(_, a, b), let .workingDays(_, a, b):
@@ -46,13 +46,13 @@ public struct CaseGenerator {
             }
         }
         for d in policy.model.decisions {
-            for r in d.rules { visit(r.condition.traced) }
+            for r in d.rules { visit(r.condition.expr) }
             for o in d.overrides {
-                visit(o.condition.traced)
-                for x in o.exceptions { visit(x.condition.traced) }
+                visit(o.condition.expr)
+                for x in o.exceptions { visit(x.condition.expr) }
             }
         }
-        for c in policy.model.clocks { visit(c.condition.traced) }
+        for c in policy.model.clocks { visit(c.condition.expr) }
         self.strings = strings.mapValues { $0.sorted() + ["Other"] }
         self.thresholds = thresholds.mapValues { $0.sorted() }
     }

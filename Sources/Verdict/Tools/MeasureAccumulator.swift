@@ -42,11 +42,13 @@ public struct MeasureAccumulator {
             return
         }
         decided += 1
-        let state = EvaluationState(fields: prepared.slots, outputs: d.values)
+        // The measures' expressions run on the one evaluator, over the case and its decided outputs.
+        var evaluator = Evaluator(program: policy.program, fields: prepared.slots, outputs: d.values, tracer: NoTracer())
         for (mi, m) in policy.model.measures.enumerated() {
-            guard state.holds(m.where.fast) else { continue }
+            let compiled = policy.program.measures[mi]
+            guard (try? evaluator.holds(compiled.where)) == true else { continue }
             let slot = groupBy ?? m.by
-            let group = slot.map { policy.display(state.fields[$0], nil).trimmingCharacters(in: ["\""]) } ?? "(all)"
+            let group = slot.map { policy.display(prepared.slots[$0], nil).trimmingCharacters(in: ["\""]) } ?? "(all)"
             if tallies[group] == nil {
                 tallies[group] = Array(repeating: Tally(), count: policy.model.measures.count)
                 groupOrder.append(group)
@@ -54,14 +56,14 @@ public struct MeasureAccumulator {
             tallies[group]![mi].selected += 1
             switch m.kind {
             case .mean:
-                switch state.eval(m.of) {
+                switch evaluator.value(compiled.of) {
                 case .money(let v), .int(let v):
                     tallies[group]![mi].sum += v
                     tallies[group]![mi].valued += 1
                 default: break
                 }
             default:
-                if state.holds(m.of) { tallies[group]![mi].hits += 1 }
+                if case .bool(true) = evaluator.value(compiled.of) { tallies[group]![mi].hits += 1 }
             }
         }
     }

@@ -83,7 +83,7 @@ public enum PolicyDiff {
     /// better-ranked rules take), plus the region where no rule decides (absent).
     static func effective(_ d: CompiledDecision, output slot: Int, _ model: PolicyModel) throws(Analyzer.Unanalysable) -> [(Region, Value)] {
         var regions: [Region] = []
-        for r in d.rules { regions.append(try Analyzer.truth(of: r.condition.traced, model).t) }
+        for r in d.rules { regions.append(try Analyzer.truth(of: r.condition.expr, model).t) }
         var out: [(Region, Value)] = []
         var taken = Region.empty
         for (i, r) in d.rules.enumerated() {

@@ -13,7 +13,7 @@ enum Analyzer {
             var regions: [Region] = []
             var failure: (String, String)?
             for r in d.rules {
-                do { regions.append(try truth(of: r.condition.traced, model).t) } catch {
+                do { regions.append(try truth(of: r.condition.expr, model).t) } catch {
                     failure = (r.id, error.reason)
                     break
                 }
@@ -85,7 +85,7 @@ enum Analyzer {
 
     /// Cases inside `complete`'s scope that no rule matches.
     private static func gaps(_ d: CompiledDecision, _ scope: Condition, _ regions: [Region], _ model: PolicyModel, _ diagnostics: inout DiagnosticBag) throws(Unanalysable) {
-        let within = try truth(of: scope.traced, model).t
+        let within = try truth(of: scope.expr, model).t
         let covered = regions.reduce(Region.empty) { $0.union($1) }
         let gap = try within.intersect(covered.complement(model))
         guard let box = gap.boxes.first else { return }

@@ -1,0 +1,365 @@
+/// The evaluator: runs a ``Program`` over one case's slots, with or without a tracer.
+///
+/// There is one evaluator. A decision with an explanation is this same run with a
+/// ``TraceRecorder`` as its tracer; without one it is ``NoTracer``, whose hooks compile away. Both
+/// evaluate the same rules in the same order, so they give the same outputs or the same error for
+/// every case, by construction.
+///
+/// Semantics: Kleene's three-valued logic (an absent value makes a comparison unknown, `.absent`;
+/// `false and unknown` is false, `true or unknown` is true); a rule matches only when its condition
+/// is true. A failure (a calendar year not covered, an overflow) propagates through every operation
+/// and ends the decision with a case error.
+struct Evaluator<Tracer: EvaluationTracer> {
+    // Unowned: the policy that owns the program is alive for the whole evaluation.
+    unowned(unsafe) let program: Program
+    let instructions: UnsafeBufferPointer<Program.Instruction>
+    let spans: UnsafeBufferPointer<Int32>
+    let children: UnsafeBufferPointer<Int32>
+    let constants: UnsafeBufferPointer<Value>
+    let words: UnsafeBufferPointer<UInt64>
+    var fields: [Value]
+    var outputs: [Value]
+    var tracer: Tracer
+
+    init(program: Program, fields: [Value], outputs: [Value], tracer: Tracer) {
+        self.program = program
+        instructions = program.instructions
+        spans = program.spanOfInstruction
+        children = program.children
+        constants = program.constants
+        words = program.words
+        self.fields = fields
+        self.outputs = outputs
+        self.tracer = tracer
+    }
+
+    /// The value of the expression rooted at instruction `i`.
+    ///
+    /// Recursion follows the expression's nesting, which the parser bounds (``ExprParser/maxDepth``);
+    /// long `and`/`or` chains and lists are loops.
+    mutating func value(_ i: Int32) -> Value {
+        let v = compute(instructions[Int(i)])
+        if Tracer.isTracing, spans[Int(i)] >= 0 { tracer.computed(span: spans[Int(i)], v) }
+        return v
+    }
+
+    @inline(__always)
+    private mutating func compute(_ instruction: Program.Instruction) -> Value {
+        switch instruction {
+        case .constant(let k): return constants[Int(k)]
+        case .field(let s): return fields[Int(s)]
+        case .output(let s): return outputs[Int(s)]
+        case .not(let a):
+            switch value(a) {
+            case .bool(let b): return .bool(!b)
+            case .failure(let f): return .failure(f)
+            default: return .absent
+            }
+        case let .and(start, count):
+            var unknown = false
+            for k in Int(start)..<Int(start + count) {
+                switch value(children[k]) {
+                case .bool(false): return .bool(false)
+                case .bool(true): continue
+                case .failure(let f): return .failure(f)
+                default: unknown = true
+                }
+            }
+            return unknown ? .absent : .bool(true)
+        case let .or(start, count):
+            var unknown = false
+            for k in Int(start)..<Int(start + count) {
+                switch value(children[k]) {
+                case .bool(true): return .bool(true)
+                case .bool(false): continue
+                case .failure(let f): return .failure(f)
+                default: unknown = true
+                }
+            }
+            return unknown ? .absent : .bool(false)
+        case let .list(start, count):
+            var items: [Value] = []
+            items.reserveCapacity(Int(count))
+            for k in Int(start)..<Int(start + count) {
+                let v = value(children[k])
+                if v.isFailure { return v }
+                if !v.isAbsent { items.append(v) }
+            }
+            return .list(items)
+        case let .compare(op, a, b):
+            let x = value(a), y = value(b)
+            if x.isAbsent || y.isAbsent { return .absent }
+            if x.isFailure { return x }
+            if y.isFailure { return y }
+            switch op {
+            case .eq: return .bool(x == y)
+            case .ne: return .bool(x != y)
+            default:
+                guard let c = Value.compare(x, y) else { return .absent }
+                switch op {
+                case .lt: return .bool(c < 0)
+                case .le: return .bool(c <= 0)
+                case .gt: return .bool(c > 0)
+                default: return .bool(c >= 0)
+                }
+            }
+        case let .inBits(a, start, count):
+            switch value(a) {
+            case .member(let id):
+                let word = Int(id) >> 6
+                return .bool(word < Int(count) && words[Int(start) + word] & (1 << UInt64(id & 63)) != 0)
+            case .failure(let f): return .failure(f)
+            default: return .absent
+            }
+        case let .inList(a, start, count):
+            let v = value(a)
+            if v.isAbsent || v.isFailure { return v }
+            for k in Int(start)..<Int(start + count) where constants[k] == v { return .bool(true) }
+            return .bool(false)
+        case let .inRange(a, bounds, lowerInclusive, upperInclusive):
+            let v = value(a)
+            if v.isFailure { return v }
+            guard let lo = Value.compare(v, constants[Int(bounds)]), let hi = Value.compare(v, constants[Int(bounds) + 1]) else { return .absent }
+            return .bool((lowerInclusive ? lo >= 0 : lo > 0) && (upperInclusive ? hi <= 0 : hi < 0))
+        case let .contains(list, element):
+            let l = value(list)
+            return Value.contains(l, value(element))
+        case .present(let a):
+            let v = value(a)
+            return v.isFailure ? v : .bool(!v.isAbsent)
+        case let .add(a, b):
+            let x = value(a)
+            return Value.add(x, value(b))
+        case let .subtract(a, b):
+            let x = value(a)
+            return Value.subtract(x, value(b))
+        case .negate(let a): return Value.negate(value(a))
+        case let .workingTime(calendar, start, amount):
+            let s = value(start)
+            return Value.workingTime(program.calendars[Int(calendar)], s, value(amount))
+        case let .workingDays(calendar, start, amount):
+            let s = value(start)
+            return Value.workingDays(program.calendars[Int(calendar)], s, value(amount))
+        }
+    }
+
+    /// Evaluates a condition: true only when it is definitely true; a failure is thrown.
+    @inline(__always)
+    mutating func holds(_ c: Program.Condition) throws(EvaluationFailure) -> Bool {
+        if c.isAlways { return true }
+        let v = value(c.root)
+        if case .failure(let f) = v { throw f }
+        if Tracer.isTracing { tracer.condition(c, v, fields: fields, outputs: outputs) }
+        if case .bool(true) = v { return true }
+        return false
+    }
+
+    /// A value that may not be a failure.
+    @inline(__always)
+    mutating func checkedValue(_ i: Int32) throws(EvaluationFailure) -> Value {
+        let v = value(i)
+        if case .failure(let f) = v { throw f }
+        return v
+    }
+}
+
+/// Where in the policy an evaluation failed, for the case error.
+enum EvaluationSite: Sendable {
+    case rule(decision: Int32, rule: Int32)
+    case override(decision: Int32, override: Int32)
+    case clock(Int32)
+    case measure(Int32)
+}
+
+/// Why a decision stopped: a failed computation at a site, or two rules of a `unique` table matching.
+enum EvaluationError: Error, Sendable {
+    case failed(EvaluationFailure, EvaluationSite)
+    case conflict(decision: Int32, first: Int32, second: Int32)
+}
+
+extension Evaluator {
+    /// Runs every decision in dependency order, then every clock. Outputs end up in `outputs`.
+    ///
+    /// - Parameter now: the instant clocks are judged at, if any.
+    /// - Parameter clocks: receives the clock results (cleared first; its storage is reused).
+    mutating func run(now: Timestamp?, clocks: inout [ClockResult]) throws(EvaluationError) {
+        let p = program
+        for di in 0..<Int32(p.decisions.count) { try decide(di) }
+        clocks.removeAll(keepingCapacity: true)
+        for ci in 0..<Int32(p.clocks.count) {
+            do throws(EvaluationFailure) {
+                if let r = try clock(ci, now: now) { clocks.append(r) }
+            } catch {
+                throw .failed(error, .clock(ci))
+            }
+        }
+    }
+
+    private mutating func decide(_ di: Int32) throws(EvaluationError) {
+        let p = program
+        let d = p.decisions[Int(di)]
+        var chosen: Int32 = -1
+        var chosenRank = Int.max
+        var ri = d.ruleStart
+        let end = d.ruleStart + d.ruleCount
+        while ri < end {
+            let rule = p.rules[Int(ri)]
+            let matched: Bool
+            do throws(EvaluationFailure) { matched = try holds(rule.condition) } catch {
+                throw .failed(error, .rule(decision: di, rule: ri - d.ruleStart))
+            }
+            if Tracer.isTracing { tracer.rule(di, ri - d.ruleStart, matched: matched) }
+            if matched {
+                switch d.hit {
+                case .first:
+                    chosen = ri
+                    ri = end
+                    continue
+                case .unique:
+                    if chosen >= 0 { throw .conflict(decision: di, first: chosen - d.ruleStart, second: ri - d.ruleStart) }
+                    chosen = ri
+                case .priority:
+                    var rank = Int.max - 1
+                    do throws(EvaluationFailure) {
+                        for k in rule.assignmentStart..<rule.assignmentStart + rule.assignmentCount where p.assignments[Int(k)].output == d.priorityOutput {
+                            let v = try checkedValue(p.assignments[Int(k)].value)
+                            for j in 0..<Int(d.priorityCount) where constants[Int(d.priorityStart) + j] == v { rank = j; break }
+                        }
+                    } catch {
+                        throw .failed(error, .rule(decision: di, rule: ri - d.ruleStart))
+                    }
+                    if rank < chosenRank { chosen = ri; chosenRank = rank }
+                case .collect:
+                    do throws(EvaluationFailure) {
+                        for k in rule.assignmentStart..<rule.assignmentStart + rule.assignmentCount {
+                            let a = p.assignments[Int(k)]
+                            Self.gather(&outputs[Int(a.output)], try checkedValue(a.value))
+                        }
+                    } catch {
+                        throw .failed(error, .rule(decision: di, rule: ri - d.ruleStart))
+                    }
+                    if Tracer.isTracing { tracer.selected(di, ri - d.ruleStart) }
+                }
+            }
+            ri += 1
+        }
+        if chosen >= 0, d.hit != .collect {
+            let rule = p.rules[Int(chosen)]
+            do throws(EvaluationFailure) {
+                for k in rule.assignmentStart..<rule.assignmentStart + rule.assignmentCount {
+                    let a = p.assignments[Int(k)]
+                    outputs[Int(a.output)] = try checkedValue(a.value)
+                }
+            } catch {
+                throw .failed(error, .rule(decision: di, rule: chosen - d.ruleStart))
+            }
+            if Tracer.isTracing { tracer.selected(di, chosen - d.ruleStart) }
+        }
+        for oi in 0..<d.overrideCount {
+            do throws(EvaluationFailure) { try override(di, oi, p.overrides[Int(d.overrideStart + oi)]) } catch {
+                throw .failed(error, .override(decision: di, override: oi))
+            }
+        }
+    }
+
+    /// Appends to a collected list without repeating a value already in it.
+    static func gather(_ current: inout Value, _ new: Value) {
+        var items: [Value]
+        switch current {
+        case .list(let existing):
+            items = existing
+        default:
+            if case .list = new { current = new; return }
+            items = []
+        }
+        current = .absent  // so `items` is the only reference and grows in place
+        switch new {
+        case .absent: break
+        case .list(let added): for v in added where !items.contains(v) { items.append(v) }
+        default: if !items.contains(new) { items.append(new) }
+        }
+        current = .list(items)
+    }
+
+    private mutating func override(_ di: Int32, _ oi: Int32, _ o: Program.Override) throws(EvaluationFailure) {
+        guard case .list(var items) = outputs[Int(o.output)] else {
+            if Tracer.isTracing { tracer.override(di, oi, .outputAbsent) }
+            return
+        }
+        // False or unknown (an absent value): the chain stays as it is; the explanation shows the condition.
+        guard try holds(o.condition) else {
+            if Tracer.isTracing { tracer.override(di, oi, .conditionFailed) }
+            return
+        }
+        for x in 0..<o.exceptionCount where try holds(program.exceptions[Int(o.exceptionStart + x)]) {
+            if Tracer.isTracing { tracer.override(di, oi, .exception(x)) }
+            return
+        }
+        var changed = false
+        for i in items.indices {
+            for k in 0..<Int(o.replacementCount) where constants[Int(o.replacementStart) + 2 * k] == items[i] {
+                let to = constants[Int(o.replacementStart) + 2 * k + 1]
+                if Tracer.isTracing { tracer.replaced(items[i], to) }
+                items[i] = to
+                changed = true
+                break
+            }
+        }
+        if changed { outputs[Int(o.output)] = .list(items) }
+        if Tracer.isTracing { tracer.override(di, oi, .applied) }
+    }
+
+    /// A clock's deadlines into their outputs, and its status at `now`; nil when it does not apply.
+    private mutating func clock(_ ci: Int32, now: Timestamp?) throws(EvaluationFailure) -> ClockResult? {
+        let p = program
+        let c = p.clocks[Int(ci)]
+        guard try holds(c.condition), case .time(let s) = try checkedValue(c.start) else {
+            if Tracer.isTracing { tracer.clock(ci, nil) }
+            return nil
+        }
+        let computed = try deadline(c.target, from: s)!
+        let risk = try deadline(c.atRisk, from: s)
+        var agreed: Int64?
+        if c.agreedField >= 0, case .time(let t) = fields[Int(c.agreedField)] { agreed = t }
+        var stopped: Timestamp?
+        if c.stopField >= 0, case .time(let t) = fields[Int(c.stopField)] { stopped = Timestamp(millisecondsSinceEpoch: t) }
+        let due = agreed ?? computed
+        if c.dueOutput >= 0 { outputs[Int(c.dueOutput)] = .time(due) }
+        if c.atRiskOutput >= 0, let risk { outputs[Int(c.atRiskOutput)] = .time(risk) }
+        let calendar = c.target.calendar
+        var result = ClockResult(name: p.clockNames[Int(ci)], index: Int(ci), start: Timestamp(millisecondsSinceEpoch: s),
+                                 computedDue: Timestamp(millisecondsSinceEpoch: computed), agreed: agreed.map(Timestamp.init(millisecondsSinceEpoch:)),
+                                 due: Timestamp(millisecondsSinceEpoch: due), atRisk: agreed == nil ? risk.map(Timestamp.init(millisecondsSinceEpoch:)) : nil,
+                                 stoppedAt: stopped, calendar: calendar.map { p.calendars[Int($0)].name })
+        if let now {
+            do { try result.judge(at: now, in: calendar.map { p.calendars.baseAddress! + Int($0) }) } catch { throw .yearNotCovered(error) }
+        }
+        if Tracer.isTracing { tracer.clock(ci, result) }
+        return result
+    }
+
+    /// The instant a target gives from a start (nil for no target).
+    private func deadline(_ t: Program.Target, from start: Int64) throws(EvaluationFailure) -> Int64? {
+        let p = program
+        do {
+            switch t {
+            case .none: return nil
+            case .clockTime(let ms):
+                let (r, o) = start.addingReportingOverflow(ms)
+                guard !o, Value.timeRange.contains(r) else { throw EvaluationFailure.overflow }
+                return r
+            case let .workingTime(c, ms):
+                return try p.calendars[Int(c)].addWorkingTime(Duration(milliseconds: ms), to: Timestamp(millisecondsSinceEpoch: start)).millisecondsSinceEpoch
+            case let .workingDays(c, n):
+                guard let days = Int(exactly: n) else { throw EvaluationFailure.overflow }
+                return try p.calendars[Int(c)].addWorkingDays(days, to: Timestamp(millisecondsSinceEpoch: start)).millisecondsSinceEpoch
+            }
+        } catch let e as EvaluationFailure {
+            throw e
+        } catch let e as WorkingCalendar.YearNotCovered {
+            throw .yearNotCovered(e)
+        } catch {
+            throw .overflow
+        }
+    }
+}

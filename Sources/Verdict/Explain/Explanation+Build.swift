@@ -1,0 +1,97 @@
+/// Building an ``Explanation``'s structures from its ``Trace``, when someone reads them.
+extension CompiledPolicy {
+    func decisionExplanations(_ e: Explanation) -> [DecisionExplanation] {
+        var out = model.decisions.map { d in
+            DecisionExplanation(name: d.name, hit: d.hit, source: d.source,
+                                rules: d.rules.map { RuleExplanation(id: $0.id, source: $0.source, evaluated: false, matched: false, selected: false, failed: nil) },
+                                overrides: [], outputs: [])
+        }
+        var selected = [[Int]](repeating: [], count: model.decisions.count)
+        for event in e.trace.events {
+            switch event {
+            case let .rule(d, r, matched, failure):
+                out[Int(d)].rules[Int(r)].evaluated = true
+                out[Int(d)].rules[Int(r)].matched = matched
+                out[Int(d)].rules[Int(r)].failed = conditionFailure(failure, e)
+            case let .selected(d, r):
+                out[Int(d)].rules[Int(r)].selected = true
+                selected[Int(d)].append(Int(r))
+            case let .override(d, o, outcome, failure, replacedStart, replacedCount):
+                let ov = model.decisions[Int(d)].overrides[Int(o)]
+                let result: OverrideExplanation.Outcome
+                switch outcome {
+                case .outputAbsent: result = .outputAbsent
+                case .conditionFailed: result = .conditionFailed(conditionFailure(failure, e))
+                case .exception(let x):
+                    let ex = ov.exceptions[Int(x)]
+                    result = .exception(id: ex.id, source: ex.source, condition: spanText(ex.condition.expr))
+                case .applied:
+                    result = .applied(replaced: (0..<Int(replacedCount)).map { k in
+                        (display(e.trace.values[Int(replacedStart) + 2 * k], nil), display(e.trace.values[Int(replacedStart) + 2 * k + 1], nil))
+                    })
+                }
+                out[Int(d)].overrides.append(OverrideExplanation(id: ov.id, output: model.outputs[ov.output].name, source: ov.source, outcome: result))
+            case .clock:
+                break
+            }
+        }
+        for (di, d) in model.decisions.enumerated() {
+            out[di].outputs = d.outputs.map { slot in
+                let name = model.outputs[slot].name
+                let setters = selected[di].filter { r in d.rules[r].assignments.contains { $0.output == slot } }.map { d.rules[$0].id }
+                let changed = out[di].overrides.filter { $0.output == name && $0.applied }.map(\.id)
+                return OutputExplanation(name: name, value: outputValue(e.outputs[slot]), rules: setters, overrides: changed, raw: e.outputs[slot])
+            }
+        }
+        return out
+    }
+
+    func clockExplanations(_ e: Explanation) -> [ClockExplanation] {
+        var out: [ClockExplanation] = []
+        for case let .clock(ci, resultIndex, failure) in e.trace.events {
+            let c = model.clocks[Int(ci)]
+            let result = resultIndex >= 0 ? e.clockResults[Int(resultIndex)] : nil
+            var steps: [WorkingCalendar.Step]? = []
+            if let result { _ = try? c.target.deadline(from: result.start, steps: &steps) }
+            var failed = conditionFailure(failure, e)
+            if result == nil, failed == nil {
+                // The condition held (or there is none), but the start is absent.
+                let refs = c.start.references
+                failed = ConditionFailure(text: c.startText, location: c.location, unknown: true,
+                                          values: refs.map { (referenceName($0), nil) }, raw: refs.map { _ in .absent })
+            }
+            out.append(ClockExplanation(name: c.name, source: SourceNote(c.annotations, c.location), result: result, failed: failed,
+                                        startText: c.startText, target: c.target.text, steps: steps ?? []))
+        }
+        return out
+    }
+
+    private func referenceName(_ r: Expr.Reference) -> String {
+        switch r {
+        case .field(let i): return model.fields[i].name
+        case .output(let i): return model.outputs[i].name
+        }
+    }
+
+    /// A recorded failure as its public form; personal data that is not loggable is never shown.
+    private func conditionFailure(_ index: Int32, _ e: Explanation) -> ConditionFailure? {
+        guard index >= 0 else { return nil }
+        let f = e.trace.failures[Int(index)]
+        let span = model.spans[Int(f.span)]
+        let raw = span.references.enumerated().map { k, r -> Value in
+            if case .field(let i) = r, model.fields[i].personal, !model.fields[i].loggable { return .string("[personal data, not recorded]") }
+            return e.trace.values[Int(f.valueStart) + k]
+        }
+        return ConditionFailure(text: span.text, location: span.location, unknown: f.unknown,
+                                values: zip(span.references, raw).map { (referenceName($0), outputValue($1)) }, raw: raw)
+    }
+
+    /// The written text of a condition: its span, or its conjuncts joined with `and`.
+    private func spanText(_ e: Expr) -> String {
+        switch e {
+        case .span(let id, _): return model.spans[id].text
+        case .and(let items): return items.map(spanText).joined(separator: " and ")
+        default: return ""
+        }
+    }
+}

@@ -1,0 +1,135 @@
+/// What one traced evaluation did, as a few arrays of plain values: which rules were evaluated and
+/// matched, which were selected, what each override did, which clocks applied, and for each
+/// condition that was not true the smallest written part that was not, with the values it read.
+///
+/// Recorded by ``TraceRecorder`` while the evaluator runs; an ``Explanation`` is built from it only
+/// when someone reads one.
+struct Trace: Sendable {
+    enum Event: Sendable {
+        /// A rule's condition was evaluated; `failure` indexes `failures` (-1: it matched).
+        case rule(decision: Int32, rule: Int32, matched: Bool, failure: Int32)
+        case selected(decision: Int32, rule: Int32)
+        /// `replacedStart..<replacedStart+replacedCount` in `values` holds from, to, from, to, ...
+        case override(decision: Int32, override: Int32, outcome: OverrideOutcome, failure: Int32, replacedStart: Int32, replacedCount: Int32)
+        /// `result` indexes the decision's clocks (-1: does not apply); `failure` indexes `failures`.
+        case clock(Int32, result: Int32, failure: Int32)
+    }
+
+    /// A written sub-condition that was not true: its span, whether it was unknown rather than
+    /// false, and the values of the fields and outputs it reads (`values[valueStart...]`, one per
+    /// reference of the span, in the span's order).
+    struct Failure: Sendable {
+        var span: Int32
+        var unknown: Bool
+        var valueStart: Int32
+    }
+
+    var events: [Event] = []
+    var failures: [Failure] = []
+    var values: [Value] = []
+}
+
+/// The tracer that records a ``Trace``.
+struct TraceRecorder: EvaluationTracer {
+    static var isTracing: Bool { true }
+    unowned(unsafe) let program: Program
+    /// The policy's written sub-expressions, for the fields and outputs each reads.
+    let spans: UnsafeBufferPointer<Program.SpanReferences>
+    var trace = Trace()
+    /// Each span's last value in the current condition, valid where `spanGeneration` matches `generation`.
+    private var spanTruth: [UInt8]
+    private var spanGeneration: [UInt32]
+    private var generation: UInt32 = 1
+    private var lastFailure: Int32 = -1
+    private var replacedStart: Int32 = 0
+    private var clockCount: Int32 = 0
+
+    init(policy: CompiledPolicy) {
+        program = policy.program
+        spans = policy.program.spanReferences
+        spanTruth = [UInt8](repeating: 0, count: spans.count)
+        spanGeneration = [UInt32](repeating: 0, count: spans.count)
+        trace.events.reserveCapacity(policy.program.rules.count + policy.program.overrides.count + policy.program.clocks.count)
+    }
+
+    private static let isTrue: UInt8 = 1, isFalse: UInt8 = 2, isUnknown: UInt8 = 3
+
+    mutating func computed(span: Int32, _ value: Value) {
+        let truth: UInt8
+        switch value {
+        case .bool(true): truth = Self.isTrue
+        case .bool(false): truth = Self.isFalse
+        default: truth = Self.isUnknown
+        }
+        spanTruth[Int(span)] = truth
+        spanGeneration[Int(span)] = generation
+    }
+
+    mutating func condition(_ c: Program.Condition, _ result: Value, fields: borrowing [Value], outputs: borrowing [Value]) {
+        defer { generation &+= 1 }
+        lastFailure = -1
+        if case .bool(true) = result { return }
+        guard c.tree >= 0, let span = firstNotTrue(c.tree), span >= 0 else { return }
+        let refs = spans[Int(span)]
+        let start = Int32(trace.values.count)
+        for k in 0..<Int(refs.count) {
+            let r = program.references[Int(refs.start) + k]
+            trace.values.append(r >= 0 ? fields[Int(r)] : outputs[Int(-r - 1)])
+        }
+        trace.failures.append(.init(span: span, unknown: spanTruth[Int(span)] != Self.isFalse, valueStart: start))
+        lastFailure = Int32(trace.failures.count - 1)
+        replacedStart = Int32(trace.values.count)
+    }
+
+    /// The smallest written part of a condition tree that was not true (-1: every part was true).
+    private func firstNotTrue(_ t: Int32) -> Int32? {
+        let node = program.conjunctTrees[Int(t)]
+        if node.span >= 0 {
+            guard spanGeneration[Int(node.span)] == generation else { return nil }  // not evaluated
+            if spanTruth[Int(node.span)] == Self.isTrue { return -1 }
+        }
+        for k in 0..<Int(node.childCount) {
+            if let s = firstNotTrue(program.conjunctChildren[Int(node.childStart) + k]), s >= 0 { return s }
+        }
+        return node.span
+    }
+
+    mutating func rule(_ decision: Int32, _ rule: Int32, matched: Bool) {
+        trace.events.append(.rule(decision: decision, rule: rule, matched: matched, failure: matched ? -1 : lastFailure))
+        lastFailure = -1
+    }
+
+    mutating func selected(_ decision: Int32, _ rule: Int32) {
+        trace.events.append(.selected(decision: decision, rule: rule))
+    }
+
+    mutating func replaced(_ from: Value, _ to: Value) {
+        trace.values.append(from)
+        trace.values.append(to)
+    }
+
+    mutating func override(_ decision: Int32, _ override: Int32, _ outcome: OverrideOutcome) {
+        let end = Int32(trace.values.count)
+        var failure: Int32 = -1
+        var start = end
+        switch outcome {
+        case .conditionFailed: failure = lastFailure
+        case .applied: start = replacedStart
+        case .outputAbsent, .exception: break
+        }
+        trace.events.append(.override(decision: decision, override: override, outcome: outcome, failure: failure,
+                                      replacedStart: start, replacedCount: (end - start) / 2))
+        replacedStart = Int32(trace.values.count)
+        lastFailure = -1
+    }
+
+    mutating func clock(_ clock: Int32, _ result: ClockResult?) {
+        if result != nil {
+            trace.events.append(.clock(clock, result: clockCount, failure: -1))
+            clockCount += 1
+        } else {
+            trace.events.append(.clock(clock, result: -1, failure: lastFailure))
+        }
+        lastFailure = -1
+    }
+}
