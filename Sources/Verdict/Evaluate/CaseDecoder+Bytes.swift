@@ -119,7 +119,9 @@ struct FastCaseDecoder: Sendable {
                         if literal("true") { slots[slot] = .bool(true) } else if literal("false") { slots[slot] = .bool(false) } else { return nil }
                     case .string:
                         guard let r = rawString() else { return nil }
-                        slots[slot] = .string(String(decoding: UnsafeBufferPointer(rebasing: p[r]), as: UTF8.self))
+                        // Invalid UTF-8 is left to the careful decoder, which reports it (never repaired here).
+                        guard let text = String(validating: UnsafeBufferPointer(rebasing: p[r]), as: UTF8.self) else { return nil }
+                        slots[slot] = .string(text)
                     case .enumeration(let e):
                         guard let r = rawString() else { return nil }
                         guard let m = members[e].first(where: { equal(r, $0.name) }) else { return nil }
@@ -136,6 +138,14 @@ struct FastCaseDecoder: Sendable {
                     case .timestamp:
                         guard let r = rawString(), case .some(.some(let ms)) = Timestamp.parse(UnsafeBufferPointer(rebasing: p[r])) else { return nil }
                         slots[slot] = .time(ms)
+                    case .date:
+                        guard let r = rawString(), let text = String(validating: UnsafeBufferPointer(rebasing: p[r]), as: UTF8.self),
+                              let d = try? CivilDate(iso: text) else { return nil }
+                        slots[slot] = .date(Int32(d.daysSinceEpoch))
+                    case .duration:
+                        guard let r = rawString(), let text = String(validating: UnsafeBufferPointer(rebasing: p[r]), as: UTF8.self),
+                              let d = try? Duration(text: text) else { return nil }
+                        slots[slot] = .duration(d.milliseconds)
                     default:
                         return nil
                     }

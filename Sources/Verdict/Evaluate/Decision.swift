@@ -32,6 +32,11 @@ public struct Decision: Sendable {
         self.compiled = compiled
     }
 
+    /// The same decision without its explanation.
+    public var withoutExplanation: Decision {
+        Decision(caseID: caseID, explanation: nil, values: values, clocks: clocks, now: now, compiled: compiled, owner: owner)
+    }
+
     /// Name, version and digest of the policy that decided.
     public var policy: PolicyIdentity { compiled.identity }
 
@@ -74,7 +79,7 @@ public struct Decision: Sendable {
                     compiled.write(values[slot], to: &w)
                 }
             }
-            if let now {
+            if let now, !compiled.model.clocks.isEmpty {
                 w.key("now")
                 w.timestamp(now, in: compiled.zone)
             }

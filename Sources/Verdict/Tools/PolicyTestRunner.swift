@@ -42,8 +42,14 @@ public enum PolicyTestRunner {
         for test in suite.tests {
             var problems: [String] = []
             let json = caseJSON(test.fields, policy)
+            // Each test is decided without an explanation (what callers get) and with one (for the
+            // deciding rules and coverage); the two must agree, output for output and error for error.
+            let traced = Result { () throws(CaseError) in try policy.decide(json: json, explain: true, now: test.now) }
+            if let disagreement = disagreement(traced, Result { () throws(CaseError) in try policy.decide(json: json, now: test.now) }) {
+                problems.append(disagreement)
+            }
             do {
-                let d = try policy.decide(json: json, explain: true, now: test.now)
+                let d = try traced.get()
                 if let e = test.expectError {
                     problems.append("expected the case to be refused\(e.code.map { " with `\($0)`" } ?? ""), but it was decided")
                 }
@@ -108,6 +114,21 @@ public enum PolicyTestRunner {
             }
         }
         return .object(fields.map { k, v in (k, convert(v, policy.fieldSlots[k].map { policy.model.fields[$0].type })) })
+    }
+
+    /// Why a decision with an explanation differs from the same decision without one (a defect), or nil.
+    static func disagreement(_ traced: Result<Decision, CaseError>, _ plain: Result<Decision, CaseError>) -> String? {
+        switch (traced, plain) {
+        case let (.success(a), .success(b)):
+            return a.withoutExplanation.json() == b.json() ? nil
+                : "defect: decided differently with and without an explanation: \(a.withoutExplanation.json()) vs \(b.json())"
+        case let (.failure(a), .failure(b)):
+            return a == b ? nil : "defect: refused differently with and without an explanation: \(a) vs \(b)"
+        case (.success, .failure(let e)):
+            return "defect: decided with an explanation but refused without one: \(e)"
+        case (.failure(let e), .success):
+            return "defect: refused with an explanation but decided without one: \(e)"
+        }
     }
 
     private static func check(_ test: PolicyTestSuite.TestCase, _ d: Decision, _ policy: CompiledPolicy) -> [String] {

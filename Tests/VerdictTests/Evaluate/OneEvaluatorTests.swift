@@ -1,0 +1,207 @@
+import Foundation
+import Testing
+@testable import Verdict
+
+/// A decision with an explanation is the same run as one without: the same outputs, or the same
+/// error, for every case. These tests decide generated cases of every shipped set both ways,
+/// including cases that must be refused, and count both kinds so they cannot pass vacuously.
+@Suite("One evaluator, traced or not")
+struct OneEvaluatorTests {
+    static let sets = ["quality-complaints", "customer-complaints", "service-standards", "after-sales-template"]
+
+    static func load(_ name: String) throws -> CompiledPolicy { try CompiledPolicy.load(directory: shippedPolicyPath(name)) }
+
+    /// Every timestamp and date in a case moved to another year (2027: not covered by the calendars).
+    static func moved(_ json: String, toYear year: Int) -> String {
+        json.replacingOccurrences(of: #""20\d\d-"#, with: "\"\(year)-", options: .regularExpression)
+    }
+
+    /// Every timestamp and date in a case moved to the last day Verdict prints: any deadline computed
+    /// from them overflows.
+    static func atTheEndOfTime(_ json: String) -> String {
+        json.replacingOccurrences(of: #""\d{4}-\d\d-\d\d"#, with: "\"9999-12-31", options: .regularExpression)
+    }
+
+    /// Per set: at least this many of the 1,500 cases are decided, and refused with each code.
+    static let expected: [String: (decided: Int, refused: [String: Int])] = [
+        "quality-complaints": (500, ["arithmetic-overflow": 250]),
+        "customer-complaints": (500, ["calendar-year": 500]),
+        "service-standards": (1000, [:]),
+        "after-sales-template": (1000, ["arithmetic-overflow": 200]),
+    ]
+
+    /// The case without one of its optional fields.
+    static func dropping(_ json: String, _ field: String) -> String {
+        guard var object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else { return json }
+        object[field] = nil
+        return String(decoding: try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+    }
+
+    @Test(arguments: sets)
+    func decidedTheSameWithAndWithoutExplanation(_ name: String) throws {
+        let policy = try Self.load(name)
+        var generator = CaseGenerator(policy: policy, seed: 20261201)
+        let now = t("2026-06-01T12:00:00+08:00")
+        let optional = policy.model.fields.filter { $0.optional }.map(\.name)
+        var decided = 0, refused: [String: Int] = [:]
+        for k in 0..<1500 {
+            var json = generator.nextJSON()
+            switch k % 5 {
+            case 1: json = Self.moved(json, toYear: 2027)
+            case 2: json = Self.atTheEndOfTime(json)
+            case 3: if !optional.isEmpty { json = Self.dropping(json, optional[k % optional.count]) }
+            default: break
+            }
+            let bytes = Array(json.utf8)
+            let plain = Result { () throws(CaseError) in try policy.decide(json: bytes, now: now) }
+            let traced = Result { () throws(CaseError) in try policy.decide(json: bytes, explain: true, now: now) }
+            #expect(PolicyTestRunner.disagreement(traced, plain) == nil, "\(json)")
+            switch plain {
+            case .success(let d):
+                decided += 1
+                // The explanation is complete: it can be read as JSON and as text in both languages.
+                let e = try #require(try traced.get().explanation)
+                #expect(!e.text(.zh).isEmpty && !e.text(.en).isEmpty)
+                #expect(d.json().count > 0)
+            case .failure(let error):
+                for p in error.problems { refused[p.code, default: 0] += 1 }
+            }
+        }
+        let want = try #require(Self.expected[name])
+        #expect(decided >= want.decided, "\(decided) of 1500 cases decided; refusals: \(refused)")
+        for (code, count) in want.refused { #expect(refused[code, default: 0] >= count, "refusals: \(refused)") }
+        #expect(decided + refused.values.reduce(0, +) >= 1500)
+    }
+
+    @Test func rulesAfterAFirstMatchAreNotEvaluatedOnEitherPath() throws {
+        let calendars = try String(contentsOfFile: shippedPolicyPath("calendars/cn-office.yaml"), encoding: .utf8)
+        let r = check([
+            "policy.yaml": manifestYAML,
+            "schema.yaml": "fields:\n  t: timestamp\n  urgent: bool\n",
+            "cn-office.yaml": calendars,
+            "levels.yaml": """
+            decisions:
+              level:
+                hit: first
+                outputs: {level: integer}
+                rules:
+                  - id: urgent
+                    when: urgent
+                    then: {level: 1}
+                  - id: within-a-working-hour
+                    when: working_hours_after(t, 1, "cn-office") > t
+                    then: {level: 2}
+            """,
+        ], withSchema: false)
+        let policy = try #require(r.policy, "\(r.diagnostics)")
+        let json = #"{"id": "L-1", "t": "2027-03-02T10:00:00+08:00", "urgent": true}"#
+        let plain = try decide(policy, json)
+        let explained = try decide(policy, json, explain: true)
+        #expect(plain["level"] == .integer(1))
+        #expect(explained.withoutExplanation.json() == plain.json())
+        let rules = try #require(explained.explanation?.decisions.first?.rules)
+        #expect(rules.map(\.evaluated) == [true, false])
+        #expect(explained.explanation!.text(.en).contains("not evaluated: an earlier rule decides"))
+        #expect(explained.json().contains(#""evaluated":false"#))
+        // Not urgent: the second rule is evaluated, and 2027 is refused the same way on both paths.
+        let late = #"{"id": "L-2", "t": "2027-03-02T10:00:00+08:00", "urgent": false}"#
+        for explain in [false, true] {
+            #expect(throws: CaseError.self) { try decide(policy, late, explain: explain) }
+            do { _ = try decide(policy, late, explain: explain) } catch let e as CaseError {
+                #expect(e.problems.map(\.code) == ["calendar-year"])
+                #expect(e.problems[0].message.contains("needed by rule `within-a-working-hour`"))
+            }
+        }
+    }
+
+    @Test func overflowIsACaseErrorNeverAWrappedValue() throws {
+        let r = check([
+            "schema.yaml": "fields:\n  n: integer\n  cost: money\n  t: timestamp\n  du: duration\n",
+            "d.yaml": """
+            decisions:
+              d:
+                hit: collect
+                outputs: {flags: list<integer>}
+                rules:
+                  - {id: big, when: n + 9223372036854775807 > 0, then: {flags: 1}}
+                  - {id: money, when: cost + 0.01 > 0, then: {flags: 2}}
+              e:
+                outputs: {due: timestamp}
+                rules:
+                  - {id: time, then: {due: t + du}}
+            """,
+        ], withSchema: false)
+        let policy = try #require(r.policy, "\(r.diagnostics)")
+        func code(_ json: String) -> String? {
+            do { _ = try decide(policy, json); return nil } catch let e as CaseError { return e.problems.first?.code } catch { return "\(error)" }
+        }
+        let ok = #"{"id": "x", "n": 0, "cost": "1.00", "t": "2026-01-01T00:00:00+08:00", "du": "1h"}"#
+        #expect(code(ok) == nil)
+        #expect(code(ok.replacingOccurrences(of: #""n": 0"#, with: #""n": 1"#)) == "arithmetic-overflow")
+        #expect(code(ok.replacingOccurrences(of: #""1.00""#, with: #""92233720368547758.07""#)) == "arithmetic-overflow")
+        #expect(code(ok.replacingOccurrences(of: #""1h""#, with: #""106751991167d""#)) == "arithmetic-overflow")
+        #expect(code(ok.replacingOccurrences(of: #""1h""#, with: #""-2930000d""#)) == "arithmetic-overflow")
+    }
+
+    @Test func anOverflowingConstantIsRefusedWhenThePolicyLoads() {
+        let r = check([
+            "schema.yaml": "fields:\n  n: integer\n",
+            "d.yaml": """
+            decisions:
+              d:
+                outputs: {x: integer}
+                rules:
+                  - {id: r, when: n > 9223372036854775807 + 1, then: {x: 1}}
+            """,
+        ], withSchema: false)
+        #expect(r.policy == nil)
+        #expect(errors(r).map(\.code) == ["constant-overflow"])
+    }
+
+    @Test func invalidUTF8IsRefusedByEveryDecoder() throws {
+        var bytes = Array(#"{"id": "Q-1", "region": "Hen"#.utf8)
+        bytes += [0xFF, 0xFE]
+        bytes += Array(#"an"}"#.utf8)
+        #expect(qualityComplaints.fastDecoder.decode(bytes) == nil)
+        #expect(throws: CaseError.self) { try qualityComplaints.prepare(json: bytes) }
+    }
+
+    @Test func fastAndCarefulDecodersAgree() throws {
+        for name in Self.sets {
+            let policy = try Self.load(name)
+            var generator = CaseGenerator(policy: policy, seed: 99)
+            var fast = 0
+            for _ in 0..<500 {
+                let json = Array(generator.nextJSON().utf8)
+                var careful = CaseDecoder(policy: policy)
+                let carefulSlots = try #require(careful.decode(json: try JSONReader.parse(json)))
+                // The fast decoder may leave a case to the careful one, never decode it differently.
+                if let fastSlots = policy.fastDecoder.decode(json) {
+                    fast += 1
+                    #expect(fastSlots == carefulSlots)
+                }
+            }
+            #expect(fast >= 400, "\(name): the fast decoder took only \(fast) of 500 generated cases")
+        }
+    }
+
+    @Test func fastDecoderDefersAnythingUnusualToTheCarefulOne() {
+        let unusual = [
+            #"{"id": "x\u0041", "kind": "quality", "received_at": "2026-03-02T10:00:00+08:00"}"#,  // an escape
+            #"{"kind": "quality", "id": "x", "received_at": "2026-03-02T10:00:00+08:00"}"#,       // another order is fine
+            #"{"id": "x", "kind": "qualty", "received_at": "2026-03-02T10:00:00+08:00"}"#,       // a typo
+        ]
+        #expect(customerComplaints.fastDecoder.decode(Array(unusual[0].utf8)) == nil)
+        #expect(customerComplaints.fastDecoder.decode(Array(unusual[1].utf8)) != nil)
+        #expect(customerComplaints.fastDecoder.decode(Array(unusual[2].utf8)) == nil)
+        #expect((try? customerComplaints.decide(json: Array(unusual[0].utf8)))?.caseID == "xA")
+    }
+
+    @Test func aPolicyWithoutClocksHasNoNowKey() throws {
+        let r = check(["d.yaml": "decisions:\n  d:\n    outputs: {x: integer}\n    rules:\n      - {id: r, then: {x: 1}}\n"])
+        let policy = try #require(r.policy)
+        let d = try policy.decide(json: Array(#"{"id": "1", "cost": "1.00", "region": "a", "branch": "b", "hospitalised": false, "problem": "fly"}"#.utf8),
+                                  now: t("2026-06-01T12:00:00+08:00"))
+        #expect(!d.json().contains(#""now""#))
+    }
+}
