@@ -19,7 +19,7 @@ extension Checker {
             }
         }
 
-        var rules: [CompiledRule] = []
+        var rules: [CheckedRule] = []
         for (n, r) in d.rules.enumerated() {
             let condition = condition(r.when)
             var assignments: [Assignment] = []
@@ -44,7 +44,7 @@ extension Checker {
                 case .list(let items, _): return "\(name.text): [\(items.map(\.text).joined(separator: ", "))]"
                 }
             }.joined(separator: ", ")
-            rules.append(CompiledRule(id: r.id?.text ?? "\(d.name.text)#\(n + 1)", annotations: r.annotations, location: r.location,
+            rules.append(CheckedRule(id: r.id?.text ?? "\(d.name.text)#\(n + 1)", annotations: r.annotations, location: r.location,
                                       condition: condition ?? .always, assignments: assignments, assignmentLocations: assignmentLocations,
                                       text: text))
         }
@@ -85,7 +85,7 @@ extension Checker {
                               help: "add `priority: {output: \(outputs.first.map { model.outputs[$0].name } ?? "name"), order: [...]}`, best first")
         }
 
-        var overrides: [CompiledOverride] = []
+        var overrides: [CheckedOverride] = []
         for o in d.overrides {
             if let c = override(o, decision: d, index: index, rules: rules) { overrides.append(c) }
         }
@@ -94,7 +94,7 @@ extension Checker {
             complete = c.text == "true" ? .always : condition([c])
         }
         let deps = Set((edges[index] ?? []).map(\.to))
-        model.decisions.append(CompiledDecision(
+        model.decisions.append(CheckedDecision(
             name: d.name.text, annotations: d.annotations, location: d.name.location, hit: hit, outputs: outputs,
             rules: rules, overrides: overrides, priorityOutput: priorityOutput, priorityOrder: priorityOrder, dependencies: deps,
             complete: complete))
@@ -128,7 +128,7 @@ extension Checker {
         }
     }
 
-    private mutating func override(_ o: OverrideSyntax, decision d: DecisionSyntax, index: Int, rules: [CompiledRule]) -> CompiledOverride? {
+    private mutating func override(_ o: OverrideSyntax, decision d: DecisionSyntax, index: Int, rules: [CheckedRule]) -> CheckedOverride? {
         guard let slot = outputSlots[o.output.text], model.outputs[slot].decision == index else {
             let names = d.outputs.map(\.name.text)
             diagnostics.error("unknown-output", "`\(o.output.text)` is not an output of decision `\(d.name.text)`", at: o.output.location,
@@ -162,13 +162,13 @@ extension Checker {
             replacements.append((f, t))
         }
         let condition = condition(o.when)
-        var exceptions: [CompiledException] = []
+        var exceptions: [CheckedException] = []
         for x in o.except {
             if let c = self.condition(x.when) {
-                exceptions.append(CompiledException(id: x.id?.text, annotations: x.annotations, location: x.location, condition: c))
+                exceptions.append(CheckedException(id: x.id?.text, annotations: x.annotations, location: x.location, condition: c))
             }
         }
-        return CompiledOverride(id: o.id.text, annotations: o.annotations, location: o.location, output: slot,
+        return CheckedOverride(id: o.id.text, annotations: o.annotations, location: o.location, output: slot,
                                 condition: condition ?? .always, exceptions: exceptions, replacements: replacements)
     }
 

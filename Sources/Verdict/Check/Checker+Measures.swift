@@ -2,9 +2,9 @@
 extension Checker {
     mutating func checkMeasures(_ measures: [MeasureSyntax]) {
         for m in measures {
-            guard let kind = CompiledMeasure.Kind(rawValue: m.kind.text) else {
+            guard let kind = CheckedMeasure.Kind(rawValue: m.kind.text) else {
                 diagnostics.error("unknown-measure-kind", "unknown measure kind `\(m.kind.text)`", at: m.kind.location,
-                                  help: Suggestions.help(for: m.kind.text, in: CompiledMeasure.Kind.allCases.map(\.rawValue), what: "kinds"))
+                                  help: Suggestions.help(for: m.kind.text, in: CheckedMeasure.Kind.allCases.map(\.rawValue), what: "kinds"))
                 continue
             }
             guard let of = check(m.of, expected: kind == .mean ? nil : .bool) else { continue }
@@ -31,7 +31,7 @@ extension Checker {
                 }
                 target = (parsed.0, parsed.1, parsed.2, text)
             }
-            model.measures.append(CompiledMeasure(name: m.name.text, kind: kind, of: of.expr, ofType: of.type,
+            model.measures.append(CheckedMeasure(name: m.name.text, kind: kind, of: of.expr, ofType: of.type,
                                                   where: condition(m.where) ?? .always, target: target, by: by,
                                                   annotations: m.annotations, location: m.name.location))
         }

@@ -156,7 +156,7 @@ extension Checker {
             if c.atRiskOutput != nil, c.atRisk == nil {
                 diagnostics.error("missing-key", "clock `\(c.name.text)` names an `at_risk` output but has no `at_risk` target", at: c.atRiskOutput!.location)
             }
-            model.clocks.append(CompiledClock(name: c.name.text, annotations: c.annotations, location: c.location, condition: condition,
+            model.clocks.append(CheckedClock(name: c.name.text, annotations: c.annotations, location: c.location, condition: condition,
                                               start: start.expr, startText: c.start.text, target: deadline, atRisk: atRisk,
                                               agreed: agreed, stop: stop, dueOutput: due, atRiskOutput: risk))
         }

@@ -1,9 +1,9 @@
-/// Resolves names and types in a policy's syntax and builds its ``PolicyModel``.
+/// Resolves names and types in a policy's syntax and builds its ``CheckedPolicy``.
 ///
 /// Collects every diagnostic rather than stopping at the first. The model is returned even when
 /// there are errors (so later passes can report more); the loader refuses to compile it then.
 struct Checker {
-    var model: PolicyModel
+    var model: CheckedPolicy
     var diagnostics: DiagnosticBag
     var fieldSlots: [String: Int] = [:]
     var enumByName: [String: Int] = [:]
@@ -21,7 +21,7 @@ struct Checker {
     var parameterByName: [String: Int] = [:]
     var usedMembers = Set<Int32>()
 
-    static func check(_ syntax: PolicySyntax, diagnostics: inout DiagnosticBag) -> PolicyModel? {
+    static func check(_ syntax: PolicySyntax, diagnostics: inout DiagnosticBag) -> CheckedPolicy? {
         guard let manifest = syntax.manifest else {
             diagnostics.error("missing-manifest", "the policy set has no `policy:` manifest", at: nil,
                               help: "add a file with `policy: {name: ..., version: ..., effective: ..., title: {en: ..., zh: ...}}`")
@@ -39,7 +39,7 @@ struct Checker {
             diagnostics.error("invalid-currency", "`\(c.text)` is not an ISO 4217 currency code", at: c.location, help: "use a code such as `CNY`")
         }
         var checker = Checker(
-            model: PolicyModel(name: manifest.name.text, version: manifest.version, effective: manifest.effective,
+            model: CheckedPolicy(name: manifest.name.text, version: manifest.version, effective: manifest.effective,
                                title: manifest.title, annotations: manifest.annotations, zone: zone,
                                currency: currency, moneyScale: Money.scale(ofCurrency: currency)),
             diagnostics: diagnostics)

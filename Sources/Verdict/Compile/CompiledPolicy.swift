@@ -25,7 +25,7 @@ public final class CompiledPolicy: Sendable {
     /// Warnings from the checker (unused fields, ...); a policy with errors does not compile.
     public let warnings: [Diagnostic]
 
-    let model: PolicyModel
+    let model: CheckedPolicy
     let fieldSlots: [String: Int]
     let outputSlots: [String: Int]
     let idSlot: Int
@@ -39,7 +39,7 @@ public final class CompiledPolicy: Sendable {
     let memberJSON: [[UInt8]]
     let clockKeyJSON: [[UInt8]]
 
-    init(model: PolicyModel, identity: PolicyIdentity, sources: [SourceFile], warnings: [Diagnostic]) {
+    init(model: CheckedPolicy, program: Program, identity: PolicyIdentity, sources: [SourceFile], warnings: [Diagnostic]) {
         self.model = model
         self.identity = identity
         self.sources = sources
@@ -48,7 +48,7 @@ public final class CompiledPolicy: Sendable {
         outputSlots = Dictionary(uniqueKeysWithValues: model.outputs.enumerated().map { ($1.name, $0) })
         idSlot = fieldSlots["id"] ?? 0
         fastDecoder = FastCaseDecoder(model: model)
-        program = Program(ProgramBuilder(model), clockNames: model.clocks.map(\.name))
+        self.program = program
         outputCount = model.outputs.count
         func quotedKey(_ k: String) -> [UInt8] {
             var b: [UInt8] = []

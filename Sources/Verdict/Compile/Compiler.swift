@@ -1,8 +1,15 @@
-/// The last stage before evaluation: puts decisions in dependency order and renumbers what points at them.
+/// The compile stage: a checked policy, ordered and laid out as the one ``Program`` the evaluator
+/// runs, sealed into an immutable ``CompiledPolicy``.
 enum Compiler {
+    static func compile(_ checked: CheckedPolicy, identity: PolicyIdentity, sources: [SourceFile], warnings: [Diagnostic]) -> CompiledPolicy {
+        let model = order(checked)
+        let program = Program(ProgramBuilder(model), clockNames: model.clocks.map(\.name))
+        return CompiledPolicy(model: model, program: program, identity: identity, sources: sources, warnings: warnings)
+    }
+
     /// Decisions sorted so each comes after the decisions it reads (stable: written order otherwise).
     /// The checker has already reported cycles; a policy with one never gets here.
-    static func order(_ model: PolicyModel) -> PolicyModel {
+    static func order(_ model: CheckedPolicy) -> CheckedPolicy {
         let n = model.decisions.count
         var order: [Int] = []
         var placed = [Bool](repeating: false, count: n)

@@ -105,8 +105,7 @@ public enum PolicyLoader {
         guard let model, !bag.hasErrors else { return Result(policy: nil, diagnostics: diagnostics, sources: files) }
         let digest = PolicyDigest.compute(zip(digestPaths, files).map { ($0, $1.text) })
         let identity = PolicyIdentity(name: model.name, version: model.version, effective: model.effective, digest: digest, title: model.title)
-        let policy = CompiledPolicy(model: Compiler.order(model), identity: identity, sources: files,
-                                    warnings: diagnostics.filter { $0.severity == .warning })
+        let policy = Compiler.compile(model, identity: identity, sources: files, warnings: diagnostics.filter { $0.severity == .warning })
         return Result(policy: policy, diagnostics: diagnostics, sources: files)
     }
 
@@ -140,22 +139,5 @@ extension CompiledPolicy {
         let r = PolicyLoader.check(sources: sources)
         guard let p = r.policy else { throw PolicyLoadError(diagnostics: r.diagnostics, sources: r.sources) }
         return p
-    }
-}
-
-/// The content digest of a policy set, carried by every decision.
-///
-/// SHA-256 over the files sorted by relative path; for each, its relative path, a NUL byte, its
-/// length in bytes as decimal text, a NUL byte, then its bytes. Renaming, moving or editing any
-/// file changes the digest; the folder's location does not.
-public enum PolicyDigest {
-    public static func compute(_ files: [(path: String, text: String)]) -> String {
-        var hasher = SHA256()
-        for (path, text) in files.sorted(by: { $0.path < $1.path }) {
-            let bytes = Array(text.utf8)
-            hasher.update(data: Array(path.utf8) + [0] + Array(String(bytes.count).utf8) + [0])
-            hasher.update(data: bytes)
-        }
-        return "sha256:" + hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 }

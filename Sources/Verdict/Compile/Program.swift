@@ -204,7 +204,7 @@ struct ProgramBuilder {
 
     init() {}
 
-    init(_ model: PolicyModel) {
+    init(_ model: CheckedPolicy) {
         for span in model.spans {
             spanReferences.append(.init(start: Int32(references.count), count: Int32(span.references.count)))
             for r in span.references {

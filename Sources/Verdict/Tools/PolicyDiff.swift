@@ -81,7 +81,7 @@ public enum PolicyDiff {
 
     /// Where each value of an output is decided: one region per rule (minus what earlier or
     /// better-ranked rules take), plus the region where no rule decides (absent).
-    static func effective(_ d: CompiledDecision, output slot: Int, _ model: PolicyModel) throws(Analyzer.Unanalysable) -> [(Region, Value)] {
+    static func effective(_ d: CheckedDecision, output slot: Int, _ model: CheckedPolicy) throws(Analyzer.Unanalysable) -> [(Region, Value)] {
         var regions: [Region] = []
         for r in d.rules { regions.append(try Analyzer.truth(of: r.condition.expr, model).t) }
         var out: [(Region, Value)] = []
@@ -108,7 +108,7 @@ public enum PolicyDiff {
         return out
     }
 
-    private static func rank(_ r: CompiledRule, _ p: Int, _ d: CompiledDecision) -> Int? {
+    private static func rank(_ r: CheckedRule, _ p: Int, _ d: CheckedDecision) -> Int? {
         r.assignments.first { $0.output == p }?.value.constantValue.flatMap { d.priorityOrder.firstIndex(of: $0) }
     }
 }

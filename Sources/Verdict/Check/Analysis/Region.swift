@@ -104,3 +104,45 @@ struct Region: Sendable {
         return out
     }
 }
+
+extension Constraint {
+    var isEmptyValues: Bool { Constraint(values: values, absent: false).isEmpty }
+}
+
+extension Constraint.Values {
+    var membersOrEmpty: Set<Int32> {
+        if case .members(let m) = self { return m }
+        return []
+    }
+}
+
+extension Region {
+    /// Every case not in this region: the intersection of each box's complement. Dimensions a box
+    /// leaves free stay free; a constrained one flips to its complement within its type (and may be
+    /// absent when the field is optional and the box did not allow absence).
+    func complement(_ model: CheckedPolicy) throws(Analyzer.Unanalysable) -> Region {
+        var result = Region.everything
+        for box in boxes {
+            var parts: [Box] = []
+            for (ref, c) in box {
+                let type = Analyzer.type(of: ref, model)
+                var domain = Analyzer.full(type, model)
+                if case .output(let o) = ref, let d = Analyzer.outputDomain(o, model) { domain = d }
+                let flipped: Constraint.Values
+                switch (c.values, domain) {
+                case let (.bools(a), .bools(all)): flipped = .bools(all.subtracting(a))
+                case let (.members(a), .members(all)): flipped = .members(all.subtracting(a))
+                case let (.ranges(a), .ranges(all)): flipped = .ranges(Constraint.intersect(Constraint.complement(a), all))
+                case let (.strings(inc, exc), _):
+                    flipped = inc.map { .strings(included: nil, excluded: $0) } ?? .strings(included: exc, excluded: [])
+                default: flipped = c.values
+                }
+                let comp = Constraint(values: flipped, absent: Analyzer.mayBeAbsent(ref, model) && !c.absent)
+                if !comp.isEmpty { parts.append([ref: comp]) }
+            }
+            result = try result.intersect(Region(boxes: parts))
+            if result.isEmpty { return result }
+        }
+        return result
+    }
+}

@@ -13,7 +13,7 @@ struct FastCaseDecoder: Sendable {
     private let members: [[(name: [UInt8], id: Int32)]]
     private let scale: Int
 
-    init(model: PolicyModel) {
+    init(model: CheckedPolicy) {
         names = model.fields.map { Array($0.name.utf8) }
         types = model.fields.map(\.type)
         defaults = model.fields.map(\.defaultValue)

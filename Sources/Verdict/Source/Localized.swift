@@ -1,0 +1,25 @@
+/// Text in English and Chinese; either may be missing, and the other stands in for it.
+public struct Localized: Sendable, Hashable, Codable {
+    public var en: String?
+    public var zh: String?
+
+    public init(en: String? = nil, zh: String? = nil) {
+        self.en = en
+        self.zh = zh
+    }
+
+    public var isEmpty: Bool { en == nil && zh == nil }
+
+    /// The text in `language`, falling back to the other language.
+    public func text(_ language: Language) -> String? {
+        switch language {
+        case .en: return en ?? zh
+        case .zh: return zh ?? en
+        }
+    }
+}
+
+/// The languages explanations are written in.
+public enum Language: String, Sendable, CaseIterable {
+    case en, zh
+}

@@ -1,0 +1,26 @@
+/// The `calendars` section.
+extension PolicySyntaxBuilder {
+    mutating func calendar(_ name: Name, _ node: YAMLNode) {
+        guard define("calendar", name) else { return }
+        guard let m = reader(node, "calendar `\(name.text)`",
+                             allowed: ["timezone", "weekdays", "hours", "adjusted_hours", "years", "holidays", "working_days"] + Self.annotationKeys) else { return }
+        func days(_ key: String) -> [CalendarSyntax.DaySyntax] {
+            guard let n = m[key] else { return [] }
+            return list(n, key).compactMap { item in
+                guard let dm = reader(item, "an entry of `\(key)`", allowed: ["date", "from", "to", "label"]) else { return nil }
+                let label = dm["label"].map { localized($0, "label") } ?? Localized()
+                if let d = dm["date"] {
+                    return .init(from: d, to: nil, label: label, location: item.location)
+                }
+                guard let from = dm.required("from", &diagnostics), let to = dm.required("to", &diagnostics) else { return nil }
+                return .init(from: from, to: to, label: label, location: item.location)
+            }
+        }
+        syntax.calendars.append(CalendarSyntax(
+            name: name, annotations: annotations(m), timezone: m["timezone"].flatMap { scalarName($0, "timezone") },
+            weekdays: m["weekdays"].map { list($0, "weekdays").compactMap { scalarName($0, "weekday") } },
+            hours: m.required("hours", &diagnostics), adjustedHours: m["adjusted_hours"],
+            years: m.required("years", &diagnostics).map { list($0, "years") } ?? [],
+            holidays: days("holidays"), workingDays: days("working_days")))
+    }
+}
