@@ -1,6 +1,6 @@
 /// Why a piece of text is not a value of a type.
 struct LiteralProblem: Error, Sendable {
-    var code: String
+    var code: DiagnosticCode
     var message: String
     var help: String?
 }
@@ -9,12 +9,12 @@ extension CheckedPolicy {
     /// Reads text as a constant of `type`: a member name, `true`, `300.01`, `2026-03-02T09:00:00+08:00`, `2d`.
     func parseLiteral(_ text: String, as type: ValueType) -> Result<Value, LiteralProblem> {
         func bad(_ message: String, help: String? = nil) -> Result<Value, LiteralProblem> {
-            .failure(LiteralProblem(code: "invalid-literal", message: message, help: help))
+            .failure(LiteralProblem(code: .invalidLiteral, message: message, help: help))
         }
         switch type {
         case .enumeration(let e):
             if let id = enums[e].byName[text] { return .success(.member(id)) }
-            return .failure(LiteralProblem(code: "unknown-member", message: "`\(text)` is not a member of `\(enums[e].name)`",
+            return .failure(LiteralProblem(code: .unknownMember, message: "`\(text)` is not a member of `\(enums[e].name)`",
                                            help: Suggestions.help(for: text, in: enums[e].members.map { members[Int($0)].name }, what: "members")))
         case .string: return .success(.string(text))
         case .bool:

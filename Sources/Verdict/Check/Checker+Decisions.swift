@@ -7,14 +7,14 @@ extension Checker {
         if let h = HitPolicy(rawValue: d.hit.text) {
             hit = h
         } else {
-            diagnostics.error("unknown-hit-policy", "unknown hit policy `\(d.hit.text)`", at: d.hit.location,
+            diagnostics.error(.unknownHitPolicy, "unknown hit policy `\(d.hit.text)`", at: d.hit.location,
                               help: Suggestions.help(for: d.hit.text, in: HitPolicy.allCases.map(\.rawValue), what: "hit policies"))
             hit = .first
         }
         let outputs = d.outputs.compactMap { outputSlots[$0.name.text] }.filter { model.outputs[$0].decision == index }
         if hit == .collect {
             for o in outputs where model.outputs[o].type.element == nil {
-                diagnostics.error("collect-needs-list", "a `collect` decision gathers values into lists, but `\(model.outputs[o].name)` is a `\(typeName(model.outputs[o].type))`",
+                diagnostics.error(.collectNeedsList, "a `collect` decision gathers values into lists, but `\(model.outputs[o].name)` is a `\(typeName(model.outputs[o].type))`",
                                   at: model.outputs[o].location, help: "declare it as `list<\(typeName(model.outputs[o].type))>`")
             }
         }
@@ -26,7 +26,7 @@ extension Checker {
             var assignmentLocations: [SourceLocation] = []
             for (name, value) in r.then {
                 guard let slot = outputSlots[name.text], model.outputs[slot].decision == index else {
-                    diagnostics.error("unknown-output", "`\(name.text)` is not an output of decision `\(d.name.text)`", at: name.location,
+                    diagnostics.error(.unknownOutput, "`\(name.text)` is not an output of decision `\(d.name.text)`", at: name.location,
                                       help: Suggestions.help(for: name.text, in: outputs.map { model.outputs[$0].name }, what: "outputs"))
                     continue
                 }
@@ -36,7 +36,7 @@ extension Checker {
                 }
             }
             if r.then.isEmpty {
-                diagnostics.warning("empty-rule", "this rule sets no output", at: r.location)
+                diagnostics.warning(.emptyRule, "this rule sets no output", at: r.location)
             }
             let text = "when: " + r.when.map(\.text).joined(separator: " and ") + "; then: " + r.then.map { name, value in
                 switch value {
@@ -53,35 +53,35 @@ extension Checker {
         var priorityOrder: [Value] = []
         if let p = d.priority {
             if hit != .priority {
-                diagnostics.error("priority-without-priority-hit", "`priority` is only used with `hit: priority`", at: p.location)
+                diagnostics.error(.priorityWithoutPriorityHit, "`priority` is only used with `hit: priority`", at: p.location)
             }
             if let slot = outputSlots[p.output.text], model.outputs[slot].decision == index {
                 priorityOutput = slot
                 for src in p.order {
                     guard let t = check(src, expected: model.outputs[slot].type) else { continue }
                     guard let v = t.expr.constantValue, t.type == model.outputs[slot].type else {
-                        diagnostics.error("non-constant", "a priority value must be a constant `\(typeName(model.outputs[slot].type))`", at: src.wholeLocation)
+                        diagnostics.error(.nonConstant, "a priority value must be a constant `\(typeName(model.outputs[slot].type))`", at: src.wholeLocation)
                         continue
                     }
                     if priorityOrder.contains(v) {
-                        diagnostics.error("duplicate-member", "`\(src.text)` is listed twice in the priority order", at: src.wholeLocation)
+                        diagnostics.error(.duplicateMember, "`\(src.text)` is listed twice in the priority order", at: src.wholeLocation)
                     }
                     priorityOrder.append(v)
                 }
                 for r in rules {
                     for (a, location) in zip(r.assignments, r.assignmentLocations) where a.output == slot {
                         if let v = a.value.constantValue, !priorityOrder.contains(v) {
-                            diagnostics.error("missing-priority", "this rule's value of `\(p.output.text)` is not in the priority order", at: location,
+                            diagnostics.error(.missingPriority, "this rule's value of `\(p.output.text)` is not in the priority order", at: location,
                                               notes: [.init("the order is given here", at: p.location)])
                         }
                     }
                 }
             } else {
-                diagnostics.error("unknown-output", "`\(p.output.text)` is not an output of decision `\(d.name.text)`", at: p.output.location,
+                diagnostics.error(.unknownOutput, "`\(p.output.text)` is not an output of decision `\(d.name.text)`", at: p.output.location,
                                   help: Suggestions.help(for: p.output.text, in: outputs.map { model.outputs[$0].name }, what: "outputs"))
             }
         } else if hit == .priority {
-            diagnostics.error("missing-priority", "decision `\(d.name.text)` has `hit: priority` but no `priority:` order", at: d.hit.location,
+            diagnostics.error(.missingPriority, "decision `\(d.name.text)` has `hit: priority` but no `priority:` order", at: d.hit.location,
                               help: "add `priority: {output: \(outputs.first.map { model.outputs[$0].name } ?? "name"), order: [...]}`, best first")
         }
 
@@ -107,19 +107,19 @@ extension Checker {
             guard let t = check(src, expected: output.type) else { return nil }
             if t.type == output.type { return t.expr.folded }
             if let element = output.type.element, t.type == element { return Expr.list([t.expr]).folded }
-            diagnostics.error("type-mismatch", "`\(output.name)` is a `\(typeName(output.type))`, but this value is a `\(typeName(t.type))`",
+            diagnostics.error(.typeMismatch, "`\(output.name)` is a `\(typeName(output.type))`, but this value is a `\(typeName(t.type))`",
                               at: src.wholeLocation)
             return nil
         case let .list(items, location):
             guard let element = output.type.element else {
-                diagnostics.error("type-mismatch", "`\(output.name)` is a `\(typeName(output.type))`, not a list", at: location)
+                diagnostics.error(.typeMismatch, "`\(output.name)` is a `\(typeName(output.type))`, not a list", at: location)
                 return nil
             }
             var exprs: [Expr] = []
             for src in items {
                 guard let t = check(src, expected: element) else { continue }
                 guard t.type == element else {
-                    diagnostics.error("type-mismatch", "items of `\(output.name)` are `\(typeName(element))`, but this is a `\(typeName(t.type))`", at: src.wholeLocation)
+                    diagnostics.error(.typeMismatch, "items of `\(output.name)` are `\(typeName(element))`, but this is a `\(typeName(t.type))`", at: src.wholeLocation)
                     continue
                 }
                 exprs.append(t.expr)
@@ -131,13 +131,13 @@ extension Checker {
     private mutating func override(_ o: OverrideSyntax, decision d: DecisionSyntax, index: Int, rules: [CheckedRule]) -> CheckedOverride? {
         guard let slot = outputSlots[o.output.text], model.outputs[slot].decision == index else {
             let names = d.outputs.map(\.name.text)
-            diagnostics.error("unknown-output", "`\(o.output.text)` is not an output of decision `\(d.name.text)`", at: o.output.location,
+            diagnostics.error(.unknownOutput, "`\(o.output.text)` is not an output of decision `\(d.name.text)`", at: o.output.location,
                               help: Suggestions.help(for: o.output.text, in: names, what: "outputs"))
             return nil
         }
         let output = model.outputs[slot]
         guard case .list(.enumeration(let e))? = Optional(output.type) else {
-            diagnostics.error("override-needs-chain", "an override replaces members of a list, but `\(output.name)` is a `\(typeName(output.type))`",
+            diagnostics.error(.overrideNeedsChain, "an override replaces members of a list, but `\(output.name)` is a `\(typeName(output.type))`",
                               at: o.output.location)
             return nil
         }
@@ -154,7 +154,7 @@ extension Checker {
             guard let f = literal(from.text, as: .enumeration(e), at: from.location),
                   let t = literal(to.text, as: .enumeration(e), at: to.location) else { continue }
             if allKnown, !possible.contains(f) {
-                diagnostics.error("override-unused-role", "no rule of `\(d.name.text)` puts `\(from.text)` in `\(output.name)`, so override `\(o.id.text)` can never apply",
+                diagnostics.error(.overrideUnusedRole, "no rule of `\(d.name.text)` puts `\(from.text)` in `\(output.name)`, so override `\(o.id.text)` can never apply",
                                   at: from.location, help: Suggestions.help(for: from.text, in: possible.compactMap { v in
                                       if case .member(let id) = v { return model.members[Int(id)].name } else { return nil } }, what: "members in the chain"))
                 continue
@@ -187,7 +187,7 @@ extension Checker {
                     let cycle = Array(stack[stack.firstIndex(of: to)!...])
                     if reported.insert(Set(cycle)).inserted, cycle.count > 1 {
                         let path = (cycle + [to]).map { checker.decisionNames[$0] }.joined(separator: " → ")
-                        checker.diagnostics.error("decision-cycle", "decisions depend on each other in a cycle: \(path)", at: at,
+                        checker.diagnostics.error(.decisionCycle, "decisions depend on each other in a cycle: \(path)", at: at,
                                                   notes: cycle.map { .init("decision `\(checker.decisionNames[$0])`", at: checker.decisionLocations[$0]) },
                                                   help: "a decision may read only decisions that do not read it back")
                     }

@@ -12,7 +12,7 @@ extension Checker {
         do {
             syntax = try ExprParser.parse(source.text)
         } catch {
-            diagnostics.error("expression-syntax", error.message, at: source.location(error.start, error.end), help: error.help)
+            diagnostics.error(.expressionSyntax, error.message, at: source.location(error.start, error.end), help: error.help)
             return nil
         }
         return check(syntax, in: source, expected: expected)
@@ -26,7 +26,7 @@ extension Checker {
         for s in sources {
             guard let t = check(s, expected: .bool) else { ok = false; continue }
             guard t.type == .bool else {
-                diagnostics.error("type-mismatch", "a condition must be true or false, but this is a `\(typeName(t.type))`", at: s.wholeLocation)
+                diagnostics.error(.typeMismatch, "a condition must be true or false, but this is a `\(typeName(t.type))`", at: s.wholeLocation)
                 ok = false
                 continue
             }
@@ -41,7 +41,7 @@ extension Checker {
         return .span(model.spans.count - 1, e)
     }
 
-    private mutating func error(_ code: String, _ message: String, _ s: ExprSyntax, _ src: ExprSource, help: String? = nil) -> Typed? {
+    private mutating func error(_ code: DiagnosticCode, _ message: String, _ s: ExprSyntax, _ src: ExprSource, help: String? = nil) -> Typed? {
         diagnostics.error(code, message, at: src.location(s.start, s.end), help: help)
         return nil
     }
@@ -66,7 +66,7 @@ extension Checker {
                 guard let v = literal(text, as: .money, at: src.location(s.start, s.end)) else { return nil }
                 return Typed(expr: .constant(v), type: .money)
             case .duration?:
-                return error("type-mismatch", "a duration needs a unit", s, src, help: "write `\(text)h`, `\(text)d` or `\(text)m`")
+                return error(.typeMismatch, "a duration needs a unit", s, src, help: "write `\(text)h`, `\(text)d` or `\(text)m`")
             default:
                 if let i = Int64(text) { return Typed(expr: .constant(.int(i)), type: .integer) }
                 guard let v = literal(text, as: .money, at: src.location(s.start, s.end)) else { return nil }
@@ -78,10 +78,10 @@ extension Checker {
                 guard let v = literal(text, as: expected!, at: src.location(s.start, s.end)) else { return nil }
                 return Typed(expr: .constant(v), type: expected!)
             case .enumeration(let e)?:
-                return error("type-mismatch", "enum members are written without quotes", s, src,
+                return error(.typeMismatch, "enum members are written without quotes", s, src,
                              help: model.enums[e].byName[text] != nil ? "write `\(text)`" : nil)
             case .money?, .integer?:
-                return error("type-mismatch", "cannot compare `\(typeName(expected!))` with `string`", s, src,
+                return error(.typeMismatch, "cannot compare `\(typeName(expected!))` with `string`", s, src,
                              help: "write the amount as a number, without quotes")
             default:
                 return Typed(expr: .constant(.string(text)), type: .string)
@@ -90,13 +90,13 @@ extension Checker {
             do {
                 return Typed(expr: .constant(.duration(try Duration(text: text).milliseconds)), type: .duration)
             } catch {
-                return self.error("invalid-literal", "\(error)", s, src)
+                return self.error(.invalidLiteral, "\(error)", s, src)
             }
         case .name(let n):
             return name(n, s, src, expected: expected)
         case .not(let inner):
             guard let t = check(inner, in: src, expected: .bool) else { return nil }
-            guard t.type == .bool else { return error("type-mismatch", "`not` needs a condition, found a `\(typeName(t.type))`", inner, src) }
+            guard t.type == .bool else { return error(.typeMismatch, "`not` needs a condition, found a `\(typeName(t.type))`", inner, src) }
             return Typed(expr: span(s, src, .not(t.expr)), type: .bool)
         case .and, .or:
             let isAnd: Bool
@@ -107,7 +107,7 @@ extension Checker {
             for item in items {
                 guard let t = check(item, in: src, expected: .bool) else { return nil }
                 guard t.type == .bool else {
-                    return error("type-mismatch", "`\(isAnd ? "and" : "or")` joins conditions, but this is a `\(typeName(t.type))`", item, src)
+                    return error(.typeMismatch, "`\(isAnd ? "and" : "or")` joins conditions, but this is a `\(typeName(t.type))`", item, src)
                 }
                 exprs.append(t.expr)
             }
@@ -119,10 +119,10 @@ extension Checker {
             let (a, b) = swapped ? (second, first) : (first, second)
             guard a.type == b.type else {
                 let help = [a.type, b.type].contains(.string) && [a.type, b.type].contains(.money) ? "write the amount as a number, without quotes" : nil
-                return error("type-mismatch", "cannot compare `\(typeName(a.type))` with `\(typeName(b.type))`", s, src, help: help)
+                return error(.typeMismatch, "cannot compare `\(typeName(a.type))` with `\(typeName(b.type))`", s, src, help: help)
             }
             if op != .eq, op != .ne, !a.type.isOrdered {
-                return error("type-mismatch", "`\(op.rawValue)` needs ordered values, but `\(typeName(a.type))` has no order", s, src,
+                return error(.typeMismatch, "`\(op.rawValue)` needs ordered values, but `\(typeName(a.type))` has no order", s, src,
                              help: "use `==`, `!=` or `in`")
             }
             return Typed(expr: span(s, src, .compare(op, a.expr, b.expr)), type: .bool)
@@ -130,7 +130,7 @@ extension Checker {
             guard let m = member(lhs, rhs, s, src) else { return nil }
             return Typed(expr: span(s, src, negated ? .not(m) : m), type: .bool)
         case .range:
-            return error("misplaced-range", "a range can only follow `in`", s, src, help: "write `x in (300..1000]`")
+            return error(.misplacedRange, "a range can only follow `in`", s, src, help: "write `x in (300..1000]`")
         case .list(let items):
             let elementType = expected?.element
             var exprs: [Expr] = []
@@ -138,20 +138,20 @@ extension Checker {
             for item in items {
                 guard let t = check(item, in: src, expected: type) else { return nil }
                 if let type, t.type != type {
-                    return error("type-mismatch", "list items must all be `\(typeName(type))`, found a `\(typeName(t.type))`", item, src)
+                    return error(.typeMismatch, "list items must all be `\(typeName(type))`, found a `\(typeName(t.type))`", item, src)
                 }
                 type = t.type
                 exprs.append(t.expr)
             }
-            guard let type else { return error("type-mismatch", "cannot tell the type of an empty list here", s, src) }
+            guard let type else { return error(.typeMismatch, "cannot tell the type of an empty list here", s, src) }
             return Typed(expr: .list(exprs), type: .list(type))
         case .negate(let inner):
             guard let t = check(inner, in: src, expected: expected) else { return nil }
             guard [.integer, .money, .duration].contains(t.type) else {
-                return error("type-mismatch", "cannot negate a `\(typeName(t.type))`", s, src)
+                return error(.typeMismatch, "cannot negate a `\(typeName(t.type))`", s, src)
             }
             if let c = Expr.negate(t.expr).constantValue {
-                if case .failure(let f) = c { return error("constant-overflow", "`\(src.slice(s.start, s.end))` cannot be computed: \(f)", s, src) }
+                if case .failure(let f) = c { return error(.constantOverflow, "`\(src.slice(s.start, s.end))` cannot be computed: \(f)", s, src) }
                 return Typed(expr: .constant(c), type: t.type)
             }
             return Typed(expr: .negate(t.expr), type: t.type)
@@ -189,7 +189,7 @@ extension Checker {
             let output = model.outputs[slot]
             if let d = currentDecision {
                 if output.decision == d {
-                    return error("self-reference", "decision `\(decisionNames[d])` reads its own output `\(n)`", s, src,
+                    return error(.selfReference, "decision `\(decisionNames[d])` reads its own output `\(n)`", s, src,
                                  help: "a decision can read the outputs of other decisions only")
                 }
                 edges[d, default: []].append((output.decision, src.location(s.start, s.end)))
@@ -197,7 +197,7 @@ extension Checker {
             return Typed(expr: output.type == .bool ? span(s, src, .output(slot)) : .output(slot), type: output.type)
         }
         if setByName[n] != nil {
-            return error("misplaced-set", "set `\(n)` can only follow `in`", s, src, help: "write `x in \(n)`")
+            return error(.misplacedSet, "set `\(n)` can only follow `in`", s, src, help: "write `x in \(n)`")
         }
         if let p = parameterByName[n] {
             return Typed(expr: .constant(model.parameters[p].value), type: model.parameters[p].type)
@@ -210,14 +210,14 @@ extension Checker {
         if let e = enumType {
             guard let id = model.enums[e].byName[n] else {
                 let names = model.enums[e].members.map { model.members[Int($0)].name }
-                return error("unknown-member", "`\(n)` is not a member of `\(model.enums[e].name)`", s, src,
+                return error(.unknownMember, "`\(n)` is not a member of `\(model.enums[e].name)`", s, src,
                              help: Suggestions.help(for: n, in: names, what: "members"))
             }
             usedMembers.insert(id)
             return Typed(expr: .constant(.member(id)), type: .enumeration(e))
         }
         let names = Array(fieldSlots.keys) + Array(outputSlots.keys) + Array(setByName.keys) + Array(parameterByName.keys)
-        return error("unknown-name", "unknown field or output `\(n)`", s, src, help: Suggestions.help(for: n, in: names, what: "names"))
+        return error(.unknownName, "unknown field or output `\(n)`", s, src, help: Suggestions.help(for: n, in: names, what: "names"))
     }
 
     private mutating func member(_ lhs: ExprSyntax, _ rhs: ExprSyntax, _ s: ExprSyntax, _ src: ExprSource) -> Expr? {
@@ -227,21 +227,21 @@ extension Checker {
         switch rhs.kind {
         case let .range(lo, loIncl, hi, hiIncl):
             guard l.type.isOrdered else {
-                _ = error("type-mismatch", "a range needs ordered values, but `\(typeName(l.type))` has no order", rhs, src)
+                _ = error(.typeMismatch, "a range needs ordered values, but `\(typeName(l.type))` has no order", rhs, src)
                 return nil
             }
             guard let a = check(lo, in: src, expected: l.type), let b = check(hi, in: src, expected: l.type) else { return nil }
             guard a.type == l.type, b.type == l.type else {
-                _ = error("type-mismatch", "the range's ends must be `\(typeName(l.type))`", rhs, src)
+                _ = error(.typeMismatch, "the range's ends must be `\(typeName(l.type))`", rhs, src)
                 return nil
             }
             guard let lv = a.expr.constantValue, let hv = b.expr.constantValue else {
-                _ = error("non-constant", "a range's ends must be constants", rhs, src)
+                _ = error(.nonConstant, "a range's ends must be constants", rhs, src)
                 return nil
             }
             let c = Value.compare(lv, hv) ?? 0
             if c > 0 || (c == 0 && !(loIncl && hiIncl)) {
-                _ = error("empty-range", c > 0 ? "range `\(src.slice(rhs.start, rhs.end))` is empty: its low end is above its high end"
+                _ = error(.emptyRange, c > 0 ? "range `\(src.slice(rhs.start, rhs.end))` is empty: its low end is above its high end"
                                                : "range `\(src.slice(rhs.start, rhs.end))` is empty",
                           rhs, src, help: c > 0 ? "write the low end first: `\(loIncl ? "[" : "(")\(src.slice(hi.start, hi.end))..\(src.slice(lo.start, lo.end))\(hiIncl ? "]" : ")")`" : nil)
                 return nil
@@ -252,11 +252,11 @@ extension Checker {
             for item in items {
                 guard let t = check(item, in: src, expected: l.type) else { return nil }
                 guard t.type == l.type else {
-                    _ = error("type-mismatch", "cannot compare `\(typeName(l.type))` with `\(typeName(t.type))`", item, src)
+                    _ = error(.typeMismatch, "cannot compare `\(typeName(l.type))` with `\(typeName(t.type))`", item, src)
                     return nil
                 }
                 guard let v = t.expr.constantValue else {
-                    _ = error("non-constant", "list items after `in` must be constants", item, src)
+                    _ = error(.nonConstant, "list items after `in` must be constants", item, src)
                     return nil
                 }
                 values.append(v)
@@ -266,14 +266,14 @@ extension Checker {
             let i = setByName[n]!
             usedSets.insert(i)
             guard model.sets[i].type == l.type else {
-                _ = error("type-mismatch", "set `\(n)` holds `\(typeName(model.sets[i].type))` values, not `\(typeName(l.type))`", rhs, src)
+                _ = error(.typeMismatch, "set `\(n)` holds `\(typeName(model.sets[i].type))` values, not `\(typeName(l.type))`", rhs, src)
                 return nil
             }
             return .inList(l.expr, model.sets[i].members)
         default:
             guard let r = check(rhs, in: src, expected: .list(l.type)) else { return nil }
             guard r.type == .list(l.type) else {
-                _ = error("type-mismatch", "`in` needs a set, a list, a range or a `list<\(typeName(l.type))>`, found a `\(typeName(r.type))`", rhs, src)
+                _ = error(.typeMismatch, "`in` needs a set, a list, a range or a `list<\(typeName(l.type))>`, found a `\(typeName(r.type))`", rhs, src)
                 return nil
             }
             return .contains(list: r.expr, element: l.expr)
@@ -298,11 +298,11 @@ extension Checker {
         default: result = nil
         }
         guard let result else {
-            return error("type-mismatch", "cannot \(op == .add ? "add" : "subtract") `\(typeName(b.type))` \(op == .add ? "to" : "from") `\(typeName(a.type))`", s, src)
+            return error(.typeMismatch, "cannot \(op == .add ? "add" : "subtract") `\(typeName(b.type))` \(op == .add ? "to" : "from") `\(typeName(a.type))`", s, src)
         }
         let e: Expr = op == .add ? .add(a.expr, b.expr) : .subtract(a.expr, b.expr)
         if let c = e.constantValue {
-            if case .failure(let f) = c { return error("constant-overflow", "`\(src.slice(s.start, s.end))` cannot be computed: \(f)", s, src) }
+            if case .failure(let f) = c { return error(.constantOverflow, "`\(src.slice(s.start, s.end))` cannot be computed: \(f)", s, src) }
             return Typed(expr: .constant(c), type: result)
         }
         return Typed(expr: e, type: result)
@@ -312,12 +312,12 @@ extension Checker {
         switch name {
         case "present", "absent":
             guard args.count == 1, case .name(let n) = args[0].kind else {
-                return error("invalid-call", "`\(name)` takes one field or output name", s, src, help: "write `\(name)(resolved_at)`")
+                return error(.invalidCall, "`\(name)` takes one field or output name", s, src, help: "write `\(name)(resolved_at)`")
             }
             guard let t = self.name(n, args[0], src, expected: nil) else { return nil }
             let test: Expr = .present(t.expr.unwrapped)
             if case .field(let slot) = t.expr.unwrapped, !model.fields[slot].optional {
-                diagnostics.warning("always-present", "field `\(n)` is required, so `\(name)(\(n))` is always \(name == "present")",
+                diagnostics.warning(.alwaysPresent, "field `\(n)` is required, so `\(name)(\(n))` is always \(name == "present")",
                                     at: src.location(s.start, s.end))
             }
             return Typed(expr: span(s, src, name == "present" ? test : .not(test)), type: .bool)
@@ -325,23 +325,23 @@ extension Checker {
             let days = name == "working_days_after"
             let usage = days ? "`working_days_after(remedy_done_at, 5, \"cn-office\")`" : "`working_hours_after(received_at, 3, \"cn-office\")`"
             guard args.count == 3, case .string(let cal) = args[2].kind else {
-                return error("invalid-call", "`\(name)` takes a timestamp, an amount and a calendar name in quotes", s, src, help: "write \(usage)")
+                return error(.invalidCall, "`\(name)` takes a timestamp, an amount and a calendar name in quotes", s, src, help: "write \(usage)")
             }
             guard let ci = calendarByName[cal] else {
-                return error("unknown-calendar", "unknown calendar `\(cal)`", args[2], src, help: calendarHelp(cal))
+                return error(.unknownCalendar, "unknown calendar `\(cal)`", args[2], src, help: calendarHelp(cal))
             }
             guard let start = check(args[0], in: src, expected: .timestamp) else { return nil }
             guard start.type == .timestamp else {
-                return error("type-mismatch", "`\(name)` starts from a `timestamp`, not a `\(typeName(start.type))`", args[0], src)
+                return error(.typeMismatch, "`\(name)` starts from a `timestamp`, not a `\(typeName(start.type))`", args[0], src)
             }
             guard let amount = check(args[1], in: src, expected: .integer) else { return nil }
             guard amount.type == .integer || (!days && amount.type == .duration) else {
-                return error("type-mismatch", days ? "the number of working days must be an `integer`" : "the working time must be an `integer` of hours or a `duration`", args[1], src)
+                return error(.typeMismatch, days ? "the number of working days must be an `integer`" : "the working time must be an `integer` of hours or a `duration`", args[1], src)
             }
             let calendar = model.calendars[ci]
             return Typed(expr: days ? .workingDays(calendar, start.expr, amount.expr) : .workingTime(calendar, start.expr, amount.expr), type: .timestamp)
         default:
-            return error("unknown-function", "unknown function `\(name)`", s, src,
+            return error(.unknownFunction, "unknown function `\(name)`", s, src,
                          help: Suggestions.help(for: name, in: ["present", "absent", "working_hours_after", "working_days_after"], what: "functions"))
         }
     }

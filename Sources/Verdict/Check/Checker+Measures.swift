@@ -3,30 +3,30 @@ extension Checker {
     mutating func checkMeasures(_ measures: [MeasureSyntax]) {
         for m in measures {
             guard let kind = CheckedMeasure.Kind(rawValue: m.kind.text) else {
-                diagnostics.error("unknown-measure-kind", "unknown measure kind `\(m.kind.text)`", at: m.kind.location,
+                diagnostics.error(.unknownMeasureKind, "unknown measure kind `\(m.kind.text)`", at: m.kind.location,
                                   help: Suggestions.help(for: m.kind.text, in: CheckedMeasure.Kind.allCases.map(\.rawValue), what: "kinds"))
                 continue
             }
             guard let of = check(m.of, expected: kind == .mean ? nil : .bool) else { continue }
             if kind == .mean, of.type != .money, of.type != .integer {
-                diagnostics.error("type-mismatch", "a `mean` needs a `money` or `integer` value, but this is a `\(typeName(of.type))`", at: m.of.wholeLocation)
+                diagnostics.error(.typeMismatch, "a `mean` needs a `money` or `integer` value, but this is a `\(typeName(of.type))`", at: m.of.wholeLocation)
                 continue
             }
             if kind != .mean, of.type != .bool {
-                diagnostics.error("type-mismatch", "a `\(kind.rawValue)` counts cases where a condition holds, but this is a `\(typeName(of.type))`", at: m.of.wholeLocation)
+                diagnostics.error(.typeMismatch, "a `\(kind.rawValue)` counts cases where a condition holds, but this is a `\(typeName(of.type))`", at: m.of.wholeLocation)
                 continue
             }
             var by: Int?
             if let b = m.by {
                 if let slot = fieldSlots[b.text] { by = slot; usedFields.insert(slot) } else {
-                    diagnostics.error("unknown-name", "unknown field `\(b.text)` in `by`", at: b.location,
+                    diagnostics.error(.unknownName, "unknown field `\(b.text)` in `by`", at: b.location,
                                       help: Suggestions.help(for: b.text, in: Array(fieldSlots.keys), what: "fields"))
                 }
             }
             var target: (CompareOp, Int64, Int64, String)?
             if let t = m.target {
                 guard let text = t.scalar, let parsed = Self.target(text) else {
-                    diagnostics.error("invalid-target", "expected a target like `>= 80%` or `< 10`, found `\(t.scalar ?? t.kindName)`", at: t.location)
+                    diagnostics.error(.invalidTarget, "expected a target like `>= 80%` or `< 10`, found `\(t.scalar ?? t.kindName)`", at: t.location)
                     continue
                 }
                 target = (parsed.0, parsed.1, parsed.2, text)

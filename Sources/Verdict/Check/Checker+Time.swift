@@ -8,13 +8,13 @@ extension Checker {
             var zone = model.zone
             if let tz = c.timezone {
                 if let z = Zone(identifier: tz.text) { zone = z } else {
-                    diagnostics.error("unknown-timezone", "unknown time zone `\(tz.text)`", at: tz.location, help: "use an IANA name such as `Asia/Shanghai`")
+                    diagnostics.error(.unknownTimezone, "unknown time zone `\(tz.text)`", at: tz.location, help: "use an IANA name such as `Asia/Shanghai`")
                 }
             }
             var weekdays = Set<Int>()
             for w in c.weekdays ?? [] {
                 if let d = Self.weekdayNames[w.text] { weekdays.insert(d) } else {
-                    diagnostics.error("unknown-weekday", "unknown weekday `\(w.text)`", at: w.location,
+                    diagnostics.error(.unknownWeekday, "unknown weekday `\(w.text)`", at: w.location,
                                       help: Suggestions.help(for: w.text, in: Array(Self.weekdayNames.keys), what: "weekdays"))
                 }
             }
@@ -24,13 +24,13 @@ extension Checker {
             case .sequence?:
                 periods = periodList(c.hours!)
                 if c.weekdays == nil {
-                    diagnostics.error("missing-key", "calendar `\(c.name.text)` needs `weekdays` when `hours` is one list", at: c.name.location,
+                    diagnostics.error(.missingKey, "calendar `\(c.name.text)` needs `weekdays` when `hours` is one list", at: c.name.location,
                                       help: "add `weekdays: [mon, tue, wed, thu, fri]`, or give `hours` per weekday")
                 }
             case .mapping(let pairs)?:
                 for (k, v) in pairs {
                     guard let key = k.scalar, let d = Self.weekdayNames[key] else {
-                        diagnostics.error("unknown-weekday", "unknown weekday `\(k.scalar ?? "")`", at: k.location,
+                        diagnostics.error(.unknownWeekday, "unknown weekday `\(k.scalar ?? "")`", at: k.location,
                                           help: Suggestions.help(for: k.scalar ?? "", in: Array(Self.weekdayNames.keys), what: "weekdays"))
                         continue
                     }
@@ -38,27 +38,27 @@ extension Checker {
                 }
                 if c.weekdays == nil { weekdays = Set(byWeekday.keys) }
                 for d in weekdays where byWeekday[d] == nil {
-                    diagnostics.error("missing-hours", "weekday `\(Self.weekdayNames.first { $0.value == d }!.key)` is a working day of calendar `\(c.name.text)` but has no hours",
+                    diagnostics.error(.missingHours, "weekday `\(Self.weekdayNames.first { $0.value == d }!.key)` is a working day of calendar `\(c.name.text)` but has no hours",
                                       at: c.hours!.location)
                 }
                 periods = byWeekday[1] ?? byWeekday.sorted { $0.key < $1.key }.first?.value ?? []
             default:
                 if let h = c.hours {
-                    diagnostics.error("wrong-node-kind", "expected a list of periods or a mapping from weekday to periods for `hours`, found \(h.kindName)", at: h.location)
+                    diagnostics.error(.wrongNodeKind, "expected a list of periods or a mapping from weekday to periods for `hours`, found \(h.kindName)", at: h.location)
                 }
             }
             let adjusted = c.adjustedHours.map { periodList($0) }
             var years = Set<Int>()
             for y in c.years {
                 if let n = y.scalar.flatMap({ Int($0) }), n > 1900, n < 3000 { years.insert(n) } else {
-                    diagnostics.error("invalid-literal", "expected a year such as 2026", at: y.location)
+                    diagnostics.error(.invalidLiteral, "expected a year such as 2026", at: y.location)
                 }
             }
             let holidays = days(c.holidays, years: years, calendar: c.name.text, what: "holiday")
             let working = days(c.workingDays, years: years, calendar: c.name.text, what: "adjusted working day")
             let holidayDates = Set(holidays.map(\.date))
             for (w, s) in zip(working, c.workingDays) where holidayDates.contains(w.date) {
-                diagnostics.error("calendar-conflict", "\(w.date) is both a holiday and an adjusted working day", at: s.location)
+                diagnostics.error(.calendarConflict, "\(w.date) is both a holiday and an adjusted working day", at: s.location)
             }
             calendarByName[c.name.text] = model.calendars.count
             model.calendars.append(WorkingCalendar(name: c.name.text, label: c.annotations.label, zone: zone, weekdays: weekdays,
@@ -70,17 +70,17 @@ extension Checker {
     /// A YAML list of `09:00-12:00` periods, in order and without overlaps.
     private mutating func periodList(_ node: YAMLNode) -> [WorkingCalendar.Period] {
         guard case .sequence(let items) = node.kind else {
-            diagnostics.error("wrong-node-kind", "expected a list of working periods like `09:00-12:00`, found \(node.kindName)", at: node.location)
+            diagnostics.error(.wrongNodeKind, "expected a list of working periods like `09:00-12:00`, found \(node.kindName)", at: node.location)
             return []
         }
         var periods: [WorkingCalendar.Period] = []
         for h in items {
             guard let text = h.scalar, let p = Self.period(text) else {
-                diagnostics.error("invalid-hours", "expected working hours like `09:00-12:00`, found `\(h.scalar ?? h.kindName)`", at: h.location)
+                diagnostics.error(.invalidHours, "expected working hours like `09:00-12:00`, found `\(h.scalar ?? h.kindName)`", at: h.location)
                 continue
             }
             if let last = periods.last, p.start < last.end {
-                diagnostics.error("invalid-hours", "working hours `\(text)` overlap or are out of order", at: h.location,
+                diagnostics.error(.invalidHours, "working hours `\(text)` overlap or are out of order", at: h.location,
                                   help: "list the periods of a day in order, without overlaps")
             }
             periods.append(p)
@@ -106,13 +106,13 @@ extension Checker {
             guard let from = date(e.from) else { continue }
             let to = e.to.flatMap { date($0) } ?? from
             if to < from {
-                diagnostics.error("empty-range", "this \(what) range ends before it starts", at: e.location)
+                diagnostics.error(.emptyRange, "this \(what) range ends before it starts", at: e.location)
                 continue
             }
             for d in from.daysSinceEpoch...to.daysSinceEpoch {
                 let day = CivilDate(daysSinceEpoch: d)
                 if !years.contains(day.year) {
-                    diagnostics.error("calendar-year", "\(what) \(day) is in \(day.year), which calendar `\(calendar)` does not list under `years`", at: e.location)
+                    diagnostics.error(.calendarYear, "\(what) \(day) is in \(day.year), which calendar `\(calendar)` does not list under `years`", at: e.location)
                     break
                 }
                 out.append(WorkingCalendar.Day(date: day, label: e.label))
@@ -123,11 +123,11 @@ extension Checker {
 
     private mutating func date(_ node: YAMLNode) -> CivilDate? {
         guard let text = node.scalar else {
-            diagnostics.error("invalid-date", "expected a date like 2026-10-01", at: node.location)
+            diagnostics.error(.invalidDate, "expected a date like 2026-10-01", at: node.location)
             return nil
         }
         do { return try CivilDate(iso: text) } catch {
-            diagnostics.error("invalid-date", error.description, at: node.location)
+            diagnostics.error(.invalidDate, error.description, at: node.location)
             return nil
         }
     }
@@ -144,7 +144,7 @@ extension Checker {
             let condition = condition(c.when) ?? .always
             guard let start = check(c.start, expected: .timestamp) else { continue }
             guard start.type == .timestamp else {
-                diagnostics.error("type-mismatch", "a clock starts at a `timestamp`, but this is a `\(typeName(start.type))`", at: c.start.wholeLocation)
+                diagnostics.error(.typeMismatch, "a clock starts at a `timestamp`, but this is a `\(typeName(start.type))`", at: c.start.wholeLocation)
                 continue
             }
             guard let deadline = target(c.target) else { continue }
@@ -154,7 +154,7 @@ extension Checker {
             let due = c.dueOutput.flatMap { clockOutput($0, c) }
             let risk = c.atRiskOutput.flatMap { clockOutput($0, c) }
             if c.atRiskOutput != nil, c.atRisk == nil {
-                diagnostics.error("missing-key", "clock `\(c.name.text)` names an `at_risk` output but has no `at_risk` target", at: c.atRiskOutput!.location)
+                diagnostics.error(.missingKey, "clock `\(c.name.text)` names an `at_risk` output but has no `at_risk` target", at: c.atRiskOutput!.location)
             }
             model.clocks.append(CheckedClock(name: c.name.text, annotations: c.annotations, location: c.location, condition: condition,
                                               start: start.expr, startText: c.start.text, target: deadline, atRisk: atRisk,
@@ -164,13 +164,13 @@ extension Checker {
 
     private mutating func timestampField(_ name: Name, _ key: String) -> Int? {
         guard let slot = fieldSlots[name.text] else {
-            diagnostics.error("unknown-name", "unknown field `\(name.text)` in `\(key)`", at: name.location,
+            diagnostics.error(.unknownName, "unknown field `\(name.text)` in `\(key)`", at: name.location,
                               help: Suggestions.help(for: name.text, in: Array(fieldSlots.keys), what: "fields"))
             return nil
         }
         usedFields.insert(slot)
         guard model.fields[slot].type == .timestamp else {
-            diagnostics.error("type-mismatch", "`\(key)` needs a timestamp field, but `\(name.text)` is a `\(typeName(model.fields[slot].type))`", at: name.location)
+            diagnostics.error(.typeMismatch, "`\(key)` needs a timestamp field, but `\(name.text)` is a `\(typeName(model.fields[slot].type))`", at: name.location)
             return nil
         }
         return slot
@@ -178,7 +178,7 @@ extension Checker {
 
     private mutating func clockOutput(_ name: Name, _ c: ClockSyntax) -> Int? {
         if fieldSlots[name.text] != nil || setByName[name.text] != nil || outputSlots[name.text] != nil {
-            diagnostics.error("name-clash", "output `\(name.text)` is already the name of a field, set or output", at: name.location)
+            diagnostics.error(.nameClash, "output `\(name.text)` is already the name of a field, set or output", at: name.location)
             return nil
         }
         outputSlots[name.text] = model.outputs.count
@@ -192,14 +192,14 @@ extension Checker {
             guard let text = node.scalar else { return nil }
             if let p = parameterByName[text] {
                 guard case .duration(let ms) = model.parameters[p].value else {
-                    diagnostics.error("type-mismatch", "parameter `\(text)` is a `\(typeName(model.parameters[p].type))`, not a `duration`", at: node.location)
+                    diagnostics.error(.typeMismatch, "parameter `\(text)` is a `\(typeName(model.parameters[p].type))`, not a `duration`", at: node.location)
                     return nil
                 }
                 let d = Duration(milliseconds: ms)
                 return ClockTarget(kind: .clock(d), text: Localized(en: "\(d) in clock time (parameter \(text))", zh: "自然时间 \(d)(参数 \(text))"))
             }
             if text.unicodeScalars.first.map({ CharacterSet.letters.contains($0) }) == true, (try? Duration(text: text)) == nil {
-                diagnostics.error("unknown-name", "unknown parameter `\(text)`", at: node.location,
+                diagnostics.error(.unknownName, "unknown parameter `\(text)`", at: node.location,
                                   help: Suggestions.help(for: text, in: Array(parameterByName.keys), what: "parameters") ?? "declare it under `parameters:`")
                 return nil
             }
@@ -207,27 +207,27 @@ extension Checker {
                 let d = try Duration(text: text)
                 return ClockTarget(kind: .clock(d), text: Localized(en: "\(d) in clock time", zh: "自然时间 \(d)"))
             } catch {
-                diagnostics.error("invalid-literal", error.description, at: node.location,
+                diagnostics.error(.invalidLiteral, error.description, at: node.location,
                                   help: "for working time write `{working_hours: 3, calendar: cn-office}`")
                 return nil
             }
         case let .workingHours(node, cal), let .workingDays(node, cal):
             guard let ci = calendarByName[cal.text] else {
-                diagnostics.error("unknown-calendar", "unknown calendar `\(cal.text)`", at: cal.location, help: calendarHelp(cal.text))
+                diagnostics.error(.unknownCalendar, "unknown calendar `\(cal.text)`", at: cal.location, help: calendarHelp(cal.text))
                 return nil
             }
             let calendar = model.calendars[ci]
             let text = node.scalar ?? ""
             if case .workingDays = t {
                 guard let n = Int(text), n > 0 else {
-                    diagnostics.error("invalid-literal", "expected a whole number of working days, found `\(text)`", at: node.location)
+                    diagnostics.error(.invalidLiteral, "expected a whole number of working days, found `\(text)`", at: node.location)
                     return nil
                 }
                 return ClockTarget(kind: .workingDays(calendar, n), text: Localized(en: "\(n) working day\(n == 1 ? "" : "s") in \(cal.text)", zh: "\(cal.text) 日历 \(n) 个工作日"))
             }
             let d: Duration
             if let h = Int64(text), h > 0 { d = .hours(h) } else if let parsed = try? Duration(text: text), parsed.milliseconds > 0 { d = parsed } else {
-                diagnostics.error("invalid-literal", "expected a number of working hours (like 3) or a duration (like 90m), found `\(text)`", at: node.location)
+                diagnostics.error(.invalidLiteral, "expected a number of working hours (like 3) or a duration (like 90m), found `\(text)`", at: node.location)
                 return nil
             }
             return ClockTarget(kind: .workingTime(calendar, d), text: Localized(en: "\(d) of working time in \(cal.text)", zh: "\(cal.text) 日历 \(d) 工作时间"))

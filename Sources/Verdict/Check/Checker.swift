@@ -23,20 +23,20 @@ struct Checker {
 
     static func check(_ syntax: PolicySyntax, diagnostics: inout DiagnosticBag) -> CheckedPolicy? {
         guard let manifest = syntax.manifest else {
-            diagnostics.error("missing-manifest", "the policy set has no `policy:` manifest", at: nil,
+            diagnostics.error(.missingManifest, "the policy set has no `policy:` manifest", at: nil,
                               help: "add a file with `policy: {name: ..., version: ..., effective: ..., title: {en: ..., zh: ...}}`")
             return nil
         }
         var zone = Zone.shanghai
         if let tz = manifest.timezone {
             if let z = Zone(identifier: tz.text) { zone = z } else {
-                diagnostics.error("unknown-timezone", "unknown time zone `\(tz.text)`", at: tz.location,
+                diagnostics.error(.unknownTimezone, "unknown time zone `\(tz.text)`", at: tz.location,
                                   help: "use an IANA name such as `Asia/Shanghai`")
             }
         }
         let currency = manifest.currency?.text ?? "CNY"
         if let c = manifest.currency, c.text.count != 3 || !c.text.allSatisfy({ $0.isUppercase && $0.isASCII }) {
-            diagnostics.error("invalid-currency", "`\(c.text)` is not an ISO 4217 currency code", at: c.location, help: "use a code such as `CNY`")
+            diagnostics.error(.invalidCurrency, "`\(c.text)` is not an ISO 4217 currency code", at: c.location, help: "use a code such as `CNY`")
         }
         var checker = Checker(
             model: CheckedPolicy(name: manifest.name.text, version: manifest.version, effective: manifest.effective,
@@ -76,7 +76,7 @@ struct Checker {
                 info.byName[m.name.text] = id
             }
             if info.members.isEmpty {
-                diagnostics.error("empty-enum", "enum `\(e.name.text)` has no members", at: e.name.location)
+                diagnostics.error(.emptyEnum, "enum `\(e.name.text)` has no members", at: e.name.location)
             }
             enumByName[e.name.text] = index
             model.enums.append(info)
@@ -92,13 +92,13 @@ struct Checker {
         for f in fields {
             guard let type = resolveType(f.type) else { continue }
             if f.name.text == "id", type != .string {
-                diagnostics.error("invalid-type", "the case id field `id` must be a `string`", at: f.type.location)
+                diagnostics.error(.invalidType, "the case id field `id` must be a `string`", at: f.type.location)
             }
             var defaultValue: Value?
             if let d = f.defaultValue {
                 defaultValue = literal(d, as: type)
                 if f.optional {
-                    diagnostics.warning("redundant-optional", "field `\(f.name.text)` has a default, so it is never absent", at: d.location,
+                    diagnostics.warning(.redundantOptional, "field `\(f.name.text)` has a default, so it is never absent", at: d.location,
                                         help: "remove `optional: true`")
                 }
             }
@@ -116,7 +116,7 @@ struct Checker {
     private mutating func declareSets(_ sets: [SetSyntax]) {
         for s in sets {
             if fieldSlots[s.name.text] != nil {
-                diagnostics.error("name-clash", "set `\(s.name.text)` has the name of a field", at: s.name.location,
+                diagnostics.error(.nameClash, "set `\(s.name.text)` has the name of a field", at: s.name.location,
                                   help: "names in expressions must be unique across fields, sets and outputs")
                 continue
             }
@@ -128,7 +128,7 @@ struct Checker {
             } else if let f = fieldSlots[s.of.text] {
                 type = model.fields[f].type.element ?? model.fields[f].type
             } else {
-                diagnostics.error("unknown-type", "unknown type or field `\(s.of.text)` in `of`", at: s.of.location,
+                diagnostics.error(.unknownType, "unknown type or field `\(s.of.text)` in `of`", at: s.of.location,
                                   help: Suggestions.help(for: s.of.text, in: typeNames + Array(fieldSlots.keys), what: "types and fields"))
                 continue
             }
@@ -136,7 +136,7 @@ struct Checker {
             for node in s.members {
                 if let v = literal(node, as: type) {
                     if members.contains(v) {
-                        diagnostics.warning("duplicate-member", "`\(node.scalar ?? "")` is listed twice in set `\(s.name.text)`", at: node.location)
+                        diagnostics.warning(.duplicateMember, "`\(node.scalar ?? "")` is listed twice in set `\(s.name.text)`", at: node.location)
                     } else {
                         members.append(v)
                     }
@@ -150,7 +150,7 @@ struct Checker {
     private mutating func declareParameters(_ parameters: [ParameterSyntax]) {
         for p in parameters {
             if fieldSlots[p.name.text] != nil || setByName[p.name.text] != nil {
-                diagnostics.error("name-clash", "parameter `\(p.name.text)` has the name of a field or set", at: p.name.location)
+                diagnostics.error(.nameClash, "parameter `\(p.name.text)` has the name of a field or set", at: p.name.location)
                 continue
             }
             guard let type = resolveType(p.type), let node = p.value, let value = literal(node, as: type) else { continue }
@@ -165,7 +165,7 @@ struct Checker {
         for (index, d) in decisions.enumerated() {
             for o in d.outputs {
                 if fieldSlots[o.name.text] != nil || setByName[o.name.text] != nil {
-                    diagnostics.error("name-clash", "output `\(o.name.text)` has the name of a field or set", at: o.name.location,
+                    diagnostics.error(.nameClash, "output `\(o.name.text)` has the name of a field or set", at: o.name.location,
                                       help: "names in expressions must be unique across fields, sets and outputs")
                     continue
                 }
@@ -188,7 +188,7 @@ struct Checker {
         if let p = ValueType.primitiveNames[text] { return p }
         if let e = enumByName[text] { return .enumeration(e) }
         let hint = text == "enum" ? "list the members with `values: [...]`" : Suggestions.help(for: text, in: typeNames + ["list<T>"], what: "types")
-        diagnostics.error("unknown-type", "unknown type `\(text)`", at: t.location, help: hint)
+        diagnostics.error(.unknownType, "unknown type `\(text)`", at: t.location, help: hint)
         return nil
     }
 
@@ -197,7 +197,7 @@ struct Checker {
     /// A YAML scalar read as a constant of `type` (set members, defaults).
     mutating func literal(_ node: YAMLNode, as type: ValueType) -> Value? {
         guard let text = node.scalar else {
-            diagnostics.error("wrong-node-kind", "expected a single `\(typeName(type))` value, found \(node.kindName)", at: node.location)
+            diagnostics.error(.wrongNodeKind, "expected a single `\(typeName(type))` value, found \(node.kindName)", at: node.location)
             return nil
         }
         return literal(text, as: type, at: node.location)
@@ -219,16 +219,16 @@ struct Checker {
     private mutating func warnUnused(_ syntax: PolicySyntax) {
         // Personal fields are declared so cases may carry them (and explanations keep them out); no rule need read them.
         for (i, f) in model.fields.enumerated() where !usedFields.contains(i) && f.name != "id" && !f.personal {
-            diagnostics.warning("unused-field", "field `\(f.name)` is declared but no rule reads it", at: f.location,
+            diagnostics.warning(.unusedField, "field `\(f.name)` is declared but no rule reads it", at: f.location,
                                 help: "remove it, or use it in a condition")
         }
         for (i, s) in model.sets.enumerated() where !usedSets.contains(i) {
-            diagnostics.warning("unused-set", "set `\(s.name)` is declared but never used", at: s.location)
+            diagnostics.warning(.unusedSet, "set `\(s.name)` is declared but never used", at: s.location)
         }
         if let roles = enumByName["role"] {
             for id in model.enums[roles].members where !usedMembers.contains(id) {
                 let m = model.members[Int(id)]
-                diagnostics.warning("unused-role", "role `\(m.name)` is declared but no rule, override or set names it", at: m.location)
+                diagnostics.warning(.unusedRole, "role `\(m.name)` is declared but no rule, override or set names it", at: m.location)
             }
         }
     }

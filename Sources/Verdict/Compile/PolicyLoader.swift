@@ -28,7 +28,7 @@ public enum PolicyLoader {
         let fm = FileManager.default
         var isDir: ObjCBool = false
         guard fm.fileExists(atPath: directory, isDirectory: &isDir), isDir.boolValue else {
-            throw PolicyLoadError(diagnostics: [.error("no-policy-folder", "`\(directory)` is not a folder", at: nil,
+            throw PolicyLoadError(diagnostics: [.error(.noPolicyFolder, "`\(directory)` is not a folder", at: nil,
                                                        help: "give the folder that holds the policy's YAML files")], sources: [])
         }
         let relative = (fm.enumerator(atPath: directory)?.allObjects as? [String] ?? [])
@@ -40,17 +40,17 @@ public enum PolicyLoader {
         for r in relative {
             let path = base + "/" + r
             guard let data = fm.contents(atPath: path) else {
-                diagnostics.append(.error("unreadable-file", "cannot read `\(path)`", at: nil))
+                diagnostics.append(.error(.unreadableFile, "cannot read `\(path)`", at: nil))
                 continue
             }
             guard let text = String(data: data, encoding: .utf8) else {
-                diagnostics.append(.error("invalid-encoding", "`\(path)` is not UTF-8 text", at: SourceLocation(path: path, line: 1, column: 1)))
+                diagnostics.append(.error(.invalidEncoding, "`\(path)` is not UTF-8 text", at: SourceLocation(path: path, line: 1, column: 1)))
                 continue
             }
             files.append(SourceFile(path: path, text: text))
         }
         if files.isEmpty, diagnostics.isEmpty {
-            diagnostics.append(.error("empty-policy-folder", "`\(directory)` holds no policy files (*.yaml)", at: nil))
+            diagnostics.append(.error(.emptyPolicyFolder, "`\(directory)` holds no policy files (*.yaml)", at: nil))
         }
         if !diagnostics.isEmpty { throw PolicyLoadError(diagnostics: diagnostics, sources: files) }
         return files
@@ -88,7 +88,7 @@ public enum PolicyLoader {
         for name in builder.syntax.manifest?.include ?? [] {
             if given.contains(where: { $0.path == name.text || Self.strip(prefix, from: $0.path) == name.text }) { continue }
             guard let include, let file = include(name.text) else {
-                builder.diagnostics.error("missing-include", "cannot read included file `\(name.text)`", at: name.location,
+                builder.diagnostics.error(.missingInclude, "cannot read included file `\(name.text)`", at: name.location,
                                           help: "paths are relative to the policy folder, like `../calendars/cn-office.yaml`")
                 continue
             }

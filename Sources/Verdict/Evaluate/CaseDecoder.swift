@@ -11,7 +11,7 @@ struct CaseDecoder {
     /// Slots from a JSON object.
     mutating func decode(json: JSONValue) -> [Value]? {
         guard case .object(let members) = json else {
-            problems.append(.init(field: nil, code: "wrong-type", message: "a case must be a JSON object, found \(json.kindDescription)"))
+            problems.append(.init(field: nil, code: .wrongType, message: "a case must be a JSON object, found \(json.kindDescription)"))
             return nil
         }
         var slots = [Value](repeating: .absent, count: policy.model.fields.count)
@@ -41,7 +41,7 @@ struct CaseDecoder {
 
     private mutating func slot(for key: String) -> Int? {
         if let s = policy.fieldSlots[key] { return s }
-        problems.append(.init(field: key, code: "unknown-field", message: "unknown field `\(key)`",
+        problems.append(.init(field: key, code: .unknownField, message: "unknown field `\(key)`",
                               help: Suggestions.help(for: key, in: policy.fieldNames, what: "fields")))
         return nil
     }
@@ -52,7 +52,7 @@ struct CaseDecoder {
             if let d = f.defaultValue {
                 slots[i] = d
             } else if !f.optional, !given[i] || problems.allSatisfy({ $0.field != f.name }) {
-                problems.append(.init(field: f.name, code: "missing-field",
+                problems.append(.init(field: f.name, code: .missingField,
                                       message: given[i] ? "required field is null" : "missing required field"))
             }
         }
@@ -67,12 +67,12 @@ struct CaseDecoder {
     }
 
     private mutating func wrong(_ field: String, _ expected: String, _ found: String) -> Value? {
-        problems.append(.init(field: field, code: "wrong-type", message: "expected \(expected), found \(found)"))
+        problems.append(.init(field: field, code: .wrongType, message: "expected \(expected), found \(found)"))
         return nil
     }
 
     private mutating func invalid(_ field: String, _ message: String, help: String? = nil) -> Value? {
-        problems.append(.init(field: field, code: "invalid-value", message: message, help: help))
+        problems.append(.init(field: field, code: .invalidValue, message: message, help: help))
         return nil
     }
 

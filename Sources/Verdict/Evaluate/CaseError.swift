@@ -10,14 +10,14 @@ public struct CaseError: Error, Sendable, Equatable, CustomStringConvertible {
     public struct Problem: Sendable, Equatable {
         /// The field concerned, or nil for the case as a whole.
         public var field: String?
-        /// A stable code: `missing-field`, `unknown-field`, `wrong-type`, `invalid-value`, `json-syntax`, `rule-conflict`.
+        /// A ``CaseProblemCode``'s raw value: `missing-field`, `invalid-value`, ...
         public var code: String
         public var message: String
         public var help: String?
 
-        public init(field: String?, code: String, message: String, help: String? = nil) {
+        public init(field: String?, code: CaseProblemCode, message: String, help: String? = nil) {
             self.field = field
-            self.code = code
+            self.code = code.rawValue
             self.message = message
             self.help = help
         }

@@ -83,7 +83,7 @@ extension CompiledPolicy {
             let decision = model.decisions[Int(d)]
             let first = decision.rules[Int(a)], second = decision.rules[Int(b)]
             return CaseError(caseID: caseID, problems: [.init(
-                field: nil, code: "rule-conflict",
+                field: nil, code: .ruleConflict,
                 message: "rules `\(first.id)` and `\(second.id)` of decision `\(decision.name)` both match, but its hit policy is `unique`",
                 help: "fix the policy so at most one rule matches (\(second.location))")])
         case let .failed(failure, site):

@@ -23,7 +23,7 @@ extension CompiledPolicy {
         } else {
             let json: JSONValue
             do { json = try JSONReader.parse(bytes) } catch {
-                throw CaseError(caseID: nil, problems: [.init(field: nil, code: "json-syntax", message: "invalid JSON at \(error.line):\(error.column): \(error.message)")])
+                throw CaseError(caseID: nil, problems: [.init(field: nil, code: .jsonSyntax, message: "invalid JSON at \(error.line):\(error.column): \(error.message)")])
             }
             var decoder = CaseDecoder(policy: self)
             guard let s = decoder.decode(json: json) else { throw CaseError(caseID: decoder.caseID(json), problems: decoder.problems) }
@@ -38,7 +38,7 @@ extension CompiledPolicy {
     /// - Throws: ``CaseError`` when the case was prepared by another policy, or on a rule conflict.
     public func decide(_ prepared: PreparedCase, explain: Bool = false, now: Timestamp? = nil) throws(CaseError) -> Decision {
         guard prepared.policy == ObjectIdentifier(self) else {
-            throw CaseError(caseID: prepared.caseID, problems: [.init(field: nil, code: "wrong-policy",
+            throw CaseError(caseID: prepared.caseID, problems: [.init(field: nil, code: .wrongPolicy,
                                                                       message: "this case was prepared for another policy; prepare it with this one")])
         }
         return try decide(slots: prepared.slots, explain: explain, now: now)

@@ -178,10 +178,10 @@ enum EvaluationFailure: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The case-error code: `calendar-year` or `arithmetic-overflow`.
-    var code: String {
+    var code: CaseProblemCode {
         switch self {
-        case .yearNotCovered: return "calendar-year"
-        case .overflow: return "arithmetic-overflow"
+        case .yearNotCovered: return .calendarYear
+        case .overflow: return .arithmeticOverflow
         }
     }
 }

@@ -20,28 +20,29 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var severity: Severity
+    /// A ``DiagnosticCode``'s raw value: `unknown-field`.
     public var code: String
     public var message: String
     public var location: SourceLocation?
     public var notes: [Note]
     public var help: String?
 
-    public init(_ severity: Severity, _ code: String, _ message: String, at location: SourceLocation?,
+    public init(_ severity: Severity, _ code: DiagnosticCode, _ message: String, at location: SourceLocation?,
                 notes: [Note] = [], help: String? = nil) {
         self.severity = severity
-        self.code = code
+        self.code = code.rawValue
         self.message = message
         self.location = location
         self.notes = notes
         self.help = help
     }
 
-    public static func error(_ code: String, _ message: String, at location: SourceLocation?,
+    public static func error(_ code: DiagnosticCode, _ message: String, at location: SourceLocation?,
                              notes: [Note] = [], help: String? = nil) -> Diagnostic {
         Diagnostic(.error, code, message, at: location, notes: notes, help: help)
     }
 
-    public static func warning(_ code: String, _ message: String, at location: SourceLocation?,
+    public static func warning(_ code: DiagnosticCode, _ message: String, at location: SourceLocation?,
                                notes: [Note] = [], help: String? = nil) -> Diagnostic {
         Diagnostic(.warning, code, message, at: location, notes: notes, help: help)
     }
@@ -65,12 +66,12 @@ struct DiagnosticBag: Sendable {
         if items.count < Self.limit, !items.contains(d) { items.append(d) }
     }
 
-    mutating func error(_ code: String, _ message: String, at location: SourceLocation?,
+    mutating func error(_ code: DiagnosticCode, _ message: String, at location: SourceLocation?,
                         notes: [Diagnostic.Note] = [], help: String? = nil) {
         add(.error(code, message, at: location, notes: notes, help: help))
     }
 
-    mutating func warning(_ code: String, _ message: String, at location: SourceLocation?,
+    mutating func warning(_ code: DiagnosticCode, _ message: String, at location: SourceLocation?,
                           notes: [Diagnostic.Note] = [], help: String? = nil) {
         add(.warning(code, message, at: location, notes: notes, help: help))
     }

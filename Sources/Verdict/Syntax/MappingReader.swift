@@ -7,7 +7,7 @@ struct MappingReader {
 
     func required(_ key: String, _ diagnostics: inout DiagnosticBag) -> YAMLNode? {
         if let v = values[key] { return v }
-        diagnostics.error("missing-key", "missing required key `\(key)`", at: location)
+        diagnostics.error(.missingKey, "missing required key `\(key)`", at: location)
         return nil
     }
 }

@@ -26,7 +26,7 @@ extension PolicySyntaxBuilder {
         case let (h?, nil): return .workingHours(h, calendar: cal)
         case let (nil, d?): return .workingDays(d, calendar: cal)
         default:
-            diagnostics.error("invalid-target", "a working-time target gives exactly one of `working_hours` and `working_days`", at: node.location)
+            diagnostics.error(.invalidTarget, "a working-time target gives exactly one of `working_hours` and `working_days`", at: node.location)
             return nil
         }
     }

@@ -3,7 +3,7 @@ extension PolicySyntaxBuilder {
     mutating func manifest(_ node: YAMLNode) {
         guard let m = reader(node, "policy", allowed: ["name", "version", "effective", "title", "timezone", "currency", "include"] + Self.annotationKeys) else { return }
         if let first = syntax.manifest {
-            diagnostics.error("duplicate-definition", "the policy manifest is defined twice", at: node.location,
+            diagnostics.error(.duplicateDefinition, "the policy manifest is defined twice", at: node.location,
                               notes: [.init("first defined here", at: first.location)])
             return
         }
@@ -12,7 +12,7 @@ extension PolicySyntaxBuilder {
         var effective: CivilDate?
         if let e = m["effective"], let text = string(e, "effective date") {
             do { effective = try CivilDate(iso: text) } catch {
-                diagnostics.error("invalid-date", "`\(text)` is not a date (like 2011-06-12)", at: e.location)
+                diagnostics.error(.invalidDate, "`\(text)` is not a date (like 2011-06-12)", at: e.location)
             }
         }
         syntax.manifest = ManifestSyntax(

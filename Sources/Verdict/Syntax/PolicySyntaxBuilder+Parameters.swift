@@ -7,7 +7,7 @@ extension PolicySyntaxBuilder {
         var value = m["value"]
         if case .null? = value?.kind { value = nil }
         if value == nil {
-            diagnostics.error("unset-parameter", "parameter `\(name.text)` is not set", at: (m["value"] ?? node).location,
+            diagnostics.error(.unsetParameter, "parameter `\(name.text)` is not set", at: (m["value"] ?? node).location,
                               help: "give it a `value:`; a policy with an unset parameter does not load")
         }
         syntax.parameters.append(ParameterSyntax(name: name, type: TypeSyntax(text: text, location: t.location), value: value, annotations: annotations(m)))

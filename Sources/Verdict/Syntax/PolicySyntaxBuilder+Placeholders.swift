@@ -6,7 +6,7 @@ extension PolicySyntaxBuilder {
         case .scalar(let text, _):
             if let found = Self.placeholder(in: text) {
                 let offset = text.unicodeScalars.distance(from: text.unicodeScalars.startIndex, to: found.lowerBound.samePosition(in: text.unicodeScalars)!)
-                diagnostics.error("placeholder", "`\(text[found])` is a placeholder left to be filled in", at: node.location(atOffset: offset, length: text[found].unicodeScalars.count),
+                diagnostics.error(.placeholder, "`\(text[found])` is a placeholder left to be filled in", at: node.location(atOffset: offset, length: text[found].unicodeScalars.count),
                                   help: "replace it with the value your organisation uses (a `parameters:` entry can hold it)")
             }
         case .mapping(let pairs):

@@ -57,7 +57,7 @@ extension PolicySyntaxBuilder {
             }
             type = TypeSyntax(text: name.text, location: values.location)
             if let t = m["type"], t.scalar != "enum" {
-                diagnostics.error("invalid-type", "a field with `values` has type `enum`", at: t.location)
+                diagnostics.error(.invalidType, "a field with `values` has type `enum`", at: t.location)
             }
         } else if let t = m.required("type", &diagnostics), let text = string(t, "type") {
             type = TypeSyntax(text: text, location: t.location)

@@ -76,11 +76,11 @@ struct PolicySyntaxBuilder {
         var r = MappingReader(location: node.location)
         for (k, v) in pairs {
             guard let key = k.scalar else {
-                diagnostics.error("invalid-key", "keys must be plain names", at: k.location)
+                diagnostics.error(.invalidKey, "keys must be plain names", at: k.location)
                 continue
             }
             if !allowed.contains(key) {
-                diagnostics.error("unknown-key", "unknown key `\(key)` in \(what)", at: k.location,
+                diagnostics.error(.unknownKey, "unknown key `\(key)` in \(what)", at: k.location,
                                   help: Suggestions.help(for: key, in: allowed, what: "keys"))
                 continue
             }
@@ -97,7 +97,7 @@ struct PolicySyntaxBuilder {
         }
         return pairs.compactMap { k, v in
             guard let key = k.scalar else {
-                diagnostics.error("invalid-key", "keys must be plain names", at: k.location)
+                diagnostics.error(.invalidKey, "keys must be plain names", at: k.location)
                 return nil
             }
             return (Name(text: key, location: k.location), v)
@@ -105,7 +105,7 @@ struct PolicySyntaxBuilder {
     }
 
     mutating func expected(_ what: String, for context: String, got node: YAMLNode) {
-        diagnostics.error("wrong-node-kind", "expected \(what) for \(context), found \(node.kindName)", at: node.location)
+        diagnostics.error(.wrongNodeKind, "expected \(what) for \(context), found \(node.kindName)", at: node.location)
     }
 
     mutating func string(_ node: YAMLNode, _ what: String) -> String? {
@@ -123,7 +123,7 @@ struct PolicySyntaxBuilder {
         case "true"?: return true
         case "false"?: return false
         default:
-            diagnostics.error("wrong-node-kind", "expected `true` or `false` for `\(what)`", at: node.location)
+            diagnostics.error(.wrongNodeKind, "expected `true` or `false` for `\(what)`", at: node.location)
             return nil
         }
     }
@@ -136,7 +136,7 @@ struct PolicySyntaxBuilder {
     mutating func define(_ kind: String, _ name: Name) -> Bool {
         let key = kind + ":" + name.text
         if let first = firstDefinition[key] {
-            diagnostics.error("duplicate-definition", "\(kind) `\(name.text)` is defined twice", at: name.location,
+            diagnostics.error(.duplicateDefinition, "\(kind) `\(name.text)` is defined twice", at: name.location,
                               notes: [.init("first defined here", at: first)])
             return false
         }
@@ -148,7 +148,7 @@ struct PolicySyntaxBuilder {
         var seen: [String: SourceLocation] = [:]
         for n in names {
             if let first = seen[n.text] {
-                diagnostics.error("duplicate-definition", "\(what) `\(n.text)` is defined twice", at: n.location,
+                diagnostics.error(.duplicateDefinition, "\(what) `\(n.text)` is defined twice", at: n.location,
                                   notes: [.init("first defined here", at: first)])
             } else {
                 seen[n.text] = n.location

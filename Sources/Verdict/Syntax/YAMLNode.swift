@@ -51,7 +51,7 @@ enum YAMLLoader {
             diagnostics.add(diagnostic(for: error, in: file))
             return nil
         } catch {
-            diagnostics.error("yaml-syntax", "cannot read YAML: \(error)", at: SourceLocation(path: file.path, line: 1, column: 1))
+            diagnostics.error(.yamlSyntax, "cannot read YAML: \(error)", at: SourceLocation(path: file.path, line: 1, column: 1))
             return nil
         }
         guard let root else { return nil }
@@ -80,7 +80,7 @@ enum YAMLLoader {
         case .sequence(let s):
             return YAMLNode(kind: .sequence(s.map { convert($0, file: file, diagnostics: &diagnostics) }), location: loc)
         case .alias:
-            diagnostics.error("yaml-alias", "YAML aliases are not supported in policies", at: loc,
+            diagnostics.error(.yamlAlias, "YAML aliases are not supported in policies", at: loc,
                               help: "write the value out where it is used")
             return YAMLNode(kind: .null, location: loc)
         }
@@ -94,18 +94,18 @@ enum YAMLLoader {
         case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
              let .composer(context, problem, mark, _):
             let notes = context.map { [Diagnostic.Note($0.text, at: at($0.mark))] } ?? []
-            return .error("yaml-syntax", "YAML syntax error: \(problem)", at: at(mark), notes: notes)
+            return .error(.yamlSyntax, "YAML syntax error: \(problem)", at: at(mark), notes: notes)
         case let .duplicatedKeysInMapping(duplicates, context):
             let first = at(context.mark)
             let key = duplicates.first ?? ""
             let second = findRepeat(of: key, after: first, in: file)
-            return .error("duplicate-key", "duplicate key `\(key)`", at: second ?? first,
+            return .error(.duplicateKey, "duplicate key `\(key)`", at: second ?? first,
                           notes: second == nil ? [] : [.init("first defined here", at: first)],
                           help: "a key may appear once in a mapping; merge the two entries")
         case let .reader(problem, _, _, _):
-            return .error("yaml-syntax", "cannot read YAML: \(problem)", at: SourceLocation(path: file.path, line: 1, column: 1))
+            return .error(.yamlSyntax, "cannot read YAML: \(problem)", at: SourceLocation(path: file.path, line: 1, column: 1))
         default:
-            return .error("yaml-syntax", "cannot read YAML: \(error)", at: SourceLocation(path: file.path, line: 1, column: 1))
+            return .error(.yamlSyntax, "cannot read YAML: \(error)", at: SourceLocation(path: file.path, line: 1, column: 1))
         }
     }
 

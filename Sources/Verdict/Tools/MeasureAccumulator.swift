@@ -26,7 +26,7 @@ public struct MeasureAccumulator {
         self.policy = policy
         if let groupBy {
             guard let slot = policy.fieldSlots[groupBy] else {
-                throw CaseError(caseID: nil, problems: [.init(field: groupBy, code: "unknown-field", message: "unknown field `\(groupBy)` for --by",
+                throw CaseError(caseID: nil, problems: [.init(field: groupBy, code: .unknownField, message: "unknown field `\(groupBy)` for --by",
                                                               help: Suggestions.help(for: groupBy, in: policy.fieldNames, what: "fields"))])
             }
             self.groupBy = slot

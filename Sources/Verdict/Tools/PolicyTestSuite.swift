@@ -42,7 +42,7 @@ public struct PolicyTestSuite: Sendable {
         for n in names {
             let path = base + "/" + n
             guard let data = fm.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-                suite.diagnostics.append(.error("unreadable-file", "cannot read `\(path)` as UTF-8 text", at: SourceLocation(path: path, line: 1, column: 1)))
+                suite.diagnostics.append(.error(.unreadableFile, "cannot read `\(path)` as UTF-8 text", at: SourceLocation(path: path, line: 1, column: 1)))
                 continue
             }
             suite.add(SourceFile(path: path, text: text))
@@ -59,17 +59,17 @@ public struct PolicyTestSuite: Sendable {
         var defaults: [(String, YAMLNode)] = []
         if let d = top["defaults"], let given = pairs(d, "defaults", &bag) { defaults = given }
         guard let list = top["tests"] else {
-            bag.error("missing-key", "missing required key `tests`", at: root.location)
+            bag.error(.missingKey, "missing required key `tests`", at: root.location)
             return
         }
         guard case .sequence(let items) = list.kind else {
-            bag.error("wrong-node-kind", "expected a list of tests, found \(list.kindName)", at: list.location)
+            bag.error(.wrongNodeKind, "expected a list of tests, found \(list.kindName)", at: list.location)
             return
         }
         for item in items {
             guard let m = mapping(item, "a test", ["name", "case", "now", "expect", "expect_error", "expect_clocks"], &bag) else { continue }
             guard let name = m["name"]?.scalar else {
-                bag.error("missing-key", "a test needs a `name`", at: item.location)
+                bag.error(.missingKey, "a test needs a `name`", at: item.location)
                 continue
             }
             var fields = defaults
@@ -91,11 +91,11 @@ public struct PolicyTestSuite: Sendable {
             }
             if let n = m["now"] {
                 do { test.now = try Timestamp(rfc3339: n.scalar ?? "") } catch {
-                    bag.error("invalid-literal", error.description, at: n.location)
+                    bag.error(.invalidLiteral, error.description, at: n.location)
                 }
             }
             if test.expect.isEmpty, test.expectError == nil, test.expectClocks.isEmpty {
-                bag.error("missing-key", "test `\(name)` expects nothing", at: item.location, help: "add `expect:`, `expect_clocks:` or `expect_error:`")
+                bag.error(.missingKey, "test `\(name)` expects nothing", at: item.location, help: "add `expect:`, `expect_clocks:` or `expect_error:`")
             }
             tests.append(test)
         }
@@ -103,14 +103,14 @@ public struct PolicyTestSuite: Sendable {
 
     private func mapping(_ node: YAMLNode, _ what: String, _ allowed: [String], _ bag: inout DiagnosticBag) -> [String: YAMLNode]? {
         guard case .mapping(let pairs) = node.kind else {
-            bag.error("wrong-node-kind", "expected a mapping for \(what), found \(node.kindName)", at: node.location)
+            bag.error(.wrongNodeKind, "expected a mapping for \(what), found \(node.kindName)", at: node.location)
             return nil
         }
         var out: [String: YAMLNode] = [:]
         for (k, v) in pairs {
             guard let key = k.scalar else { continue }
             if !allowed.contains(key) {
-                bag.error("unknown-key", "unknown key `\(key)` in \(what)", at: k.location, help: Suggestions.help(for: key, in: allowed, what: "keys"))
+                bag.error(.unknownKey, "unknown key `\(key)` in \(what)", at: k.location, help: Suggestions.help(for: key, in: allowed, what: "keys"))
                 continue
             }
             out[key] = v
@@ -121,7 +121,7 @@ public struct PolicyTestSuite: Sendable {
     private func located(_ node: YAMLNode, _ what: String, _ bag: inout DiagnosticBag) -> [(String, YAMLNode, SourceLocation)]? {
         guard case .mapping(let pairs) = node.kind else {
             if case .null = node.kind { return [] }
-            bag.error("wrong-node-kind", "expected a mapping for `\(what)`, found \(node.kindName)", at: node.location)
+            bag.error(.wrongNodeKind, "expected a mapping for `\(what)`, found \(node.kindName)", at: node.location)
             return nil
         }
         return pairs.compactMap { k, v in k.scalar.map { ($0, v, k.location) } }

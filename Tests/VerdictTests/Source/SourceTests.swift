@@ -20,7 +20,7 @@ struct SourceTests {
 
     @Test func rendersCaretUnderSpanAfterWideCharacters() {
         let file = SourceFile(path: "a.yaml", text: "label: 处理 cots\n")
-        let d = Diagnostic.error("unknown-name", "unknown field or output `cots`", at: SourceLocation(path: "a.yaml", line: 1, column: 11, length: 4), help: "did you mean `cost`?")
+        let d = Diagnostic.error(.unknownName, "unknown field or output `cots`", at: SourceLocation(path: "a.yaml", line: 1, column: 11, length: 4), help: "did you mean `cost`?")
         let text = DiagnosticRenderer(files: [file]).text(d)
         #expect(text == """
         a.yaml:1:11: error: unknown field or output `cots`

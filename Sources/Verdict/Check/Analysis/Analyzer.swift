@@ -20,7 +20,7 @@ enum Analyzer {
             }
             if let (rule, reason) = failure {
                 if d.hit != .collect || d.complete != nil {
-                    diagnostics.add(Diagnostic(.note, "not-analysed", "decision `\(d.name)` was not analysed for gaps, overlaps or unreachable rules: rule `\(rule)` uses \(reason)",
+                    diagnostics.add(Diagnostic(.note, .notAnalysed, "decision `\(d.name)` was not analysed for gaps, overlaps or unreachable rules: rule `\(rule)` uses \(reason)",
                                                at: d.location, help: "the evaluator still checks each case; only the load-time proof is skipped"))
                 }
                 continue
@@ -33,7 +33,7 @@ enum Analyzer {
                 }
                 if let scope = d.complete { try gaps(d, scope, regions, model, &diagnostics) }
             } catch {
-                diagnostics.add(Diagnostic(.note, "not-analysed", "decision `\(d.name)` was not fully analysed: \(error.reason)", at: d.location))
+                diagnostics.add(Diagnostic(.note, .notAnalysed, "decision `\(d.name)` was not fully analysed: \(error.reason)", at: d.location))
             }
         }
     }
@@ -43,7 +43,7 @@ enum Analyzer {
         for j in d.rules.indices {
             for i in 0..<j {
                 guard let box = try regions[i].intersect(regions[j]).boxes.first else { continue }
-                diagnostics.error("unique-overlap",
+                diagnostics.error(.uniqueOverlap,
                                   "rules `\(d.rules[i].id)` and `\(d.rules[j].id)` of decision `\(d.name)` overlap, but its hit policy is `unique`",
                                   at: d.rules[j].location,
                                   notes: [.init("both match a case with \(witness(box, model))"),
@@ -75,7 +75,7 @@ enum Analyzer {
             if try regions[j].intersect(covered.complement(model)).isEmpty {
                 var names: [String] = []
                 for i in maskers where !(try regions[j].intersect(regions[i]).isEmpty) { names.append("`\(d.rules[i].id)`") }
-                diagnostics.warning("unreachable-rule", "rule `\(d.rules[j].id)` of decision `\(d.name)` can never decide: \(names.joined(separator: ", ")) \(names.count == 1 ? "takes" : "take") every case it matches",
+                diagnostics.warning(.unreachableRule, "rule `\(d.rules[j].id)` of decision `\(d.name)` can never decide: \(names.joined(separator: ", ")) \(names.count == 1 ? "takes" : "take") every case it matches",
                                     at: d.rules[j].location,
                                     notes: maskers.filter { names.contains("`\(d.rules[$0].id)`") }.map { .init("rule `\(d.rules[$0].id)` is here", at: d.rules[$0].location) },
                                     help: d.hit == .first ? "move it before the rules that mask it, narrow them, or remove it" : "check the priority order and the conditions")
@@ -90,7 +90,7 @@ enum Analyzer {
         let gap = try within.intersect(covered.complement(model))
         guard let box = gap.boxes.first else { return }
         let range = describe(box, model)
-        diagnostics.error("gap", "no rule of decision `\(d.name)` decides a case with \(witness(box, model))",
+        diagnostics.error(.gap, "no rule of decision `\(d.name)` decides a case with \(witness(box, model))",
                           at: d.location,
                           notes: range.isEmpty ? [] : [.init("every case with \(range) is undecided")],
                           help: "add a rule for these cases, or widen a neighbouring rule's condition (mind the bounds: `<= 300` and `> 300` leave no gap)")

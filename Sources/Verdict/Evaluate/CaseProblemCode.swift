@@ -1,0 +1,22 @@
+/// Every code a problem with a case can carry (see ``CaseError``): stable names for callers to match.
+public enum CaseProblemCode: String, Sendable, CaseIterable {
+    /// A required field is not in the case.
+    case missingField = "missing-field"
+    /// The case has a field the policy does not declare.
+    case unknownField = "unknown-field"
+    /// A value of the wrong JSON type (a number where a string is expected, ...), or a case that is not an object.
+    case wrongType = "wrong-type"
+    /// A value of the right JSON type that is not a value of the field's type (a malformed timestamp,
+    /// money with too many decimals, an unknown enum member).
+    case invalidValue = "invalid-value"
+    /// The case is not valid JSON.
+    case jsonSyntax = "json-syntax"
+    /// Two rules of a `unique` table match the case.
+    case ruleConflict = "rule-conflict"
+    /// A prepared case was decided by another policy than the one that prepared it.
+    case wrongPolicy = "wrong-policy"
+    /// A working-time computation reached a year the calendar does not cover.
+    case calendarYear = "calendar-year"
+    /// An arithmetic result too large for its type, or a time outside the years 0001–9999.
+    case arithmeticOverflow = "arithmetic-overflow"
+}

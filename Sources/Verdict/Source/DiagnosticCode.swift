@@ -1,0 +1,131 @@
+/// Every code a diagnostic can carry: stable names that tools and the docs can rely on.
+///
+/// The raw value is what diagnostics print and what `--format json` gives (`unknown-field`).
+public enum DiagnosticCode: String, Sendable, CaseIterable {
+    /// field `…` is required, so `present(…)` is always true (a warning)
+    case alwaysPresent = "always-present"
+    /// … is both a holiday and an adjusted working day
+    case calendarConflict = "calendar-conflict"
+    /// … … is in …, which calendar `…` does not list under `years`
+    case calendarYear = "calendar-year"
+    /// a `collect` decision gathers values into lists, but `…` is a `…`
+    case collectNeedsList = "collect-needs-list"
+    /// `…` cannot be computed: …
+    case constantOverflow = "constant-overflow"
+    /// decisions depend on each other in a cycle: …
+    case decisionCycle = "decision-cycle"
+    /// the policy manifest is defined twice
+    case duplicateDefinition = "duplicate-definition"
+    /// duplicate key `…`
+    case duplicateKey = "duplicate-key"
+    /// a key that is not a valid name
+    case duplicateMember = "duplicate-member"
+    /// enum `…` has no members
+    case emptyEnum = "empty-enum"
+    /// `…` holds no policy files (*.yaml)
+    case emptyPolicyFolder = "empty-policy-folder"
+    /// a range whose low end is above its high end, or that holds no value
+    case emptyRange = "empty-range"
+    /// this rule sets no output
+    case emptyRule = "empty-rule"
+    /// an expression that does not parse: the token where it goes wrong
+    case expressionSyntax = "expression-syntax"
+    /// no rule of decision `…` decides a case with …
+    case gap = "gap"
+    /// `…` takes one field or output name
+    case invalidCall = "invalid-call"
+    /// `…` is not an ISO 4217 currency code
+    case invalidCurrency = "invalid-currency"
+    /// expected a date like 2026-10-01
+    case invalidDate = "invalid-date"
+    /// `…` is not UTF-8 text
+    case invalidEncoding = "invalid-encoding"
+    /// expected working hours like `09:00-12:00`, found `…`
+    case invalidHours = "invalid-hours"
+    /// keys must be plain names
+    case invalidKey = "invalid-key"
+    /// a literal that is not a value of the type it meets (`300.005` as money, `maybe` as a bool)
+    case invalidLiteral = "invalid-literal"
+    /// expected a target like `>= 80%` or `< 10`, found `…`
+    case invalidTarget = "invalid-target"
+    /// the case id field `id` must be a `string`
+    case invalidType = "invalid-type"
+    /// a range can only follow `in`
+    case misplacedRange = "misplaced-range"
+    /// set `…` can only follow `in`
+    case misplacedSet = "misplaced-set"
+    /// weekday `…` is a working day of calendar `…` but has no hours
+    case missingHours = "missing-hours"
+    /// cannot read included file `…`
+    case missingInclude = "missing-include"
+    /// calendar `…` needs `weekdays` when `hours` is one list
+    case missingKey = "missing-key"
+    /// the policy set has no `policy:` manifest
+    case missingManifest = "missing-manifest"
+    /// this rule's value of `…` is not in the priority order
+    case missingPriority = "missing-priority"
+    /// set `…` has the name of a field
+    case nameClash = "name-clash"
+    /// `…` is not a folder
+    case noPolicyFolder = "no-policy-folder"
+    /// a range's ends must be constants
+    case nonConstant = "non-constant"
+    /// decision `…` was not analysed for gaps, overlaps or unreachable rules: rule `…` uses …
+    case notAnalysed = "not-analysed"
+    /// an override replaces members of a list, but `…` is a `…`
+    case overrideNeedsChain = "override-needs-chain"
+    /// no rule of `…` puts `…` in `…`, so override `…` can never apply
+    case overrideUnusedRole = "override-unused-role"
+    /// `…` is a placeholder left to be filled in
+    case placeholder = "placeholder"
+    /// `priority` is only used with `hit: priority`
+    case priorityWithoutPriorityHit = "priority-without-priority-hit"
+    /// field `…` has a default, so it is never absent
+    case redundantOptional = "redundant-optional"
+    /// decision `…` reads its own output `…`
+    case selfReference = "self-reference"
+    /// a `mean` needs a `money` or `integer` value, but this is a `…`
+    case typeMismatch = "type-mismatch"
+    /// rules `…` and `…` of decision `…` overlap, but its hit policy is `unique`
+    case uniqueOverlap = "unique-overlap"
+    /// unknown calendar `…`
+    case unknownCalendar = "unknown-calendar"
+    /// unknown function `…`
+    case unknownFunction = "unknown-function"
+    /// unknown hit policy `…`
+    case unknownHitPolicy = "unknown-hit-policy"
+    /// unknown key `…` in …
+    case unknownKey = "unknown-key"
+    /// unknown measure kind `…`
+    case unknownMeasureKind = "unknown-measure-kind"
+    /// `…` is not a member of the enum it is compared with
+    case unknownMember = "unknown-member"
+    /// unknown field `…` in `by`
+    case unknownName = "unknown-name"
+    /// `…` is not an output of decision `…`
+    case unknownOutput = "unknown-output"
+    /// unknown time zone `…`
+    case unknownTimezone = "unknown-timezone"
+    /// unknown type or field `…` in `of`
+    case unknownType = "unknown-type"
+    /// unknown weekday `…`
+    case unknownWeekday = "unknown-weekday"
+    /// rule `…` of decision `…` can never decide: earlier rules (or a better priority) cover every case it matches
+    case unreachableRule = "unreachable-rule"
+    /// cannot read `…` as UTF-8 text
+    case unreadableFile = "unreadable-file"
+    /// parameter `…` is not set
+    case unsetParameter = "unset-parameter"
+    /// field `…` is declared but no rule reads it
+    case unusedField = "unused-field"
+    /// role `…` is declared but no rule, override or set names it
+    case unusedRole = "unused-role"
+    /// set `…` is declared but never used
+    case unusedSet = "unused-set"
+    /// expected a single `…` value, found …
+    case wrongNodeKind = "wrong-node-kind"
+    /// YAML aliases are not supported in policies
+    case yamlAlias = "yaml-alias"
+    /// cannot read YAML: …
+    case yamlSyntax = "yaml-syntax"
+}
