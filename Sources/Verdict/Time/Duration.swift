@@ -6,9 +6,17 @@ public struct Duration: Sendable, Hashable, Comparable, CustomStringConvertible 
     public var milliseconds: Int64
 
     public init(milliseconds: Int64) { self.milliseconds = milliseconds }
-    public static func hours(_ h: Int64) -> Duration { Duration(milliseconds: h * 3_600_000) }
-    public static func days(_ d: Int64) -> Duration { Duration(milliseconds: d * 86_400_000) }
-    public static func minutes(_ m: Int64) -> Duration { Duration(milliseconds: m * 60_000) }
+    /// `h` hours; saturates at the largest duration rather than overflowing.
+    public static func hours(_ h: Int64) -> Duration { Duration(milliseconds: saturating(h, 3_600_000)) }
+    /// `d` days of 24 hours; saturates at the largest duration rather than overflowing.
+    public static func days(_ d: Int64) -> Duration { Duration(milliseconds: saturating(d, 86_400_000)) }
+    /// `m` minutes; saturates at the largest duration rather than overflowing.
+    public static func minutes(_ m: Int64) -> Duration { Duration(milliseconds: saturating(m, 60_000)) }
+
+    private static func saturating(_ n: Int64, _ unit: Int64) -> Int64 {
+        let (p, o) = n.multipliedReportingOverflow(by: unit)
+        return o ? (n < 0 ? .min : .max) : p
+    }
 
     static let unitMillis: [Character: Int64] = ["w": 604_800_000, "d": 86_400_000, "h": 3_600_000, "m": 60_000, "s": 1000]
 
@@ -30,8 +38,9 @@ public struct Duration: Sendable, Hashable, Comparable, CustomStringConvertible 
                 number = a
             } else if let unit = Self.unitMillis[c], let n = number, unit < lastUnit {
                 let (p, o) = n.multipliedReportingOverflow(by: unit)
-                guard !o else { throw .duration(text) }
-                total += p
+                let (sum, o2) = total.addingReportingOverflow(p)
+                guard !o, !o2 else { throw .duration(text) }
+                total = sum
                 number = nil
                 sawUnit = true
                 lastUnit = unit
@@ -65,7 +74,10 @@ public struct Duration: Sendable, Hashable, Comparable, CustomStringConvertible 
             case ("S", true): unit = 1000
             default: throw .duration(text)
             }
-            total += n * unit
+            let (p, o) = n.multipliedReportingOverflow(by: unit)
+            let (sum, o2) = total.addingReportingOverflow(p)
+            guard !o, !o2 else { throw .duration(text) }
+            total = sum
             number = ""
             any = true
         }

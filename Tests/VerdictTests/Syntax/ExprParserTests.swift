@@ -65,4 +65,40 @@ struct ExprParserTests {
         #expect((a.start, a.end) == (0, 9))
         #expect((b.start, b.end) == (14, 25))
     }
+
+    @Test("nesting deeper than the limit is a located error, never a crash", arguments: [
+        String(repeating: "(", count: 7000) + "a" + String(repeating: ")", count: 7000),
+        String(repeating: "not ", count: 4000) + "a",
+        String(repeating: "-", count: 10000) + "1 > 0",
+        (0..<10000).map { "n\($0)" }.joined(separator: " + ") + " > 0",
+        (0..<100_000).map { "b\($0)" }.joined(separator: " and "),
+    ])
+    func tooDeep(_ input: String) {
+        do {
+            _ = try ExprParser.parse(input)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.message == "expression nests too deeply (more than 100 levels)")
+            #expect(error.start >= 0 && error.start < input.unicodeScalars.count)
+        }
+    }
+
+    @Test func nestingUpToTheLimitParses() throws {
+        let e = try ExprParser.parse((0..<100).map { "b\($0)" }.joined(separator: " and "))
+        #expect(e.depth == 100)
+        #expect(throws: ExprParser.Failure.self) { try ExprParser.parse((0..<101).map { "b\($0)" }.joined(separator: " and ")) }
+    }
+
+    @Test("durations that do not fit are refused, not wrapped", arguments: [
+        "106751991168d", "9223372036854775807s", "P106751991168D", "PT9223372036854775807H", "106751991166d23h59m59s1000s",
+    ])
+    func durationOverflow(_ text: String) {
+        #expect(throws: TimeFormatError.self) { try Duration(text: text) }
+    }
+
+    @Test func durationConstructorsSaturate() {
+        #expect(Duration.days(.max).milliseconds == .max)
+        #expect(Duration.hours(.min).milliseconds == .min)
+        #expect(Duration.minutes(90).description == "1h30m")
+    }
 }

@@ -28,6 +28,24 @@ struct ExprParser {
 
     private var tokens: [(token: Token, start: Int, end: Int)] = []
     private var p = 0
+    /// How deep the parser has recursed (parentheses, `not`, unary minus, calls, lists).
+    private var nesting = 0
+
+    /// The deepest an expression may nest, counting each operator of a chain (`a and b and c` is 3):
+    /// enough for any rule a person writes, and a bound on every later pass's recursion.
+    static let maxDepth = 100
+
+    /// A node, refused when it nests deeper than ``maxDepth``.
+    private func node(_ kind: ExprSyntax.Kind, start: Int, end: Int) throws(Failure) -> ExprSyntax {
+        let e = ExprSyntax(kind: kind, start: start, end: end)
+        if e.depth > Self.maxDepth { throw tooDeep(start, end) }
+        return e
+    }
+
+    private func tooDeep(_ start: Int, _ end: Int) -> Failure {
+        Failure(message: "expression nests too deeply (more than \(Self.maxDepth) levels)", start: start, end: max(end, start + 1),
+                help: "split it: give parts their own rules, or list conditions under `when:` (each must hold)")
+    }
 
     /// Parses `text`; the error's offsets are in Unicode scalars.
     static func parse(_ text: String) throws(Failure) -> ExprSyntax {
@@ -139,7 +157,12 @@ struct ExprParser {
         guard take(op) else { throw fail("expected `\(op)` \(what), found `\(describe(peek))`") }
     }
 
-    private mutating func expr() throws(Failure) -> ExprSyntax { try or() }
+    private mutating func expr() throws(Failure) -> ExprSyntax {
+        nesting += 1
+        defer { nesting -= 1 }
+        if nesting > Self.maxDepth { throw tooDeep(here.start, here.end) }
+        return try or()
+    }
 
     private mutating func or() throws(Failure) -> ExprSyntax {
         var lhs = try and()
@@ -147,7 +170,7 @@ struct ExprParser {
             if case .op("||") = peek { throw fail("use `or` instead of `||`") }
             guard takeWord("or") else { return lhs }
             let rhs = try and()
-            lhs = ExprSyntax(kind: .or(lhs, rhs), start: lhs.start, end: rhs.end)
+            lhs = try node(.or(lhs, rhs), start: lhs.start, end: rhs.end)
         }
     }
 
@@ -157,7 +180,7 @@ struct ExprParser {
             if case .op("&&") = peek { throw fail("use `and` instead of `&&`") }
             guard takeWord("and") else { return lhs }
             let rhs = try not()
-            lhs = ExprSyntax(kind: .and(lhs, rhs), start: lhs.start, end: rhs.end)
+            lhs = try node(.and(lhs, rhs), start: lhs.start, end: rhs.end)
         }
     }
 
@@ -165,8 +188,11 @@ struct ExprParser {
         let start = here.start
         if case .op("!") = peek { throw fail("use `not` instead of `!`") }
         if takeWord("not") {
+            nesting += 1
+            defer { nesting -= 1 }
+            if nesting > Self.maxDepth { throw tooDeep(start, here.end) }
             let e = try not()
-            return ExprSyntax(kind: .not(e), start: start, end: e.end)
+            return try node(.not(e), start: start, end: e.end)
         }
         return try compare()
     }
@@ -176,7 +202,7 @@ struct ExprParser {
         if case .op(let o) = peek, let op = CompareOp(rawValue: o) {
             p += 1
             let rhs = try sum()
-            return ExprSyntax(kind: .compare(op, lhs, rhs), start: lhs.start, end: rhs.end)
+            return try node(.compare(op, lhs, rhs), start: lhs.start, end: rhs.end)
         }
         if case .op("=") = peek { throw fail("use `==` to compare", help: "`=` is not an operator; write `==`") }
         var negated = false
@@ -186,7 +212,7 @@ struct ExprParser {
         }
         if takeWord("in") {
             let rhs = try setOperand()
-            return ExprSyntax(kind: .member(lhs, rhs, negated: negated), start: lhs.start, end: rhs.end)
+            return try node(.member(lhs, rhs, negated: negated), start: lhs.start, end: rhs.end)
         }
         return lhs
     }
@@ -196,7 +222,7 @@ struct ExprParser {
         let open = here
         guard case .op(let o) = open.token, o == "[" || o == "(" else { return try sum() }
         p += 1
-        if o == "[", take("]") { return ExprSyntax(kind: .list([]), start: open.start, end: tokens[p - 1].end) }
+        if o == "[", take("]") { return try node(.list([]), start: open.start, end: tokens[p - 1].end) }
         let first = try sum()
         if take("..") {
             let second = try sum()
@@ -205,7 +231,7 @@ struct ExprParser {
                 throw fail("expected `]` or `)` to close the range")
             }
             p += 1
-            return ExprSyntax(kind: .range(lower: first, lowerInclusive: o == "[", upper: second, upperInclusive: c == "]"),
+            return try node(.range(lower: first, lowerInclusive: o == "[", upper: second, upperInclusive: c == "]"),
                               start: open.start, end: close.end)
         }
         if o == "(" {
@@ -215,7 +241,7 @@ struct ExprParser {
         var items = [first]
         while take(",") { items.append(try sum()) }
         try expect("]", "to close the list")
-        return ExprSyntax(kind: .list(items), start: open.start, end: tokens[p - 1].end)
+        return try node(.list(items), start: open.start, end: tokens[p - 1].end)
     }
 
     private mutating func sum() throws(Failure) -> ExprSyntax {
@@ -223,7 +249,7 @@ struct ExprParser {
         while case .op(let o) = peek, let op = ArithOp(rawValue: o) {
             p += 1
             let rhs = try unary()
-            lhs = ExprSyntax(kind: .arith(op, lhs, rhs), start: lhs.start, end: rhs.end)
+            lhs = try node(.arith(op, lhs, rhs), start: lhs.start, end: rhs.end)
         }
         return lhs
     }
@@ -231,8 +257,11 @@ struct ExprParser {
     private mutating func unary() throws(Failure) -> ExprSyntax {
         let start = here.start
         if take("-") {
+            nesting += 1
+            defer { nesting -= 1 }
+            if nesting > Self.maxDepth { throw tooDeep(start, here.end) }
             let e = try unary()
-            return ExprSyntax(kind: .negate(e), start: start, end: e.end)
+            return try node(.negate(e), start: start, end: e.end)
         }
         return try primary()
     }
@@ -240,11 +269,11 @@ struct ExprParser {
     private mutating func primary() throws(Failure) -> ExprSyntax {
         let t = here
         switch t.token {
-        case .number(let n): p += 1; return ExprSyntax(kind: .number(n), start: t.start, end: t.end)
-        case .duration(let d): p += 1; return ExprSyntax(kind: .duration(d), start: t.start, end: t.end)
-        case .string(let s): p += 1; return ExprSyntax(kind: .string(s), start: t.start, end: t.end)
-        case .name("true"): p += 1; return ExprSyntax(kind: .bool(true), start: t.start, end: t.end)
-        case .name("false"): p += 1; return ExprSyntax(kind: .bool(false), start: t.start, end: t.end)
+        case .number(let n): p += 1; return try node(.number(n), start: t.start, end: t.end)
+        case .duration(let d): p += 1; return try node(.duration(d), start: t.start, end: t.end)
+        case .string(let s): p += 1; return try node(.string(s), start: t.start, end: t.end)
+        case .name("true"): p += 1; return try node(.bool(true), start: t.start, end: t.end)
+        case .name("false"): p += 1; return try node(.bool(false), start: t.start, end: t.end)
         case .name(let n) where ["and", "or", "not", "in"].contains(n):
             throw fail("expected a value, found the keyword `\(n)`")
         case .name(let n):
@@ -255,14 +284,14 @@ struct ExprParser {
                     repeat { args.append(try expr()) } while take(",")
                     try expect(")", "to close the call to `\(n)`")
                 }
-                return ExprSyntax(kind: .call(n, args), start: t.start, end: tokens[p - 1].end)
+                return try node(.call(n, args), start: t.start, end: tokens[p - 1].end)
             }
-            return ExprSyntax(kind: .name(n), start: t.start, end: t.end)
+            return try node(.name(n), start: t.start, end: t.end)
         case .op("("):
             p += 1
             let e = try expr()
             try expect(")", "to close the parenthesis")
-            return ExprSyntax(kind: e.kind, start: t.start, end: tokens[p - 1].end)
+            return try node(e.kind, start: t.start, end: tokens[p - 1].end)
         case .op("["):
             return try setOperand()
         case .end:

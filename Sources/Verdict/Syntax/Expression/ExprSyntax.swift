@@ -27,6 +27,27 @@ struct ExprSyntax: Sendable {
     var kind: Kind
     var start: Int
     var end: Int
+    /// Levels of nesting: 1 for a name or literal; `a and b and c` is 3 (a chain nests to the left).
+    let depth: Int
+
+    init(kind: Kind, start: Int, end: Int) {
+        self.kind = kind
+        self.start = start
+        self.end = end
+        depth = 1 + (kind.children.map(\.depth).max() ?? 0)
+    }
+}
+
+extension ExprSyntax.Kind {
+    var children: [ExprSyntax] {
+        switch self {
+        case .name, .number, .string, .duration, .bool: return []
+        case .not(let e), .negate(let e): return [e]
+        case let .and(a, b), let .or(a, b), let .arith(_, a, b), let .compare(_, a, b), let .member(a, b, _): return [a, b]
+        case let .range(lower, _, upper, _): return [lower, upper]
+        case .list(let items), .call(_, let items): return items
+        }
+    }
 }
 
 enum CompareOp: String, Sendable, Hashable {
