@@ -24,8 +24,12 @@ struct Decide: ParsableCommand {
     @Flag(help: "Add the explanation to each decision.")
     var explain = false
 
+    @Option(help: "Threads deciding a batch (default: the cores available); results stay in input order.")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
     func validate() throws {
         if (casePath == nil) == (batch == nil) { throw ValidationError("give exactly one of --case FILE or --batch FILE") }
+        if jobs < 1 || jobs > 256 { throw ValidationError("--jobs takes a number of threads from 1 to 256") }
     }
 
     func run() throws {
@@ -33,13 +37,26 @@ struct Decide: ParsableCommand {
         let compiled = try policy.load()
         if let casePath {
             let bytes = try readInput(casePath)
+            var out = OutputBuffer()
             do {
-                print(try compiled.decide(json: bytes, explain: explain, now: now).json())
-            } catch {
-                print(errorLine(error, line: nil))
+                out.append(try compiled.decide(json: bytes, explain: explain, now: now).json() + "\n")
+                try out.finish()
+            } catch let error as CaseError {
+                out.append(errorLine(error, line: nil) + "\n")
+                try out.finish()
                 FileHandle.standardError.write(Data("\(error)\n".utf8))
                 throw ExitCode(1)
             }
+            return
+        }
+        if jobs > 1 {
+            let parallel = ParallelBatch(policy: compiled, jobs: jobs, explain: explain, now: now) { errorLine($0, line: $1) }
+            try parallel.run(path: batch!, jobs: jobs)
+            if let e = parallel.writeFailure {
+                FileHandle.standardError.write(Data("error: cannot write the output: \(String(cString: strerror(e)))\n".utf8))
+                throw ExitCode(1)
+            }
+            try report(failed: parallel.failed)
             return
         }
         var failed = 0
@@ -53,14 +70,18 @@ struct Decide: ParsableCommand {
             }
             out.append("\n")
         }
-        out.flush()
+        try out.finish()
+        try report(failed: failed)
+    }
+
+    private func report(failed: Int) throws {
         if failed > 0 {
             FileHandle.standardError.write(Data("\(failed) case\(failed == 1 ? "" : "s") could not be decided\n".utf8))
             throw ExitCode(1)
         }
     }
 
-    private func errorLine(_ error: CaseError, line: Int?) -> String {
+    func errorLine(_ error: CaseError, line: Int?) -> String {
         var w = JSONWriter()
         w.object { w in
             w.key("case")

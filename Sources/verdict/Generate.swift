@@ -22,33 +22,6 @@ struct Generate: ParsableCommand {
             out.append(generator.nextJSON())
             out.append("\n")
         }
-        out.flush()
-    }
-}
-
-/// Buffers standard output and writes it in large chunks (a write per line would dominate a batch).
-struct OutputBuffer {
-    var bytes: [UInt8] = []
-    private let limit = 1 << 16
-
-    init() { bytes.reserveCapacity(limit + 4096) }
-
-    /// Appends text; flushes once the buffer passes its limit (callers may also append to `bytes` directly).
-    mutating func append(_ s: String) {
-        bytes.append(contentsOf: s.utf8)
-        if bytes.count >= limit { flush() }
-    }
-
-    mutating func flush() {
-        guard !bytes.isEmpty else { return }
-        bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let n = write(1, buffer.baseAddress! + offset, buffer.count - offset)
-                if n <= 0 { break }
-                offset += n
-            }
-        }
-        bytes.removeAll(keepingCapacity: true)
+        try out.finish()
     }
 }

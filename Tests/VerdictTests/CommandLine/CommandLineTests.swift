@@ -109,4 +109,58 @@ struct CommandLineTests {
         #expect(r.stdout.contains("例外规则 henan-finance: 河南区域财务签字"))
         #expect(r.stdout.contains("→ tier (问题类别) = 3 (规则 tier3-hospitalised)"))
     }
+
+    @Test func parallelBatchKeepsInputOrderAndMatchesOneThread() throws {
+        var generator = CaseGenerator(policy: qualityComplaints, seed: 5)
+        var lines = (0..<5000).map { _ in generator.nextJSON() }
+        for k in stride(from: 7, to: lines.count, by: 997) { lines[k] = #"{"id": "bad-\#(k)", "cost": "x"}"# }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("verdict-batch-\(UUID().uuidString).jsonl")
+        try (lines.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let args = ["decide", "--policies", Self.policy, "--batch", file.path, "--now", "2026-06-01T12:00:00+08:00"]
+        let one = try run(args + ["--jobs", "1"])
+        let two = try run(args + ["--jobs", "2"])
+        let four = try run(args + ["--jobs", "4", "--explain"])
+        #expect(one.status == 1 && two.status == 1 && four.status == 1)
+        let refused = lines.filter { (try? qualityComplaints.decide(json: Array($0.utf8), now: t("2026-06-01T12:00:00+08:00"))) == nil }.count
+        #expect(refused >= 5)
+        #expect(one.stderr.contains("\(refused) cases could not be decided"))
+        #expect(two.stderr == one.stderr)
+        #expect(two.stdout == one.stdout)
+        let out = one.stdout.split(separator: "\n")
+        #expect(out.count == 5000)
+        #expect(out[7].contains(#""case":"bad-7","line":8"#))
+        let explained = four.stdout.split(separator: "\n")
+        #expect(explained.count == 5000)
+        // In order: the n-th output line is the n-th case.
+        for k in [0, 1, 2047, 2048, 4999] {
+            let id = try #require(lines[k].firstMatch(of: /"id":"([^"]+)"/)?.1 ?? lines[k].firstMatch(of: /"id": "([^"]+)"/)?.1)
+            #expect(out[k].hasPrefix(#"{"case":"\#(id)""#))
+            #expect(explained[k].hasPrefix(#"{"case":"\#(id)""#))
+        }
+    }
+
+    @Test func aFailedWriteIsAnErrorExit() throws {
+        guard FileManager.default.fileExists(atPath: "/dev/full") else { Issue.record("/dev/full is missing"); return }
+        for args in [["decide", "--policies", Self.policy, "--case", "policies/quality-complaints/examples/henan-tier3.json"],
+                     ["decide", "--policies", Self.policy, "--batch", "-", "--jobs", "1"],
+                     ["decide", "--policies", Self.policy, "--batch", "-", "--jobs", "2"]] {
+            let p = Process()
+            p.executableURL = Self.binary
+            p.arguments = args
+            p.currentDirectoryURL = repositoryRoot
+            p.standardOutput = FileHandle(forWritingAtPath: "/dev/full")
+            let input = Pipe(), err = Pipe()
+            p.standardInput = input
+            p.standardError = err
+            try p.run()
+            input.fileHandleForWriting.write(Data((try String(contentsOfFile: repositoryRoot.appendingPathComponent("policies/quality-complaints/examples/henan-tier3.json").path, encoding: .utf8)
+                .replacingOccurrences(of: "\n", with: " ") + "\n").utf8))
+            try input.fileHandleForWriting.close()
+            let e = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            p.waitUntilExit()
+            #expect(p.terminationStatus == 1, "\(args)")
+            #expect(e.contains("cannot write the output: No space left on device"), "\(args): \(e)")
+        }
+    }
 }
