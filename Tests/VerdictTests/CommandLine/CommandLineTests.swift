@@ -56,7 +56,7 @@ struct CommandLineTests {
         try text.write(to: file, atomically: true, encoding: .utf8)
         let r = try run(["check", dir.path])
         #expect(r.status == 1)
-        #expect(r.stderr.contains("a5-approval.yaml:20:15: error: unknown field or output `cots`"))
+        #expect(r.stderr.contains("a5-approval.yaml:21:15: error: unknown field or output `cots`"))
         #expect(r.stderr.contains("help: did you mean `cost`?"))
         let j = try run(["check", dir.path, "--format", "json"])
         #expect(j.status == 1)
