@@ -15,6 +15,7 @@ public struct CaseGenerator {
     private let strings: [Int: [String]]
     private let thresholds: [Int: [Int64]]
 
+    /// A generator for `policy`; the same seed gives the same cases.
     public init(policy: CompiledPolicy, seed: UInt64) {
         self.policy = policy
         rng = SplitMix64(seed: seed)

@@ -23,6 +23,7 @@ public struct JSONReader {
         return v
     }
 
+    /// Parses one JSON document from text.
     public static func parse(_ text: String) throws(JSONSyntaxError) -> JSONValue {
         try parse(Array(text.utf8))
     }

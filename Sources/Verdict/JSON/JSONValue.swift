@@ -1,10 +1,14 @@
 /// A parsed JSON value. Numbers keep their source text so money and integers stay exact.
 public enum JSONValue: Sendable, Equatable {
+    /// `null`.
     case null
+    /// `true` or `false`.
     case bool(Bool)
     /// The number exactly as written, such as `300.01` or `-2e3`.
     case number(String)
+    /// A string, unescaped.
     case string(String)
+    /// An array, in order.
     case array([JSONValue])
     /// Members in document order; a repeated key is reported by the reader.
     case object([(key: String, value: JSONValue)])
@@ -42,8 +46,12 @@ public enum JSONValue: Sendable, Equatable {
 
 /// A JSON syntax error with its 1-based line and column.
 public struct JSONSyntaxError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What is wrong.
     public var message: String
+    /// The 1-based line.
     public var line: Int
+    /// The 1-based column, in bytes.
     public var column: Int
+    /// `line:column: message`
     public var description: String { "\(line):\(column): \(message)" }
 }

@@ -10,6 +10,7 @@ public struct JSONWriter: Sendable {
     public private(set) var bytes: [UInt8] = []
     private var needsComma = false
 
+    /// An empty writer.
     public init() { bytes.reserveCapacity(512) }
 
     /// Continues writing after what `bytes` holds (a reused buffer: `removeAll(keepingCapacity:)` first).
@@ -23,6 +24,7 @@ public struct JSONWriter: Sendable {
         needsComma = true
     }
 
+    /// Writes an object; `body` writes its members with ``key(_:)`` and a value each, or ``field(_:_:)-(String,String)``.
     public mutating func object(_ body: (inout JSONWriter) -> Void) {
         separate()
         bytes.append(123)
@@ -32,6 +34,7 @@ public struct JSONWriter: Sendable {
         needsComma = true
     }
 
+    /// Writes an array; `body` writes its elements.
     public mutating func array(_ body: (inout JSONWriter) -> Void) {
         separate()
         bytes.append(91)
@@ -49,10 +52,15 @@ public struct JSONWriter: Sendable {
         needsComma = false
     }
 
+    /// Writes a string, escaped.
     public mutating func string(_ s: String) { separate(); Self.appendQuoted(s, to: &bytes) }
+    /// Writes an integer.
     public mutating func number(_ n: Int) { number(Int64(n)) }
+    /// Writes an integer.
     public mutating func number(_ n: Int64) { separate(); Self.appendInteger(n, to: &bytes) }
+    /// Writes `true` or `false`.
     public mutating func bool(_ b: Bool) { separate(); bytes.append(contentsOf: b ? [116, 114, 117, 101] : [102, 97, 108, 115, 101]) }
+    /// Writes `null`.
     public mutating func null() { separate(); bytes.append(contentsOf: [110, 117, 108, 108]) }
     /// A member name already quoted and followed by `:` (precomputed for speed).
     mutating func key(quoted: [UInt8]) {
@@ -107,8 +115,11 @@ public struct JSONWriter: Sendable {
         }
     }
 
+    /// Writes a member with a string value.
     public mutating func field(_ k: String, _ v: String) { key(k); string(v) }
+    /// Writes a member with an integer value.
     public mutating func field(_ k: String, _ v: Int) { key(k); number(v) }
+    /// Writes a member with a boolean value.
     public mutating func field(_ k: String, _ v: Bool) { key(k); bool(v) }
 
     static func appendQuoted(_ s: String, to out: inout [UInt8]) {

@@ -3,7 +3,10 @@
 /// Messages are lowercase without a final period, with user input in backticks;
 /// advice goes in ``help``. Each has a stable ``code`` (such as `unknown-field`) that tools can match.
 public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
+    /// How serious a diagnostic is: an error stops the policy from loading; a warning or a note does not.
     public enum Severity: String, Sendable, Hashable, Comparable {
+        /// `error` stops the policy from loading; `warning` points at something probably unintended; `note` adds information
+        /// (such as a table the analysis could not prove).
         case error, warning, note
         public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
         var rank: Int { self == .error ? 0 : self == .warning ? 1 : 2 }
@@ -11,22 +14,31 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
 
     /// A secondary location that helps understand the problem (the first definition of a duplicate, ...).
     public struct Note: Sendable, Hashable {
+        /// What the note says.
         public var message: String
+        /// Where it points, when it points somewhere.
         public var location: SourceLocation?
+        /// A note with its message and, optionally, where it points.
         public init(_ message: String, at location: SourceLocation? = nil) {
             self.message = message
             self.location = location
         }
     }
 
+    /// Whether this is an error, a warning or a note.
     public var severity: Severity
     /// A ``DiagnosticCode``'s raw value: `unknown-field`.
     public var code: String
+    /// What is wrong, lowercase without a final period, with user input in backticks.
     public var message: String
+    /// Where: the file, line and column of the token at fault; nil for a problem of the whole set (no manifest).
     public var location: SourceLocation?
+    /// Further places and facts that explain the problem (the first definition of a duplicate, a case that hits two rules).
     public var notes: [Note]
+    /// What to do about it: "did you mean `cost`?", or the valid names.
     public var help: String?
 
+    /// A diagnostic of any severity.
     public init(_ severity: Severity, _ code: DiagnosticCode, _ message: String, at location: SourceLocation?,
                 notes: [Note] = [], help: String? = nil) {
         self.severity = severity
@@ -37,11 +49,13 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
         self.help = help
     }
 
+    /// An error: the policy does not load while it has one.
     public static func error(_ code: DiagnosticCode, _ message: String, at location: SourceLocation?,
                              notes: [Note] = [], help: String? = nil) -> Diagnostic {
         Diagnostic(.error, code, message, at: location, notes: notes, help: help)
     }
 
+    /// A warning: the policy loads, but this is probably not what was meant.
     public static func warning(_ code: DiagnosticCode, _ message: String, at location: SourceLocation?,
                                notes: [Note] = [], help: String? = nil) -> Diagnostic {
         Diagnostic(.warning, code, message, at: location, notes: notes, help: help)

@@ -2,10 +2,14 @@
 public struct DiagnosticRenderer: Sendable {
     private let files: [String: SourceFile]
 
+    /// A renderer that quotes source lines from `files` (usually ``PolicyLoader/Result/sources``).
     public init(files: [SourceFile]) {
         self.files = Dictionary(files.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
+    /// One diagnostic as text: its place, severity and message, the source line with a caret under
+    /// the span, then its notes and help.
+    ///
     /// ```
     /// tiers.yaml:12:15: error: unknown field `cots`
     ///    12 |       when: cots > 300

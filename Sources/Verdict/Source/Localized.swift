@@ -1,13 +1,17 @@
 /// Text in English and Chinese; either may be missing, and the other stands in for it.
 public struct Localized: Sendable, Hashable, Codable {
+    /// The English text, if given.
     public var en: String?
+    /// The Chinese text, if given.
     public var zh: String?
 
+    /// Text in either language or both.
     public init(en: String? = nil, zh: String? = nil) {
         self.en = en
         self.zh = zh
     }
 
+    /// True when neither language is given.
     public var isEmpty: Bool { en == nil && zh == nil }
 
     /// The text in `language`, falling back to the other language.

@@ -12,6 +12,7 @@ public struct SourceFile: Sendable, Hashable {
     /// The lines of `text`, without their terminators.
     public let lines: [Substring]
 
+    /// A file with the path diagnostics show and its whole text.
     public init(path: String, text: String) {
         self.path = path
         self.text = text
@@ -30,12 +31,16 @@ public struct SourceFile: Sendable, Hashable {
 
 /// A 1-based `line:column` position in a source file; columns count Unicode scalars, as LibYAML does.
 public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// The file, as ``SourceFile/path`` gives it.
     public var path: String
+    /// The 1-based line.
     public var line: Int
+    /// The 1-based column, in Unicode scalars.
     public var column: Int
     /// How many columns the span covers (at least 1), for the caret line.
     public var length: Int
 
+    /// A position, and how many columns the span covers (at least 1).
     public init(path: String, line: Int, column: Int, length: Int = 1) {
         self.path = path
         self.line = line

@@ -1,9 +1,13 @@
 /// A calendar date without a time or zone (proleptic Gregorian), such as a card's valid-until date.
 public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// The year, such as 2026.
     public var year: Int
+    /// The month, 1 to 12.
     public var month: Int
+    /// The day of the month, from 1.
     public var day: Int
 
+    /// A date from its parts, which are not validated (``init(iso:)`` validates).
     public init(year: Int, month: Int, day: Int) {
         self.year = year
         self.month = month
@@ -30,6 +34,7 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
         return era * 146_097 + doe - 719_468
     }
 
+    /// The date a number of days after 1970-01-01 (negative before it).
     public init(daysSinceEpoch z0: Int) {
         let z = z0 + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
@@ -57,5 +62,6 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
     }
 
     public static func < (a: CivilDate, b: CivilDate) -> Bool { a.daysSinceEpoch < b.daysSinceEpoch }
+    /// The date as `YYYY-MM-DD`.
     public var description: String { pad(year, 4) + "-" + pad(month) + "-" + pad(day) }
 }

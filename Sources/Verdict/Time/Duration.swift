@@ -3,8 +3,10 @@
 /// A day is 24 hours: policies run in a zone without daylight saving (Asia/Shanghai), where a
 /// calendar day and 24 hours agree. Working time is not a `Duration`: it needs a calendar.
 public struct Duration: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// The length in milliseconds (negative for a length backwards).
     public var milliseconds: Int64
 
+    /// A duration of so many milliseconds.
     public init(milliseconds: Int64) { self.milliseconds = milliseconds }
     /// `h` hours; saturates at the largest duration rather than overflowing.
     public static func hours(_ h: Int64) -> Duration { Duration(milliseconds: saturating(h, 3_600_000)) }
@@ -20,6 +22,8 @@ public struct Duration: Sendable, Hashable, Comparable, CustomStringConvertible 
 
     static let unitMillis: [Character: Int64] = ["w": 604_800_000, "d": 86_400_000, "h": 3_600_000, "m": 60_000, "s": 1000]
 
+    /// Parses `90m`, `1h`, `2d`, `1w`, `1d12h`, `30s` (units largest first), or ISO 8601 `PT1H`, `P2D`, `P1W`;
+    /// a leading `-` makes it negative. Throws ``TimeFormatError/duration(_:)`` otherwise.
     public init(text: String) throws(TimeFormatError) {
         if text.hasPrefix("P") || text.hasPrefix("-P") {
             self.init(milliseconds: try Self.iso(text))

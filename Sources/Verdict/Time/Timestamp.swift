@@ -8,18 +8,23 @@ import Foundation
 /// ```
 /// An offset is required in input: a time without a zone is ambiguous, so it is refused.
 public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// Milliseconds since 1970-01-01T00:00:00Z.
     public var millisecondsSinceEpoch: Int64
 
+    /// The instant so many milliseconds after the epoch.
     public init(millisecondsSinceEpoch: Int64) { self.millisecondsSinceEpoch = millisecondsSinceEpoch }
 
+    /// The instant of a Foundation `Date`, to the millisecond (rounded down).
     public init(_ date: Date) {
         millisecondsSinceEpoch = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
     }
 
+    /// The instant as a Foundation `Date`.
     public var date: Date { Date(timeIntervalSince1970: TimeInterval(millisecondsSinceEpoch) / 1000) }
 
     public static func < (a: Timestamp, b: Timestamp) -> Bool { a.millisecondsSinceEpoch < b.millisecondsSinceEpoch }
 
+    /// The instant in RFC 3339 in UTC, such as `2026-03-02T01:00:00Z`.
     public var description: String { rfc3339(in: .utc) }
 
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`; `t` and a space are accepted for `T`.
@@ -115,6 +120,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         digits(a / 3600, 2); out.append(58); digits(a / 60 % 60, 2)
     }
 
+    /// The instant a duration of clock time later (earlier for a negative duration).
     public static func + (t: Timestamp, d: Duration) -> Timestamp {
         Timestamp(millisecondsSinceEpoch: t.millisecondsSinceEpoch &+ d.milliseconds)
     }
@@ -135,12 +141,15 @@ extension Int64 {
 
 /// A time zone, by IANA identifier; offsets come from the system's zone database.
 public struct Zone: Sendable, Hashable {
+    /// The IANA identifier, such as `Asia/Shanghai`.
     public let identifier: String
     private let fixedOffset: Int?
     private let timeZone: TimeZone?
     private let isShanghai: Bool
 
+    /// Coordinated Universal Time.
     public static let utc = Zone(checked: "UTC", fixed: 0)
+    /// China Standard Time (UTC+8, no daylight saving), the policies' default zone.
     public static let shanghai = Zone(identifier: "Asia/Shanghai")!
 
     private init(checked id: String, fixed: Int?) {
@@ -173,11 +182,16 @@ public struct Zone: Sendable, Hashable {
 
 /// A timestamp, duration or date that could not be read.
 public enum TimeFormatError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The text is not an RFC 3339 timestamp.
     case timestamp(String)
+    /// The timestamp has no offset (`Z` or `+08:00`), so its instant is ambiguous.
     case missingOffset(String)
+    /// The text is not a duration.
     case duration(String)
+    /// The text is not a `YYYY-MM-DD` date.
     case date(String)
 
+    /// What was wrong, with the text and an example of the expected form.
     public var description: String {
         switch self {
         case .timestamp(let t): return "`\(t)` is not an RFC 3339 timestamp (like 2026-03-02T09:00:00+08:00)"

@@ -10,26 +10,37 @@
 public struct WorkingCalendar: Sendable, Hashable {
     /// A working period within a day, in minutes after local midnight: `09:00-12:00` is 540..<720.
     public struct Period: Sendable, Hashable {
+        /// The first minute of the period, after local midnight.
         public var start: Int
+        /// The minute the period ends (exclusive), after local midnight; at most 1440.
         public var end: Int
     }
 
     /// A dated entry: a holiday or an adjusted working day, with its label.
     public struct Day: Sendable, Hashable {
+        /// The day.
         public var date: CivilDate
+        /// What the day is: `{en: Spring Festival, zh: 春节}`.
         public var label: Localized
     }
 
+    /// A computation reached a year the calendar does not list: an error, never a guess from weekends.
     public struct YearNotCovered: Error, Sendable, Hashable, CustomStringConvertible {
+        /// The calendar's name.
         public var calendar: String
+        /// The year it does not cover.
         public var year: Int
+        /// The message shown to people, naming the calendar, the year and what to add.
         public var description: String {
             "calendar `\(calendar)` does not cover \(year): add its holidays and adjusted working days, and list the year under `years`"
         }
     }
 
+    /// The calendar's name, as policies refer to it (`cn-office`).
     public var name: String
+    /// Its name for people.
     public var label: Localized
+    /// The zone its periods and days are in.
     public var zone: Zone
     /// ISO weekdays (1 = Monday) that are working days unless a holiday.
     public var weekdays: Set<Int>
@@ -42,6 +53,7 @@ public struct WorkingCalendar: Sendable, Hashable {
     public var adjustedPeriods: [Period]
     /// Index 0: adjusted working days; 1...7: ISO weekdays.
     private var schedule: [[Period]]
+    /// The years it knows (holidays and adjusted working days listed).
     public var years: Set<Int>
     var holidays: [Int: Localized]
     var adjustedWorkingDays: [Int: Localized]
@@ -50,6 +62,19 @@ public struct WorkingCalendar: Sendable, Hashable {
     private var dayCodes: [UInt8]
     private var firstDay: Int
 
+    /// A calendar from its parts, as the checker builds it from YAML.
+    /// 
+    /// - Parameters:
+    ///   - name: the name policies refer to it by.
+    ///   - label: its name for people.
+    ///   - zone: the zone of its periods and days.
+    ///   - weekdays: ISO weekdays (1 = Monday) that are working days.
+    ///   - periods: the working periods of a working weekday without periods of its own.
+    ///   - periodsByWeekday: periods that differ by ISO weekday (a Saturday half day).
+    ///   - adjustedPeriods: the periods of an adjusted working day (default `periods`).
+    ///   - years: the years it knows; a day outside them throws ``YearNotCovered``.
+    ///   - holidays: days off.
+    ///   - adjustedWorkingDays: weekend days that are working days (调休).
     public init(name: String, label: Localized = Localized(), zone: Zone, weekdays: Set<Int>, periods: [Period],
                 periodsByWeekday: [Int: [Period]] = [:], adjustedPeriods: [Period]? = nil, years: Set<Int>,
                 holidays: [Day], adjustedWorkingDays: [Day]) {
@@ -98,12 +123,17 @@ public struct WorkingCalendar: Sendable, Hashable {
 
     /// Why a day is or is not a working day.
     public enum DayKind: Sendable, Equatable {
+        /// A working weekday.
         case working
+        /// A day off by weekday that is a working day (调休), with its label.
         case adjustedWorking(Localized)
+        /// A public holiday, with its label.
         case holiday(Localized)
+        /// A weekday that is not a working day.
         case weekend
     }
 
+    /// What a day (days since 1970-01-01) is in this calendar; throws for a year it does not cover.
     public func kind(ofDay day: Int) throws(YearNotCovered) -> DayKind {
         switch try code(ofDay: day) {
         case 0: return .working

@@ -18,10 +18,16 @@ public struct MeasureAccumulator {
     let groupBy: Int?
     private var tallies: [String: [Tally]] = [:]
     private var groupOrder: [String] = []
+    /// How many cases were decided and counted.
     public private(set) var decided: Int64 = 0
+    /// How many cases could not be decided (counted by no measure).
     public private(set) var refused: Int64 = 0
 
-    /// - Parameter groupBy: a field to group by for every measure (overrides each measure's own `by`).
+    /// An empty tally of `policy`'s measures.
+    ///
+    /// - Parameters:
+    ///   - policy: the policy that decides the cases and declares the measures.
+    ///   - groupBy: a field to group by for every measure (overrides each measure's own `by`).
     public init(policy: CompiledPolicy, groupBy: String? = nil) throws(CaseError) {
         self.policy = policy
         if let groupBy {
@@ -68,18 +74,25 @@ public struct MeasureAccumulator {
         }
     }
 
+    /// One measure for one group: its value and whether it met its target.
     public struct Row: Sendable {
+        /// The measure's name.
         public var measure: String
+        /// Its label.
         public var label: Localized
+        /// The group: the `by` field's value, or `(all)`.
         public var group: String
+        /// How many cases the measure's `where` selected in this group.
         public var cases: Int64
         /// The value as text: `83.12%`, `143.27`, `12.5`, `42`; nil when there is nothing to measure.
         public var value: String?
+        /// The target as written (`> 80%`), if any.
         public var target: String?
         /// Nil when there is no target or no value.
         public var met: Bool?
     }
 
+    /// The measures so far, per group in the order groups were first seen, compared exactly with their targets.
     public func report() -> [Row] {
         var rows: [Row] = []
         for (mi, m) in policy.model.measures.enumerated() {
@@ -143,6 +156,7 @@ public struct MeasureAccumulator {
 }
 
 extension MeasureAccumulator {
+    /// The report as an aligned table, with the counts of decided and refused cases.
     public func text(_ language: Language = .en) -> String {
         let rows = report()
         var out = "\(decided) cases decided, \(refused) refused\n"
@@ -160,6 +174,7 @@ extension MeasureAccumulator {
         return out
     }
 
+    /// The report as JSON: `{"decided": N, "refused": N, "measures": [...]}`.
     public func json() -> String {
         var w = JSONWriter()
         w.object { w in

@@ -117,12 +117,16 @@ public enum PolicyDiff {
 public struct CaseReplay {
     let old: CompiledPolicy
     let new: CompiledPolicy
+    /// How many cases were replayed.
     public private(set) var cases = 0
+    /// How many were decided differently (or refused by one version only).
     public private(set) var changed = 0
+    /// How many both versions refused.
     public private(set) var refused = 0
     /// How many cases changed, per output.
     public private(set) var changesByOutput: [String: Int] = [:]
 
+    /// A replay of cases under an old and a new version of a policy.
     public init(old: CompiledPolicy, new: CompiledPolicy) {
         self.old = old
         self.new = new
@@ -163,6 +167,7 @@ public struct CaseReplay {
         return w.bytes
     }
 
+    /// The totals and the number of changed cases per output, as text.
     public var summary: String {
         var out = "\(cases) cases, \(changed) decided differently, \(refused) refused by both\n"
         for (name, n) in changesByOutput.sorted(by: { $0.key < $1.key }) { out += "  \(name): \(n) case\(n == 1 ? "" : "s") changed\n" }

@@ -11,14 +11,19 @@ import Foundation
 public enum PolicyScaffold {
     /// Why a policy set could not be created.
     public struct Failure: Error, Sendable, CustomStringConvertible {
+        /// What went wrong.
         public var message: String
+        /// The message.
         public var description: String { message }
     }
 
     /// The files of a new set named `name`, as relative paths and their text.
     ///
-    /// - Parameter schemaFolder: the folder that holds the JSON Schemas, relative to the new set
-    ///   (`../../schema`), or `.` when they are written into the set itself.
+    /// - Parameters:
+    ///   - name: the policy's name (and the test file's).
+    ///   - effective: the manifest's effective date.
+    ///   - schemaFolder: the folder that holds the JSON Schemas, relative to the new set
+    ///     (`../../schema`), or `.` when they are written into the set itself.
     public static func files(name: String, effective: CivilDate, schemaFolder: String) -> [(path: String, text: String)] {
         let policyLine = LanguageSchema.modeline(schemaPath: join(schemaFolder, LanguageSchema.File.policy.fileName))
         let testLine = LanguageSchema.modeline(schemaPath: join(schemaFolder, LanguageSchema.File.test.fileName))

@@ -1,25 +1,48 @@
 /// Runs a ``PolicyTestSuite`` against a compiled policy and measures what the tests exercised.
 public struct PolicyTestReport: Sendable {
+    /// A test that failed: its name, where it is, and each problem.
     public struct Failure: Sendable {
+        /// The test's name.
         public var test: String
+        /// Where the test is in its file.
         public var location: SourceLocation
+        /// What went wrong, one line each: expected, got, and the rule that set it.
         public var problems: [String]
     }
 
     /// A rule, override, exception or clock, and whether some test exercised it.
     public struct CoverageItem: Sendable {
-        public enum Kind: String, Sendable { case rule, override, exception, clock }
+        /// What is covered.
+        public enum Kind: String, Sendable {
+            /// A rule of a decision table.
+            case rule
+            /// An override of a list output.
+            case override
+            /// An exception inside an override.
+            case exception
+            /// An SLA clock.
+            case clock
+        }
+        /// A rule, override, exception or clock.
         public var kind: Kind
+        /// The decision it belongs to (`clocks` for a clock).
         public var decision: String
+        /// Its id.
         public var id: String
+        /// Where it is defined.
         public var location: SourceLocation
+        /// Whether some test's case matched it (for a clock: applied).
         public var exercised: Bool
     }
 
+    /// How many tests passed.
     public var passed = 0
+    /// The tests that failed, in file order.
     public var failures: [Failure] = []
+    /// Every rule, override, exception and clock, and whether a test exercised it.
     public var coverage: [CoverageItem] = []
 
+    /// How many tests failed.
     public var failed: Int { failures.count }
 
     /// Per decision (and `clocks`): exercised and total items.
@@ -35,7 +58,9 @@ public struct PolicyTestReport: Sendable {
     }
 }
 
+/// Runs YAML tests against a compiled policy.
 public enum PolicyTestRunner {
+    /// Decides every test's case, compares what it expects, and records coverage.
     public static func run(_ suite: PolicyTestSuite, against policy: CompiledPolicy) -> PolicyTestReport {
         var report = PolicyTestReport()
         var selected = Set<String>(), applied = Set<String>(), held = Set<String>(), clocks = Set<String>()
@@ -207,6 +232,7 @@ extension PolicyTestReport {
         return out
     }
 
+    /// The report as JSON: `passed`, `failed`, `failures` and, with `coverage`, what no test exercised.
     public func json(coverage showCoverage: Bool) -> String {
         var w = JSONWriter()
         w.object { w in

@@ -18,8 +18,11 @@ import Foundation
 /// Expectations are partial: only the outputs named are compared; `absent` means the output must
 /// not apply. `now:` judges clocks; `expect_clocks: {onsite: at_risk}` checks their status.
 public struct PolicyTestSuite: Sendable {
+    /// One test: its name, where it is, its case and what it expects.
     public struct TestCase: Sendable {
+        /// The test's name.
         public var name: String
+        /// Where it is in its file.
         public var location: SourceLocation
         var fields: [(key: String, value: YAMLNode)]
         var expect: [(output: Name, value: YAMLNode)]
@@ -28,8 +31,11 @@ public struct PolicyTestSuite: Sendable {
         var now: Timestamp?
     }
 
+    /// The tests, in file order.
     public var tests: [TestCase] = []
+    /// Problems found in the test files (unknown keys, malformed values), each located.
     public var diagnostics: [Diagnostic] = []
+    /// The test files read, for rendering diagnostics.
     public var sources: [SourceFile] = []
 
     /// Reads every `*.test.yaml` below a policy folder.
@@ -50,6 +56,7 @@ public struct PolicyTestSuite: Sendable {
         return suite
     }
 
+    /// Reads the tests of one file (YAML text), adding its problems to ``diagnostics``.
     public mutating func add(_ file: SourceFile) {
         sources.append(file)
         var bag = DiagnosticBag()
