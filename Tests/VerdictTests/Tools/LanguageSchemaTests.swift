@@ -28,7 +28,9 @@ import Testing
         #expect(tests.status == 0)
         #expect(tests.stdout == (try Self.shipped(.test)))
         let bare = try cli.run(["schema"])
-        #expect(bare.status == 64 && bare.stderr.contains("verdict schema language"))
+        #expect(bare.stdout.contains("language"), "`verdict schema` lists its subcommands")
+        let wrong = try cli.run(["schema", "lang"])
+        #expect(wrong.status == 64)
     }
 
     @Test func theSectionsAreTheLoadersSections() throws {
