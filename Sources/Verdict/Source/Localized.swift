@@ -25,5 +25,8 @@ public struct Localized: Sendable, Hashable, Codable {
 
 /// The languages explanations are written in.
 public enum Language: String, Sendable, CaseIterable {
-    case en, zh
+    /// English.
+    case en
+    /// Chinese (simplified).
+    case zh
 }

@@ -61,3 +61,14 @@ import Testing
         }
     }
 }
+
+/// The language reference lists every code a diagnostic or a refused case can carry.
+@Suite struct CodesDocumentTests {
+    @Test func everyCodeIsInTheLanguageReference() throws {
+        let doc = try String(contentsOf: repositoryRoot.appendingPathComponent("docs/language.md"), encoding: .utf8)
+        let section = doc.components(separatedBy: "## What the checker reports").dropFirst().first?.components(separatedBy: "## Editor support").first ?? ""
+        #expect(DiagnosticCode.allCases.count > 50 && CaseProblemCode.allCases.count >= 9)
+        let missing = (DiagnosticCode.allCases.map(\.rawValue) + CaseProblemCode.allCases.map(\.rawValue)).filter { !section.contains("`\($0)`") }
+        #expect(missing.isEmpty, "codes not listed under \"What the checker reports\" in docs/language.md: \(missing)")
+    }
+}
