@@ -27,8 +27,8 @@ import Testing
         let tests = try cli.run(["schema", "language", "--tests"])
         #expect(tests.status == 0)
         #expect(tests.stdout == (try Self.shipped(.test)))
-        let bare = try cli.run(["schema"])
-        #expect(bare.stdout.contains("language"), "`verdict schema` lists its subcommands")
+        let help = try cli.run(["schema", "--help"])
+        #expect(help.status == 0 && help.stdout.contains("language"), "`verdict schema --help` lists its kinds")
         let wrong = try cli.run(["schema", "lang"])
         #expect(wrong.status == 64)
     }
