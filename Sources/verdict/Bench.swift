@@ -13,6 +13,15 @@ struct Bench: ParsableCommand {
     @Option(help: "Decisions per measurement.")
     var iterations: Int = 200_000
 
+    @Option(help: ArgumentHelp("Run only this loop, once, with no timing: decide, explain, json or batch (for instruction counts under callgrind).",
+                               valueName: "loop"))
+    var only: String?
+
+    func validate() throws {
+        if iterations < 1 { throw ValidationError("--iterations must be at least 1") }
+        if let only, !["decide", "explain", "json"].contains(only) { throw ValidationError("--only takes decide, explain or json") }
+    }
+
     func run() throws {
         let started = DispatchTime.now()
         let compiled = try policy.load()
@@ -26,6 +35,22 @@ struct Bench: ParsableCommand {
         let json = (0..<1000).map { _ in Array(generator.nextJSON().utf8) }
         let prepared = json.compactMap { try? compiled.prepare(json: $0) }
 
+        if let only {
+            // One pass of one loop, for instruction counts: `valgrind --tool=callgrind verdict bench --only decide`.
+            let decider = compiled.decider()
+            var out: [UInt8] = []
+            for i in 0..<iterations {
+                switch only {
+                case "decide": _ = try? decider.decide(prepared[i % prepared.count])
+                case "explain": _ = try? decider.decide(prepared[i % prepared.count], explain: true).json()
+                default:
+                    out.removeAll(keepingCapacity: true)
+                    try? decider.decide(json: json[i % json.count]).appendJSON(to: &out)
+                }
+            }
+            print("\(only): \(iterations) decisions")
+            return
+        }
         func perDecision(_ n: Int, _ body: (Int) -> Void) -> Double {
             var best = Double.infinity
             for _ in 0..<5 {
