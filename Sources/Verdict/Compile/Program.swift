@@ -72,6 +72,10 @@ extension Program {
         case or(start: Int32, count: Int32)
         case list(start: Int32, count: Int32)
         case compare(CompareOp, Int32, Int32)
+        /// A field or output (a ``Slot``) compared with a constant: the commonest condition, in one step.
+        case compareSlot(CompareOp, slot: Slot, constant: Int32)
+        /// A field or output that is an enum member, in a constant set (`problem in malignant_matter`).
+        case slotInBits(Slot, start: Int32, count: Int32)
         /// An enum member in a constant set: `words[start..<start+count]` is its bitset over member ids.
         case inBits(Int32, start: Int32, count: Int32)
         /// A value in a constant list: `constants[start..<start+count]`.
@@ -87,6 +91,11 @@ extension Program {
         case workingTime(calendar: Int32, start: Int32, amount: Int32)
         /// The end of the N-th working day after a timestamp's date, in `calendars[calendar]`.
         case workingDays(calendar: Int32, start: Int32, amount: Int32)
+    }
+
+    /// A field slot (`index` >= 0) or an output slot `o` (as `index == -o - 1`).
+    struct Slot: Sendable {
+        var index: Int32
     }
 
     /// A condition's root instruction (or -1: always true), and its conjunct tree (-1: none).
@@ -308,6 +317,24 @@ struct ProgramBuilder {
         return (start, Int32(ids.count))
     }
 
+    /// A field or output read directly (through span markers), or nil.
+    private static func slot(_ e: Expr) -> Program.Slot? {
+        switch e.unwrapped {
+        case .field(let i): return .init(index: Int32(i))
+        case .output(let i): return .init(index: -Int32(i) - 1)
+        default: return nil
+        }
+    }
+
+    /// A set of enum members as a bitset over member ids; nil for other values.
+    private static func bitset(_ values: [Value]) -> [UInt64]? {
+        let ids = values.compactMap { v -> Int32? in if case .member(let m) = v { return m } else { return nil } }
+        guard !values.isEmpty, ids.count == values.count else { return nil }
+        var bits = [UInt64](repeating: 0, count: Int(ids.max()!) / 64 + 1)
+        for id in ids { bits[Int(id) >> 6] |= 1 << UInt64(id & 63) }
+        return bits
+    }
+
     /// Appends the instructions of an expression; returns the index of its root.
     ///
     /// A written sub-expression (a span) is not an instruction of its own: the instruction that
@@ -333,15 +360,20 @@ struct ProgramBuilder {
             let g = group(items)
             return add(.list(start: g.start, count: g.count))
         case let .compare(op, a, b):
+            // `field op constant` (either way round) is one instruction.
+            if let slot = Self.slot(a), case .constant(let v) = b.unwrapped { return add(.compareSlot(op, slot: slot, constant: constant(v))) }
+            if let slot = Self.slot(b), case .constant(let v) = a.unwrapped { return add(.compareSlot(op.flipped, slot: slot, constant: constant(v))) }
             let x = emit(a), y = emit(b)
             return add(.compare(op, x, y))
         case let .inList(inner, values):
+            if let slot = Self.slot(inner), let bits = Self.bitset(values) {
+                let start = Int32(words.count)
+                words.append(contentsOf: bits)
+                return add(.slotInBits(slot, start: start, count: Int32(bits.count)))
+            }
             let x = emit(inner)
             // A set of enum members becomes a bitset over member ids.
-            let ids = values.compactMap { v -> Int32? in if case .member(let m) = v { return m } else { return nil } }
-            if !values.isEmpty, ids.count == values.count {
-                var bits = [UInt64](repeating: 0, count: Int(ids.max()!) / 64 + 1)
-                for id in ids { bits[Int(id) >> 6] |= 1 << UInt64(id & 63) }
+            if let bits = Self.bitset(values) {
                 let start = Int32(words.count)
                 words.append(contentsOf: bits)
                 return add(.inBits(x, start: start, count: Int32(bits.count)))

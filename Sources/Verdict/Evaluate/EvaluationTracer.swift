@@ -5,10 +5,10 @@
 protocol EvaluationTracer {
     /// False for ``NoTracer``: the evaluator skips the bookkeeping that only feeds the hooks.
     static var isTracing: Bool { get }
-    /// An instruction that computes a written sub-expression (a span) produced `value`.
-    mutating func computed(span: Int32, _ value: Value)
+    /// A written sub-condition (a span) came out `truth`.
+    mutating func computed(span: Int32, _ truth: Truth)
     /// A condition finished with `result`; `fields` and `outputs` are the slots it read.
-    mutating func condition(_ condition: Program.Condition, _ result: Value, fields: borrowing [Value], outputs: borrowing [Value])
+    mutating func condition(_ condition: Program.Condition, _ result: Truth, fields: borrowing [Value], outputs: borrowing [Value])
     /// A rule's condition was evaluated (rules after a `first` table's winner are not).
     mutating func rule(_ decision: Int32, _ rule: Int32, matched: Bool)
     /// A rule's outputs were used.
@@ -34,8 +34,8 @@ enum OverrideOutcome: Sendable {
 /// The tracer of a decision without explanation: records nothing, costs nothing.
 struct NoTracer: EvaluationTracer {
     static var isTracing: Bool { false }
-    @inline(__always) mutating func computed(span: Int32, _ value: Value) {}
-    @inline(__always) mutating func condition(_ condition: Program.Condition, _ result: Value, fields: borrowing [Value], outputs: borrowing [Value]) {}
+    @inline(__always) mutating func computed(span: Int32, _ truth: Truth) {}
+    @inline(__always) mutating func condition(_ condition: Program.Condition, _ result: Truth, fields: borrowing [Value], outputs: borrowing [Value]) {}
     @inline(__always) mutating func rule(_ decision: Int32, _ rule: Int32, matched: Bool) {}
     @inline(__always) mutating func selected(_ decision: Int32, _ rule: Int32) {}
     @inline(__always) mutating func replaced(_ from: Value, _ to: Value) {}

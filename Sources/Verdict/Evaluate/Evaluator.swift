@@ -20,6 +20,8 @@ struct Evaluator<Tracer: EvaluationTracer> {
     var fields: [Value]
     var outputs: [Value]
     var tracer: Tracer
+    /// Why the last `.failure` truth failed.
+    var failure = EvaluationFailure.overflow
 
     init(program: Program, fields: [Value], outputs: [Value], tracer: Tracer) {
         self.program = program
@@ -38,45 +40,17 @@ struct Evaluator<Tracer: EvaluationTracer> {
     /// Recursion follows the expression's nesting, which the parser bounds (``ExprParser/maxDepth``);
     /// long `and`/`or` chains and lists are loops.
     mutating func value(_ i: Int32) -> Value {
-        let v = compute(instructions[Int(i)])
-        if Tracer.isTracing, spans[Int(i)] >= 0 { tracer.computed(span: spans[Int(i)], v) }
-        return v
-    }
-
-    @inline(__always)
-    private mutating func compute(_ instruction: Program.Instruction) -> Value {
-        switch instruction {
+        switch instructions[Int(i)] {
         case .constant(let k): return constants[Int(k)]
         case .field(let s): return fields[Int(s)]
         case .output(let s): return outputs[Int(s)]
-        case .not(let a):
-            switch value(a) {
-            case .bool(let b): return .bool(!b)
-            case .failure(let f): return .failure(f)
-            default: return .absent
+        case .not, .and, .or, .compare, .compareSlot, .inBits, .slotInBits, .inList, .inRange, .contains, .present:
+            switch truth(i) {
+            case .true: return .bool(true)
+            case .false: return .bool(false)
+            case .unknown: return .absent
+            case .failure: return .failure(failure)
             }
-        case let .and(start, count):
-            var unknown = false
-            for k in Int(start)..<Int(start + count) {
-                switch value(children[k]) {
-                case .bool(false): return .bool(false)
-                case .bool(true): continue
-                case .failure(let f): return .failure(f)
-                default: unknown = true
-                }
-            }
-            return unknown ? .absent : .bool(true)
-        case let .or(start, count):
-            var unknown = false
-            for k in Int(start)..<Int(start + count) {
-                switch value(children[k]) {
-                case .bool(true): return .bool(true)
-                case .bool(false): continue
-                case .failure(let f): return .failure(f)
-                default: unknown = true
-                }
-            }
-            return unknown ? .absent : .bool(false)
         case let .list(start, count):
             var items: [Value] = []
             items.reserveCapacity(Int(count))
@@ -86,47 +60,6 @@ struct Evaluator<Tracer: EvaluationTracer> {
                 if !v.isAbsent { items.append(v) }
             }
             return .list(items)
-        case let .compare(op, a, b):
-            let x = value(a), y = value(b)
-            if x.isAbsent || y.isAbsent { return .absent }
-            if x.isFailure { return x }
-            if y.isFailure { return y }
-            switch op {
-            case .eq: return .bool(x == y)
-            case .ne: return .bool(x != y)
-            default:
-                guard let c = Value.compare(x, y) else { return .absent }
-                switch op {
-                case .lt: return .bool(c < 0)
-                case .le: return .bool(c <= 0)
-                case .gt: return .bool(c > 0)
-                default: return .bool(c >= 0)
-                }
-            }
-        case let .inBits(a, start, count):
-            switch value(a) {
-            case .member(let id):
-                let word = Int(id) >> 6
-                return .bool(word < Int(count) && words[Int(start) + word] & (1 << UInt64(id & 63)) != 0)
-            case .failure(let f): return .failure(f)
-            default: return .absent
-            }
-        case let .inList(a, start, count):
-            let v = value(a)
-            if v.isAbsent || v.isFailure { return v }
-            for k in Int(start)..<Int(start + count) where constants[k] == v { return .bool(true) }
-            return .bool(false)
-        case let .inRange(a, bounds, lowerInclusive, upperInclusive):
-            let v = value(a)
-            if v.isFailure { return v }
-            guard let lo = Value.compare(v, constants[Int(bounds)]), let hi = Value.compare(v, constants[Int(bounds) + 1]) else { return .absent }
-            return .bool((lowerInclusive ? lo >= 0 : lo > 0) && (upperInclusive ? hi <= 0 : hi < 0))
-        case let .contains(list, element):
-            let l = value(list)
-            return Value.contains(l, value(element))
-        case .present(let a):
-            let v = value(a)
-            return v.isFailure ? v : .bool(!v.isAbsent)
         case let .add(a, b):
             let x = value(a)
             return Value.add(x, value(b))
@@ -143,15 +76,130 @@ struct Evaluator<Tracer: EvaluationTracer> {
         }
     }
 
+    /// Whether the condition rooted at instruction `i` is true, false or unknown (it read an absent
+    /// value), or failed (`failure` says why). Conditions are decided here without building values.
+    mutating func truth(_ i: Int32) -> Truth {
+        let t = decideTruth(instructions[Int(i)], i)
+        if Tracer.isTracing, spans[Int(i)] >= 0 { tracer.computed(span: spans[Int(i)], t) }
+        return t
+    }
+
+    @inline(__always)
+    private mutating func decideTruth(_ instruction: Program.Instruction, _ i: Int32) -> Truth {
+        switch instruction {
+        case .not(let a):
+            switch truth(a) {
+            case .true: return .false
+            case .false: return .true
+            case let other: return other
+            }
+        case let .and(start, count):
+            var unknown = false
+            for k in Int(start)..<Int(start + count) {
+                switch truth(children[k]) {
+                case .false: return .false
+                case .true: continue
+                case .failure: return .failure
+                case .unknown: unknown = true
+                }
+            }
+            return unknown ? .unknown : .true
+        case let .or(start, count):
+            var unknown = false
+            for k in Int(start)..<Int(start + count) {
+                switch truth(children[k]) {
+                case .true: return .true
+                case .false: continue
+                case .failure: return .failure
+                case .unknown: unknown = true
+                }
+            }
+            return unknown ? .unknown : .false
+        case let .compareSlot(op, slot, k):
+            return slot.index >= 0 ? compare(op, fields[Int(slot.index)], constants[Int(k)])
+                                   : compare(op, outputs[Int(-slot.index - 1)], constants[Int(k)])
+        case let .compare(op, a, b):
+            let x = value(a), y = value(b)
+            return compare(op, x, y)
+        case let .slotInBits(slot, start, count):
+            return slot.index >= 0 ? member(fields[Int(slot.index)], start, count) : member(outputs[Int(-slot.index - 1)], start, count)
+        case let .inBits(a, start, count):
+            let v = value(a)
+            return member(v, start, count)
+        case let .inList(a, start, count):
+            let v = value(a)
+            if v.isAbsent { return .unknown }
+            if case .failure(let f) = v { failure = f; return .failure }
+            for k in Int(start)..<Int(start + count) where constants[k] == v { return .true }
+            return .false
+        case let .inRange(a, bounds, lowerInclusive, upperInclusive):
+            let v = value(a)
+            if case .failure(let f) = v { failure = f; return .failure }
+            guard let lo = Value.compare(v, constants[Int(bounds)]), let hi = Value.compare(v, constants[Int(bounds) + 1]) else { return .unknown }
+            return (lowerInclusive ? lo >= 0 : lo > 0) && (upperInclusive ? hi <= 0 : hi < 0) ? .true : .false
+        case let .contains(list, element):
+            let l = value(list)
+            return Self.truth(Value.contains(l, value(element)), &failure)
+        case .present(let a):
+            let v = value(a)
+            if case .failure(let f) = v { failure = f; return .failure }
+            return v.isAbsent ? .false : .true
+        case .constant, .field, .output, .list, .add, .subtract, .negate, .workingTime, .workingDays:
+            return Self.truth(value(i), &failure)
+        }
+    }
+
+    @inline(__always)
+    private static func truth(_ v: Value, _ failure: inout EvaluationFailure) -> Truth {
+        switch v {
+        case .bool(let b): return b ? .true : .false
+        case .failure(let f):
+            failure = f
+            return .failure
+        default: return .unknown
+        }
+    }
+
+    @inline(__always)
+    private mutating func compare(_ op: CompareOp, _ x: Value, _ y: Value) -> Truth {
+        if x.isAbsent || y.isAbsent { return .unknown }
+        if case .failure(let f) = x { failure = f; return .failure }
+        if case .failure(let f) = y { failure = f; return .failure }
+        switch op {
+        case .eq: return x == y ? .true : .false
+        case .ne: return x != y ? .true : .false
+        default:
+            guard let c = Value.compare(x, y) else { return .unknown }
+            switch op {
+            case .lt: return c < 0 ? .true : .false
+            case .le: return c <= 0 ? .true : .false
+            case .gt: return c > 0 ? .true : .false
+            default: return c >= 0 ? .true : .false
+            }
+        }
+    }
+
+    @inline(__always)
+    private mutating func member(_ v: Value, _ start: Int32, _ count: Int32) -> Truth {
+        switch v {
+        case .member(let id):
+            let word = Int(id) >> 6
+            return word < Int(count) && words[Int(start) + word] & (1 << UInt64(id & 63)) != 0 ? .true : .false
+        case .failure(let f):
+            failure = f
+            return .failure
+        default: return .unknown
+        }
+    }
+
     /// Evaluates a condition: true only when it is definitely true; a failure is thrown.
     @inline(__always)
     mutating func holds(_ c: Program.Condition) throws(EvaluationFailure) -> Bool {
         if c.isAlways { return true }
-        let v = value(c.root)
-        if case .failure(let f) = v { throw f }
-        if Tracer.isTracing { tracer.condition(c, v, fields: fields, outputs: outputs) }
-        if case .bool(true) = v { return true }
-        return false
+        let t = truth(c.root)
+        if t == .failure { throw failure }
+        if Tracer.isTracing { tracer.condition(c, t, fields: fields, outputs: outputs) }
+        return t == .true
     }
 
     /// A value that may not be a failure.
@@ -161,6 +209,11 @@ struct Evaluator<Tracer: EvaluationTracer> {
         if case .failure(let f) = v { throw f }
         return v
     }
+}
+
+/// A condition's outcome in Kleene's logic, or a failure (the evaluator's `failure` says which).
+enum Truth: UInt8, Sendable {
+    case `false`, `true`, unknown, failure
 }
 
 /// Where in the policy an evaluation failed, for the case error.

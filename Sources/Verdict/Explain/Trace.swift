@@ -37,7 +37,7 @@ struct TraceRecorder: EvaluationTracer {
     let spans: UnsafeBufferPointer<Program.SpanReferences>
     var trace = Trace()
     /// Each span's last value in the current condition, valid where `spanGeneration` matches `generation`.
-    private var spanTruth: [UInt8]
+    private var spanTruth: [Truth]
     private var spanGeneration: [UInt32]
     private var generation: UInt32 = 1
     private var lastFailure: Int32 = -1
@@ -47,28 +47,20 @@ struct TraceRecorder: EvaluationTracer {
     init(policy: CompiledPolicy) {
         program = policy.program
         spans = policy.program.spanReferences
-        spanTruth = [UInt8](repeating: 0, count: spans.count)
+        spanTruth = [Truth](repeating: .unknown, count: spans.count)
         spanGeneration = [UInt32](repeating: 0, count: spans.count)
         trace.events.reserveCapacity(policy.program.rules.count + policy.program.overrides.count + policy.program.clocks.count)
     }
 
-    private static let isTrue: UInt8 = 1, isFalse: UInt8 = 2, isUnknown: UInt8 = 3
-
-    mutating func computed(span: Int32, _ value: Value) {
-        let truth: UInt8
-        switch value {
-        case .bool(true): truth = Self.isTrue
-        case .bool(false): truth = Self.isFalse
-        default: truth = Self.isUnknown
-        }
+    mutating func computed(span: Int32, _ truth: Truth) {
         spanTruth[Int(span)] = truth
         spanGeneration[Int(span)] = generation
     }
 
-    mutating func condition(_ c: Program.Condition, _ result: Value, fields: borrowing [Value], outputs: borrowing [Value]) {
+    mutating func condition(_ c: Program.Condition, _ result: Truth, fields: borrowing [Value], outputs: borrowing [Value]) {
         defer { generation &+= 1 }
         lastFailure = -1
-        if case .bool(true) = result { return }
+        if result == .true { return }
         guard c.tree >= 0, let span = firstNotTrue(c.tree), span >= 0 else { return }
         let refs = spans[Int(span)]
         let start = Int32(trace.values.count)
@@ -76,7 +68,7 @@ struct TraceRecorder: EvaluationTracer {
             let r = program.references[Int(refs.start) + k]
             trace.values.append(r >= 0 ? fields[Int(r)] : outputs[Int(-r - 1)])
         }
-        trace.failures.append(.init(span: span, unknown: spanTruth[Int(span)] != Self.isFalse, valueStart: start))
+        trace.failures.append(.init(span: span, unknown: spanTruth[Int(span)] != .false, valueStart: start))
         lastFailure = Int32(trace.failures.count - 1)
         replacedStart = Int32(trace.values.count)
     }
@@ -86,7 +78,7 @@ struct TraceRecorder: EvaluationTracer {
         let node = program.conjunctTrees[Int(t)]
         if node.span >= 0 {
             guard spanGeneration[Int(node.span)] == generation else { return nil }  // not evaluated
-            if spanTruth[Int(node.span)] == Self.isTrue { return -1 }
+            if spanTruth[Int(node.span)] == .true { return -1 }
         }
         for k in 0..<Int(node.childCount) {
             if let s = firstNotTrue(program.conjunctChildren[Int(node.childStart) + k]), s >= 0 { return s }
