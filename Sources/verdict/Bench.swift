@@ -19,7 +19,9 @@ struct Bench: ParsableCommand {
 
     func validate() throws {
         if iterations < 1 { throw ValidationError("--iterations must be at least 1") }
-        if let only, !["decide", "explain", "json"].contains(only) { throw ValidationError("--only takes decide, explain or json") }
+        if let only, !["decide", "reuse", "trace", "explain", "json"].contains(only) {
+            throw ValidationError("--only takes decide, reuse, trace, explain or json")
+        }
     }
 
     func run() throws {
@@ -39,10 +41,15 @@ struct Bench: ParsableCommand {
             // One pass of one loop, for instruction counts: `valgrind --tool=callgrind verdict bench --only decide`.
             let decider = compiled.decider()
             var out: [UInt8] = []
+            var reused = decider.reusableDecision()
             for i in 0..<iterations {
                 switch only {
                 case "decide": _ = try? decider.decide(prepared[i % prepared.count])
-                case "explain": _ = try? decider.decide(prepared[i % prepared.count], explain: true).json()
+                case "reuse": try? decider.decide(prepared[i % prepared.count], into: &reused)
+                case "trace": _ = try? decider.decide(prepared[i % prepared.count], explain: true)
+                case "explain":
+                    out.removeAll(keepingCapacity: true)
+                    try? decider.decide(prepared[i % prepared.count], explain: true).appendJSON(to: &out)
                 default:
                     out.removeAll(keepingCapacity: true)
                     try? decider.decide(json: json[i % json.count]).appendJSON(to: &out)
@@ -60,10 +67,17 @@ struct Bench: ParsableCommand {
             }
             return best
         }
-        let decide = perDecision(iterations) { i in _ = try? compiled.decide(prepared[i % prepared.count]) }
-        let explain = perDecision(iterations / 10) { i in _ = try? compiled.decide(prepared[i % prepared.count], explain: true) }
+        let decider = compiled.decider()
+        let decide = perDecision(iterations) { i in _ = try? decider.decide(prepared[i % prepared.count]) }
+        var reused = decider.reusableDecision()
+        let reuse = perDecision(iterations) { i in try? decider.decide(prepared[i % prepared.count], into: &reused) }
+        let trace = perDecision(max(1, iterations / 10)) { i in _ = try? decider.decide(prepared[i % prepared.count], explain: true) }
         var out: [UInt8] = []
-        out.reserveCapacity(4096)
+        out.reserveCapacity(1 << 16)
+        let explainJSON = perDecision(max(1, iterations / 10)) { i in
+            out.removeAll(keepingCapacity: true)
+            try? decider.decide(prepared[i % prepared.count], explain: true).appendJSON(to: &out)
+        }
         let endToEnd = perDecision(iterations / 2) { i in
             out.removeAll(keepingCapacity: true)
             try? compiled.decide(json: json[i % json.count]).appendJSON(to: &out)
@@ -89,7 +103,9 @@ struct Bench: ParsableCommand {
         \(compiled.identity.name) \(compiled.identity.version) (\(ProcessInfo.processInfo.activeProcessorCount) cores)
           compile from files          \(String(format: "%8.2f", compileNs / 1e6)) ms
           decide (prepared case)      \(String(format: "%8.0f", decide)) ns
-          decide with explanation     \(String(format: "%8.0f", explain)) ns
+          decide into a reused result \(String(format: "%8.0f", reuse)) ns
+          decide with compact trace   \(String(format: "%8.0f", trace)) ns
+          ... explanation as JSON     \(String(format: "%8.0f", explainJSON)) ns
           JSON in, decide, JSON out   \(String(format: "%8.0f", endToEnd)) ns   (\(String(format: "%.0f", 1e9 / endToEnd)) cases/s)
           decisions/s, 1 thread       \(String(format: "%8.0f", one))
           decisions/s, 2 threads      \(String(format: "%8.0f", two))   (\(String(format: "%.2f", two / one))×)

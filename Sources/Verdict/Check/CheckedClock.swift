@@ -41,6 +41,8 @@ final class CheckedClock: Sendable {
     let stop: Int?
     let dueOutput: Int?
     let atRiskOutput: Int?
+    /// Built once, shared by every explanation that mentions the clock.
+    let source: SourceNote
 
     init(name: String, annotations: Annotations, location: SourceLocation, condition: Condition, start: Expr, startText: String,
          target: ClockTarget, atRisk: ClockTarget?, agreed: Int?, stop: Int?, dueOutput: Int?, atRiskOutput: Int?) {
@@ -56,5 +58,6 @@ final class CheckedClock: Sendable {
         self.stop = stop
         self.dueOutput = dueOutput
         self.atRiskOutput = atRiskOutput
+        source = SourceNote(annotations, location)
     }
 }

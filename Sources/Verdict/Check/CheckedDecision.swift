@@ -48,7 +48,16 @@ struct CheckedException: Sendable {
     var annotations: Annotations
     var location: SourceLocation
     var condition: Condition
-    var source: SourceNote { SourceNote(annotations, location) }
+    /// Built once, shared by every explanation that mentions the exception.
+    let source: SourceNote
+
+    init(id: String?, annotations: Annotations, location: SourceLocation, condition: Condition) {
+        self.id = id
+        self.annotations = annotations
+        self.location = location
+        self.condition = condition
+        source = SourceNote(annotations, location)
+    }
 }
 
 struct CheckedOverride: Sendable {
@@ -59,7 +68,20 @@ struct CheckedOverride: Sendable {
     var condition: Condition
     var exceptions: [CheckedException]
     var replacements: [(from: Value, to: Value)]
-    var source: SourceNote { SourceNote(annotations, location) }
+    /// Built once, shared by every explanation that mentions the override.
+    let source: SourceNote
+
+    init(id: String, annotations: Annotations, location: SourceLocation, output: Int, condition: Condition,
+         exceptions: [CheckedException], replacements: [(from: Value, to: Value)]) {
+        self.id = id
+        self.annotations = annotations
+        self.location = location
+        self.output = output
+        self.condition = condition
+        self.exceptions = exceptions
+        self.replacements = replacements
+        source = SourceNote(annotations, location)
+    }
 }
 
 final class CheckedDecision: Sendable {

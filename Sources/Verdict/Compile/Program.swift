@@ -118,6 +118,9 @@ extension Program {
 
     struct Rule: Sendable {
         var condition: Condition
+        /// Under `priority`: the position of the rule's constant priority value in the declared order
+        /// (`Int32.max`: not in it), or -1 when the value is computed and must be ranked per case.
+        var priorityRank: Int32 = -1
         /// `assignments[assignmentStart..<assignmentStart+assignmentCount]`.
         var assignmentStart: Int32
         var assignmentCount: Int32
@@ -228,7 +231,13 @@ struct ProgramBuilder {
             for r in d.rules {
                 let start = Int32(assignments.count)
                 for a in r.assignments { assignments.append(.init(output: Int32(a.output), value: emit(a.value))) }
-                rules.append(.init(condition: condition(r.condition), assignmentStart: start, assignmentCount: Int32(r.assignments.count)))
+                var rank: Int32 = -1
+                if d.hit == .priority, let slot = d.priorityOutput, let a = r.assignments.first(where: { $0.output == slot }),
+                   let v = a.value.constantValue {
+                    rank = d.priorityOrder.firstIndex(of: v).map(Int32.init) ?? .max
+                }
+                rules.append(.init(condition: condition(r.condition), priorityRank: rank, assignmentStart: start,
+                                   assignmentCount: Int32(r.assignments.count)))
             }
             let overrideStart = Int32(overrides.count)
             for o in d.overrides {

@@ -65,15 +65,27 @@ extension CompiledPolicy {
         } else {
             outputs = [Value](repeating: .absent, count: outputCount)
         }
-        var evaluator = Evaluator(program: program, fields: slots, outputs: outputs, tracer: tracer)
-        outputs = []
         do {
-            try evaluator.run(now: now, clocks: &clocks)
+            return try withEvaluator(fields: slots, outputs: &outputs, tracer: tracer) { (e: inout Evaluator<T>) throws(EvaluationError) in
+                try e.run(now: now, clocks: &clocks)
+                return e.tracer
+            }
         } catch {
             throw caseError(error, caseID(slots))
         }
-        outputs = evaluator.outputs
-        return evaluator.tracer
+    }
+
+    /// Gives `body` an evaluator over these slots for as long as it runs (the evaluator reads and
+    /// writes them in place).
+    @inline(__always)
+    func withEvaluator<T: EvaluationTracer, R, E: Error>(fields: [Value], outputs: inout [Value], tracer: T,
+                                                         _ body: (inout Evaluator<T>) throws(E) -> R) throws(E) -> R {
+        try fields.withUnsafeBufferPointer { (f) throws(E) -> R in
+            try outputs.withUnsafeMutableBufferPointer { (o) throws(E) -> R in
+                var evaluator = Evaluator(program: program, fields: f, outputs: o, tracer: tracer)
+                return try body(&evaluator)
+            }
+        }
     }
 
     /// The case error for an evaluation that stopped.

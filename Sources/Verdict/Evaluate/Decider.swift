@@ -24,6 +24,43 @@ public final class Decider: Sendable {
     }
 }
 
+extension Decider {
+    /// A decision to decide into with ``decide(_:now:into:)``: it holds no outputs yet.
+    public func reusableDecision() -> Decision {
+        Decision(caseID: "", explanation: nil, values: [], clocks: [], now: nil, compiled: policy, owner: self)
+    }
+
+    /// Decides a prepared case into `decision`, reusing its storage for the outputs and clocks.
+    ///
+    /// ```swift
+    /// var d = decider.reusableDecision()
+    /// for c in cases { try decider.decide(c, into: &d); use(d["approver"]) }
+    /// ```
+    /// Once `decision` has held one decision of this policy, deciding allocates nothing for outputs
+    /// and clocks (lists an override or a `collect` table builds are new values). Same results as
+    /// ``decide(_:explain:now:)``; no explanation.
+    public func decide(_ prepared: PreparedCase, now: Timestamp? = nil, into decision: inout Decision) throws(CaseError) {
+        guard prepared.policy == ObjectIdentifier(policy) else {
+            decision = try policy.decide(prepared, now: now)
+            return
+        }
+        var outputs: [Value] = []
+        var clocks: [ClockResult] = []
+        swap(&outputs, &decision.values)
+        swap(&clocks, &decision.clocks)
+        _ = try policy.evaluate(prepared.slots, tracer: NoTracer(), now: now, outputs: &outputs, clocks: &clocks)
+        swap(&outputs, &decision.values)
+        swap(&clocks, &decision.clocks)
+        decision.caseID = prepared.caseID
+        decision.now = now
+        decision.explanation = nil
+        if decision.compiled !== policy {
+            decision.compiled = policy
+            decision.owner = self
+        }
+    }
+}
+
 extension CompiledPolicy {
     /// A decider for one thread (see ``Decider``).
     public func decider() -> Decider { Decider(policy: self) }

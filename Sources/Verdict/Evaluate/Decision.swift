@@ -7,19 +7,19 @@
 /// d.explanation?.text(.zh)
 /// ```
 public struct Decision: Sendable {
-    public let caseID: String
+    public internal(set) var caseID: String
     /// The explanation, when the decision was made with `explain: true`.
-    public let explanation: Explanation?
-    let values: [Value]
+    public internal(set) var explanation: Explanation?
+    var values: [Value]
     /// The SLA clocks that apply to this case, in the policy's order.
-    public let clocks: [ClockResult]
+    public internal(set) var clocks: [ClockResult]
     /// The instant clocks were judged at, when one was given.
-    public let now: Timestamp?
+    public internal(set) var now: Timestamp?
     /// What keeps the policy alive: the policy itself, or the ``Decider`` that made this decision
     /// (one per thread, so its reference count is not shared between cores).
-    let owner: AnyObject & Sendable
+    var owner: AnyObject & Sendable
     /// Unowned: `owner` holds the policy for as long as this decision lives.
-    unowned(unsafe) let compiled: CompiledPolicy
+    unowned(unsafe) var compiled: CompiledPolicy
 
     init(caseID: String, explanation: Explanation?, values: [Value], clocks: [ClockResult], now: Timestamp?,
          compiled: CompiledPolicy, owner: (AnyObject & Sendable)? = nil) {

@@ -8,7 +8,7 @@ protocol EvaluationTracer {
     /// A written sub-condition (a span) came out `truth`.
     mutating func computed(span: Int32, _ truth: Truth)
     /// A condition finished with `result`; `fields` and `outputs` are the slots it read.
-    mutating func condition(_ condition: Program.Condition, _ result: Truth, fields: borrowing [Value], outputs: borrowing [Value])
+    mutating func condition(_ condition: Program.Condition, _ result: Truth, fields: UnsafeBufferPointer<Value>, outputs: UnsafeMutableBufferPointer<Value>)
     /// A rule's condition was evaluated (rules after a `first` table's winner are not).
     mutating func rule(_ decision: Int32, _ rule: Int32, matched: Bool)
     /// A rule's outputs were used.
@@ -35,7 +35,7 @@ enum OverrideOutcome: Sendable {
 struct NoTracer: EvaluationTracer {
     static var isTracing: Bool { false }
     @inline(__always) mutating func computed(span: Int32, _ truth: Truth) {}
-    @inline(__always) mutating func condition(_ condition: Program.Condition, _ result: Truth, fields: borrowing [Value], outputs: borrowing [Value]) {}
+    @inline(__always) mutating func condition(_ condition: Program.Condition, _ result: Truth, fields: UnsafeBufferPointer<Value>, outputs: UnsafeMutableBufferPointer<Value>) {}
     @inline(__always) mutating func rule(_ decision: Int32, _ rule: Int32, matched: Bool) {}
     @inline(__always) mutating func selected(_ decision: Int32, _ rule: Int32) {}
     @inline(__always) mutating func replaced(_ from: Value, _ to: Value) {}

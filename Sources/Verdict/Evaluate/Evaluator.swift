@@ -17,13 +17,15 @@ struct Evaluator<Tracer: EvaluationTracer> {
     let children: UnsafeBufferPointer<Int32>
     let constants: UnsafeBufferPointer<Value>
     let words: UnsafeBufferPointer<UInt64>
-    var fields: [Value]
-    var outputs: [Value]
+    /// The case's field slots and the outputs decided so far, for the duration of one evaluation
+    /// (see ``CompiledPolicy/withEvaluator(fields:outputs:tracer:_:)``).
+    let fields: UnsafeBufferPointer<Value>
+    let outputs: UnsafeMutableBufferPointer<Value>
     var tracer: Tracer
     /// Why the last `.failure` truth failed.
     var failure = EvaluationFailure.overflow
 
-    init(program: Program, fields: [Value], outputs: [Value], tracer: Tracer) {
+    init(program: Program, fields: UnsafeBufferPointer<Value>, outputs: UnsafeMutableBufferPointer<Value>, tracer: Tracer) {
         self.program = program
         instructions = program.instructions
         spans = program.spanOfInstruction
@@ -116,13 +118,23 @@ struct Evaluator<Tracer: EvaluationTracer> {
             }
             return unknown ? .unknown : .false
         case let .compareSlot(op, slot, k):
-            return slot.index >= 0 ? compare(op, fields[Int(slot.index)], constants[Int(k)])
-                                   : compare(op, outputs[Int(-slot.index - 1)], constants[Int(k)])
+            // Compared where they lie: no value is copied (nor its reference count touched).
+            let x = slot.index >= 0 ? fields.baseAddress! + Int(slot.index) : UnsafePointer(outputs.baseAddress! + Int(-slot.index - 1))
+            return compare(op, x, constants.baseAddress! + Int(k))
         case let .compare(op, a, b):
             let x = value(a), y = value(b)
             return compare(op, x, y)
         case let .slotInBits(slot, start, count):
-            return slot.index >= 0 ? member(fields[Int(slot.index)], start, count) : member(outputs[Int(-slot.index - 1)], start, count)
+            let x = slot.index >= 0 ? fields.baseAddress! + Int(slot.index) : UnsafePointer(outputs.baseAddress! + Int(-slot.index - 1))
+            switch x.pointee {
+            case .member(let id):
+                let word = Int(id) >> 6
+                return word < Int(count) && words[Int(start) + word] & (1 << UInt64(id & 63)) != 0 ? .true : .false
+            case .failure(let f):
+                failure = f
+                return .failure
+            default: return .unknown
+            }
         case let .inBits(a, start, count):
             let v = value(a)
             return member(v, start, count)
@@ -176,6 +188,44 @@ struct Evaluator<Tracer: EvaluationTracer> {
             case .gt: return c > 0 ? .true : .false
             default: return c >= 0 ? .true : .false
             }
+        }
+    }
+
+    /// `x op y` for a slot and a constant of the same type (the checker guarantees it), read in place.
+    @inline(__always)
+    private mutating func compare(_ op: CompareOp, _ x: UnsafePointer<Value>, _ y: UnsafePointer<Value>) -> Truth {
+        let c: Int
+        switch x.pointee {
+        case .absent: return .unknown
+        case .failure(let f):
+            failure = f
+            return .failure
+        case .int(let a), .money(let a), .time(let a), .duration(let a):
+            switch y.pointee {
+            case .int(let b), .money(let b), .time(let b), .duration(let b): c = a < b ? -1 : (a == b ? 0 : 1)
+            default: return compare(op, x.pointee, y.pointee)
+            }
+        case .date(let a):
+            guard case .date(let b) = y.pointee else { return compare(op, x.pointee, y.pointee) }
+            c = a < b ? -1 : (a == b ? 0 : 1)
+        case .member(let a):
+            guard case .member(let b) = y.pointee else { return compare(op, x.pointee, y.pointee) }
+            if op == .eq { return a == b ? .true : .false }
+            if op == .ne { return a != b ? .true : .false }
+            c = a < b ? -1 : (a == b ? 0 : 1)
+        case .bool(let a):
+            guard case .bool(let b) = y.pointee else { return compare(op, x.pointee, y.pointee) }
+            c = a == b ? 0 : (a ? 1 : -1)
+        default:
+            return compare(op, x.pointee, y.pointee)
+        }
+        switch op {
+        case .eq: return c == 0 ? .true : .false
+        case .ne: return c != 0 ? .true : .false
+        case .lt: return c < 0 ? .true : .false
+        case .le: return c <= 0 ? .true : .false
+        case .gt: return c > 0 ? .true : .false
+        case .ge: return c >= 0 ? .true : .false
         }
     }
 
@@ -272,15 +322,15 @@ extension Evaluator {
                     if chosen >= 0 { throw .conflict(decision: di, first: chosen - d.ruleStart, second: ri - d.ruleStart) }
                     chosen = ri
                 case .priority:
-                    var rank = Int.max - 1
-                    do throws(EvaluationFailure) {
+                    var rank = rule.priorityRank == .max || rule.priorityRank < 0 ? Int.max - 1 : Int(rule.priorityRank)
+                    if rule.priorityRank < 0 { do throws(EvaluationFailure) {
                         for k in rule.assignmentStart..<rule.assignmentStart + rule.assignmentCount where p.assignments[Int(k)].output == d.priorityOutput {
                             let v = try checkedValue(p.assignments[Int(k)].value)
                             for j in 0..<Int(d.priorityCount) where constants[Int(d.priorityStart) + j] == v { rank = j; break }
                         }
                     } catch {
                         throw .failed(error, .rule(decision: di, rule: ri - d.ruleStart))
-                    }
+                    } }
                     if rank < chosenRank { chosen = ri; chosenRank = rank }
                 case .collect:
                     do throws(EvaluationFailure) {

@@ -60,7 +60,7 @@ extension CompiledPolicy {
                 failed = ConditionFailure(text: c.startText, location: c.location, unknown: true,
                                           values: refs.map { (referenceName($0), nil) }, raw: refs.map { _ in .absent })
             }
-            out.append(ClockExplanation(name: c.name, source: SourceNote(c.annotations, c.location), result: result, failed: failed,
+            out.append(ClockExplanation(name: c.name, source: c.source, result: result, failed: failed,
                                         startText: c.startText, target: c.target.text, steps: steps ?? []))
         }
         return out

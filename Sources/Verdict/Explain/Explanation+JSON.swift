@@ -98,11 +98,16 @@ extension Explanation {
     }
 
     private static func write(_ s: SourceNote, to w: inout JSONWriter) {
-        w.field("at", s.location.description)
-        if !s.label.isEmpty { writeLocalized("label", s.label, to: &w) }
-        if let q = s.quote { w.field("quote", q) }
-        if !s.note.isEmpty { writeLocalized("note", s.note, to: &w) }
-        if !s.reading.isEmpty { writeLocalized("reading", s.reading, to: &w) }
+        w.members(serialised: s.jsonMembers)
+    }
+
+    /// A source note's members: `at`, then `label`, `quote`, `note`, `reading` where given.
+    static func write(location: SourceLocation, annotations a: Annotations, to w: inout JSONWriter) {
+        w.field("at", location.description)
+        if !a.label.isEmpty { writeLocalized("label", a.label, to: &w) }
+        if let q = a.quote { w.field("quote", q) }
+        if !a.note.isEmpty { writeLocalized("note", a.note, to: &w) }
+        if !a.reading.isEmpty { writeLocalized("reading", a.reading, to: &w) }
     }
 
     private static func writeNotes(_ a: Annotations, to w: inout JSONWriter) {

@@ -45,6 +45,8 @@ public final class SourceNote: Sendable {
     public let quote: String?
     public let note: Localized
     public let reading: Localized
+    /// Its members of an explanation's JSON (`"at":…,"label":{…},"quote":…`), serialised once.
+    let jsonMembers: [UInt8]
 
     init(_ a: Annotations, _ location: SourceLocation) {
         self.location = location
@@ -52,6 +54,9 @@ public final class SourceNote: Sendable {
         quote = a.quote
         note = a.note
         reading = a.reading
+        var w = JSONWriter()
+        w.object { w in Explanation.write(location: location, annotations: a, to: &w) }
+        jsonMembers = Array(w.bytes.dropFirst().dropLast())
     }
 }
 

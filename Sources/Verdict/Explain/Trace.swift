@@ -57,7 +57,7 @@ struct TraceRecorder: EvaluationTracer {
         spanGeneration[Int(span)] = generation
     }
 
-    mutating func condition(_ c: Program.Condition, _ result: Truth, fields: borrowing [Value], outputs: borrowing [Value]) {
+    mutating func condition(_ c: Program.Condition, _ result: Truth, fields: UnsafeBufferPointer<Value>, outputs: UnsafeMutableBufferPointer<Value>) {
         defer { generation &+= 1 }
         lastFailure = -1
         if result == .true { return }

@@ -69,6 +69,13 @@ public struct JSONWriter: Sendable {
         needsComma = false
     }
 
+    /// Members of the current object already serialised (`"a":1,"b":2`, without braces), precomputed for speed.
+    mutating func members(serialised: [UInt8]) {
+        guard !serialised.isEmpty else { return }
+        separate()
+        bytes.append(contentsOf: serialised)
+    }
+
     /// A value already serialised as JSON bytes (precomputed for speed).
     mutating func value(serialised: [UInt8]) {
         separate()
@@ -124,26 +131,37 @@ public struct JSONWriter: Sendable {
 
     static func appendQuoted(_ s: String, to out: inout [UInt8]) {
         out.append(34)
-        var plain = true
-        for u in s.utf8 where u < 0x20 || u == 34 || u == 92 { plain = false; break }
-        if plain {
-            out.append(contentsOf: s.utf8)
-            out.append(34)
-            return
+        let fast: Void? = s.utf8.withContiguousStorageIfAvailable { buffer in
+            // Runs of plain bytes are copied whole; only `"`, `\` and control characters are escaped.
+            var start = 0
+            for i in 0..<buffer.count {
+                let u = buffer[i]
+                if u >= 0x20, u != 34, u != 92 { continue }
+                if start < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start..<i])) }
+                escape(u, to: &out)
+                start = i + 1
+            }
+            if start < buffer.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start...])) }
         }
-        for u in s.utf8 {
-            switch u {
-            case 34: out.append(92); out.append(34)
-            case 92: out.append(92); out.append(92)
-            case 10: out.append(92); out.append(110)
-            case 13: out.append(92); out.append(114)
-            case 9: out.append(92); out.append(116)
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: [92, 117, 48, 48, hex[Int(u >> 4)], hex[Int(u & 15)]])
-            default: out.append(u)
+        if fast == nil {
+            for u in s.utf8 {
+                if u >= 0x20, u != 34, u != 92 { out.append(u) } else { escape(u, to: &out) }
             }
         }
         out.append(34)
+    }
+
+    private static func escape(_ u: UInt8, to out: inout [UInt8]) {
+        switch u {
+        case 34: out.append(92); out.append(34)
+        case 92: out.append(92); out.append(92)
+        case 10: out.append(92); out.append(110)
+        case 13: out.append(92); out.append(114)
+        case 9: out.append(92); out.append(116)
+        default:
+            let hex: StaticString = "0123456789abcdef"
+            let digits = hex.utf8Start
+            out.append(contentsOf: [92, 117, 48, 48, digits[Int(u >> 4)], digits[Int(u & 15)]])
+        }
     }
 }

@@ -49,12 +49,18 @@ public struct MeasureAccumulator {
         }
         decided += 1
         // The measures' expressions run on the one evaluator, over the case and its decided outputs.
-        var evaluator = Evaluator(program: policy.program, fields: prepared.slots, outputs: d.values, tracer: NoTracer())
+        var outputs = d.values
+        policy.withEvaluator(fields: prepared.slots, outputs: &outputs, tracer: NoTracer()) { (evaluator: inout Evaluator<NoTracer>) in
+            count(prepared.slots, &evaluator)
+        }
+    }
+
+    private mutating func count(_ slots: [Value], _ evaluator: inout Evaluator<NoTracer>) {
         for (mi, m) in policy.model.measures.enumerated() {
             let compiled = policy.program.measures[mi]
             guard (try? evaluator.holds(compiled.where)) == true else { continue }
             let slot = groupBy ?? m.by
-            let group = slot.map { policy.display(prepared.slots[$0], nil).trimmingCharacters(in: ["\""]) } ?? "(all)"
+            let group = slot.map { policy.display(slots[$0], nil).trimmingCharacters(in: ["\""]) } ?? "(all)"
             if tallies[group] == nil {
                 tallies[group] = Array(repeating: Tally(), count: policy.model.measures.count)
                 groupOrder.append(group)

@@ -204,4 +204,26 @@ struct OneEvaluatorTests {
                                   now: t("2026-06-01T12:00:00+08:00"))
         #expect(!d.json().contains(#""now""#))
     }
+
+    @Test(arguments: sets)
+    func decidingIntoAReusedDecisionGivesTheSameDecision(_ name: String) throws {
+        let policy = try Self.load(name)
+        let decider = policy.decider()
+        var reused = decider.reusableDecision()
+        var generator = CaseGenerator(policy: policy, seed: 7)
+        let now = t("2026-06-01T12:00:00+08:00")
+        var compared = 0
+        for _ in 0..<400 {
+            guard let prepared = try? policy.prepare(json: Array(generator.nextJSON().utf8)) else { continue }
+            let fresh = Result { () throws(CaseError) in try policy.decide(prepared, now: now) }
+            do {
+                try decider.decide(prepared, now: now, into: &reused)
+                #expect(reused.json() == (try fresh.get()).json())
+                compared += 1
+            } catch {
+                #expect(throws: CaseError.self) { try fresh.get() }
+            }
+        }
+        #expect(compared >= 300)
+    }
 }
