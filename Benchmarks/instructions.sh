@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Instructions per decision, counted by valgrind's callgrind: repeatable whatever else the machine
+# is doing, so a regression shows even when wall-clock figures are noisy.
+#
+#   Benchmarks/instructions.sh [POLICY_SET ...]     (default: the four shipped sets)
+#
+# For each set and each loop of `verdict bench --only LOOP` it runs the loop twice (N and 2N
+# decisions) and prints (count(2N) - count(N)) / N, so loading and setup cancel out.
+# Loops: decide (prepared case, a new decision), reuse (into a reused decision), trace (with the
+# compact trace), explain (trace + explanation as JSON), json (JSON in, decide, JSON out).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v valgrind >/dev/null || { echo "valgrind is needed: apt-get install valgrind" >&2; exit 2; }
+swift build -c release --product verdict >/dev/null
+# valgrind 3.19 cannot read the DWARF 5 that Swift emits: count a copy without debug info.
+bin=$(mktemp -d)/verdict
+strip --strip-debug -o "$bin" .build/release/verdict
+n=2000
+sets=("$@")
+[ ${#sets[@]} -gt 0 ] || sets=(quality-complaints customer-complaints service-standards after-sales-template)
+count() {
+  valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bin" bench --policies "policies/$1" --only "$2" --iterations "$3" 2>&1 \
+    | awk '/Collected/ {print $4}'
+}
+printf '%-22s %8s %8s %8s %8s %8s\n' "instructions/decision" decide reuse trace explain json
+for set in "${sets[@]}"; do
+  row=$(printf '%-22s' "$set")
+  for loop in decide reuse trace explain json; do
+    a=$(count "$set" "$loop" "$n"); b=$(count "$set" "$loop" $((2 * n)))
+    row+=$(printf ' %8d' $(( (b - a) / n )))
+  done
+  echo "$row"
+done
