@@ -29,6 +29,8 @@ final class CheckedRule: Sendable {
     /// The rule as written (`when` and `then`), to tell whether two versions changed it.
     let text: String
     let source: SourceNote
+    /// `"id":"…"`, the rule's first member in explanation JSON, serialised once.
+    let idJSON: [UInt8]
 
     init(id: String, annotations: Annotations, location: SourceLocation, condition: Condition,
          assignments: [Assignment], assignmentLocations: [SourceLocation], text: String) {
@@ -40,6 +42,9 @@ final class CheckedRule: Sendable {
         self.assignmentLocations = assignmentLocations
         self.text = text
         source = SourceNote(annotations, location)
+        var w = JSONWriter()
+        w.object { w in w.field("id", id) }
+        idJSON = Array(w.bytes.dropFirst().dropLast())
     }
 }
 

@@ -38,6 +38,7 @@ public final class CompiledPolicy: Sendable {
     let outputKeyJSON: [[UInt8]]
     let memberJSON: [[UInt8]]
     let clockKeyJSON: [[UInt8]]
+    let explanationJSON: ExplanationFragments
 
     init(model: CheckedPolicy, program: Program, identity: PolicyIdentity, sources: [SourceFile], warnings: [Diagnostic]) {
         self.model = model
@@ -56,6 +57,7 @@ public final class CompiledPolicy: Sendable {
             return b + [58]
         }
         outputKeyJSON = model.outputs.map { quotedKey($0.name) }
+        explanationJSON = ExplanationFragments(model)
         clockKeyJSON = model.clocks.map { quotedKey($0.name) }
         memberJSON = model.members.map { m in
             var b: [UInt8] = []

@@ -87,7 +87,7 @@ extension CompiledPolicy {
     }
 
     /// The written text of a condition: its span, or its conjuncts joined with `and`.
-    private func spanText(_ e: Expr) -> String {
+    func spanText(_ e: Expr) -> String {
         switch e {
         case .span(let id, _): return model.spans[id].text
         case .and(let items): return items.map(spanText).joined(separator: " and ")

@@ -9,96 +9,152 @@ extension Explanation {
                 Self.writeNotes(p.model.annotations, to: &w)
             }
             w.key("decisions")
-            w.array { w in
-                for d in decisions {
-                    w.object { w in
-                        w.field("decision", d.name)
-                        w.field("hit", d.hit.rawValue)
-                        Self.write(d.source, to: &w)
-                        w.key("rules")
-                        w.array { w in
-                            for r in d.rules {
-                                w.object { w in
-                                    w.field("id", r.id)
-                                    if !r.evaluated { w.field("evaluated", false) }
-                                    w.field("matched", r.matched)
-                                    w.field("selected", r.selected)
-                                    if let f = r.failed { w.key("failed"); write(f, to: &w) }
-                                    Self.write(r.source, to: &w)
-                                }
-                            }
-                        }
-                        if !d.overrides.isEmpty {
-                            w.key("overrides")
-                            w.array { w in
-                                for o in d.overrides {
-                                    w.object { w in
-                                        w.field("id", o.id)
-                                        w.field("output", o.output)
-                                        w.field("applied", o.applied)
-                                        switch o.outcome {
-                                        case .applied(let pairs):
-                                            w.key("replaced")
-                                            w.array { w in for (f, t) in pairs { w.object { w in w.field("from", f); w.field("to", t) } } }
-                                        case .conditionFailed(let f):
-                                            w.field("reason", "condition")
-                                            if let f { w.key("failed"); write(f, to: &w) }
-                                        case let .exception(id, source, condition):
-                                            w.field("reason", "exception")
-                                            w.key("exception")
-                                            w.object { w in
-                                                if let id { w.field("id", id) }
-                                                w.field("condition", condition)
-                                                Self.write(source, to: &w)
-                                            }
-                                        case .outputAbsent:
-                                            w.field("reason", "output-absent")
-                                        }
-                                        Self.write(o.source, to: &w)
-                                    }
-                                }
-                            }
-                        }
-                        w.key("outputs")
+            w.array { w in writeDecisions(to: &w) }
+            writeClocks(to: &w)
+        }
+    }
+
+    /// The decisions, written straight from the trace with the policy's constant parts serialised
+    /// once (rule ids, source notes, conditions as written): no intermediate structures.
+    private func writeDecisions(to w: inout JSONWriter) {
+        let p = compiled
+        let events = trace.events
+        var e = 0
+        // Per rule of the decision being written: 0 not evaluated, 1 false/unknown, 2 matched; +4 selected.
+        var state: [UInt8] = []
+        var failure: [Int32] = []
+        var overrideEvents: [Int] = []
+        for (di, d) in p.model.decisions.enumerated() {
+            state.removeAll(keepingCapacity: true)
+            state.append(contentsOf: repeatElement(0, count: d.rules.count))
+            failure.removeAll(keepingCapacity: true)
+            failure.append(contentsOf: repeatElement(-1, count: d.rules.count))
+            overrideEvents.removeAll(keepingCapacity: true)
+            scan: while e < events.count {
+                switch events[e] {
+                case let .rule(ed, r, matched, f):
+                    guard ed == di else { break scan }
+                    state[Int(r)] = matched ? 2 : 1
+                    failure[Int(r)] = f
+                case let .selected(ed, r):
+                    guard ed == di else { break scan }
+                    state[Int(r)] |= 4
+                case let .override(ed, _, _, _, _, _):
+                    guard ed == di else { break scan }
+                    overrideEvents.append(e)
+                case .clock:
+                    break scan
+                }
+                e += 1
+            }
+            w.object { w in
+                w.members(serialised: p.explanationJSON.decisions[di])
+                w.key("rules")
+                w.array { w in
+                    for (ri, rule) in d.rules.enumerated() {
                         w.object { w in
-                            for o in d.outputs where !o.raw.isAbsent {
-                                w.key(o.name)
-                                w.object { w in
-                                    w.key("value")
-                                    p.write(o.raw, to: &w)
-                                    w.key("rules")
-                                    w.array { w in for r in o.rules { w.string(r) } }
-                                    if !o.overrides.isEmpty {
-                                        w.key("overrides")
-                                        w.array { w in for r in o.overrides { w.string(r) } }
-                                    }
+                            w.members(serialised: rule.idJSON)
+                            if state[ri] == 0 { w.field("evaluated", false) }
+                            w.field("matched", state[ri] & 3 == 2)
+                            w.field("selected", state[ri] & 4 != 0)
+                            if failure[ri] >= 0 { w.key("failed"); writeFailure(failure[ri], to: &w) }
+                            w.members(serialised: rule.source.jsonMembers)
+                        }
+                    }
+                }
+                if !d.overrides.isEmpty {
+                    w.key("overrides")
+                    w.array { w in for k in overrideEvents { writeOverride(events[k], d, to: &w) } }
+                }
+                w.key("outputs")
+                w.object { w in
+                    for slot in d.outputs where !outputs[slot].isAbsent {
+                        w.key(quoted: p.outputKeyJSON[slot])
+                        w.object { w in
+                            w.key("value")
+                            p.write(outputs[slot], to: &w)
+                            w.key("rules")
+                            w.array { w in
+                                for (ri, rule) in d.rules.enumerated() where state[ri] & 4 != 0 && rule.assignments.contains(where: { $0.output == slot }) {
+                                    w.string(rule.id)
                                 }
+                            }
+                            let applied = overrideEvents.compactMap { k -> String? in
+                                guard case let .override(_, o, .applied, _, _, _) = events[k], d.overrides[Int(o)].output == slot else { return nil }
+                                return d.overrides[Int(o)].id
+                            }
+                            if !applied.isEmpty {
+                                w.key("overrides")
+                                w.array { w in for id in applied { w.string(id) } }
                             }
                         }
                     }
                 }
             }
-            writeClocks(to: &w)
         }
     }
 
-    private func write(_ f: ConditionFailure, to w: inout JSONWriter) {
+    private func writeOverride(_ event: Trace.Event, _ d: CheckedDecision, to w: inout JSONWriter) {
+        guard case let .override(_, oi, outcome, f, replacedStart, replacedCount) = event else { return }
+        let o = d.overrides[Int(oi)]
         w.object { w in
-            w.field("condition", f.text)
+            w.field("id", o.id)
+            w.field("output", compiled.model.outputs[o.output].name)
+            if case .applied = outcome { w.field("applied", true) } else { w.field("applied", false) }
+            switch outcome {
+            case .applied:
+                w.key("replaced")
+                w.array { w in
+                    for k in 0..<Int(replacedCount) {
+                        w.object { w in
+                            w.field("from", compiled.display(trace.values[Int(replacedStart) + 2 * k], nil))
+                            w.field("to", compiled.display(trace.values[Int(replacedStart) + 2 * k + 1], nil))
+                        }
+                    }
+                }
+            case .conditionFailed:
+                w.field("reason", "condition")
+                if f >= 0 { w.key("failed"); writeFailure(f, to: &w) }
+            case .exception(let x):
+                let ex = o.exceptions[Int(x)]
+                w.field("reason", "exception")
+                w.key("exception")
+                w.object { w in
+                    if let id = ex.id { w.field("id", id) }
+                    w.field("condition", compiled.spanText(ex.condition.expr))
+                    w.members(serialised: ex.source.jsonMembers)
+                }
+            case .outputAbsent:
+                w.field("reason", "output-absent")
+            }
+            w.members(serialised: o.source.jsonMembers)
+        }
+    }
+
+    /// A recorded failure: the condition as written, `false` or `unknown`, where, and the values it read
+    /// (personal data that is not loggable never shown).
+    private func writeFailure(_ index: Int32, to w: inout JSONWriter) {
+        let p = compiled
+        let f = trace.failures[Int(index)]
+        let span = p.model.spans[Int(f.span)]
+        w.object { w in
+            w.members(serialised: p.explanationJSON.spans[Int(f.span)].condition)
             w.field("result", f.unknown ? "unknown" : "false")
-            w.field("at", f.location.description)
+            w.members(serialised: p.explanationJSON.spans[Int(f.span)].at)
             w.key("values")
             w.object { w in
-                for ((name, _), raw) in zip(f.values, f.raw) {
-                    w.key(name)
-                    compiled.write(raw, to: &w)
+                for (k, r) in span.references.enumerated() {
+                    switch r {
+                    case .field(let i):
+                        w.key(quoted: p.explanationJSON.fieldKeys[i])
+                        if p.model.fields[i].personal, !p.model.fields[i].loggable { w.string("[personal data, not recorded]"); continue }
+                    case .output(let i):
+                        w.key(quoted: p.outputKeyJSON[i])
+                    }
+                    p.write(trace.values[Int(f.valueStart) + k], to: &w)
                 }
             }
         }
-    }
-
-    private static func write(_ s: SourceNote, to w: inout JSONWriter) {
-        w.members(serialised: s.jsonMembers)
     }
 
     /// A source note's members: `at`, then `label`, `quote`, `note`, `reading` where given.
