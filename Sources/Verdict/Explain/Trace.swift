@@ -49,7 +49,12 @@ struct TraceRecorder: EvaluationTracer {
         spans = policy.program.spanReferences
         spanTruth = [Truth](repeating: .unknown, count: spans.count)
         spanGeneration = [UInt32](repeating: 0, count: spans.count)
-        trace.events.reserveCapacity(policy.program.rules.count + policy.program.overrides.count + policy.program.clocks.count)
+        // Room for one event per rule, override and clock, and a failure (with a few values) per rule:
+        // the arrays grow once, not as the run goes.
+        let rules = policy.program.rules.count
+        trace.events.reserveCapacity(rules + policy.program.overrides.count + policy.program.clocks.count + 8)
+        trace.failures.reserveCapacity(rules + policy.program.overrides.count)
+        trace.values.reserveCapacity(2 * rules + 8)
     }
 
     mutating func computed(span: Int32, _ truth: Truth) {
