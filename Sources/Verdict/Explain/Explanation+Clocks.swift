@@ -121,8 +121,8 @@ extension Explanation {
                                 w.object { w in
                                     switch line {
                                     case let .counted(a, b, kind):
-                                        w.field("counted_from", a.rfc3339(in: compiled.zone))
-                                        w.field("counted_to", b.rfc3339(in: compiled.zone))
+                                        w.key("counted_from"); w.timestamp(a, in: compiled.zone)
+                                        w.key("counted_to"); w.timestamp(b, in: compiled.zone)
                                         if case .adjustedWorking = kind { w.field("adjusted_working_day", true) }
                                     case .skipped(let run):
                                         w.field("skipped_from", run.first.description)
@@ -133,7 +133,7 @@ extension Explanation {
                                 }
                             }
                         }
-                        w.field("computed_due", r.computedDue.rfc3339(in: compiled.zone))
+                        w.key("computed_due"); w.timestamp(r.computedDue, in: compiled.zone)
                         w.key("result")
                         compiled.write(r, to: &w)
                     }

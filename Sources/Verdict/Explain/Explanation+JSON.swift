@@ -49,31 +49,29 @@ extension Explanation {
             }
             w.object { w in
                 w.members(serialised: p.explanationJSON.decisions[di])
-                w.key("rules")
+                w.key(quoted: Keys.rules)
                 w.array { w in
                     for (ri, rule) in d.rules.enumerated() {
                         w.object { w in
                             w.members(serialised: rule.idJSON)
-                            if state[ri] == 0 { w.field("evaluated", false) }
-                            w.field("matched", state[ri] & 3 == 2)
-                            w.field("selected", state[ri] & 4 != 0)
-                            if failure[ri] >= 0 { w.key("failed"); writeFailure(failure[ri], to: &w) }
+                            w.members(serialised: Keys.ruleState[Int(state[ri])])
+                            if failure[ri] >= 0 { w.key(quoted: Keys.failed); writeFailure(failure[ri], to: &w) }
                             w.members(serialised: rule.source.jsonMembers)
                         }
                     }
                 }
                 if !d.overrides.isEmpty {
-                    w.key("overrides")
+                    w.key(quoted: Keys.overrides)
                     w.array { w in for k in overrideEvents { writeOverride(events[k], d, to: &w) } }
                 }
-                w.key("outputs")
+                w.key(quoted: Keys.outputs)
                 w.object { w in
                     for slot in d.outputs where !outputs[slot].isAbsent {
                         w.key(quoted: p.outputKeyJSON[slot])
                         w.object { w in
-                            w.key("value")
+                            w.key(quoted: Keys.value)
                             p.write(outputs[slot], to: &w)
-                            w.key("rules")
+                            w.key(quoted: Keys.rules)
                             w.array { w in
                                 for (ri, rule) in d.rules.enumerated() where state[ri] & 4 != 0 && rule.assignments.contains(where: { $0.output == slot }) {
                                     w.string(rule.id)
@@ -84,7 +82,7 @@ extension Explanation {
                                 return d.overrides[Int(o)].id
                             }
                             if !applied.isEmpty {
-                                w.key("overrides")
+                                w.key(quoted: Keys.overrides)
                                 w.array { w in for id in applied { w.string(id) } }
                             }
                         }
@@ -139,9 +137,9 @@ extension Explanation {
         let span = p.model.spans[Int(f.span)]
         w.object { w in
             w.members(serialised: p.explanationJSON.spans[Int(f.span)].condition)
-            w.field("result", f.unknown ? "unknown" : "false")
+            w.members(serialised: f.unknown ? Keys.resultUnknown : Keys.resultFalse)
             w.members(serialised: p.explanationJSON.spans[Int(f.span)].at)
-            w.key("values")
+            w.key(quoted: Keys.values)
             w.object { w in
                 for (k, r) in span.references.enumerated() {
                     switch r {
@@ -177,5 +175,22 @@ extension Explanation {
             if let en = l.en { w.field("en", en) }
             if let zh = l.zh { w.field("zh", zh) }
         }
+    }
+}
+
+/// Member names and constant members of explanation JSON, serialised once.
+private enum Keys {
+    static func quoted(_ k: String) -> [UInt8] {
+        var b: [UInt8] = []
+        JSONWriter.appendQuoted(k, to: &b)
+        return b + [58]
+    }
+
+    static let rules = quoted("rules"), outputs = quoted("outputs"), value = quoted("value"), overrides = quoted("overrides"),
+               values = quoted("values"), failed = quoted("failed")
+    static let resultFalse = Array(#""result":"false""#.utf8), resultUnknown = Array(#""result":"unknown""#.utf8)
+    /// By rule state (0 not evaluated, 1 not matched, 2 matched; +4 selected).
+    static let ruleState: [[UInt8]] = (0..<8).map { state in
+        Array(((state & 3 == 0 ? #""evaluated":false,"# : "") + #""matched":\#(state & 3 == 2),"selected":\#(state & 4 != 0)"#).utf8)
     }
 }
