@@ -29,6 +29,8 @@ final class Program: @unchecked Sendable {
     /// The root instruction of each measure's `of` and `where`, in the policy's order.
     let measures: UnsafeBufferPointer<Measure>
     let clockNames: [String]
+    /// `calendars[i].name`, read without copying the calendar.
+    let calendarNames: [String]
     private let owners: [AnyObject & Sendable]
 
     init(_ b: ProgramBuilder, clockNames: [String]) {
@@ -56,6 +58,7 @@ final class Program: @unchecked Sendable {
         calendars = flat(b.calendars)
         measures = flat(b.measures)
         self.clockNames = clockNames
+        calendarNames = b.calendars.map(\.name)
         self.owners = owners
     }
 }

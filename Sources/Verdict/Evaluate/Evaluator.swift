@@ -71,10 +71,10 @@ struct Evaluator<Tracer: EvaluationTracer> {
         case .negate(let a): return Value.negate(value(a))
         case let .workingTime(calendar, start, amount):
             let s = value(start)
-            return Value.workingTime(program.calendars[Int(calendar)], s, value(amount))
+            return Value.workingTime(program.calendars.baseAddress! + Int(calendar), s, value(amount))
         case let .workingDays(calendar, start, amount):
             let s = value(start)
-            return Value.workingDays(program.calendars[Int(calendar)], s, value(amount))
+            return Value.workingDays(program.calendars.baseAddress! + Int(calendar), s, value(amount))
         }
     }
 
@@ -433,7 +433,7 @@ extension Evaluator {
         var result = ClockResult(name: p.clockNames[Int(ci)], index: Int(ci), start: Timestamp(millisecondsSinceEpoch: s),
                                  computedDue: Timestamp(millisecondsSinceEpoch: computed), agreed: agreed.map(Timestamp.init(millisecondsSinceEpoch:)),
                                  due: Timestamp(millisecondsSinceEpoch: due), atRisk: agreed == nil ? risk.map(Timestamp.init(millisecondsSinceEpoch:)) : nil,
-                                 stoppedAt: stopped, calendar: calendar.map { p.calendars[Int($0)].name })
+                                 stoppedAt: stopped, calendar: calendar.map { p.calendarNames[Int($0)] })
         if let now {
             do { try result.judge(at: now, in: calendar.map { p.calendars.baseAddress! + Int($0) }) } catch { throw .yearNotCovered(error) }
         }
@@ -441,28 +441,25 @@ extension Evaluator {
         return result
     }
 
-    /// The instant a target gives from a start (nil for no target).
+    /// The instant a target gives from a start (nil for no target). The calendar is used where it
+    /// lies, never copied (a copy would retain its tables, which every thread shares).
     private func deadline(_ t: Program.Target, from start: Int64) throws(EvaluationFailure) -> Int64? {
-        let p = program
-        do {
-            switch t {
-            case .none: return nil
-            case .clockTime(let ms):
-                let (r, o) = start.addingReportingOverflow(ms)
-                guard !o, Value.timeRange.contains(r) else { throw EvaluationFailure.overflow }
-                return r
-            case let .workingTime(c, ms):
-                return try p.calendars[Int(c)].addWorkingTime(Duration(milliseconds: ms), to: Timestamp(millisecondsSinceEpoch: start)).millisecondsSinceEpoch
-            case let .workingDays(c, n):
-                guard let days = Int(exactly: n) else { throw EvaluationFailure.overflow }
-                return try p.calendars[Int(c)].addWorkingDays(days, to: Timestamp(millisecondsSinceEpoch: start)).millisecondsSinceEpoch
+        let calendars = program.calendars.baseAddress!
+        switch t {
+        case .none: return nil
+        case .clockTime(let ms):
+            let (r, o) = start.addingReportingOverflow(ms)
+            guard !o, Value.timeRange.contains(r) else { throw .overflow }
+            return r
+        case let .workingTime(c, ms):
+            do { return try calendars[Int(c)].addWorkingTime(Duration(milliseconds: ms), to: Timestamp(millisecondsSinceEpoch: start)).millisecondsSinceEpoch } catch {
+                throw .yearNotCovered(error)
             }
-        } catch let e as EvaluationFailure {
-            throw e
-        } catch let e as WorkingCalendar.YearNotCovered {
-            throw .yearNotCovered(e)
-        } catch {
-            throw .overflow
+        case let .workingDays(c, n):
+            guard let days = Int(exactly: n) else { throw .overflow }
+            do { return try calendars[Int(c)].addWorkingDays(days, to: Timestamp(millisecondsSinceEpoch: start)).millisecondsSinceEpoch } catch {
+                throw .yearNotCovered(error)
+            }
         }
     }
 }

@@ -51,8 +51,11 @@ public struct WorkingCalendar: Sendable, Hashable {
     public var periodsByWeekday: [Int: [Period]]
     /// The periods of an adjusted working day.
     public var adjustedPeriods: [Period]
-    /// Index 0: adjusted working days; 1...7: ISO weekdays.
-    private var schedule: [[Period]]
+    /// Every schedule's periods in one flat array (nested arrays would be retained on each access):
+    /// schedule `i` (0: adjusted working days; 1...7: ISO weekdays) is
+    /// `schedulePeriods[scheduleStart[i]..<scheduleStart[i + 1]]`.
+    private var schedulePeriods: [Period]
+    private var scheduleStart: [Int]
     /// The years it knows (holidays and adjusted working days listed).
     public var years: Set<Int>
     var holidays: [Int: Localized]
@@ -88,7 +91,9 @@ public struct WorkingCalendar: Sendable, Hashable {
         let adjustedSchedule = (adjustedPeriods ?? sorted).sorted { $0.start < $1.start }
         self.periodsByWeekday = byWeekday
         self.adjustedPeriods = adjustedSchedule
-        schedule = [adjustedSchedule] + (1...7).map { byWeekday[$0] ?? sorted }
+        let schedules = [adjustedSchedule] + (1...7).map { byWeekday[$0] ?? sorted }
+        schedulePeriods = schedules.flatMap { $0 }
+        scheduleStart = schedules.reduce(into: [0]) { starts, periods in starts.append(starts.last! + periods.count) }
         self.years = years
         self.holidays = Dictionary(holidays.map { ($0.date.daysSinceEpoch, $0.label) }, uniquingKeysWith: { a, _ in a })
         self.adjustedWorkingDays = Dictionary(adjustedWorkingDays.map { ($0.date.daysSinceEpoch, $0.label) }, uniquingKeysWith: { a, _ in a })
@@ -187,8 +192,8 @@ public struct WorkingCalendar: Sendable, Hashable {
             switch working {
             case true:
                 let si = try scheduleIndex(day)
-                for pi in 0..<schedule[si].count {
-                    let p = schedule[si][pi]
+                for pi in scheduleStart[si]..<scheduleStart[si + 1] {
+                    let p = schedulePeriods[pi]
                     let ps = day * Self.dayMs + Int64(p.start) * 60_000, pe = day * Self.dayMs + Int64(p.end) * 60_000
                     if local >= pe { continue }
                     let s = max(local, ps)
@@ -228,7 +233,8 @@ public struct WorkingCalendar: Sendable, Hashable {
             let si = working ? try scheduleIndex(day) : 0
             switch working {
             case true:
-                guard let first = schedule[si].first, let last = schedule[si].last else { continue }
+                guard scheduleStart[si] < scheduleStart[si + 1] else { continue }
+                let first = schedulePeriods[scheduleStart[si]], last = schedulePeriods[scheduleStart[si + 1] - 1]
                 counted += 1
                 steps?.append(.worked(from: Timestamp(millisecondsSinceEpoch: day * Self.dayMs + Int64(first.start) * 60_000 - off),
                                       to: Timestamp(millisecondsSinceEpoch: day * Self.dayMs + Int64(last.end) * 60_000 - off), day: kind))
@@ -249,8 +255,8 @@ public struct WorkingCalendar: Sendable, Hashable {
         while day * Self.dayMs < b {
             if try isWorking(Int(day)) {
                 let si = try scheduleIndex(day)
-                for pi in 0..<schedule[si].count {
-                    let p = schedule[si][pi]
+                for pi in scheduleStart[si]..<scheduleStart[si + 1] {
+                    let p = schedulePeriods[pi]
                     let ps = day * Self.dayMs + Int64(p.start) * 60_000, pe = day * Self.dayMs + Int64(p.end) * 60_000
                     let s = max(ps, a), e = min(pe, b)
                     if e > s { total += e - s }
