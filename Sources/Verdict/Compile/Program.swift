@@ -26,11 +26,14 @@ final class Program: @unchecked Sendable {
     let decisions: UnsafeBufferPointer<Decision>
     let clocks: UnsafeBufferPointer<Clock>
     let calendars: UnsafeBufferPointer<WorkingCalendar>
+    /// `calendars[i].table`, unretained: the arithmetic is called through these without touching the
+    /// tables' reference count (the calendars above keep them alive).
+    let calendarTables: UnsafeBufferPointer<CalendarReference>
     /// The root instruction of each measure's `of` and `where`, in the policy's order.
     let measures: UnsafeBufferPointer<Measure>
-    let clockNames: [String]
+    let clockNames: UnsafeBufferPointer<String>
     /// `calendars[i].name`, read without copying the calendar.
-    let calendarNames: [String]
+    let calendarNames: UnsafeBufferPointer<String>
     private let owners: [AnyObject & Sendable]
 
     init(_ b: ProgramBuilder, clockNames: [String]) {
@@ -56,9 +59,10 @@ final class Program: @unchecked Sendable {
         decisions = flat(b.decisions)
         clocks = flat(b.clocks)
         calendars = flat(b.calendars)
+        calendarTables = flat(b.calendars.map { CalendarReference($0.table) })
         measures = flat(b.measures)
-        self.clockNames = clockNames
-        calendarNames = b.calendars.map(\.name)
+        self.clockNames = flat(clockNames)
+        calendarNames = flat(b.calendars.map(\.name))
         self.owners = owners
     }
 }
@@ -94,6 +98,17 @@ extension Program {
         case workingTime(calendar: Int32, start: Int32, amount: Int32)
         /// The end of the N-th working day after a timestamp's date, in `calendars[calendar]`.
         case workingDays(calendar: Int32, start: Int32, amount: Int32)
+    }
+
+    /// A calendar's tables, unretained (see ``Program/calendarTables``).
+    struct CalendarReference: @unchecked Sendable {
+        let unretained: Unmanaged<CalendarTable>
+
+        init(_ table: CalendarTable) { unretained = .passUnretained(table) }
+
+        /// Runs `body` with the table, without retaining it.
+        @inline(__always)
+        func with<R>(_ body: (CalendarTable) -> R) -> R { unretained._withUnsafeGuaranteedRef(body) }
     }
 
     /// A field slot (`index` >= 0) or an output slot `o` (as `index == -o - 1`).

@@ -42,10 +42,10 @@ public struct ClockResult: Sendable, Equatable {
     public var overdue: Duration?
 
     /// Computes the status at `now`, with the working or clock time remaining or overdue.
-    mutating func judge(at now: Timestamp, in calendar: UnsafePointer<WorkingCalendar>?) throws(WorkingCalendar.YearNotCovered) {
+    mutating func judge(at now: Timestamp, in calendar: CalendarTable?) throws(WorkingCalendar.YearNotCovered) {
         self.now = now
         func span(_ a: Timestamp, _ b: Timestamp) throws(WorkingCalendar.YearNotCovered) -> Duration {
-            if let calendar { return try calendar.pointee.workingTime(from: a, to: b) }
+            if let calendar { return try calendar.workingTime(from: a, to: b) }
             return Duration(milliseconds: max(0, b.millisecondsSinceEpoch - a.millisecondsSinceEpoch))
         }
         if let stoppedAt {

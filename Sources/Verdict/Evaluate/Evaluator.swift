@@ -71,10 +71,10 @@ struct Evaluator<Tracer: EvaluationTracer> {
         case .negate(let a): return Value.negate(value(a))
         case let .workingTime(calendar, start, amount):
             let s = value(start)
-            return Value.workingTime(program.calendars.baseAddress! + Int(calendar), s, value(amount))
+            return Value.workingTime(program.calendarTables[Int(calendar)], s, value(amount))
         case let .workingDays(calendar, start, amount):
             let s = value(start)
-            return Value.workingDays(program.calendars.baseAddress! + Int(calendar), s, value(amount))
+            return Value.workingDays(program.calendarTables[Int(calendar)], s, value(amount))
         }
     }
 
@@ -435,7 +435,12 @@ extension Evaluator {
                                  due: Timestamp(millisecondsSinceEpoch: due), atRisk: agreed == nil ? risk.map(Timestamp.init(millisecondsSinceEpoch:)) : nil,
                                  stoppedAt: stopped, calendar: calendar.map { p.calendarNames[Int($0)] })
         if let now {
-            do { try result.judge(at: now, in: calendar.map { p.calendars.baseAddress! + Int($0) }) } catch { throw .yearNotCovered(error) }
+            if let calendar {
+                try p.calendarTables[Int(calendar)].with { table in Result { () throws(WorkingCalendar.YearNotCovered) in try result.judge(at: now, in: table) } }
+                    .mapError(EvaluationFailure.yearNotCovered).get()
+            } else {
+                do { try result.judge(at: now, in: nil) } catch { throw .yearNotCovered(error) }
+            }
         }
         if Tracer.isTracing { tracer.clock(ci, result) }
         return result
@@ -444,7 +449,7 @@ extension Evaluator {
     /// The instant a target gives from a start (nil for no target). The calendar is used where it
     /// lies, never copied (a copy would retain its tables, which every thread shares).
     private func deadline(_ t: Program.Target, from start: Int64) throws(EvaluationFailure) -> Int64? {
-        let calendars = program.calendars.baseAddress!
+        let calendars = program.calendarTables
         switch t {
         case .none: return nil
         case .clockTime(let ms):
@@ -452,14 +457,20 @@ extension Evaluator {
             guard !o, Value.timeRange.contains(r) else { throw .overflow }
             return r
         case let .workingTime(c, ms):
-            do { return try calendars[Int(c)].addWorkingTime(Duration(milliseconds: ms), to: Timestamp(millisecondsSinceEpoch: start)).millisecondsSinceEpoch } catch {
-                throw .yearNotCovered(error)
-            }
+            return try calendars[Int(c)].with { table in
+                Result { () throws(WorkingCalendar.YearNotCovered) in
+                    var none: [WorkingCalendar.Step]? = nil
+                    return try table.addWorkingTime(Duration(milliseconds: ms), to: Timestamp(millisecondsSinceEpoch: start), steps: &none).millisecondsSinceEpoch
+                }
+            }.mapError(EvaluationFailure.yearNotCovered).get()
         case let .workingDays(c, n):
             guard let days = Int(exactly: n) else { throw .overflow }
-            do { return try calendars[Int(c)].addWorkingDays(days, to: Timestamp(millisecondsSinceEpoch: start)).millisecondsSinceEpoch } catch {
-                throw .yearNotCovered(error)
-            }
+            return try calendars[Int(c)].with { table in
+                Result { () throws(WorkingCalendar.YearNotCovered) in
+                    var none: [WorkingCalendar.Step]? = nil
+                    return try table.addWorkingDays(days, to: Timestamp(millisecondsSinceEpoch: start), steps: &none).millisecondsSinceEpoch
+                }
+            }.mapError(EvaluationFailure.yearNotCovered).get()
         }
     }
 }

@@ -136,7 +136,7 @@ extension Value {
         return .bool(items.contains(element))
     }
 
-    static func workingTime(_ calendar: UnsafePointer<WorkingCalendar>, _ start: Value, _ amount: Value) -> Value {
+    static func workingTime(_ calendar: Program.CalendarReference, _ start: Value, _ amount: Value) -> Value {
         if start.isFailure { return start }
         if amount.isFailure { return amount }
         let ms: Int64
@@ -149,17 +149,23 @@ extension Value {
         default: return .absent
         }
         guard case .time(let t) = start else { return .absent }
-        do { return .time(try calendar.pointee.addWorkingTime(Duration(milliseconds: ms), to: Timestamp(millisecondsSinceEpoch: t)).millisecondsSinceEpoch) } catch {
-            return .failure(.yearNotCovered(error))
+        return calendar.with { (table) -> Value in
+            var none: [WorkingCalendar.Step]? = nil
+            do throws(WorkingCalendar.YearNotCovered) { return .time(try table.addWorkingTime(Duration(milliseconds: ms), to: Timestamp(millisecondsSinceEpoch: t), steps: &none).millisecondsSinceEpoch) } catch {
+                return .failure(.yearNotCovered(error))
+            }
         }
     }
 
-    static func workingDays(_ calendar: UnsafePointer<WorkingCalendar>, _ start: Value, _ amount: Value) -> Value {
+    static func workingDays(_ calendar: Program.CalendarReference, _ start: Value, _ amount: Value) -> Value {
         if start.isFailure { return start }
         if amount.isFailure { return amount }
         guard case .time(let t) = start, case .int(let n) = amount else { return .absent }
-        do { return .time(try calendar.pointee.addWorkingDays(Int(n), to: Timestamp(millisecondsSinceEpoch: t)).millisecondsSinceEpoch) } catch {
-            return .failure(.yearNotCovered(error))
+        return calendar.with { (table) -> Value in
+            var none: [WorkingCalendar.Step]? = nil
+            do throws(WorkingCalendar.YearNotCovered) { return .time(try table.addWorkingDays(Int(n), to: Timestamp(millisecondsSinceEpoch: t), steps: &none).millisecondsSinceEpoch) } catch {
+                return .failure(.yearNotCovered(error))
+            }
         }
     }
 }

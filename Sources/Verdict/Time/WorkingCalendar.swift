@@ -51,19 +51,12 @@ public struct WorkingCalendar: Sendable, Hashable {
     public var periodsByWeekday: [Int: [Period]]
     /// The periods of an adjusted working day.
     public var adjustedPeriods: [Period]
-    /// Every schedule's periods in one flat array (nested arrays would be retained on each access):
-    /// schedule `i` (0: adjusted working days; 1...7: ISO weekdays) is
-    /// `schedulePeriods[scheduleStart[i]..<scheduleStart[i + 1]]`.
-    private var schedulePeriods: [Period]
-    private var scheduleStart: [Int]
     /// The years it knows (holidays and adjusted working days listed).
     public var years: Set<Int>
     var holidays: [Int: Localized]
     var adjustedWorkingDays: [Int: Localized]
-    /// One byte per day from `firstDay`, over the covered years: 0 working, 1 adjusted working,
-    /// 2 holiday, 3 weekend, 4 not covered. Deciding a day is then an index, not a hash lookup.
-    private var dayCodes: [UInt8]
-    private var firstDay: Int
+    /// The tables the arithmetic reads, shared by every copy of the calendar (see ``CalendarTable``).
+    let table: CalendarTable
 
     /// A calendar from its parts, as the checker builds it from YAML.
     /// 
@@ -92,22 +85,23 @@ public struct WorkingCalendar: Sendable, Hashable {
         self.periodsByWeekday = byWeekday
         self.adjustedPeriods = adjustedSchedule
         let schedules = [adjustedSchedule] + (1...7).map { byWeekday[$0] ?? sorted }
-        schedulePeriods = schedules.flatMap { $0 }
-        scheduleStart = schedules.reduce(into: [0]) { starts, periods in starts.append(starts.last! + periods.count) }
         self.years = years
         self.holidays = Dictionary(holidays.map { ($0.date.daysSinceEpoch, $0.label) }, uniquingKeysWith: { a, _ in a })
         self.adjustedWorkingDays = Dictionary(adjustedWorkingDays.map { ($0.date.daysSinceEpoch, $0.label) }, uniquingKeysWith: { a, _ in a })
         let first = years.min().map { CivilDate(year: $0, month: 1, day: 1).daysSinceEpoch } ?? 0
         let last = years.max().map { CivilDate(year: $0, month: 12, day: 31).daysSinceEpoch } ?? -1
-        firstDay = first
         let (adjusted, off) = (self.adjustedWorkingDays, self.holidays)
-        dayCodes = last < first ? [] : (first...last).map { day in
+        let dayCodes: [UInt8] = last < first ? [] : (first...last).map { day in
             let date = CivilDate(daysSinceEpoch: day)
             if !years.contains(date.year) { return 4 }
             if adjusted[day] != nil { return 1 }
             if off[day] != nil { return 2 }
             return weekdays.contains(date.weekday) ? 0 : 3
         }
+        table = CalendarTable(name: name, zone: zone, dayCodes: dayCodes, firstDay: first,
+                              schedulePeriods: schedules.flatMap { $0 },
+                              scheduleStart: schedules.reduce(into: [0]) { starts, periods in starts.append(starts.last! + periods.count) },
+                              holidays: self.holidays, adjustedWorkingDays: adjusted)
     }
 
     public static func == (a: WorkingCalendar, b: WorkingCalendar) -> Bool {
@@ -117,14 +111,6 @@ public struct WorkingCalendar: Sendable, Hashable {
     }
 
     public func hash(into h: inout Hasher) { h.combine(name) }
-
-    /// The day's code (see `dayCodes`), or a `YearNotCovered` error.
-    @inline(__always)
-    private func code(ofDay day: Int) throws(YearNotCovered) -> UInt8 {
-        let i = day - firstDay
-        if i >= 0, i < dayCodes.count, dayCodes[i] != 4 { return dayCodes[i] }
-        throw YearNotCovered(calendar: name, year: CivilDate(daysSinceEpoch: day).year)
-    }
 
     /// Why a day is or is not a working day.
     public enum DayKind: Sendable, Equatable {
@@ -138,32 +124,6 @@ public struct WorkingCalendar: Sendable, Hashable {
         case weekend
     }
 
-    /// What a day (days since 1970-01-01) is in this calendar; throws for a year it does not cover.
-    public func kind(ofDay day: Int) throws(YearNotCovered) -> DayKind {
-        switch try code(ofDay: day) {
-        case 0: return .working
-        case 1: return .adjustedWorking(adjustedWorkingDays[day] ?? Localized())
-        case 2: return .holiday(holidays[day] ?? Localized())
-        default: return .weekend
-        }
-    }
-
-    @inline(__always)
-    func isWorking(_ day: Int) throws(YearNotCovered) -> Bool { try code(ofDay: day) <= 1 }
-
-    /// Which schedule a working day follows: 0 for an adjusted working day, else its ISO weekday.
-    @inline(__always)
-    private func scheduleIndex(_ day: Int64) throws(YearNotCovered) -> Int {
-        if try code(ofDay: Int(day)) == 1 { return 0 }
-        let w = Int((day + 3) % 7)
-        return (w < 0 ? w + 7 : w) + 1
-    }
-
-    private static let dayMs: Int64 = 86_400_000
-
-    /// The zone offset in milliseconds around an instant.
-    private func offset(_ ms: Int64) -> Int64 { Int64(zone.offsetSeconds(at: Timestamp(millisecondsSinceEpoch: ms))) * 1000 }
-
     /// One step of a working-time computation, for explanations.
     public enum Step: Sendable, Equatable {
         /// Working time counted from `from` to `to` (instants), on a day of the given kind.
@@ -172,98 +132,37 @@ public struct WorkingCalendar: Sendable, Hashable {
         case skipped(CivilDate, DayKind)
     }
 
+    /// What a day (days since 1970-01-01) is in this calendar; throws for a year it does not cover.
+    public func kind(ofDay day: Int) throws(YearNotCovered) -> DayKind { try table.kind(ofDay: day) }
+
+    func isWorking(_ day: Int) throws(YearNotCovered) -> Bool { try table.isWorking(day) }
+
     /// N working hours (or any working duration) after `start`: the earliest instant by which that much
     /// working time has passed. A start outside working time begins at the next working period;
     /// landing exactly on a period's end gives that end (09:00 + 3 h = 12:00, not 13:00).
     public func addWorkingTime(_ amount: Duration, to start: Timestamp) throws(YearNotCovered) -> Timestamp {
         var steps: [Step]? = nil
-        return try addWorkingTime(amount, to: start, steps: &steps)
+        return try table.addWorkingTime(amount, to: start, steps: &steps)
     }
 
     func addWorkingTime(_ amount: Duration, to start: Timestamp, steps: inout [Step]?) throws(YearNotCovered) -> Timestamp {
-        let off = offset(start.millisecondsSinceEpoch)
-        var local = start.millisecondsSinceEpoch + off
-        var remaining = amount.milliseconds
-        var (day, _) = local.floorDivMod(Self.dayMs)
-        if remaining <= 0 { return start }
-        while true {
-            let working = try isWorking(Int(day))
-            let kind: DayKind = steps == nil ? .working : try self.kind(ofDay: Int(day))
-            switch working {
-            case true:
-                let si = try scheduleIndex(day)
-                for pi in scheduleStart[si]..<scheduleStart[si + 1] {
-                    let p = schedulePeriods[pi]
-                    let ps = day * Self.dayMs + Int64(p.start) * 60_000, pe = day * Self.dayMs + Int64(p.end) * 60_000
-                    if local >= pe { continue }
-                    let s = max(local, ps)
-                    let available = pe - s
-                    if remaining <= available {
-                        steps?.append(.worked(from: Timestamp(millisecondsSinceEpoch: s - off), to: Timestamp(millisecondsSinceEpoch: s + remaining - off), day: kind))
-                        return Timestamp(millisecondsSinceEpoch: s + remaining - off)
-                    }
-                    steps?.append(.worked(from: Timestamp(millisecondsSinceEpoch: s - off), to: Timestamp(millisecondsSinceEpoch: pe - off), day: kind))
-                    remaining -= available
-                    local = pe
-                }
-            case false:
-                steps?.append(.skipped(CivilDate(daysSinceEpoch: Int(day)), kind))
-            }
-            day += 1
-            local = day * Self.dayMs
-        }
+        try table.addWorkingTime(amount, to: start, steps: &steps)
     }
 
     /// N working days after `start`: the end of the last working period of the N-th working day
     /// after `start`'s own date. The start's own day never counts, whatever the hour.
     public func addWorkingDays(_ n: Int, to start: Timestamp) throws(YearNotCovered) -> Timestamp {
         var steps: [Step]? = nil
-        return try addWorkingDays(n, to: start, steps: &steps)
+        return try table.addWorkingDays(n, to: start, steps: &steps)
     }
 
     func addWorkingDays(_ n: Int, to start: Timestamp, steps: inout [Step]?) throws(YearNotCovered) -> Timestamp {
-        let off = offset(start.millisecondsSinceEpoch)
-        var (day, _) = (start.millisecondsSinceEpoch + off).floorDivMod(Self.dayMs)
-        var counted = 0
-        guard n > 0 else { return start }
-        while true {
-            day += 1
-            let working = try isWorking(Int(day))
-            let kind: DayKind = steps == nil ? .working : try self.kind(ofDay: Int(day))
-            let si = working ? try scheduleIndex(day) : 0
-            switch working {
-            case true:
-                guard scheduleStart[si] < scheduleStart[si + 1] else { continue }
-                let first = schedulePeriods[scheduleStart[si]], last = schedulePeriods[scheduleStart[si + 1] - 1]
-                counted += 1
-                steps?.append(.worked(from: Timestamp(millisecondsSinceEpoch: day * Self.dayMs + Int64(first.start) * 60_000 - off),
-                                      to: Timestamp(millisecondsSinceEpoch: day * Self.dayMs + Int64(last.end) * 60_000 - off), day: kind))
-                if counted == n { return Timestamp(millisecondsSinceEpoch: day * Self.dayMs + Int64(last.end) * 60_000 - off) }
-            case false:
-                steps?.append(.skipped(CivilDate(daysSinceEpoch: Int(day)), kind))
-            }
-        }
+        try table.addWorkingDays(n, to: start, steps: &steps)
     }
 
     /// Working time between two instants (zero when `to` is not after `from`).
     public func workingTime(from: Timestamp, to: Timestamp) throws(YearNotCovered) -> Duration {
-        guard to > from else { return Duration(milliseconds: 0) }
-        let off = offset(from.millisecondsSinceEpoch)
-        let a = from.millisecondsSinceEpoch + off, b = to.millisecondsSinceEpoch + off
-        var (day, _) = a.floorDivMod(Self.dayMs)
-        var total: Int64 = 0
-        while day * Self.dayMs < b {
-            if try isWorking(Int(day)) {
-                let si = try scheduleIndex(day)
-                for pi in scheduleStart[si]..<scheduleStart[si + 1] {
-                    let p = schedulePeriods[pi]
-                    let ps = day * Self.dayMs + Int64(p.start) * 60_000, pe = day * Self.dayMs + Int64(p.end) * 60_000
-                    let s = max(ps, a), e = min(pe, b)
-                    if e > s { total += e - s }
-                }
-            }
-            day += 1
-        }
-        return Duration(milliseconds: total)
+        try table.workingTime(from: from, to: to)
     }
+
 }

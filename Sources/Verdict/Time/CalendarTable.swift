@@ -1,0 +1,147 @@
+/// A working calendar's tables and its arithmetic, in one immutable object that every copy of the
+/// calendar shares. The evaluator calls it through an unretained reference, so deciding on many
+/// threads touches no shared reference count (copying a calendar struct would retain each table).
+final class CalendarTable: Sendable {
+    let name: String
+    let zone: Zone
+    /// One byte per day from `firstDay`, over the covered years: 0 working, 1 adjusted working,
+    /// 2 holiday, 3 weekend, 4 not covered. Deciding a day is then an index, not a hash lookup.
+    let dayCodes: [UInt8]
+    let firstDay: Int
+    /// Every schedule's periods in one flat array: schedule `i` (0: adjusted working days; 1...7:
+    /// ISO weekdays) is `schedulePeriods[scheduleStart[i]..<scheduleStart[i + 1]]`.
+    let schedulePeriods: [WorkingCalendar.Period]
+    let scheduleStart: [Int]
+    let holidays: [Int: Localized]
+    let adjustedWorkingDays: [Int: Localized]
+
+    init(name: String, zone: Zone, dayCodes: [UInt8], firstDay: Int, schedulePeriods: [WorkingCalendar.Period], scheduleStart: [Int],
+         holidays: [Int: Localized], adjustedWorkingDays: [Int: Localized]) {
+        self.name = name
+        self.zone = zone
+        self.dayCodes = dayCodes
+        self.firstDay = firstDay
+        self.schedulePeriods = schedulePeriods
+        self.scheduleStart = scheduleStart
+        self.holidays = holidays
+        self.adjustedWorkingDays = adjustedWorkingDays
+    }
+
+    /// The day's code (see `dayCodes`), or a `WorkingCalendar.YearNotCovered` error.
+    @inline(__always)
+    func code(ofDay day: Int) throws(WorkingCalendar.YearNotCovered) -> UInt8 {
+        let i = day - firstDay
+        if i >= 0, i < dayCodes.count, dayCodes[i] != 4 { return dayCodes[i] }
+        throw WorkingCalendar.YearNotCovered(calendar: name, year: CivilDate(daysSinceEpoch: day).year)
+    }
+
+
+    /// What a day (days since 1970-01-01) is in this calendar; throws for a year it does not cover.
+    func kind(ofDay day: Int) throws(WorkingCalendar.YearNotCovered) -> WorkingCalendar.DayKind {
+        switch try code(ofDay: day) {
+        case 0: return .working
+        case 1: return .adjustedWorking(adjustedWorkingDays[day] ?? Localized())
+        case 2: return .holiday(holidays[day] ?? Localized())
+        default: return .weekend
+        }
+    }
+
+    @inline(__always)
+    func isWorking(_ day: Int) throws(WorkingCalendar.YearNotCovered) -> Bool { try code(ofDay: day) <= 1 }
+
+    /// Which schedule a working day follows: 0 for an adjusted working day, else its ISO weekday.
+    @inline(__always)
+    func scheduleIndex(_ day: Int64) throws(WorkingCalendar.YearNotCovered) -> Int {
+        if try code(ofDay: Int(day)) == 1 { return 0 }
+        let w = Int((day + 3) % 7)
+        return (w < 0 ? w + 7 : w) + 1
+    }
+
+    static let dayMs: Int64 = 86_400_000
+
+    /// The zone offset in milliseconds around an instant.
+    func offset(_ ms: Int64) -> Int64 { Int64(zone.offsetSeconds(at: Timestamp(millisecondsSinceEpoch: ms))) * 1000 }
+
+
+
+    func addWorkingTime(_ amount: Duration, to start: Timestamp, steps: inout [WorkingCalendar.Step]?) throws(WorkingCalendar.YearNotCovered) -> Timestamp {
+        let off = offset(start.millisecondsSinceEpoch)
+        var local = start.millisecondsSinceEpoch + off
+        var remaining = amount.milliseconds
+        var (day, _) = local.floorDivMod(Self.dayMs)
+        if remaining <= 0 { return start }
+        while true {
+            let working = try isWorking(Int(day))
+            let kind: WorkingCalendar.DayKind = steps == nil ? .working : try self.kind(ofDay: Int(day))
+            switch working {
+            case true:
+                let si = try scheduleIndex(day)
+                for pi in scheduleStart[si]..<scheduleStart[si + 1] {
+                    let p = schedulePeriods[pi]
+                    let ps = day * Self.dayMs + Int64(p.start) * 60_000, pe = day * Self.dayMs + Int64(p.end) * 60_000
+                    if local >= pe { continue }
+                    let s = max(local, ps)
+                    let available = pe - s
+                    if remaining <= available {
+                        steps?.append(.worked(from: Timestamp(millisecondsSinceEpoch: s - off), to: Timestamp(millisecondsSinceEpoch: s + remaining - off), day: kind))
+                        return Timestamp(millisecondsSinceEpoch: s + remaining - off)
+                    }
+                    steps?.append(.worked(from: Timestamp(millisecondsSinceEpoch: s - off), to: Timestamp(millisecondsSinceEpoch: pe - off), day: kind))
+                    remaining -= available
+                    local = pe
+                }
+            case false:
+                steps?.append(.skipped(CivilDate(daysSinceEpoch: Int(day)), kind))
+            }
+            day += 1
+            local = day * Self.dayMs
+        }
+    }
+
+
+    func addWorkingDays(_ n: Int, to start: Timestamp, steps: inout [WorkingCalendar.Step]?) throws(WorkingCalendar.YearNotCovered) -> Timestamp {
+        let off = offset(start.millisecondsSinceEpoch)
+        var (day, _) = (start.millisecondsSinceEpoch + off).floorDivMod(Self.dayMs)
+        var counted = 0
+        guard n > 0 else { return start }
+        while true {
+            day += 1
+            let working = try isWorking(Int(day))
+            let kind: WorkingCalendar.DayKind = steps == nil ? .working : try self.kind(ofDay: Int(day))
+            let si = working ? try scheduleIndex(day) : 0
+            switch working {
+            case true:
+                guard scheduleStart[si] < scheduleStart[si + 1] else { continue }
+                let first = schedulePeriods[scheduleStart[si]], last = schedulePeriods[scheduleStart[si + 1] - 1]
+                counted += 1
+                steps?.append(.worked(from: Timestamp(millisecondsSinceEpoch: day * Self.dayMs + Int64(first.start) * 60_000 - off),
+                                      to: Timestamp(millisecondsSinceEpoch: day * Self.dayMs + Int64(last.end) * 60_000 - off), day: kind))
+                if counted == n { return Timestamp(millisecondsSinceEpoch: day * Self.dayMs + Int64(last.end) * 60_000 - off) }
+            case false:
+                steps?.append(.skipped(CivilDate(daysSinceEpoch: Int(day)), kind))
+            }
+        }
+    }
+
+    /// Working time between two instants (zero when `to` is not after `from`).
+    func workingTime(from: Timestamp, to: Timestamp) throws(WorkingCalendar.YearNotCovered) -> Duration {
+        guard to > from else { return Duration(milliseconds: 0) }
+        let off = offset(from.millisecondsSinceEpoch)
+        let a = from.millisecondsSinceEpoch + off, b = to.millisecondsSinceEpoch + off
+        var (day, _) = a.floorDivMod(Self.dayMs)
+        var total: Int64 = 0
+        while day * Self.dayMs < b {
+            if try isWorking(Int(day)) {
+                let si = try scheduleIndex(day)
+                for pi in scheduleStart[si]..<scheduleStart[si + 1] {
+                    let p = schedulePeriods[pi]
+                    let ps = day * Self.dayMs + Int64(p.start) * 60_000, pe = day * Self.dayMs + Int64(p.end) * 60_000
+                    let s = max(ps, a), e = min(pe, b)
+                    if e > s { total += e - s }
+                }
+            }
+            day += 1
+        }
+        return Duration(milliseconds: total)
+    }
+}
