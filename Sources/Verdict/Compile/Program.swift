@@ -100,6 +100,15 @@ extension Program {
         case workingDays(calendar: Int32, start: Int32, amount: Int32)
     }
 
+    /// The names a decision's clock results carry. A ``Decider`` has its own copies, so the strings'
+    /// reference counts are not shared between threads.
+    struct Names: @unchecked Sendable {
+        var clocks: UnsafeBufferPointer<String>
+        var calendars: UnsafeBufferPointer<String>
+    }
+
+    var names: Names { Names(clocks: clockNames, calendars: calendarNames) }
+
     /// A calendar's tables, unretained (see ``Program/calendarTables``).
     struct CalendarReference: @unchecked Sendable {
         let unretained: Unmanaged<CalendarTable>

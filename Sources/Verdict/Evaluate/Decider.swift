@@ -12,11 +12,24 @@
 public final class Decider: Sendable {
     public let policy: CompiledPolicy
 
-    init(policy: CompiledPolicy) { self.policy = policy }
+    /// This decider's own copies of the names clock results carry (see ``Program/Names``).
+    private let clockNames: FlatArray<String>
+    private let calendarNames: FlatArray<String>
+    var names: Program.Names { Program.Names(clocks: clockNames.buffer, calendars: calendarNames.buffer) }
+
+    init(policy: CompiledPolicy) {
+        self.policy = policy
+        // New storage for each string, so this thread's retains touch only its own copies.
+        func own(_ names: UnsafeBufferPointer<String>) -> FlatArray<String> {
+            FlatArray(names.map { String(decoding: Array($0.utf8), as: UTF8.self) })
+        }
+        clockNames = own(policy.program.clockNames)
+        calendarNames = own(policy.program.calendarNames)
+    }
 
     public func decide(_ prepared: PreparedCase, explain: Bool = false, now: Timestamp? = nil) throws(CaseError) -> Decision {
         guard prepared.policy == ObjectIdentifier(policy) else { return try policy.decide(prepared, explain: explain, now: now) }
-        return try policy.decide(slots: prepared.slots, explain: explain, now: now, owner: self)
+        return try policy.decide(slots: prepared.slots, explain: explain, now: now, owner: self, names: names)
     }
 
     public func decide(json bytes: [UInt8], explain: Bool = false, now: Timestamp? = nil) throws(CaseError) -> Decision {
@@ -48,7 +61,7 @@ extension Decider {
         var clocks: [ClockResult] = []
         swap(&outputs, &decision.values)
         swap(&clocks, &decision.clocks)
-        _ = try policy.evaluate(prepared.slots, tracer: NoTracer(), now: now, outputs: &outputs, clocks: &clocks)
+        _ = try policy.evaluate(prepared.slots, tracer: NoTracer(), now: now, outputs: &outputs, clocks: &clocks, names: names)
         swap(&outputs, &decision.values)
         swap(&clocks, &decision.clocks)
         decision.caseID = prepared.caseID

@@ -22,10 +22,14 @@ struct Evaluator<Tracer: EvaluationTracer> {
     let fields: UnsafeBufferPointer<Value>
     let outputs: UnsafeMutableBufferPointer<Value>
     var tracer: Tracer
+    /// The names clock results carry (the program's, or a decider's own copies).
+    let names: Program.Names
     /// Why the last `.failure` truth failed.
     var failure = EvaluationFailure.overflow
 
-    init(program: Program, fields: UnsafeBufferPointer<Value>, outputs: UnsafeMutableBufferPointer<Value>, tracer: Tracer) {
+    init(program: Program, fields: UnsafeBufferPointer<Value>, outputs: UnsafeMutableBufferPointer<Value>, tracer: Tracer,
+         names: Program.Names? = nil) {
+        self.names = names ?? program.names
         self.program = program
         instructions = program.instructions
         spans = program.spanOfInstruction
@@ -430,10 +434,10 @@ extension Evaluator {
         if c.dueOutput >= 0 { outputs[Int(c.dueOutput)] = .time(due) }
         if c.atRiskOutput >= 0, let risk { outputs[Int(c.atRiskOutput)] = .time(risk) }
         let calendar = c.target.calendar
-        var result = ClockResult(name: p.clockNames[Int(ci)], index: Int(ci), start: Timestamp(millisecondsSinceEpoch: s),
+        var result = ClockResult(name: names.clocks[Int(ci)], index: Int(ci), start: Timestamp(millisecondsSinceEpoch: s),
                                  computedDue: Timestamp(millisecondsSinceEpoch: computed), agreed: agreed.map(Timestamp.init(millisecondsSinceEpoch:)),
                                  due: Timestamp(millisecondsSinceEpoch: due), atRisk: agreed == nil ? risk.map(Timestamp.init(millisecondsSinceEpoch:)) : nil,
-                                 stoppedAt: stopped, calendar: calendar.map { p.calendarNames[Int($0)] })
+                                 stoppedAt: stopped, calendar: calendar.map { names.calendars[Int($0)] })
         if let now {
             if let calendar {
                 try p.calendarTables[Int(calendar)].with { table in Result { () throws(WorkingCalendar.YearNotCovered) in try result.judge(at: now, in: table) } }
