@@ -3,9 +3,10 @@ import PackageDescription
 
 let package = Package(
     name: "Verdict",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "Verdict", targets: ["Verdict"]),
+        .library(name: "VerdictServer", targets: ["VerdictServer"]),
         .executable(name: "verdict", targets: ["verdict"]),
     ],
     dependencies: [
@@ -14,6 +15,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", exact: "3.12.3"),
         // A plugin only (`swift package generate-documentation`): nothing of it is linked.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", exact: "1.5.0"),
+        // Without the ConfigurationSupport trait: swift-configuration is not needed.
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/apple/swift-http-types.git", exact: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", exact: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", exact: "2.4.1"),
     ],
     targets: [
         .target(
@@ -23,10 +31,26 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // The HTTP decision service: its own target, so linking `Verdict` never builds Hummingbird.
+        .target(
+            name: "VerdictServer",
+            dependencies: [
+                "Verdict",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
         .executableTarget(
             name: "verdict",
             dependencies: [
                 "Verdict",
+                "VerdictServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -35,6 +59,15 @@ let package = Package(
             // The command-line tests run the built `verdict` binary, so tests depend on it.
             dependencies: ["Verdict", "verdict"],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "VerdictServerTests",
+            dependencies: [
+                "VerdictServer",
+                "verdict",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Yams", package: "Yams"),
+            ]
         ),
     ]
 )

@@ -2,13 +2,32 @@ import ArgumentParser
 import Foundation
 import Verdict
 
-/// `verdict schema`: JSON Schemas of what Verdict reads. Each kind is a subcommand.
+/// `verdict schema`: JSON Schemas of what Verdict reads. Each kind is a subcommand; the case input
+/// is the default, so `verdict schema --policies DIR` and `verdict schema case --policies DIR` agree.
 struct Schema: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print a JSON Schema (draft 2020-12) of what Verdict reads.",
-        discussion: "`verdict schema language` prints the schema of policy files, for editors.",
-        subcommands: [LanguageFormat.self]
+        discussion: """
+        `verdict schema --policies DIR` (or `verdict schema case --policies DIR`) prints the schema of the \
+        cases DIR decides, as `GET /v1/policies/{name}/schema` serves it; `verdict schema language` prints \
+        the schema of policy files, for editors.
+        """,
+        subcommands: [CaseInput.self, LanguageFormat.self],
+        defaultSubcommand: CaseInput.self
     )
+
+    struct CaseInput: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "case",
+            abstract: "The JSON Schema of a policy set's case input, from its fields.",
+            discussion: "Exit 0, or 2 when the policy set does not load.")
+
+        @OptionGroup var policy: PolicyOptions
+
+        func run() throws {
+            print(CaseSchema.json(for: try policy.load()))
+        }
+    }
 
     struct LanguageFormat: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -3,7 +3,7 @@ import Foundation
 import Verdict
 
 @main
-struct VerdictCommand: ParsableCommand {
+struct VerdictCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verdict",
         abstract: "Check policy sets and decide cases with explanations.",
@@ -11,7 +11,7 @@ struct VerdictCommand: ParsableCommand {
         Exit codes: 0 success; 1 policy errors (check) or a case that could not be decided (decide); \
         2 the policy set did not load (decide, explain); 64 bad command-line usage.
         """,
-        subcommands: [Check.self, Decide.self, Explain.self, Test.self, Diff.self, Measure.self, Generate.self, Bench.self, Init.self, Schema.self]
+        subcommands: [Check.self, Decide.self, Explain.self, Test.self, Diff.self, Measure.self, Generate.self, Bench.self, Init.self, Schema.self, Serve.self, ServeBare.self]
     )
 }
 

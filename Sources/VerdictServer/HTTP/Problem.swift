@@ -1,0 +1,110 @@
+import HTTPTypes
+import Hummingbird
+import Verdict
+
+/// An RFC 9457 problem details response (`application/problem+json`).
+///
+/// `type` is `urn:verdict:problem:<code>`; the codes are listed in docs/operating.md and
+/// docs/openapi.yaml. Extension members (`problems`, `policy`, `results`, ...) are serialised JSON.
+struct Problem: Error, HTTPResponseError {
+    var status: HTTPResponse.Status
+    var code: String
+    var title: String
+    var detail: String?
+    /// Extra members, each already JSON.
+    var extensions: [(key: String, json: [UInt8])] = []
+    var headers: HTTPFields = [:]
+
+    init(_ status: HTTPResponse.Status, _ code: String, _ title: String, detail: String? = nil) {
+        self.status = status
+        self.code = code
+        self.title = title
+        self.detail = detail
+    }
+
+    static let contentType = "application/problem+json"
+
+    func with(_ key: String, _ write: (inout JSONWriter) -> Void) -> Problem {
+        var w = JSONWriter()
+        write(&w)
+        var p = self
+        p.extensions.append((key, w.bytes))
+        return p
+    }
+
+    func with(header name: HTTPField.Name, _ value: String) -> Problem {
+        var p = self
+        p.headers[name] = value
+        return p
+    }
+
+    func body(instance: String?) -> [UInt8] {
+        var w = JSONWriter()
+        w.object { w in
+            w.field("type", "urn:verdict:problem:" + code)
+            w.field("title", title)
+            w.field("status", Int(status.code))
+            if let detail { w.field("detail", detail) }
+            if let instance { w.field("instance", instance) }
+            for (key, json) in extensions {
+                w.key(key)
+                w.serialised(json)
+            }
+        }
+        return w.bytes
+    }
+
+    func response(instance: String?) -> Response {
+        var headers = self.headers
+        headers[.contentType] = Self.contentType
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body(instance: instance))))
+    }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        response(instance: request.uri.path)
+    }
+}
+
+extension PolicyIdentity {
+    /// `{"name": ..., "version": ..., "effective": ..., "digest": ...}`
+    func write(to w: inout JSONWriter) {
+        w.object { w in
+            w.field("name", name)
+            w.field("version", version)
+            if let e = effective { w.field("effective", e.description) }
+            w.field("digest", digest)
+        }
+    }
+}
+
+extension Diagnostic {
+    /// The shape `verdict check --format json` gives one diagnostic.
+    func write(to w: inout JSONWriter) {
+        w.object { w in
+            w.field("severity", severity.rawValue)
+            w.field("code", code)
+            w.field("message", message)
+            if let loc = location {
+                w.field("file", loc.path)
+                w.field("line", loc.line)
+                w.field("column", loc.column)
+            }
+            if let help { w.field("help", help) }
+            if !notes.isEmpty {
+                w.key("notes")
+                w.array { w in
+                    for note in notes {
+                        w.object { w in
+                            w.field("message", note.message)
+                            if let loc = note.location {
+                                w.field("file", loc.path)
+                                w.field("line", loc.line)
+                                w.field("column", loc.column)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// The outermost middleware: turns every error into problem details, counts and times each request,
+/// and logs one line per request. It never logs headers, so a token never reaches the log.
+struct ServiceMiddleware<Context: RequestContext>: RouterMiddleware {
+    let logger: Logger
+    let metrics: ServerMetrics
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let start = ContinuousClock.now
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch let problem as Problem {
+            response = problem.response(instance: request.uri.path)
+        } catch let error as any HTTPResponseError {
+            response = Self.problem(for: error.status).response(instance: request.uri.path)
+        } catch {
+            logger.error("internal error on \(request.method) \(request.uri.path): \(error)")
+            response = Problem(.internalServerError, "internal", "Internal server error").response(instance: request.uri.path)
+        }
+        let elapsed = start.duration(to: .now)
+        let nanoseconds = elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
+        let route = Self.route(request.uri.path)
+        metrics.request(method: request.method.rawValue, route: route, status: Int(response.status.code), nanoseconds: nanoseconds)
+        if logger.logLevel <= .info {
+            var metadata: Logger.Metadata = [
+                "method": .string(request.method.rawValue), "path": .string(request.uri.path),
+                "status": .stringConvertible(Int(response.status.code)),
+                "ms": .string(String(format: "%.3f", Double(nanoseconds) / 1e6)),
+                "request_id": .string(context.id),
+            ]
+            if let digest = response.headers[.policyDigest] { metadata["policy_digest"] = .string(digest) }
+            logger.info("\(request.method) \(request.uri.path) \(response.status.code)", metadata: metadata)
+        }
+        return response
+    }
+
+    /// Problem details for the framework's own errors (an unknown route, a wrong method).
+    static func problem(for status: HTTPResponse.Status) -> Problem {
+        switch status {
+        case .notFound: return Problem(.notFound, "not-found", "No such endpoint", detail: "see docs/openapi.yaml for the endpoints")
+        case .methodNotAllowed: return Problem(.methodNotAllowed, "method-not-allowed", "Method not allowed")
+        case .contentTooLarge: return Problem(.contentTooLarge, "body-too-large", "Request body too large")
+        default: return Problem(status, "http-\(status.code)", status.reasonPhrase)
+        }
+    }
+
+    /// The route pattern of a path, for metric labels (bounded: set names are replaced by `{name}`).
+    static func route(_ path: String) -> String {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: true)
+        switch parts.count {
+        case 1 where ["healthz", "readyz", "metrics"].contains(parts[0]): return "/" + parts[0]
+        case 2 where parts[0] == "v1" && parts[1] == "policies": return "/v1/policies"
+        case 3 where parts[0] == "v1" && parts[1] == "admin" && parts[2] == "reload": return "/v1/admin/reload"
+        case 3 where parts[0] == "v1" && parts[1] == "policies": return "/v1/policies/{name}"
+        case 4 where parts[0] == "v1" && parts[1] == "policies" && ["decide", "decide-batch", "schema"].contains(parts[3]):
+            return "/v1/policies/{name}/" + parts[3]
+        default: return "other"
+        }
+    }
+}

@@ -1,0 +1,171 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+import Verdict
+
+/// What identifies one file's content without reading it: size, modification time and inode.
+/// An editor that saves in place changes the time; one that writes a new file and renames it changes the inode.
+struct FileStamp: Sendable, Hashable {
+    var path: String
+    var exists: Bool
+    var size: Int64
+    var modifiedSeconds: Int
+    var modifiedNanoseconds: Int
+    var inode: UInt64
+
+    init(path: String) {
+        self.path = path
+        var st = stat()
+        if stat(path, &st) == 0 {
+            exists = true
+            size = Int64(st.st_size)
+            #if canImport(Darwin)
+            modifiedSeconds = Int(st.st_mtimespec.tv_sec)
+            modifiedNanoseconds = Int(st.st_mtimespec.tv_nsec)
+            #else
+            modifiedSeconds = Int(st.st_mtim.tv_sec)
+            modifiedNanoseconds = Int(st.st_mtim.tv_nsec)
+            #endif
+            inode = UInt64(st.st_ino)
+        } else {
+            exists = false
+            size = -1
+            modifiedSeconds = 0
+            modifiedNanoseconds = 0
+            inode = 0
+        }
+    }
+}
+
+/// The files of one policy folder as read at one moment: policy files, test files and the files its
+/// manifest includes (`../calendars/cn-office.yaml`), each with the stamp it had.
+///
+/// A snapshot is consistent when every stamp taken before reading equals the one taken after: no file
+/// was written, added, removed or renamed meanwhile. ``read(folder:includes:)`` retries until it gets
+/// one, so a reload never compiles a mix of old and new files.
+struct FolderSnapshot: Sendable {
+    var folder: String
+    var policyFiles: [SourceFile]
+    var testFiles: [SourceFile]
+    /// Stamps of every file the snapshot depends on, sorted by path.
+    var stamps: [FileStamp]
+
+    /// `folder` without a trailing slash, as the loader joins paths.
+    static func base(_ folder: String) -> String {
+        folder.count > 1 && folder.hasSuffix("/") ? String(folder.dropLast()) : folder
+    }
+
+    /// Policy (`*.yaml`, `*.yml`) and test (`*.test.yaml`) files below the folder, by relative path,
+    /// skipping hidden files and folders (editor swap files, `.git`), as the loader does.
+    static func relativePaths(_ folder: String) -> [String] {
+        (FileManager.default.enumerator(atPath: folder)?.allObjects as? [String] ?? [])
+            .filter { ($0.hasSuffix(".yaml") || $0.hasSuffix(".yml")) && !$0.split(separator: "/").contains { $0.hasPrefix(".") } }
+            .sorted()
+    }
+
+    static func isTestFile(_ path: String) -> Bool { path.hasSuffix(".test.yaml") || path.hasSuffix(".test.yml") }
+
+    /// The stamps of the folder's files and of `includes` (absolute or folder-relative paths already joined).
+    static func stamps(folder: String, includes: [String]) -> [FileStamp] {
+        let base = base(folder)
+        var out = relativePaths(folder).map { FileStamp(path: base + "/" + $0) }
+        out.append(FileStamp(path: base))  // the folder itself: a file added or removed changes its time
+        for path in includes where !out.contains(where: { $0.path == path }) { out.append(FileStamp(path: path)) }
+        return out.sorted { $0.path < $1.path }
+    }
+
+    /// Resolves `.` and `..` in a path, as the loader resolves an included file's name.
+    static func normalize(_ path: String) -> String {
+        var out: [Substring] = []
+        for part in path.split(separator: "/", omittingEmptySubsequences: false) {
+            if part == "." { continue }
+            if part == "..", let last = out.last, last != "..", !last.isEmpty { out.removeLast(); continue }
+            out.append(part)
+        }
+        return out.joined(separator: "/")
+    }
+
+    /// What reading and checking a consistent snapshot gave.
+    struct Loaded: Sendable {
+        var snapshot: FolderSnapshot
+        /// The compiled policy, nil when it has errors.
+        var policy: CompiledPolicy?
+        var diagnostics: [Diagnostic]
+        /// Paths of the included files read, for the watcher to stamp too.
+        var includes: [String]
+    }
+
+    /// Reads the folder and checks the policy from exactly the bytes read; retries (up to `attempts`
+    /// times, `pause` apart) while files change during the read. Nil when the folder never held still.
+    static func load(folder: String, includes known: [String], attempts: Int = 20,
+                     pause: Swift.Duration = .milliseconds(50)) async -> Loaded? {
+        var includes = known
+        for _ in 0..<attempts {
+            let before = stamps(folder: folder, includes: includes)
+            let (snapshot, policy, diagnostics, read) = readAndCheck(folder: folder)
+            let after = stamps(folder: folder, includes: read)
+            if before == after {
+                var s = snapshot
+                s.stamps = after
+                return Loaded(snapshot: s, policy: policy, diagnostics: diagnostics, includes: read)
+            }
+            // Either a file changed while it was read (wait, then read again), or the manifest includes a
+            // file not stamped before this read (read again at once, now stamping it too).
+            let changed = Set(before.map(\.path)) == Set(after.map(\.path)) || Set(includes) == Set(read)
+            includes = read
+            if changed { try? await Task.sleep(for: pause) }
+        }
+        return nil
+    }
+
+    private static func readAndCheck(folder: String) -> (FolderSnapshot, CompiledPolicy?, [Diagnostic], [String]) {
+        let base = base(folder)
+        var policyFiles: [SourceFile] = []
+        var testFiles: [SourceFile] = []
+        var problems: [Diagnostic] = []
+        var isDir: ObjCBool = false
+        if !FileManager.default.fileExists(atPath: base, isDirectory: &isDir) || !isDir.boolValue {
+            problems.append(.error("no-policy-folder", "`\(folder)` is not a folder", at: nil,
+                                   help: "give the folder that holds the policy's YAML files"))
+        }
+        for relative in relativePaths(folder) {
+            let path = base + "/" + relative
+            guard let data = FileManager.default.contents(atPath: path) else {
+                problems.append(.error("unreadable-file", "cannot read `\(path)`", at: nil))
+                continue
+            }
+            guard let text = String(data: data, encoding: .utf8) else {
+                problems.append(.error("invalid-encoding", "`\(path)` is not UTF-8 text", at: SourceLocation(path: path, line: 1, column: 1)))
+                continue
+            }
+            let file = SourceFile(path: path, text: text)
+            if isTestFile(relative) { testFiles.append(file) } else { policyFiles.append(file) }
+        }
+        let snapshot = FolderSnapshot(folder: folder, policyFiles: policyFiles, testFiles: testFiles, stamps: [])
+        if !problems.isEmpty {
+            return (snapshot, nil, problems, [])
+        }
+        if policyFiles.isEmpty {
+            let d = Diagnostic.error("empty-policy-folder", "`\(folder)` holds no policy files (*.yaml)", at: nil)
+            return (snapshot, nil, [d], [])
+        }
+        let box = IncludeBox()
+        let result = PolicyLoader.check(sources: policyFiles, relativeTo: base + "/") { name in
+            let path = normalize(base + "/" + name)
+            box.paths.append(path)
+            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else { return nil }
+            return SourceFile(path: path, text: text)
+        }
+        return (snapshot, result.policy, result.diagnostics, box.paths)
+    }
+}
+
+/// Collects the include paths the loader asks for (the loader calls back synchronously).
+private final class IncludeBox: @unchecked Sendable {
+    var paths: [String] = []
+}

@@ -1,0 +1,319 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import Verdict
+
+extension HTTPField.Name {
+    /// The digest of the policy version that decided (or refused) the request.
+    static let policyDigest = HTTPField.Name("Verdict-Policy-Digest")!
+    static let policyVersion = HTTPField.Name("Verdict-Policy-Version")!
+}
+
+/// `POST /v1/policies/{name}/decide` and `/decide-batch`.
+struct DecisionRoutes: Sendable {
+    let registry: PolicyRegistry
+    let limits: ServerLimits
+    let metrics: ServerMetrics
+
+    /// What the query string asks for.
+    struct Options: Sendable {
+        var explain = false
+        var language: Language?
+        var now: Timestamp
+
+        init(_ request: Request) throws(Problem) {
+            let query = request.uri.queryParameters
+            now = Timestamp(Date())
+            for (key, value) in query {
+                switch String(key) {
+                case "explain":
+                    switch String(value).lowercased() {
+                    case "true", "1", "yes", "": explain = true
+                    case "false", "0", "no": explain = false
+                    default: throw Self.invalid("explain", "`\(value)` is not true or false")
+                    }
+                case "lang":
+                    guard let l = Language(rawValue: String(value)) else { throw Self.invalid("lang", "`\(value)` is not a language: use en or zh") }
+                    language = l
+                    explain = true
+                case "now":
+                    do { now = try Timestamp(rfc3339: String(value)) } catch {
+                        throw Self.invalid("now", "`\(value)` is not an RFC 3339 timestamp with an offset: \(error)")
+                    }
+                default:
+                    throw Self.invalid(String(key), "unknown parameter `\(key)`: the parameters are explain, lang and now")
+                }
+            }
+        }
+
+        static func invalid(_ name: String, _ detail: String) -> Problem {
+            Problem(.badRequest, "invalid-parameter", "Invalid query parameter", detail: detail)
+                .with("parameter") { $0.string(name) }
+        }
+    }
+
+    /// The serving version of the set the path names: 404 for an unknown set, 503 before its first load.
+    func active(_ context: some RequestContext) throws(Problem) -> (PolicySet, ActivePolicy) {
+        let name = context.parameters.get("name") ?? ""
+        guard let set = registry.set(named: name) else { throw Self.unknownSet(name, registry) }
+        guard let active = set.active else {
+            throw Problem(.serviceUnavailable, "policy-not-loaded", "Policy set not loaded yet",
+                          detail: "`\(name)` has not loaded without errors since the server started; see GET /v1/policies")
+                .with(header: .retryAfter, "5")
+        }
+        return (set, active)
+    }
+
+    static func unknownSet(_ name: String, _ registry: PolicyRegistry) -> Problem {
+        let names = registry.sets.map(\.name).sorted()
+        return Problem(.notFound, "unknown-policy", "Unknown policy set",
+                       detail: "no policy set is named `\(name)`; this server serves \(names.map { "`\($0)`" }.joined(separator: ", "))")
+    }
+
+    /// The media type without parameters, lowercased.
+    static func mediaType(_ request: Request) -> String? {
+        guard let value = request.headers[.contentType] else { return nil }
+        return value.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+    }
+
+    static func unsupported(_ given: String?, accepted: [String]) -> Problem {
+        Problem(.unsupportedMediaType, "unsupported-media-type", "Unsupported content type",
+                detail: "send \(accepted.joined(separator: " or ")); got \(given.map { "`\($0)`" } ?? "no Content-Type")")
+            .with(header: .accept, accepted.joined(separator: ", "))
+    }
+
+    static let batchTypes = ["application/x-ndjson", "application/jsonl", "application/x-jsonlines", "application/jsonlines"]
+
+    func decide(_ request: Request, context: some RequestContext) async throws -> Response {
+        let (set, active) = try active(context)
+        let type = Self.mediaType(request)
+        guard let type, type == "application/json" || (type.hasPrefix("application/") && type.hasSuffix("+json")) else {
+            throw Self.unsupported(type, accepted: ["application/json"])
+        }
+        let options = try Options(request)
+        let bytes = try await BodyReader.collect(request, limit: limits.maxCaseBytes, timeout: limits.requestTimeout)
+        if BodyReader.exceedsDepth(bytes, limit: limits.maxJSONDepth) { throw BodyReader.tooDeep(limits.maxJSONDepth) }
+        let policy = active.policy
+        let decision: Decision
+        do {
+            decision = try policy.decide(json: bytes, explain: options.explain, now: options.now)
+        } catch {
+            metrics.decisions(set: set.name, decided: 0, refused: 1)
+            throw Self.problem(error, policy: policy.identity)
+        }
+        metrics.decisions(set: set.name, decided: 1, refused: 0)
+        var out: [UInt8] = []
+        out.reserveCapacity(options.explain ? 16 << 10 : 1024)
+        decision.appendJSON(to: &out)
+        if let language = options.language, let explanation = decision.explanation, out.last == UInt8(ascii: "}") {
+            out.removeLast()
+            var w = JSONWriter()
+            w.string(explanation.text(language))
+            out.append(contentsOf: #","explanation_text":"#.utf8)
+            out.append(contentsOf: w.bytes)
+            out.append(UInt8(ascii: "}"))
+        }
+        return Response(status: .ok, headers: Self.headers(policy.identity, type: "application/json"),
+                        body: .init(byteBuffer: ByteBuffer(bytes: out)))
+    }
+
+    static func headers(_ identity: PolicyIdentity, type: String) -> HTTPFields {
+        var h = HTTPFields()
+        h[.contentType] = type
+        h[.policyDigest] = identity.digest
+        h[.policyVersion] = identity.version
+        return h
+    }
+
+    /// 400 for JSON that does not parse, 422 for a case the policy refuses; both name the version.
+    static func problem(_ error: CaseError, policy: PolicyIdentity) -> Problem {
+        let syntax = error.problems.first { $0.code == "json-syntax" }
+        var p = syntax != nil
+            ? Problem(.badRequest, "malformed-json", "Malformed JSON", detail: syntax!.message)
+            : Problem(.unprocessableContent, "invalid-case", "Invalid case",
+                      detail: error.problems.count == 1 ? error.problems[0].message : "\(error.problems.count) problems in the case")
+        p = p.with("case") { w in if let id = error.caseID { w.string(id) } else { w.null() } }
+        p = p.with("problems") { w in
+            w.array { w in
+                for problem in error.problems {
+                    w.object { w in
+                        if let f = problem.field { w.field("field", f) }
+                        w.field("code", problem.code)
+                        w.field("message", problem.message)
+                        if let h = problem.help { w.field("help", h) }
+                    }
+                }
+            }
+        }
+        p = p.with("policy") { w in policy.write(to: &w) }
+        return p.with(header: .policyDigest, policy.digest).with(header: .policyVersion, policy.version)
+    }
+
+    /// JSON Lines in, JSON Lines out, streamed: each line is decided as it arrives and its answer
+    /// written at once. A line that cannot be decided gives its error line and the rest go on. The
+    /// whole batch is decided by the version serving when it started.
+    func decideBatch(_ request: Request, context: some RequestContext) async throws -> Response {
+        let (set, active) = try active(context)
+        let type = Self.mediaType(request)
+        guard let type, Self.batchTypes.contains(type) else { throw Self.unsupported(type, accepted: Self.batchTypes) }
+        let options = try Options(request)
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limits.maxBatchBytes {
+            throw BodyReader.tooLarge(limits.maxBatchBytes, what: "a batch")
+        }
+        let limits = self.limits
+        let metrics = self.metrics
+        let name = set.name
+        let policy = active.policy
+        let body = ResponseBody { writer in
+            var splitter = BatchSplitter(policy: policy, options: options, limits: limits)
+            var iterator = request.body.makeAsyncIterator()
+            while !splitter.stopped {
+                guard let chunk = try await Self.next(&iterator, timeout: limits.requestTimeout) else { break }
+                splitter.feed(chunk.readableBytesView)
+                if !splitter.output.isEmpty {
+                    try await writer.write(ByteBuffer(bytes: splitter.output))
+                    splitter.output.removeAll(keepingCapacity: true)
+                }
+            }
+            splitter.finish()
+            if !splitter.output.isEmpty { try await writer.write(ByteBuffer(bytes: splitter.output)) }
+            metrics.decisions(set: name, decided: splitter.decided, refused: splitter.refused)
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: Self.headers(policy.identity, type: "application/x-ndjson"), body: body)
+    }
+
+    /// The next part of a streamed body, or nil at its end; throws when none comes within `timeout`.
+    static func next(_ iterator: inout RequestBody.AsyncIterator, timeout: Swift.Duration) async throws -> ByteBuffer? {
+        let box = IteratorBox(iterator)
+        defer { iterator = box.iterator }
+        return try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
+            group.addTask { try await box.next() }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                throw BodyReader.timedOut(timeout)
+            }
+            let first = try await group.next()!
+            group.cancelAll()
+            return first
+        }
+    }
+}
+
+/// Lets a child task advance the body's iterator (the task group needs a `Sendable` reference).
+private final class IteratorBox: @unchecked Sendable {
+    var iterator: RequestBody.AsyncIterator
+    init(_ iterator: RequestBody.AsyncIterator) { self.iterator = iterator }
+    func next() async throws -> ByteBuffer? { try await iterator.next() }
+}
+
+/// Splits a batch body into lines and decides each, appending answer lines to `output`.
+struct BatchSplitter {
+    let policy: CompiledPolicy
+    let options: DecisionRoutes.Options
+    let limits: ServerLimits
+    var output: [UInt8] = []
+    var decided = 0
+    var refused = 0
+    var stopped = false
+    private var line: [UInt8] = []
+    private var number = 0
+    private var received = 0
+    /// The current line outgrew the case limit: skip to its end.
+    private var skipping = false
+
+    init(policy: CompiledPolicy, options: DecisionRoutes.Options, limits: ServerLimits) {
+        self.policy = policy
+        self.options = options
+        self.limits = limits
+        output.reserveCapacity(64 << 10)
+    }
+
+    mutating func feed(_ bytes: ByteBufferView) {
+        received += bytes.count
+        if received > limits.maxBatchBytes {
+            stop("the batch is larger than \(limits.maxBatchBytes) bytes (\(BodyReader.describe(bytes: limits.maxBatchBytes)))", code: "body-too-large")
+            return
+        }
+        var start = bytes.startIndex
+        while !stopped, let nl = bytes[start...].firstIndex(of: 0x0A) {
+            append(bytes[start..<nl])
+            endLine()
+            start = bytes.index(after: nl)
+        }
+        if !stopped, start < bytes.endIndex { append(bytes[start...]) }
+    }
+
+    private mutating func append(_ part: ByteBufferView.SubSequence) {
+        if skipping { return }
+        if line.count + part.count > limits.maxCaseBytes {
+            skipping = true
+            line.removeAll(keepingCapacity: true)
+            return
+        }
+        line.append(contentsOf: part)
+    }
+
+    mutating func finish() {
+        if !stopped, skipping || !line.isEmpty { endLine() }
+    }
+
+    private mutating func endLine() {
+        number += 1
+        defer { line.removeAll(keepingCapacity: true) }
+        if skipping {
+            skipping = false
+            refused += 1
+            errorLine(id: nil, code: "body-too-large", message: "the line is longer than \(limits.maxCaseBytes) bytes (\(BodyReader.describe(bytes: limits.maxCaseBytes)))")
+            return
+        }
+        if line.last == 0x0D { line.removeLast() }
+        if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
+        if number > limits.maxBatchLines {
+            stop("a batch may have at most \(limits.maxBatchLines) lines; the rest was not read", code: "too-many-lines")
+            return
+        }
+        if BodyReader.exceedsDepth(line, limit: limits.maxJSONDepth) {
+            refused += 1
+            errorLine(id: nil, code: "json-too-deep", message: "arrays and objects may nest at most \(limits.maxJSONDepth) levels")
+            return
+        }
+        do {
+            try policy.decide(json: line, explain: options.explain, now: options.now).appendJSON(to: &output)
+            decided += 1
+        } catch {
+            refused += 1
+            var w = JSONWriter()
+            w.object { w in
+                w.key("case")
+                if let id = error.caseID { w.string(id) } else { w.null() }
+                w.field("line", number)
+                w.key("error")
+                error.write(to: &w)
+            }
+            output.append(contentsOf: w.bytes)
+        }
+        output.append(0x0A)
+    }
+
+    /// `{"case": ID, "line": N, "error": {"message": ..., "problems": [{"code": ..., "message": ...}]}}`
+    private mutating func errorLine(id: String?, code: String, message: String) {
+        let error = CaseError(caseID: id, problems: [.init(field: nil, code: code, message: message)])
+        var w = JSONWriter()
+        w.object { w in
+            w.key("case")
+            w.null()
+            w.field("line", number)
+            w.key("error")
+            error.write(to: &w)
+        }
+        output.append(contentsOf: w.bytes)
+        output.append(0x0A)
+    }
+
+    private mutating func stop(_ message: String, code: String) {
+        errorLine(id: nil, code: code, message: message)
+        stopped = true
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+
+/// Limits on what one request may cost; each breach is a problem response saying which limit.
+public struct ServerLimits: Sendable {
+    /// Largest body of `decide` (one case), and of one line of a batch. Default 1 MiB.
+    public var maxCaseBytes: Int = 1 << 20
+    /// Largest body of `decide-batch`. Default 256 MiB (it is streamed: memory stays per line).
+    public var maxBatchBytes: Int = 256 << 20
+    /// Most lines in one batch. Default 100,000.
+    public var maxBatchLines: Int = 100_000
+    /// Deepest nesting of arrays and objects in a case. Default 16 (cases are flat: a list is depth 2).
+    public var maxJSONDepth: Int = 16
+    /// Longest wait for a request's body (decide), or between two parts of a batch's body. Default 30 s.
+    public var requestTimeout: Swift.Duration = .seconds(30)
+
+    public init() {}
+}
+
+/// How the server logs.
+public enum LogFormat: String, Sendable, CaseIterable {
+    /// `2026-12-01T21:00:00Z info verdict: message key=value ...`
+    case text
+    /// One JSON object per line: `{"time":..., "level":..., "label":..., "message":..., key: value...}`
+    case json
+}
+
+/// Everything `verdict serve` takes.
+public struct ServerConfiguration: Sendable {
+    public var policyFolders: [String]
+    public var host: String = "127.0.0.1"
+    public var port: Int = 8080
+    /// Bearer tokens for the API (decide, batch, policies, schema); nil: the API is open.
+    public var tokens: TokenSet? = nil
+    /// Bearer tokens for `POST /v1/admin/reload`; nil: the API tokens, and with neither the endpoint is refused.
+    public var adminTokens: TokenSet? = nil
+    public var limits = ServerLimits()
+    /// How often the watcher stamps the folders; nil turns watching off (SIGHUP and the endpoint still reload).
+    public var watchInterval: Swift.Duration? = .milliseconds(250)
+    /// How long the files must stay unchanged before a reload: one reload for a multi-file save or a checkout.
+    public var debounce: Swift.Duration = .milliseconds(300)
+    /// Reload on SIGHUP (off in tests, which share one process).
+    public var reloadOnSIGHUP = true
+
+    public init(policyFolders: [String]) {
+        self.policyFolders = policyFolders
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+import Verdict
+
+/// The HTTP decision service behind `verdict serve`.
+///
+/// ```swift
+/// let service = VerdictService(configuration: ServerConfiguration(policyFolders: ["policies/quality-complaints"]))
+/// try await service.run()     // until SIGTERM or SIGINT: stops accepting, finishes requests in flight
+/// ```
+/// Endpoints (docs/openapi.yaml): decide, decide-batch, the policy list and schemas, reload,
+/// healthz, readyz, metrics. Policy folders are watched and reloaded; a version serves only once it
+/// loads without errors and passes its own YAML tests.
+public struct VerdictService: Sendable {
+    public let configuration: ServerConfiguration
+    public let registry: PolicyRegistry
+    public let metrics: ServerMetrics
+    public let logger: Logger
+    let authenticator: Authenticator
+
+    public init(configuration: ServerConfiguration, logger: Logger? = nil, metrics: ServerMetrics = ServerMetrics()) {
+        self.configuration = configuration
+        let logger = logger ?? Logger(label: "verdict") { LineLogHandler(label: $0, format: .text) }
+        self.logger = logger
+        self.metrics = metrics
+        registry = PolicyRegistry(folders: configuration.policyFolders, logger: logger, metrics: metrics)
+        authenticator = Authenticator(api: configuration.tokens, admin: configuration.adminTokens)
+    }
+
+    /// Every route, behind the problem-details, logging and metrics middleware.
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: ServiceMiddleware(logger: logger, metrics: metrics))
+
+        let registry = self.registry
+        let metrics = self.metrics
+        router.get("healthz") { _, _ in
+            PolicyRoutes.json(Array(#"{"status":"alive"}"#.utf8))
+        }
+        router.get("readyz") { _, _ in
+            let missing = registry.sets.filter { $0.active == nil }.map(\.name)
+            if missing.isEmpty {
+                var w = JSONWriter()
+                w.object { w in
+                    w.field("status", "ready")
+                    w.key("policies")
+                    w.array { w in for set in registry.sets { w.string(set.name) } }
+                }
+                return PolicyRoutes.json(w.bytes)
+            }
+            throw Problem(.serviceUnavailable, "not-ready", "Not ready",
+                          detail: "not loaded yet: \(missing.map { "`\($0)`" }.joined(separator: ", "))")
+                .with("not_loaded") { w in w.array { w in for name in missing { w.string(name) } } }
+        }
+        router.get("metrics") { _, _ in
+            PolicyRoutes.json(metrics.exposition(), type: "text/plain; version=0.0.4; charset=utf-8")
+        }
+
+        let decisions = DecisionRoutes(registry: registry, limits: configuration.limits, metrics: metrics)
+        let policies = PolicyRoutes(registry: registry, authenticator: authenticator)
+        let api = router.group("v1/policies").add(middleware: AuthMiddleware(authenticator: authenticator, scope: .api))
+        api.get { request, context in try await policies.list(request, context: context) }
+        api.get(":name") { request, context in try await policies.one(request, context: context) }
+        api.get(":name/schema") { request, context in try await policies.schema(request, context: context) }
+        api.post(":name/decide") { request, context in try await decisions.decide(request, context: context) }
+        api.post(":name/decide-batch") { request, context in try await decisions.decideBatch(request, context: context) }
+
+        router.group("v1/admin").add(middleware: AuthMiddleware(authenticator: authenticator, scope: .admin))
+            .post("reload") { request, context in try await policies.reload(request, context: context) }
+        return router
+    }
+
+    /// The application: the router, the folder watcher and the SIGHUP reloader; the first load of
+    /// every set runs before the server accepts connections.
+    public func application(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        var services: [any Service] = []
+        if let interval = configuration.watchInterval {
+            services.append(FolderWatcher(registry: registry, interval: interval, debounce: configuration.debounce))
+        }
+        if configuration.reloadOnSIGHUP { services.append(SignalReloader(registry: registry, logger: logger)) }
+        let logger = self.logger
+        let host = configuration.host
+        let timeout = configuration.limits.requestTimeout
+        var app = Application(
+            router: router(),
+            server: .http1(configuration: .init(idleTimeout: .seconds(max(1, timeout.components.seconds * 2)))),
+            configuration: .init(address: .hostname(host, port: configuration.port), serverName: "verdict"),
+            services: services,
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? 0
+                logger.info("listening on http://\(host):\(port)", metadata: ["host": .string(host), "port": .stringConvertible(port)])
+                await onServerRunning(port)
+            },
+            logger: logger
+        )
+        let registry = self.registry
+        app.beforeServerStarts {
+            let results = await registry.reloadAll(trigger: .startup)
+            let loaded = results.filter { $0.1.outcome != .failed }.count
+            logger.info("\(loaded) of \(results.count) policy set\(results.count == 1 ? "" : "s") loaded")
+        }
+        return app
+    }
+
+    /// Runs until SIGTERM or SIGINT, then stops accepting connections, finishes the requests in
+    /// flight (a streaming batch included) and returns.
+    public func run() async throws {
+        try await application().runService(gracefulShutdownSignals: [.sigterm, .sigint])
+    }
+}

@@ -1,0 +1,102 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Verdict
+import VerdictServer
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve decisions over HTTP, reloading policy folders when they change.",
+        discussion: """
+        Binds to 127.0.0.1:8080 unless told otherwise. A new version of a policy set serves only once it \
+        loads without errors and passes its own YAML tests; otherwise the last good version keeps serving. \
+        Reloads: file changes (after --debounce of quiet), SIGHUP, POST /v1/admin/reload. SIGTERM or SIGINT \
+        stops accepting, finishes the requests in flight and exits 0. See docs/operating.md.
+        """)
+
+    @Option(name: .long, help: ArgumentHelp("A policy set folder (repeat for several sets).", valueName: "dir"))
+    var policies: [String]
+
+    @Option(help: "The address to bind.")
+    var host = "127.0.0.1"
+
+    @Option(help: "The port (0: any free port, printed in the log).")
+    var port = 8080
+
+    @Option(help: ArgumentHelp("Bearer tokens for the API, one per line; without it the API is open.", valueName: "file"))
+    var tokenFile: String?
+
+    @Option(help: ArgumentHelp("Bearer tokens for POST /v1/admin/reload (default: the --token-file tokens; with neither, reload over HTTP is refused).", valueName: "file"))
+    var adminTokenFile: String?
+
+    @Option(help: "Log lines as text or json (one JSON object per line).")
+    var logFormat: LogFormat = .text
+
+    @Option(help: "trace, debug, info (one line per request and per reload), notice, warning, error or critical.")
+    var logLevel: Logger.Level = .info
+
+    @Option(help: ArgumentHelp("Largest case body, and largest batch line (e.g. 1MiB, 512KiB, 1048576).", valueName: "size"))
+    var maxBody = "1MiB"
+
+    @Option(help: ArgumentHelp("Largest batch body.", valueName: "size"))
+    var maxBatchBody = "256MiB"
+
+    @Option(help: "Most lines in one batch.")
+    var maxBatchLines = 100_000
+
+    @Option(help: "Deepest nesting of arrays and objects in a case.")
+    var maxDepth = 16
+
+    @Option(help: ArgumentHelp("Seconds to wait for a request body (or, in a batch, for its next part).", valueName: "seconds"))
+    var requestTimeout = 30
+
+    @Option(help: ArgumentHelp("Milliseconds between two looks at the folders' files; 0 turns watching off.", valueName: "ms"))
+    var watchInterval = 250
+
+    @Option(help: ArgumentHelp("Milliseconds the files must stay unchanged before a reload.", valueName: "ms"))
+    var debounce = 300
+
+    func validate() throws {
+        if policies.isEmpty { throw ValidationError("give at least one --policies DIR") }
+        if !(0...65535).contains(port) { throw ValidationError("--port must be 0 to 65535") }
+        if maxBatchLines < 1 || maxDepth < 2 || requestTimeout < 1 || watchInterval < 0 || debounce < 0 {
+            throw ValidationError("--max-batch-lines and --request-timeout must be at least 1, --max-depth at least 2, --watch-interval and --debounce not negative")
+        }
+    }
+
+    func run() async throws {
+        var config = ServerConfiguration(policyFolders: policies)
+        config.host = host
+        config.port = port
+        do {
+            config.tokens = try tokenFile.map { path throws(TokenSet.LoadError) in try TokenSet.load(file: path) }
+            config.adminTokens = try adminTokenFile.map { path throws(TokenSet.LoadError) in try TokenSet.load(file: path) }
+        } catch {
+            throw ValidationError(error.description)
+        }
+        config.limits.maxCaseBytes = try Self.size(maxBody, "--max-body")
+        config.limits.maxBatchBytes = try Self.size(maxBatchBody, "--max-batch-body")
+        config.limits.maxBatchLines = maxBatchLines
+        config.limits.maxJSONDepth = maxDepth
+        config.limits.requestTimeout = .seconds(requestTimeout)
+        config.watchInterval = watchInterval == 0 ? nil : .milliseconds(watchInterval)
+        config.debounce = .milliseconds(debounce)
+        let format = logFormat, level = logLevel
+        let logger = Logger(label: "verdict") { LineLogHandler(label: $0, format: format, level: level) }
+        try await VerdictService(configuration: config, logger: logger).run()
+    }
+
+    /// `1MiB`, `512KiB`, `64KB`, `1048576`.
+    static func size(_ text: String, _ option: String) throws -> Int {
+        let units: [(String, Int)] = [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10), ("GB", 1_000_000_000), ("MB", 1_000_000), ("KB", 1000), ("B", 1)]
+        for (suffix, factor) in units where text.hasSuffix(suffix) {
+            if let n = Int(text.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)), n > 0 { return n * factor }
+            throw ValidationError("\(option): `\(text)` is not a size such as 1MiB")
+        }
+        guard let n = Int(text), n > 0 else { throw ValidationError("\(option): `\(text)` is not a size such as 1MiB or 1048576") }
+        return n
+    }
+}
+
+extension LogFormat: ExpressibleByArgument {}
+extension Logger.Level: @retroactive ExpressibleByArgument {}
