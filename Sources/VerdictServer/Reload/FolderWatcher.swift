@@ -15,6 +15,14 @@ struct FolderWatcher: Service {
     let debounce: Swift.Duration
 
     func run() async throws {
+        do {
+            try await watch()
+        } catch is CancellationError {
+            // Graceful shutdown: stop watching.
+        }
+    }
+
+    private func watch() async throws {
         try await cancelWhenGracefulShutdown {
             struct Pending { var stamps: [FileStamp]; var since: ContinuousClock.Instant }
             var pending: [ObjectIdentifier: Pending] = [:]

@@ -146,7 +146,7 @@ public final class PolicyRegistry: Sendable {
         case .activated:
             logger.info("policy set \(name) \(attempt.candidateVersion ?? "") activated", metadata: metadata)
         case .unchanged:
-            logger.debug("policy set \(name) unchanged", metadata: metadata)
+            logger.info("policy set \(name) unchanged", metadata: metadata)
         case .failed:
             metadata["tests_failed"] = .stringConvertible(attempt.testsFailed)
             metadata["diagnostics"] = .array(attempt.diagnostics.map { d in .string((d.location.map { "\($0): " } ?? "") + d.message) })
