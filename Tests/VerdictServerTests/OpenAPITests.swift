@@ -1,0 +1,219 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+import Verdict
+import Yams
+@testable import VerdictServer
+
+/// Keeps docs/openapi.yaml true: every answer of every route (each documented status is produced
+/// at least once) has a documented status, content type, headers, and a body that fits the schema.
+@Suite("verdict serve OpenAPI document")
+struct OpenAPITests {
+    nonisolated(unsafe) static let document: [String: Any] = {
+        let text = try! String(contentsOf: repositoryRoot.appendingPathComponent("docs/openapi.yaml"), encoding: .utf8)
+        return try! Yams.load(yaml: text) as! [String: Any]
+    }()
+
+    /// One answer, from the in-process server or a raw socket.
+    struct Answer {
+        var method: String
+        var template: String
+        var status: Int
+        var headers: [String: String]
+        var body: [UInt8]
+    }
+
+    /// Resolves `{"$ref": "#/components/..."}`.
+    static func resolve(_ node: Any?) -> [String: Any]? {
+        guard var object = node as? [String: Any] else { return nil }
+        while let ref = object["$ref"] as? String {
+            var target: Any? = document
+            for part in ref.dropFirst(2).split(separator: "/") { target = (target as? [String: Any])?[String(part)] }
+            guard let next = target as? [String: Any] else { return nil }
+            object = next
+        }
+        return object
+    }
+
+    /// Problems of `value` against a schema: the subset of JSON Schema the document uses.
+    static func validate(_ value: JSONValue?, _ schemaNode: Any?, at path: String = "$") -> [String] {
+        guard let schema = resolve(schemaNode) else { return ["\(path): schema not found"] }
+        var problems: [String] = []
+        if let all = schema["allOf"] as? [Any] { for s in all { problems += validate(value, s, at: path) } }
+        if let one = schema["oneOf"] as? [Any] {
+            let matches = one.filter { validate(value, $0, at: path).isEmpty }.count
+            if matches != 1 { problems.append("\(path): matches \(matches) of the oneOf schemas") }
+        }
+        if let types = (schema["type"] as? String).map({ [$0] }) ?? (schema["type"] as? [String]) {
+            if !types.contains(where: { Self.has(value, type: $0) }) { problems.append("\(path): \(String(describing: value)) is not of type \(types)") }
+        }
+        if let allowed = schema["enum"] as? [Any], case .string(let v)? = value {
+            if !allowed.contains(where: { "\($0)" == v }) { problems.append("\(path): `\(v)` not in \(allowed)") }
+        }
+        if case .object(let members)? = value {
+            let keys = Set(members.map(\.key))
+            for key in schema["required"] as? [String] ?? [] where !keys.contains(key) { problems.append("\(path): missing `\(key)`") }
+            for (key, sub) in schema["properties"] as? [String: Any] ?? [:] {
+                if let member = members.first(where: { $0.key == key }) { problems += validate(member.value, sub, at: "\(path).\(key)") }
+            }
+        }
+        if case .array(let items)? = value, let itemSchema = schema["items"] {
+            for (i, item) in items.enumerated() { problems += validate(item, itemSchema, at: "\(path)[\(i)]") }
+        }
+        return problems
+    }
+
+    static func has(_ value: JSONValue?, type: String) -> Bool {
+        switch (type, value) {
+        case ("null", .null?): return true
+        case ("object", .object?), ("array", .array?), ("string", .string?), ("boolean", .bool?), ("number", .number?): return true
+        case ("integer", .number(let n)?): return Int64(n) != nil
+        default: return false
+        }
+    }
+
+    /// Checks one answer against its operation; returns the problems found.
+    static func check(_ a: Answer) -> [String] {
+        let where_ = "\(a.method) \(a.template) \(a.status)"
+        guard let operation = ((document["paths"] as? [String: Any])?[a.template] as? [String: Any])?[a.method.lowercased()] as? [String: Any] else {
+            return ["\(where_): not in the document"]
+        }
+        guard let response = resolve((operation["responses"] as? [String: Any])?[String(a.status)]) else {
+            return ["\(where_): status not documented"]
+        }
+        let type = (a.headers["content-type"] ?? "").split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+        guard let media = (response["content"] as? [String: Any])?[type] as? [String: Any] else {
+            return ["\(where_): content type `\(type)` not documented"]
+        }
+        var problems: [String] = []
+        for header in (response["headers"] as? [String: Any] ?? [:]).keys where a.headers[header.lowercased()] == nil {
+            problems.append("\(where_): documented header \(header) missing")
+        }
+        if let lineSchema = media["x-line-schema"] {
+            for (i, line) in a.body.split(separator: 0x0A).enumerated() {
+                guard let value = try? JSONReader.parse(Array(line)) else { problems.append("\(where_): line \(i + 1) is not JSON"); continue }
+                problems += validate(value, lineSchema, at: "line \(i + 1)").map { "\(where_): \($0)" }
+            }
+        } else if type.hasSuffix("json") {
+            guard let value = try? JSONReader.parse(a.body) else { return problems + ["\(where_): the body is not JSON"] }
+            problems += validate(value, media["schema"]).map { "\(where_): \($0)" }
+        }
+        return problems
+    }
+
+    /// Every (method, path, status) the document lists.
+    static var documented: Set<String> {
+        var out: Set<String> = []
+        for (path, item) in document["paths"] as? [String: Any] ?? [:] {
+            for (method, op) in item as? [String: Any] ?? [:] where method != "parameters" {
+                for status in ((op as? [String: Any])?["responses"] as? [String: Any] ?? [:]).keys {
+                    out.insert("\(method.uppercased()) \(path) \(status)")
+                }
+            }
+        }
+        return out
+    }
+
+    static func answer(_ r: TestResponse, _ method: String, _ template: String) -> Answer {
+        var headers: [String: String] = [:]
+        for field in r.headers { headers[field.name.canonicalName] = field.value }
+        return Answer(method: method, template: template, status: Int(r.status.code), headers: headers, body: Array(r.body.readableBytesView))
+    }
+
+    @Test func documentIsOpenAPI31() {
+        #expect(Self.document["openapi"] as? String == "3.1.0")
+        #expect(Self.documented.count > 30)
+    }
+
+    @Test func everyRouteAnswersAsDocumented() async throws {
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("verdict-openapi-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: empty) }
+        let unloaded = empty.lastPathComponent
+        let qc = shippedPolicyPath("quality-complaints")
+        let admin = "admin-token-0123456789abcdef", api = "api-token-0123456789abcdef"
+        var limits = ServerLimits()
+        limits.maxCaseBytes = 8192
+        limits.maxBatchBytes = 65536
+        limits.requestTimeout = .seconds(1)
+        var answers: [Answer] = []
+
+        let decide = "/v1/policies/{name}/decide", batch = "/v1/policies/{name}/decide-batch", one = "/v1/policies/{name}"
+        let schema = "/v1/policies/{name}/schema", reload = "/v1/admin/reload", list = "/v1/policies"
+        let line = henanCase.replacingOccurrences(of: "\n", with: "")
+
+        // An open API with an admin token, a set that serves and one that never loaded.
+        let open = try makeService([qc, empty.path], adminTokens: [admin], limits: limits)
+        answers += try await open.application().test(.live) { client in
+            var a: [Answer] = []
+            func add(_ r: TestResponse, _ method: String, _ template: String) { a.append(Self.answer(r, method, template)) }
+            let qcDecide = "/v1/policies/quality-complaints/decide"
+            add(try await client.post(qcDecide + "?explain=true&lang=zh&now=2026-03-05T09:00:00%2B08:00", henanCase), "POST", decide)
+            add(try await client.post(qcDecide, henanCase), "POST", decide)
+            add(try await client.post(qcDecide, "{"), "POST", decide)
+            add(try await client.post(qcDecide + "?lang=fr", henanCase), "POST", decide)
+            add(try await client.post("/v1/policies/nope/decide", henanCase), "POST", decide)
+            add(try await client.post(qcDecide, #"{"id": ""# + String(repeating: "x", count: 9000) + #""}"#), "POST", decide)
+            add(try await client.post(qcDecide, henanCase, type: "text/plain"), "POST", decide)
+            add(try await client.post(qcDecide, #"{"id": "Q-1", "problem": "fyl"}"#), "POST", decide)
+            add(try await client.post("/v1/policies/\(unloaded)/decide", henanCase), "POST", decide)
+
+            let qcBatch = "/v1/policies/quality-complaints/decide-batch"
+            add(try await client.post(qcBatch, line + "\nnot json\n" + line, type: "application/x-ndjson"), "POST", batch)
+            add(try await client.post(qcBatch + "?now=soon", line, type: "application/x-ndjson"), "POST", batch)
+            add(try await client.post("/v1/policies/nope/decide-batch", line, type: "application/x-ndjson"), "POST", batch)
+            add(try await client.post(qcBatch, String(repeating: line + "\n", count: 200), type: "application/x-ndjson"), "POST", batch)
+            add(try await client.post(qcBatch, line, type: "application/json"), "POST", batch)
+            add(try await client.post("/v1/policies/\(unloaded)/decide-batch", line, type: "application/x-ndjson"), "POST", batch)
+
+            add(try await client.get("/v1/policies", token: admin), "GET", list)
+            add(try await client.get("/v1/policies"), "GET", list)
+            add(try await client.get("/v1/policies/quality-complaints", token: admin), "GET", one)
+            add(try await client.get("/v1/policies/nope"), "GET", one)
+            add(try await client.get("/v1/policies/quality-complaints/schema"), "GET", schema)
+            add(try await client.get("/v1/policies/nope/schema"), "GET", schema)
+            add(try await client.get("/v1/policies/\(unloaded)/schema"), "GET", schema)
+
+            add(try await client.post("/v1/admin/reload?policy=quality-complaints", "", token: admin), "POST", reload)
+            add(try await client.post("/v1/admin/reload?policy=\(unloaded)", "", token: admin), "POST", reload)
+            add(try await client.post("/v1/admin/reload", "", token: admin), "POST", reload)
+            add(try await client.post("/v1/admin/reload?policy=nope", "", token: admin), "POST", reload)
+            add(try await client.post("/v1/admin/reload?force=1", "", token: admin), "POST", reload)
+            add(try await client.post("/v1/admin/reload", ""), "POST", reload)
+
+            add(try await client.get("/healthz"), "GET", "/healthz")
+            add(try await client.get("/readyz"), "GET", "/readyz")
+            add(try await client.get("/metrics"), "GET", "/metrics")
+
+            // 408: a body that stops halfway, over a raw socket.
+            let connection = try HTTP.Connection(port: try #require(client.port))
+            try connection.send("POST /v1/policies/quality-complaints/decide HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 50\r\n\r\n{")
+            let slow = try HTTP.Response(connection.receiveToEnd(seconds: 30))
+            a.append(Answer(method: "POST", template: decide, status: slow.status, headers: slow.headers, body: Array(slow.body.utf8)))
+            return a
+        }
+
+        // Tokens everywhere: 401s, and 403 for an API token on reload.
+        let guarded = try makeService([qc], tokens: [api], adminTokens: [admin])
+        answers += try await guarded.application().test(.router) { client in
+            var a: [Answer] = []
+            func add(_ r: TestResponse, _ method: String, _ template: String) { a.append(Self.answer(r, method, template)) }
+            add(try await client.post("/v1/policies/quality-complaints/decide", henanCase), "POST", decide)
+            add(try await client.post("/v1/policies/quality-complaints/decide-batch", line, type: "application/x-ndjson", token: "not-a-token-0123456789abcdef"), "POST", batch)
+            add(try await client.get("/v1/policies"), "GET", list)
+            add(try await client.get("/v1/policies/quality-complaints"), "GET", one)
+            add(try await client.get("/v1/policies/quality-complaints/schema"), "GET", schema)
+            add(try await client.post("/v1/admin/reload", "", token: api), "POST", reload)
+            add(try await client.get("/readyz"), "GET", "/readyz")
+            return a
+        }
+
+        var problems: [String] = []
+        for a in answers { problems += Self.check(a) }
+        #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
+        let seen = Set(answers.map { "\($0.method) \($0.template) \($0.status)" })
+        let missing = Self.documented.subtracting(seen)
+        #expect(missing.isEmpty, "documented but never produced: \(missing.sorted())")
+    }
+}
