@@ -58,6 +58,7 @@ struct Serve: AsyncParsableCommand {
 
     func validate() throws {
         if policies.isEmpty { throw ValidationError("give at least one --policies DIR") }
+        if Set(policies).count != policies.count { throw ValidationError("each --policies folder may be given once") }
         if !(0...65535).contains(port) { throw ValidationError("--port must be 0 to 65535") }
         if maxBatchLines < 1 || maxDepth < 2 || requestTimeout < 1 || watchInterval < 0 || debounce < 0 {
             throw ValidationError("--max-batch-lines and --request-timeout must be at least 1, --max-depth at least 2, --watch-interval and --debounce not negative")
