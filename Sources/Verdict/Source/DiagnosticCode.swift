@@ -20,6 +20,8 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     case duplicateKey = "duplicate-key"
     /// a key that is not a valid name
     case duplicateMember = "duplicate-member"
+    /// another folder served by `verdict serve` already has a policy named `…`
+    case duplicatePolicyName = "duplicate-policy-name"
     /// enum `…` has no members
     case emptyEnum = "empty-enum"
     /// `…` holds no policy files (*.yaml)
@@ -30,6 +32,8 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     case emptyRule = "empty-rule"
     /// an expression that does not parse: the token where it goes wrong
     case expressionSyntax = "expression-syntax"
+    /// the files of `…` kept changing while `verdict serve` read them
+    case folderChanging = "folder-changing"
     /// no rule of decision `…` decides a case with …
     case gap = "gap"
     /// `…` takes one field or output name
@@ -78,12 +82,16 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     case overrideUnusedRole = "override-unused-role"
     /// `…` is a placeholder left to be filled in
     case placeholder = "placeholder"
+    /// the policy's name changed from `…` to `…` (a served set keeps its name)
+    case policyRenamed = "policy-renamed"
     /// `priority` is only used with `hit: priority`
     case priorityWithoutPriorityHit = "priority-without-priority-hit"
     /// field `…` has a default, so it is never absent
     case redundantOptional = "redundant-optional"
     /// decision `…` reads its own output `…`
     case selfReference = "self-reference"
+    /// test "…" of the set failed (a hot reload is refused)
+    case testFailed = "test-failed"
     /// a `mean` needs a `money` or `integer` value, but this is a `…`
     case typeMismatch = "type-mismatch"
     /// rules `…` and `…` of decision `…` overlap, but its hit policy is `unique`

@@ -130,17 +130,17 @@ struct FolderSnapshot: Sendable {
         var problems: [Diagnostic] = []
         var isDir: ObjCBool = false
         if !FileManager.default.fileExists(atPath: base, isDirectory: &isDir) || !isDir.boolValue {
-            problems.append(.error("no-policy-folder", "`\(folder)` is not a folder", at: nil,
+            problems.append(.error(.noPolicyFolder, "`\(folder)` is not a folder", at: nil,
                                    help: "give the folder that holds the policy's YAML files"))
         }
         for relative in relativePaths(folder) {
             let path = base + "/" + relative
             guard let data = FileManager.default.contents(atPath: path) else {
-                problems.append(.error("unreadable-file", "cannot read `\(path)`", at: nil))
+                problems.append(.error(.unreadableFile, "cannot read `\(path)`", at: nil))
                 continue
             }
             guard let text = String(data: data, encoding: .utf8) else {
-                problems.append(.error("invalid-encoding", "`\(path)` is not UTF-8 text", at: SourceLocation(path: path, line: 1, column: 1)))
+                problems.append(.error(.invalidEncoding, "`\(path)` is not UTF-8 text", at: SourceLocation(path: path, line: 1, column: 1)))
                 continue
             }
             let file = SourceFile(path: path, text: text)
@@ -151,7 +151,7 @@ struct FolderSnapshot: Sendable {
             return (snapshot, nil, problems, [])
         }
         if policyFiles.isEmpty {
-            let d = Diagnostic.error("empty-policy-folder", "`\(folder)` holds no policy files (*.yaml)", at: nil)
+            let d = Diagnostic.error(.emptyPolicyFolder, "`\(folder)` holds no policy files (*.yaml)", at: nil)
             return (snapshot, nil, [d], [])
         }
         let box = IncludeBox()

@@ -63,7 +63,7 @@ public final class PolicyRegistry: Sendable {
         }
 
         guard let snapshot = await FolderSnapshot.load(folder: set.folder, includes: set.includes) else {
-            attempt.diagnostics = [.error("folder-changing", "the files of `\(set.folder)` kept changing while they were read", at: nil,
+            attempt.diagnostics = [.error(.folderChanging, "the files of `\(set.folder)` kept changing while they were read", at: nil,
                                           help: "the last good version keeps serving; the watcher tries again once the folder is quiet")]
             return finish(nil, includes: nil)
         }
@@ -78,12 +78,12 @@ public final class PolicyRegistry: Sendable {
         // A set keeps the name it is addressed by: a rename or a clash would move traffic silently.
         let known = set.active?.policy.identity.name
         if let known, known != policy.identity.name {
-            attempt.diagnostics = [.error("policy-renamed", "the policy's name changed from `\(known)` to `\(policy.identity.name)`",
+            attempt.diagnostics = [.error(.policyRenamed, "the policy's name changed from `\(known)` to `\(policy.identity.name)`",
                                           at: manifestLocation(policy), help: "restart the server to serve a set under a new name")]
             return finish(stamps, includes: snapshot.includes)
         }
         if let other = self.set(named: policy.identity.name), other !== set {
-            attempt.diagnostics = [.error("duplicate-policy-name", "`\(other.folder)` already serves a policy named `\(policy.identity.name)`",
+            attempt.diagnostics = [.error(.duplicatePolicyName, "`\(other.folder)` already serves a policy named `\(policy.identity.name)`",
                                           at: manifestLocation(policy), help: "give each policy set its own name")]
             return finish(stamps, includes: snapshot.includes)
         }
@@ -100,7 +100,7 @@ public final class PolicyRegistry: Sendable {
         attempt.testsFailed = testReport.failed
         if testReport.failed > 0 {
             attempt.diagnostics = testReport.failures.map { f in
-                .error("test-failed", "test \"\(f.test)\" failed: " + f.problems.joined(separator: "; "), at: f.location)
+                .error(.testFailed, "test \"\(f.test)\" failed: " + f.problems.joined(separator: "; "), at: f.location)
             }
             return finish(stamps, includes: snapshot.includes)
         }

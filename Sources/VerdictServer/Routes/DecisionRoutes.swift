@@ -298,15 +298,20 @@ struct BatchSplitter {
     }
 
     /// `{"case": ID, "line": N, "error": {"message": ..., "problems": [{"code": ..., "message": ...}]}}`
+    /// The codes are the server's own limits (`body-too-large`, `json-too-deep`, `too-many-lines`),
+    /// in the shape of ``CaseError``'s JSON.
     private mutating func errorLine(id: String?, code: String, message: String) {
-        let error = CaseError(caseID: id, problems: [.init(field: nil, code: code, message: message)])
         var w = JSONWriter()
         w.object { w in
             w.key("case")
-            w.null()
+            if let id { w.string(id) } else { w.null() }
             w.field("line", number)
             w.key("error")
-            error.write(to: &w)
+            w.object { w in
+                w.field("message", message)
+                w.key("problems")
+                w.array { w in w.object { w in w.field("code", code); w.field("message", message) } }
+            }
         }
         output.append(contentsOf: w.bytes)
         output.append(0x0A)
