@@ -4,29 +4,23 @@ import NIOCore
 /// Reading request bodies within the server's limits.
 enum BodyReader {
     /// The whole body, at most `limit` bytes, waiting at most `timeout`: 413 when larger, 408 when slower.
+    ///
+    /// A case usually arrives with its headers: the first part read holds the whole body, and no timer
+    /// is set. Only a body still incomplete after its first part is read on against the timeout (a
+    /// client that sends headers and then nothing is disconnected by the connection's idle timeout).
     static func collect(_ request: Request, limit: Int, timeout: Swift.Duration) async throws -> [UInt8] {
-        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
-            throw tooLarge(limit, what: "a case")
+        let length = request.headers[.contentLength].flatMap { Int($0) }
+        if let length, length > limit { throw tooLarge(limit, what: "a case") }
+        var iterator = request.body.makeAsyncIterator()
+        guard let first = try await iterator.next() else { return [] }
+        var bytes = Array(first.readableBytesView)
+        if bytes.count > limit { throw tooLarge(limit, what: "a case") }
+        if let length, bytes.count >= length { return bytes }
+        while let part = try await DecisionRoutes.next(&iterator, timeout: timeout) {
+            bytes.append(contentsOf: part.readableBytesView)
+            if bytes.count > limit { throw tooLarge(limit, what: "a case") }
         }
-        let body = request.body
-        let buffer: ByteBuffer? = try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
-            group.addTask {
-                do {
-                    return try await body.collect(upTo: limit)
-                } catch is NIOTooManyBytesError {
-                    throw tooLarge(limit, what: "a case")
-                }
-            }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                return nil
-            }
-            let first = try await group.next()!
-            group.cancelAll()
-            return first
-        }
-        guard let buffer else { throw timedOut(timeout) }
-        return Array(buffer.readableBytesView)
+        return bytes
     }
 
     static func tooLarge(_ limit: Int, what: String) -> Problem {

@@ -2,6 +2,7 @@ import CoreMetrics
 import Foundation
 import Metrics
 import Prometheus
+import Synchronization
 
 /// The service's metrics, through swift-metrics into one Prometheus registry, served at `GET /metrics`.
 ///
@@ -10,6 +11,9 @@ import Prometheus
 public final class ServerMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     private let factory: PrometheusMetricsFactory
+    /// Request metrics by method, route and status, made once (a registry lookup per request costs).
+    private let decisionCounters = Mutex<[String: (CoreMetrics.Counter, CoreMetrics.Counter)]>([:])
+    private let requestMetrics = Mutex<[String: (CoreMetrics.Counter, CoreMetrics.Timer)]>([:])
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
@@ -24,16 +28,29 @@ public final class ServerMetrics: Sendable {
 
     /// One HTTP request answered: `verdict_http_requests_total` and `verdict_http_request_duration_seconds`.
     func request(method: String, route: String, status: Int, nanoseconds: Int64) {
-        let dims = [("method", method), ("route", route), ("status", String(status))]
-        Counter(label: "verdict_http_requests_total", dimensions: dims, factory: factory).increment()
-        Metrics.Timer(label: "verdict_http_request_duration_seconds", dimensions: [("route", route)], factory: factory)
-            .recordNanoseconds(nanoseconds)
+        let key = "\(method) \(route) \(status)"
+        let (counter, timer) = requestMetrics.withLock { cache in
+            if let made = cache[key] { return made }
+            let made = (CoreMetrics.Counter(label: "verdict_http_requests_total", dimensions: [("method", method), ("route", route), ("status", String(status))], factory: factory),
+                        CoreMetrics.Timer(label: "verdict_http_request_duration_seconds", dimensions: [("route", route)], factory: factory))
+            cache[key] = made
+            return made
+        }
+        counter.increment()
+        timer.recordNanoseconds(nanoseconds)
     }
 
     /// Cases decided or refused: `verdict_decisions_total{policy, outcome="decided"|"refused"}`.
     func decisions(set: String, decided: Int, refused: Int) {
-        if decided > 0 { Counter(label: "verdict_decisions_total", dimensions: [("policy", set), ("outcome", "decided")], factory: factory).increment(by: decided) }
-        if refused > 0 { Counter(label: "verdict_decisions_total", dimensions: [("policy", set), ("outcome", "refused")], factory: factory).increment(by: refused) }
+        let (yes, no) = decisionCounters.withLock { cache in
+            if let made = cache[set] { return made }
+            let made = (CoreMetrics.Counter(label: "verdict_decisions_total", dimensions: [("policy", set), ("outcome", "decided")], factory: factory),
+                        CoreMetrics.Counter(label: "verdict_decisions_total", dimensions: [("policy", set), ("outcome", "refused")], factory: factory))
+            cache[set] = made
+            return made
+        }
+        if decided > 0 { yes.increment(by: decided) }
+        if refused > 0 { no.increment(by: refused) }
     }
 
     /// A reload attempt: `verdict_reloads_total{policy, outcome}`, `verdict_policy_reload_failed{policy}`

@@ -74,6 +74,7 @@ struct DecisionRoutes: Sendable {
     /// The media type without parameters, lowercased.
     static func mediaType(_ request: Request) -> String? {
         guard let value = request.headers[.contentType] else { return nil }
+        if value == "application/json" || value == "application/x-ndjson" { return value }  // the usual case, without parsing
         return value.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
     }
 
