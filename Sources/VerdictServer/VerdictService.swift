@@ -86,7 +86,8 @@ public struct VerdictService: Sendable {
         let timeout = configuration.limits.requestTimeout
         var app = Application(
             router: router(),
-            server: .http1(configuration: .init(idleTimeout: .seconds(max(1, timeout.components.seconds * 2)))),
+            // Idle connections close after twice the request timeout (at least 5 s more), so a 408 is always sent first.
+            server: .http1(configuration: .init(idleTimeout: .seconds(max(timeout.components.seconds * 2, timeout.components.seconds + 5)))),
             configuration: .init(address: .hostname(host, port: configuration.port), serverName: "verdict"),
             services: services,
             onServerRunning: { channel in

@@ -163,6 +163,9 @@ struct EndToEndTests {
         let response = try HTTP.Response(connection.receiveToEnd(seconds: 30))
         #expect(response.status == 408)
         #expect(response.json["type"] as? String == "urn:verdict:problem:request-timeout")
+        let answer = OpenAPITests.Answer(method: "POST", template: "/v1/policies/{name}/decide", status: response.status,
+                                         headers: response.headers, body: Array(response.body.utf8))
+        #expect(OpenAPITests.check(answer).isEmpty, "\(OpenAPITests.check(answer))")
         server.signal(SIGTERM)
         #expect(server.exit(within: 20) == 0)
     }

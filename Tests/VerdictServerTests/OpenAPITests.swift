@@ -186,11 +186,6 @@ struct OpenAPITests {
             add(try await client.get("/readyz"), "GET", "/readyz")
             add(try await client.get("/metrics"), "GET", "/metrics")
 
-            // 408: a body that stops halfway, over a raw socket.
-            let connection = try HTTP.Connection(port: try #require(client.port))
-            try connection.send("POST /v1/policies/quality-complaints/decide HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 50\r\n\r\n{")
-            let slow = try HTTP.Response(connection.receiveToEnd(seconds: 30))
-            a.append(Answer(method: "POST", template: decide, status: slow.status, headers: slow.headers, body: Array(slow.body.utf8)))
             return a
         }
 
@@ -213,7 +208,9 @@ struct OpenAPITests {
         for a in answers { problems += Self.check(a) }
         #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
         let seen = Set(answers.map { "\($0.method) \($0.template) \($0.status)" })
-        let missing = Self.documented.subtracting(seen)
+        // 408 is produced by the built binary in EndToEndTests.slowBodyTimesOutWith408, which checks it
+        // against this document: in process, other suites' blocking tests can starve the timer.
+        let missing = Self.documented.subtracting(seen).subtracting(["POST /v1/policies/{name}/decide 408"])
         #expect(missing.isEmpty, "documented but never produced: \(missing.sorted())")
     }
 }

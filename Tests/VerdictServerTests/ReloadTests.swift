@@ -54,13 +54,17 @@ struct ReloadTests {
             #expect(attempt["trigger"] as? String == "watch")
             let diagnostic = (attempt["diagnostics"] as? [[String: Any]])?.first ?? [:]
             #expect((diagnostic["file"] as? String)?.hasSuffix("a5-approval.yaml") == true)
-            #expect(diagnostic["line"] as? Int == 20 && diagnostic["column"] as? Int == 15)
+            // Where `cots` is in the file: its line and column.
+            let lines = try copy.read("a5-approval.yaml").components(separatedBy: "\n")
+            let line = try #require(lines.firstIndex { $0.contains("cots") }) + 1
+            let column = lines[line - 1].distance(from: lines[line - 1].startIndex, to: lines[line - 1].range(of: "cots")!.lowerBound) + 1
+            #expect(diagnostic["line"] as? Int == line && diagnostic["column"] as? Int == column)
             #expect((diagnostic["message"] as? String ?? "").contains("cots"))
             #expect(Self.digest(try await client.post(Self.decidePath, Self.case400)) == goodDigest)
             let metrics = text(try await client.get("/metrics").body)
             #expect(metrics.contains(#"verdict_policy_reload_failed{policy="quality-complaints"} 1"#))
             #expect(metrics.contains(#"verdict_reloads_total{policy="quality-complaints",outcome="failed"} 1"#))
-            #expect(log.all.contains { $0.contains(" error ") && $0.contains("a5-approval.yaml:20:15") && $0.contains("refused") })
+            #expect(log.all.contains { $0.contains(" error ") && $0.contains("a5-approval.yaml:\(line):\(column)") && $0.contains("refused") })
 
             // 3. The fix is picked up... 
             try copy.edit("a5-approval.yaml", replacing: "when: cots <= 500", with: "when: cost <= 500")
