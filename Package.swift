@@ -7,6 +7,8 @@ let package = Package(
     products: [
         .library(name: "Verdict", targets: ["Verdict"]),
         .library(name: "VerdictServer", targets: ["VerdictServer"]),
+        .library(name: "VerdictAudit", targets: ["VerdictAudit"]),
+        .library(name: "VerdictAuditPostgres", targets: ["VerdictAuditPostgres"]),
         .executable(name: "verdict", targets: ["verdict"]),
     ],
     dependencies: [
@@ -22,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", exact: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", exact: "2.4.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", exact: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", exact: "1.33.2"),
     ],
     targets: [
         .target(
@@ -46,11 +50,31 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        // The decision log, policy archive and Merkle proofs (issue 10); SQLite through GRDB.
+        .target(
+            name: "VerdictAudit",
+            dependencies: [
+                "Verdict",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
+        ),
+        // The PostgreSQL backend of the decision log, apart so that SQLite users do not build postgres-nio.
+        .target(
+            name: "VerdictAuditPostgres",
+            dependencies: [
+                "VerdictAudit",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
         .executableTarget(
             name: "verdict",
             dependencies: [
                 "Verdict",
                 "VerdictServer",
+                "VerdictAudit",
+                "VerdictAuditPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -68,6 +92,12 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
             ]
+        ),
+        .testTarget(
+            name: "VerdictAuditTests",
+            // Runs the built `verdict` binary too (decide --log, audit, kill -9 durability, two writers).
+            dependencies: ["Verdict", "VerdictAudit", "VerdictAuditPostgres", "verdict",
+                           .product(name: "Crypto", package: "swift-crypto")]
         ),
     ]
 )

@@ -27,6 +27,9 @@ struct Decide: ParsableCommand {
     @Option(help: "Threads deciding a batch (default: the cores available); results stay in input order.")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @Option(help: ArgumentHelp("Record every decision in this log (sqlite:PATH or postgres://USER@HOST:PORT/DB); a decision is printed once it is committed. Exit 3 when the log fails. Decides on one thread; the log writer is the other.", valueName: "log"))
+    var log: String?
+
     func validate() throws {
         if (casePath == nil) == (batch == nil) { throw ValidationError("give exactly one of --case FILE or --batch FILE") }
         if jobs < 1 || jobs > 256 { throw ValidationError("--jobs takes a number of threads from 1 to 256") }
@@ -35,11 +38,15 @@ struct Decide: ParsableCommand {
     func run() throws {
         let now = try clock.instant
         let compiled = try policy.load()
+        let logging = try log.map { try DecisionLogging(location: $0, policy: compiled, folder: policy.policies) }
+        defer { logging?.close() }
         if let casePath {
             let bytes = try readInput(casePath)
             var out = OutputBuffer()
             do {
-                out.append(try compiled.decide(json: bytes, explain: explain, now: now).json() + "\n")
+                let d = try compiled.decide(json: bytes, explain: explain, now: now)
+                if let logging { logging.recordThenPrint(d, input: bytes); return }
+                out.append(d.json() + "\n")
                 try out.finish()
             } catch let error as CaseError {
                 out.append(errorLine(error, line: nil) + "\n")
@@ -49,7 +56,7 @@ struct Decide: ParsableCommand {
             }
             return
         }
-        if jobs > 1 {
+        if jobs > 1, logging == nil {
             let parallel = ParallelBatch(policy: compiled, jobs: jobs, explain: explain, now: now) { errorLine($0, line: $1) }
             try parallel.run(path: batch!, jobs: jobs)
             if let e = parallel.writeFailure {
@@ -62,6 +69,10 @@ struct Decide: ParsableCommand {
         var failed = 0
         var out = OutputBuffer()
         try BatchReader.lines(of: batch!) { number, bytes in
+            if let logging {
+                failed += logging.decide(bytes, explain: explain, now: now) { errorLine($0, line: number) }
+                return
+            }
             do {
                 try compiled.decide(json: bytes, explain: explain, now: now).appendJSON(to: &out.bytes)
             } catch let error as CaseError {
@@ -71,6 +82,7 @@ struct Decide: ParsableCommand {
             out.append("\n")
         }
         try out.finish()
+        logging?.finishOrExit()
         try report(failed: failed)
     }
 

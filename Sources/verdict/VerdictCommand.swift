@@ -11,7 +11,7 @@ struct VerdictCommand: AsyncParsableCommand {
         Exit codes: 0 success; 1 policy errors (check) or a case that could not be decided (decide); \
         2 the policy set did not load (decide, explain); 64 bad command-line usage.
         """,
-        subcommands: [Check.self, Decide.self, Explain.self, Test.self, Diff.self, Measure.self, Generate.self, Bench.self, Init.self, Schema.self, Serve.self, ServeBare.self]
+        subcommands: [Check.self, Decide.self, Explain.self, Test.self, Diff.self, Measure.self, Generate.self, Bench.self, Init.self, Schema.self, Serve.self, ServeBare.self, Audit.self]
     )
 }
 

@@ -1,0 +1,166 @@
+import Foundation
+import Verdict
+
+/// Compiles archived policy versions on demand, once each.
+public final class ArchivedPolicies: @unchecked Sendable {
+    let log: any DecisionLog
+    private var cache: [String: CompiledPolicy] = [:]
+    private let lock = NSLock()
+
+    public init(log: any DecisionLog) { self.log = log }
+
+    public func policy(digest: String, seq: UInt64? = nil) throws -> CompiledPolicy {
+        lock.lock()
+        if let p = cache[digest] { lock.unlock(); return p }
+        lock.unlock()
+        guard let archived = try log.policy(digest: digest) else {
+            throw AuditError(.archive, "\(seq.map { "record \($0) was" } ?? "a record was") decided by policy \(digest), which is missing from the archive of \(log.location)")
+        }
+        let p = try archived.compile()
+        lock.lock()
+        cache[digest] = p
+        lock.unlock()
+        return p
+    }
+}
+
+/// A recorded decision decided again from the archived policy and the recorded input.
+public struct ReDerivedDecision: Sendable {
+    public var record: RecordView
+    public var policy: CompiledPolicy
+    /// Decided again with an explanation; nil when the recorded input no longer decides (see `problem`).
+    public var decision: Decision?
+    /// Re-deciding gave the recorded decision's JSON byte for byte.
+    public var reproduced: Bool
+    /// Why it did not reproduce.
+    public var problem: String?
+}
+
+/// The auditor's questions over a log: each decision of a case explained again, what a new policy
+/// would change over recorded history, the records as JSON Lines.
+public enum AuditTrail {
+    /// Every decision recorded for `caseID`, in sequence order, re-derived.
+    public static func show(log: any DecisionLog, caseID: String) throws -> [ReDerivedDecision] {
+        let stored = try log.records(caseID: caseID)
+        guard !stored.isEmpty else { throw AuditError(.notFound, "no decision recorded for case `\(caseID)` in \(log.location)") }
+        let policies = ArchivedPolicies(log: log)
+        return try stored.map { r in
+            guard Merkle.leafHash(r.body) == r.leaf else {
+                throw AuditError(.tampered, "record \(r.seq) was altered: its content no longer matches its leaf hash (run `verdict audit verify`)")
+            }
+            return try rederive(try r.parsed(), policies: policies)
+        }
+    }
+
+    public static func rederive(_ view: RecordView, policies: ArchivedPolicies) throws -> ReDerivedDecision {
+        let policy = try policies.policy(digest: view.digest, seq: view.seq)
+        do {
+            let plain = try policy.decide(json: view.input, explain: false, now: view.now)
+            var json: [UInt8] = []
+            plain.appendJSON(to: &json)
+            let bytes = PendingRecord.recordedDecision(json, hasExplanation: false)
+            let explained = try policy.decide(json: view.input, explain: true, now: view.now)
+            let same = bytes == view.decision
+            return ReDerivedDecision(record: view, policy: policy, decision: explained, reproduced: same,
+                                     problem: same ? nil : "re-deciding gave \(String(decoding: bytes, as: UTF8.self)) but the log recorded \(String(decoding: view.decision, as: UTF8.self))")
+        } catch {
+            return ReDerivedDecision(record: view, policy: policy, decision: nil, reproduced: false,
+                                     problem: "the recorded input no longer decides under the archived policy: \(error)")
+        }
+    }
+
+    /// A time range over `recorded_at`: `since` inclusive, `until` exclusive.
+    public struct Range: Sendable {
+        public var since: Timestamp?
+        public var until: Timestamp?
+        public init(since: Timestamp? = nil, until: Timestamp? = nil) {
+            self.since = since
+            self.until = until
+        }
+        func contains(_ t: Timestamp) -> Bool {
+            if let since, t < since { return false }
+            if let until, !(t < until) { return false }
+            return true
+        }
+    }
+
+    /// Records in the range, in sequence order, each checked against its leaf hash.
+    public static func each(log: any DecisionLog, in range: Range, _ body: (StoredRecord, RecordView) throws -> Void) throws {
+        try log.scan(from: 0, until: nil) { chunk in
+            for r in chunk {
+                if let since = range.since, r.recordedAt < since.millisecondsSinceEpoch { continue }
+                if let until = range.until, r.recordedAt >= until.millisecondsSinceEpoch { continue }
+                guard Merkle.leafHash(r.body) == r.leaf else {
+                    throw AuditError(.tampered, "record \(r.seq) was altered: its content no longer matches its leaf hash (run `verdict audit verify`)")
+                }
+                let v = try r.parsed()
+                guard range.contains(v.recordedAt) else { continue }
+                try body(r, v)
+            }
+            return true
+        }
+    }
+
+    /// What replaying recorded history under a new policy changes.
+    public struct Replay: Sendable {
+        public struct Change: Sendable, Hashable {
+            public var output: String
+            public var from: String
+            public var to: String
+        }
+        public var decisions = 0
+        public var unchanged = 0
+        /// Per output and change, the cases (in sequence order).
+        public var changes: [Change: [String]] = [:]
+        /// Cases the new policy cannot decide, with why.
+        public var failures: [(caseID: String, seq: UInt64, message: String)] = []
+        public var changedCases = 0
+    }
+
+    public static func replay(log: any DecisionLog, under policy: CompiledPolicy, in range: Range) throws -> Replay {
+        var out = Replay()
+        try each(log: log, in: range) { _, v in
+            out.decisions += 1
+            let old = outputs(ofDecision: v.decision)
+            let newDecision: Decision
+            do { newDecision = try policy.decide(json: v.input, explain: false, now: v.now) } catch {
+                out.failures.append((v.caseID, v.seq, "\(error)"))
+                return
+            }
+            var bytes: [UInt8] = []
+            newDecision.appendJSON(to: &bytes)
+            let new = outputs(ofDecision: bytes)
+            var changed = false
+            var names = old.map(\.0)
+            for n in new.map(\.0) where !names.contains(n) { names.append(n) }
+            for name in names {
+                let a = old.first { $0.0 == name }?.1 ?? "(absent)", b = new.first { $0.0 == name }?.1 ?? "(absent)"
+                if a != b {
+                    changed = true
+                    out.changes[Replay.Change(output: name, from: a, to: b), default: []].append(v.caseID)
+                }
+            }
+            if changed { out.changedCases += 1 } else { out.unchanged += 1 }
+        }
+        return out
+    }
+
+    /// A decision JSON's outputs and clocks (as `clock.status`), each value as compact text.
+    static func outputs(ofDecision json: [UInt8]) -> [(String, String)] {
+        guard let v = try? JSONReader.parse(json) else { return [] }
+        var out: [(String, String)] = []
+        func text(_ v: JSONValue) -> String {
+            if case .string(let s) = v { return s }
+            var b: [UInt8] = []
+            CanonicalJSON.writeInOrder(v, to: &b)
+            return String(decoding: b, as: UTF8.self)
+        }
+        if case .object(let members)? = v.member("outputs") {
+            for m in members { out.append((m.key, text(m.value))) }
+        }
+        if case .object(let clocks)? = v.member("clocks") {
+            for c in clocks { if let s = c.value.member("status") { out.append(("\(c.key).status", text(s))) } }
+        }
+        return out
+    }
+}

@@ -1,0 +1,285 @@
+@preconcurrency import Crypto
+import Foundation
+
+
+import PostgresNIO
+import Verdict
+import VerdictAudit
+
+/// The shared decision log for several service instances: PostgreSQL through postgres-nio.
+///
+/// The same tables as the SQLite log (prefixed `verdict_`). Writers serialise on the row lock of
+/// `verdict_state` (`SELECT … FOR UPDATE` inside the batch's transaction): a second writer waits
+/// there, then reads the size the first one left, so sequence numbers never collide and the tree
+/// is the tree of all committed records. Commit waits for the server's WAL flush (`synchronous_commit`
+/// as the server has it, `on` by default).
+///
+/// The calls are synchronous (they block the calling thread on the connection's event loop), like
+/// the SQLite backend; one connection per log, its calls serialised.
+public final class PostgresDecisionLog: DecisionLog, @unchecked Sendable {
+    public let location: String
+    public private(set) var logID: String = ""
+    private let connection: PostgresConnection
+    private let logger = Logger(label: "verdict-log-postgres")
+    private let lock = NSLock()
+
+    /// Lets `DecisionLogs.open` open `postgres://` and `postgresql://` locations.
+    public static func registerScheme() {
+        DecisionLogs.register(scheme: "postgres") { location, create in try PostgresDecisionLog(url: location, create: create) }
+    }
+
+    /// `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE` (TLS is not used: keep the server on a trusted network).
+    public init(url: String, create: Bool) throws {
+        guard let u = URLComponents(string: url), u.scheme == "postgres" || u.scheme == "postgresql", let host = u.host, !host.isEmpty else {
+            throw AuditError(.usage, "`\(url)` is not a PostgreSQL URL (postgres://USER@HOST:PORT/DATABASE)")
+        }
+        let database = String(u.path.drop { $0 == "/" })
+        guard !database.isEmpty else { throw AuditError(.usage, "`\(url)` names no database (postgres://USER@HOST:PORT/DATABASE)") }
+        var shown = u
+        shown.password = nil
+        location = shown.string ?? url
+        let config = PostgresConnection.Configuration(host: host, port: u.port ?? 5432, username: u.user ?? "postgres",
+                                                      password: u.password, database: database, tls: .disable)
+        do {
+            connection = try PostgresConnection.connect(on: PostgresConnection.defaultEventLoopGroup.any(), configuration: config,
+                                                        id: 1, logger: logger).wait()
+        } catch {
+            throw AuditError(.storage, "cannot connect to \(location): \(Self.describe(error))")
+        }
+        do {
+            logID = try setUp(create: create)
+        } catch {
+            close()
+            throw error
+        }
+    }
+
+    // The calls block the calling thread on the connection's event loop (never the Swift concurrency
+    // pool, whose few threads a blocking wait could exhaust); callers are the log writer's thread and
+    // command-line tools.
+
+    static func describe(_ error: Error) -> String {
+        if let e = error as? PSQLError {
+            if let m = e.serverInfo?[.message] { return m }
+            return "\(e.code)"
+        }
+        return "\(error)"
+    }
+
+    private func wrap(_ error: Error) -> Error {
+        if error is AuditError { return error }
+        return AuditError(.storage, "\(location): \(Self.describe(error))")
+    }
+
+    /// Runs one statement and returns its rows.
+    @discardableResult
+    private func q(_ query: PostgresQuery) throws -> [PostgresRow] {
+        do { return try connection.query(query, logger: logger).wait().rows } catch { throw wrap(error) }
+    }
+
+    /// Runs `body` holding this log's connection (calls on one log are serialised).
+    private func locked<T>(_ body: () throws -> T) throws -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body()
+    }
+
+    /// Runs `body` in a transaction holding the write lock (the state row), committing when it returns.
+    private func transaction<T>(_ body: (MerkleFrontier) throws -> T) throws -> T {
+        try locked {
+            try q("BEGIN")
+            do {
+                let r = try body(try frontier(forUpdate: true))
+                try q("COMMIT")
+                return r
+            } catch {
+                _ = try? q("ROLLBACK")
+                throw error
+            }
+        }
+    }
+
+    private func setUp(create: Bool) throws -> String {
+        try locked {
+            // Creating the schema twice at once is serialised by an advisory lock.
+            try q("SELECT pg_advisory_lock(7310021)")
+            defer { _ = try? q("SELECT pg_advisory_unlock(7310021)") }
+            var exists = false
+            for row in try q("SELECT count(*)::bigint FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'verdict_meta'") {
+                exists = try row.decode(Int64.self) > 0
+            }
+            if !exists {
+                guard create else {
+                    throw AuditError(.notALog, "\(location) holds no Verdict decision log (no `verdict_meta` table); one is created by `verdict decide --log \(location)`")
+                }
+                try q("BEGIN")
+                do {
+                    for sql in [
+                        "CREATE TABLE verdict_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+                        "CREATE TABLE verdict_state (id INTEGER PRIMARY KEY CHECK (id = 1), size BIGINT NOT NULL, frontier BYTEA NOT NULL)",
+                        "CREATE TABLE verdict_records (seq BIGINT PRIMARY KEY, recorded_at BIGINT NOT NULL, case_id TEXT NOT NULL, digest TEXT NOT NULL, body BYTEA NOT NULL, leaf BYTEA NOT NULL)",
+                        "CREATE INDEX verdict_records_case ON verdict_records (case_id)",
+                        "CREATE TABLE verdict_nodes (level INTEGER NOT NULL, idx BIGINT NOT NULL, hash BYTEA NOT NULL, PRIMARY KEY (level, idx))",
+                        "CREATE TABLE verdict_checkpoints (id BIGSERIAL PRIMARY KEY, log_id TEXT NOT NULL, size BIGINT NOT NULL, root BYTEA NOT NULL, time TEXT NOT NULL, key BYTEA NOT NULL, signature BYTEA NOT NULL)",
+                        "CREATE TABLE verdict_policies (digest TEXT PRIMARY KEY, name TEXT NOT NULL, version TEXT NOT NULL, folder TEXT NOT NULL, files TEXT NOT NULL)",
+                    ] {
+                        try q(PostgresQuery(unsafeSQL: sql))
+                    }
+                    let id = UUID().uuidString.lowercased()
+                    let created = Timestamp(Date()).rfc3339(in: .utc)
+                    let format = LogSchema.format, schema = LogSchema.version
+                    try q("INSERT INTO verdict_meta (key, value) VALUES ('format', \(format)), ('schema', \(schema)), ('log_id', \(id)), ('created_at', \(created))")
+                    let empty = ByteBuffer(bytes: MerkleFrontier().bytes)
+                    try q("INSERT INTO verdict_state (id, size, frontier) VALUES (1, 0, \(empty))")
+                    try q("COMMIT")
+                } catch {
+                    _ = try? q("ROLLBACK")
+                    throw error
+                }
+            }
+            var meta: [String: String] = [:]
+            for row in try q("SELECT key, value FROM verdict_meta") {
+                let (k, v) = try row.decode((String, String).self)
+                meta[k] = v
+            }
+            guard meta["format"] == LogSchema.format else { throw AuditError(.notALog, "\(location) is not a Verdict decision log (its `verdict_meta` does not say so)") }
+            guard meta["schema"] == LogSchema.version else {
+                throw AuditError(.notALog, "\(location) is a Verdict decision log of schema \(meta["schema"] ?? "?"); this Verdict reads schema \(LogSchema.version)")
+            }
+            guard let id = meta["log_id"] else { throw AuditError(.tampered, "\(location): the log's identity is missing from `verdict_meta`") }
+            return id
+        }
+    }
+
+    private func frontier(forUpdate: Bool) throws -> MerkleFrontier {
+        let query: PostgresQuery = forUpdate ? "SELECT size, frontier FROM verdict_state WHERE id = 1 FOR UPDATE" : "SELECT size, frontier FROM verdict_state WHERE id = 1"
+        var found: MerkleFrontier?
+        for row in try q(query) {
+            let (size, bytes) = try row.decode((Int64, ByteBuffer).self)
+            if let f = MerkleFrontier(bytes: Array(buffer: bytes)), f.size == UInt64(clamping: size) { found = f }
+        }
+        guard let found else { throw AuditError(.tampered, "\(location): the tree state (`verdict_state`) is missing or corrupted") }
+        return found
+    }
+
+    public func append(_ records: [PendingRecord], policies: [ArchivedPolicy]) throws -> Range<UInt64> {
+        guard !records.isEmpty || !policies.isEmpty else { return 0..<0 }
+        return try transaction { state in
+            for p in policies {
+                let files = p.filesJSON
+                try q("INSERT INTO verdict_policies (digest, name, version, folder, files) VALUES (\(p.digest), \(p.name), \(p.version), \(p.folder), \(files)) ON CONFLICT (digest) DO NOTHING")
+            }
+            let plan = AppendPlan(state: state, records: records)
+            var i = 0
+            while i < plan.rows.count {
+                let chunk = plan.rows[i..<min(i + 1000, plan.rows.count)]
+                var seqs: [Int64] = [], times: [Int64] = [], cases: [String] = [], digests: [String] = [], bodies: [ByteBuffer] = [], leaves: [ByteBuffer] = []
+                for r in chunk {
+                    seqs.append(Int64(r.seq)); times.append(r.record.recordedAt.millisecondsSinceEpoch)
+                    cases.append(r.record.caseID); digests.append(r.record.digest)
+                    bodies.append(ByteBuffer(bytes: r.body)); leaves.append(ByteBuffer(bytes: r.leaf))
+                }
+                try q("""
+                    INSERT INTO verdict_records (seq, recorded_at, case_id, digest, body, leaf)
+                    SELECT * FROM unnest(\(seqs)::bigint[], \(times)::bigint[], \(cases)::text[], \(digests)::text[], \(bodies)::bytea[], \(leaves)::bytea[])
+                    """)
+                i += chunk.count
+            }
+            if !plan.nodes.isEmpty {
+                let levels = plan.nodes.map { Int64($0.level) }, idx = plan.nodes.map { Int64($0.index) }, hashes = plan.nodes.map { ByteBuffer(bytes: $0.hash) }
+                try q("INSERT INTO verdict_nodes (level, idx, hash) SELECT * FROM unnest(\(levels)::bigint[], \(idx)::bigint[], \(hashes)::bytea[])")
+            }
+            let size = Int64(plan.state.size), frontier = ByteBuffer(bytes: plan.state.bytes)
+            try q("UPDATE verdict_state SET size = \(size), frontier = \(frontier) WHERE id = 1")
+            return (plan.state.size - UInt64(plan.rows.count))..<plan.state.size
+        }
+    }
+
+    public func checkpoint(key: Curve25519.Signing.PrivateKey, time: Timestamp) throws -> Checkpoint {
+        try transaction { f in
+            let cp = try Checkpoint.sign(logID: logID, size: f.size, root: f.root, time: time, key: key)
+            let size = Int64(cp.size), root = ByteBuffer(bytes: cp.root), pub = ByteBuffer(bytes: cp.publicKey), sig = ByteBuffer(bytes: cp.signature)
+            try q("INSERT INTO verdict_checkpoints (log_id, size, root, time, key, signature) VALUES (\(cp.logID), \(size), \(root), \(cp.time), \(pub), \(sig))")
+            return cp
+        }
+    }
+
+    public func treeState() throws -> MerkleFrontier { try locked { try frontier(forUpdate: false) } }
+
+    private func records(_ query: PostgresQuery) throws -> [StoredRecord] {
+        try locked {
+            try q(query).map { row in
+                let (seq, at, cid, digest, body, leaf) = try row.decode((Int64, Int64, String, String, ByteBuffer, ByteBuffer).self)
+                return StoredRecord(seq: UInt64(clamping: seq), caseID: cid, digest: digest, recordedAt: at, body: Array(buffer: body), leaf: Array(buffer: leaf))
+            }
+        }
+    }
+
+    public func scan(from seq: UInt64, until end: UInt64?, _ body: ([StoredRecord]) throws -> Bool) throws {
+        var next = Int64(clamping: seq)
+        let stop = Int64(clamping: end ?? UInt64(Int64.max))
+        while next < stop {
+            let chunk = try records("SELECT seq, recorded_at, case_id, digest, body, leaf FROM verdict_records WHERE seq >= \(next) AND seq < \(stop) ORDER BY seq LIMIT 8192")
+            guard let last = chunk.last else { return }
+            if try !body(chunk) { return }
+            next = Int64(clamping: last.seq) + 1
+        }
+    }
+
+    public func records(caseID: String) throws -> [StoredRecord] {
+        try records("SELECT seq, recorded_at, case_id, digest, body, leaf FROM verdict_records WHERE case_id = \(caseID) ORDER BY seq")
+    }
+
+    public func record(seq: UInt64) throws -> StoredRecord? {
+        let s = Int64(clamping: seq)
+        return try records("SELECT seq, recorded_at, case_id, digest, body, leaf FROM verdict_records WHERE seq = \(s)").first
+    }
+
+    public func leafHashes(_ range: Range<UInt64>) throws -> [(seq: UInt64, hash: Hash)] {
+        let lo = Int64(clamping: range.lowerBound), hi = Int64(clamping: range.upperBound)
+        return try locked {
+            try q("SELECT seq, leaf FROM verdict_records WHERE seq >= \(lo) AND seq < \(hi) ORDER BY seq").map { row in
+                let (s, h) = try row.decode((Int64, ByteBuffer).self)
+                return (seq: UInt64(clamping: s), hash: Array(buffer: h))
+            }
+        }
+    }
+
+    public func node(level: UInt8, index: UInt64) throws -> Hash? {
+        let lv = Int64(level), ix = Int64(clamping: index)
+        return try locked {
+            try q("SELECT hash FROM verdict_nodes WHERE level = \(lv) AND idx = \(ix)").first.map { Array(buffer: try $0.decode(ByteBuffer.self)) }
+        }
+    }
+
+    public func nodes() throws -> [(level: UInt8, index: UInt64, hash: Hash)] {
+        try locked {
+            try q("SELECT level::bigint, idx, hash FROM verdict_nodes ORDER BY level, idx").map { row in
+                let (lv, ix, h) = try row.decode((Int64, Int64, ByteBuffer).self)
+                return (level: UInt8(clamping: lv), index: UInt64(clamping: ix), hash: Array(buffer: h))
+            }
+        }
+    }
+
+    public func checkpoints() throws -> [Checkpoint] {
+        try locked {
+            try q("SELECT log_id, size, root, time, key, signature FROM verdict_checkpoints ORDER BY id").map { row in
+                let (id, size, root, time, key, sig) = try row.decode((String, Int64, ByteBuffer, String, ByteBuffer, ByteBuffer).self)
+                return Checkpoint(logID: id, size: UInt64(clamping: size), root: Array(buffer: root), time: time,
+                                  publicKey: Array(buffer: key), signature: Array(buffer: sig))
+            }
+        }
+    }
+
+    public func policy(digest: String) throws -> ArchivedPolicy? {
+        let row = try locked {
+            try q("SELECT name, version, folder, files FROM verdict_policies WHERE digest = \(digest)").first.map { try $0.decode((String, String, String, String).self) }
+        }
+        guard let row else { return nil }
+        return ArchivedPolicy(digest: digest, name: row.0, version: row.1, folder: row.2, files: try ArchivedPolicy.files(json: row.3, digest: digest))
+    }
+
+    public func close() {
+        try? connection.close().wait()
+    }
+}

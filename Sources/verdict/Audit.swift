@@ -1,0 +1,306 @@
+import ArgumentParser
+import Crypto
+import Foundation
+import Verdict
+import VerdictAudit
+
+/// `verdict audit …`: the decision log's auditors' commands.
+struct Audit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Inspect, verify and prove the tamper-evident decision log.",
+        discussion: """
+        Exit codes: 0 success; 1 a check failed (the log was altered, a proof does not hold, a signature \
+        does not verify, a recorded decision was not reproduced, replay found changes); 2 the log, key \
+        or proof could not be read (not a Verdict log, missing file, bad argument).
+        """,
+        subcommands: [Show.self, Verify.self, Checkpoint.self, Proof.self, VerifyProof.self, Replay.self, Export.self, Keygen.self])
+}
+
+struct LogOption: ParsableArguments {
+    @Option(help: ArgumentHelp("The decision log: sqlite:PATH or postgres://USER@HOST:PORT/DB.", valueName: "log"))
+    var log: String
+
+    func open() throws -> any DecisionLog {
+        do { return try openDecisionLog(log, create: false) } catch { throw fail(error) }
+    }
+}
+
+struct TimeRangeOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Only decisions recorded at or after this instant (RFC 3339, or a date: its start in UTC).", valueName: "time"))
+    var since: String?
+    @Option(help: ArgumentHelp("Only decisions recorded before this instant (RFC 3339, or a date: its start in UTC).", valueName: "time"))
+    var until: String?
+
+    var range: AuditTrail.Range {
+        get throws {
+            func parse(_ s: String?, _ name: String) throws -> Timestamp? {
+                guard let s else { return nil }
+                if let t = try? Timestamp(rfc3339: s) { return t }
+                if let t = try? Timestamp(rfc3339: s + "T00:00:00Z") { return t }
+                throw ValidationError("--\(name): `\(s)` is neither an RFC 3339 timestamp nor a date (YYYY-MM-DD)")
+            }
+            return AuditTrail.Range(since: try parse(since, "since"), until: try parse(until, "until"))
+        }
+    }
+}
+
+/// Prints an audit error and gives the exit code: 2 when something could not be read, else 1.
+func fail(_ error: Error) -> ExitCode {
+    FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+    if let e = error as? AuditError {
+        switch e.kind {
+        case .notALog, .storage, .notFound, .usage: return ExitCode(2)
+        default: return ExitCode(1)
+        }
+    }
+    return ExitCode(2)
+}
+
+func readKeyFile(_ path: String) throws -> String {
+    guard let data = FileManager.default.contents(atPath: path) else { throw fail(AuditError(.key, "cannot read key file `\(path)`")) }
+    return String(decoding: data, as: UTF8.self)
+}
+
+extension Audit {
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Every recorded decision of a case, explained again from the archived policy and the recorded input.",
+            discussion: "Says for each whether re-deciding reproduced the recorded decision exactly; exit 1 if any did not (a defect).")
+        @Argument(help: "The case id.") var caseID: String
+        @OptionGroup var log: LogOption
+        @Option(help: "Explanation language (en or zh).") var lang: Language = .en
+
+        func run() throws {
+            let l = try log.open()
+            defer { l.close() }
+            let all: [ReDerivedDecision]
+            do { all = try AuditTrail.show(log: l, caseID: caseID) } catch { throw fail(error) }
+            var out = "Case \(caseID): \(all.count) decision\(all.count == 1 ? "" : "s") recorded in \(l.location)\n"
+            var defects = 0
+            for d in all {
+                let r = d.record
+                out += "\n── Record \(r.seq), recorded \(r.recordedAt.rfc3339(in: d.policy.zone)) by Verdict \(r.verdictVersion) under \(r.policyName) \(r.policyVersion) (\(r.digest), from the archive)\n"
+                if let now = r.now { out += "   clocks judged at \(now.rfc3339(in: d.policy.zone))\n" }
+                if let text = d.decision?.explanation?.text(lang) { out += text.hasSuffix("\n") ? text : text + "\n" }
+                if d.reproduced {
+                    out += "✓ Re-deciding record \(r.seq) under the archived \(r.policyName) \(r.policyVersion) reproduced the recorded decision exactly.\n"
+                } else {
+                    defects += 1
+                    out += "✗ DEFECT: re-deciding record \(r.seq) did NOT reproduce the recorded decision.\n  \(d.problem ?? "")\n"
+                }
+            }
+            print(out, terminator: "")
+            if defects > 0 {
+                FileHandle.standardError.write(Data("error: \(defects) recorded decision\(defects == 1 ? "" : "s") of case `\(caseID)` could not be reproduced: this is a defect in Verdict or the archive; report it\n".utf8))
+                throw ExitCode(1)
+            }
+        }
+    }
+
+    struct Verify: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Recompute the Merkle tree; name the first record altered, deleted, inserted or reordered; check every checkpoint.")
+        @OptionGroup var log: LogOption
+        @Option(help: ArgumentHelp("The operator's public key; checkpoints must be signed by it (default: the keys the checkpoints name).", valueName: "pub"))
+        var key: String?
+
+        func run() throws {
+            let l = try log.open()
+            defer { l.close() }
+            do {
+                let pub = try key.map { try AuditKeys.publicKey(file: try readKeyFile($0), path: $0) }
+                let r = try LogVerifier.verify(l, key: pub)
+                var out = "✓ \(l.location): \(r.records) records verified; tree root \(r.root.hexString)\n"
+                out += "  \(r.checkpoints) checkpoint\(r.checkpoints == 1 ? "" : "s"), each signature valid"
+                out += r.keys.isEmpty ? "" : " (key \(r.keys.joined(separator: ", ")))"
+                out += r.checkpoints > 1 ? ", each consistent with the one before\n" : "\n"
+                if !r.operatorKey && r.checkpoints > 0 { out += "  note: checked against the keys the checkpoints name; give --key PUB to check they are the operator's\n" }
+                if r.uncheckpointed > 0 { out += "  note: the last \(r.uncheckpointed) record\(r.uncheckpointed == 1 ? " is" : "s are") not covered by a checkpoint yet (`verdict audit checkpoint`)\n" }
+                out += "  \(r.policies.count) policy version\(r.policies.count == 1 ? "" : "s") archived and reproducing their digests: "
+                out += r.policies.map { "\($0.name) \($0.version)" }.joined(separator: ", ") + "\n"
+                print(out, terminator: "")
+            } catch let e as ExitCode {
+                throw e
+            } catch {
+                throw fail(error)
+            }
+        }
+    }
+
+    struct Checkpoint: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Sign the tree as it stands (size, root hash, time) with the operator's Ed25519 key.")
+        @OptionGroup var log: LogOption
+        @Option(help: ArgumentHelp("The private key file (from `verdict audit keygen`).", valueName: "priv")) var key: String
+
+        func run() throws {
+            do {
+                let k = try AuditKeys.privateKey(file: try readKeyFile(key), path: key)
+                let l = try log.open()
+                defer { l.close() }
+                let c = try l.checkpoint(key: k, time: Timestamp(Date()))
+                let n = try l.checkpoints().count
+                print("checkpoint #\(n): \(c.size) records, root \(c.root.hexString), signed \(c.time) by key \(c.keyFingerprint)")
+            } catch let e as ExitCode {
+                throw e
+            } catch {
+                throw fail(error)
+            }
+        }
+    }
+
+    struct Proof: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print a case's decision records with inclusion proofs against the latest checkpoint (JSON).",
+            discussion: "The proof reveals no other record; check it with `verdict audit verify-proof FILE --key PUB`, without the log.")
+        @Argument(help: "The case id.") var caseID: String
+        @OptionGroup var log: LogOption
+        @Option(help: "Write the proof to this file instead of standard output.") var out: String?
+
+        func run() throws {
+            let l = try log.open()
+            defer { l.close() }
+            do {
+                let json = try InclusionProof.make(log: l, caseID: caseID).json + "\n"
+                if let out {
+                    guard FileManager.default.createFile(atPath: out, contents: Data(json.utf8)) else { throw AuditError(.usage, "cannot write `\(out)`") }
+                } else {
+                    print(json, terminator: "")
+                }
+            } catch {
+                throw fail(error)
+            }
+        }
+    }
+
+    struct VerifyProof: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "verify-proof",
+            abstract: "Check a proof file on its own: the checkpoint's signature with the operator's key, and each record's path to its root.")
+        @Argument(help: "The proof file (from `verdict audit proof`).") var file: String
+        @Option(help: ArgumentHelp("The operator's public key.", valueName: "pub")) var key: String
+
+        func run() throws {
+            do {
+                let pub = try AuditKeys.publicKey(file: try readKeyFile(key), path: key)
+                guard let data = FileManager.default.contents(atPath: file) else { throw AuditError(.usage, "cannot read `\(file)`") }
+                let proof = try InclusionProof(file: Array(data), path: file)
+                let views = try proof.verify(key: pub)
+                let c = proof.checkpoint
+                var out = "✓ proof verified: \(views.count) record\(views.count == 1 ? "" : "s") in log \(c.logID), whose checkpoint of \(c.size) records (root \(c.root.hexString), signed \(c.time)) key \(c.keyFingerprint) signed\n"
+                for v in views {
+                    out += "  record \(v.seq): case \(v.caseID), recorded \(v.recordedAt.rfc3339(in: .utc)), policy \(v.policyName) \(v.policyVersion) (\(v.digest))\n"
+                    out += "    decision: \(String(decoding: v.decision, as: UTF8.self))\n"
+                }
+                print(out, terminator: "")
+            } catch let e as ExitCode {
+                throw e
+            } catch {
+                throw fail(error)
+            }
+        }
+    }
+
+    struct Replay: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Decide recorded history again under another policy set: changes counted per output, with the cases.",
+            discussion: "Exit 0 when nothing would change, 1 when some decision would.")
+        @OptionGroup var log: LogOption
+        @OptionGroup var policy: PolicyOptions
+        @OptionGroup var range: TimeRangeOptions
+        @Option(help: "text or json.") var format: String = "text"
+        @Option(help: "In text, list at most this many cases per change.") var cases: Int = 20
+
+        func validate() throws {
+            guard format == "text" || format == "json" else { throw ValidationError("--format is text or json") }
+        }
+
+        func run() throws {
+            let compiled = try policy.load()
+            let l = try log.open()
+            defer { l.close() }
+            let r: AuditTrail.Replay
+            do { r = try AuditTrail.replay(log: l, under: compiled, in: try range.range) } catch let e as ValidationError { throw e } catch { throw fail(error) }
+            let changes = r.changes.sorted { a, b in a.value.count != b.value.count ? a.value.count > b.value.count : (a.key.output, a.key.from, a.key.to) < (b.key.output, b.key.from, b.key.to) }
+            if format == "json" {
+                var w = JSONWriter()
+                w.object { w in
+                    w.key("policy")
+                    w.object { w in
+                        w.field("name", compiled.identity.name); w.field("version", compiled.identity.version); w.field("digest", compiled.identity.digest)
+                    }
+                    w.field("decisions", r.decisions)
+                    w.field("changed", r.changedCases)
+                    w.field("unchanged", r.unchanged)
+                    w.key("changes")
+                    w.array { w in
+                        for (k, v) in changes {
+                            w.object { w in
+                                w.field("output", k.output); w.field("from", k.from); w.field("to", k.to); w.field("count", v.count)
+                                w.key("cases"); w.array { w in for c in v { w.string(c) } }
+                            }
+                        }
+                    }
+                    w.key("failures")
+                    w.array { w in for f in r.failures { w.object { w in w.field("case", f.caseID); w.field("seq", Int(f.seq)); w.field("error", f.message) } } }
+                }
+                print(w.output)
+            } else {
+                var out = "Replayed \(r.decisions) recorded decision\(r.decisions == 1 ? "" : "s") under \(compiled.identity.name) \(compiled.identity.version) (\(compiled.identity.digest)): \(r.changedCases) would change, \(r.unchanged) unchanged\(r.failures.isEmpty ? "" : ", \(r.failures.count) cannot be decided").\n"
+                let width = min(48, changes.map { "\($0.key.output): \($0.key.from) -> \($0.key.to)".count }.max() ?? 0)
+                for (k, v) in changes {
+                    let label = "\(k.output): \(k.from) -> \(k.to)"
+                    out += "\(label)\(String(repeating: " ", count: max(0, width - label.count) + 2))\(v.count)\n"
+                    out += "    " + v.prefix(cases).joined(separator: ", ") + (v.count > cases ? ", … and \(v.count - cases) more (--format json lists all)" : "") + "\n"
+                }
+                for f in r.failures.prefix(cases) { out += "cannot decide \(f.caseID) (record \(f.seq)): \(f.message)\n" }
+                print(out, terminator: "")
+            }
+            if r.changedCases > 0 || !r.failures.isEmpty { throw ExitCode(1) }
+        }
+    }
+
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print the decision records as JSON Lines, exactly as hashed, in sequence order.")
+        @OptionGroup var log: LogOption
+        @OptionGroup var range: TimeRangeOptions
+
+        func run() throws {
+            let l = try log.open()
+            defer { l.close() }
+            var out = OutputBuffer()
+            do {
+                try AuditTrail.each(log: l, in: try range.range) { r, _ in
+                    out.bytes.append(contentsOf: r.body)
+                    out.append("\n")
+                }
+            } catch let e as ValidationError { throw e } catch {
+                out.flush()
+                throw fail(error)
+            }
+            out.flush()
+        }
+    }
+
+    struct Keygen: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make an Ed25519 key pair for signing checkpoints: FILE (private, mode 0600) and FILE.pub.")
+        @Option(help: "Where to write the private key; the public key goes to this path plus `.pub`.") var out: String
+
+        func run() throws {
+            let fm = FileManager.default
+            for p in [out, out + ".pub"] where fm.fileExists(atPath: p) {
+                throw fail(AuditError(.usage, "`\(p)` exists; refusing to overwrite a key"))
+            }
+            let k = AuditKeys.generate()
+            guard fm.createFile(atPath: out, contents: Data(k.privateFile.utf8), attributes: [.posixPermissions: 0o600]),
+                  fm.createFile(atPath: out + ".pub", contents: Data(k.publicFile.utf8)) else {
+                throw fail(AuditError(.usage, "cannot write `\(out)`"))
+            }
+            print("private key: \(out) (keep it secret)\npublic key:  \(out).pub (give it to auditors)\nkey \(AuditKeys.fingerprint(Array(k.privateKey.publicKey.rawRepresentation)))")
+        }
+    }
+}
+
+extension Array where Element == UInt8 {
+    var hexString: String { map { String(format: "%02x", $0) }.joined() }
+}

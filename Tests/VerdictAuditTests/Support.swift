@@ -1,0 +1,157 @@
+import Foundation
+import Testing
+import Verdict
+import VerdictAudit
+import VerdictAuditPostgres
+
+/// The repository root, found from this file's path.
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+func shippedPolicyPath(_ name: String) -> String { repositoryRoot.appendingPathComponent("policies/\(name)").path }
+
+/// A fresh temporary folder, removed by the caller.
+func temporaryFolder(_ name: String = "audit") throws -> URL {
+    let u = FileManager.default.temporaryDirectory.appendingPathComponent("verdict-\(name)-\(UUID().uuidString.prefix(8))")
+    try FileManager.default.createDirectory(at: u, withIntermediateDirectories: true)
+    return u
+}
+
+/// The storage a behaviour test runs on. PostgreSQL needs `VERDICT_TEST_POSTGRES_URL` (`.ci/run` starts a
+/// throwaway server and sets it); each test gets a database of its own.
+enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable {
+    case sqlite, postgres
+    var testDescription: String { rawValue }
+
+    static var postgresURL: String? {
+        let v = ProcessInfo.processInfo.environment["VERDICT_TEST_POSTGRES_URL"]
+        return v?.isEmpty == false ? v : nil
+    }
+
+    /// A new, empty log location; nil (with the reason printed) when this backend is not available here.
+    func freshLocation(in folder: URL) throws -> String? {
+        switch self {
+        case .sqlite:
+            return "sqlite:" + folder.appendingPathComponent("log.db").path
+        case .postgres:
+            guard let url = Self.postgresURL else {
+                if ProcessInfo.processInfo.environment["CI"] == "true" {
+                    Issue.record("CI=true but VERDICT_TEST_POSTGRES_URL is not set: CI must run the PostgreSQL tests (.ci/run starts a server)")
+                } else {
+                    print("skipped: PostgreSQL decision-log test — set VERDICT_TEST_POSTGRES_URL (as .ci/run does) to run it")
+                }
+                return nil
+            }
+            let name = "verdict_t_" + UUID().uuidString.prefix(12).lowercased().replacingOccurrences(of: "-", with: "")
+            try psql(url, "CREATE DATABASE \(name)")
+            var u = URLComponents(string: url)!
+            u.path = "/" + name
+            return u.string!
+        }
+    }
+
+    /// Runs SQL against a log's storage, as someone editing it by hand would.
+    func execute(_ location: String, _ sql: String) throws {
+        switch self {
+        case .sqlite:
+            let r = try runProcess("/usr/bin/sqlite3", [String(location.dropFirst("sqlite:".count)), sql])
+            if r.status != 0 { throw AuditError(.storage, "sqlite3 failed: \(r.stderr)") }
+        case .postgres:
+            try psql(location, sql)
+        }
+    }
+
+    /// SQL that replaces text in a record's body.
+    func editBody(seq: Int, from: String, to: String) -> String {
+        let a = from.replacingOccurrences(of: "'", with: "''"), b = to.replacingOccurrences(of: "'", with: "''")
+        switch self {
+        case .sqlite:
+            return "UPDATE verdict_records SET body = CAST(replace(CAST(body AS TEXT), '\(a)', '\(b)') AS BLOB) WHERE seq = \(seq)"
+        case .postgres:
+            return "UPDATE verdict_records SET body = convert_to(replace(convert_from(body, 'UTF8'), '\(a)', '\(b)'), 'UTF8') WHERE seq = \(seq)"
+        }
+    }
+
+    /// SQL that sets a record's leaf hash to SHA-256(0x00 ‖ its body), as a careful forger would.
+    func rehashLeaf(seq: Int) -> String? {
+        switch self {
+        case .sqlite: return nil   // SQLite has no SHA-256 in SQL; tests compute it and set it with `setLeaf`.
+        case .postgres: return "UPDATE verdict_records SET leaf = sha256('\\x00'::bytea || body) WHERE seq = \(seq)"
+        }
+    }
+
+    func setLeaf(seq: Int, hex: String) -> String {
+        switch self {
+        case .sqlite: return "UPDATE verdict_records SET leaf = X'\(hex)' WHERE seq = \(seq)"
+        case .postgres: return "UPDATE verdict_records SET leaf = '\\x\(hex)'::bytea WHERE seq = \(seq)"
+        }
+    }
+}
+
+func psql(_ url: String, _ sql: String) throws {
+    let r = try runProcess("/usr/bin/psql", [url, "-v", "ON_ERROR_STOP=1", "-q", "-c", sql])
+    if r.status != 0 { throw AuditError(.storage, "psql failed: \(r.stderr)") }
+}
+
+struct Run {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+/// Runs a program to completion, its output collected through files (no pipe can fill up).
+func runProcess(_ path: String, _ args: [String], cwd: URL = repositoryRoot, stdin: String? = nil) throws -> Run {
+    let dir = FileManager.default.temporaryDirectory
+    let id = UUID().uuidString
+    let outURL = dir.appendingPathComponent("out-\(id)"), errURL = dir.appendingPathComponent("err-\(id)")
+    FileManager.default.createFile(atPath: outURL.path, contents: nil)
+    FileManager.default.createFile(atPath: errURL.path, contents: nil)
+    defer { try? FileManager.default.removeItem(at: outURL); try? FileManager.default.removeItem(at: errURL) }
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: path)
+    p.arguments = args
+    p.currentDirectoryURL = cwd
+    p.standardOutput = try FileHandle(forWritingTo: outURL)
+    p.standardError = try FileHandle(forWritingTo: errURL)
+    let input = Pipe()
+    p.standardInput = input
+    try p.run()
+    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+    try input.fileHandleForWriting.close()
+    p.waitUntilExit()
+    return Run(status: p.terminationStatus, stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
+               stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "")
+}
+
+/// The built `verdict` binary.
+var verdictBinary: String {
+    let bundleDir = Bundle.main.bundleURL.deletingLastPathComponent()
+    for candidate in [bundleDir.appendingPathComponent("verdict"), repositoryRoot.appendingPathComponent(".build/debug/verdict")]
+    where FileManager.default.isExecutableFile(atPath: candidate.path) {
+        return candidate.path
+    }
+    return repositoryRoot.appendingPathComponent(".build/debug/verdict").path
+}
+
+func verdict(_ args: [String], cwd: URL = repositoryRoot, stdin: String? = nil) throws -> Run {
+    try runProcess(verdictBinary, args, cwd: cwd, stdin: stdin)
+}
+
+/// Cases generated by the shipped generator (deterministic).
+func generatedCases(_ count: Int, seed: Int = 7, policy: String = "quality-complaints") throws -> [String] {
+    let r = try verdict(["generate", "--policies", shippedPolicyPath(policy), "--count", String(count), "--seed", String(seed)])
+    guard r.status == 0 else { throw AuditError(.usage, "generate failed: \(r.stderr)") }
+    return r.stdout.split(separator: "\n").map(String.init)
+}
+
+/// Cases with their ids prefixed, so two sets of generated cases do not share ids.
+func renamed(_ cases: [String], prefix: String) -> [String] {
+    cases.map { $0.replacingOccurrences(of: #""id":""#, with: #""id":"\#(prefix)"#) }
+}
+
+func write(_ lines: [String], to url: URL) throws {
+    try (lines.joined(separator: "\n") + "\n").write(to: url, atomically: true, encoding: .utf8)
+}
+
+extension Array where Element == UInt8 {
+    var hexText: String { map { String(format: "%02x", $0) }.joined() }
+}
