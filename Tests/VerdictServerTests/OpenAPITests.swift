@@ -136,7 +136,7 @@ struct OpenAPITests {
         var limits = ServerLimits()
         limits.maxCaseBytes = 8192
         limits.maxBatchBytes = 65536
-        limits.requestTimeout = .seconds(1)
+        limits.requestTimeout = .seconds(60)  // generous: the other suites may starve this process's timers (408 is tested on the binary)
         var answers: [Answer] = []
 
         let decide = "/v1/policies/{name}/decide", batch = "/v1/policies/{name}/decide-batch", one = "/v1/policies/{name}"
