@@ -40,6 +40,8 @@ public struct ServerConfiguration: Sendable {
     public var debounce: Swift.Duration = .milliseconds(300)
     /// Reload on SIGHUP (off in tests, which share one process).
     public var reloadOnSIGHUP = true
+    /// Records every decision before its response is sent (nil: decisions are not recorded).
+    public var recorder: (any DecisionRecorder)? = nil
 
     public init(policyFolders: [String]) {
         self.policyFolders = policyFolders

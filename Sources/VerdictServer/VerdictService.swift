@@ -26,7 +26,7 @@ public struct VerdictService: Sendable {
         let logger = logger ?? Logger(label: "verdict") { LineLogHandler(label: $0, format: .text) }
         self.logger = logger
         self.metrics = metrics
-        registry = PolicyRegistry(folders: configuration.policyFolders, logger: logger, metrics: metrics)
+        registry = PolicyRegistry(folders: configuration.policyFolders, logger: logger, metrics: metrics, recorder: configuration.recorder)
         authenticator = Authenticator(api: configuration.tokens, admin: configuration.adminTokens)
     }
 
@@ -59,7 +59,7 @@ public struct VerdictService: Sendable {
             PolicyRoutes.json(metrics.exposition(), type: "text/plain; version=0.0.4; charset=utf-8")
         }
 
-        let decisions = DecisionRoutes(registry: registry, limits: configuration.limits, metrics: metrics)
+        let decisions = DecisionRoutes(registry: registry, limits: configuration.limits, metrics: metrics, recorder: configuration.recorder)
         let policies = PolicyRoutes(registry: registry, authenticator: authenticator)
         let api = router.group("v1/policies").add(middleware: AuthMiddleware(authenticator: authenticator, scope: .api))
         api.get { request, context in try await policies.list(request, context: context) }

@@ -3,6 +3,7 @@ import Foundation
 import Verdict
 import VerdictAudit
 import VerdictAuditPostgres
+import VerdictServer
 
 /// Opens a decision log by location, with the PostgreSQL backend available.
 func openDecisionLog(_ location: String, create: Bool) throws -> any DecisionLog {
@@ -91,5 +92,21 @@ final class DecisionLogging: @unchecked Sendable {
     func close() {
         finishOrExit()
         try? writer.close()
+    }
+}
+
+/// `serve --log`: the service's decisions go to the decision log with group commit; an answer is
+/// sent once the decisions in it are committed.
+struct AuditRecorder: DecisionRecorder {
+    let writer: DecisionLogWriter
+
+    func register(_ policy: CompiledPolicy, folder: String) throws { try writer.register(policy, folder: folder) }
+
+    func submit(_ decision: Decision, input: [UInt8]) { writer.submit(decision: decision, input: input) }
+
+    func commit() async throws {
+        try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, Error>) in
+            writer.submitMarker { result in c.resume(with: result.map { _ in }) }
+        }
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import Verdict
+import VerdictAudit
 import VerdictServer
 
 struct Serve: AsyncParsableCommand {
@@ -28,6 +29,9 @@ struct Serve: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("Bearer tokens for POST /v1/admin/reload (default: the --token-file tokens; with neither, reload over HTTP is refused).", valueName: "file"))
     var adminTokenFile: String?
+
+    @Option(name: .customLong("log"), help: ArgumentHelp("Record every decision in this decision log (sqlite:PATH or postgres://USER@HOST:PORT/DB); an answer is sent once its decisions are committed. See docs/auditing.md.", valueName: "log"))
+    var decisionLog: String?
 
     @Option(help: "Log lines as text or json (one JSON object per line).")
     var logFormat: LogFormat = .text
@@ -82,6 +86,15 @@ struct Serve: AsyncParsableCommand {
         config.limits.requestTimeout = .seconds(requestTimeout)
         config.watchInterval = watchInterval == 0 ? nil : .milliseconds(watchInterval)
         config.debounce = .milliseconds(debounce)
+        var recorder: AuditRecorder?
+        if let decisionLog {
+            do { recorder = AuditRecorder(writer: DecisionLogWriter(log: try openDecisionLog(decisionLog, create: true))) } catch {
+                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                throw ExitCode(3)
+            }
+            config.recorder = recorder
+        }
+        defer { try? recorder?.writer.close() }
         let format = logFormat, level = logLevel
         let logger = Logger(label: "verdict") { LineLogHandler(label: $0, format: format, level: level) }
         try await VerdictService(configuration: config, logger: logger).run()

@@ -170,6 +170,47 @@ struct EndToEndTests {
         #expect(server.exit(within: 20) == 0)
     }
 
+    @Test func servedDecisionsAreInTheDecisionLog() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("verdict-serve-log-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let log = "sqlite:" + dir.appendingPathComponent("decisions.sqlite").path
+        let server = try Server(["--policies", shippedPolicyPath("quality-complaints"), "--watch-interval", "0", "--log", log])
+        let one = try HTTP.request(port: server.port, "POST", "/v1/policies/quality-complaints/decide", body: henanCase)
+        #expect(one.status == 200)
+        let line = henanCase.replacingOccurrences(of: "\n", with: "")
+        let batch = [line, line.replacingOccurrences(of: "Q-2026-0042", with: "Q-LOG-2"), "not json"].joined(separator: "\n")
+        let connection = try HTTP.Connection(port: server.port)
+        try connection.send("POST /v1/policies/quality-complaints/decide-batch HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                            + "Content-Type: application/x-ndjson\r\nContent-Length: \(batch.utf8.count)\r\n\r\n" + batch)
+        let answered = try HTTP.Response(connection.receiveToEnd(seconds: 30))
+        #expect(answered.status == 200)
+        #expect(answered.body.split(separator: "\n").count == 3)
+        server.signal(SIGTERM)
+        #expect(server.exit(within: 20) == 0)
+
+        // Every decision answered is recorded (the refused line is not a decision), and the log verifies.
+        func verdict(_ args: [String]) throws -> (Int32, String) {
+            let p = Process()
+            p.executableURL = Self.binary
+            p.arguments = args
+            let out = Pipe()
+            p.standardOutput = out
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        }
+        let (exported, records) = try verdict(["audit", "export", "--log", log])
+        #expect(exported == 0)
+        let lines = records.split(separator: "\n")
+        #expect(lines.count == 3, "\(records)")
+        #expect(lines.filter { $0.contains("Q-LOG-2") }.count == 1)
+        #expect(try verdict(["audit", "verify", "--log", log]).0 == 0)
+        #expect(try verdict(["audit", "show", "Q-2026-0042", "--log", log]).1.contains("head_office"))
+    }
+
     @Test func schemaCommand() throws {
         let p = Process()
         p.executableURL = Self.binary

@@ -12,6 +12,8 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     case collectNeedsList = "collect-needs-list"
     /// `…` cannot be computed: …
     case constantOverflow = "constant-overflow"
+    /// the decision log could not archive a policy version, so `verdict serve` does not activate it
+    case decisionLog = "decision-log"
     /// decisions depend on each other in a cycle: …
     case decisionCycle = "decision-cycle"
     /// the policy manifest is defined twice

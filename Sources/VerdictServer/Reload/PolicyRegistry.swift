@@ -14,8 +14,10 @@ public final class PolicyRegistry: Sendable {
     private let logger: Logger
     private let metrics: ServerMetrics
     private let gate = ReloadGate()
+    private let recorder: (any DecisionRecorder)?
 
-    init(folders: [String], logger: Logger, metrics: ServerMetrics) {
+    init(folders: [String], logger: Logger, metrics: ServerMetrics, recorder: (any DecisionRecorder)? = nil) {
+        self.recorder = recorder
         sets = folders.map { PolicySet(folder: $0) }
         var names: [String: PolicySet] = [:]
         for set in sets where names[set.name] == nil { names[set.name] = set }
@@ -108,6 +110,14 @@ public final class PolicyRegistry: Sendable {
         if let current, current.policy.identity.digest == policy.identity.digest {
             attempt.outcome = .unchanged
             return finish(stamps, includes: snapshot.includes)
+        }
+        // With a decision log, a version serves only once its exact sources are archived.
+        if let recorder {
+            do { try recorder.register(policy, folder: set.folder) } catch {
+                attempt.diagnostics = [.error(.decisionLog, "the decision log could not archive this version: \(error)", at: manifestLocation(policy),
+                                              help: "the last good version keeps serving; check the log's storage, then reload")]
+                return finish(stamps, includes: snapshot.includes)
+            }
         }
         attempt.outcome = .activated
         let candidate = ActivePolicy(policy: policy, loadedAt: Date(), trigger: trigger, testsPassed: testReport.passed)

@@ -15,6 +15,7 @@ struct DecisionRoutes: Sendable {
     let registry: PolicyRegistry
     let limits: ServerLimits
     let metrics: ServerMetrics
+    let recorder: (any DecisionRecorder)?
 
     /// What the query string asks for.
     struct Options: Sendable {
@@ -104,6 +105,10 @@ struct DecisionRoutes: Sendable {
             throw Self.problem(error, policy: policy.identity)
         }
         metrics.decisions(set: set.name, decided: 1, refused: 0)
+        if let recorder {
+            recorder.submit(decision, input: bytes)
+            do { try await recorder.commit() } catch { throw Self.logUnavailable(error) }
+        }
         var out: [UInt8] = []
         out.reserveCapacity(options.explain ? 16 << 10 : 1024)
         decision.appendJSON(to: &out)
@@ -117,6 +122,12 @@ struct DecisionRoutes: Sendable {
         }
         return Response(status: .ok, headers: Self.headers(policy.identity, type: "application/json"),
                         body: .init(byteBuffer: ByteBuffer(bytes: out)))
+    }
+
+    /// 503 when the decision log cannot record: no decision is reported that is not recorded.
+    static func logUnavailable(_ error: Error) -> Problem {
+        Problem(.serviceUnavailable, "decision-log-unavailable", "Decision log unavailable",
+                detail: "the decision could not be recorded, so it is not reported: \(error)")
     }
 
     static func headers(_ identity: PolicyIdentity, type: String) -> HTTPFields {
@@ -166,18 +177,22 @@ struct DecisionRoutes: Sendable {
         let metrics = self.metrics
         let name = set.name
         let policy = active.policy
+        let recorder = self.recorder
         let body = ResponseBody { writer in
-            var splitter = BatchSplitter(policy: policy, options: options, limits: limits)
+            var splitter = BatchSplitter(policy: policy, options: options, limits: limits, recorder: recorder)
             var iterator = request.body.makeAsyncIterator()
             while !splitter.stopped {
                 guard let chunk = try await Self.next(&iterator, timeout: limits.requestTimeout) else { break }
                 splitter.feed(chunk.readableBytesView)
                 if !splitter.output.isEmpty {
+                    // The answers written are recorded answers: wait for their commit first.
+                    try await recorder?.commit()
                     try await writer.write(ByteBuffer(bytes: splitter.output))
                     splitter.output.removeAll(keepingCapacity: true)
                 }
             }
             splitter.finish()
+            try await recorder?.commit()
             if !splitter.output.isEmpty { try await writer.write(ByteBuffer(bytes: splitter.output)) }
             metrics.decisions(set: name, decided: splitter.decided, refused: splitter.refused)
             try await writer.finish(nil)
@@ -214,6 +229,7 @@ struct BatchSplitter {
     let policy: CompiledPolicy
     let options: DecisionRoutes.Options
     let limits: ServerLimits
+    let recorder: (any DecisionRecorder)?
     var output: [UInt8] = []
     var decided = 0
     var refused = 0
@@ -224,8 +240,9 @@ struct BatchSplitter {
     /// The current line outgrew the case limit: skip to its end.
     private var skipping = false
 
-    init(policy: CompiledPolicy, options: DecisionRoutes.Options, limits: ServerLimits) {
+    init(policy: CompiledPolicy, options: DecisionRoutes.Options, limits: ServerLimits, recorder: (any DecisionRecorder)? = nil) {
         self.policy = policy
+        self.recorder = recorder
         self.options = options
         self.limits = limits
         output.reserveCapacity(64 << 10)
@@ -281,7 +298,9 @@ struct BatchSplitter {
             return
         }
         do {
-            try policy.decide(json: line, explain: options.explain, now: options.now).appendJSON(to: &output)
+            let decision = try policy.decide(json: line, explain: options.explain, now: options.now)
+            recorder?.submit(decision, input: line)
+            decision.appendJSON(to: &output)
             decided += 1
         } catch {
             refused += 1
