@@ -17,7 +17,7 @@ final class ParallelBatch: @unchecked Sendable {
         var numbers: [Int] = []
     }
 
-    static let linesPerChunk = 2048
+    static let linesPerChunk = 512
 
     private let policy: CompiledPolicy
     private let explain: Bool

@@ -133,7 +133,7 @@ struct CommandLineTests {
         let explained = four.stdout.split(separator: "\n")
         #expect(explained.count == 5000)
         // In order: the n-th output line is the n-th case.
-        for k in [0, 1, 2047, 2048, 4999] {
+        for k in [0, 1, 511, 512, 2047, 2048, 4999] {
             let id = try #require(lines[k].firstMatch(of: /"id":"([^"]+)"/)?.1 ?? lines[k].firstMatch(of: /"id": "([^"]+)"/)?.1)
             #expect(out[k].hasPrefix(#"{"case":"\#(id)""#))
             #expect(explained[k].hasPrefix(#"{"case":"\#(id)""#))
