@@ -73,7 +73,8 @@ public enum PolicyLoader {
 
     /// Checks and compiles in-memory sources (tests, editors, hot reload).
     ///
-    /// - Parameter relativeTo: a prefix stripped from each path before hashing, so the digest does not
+    /// - Parameter given: the policy files, by the path diagnostics show.
+    /// - Parameter prefix: a prefix stripped from each path before hashing, so the digest does not
     ///   depend on where the folder is.
     /// - Parameter include: reads a file the manifest's `include:` names (relative to the folder); without
     ///   it, an included path must be one of `sources`.

@@ -1,4 +1,4 @@
-/// A case field's value given from Swift, for ``CompiledPolicy/decide(_:explain:)``.
+/// A case field's value given from Swift, for ``CompiledPolicy/decide(_:explain:now:)-([String:CaseValue],_,_)``.
 public enum CaseValue: Sendable, Hashable {
     case string(String)
     case bool(Bool)

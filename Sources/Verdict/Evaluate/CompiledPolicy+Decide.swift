@@ -2,6 +2,7 @@
 extension CompiledPolicy {
     /// Decides a case given as JSON (an object whose members are the policy's fields).
     ///
+    /// - Parameter bytes: the case as UTF-8 JSON.
     /// - Parameter explain: also record an ``Explanation`` (slower; off by default).
     /// - Throws: ``CaseError`` listing every problem with the case, or a rule conflict under `unique`.
     /// - Complexity: one pass over the rules of each decision; no allocation beyond the output slots

@@ -15,7 +15,7 @@ public struct PreparedCase: Sendable {
 
 extension CompiledPolicy {
     /// Validates a JSON case once.
-    /// - Throws: ``CaseError`` listing every problem, as ``decide(json:explain:now:)`` would.
+    /// - Throws: ``CaseError`` listing every problem, as deciding the same JSON would.
     public func prepare(json bytes: [UInt8]) throws(CaseError) -> PreparedCase {
         let slots: [Value]
         if let fast = fastDecoder.decode(bytes) {

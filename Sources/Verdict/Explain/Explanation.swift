@@ -5,7 +5,7 @@
 ///
 /// Render it with ``write(to:)`` (JSON) or ``text(_:)`` (English or Chinese, using the policy's labels).
 ///
-/// An explanation is recorded as a compact ``Trace`` while the decision is made (by the same
+/// An explanation is recorded as a compact trace (a few arrays of plain values) while the decision is made (by the same
 /// evaluator that decides without one) and built into these structures only when read.
 public struct Explanation: Sendable {
     public let caseID: String
