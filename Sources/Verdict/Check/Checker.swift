@@ -23,6 +23,8 @@ struct Checker {
 
     static func check(_ syntax: PolicySyntax, diagnostics: inout DiagnosticBag) -> CheckedPolicy? {
         guard let manifest = syntax.manifest else {
+            // A `policy:` section that could not be read has its own errors; its absence is not one more.
+            if syntax.manifestWritten { return nil }
             diagnostics.error(.missingManifest, "the policy set has no `policy:` manifest", at: nil,
                               help: "add a file with `policy: {name: ..., version: ..., effective: ..., title: {en: ..., zh: ...}}`")
             return nil

@@ -83,9 +83,17 @@ public enum PolicyLoader {
         var builder = PolicySyntaxBuilder()
         var files = given
         var digestPaths = given.map { Self.strip(prefix, from: $0.path) }
-        for file in files {
-            if let root = YAMLLoader.load(file, into: &builder.diagnostics) { builder.add(file: root) }
+        // Files that are not YAML: what they define is unknown, so nothing that depends on it is checked.
+        var unparsed: [SourceFile] = []
+        func load(_ file: SourceFile) {
+            let before = builder.diagnostics.items.count
+            if let root = YAMLLoader.load(file, into: &builder.diagnostics) {
+                builder.add(file: root)
+            } else if builder.diagnostics.items.count > before {
+                unparsed.append(file)
+            }
         }
+        for file in files { load(file) }
         for name in builder.syntax.manifest?.include ?? [] {
             if given.contains(where: { $0.path == name.text || Self.strip(prefix, from: $0.path) == name.text }) { continue }
             guard let include, let file = include(name.text) else {
@@ -95,7 +103,16 @@ public enum PolicyLoader {
             }
             files.append(file)
             digestPaths.append(name.text)
-            if let root = YAMLLoader.load(file, into: &builder.diagnostics) { builder.add(file: root) }
+            load(file)
+        }
+        if !unparsed.isEmpty {
+            // Checking the rest would report what the unreadable files' absence implies (no manifest, unknown
+            // names): errors that send the reader to the wrong place. Say once that the rest waits.
+            let names = unparsed.map { "`\($0.path)`" }.joined(separator: ", ")
+            let note = Diagnostic(.note, .notChecked,
+                                  "the rest of the policy set was not checked: \(names) cannot be read as YAML", at: nil,
+                                  help: "fix the YAML syntax error\(unparsed.count == 1 ? "" : "s") above and check again")
+            return Result(policy: nil, diagnostics: builder.diagnostics.sorted + [note], sources: files)
         }
         var bag = builder.diagnostics
         let model = Checker.check(builder.syntax, diagnostics: &bag)

@@ -74,6 +74,8 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     case nameClash = "name-clash"
     /// `…` is not a folder
     case noPolicyFolder = "no-policy-folder"
+    /// the rest of the policy set was not checked: `…` cannot be read as YAML (a note)
+    case notChecked = "not-checked"
     /// a range's ends must be constants
     case nonConstant = "non-constant"
     /// decision `…` was not analysed for gaps, overlaps or unreachable rules: rule `…` uses …

@@ -11,6 +11,8 @@ struct PolicySyntax: Sendable {
     var clocks: [ClockSyntax] = []
     var parameters: [ParameterSyntax] = []
     var measures: [MeasureSyntax] = []
+    /// A `policy:` section was written, whether or not it could be read (so its absence is not reported).
+    var manifestWritten = false
 }
 
 /// A named constant a policy's authors set once (a template's `[具体时间]` becomes one).

@@ -1,6 +1,7 @@
 /// The `policy:` manifest.
 extension PolicySyntaxBuilder {
     mutating func manifest(_ node: YAMLNode) {
+        syntax.manifestWritten = true
         guard let m = reader(node, "policy", allowed: ["name", "version", "effective", "title", "timezone", "currency", "include"] + Self.annotationKeys) else { return }
         if let first = syntax.manifest {
             diagnostics.error(.duplicateDefinition, "the policy manifest is defined twice", at: node.location,
