@@ -14,6 +14,12 @@ public struct WorkingCalendar: Sendable, Hashable {
         public var start: Int
         /// The minute the period ends (exclusive), after local midnight; at most 1440.
         public var end: Int
+
+        /// A period from `start` to `end`, in minutes after local midnight: `Period(start: 540, end: 720)` is 09:00-12:00.
+        public init(start: Int, end: Int) {
+            self.start = start
+            self.end = end
+        }
     }
 
     /// A dated entry: a holiday or an adjusted working day, with its label.
@@ -22,6 +28,12 @@ public struct WorkingCalendar: Sendable, Hashable {
         public var date: CivilDate
         /// What the day is: `{en: Spring Festival, zh: 春节}`.
         public var label: Localized
+
+        /// A dated entry for ``WorkingCalendar/init(name:label:zone:weekdays:periods:periodsByWeekday:adjustedPeriods:years:holidays:adjustedWorkingDays:)``.
+        public init(date: CivilDate, label: Localized = Localized()) {
+            self.date = date
+            self.label = label
+        }
     }
 
     /// A computation reached a year the calendar does not list: an error, never a guess from weekends.
