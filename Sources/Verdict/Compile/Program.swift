@@ -241,8 +241,6 @@ struct ProgramBuilder {
     var clocks: [Program.Clock] = []
     var measures: [Program.Measure] = []
 
-    init() {}
-
     init(_ model: CheckedPolicy) {
         for span in model.spans {
             spanReferences.append(.init(start: Int32(references.count), count: Int32(span.references.count)))

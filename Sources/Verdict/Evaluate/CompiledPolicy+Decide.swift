@@ -106,7 +106,6 @@ extension CompiledPolicy {
             case let .rule(d, r): place = "rule `\(model.decisions[Int(d)].rules[Int(r)].id)`"
             case let .override(d, o): place = "override `\(model.decisions[Int(d)].overrides[Int(o)].id)`"
             case .clock(let c): place = "clock `\(model.clocks[Int(c)].name)`"
-            case .measure(let m): place = "measure `\(model.measures[Int(m)].name)`"
             }
             return CaseError(caseID: caseID, problems: [.init(field: nil, code: failure.code, message: "\(failure) (needed by \(place))")])
         }

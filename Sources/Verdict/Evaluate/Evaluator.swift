@@ -275,7 +275,6 @@ enum EvaluationSite: Sendable {
     case rule(decision: Int32, rule: Int32)
     case override(decision: Int32, override: Int32)
     case clock(Int32)
-    case measure(Int32)
 }
 
 /// Why a decision stopped: a failed computation at a site, or two rules of a `unique` table matching.

@@ -226,4 +226,41 @@ struct OneEvaluatorTests {
         }
         #expect(compared >= 300)
     }
+
+    /// The explanation's JSON is written straight from the trace and its structures are built from
+    /// the same trace separately: they must say the same thing.
+    @Test(arguments: sets)
+    func explanationJSONAgreesWithItsStructures(_ name: String) throws {
+        let policy = try Self.load(name)
+        var generator = CaseGenerator(policy: policy, seed: 3)
+        var compared = 0
+        for _ in 0..<200 {
+            guard let d = try? policy.decide(json: Array(generator.nextJSON().utf8), explain: true, now: t("2026-06-01T12:00:00+08:00")),
+                  let e = d.explanation else { continue }
+            var w = JSONWriter()
+            e.write(to: &w)
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(w.bytes)) as? [String: Any])
+            let decisions = try #require(json["decisions"] as? [[String: Any]])
+            #expect(decisions.count == e.decisions.count)
+            for (dj, ds) in zip(decisions, e.decisions) {
+                #expect(dj["decision"] as? String == ds.name)
+                let rules = try #require(dj["rules"] as? [[String: Any]])
+                #expect(rules.map { $0["id"] as? String } == ds.rules.map(\.id))
+                #expect(rules.map { $0["matched"] as? Bool } == ds.rules.map(\.matched))
+                #expect(rules.map { $0["selected"] as? Bool } == ds.rules.map(\.selected))
+                #expect(rules.map { ($0["evaluated"] as? Bool) ?? true } == ds.rules.map(\.evaluated))
+                #expect(rules.map { ($0["failed"] as? [String: Any])?["condition"] as? String } == ds.rules.map { $0.failed?.text })
+                let overrides = dj["overrides"] as? [[String: Any]] ?? []
+                #expect(overrides.map { $0["applied"] as? Bool } == ds.overrides.map(\.applied))
+                let outputs = try #require(dj["outputs"] as? [String: Any])
+                for o in ds.outputs where !o.raw.isAbsent {
+                    let oj = try #require(outputs[o.name] as? [String: Any])
+                    #expect(oj["rules"] as? [String] == o.rules)
+                    #expect((oj["overrides"] as? [String] ?? []) == o.overrides)
+                }
+            }
+            compared += 1
+        }
+        #expect(compared >= 100)
+    }
 }
