@@ -7,7 +7,7 @@ import Verdict
 /// JSON gives the same bytes, so a record can be re-checked from its text alone.
 public enum CanonicalJSON {
     /// The canonical bytes of `json`, leaving out the top-level members named in `dropping`.
-    public static func canonical(_ json: [UInt8], dropping: Set<String> = []) throws(JSONSyntaxError) -> [UInt8] {
+    package static func canonical(_ json: [UInt8], dropping: Set<String> = []) throws(JSONSyntaxError) -> [UInt8] {
         if let fast = fastObject(json, dropping: dropping) { return fast }
         let value = try JSONReader.parse(json)
         var out: [UInt8] = []
@@ -128,7 +128,7 @@ public enum CanonicalJSON {
         return out
     }
 
-    public static func write(_ value: JSONValue, to out: inout [UInt8], dropping: Set<String> = []) {
+    package static func write(_ value: JSONValue, to out: inout [UInt8], dropping: Set<String> = []) {
         switch value {
         case .null: out.append(contentsOf: [110, 117, 108, 108])
         case .bool(let b): out.append(contentsOf: b ? Array("true".utf8) : Array("false".utf8))

@@ -146,7 +146,7 @@ public struct RecordView: Sendable {
     public var input: [UInt8]
     /// The recorded decision's JSON, as Verdict wrote it.
     public var decision: [UInt8]
-    public var value: JSONValue
+    package var value: JSONValue
 
     public init(bytes: [UInt8], seq expectedSeq: UInt64?, column: (caseID: String, digest: String)?) throws(AuditError) {
         let at = expectedSeq.map { "record \($0)" } ?? "the record"
@@ -187,7 +187,7 @@ public struct RecordView: Sendable {
 
 extension CanonicalJSON {
     /// Compact JSON keeping members in document order (how Verdict writes decisions).
-    public static func writeInOrder(_ value: JSONValue, to out: inout [UInt8], droppingTopLevel: Set<String> = []) {
+    package static func writeInOrder(_ value: JSONValue, to out: inout [UInt8], droppingTopLevel: Set<String> = []) {
         switch value {
         case .array(let items):
             out.append(91)

@@ -99,8 +99,10 @@ extension TestClientProtocol {
         json(try await get("/v1/policies/\(name)", token: token).body)["digest"] as? String
     }
 
-    /// Polls the set until `condition` holds on its listing, for at most `seconds` (a bound, not a speed test).
-    func waitFor(_ name: String, seconds: Double = 20, sourceLocation: Testing.SourceLocation = #_sourceLocation,
+    /// Polls the set until `condition` holds on its listing, for at most `seconds`: a bound, not a speed
+    /// test, generous because a reload checks, compiles and runs the set's tests on a debug build that may share
+    /// its cores with other builds.
+    func waitFor(_ name: String, seconds: Double = 90, sourceLocation: Testing.SourceLocation = #_sourceLocation,
                  _ condition: ([String: Any]) -> Bool) async throws -> [String: Any] {
         let deadline = Date().addingTimeInterval(seconds)
         var last: [String: Any] = [:]

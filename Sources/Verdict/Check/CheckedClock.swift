@@ -1,8 +1,8 @@
 /// How long an SLA clock runs, as the policy wrote it and as computed.
 struct ClockTarget: Sendable {
     enum Kind: Sendable {
-        case clock(Duration)
-        case workingTime(WorkingCalendar, Duration)
+        case clock(ClockDuration)
+        case workingTime(WorkingCalendar, ClockDuration)
         case workingDays(WorkingCalendar, Int)
     }
     var kind: Kind

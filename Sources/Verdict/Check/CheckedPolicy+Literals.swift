@@ -33,7 +33,7 @@ extension CheckedPolicy {
         case .date:
             do { return .success(.date(Int32(try CivilDate(iso: text).daysSinceEpoch))) } catch { return bad(error.description) }
         case .duration:
-            do { return .success(.duration(try Duration(text: text).milliseconds)) } catch { return bad(error.description) }
+            do { return .success(.duration(try ClockDuration(text: text).milliseconds)) } catch { return bad(error.description) }
         case .list:
             return bad("a list value must be written as a YAML list")
         }

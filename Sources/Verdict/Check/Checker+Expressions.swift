@@ -88,7 +88,7 @@ extension Checker {
             }
         case .duration(let text):
             do {
-                return Typed(expr: .constant(.duration(try Duration(text: text).milliseconds)), type: .duration)
+                return Typed(expr: .constant(.duration(try ClockDuration(text: text).milliseconds)), type: .duration)
             } catch {
                 return self.error(.invalidLiteral, "\(error)", s, src)
             }

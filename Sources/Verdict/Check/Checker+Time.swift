@@ -195,16 +195,16 @@ extension Checker {
                     diagnostics.error(.typeMismatch, "parameter `\(text)` is a `\(typeName(model.parameters[p].type))`, not a `duration`", at: node.location)
                     return nil
                 }
-                let d = Duration(milliseconds: ms)
+                let d = ClockDuration(milliseconds: ms)
                 return ClockTarget(kind: .clock(d), text: Localized(en: "\(d) in clock time (parameter \(text))", zh: "自然时间 \(d)(参数 \(text))"))
             }
-            if text.unicodeScalars.first.map({ CharacterSet.letters.contains($0) }) == true, (try? Duration(text: text)) == nil {
+            if text.unicodeScalars.first.map({ CharacterSet.letters.contains($0) }) == true, (try? ClockDuration(text: text)) == nil {
                 diagnostics.error(.unknownName, "unknown parameter `\(text)`", at: node.location,
                                   help: Suggestions.help(for: text, in: Array(parameterByName.keys), what: "parameters") ?? "declare it under `parameters:`")
                 return nil
             }
             do {
-                let d = try Duration(text: text)
+                let d = try ClockDuration(text: text)
                 return ClockTarget(kind: .clock(d), text: Localized(en: "\(d) in clock time", zh: "自然时间 \(d)"))
             } catch {
                 diagnostics.error(.invalidLiteral, error.description, at: node.location,
@@ -225,8 +225,8 @@ extension Checker {
                 }
                 return ClockTarget(kind: .workingDays(calendar, n), text: Localized(en: "\(n) working day\(n == 1 ? "" : "s") in \(cal.text)", zh: "\(cal.text) 日历 \(n) 个工作日"))
             }
-            let d: Duration
-            if let h = Int64(text), h > 0 { d = .hours(h) } else if let parsed = try? Duration(text: text), parsed.milliseconds > 0 { d = parsed } else {
+            let d: ClockDuration
+            if let h = Int64(text), h > 0 { d = .hours(h) } else if let parsed = try? ClockDuration(text: text), parsed.milliseconds > 0 { d = parsed } else {
                 diagnostics.error(.invalidLiteral, "expected a number of working hours (like 3) or a duration (like 90m), found `\(text)`", at: node.location)
                 return nil
             }

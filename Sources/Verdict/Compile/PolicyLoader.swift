@@ -8,12 +8,12 @@ import Foundation
 /// result.diagnostics   // every error and warning, sorted by location
 /// result.policy        // the compiled policy, when there were no errors
 /// ```
-public enum PolicyLoader {
+package enum PolicyLoader {
     /// What loading found: the policy (nil when there are errors) and every diagnostic.
-    public struct Result: Sendable {
-        public var policy: CompiledPolicy?
-        public var diagnostics: [Diagnostic]
-        public var sources: [SourceFile]
+    package struct Result: Sendable {
+        package var policy: CompiledPolicy?
+        package var diagnostics: [Diagnostic]
+        package var sources: [SourceFile]
     }
 
     /// Policy files are `*.yaml` and `*.yml` below the folder; `*.test.yaml` files are tests, not policy.
@@ -24,7 +24,7 @@ public enum PolicyLoader {
     /// Reads every policy file below `directory`, sorted by relative path.
     ///
     /// Each ``SourceFile/path`` is `directory` joined with the file's relative path, as diagnostics show it.
-    public static func sources(directory: String) throws(PolicyLoadError) -> [SourceFile] {
+    package static func sources(directory: String) throws(PolicyLoadError) -> [SourceFile] {
         let fm = FileManager.default
         var isDir: ObjCBool = false
         guard fm.fileExists(atPath: directory, isDirectory: &isDir), isDir.boolValue else {
@@ -57,7 +57,7 @@ public enum PolicyLoader {
     }
 
     /// Checks and compiles a folder; never throws for problems in the policy, only reports them.
-    public static func check(directory: String) -> Result {
+    package static func check(directory: String) -> Result {
         do {
             let files = try sources(directory: directory)
             let base = directory.hasSuffix("/") ? directory : directory + "/"
@@ -78,7 +78,7 @@ public enum PolicyLoader {
     ///   depend on where the folder is.
     /// - Parameter include: reads a file the manifest's `include:` names (relative to the folder); without
     ///   it, an included path must be one of `sources`.
-    public static func check(sources given: [SourceFile], relativeTo prefix: String = "",
+    package static func check(sources given: [SourceFile], relativeTo prefix: String = "",
                              include: ((String) -> SourceFile?)? = nil) -> Result {
         var builder = PolicySyntaxBuilder()
         var files = given

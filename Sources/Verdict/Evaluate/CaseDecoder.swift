@@ -105,7 +105,7 @@ struct CaseDecoder {
             do { return .date(Int32(try CivilDate(iso: s).daysSinceEpoch)) } catch { return invalid(field, error.description) }
         case (.date, _): return wrong(field, "a date string (YYYY-MM-DD)", json.kindDescription)
         case (.duration, .string(let s)):
-            do { return .duration(try Duration(text: s).milliseconds) } catch { return invalid(field, error.description) }
+            do { return .duration(try ClockDuration(text: s).milliseconds) } catch { return invalid(field, error.description) }
         case (.duration, _): return wrong(field, "a duration string such as \"2h\"", json.kindDescription)
         case (.enumeration(let e), .string(let s)): return member(s, enum: e, field: field)
         case (.enumeration(let e), _): return wrong(field, "one of the members of `\(policy.model.enums[e].name)` as a string", json.kindDescription)

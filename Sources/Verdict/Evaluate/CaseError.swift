@@ -41,8 +41,15 @@ public struct CaseError: Error, Sendable, Equatable, CustomStringConvertible {
         return out
     }
 
-    /// `{"message": ..., "problems": [{"field": ..., "code": ..., "message": ..., "help": ...}]}`
-    public func write(to w: inout JSONWriter) {
+    /// The error as one line of JSON:
+    /// `{"message": ..., "problems": [{"field": ..., "code": ..., "message": ..., "help": ...}]}`.
+    public func json() -> String {
+        var w = JSONWriter()
+        write(to: &w)
+        return w.output
+    }
+
+    package func write(to w: inout JSONWriter) {
         w.object { w in
             w.field("message", problems.count == 1 ? problems[0].message : "\(problems.count) problems in the case")
             w.key("problems")

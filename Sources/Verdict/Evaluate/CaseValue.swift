@@ -6,7 +6,7 @@ public enum CaseValue: Sendable, Hashable {
     case money(Money)
     case timestamp(Timestamp)
     case date(CivilDate)
-    case duration(Duration)
+    case duration(ClockDuration)
     /// An enum member or role, by name.
     case member(String)
     case list([CaseValue])

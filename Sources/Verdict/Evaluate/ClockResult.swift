@@ -37,16 +37,16 @@ public struct ClockResult: Sendable, Equatable {
     public var now: Timestamp?
     public var status: Status?
     /// Time left before the deadline (working time for a working-time clock).
-    public var remaining: Duration?
+    public var remaining: ClockDuration?
     /// Time past the deadline (working time for a working-time clock).
-    public var overdue: Duration?
+    public var overdue: ClockDuration?
 
     /// Computes the status at `now`, with the working or clock time remaining or overdue.
     mutating func judge(at now: Timestamp, in calendar: CalendarTable?) throws(WorkingCalendar.YearNotCovered) {
         self.now = now
-        func span(_ a: Timestamp, _ b: Timestamp) throws(WorkingCalendar.YearNotCovered) -> Duration {
+        func span(_ a: Timestamp, _ b: Timestamp) throws(WorkingCalendar.YearNotCovered) -> ClockDuration {
             if let calendar { return try calendar.workingTime(from: a, to: b) }
-            return Duration(milliseconds: max(0, b.millisecondsSinceEpoch - a.millisecondsSinceEpoch))
+            return ClockDuration(milliseconds: max(0, b.millisecondsSinceEpoch - a.millisecondsSinceEpoch))
         }
         if let stoppedAt {
             status = stoppedAt <= due ? .met : .metLate

@@ -14,7 +14,7 @@ extension CompiledPolicy {
     }
 
     /// Decides a case already parsed as a ``JSONValue``.
-    public func decide(json: JSONValue, explain: Bool = false, now: Timestamp? = nil) throws(CaseError) -> Decision {
+    package func decide(json: JSONValue, explain: Bool = false, now: Timestamp? = nil) throws(CaseError) -> Decision {
         var decoder = CaseDecoder(policy: self)
         let id = decoder.caseID(json)
         guard let slots = decoder.decode(json: json) else { throw CaseError(caseID: id, problems: decoder.problems) }

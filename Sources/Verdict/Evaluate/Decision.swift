@@ -67,7 +67,7 @@ public struct Decision: Sendable {
         buffer = w.bytes
     }
 
-    public func write(to w: inout JSONWriter) {
+    package func write(to w: inout JSONWriter) {
         w.object { w in
             w.field("case", caseID)
             w.key("policy")

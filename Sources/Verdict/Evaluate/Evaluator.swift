@@ -463,7 +463,7 @@ extension Evaluator {
             return try calendars[Int(c)].with { table in
                 Result { () throws(WorkingCalendar.YearNotCovered) in
                     var none: [WorkingCalendar.Step]? = nil
-                    return try table.addWorkingTime(Duration(milliseconds: ms), to: Timestamp(millisecondsSinceEpoch: start), steps: &none).millisecondsSinceEpoch
+                    return try table.addWorkingTime(ClockDuration(milliseconds: ms), to: Timestamp(millisecondsSinceEpoch: start), steps: &none).millisecondsSinceEpoch
                 }
             }.mapError(EvaluationFailure.yearNotCovered).get()
         case let .workingDays(c, n):

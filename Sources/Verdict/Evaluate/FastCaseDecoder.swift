@@ -144,7 +144,7 @@ struct FastCaseDecoder: Sendable {
                         slots[slot] = .date(Int32(d.daysSinceEpoch))
                     case .duration:
                         guard let r = rawString(), let text = String(validating: UnsafeBufferPointer(rebasing: p[r]), as: UTF8.self),
-                              let d = try? Duration(text: text) else { return nil }
+                              let d = try? ClockDuration(text: text) else { return nil }
                         slots[slot] = .duration(d.milliseconds)
                     default:
                         return nil

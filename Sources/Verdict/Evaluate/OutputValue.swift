@@ -6,7 +6,7 @@ public enum OutputValue: Sendable, Hashable, CustomStringConvertible {
     case string(String)
     case timestamp(Timestamp)
     case date(CivilDate)
-    case duration(Duration)
+    case duration(ClockDuration)
     /// An enum member or role, by name.
     case member(String)
     case list([OutputValue])
@@ -38,7 +38,7 @@ extension CompiledPolicy {
         case .string(let s): return .string(s)
         case .time(let t): return .timestamp(Timestamp(millisecondsSinceEpoch: t))
         case .date(let d): return .date(CivilDate(daysSinceEpoch: Int(d)))
-        case .duration(let d): return .duration(Duration(milliseconds: d))
+        case .duration(let d): return .duration(ClockDuration(milliseconds: d))
         case .member(let id): return .member(model.members[Int(id)].name)
         case .list(let items): return .list(items.compactMap(outputValue))
         }
@@ -55,7 +55,7 @@ extension CompiledPolicy {
         case .string(let s): w.string(s)
         case .time(let t): w.timestamp(Timestamp(millisecondsSinceEpoch: t), in: model.zone)
         case .date(let d): w.string(CivilDate(daysSinceEpoch: Int(d)).description)
-        case .duration(let d): w.string(Duration(milliseconds: d).description)
+        case .duration(let d): w.string(ClockDuration(milliseconds: d).description)
         case .member(let id): w.value(serialised: memberJSON[Int(id)])
         case .list(let items): w.array { w in for item in items { write(item, to: &w) } }
         }

@@ -151,7 +151,7 @@ extension Value {
         guard case .time(let t) = start else { return .absent }
         return calendar.with { (table) -> Value in
             var none: [WorkingCalendar.Step]? = nil
-            do throws(WorkingCalendar.YearNotCovered) { return .time(try table.addWorkingTime(Duration(milliseconds: ms), to: Timestamp(millisecondsSinceEpoch: t), steps: &none).millisecondsSinceEpoch) } catch {
+            do throws(WorkingCalendar.YearNotCovered) { return .time(try table.addWorkingTime(ClockDuration(milliseconds: ms), to: Timestamp(millisecondsSinceEpoch: t), steps: &none).millisecondsSinceEpoch) } catch {
                 return .failure(.yearNotCovered(error))
             }
         }

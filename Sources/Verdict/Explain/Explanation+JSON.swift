@@ -1,6 +1,13 @@
 /// The explanation's JSON shape (stable; documented in the README under "JSON shapes").
 extension Explanation {
-    public func write(to w: inout JSONWriter) {
+    /// The explanation as one line of JSON (the `explanation` member of a decision's JSON).
+    public func json() -> String {
+        var w = JSONWriter()
+        write(to: &w)
+        return w.output
+    }
+
+    package func write(to w: inout JSONWriter) {
         let p = compiled
         w.object { w in
             w.key("policy")

@@ -94,7 +94,7 @@ public struct CaseGenerator {
             let offset = Int64(rng.next(below: 5 * 24 * 60)) * 60_000
             w.string(Timestamp(millisecondsSinceEpoch: received + offset).rfc3339(in: policy.zone))
         case .date: w.string(CivilDate(daysSinceEpoch: 20089 + Int(rng.next(below: 700))).description)
-        case .duration: w.string(Duration.minutes(Int64(rng.next(below: 3 * 24 * 60))).description)
+        case .duration: w.string(ClockDuration.minutes(Int64(rng.next(below: 3 * 24 * 60))).description)
         case .list(let element):
             let n = rng.next(below: 4)
             w.array { w in for _ in 0..<n { write(element, field: field, received: received, to: &w) } }

@@ -5,7 +5,7 @@
 /// ```
 /// Cost: one pass, no backtracking; nesting is capped at 64 levels so hostile input cannot
 /// exhaust the stack.
-public struct JSONReader {
+package struct JSONReader {
     private let bytes: [UInt8]
     private var i = 0
     private var depth = 0
@@ -14,7 +14,7 @@ public struct JSONReader {
     private init(_ bytes: [UInt8]) { self.bytes = bytes }
 
     /// Parses one JSON document; trailing non-space bytes are an error.
-    public static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
+    package static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
         var r = JSONReader(bytes)
         r.skipSpace()
         let v = try r.value()
@@ -24,7 +24,7 @@ public struct JSONReader {
     }
 
     /// Parses one JSON document from text.
-    public static func parse(_ text: String) throws(JSONSyntaxError) -> JSONValue {
+    package static func parse(_ text: String) throws(JSONSyntaxError) -> JSONValue {
         try parse(Array(text.utf8))
     }
 

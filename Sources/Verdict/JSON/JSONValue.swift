@@ -1,5 +1,5 @@
 /// A parsed JSON value. Numbers keep their source text so money and integers stay exact.
-public enum JSONValue: Sendable, Equatable {
+package enum JSONValue: Sendable, Equatable {
     /// `null`.
     case null
     /// `true` or `false`.
@@ -13,7 +13,7 @@ public enum JSONValue: Sendable, Equatable {
     /// Members in document order; a repeated key is reported by the reader.
     case object([(key: String, value: JSONValue)])
 
-    public static func == (a: JSONValue, b: JSONValue) -> Bool {
+    package static func == (a: JSONValue, b: JSONValue) -> Bool {
         switch (a, b) {
         case (.null, .null): return true
         case let (.bool(x), .bool(y)): return x == y
@@ -45,13 +45,13 @@ public enum JSONValue: Sendable, Equatable {
 }
 
 /// A JSON syntax error with its 1-based line and column.
-public struct JSONSyntaxError: Error, Sendable, Equatable, CustomStringConvertible {
+package struct JSONSyntaxError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What is wrong.
-    public var message: String
+    package var message: String
     /// The 1-based line.
-    public var line: Int
+    package var line: Int
     /// The 1-based column, in bytes.
-    public var column: Int
+    package var column: Int
     /// `line:column: message`
-    public var description: String { "\(line):\(column): \(message)" }
+    package var description: String { "\(line):\(column): \(message)" }
 }

@@ -5,19 +5,19 @@
 /// w.object { w in w.field("tier", 3) }
 /// w.output  // {"tier":3}
 /// ```
-public struct JSONWriter: Sendable {
+package struct JSONWriter: Sendable {
     /// The JSON written so far, as UTF-8.
-    public private(set) var bytes: [UInt8] = []
+    package private(set) var bytes: [UInt8] = []
     private var needsComma = false
 
     /// An empty writer.
-    public init() { bytes.reserveCapacity(512) }
+    package init() { bytes.reserveCapacity(512) }
 
     /// Continues writing after what `bytes` holds (a reused buffer: `removeAll(keepingCapacity:)` first).
-    public init(appendingTo buffer: [UInt8]) { bytes = buffer }
+    package init(appendingTo buffer: [UInt8]) { bytes = buffer }
 
     /// The JSON written so far, as text.
-    public var output: String { String(decoding: bytes, as: UTF8.self) }
+    package var output: String { String(decoding: bytes, as: UTF8.self) }
 
     private mutating func separate() {
         if needsComma { bytes.append(44) }
@@ -25,7 +25,7 @@ public struct JSONWriter: Sendable {
     }
 
     /// Writes an object; `body` writes its members with ``key(_:)`` and a value each, or ``field(_:_:)-(String,String)``.
-    public mutating func object(_ body: (inout JSONWriter) -> Void) {
+    package mutating func object(_ body: (inout JSONWriter) -> Void) {
         separate()
         bytes.append(123)
         needsComma = false
@@ -35,7 +35,7 @@ public struct JSONWriter: Sendable {
     }
 
     /// Writes an array; `body` writes its elements.
-    public mutating func array(_ body: (inout JSONWriter) -> Void) {
+    package mutating func array(_ body: (inout JSONWriter) -> Void) {
         separate()
         bytes.append(91)
         needsComma = false
@@ -45,7 +45,7 @@ public struct JSONWriter: Sendable {
     }
 
     /// Writes a member name; the next value written is its value.
-    public mutating func key(_ k: String) {
+    package mutating func key(_ k: String) {
         separate()
         Self.appendQuoted(k, to: &bytes)
         bytes.append(58)
@@ -53,15 +53,15 @@ public struct JSONWriter: Sendable {
     }
 
     /// Writes a string, escaped.
-    public mutating func string(_ s: String) { separate(); Self.appendQuoted(s, to: &bytes) }
+    package mutating func string(_ s: String) { separate(); Self.appendQuoted(s, to: &bytes) }
     /// Writes an integer.
-    public mutating func number(_ n: Int) { number(Int64(n)) }
+    package mutating func number(_ n: Int) { number(Int64(n)) }
     /// Writes an integer.
-    public mutating func number(_ n: Int64) { separate(); Self.appendInteger(n, to: &bytes) }
+    package mutating func number(_ n: Int64) { separate(); Self.appendInteger(n, to: &bytes) }
     /// Writes `true` or `false`.
-    public mutating func bool(_ b: Bool) { separate(); bytes.append(contentsOf: b ? [116, 114, 117, 101] : [102, 97, 108, 115, 101]) }
+    package mutating func bool(_ b: Bool) { separate(); bytes.append(contentsOf: b ? [116, 114, 117, 101] : [102, 97, 108, 115, 101]) }
     /// Writes `null`.
-    public mutating func null() { separate(); bytes.append(contentsOf: [110, 117, 108, 108]) }
+    package mutating func null() { separate(); bytes.append(contentsOf: [110, 117, 108, 108]) }
     /// A member name already quoted and followed by `:` (precomputed for speed).
     mutating func key(quoted: [UInt8]) {
         separate()
@@ -83,7 +83,7 @@ public struct JSONWriter: Sendable {
     }
 
     /// A timestamp as an RFC 3339 string in `zone`.
-    public mutating func timestamp(_ t: Timestamp, in zone: Zone) {
+    package mutating func timestamp(_ t: Timestamp, in zone: Zone) {
         separate()
         bytes.append(34)
         t.appendRFC3339(in: zone, to: &bytes)
@@ -123,11 +123,11 @@ public struct JSONWriter: Sendable {
     }
 
     /// Writes a member with a string value.
-    public mutating func field(_ k: String, _ v: String) { key(k); string(v) }
+    package mutating func field(_ k: String, _ v: String) { key(k); string(v) }
     /// Writes a member with an integer value.
-    public mutating func field(_ k: String, _ v: Int) { key(k); number(v) }
+    package mutating func field(_ k: String, _ v: Int) { key(k); number(v) }
     /// Writes a member with a boolean value.
-    public mutating func field(_ k: String, _ v: Bool) { key(k); bool(v) }
+    package mutating func field(_ k: String, _ v: Bool) { key(k); bool(v) }
 
     static func appendQuoted(_ s: String, to out: inout [UInt8]) {
         out.append(34)

@@ -64,7 +64,7 @@ final class CalendarTable: Sendable {
 
 
 
-    func addWorkingTime(_ amount: Duration, to start: Timestamp, steps: inout [WorkingCalendar.Step]?) throws(WorkingCalendar.YearNotCovered) -> Timestamp {
+    func addWorkingTime(_ amount: ClockDuration, to start: Timestamp, steps: inout [WorkingCalendar.Step]?) throws(WorkingCalendar.YearNotCovered) -> Timestamp {
         let off = offset(start.millisecondsSinceEpoch)
         var local = start.millisecondsSinceEpoch + off
         var remaining = amount.milliseconds
@@ -124,8 +124,8 @@ final class CalendarTable: Sendable {
     }
 
     /// Working time between two instants (zero when `to` is not after `from`).
-    func workingTime(from: Timestamp, to: Timestamp) throws(WorkingCalendar.YearNotCovered) -> Duration {
-        guard to > from else { return Duration(milliseconds: 0) }
+    func workingTime(from: Timestamp, to: Timestamp) throws(WorkingCalendar.YearNotCovered) -> ClockDuration {
+        guard to > from else { return ClockDuration(milliseconds: 0) }
         let off = offset(from.millisecondsSinceEpoch)
         let a = from.millisecondsSinceEpoch + off, b = to.millisecondsSinceEpoch + off
         var (day, _) = a.floorDivMod(Self.dayMs)
@@ -142,6 +142,6 @@ final class CalendarTable: Sendable {
             }
             day += 1
         }
-        return Duration(milliseconds: total)
+        return ClockDuration(milliseconds: total)
     }
 }

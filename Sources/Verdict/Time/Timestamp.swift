@@ -121,7 +121,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     }
 
     /// The instant a duration of clock time later (earlier for a negative duration).
-    public static func + (t: Timestamp, d: Duration) -> Timestamp {
+    public static func + (t: Timestamp, d: ClockDuration) -> Timestamp {
         Timestamp(millisecondsSinceEpoch: t.millisecondsSinceEpoch &+ d.milliseconds)
     }
 }

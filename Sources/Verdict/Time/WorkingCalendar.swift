@@ -2,7 +2,7 @@
 /// and adjusted working days (调休: weekend days that are working days around a holiday).
 ///
 /// ```swift
-/// let due = try calendar.addWorkingTime(Duration.hours(3), to: start)   // 3 working hours later
+/// let due = try calendar.addWorkingTime(ClockDuration.hours(3), to: start)   // 3 working hours later
 /// let followUp = try calendar.addWorkingDays(5, to: start)              // end of the 5th working day after
 /// ```
 /// Only the years it lists are known: any computation that reaches another year throws
@@ -152,12 +152,12 @@ public struct WorkingCalendar: Sendable, Hashable {
     /// N working hours (or any working duration) after `start`: the earliest instant by which that much
     /// working time has passed. A start outside working time begins at the next working period;
     /// landing exactly on a period's end gives that end (09:00 + 3 h = 12:00, not 13:00).
-    public func addWorkingTime(_ amount: Duration, to start: Timestamp) throws(YearNotCovered) -> Timestamp {
+    public func addWorkingTime(_ amount: ClockDuration, to start: Timestamp) throws(YearNotCovered) -> Timestamp {
         var steps: [Step]? = nil
         return try table.addWorkingTime(amount, to: start, steps: &steps)
     }
 
-    func addWorkingTime(_ amount: Duration, to start: Timestamp, steps: inout [Step]?) throws(YearNotCovered) -> Timestamp {
+    func addWorkingTime(_ amount: ClockDuration, to start: Timestamp, steps: inout [Step]?) throws(YearNotCovered) -> Timestamp {
         try table.addWorkingTime(amount, to: start, steps: &steps)
     }
 
@@ -173,7 +173,7 @@ public struct WorkingCalendar: Sendable, Hashable {
     }
 
     /// Working time between two instants (zero when `to` is not after `from`).
-    public func workingTime(from: Timestamp, to: Timestamp) throws(YearNotCovered) -> Duration {
+    public func workingTime(from: Timestamp, to: Timestamp) throws(YearNotCovered) -> ClockDuration {
         try table.workingTime(from: from, to: to)
     }
 

@@ -24,7 +24,7 @@ public enum CaseSchema {
     }
 
     /// Writes the schema object.
-    public static func write(_ policy: CompiledPolicy, to w: inout JSONWriter) {
+    package static func write(_ policy: CompiledPolicy, to w: inout JSONWriter) {
         let model = policy.model
         let id = policy.identity
         w.object { w in

@@ -93,12 +93,12 @@ struct ExprParserTests {
         "106751991168d", "9223372036854775807s", "P106751991168D", "PT9223372036854775807H", "106751991166d23h59m59s1000s",
     ])
     func durationOverflow(_ text: String) {
-        #expect(throws: TimeFormatError.self) { try Duration(text: text) }
+        #expect(throws: TimeFormatError.self) { try ClockDuration(text: text) }
     }
 
     @Test func durationConstructorsSaturate() {
-        #expect(Duration.days(.max).milliseconds == .max)
-        #expect(Duration.hours(.min).milliseconds == .min)
-        #expect(Duration.minutes(90).description == "1h30m")
+        #expect(ClockDuration.days(.max).milliseconds == .max)
+        #expect(ClockDuration.hours(.min).milliseconds == .min)
+        #expect(ClockDuration.minutes(90).description == "1h30m")
     }
 }

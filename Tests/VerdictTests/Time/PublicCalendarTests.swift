@@ -12,7 +12,7 @@ struct PublicCalendarTests {
             holidays: [WorkingCalendar.Day(date: try CivilDate(iso: "2026-10-01"), label: Localized(en: "National Day", zh: "国庆节"))],
             adjustedWorkingDays: [])
         // Tuesday 2026-09-29 11:00 + 3 working hours: 1 h before lunch, 2 h after, 15:00.
-        let due = try calendar.addWorkingTime(Duration.hours(3), to: try Timestamp(rfc3339: "2026-09-29T11:00:00+08:00"))
+        let due = try calendar.addWorkingTime(ClockDuration.hours(3), to: try Timestamp(rfc3339: "2026-09-29T11:00:00+08:00"))
         #expect(due == (try Timestamp(rfc3339: "2026-09-29T15:00:00+08:00")))
         // Wednesday 30 September + 1 working day skips the holiday on Thursday: the end of Friday 2 October.
         let next = try calendar.addWorkingDays(1, to: try Timestamp(rfc3339: "2026-09-30T10:00:00+08:00"))

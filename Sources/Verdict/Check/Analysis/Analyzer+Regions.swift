@@ -223,7 +223,7 @@ extension Analyzer {
         case .money: return Money.format(v, scale: model.moneyScale)
         case .timestamp: return Timestamp(millisecondsSinceEpoch: v).rfc3339(in: model.zone)
         case .date: return CivilDate(daysSinceEpoch: Int(v)).description
-        case .duration: return Duration(milliseconds: v).description
+        case .duration: return ClockDuration(milliseconds: v).description
         default: return String(v)
         }
     }

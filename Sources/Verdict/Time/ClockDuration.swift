@@ -1,19 +1,19 @@
 /// A length of clock time in milliseconds: `1h`, `2d`, `90m`, `1d12h`, `30s`, or ISO 8601 `PT1H`, `P2D`.
 ///
 /// A day is 24 hours: policies run in a zone without daylight saving (Asia/Shanghai), where a
-/// calendar day and 24 hours agree. Working time is not a `Duration`: it needs a calendar.
-public struct Duration: Sendable, Hashable, Comparable, CustomStringConvertible {
+/// calendar day and 24 hours agree. Working time is not a `ClockDuration`: it needs a calendar.
+public struct ClockDuration: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The length in milliseconds (negative for a length backwards).
     public var milliseconds: Int64
 
     /// A duration of so many milliseconds.
     public init(milliseconds: Int64) { self.milliseconds = milliseconds }
     /// `h` hours; saturates at the largest duration rather than overflowing.
-    public static func hours(_ h: Int64) -> Duration { Duration(milliseconds: saturating(h, 3_600_000)) }
+    public static func hours(_ h: Int64) -> ClockDuration { ClockDuration(milliseconds: saturating(h, 3_600_000)) }
     /// `d` days of 24 hours; saturates at the largest duration rather than overflowing.
-    public static func days(_ d: Int64) -> Duration { Duration(milliseconds: saturating(d, 86_400_000)) }
+    public static func days(_ d: Int64) -> ClockDuration { ClockDuration(milliseconds: saturating(d, 86_400_000)) }
     /// `m` minutes; saturates at the largest duration rather than overflowing.
-    public static func minutes(_ m: Int64) -> Duration { Duration(milliseconds: saturating(m, 60_000)) }
+    public static func minutes(_ m: Int64) -> ClockDuration { ClockDuration(milliseconds: saturating(m, 60_000)) }
 
     private static func saturating(_ n: Int64, _ unit: Int64) -> Int64 {
         let (p, o) = n.multipliedReportingOverflow(by: unit)
@@ -89,7 +89,7 @@ public struct Duration: Sendable, Hashable, Comparable, CustomStringConvertible 
         return negative ? -total : total
     }
 
-    public static func < (a: Duration, b: Duration) -> Bool { a.milliseconds < b.milliseconds }
+    public static func < (a: ClockDuration, b: ClockDuration) -> Bool { a.milliseconds < b.milliseconds }
 
     /// Compact text such as `1d12h`, `90m` → `1h30m`, `0s`.
     public var description: String {
