@@ -3,12 +3,15 @@
 /// Added for the decision log (issue 10): a field marked `personal: true` that no rule, override,
 /// clock or measure reads is kept out of recorded inputs, because re-deciding never needs it.
 public struct FieldSchema: Sendable, Hashable {
+    /// The field's name.
     public var name: String
     /// The type as policy authors write it: `money`, `problem`, `list<role>`.
     public var type: String
     /// The case may leave it out (it is optional or has a default).
     public var omittable: Bool
+    /// It holds personal data (`personal: true`).
     public var personal: Bool
+    /// Its personal value may still be written to logs (`loggable: true`).
     public var loggable: Bool
     /// Some rule condition or value, override, exception, clock or measure reads it.
     public var read: Bool
@@ -16,6 +19,7 @@ public struct FieldSchema: Sendable, Hashable {
 
 /// The version of the Verdict library, recorded with every logged decision.
 public enum VerdictVersion {
+    /// This build of the library, as `major.minor.patch`.
     public static let current = "0.10.0"
 }
 

@@ -1,11 +1,14 @@
 /// Who a policy is: what every decision carries so an auditor can tell which rules decided it.
 public struct PolicyIdentity: Sendable, Hashable {
+    /// The set's `name`, from its manifest.
     public var name: String
+    /// The set's `version`, from its manifest.
     public var version: String
     /// The date from which the policy applies, if the manifest gives one.
     public var effective: CivilDate?
     /// `sha256:` and the hex SHA-256 of the policy's source files (see ``PolicyDigest``).
     public var digest: String
+    /// The set's title in English and Chinese.
     public var title: Localized
 }
 
@@ -19,6 +22,7 @@ public struct PolicyIdentity: Sendable, Hashable {
 /// Compile once, decide many: field names are resolved to slots, enum members interned and money
 /// held as integer minor units at load time, so deciding does no string-keyed lookup and reads no YAML.
 public final class CompiledPolicy: Sendable {
+    /// Name, version, effective date and digest: what every decision carries.
     public let identity: PolicyIdentity
     /// The source files, for rendering diagnostics and explanations.
     public let sources: [SourceFile]
@@ -86,8 +90,11 @@ public final class CompiledPolicy: Sendable {
 
 /// A policy set that did not load: every diagnostic found, with the sources to render them.
 public struct PolicyLoadError: Error, Sendable, CustomStringConvertible {
+    /// Every error and warning, sorted by place.
     public var diagnostics: [Diagnostic]
+    /// The files read, to render the diagnostics with their source lines.
     public var sources: [SourceFile]
 
+    /// The diagnostics rendered as `verdict check` prints them.
     public var description: String { DiagnosticRenderer(files: sources).text(diagnostics) }
 }

@@ -6,6 +6,7 @@ import Crypto
 /// length in bytes as decimal text, a NUL byte, then its bytes. Renaming, moving or editing any
 /// file changes the digest; the folder's location does not.
 public enum PolicyDigest {
+    /// The digest of `files` (relative path and exact content each), as `sha256:` and 64 hex digits.
     public static func compute(_ files: [(path: String, text: String)]) -> String {
         var hasher = SHA256()
         for (path, text) in files.sorted(by: { $0.path < $1.path }) {

@@ -7,14 +7,18 @@
 ///   received_at: missing required field
 /// ```
 public struct CaseError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// One thing wrong with a case.
     public struct Problem: Sendable, Equatable {
         /// The field concerned, or nil for the case as a whole.
         public var field: String?
         /// A ``CaseProblemCode``'s raw value: `missing-field`, `invalid-value`, ...
         public var code: String
+        /// What is wrong, in English.
         public var message: String
+        /// How to fix it, when there is something to say ("did you mean `fly`?").
         public var help: String?
 
+        /// A problem with `field` (nil: the case as a whole).
         public init(field: String?, code: CaseProblemCode, message: String, help: String? = nil) {
             self.field = field
             self.code = code.rawValue
@@ -25,13 +29,16 @@ public struct CaseError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// The case's `id`, when it could be read.
     public var caseID: String?
+    /// Every problem found, in field order.
     public var problems: [Problem]
 
+    /// An error for the case `caseID` (nil when its `id` could not be read).
     public init(caseID: String?, problems: [Problem]) {
         self.caseID = caseID
         self.problems = problems
     }
 
+    /// The case id and one line per problem, as `verdict decide` prints them.
     public var description: String {
         var out = caseID.map { "case `\($0)` is invalid:" } ?? "case is invalid:"
         for p in problems {

@@ -6,6 +6,7 @@
 /// d.clocks.first?.remaining   // 45m of working time left
 /// ```
 public struct ClockResult: Sendable, Equatable {
+    /// Where a clock stands at an instant.
     public enum Status: String, Sendable {
         /// Running, before its at-risk point.
         case pending
@@ -19,15 +20,19 @@ public struct ClockResult: Sendable, Equatable {
         case metLate = "met_late"
     }
 
+    /// The clock's name, as the policy declares it.
     public var name: String
     /// The clock's position in the policy.
     public var index: Int
+    /// When the clock started.
     public var start: Timestamp
     /// The deadline the target gives.
     public var computedDue: Timestamp
     /// A time agreed with the customer, which replaces the computed deadline.
     public var agreed: Timestamp?
+    /// The deadline in force: the agreed time when there is one, else the computed one.
     public var due: Timestamp
+    /// When the clock becomes at risk, if the policy sets an `at_risk` point.
     public var atRisk: Timestamp?
     /// When the event the clock waits for happened.
     public var stoppedAt: Timestamp?
@@ -35,6 +40,7 @@ public struct ClockResult: Sendable, Equatable {
     public var calendar: String?
     /// Set by judging at an instant.
     public var now: Timestamp?
+    /// The status at ``now``; nil when the clock was not judged at an instant.
     public var status: Status?
     /// Time left before the deadline (working time for a working-time clock).
     public var remaining: ClockDuration?

@@ -10,6 +10,7 @@
 /// reference count all threads share (an atomic that bounces between cores); made by a decider, it
 /// retains the decider, which only its own thread touches. Same results either way.
 public final class Decider: Sendable {
+    /// The policy this decider decides by.
     public let policy: CompiledPolicy
 
     /// This decider's own copies of the names clock results carry (see ``Program/Names``).
@@ -27,11 +28,15 @@ public final class Decider: Sendable {
         calendarNames = own(policy.program.calendarNames)
     }
 
+    /// Decides a prepared case: the same decision the policy itself would make.
+    /// - Throws: ``CaseError`` when the case cannot be decided (a calendar year not covered, an overflow, a `unique` conflict).
     public func decide(_ prepared: PreparedCase, explain: Bool = false, now: Timestamp? = nil) throws(CaseError) -> Decision {
         guard prepared.policy == ObjectIdentifier(policy) else { return try policy.decide(prepared, explain: explain, now: now) }
         return try policy.decide(slots: prepared.slots, explain: explain, now: now, owner: self, names: names)
     }
 
+    /// Decides a case given as UTF-8 JSON bytes.
+    /// - Throws: ``CaseError`` listing every problem with the case.
     public func decide(json bytes: [UInt8], explain: Bool = false, now: Timestamp? = nil) throws(CaseError) -> Decision {
         try decide(policy.prepare(json: bytes), explain: explain, now: now)
     }

@@ -7,6 +7,7 @@
 /// d.explanation?.text(.zh)
 /// ```
 public struct Decision: Sendable {
+    /// The case's `id`.
     public internal(set) var caseID: String
     /// The explanation, when the decision was made with `explain: true`.
     public internal(set) var explanation: Explanation?

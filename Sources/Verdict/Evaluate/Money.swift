@@ -10,6 +10,7 @@ public struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// Decimal places of the currency's minor unit (2 for CNY).
     public var scale: Int
 
+    /// An amount of `minorUnits` hundredths (or 10^-`scale` units): `Money(minorUnits: 30001)` is 300.01.
     public init(minorUnits: Int64, scale: Int = 2) {
         self.minorUnits = minorUnits
         self.scale = scale
@@ -63,11 +64,16 @@ public struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
 }
 
+/// Why text is not an amount of money.
 public enum MoneyFormatError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Not a decimal number (`abc`, `1e3`, `.5`).
     case notDecimal(String)
+    /// More decimal places than the currency has (`300.005`): never rounded.
     case tooPrecise(String, scale: Int)
+    /// Too large for 64-bit minor units.
     case outOfRange(String)
 
+    /// The reason, quoting the text.
     public var description: String {
         switch self {
         case .notDecimal(let t): return "`\(t)` is not a decimal amount (like 300 or 300.01)"

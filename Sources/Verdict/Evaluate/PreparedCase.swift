@@ -10,6 +10,7 @@
 public struct PreparedCase: Sendable {
     let slots: [Value]
     let policy: ObjectIdentifier
+    /// The case's `id`.
     public let caseID: String
 }
 

@@ -2,7 +2,7 @@
 public struct DiagnosticRenderer: Sendable {
     private let files: [String: SourceFile]
 
-    /// A renderer that quotes source lines from `files` (usually ``PolicyLoader/Result/sources``).
+    /// A renderer that quotes source lines from `files` (usually ``PolicyLoadError/sources``).
     public init(files: [SourceFile]) {
         self.files = Dictionary(files.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
     }
