@@ -72,19 +72,20 @@ struct CheckedOverride: Sendable {
     var output: Int
     var condition: Condition
     var exceptions: [CheckedException]
-    var replacements: [(from: Value, to: Value)]
+    /// In the order they apply (see ``ChainOperation``): replacements, removals, insertions.
+    var operations: [ChainOperation]
     /// Built once, shared by every explanation that mentions the override.
     let source: SourceNote
 
     init(id: String, annotations: Annotations, location: SourceLocation, output: Int, condition: Condition,
-         exceptions: [CheckedException], replacements: [(from: Value, to: Value)]) {
+         exceptions: [CheckedException], operations: [ChainOperation]) {
         self.id = id
         self.annotations = annotations
         self.location = location
         self.output = output
         self.condition = condition
         self.exceptions = exceptions
-        self.replacements = replacements
+        self.operations = operations
         source = SourceNote(annotations, location)
     }
 }

@@ -86,8 +86,9 @@ extension Checker {
         }
 
         var overrides: [CheckedOverride] = []
+        var chains: [Int: Set<Value>?] = [:]
         for o in d.overrides {
-            if let c = override(o, decision: d, index: index, rules: rules) { overrides.append(c) }
+            if let c = override(o, decision: d, index: index, rules: rules, chains: &chains) { overrides.append(c) }
         }
         var complete: Condition?
         if let c = d.complete {
@@ -128,7 +129,8 @@ extension Checker {
         }
     }
 
-    private mutating func override(_ o: OverrideSyntax, decision d: DecisionSyntax, index: Int, rules: [CheckedRule]) -> CheckedOverride? {
+    private mutating func override(_ o: OverrideSyntax, decision d: DecisionSyntax, index: Int, rules: [CheckedRule],
+                                   chains: inout [Int: Set<Value>?]) -> CheckedOverride? {
         guard let slot = outputSlots[o.output.text], model.outputs[slot].decision == index else {
             let names = d.outputs.map(\.name.text)
             diagnostics.error(.unknownOutput, "`\(o.output.text)` is not an output of decision `\(d.name.text)`", at: o.output.location,
@@ -137,30 +139,83 @@ extension Checker {
         }
         let output = model.outputs[slot]
         guard case .list(.enumeration(let e))? = Optional(output.type) else {
-            diagnostics.error(.overrideNeedsChain, "an override replaces members of a list, but `\(output.name)` is a `\(typeName(output.type))`",
+            diagnostics.error(.overrideNeedsChain, "an override changes members of a list, but `\(output.name)` is a `\(typeName(output.type))`",
                               at: o.output.location)
             return nil
         }
-        // Members that some rule can put in the chain (only constant values are known at load time).
-        var possible = Set<Value>()
-        var allKnown = true
-        for r in rules {
-            for a in r.assignments where a.output == slot {
-                if case .list(let items)? = a.value.constantValue { possible.formUnion(items) } else { allKnown = false }
+        // Members that may be in the chain when this override runs: those some rule puts there, and
+        // those an earlier override of the same chain may add (nil: a rule computes its list, so
+        // which members it holds is known only per case).
+        let earlier = chains[slot] != nil
+        if !earlier {
+            var possible = Set<Value>()
+            var allKnown = true
+            for r in rules {
+                for a in r.assignments where a.output == slot {
+                    if case .list(let items)? = a.value.constantValue { possible.formUnion(items) } else { allKnown = false }
+                }
             }
+            chains[slot] = .some(allKnown ? possible : nil)
         }
-        var replacements: [(from: Value, to: Value)] = []
+        let before = chains[slot]!
+        var stage = before  // the members that may be in the chain after the operations checked so far
+        let origin = earlier ? "no rule of `\(d.name.text)` nor an earlier override" : "no rule of `\(d.name.text)`"
+        func member(_ n: Name) -> Value? { literal(n.text, as: .enumeration(e), at: n.location) }
+        var done: [Value: String] = [:]  // members this override has replaced or removed, and how
+        /// Reports a member the chain can never hold at this point; true when it may hold it.
+        func mayHold(_ v: Value, _ n: Name, _ checker: inout Checker) -> Bool {
+            guard let s = stage, !s.contains(v) else { return true }
+            if let how = done[v] {
+                checker.diagnostics.error(.overrideConflict, "override `\(o.id.text)` has already \(how) `\(n.text)`, so it is no longer in `\(output.name)` here",
+                                          at: n.location, help: "an override replaces first, then removes, then inserts (see docs/language.md, Overrides)")
+            } else {
+                let names = s.compactMap { v -> String? in if case .member(let id) = v { return checker.model.members[Int(id)].name } else { return nil } }
+                checker.diagnostics.error(.overrideUnusedRole, "\(origin) puts `\(n.text)` in `\(output.name)`, so override `\(o.id.text)` can never apply",
+                                          at: n.location, help: Suggestions.help(for: n.text, in: names, what: "members in the chain"))
+            }
+            return false
+        }
+        var operations: [ChainOperation] = []
+        var replacedBy: [(Value, Value)] = []
         for (from, to) in o.replace {
-            guard let f = literal(from.text, as: .enumeration(e), at: from.location),
-                  let t = literal(to.text, as: .enumeration(e), at: to.location) else { continue }
-            if allKnown, !possible.contains(f) {
-                diagnostics.error(.overrideUnusedRole, "no rule of `\(d.name.text)` puts `\(from.text)` in `\(output.name)`, so override `\(o.id.text)` can never apply",
-                                  at: from.location, help: Suggestions.help(for: from.text, in: possible.compactMap { v in
-                                      if case .member(let id) = v { return model.members[Int(id)].name } else { return nil } }, what: "members in the chain"))
+            guard let f = member(from), let t = member(to), mayHold(f, from, &self) else { continue }
+            operations.append(.replace(f, with: t))
+            replacedBy.append((f, t))
+        }
+        if stage != nil {
+            for (f, _) in replacedBy { stage!.remove(f) }
+            for (f, t) in replacedBy { stage!.insert(t); if f != t, !replacedBy.contains(where: { $0.1 == f }) { done[f] = "replaced" } }
+        }
+        var removed = Set<Value>()
+        for n in o.remove {
+            guard let v = member(n) else { continue }
+            if !removed.insert(v).inserted {
+                diagnostics.error(.overrideConflict, "override `\(o.id.text)` removes `\(n.text)` twice", at: n.location)
                 continue
             }
-            replacements.append((f, t))
+            guard mayHold(v, n, &self) else { continue }
+            operations.append(.remove(v))
         }
+        for v in removed { stage?.remove(v); done[v] = "removed" }
+        var inserted = Set<Value>()
+        for i in o.insert {
+            guard let m = member(i.member), let a = member(i.anchor) else { continue }
+            if m == a {
+                diagnostics.error(.overrideConflict, "override `\(o.id.text)` inserts `\(i.member.text)` next to itself", at: i.anchor.location,
+                                  help: "name the member it goes \(i.after ? "after" : "before")")
+                continue
+            }
+            if !inserted.insert(m).inserted {
+                diagnostics.error(.overrideConflict, "override `\(o.id.text)` inserts `\(i.member.text)` twice", at: i.member.location,
+                                  help: "a member is in a chain once; insert it in one place")
+                continue
+            }
+            guard mayHold(a, i.anchor, &self) else { continue }
+            operations.append(.insert(m, after: i.after, a))
+            stage?.insert(m)
+            done[m] = nil
+        }
+        if let b = before, let s = stage { chains[slot] = .some(b.union(s)) }
         let condition = condition(o.when)
         var exceptions: [CheckedException] = []
         for x in o.except {
@@ -169,7 +224,7 @@ extension Checker {
             }
         }
         return CheckedOverride(id: o.id.text, annotations: o.annotations, location: o.location, output: slot,
-                                condition: condition ?? .always, exceptions: exceptions, replacements: replacements)
+                                condition: condition ?? .always, exceptions: exceptions, operations: operations)
     }
 
     // MARK: Dependencies

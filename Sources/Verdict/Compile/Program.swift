@@ -16,6 +16,7 @@ final class Program: @unchecked Sendable {
     let rules: UnsafeBufferPointer<Rule>
     let assignments: UnsafeBufferPointer<Assignment>
     let overrides: UnsafeBufferPointer<Override>
+    let chainOperations: UnsafeBufferPointer<Operation>
     let exceptions: UnsafeBufferPointer<Condition>
     /// The written conjuncts of conditions, for explanations (see ``ConjunctTree``).
     let conjunctTrees: UnsafeBufferPointer<ConjunctTree>
@@ -51,6 +52,7 @@ final class Program: @unchecked Sendable {
         rules = flat(b.rules)
         assignments = flat(b.assignments)
         overrides = flat(b.overrides)
+        chainOperations = flat(b.chainOperations)
         exceptions = flat(b.exceptions)
         conjunctTrees = flat(b.conjunctTrees)
         conjunctChildren = flat(b.conjunctChildren)
@@ -164,9 +166,20 @@ extension Program {
         /// `exceptions[exceptionStart..<exceptionStart+exceptionCount]` are the exceptions' conditions.
         var exceptionStart: Int32
         var exceptionCount: Int32
-        /// `constants[replacementStart + 2k]` is replaced by `constants[replacementStart + 2k + 1]`.
-        var replacementStart: Int32
+        /// `chainOperations[operationStart..<operationStart+operationCount]`, in the order they apply;
+        /// the first `replacementCount` are the replacements (applied together, in one pass).
+        var operationStart: Int32
+        var operationCount: Int32
         var replacementCount: Int32
+    }
+
+    /// One of an override's changes to its chain (see ``ChainOperation``), its members in `constants`.
+    struct Operation: Sendable {
+        var kind: ChainOperation.Kind
+        /// The member replaced, removed or inserted.
+        var member: Int32
+        /// The member that replaces it, or that an insert goes next to; -1 for a removal.
+        var other: Int32
     }
 
     /// How far a clock runs from its start.
@@ -232,6 +245,7 @@ struct ProgramBuilder {
     var rules: [Program.Rule] = []
     var assignments: [Program.Assignment] = []
     var overrides: [Program.Override] = []
+    var chainOperations: [Program.Operation] = []
     var exceptions: [Program.Condition] = []
     var conjunctTrees: [Program.ConjunctTree] = []
     var conjunctChildren: [Int32] = []
@@ -269,11 +283,18 @@ struct ProgramBuilder {
                 let cond = condition(o.condition)
                 let exceptionStart = Int32(exceptions.count)
                 for x in o.exceptions { exceptions.append(condition(x.condition)) }
-                let replacementStart = Int32(constants.count)
-                for (f, t) in o.replacements { constants.append(f); constants.append(t) }
+                let operationStart = Int32(chainOperations.count)
+                for op in o.operations {
+                    let member = Int32(constants.count)
+                    constants.append(op.member)
+                    var other: Int32 = -1
+                    if op.kind != .remove { other = Int32(constants.count); constants.append(op.other) }
+                    chainOperations.append(.init(kind: op.kind, member: member, other: other))
+                }
                 overrides.append(.init(output: Int32(o.output), condition: cond,
                                        exceptionStart: exceptionStart, exceptionCount: Int32(o.exceptions.count),
-                                       replacementStart: replacementStart, replacementCount: Int32(o.replacements.count)))
+                                       operationStart: operationStart, operationCount: Int32(o.operations.count),
+                                       replacementCount: Int32(o.operations.count { $0.kind == .replace })))
             }
             let priorityStart = Int32(constants.count)
             constants.append(contentsOf: d.priorityOrder)

@@ -13,8 +13,9 @@ protocol EvaluationTracer {
     mutating func rule(_ decision: Int32, _ rule: Int32, matched: Bool)
     /// A rule's outputs were used.
     mutating func selected(_ decision: Int32, _ rule: Int32)
-    /// An override replaced `from` with `to` in its chain (before ``override(_:_:_:)`` reports `.applied`).
-    mutating func replaced(_ from: Value, _ to: Value)
+    /// An applied override's operation (its index in the override's operations) did `result`; every
+    /// operation reports, in order, before ``override(_:_:_:)`` reports `.applied`.
+    mutating func operation(_ index: Int32, _ result: ChainOperationResult)
     mutating func override(_ decision: Int32, _ override: Int32, _ outcome: OverrideOutcome)
     /// A clock was considered: `result` is nil when it does not apply (its condition or start is missing).
     mutating func clock(_ clock: Int32, _ result: ClockResult?)
@@ -38,7 +39,7 @@ struct NoTracer: EvaluationTracer {
     @inline(__always) mutating func condition(_ condition: Program.Condition, _ result: Truth, fields: UnsafeBufferPointer<Value>, outputs: UnsafeMutableBufferPointer<Value>) {}
     @inline(__always) mutating func rule(_ decision: Int32, _ rule: Int32, matched: Bool) {}
     @inline(__always) mutating func selected(_ decision: Int32, _ rule: Int32) {}
-    @inline(__always) mutating func replaced(_ from: Value, _ to: Value) {}
+    @inline(__always) mutating func operation(_ index: Int32, _ result: ChainOperationResult) {}
     @inline(__always) mutating func override(_ decision: Int32, _ override: Int32, _ outcome: OverrideOutcome) {}
     @inline(__always) mutating func clock(_ clock: Int32, _ result: ClockResult?) {}
 }

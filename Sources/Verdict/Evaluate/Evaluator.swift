@@ -402,14 +402,46 @@ extension Evaluator {
             return
         }
         var changed = false
-        for i in items.indices {
-            for k in 0..<Int(o.replacementCount) where constants[Int(o.replacementStart) + 2 * k] == items[i] {
-                let to = constants[Int(o.replacementStart) + 2 * k + 1]
-                if Tracer.isTracing { tracer.replaced(items[i], to) }
-                items[i] = to
-                changed = true
-                break
+        let start = Int(o.operationStart)
+        let replaceEnd = start + Int(o.replacementCount)
+        if replaceEnd > start {
+            // Every replacement at once, in one pass: a member is replaced by the first replacement naming it.
+            if Tracer.isTracing {
+                for k in start..<replaceEnd {
+                    tracer.operation(Int32(k - start), items.contains(constants[Int(program.chainOperations[k].member)]) ? .done : .notFound)
+                }
             }
+            for i in items.indices {
+                for k in start..<replaceEnd where constants[Int(program.chainOperations[k].member)] == items[i] {
+                    items[i] = constants[Int(program.chainOperations[k].other)]
+                    changed = true
+                    break
+                }
+            }
+        }
+        for k in replaceEnd..<start + Int(o.operationCount) {
+            let op = program.chainOperations[k]
+            let member = constants[Int(op.member)]
+            let result: ChainOperationResult
+            switch op.kind {
+            case .remove:
+                let count = items.count
+                items.removeAll { $0 == member }
+                result = items.count == count ? .notFound : .done
+            case .insertBefore, .insertAfter:
+                if items.contains(member) {
+                    result = .alreadyPresent
+                } else if let i = items.firstIndex(of: constants[Int(op.other)]) {
+                    items.insert(member, at: op.kind == .insertAfter ? i + 1 : i)
+                    result = .done
+                } else {
+                    result = .notFound
+                }
+            case .replace:
+                result = .done  // never here: the replacements come first, applied above
+            }
+            if result == .done { changed = true }
+            if Tracer.isTracing { tracer.operation(Int32(k - start), result) }
         }
         if changed { outputs[Int(o.output)] = .list(items) }
         if Tracer.isTracing { tracer.override(di, oi, .applied) }

@@ -16,8 +16,11 @@ extension CompiledPolicy {
             case let .selected(d, r):
                 out[Int(d)].rules[Int(r)].selected = true
                 selected[Int(d)].append(Int(r))
-            case let .override(d, o, outcome, failure, replacedStart, replacedCount):
+            case let .override(d, o, outcome, failure, operationStart, operationCount):
                 let ov = model.decisions[Int(d)].overrides[Int(o)]
+                let operations = (0..<Int(operationCount)).map { k in
+                    operationExplanation(ov.operations[k], e.trace.operations[Int(operationStart) + k])
+                }
                 let result: OverrideExplanation.Outcome
                 switch outcome {
                 case .outputAbsent: result = .outputAbsent
@@ -26,11 +29,10 @@ extension CompiledPolicy {
                     let ex = ov.exceptions[Int(x)]
                     result = .exception(id: ex.id, source: ex.source, condition: spanText(ex.condition.expr))
                 case .applied:
-                    result = .applied(replaced: (0..<Int(replacedCount)).map { k in
-                        (display(e.trace.values[Int(replacedStart) + 2 * k], nil), display(e.trace.values[Int(replacedStart) + 2 * k + 1], nil))
-                    })
+                    result = .applied(replaced: operations.filter { $0.kind == .replace && $0.result == .done }.map { ($0.member, $0.other ?? "") })
                 }
-                out[Int(d)].overrides.append(OverrideExplanation(id: ov.id, output: model.outputs[ov.output].name, source: ov.source, outcome: result))
+                out[Int(d)].overrides.append(OverrideExplanation(id: ov.id, output: model.outputs[ov.output].name, source: ov.source,
+                                                                 outcome: result, operations: operations))
             case .clock:
                 break
             }
@@ -39,11 +41,26 @@ extension CompiledPolicy {
             out[di].outputs = d.outputs.map { slot in
                 let name = model.outputs[slot].name
                 let setters = selected[di].filter { r in d.rules[r].assignments.contains { $0.output == slot } }.map { d.rules[$0].id }
-                let changed = out[di].overrides.filter { $0.output == name && $0.applied }.map(\.id)
+                let changed = out[di].overrides.filter { $0.output == name && $0.operations.contains { $0.result == .done } }.map(\.id)
                 return OutputExplanation(name: name, value: outputValue(e.outputs[slot]), rules: setters, overrides: changed, raw: e.outputs[slot])
             }
         }
         return out
+    }
+
+    func operationExplanation(_ op: ChainOperation, _ result: ChainOperationResult) -> ChainOperationExplanation {
+        let kind: ChainOperationExplanation.Kind = switch op.kind {
+        case .replace: .replace
+        case .remove: .remove
+        case .insertBefore: .insertBefore
+        case .insertAfter: .insertAfter
+        }
+        let r: ChainOperationExplanation.Result = switch result {
+        case .done: .done
+        case .notFound: .notFound
+        case .alreadyPresent: .alreadyPresent
+        }
+        return ChainOperationExplanation(kind: kind, member: display(op.member, nil), other: op.kind == .remove ? nil : display(op.other, nil), result: r)
     }
 
     func clockExplanations(_ e: Explanation) -> [ClockExplanation] {

@@ -85,7 +85,8 @@ extension Explanation {
                                 }
                             }
                             let applied = overrideEvents.compactMap { k -> String? in
-                                guard case let .override(_, o, .applied, _, _, _) = events[k], d.overrides[Int(o)].output == slot else { return nil }
+                                guard case let .override(_, o, .applied, _, start, count) = events[k], d.overrides[Int(o)].output == slot,
+                                      trace.operations[Int(start)..<Int(start + count)].contains(.done) else { return nil }
                                 return d.overrides[Int(o)].id
                             }
                             if !applied.isEmpty {
@@ -99,8 +100,29 @@ extension Explanation {
         }
     }
 
+    /// `{"op": "insert", "role": "legal_officer", "after": "store_manager", "result": "done"}`.
+    private func writeOperation(_ op: ChainOperation, _ result: ChainOperationResult, to w: inout JSONWriter) {
+        let e = compiled.operationExplanation(op, result)
+        w.object { w in
+            switch e.kind {
+            case .replace:
+                w.field("op", "replace")
+                w.field("from", e.member)
+                w.field("to", e.other ?? "")
+            case .remove:
+                w.field("op", "remove")
+                w.field("role", e.member)
+            case .insertBefore, .insertAfter:
+                w.field("op", "insert")
+                w.field("role", e.member)
+                w.field(e.kind == .insertAfter ? "after" : "before", e.other ?? "")
+            }
+            w.field("result", e.result.rawValue)
+        }
+    }
+
     private func writeOverride(_ event: Trace.Event, _ d: CheckedDecision, to w: inout JSONWriter) {
-        guard case let .override(_, oi, outcome, f, replacedStart, replacedCount) = event else { return }
+        guard case let .override(_, oi, outcome, f, operationStart, operationCount) = event else { return }
         let o = d.overrides[Int(oi)]
         w.object { w in
             w.field("id", o.id)
@@ -108,14 +130,19 @@ extension Explanation {
             if case .applied = outcome { w.field("applied", true) } else { w.field("applied", false) }
             switch outcome {
             case .applied:
+                let results = trace.operations[Int(operationStart)..<Int(operationStart + operationCount)]
                 w.key("replaced")
                 w.array { w in
-                    for k in 0..<Int(replacedCount) {
+                    for (op, r) in zip(o.operations, results) where op.kind == .replace && r == .done {
                         w.object { w in
-                            w.field("from", compiled.display(trace.values[Int(replacedStart) + 2 * k], nil))
-                            w.field("to", compiled.display(trace.values[Int(replacedStart) + 2 * k + 1], nil))
+                            w.field("from", compiled.display(op.member, nil))
+                            w.field("to", compiled.display(op.other, nil))
                         }
                     }
+                }
+                w.key("operations")
+                w.array { w in
+                    for (op, r) in zip(o.operations, results) { writeOperation(op, r, to: &w) }
                 }
             case .conditionFailed:
                 w.field("reason", "condition")

@@ -63,9 +63,9 @@ extension Explanation {
                 let ol = o.source.label.text(language).map { ": \($0)" } ?? ""
                 out += "  \(w.override) \(o.id)\(ol) (\(o.source.location))\n"
                 switch o.outcome {
-                case .applied(let pairs):
-                    let r = pairs.map { "\($0.from) → \($0.to)" }.joined(separator: ", ")
-                    out += "      \(w.applied)\(r.isEmpty ? "" : " — \(w.replaced) \(r)")\n"
+                case .applied:
+                    let r = Self.operationsText(o.operations, w, language)
+                    out += "      \(w.applied)\(r.isEmpty ? "" : " — \(r)")\n"
                     out += notes(o.source, w, language, indent: "      ")
                 case .conditionFailed(let f):
                     out += "      \(w.notApplied)" + (f.map { " — " + failureText($0, w, language) } ?? "") + "\n"
@@ -91,6 +91,38 @@ extension Explanation {
             }
         }
         return out + clocksText(language)
+    }
+
+    /// `replaced finance_supervisor → bu_finance_head; inserted legal_officer after store_manager;
+    /// branch_manager not removed: not in the chain`: what each operation did, in the order they apply.
+    private static func operationsText(_ operations: [ChainOperationExplanation], _ w: Words, _ language: Language) -> String {
+        var parts: [String] = []
+        let replaced = operations.filter { $0.kind == .replace && $0.result == .done }
+        if !replaced.isEmpty { parts.append("\(w.replaced) " + replaced.map { "\($0.member) → \($0.other ?? "")" }.joined(separator: ", ")) }
+        for op in operations where !(op.kind == .replace && op.result == .done) {
+            parts.append(operationText(op, language))
+        }
+        return parts.joined(separator: "; ")
+    }
+
+    private static func operationText(_ op: ChainOperationExplanation, _ language: Language) -> String {
+        let m = op.member, other = op.other ?? ""
+        switch (language, op.kind, op.result) {
+        case (.zh, .replace, _): return "\(m) 不在名单中,未替换"
+        case (.zh, .remove, .done): return "删除 \(m)"
+        case (.zh, .remove, _): return "\(m) 不在名单中,未删除"
+        case (.zh, .insertAfter, .done): return "在 \(other) 之后加入 \(m)"
+        case (.zh, .insertBefore, .done): return "在 \(other) 之前加入 \(m)"
+        case (.zh, _, .alreadyPresent): return "\(m) 已在名单中,未重复加入"
+        case (.zh, _, _): return "\(other) 不在名单中,未加入 \(m)"
+        case (_, .replace, _): return "\(m) not replaced: not in the chain"
+        case (_, .remove, .done): return "removed \(m)"
+        case (_, .remove, _): return "\(m) not removed: not in the chain"
+        case (_, .insertAfter, .done): return "inserted \(m) after \(other)"
+        case (_, .insertBefore, .done): return "inserted \(m) before \(other)"
+        case (_, _, .alreadyPresent): return "\(m) not inserted: already in the chain"
+        case (_, _, _): return "\(m) not inserted: \(other) is not in the chain"
+        }
     }
 
     private func failureText(_ f: ConditionFailure, _ w: Words, _ language: Language) -> String {

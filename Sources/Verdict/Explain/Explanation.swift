@@ -122,7 +122,7 @@ public struct ConditionFailure: Sendable {
 public struct OverrideExplanation: Sendable {
     /// What the override did.
     public enum Outcome: Sendable {
-        /// It applied: each role it replaced, and by whom.
+        /// It applied: each role it replaced, and by whom (every operation, with what it did, is in ``OverrideExplanation/operations``).
         case applied(replaced: [(from: String, to: String)])
         /// Its `when` did not hold (the failure, when the condition read values).
         case conditionFailed(ConditionFailure?)
@@ -139,12 +139,48 @@ public struct OverrideExplanation: Sendable {
     public var source: SourceNote
     /// What it did for this case.
     public var outcome: Outcome
+    /// When it applied: what each of its operations did, in the order they apply (replacements,
+    /// removals, insertions), including those that found nothing to act on. Empty otherwise.
+    public var operations: [ChainOperationExplanation]
 
-    /// Whether it changed the output.
+    /// Whether it applied: its condition held and none of its exceptions did (``operations`` says what it changed).
     public var applied: Bool {
         if case .applied = outcome { return true }
         return false
     }
+}
+
+/// What one operation of an applied override did to its chain: `inserted legal_officer after store_manager`,
+/// or that it found nothing to act on.
+public struct ChainOperationExplanation: Sendable, Equatable {
+    /// Which operation it is.
+    public enum Kind: String, Sendable {
+        /// `replace: {from: to}`: `member` became `other`.
+        case replace
+        /// `remove`: `member` was taken out.
+        case remove
+        /// `insert: {role: member, before: other}`.
+        case insertBefore = "insert-before"
+        /// `insert: {role: member, after: other}`.
+        case insertAfter = "insert-after"
+    }
+    /// What it did in this case.
+    public enum Result: String, Sendable {
+        /// It changed the chain.
+        case done
+        /// The member it replaces or removes, or the one an insert goes next to, is not in the chain.
+        case notFound = "not-found"
+        /// The member an insert adds is already in the chain (a chain names a member once).
+        case alreadyPresent = "already-present"
+    }
+    /// Which operation it is.
+    public var kind: Kind
+    /// The member replaced, removed or inserted.
+    public var member: String
+    /// For a replacement, the member that takes its place; for an insert, the member it goes next to.
+    public var other: String?
+    /// What it did in this case.
+    public var result: Result
 }
 
 /// One output of a decision table and where its value came from.
@@ -155,7 +191,7 @@ public struct OutputExplanation: Sendable {
     public var value: OutputValue?
     /// The id of the rule whose value this is (the last one, for `collect`).
     public var rules: [String]
-    /// Overrides that changed it.
+    /// Overrides that changed it (an override that applied but found nothing to act on is not named).
     public var overrides: [String]
     let raw: Value
 }

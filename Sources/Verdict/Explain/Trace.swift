@@ -9,8 +9,9 @@ struct Trace: Sendable {
         /// A rule's condition was evaluated; `failure` indexes `failures` (-1: it matched).
         case rule(decision: Int32, rule: Int32, matched: Bool, failure: Int32)
         case selected(decision: Int32, rule: Int32)
-        /// `replacedStart..<replacedStart+replacedCount` in `values` holds from, to, from, to, ...
-        case override(decision: Int32, override: Int32, outcome: OverrideOutcome, failure: Int32, replacedStart: Int32, replacedCount: Int32)
+        /// For an applied override, `operations[operationStart..<operationStart+operationCount]` is what
+        /// each of its operations did, in order (none otherwise).
+        case override(decision: Int32, override: Int32, outcome: OverrideOutcome, failure: Int32, operationStart: Int32, operationCount: Int32)
         /// `result` indexes the decision's clocks (-1: does not apply); `failure` indexes `failures`.
         case clock(Int32, result: Int32, failure: Int32)
     }
@@ -27,6 +28,7 @@ struct Trace: Sendable {
     var events: [Event] = []
     var failures: [Failure] = []
     var values: [Value] = []
+    var operations: [ChainOperationResult] = []
 }
 
 /// The tracer that records a ``Trace``.
@@ -41,7 +43,7 @@ struct TraceRecorder: EvaluationTracer {
     private var spanGeneration: [UInt32]
     private var generation: UInt32 = 1
     private var lastFailure: Int32 = -1
-    private var replacedStart: Int32 = 0
+    private var operationStart: Int32 = 0
     private var clockCount: Int32 = 0
 
     init(policy: CompiledPolicy) {
@@ -75,7 +77,6 @@ struct TraceRecorder: EvaluationTracer {
         }
         trace.failures.append(.init(span: span, unknown: spanTruth[Int(span)] != .false, valueStart: start))
         lastFailure = Int32(trace.failures.count - 1)
-        replacedStart = Int32(trace.values.count)
     }
 
     /// The smallest written part of a condition tree that was not true (-1: every part was true).
@@ -100,23 +101,17 @@ struct TraceRecorder: EvaluationTracer {
         trace.events.append(.selected(decision: decision, rule: rule))
     }
 
-    mutating func replaced(_ from: Value, _ to: Value) {
-        trace.values.append(from)
-        trace.values.append(to)
+    mutating func operation(_ index: Int32, _ result: ChainOperationResult) {
+        trace.operations.append(result)
     }
 
     mutating func override(_ decision: Int32, _ override: Int32, _ outcome: OverrideOutcome) {
-        let end = Int32(trace.values.count)
-        var failure: Int32 = -1
-        var start = end
-        switch outcome {
-        case .conditionFailed: failure = lastFailure
-        case .applied: start = replacedStart
-        case .outputAbsent, .exception: break
-        }
+        // Only an applied override reports operations, all of them just before this.
+        let end = Int32(trace.operations.count)
+        let failure: Int32 = if case .conditionFailed = outcome { lastFailure } else { -1 }
         trace.events.append(.override(decision: decision, override: override, outcome: outcome, failure: failure,
-                                      replacedStart: start, replacedCount: (end - start) / 2))
-        replacedStart = Int32(trace.values.count)
+                                      operationStart: operationStart, operationCount: end - operationStart))
+        operationStart = end
         lastFailure = -1
     }
 

@@ -82,6 +82,8 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     case notAnalysed = "not-analysed"
     /// an override replaces members of a list, but `…` is a `…`
     case overrideNeedsChain = "override-needs-chain"
+    /// override `…` inserts `…` next to itself, inserts it twice, or acts on a member it has already replaced or removed
+    case overrideConflict = "override-conflict"
     /// no rule of `…` puts `…` in `…`, so override `…` can never apply
     case overrideUnusedRole = "override-unused-role"
     /// `…` is a placeholder left to be filled in

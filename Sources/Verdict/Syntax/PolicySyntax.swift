@@ -143,6 +143,16 @@ struct OverrideSyntax: Sendable {
     var when: [ExprSource]
     var except: [ExceptionSyntax]
     var replace: [(from: Name, to: Name)]
+    var remove: [Name]
+    var insert: [InsertSyntax]
+    var location: SourceLocation
+}
+
+/// One `insert:` item of an override: `{role: legal_officer, after: store_manager}` (or `before:`).
+struct InsertSyntax: Sendable {
+    var member: Name
+    var anchor: Name
+    var after: Bool
     var location: SourceLocation
 }
 

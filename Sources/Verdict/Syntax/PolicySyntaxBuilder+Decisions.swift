@@ -66,10 +66,14 @@ extension PolicySyntaxBuilder {
     }
 
     mutating func override(_ node: YAMLNode) -> OverrideSyntax? {
-        guard let m = reader(node, "override", allowed: ["id", "output", "when", "except", "replace"] + Self.annotationKeys),
+        guard let m = reader(node, "override", allowed: ["id", "output", "when", "except", "replace", "remove", "insert"] + Self.annotationKeys),
               let id = m.required("id", &diagnostics).flatMap({ scalarName($0, "id") }),
-              let output = m.required("output", &diagnostics).flatMap({ scalarName($0, "output") }),
-              let rn = m.required("replace", &diagnostics) else { return nil }
+              let output = m.required("output", &diagnostics).flatMap({ scalarName($0, "output") }) else { return nil }
+        if m["replace"] == nil, m["remove"] == nil, m["insert"] == nil {
+            diagnostics.error(.missingKey, "override `\(id.text)` changes nothing: give `replace`, `remove` or `insert`", at: node.location,
+                              help: "for example `insert: [{role: legal_officer, after: store_manager}]`")
+            return nil
+        }
         var except: [ExceptionSyntax] = []
         if let en = m["except"] {
             let items: [YAMLNode]
@@ -83,9 +87,37 @@ extension PolicySyntaxBuilder {
                 }
             }
         }
-        let replace = entries(rn, "replace").compactMap { from, to in scalarName(to, "replacement role").map { (from, $0) } }
+        let replace = m["replace"].map { entries($0, "replace").compactMap { from, to in scalarName(to, "replacement role").map { (from, $0) } } } ?? []
+        var remove: [Name] = []
+        if let rn = m["remove"] {
+            let items: [YAMLNode]
+            if case .sequence(let list) = rn.kind { items = list } else { items = [rn] }
+            remove = items.compactMap { scalarName($0, "removed role") }
+        }
+        var insert: [InsertSyntax] = []
+        if let inode = m["insert"] {
+            let items: [YAMLNode]
+            if case .sequence(let list) = inode.kind { items = list } else { items = [inode] }
+            insert = items.compactMap { insertion($0) }
+        }
         return OverrideSyntax(id: id, annotations: annotations(m), output: output, when: conditions(m["when"]),
-                              except: except, replace: replace, location: node.location)
+                              except: except, replace: replace, remove: remove, insert: insert, location: node.location)
+    }
+
+    /// `{role: legal_officer, after: store_manager}` or `{role: …, before: …}`: exactly one of the two.
+    private mutating func insertion(_ node: YAMLNode) -> InsertSyntax? {
+        guard let m = reader(node, "insert", allowed: ["role", "after", "before"]),
+              let member = m.required("role", &diagnostics).flatMap({ scalarName($0, "role") }) else { return nil }
+        switch (m["after"], m["before"]) {
+        case let (a?, nil): return scalarName(a, "after").map { InsertSyntax(member: member, anchor: $0, after: true, location: node.location) }
+        case let (nil, b?): return scalarName(b, "before").map { InsertSyntax(member: member, anchor: $0, after: false, location: node.location) }
+        case (_?, _?):
+            diagnostics.error(.overrideConflict, "insert `\(member.text)` either `after` or `before` a member, not both", at: node.location)
+            return nil
+        case (nil, nil):
+            diagnostics.error(.missingKey, "insert `\(member.text)` needs `after` or `before`: the member it goes next to", at: node.location)
+            return nil
+        }
     }
 
     /// `when:` as one expression, or a list of expressions that must all hold.

@@ -200,7 +200,14 @@ public enum LanguageSchema {
                     ("when", ref("condition", "Where the override does not apply.")),
                 ], required: ["when"]),
             ])),
-            ("override", record("An override: replaces members of a list output (a signer chain) for a scope, with exceptions inside it.", [
+            ("insertion", record("One member an override inserts, next to another: `{role: legal_officer, after: store_manager}`.", [
+                ("role", string("The member it inserts (a role, or a member of the list's enum); already in the chain, it is not added again.")),
+                ("after", string("The member it goes right after (its first occurrence).")),
+                ("before", string("The member it goes right before (its first occurrence).")),
+            ], required: ["role"], annotated: false, extra: [("oneOf", .array([
+                .object([("required", .array([.string("after")]))]), .object([("required", .array([.string("before")]))]),
+            ]))])),
+            ("override", record("An override: changes a list output (a signer chain) for a scope, with exceptions inside it. Its operations apply in this order: every `replace` at once, then every `remove`, then each `insert` as written.", [
                 ("id", string("The override's name in explanations, coverage and diffs.")),
                 ("output", string("The list output of this decision it changes (`list<role>` or another `list<enum>`).")),
                 ("when", ref("condition", "The override's scope (default: always).")),
@@ -208,7 +215,13 @@ public enum LanguageSchema {
                     ref("exception"), .object([("type", .string("array")), ("items", ref("exception"))]),
                 ])),
                 ("replace", map(string("The member that takes its place."), "The replacements, `from: to`: `{finance_supervisor: bu_finance_head}`.")),
-            ], required: ["id", "output", "replace"])),
+                ("remove", oneOf("Members it removes from the chain: one, or a list.", [
+                    string("A member it removes."), list(string("A member it removes."), "Members it removes."),
+                ])),
+                ("insert", oneOf("Members it inserts: one insertion, or a list applied in order.", [
+                    ref("insertion"), list(ref("insertion"), "Insertions, applied in order."),
+                ])),
+            ], required: ["id", "output"], extra: [requireOne([["replace"], ["remove"], ["insert"]])])),
             ("decision", record("A decision table: rules that set typed outputs under a hit policy.", [
                 ("hit", string("The hit policy: `first` (the first matching rule, the default), `unique` (at most one rule may match), `priority` (the matching rule whose value comes first in `priority.order`), `collect` (every matching rule; list outputs gather their values).",
                                values: HitPolicy.allCases.map(\.rawValue))),
@@ -220,7 +233,7 @@ public enum LanguageSchema {
                     "`true`: some rule must decide every case; a condition: some rule must decide every case where it holds. The checker proves it, or names a case that falls through."))])),
                 ("outputs", map(ref("output"), "The outputs this decision sets, with their types; names are unique across the set.")),
                 ("rules", list(ref("rule"), "The rules, in order.")),
-                ("overrides", list(ref("override"), "Overrides of list outputs, applied after the rules; every explanation says whether each applied.")),
+                ("overrides", list(ref("override"), "Overrides of list outputs, applied after the rules in the order written; every explanation says whether each applied and what each operation did.")),
             ], required: ["outputs", "rules"])),
             ("parameter", record("A named, typed constant set once; used in expressions, or as a clock target. A parameter without a value does not load.", [
                 ("type", ref("type", "The parameter's type.")),

@@ -252,6 +252,8 @@ struct OneEvaluatorTests {
                 #expect(rules.map { ($0["failed"] as? [String: Any])?["condition"] as? String } == ds.rules.map { $0.failed?.text })
                 let overrides = dj["overrides"] as? [[String: Any]] ?? []
                 #expect(overrides.map { $0["applied"] as? Bool } == ds.overrides.map(\.applied))
+                #expect(overrides.map { ($0["operations"] as? [[String: Any]] ?? []).map { $0["result"] as? String } }
+                        == ds.overrides.map { $0.operations.map { $0.result.rawValue } })
                 let outputs = try #require(dj["outputs"] as? [String: Any])
                 for o in ds.outputs where !o.raw.isAbsent {
                     let oj = try #require(outputs[o.name] as? [String: Any])
