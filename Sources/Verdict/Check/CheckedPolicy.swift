@@ -35,6 +35,8 @@ struct FieldInfo: Sendable {
     var location: SourceLocation
     /// Personal data: never written into explanations unless also `loggable`.
     var personal: Bool = false
+    /// Bounds on its values (`min: 0`), checked when a case is decoded.
+    var constraints = FieldConstraints()
 }
 
 struct EnumInfo: Sendable {
@@ -75,6 +77,9 @@ struct SpanInfo: Sendable {
     var location: SourceLocation
     /// The fields and outputs it reads (filled in once the expression is built).
     var references: [Expr.Reference] = []
+    /// The date functions written inside it (`month(reported_at)` in `month(reported_at) in [jun, jul]`),
+    /// as span ids: an explanation shows the value each computed.
+    var computed: [Int] = []
 }
 
 struct ParameterInfo: Sendable {

@@ -36,12 +36,13 @@ extension Checker {
         return Condition(parts.count == 1 ? parts[0] : .and(parts))
     }
 
-    private mutating func span(_ s: ExprSyntax, _ src: ExprSource, _ e: Expr) -> Expr {
-        model.spans.append(SpanInfo(text: src.slice(s.start, s.end), location: src.location(s.start, s.end), references: e.references))
+    mutating func span(_ s: ExprSyntax, _ src: ExprSource, _ e: Expr) -> Expr {
+        model.spans.append(SpanInfo(text: src.slice(s.start, s.end), location: src.location(s.start, s.end), references: e.references,
+                                    computed: e.computedSpans))
         return .span(model.spans.count - 1, e)
     }
 
-    private mutating func error(_ code: DiagnosticCode, _ message: String, _ s: ExprSyntax, _ src: ExprSource, help: String? = nil) -> Typed? {
+    mutating func error(_ code: DiagnosticCode, _ message: String, _ s: ExprSyntax, _ src: ExprSource, help: String? = nil) -> Typed? {
         diagnostics.error(code, message, at: src.location(s.start, s.end), help: help)
         return nil
     }
@@ -340,9 +341,12 @@ extension Checker {
             }
             let calendar = model.calendars[ci]
             return Typed(expr: days ? .workingDays(calendar, start.expr, amount.expr) : .workingTime(calendar, start.expr, amount.expr), type: .timestamp)
+        case _ where Self.dateFunctionNames.contains(name):
+            return dateFunction(name, args, s, src)
         default:
             return error(.unknownFunction, "unknown function `\(name)`", s, src,
-                         help: Suggestions.help(for: name, in: ["present", "absent", "working_hours_after", "working_days_after"], what: "functions"))
+                         help: Suggestions.help(for: name, in: ["present", "absent", "working_hours_after", "working_days_after"] + Self.dateFunctionNames,
+                                                what: "functions"))
         }
     }
 }

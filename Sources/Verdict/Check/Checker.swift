@@ -20,6 +20,8 @@ struct Checker {
     var calendarByName: [String: Int] = [:]
     var parameterByName: [String: Int] = [:]
     var usedMembers = Set<Int32>()
+    /// The built-in enums of months and weekdays, once a date function needs them.
+    var builtinEnums: [DatePart: Int] = [:]
 
     static func check(_ syntax: PolicySyntax, diagnostics: inout DiagnosticBag) -> CheckedPolicy? {
         guard let manifest = syntax.manifest else {
@@ -104,9 +106,10 @@ struct Checker {
                                         help: "remove `optional: true`")
                 }
             }
+            let constraints = fieldConstraints(f, type, defaultValue: defaultValue)
             addField(FieldInfo(name: f.name.text, type: type, optional: f.optional && f.defaultValue == nil,
                                defaultValue: defaultValue, loggable: f.loggable || f.name.text == "id",
-                               annotations: f.annotations, location: f.name.location, personal: f.personal))
+                               annotations: f.annotations, location: f.name.location, personal: f.personal, constraints: constraints))
         }
     }
 

@@ -25,6 +25,15 @@ indirect enum Expr: Sendable {
     case workingTime(WorkingCalendar, Expr, Expr)
     /// The end of the N-th working day after a timestamp's date.
     case workingDays(WorkingCalendar, Expr, Expr)
+    /// A part of a timestamp read in a zone, or of a date (`month(reported_at)`). Months and weekdays
+    /// are members of a built-in enum whose first member id is `members` (-1 for the other parts).
+    case datePart(DatePart, Expr, zone: Zone, members: Int32)
+    /// Days from the first date to the second.
+    case daysBetween(Expr, Expr)
+    /// Whether a timestamp is in a working period of the calendar.
+    case isWorkingTime(WorkingCalendar, Expr)
+    /// Whether a date (or a timestamp's date in the calendar's zone) is a working day of the calendar.
+    case isWorkingDay(WorkingCalendar, Expr)
     /// Marks a sub-expression written in the policy, by index into the policy's span table, so an
     /// explanation can quote it. The program marks the instruction that computes it (see ``ProgramBuilder/emit(_:)``).
     case span(Int, Expr)
@@ -50,11 +59,12 @@ indirect enum Expr: Sendable {
         case .field(let i): add(.field(i))
         case .output(let i): add(.output(i))
         case .constant: break
-        case .span(_, let e), .not(let e), .present(let e), .negate(let e), .inList(let e, _), .inRange(let e, _, _, _, _):
+        case .span(_, let e), .not(let e), .present(let e), .negate(let e), .inList(let e, _), .inRange(let e, _, _, _, _),
+             .datePart(_, let e, _, _), .isWorkingTime(_, let e), .isWorkingDay(_, let e):
             e.collect(into: &out)
         case .and(let es), .or(let es), .list(let es): for e in es { e.collect(into: &out) }
         case let .compare(_, a, b), let .add(a, b), let .subtract(a, b), let .contains(a, b),
-             let .workingTime(_, a, b), let .workingDays(_, a, b):
+             let .workingTime(_, a, b), let .workingDays(_, a, b), let .daysBetween(a, b):
             a.collect(into: &out)
             b.collect(into: &out)
         }

@@ -35,6 +35,8 @@ final class Program: @unchecked Sendable {
     let clockNames: UnsafeBufferPointer<String>
     /// `calendars[i].name`, read without copying the calendar.
     let calendarNames: UnsafeBufferPointer<String>
+    /// The zones the date functions read instants in (the policy's, or a calendar's).
+    let zones: UnsafeBufferPointer<Zone>
     private let owners: [AnyObject & Sendable]
 
     init(_ b: ProgramBuilder, clockNames: [String]) {
@@ -65,6 +67,7 @@ final class Program: @unchecked Sendable {
         measures = flat(b.measures)
         self.clockNames = flat(clockNames)
         calendarNames = flat(b.calendars.map(\.name))
+        zones = flat(b.zones)
         self.owners = owners
     }
 }
@@ -100,6 +103,12 @@ extension Program {
         case workingTime(calendar: Int32, start: Int32, amount: Int32)
         /// The end of the N-th working day after a timestamp's date, in `calendars[calendar]`.
         case workingDays(calendar: Int32, start: Int32, amount: Int32)
+        /// A part of an instant read in `zones[zone]`, or of a date; months and weekdays are members
+        /// numbered from `members`.
+        case datePart(DatePart, zone: Int16, operand: Int32, members: Int32)
+        case daysBetween(Int32, Int32)
+        case isWorkingTime(calendar: Int32, Int32)
+        case isWorkingDay(calendar: Int32, Int32)
     }
 
     /// The names a decision's clock results carry. A ``Decider`` has its own copies, so the strings'
@@ -242,6 +251,7 @@ struct ProgramBuilder {
     var constants: [Value] = []
     var words: [UInt64] = []
     var calendars: [WorkingCalendar] = []
+    var zones: [Zone] = []
     var rules: [Program.Rule] = []
     var assignments: [Program.Assignment] = []
     var overrides: [Program.Override] = []
@@ -354,6 +364,12 @@ struct ProgramBuilder {
         return Int32(calendars.count - 1)
     }
 
+    private mutating func zone(_ z: Zone) -> Int16 {
+        if let i = zones.firstIndex(of: z) { return Int16(i) }
+        zones.append(z)
+        return Int16(zones.count - 1)
+    }
+
     private mutating func constant(_ v: Value) -> Int32 {
         constants.append(v)
         return Int32(constants.count - 1)
@@ -458,6 +474,14 @@ struct ProgramBuilder {
         case let .workingDays(c, a, b):
             let x = emit(a), y = emit(b)
             return add(.workingDays(calendar: calendar(c), start: x, amount: y))
+        case let .datePart(part, a, zone, members):
+            let x = emit(a)
+            return add(.datePart(part, zone: self.zone(zone), operand: x, members: members))
+        case let .daysBetween(a, b):
+            let x = emit(a), y = emit(b)
+            return add(.daysBetween(x, y))
+        case let .isWorkingTime(c, a): return add(.isWorkingTime(calendar: calendar(c), emit(a)))
+        case let .isWorkingDay(c, a): return add(.isWorkingDay(calendar: calendar(c), emit(a)))
         }
     }
 }

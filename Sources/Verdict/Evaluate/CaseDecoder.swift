@@ -21,7 +21,7 @@ struct CaseDecoder {
             given[slot] = true
             if case .null = value { continue }
             let field = policy.model.fields[slot]
-            if let v = convert(value, to: field.type, field: key) { slots[slot] = v }
+            if let v = convert(value, to: field.type, field: key) { slots[slot] = bounded(v, field) }
         }
         return finish(slots, given: given)
     }
@@ -34,9 +34,19 @@ struct CaseDecoder {
             guard let slot = slot(for: key) else { continue }
             given[slot] = true
             if case .null = value { continue }
-            if let v = convert(value, to: policy.model.fields[slot].type, field: key) { slots[slot] = v }
+            let field = policy.model.fields[slot]
+            if let v = convert(value, to: field.type, field: key) { slots[slot] = bounded(v, field) }
         }
         return finish(slots, given: given)
+    }
+
+    /// The value, or absent with a problem when it breaks one of the field's bounds (the same check
+    /// as ``FastCaseDecoder``'s).
+    private mutating func bounded(_ v: Value, _ field: FieldInfo) -> Value {
+        if field.constraints.isEmpty { return v }
+        guard let problem = field.constraints.violation(v, field: field.name, policy.model) else { return v }
+        problems.append(problem)
+        return .absent
     }
 
     private mutating func slot(for key: String) -> Int? {

@@ -9,6 +9,9 @@ public enum CaseProblemCode: String, Sendable, CaseIterable {
     /// A value of the right JSON type that is not a value of the field's type (a malformed timestamp,
     /// money with too many decimals, an unknown enum member).
     case invalidValue = "invalid-value"
+    /// A value outside a bound its field declares (`min`, `max`, `min_length`, `max_length`), or a
+    /// string that does not match the field's `pattern`. The message names the bound.
+    case constraintViolated = "constraint-violated"
     /// The case is not valid JSON.
     case jsonSyntax = "json-syntax"
     /// Two rules of a `unique` table match the case.

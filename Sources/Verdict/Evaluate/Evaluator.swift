@@ -79,6 +79,13 @@ struct Evaluator<Tracer: EvaluationTracer> {
         case let .workingDays(calendar, start, amount):
             let s = value(start)
             return Value.workingDays(program.calendarTables[Int(calendar)], s, value(amount))
+        case let .datePart(part, zone, operand, members):
+            return Value.datePart(part, value(operand), zone: program.zones.baseAddress! + Int(zone), members: members)
+        case let .daysBetween(a, b):
+            let x = value(a)
+            return Value.daysBetween(x, value(b))
+        case let .isWorkingTime(calendar, a): return Value.isWorkingTime(program.calendarTables[Int(calendar)], value(a))
+        case let .isWorkingDay(calendar, a): return Value.isWorkingDay(program.calendarTables[Int(calendar)], value(a))
         }
     }
 
@@ -160,7 +167,8 @@ struct Evaluator<Tracer: EvaluationTracer> {
             let v = value(a)
             if case .failure(let f) = v { failure = f; return .failure }
             return v.isAbsent ? .false : .true
-        case .constant, .field, .output, .list, .add, .subtract, .negate, .workingTime, .workingDays:
+        case .constant, .field, .output, .list, .add, .subtract, .negate, .workingTime, .workingDays, .datePart, .daysBetween,
+             .isWorkingTime, .isWorkingDay:
             return Self.truth(value(i), &failure)
         }
     }

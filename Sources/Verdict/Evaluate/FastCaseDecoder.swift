@@ -12,6 +12,9 @@ struct FastCaseDecoder: Sendable {
     private let required: [Bool]
     private let members: [[(name: [UInt8], id: Int32)]]
     private let scale: Int
+    /// Each field's bounds, nil where it has none: a value outside them is left to the careful
+    /// decoder, which reports it.
+    private let constraints: [FieldConstraints?]
 
     init(model: CheckedPolicy) {
         names = model.fields.map { Array($0.name.utf8) }
@@ -20,6 +23,7 @@ struct FastCaseDecoder: Sendable {
         required = model.fields.map { !$0.optional && $0.defaultValue == nil }
         members = model.enums.map { e in e.members.map { (Array(model.members[Int($0)].name.utf8), $0) } }
         scale = model.moneyScale
+        constraints = model.fields.map { $0.constraints.isEmpty ? nil : $0.constraints }
     }
 
     func decode(_ bytes: [UInt8]) -> [Value]? {
@@ -149,6 +153,7 @@ struct FastCaseDecoder: Sendable {
                     default:
                         return nil
                     }
+                    if let c = constraints[slot], !c.accepts(slots[slot]) { return nil }
                 }
                 space()
                 guard i < n else { return nil }

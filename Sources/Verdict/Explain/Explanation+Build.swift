@@ -99,8 +99,10 @@ extension CompiledPolicy {
             if case .field(let i) = r, model.fields[i].personal, !model.fields[i].loggable { return .string("[personal data, not recorded]") }
             return e.trace.values[Int(f.valueStart) + k]
         }
+        let computed = computedValues(ofSpan: Int(f.span), e)
         return ConditionFailure(text: span.text, location: span.location, unknown: f.unknown,
-                                values: zip(span.references, raw).map { (referenceName($0), outputValue($1)) }, raw: raw)
+                                values: zip(span.references, raw).map { (referenceName($0), outputValue($1)) } + computed.map { ($0.text, outputValue($0.value)) },
+                                raw: raw + computed.map(\.value))
     }
 
     /// The written text of a condition: its span, or its conjuncts joined with `and`.

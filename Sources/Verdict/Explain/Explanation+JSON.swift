@@ -185,6 +185,10 @@ extension Explanation {
                     }
                     p.write(trace.values[Int(f.valueStart) + k], to: &w)
                 }
+                for (text, value) in p.computedValues(ofSpan: Int(f.span), self) {
+                    w.key(text)
+                    p.write(value, to: &w)
+                }
             }
         }
     }

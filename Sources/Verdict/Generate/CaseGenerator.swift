@@ -30,10 +30,12 @@ public struct CaseGenerator {
             case let .inRange(.field(i), lo, _, hi, _):
                 note(i, lo)
                 note(i, hi)
-            case .span(_, let x), .not(let x), .present(let x), .negate(let x), .inList(let x, _), .inRange(let x, _, _, _, _):
+            case .span(_, let x), .not(let x), .present(let x), .negate(let x), .inList(let x, _), .inRange(let x, _, _, _, _),
+                 .datePart(_, let x, _, _), .isWorkingTime(_, let x), .isWorkingDay(_, let x):
                 visit(x)
             case .and(let xs), .or(let xs), .list(let xs): xs.forEach(visit)
-            case let .compare(_, a, b), let .add(a, b), let .subtract(a, b), let .contains(a, b), let .workingTime(_, a, b), let .workingDays(_, a, b):
+            case let .compare(_, a, b), let .add(a, b), let .subtract(a, b), let .contains(a, b), let .workingTime(_, a, b), let .workingDays(_, a, b),
+                 let .daysBetween(a, b):
                 visit(a)
                 visit(b)
             case .constant, .field, .output: break
@@ -87,9 +89,9 @@ public struct CaseGenerator {
         case .enumeration(let e):
             let members = policy.model.enums[e].members
             w.string(policy.model.members[Int(members[Int(rng.next(below: UInt64(members.count)))])].name)
-        case .integer: w.number(Int64(rng.next(below: 100)))
+        case .integer: w.number(bounded(Int64(rng.next(below: 100)), field))
         case .money:
-            w.string(Money.format(amount(field, scale: policy.model.moneyScale), scale: policy.model.moneyScale))
+            w.string(Money.format(bounded(amount(field, scale: policy.model.moneyScale), field), scale: policy.model.moneyScale))
         case .timestamp:
             let offset = Int64(rng.next(below: 5 * 24 * 60)) * 60_000
             w.string(Timestamp(millisecondsSinceEpoch: received + offset).rfc3339(in: policy.zone))
@@ -99,6 +101,17 @@ public struct CaseGenerator {
             let n = rng.next(below: 4)
             w.array { w in for _ in 0..<n { write(element, field: field, received: received, to: &w) } }
         }
+    }
+
+    /// An integer or amount within the field's `min` and `max`, so generated cases stay valid.
+    private func bounded(_ v: Int64, _ field: Int) -> Int64 {
+        let c = policy.model.fields[field].constraints
+        var x = v
+        if case .int(let lo)? = c.minimum { x = max(x, lo) }
+        if case .money(let lo)? = c.minimum { x = max(x, lo) }
+        if case .int(let hi)? = c.maximum { x = min(x, hi) }
+        if case .money(let hi)? = c.maximum { x = min(x, hi) }
+        return x
     }
 
     /// Half the time near a threshold the policy uses (one minor unit either side), else anywhere up to 2× the largest.

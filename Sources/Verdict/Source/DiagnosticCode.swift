@@ -40,6 +40,8 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     case gap = "gap"
     /// `…` takes one field or output name
     case invalidCall = "invalid-call"
+    /// `min` applies to integers, money, durations, dates and timestamps, not …; a `pattern` that cannot be read; a default outside its bounds
+    case invalidConstraint = "invalid-constraint"
     /// `…` is not an ISO 4217 currency code
     case invalidCurrency = "invalid-currency"
     /// expected a date like 2026-10-01

@@ -89,6 +89,16 @@ struct FieldSyntax: Sendable {
     var personal: Bool
     var loggable: Bool
     var annotations: Annotations
+    var constraints = ConstraintSyntax()
+}
+
+/// A field's bounds as written: `cost: {type: money, min: 0}`.
+struct ConstraintSyntax: Sendable {
+    var min: YAMLNode?
+    var max: YAMLNode?
+    var minLength: YAMLNode?
+    var maxLength: YAMLNode?
+    var pattern: YAMLNode?
 }
 
 struct SetSyntax: Sendable {

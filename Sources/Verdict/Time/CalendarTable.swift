@@ -144,4 +144,20 @@ final class CalendarTable: Sendable {
         }
         return ClockDuration(milliseconds: total)
     }
+
+    /// Whether an instant is inside a working period of a working day (a period's end is not in it:
+    /// 12:00 is not working time when the morning ends at 12:00).
+    func isWorkingTime(_ t: Int64) throws(WorkingCalendar.YearNotCovered) -> Bool {
+        let (day, ms) = (t + offset(t)).floorDivMod(Self.dayMs)
+        guard try isWorking(Int(day)) else { return false }
+        let si = try scheduleIndex(day)
+        for pi in scheduleStart[si]..<scheduleStart[si + 1] {
+            let p = schedulePeriods[pi]
+            if ms >= Int64(p.start) * 60_000, ms < Int64(p.end) * 60_000 { return true }
+        }
+        return false
+    }
+
+    /// The local day (days since 1970-01-01) of an instant in the calendar's zone.
+    func day(of t: Int64) -> Int { Int((t + offset(t)).floorDivMod(Self.dayMs).0) }
 }

@@ -10,7 +10,10 @@
 /// field may be left out; enums as `oneOf` of `const` members with their labels (`title` in English,
 /// `x-label` with every language given); money as a decimal string (at most the currency's decimals)
 /// or a JSON number; timestamps as RFC 3339 `date-time`, dates as `date`, durations as `1h`, `2d`,
-/// `1d12h` or ISO 8601 (`PT1H`). The checks the schema cannot express (money with too many decimals
+/// `1d12h` or ISO 8601 (`PT1H`). A field's bounds become `minimum`/`maximum` (integers, and money given
+/// as a number), `minLength`/`maxLength`/`pattern` (strings; the pattern anchored, as Verdict matches
+/// the whole text), `minItems`/`maxItems` (lists), and `x-minimum`/`x-maximum` in the value's own
+/// notation for money, durations, dates and timestamps. The checks the schema cannot express (money with too many decimals
 /// given as a JSON number, an integer beyond 64 bits) are still reported by `decide` as case errors.
 public enum CaseSchema {
     /// The JSON Schema dialect this generator writes.
@@ -71,25 +74,33 @@ public enum CaseSchema {
                 // Leaving the field out and giving `null` mean the same to the decoder.
                 w.key("anyOf")
                 w.array { w in
-                    w.object { w in writeType(field.type, policy, to: &w) }
+                    w.object { w in writeType(field.type, policy, to: &w, constraints: field.constraints) }
                     w.object { w in w.field("type", "null") }
                 }
             } else {
-                writeType(field.type, policy, to: &w, describe: field.annotations.note.isEmpty)
+                writeType(field.type, policy, to: &w, describe: field.annotations.note.isEmpty, constraints: field.constraints)
             }
         }
     }
 
     /// The keywords of one type, written into the enclosing object.
-    private static func writeType(_ type: ValueType, _ policy: CompiledPolicy, to w: inout JSONWriter, describe: Bool = true) {
+    private static func writeType(_ type: ValueType, _ policy: CompiledPolicy, to w: inout JSONWriter, describe: Bool = true,
+                                  constraints c: FieldConstraints = FieldConstraints()) {
         let model = policy.model
+        // Bounds JSON Schema cannot state on a string (money as text, times, durations) are given as
+        // `x-minimum`/`x-maximum` in the value's own notation; the decoder checks them all.
+        if let m = c.minimum, type != .integer { w.field("x-minimum", model.constraintText(m)) }
+        if let m = c.maximum, type != .integer { w.field("x-maximum", model.constraintText(m)) }
+        if let n = c.minLength { w.field(type == .string ? "minLength" : "minItems", n) }
+        if let n = c.maxLength { w.field(type == .string ? "maxLength" : "maxItems", n) }
+        if let p = c.pattern { w.field("pattern", p.schemaPattern) }
         switch type {
         case .bool:
             w.field("type", "boolean")
         case .integer:
             w.field("type", "integer")
-            w.key("minimum"); w.number(Int64.min)
-            w.key("maximum"); w.number(Int64.max)
+            w.key("minimum"); w.number(c.minimum.flatMap(Analyzer.integer) ?? Int64.min)
+            w.key("maximum"); w.number(c.maximum.flatMap(Analyzer.integer) ?? Int64.max)
         case .string:
             w.field("type", "string")
         case .money:
@@ -101,7 +112,11 @@ public enum CaseSchema {
                     w.field("type", "string")
                     w.field("pattern", scale > 0 ? "^[+-]?[0-9]+(\\.[0-9]{1,\(scale)})?$" : "^[+-]?[0-9]+$")
                 }
-                w.object { w in w.field("type", "number") }
+                w.object { w in
+                    w.field("type", "number")
+                    if let m = c.minimum { w.key("minimum"); w.value(serialised: Array(model.constraintText(m).utf8)) }
+                    if let m = c.maximum { w.key("maximum"); w.value(serialised: Array(model.constraintText(m).utf8)) }
+                }
             }
         case .timestamp:
             w.field("type", "string")

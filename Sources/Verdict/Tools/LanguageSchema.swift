@@ -117,7 +117,7 @@ public enum LanguageSchema {
                          ("additionalProperties", .bool(false))]),
             ])),
             ("expression", .object([("type", scalarTypes), ("description", .string(
-                "An expression: names of fields, outputs and parameters; literals (`300`, `\"Henan\"`, `fly`, `2d`); `==` `!=` `<` `<=` `>` `>=`; `and` `or` `not`; `in` / `not in` a set, a list `[a, b]` or a range `(300..1000]`; `+` `-` on times, durations, integers and money; `present(x)`, `absent(x)`, `working_hours_after(t, n, \"calendar\")`, `working_days_after(t, n, \"calendar\")`."))])),
+                "An expression: names of fields, outputs and parameters; literals (`300`, `\"Henan\"`, `fly`, `2d`); `==` `!=` `<` `<=` `>` `>=`; `and` `or` `not`; `in` / `not in` a set, a list `[a, b]` or a range `(300..1000]`; `+` `-` on times, durations, integers and money; `present(x)`, `absent(x)`, `working_hours_after(t, n, \"calendar\")`, `working_days_after(t, n, \"calendar\")`; `year(t)`, `month(t)` (`jan`…`dec`), `day(t)`, `weekday(t)` (`mon`…`sun`), `hour(t)`, `minute(t)`, `date(t)` in the policy's zone (or a calendar's: `hour(t, \"cn-office\")`); `days_between(a, b)`; `is_working_time(t, \"calendar\")`, `is_working_day(d, \"calendar\")`."))])),
             ("condition", oneOf("A condition that must be true, or a list of conditions that must all be true. A comparison with an absent value is unknown, and a rule matches only when its condition is true.", [
                 ref("expression"), .object([("type", .string("array")), ("items", ref("expression"))]),
             ])),
@@ -172,6 +172,11 @@ public enum LanguageSchema {
                     ("default", .object([("type", scalarTypes), ("description", .string("The value of the field when a case leaves it out (so it is never absent)."))])),
                     ("personal", bool("`true`: personal data (a name, phone, address): never written into explanations.")),
                     ("loggable", bool("`true`: a personal field whose value may nevertheless be shown in explanations.")),
+                    ("min", .object([("type", scalarTypes), ("description", .string("The least value a case may give (integers, money, durations, dates, timestamps), in the field's own notation: `0`, `\"0.00\"`, `1h`, `2020-01-01`."))])),
+                    ("max", .object([("type", scalarTypes), ("description", .string("The greatest value a case may give, as for `min`."))])),
+                    ("min_length", .object([("type", .string("integer")), ("minimum", .integer(0)), ("description", .string("The fewest characters (Unicode scalars) of a string, or items of a list."))])),
+                    ("max_length", .object([("type", .string("integer")), ("minimum", .integer(0)), ("description", .string("The most characters of a string, or items of a list."))])),
+                    ("pattern", string("A pattern the whole string must match, in a linear-time subset of regular expressions: characters, `.`, classes `[a-z]` `[^…]` `\\d` `\\w` `\\s`, groups, `|`, `*` `+` `?` `{n,m}`.")),
                 ], extra: [requireOne([["type"], ["values"]])]),
             ])),
             ("enum", oneOf("An enum: a list of members, or a mapping with `values`.", [

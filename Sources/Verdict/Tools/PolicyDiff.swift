@@ -84,6 +84,7 @@ public enum PolicyDiff {
     static func effective(_ d: CheckedDecision, output slot: Int, _ model: CheckedPolicy) throws(Analyzer.Unanalysable) -> [(Region, Value)] {
         var regions: [Region] = []
         for r in d.rules { regions.append(try Analyzer.truth(of: r.condition.expr, model).t) }
+        try Analyzer.independent(regions, model)
         var out: [(Region, Value)] = []
         var taken = Region.empty
         for (i, r) in d.rules.enumerated() {

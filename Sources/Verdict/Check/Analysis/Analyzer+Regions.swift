@@ -25,13 +25,13 @@ extension Analyzer {
                 f = try f.intersect(jf)
             }
             return (t, f)
-        case .field, .output:
-            let ref = try reference(e)
+        case .field, .output, .isWorkingTime, .isWorkingDay:
+            let ref = try dimension(e)
             return (Region(boxes: [[ref: Constraint(values: .bools([true]), absent: false)]]),
                     Region(boxes: [[ref: Constraint(values: .bools([false]), absent: false)]]))
         case .present(let inner):
-            let ref = try reference(inner)
-            let present = Constraint(values: full(type(of: ref, model), model), absent: false)
+            let ref = try dimension(inner)
+            let present = Constraint(values: domain(of: ref, model), absent: false)
             let absent = Constraint(values: none(type(of: ref, model)), absent: true)
             return (Region(boxes: [[ref: present]]), Region(boxes: [[ref: absent]]))
         case let .compare(op, a, b):
@@ -69,9 +69,19 @@ extension Analyzer {
 
     static func atom(_ e: Expr, _ model: CheckedPolicy,
                              _ split: (ValueType) throws(Unanalysable) -> (Constraint.Values, Constraint.Values)) throws(Unanalysable) -> (t: Region, f: Region) {
-        let ref = try reference(e)
+        let ref = try dimension(e)
         let (t, f) = try split(type(of: ref, model))
-        return (Region(boxes: [[ref: Constraint(values: t, absent: false)]]), Region(boxes: [[ref: Constraint(values: f, absent: false)]]))
+        // Within the values the dimension can take (a month's 12, a field's bounds); outputs are
+        // narrowed to what their rules assign where regions are complemented.
+        if case .reference(.output) = ref {
+            return (Region(boxes: [[ref: Constraint(values: t, absent: false)]]), Region(boxes: [[ref: Constraint(values: f, absent: false)]]))
+        }
+        let possible = Constraint(values: domain(of: ref, model), absent: false)
+        func region(_ v: Constraint.Values) -> Region {
+            let c = Constraint(values: v, absent: false).intersect(possible)
+            return Region(boxes: c.isEmpty ? [] : [[ref: c]])
+        }
+        return (region(t), region(f))
     }
 
     static func integer(_ v: Value) -> Int64? {
@@ -149,6 +159,10 @@ extension Analyzer {
 extension Analyzer {
     /// Whether a reference may be absent: optional fields without a default; outputs unless their
     /// decision must always decide (`complete: true`) and every rule sets them.
+    static func mayBeAbsent(_ dimension: Dimension, _ model: CheckedPolicy) -> Bool {
+        dimension.references.contains { mayBeAbsent($0, model) }
+    }
+
     static func mayBeAbsent(_ ref: Expr.Reference, _ model: CheckedPolicy) -> Bool {
         switch ref {
         case .field(let i): return model.fields[i].optional
@@ -185,11 +199,7 @@ extension Analyzer {
     static func describe(_ box: Box, _ model: CheckedPolicy) -> String {
         box.sorted { "\($0.key)" < "\($1.key)" }.compactMap { ref, c -> String? in
             let type = type(of: ref, model)
-            let name: String
-            switch ref {
-            case .field(let i): name = model.fields[i].name
-            case .output(let i): name = model.outputs[i].name
-            }
+            let name = self.name(of: ref, model)
             var parts: [String] = []
             switch c.values {
             case .bools(let b): if b.count == 1 { parts.append("\(name) == \(b.first!)") }

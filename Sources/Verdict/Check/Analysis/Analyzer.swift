@@ -11,16 +11,23 @@ enum Analyzer {
     static func analyse(_ model: CheckedPolicy, diagnostics: inout DiagnosticBag) {
         for d in model.decisions {
             var regions: [Region] = []
-            var failure: (String, String)?
+            var failure: String?
             for r in d.rules {
                 do { regions.append(try truth(of: r.condition.expr, model).t) } catch {
-                    failure = (r.id, error.reason)
+                    failure = "rule `\(r.id)` uses \(error.reason)"
                     break
                 }
             }
-            if let (rule, reason) = failure {
+            if failure == nil {
+                // A scope that cannot be analysed is reported when the gaps are sought.
+                let scope = d.complete.flatMap { c in try? truth(of: c.expr, model).t }
+                do { try independent(regions + (scope.map { [$0] } ?? []), model) } catch {
+                    failure = "its conditions use \(error.reason)"
+                }
+            }
+            if let failure {
                 if d.hit != .collect || d.complete != nil {
-                    diagnostics.add(Diagnostic(.note, .notAnalysed, "decision `\(d.name)` was not analysed for gaps, overlaps or unreachable rules: rule `\(rule)` uses \(reason)",
+                    diagnostics.add(Diagnostic(.note, .notAnalysed, "decision `\(d.name)` was not analysed for gaps, overlaps or unreachable rules: \(failure)",
                                                at: d.location, help: "the evaluator still checks each case; only the load-time proof is skipped"))
                 }
                 continue
@@ -99,13 +106,7 @@ enum Analyzer {
     /// A readable example case inside a box: `cost = 300.00, problem = fly`.
     static func witness(_ box: Box, _ model: CheckedPolicy) -> String {
         let parts = box.sorted { "\($0.key)" < "\($1.key)" }.map { ref, c -> String in
-            let name: String
-            let type: ValueType
-            switch ref {
-            case .field(let i): name = model.fields[i].name; type = model.fields[i].type
-            case .output(let i): name = model.outputs[i].name; type = model.outputs[i].type
-            }
-            return "\(name) = \(sample(c, type, model))"
+            "\(name(of: ref, model)) = \(sample(c, type(of: ref, model), model))"
         }
         return parts.isEmpty ? "any values" : parts.joined(separator: ", ")
     }

@@ -1,6 +1,7 @@
 /// Sets of cases, for reasoning about decision tables exactly.
 ///
-/// A ``Region`` is a union of boxes; a box constrains some dimensions (fields or outputs) and
+/// A ``Region`` is a union of boxes; a box constrains some dimensions (fields or outputs, or a date
+/// function of them: see ``Analyzer/Dimension``) and
 /// leaves the others free. Each dimension's constraint says which values it may take and whether it
 /// may be absent. Numbers, money (minor units) and times (milliseconds) are integers, so strict
 /// bounds are exact: `cost > 300` is `cost >= 300.01`.
@@ -70,7 +71,7 @@ struct Constraint: Hashable, Sendable {
     }
 }
 
-typealias Box = [Expr.Reference: Constraint]
+typealias Box = [Analyzer.Dimension: Constraint]
 
 struct Region: Sendable {
     var boxes: [Box]
@@ -125,9 +126,7 @@ extension Region {
         for box in boxes {
             var parts: [Box] = []
             for (ref, c) in box {
-                let type = Analyzer.type(of: ref, model)
-                var domain = Analyzer.full(type, model)
-                if case .output(let o) = ref, let d = Analyzer.outputDomain(o, model) { domain = d }
+                let domain = Analyzer.domain(of: ref, model)
                 let flipped: Constraint.Values
                 switch (c.values, domain) {
                 case let (.bools(a), .bools(all)): flipped = .bools(all.subtracting(a))
