@@ -70,7 +70,7 @@ extension CheckedPolicy {
         case .money(let m): return Money.format(m, scale: moneyScale)
         case .time(let t): return Timestamp(millisecondsSinceEpoch: t).rfc3339(in: zone)
         case .date(let d): return CivilDate(daysSinceEpoch: Int(d)).description
-        case .duration(let d): return Duration(milliseconds: d).description
+        case .duration(let d): return ClockDuration(milliseconds: d).description
         case .string(let s): return "\"\(s)\""
         default: return "\(v)"
         }
