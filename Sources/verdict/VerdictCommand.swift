@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import Verdict
 
-@main
+/// The root command; `Main` runs it.
 struct VerdictCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verdict",
