@@ -37,6 +37,8 @@ struct FieldInfo: Sendable {
     var personal: Bool = false
     /// Bounds on its values (`min: 0`), checked when a case is decoded.
     var constraints = FieldConstraints()
+    /// Applied by the case decoders to a string (or list of strings) before any rule reads it.
+    var normalization: StringNormalization = []
 }
 
 struct EnumInfo: Sendable {

@@ -122,6 +122,10 @@ extension Checker {
                 let help = [a.type, b.type].contains(.string) && [a.type, b.type].contains(.money) ? "write the amount as a number, without quotes" : nil
                 return error(.typeMismatch, "cannot compare `\(typeName(a.type))` with `\(typeName(b.type))`", s, src, help: help)
             }
+            if op == .eq || op == .ne {
+                warnIfNeverProduced(lhs, rhs, src)
+                warnIfNeverProduced(rhs, lhs, src)
+            }
             if op != .eq, op != .ne, !a.type.isOrdered {
                 return error(.typeMismatch, "`\(op.rawValue)` needs ordered values, but `\(typeName(a.type))` has no order", s, src,
                              help: "use `==`, `!=` or `in`")
@@ -260,6 +264,7 @@ extension Checker {
                     _ = error(.nonConstant, "list items after `in` must be constants", item, src)
                     return nil
                 }
+                warnIfNeverProduced(lhs, item, src)
                 values.append(v)
             }
             return .inList(l.expr, values)
@@ -270,6 +275,12 @@ extension Checker {
                 _ = error(.typeMismatch, "set `\(n)` holds `\(typeName(model.sets[i].type))` values, not `\(typeName(l.type))`", rhs, src)
                 return nil
             }
+            if let (field, normalization) = normalized(lhs) {
+                for case .string(let text) in model.sets[i].members where normalization.apply(text) != text {
+                    diagnostics.warning(.unnormalizedLiteral, "field `\(field)` is normalised (\(normalization.description)), so it is never \(quoted(text)), a member of set `\(n)`",
+                                        at: src.location(rhs.start, rhs.end), help: "write \(quoted(normalization.apply(text))) in the set")
+                }
+            }
             return .inList(l.expr, model.sets[i].members)
         default:
             guard let r = check(rhs, in: src, expected: .list(l.type)) else { return nil }
@@ -277,8 +288,31 @@ extension Checker {
                 _ = error(.typeMismatch, "`in` needs a set, a list, a range or a `list<\(typeName(l.type))>`, found a `\(typeName(r.type))`", rhs, src)
                 return nil
             }
+            warnIfNeverProduced(rhs, lhs, src)
             return .contains(list: r.expr, element: l.expr)
         }
+    }
+
+    /// The field a node names, when it is a field whose values are normalised.
+    private func normalized(_ s: ExprSyntax) -> (field: String, normalization: StringNormalization)? {
+        guard case .name(let n) = s.kind, let slot = fieldSlots[n], !model.fields[slot].normalization.isEmpty else { return nil }
+        return (n, model.fields[slot].normalization)
+    }
+
+    /// Warns, at the literal, when `field == literal` (or `literal in field`, `field in [literal]`)
+    /// can never hold because the field's normalisation never produces the literal: `region ==
+    /// "Henan "` under `trim`. Normalising is idempotent, so a literal it changes is never a value.
+    private mutating func warnIfNeverProduced(_ field: ExprSyntax, _ literal: ExprSyntax, _ src: ExprSource) {
+        guard let (name, normalization) = normalized(field), case .string(let text) = literal.kind else { return }
+        let produced = normalization.apply(text)
+        guard produced != text else { return }
+        diagnostics.warning(.unnormalizedLiteral, "field `\(name)` is normalised (\(normalization.description)), so it is never \(quoted(text)): this comparison can never match",
+                            at: src.location(literal.start, literal.end), help: "write \(quoted(produced))")
+    }
+
+    /// A string as the policy writes it: `"Henan "`.
+    private func quoted(_ s: String) -> String {
+        "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
     }
 
     private mutating func arithmetic(_ op: ArithOp, _ lhs: ExprSyntax, _ rhs: ExprSyntax, _ s: ExprSyntax, _ src: ExprSource) -> Typed? {

@@ -98,9 +98,12 @@ struct Checker {
             if f.name.text == "id", type != .string {
                 diagnostics.error(.invalidType, "the case id field `id` must be a `string`", at: f.type.location)
             }
+            var normalization = StringNormalization()
+            if let n = f.normalize { normalization = self.normalization(n, field: f.name.text, type: type) }
             var defaultValue: Value?
             if let d = f.defaultValue {
-                defaultValue = literal(d, as: type)
+                // A default stands for what the case would have said: normalised like a given value.
+                defaultValue = literal(d, as: type).map { normalization.apply($0) }
                 if f.optional {
                     diagnostics.warning(.redundantOptional, "field `\(f.name.text)` has a default, so it is never absent", at: d.location,
                                         help: "remove `optional: true`")
@@ -109,8 +112,33 @@ struct Checker {
             let constraints = fieldConstraints(f, type, defaultValue: defaultValue)
             addField(FieldInfo(name: f.name.text, type: type, optional: f.optional && f.defaultValue == nil,
                                defaultValue: defaultValue, loggable: f.loggable || f.name.text == "id",
-                               annotations: f.annotations, location: f.name.location, personal: f.personal, constraints: constraints))
+                               annotations: f.annotations, location: f.name.location, personal: f.personal, constraints: constraints,
+                               normalization: normalization))
         }
+    }
+
+    /// A field's `normalize:` — one step or a list of `trim`, `casefold`, `nfkc` — for a string field.
+    private mutating func normalization(_ node: YAMLNode, field: String, type: ValueType) -> StringNormalization {
+        guard type == .string || type == .list(.string) else {
+            diagnostics.error(.typeMismatch, "`normalize` applies to `string` fields, but `\(field)` is a `\(typeName(type))`", at: node.location)
+            return []
+        }
+        let items: [YAMLNode]
+        if case .sequence(let list) = node.kind { items = list } else { items = [node] }
+        var out: StringNormalization = []
+        for item in items {
+            guard let name = item.scalar else {
+                diagnostics.error(.wrongNodeKind, "expected a step name for `normalize`, found \(item.kindName)", at: item.location)
+                continue
+            }
+            guard let step = StringNormalization.steps.first(where: { $0.name == name }) else {
+                diagnostics.error(.unknownNormalization, "unknown normalisation `\(name)`", at: item.location,
+                                  help: Suggestions.help(for: name, in: StringNormalization.steps.map(\.name), what: "steps"))
+                continue
+            }
+            out.insert(step.step)
+        }
+        return out
     }
 
     private mutating func addField(_ f: FieldInfo) {

@@ -1,7 +1,8 @@
 /// Validates a case against the policy's schema and fills its field slots.
 ///
 /// Every problem is collected: missing required fields, unknown fields (with a suggestion), wrong
-/// JSON types, malformed timestamps, money with too many decimals, unknown enum members.
+/// JSON types, malformed timestamps, money with too many decimals, unknown enum members. A string
+/// field's `normalize:` steps are applied here (as ``FastCaseDecoder`` does), before any rule reads it.
 struct CaseDecoder {
     let policy: CompiledPolicy
     var problems: [CaseError.Problem] = []
@@ -21,7 +22,7 @@ struct CaseDecoder {
             given[slot] = true
             if case .null = value { continue }
             let field = policy.model.fields[slot]
-            if let v = convert(value, to: field.type, field: key) { slots[slot] = bounded(v, field) }
+            if let v = convert(value, to: field.type, field: key) { slots[slot] = bounded(field.normalization.apply(v), field) }
         }
         return finish(slots, given: given)
     }
@@ -35,7 +36,7 @@ struct CaseDecoder {
             given[slot] = true
             if case .null = value { continue }
             let field = policy.model.fields[slot]
-            if let v = convert(value, to: field.type, field: key) { slots[slot] = bounded(v, field) }
+            if let v = convert(value, to: field.type, field: key) { slots[slot] = bounded(field.normalization.apply(v), field) }
         }
         return finish(slots, given: given)
     }

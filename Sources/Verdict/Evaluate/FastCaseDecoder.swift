@@ -11,6 +11,7 @@ struct FastCaseDecoder: Sendable {
     private let defaults: [Value?]
     private let required: [Bool]
     private let members: [[(name: [UInt8], id: Int32)]]
+    private let normalizations: [StringNormalization]
     private let scale: Int
     /// Each field's bounds, nil where it has none: a value outside them is left to the careful
     /// decoder, which reports it.
@@ -24,6 +25,7 @@ struct FastCaseDecoder: Sendable {
         members = model.enums.map { e in e.members.map { (Array(model.members[Int($0)].name.utf8), $0) } }
         scale = model.moneyScale
         constraints = model.fields.map { $0.constraints.isEmpty ? nil : $0.constraints }
+        normalizations = model.fields.map(\.normalization)
     }
 
     func decode(_ bytes: [UInt8]) -> [Value]? {
@@ -125,7 +127,7 @@ struct FastCaseDecoder: Sendable {
                         guard let r = rawString() else { return nil }
                         // Invalid UTF-8 is left to the careful decoder, which reports it (never repaired here).
                         guard let text = String(validating: UnsafeBufferPointer(rebasing: p[r]), as: UTF8.self) else { return nil }
-                        slots[slot] = .string(text)
+                        slots[slot] = .string(normalizations[slot].apply(text))
                     case .enumeration(let e):
                         guard let r = rawString() else { return nil }
                         guard let m = members[e].first(where: { equal(r, $0.name) }) else { return nil }

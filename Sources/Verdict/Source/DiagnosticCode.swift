@@ -114,6 +114,8 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     case unknownKey = "unknown-key"
     /// unknown measure kind `…`
     case unknownMeasureKind = "unknown-measure-kind"
+    /// unknown normalisation `…` (a string field's `normalize` takes `trim`, `casefold`, `nfkc`)
+    case unknownNormalization = "unknown-normalization"
     /// `…` is not a member of the enum it is compared with
     case unknownMember = "unknown-member"
     /// unknown field `…` in `by`
@@ -126,6 +128,8 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     case unknownType = "unknown-type"
     /// unknown weekday `…`
     case unknownWeekday = "unknown-weekday"
+    /// field `…` is normalised (…), so it is never `"…"`: a comparison no case can match (a warning)
+    case unnormalizedLiteral = "unnormalized-literal"
     /// rule `…` of decision `…` can never decide: earlier rules (or a better priority) cover every case it matches
     case unreachableRule = "unreachable-rule"
     /// cannot read `…` as UTF-8 text

@@ -90,6 +90,8 @@ struct FieldSyntax: Sendable {
     var loggable: Bool
     var annotations: Annotations
     var constraints = ConstraintSyntax()
+    /// `normalize: [trim, casefold, nfkc]`: one step name, or a list (checked by the checker).
+    var normalize: YAMLNode? = nil
 }
 
 /// A field's bounds as written: `cost: {type: money, min: 0}`.

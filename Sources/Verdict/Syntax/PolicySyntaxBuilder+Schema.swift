@@ -46,7 +46,7 @@ extension PolicySyntaxBuilder {
                                              defaultValue: nil, personal: false, loggable: false, annotations: Annotations()))
             return
         }
-        guard let m = reader(node, "field `\(name.text)`", allowed: ["type", "values", "optional", "default", "personal", "loggable"] + Self.constraintKeys + Self.annotationKeys) else { return }
+        guard let m = reader(node, "field `\(name.text)`", allowed: ["type", "values", "optional", "default", "personal", "loggable", "normalize"] + Self.constraintKeys + Self.annotationKeys) else { return }
         var type: TypeSyntax
         if let values = m["values"] {
             // An inline enum: its type is named after the field.
@@ -70,7 +70,8 @@ extension PolicySyntaxBuilder {
             defaultValue: m["default"], personal: m["personal"].flatMap { bool($0, "personal") } ?? false,
             loggable: m["loggable"].flatMap { bool($0, "loggable") } ?? false,
             annotations: annotations(m),
-            constraints: ConstraintSyntax(min: m["min"], max: m["max"], minLength: m["min_length"], maxLength: m["max_length"], pattern: m["pattern"])))
+            constraints: ConstraintSyntax(min: m["min"], max: m["max"], minLength: m["min_length"], maxLength: m["max_length"], pattern: m["pattern"]),
+            normalize: m["normalize"]))
     }
 
     /// The keys of a field's bounds (see ``FieldConstraints``).

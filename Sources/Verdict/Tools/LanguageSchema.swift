@@ -177,6 +177,10 @@ public enum LanguageSchema {
                     ("min_length", .object([("type", .string("integer")), ("minimum", .integer(0)), ("description", .string("The fewest characters (Unicode scalars) of a string, or items of a list."))])),
                     ("max_length", .object([("type", .string("integer")), ("minimum", .integer(0)), ("description", .string("The most characters of a string, or items of a list."))])),
                     ("pattern", string("A pattern the whole string must match, in a linear-time subset of regular expressions: characters, `.`, classes `[a-z]` `[^…]` `\\d` `\\w` `\\s`, groups, `|`, `*` `+` `?` `{n,m}`.")),
+                    ("normalize", oneOf("For a `string` (or `list<string>`) field: how a case's value is normalised before any rule reads it; the steps apply in the order nfkc, casefold, trim.", [
+                        string("One step.", values: StringNormalization.steps.map(\.name)),
+                        list(string("A step.", values: StringNormalization.steps.map(\.name)), "Steps."),
+                    ])),
                 ], extra: [requireOne([["type"], ["values"]])]),
             ])),
             ("enum", oneOf("An enum: a list of members, or a mapping with `values`.", [

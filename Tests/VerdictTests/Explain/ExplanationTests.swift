@@ -49,7 +49,7 @@ struct ExplanationTests {
         var c = Self.henan
         c["branch"] = .string("Zhengzhou")
         let text = try #require(try qualityComplaints.decide(c, explain: true).explanation).text(.en)
-        #expect(text.contains("not applied — exception holds: zhengzhou: `branch == \"Zhengzhou\"`"))
+        #expect(text.contains("not applied — exception holds: zhengzhou: `branch == \"zhengzhou\"`"))
     }
 
     @Test func jsonExplanation() throws {
