@@ -1,7 +1,8 @@
 /// What changes between two versions of a policy set: its structure, the regions of input whose
 /// result changes (for analysable tables), and, over a case file, every case decided differently.
 public enum PolicyDiff {
-    /// Decisions, rules, overrides, outputs and fields added, removed or changed.
+    /// Decisions, rules, outputs and fields added, removed or changed; overrides added, removed, or
+    /// changing their chain differently.
     public static func structure(old: CompiledPolicy, new: CompiledPolicy) -> [String] {
         var out: [String] = []
         if old.identity.version != new.identity.version { out.append("version \(old.identity.version) -> \(new.identity.version)") }
@@ -25,10 +26,29 @@ public enum PolicyDiff {
             }
             for x in o.overrides where !d.overrides.contains(where: { $0.id == x.id }) { out.append("decision `\(d.name)`: override `\(x.id)` removed") }
             for x in d.overrides where !o.overrides.contains(where: { $0.id == x.id }) { out.append("decision `\(d.name)`: override `\(x.id)` added") }
+            for x in d.overrides {
+                guard let p = o.overrides.first(where: { $0.id == x.id }) else { continue }
+                let (before, after) = (operations(p, om), operations(x, nm))
+                if before != after { out.append("decision `\(d.name)`: override `\(x.id)` changed\n    - \(before)\n    + \(after)") }
+            }
         }
         for c in om.clocks where !nm.clocks.contains(where: { $0.name == c.name }) { out.append("clock `\(c.name)` removed") }
         for c in nm.clocks where !om.clocks.contains(where: { $0.name == c.name }) { out.append("clock `\(c.name)` added") }
         return out
+    }
+
+    /// What an override does to its chain, by member name (ids differ between versions):
+    /// `signers: replace finance_supervisor by bu_finance_head; insert legal_officer after store_manager`.
+    private static func operations(_ o: CheckedOverride, _ model: CheckedPolicy) -> String {
+        func name(_ v: Value) -> String { if case .member(let id) = v { model.members[Int(id)].name } else { "\(v)" } }
+        return model.outputs[o.output].name + ": " + o.operations.map { op in
+            switch op.kind {
+            case .replace: "replace \(name(op.member)) by \(name(op.other))"
+            case .remove: "remove \(name(op.member))"
+            case .insertBefore: "insert \(name(op.member)) before \(name(op.other))"
+            case .insertAfter: "insert \(name(op.member)) after \(name(op.other))"
+            }
+        }.joined(separator: "; ")
     }
 
     /// Named, typed things removed, added, or whose type changed.

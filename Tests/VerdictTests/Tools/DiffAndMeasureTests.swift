@@ -29,6 +29,18 @@ struct DiffAndMeasureTests {
         #expect(lines.contains { $0.contains(": approver: division_manager -> branch_manager (rule band-300-to-1000 -> band-up-to-300)") })
     }
 
+    @Test func anOverrideThatNowInsertsASigner() throws {
+        let copy = try BrokenCopy(of: "quality-complaints", [
+            ("a5-approval.yaml", "          finance_supervisor: bu_finance_head\n",
+             "          finance_supervisor: bu_finance_head\n        insert: {role: division_manager, after: handler}\n"),
+        ])
+        defer { copy.remove() }
+        let new = try CompiledPolicy.load(directory: copy.path)
+        #expect(PolicyDiff.structure(old: qualityComplaints, new: new) == [
+            "decision `approval`: override `henan-finance` changed\n    - signers: replace finance_supervisor by bu_finance_head\n    + signers: replace finance_supervisor by bu_finance_head; insert division_manager after handler",
+        ])
+    }
+
     @Test func identicalVersionsDifferNowhere() {
         #expect(PolicyDiff.structure(old: qualityComplaints, new: qualityComplaints).isEmpty)
         #expect(PolicyDiff.regions(old: qualityComplaints, new: qualityComplaints).isEmpty)
