@@ -70,6 +70,11 @@ public enum CaseSchema {
                 policy.write(d, to: &w)
             }
             if field.personal { w.field("x-personal", true) }
+            if !field.normalization.isEmpty {
+                // The decoder normalises before it checks bounds: a client validating raw input should too.
+                w.key("x-normalize")
+                w.array { w in for step in StringNormalization.steps where field.normalization.contains(step.step) { w.string(step.name) } }
+            }
             if nullable {
                 // Leaving the field out and giving `null` mean the same to the decoder.
                 w.key("anyOf")

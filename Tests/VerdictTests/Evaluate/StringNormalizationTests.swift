@@ -133,6 +133,14 @@ struct StringNormalizationTests {
         #expect(Self.field(careful, "city") == .string(" Xi'an "))
     }
 
+    /// The case schema says which fields are normalised, in the order the steps apply.
+    @Test func theCaseSchemaNamesTheSteps() {
+        let schema = CaseSchema.json(for: Self.policy)
+        #expect(schema.contains(#""region":{"x-normalize":["nfkc","casefold","trim"],"type":"string"}"#), "\(schema)")
+        #expect(schema.contains(#""x-normalize":["casefold"]"#))
+        #expect(!schema.contains(#""city":{"x-normalize""#))
+    }
+
     // MARK: The checker
 
     struct Warned: CustomTestStringConvertible, Sendable {
