@@ -160,6 +160,9 @@ struct Checker {
                 type = .enumeration(e)
             } else if let f = fieldSlots[s.of.text] {
                 type = model.fields[f].type.element ?? model.fields[f].type
+            } else if let part = DatePart.named(s.of.text), part.memberNames != nil {
+                // A set of months or weekdays, for `month(t) in peak_season`.
+                type = .enumeration(builtinEnum(part))
             } else {
                 diagnostics.error(.unknownType, "unknown type or field `\(s.of.text)` in `of`", at: s.of.location,
                                   help: Suggestions.help(for: s.of.text, in: typeNames + Array(fieldSlots.keys), what: "types and fields"))

@@ -170,6 +170,32 @@ struct DateFunctionTests {
         #expect(e.location?.line == 5)
     }
 
+    @Test func setsOfMonthsAndWeekdays() throws {
+        let r = check(["schema.yaml": """
+        fields:
+          reported_at: timestamp
+        sets:
+          peak_season: {of: month, members: [jun, jul, aug]}
+          weekend: {of: weekday, members: [sat, sun]}
+        """, "d.yaml": """
+        decisions:
+          urgency:
+            hit: unique
+            complete: true
+            outputs: {urgent: bool}
+            rules:
+              - {when: month(reported_at) in peak_season or weekday(reported_at) in weekend, then: {urgent: true}}
+              - {when: not (month(reported_at) in peak_season) and not (weekday(reported_at) in weekend), then: {urgent: false}}
+        """])
+        #expect(r.diagnostics.filter { ["gap", "unique-overlap", "not-analysed"].contains($0.code) || $0.severity == .error }.isEmpty, "\(r.diagnostics)")
+        let p = try #require(r.policy)
+        #expect(try decide(p, #"{"id":"S-1","reported_at":"2026-07-01T10:00:00+08:00"}"#)["urgent"] == .bool(true))
+        #expect(try decide(p, #"{"id":"S-2","reported_at":"2026-03-07T10:00:00+08:00"}"#)["urgent"] == .bool(true))  // a Saturday
+        #expect(try decide(p, #"{"id":"S-3","reported_at":"2026-03-06T10:00:00+08:00"}"#)["urgent"] == .bool(false))
+        let bad = check(["schema.yaml": "fields:\n  reported_at: timestamp\nsets:\n  peak: {of: month, members: [jun, jly]}\n"])
+        #expect(errors(bad).first?.message == "`jly` is not a member of `month`")
+    }
+
     @Test func explanationsShowTheValueComputed() throws {
         let d = try decide(Self.policy, #"{"id":"D-2","reported_at":"2026-03-02T10:00:00+08:00"}"#, explain: true)
         let e = try #require(d.explanation)
