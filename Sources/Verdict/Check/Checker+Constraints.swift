@@ -48,7 +48,7 @@ extension Checker {
             diagnostics.error(.invalidConstraint, "field `\(name)` has `min_length` \(lo) above its `max_length` \(hi)", at: c.maxLength!.location)
         }
         if let d = defaultValue, let problem = out.violation(d, field: name, model), let node = f.defaultValue {
-            diagnostics.error(.invalidConstraint, "the default of `\(name)` breaks its bounds: it \(problem.message)", at: node.location)
+            diagnostics.error(.invalidConstraint, "the default of `\(name)` breaks its bounds: \(problem.message.hasPrefix("has ") ? "it " : "")\(problem.message)", at: node.location)
         }
         return out
     }

@@ -286,6 +286,9 @@ struct TextPattern: Sendable, Hashable, CustomStringConvertible {
                 i += 1
                 return c == "n" ? 10 : c == "r" ? 13 : 9
             default:
+                if c.value >= 49, c.value <= 57 {
+                    throw fail("back-references (`\\\(c)`) are not supported: they cannot be matched without backtracking")
+                }
                 guard Self.literalEscapes.contains(c.value) else { throw fail("unknown escape `\\\(c)`") }
                 i += 1
                 return c.value

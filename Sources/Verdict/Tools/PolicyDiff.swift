@@ -8,6 +8,7 @@ public enum PolicyDiff {
         if old.identity.version != new.identity.version { out.append("version \(old.identity.version) -> \(new.identity.version)") }
         let (om, nm) = (old.model, new.model)
         out += compare("field", om.fields.map { ($0.name, om.typeName($0.type)) }, nm.fields.map { ($0.name, nm.typeName($0.type)) })
+        out += constraintChanges(om, nm)
         out += compare("output", om.outputs.map { ($0.name, om.typeName($0.type)) }, nm.outputs.map { ($0.name, nm.typeName($0.type)) })
         for d in om.decisions where !nm.decisions.contains(where: { $0.name == d.name }) { out.append("decision `\(d.name)` removed") }
         for d in nm.decisions {
@@ -49,6 +50,34 @@ public enum PolicyDiff {
             case .insertAfter: "insert \(name(op.member)) after \(name(op.other))"
             }
         }.joined(separator: "; ")
+    }
+
+    /// Bounds (`min`, `max`, `min_length`, `max_length`, `pattern`) and `normalize` of each field in
+    /// both versions that changed: they change which cases are decided, and how strings are read.
+    /// `field `cost`: `max` 100.00 added`, `field `n`: `min` 0 -> 1`.
+    private static func constraintChanges(_ om: CheckedPolicy, _ nm: CheckedPolicy) -> [String] {
+        var out: [String] = []
+        for f in nm.fields {
+            guard let o = om.fields.first(where: { $0.name == f.name }) else { continue }
+            let (a, b) = (o.constraints, f.constraints)
+            let pairs: [(String, String?, String?)] = [
+                ("min", a.minimum.map(om.constraintText), b.minimum.map(nm.constraintText)),
+                ("max", a.maximum.map(om.constraintText), b.maximum.map(nm.constraintText)),
+                ("min_length", a.minLength.map(String.init), b.minLength.map(String.init)),
+                ("max_length", a.maxLength.map(String.init), b.maxLength.map(String.init)),
+                ("pattern", a.pattern.map { "`\($0.source)`" }, b.pattern.map { "`\($0.source)`" }),
+                ("normalize", o.normalization.isEmpty ? nil : "[\(o.normalization.description)]",
+                 f.normalization.isEmpty ? nil : "[\(f.normalization.description)]"),
+            ]
+            for (name, before, after) in pairs where before != after {
+                switch (before, after) {
+                case (nil, let x?): out.append("field `\(f.name)`: `\(name)` \(x) added")
+                case (let x?, nil): out.append("field `\(f.name)`: `\(name)` \(x) removed")
+                default: out.append("field `\(f.name)`: `\(name)` \(before ?? "") -> \(after ?? "")")
+                }
+            }
+        }
+        return out
     }
 
     /// Named, typed things removed, added, or whose type changed.

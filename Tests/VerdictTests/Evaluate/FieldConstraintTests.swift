@@ -129,9 +129,10 @@ struct FieldConstraintTests {
         ("region: {type: string, min_length: -1}", "`min_length` is a whole number of characters, at least 0"),
         ("repairs: {type: integer, pattern: \"[0-9]+\"}", "`pattern` applies to strings, not to the `integer` field `repairs`"),
         ("region: {type: string, pattern: \"(a|b\"}", "pattern `(a|b`: expected `)` (at character 5)"),
-        ("region: {type: string, pattern: \"(a)\\\\1\"}", "pattern `(a)\\1`: unknown escape `\\1` (at character 5)"),
+        ("region: {type: string, pattern: \"(a)\\\\1\"}", "pattern `(a)\\1`: back-references (`\\1`) are not supported: they cannot be matched without backtracking (at character 5)"),
         ("region: {type: string, pattern: \"a*?\"}", "pattern `a*?`: lazy repetition is not supported (the whole text is matched, so it would change nothing) (at character 3)"),
-        ("repairs: {type: integer, default: -1, min: 0}", "the default of `repairs` breaks its bounds: it -1 is below its `min` 0"),
+        ("repairs: {type: integer, default: -1, min: 0}", "the default of `repairs` breaks its bounds: -1 is below its `min` 0"),
+        ("region: {type: string, default: \"ab\", min_length: 3}", "the default of `region` breaks its bounds: it has 2 characters, fewer than its `min_length` 3"),
     ])
     func badConstraintsAreLocatedErrors(field: String, message: String) throws {
         let r = check(["schema.yaml": "fields:\n  \(field)\n", "d.yaml": """

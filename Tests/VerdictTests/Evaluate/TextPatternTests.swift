@@ -33,7 +33,7 @@ struct TextPatternTests {
     @Test(arguments: [
         ("(a", "expected `)`"), ("a)", "`)` without `(`"), ("*a", "`*` has nothing to repeat"), ("a{2,1}", "has its maximum below its minimum"),
         ("a{1001}", "repetition counts are at most 1000"), ("(?=a)", "look-around and named groups are not supported"),
-        ("a\\1", "unknown escape `\\1`"), ("[]", "an empty class"), ("[z-a]", "range is out of order"), ("a^b", "may only begin or end the pattern"),
+        ("a\\1", "back-references (`\\1`) are not supported"), ("a\\q", "unknown escape `\\q`"), ("[]", "an empty class"), ("[z-a]", "range is out of order"), ("a^b", "may only begin or end the pattern"),
         ("a**", "a repetition cannot repeat directly"), ("(a{1000}){1000}", "pattern is too large"),
     ])
     func badPatternsAreRefused(pattern: String, message: String) {

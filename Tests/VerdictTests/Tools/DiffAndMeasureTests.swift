@@ -41,6 +41,30 @@ struct DiffAndMeasureTests {
         ])
     }
 
+    @Test func changedBoundsAndNormalizationAreChanges() throws {
+        let copy = try BrokenCopy(of: "quality-complaints", [
+            ("schema.yaml", "    min: 0\n", "    min: 1\n    max: 100\n"),
+            ("schema.yaml", "  branch:\n    type: string\n    normalize: [trim, casefold, nfkc]\n", "  branch:\n    type: string\n    normalize: [trim]\n    max_length: 40\n"),
+        ])
+        defer { copy.remove() }
+        let new = try CompiledPolicy.load(directory: copy.path)
+        #expect(PolicyDiff.structure(old: qualityComplaints, new: new) == [
+            "field `branch`: `max_length` 40 added",
+            "field `branch`: `normalize` [nfkc, casefold, trim] -> [trim]",
+            "field `cost`: `min` 0.00 -> 1.00",
+            "field `cost`: `max` 100.00 added",
+        ])
+        // Cases the new bounds refuse are decided differently, not skipped as refused by both.
+        var replay = CaseReplay(old: qualityComplaints, new: new)
+        var lines: [String] = []
+        for c in cases([["cost": "\"80\""], ["cost": "\"120\""], ["cost": "\"0\""]]) { lines += replay.add(json: c) }
+        #expect(replay.cases == 3)
+        #expect(replay.changed == 2)
+        #expect(replay.refused == 0)
+        #expect(replay.changesByOutput["(refused)"] == 2)
+        #expect(lines == ["c: decided by the old version, refused by the new", "c: decided by the old version, refused by the new"])
+    }
+
     @Test func identicalVersionsDifferNowhere() {
         #expect(PolicyDiff.structure(old: qualityComplaints, new: qualityComplaints).isEmpty)
         #expect(PolicyDiff.regions(old: qualityComplaints, new: qualityComplaints).isEmpty)
