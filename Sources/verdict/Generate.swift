@@ -17,6 +17,7 @@ struct Generate: ParsableCommand {
     func run() throws {
         let compiled = try policy.load()
         var generator = CaseGenerator(policy: compiled, seed: seed)
+        for warning in generator.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
         var out = OutputBuffer()
         for _ in 0..<count {
             out.append(generator.nextJSON())

@@ -98,6 +98,56 @@ struct TextPattern: Sendable, Hashable, CustomStringConvertible {
         return false
     }
 
+    /// A random text the pattern matches, for generated cases: a walk through the automaton that
+    /// takes the first branch at each choice while the text is shorter than `minLength`, a random
+    /// one until it is `maxLength` long, then always the branch that leaves a repetition (or takes
+    /// the last alternative), so the text is as long as the bounds ask when the pattern allows.
+    /// `random(n)` is uniform in `0..<n`. Nil when the walk meets a class it cannot pick a character
+    /// from (a negated class excluding all of printable ASCII) or runs too long.
+    func sample(minLength: Int, maxLength: Int, _ random: (UInt64) -> UInt64) -> String? {
+        var out = String.UnicodeScalarView()
+        var pc = 0, count = 0, steps = 0
+        while steps < 100_000 {
+            steps += 1
+            switch program[pc] {
+            case .match: return String(out)
+            case .jump(let to): pc = to
+            case let .split(a, b): pc = count < minLength ? a : count < maxLength && random(2) == 0 ? a : b
+            case .scalar(let c):
+                guard let u = Unicode.Scalar(c) else { return nil }
+                out.append(u)
+                count += 1
+                pc += 1
+            case .any:
+                out.append(Unicode.Scalar(UInt8(0x21 + random(0x7E - 0x21 + 1))))
+                count += 1
+                pc += 1
+            case .set(let i):
+                guard let c = Self.pick(classes[i], random), let u = Unicode.Scalar(c) else { return nil }
+                out.append(u)
+                count += 1
+                pc += 1
+            }
+        }
+        return nil
+    }
+
+    /// A random character of a class: from one of its ranges (printable ASCII first when a range
+    /// holds some), or for a negated class a printable ASCII character outside it.
+    private static func pick(_ c: CharacterClass, _ random: (UInt64) -> UInt64) -> UInt32? {
+        let printable: ClosedRange<UInt32> = 0x21...0x7E
+        if c.negated {
+            let allowed = printable.filter { c.contains($0) }
+            return allowed.isEmpty ? nil : allowed[Int(random(UInt64(allowed.count)))]
+        }
+        guard !c.ranges.isEmpty else { return nil }
+        let ascii = c.ranges.compactMap { $0.overlaps(printable) ? $0.clamped(to: printable) : nil }
+        let pool = ascii.isEmpty ? c.ranges.filter { !(0xD800...0xDFFF).contains($0.lowerBound) } : ascii
+        guard !pool.isEmpty else { return nil }
+        let r = pool[Int(random(UInt64(pool.count)))]
+        return r.lowerBound + UInt32(random(UInt64(r.upperBound - r.lowerBound) + 1))
+    }
+
     /// Adds a state and everything it reaches without reading (an explicit stack: no recursion).
     private func add(_ start: Int, to set: inout StateSet) {
         var stack = [start]

@@ -7,6 +7,9 @@
 /// Values are drawn to exercise the policy: strings from the literals its conditions compare them
 /// with (and one value none of them names), amounts clustered around the thresholds its conditions
 /// use (300.00, 300.01, ...), optional fields present about 70% of the time, flags true about 20%.
+/// Every value keeps within its field's bounds (`min`/`max`, `min_length`/`max_length`, and
+/// `pattern`, by a random walk through the pattern's automaton); a string field for which no such
+/// value is found is named in ``warnings``, and left out of cases when it may be.
 /// Used for benchmarks (`verdict generate`) and for replaying changes over many cases.
 public struct CaseGenerator {
     let policy: CompiledPolicy
@@ -14,6 +17,10 @@ public struct CaseGenerator {
     private var counter = 0
     private let strings: [Int: [String]]
     private let thresholds: [Int: [Int64]]
+    /// String fields no generated value satisfies (their pattern and length bounds disagree, or the
+    /// pattern asks for characters the generator does not draw): one line each, naming the field.
+    public let warnings: [String]
+    private let unsatisfiable: Set<Int>
 
     /// A generator for `policy`; the same seed gives the same cases.
     public init(policy: CompiledPolicy, seed: UInt64) {
@@ -58,6 +65,21 @@ public struct CaseGenerator {
         for c in policy.model.clocks { visit(c.condition.expr) }
         self.strings = strings.mapValues { $0.sorted() + ["Other"] }
         self.thresholds = thresholds.mapValues { $0.sorted() }
+        // Probe each constrained string field with its own generator, so the cases drawn stay the same.
+        var probe = SplitMix64(seed: seed ^ 0x5EED)
+        var warnings: [String] = [], unsatisfiable: Set<Int> = []
+        for (i, f) in policy.model.fields.enumerated() where f.type == .string && !f.constraints.isEmpty {
+            let pool = self.strings[i] ?? ["A", "B", "Other"]
+            guard !(0..<5).contains(where: { _ in Self.text(f, pool: pool, rng: &probe) != nil }) else { continue }
+            unsatisfiable.insert(i)
+            let c = f.constraints
+            let bounds = [c.pattern.map { "`pattern` `\($0.source)`" }, c.minLength.map { "`min_length` \($0)" }, c.maxLength.map { "`max_length` \($0)" }]
+                .compactMap { $0 }.joined(separator: ", ")
+            warnings.append("field `\(f.name)`: no generated string satisfies its \(bounds); "
+                + (f.optional || f.defaultValue != nil ? "generated cases leave it out" : "generated cases carry one it refuses, so they are refused"))
+        }
+        self.warnings = warnings
+        self.unsatisfiable = unsatisfiable
     }
 
     /// The next case as one line of JSON (no newline).
@@ -72,7 +94,7 @@ public struct CaseGenerator {
                     w.field("id", "case-\(counter)")
                     continue
                 }
-                if f.optional || f.defaultValue != nil, rng.next(below: 10) >= 7 { continue }
+                if f.optional || f.defaultValue != nil, unsatisfiable.contains(i) || rng.next(below: 10) >= 7 { continue }
                 w.key(f.name)
                 write(f.type, field: i, received: received, to: &w)
             }
@@ -80,38 +102,96 @@ public struct CaseGenerator {
         return w.output
     }
 
-    private mutating func write(_ type: ValueType, field: Int, received: Int64, to w: inout JSONWriter) {
+    /// One value of `type` for `field` (`inList` for an item of a list field, whose bounds count items).
+    private mutating func write(_ type: ValueType, field: Int, received: Int64, inList: Bool = false, to w: inout JSONWriter) {
+        let f = policy.model.fields[field]
         switch type {
         case .bool: w.bool(rng.next(below: 5) == 0)
         case .string:
             let pool = strings[field] ?? ["A", "B", "Other"]
-            w.string(pool[Int(rng.next(below: UInt64(pool.count)))])
+            if inList {
+                w.string(pool[Int(rng.next(below: UInt64(pool.count)))])
+            } else {
+                w.string(Self.text(f, pool: pool, rng: &rng) ?? pool[0])
+            }
         case .enumeration(let e):
             let members = policy.model.enums[e].members
             w.string(policy.model.members[Int(members[Int(rng.next(below: UInt64(members.count)))])].name)
-        case .integer: w.number(bounded(Int64(rng.next(below: 100)), field))
+        case .integer: w.number(within(Int64(rng.next(below: 100)), field, span: 100))
         case .money:
-            w.string(Money.format(bounded(amount(field, scale: policy.model.moneyScale), field), scale: policy.model.moneyScale))
+            w.string(Money.format(within(amount(field, scale: policy.model.moneyScale), field, span: 100_000), scale: policy.model.moneyScale))
         case .timestamp:
             let offset = Int64(rng.next(below: 5 * 24 * 60)) * 60_000
-            w.string(Timestamp(millisecondsSinceEpoch: received + offset).rfc3339(in: policy.zone))
-        case .date: w.string(CivilDate(daysSinceEpoch: 20089 + Int(rng.next(below: 700))).description)
-        case .duration: w.string(ClockDuration.minutes(Int64(rng.next(below: 3 * 24 * 60))).description)
+            w.string(Timestamp(millisecondsSinceEpoch: within(received + offset, field, span: 700 * 86_400_000)).rfc3339(in: policy.zone))
+        case .date: w.string(CivilDate(daysSinceEpoch: Int(within(20089 + Int64(rng.next(below: 700)), field, span: 700))).description)
+        case .duration:
+            // Cases carry no negative duration, and whole minutes (or seconds) when the bounds allow.
+            let d = within(ClockDuration.minutes(Int64(rng.next(below: 3 * 24 * 60))).milliseconds, field, span: 3 * 86_400_000, floor: 0)
+            let lo = policy.model.fields[field].constraints.minimum.flatMap(Self.raw) ?? 0
+            let rounded = [60_000, 1000, 1].map { d - d % $0 }.first { $0 >= lo } ?? d
+            w.string(ClockDuration(milliseconds: rounded).description)
         case .list(let element):
-            let n = rng.next(below: 4)
-            w.array { w in for _ in 0..<n { write(element, field: field, received: received, to: &w) } }
+            var n = Int(rng.next(below: 4))
+            let (lo, hi) = (f.constraints.minLength ?? 0, f.constraints.maxLength ?? Int.max)
+            if n < lo || n > hi {
+                let top = min(hi, lo + 3)
+                n = lo + Int(rng.next(below: UInt64(top - lo + 1)))
+            }
+            w.array { w in for _ in 0..<n { write(element, field: field, received: received, inList: true, to: &w) } }
         }
     }
 
-    /// An integer or amount within the field's `min` and `max`, so generated cases stay valid.
-    private func bounded(_ v: Int64, _ field: Int) -> Int64 {
+    /// A string for field `f` within its bounds: one from the pool when it satisfies them (always,
+    /// for an unbounded field), else one drawn to fit (by the pattern, or letters of a length within
+    /// the bounds); nil when 20 draws satisfy none. Checked as the decoders check: after normalising.
+    static func text(_ f: FieldInfo, pool: [String], rng: inout SplitMix64) -> String? {
+        let c = f.constraints
+        func valid(_ s: String) -> Bool { c.accepts(.string(f.normalization.apply(s))) }
+        let pick = pool[Int(rng.next(below: UInt64(pool.count)))]
+        if c.isEmpty || valid(pick) { return pick }
+        let lo = c.minLength ?? 0, hi = max(c.maxLength ?? max(lo, 12), lo)
+        for _ in 0..<20 {
+            let s: String?
+            if let p = c.pattern {
+                s = p.sample(minLength: lo, maxLength: hi) { rng.next(below: $0) }
+            } else {
+                let n = lo + Int(rng.next(below: UInt64(min(hi, lo + 12) - lo + 1)))
+                s = String(String.UnicodeScalarView((0..<n).map { _ in Unicode.Scalar(UInt8(97 + rng.next(below: 26))) }))
+            }
+            if let s, valid(s) { return s }
+        }
+        return nil
+    }
+
+    /// `v` when it is within the field's `min` and `max`, else a value drawn between them (or within
+    /// `span` of the one bound there is), so generated cases stay valid; `floor` is a lower bound of
+    /// the type's own (no negative durations).
+    private mutating func within(_ v: Int64, _ field: Int, span: Int64, floor: Int64? = nil) -> Int64 {
         let c = policy.model.fields[field].constraints
-        var x = v
-        if case .int(let lo)? = c.minimum { x = max(x, lo) }
-        if case .money(let lo)? = c.minimum { x = max(x, lo) }
-        if case .int(let hi)? = c.maximum { x = min(x, hi) }
-        if case .money(let hi)? = c.maximum { x = min(x, hi) }
-        return x
+        let hi = c.maximum.flatMap(Self.raw)
+        let lo = [c.minimum.flatMap(Self.raw), floor].compactMap { $0 }.max()
+        if lo.map({ v >= $0 }) ?? true, hi.map({ v <= $0 }) ?? true { return v }
+        if let l = lo, let h = hi, l > h { return v }  // a maximum below the type's floor: nothing fits
+        switch (lo, hi) {
+        case let (l?, h?):
+            let width = UInt64(bitPattern: h &- l)
+            return l &+ Int64(bitPattern: width == .max ? rng.next() : rng.next(below: width + 1))
+        case let (l?, nil):
+            return l &+ Int64(rng.next(below: min(UInt64(span), UInt64(bitPattern: Int64.max &- l)) + 1))
+        case let (nil, h?):
+            return h &- Int64(rng.next(below: min(UInt64(span), UInt64(bitPattern: h &- Int64.min)) + 1))
+        case (nil, nil):
+            return v
+        }
+    }
+
+    /// A bound's value in the units the generator draws in (minor units, milliseconds, days).
+    private static func raw(_ v: Value) -> Int64? {
+        switch v {
+        case .int(let x), .money(let x), .time(let x), .duration(let x): x
+        case .date(let d): Int64(d)
+        default: nil
+        }
     }
 
     /// Half the time near a threshold the policy uses (one minor unit either side), else anywhere up to 2× the largest.
