@@ -71,6 +71,12 @@ struct Checker {
 
     private mutating func declareEnums(_ enums: [EnumSyntax]) {
         for e in enums {
+            if let part = DatePart.named(e.name.text), let members = part.memberNames {
+                // `month(t)` and `weekday(t)` return the built-in enum of that name; a second would be ambiguous.
+                diagnostics.error(.nameClash, "enum `\(e.name.text)` has the name of the built-in enum of \(part == .month ? "months" : "weekdays") (`\(members.first!.name)` … `\(members.last!.name)`) that `\(part.name)(t)` returns",
+                                  at: e.name.location, help: "rename it, or use the built-in `\(part.name)`: a field, output or set may be of type `\(part.name)`")
+                continue
+            }
             let index = model.enums.count
             var info = EnumInfo(name: e.name.text, members: [], byName: [:], location: e.name.location)
             for m in e.members where info.byName[m.name.text] == nil {
@@ -223,6 +229,7 @@ struct Checker {
         }
         if let p = ValueType.primitiveNames[text] { return p }
         if let e = enumByName[text] { return .enumeration(e) }
+        if let part = DatePart.named(text), part.memberNames != nil { return .enumeration(builtinEnum(part)) }
         let hint = text == "enum" ? "list the members with `values: [...]`" : Suggestions.help(for: text, in: typeNames + ["list<T>"], what: "types")
         diagnostics.error(.unknownType, "unknown type `\(text)`", at: t.location, help: hint)
         return nil

@@ -196,6 +196,35 @@ struct DateFunctionTests {
         #expect(errors(bad).first?.message == "`jly` is not a member of `month`")
     }
 
+    @Test(arguments: [("month", "months (`jan` … `dec`) that `month(t)`"), ("weekday", "weekdays (`mon` … `sun`) that `weekday(t)`")])
+    func anEnumCannotTakeABuiltInName(name: String, what: String) throws {
+        let r = check(["schema.yaml": "fields:\n  reported_at: timestamp\nenums:\n  \(name):\n    values: [a, b]\n"])
+        let e = try #require(errors(r).first)
+        #expect(e.code == "name-clash")
+        #expect(e.message == "enum `\(name)` has the name of the built-in enum of \(what) returns")
+        #expect(e.location?.path == "schema.yaml")
+        #expect(e.location?.line == 4)
+    }
+
+    @Test func monthsAndWeekdaysAreOutputTypes() throws {
+        let r = check(["schema.yaml": "fields:\n  reported_at: timestamp\n", "d.yaml": """
+        decisions:
+          when:
+            hit: first
+            outputs: {m: month, w: weekday, review: month}
+            rules:
+              - {when: month(reported_at) == dec, then: {m: month(reported_at), w: weekday(reported_at), review: jan}}
+              - {then: {m: month(reported_at), w: weekday(reported_at), review: dec}}
+        """])
+        #expect(errors(r).isEmpty, "\(r.diagnostics)")
+        let p = try #require(r.policy)
+        let d = try decide(p, #"{"id":"M-1","reported_at":"2026-03-07T10:00:00+08:00"}"#)
+        #expect(d["m"] == .member("mar"))
+        #expect(d["w"] == .member("sat"))
+        #expect(d["review"] == .member("dec"))
+        #expect(try decide(p, #"{"id":"M-2","reported_at":"2026-12-31T23:59:00+08:00"}"#)["review"] == .member("jan"))
+    }
+
     @Test func explanationsShowTheValueComputed() throws {
         let d = try decide(Self.policy, #"{"id":"D-2","reported_at":"2026-03-02T10:00:00+08:00"}"#, explain: true)
         let e = try #require(d.explanation)
