@@ -14,7 +14,7 @@ extension Checker {
             for a in args {
                 guard let t = check(a, in: src, expected: .date) else { return nil }
                 guard t.type == .date else {
-                    return error(.typeMismatch, "`days_between` counts days between `date`s, not a `\(typeName(t.type))`", a, src,
+                    return error(.typeMismatch, "`days_between` counts days between `date`s, not \(aTypeName(t.type))", a, src,
                                  help: t.type == .timestamp ? "take the date in the policy's zone with `date(...)`" : nil)
                 }
                 operands.append(t.expr)
@@ -31,7 +31,7 @@ extension Checker {
         }
         guard let t = check(args[0], in: src, expected: time ? .timestamp : .date) else { return nil }
         guard t.type == .timestamp || (!time && t.type == .date) else {
-            return error(.typeMismatch, "`\(name)` reads a `timestamp`\(time ? "" : " or a `date`"), not a `\(typeName(t.type))`", args[0], src)
+            return error(.typeMismatch, "`\(name)` reads a `timestamp`\(time ? "" : " or a `date`"), not \(aTypeName(t.type))", args[0], src)
         }
         let calendar = model.calendars[ci]
         return Typed(expr: span(s, src, time ? .isWorkingTime(calendar, t.expr) : .isWorkingDay(calendar, t.expr)), type: .bool)
@@ -56,7 +56,7 @@ extension Checker {
         }
         guard let t = check(args[0], in: src, expected: .timestamp) else { return nil }
         guard t.type == .timestamp || (t.type == .date && !part.needsTime) else {
-            return error(.typeMismatch, "`\(name)` reads \(part.needsTime ? "a `timestamp`" : "a `timestamp` or a `date`"), not a `\(typeName(t.type))`", args[0], src)
+            return error(.typeMismatch, "`\(name)` reads \(part.needsTime ? "a `timestamp`" : "a `timestamp` or a `date`"), not \(aTypeName(t.type))", args[0], src)
         }
         let type: ValueType
         var members: Int32 = -1

@@ -14,7 +14,7 @@ extension Checker {
         let outputs = d.outputs.compactMap { outputSlots[$0.name.text] }.filter { model.outputs[$0].decision == index }
         if hit == .collect {
             for o in outputs where model.outputs[o].type.element == nil {
-                diagnostics.error(.collectNeedsList, "a `collect` decision gathers values into lists, but `\(model.outputs[o].name)` is a `\(typeName(model.outputs[o].type))`",
+                diagnostics.error(.collectNeedsList, "a `collect` decision gathers values into lists, but `\(model.outputs[o].name)` is \(aTypeName(model.outputs[o].type))",
                                   at: model.outputs[o].location, help: "declare it as `list<\(typeName(model.outputs[o].type))>`")
             }
         }
@@ -108,19 +108,19 @@ extension Checker {
             guard let t = check(src, expected: output.type) else { return nil }
             if t.type == output.type { return t.expr.folded }
             if let element = output.type.element, t.type == element { return Expr.list([t.expr]).folded }
-            diagnostics.error(.typeMismatch, "`\(output.name)` is a `\(typeName(output.type))`, but this value is a `\(typeName(t.type))`",
+            diagnostics.error(.typeMismatch, "`\(output.name)` is \(aTypeName(output.type)), but this value is \(aTypeName(t.type))",
                               at: src.wholeLocation)
             return nil
         case let .list(items, location):
             guard let element = output.type.element else {
-                diagnostics.error(.typeMismatch, "`\(output.name)` is a `\(typeName(output.type))`, not a list", at: location)
+                diagnostics.error(.typeMismatch, "`\(output.name)` is \(aTypeName(output.type)), not a list", at: location)
                 return nil
             }
             var exprs: [Expr] = []
             for src in items {
                 guard let t = check(src, expected: element) else { continue }
                 guard t.type == element else {
-                    diagnostics.error(.typeMismatch, "items of `\(output.name)` are `\(typeName(element))`, but this is a `\(typeName(t.type))`", at: src.wholeLocation)
+                    diagnostics.error(.typeMismatch, "items of `\(output.name)` are `\(typeName(element))`, but this is \(aTypeName(t.type))", at: src.wholeLocation)
                     continue
                 }
                 exprs.append(t.expr)
@@ -131,7 +131,10 @@ extension Checker {
 
     private mutating func override(_ o: OverrideSyntax, decision d: DecisionSyntax, index: Int, rules: [CheckedRule],
                                    chains: inout [Int: Set<Value>?]) -> CheckedOverride? {
+        // An override in error is not checked further, but the fields its conditions name are read.
+        let conditions = o.when + o.except.flatMap(\.when)
         guard let slot = outputSlots[o.output.text], model.outputs[slot].decision == index else {
+            markFieldsRead(conditions)
             let names = d.outputs.map(\.name.text)
             diagnostics.error(.unknownOutput, "`\(o.output.text)` is not an output of decision `\(d.name.text)`", at: o.output.location,
                               help: Suggestions.help(for: o.output.text, in: names, what: "outputs"))
@@ -139,8 +142,9 @@ extension Checker {
         }
         let output = model.outputs[slot]
         guard case .list(.enumeration(let e))? = Optional(output.type) else {
-            diagnostics.error(.overrideNeedsChain, "an override changes members of a list, but `\(output.name)` is a `\(typeName(output.type))`",
+            diagnostics.error(.overrideNeedsChain, "an override changes members of a list, but `\(output.name)` is \(aTypeName(output.type))",
                               at: o.output.location)
+            markFieldsRead(conditions)
             return nil
         }
         // Members that may be in the chain when this override runs: those some rule puts there, and

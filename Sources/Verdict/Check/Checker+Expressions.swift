@@ -15,7 +15,24 @@ extension Checker {
             diagnostics.error(.expressionSyntax, error.message, at: source.location(error.start, error.end), help: error.help)
             return nil
         }
-        return check(syntax, in: source, expected: expected)
+        guard let typed = check(syntax, in: source, expected: expected) else {
+            markFieldsRead(syntax)
+            return nil
+        }
+        return typed
+    }
+
+    /// Counts the fields an expression in error names as read, so a mistake in a rule or override
+    /// does not also bring a false "declared but no rule reads it" warning for a field it reads.
+    mutating func markFieldsRead(_ sources: [ExprSource]) {
+        for source in sources {
+            if let syntax = try? ExprParser.parse(source.text) { markFieldsRead(syntax) }
+        }
+    }
+
+    private mutating func markFieldsRead(_ syntax: ExprSyntax) {
+        if case .name(let n) = syntax.kind, let slot = fieldSlots[n] { usedFields.insert(slot) }
+        for child in syntax.kind.children { markFieldsRead(child) }
     }
 
     /// Checks a condition: the expression must be a `bool`.
@@ -26,7 +43,7 @@ extension Checker {
         for s in sources {
             guard let t = check(s, expected: .bool) else { ok = false; continue }
             guard t.type == .bool else {
-                diagnostics.error(.typeMismatch, "a condition must be true or false, but this is a `\(typeName(t.type))`", at: s.wholeLocation)
+                diagnostics.error(.typeMismatch, "a condition must be true or false, but this is \(aTypeName(t.type))", at: s.wholeLocation)
                 ok = false
                 continue
             }
@@ -97,7 +114,7 @@ extension Checker {
             return name(n, s, src, expected: expected)
         case .not(let inner):
             guard let t = check(inner, in: src, expected: .bool) else { return nil }
-            guard t.type == .bool else { return error(.typeMismatch, "`not` needs a condition, found a `\(typeName(t.type))`", inner, src) }
+            guard t.type == .bool else { return error(.typeMismatch, "`not` needs a condition, found \(aTypeName(t.type))", inner, src) }
             return Typed(expr: span(s, src, .not(t.expr)), type: .bool)
         case .and, .or:
             let isAnd: Bool
@@ -108,7 +125,7 @@ extension Checker {
             for item in items {
                 guard let t = check(item, in: src, expected: .bool) else { return nil }
                 guard t.type == .bool else {
-                    return error(.typeMismatch, "`\(isAnd ? "and" : "or")` joins conditions, but this is a `\(typeName(t.type))`", item, src)
+                    return error(.typeMismatch, "`\(isAnd ? "and" : "or")` joins conditions, but this is \(aTypeName(t.type))", item, src)
                 }
                 exprs.append(t.expr)
             }
@@ -123,8 +140,8 @@ extension Checker {
                 return error(.typeMismatch, "cannot compare `\(typeName(a.type))` with `\(typeName(b.type))`", s, src, help: help)
             }
             if op == .eq || op == .ne {
-                warnIfNeverProduced(lhs, rhs, src)
-                warnIfNeverProduced(rhs, lhs, src)
+                warnIfNeverProduced(lhs, rhs, src, negated: op == .ne)
+                warnIfNeverProduced(rhs, lhs, src, negated: op == .ne)
             }
             if op != .eq, op != .ne, !a.type.isOrdered {
                 return error(.typeMismatch, "`\(op.rawValue)` needs ordered values, but `\(typeName(a.type))` has no order", s, src,
@@ -132,7 +149,7 @@ extension Checker {
             }
             return Typed(expr: span(s, src, .compare(op, a.expr, b.expr)), type: .bool)
         case let .member(lhs, rhs, negated):
-            guard let m = member(lhs, rhs, s, src) else { return nil }
+            guard let m = member(lhs, rhs, s, src, negated: negated) else { return nil }
             return Typed(expr: span(s, src, negated ? .not(m) : m), type: .bool)
         case .range:
             return error(.misplacedRange, "a range can only follow `in`", s, src, help: "write `x in (300..1000]`")
@@ -143,7 +160,7 @@ extension Checker {
             for item in items {
                 guard let t = check(item, in: src, expected: type) else { return nil }
                 if let type, t.type != type {
-                    return error(.typeMismatch, "list items must all be `\(typeName(type))`, found a `\(typeName(t.type))`", item, src)
+                    return error(.typeMismatch, "list items must all be `\(typeName(type))`, found \(aTypeName(t.type))", item, src)
                 }
                 type = t.type
                 exprs.append(t.expr)
@@ -153,7 +170,7 @@ extension Checker {
         case .negate(let inner):
             guard let t = check(inner, in: src, expected: expected) else { return nil }
             guard [.integer, .money, .duration].contains(t.type) else {
-                return error(.typeMismatch, "cannot negate a `\(typeName(t.type))`", s, src)
+                return error(.typeMismatch, "cannot negate \(aTypeName(t.type))", s, src)
             }
             if let c = Expr.negate(t.expr).constantValue {
                 if case .failure(let f) = c { return error(.constantOverflow, "`\(src.slice(s.start, s.end))` cannot be computed: \(f)", s, src) }
@@ -225,7 +242,7 @@ extension Checker {
         return error(.unknownName, "unknown field or output `\(n)`", s, src, help: Suggestions.help(for: n, in: names, what: "names"))
     }
 
-    private mutating func member(_ lhs: ExprSyntax, _ rhs: ExprSyntax, _ s: ExprSyntax, _ src: ExprSource) -> Expr? {
+    private mutating func member(_ lhs: ExprSyntax, _ rhs: ExprSyntax, _ s: ExprSyntax, _ src: ExprSource, negated: Bool) -> Expr? {
         var setType: ValueType?
         if case .name(let n) = rhs.kind, let i = setByName[n] { setType = model.sets[i].type }
         guard let l = check(lhs, in: src, expected: setType) else { return nil }
@@ -264,7 +281,7 @@ extension Checker {
                     _ = error(.nonConstant, "list items after `in` must be constants", item, src)
                     return nil
                 }
-                warnIfNeverProduced(lhs, item, src)
+                warnIfNeverProduced(lhs, item, src, item: true)
                 values.append(v)
             }
             return .inList(l.expr, values)
@@ -285,10 +302,10 @@ extension Checker {
         default:
             guard let r = check(rhs, in: src, expected: .list(l.type)) else { return nil }
             guard r.type == .list(l.type) else {
-                _ = error(.typeMismatch, "`in` needs a set, a list, a range or a `list<\(typeName(l.type))>`, found a `\(typeName(r.type))`", rhs, src)
+                _ = error(.typeMismatch, "`in` needs a set, a list, a range or a `list<\(typeName(l.type))>`, found \(aTypeName(r.type))", rhs, src)
                 return nil
             }
-            warnIfNeverProduced(rhs, lhs, src)
+            warnIfNeverProduced(rhs, lhs, src, negated: negated)
             return .contains(list: r.expr, element: l.expr)
         }
     }
@@ -302,12 +319,32 @@ extension Checker {
     /// Warns, at the literal, when `field == literal` (or `literal in field`, `field in [literal]`)
     /// can never hold because the field's normalisation never produces the literal: `region ==
     /// "Henan "` under `trim`. Normalising is idempotent, so a literal it changes is never a value.
-    private mutating func warnIfNeverProduced(_ field: ExprSyntax, _ literal: ExprSyntax, _ src: ExprSource) {
-        guard let (name, normalization) = normalized(field), case .string(let text) = literal.kind else { return }
+    /// A string parameter stands for its value, so `region == home` with `home: "Henan"` is caught too.
+    /// Under `!=` and `not in` the comparison always holds instead; a list item after `in` is one
+    /// alternative among others, so only that item never matches.
+    private mutating func warnIfNeverProduced(_ field: ExprSyntax, _ other: ExprSyntax, _ src: ExprSource,
+                                              negated: Bool = false, item: Bool = false) {
+        guard let (name, normalization) = normalized(field) else { return }
+        let text: String
+        var parameter: String?
+        var notes: [Diagnostic.Note] = []
+        switch other.kind {
+        case .string(let t): text = t
+        case .name(let n):
+            guard fieldSlots[n] == nil, outputSlots[n] == nil, let p = parameterByName[n],
+                  case .string(let t) = model.parameters[p].value else { return }
+            text = t
+            parameter = n
+            notes = [.init("parameter `\(n)`", at: model.parameters[p].location)]
+        default: return
+        }
         let produced = normalization.apply(text)
         guard produced != text else { return }
-        diagnostics.warning(.unnormalizedLiteral, "field `\(name)` is normalised (\(normalization.description)), so it is never \(quoted(text)): this comparison can never match",
-                            at: src.location(literal.start, literal.end), help: "write \(quoted(produced))")
+        let outcome = item ? "this item can never match" : negated ? "this comparison always holds" : "this comparison can never match"
+        let what = parameter.map { "\(quoted(text)), the value of parameter `\($0)`" } ?? quoted(text)
+        diagnostics.warning(.unnormalizedLiteral, "field `\(name)` is normalised (\(normalization.description)), so it is never \(what): \(outcome)",
+                            at: src.location(other.start, other.end), notes: notes,
+                            help: parameter.map { "give `\($0)` the value \(quoted(produced))" } ?? "write \(quoted(produced))")
     }
 
     /// A string as the policy writes it: `"Henan "`.
@@ -367,7 +404,7 @@ extension Checker {
             }
             guard let start = check(args[0], in: src, expected: .timestamp) else { return nil }
             guard start.type == .timestamp else {
-                return error(.typeMismatch, "`\(name)` starts from a `timestamp`, not a `\(typeName(start.type))`", args[0], src)
+                return error(.typeMismatch, "`\(name)` starts from a `timestamp`, not \(aTypeName(start.type))", args[0], src)
             }
             guard let amount = check(args[1], in: src, expected: .integer) else { return nil }
             guard amount.type == .integer || (!days && amount.type == .duration) else {

@@ -9,11 +9,11 @@ extension Checker {
             }
             guard let of = check(m.of, expected: kind == .mean ? nil : .bool) else { continue }
             if kind == .mean, of.type != .money, of.type != .integer {
-                diagnostics.error(.typeMismatch, "a `mean` needs a `money` or `integer` value, but this is a `\(typeName(of.type))`", at: m.of.wholeLocation)
+                diagnostics.error(.typeMismatch, "a `mean` needs a `money` or `integer` value, but this is \(aTypeName(of.type))", at: m.of.wholeLocation)
                 continue
             }
             if kind != .mean, of.type != .bool {
-                diagnostics.error(.typeMismatch, "a `\(kind.rawValue)` counts cases where a condition holds, but this is a `\(typeName(of.type))`", at: m.of.wholeLocation)
+                diagnostics.error(.typeMismatch, "a `\(kind.rawValue)` counts cases where a condition holds, but this is \(aTypeName(of.type))", at: m.of.wholeLocation)
                 continue
             }
             var by: Int?

@@ -144,7 +144,7 @@ extension Checker {
             let condition = condition(c.when) ?? .always
             guard let start = check(c.start, expected: .timestamp) else { continue }
             guard start.type == .timestamp else {
-                diagnostics.error(.typeMismatch, "a clock starts at a `timestamp`, but this is a `\(typeName(start.type))`", at: c.start.wholeLocation)
+                diagnostics.error(.typeMismatch, "a clock starts at a `timestamp`, but this is \(aTypeName(start.type))", at: c.start.wholeLocation)
                 continue
             }
             guard let deadline = target(c.target) else { continue }
@@ -170,7 +170,7 @@ extension Checker {
         }
         usedFields.insert(slot)
         guard model.fields[slot].type == .timestamp else {
-            diagnostics.error(.typeMismatch, "`\(key)` needs a timestamp field, but `\(name.text)` is a `\(typeName(model.fields[slot].type))`", at: name.location)
+            diagnostics.error(.typeMismatch, "`\(key)` needs a timestamp field, but `\(name.text)` is \(aTypeName(model.fields[slot].type))", at: name.location)
             return nil
         }
         return slot
@@ -192,7 +192,7 @@ extension Checker {
             guard let text = node.scalar else { return nil }
             if let p = parameterByName[text] {
                 guard case .duration(let ms) = model.parameters[p].value else {
-                    diagnostics.error(.typeMismatch, "parameter `\(text)` is a `\(typeName(model.parameters[p].type))`, not a `duration`", at: node.location)
+                    diagnostics.error(.typeMismatch, "parameter `\(text)` is \(aTypeName(model.parameters[p].type)), not a `duration`", at: node.location)
                     return nil
                 }
                 let d = ClockDuration(milliseconds: ms)

@@ -126,11 +126,15 @@ struct Checker {
     /// A field's `normalize:` — one step or a list of `trim`, `casefold`, `nfkc` — for a string field.
     private mutating func normalization(_ node: YAMLNode, field: String, type: ValueType) -> StringNormalization {
         guard type == .string || type == .list(.string) else {
-            diagnostics.error(.typeMismatch, "`normalize` applies to `string` fields, but `\(field)` is a `\(typeName(type))`", at: node.location)
+            diagnostics.error(.typeMismatch, "`normalize` applies to `string` fields, but `\(field)` is \(kindOf(type, field: field))", at: node.location)
             return []
         }
         let items: [YAMLNode]
         if case .sequence(let list) = node.kind { items = list } else { items = [node] }
+        if items.isEmpty {
+            diagnostics.warning(.redundantNormalization, "`normalize` lists no steps, so `\(field)` is kept as the case gives it", at: node.location,
+                                help: "remove `normalize`, or name steps: \(StringNormalization.steps.map(\.name).joined(separator: ", "))")
+        }
         var out: StringNormalization = []
         for item in items {
             guard let name = item.scalar else {
@@ -142,9 +146,29 @@ struct Checker {
                                   help: Suggestions.help(for: name, in: StringNormalization.steps.map(\.name), what: "steps"))
                 continue
             }
-            out.insert(step.step)
+            if !out.insert(step.step).inserted {
+                diagnostics.warning(.redundantNormalization, "step `\(name)` is listed twice in the `normalize` of `\(field)`", at: item.location,
+                                    help: "each step applies once, in a fixed order (nfkc, casefold, trim): remove the repeat")
+            }
         }
         return out
+    }
+
+    /// What kind of value a field holds, with its article, for messages: "an `integer`", "a
+    /// `list<string>`", "an enum" for one whose `values:` are inline (its type is named after the
+    /// field, so naming it would say "`c` is a `c`"), "an enum `problem_kind`" for a declared one.
+    func kindOf(_ type: ValueType, field: String) -> String {
+        if case .enumeration(let e) = type {
+            let name = model.enums[e].name
+            return name == field ? "an enum" : "an enum `\(name)`"
+        }
+        return aTypeName(type)
+    }
+
+    /// A type's name with the article it takes: "an `integer`", "a `money`".
+    func aTypeName(_ type: ValueType) -> String {
+        let name = typeName(type)
+        return ("aeiou".contains(name.first ?? "x") ? "an" : "a") + " `\(name)`"
     }
 
     private mutating func addField(_ f: FieldInfo) {

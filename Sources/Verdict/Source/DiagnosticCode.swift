@@ -94,6 +94,8 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     case policyRenamed = "policy-renamed"
     /// `priority` is only used with `hit: priority`
     case priorityWithoutPriorityHit = "priority-without-priority-hit"
+    /// step `…` is listed twice in the `normalize` of `…`; `normalize` lists no steps (a warning)
+    case redundantNormalization = "redundant-normalization"
     /// field `…` has a default, so it is never absent
     case redundantOptional = "redundant-optional"
     /// decision `…` reads its own output `…`

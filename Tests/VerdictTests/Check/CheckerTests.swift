@@ -220,6 +220,39 @@ struct CheckerTests {
         #expect(r.diagnostics.contains { $0.code == "unused-set" })
     }
 
+    /// A field read only by a rule or override in error is still read: the error is the news, not
+    /// a "declared but no rule reads it" warning on top (for an override that names no output of
+    /// its decision, one whose output is not a chain, and a condition that fails to check).
+    @Test func fieldsReadByAConstructInErrorAreNotUnused() {
+        let r = check(["rules.yaml": """
+        decisions:
+          d:
+            outputs: {signers: list<role>, ok: bool}
+            rules:
+              - when: problem == fly and nosuch > 1
+                then: {signers: [handler], ok: true}
+              - then: {signers: [handler], ok: false}
+            overrides:
+              - id: henan
+                output: signerz
+                when: region == "Henan"
+                except:
+                  - when: branch == "Kaifeng"
+                insert: {role: finance_supervisor, after: handler}
+              - id: flag
+                output: ok
+                when: hospitalised
+                insert: {role: finance_supervisor, after: handler}
+              - id: paid
+                output: signers
+                when: cost > 100 and resolved_at > nosuch
+                insert: {role: finance_supervisor, after: handler}
+        """])
+        #expect(Set(errors(r).map(\.code)) == ["unknown-output", "override-needs-chain", "unknown-name"], "\(r.diagnostics)")
+        let unused = r.diagnostics.filter { $0.code == "unused-field" }.map(\.message)
+        #expect(unused.isEmpty, "\(unused)")
+    }
+
     @Test func shippedPolicyIsClean() {
         let r = PolicyLoader.check(directory: shippedPolicyPath("quality-complaints"))
         #expect(r.diagnostics.isEmpty, "\(r.diagnostics)")

@@ -156,19 +156,34 @@ struct StringNormalizationTests {
                message: #"field `branch` is normalised (trim), so it is never "Kaifeng ": this comparison can never match"#, help: #"write "Kaifeng""#),
         Warned(name: "capitals under casefold", condition: #"region == ⟨"Henan""#,
                message: #"field `region` is normalised (nfkc, casefold, trim), so it is never "Henan": this comparison can never match"#, help: #"write "henan""#),
-        Warned(name: "the literal on the left", condition: #"⟨"Henan" != region"#,
-               message: #"field `region` is normalised (nfkc, casefold, trim), so it is never "Henan": this comparison can never match"#, help: #"write "henan""#),
+        Warned(name: "the literal on the left of !=", condition: #"⟨"Henan" != region"#,
+               message: #"field `region` is normalised (nfkc, casefold, trim), so it is never "Henan": this comparison always holds"#, help: #"write "henan""#),
+        Warned(name: "!= under casefold", condition: #"region != ⟨"HEBEI""#,
+               message: #"field `region` is normalised (nfkc, casefold, trim), so it is never "HEBEI": this comparison always holds"#, help: #"write "hebei""#),
         Warned(name: "a list after in", condition: #"region in ["hebei", ⟨"Ｈｅｎａｎ"]"#,
-               message: #"field `region` is normalised (nfkc, casefold, trim), so it is never "Ｈｅｎａｎ": this comparison can never match"#, help: #"write "henan""#),
+               message: #"field `region` is normalised (nfkc, casefold, trim), so it is never "Ｈｅｎａｎ": this item can never match"#, help: #"write "henan""#),
+        Warned(name: "a list after not in", condition: #"region not in ["hebei", ⟨"Henan"]"#,
+               message: #"field `region` is normalised (nfkc, casefold, trim), so it is never "Henan": this item can never match"#, help: #"write "henan""#),
         Warned(name: "a member of a list field", condition: #"⟨"Urgent" in tags"#,
                message: #"field `tags` is normalised (casefold), so it is never "Urgent": this comparison can never match"#, help: #"write "urgent""#),
+        Warned(name: "not a member of a list field", condition: #"⟨"Urgent" not in tags"#,
+               message: #"field `tags` is normalised (casefold), so it is never "Urgent": this comparison always holds"#, help: #"write "urgent""#),
+        Warned(name: "a string parameter", condition: #"region == ⟨home"#,
+               message: #"field `region` is normalised (nfkc, casefold, trim), so it is never "Henan", the value of parameter `home`: this comparison can never match"#,
+               help: #"give `home` the value "henan""#),
+        Warned(name: "a string parameter on the left of !=", condition: #"⟨home != region"#,
+               message: #"field `region` is normalised (nfkc, casefold, trim), so it is never "Henan", the value of parameter `home`: this comparison always holds"#,
+               help: #"give `home` the value "henan""#),
+        Warned(name: "a string parameter in a list", condition: #"region in [⟨home, "hebei"]"#,
+               message: #"field `region` is normalised (nfkc, casefold, trim), so it is never "Henan", the value of parameter `home`: this item can never match"#,
+               help: #"give `home` the value "henan""#),
     ]
 
     @Test(arguments: warned)
     func warns(_ w: Warned) throws {
         let source = "decisions:\n  g:\n    outputs: {x: bool}\n    rules:\n      - when: '\(w.condition)'\n        then: {x: true}\n      - then: {x: false}\n"
         let (text, line, column) = marked(source)
-        let r = check(["schema.yaml": Self.schema, "rules.yaml": text])
+        let r = check(["schema.yaml": Self.schema + Self.parameters, "rules.yaml": text])
         #expect(r.policy != nil, "a warning, not an error")
         let found = try #require(r.diagnostics.first { $0.code == "unnormalized-literal" }, "\(r.diagnostics)")
         #expect(found.severity == .warning)
@@ -177,7 +192,18 @@ struct StringNormalizationTests {
         #expect(found.location?.path == "rules.yaml")
         #expect(found.location?.line == line)
         #expect(found.location?.column == column)
+        if w.condition.contains("home") {
+            #expect(found.notes.map(\.message) == ["parameter `home`"])
+            #expect(found.notes.first?.location?.path == "schema.yaml")
+        }
     }
+
+    static let parameters = """
+
+    parameters:
+      home: {type: string, value: "Henan"}
+      north: {type: string, value: "hebei"}
+    """
 
     @Test func aSetMemberItsFieldNeverCarries() throws {
         let r = check(["schema.yaml": Self.schema + "\nsets:\n  north: {of: string, members: [hebei, Henan]}\n", "rules.yaml": """
@@ -195,12 +221,12 @@ struct StringNormalizationTests {
     }
 
     @Test func literalsAlreadyNormalisedAndOrderedComparisonsDoNotWarn() {
-        let r = check(["schema.yaml": Self.schema, "rules.yaml": """
+        let r = check(["schema.yaml": Self.schema + Self.parameters, "rules.yaml": """
         decisions:
           g:
             outputs: {x: bool}
             rules:
-              - when: region == "henan" or branch == "Kai feng" or city == "Henan " or region < "M"
+              - when: region == "henan" or branch == "Kai feng" or city == "Henan " or region < "M" or region != north or city == home
                 then: {x: true}
               - then: {x: false}
         """])
@@ -221,5 +247,40 @@ struct StringNormalizationTests {
         #expect(wrongType.message == "`normalize` applies to `string` fields, but `cost` is a `money`")
         #expect(wrongType.location?.line == 3)
         #expect(r.policy == nil)
+    }
+
+    /// The kind of a field `normalize` cannot apply to is named with its article, and an inline
+    /// enum (whose type is named after the field) as an enum, not "`c` is a `c`".
+    @Test(arguments: [
+        ("b: {type: integer, normalize: trim}", "`b` is an `integer`"),
+        ("c: {values: [x, y], normalize: trim}", "`c` is an enum"),
+        ("d: {type: kind, normalize: trim}", "`d` is an enum `kind`"),
+        ("e: {type: list<integer>, normalize: trim}", "`e` is a `list<integer>`"),
+    ])
+    func normalizeNamesTheKindItCannotApplyTo(_ field: String, _ kind: String) throws {
+        let r = check(["schema.yaml": "enums:\n  kind: [p, q]\nfields:\n  \(field)\n",
+                       "rules.yaml": "decisions:\n  g:\n    outputs: {x: bool}\n    rules:\n      - then: {x: true}\n"])
+        let wrongType = try #require(errors(r).first { $0.code == "type-mismatch" }, "\(r.diagnostics)")
+        #expect(wrongType.message == "`normalize` applies to `string` fields, but \(kind)")
+    }
+
+    /// A repeated step and an empty list do nothing a policy author meant: each is a warning.
+    @Test func aRepeatedStepOrNoStepsWarn() throws {
+        let r = check(["schema.yaml": """
+        fields:
+          region: {type: string, normalize: [trim, casefold, trim]}
+          branch: {type: string, normalize: []}
+        """, "rules.yaml": "decisions:\n  g:\n    outputs: {x: bool}\n    rules:\n      - when: region == \"a\" and branch == \"b\"\n        then: {x: true}\n      - then: {x: false}\n"])
+        #expect(r.policy != nil, "warnings, not errors: \(r.diagnostics)")
+        let warned = r.diagnostics.filter { $0.code == "redundant-normalization" }
+        #expect(warned.count == 2, "\(r.diagnostics)")
+        let repeated = try #require(warned.first { $0.location?.line == 2 })
+        #expect(repeated.severity == .warning)
+        #expect(repeated.message == "step `trim` is listed twice in the `normalize` of `region`")
+        #expect(repeated.location?.column == 54)
+        let empty = try #require(warned.first { $0.location?.line == 3 })
+        #expect(empty.message == "`normalize` lists no steps, so `branch` is kept as the case gives it")
+        #expect(empty.help == "remove `normalize`, or name steps: nfkc, casefold, trim")
+        #expect(r.policy?.model.fields.first { $0.name == "region" }?.normalization == [.trim, .casefold])
     }
 }
