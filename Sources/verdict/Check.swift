@@ -15,8 +15,11 @@ struct Check: ParsableCommand {
     @Option(help: "text for people, json for editors and CI.")
     var format: Format = .text
 
+    @Option(help: "Where `include:` may read shared files besides the policy folder (default: the folder's parent).")
+    var includeRoot: String?
+
     func run() throws {
-        let result = PolicyLoader.check(directory: directory)
+        let result = PolicyLoader.check(directory: directory, includeRoot: includeRoot)
         let renderer = DiagnosticRenderer(files: result.sources)
         switch format {
         case .text:

@@ -20,10 +20,13 @@ struct PolicyOptions: ParsableArguments {
     @Option(name: .long, help: "The policy set folder.")
     var policies: String
 
+    @Option(help: "Where `include:` may read shared files besides the policy folder (default: the folder's parent).")
+    var includeRoot: String?
+
     /// Loads the policy set, or prints its diagnostics to standard error and exits 2.
     func load() throws -> CompiledPolicy {
         do {
-            return try CompiledPolicy.load(directory: policies)
+            return try CompiledPolicy.load(directory: policies, includeRoot: includeRoot)
         } catch {
             FileHandle.standardError.write(Data(error.description.utf8))
             throw ExitCode(2)

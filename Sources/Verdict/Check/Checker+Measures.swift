@@ -18,7 +18,10 @@ extension Checker {
             }
             var by: Int?
             if let b = m.by {
-                if let slot = fieldSlots[b.text] { by = slot; usedFields.insert(slot) } else {
+                if let slot = fieldSlots[b.text], model.fields[slot].personal, !model.fields[slot].loggable {
+                    diagnostics.error(.personalData, "measure `\(m.name.text)` groups by `\(b.text)`, which holds personal data: its values would be printed as group names",
+                                      at: b.location, help: "group by another field, or mark `\(b.text)` `loggable: true` if its values may be shown")
+                } else if let slot = fieldSlots[b.text] { by = slot; usedFields.insert(slot) } else {
                     diagnostics.error(.unknownName, "unknown field `\(b.text)` in `by`", at: b.location,
                                       help: Suggestions.help(for: b.text, in: Array(fieldSlots.keys), what: "fields"))
                 }

@@ -24,7 +24,9 @@ package enum PolicyLoader {
     /// Reads every policy file below `directory`, sorted by relative path.
     ///
     /// Each ``SourceFile/path`` is `directory` joined with the file's relative path, as diagnostics show it.
-    package static func sources(directory: String) throws(PolicyLoadError) -> [SourceFile] {
+    /// A file that is a symbolic link leading outside the folder and `includeRoot` (default: the
+    /// folder's parent) is not read, and reported.
+    package static func sources(directory: String, includeRoot: String? = nil) throws(PolicyLoadError) -> [SourceFile] {
         let fm = FileManager.default
         var isDir: ObjCBool = false
         guard fm.fileExists(atPath: directory, isDirectory: &isDir), isDir.boolValue else {
@@ -37,8 +39,14 @@ package enum PolicyLoader {
         var files: [SourceFile] = []
         var diagnostics: [Diagnostic] = []
         let base = directory.hasSuffix("/") ? String(directory.dropLast()) : directory
+        let confinement = IncludeConfinement(folder: directory, root: includeRoot)
         for r in relative {
             let path = base + "/" + r
+            guard IncludeConfinement.realPath(path) == nil || confinement.allows(path) else {
+                diagnostics.append(.error(.unreadableFile, "`\(TextEscaping.escaped(path))` is a symbolic link to a file outside the policy folder and the include root `\(confinement.root)`: not read", at: nil,
+                                          help: "copy the file into the folder, or set the include root with `--include-root`"))
+                continue
+            }
             guard let data = fm.contents(atPath: path) else {
                 diagnostics.append(.error(.unreadableFile, "cannot read `\(path)`", at: nil))
                 continue
@@ -57,14 +65,16 @@ package enum PolicyLoader {
     }
 
     /// Checks and compiles a folder; never throws for problems in the policy, only reports them.
-    package static func check(directory: String) -> Result {
+    ///
+    /// - Parameter includeRoot: the folder shared files may be included from besides `directory`
+    ///   (default: its parent, where the shipped `calendars/` are); see ``IncludeConfinement``.
+    package static func check(directory: String, includeRoot: String? = nil) -> Result {
         do {
-            let files = try sources(directory: directory)
+            let files = try sources(directory: directory, includeRoot: includeRoot)
             let base = directory.hasSuffix("/") ? directory : directory + "/"
-            return check(sources: files, relativeTo: base) { include in
-                let path = normalize(base + include)
-                guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else { return nil }
-                return SourceFile(path: path, text: text)
+            let confinement = IncludeConfinement(folder: directory, root: includeRoot)
+            return check(sources: files, relativeTo: base) { (include: String) throws(IncludeConfinement.Refusal) -> SourceFile? in
+                try confinement.read(include)
             }
         } catch {
             return Result(policy: nil, diagnostics: error.diagnostics, sources: error.sources)
@@ -76,10 +86,12 @@ package enum PolicyLoader {
     /// - Parameter given: the policy files, by the path diagnostics show.
     /// - Parameter prefix: a prefix stripped from each path before hashing, so the digest does not
     ///   depend on where the folder is.
-    /// - Parameter include: reads a file the manifest's `include:` names (relative to the folder); without
-    ///   it, an included path must be one of `sources`.
+    /// - Parameter include: reads a file the manifest's `include:` names (relative to the folder), nil
+    ///   when there is none, or refuses it (``IncludeConfinement/read(_:)`` does both); without it, an
+    ///   included path must be one of `sources`. An included file that is not a policy file (not YAML, or
+    ///   not a mapping of policy sections) is reported at the `include:` entry, and nothing of it is quoted.
     package static func check(sources given: [SourceFile], relativeTo prefix: String = "",
-                             include: ((String) -> SourceFile?)? = nil) -> Result {
+                             include: ((String) throws(IncludeConfinement.Refusal) -> SourceFile?)? = nil) -> Result {
         var builder = PolicySyntaxBuilder()
         var files = given
         var digestPaths = given.map { Self.strip(prefix, from: $0.path) }
@@ -96,14 +108,30 @@ package enum PolicyLoader {
         for file in files { load(file) }
         for name in builder.syntax.manifest?.include ?? [] {
             if given.contains(where: { $0.path == name.text || Self.strip(prefix, from: $0.path) == name.text }) { continue }
-            guard let include, let file = include(name.text) else {
+            let found: SourceFile?
+            do { found = try include?(name.text) } catch {
+                builder.diagnostics.error(.includeRefused, "cannot include `\(TextEscaping.escaped(name.text))`: \(error.message)", at: name.location,
+                                          help: error.help)
+                continue
+            }
+            guard let file = found else {
                 builder.diagnostics.error(.missingInclude, "cannot read included file `\(name.text)`", at: name.location,
                                           help: "paths are relative to the policy folder, like `../calendars/cn-office.yaml`")
                 continue
             }
+            // A file read from outside the set is quoted only once it reads as a policy file: a stray
+            // include of a secret or a binary must not have its lines echoed by the errors it causes.
+            var scratch = DiagnosticBag()
+            let root = YAMLLoader.load(file, into: &scratch)
+            if let reason = Self.notPolicyFile(root, scratch) {
+                builder.diagnostics.error(.includeRefused, "`\(TextEscaping.escaped(name.text))` is not a policy file: \(reason)", at: name.location,
+                                          help: "include only YAML files of policy sections (\(PolicySyntaxBuilder.sections.map { "`\($0)`" }.joined(separator: ", ")))")
+                continue
+            }
+            for d in scratch.items { builder.diagnostics.add(d) }
             files.append(file)
             digestPaths.append(name.text)
-            load(file)
+            if let root { builder.add(file: root) }
         }
         if !unparsed.isEmpty {
             // Checking the rest would report what the unreadable files' absence implies (no manifest, unknown
@@ -127,6 +155,25 @@ package enum PolicyLoader {
         return Result(policy: policy, diagnostics: diagnostics, sources: files)
     }
 
+    /// Why an included file is not a policy file, saying where but quoting nothing of it; nil when it is
+    /// YAML whose top level is a mapping of policy sections (or empty).
+    static func notPolicyFile(_ root: YAMLNode?, _ diagnostics: DiagnosticBag) -> String? {
+        guard let root else {
+            guard let error = diagnostics.items.first else { return nil }
+            return "it does not read as YAML (an error at line \(error.location?.line ?? 1))"
+        }
+        switch root.kind {
+        case .null: return nil
+        case .mapping(let entries):
+            for (key, _) in entries where !(key.scalar.map { PolicySyntaxBuilder.sections.contains($0) } ?? false) {
+                return "its top-level key at line \(key.location.line) is not a policy section"
+            }
+            return nil
+        default:
+            return "its top level is \(root.kindName), not a mapping of policy sections"
+        }
+    }
+
     /// Resolves `.` and `..` in a relative or absolute path.
     static func normalize(_ path: String) -> String {
         var out: [Substring] = []
@@ -146,8 +193,9 @@ package enum PolicyLoader {
 extension CompiledPolicy {
     /// Loads, checks and compiles the policy set in `directory`.
     /// - Throws: ``PolicyLoadError`` with every error found, when the policy has any.
-    public static func load(directory: String) throws(PolicyLoadError) -> CompiledPolicy {
-        let r = PolicyLoader.check(directory: directory)
+    /// - Parameter includeRoot: where shared files may be included from besides `directory` (default: its parent).
+    public static func load(directory: String, includeRoot: String? = nil) throws(PolicyLoadError) -> CompiledPolicy {
+        let r = PolicyLoader.check(directory: directory, includeRoot: includeRoot)
         guard let p = r.policy else { throw PolicyLoadError(diagnostics: r.diagnostics, sources: r.sources) }
         return p
     }

@@ -6,6 +6,9 @@
 struct CaseDecoder {
     let policy: CompiledPolicy
     var problems: [CaseError.Problem] = []
+    /// True while converting a personal field that is not loggable: its problems say what is wrong
+    /// without quoting the value (a case error is printed, logged and returned to clients).
+    private var hiding = false
 
     init(policy: CompiledPolicy) { self.policy = policy }
 
@@ -22,6 +25,8 @@ struct CaseDecoder {
             given[slot] = true
             if case .null = value { continue }
             let field = policy.model.fields[slot]
+            hiding = field.personal && !field.loggable
+            defer { hiding = false }
             if let v = convert(value, to: field.type, field: key) { slots[slot] = bounded(field.normalization.apply(v), field) }
         }
         return finish(slots, given: given)
@@ -36,6 +41,8 @@ struct CaseDecoder {
             given[slot] = true
             if case .null = value { continue }
             let field = policy.model.fields[slot]
+            hiding = field.personal && !field.loggable
+            defer { hiding = false }
             if let v = convert(value, to: field.type, field: key) { slots[slot] = bounded(field.normalization.apply(v), field) }
         }
         return finish(slots, given: given)
@@ -45,7 +52,11 @@ struct CaseDecoder {
     /// as ``FastCaseDecoder``'s).
     private mutating func bounded(_ v: Value, _ field: FieldInfo) -> Value {
         if field.constraints.isEmpty { return v }
-        guard let problem = field.constraints.violation(v, field: field.name, policy.model) else { return v }
+        guard var problem = field.constraints.violation(v, field: field.name, policy.model) else { return v }
+        if hiding {
+            problem.message = problem.message.replacingOccurrences(of: policy.model.constraintText(v), with: Self.hidden)
+            problem.help = nil
+        }
         problems.append(problem)
         return .absent
     }
@@ -82,15 +93,21 @@ struct CaseDecoder {
         return nil
     }
 
-    private mutating func invalid(_ field: String, _ message: String, help: String? = nil) -> Value? {
-        problems.append(.init(field: field, code: .invalidValue, message: message, help: help))
+    /// A value that does not fit its field; `value` is the text the message quotes, replaced by a
+    /// placeholder in a personal field's message.
+    private mutating func invalid(_ field: String, _ message: String, value: String, help: String? = nil) -> Value? {
+        let shown = hiding ? message.replacingOccurrences(of: "`\(value)`", with: Self.hidden) : message
+        problems.append(.init(field: field, code: .invalidValue, message: shown, help: hiding ? nil : help))
         return nil
     }
+
+    /// What a personal field's problem shows instead of its value.
+    static let hidden = "the value (personal data, not shown)"
 
     private mutating func member(_ name: String, enum e: Int, field: String) -> Value? {
         let info = policy.model.enums[e]
         if let id = info.byName[name] { return .member(id) }
-        return invalid(field, "`\(name)` is not a member of `\(info.name)`",
+        return invalid(field, "`\(name)` is not a member of `\(info.name)`", value: name,
                        help: Suggestions.help(for: name, in: info.members.map { policy.model.members[Int($0)].name }, what: "members"))
     }
 
@@ -100,23 +117,23 @@ struct CaseDecoder {
         case (.bool, _): return wrong(field, "true or false", json.kindDescription)
         case (.integer, .number(let n)):
             if let i = Int64(n) { return .int(i) }
-            return invalid(field, "`\(n)` is not a whole number")
+            return invalid(field, "`\(n)` is not a whole number", value: n)
         case (.integer, _): return wrong(field, "a whole number", json.kindDescription)
         case (.money, .number(let n)), (.money, .string(let n)):
             do { return .money(try Money(parsing: n, scale: policy.model.moneyScale).minorUnits) } catch {
-                return invalid(field, error.description, help: "give an exact amount in \(policy.model.currency), like \"300.00\"")
+                return invalid(field, error.description, value: n, help: "give an exact amount in \(policy.model.currency), like \"300.00\"")
             }
         case (.money, _): return wrong(field, "an amount (a number or a string such as \"300.00\")", json.kindDescription)
         case (.string, .string(let s)): return .string(s)
         case (.string, _): return wrong(field, "a string", json.kindDescription)
         case (.timestamp, .string(let s)):
-            do { return .time(try Timestamp(rfc3339: s).millisecondsSinceEpoch) } catch { return invalid(field, error.description) }
+            do { return .time(try Timestamp(rfc3339: s).millisecondsSinceEpoch) } catch { return invalid(field, error.description, value: s) }
         case (.timestamp, _): return wrong(field, "an RFC 3339 timestamp string", json.kindDescription)
         case (.date, .string(let s)):
-            do { return .date(Int32(try CivilDate(iso: s).daysSinceEpoch)) } catch { return invalid(field, error.description) }
+            do { return .date(Int32(try CivilDate(iso: s).daysSinceEpoch)) } catch { return invalid(field, error.description, value: s) }
         case (.date, _): return wrong(field, "a date string (YYYY-MM-DD)", json.kindDescription)
         case (.duration, .string(let s)):
-            do { return .duration(try ClockDuration(text: s).milliseconds) } catch { return invalid(field, error.description) }
+            do { return .duration(try ClockDuration(text: s).milliseconds) } catch { return invalid(field, error.description, value: s) }
         case (.duration, _): return wrong(field, "a duration string such as \"2h\"", json.kindDescription)
         case (.enumeration(let e), .string(let s)): return member(s, enum: e, field: field)
         case (.enumeration(let e), _): return wrong(field, "one of the members of `\(policy.model.enums[e].name)` as a string", json.kindDescription)
@@ -136,11 +153,11 @@ struct CaseDecoder {
         case (.bool, .bool(let b)): return .bool(b)
         case (.integer, .integer(let i)): return .int(i)
         case (.money, .money(let m)):
-            guard m.scale <= policy.model.moneyScale else { return invalid(field, "`\(m)` has more than \(policy.model.moneyScale) decimal places") }
+            guard m.scale <= policy.model.moneyScale else { return invalid(field, "`\(m)` has more than \(policy.model.moneyScale) decimal places", value: "\(m)") }
             var units = m.minorUnits
             for _ in m.scale..<policy.model.moneyScale {
                 let (next, overflow) = units.multipliedReportingOverflow(by: 10)
-                if overflow { return invalid(field, "`\(m)` is too large") }
+                if overflow { return invalid(field, "`\(m)` is too large", value: "\(m)") }
                 units = next
             }
             return .money(units)
@@ -156,7 +173,7 @@ struct CaseDecoder {
             }
             return out.count == items.count ? .list(out) : nil
         default:
-            return wrong(field, "a value of type `\(policy.typeName(type))`", "\(value)")
+            return wrong(field, "a value of type `\(policy.typeName(type))`", hiding ? "a value of another type (personal data, not shown)" : "\(value)")
         }
     }
 }

@@ -38,12 +38,13 @@ public struct CaseError: Error, Sendable, Equatable, CustomStringConvertible {
         self.problems = problems
     }
 
-    /// The case id and one line per problem, as `verdict decide` prints them.
+    /// The case id and one line per problem, as `verdict decide` prints them; control characters from
+    /// the case are escaped (see ``TextEscaping``).
     public var description: String {
-        var out = caseID.map { "case `\($0)` is invalid:" } ?? "case is invalid:"
+        var out = caseID.map { "case `\(TextEscaping.escaped($0))` is invalid:" } ?? "case is invalid:"
         for p in problems {
-            out += "\n  " + (p.field.map { "\($0): " } ?? "") + p.message
-            if let h = p.help { out += " (\(h))" }
+            out += "\n  " + TextEscaping.escaped((p.field.map { "\($0): " } ?? "") + p.message)
+            if let h = p.help { out += " (\(TextEscaping.escaped(h)))" }
         }
         return out
     }

@@ -18,6 +18,8 @@ public enum CaseProblemCode: String, Sendable, CaseIterable {
     case ruleConflict = "rule-conflict"
     /// A prepared case was decided by another policy than the one that prepared it.
     case wrongPolicy = "wrong-policy"
+    /// `measure --by` names a personal field that is not loggable: its values would be printed as group names.
+    case personalField = "personal-field"
     /// A working-time computation reached a year the calendar does not cover.
     case calendarYear = "calendar-year"
     /// An arithmetic result too large for its type, or a time outside the years 0001–9999.

@@ -68,7 +68,7 @@ extension CompiledPolicy {
         case .failure(let f): return "(\(f))"
         case .money(let m): return Money.format(m, scale: model.moneyScale)
         case .time(let t): return Timestamp(millisecondsSinceEpoch: t).rfc3339(in: model.zone)
-        case .string(let s): return "\"\(s)\""
+        case .string(let s): return "\"\(TextEscaping.escaped(s))\""  // text output: a case string cannot drive the terminal
         case .member(let id):
             let m = model.members[Int(id)]
             if let language, let label = m.label.text(language), label != m.name { return "\(m.name) (\(label))" }

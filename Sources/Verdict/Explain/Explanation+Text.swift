@@ -40,6 +40,7 @@ extension Explanation {
         let w = language == .zh ? Self.zh : Self.en
         let p = compiled
         var out = ""
+        let caseID = TextEscaping.escaped(self.caseID)
         let title = policy.title.text(language).map { " — \($0)" } ?? ""
         if language == .zh {
             out += "案件 \(caseID) — \(w.policy) \(policy.name) \(policy.version)\(policy.effective.map { "(\(w.effective) \($0))" } ?? "")\(title)\n"
@@ -90,7 +91,8 @@ extension Explanation {
                 }
             }
         }
-        return out + clocksText(language)
+        // Case strings are escaped where they are quoted; this escapes what the policy's own text could hold.
+        return TextEscaping.escaped(out + clocksText(language), keepingNewlines: true)
     }
 
     /// `replaced finance_supervisor → bu_finance_head; inserted legal_officer after store_manager;

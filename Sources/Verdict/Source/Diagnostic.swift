@@ -61,10 +61,10 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
         Diagnostic(.warning, code, message, at: location, notes: notes, help: help)
     }
 
-    /// `path:line:col: error: message`
+    /// `path:line:col: error: message`, with control characters escaped (see ``TextEscaping``).
     public var description: String {
-        let place = location.map { "\($0): " } ?? ""
-        return "\(place)\(severity.rawValue): \(message)"
+        let place = location.map { "\(TextEscaping.escaped($0.description)): " } ?? ""
+        return "\(place)\(severity.rawValue): \(TextEscaping.escaped(message))"
     }
 }
 

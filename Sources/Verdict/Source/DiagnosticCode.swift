@@ -38,6 +38,8 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     case folderChanging = "folder-changing"
     /// no rule of decision `…` decides a case with …
     case gap = "gap"
+    /// cannot include `…`: it is outside the policy folder and the include root (or `…` is not a policy file)
+    case includeRefused = "include-refused"
     /// `…` takes one field or output name
     case invalidCall = "invalid-call"
     /// `min` applies to integers, money, durations, dates and timestamps, not …; a `pattern` that cannot be read; a default outside its bounds
@@ -88,6 +90,8 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     case overrideConflict = "override-conflict"
     /// no rule of `…` puts `…` in `…`, so override `…` can never apply
     case overrideUnusedRole = "override-unused-role"
+    /// measure `…` groups by `…`, which holds personal data
+    case personalData = "personal-data"
     /// `…` is a placeholder left to be filled in
     case placeholder = "placeholder"
     /// the policy's name changed from `…` to `…` (a served set keeps its name)

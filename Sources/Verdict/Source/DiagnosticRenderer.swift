@@ -20,10 +20,10 @@ public struct DiagnosticRenderer: Sendable {
         var out = d.description + "\n"
         if let loc = d.location { out += excerpt(loc) }
         for note in d.notes {
-            out += "note: \(note.message)" + (note.location.map { " (\($0))" } ?? "") + "\n"
+            out += "note: \(TextEscaping.escaped(note.message))" + (note.location.map { " (\(TextEscaping.escaped($0.description)))" } ?? "") + "\n"
             if let loc = note.location { out += excerpt(loc) }
         }
-        if let help = d.help { out += "help: \(help)\n" }
+        if let help = d.help { out += "help: \(TextEscaping.escaped(help))\n" }
         return out
     }
 
@@ -37,16 +37,32 @@ public struct DiagnosticRenderer: Sendable {
         return out
     }
 
+    /// The most characters of a source line a snippet quotes: a longer line (a minified file, a
+    /// 10 MB scalar) is cut to this many around the column, marked `…` where it was cut.
+    public static let snippetWidth = 120
+
     private func excerpt(_ loc: SourceLocation) -> String {
         guard let file = files[loc.path], loc.line >= 1, loc.line <= file.lines.count else { return "" }
-        let line = file.line(loc.line)
+        let scalars = Array(file.line(loc.line).unicodeScalars)
+        let column = max(0, loc.column - 1)
+        var from = 0, to = scalars.count
+        if scalars.count > Self.snippetWidth {
+            from = max(0, min(column - Self.snippetWidth / 2, scalars.count - Self.snippetWidth))
+            to = from + Self.snippetWidth
+        }
+        let lead = from > 0 ? "…" : "", tail = to < scalars.count ? "…" : ""
+        var shown = String.UnicodeScalarView()
+        shown.append(contentsOf: scalars[from..<to])
+        let line = lead + TextEscaping.escaped(String(shown), keepingTabs: true) + tail
         let number = String(loc.line)
         let gutter = String(repeating: " ", count: number.count)
-        // Pad by display width so the caret sits under the span even after CJK characters.
-        let before = line.unicodeScalars.prefix(max(0, loc.column - 1))
-        let spanned = line.unicodeScalars.dropFirst(max(0, loc.column - 1)).prefix(loc.length)
-        let carets = max(1, spanned.reduce(0) { $0 + Self.width($1) })
-        let padText = String(before.map { $0 == "\t" ? "\t" : String(repeating: " ", count: Self.width($0)) }.joined())
+        // Pad by display width so the caret sits under the span even after CJK characters and escapes.
+        let spanStart = min(max(column, from), to)
+        let spanEnd = min(to, spanStart + loc.length)
+        func columns(_ s: Unicode.Scalar) -> Int { TextEscaping.needsEscape(s) ? TextEscaping.escape(s).count : Self.width(s) }
+        let padText = (lead.isEmpty ? "" : " ")
+            + scalars[from..<spanStart].map { $0 == "\t" ? "\t" : String(repeating: " ", count: columns($0)) }.joined()
+        let carets = max(1, scalars[spanStart..<spanEnd].reduce(0) { $0 + columns($1) })
         return " \(number) | \(line)\n \(gutter) | \(padText)\(String(repeating: "^", count: carets))\n"
     }
 

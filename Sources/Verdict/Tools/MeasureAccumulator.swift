@@ -35,6 +35,12 @@ public struct MeasureAccumulator {
                 throw CaseError(caseID: nil, problems: [.init(field: groupBy, code: .unknownField, message: "unknown field `\(groupBy)` for --by",
                                                               help: Suggestions.help(for: groupBy, in: policy.fieldNames, what: "fields"))])
             }
+            let field = policy.model.fields[slot]
+            guard !field.personal || field.loggable else {
+                throw CaseError(caseID: nil, problems: [.init(field: groupBy, code: .personalField,
+                                                              message: "`\(groupBy)` holds personal data: grouping by it would print its values",
+                                                              help: "group by another field, or mark the field `loggable: true` if its values may be shown")])
+            }
             self.groupBy = slot
         } else {
             self.groupBy = nil
@@ -169,7 +175,7 @@ extension MeasureAccumulator {
         guard !rows.isEmpty else { return out + "no measures: declare them under `measures:` in the policy\n" }
         let header = ["measure", "group", "cases", "value", "target", "result"]
         let body = rows.map { r in
-            [r.measure, r.group, String(r.cases), r.value ?? "-", r.target ?? "-",
+            [r.measure, TextEscaping.escaped(r.group), String(r.cases), r.value ?? "-", r.target ?? "-",
              r.met.map { $0 ? (language == .zh ? "达标" : "met") : (language == .zh ? "未达标" : "missed") } ?? "-"]
         }
         let widths = header.indices.map { i in ([header] + body).map { $0[i].count }.max()! }

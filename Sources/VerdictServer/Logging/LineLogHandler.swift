@@ -46,8 +46,9 @@ public struct LineLogHandler: LogHandler {
         let time = Date().formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
         switch format {
         case .text:
-            var line = "\(time) \(event.level) \(label): \(event.message)"
-            for (k, v) in all.sorted(by: { $0.key < $1.key }) { line += " \(k)=\(Self.text(v))" }
+            // A request path or case id holding ESC or CR LF must not forge or hide a log line.
+            var line = "\(time) \(event.level) \(label): \(TextEscaping.escaped(event.message.description))"
+            for (k, v) in all.sorted(by: { $0.key < $1.key }) { line += " \(TextEscaping.escaped(k))=\(TextEscaping.escaped(Self.text(v)))" }
             sink.write(line + "\n")
         case .json:
             var w = JSONWriter()

@@ -155,11 +155,12 @@ struct FolderSnapshot: Sendable {
             return (snapshot, nil, [d], [])
         }
         let box = IncludeBox()
-        let result = PolicyLoader.check(sources: policyFiles, relativeTo: base + "/") { name in
-            let path = normalize(base + "/" + name)
-            box.paths.append(path)
-            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else { return nil }
-            return SourceFile(path: path, text: text)
+        // Includes are confined to the folder and its parent (the shared calendars), as `verdict check` does.
+        let confinement = IncludeConfinement(folder: base)
+        let result = PolicyLoader.check(sources: policyFiles, relativeTo: base + "/") { (name: String) throws(IncludeConfinement.Refusal) -> SourceFile? in
+            _ = try confinement.resolve(name)  // a refused path is not watched either
+            box.paths.append(normalize(base + "/" + name))
+            return try confinement.read(name)
         }
         return (snapshot, result.policy, result.diagnostics, box.paths)
     }
