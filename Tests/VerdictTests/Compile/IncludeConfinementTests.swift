@@ -102,7 +102,7 @@ struct IncludeConfinementTests {
         let secret = "hunter2-\(UUID().uuidString)"
         let tree = try Tree(include: ["../notes/env.yaml", "../notes/binary.yaml", "../notes/list.yaml"], files: [
             "root/notes/env.yaml": "DATABASE_PASSWORD: \(secret)\n",
-            "root/notes/binary.yaml": "\(secret)\u{1}\u{0}: [\n",
+            "root/notes/binary.yaml": "\(secret)\u{1}: [\n",
             "root/notes/list.yaml": "- \(secret)\n",
         ])
         defer { tree.remove() }
