@@ -16,8 +16,26 @@ public struct SourceFile: Sendable, Hashable {
     public init(path: String, text: String) {
         self.path = path
         self.text = text
-        self.lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-            .map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
+        self.lines = Self.lines(of: text)
+    }
+
+    /// The lines as LibYAML counts them, so a location's line is one the file has: broken by LF, CRLF,
+    /// a lone CR, NEL, LS or PS. (Split by `Character`, CRLF is one character and a lone CR no break.)
+    static func lines(of text: String) -> [Substring] {
+        let u = text.unicodeScalars
+        var lines: [Substring] = []
+        var start = u.startIndex, i = u.startIndex
+        while i < u.endIndex {
+            let c = u[i]
+            guard c == "\n" || c == "\r" || c == "\u{85}" || c == "\u{2028}" || c == "\u{2029}" else { i = u.index(after: i); continue }
+            lines.append(Substring(u[start..<i]))
+            var next = u.index(after: i)
+            if c == "\r", next < u.endIndex, u[next] == "\n" { next = u.index(after: next) }
+            start = next
+            i = next
+        }
+        lines.append(Substring(u[start..<u.endIndex]))
+        return lines
     }
 
     /// The text of a 1-based line, or an empty string past the end.
