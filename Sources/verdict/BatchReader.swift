@@ -1,54 +1,124 @@
 import ArgumentParser
 import Foundation
+import Verdict
 
-/// Streams a JSON Lines file line by line, so memory does not grow with the batch.
+/// Streams a JSON Lines file line by line, so memory does not grow with the batch — nor with a line:
+/// a line longer than the limit is skipped unread (its length counted), and the batch goes on.
 enum BatchReader {
-    /// Calls `body` with each non-blank line's number and bytes (without the newline).
-    static func lines(of path: String, _ body: (Int, [UInt8]) throws -> Void) throws {
-        let fd: Int32
-        if path == "-" {
-            fd = 0
-        } else {
-            fd = open(path, O_RDONLY)
-            guard fd >= 0 else {
-                FileHandle.standardError.write(Data("error: cannot read `\(path)`\n".utf8))
-                throw ExitCode(2)
-            }
-        }
+    /// The longest line read by default: a case is a few hundred bytes; 1 MiB leaves room for any real one.
+    static let defaultMaxLineBytes = 1 << 20
+
+    /// What a pass over the input saw.
+    struct Summary {
+        /// Non-blank lines: those given to `body` and those refused as too long.
+        var lines = 0
+    }
+
+    /// Calls `body` with each non-blank line's number and bytes (without the newline), and `tooLong`
+    /// with the number and length of each line over `maxLineBytes` instead. `waiting` runs before each
+    /// read from the input, so output already decided can be flushed before the reader blocks.
+    ///
+    /// An input that is a folder or cannot be read is an error exit (66, as sysexits' EX_NOINPUT).
+    @discardableResult
+    static func lines(of path: String, maxLineBytes: Int = defaultMaxLineBytes, waiting: () -> Void = {},
+                      tooLong: (Int, Int) throws -> Void, _ body: (Int, [UInt8]) throws -> Void) throws -> Summary {
+        let fd = try open(path)
         defer { if fd != 0 { close(fd) } }
+        var summary = Summary()
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
-        var filled = 0, start = 0, number = 0
         var line: [UInt8] = []
         line.reserveCapacity(4096)
-        func emit(_ range: Range<Int>) throws {
+        var number = 0
+        // A line past the limit: its bytes are dropped as they arrive, only its length is kept.
+        var skipped: Int?
+        func end() throws {
             number += 1
-            var end = range.upperBound
-            if end > range.lowerBound, buffer[end - 1] == 0x0D { end -= 1 }
-            if buffer[range.lowerBound..<end].allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
-            line.removeAll(keepingCapacity: true)
-            line.append(contentsOf: buffer[range.lowerBound..<end])
+            if let length = skipped {
+                skipped = nil
+                summary.lines += 1
+                try tooLong(number, length)
+                return
+            }
+            if line.last == 0x0D { line.removeLast() }
+            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { line.removeAll(keepingCapacity: true); return }
+            summary.lines += 1
             try body(number, line)
+            line.removeAll(keepingCapacity: true)
+        }
+        func take(_ segment: ArraySlice<UInt8>) {
+            if let length = skipped { skipped = length + segment.count; return }
+            if line.count + segment.count > maxLineBytes {
+                skipped = line.count + segment.count
+                line.removeAll(keepingCapacity: false)
+                line.reserveCapacity(4096)
+            } else {
+                line.append(contentsOf: segment)
+            }
         }
         while true {
-            if start > 0, start == filled { (start, filled) = (0, 0) }
-            if filled == buffer.count {
-                if start > 0 {
-                    buffer.withUnsafeMutableBytes { b in _ = memmove(b.baseAddress!, b.baseAddress! + start, filled - start) }
-                    (filled, start) = (filled - start, 0)
-                } else {
-                    buffer.append(contentsOf: [UInt8](repeating: 0, count: buffer.count))  // a line longer than the buffer
-                }
+            waiting()
+            let n = buffer.withUnsafeMutableBytes { b in read(fd, b.baseAddress!, b.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw unreadable("error: cannot read `\(path)`: \(String(cString: strerror(errno)))")
             }
-            let n = buffer.withUnsafeMutableBytes { b in read(fd, b.baseAddress! + filled, b.count - filled) }
-            if n <= 0 { break }
-            var scan = filled
-            filled += n
-            while let nl = buffer[scan..<filled].firstIndex(of: 0x0A) {
-                try emit(start..<nl)
+            if n == 0 { break }
+            var start = 0
+            while let nl = buffer[start..<n].firstIndex(of: 0x0A) {
+                take(buffer[start..<nl])
+                try end()
                 start = nl + 1
-                scan = start
             }
+            if start < n { take(buffer[start..<n]) }
         }
-        if start < filled { try emit(start..<filled) }
+        if skipped != nil || !line.isEmpty { try end() }
+        return summary
+    }
+
+    /// Reads a whole input of at most `maxBytes` (a `--case` file, or `-` for standard input); nil when
+    /// it is longer. A folder or an unreadable file is an error exit (66).
+    static func whole(_ path: String, maxBytes: Int) throws -> [UInt8]? {
+        let fd = try open(path)
+        defer { if fd != 0 { close(fd) } }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { b in read(fd, b.baseAddress!, b.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw unreadable("error: cannot read `\(path)`: \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { return bytes }
+            if bytes.count + n > maxBytes { return nil }
+            bytes.append(contentsOf: chunk[0..<n])
+        }
+    }
+
+    /// Opens an input for reading: standard input for `-`; refuses a folder and what cannot be opened.
+    private static func open(_ path: String) throws -> Int32 {
+        if path == "-" { return 0 }
+        var info = stat()
+        if stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR {
+            throw unreadable("error: `\(path)` is a folder: give a JSON Lines file of cases, or - for standard input")
+        }
+        let fd = Foundation.open(path, O_RDONLY)
+        guard fd >= 0 else { throw unreadable("error: cannot read `\(path)`: \(String(cString: strerror(errno)))") }
+        return fd
+    }
+
+    /// An input that cannot be read: the message on standard error, and exit 66 (EX_NOINPUT).
+    static func unreadable(_ message: String) -> ExitCode {
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+        return ExitCode(66)
+    }
+}
+
+/// A refused line or case, for the commands that report one per input.
+extension CaseError {
+    /// The error for an input over the line limit.
+    static func tooLarge(_ length: Int, limit: Int, atLeast: Bool = false) -> CaseError {
+        CaseError(caseID: nil, problems: [.init(field: nil, code: .caseTooLarge,
+                                                message: "the case is \(atLeast ? "over \(limit)" : String(length)) bytes long, over the limit of \(limit) bytes; it was not read",
+                                                help: "raise the limit with --max-line-bytes if the case is real")])
     }
 }

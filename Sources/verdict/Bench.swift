@@ -78,7 +78,7 @@ struct Bench: ParsableCommand {
             out.removeAll(keepingCapacity: true)
             try? decider.decide(prepared[i % prepared.count], explain: true).appendJSON(to: &out)
         }
-        let endToEnd = perDecision(iterations / 2) { i in
+        let endToEnd = perDecision(max(1, iterations / 2)) { i in
             out.removeAll(keepingCapacity: true)
             try? compiled.decide(json: json[i % json.count]).appendJSON(to: &out)
         }

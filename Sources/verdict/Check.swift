@@ -26,10 +26,10 @@ struct Check: ParsableCommand {
             let out = renderer.text(result.diagnostics)
             FileHandle.standardError.write(Data(out.utf8))
             if let p = result.policy {
-                print("\(p.identity.name) \(p.identity.version): ok, \(p.decisionNames.count) decisions, \(p.identity.digest)")
+                try writeOutput("\(p.identity.name) \(p.identity.version): ok, \(p.decisionNames.count) decisions, \(p.identity.digest)\n")
             }
         case .json:
-            print(renderer.json(result.diagnostics))
+            try writeOutput(renderer.json(result.diagnostics) + "\n")
         }
         if result.policy == nil { throw ExitCode(1) }
     }

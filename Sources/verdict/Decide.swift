@@ -6,14 +6,17 @@ struct Decide: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Decide one case (--case) or a JSON Lines batch (--batch), printing JSON decisions.",
         discussion: """
-        A batch is streamed: one decision per input line, in input order. A line that cannot be decided \
-        prints {"case": ID, "line": N, "error": {...}} and the batch goes on. Exit 0 when every case was \
-        decided, 1 when any failed, 2 when the policy set did not load.
+        A batch is streamed: one decision per input line, in input order, written as it goes. A line that \
+        cannot be decided (or is longer than --max-line-bytes) prints {"case": ID, "line": N, "error": {...}} \
+        and the batch goes on. Exit 0 when every case was decided, 1 when any failed or the input holds no \
+        case, 2 when the policy set did not load, 66 when the input is a folder or cannot be read.
         """)
 
     @OptionGroup var policy: PolicyOptions
 
     @OptionGroup var clock: ClockOptions
+
+    @OptionGroup var input: InputOptions
 
     @Option(name: .customLong("case"), help: "A JSON file holding one case, or - for standard input.")
     var casePath: String?
@@ -41,9 +44,9 @@ struct Decide: ParsableCommand {
         let logging = try log.map { try DecisionLogging(location: $0, policy: compiled, folder: policy.policies) }
         defer { logging?.close() }
         if let casePath {
-            let bytes = try readInput(casePath)
             var out = OutputBuffer()
             do {
+                let bytes = try input.readCase(casePath).get()
                 let d = try compiled.decide(json: bytes, explain: explain, now: now)
                 if let logging { logging.recordThenPrint(d, input: bytes); return }
                 out.append(d.json() + "\n")
@@ -56,19 +59,24 @@ struct Decide: ParsableCommand {
             }
             return
         }
+        let limit = input.maxLineBytes
         if jobs > 1, logging == nil {
-            let parallel = ParallelBatch(policy: compiled, jobs: jobs, explain: explain, now: now) { errorLine($0, line: $1) }
-            try parallel.run(path: batch!, jobs: jobs)
+            let parallel = ParallelBatch(policy: compiled, jobs: jobs, explain: explain, now: now, maxLineBytes: limit) { errorLine($0, line: $1) }
+            let summary = try parallel.run(path: batch!, jobs: jobs)
             if let e = parallel.writeFailure {
                 FileHandle.standardError.write(Data("error: cannot write the output: \(String(cString: strerror(e)))\n".utf8))
                 throw ExitCode(1)
             }
-            try report(failed: parallel.failed)
+            try report(failed: parallel.failed, cases: summary.lines)
             return
         }
         var failed = 0
         var out = OutputBuffer()
-        try BatchReader.lines(of: batch!) { number, bytes in
+        // Output already decided is written before the reader waits for more input, and in 64 KiB pieces.
+        let summary = try BatchReader.lines(of: batch!, maxLineBytes: limit, waiting: { out.flush() }, tooLong: { number, length in
+            failed += 1
+            out.append(errorLine(.tooLarge(length, limit: limit), line: number) + "\n")
+        }) { number, bytes in
             if let logging {
                 failed += logging.decide(bytes, explain: explain, now: now) { errorLine($0, line: number) }
                 return
@@ -83,10 +91,14 @@ struct Decide: ParsableCommand {
         }
         try out.finish()
         logging?.finishOrExit()
-        try report(failed: failed)
+        try report(failed: failed, cases: summary.lines)
     }
 
-    private func report(failed: Int) throws {
+    private func report(failed: Int, cases: Int) throws {
+        if cases == 0 {
+            FileHandle.standardError.write(Data("error: `\(batch!)` holds no cases: 0 cases decided\n".utf8))
+            throw ExitCode(1)
+        }
         if failed > 0 {
             FileHandle.standardError.write(Data("\(failed) case\(failed == 1 ? "" : "s") could not be decided\n".utf8))
             throw ExitCode(1)

@@ -5,7 +5,7 @@ import Verdict
 struct Diff: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show what changes between two versions of a policy set, and which cases they route differently.",
-        discussion: "Exit 0 when nothing is decided differently, 1 when something is, 2 when a version does not load.")
+        discussion: "Exit 0 when nothing is decided differently, 1 when something is or may be (a change the regions could not compare, without --cases to replay; a --cases file with no case), 2 when a version does not load, 66 when --cases is a folder or cannot be read.")
 
     @Argument(help: "The old policy set folder.")
     var old: String
@@ -16,6 +16,8 @@ struct Diff: ParsableCommand {
     @Option(help: "A JSON Lines file of cases to decide under both versions.")
     var cases: String?
 
+    @OptionGroup var input: InputOptions
+
     func run() throws {
         func load(_ dir: String) throws -> CompiledPolicy {
             do { return try CompiledPolicy.load(directory: dir) } catch {
@@ -24,22 +26,40 @@ struct Diff: ParsableCommand {
             }
         }
         let (a, b) = (try load(old), try load(new))
-        print("\(a.identity.name) \(a.identity.version) (\(a.identity.digest.prefix(19))…) -> \(b.identity.name) \(b.identity.version) (\(b.identity.digest.prefix(19))…)")
+        var out = OutputBuffer()
+        out.append("\(a.identity.name) \(a.identity.version) (\(a.identity.digest.prefix(19))…) -> \(b.identity.name) \(b.identity.version) (\(b.identity.digest.prefix(19))…)\n")
         let structure = PolicyDiff.structure(old: a, new: b)
-        print("\nchanges:")
-        print(structure.isEmpty ? "  none" : structure.map { "  " + $0 }.joined(separator: "\n"))
+        out.append("\nchanges:\n")
+        out.append((structure.isEmpty ? "  none" : structure.map { "  " + $0 }.joined(separator: "\n")) + "\n")
         let regions = PolicyDiff.regions(old: a, new: b)
-        print("\ninputs decided differently:")
-        print(regions.isEmpty ? "  none" : regions.map { "  " + $0 }.joined(separator: "\n"))
-        var differs = !regions.isEmpty && !regions.allSatisfy { $0.contains("not compared") }
+        out.append("\ninputs decided differently:\n")
+        out.append((regions.isEmpty ? "  none" : regions.map { "  " + $0 }.joined(separator: "\n")) + "\n")
+        let uncompared = regions.filter { $0.contains("not compared") }.count
+        var differs = regions.count > uncompared
         if let cases {
             var replay = CaseReplay(old: a, new: b)
-            print("\ncases decided differently:")
-            try BatchReader.lines(of: cases) { _, bytes in
-                for line in replay.add(json: bytes) { print("  " + line) }
+            out.append("\ncases decided differently:\n")
+            let limit = input.maxLineBytes
+            let summary = try BatchReader.lines(of: cases, maxLineBytes: limit, waiting: { out.flush() }, tooLong: { number, length in
+                replay.addRefusedByBoth()
+                out.append("  line \(number): refused by both: \(CaseError.tooLarge(length, limit: limit).problems[0].message)\n")
+            }) { _, bytes in
+                for line in replay.add(json: bytes) { out.append("  " + line + "\n") }
             }
-            print("\n" + replay.summary, terminator: "")
+            out.append("\n" + replay.summary)
+            try out.finish()
+            if summary.lines == 0 {
+                FileHandle.standardError.write(Data("error: `\(cases)` holds no cases: 0 cases replayed\n".utf8))
+                throw ExitCode(1)
+            }
             differs = replay.changed > 0
+        } else {
+            try out.finish()
+            if uncompared > 0, !differs {
+                // Nothing found to differ, but not everything was compared: that is not "no difference".
+                FileHandle.standardError.write(Data("\(uncompared) change\(uncompared == 1 ? "" : "s") could not be compared by regions: give --cases FILE to replay cases under both versions\n".utf8))
+                throw ExitCode(1)
+            }
         }
         if differs { throw ExitCode(1) }
     }

@@ -16,12 +16,14 @@ struct Explain: ParsableCommand {
     @Option(help: "The language of the explanation: en or zh.")
     var lang: Language = .en
 
+    @OptionGroup var input: InputOptions
+
     func run() throws {
         let now = try clock.instant
         let compiled = try policy.load()
         do {
-            let d = try compiled.decide(json: try readInput(casePath), explain: true, now: now)
-            print(d.explanation!.text(lang), terminator: "")
+            let d = try compiled.decide(json: try input.readCase(casePath).get(), explain: true, now: now)
+            try writeOutput(d.explanation!.text(lang))
         } catch let error as CaseError {
             FileHandle.standardError.write(Data("\(error)\n".utf8))
             throw ExitCode(1)

@@ -5,7 +5,7 @@ import Verdict
 struct Measure: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Decide a JSON Lines batch and report the policy's aggregate measures against their targets.",
-        discussion: "Streams the batch: memory grows with the number of groups, not of cases. Exit 0 when every target is met, 1 when any is missed, 2 when the policy did not load.")
+        discussion: "Streams the batch: memory grows with the number of groups, not of cases. Exit 0 when every target is met, 1 when any is missed or no case could be decided (an empty or all-refused batch), 2 when the policy did not load, 66 when the input is a folder or cannot be read.")
 
     enum Format: String, ExpressibleByArgument { case text, json }
 
@@ -23,6 +23,8 @@ struct Measure: ParsableCommand {
     @Option(help: "Language of the text table: en or zh.")
     var lang: Language = .en
 
+    @OptionGroup var input: InputOptions
+
     func run() throws {
         let compiled = try policy.load()
         var accumulator: MeasureAccumulator
@@ -30,8 +32,15 @@ struct Measure: ParsableCommand {
             FileHandle.standardError.write(Data("\(error)\n".utf8))
             throw ExitCode(2)
         }
-        try BatchReader.lines(of: batch) { _, bytes in accumulator.add(json: bytes) }
-        print(format == .json ? accumulator.json() : accumulator.text(lang), terminator: format == .json ? "\n" : "")
+        try BatchReader.lines(of: batch, maxLineBytes: input.maxLineBytes, tooLong: { _, _ in accumulator.addRefused() }) { _, bytes in
+            accumulator.add(json: bytes)
+        }
+        try writeOutput(format == .json ? accumulator.json() + "\n" : accumulator.text(lang))
+        if accumulator.decided == 0 {
+            // No case decided: no target can be judged, which is not "every target met".
+            FileHandle.standardError.write(Data("error: no case of `\(batch)` was decided (\(accumulator.refused) refused), so no measure could be judged\n".utf8))
+            throw ExitCode(1)
+        }
         if accumulator.report().contains(where: { $0.met == false }) { throw ExitCode(1) }
     }
 }

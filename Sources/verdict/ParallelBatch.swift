@@ -15,6 +15,8 @@ final class ParallelBatch: @unchecked Sendable {
         /// Per line: its end in `bytes` and its line number in the input.
         var ends: [Int] = []
         var numbers: [Int] = []
+        /// Lines over the length limit, by their place in the chunk: their length (their bytes were not kept).
+        var tooLong: [Int: Int] = [:]
     }
 
     static let linesPerChunk = 512
@@ -23,6 +25,7 @@ final class ParallelBatch: @unchecked Sendable {
     private let explain: Bool
     private let now: Timestamp?
     private let errorLine: (CaseError, Int) -> String
+    private let maxLineBytes: Int
     private let lock = NSCondition()
     private var queue: [Chunk] = []
     private var closed = false
@@ -34,8 +37,9 @@ final class ParallelBatch: @unchecked Sendable {
     /// The first write error (`errno`), after which nothing more is written.
     private(set) var writeFailure: Int32?
 
-    init(policy: CompiledPolicy, jobs: Int, explain: Bool, now: Timestamp?, errorLine: @escaping (CaseError, Int) -> String) {
+    init(policy: CompiledPolicy, jobs: Int, explain: Bool, now: Timestamp?, maxLineBytes: Int, errorLine: @escaping (CaseError, Int) -> String) {
         self.policy = policy
+        self.maxLineBytes = maxLineBytes
         self.explain = explain
         self.now = now
         self.errorLine = errorLine
@@ -43,7 +47,7 @@ final class ParallelBatch: @unchecked Sendable {
     }
 
     /// Runs the batch: `jobs` workers, the reader on this thread; returns when every result is written.
-    func run(path: String, jobs: Int) throws {
+    func run(path: String, jobs: Int) throws -> BatchReader.Summary {
         var workers: [Thread] = []
         let finished = DispatchGroup()
         for _ in 0..<jobs {
@@ -64,16 +68,25 @@ final class ParallelBatch: @unchecked Sendable {
             lock.unlock()
             finished.wait()
         }
-        try BatchReader.lines(of: path) { number, bytes in
+        func submitChunk() {
+            submit(chunk)
+            chunk = Chunk(index: chunk.index + 1)
+        }
+        // Before the reader waits for more input, what it has goes to the workers: output keeps up with a slow input.
+        let summary = try BatchReader.lines(of: path, maxLineBytes: maxLineBytes, waiting: { if !chunk.ends.isEmpty { submitChunk() } },
+                                            tooLong: { number, length in
+            chunk.tooLong[chunk.ends.count] = length
+            chunk.ends.append(chunk.bytes.count)
+            chunk.numbers.append(number)
+            if chunk.ends.count == Self.linesPerChunk { submitChunk() }
+        }) { number, bytes in
             chunk.bytes.append(contentsOf: bytes)
             chunk.ends.append(chunk.bytes.count)
             chunk.numbers.append(number)
-            if chunk.ends.count == Self.linesPerChunk {
-                submit(chunk)
-                chunk = Chunk(index: chunk.index + 1)
-            }
+            if chunk.ends.count == Self.linesPerChunk { submitChunk() }
         }
         if !chunk.ends.isEmpty { submit(chunk) }
+        return summary
     }
 
     private func submit(_ chunk: Chunk) {
@@ -101,6 +114,12 @@ final class ParallelBatch: @unchecked Sendable {
             for (k, end) in chunk.ends.enumerated() {
                 let line = Array(chunk.bytes[start..<end])
                 start = end
+                if let length = chunk.tooLong[k] {
+                    failures += 1
+                    out.append(contentsOf: errorLine(.tooLarge(length, limit: maxLineBytes), chunk.numbers[k]).utf8)
+                    out.append(0x0A)
+                    continue
+                }
                 do {
                     try decider.decide(json: line, explain: explain, now: now).appendJSON(to: &out)
                 } catch {

@@ -25,7 +25,7 @@ struct Schema: ParsableCommand {
         @OptionGroup var policy: PolicyOptions
 
         func run() throws {
-            print(CaseSchema.json(for: try policy.load()))
+            try writeOutput(CaseSchema.json(for: try policy.load()) + "\n")
         }
     }
 
@@ -43,7 +43,7 @@ struct Schema: ParsableCommand {
         var tests = false
 
         func run() throws {
-            print(LanguageSchema.json(for: tests ? .test : .policy), terminator: "")
+            try writeOutput(LanguageSchema.json(for: tests ? .test : .policy))
         }
     }
 }

@@ -33,7 +33,7 @@ struct Test: ParsableCommand {
             FileHandle.standardError.write(Data("no tests: add a *.test.yaml file to \(directory)\n".utf8))
         }
         let report = PolicyTestRunner.run(suite, against: policy)
-        print(format == .json ? report.json(coverage: coverage) : report.text(coverage: coverage), terminator: format == .json ? "\n" : "")
+        try writeOutput(format == .json ? report.json(coverage: coverage) + "\n" : report.text(coverage: coverage))
         if report.failed > 0 { throw ExitCode(1) }
     }
 }

@@ -34,14 +34,29 @@ struct PolicyOptions: ParsableArguments {
     }
 }
 
-/// Reads a whole file, or standard input for `-`.
-func readInput(_ path: String) throws -> [UInt8] {
-    if path == "-" { return Array(FileHandle.standardInput.readDataToEndOfFile()) }
-    guard let data = FileManager.default.contents(atPath: path) else {
-        FileHandle.standardError.write(Data("error: cannot read `\(path)`\n".utf8))
-        throw ExitCode(2)
+/// How long an input line (a case) may be, shared by the commands that read cases.
+struct InputOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The longest case read, in bytes: a longer line of a batch is refused with its line number and the batch goes on; a longer --case file is refused.", valueName: "bytes"))
+    var maxLineBytes: Int = BatchReader.defaultMaxLineBytes
+
+    func validate() throws {
+        if maxLineBytes < 1 { throw ValidationError("--max-line-bytes must be at least 1") }
     }
-    return Array(data)
+
+    /// Reads one case from a file, or standard input for `-`; a longer one than the limit is a case error.
+    func readCase(_ path: String) throws -> Result<[UInt8], CaseError> {
+        guard let bytes = try BatchReader.whole(path, maxBytes: maxLineBytes) else {
+            return .failure(.tooLarge(maxLineBytes + 1, limit: maxLineBytes, atLeast: true))
+        }
+        return .success(bytes)
+    }
+}
+
+/// Writes text to standard output; a failed write (a full disk, a closed pipe) is an error exit, never dropped.
+func writeOutput(_ text: String) throws {
+    var out = OutputBuffer()
+    out.append(text)
+    try out.finish()
 }
 
 extension Language: ExpressibleByArgument {}

@@ -410,6 +410,14 @@ extension Checker {
             guard amount.type == .integer || (!days && amount.type == .duration) else {
                 return error(.typeMismatch, days ? "the number of working days must be an `integer`" : "the working time must be an `integer` of hours or a `duration`", args[1], src)
             }
+            if let c = amount.expr.constantValue, case .int(let n) = c, n < 0 {
+                return error(.invalidLiteral, "`\(name)` counts working time forward; `\(n)` is negative", args[1], src,
+                             help: "working time before an instant is not defined: give a positive amount")
+            }
+            if let c = amount.expr.constantValue, case .duration(let d) = c, d < 0 {
+                return error(.invalidLiteral, "`\(name)` counts working time forward; `\(Duration(milliseconds: d))` is negative", args[1], src,
+                             help: "working time before an instant is not defined: give a positive amount")
+            }
             let calendar = model.calendars[ci]
             return Typed(expr: days ? .workingDays(calendar, start.expr, amount.expr) : .workingTime(calendar, start.expr, amount.expr), type: .timestamp)
         case _ where Self.dateFunctionNames.contains(name):

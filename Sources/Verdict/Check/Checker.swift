@@ -199,9 +199,10 @@ struct Checker {
                 continue
             }
             var members: [Value] = []
+            var seen: Set<Value> = []
             for node in s.members {
                 if let v = literal(node, as: type) {
-                    if members.contains(v) {
+                    if !seen.insert(v).inserted {
                         diagnostics.warning(.duplicateMember, "`\(node.scalar ?? "")` is listed twice in set `\(s.name.text)`", at: node.location)
                     } else {
                         members.append(v)

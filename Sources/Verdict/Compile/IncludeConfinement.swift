@@ -63,8 +63,10 @@ public struct IncludeConfinement: Sendable {
             throw Refusal(message: "`\(TextEscaping.escaped(name))` is a symbolic link to a file outside the policy folder and the include root `\(root)`",
                           help: Self.advice)
         }
-        guard let data = FileManager.default.contents(atPath: real), let text = String(data: data, encoding: .utf8) else { return nil }
-        return SourceFile(path: PolicyLoader.normalize(folder + "/" + name), text: text)
+        // Decoded as the folder's own files are: a byte-order mark is kept, so the digest covers it.
+        guard let data = FileManager.default.contents(atPath: real),
+              case .success(let file) = SourceFile.decode(path: PolicyLoader.normalize(folder + "/" + name), bytes: Array(data)) else { return nil }
+        return file
     }
 
     /// Whether the file at `path` (a file of the folder, as listed) really lies inside the folder or

@@ -21,6 +21,18 @@ package enum PolicyLoader {
         (name.hasSuffix(".yaml") || name.hasSuffix(".yml")) && !name.hasSuffix(".test.yaml") && !name.hasSuffix(".test.yml")
     }
 
+    /// The most policy files one set may hold: far above any real set, and a bound on a wrong folder.
+    static let maxFiles = 10_000
+
+    /// Whether a file has a line that starts the `policy:` manifest (read up to 1 MiB, never more).
+    static func hasManifestLine(_ path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        let head = (try? handle.read(upToCount: 1 << 20)) ?? Data()
+        return String(decoding: head, as: UTF8.self).split(whereSeparator: \.isNewline)
+            .contains { $0.hasPrefix("policy:") || $0.hasPrefix("\u{FEFF}policy:") || $0.hasPrefix("\"policy\":") || $0.hasPrefix("'policy':") }
+    }
+
     /// Reads every policy file below `directory`, sorted by relative path.
     ///
     /// Each ``SourceFile/path`` is `directory` joined with the file's relative path, as diagnostics show it.
@@ -33,12 +45,33 @@ package enum PolicyLoader {
             throw PolicyLoadError(diagnostics: [.error(.noPolicyFolder, "`\(directory)` is not a folder", at: nil,
                                                        help: "give the folder that holds the policy's YAML files")], sources: [])
         }
-        let relative = (fm.enumerator(atPath: directory)?.allObjects as? [String] ?? [])
-            .filter { isPolicyFile($0) && !$0.split(separator: "/").contains { $0.hasPrefix(".") } }
-            .sorted()
+        // A policy set keeps its manifest at its top level: a folder without one (`/`, a home folder) is
+        // refused before anything below it is read.
+        let top = ((try? fm.contentsOfDirectory(atPath: directory)) ?? []).filter(isPolicyFile).sorted()
+        let base = directory.hasSuffix("/") ? String(directory.dropLast()) : directory
+        guard top.contains(where: { hasManifestLine(base + "/" + $0) }) else {
+            let d: Diagnostic = top.isEmpty
+                ? .error(.emptyPolicyFolder, "`\(directory)` holds no policy files (*.yaml) at its top level", at: nil,
+                         help: "give the folder of one policy set: its manifest (`policy:`) is in a file at its top level")
+                : .error(.missingManifest, "`\(directory)` is not a policy set: no *.yaml file directly in it holds a `policy:` manifest", at: nil,
+                         help: "give the folder of one policy set, whose manifest (`policy:` with name, version, effective, title) is in a file at its top level")
+            throw PolicyLoadError(diagnostics: [d], sources: [])
+        }
+        var relative: [String] = []
+        if let walk = fm.enumerator(atPath: directory) {
+            while let r = walk.nextObject() as? String {
+                if r.split(separator: "/").last?.hasPrefix(".") == true { walk.skipDescendants(); continue }
+                guard isPolicyFile(r) else { continue }
+                relative.append(r)
+                if relative.count > maxFiles {
+                    throw PolicyLoadError(diagnostics: [.error(.noPolicyFolder, "`\(directory)` holds more than \(maxFiles) policy files: it is not one policy set", at: nil,
+                                                               help: "give the folder of one policy set")], sources: [])
+                }
+            }
+        }
+        relative.sort()
         var files: [SourceFile] = []
         var diagnostics: [Diagnostic] = []
-        let base = directory.hasSuffix("/") ? String(directory.dropLast()) : directory
         let confinement = IncludeConfinement(folder: directory, root: includeRoot)
         for r in relative {
             let path = base + "/" + r
@@ -51,11 +84,10 @@ package enum PolicyLoader {
                 diagnostics.append(.error(.unreadableFile, "cannot read `\(path)`", at: nil))
                 continue
             }
-            guard let text = String(data: data, encoding: .utf8) else {
-                diagnostics.append(.error(.invalidEncoding, "`\(path)` is not UTF-8 text", at: SourceLocation(path: path, line: 1, column: 1)))
-                continue
+            switch SourceFile.decode(path: path, bytes: Array(data)) {
+            case .success(let file): files.append(file)
+            case .failure(let refusal): diagnostics.append(refusal.diagnostic)
             }
-            files.append(SourceFile(path: path, text: text))
         }
         if files.isEmpty, diagnostics.isEmpty {
             diagnostics.append(.error(.emptyPolicyFolder, "`\(directory)` holds no policy files (*.yaml)", at: nil))

@@ -63,7 +63,7 @@ struct CaseDecoder {
 
     private mutating func slot(for key: String) -> Int? {
         if let s = policy.fieldSlots[key] { return s }
-        problems.append(.init(field: key, code: .unknownField, message: "unknown field `\(key)`",
+        problems.append(.init(field: key, code: .unknownField, message: "unknown field `\(Suggestions.clip(key))`",
                               help: Suggestions.help(for: key, in: policy.fieldNames, what: "fields")))
         return nil
     }
@@ -107,7 +107,7 @@ struct CaseDecoder {
     private mutating func member(_ name: String, enum e: Int, field: String) -> Value? {
         let info = policy.model.enums[e]
         if let id = info.byName[name] { return .member(id) }
-        return invalid(field, "`\(name)` is not a member of `\(info.name)`", value: name,
+        return invalid(field, "`\(Suggestions.clip(name))` is not a member of `\(info.name)`", value: name,
                        help: Suggestions.help(for: name, in: info.members.map { policy.model.members[Int($0)].name }, what: "members"))
     }
 
@@ -117,7 +117,7 @@ struct CaseDecoder {
         case (.bool, _): return wrong(field, "true or false", json.kindDescription)
         case (.integer, .number(let n)):
             if let i = Int64(n) { return .int(i) }
-            return invalid(field, "`\(n)` is not a whole number", value: n)
+            return invalid(field, "`\(Suggestions.clip(n))` is not a whole number", value: n)
         case (.integer, _): return wrong(field, "a whole number", json.kindDescription)
         case (.money, .number(let n)), (.money, .string(let n)):
             do { return .money(try Money(parsing: n, scale: policy.model.moneyScale).minorUnits) } catch {

@@ -22,6 +22,12 @@ public enum CaseProblemCode: String, Sendable, CaseIterable {
     case personalField = "personal-field"
     /// A working-time computation reached a year the calendar does not cover.
     case calendarYear = "calendar-year"
+    /// `working_hours_after` or `working_days_after` was given a negative amount by the case: working
+    /// time only runs forward (a negative constant is refused when the policy is checked).
+    case negativeWorkingTime = "negative-working-time"
+    /// The case is longer than the reader accepts (`--max-line-bytes`, 1 MiB by default, for a line of
+    /// a batch or a `--case` file): it is refused unread, and the batch goes on with the next line.
+    case caseTooLarge = "case-too-large"
     /// An arithmetic result too large for its type, or a time outside the years 0001–9999.
     case arithmeticOverflow = "arithmetic-overflow"
 }

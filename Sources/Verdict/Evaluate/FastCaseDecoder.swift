@@ -67,6 +67,21 @@ struct FastCaseDecoder: Sendable {
             while i < n, (p[i] >= 48 && p[i] <= 57) || p[i] == 45 || p[i] == 46 || p[i] == 43 || p[i] == 101 || p[i] == 69 { i += 1 }
             return start..<i
         }
+        /// Whether the bytes are a JSON number: `-?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?` (no `01`, no `+1`).
+        func isJSONNumber(_ r: Range<Int>) -> Bool {
+            var k = r.lowerBound
+            func digits() -> Int { let s = k; while k < r.upperBound, p[k] >= 48, p[k] <= 57 { k += 1 }; return k - s }
+            if k < r.upperBound, p[k] == 45 { k += 1 }
+            guard k < r.upperBound else { return false }
+            if p[k] == 48 { k += 1 } else if digits() == 0 { return false }
+            if k < r.upperBound, p[k] == 46 { k += 1; if digits() == 0 { return false } }
+            if k < r.upperBound, p[k] == 101 || p[k] == 69 {
+                k += 1
+                if k < r.upperBound, p[k] == 43 || p[k] == 45 { k += 1 }
+                if digits() == 0 { return false }
+            }
+            return k == r.upperBound
+        }
         func money(_ r: Range<Int>) -> Int64? {
             var k = r.lowerBound
             guard k < r.upperBound else { return nil }
@@ -75,7 +90,7 @@ struct FastCaseDecoder: Sendable {
             var units: Int64 = 0, decimals = -1, any = false
             while k < r.upperBound {
                 let c = p[k]
-                if c == 46, decimals < 0 { decimals = 0 } else if c >= 48, c <= 57 {
+                if c == 46, decimals < 0, any { decimals = 0 } else if c >= 48, c <= 57 {
                     if decimals >= 0 { decimals += 1; if decimals > scale { return nil } }
                     let (m, o1) = units.multipliedReportingOverflow(by: 10)
                     let (a, o2) = m.addingReportingOverflow(Int64(c - 48))
@@ -134,12 +149,12 @@ struct FastCaseDecoder: Sendable {
                         slots[slot] = .member(m.id)
                     case .money:
                         let r: Range<Int>
-                        if p[i] == 34 { guard let q = rawString() else { return nil }; r = q } else { r = number() }
+                        if p[i] == 34 { guard let q = rawString() else { return nil }; r = q } else { r = number(); guard isJSONNumber(r) else { return nil } }
                         guard let units = money(r) else { return nil }
                         slots[slot] = .money(units)
                     case .integer:
                         let r = number()
-                        guard let v = Int64(String(decoding: UnsafeBufferPointer(rebasing: p[r]), as: UTF8.self)) else { return nil }
+                        guard isJSONNumber(r), let v = Int64(String(decoding: UnsafeBufferPointer(rebasing: p[r]), as: UTF8.self)) else { return nil }
                         slots[slot] = .int(v)
                     case .timestamp:
                         guard let r = rawString(), case .some(.some(let ms)) = Timestamp.parse(UnsafeBufferPointer(rebasing: p[r])) else { return nil }

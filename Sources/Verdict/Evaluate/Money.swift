@@ -16,12 +16,13 @@ public struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
         self.scale = scale
     }
 
-    /// Parses decimal text such as `300`, `300.5`, `-12.30`. More decimals than `scale` is an error,
-    /// never a rounding; so is exponent notation and anything too large for 64 bits.
+    /// Parses decimal text such as `300`, `300.5`, `-12.30`, as the policy language writes amounts.
+    /// More decimals than `scale` is an error, never a rounding; so is exponent notation, a leading
+    /// `+`, a missing whole part (`.5`) and anything too large for 64 bits.
     public init(parsing text: some StringProtocol, scale: Int = 2) throws(MoneyFormatError) {
         var s = Substring(text)
         let negative = s.hasPrefix("-")
-        if negative || s.hasPrefix("+") { s = s.dropFirst() }
+        if negative { s = s.dropFirst() }
         let parts = s.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
         let whole = parts[0]
         let fraction = parts.count > 1 ? parts[1] : ""
@@ -76,9 +77,9 @@ public enum MoneyFormatError: Error, Sendable, Equatable, CustomStringConvertibl
     /// The reason, quoting the text.
     public var description: String {
         switch self {
-        case .notDecimal(let t): return "`\(t)` is not a decimal amount (like 300 or 300.01)"
-        case let .tooPrecise(t, scale): return "`\(t)` has more than \(scale) decimal places"
-        case .outOfRange(let t): return "`\(t)` is too large"
+        case .notDecimal(let t): return "`\(Suggestions.clip(t))` is not a decimal amount (like 300 or 300.01)"
+        case let .tooPrecise(t, scale): return "`\(Suggestions.clip(t))` has more than \(scale) decimal places"
+        case .outOfRange(let t): return "`\(Suggestions.clip(t))` is too large"
         }
     }
 }

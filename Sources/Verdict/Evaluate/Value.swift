@@ -149,6 +149,7 @@ extension Value {
         default: return .absent
         }
         guard case .time(let t) = start else { return .absent }
+        if ms < 0 { return .failure(.negativeWorkingTime) }
         return calendar.with { (table) -> Value in
             var none: [WorkingCalendar.Step]? = nil
             do throws(WorkingCalendar.YearNotCovered) { return .time(try table.addWorkingTime(ClockDuration(milliseconds: ms), to: Timestamp(millisecondsSinceEpoch: t), steps: &none).millisecondsSinceEpoch) } catch {
@@ -161,6 +162,7 @@ extension Value {
         if start.isFailure { return start }
         if amount.isFailure { return amount }
         guard case .time(let t) = start, case .int(let n) = amount else { return .absent }
+        if n < 0 { return .failure(.negativeWorkingTime) }
         return calendar.with { (table) -> Value in
             var none: [WorkingCalendar.Step]? = nil
             do throws(WorkingCalendar.YearNotCovered) { return .time(try table.addWorkingDays(Int(n), to: Timestamp(millisecondsSinceEpoch: t), steps: &none).millisecondsSinceEpoch) } catch {
@@ -175,10 +177,13 @@ enum EvaluationFailure: Error, Sendable, Hashable, CustomStringConvertible {
     case yearNotCovered(WorkingCalendar.YearNotCovered)
     /// A result too large for its type, or a timestamp outside the years 0001–9999.
     case overflow
+    /// `working_hours_after` or `working_days_after` with a negative amount: working time only runs forward.
+    case negativeWorkingTime
 
     var description: String {
         switch self {
         case .yearNotCovered(let y): return y.description
+        case .negativeWorkingTime: return "a negative amount of working time: working_hours_after and working_days_after count forward only"
         case .overflow: return "arithmetic overflow: the result is too large for its type, or a time outside the years 0001–9999"
         }
     }
@@ -188,6 +193,7 @@ enum EvaluationFailure: Error, Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .yearNotCovered: return .calendarYear
         case .overflow: return .arithmeticOverflow
+        case .negativeWorkingTime: return .negativeWorkingTime
         }
     }
 }

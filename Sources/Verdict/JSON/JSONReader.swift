@@ -50,8 +50,28 @@ package struct JSONReader {
         case UInt8(ascii: "f"): try literal("false"); return .bool(false)
         case UInt8(ascii: "n"): try literal("null"); return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try number())
-        default: throw error("unexpected character `\(Character(Unicode.Scalar(bytes[i])))`")
+        default: throw error(unexpectedCharacter())
         }
+    }
+
+    /// The character at `i`, decoded as UTF-8 (not byte by byte), in words: a byte-order mark and
+    /// control characters are named, since they print as nothing or as garbage.
+    private func unexpectedCharacter() -> String {
+        if bytes[i...].starts(with: [0xEF, 0xBB, 0xBF]) {
+            return "unexpected byte-order mark (U+FEFF)" + (i == 0 ? ": JSON text must not start with one; save the case as UTF-8 without a BOM" : "")
+        }
+        var iterator = bytes[i...].makeIterator()
+        var decoder = Unicode.UTF8.ForwardParser()
+        guard case .valid(let encoded) = decoder.parseScalar(from: &iterator) else {
+            return "invalid UTF-8 byte 0x\(String(bytes[i], radix: 16, uppercase: true))"
+        }
+        let scalar = Unicode.UTF8.decode(encoded)
+        let hex = String(scalar.value, radix: 16, uppercase: true)
+        let code = "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+        if scalar.properties.generalCategory == .control || scalar.properties.generalCategory == .format {
+            return "unexpected control character \(code)"
+        }
+        return "unexpected character `\(Character(scalar))` (\(code))"
     }
 
     private mutating func literal(_ word: String) throws(JSONSyntaxError) {

@@ -37,6 +37,13 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     public var notes: [Note]
     /// What to do about it: "did you mean `cost`?", or the valid names.
     public var help: String?
+    /// For the closing ``DiagnosticCode/moreDiagnostics`` note only: how many errors and warnings were
+    /// found but not kept, so the count a renderer prints is the true one.
+    public internal(set) var omitted: (errors: Int, warnings: Int) {
+        get { (omittedErrors, omittedWarnings) }
+        set { (omittedErrors, omittedWarnings) = newValue }
+    }
+    private var omittedErrors = 0, omittedWarnings = 0
 
     /// A diagnostic of any severity.
     public init(_ severity: Severity, _ code: DiagnosticCode, _ message: String, at location: SourceLocation?,
@@ -71,13 +78,19 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
 /// Collects diagnostics from every stage, so a user sees every problem at once.
 struct DiagnosticBag: Sendable {
     private(set) var items: [Diagnostic] = []
+    /// Everything added, kept or not, so repeats are not counted twice.
+    private var seen: Set<Diagnostic> = []
+    /// How many errors and warnings were found past ``limit``: counted, never silently dropped.
+    private var omittedErrors = 0, omittedWarnings = 0
     /// The most diagnostics kept; a policy this broken has a cause the first ones show.
     static let limit = 200
 
-    var hasErrors: Bool { items.contains { $0.severity == .error } }
+    var hasErrors: Bool { omittedErrors > 0 || items.contains { $0.severity == .error } }
 
     mutating func add(_ d: Diagnostic) {
-        if items.count < Self.limit, !items.contains(d) { items.append(d) }
+        guard seen.insert(d).inserted else { return }
+        if items.count < Self.limit { items.append(d); return }
+        if d.severity == .error { omittedErrors += 1 } else if d.severity == .warning { omittedWarnings += 1 }
     }
 
     mutating func error(_ code: DiagnosticCode, _ message: String, at location: SourceLocation?,
@@ -90,8 +103,24 @@ struct DiagnosticBag: Sendable {
         add(.warning(code, message, at: location, notes: notes, help: help))
     }
 
-    /// Sorted by file, line and column; diagnostics without a location come first.
+    /// Sorted by file, line and column; diagnostics without a location come first. When some were
+    /// past ``limit``, a closing ``DiagnosticCode/moreDiagnostics`` note says how many.
     var sorted: [Diagnostic] {
+        var kept = keptSorted
+        if omittedErrors + omittedWarnings > 0 {
+            var parts: [String] = []
+            if omittedErrors > 0 { parts.append("\(omittedErrors) more error\(omittedErrors == 1 ? "" : "s")") }
+            if omittedWarnings > 0 { parts.append("\(omittedWarnings) more warning\(omittedWarnings == 1 ? "" : "s")") }
+            var note = Diagnostic(.note, .moreDiagnostics,
+                                  "\(parts.joined(separator: " and ")) not shown: only the first \(Self.limit) diagnostics are listed",
+                                  at: nil, help: "fix the problems above and check again")
+            note.omitted = (omittedErrors, omittedWarnings)
+            kept.append(note)
+        }
+        return kept
+    }
+
+    private var keptSorted: [Diagnostic] {
         items.enumerated().sorted { a, b in
             switch (a.element.location, b.element.location) {
             case let (x?, y?): return x == y ? a.offset < b.offset : x < y

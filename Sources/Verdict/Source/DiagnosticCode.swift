@@ -76,6 +76,8 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     case missingPriority = "missing-priority"
     /// set `…` has the name of a field
     case nameClash = "name-clash"
+    /// N more errors not shown: only the first 200 diagnostics are listed (a note)
+    case moreDiagnostics = "more-diagnostics"
     /// `…` is not a folder
     case noPolicyFolder = "no-policy-folder"
     /// the rest of the policy set was not checked: `…` cannot be read as YAML (a note)
@@ -152,6 +154,10 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     case wrongNodeKind = "wrong-node-kind"
     /// YAML aliases are not supported in policies
     case yamlAlias = "yaml-alias"
+    /// YAML merge keys (`<<`) are not supported in policies
+    case yamlMerge = "yaml-merge"
     /// cannot read YAML: …
     case yamlSyntax = "yaml-syntax"
+    /// YAML tags are not supported in policies: `…`
+    case yamlTag = "yaml-tag"
 }

@@ -30,8 +30,7 @@ public struct DiagnosticRenderer: Sendable {
     /// All diagnostics as text, with a closing count line such as `2 errors, 1 warning`.
     public func text(_ ds: [Diagnostic]) -> String {
         var out = ds.map(text).joined(separator: "\n")
-        let errors = ds.filter { $0.severity == .error }.count
-        let warnings = ds.filter { $0.severity == .warning }.count
+        let (errors, warnings) = Self.counts(ds)
         if !ds.isEmpty { out += "\n" }
         out += "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")\n"
         return out
@@ -105,10 +104,20 @@ public struct DiagnosticRenderer: Sendable {
                     }
                 }
             }
-            w.field("errors", ds.filter { $0.severity == .error }.count)
-            w.field("warnings", ds.filter { $0.severity == .warning }.count)
+            let (errors, warnings) = Self.counts(ds)
+            w.field("errors", errors)
+            w.field("warnings", warnings)
         }
         return w.output
+    }
+
+    /// The true numbers of errors and warnings: those listed, and those a closing note says were not kept.
+    public static func counts(_ ds: [Diagnostic]) -> (errors: Int, warnings: Int) {
+        ds.reduce(into: (0, 0)) { n, d in
+            if d.severity == .error { n.0 += 1 } else if d.severity == .warning { n.1 += 1 }
+            n.0 += d.omitted.errors
+            n.1 += d.omitted.warnings
+        }
     }
 
     static func write(_ loc: SourceLocation, into w: inout JSONWriter) {

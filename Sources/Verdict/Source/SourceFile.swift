@@ -13,10 +13,15 @@ public struct SourceFile: Sendable, Hashable {
     public let lines: [Substring]
 
     /// A file with the path diagnostics show and its whole text.
+    ///
+    /// `text` is kept exactly (a byte-order mark included, so the digest covers the file's bytes);
+    /// ``lines`` leave a leading byte-order mark out, as columns do.
     public init(path: String, text: String) {
         self.path = path
         self.text = text
-        self.lines = Self.lines(of: text)
+        // A byte-order mark is part of the text (and the digest) but of no line.
+        let body = text.unicodeScalars.first == "\u{FEFF}" ? String(text.unicodeScalars.dropFirst()) : text
+        self.lines = Self.lines(of: body)
     }
 
     /// The lines as LibYAML counts them, so a location's line is one the file has: broken by LF, CRLF,
@@ -36,6 +41,50 @@ public struct SourceFile: Sendable, Hashable {
         }
         lines.append(Substring(u[start..<u.endIndex]))
         return lines
+    }
+
+    /// The file read from its bytes, which must be UTF-8; otherwise where the first invalid byte is.
+    ///
+    /// Unlike Foundation's decoding, a byte-order mark is kept in ``text``, so nothing of the file
+    /// escapes the digest.
+    package static func decode(path: String, bytes: [UInt8]) -> Result<SourceFile, Refusal> {
+        if let text = String(validating: bytes, as: UTF8.self) { return .success(SourceFile(path: path, text: text)) }
+        let offset = firstInvalidUTF8(bytes)
+        let at = location(ofByte: offset, in: bytes, path: path)
+        let byte = String(bytes[offset], radix: 16, uppercase: true)
+        return .failure(Refusal(diagnostic: .error(.invalidEncoding, "`\(path)` is not UTF-8 text: byte 0x\(byte.count == 1 ? "0" + byte : byte) at \(at.line):\(at.column) is not valid UTF-8",
+                               at: at, help: "save the file as UTF-8")))
+    }
+
+    /// Why a file's bytes are not a source file.
+    package struct Refusal: Error {
+        package var diagnostic: Diagnostic
+    }
+
+    /// The offset of the first byte that does not start or continue a valid UTF-8 sequence.
+    static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int {
+        var decoder = Unicode.UTF8.ForwardParser()
+        var iterator = bytes.makeIterator()
+        var offset = 0
+        while true {
+            switch decoder.parseScalar(from: &iterator) {
+            case .valid(let scalar): offset += scalar.count
+            case .emptyInput: return bytes.count
+            case .error: return offset
+            }
+        }
+    }
+
+    /// The 1-based line and column (in Unicode scalars, as LibYAML counts) of a byte offset.
+    static func location(ofByte offset: Int, in bytes: [UInt8], path: String) -> SourceLocation {
+        var line = 1, column = 1
+        var i = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        let end = min(offset, bytes.count)
+        while i < end {
+            if bytes[i] == 0x0A { line += 1; column = 1 } else if bytes[i] & 0xC0 != 0x80 { column += 1 }
+            i += 1
+        }
+        return SourceLocation(path: path, line: line, column: column)
     }
 
     /// The text of a 1-based line, or an empty string past the end.

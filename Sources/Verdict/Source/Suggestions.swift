@@ -4,17 +4,34 @@ enum Suggestions {
     ///
     /// Close enough means at most a third of the word's length in edits (at least 1, at most 3),
     /// or a case-insensitive match.
+    ///
+    /// The distance is at least the difference in length, so a candidate whose length differs by more
+    /// than the cutoff is skipped unmeasured: a huge value costs one length count, not an edit distance
+    /// against every candidate.
     static func closest(to word: String, in candidates: some Sequence<String>) -> String? {
-        let lower = word.lowercased()
+        let length = word.unicodeScalars.count
+        let cutoff = min(3, max(1, word.count / 3))
+        let lower = length <= 256 ? word.lowercased() : nil
         var best: (String, Int)?
         for candidate in candidates {
-            if candidate.lowercased() == lower { return candidate }
-            let d = distance(lower, candidate.lowercased())
+            guard let lower, abs(candidate.unicodeScalars.count - length) <= cutoff else { continue }
+            let other = candidate.lowercased()
+            if other == lower { return candidate }
+            let d = distance(lower, other)
             if best == nil || d < best!.1 { best = (candidate, d) }
         }
         guard let (name, d) = best else { return nil }
-        let cutoff = min(3, max(1, word.count / 3))
         return d <= cutoff ? name : nil
+    }
+
+    /// A value as messages quote it: whole when short, else its first 60 characters and its length,
+    /// so a megabyte of input is never echoed back.
+    static func clip(_ value: some StringProtocol) -> String {
+        let scalars = value.unicodeScalars
+        guard scalars.count > 80 else { return String(value) }
+        var head = String.UnicodeScalarView()
+        head.append(contentsOf: scalars.prefix(60))
+        return String(head) + "… (\(scalars.count) characters)"
     }
 
     /// A help line: `did you mean \`x\`?`, or the list of valid names when none is close.

@@ -94,8 +94,14 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     }
 
     /// Appends the RFC 3339 text to a byte buffer without building intermediate strings.
+    ///
+    /// An offset that is not whole minutes (local mean time before a zone's first standard offset,
+    /// such as Shanghai's +08:05:43 before 1901) cannot be written in RFC 3339: the instant is written
+    /// in UTC instead, so the text reads back as the same instant.
     func appendRFC3339(in zone: Zone, to out: inout [UInt8]) {
-        let offset = zone.offsetSeconds(at: self)
+        var offset = zone.offsetSeconds(at: self)
+        var utc = offset == 0 && zone.identifier == "UTC"
+        if offset % 60 != 0 { (offset, utc) = (0, true) }
         let local = millisecondsSinceEpoch + Int64(offset) * 1000
         let (days, msOfDay) = local.floorDivMod(86_400_000)
         let civil = CivilDate(daysSinceEpoch: Int(days))
@@ -114,7 +120,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         out.append(45); digits(civil.month, 2); out.append(45); digits(civil.day, 2)
         out.append(84); digits(secs / 3600, 2); out.append(58); digits(secs / 60 % 60, 2); out.append(58); digits(secs % 60, 2)
         if ms != 0 { out.append(46); digits(ms, 3) }
-        if offset == 0 && zone.identifier == "UTC" { out.append(90); return }
+        if utc { out.append(90); return }
         out.append(offset < 0 ? 45 : 43)
         let a = abs(offset)
         digits(a / 3600, 2); out.append(58); digits(a / 60 % 60, 2)
@@ -194,10 +200,10 @@ public enum TimeFormatError: Error, Sendable, Equatable, CustomStringConvertible
     /// What was wrong, with the text and an example of the expected form.
     public var description: String {
         switch self {
-        case .timestamp(let t): return "`\(t)` is not an RFC 3339 timestamp (like 2026-03-02T09:00:00+08:00)"
-        case .missingOffset(let t): return "`\(t)` has no time zone offset (add Z or +08:00)"
-        case .duration(let t): return "`\(t)` is not a duration (like 1h, 2d, 90m, 1d12h or PT1H)"
-        case .date(let t): return "`\(t)` is not a date (like 2026-03-02)"
+        case .timestamp(let t): return "`\(Suggestions.clip(t))` is not an RFC 3339 timestamp (like 2026-03-02T09:00:00+08:00)"
+        case .missingOffset(let t): return "`\(Suggestions.clip(t))` has no time zone offset (add Z or +08:00)"
+        case .duration(let t): return "`\(Suggestions.clip(t))` is not a duration (like 1h, 2d, 90m, 1d12h or PT1H)"
+        case .date(let t): return "`\(Suggestions.clip(t))` is not a date (like 2026-03-02)"
         }
     }
 }

@@ -61,6 +61,11 @@ public struct MeasureAccumulator {
         }
     }
 
+    /// Counts a case that was refused before it could be read (a line over the reader's length limit).
+    public mutating func addRefused() {
+        refused += 1
+    }
+
     private mutating func count(_ slots: [Value], _ evaluator: inout Evaluator<NoTracer>) {
         for (mi, m) in policy.model.measures.enumerated() {
             let compiled = policy.program.measures[mi]
@@ -172,7 +177,11 @@ extension MeasureAccumulator {
     public func text(_ language: Language = .en) -> String {
         let rows = report()
         var out = "\(decided) cases decided, \(refused) refused\n"
-        guard !rows.isEmpty else { return out + "no measures: declare them under `measures:` in the policy\n" }
+        if policy.model.measures.isEmpty { return out + "no measures: declare them under `measures:` in the policy\n" }
+        guard !rows.isEmpty else {
+            let n = policy.model.measures.count
+            return out + "no values: no decided case was selected by the \(n) measure\(n == 1 ? "" : "s") of the policy\n"
+        }
         let header = ["measure", "group", "cases", "value", "target", "result"]
         let body = rows.map { r in
             [r.measure, TextEscaping.escaped(r.group), String(r.cases), r.value ?? "-", r.target ?? "-",

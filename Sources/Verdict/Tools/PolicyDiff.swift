@@ -211,6 +211,12 @@ public struct CaseReplay {
         return lines
     }
 
+    /// Counts a case both versions refuse before reading it (a line over the reader's length limit).
+    public mutating func addRefusedByBoth() {
+        cases += 1
+        refused += 1
+    }
+
     private func json(_ v: Value, _ p: CompiledPolicy) -> [UInt8] {
         var w = JSONWriter()
         p.write(v, to: &w)

@@ -47,11 +47,14 @@ public struct PolicyTestSuite: Sendable {
             .filter { $0.hasSuffix(".test.yaml") || $0.hasSuffix(".test.yml") }.sorted()
         for n in names {
             let path = base + "/" + n
-            guard let data = fm.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-                suite.diagnostics.append(.error(.unreadableFile, "cannot read `\(path)` as UTF-8 text", at: SourceLocation(path: path, line: 1, column: 1)))
+            guard let data = fm.contents(atPath: path) else {
+                suite.diagnostics.append(.error(.unreadableFile, "cannot read `\(path)`", at: nil))
                 continue
             }
-            suite.add(SourceFile(path: path, text: text))
+            switch SourceFile.decode(path: path, bytes: Array(data)) {
+            case .success(let file): suite.add(file)
+            case .failure(let refusal): suite.diagnostics.append(refusal.diagnostic)
+            }
         }
         return suite
     }

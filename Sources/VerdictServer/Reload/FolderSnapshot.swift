@@ -139,11 +139,12 @@ struct FolderSnapshot: Sendable {
                 problems.append(.error(.unreadableFile, "cannot read `\(path)`", at: nil))
                 continue
             }
-            guard let text = String(data: data, encoding: .utf8) else {
-                problems.append(.error(.invalidEncoding, "`\(path)` is not UTF-8 text", at: SourceLocation(path: path, line: 1, column: 1)))
-                continue
+            // The loader's own decoding, so a served set has the digest `verdict check` prints.
+            let file: SourceFile
+            switch SourceFile.decode(path: path, bytes: Array(data)) {
+            case .success(let f): file = f
+            case .failure(let refusal): problems.append(refusal.diagnostic); continue
             }
-            let file = SourceFile(path: path, text: text)
             if isTestFile(relative) { testFiles.append(file) } else { policyFiles.append(file) }
         }
         let snapshot = FolderSnapshot(folder: folder, policyFiles: policyFiles, testFiles: testFiles, stamps: [])

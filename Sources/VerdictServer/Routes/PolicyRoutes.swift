@@ -78,7 +78,7 @@ struct PolicyRoutes: Sendable {
             if let v = attempt.candidateVersion { w.field("candidate_version", v) }
             w.field("tests_passed", attempt.testsPassed)
             w.field("tests_failed", attempt.testsFailed)
-            w.field("errors", attempt.diagnostics.filter { $0.severity == .error }.count)
+            w.field("errors", DiagnosticRenderer.counts(attempt.diagnostics).errors)
             if privileged {
                 w.key("diagnostics")
                 w.array { w in for d in attempt.diagnostics { d.write(to: &w) } }

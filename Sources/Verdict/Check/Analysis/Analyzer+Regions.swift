@@ -3,26 +3,35 @@
 extension Analyzer {
     /// The regions where `e` is true and where it is false.
     static func truth(of e: Expr, _ model: CheckedPolicy) throws(Unanalysable) -> (t: Region, f: Region) {
+        try truth(of: e, AnalysisContext(model))
+    }
+
+    /// The regions where `e` is true and where it is false, within `context`'s budget.
+    ///
+    /// Recursion follows the expression's nesting, which the parser bounds (``ExprParser/maxDepth``);
+    /// long flat chains of `and` and `or` are loops.
+    static func truth(of e: Expr, _ context: AnalysisContext) throws(Unanalysable) -> (t: Region, f: Region) {
+        let model = context.model
         switch e {
-        case .span(_, let inner): return try truth(of: inner, model)
+        case .span(_, let inner): return try truth(of: inner, context)
         case .constant(.bool(let b)): return b ? (.everything, .empty) : (.empty, .everything)
         case .not(let inner):
-            let (t, f) = try truth(of: inner, model)
+            let (t, f) = try truth(of: inner, context)
             return (f, t)
         case .and(let items):
             var t = Region.everything, f = Region.empty
             for item in items {
-                let (it, jf) = try truth(of: item, model)
-                t = try t.intersect(it)
-                f = f.union(jf)
+                let (it, jf) = try truth(of: item, context)
+                t = try t.intersect(it, within: context)
+                f = try f.union(jf, within: context)
             }
             return (t, f)
         case .or(let items):
             var t = Region.empty, f = Region.everything
             for item in items {
-                let (it, jf) = try truth(of: item, model)
-                t = t.union(it)
-                f = try f.intersect(jf)
+                let (it, jf) = try truth(of: item, context)
+                t = try t.union(it, within: context)
+                f = try f.intersect(jf, within: context)
             }
             return (t, f)
         case .field, .output, .isWorkingTime, .isWorkingDay:
@@ -31,17 +40,17 @@ extension Analyzer {
                     Region(boxes: [[ref: Constraint(values: .bools([false]), absent: false)]]))
         case .present(let inner):
             let ref = try dimension(inner)
-            let present = Constraint(values: domain(of: ref, model), absent: false)
+            let present = Constraint(values: context.domain(of: ref), absent: false)
             let absent = Constraint(values: none(type(of: ref, model)), absent: true)
             return (Region(boxes: [[ref: present]]), Region(boxes: [[ref: absent]]))
         case let .compare(op, a, b):
-            if let c = b.constantValue { return try atom(a, model) { type throws(Unanalysable) in try values(op, c, type, model) } }
-            if let c = a.constantValue { return try atom(b, model) { type throws(Unanalysable) in try values(op.flipped, c, type, model) } }
+            if let c = b.constantValue { return try atom(a, context) { type throws(Unanalysable) in try values(op, c, type, context) } }
+            if let c = a.constantValue { return try atom(b, context) { type throws(Unanalysable) in try values(op.flipped, c, type, context) } }
             throw Unanalysable(reason: "a comparison between two fields")
         case let .inList(inner, list):
-            return try atom(inner, model) { type throws(Unanalysable) in try members(list, type, model) }
+            return try atom(inner, context) { type throws(Unanalysable) in try members(list, type, context) }
         case let .inRange(inner, lo, li, hi, hiIncl):
-            return try atom(inner, model) { type throws(Unanalysable) in
+            return try atom(inner, context) { type throws(Unanalysable) in
                 guard let l = integer(lo), let h = integer(hi) else { throw Unanalysable(reason: "a range over text") }
                 let a = li ? l : l + 1, b = hiIncl ? h : h - 1
                 return (.ranges(a <= b ? [a...b] : []), .ranges(Constraint.complement(a <= b ? [a...b] : [])))
@@ -67,8 +76,9 @@ extension Analyzer {
         }
     }
 
-    static func atom(_ e: Expr, _ model: CheckedPolicy,
+    static func atom(_ e: Expr, _ context: AnalysisContext,
                              _ split: (ValueType) throws(Unanalysable) -> (Constraint.Values, Constraint.Values)) throws(Unanalysable) -> (t: Region, f: Region) {
+        let model = context.model
         let ref = try dimension(e)
         let (t, f) = try split(type(of: ref, model))
         // Within the values the dimension can take (a month's 12, a field's bounds); outputs are
@@ -76,7 +86,7 @@ extension Analyzer {
         if case .reference(.output) = ref {
             return (Region(boxes: [[ref: Constraint(values: t, absent: false)]]), Region(boxes: [[ref: Constraint(values: f, absent: false)]]))
         }
-        let possible = Constraint(values: domain(of: ref, model), absent: false)
+        let possible = Constraint(values: context.domain(of: ref), absent: false)
         func region(_ v: Constraint.Values) -> Region {
             let c = Constraint(values: v, absent: false).intersect(possible)
             return Region(boxes: c.isEmpty ? [] : [[ref: c]])
@@ -111,14 +121,14 @@ extension Analyzer {
     }
 
     /// True and false value sets for `x op c`.
-    static func values(_ op: CompareOp, _ c: Value, _ type: ValueType, _ model: CheckedPolicy) throws(Unanalysable) -> (Constraint.Values, Constraint.Values) {
+    static func values(_ op: CompareOp, _ c: Value, _ type: ValueType, _ context: AnalysisContext) throws(Unanalysable) -> (Constraint.Values, Constraint.Values) {
         switch c {
         case .bool(let b):
             guard op == .eq || op == .ne else { throw Unanalysable(reason: "an ordering of booleans") }
             return op == .eq ? (.bools([b]), .bools([!b])) : (.bools([!b]), .bools([b]))
         case .member, .string:
             guard op == .eq || op == .ne else { throw Unanalysable(reason: "an ordering of text") }
-            let (t, f) = try members([c], type, model)
+            let (t, f) = try members([c], type, context)
             return op == .eq ? (t, f) : (f, t)
         default:
             guard let x = integer(c) else { throw Unanalysable(reason: "an unsupported constant") }
@@ -136,14 +146,14 @@ extension Analyzer {
     }
 
     /// True and false value sets for `x in list`.
-    static func members(_ list: [Value], _ type: ValueType, _ model: CheckedPolicy) throws(Unanalysable) -> (Constraint.Values, Constraint.Values) {
+    static func members(_ list: [Value], _ type: ValueType, _ context: AnalysisContext) throws(Unanalysable) -> (Constraint.Values, Constraint.Values) {
         switch type {
         case .bool:
             let s = Set(list.compactMap { v -> Bool? in if case .bool(let b) = v { return b } else { return nil } })
             return (.bools(s), .bools(Set([false, true]).subtracting(s)))
-        case .enumeration(let e):
+        case .enumeration:
             let s = Set(list.compactMap { v -> Int32? in if case .member(let m) = v { return m } else { return nil } })
-            return (.members(s), .members(Set(model.enums[e].members).subtracting(s)))
+            return (.members(s), .members(context.full(type).membersOrEmpty.subtracting(s)))
         case .string:
             let s = Set(list.compactMap { v -> String? in if case .string(let x) = v { return x } else { return nil } })
             return (.strings(included: s, excluded: []), .strings(included: nil, excluded: s))

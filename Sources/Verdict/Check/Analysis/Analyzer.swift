@@ -8,19 +8,25 @@ enum Analyzer {
         var reason: String
     }
 
-    static func analyse(_ model: CheckedPolicy, diagnostics: inout DiagnosticBag) {
+    /// Analyses every decision; returns the box comparisons it made (each decision has its own budget).
+    @discardableResult
+    static func analyse(_ model: CheckedPolicy, diagnostics: inout DiagnosticBag) -> Int {
+        let context = AnalysisContext(model)
+        var spent = 0
         for d in model.decisions {
+            spent += context.steps
+            context.reset()
             var regions: [Region] = []
             var failure: String?
             for r in d.rules {
-                do { regions.append(try truth(of: r.condition.expr, model).t) } catch {
+                do { regions.append(try truth(of: r.condition.expr, context).t) } catch {
                     failure = "rule `\(r.id)` uses \(error.reason)"
                     break
                 }
             }
             if failure == nil {
                 // A scope that cannot be analysed is reported when the gaps are sought.
-                let scope = d.complete.flatMap { c in try? truth(of: c.expr, model).t }
+                let scope = d.complete.flatMap { c in try? truth(of: c.expr, context).t }
                 do { try independent(regions + (scope.map { [$0] } ?? []), model) } catch {
                     failure = "its conditions use \(error.reason)"
                 }
@@ -34,22 +40,25 @@ enum Analyzer {
             }
             do {
                 switch d.hit {
-                case .unique: try overlaps(d, regions, model, &diagnostics)
-                case .first, .priority: try unreachable(d, regions, model, &diagnostics)
+                case .unique: try overlaps(d, regions, context, &diagnostics)
+                case .first, .priority: try unreachable(d, regions, context, &diagnostics)
                 case .collect: break
                 }
-                if let scope = d.complete { try gaps(d, scope, regions, model, &diagnostics) }
+                if let scope = d.complete { try gaps(d, scope, regions, context, &diagnostics) }
             } catch {
-                diagnostics.add(Diagnostic(.note, .notAnalysed, "decision `\(d.name)` was not fully analysed: \(error.reason)", at: d.location))
+                diagnostics.add(Diagnostic(.note, .notAnalysed, "decision `\(d.name)` was not fully analysed: \(error.reason)", at: d.location,
+                                           help: "the evaluator still checks each case; only the load-time proof is skipped"))
             }
         }
+        return spent + context.steps
     }
 
-    private static func overlaps(_ d: CheckedDecision, _ regions: [Region], _ model: CheckedPolicy, _ diagnostics: inout DiagnosticBag) throws(Unanalysable) {
+    private static func overlaps(_ d: CheckedDecision, _ regions: [Region], _ context: AnalysisContext, _ diagnostics: inout DiagnosticBag) throws(Unanalysable) {
+        let model = context.model
         var reported = 0
         for j in d.rules.indices {
             for i in 0..<j {
-                guard let box = try regions[i].intersect(regions[j]).boxes.first else { continue }
+                guard let box = try regions[i].intersect(regions[j], within: context).boxes.first else { continue }
                 diagnostics.error(.uniqueOverlap,
                                   "rules `\(d.rules[i].id)` and `\(d.rules[j].id)` of decision `\(d.name)` overlap, but its hit policy is `unique`",
                                   at: d.rules[j].location,
@@ -64,37 +73,50 @@ enum Analyzer {
 
     /// Rules that can never decide: every case they match is taken by earlier rules (`first`) or by
     /// rules whose value ranks higher (`priority`).
-    private static func unreachable(_ d: CheckedDecision, _ regions: [Region], _ model: CheckedPolicy, _ diagnostics: inout DiagnosticBag) throws(Unanalysable) {
+    ///
+    /// The rules that may mask a rule are all those before it in one order (rule order for `first`;
+    /// rank, then rule order, for `priority`), so one pass keeps the cases no rule so far has taken:
+    /// each rule costs one intersection with them, not a union and complement of every rule before it.
+    private static func unreachable(_ d: CheckedDecision, _ regions: [Region], _ context: AnalysisContext, _ diagnostics: inout DiagnosticBag) throws(Unanalysable) {
         let ranks: [Int?] = d.rules.map { r in
             guard d.hit == .priority, let slot = d.priorityOutput, let a = r.assignments.first(where: { $0.output == slot }),
                   let v = a.value.constantValue else { return nil }
             return d.priorityOrder.firstIndex(of: v)
         }
-        for j in d.rules.indices where !regions[j].isEmpty {
-            let maskers = (0..<d.rules.count).filter { i in
-                guard i != j else { return false }
-                if d.hit == .first { return i < j }
-                guard let ri = ranks[i], let rj = ranks[j] else { return false }
-                return ri < rj || (ri == rj && i < j)
+        // Under `priority` only ranked rules mask each other; an unranked rule masks none and is masked by none.
+        let order = d.hit == .first ? Array(d.rules.indices)
+            : d.rules.indices.filter { ranks[$0] != nil }.sorted { (ranks[$0]!, $0) < (ranks[$1]!, $1) }
+        var untaken = Region.everything
+        for (position, j) in order.enumerated() {
+            if position > 0, !regions[j].isEmpty, try regions[j].intersect(untaken, within: context).isEmpty {
+                try report(j, order[..<position])
             }
-            guard !maskers.isEmpty else { continue }
-            let covered = maskers.reduce(Region.empty) { $0.union(regions[$1]) }
-            if try regions[j].intersect(covered.complement(model)).isEmpty {
-                var names: [String] = []
-                for i in maskers where !(try regions[j].intersect(regions[i]).isEmpty) { names.append("`\(d.rules[i].id)`") }
-                diagnostics.warning(.unreachableRule, "rule `\(d.rules[j].id)` of decision `\(d.name)` can never decide: \(names.joined(separator: ", ")) \(names.count == 1 ? "takes" : "take") every case it matches",
-                                    at: d.rules[j].location,
-                                    notes: maskers.filter { names.contains("`\(d.rules[$0].id)`") }.map { .init("rule `\(d.rules[$0].id)` is here", at: d.rules[$0].location) },
-                                    help: d.hit == .first ? "move it before the rules that mask it, narrow them, or remove it" : "check the priority order and the conditions")
+            untaken = try untaken.intersect(regions[j].complement(context), within: context)
+        }
+
+        func report(_ j: Int, _ before: ArraySlice<Int>) throws(Unanalysable) {
+            // Name the rules that take its cases: the first few that overlap it.
+            var names: [Int] = []
+            for i in before where names.count < 5 {
+                if !(try regions[j].intersect(regions[i], within: context).isEmpty) { names.append(i) }
             }
+            let shown = names.map { "`\(d.rules[$0].id)`" }
+            diagnostics.warning(.unreachableRule, "rule `\(d.rules[j].id)` of decision `\(d.name)` can never decide: \(shown.joined(separator: ", ")) \(shown.count == 1 ? "takes" : "take") every case it matches",
+                                at: d.rules[j].location,
+                                notes: names.map { .init("rule `\(d.rules[$0].id)` is here", at: d.rules[$0].location) },
+                                help: d.hit == .first ? "move it before the rules that mask it, narrow them, or remove it" : "check the priority order and the conditions")
         }
     }
 
-    /// Cases inside `complete`'s scope that no rule matches.
-    private static func gaps(_ d: CheckedDecision, _ scope: Condition, _ regions: [Region], _ model: CheckedPolicy, _ diagnostics: inout DiagnosticBag) throws(Unanalysable) {
-        let within = try truth(of: scope.expr, model).t
-        let covered = regions.reduce(Region.empty) { $0.union($1) }
-        let gap = try within.intersect(covered.complement(model))
+    /// Cases inside `complete`'s scope that no rule matches: what is left of the scope once each rule
+    /// in turn has taken its cases.
+    private static func gaps(_ d: CheckedDecision, _ scope: Condition, _ regions: [Region], _ context: AnalysisContext, _ diagnostics: inout DiagnosticBag) throws(Unanalysable) {
+        let model = context.model
+        var gap = try truth(of: scope.expr, context).t
+        for r in regions {
+            if gap.isEmpty { return }
+            gap = try gap.intersect(r.complement(context), within: context)
+        }
         guard let box = gap.boxes.first else { return }
         let range = describe(box, model)
         diagnostics.error(.gap, "no rule of decision `\(d.name)` decides a case with \(witness(box, model))",

@@ -78,13 +78,32 @@ struct Region: Sendable {
 
     static let empty = Region(boxes: [])
     static let everything = Region(boxes: [[:]])
+    /// The most boxes a region may hold: past it, the table is reported as not analysed.
     static let limit = 4096
 
     var isEmpty: Bool { boxes.isEmpty }
 
     func union(_ o: Region) -> Region { Region(boxes: boxes + o.boxes) }
 
-    func intersect(_ o: Region) throws(Analyzer.Unanalysable) -> Region {
+    /// The union, refused past ``limit``. A box that constrains the same single dimension as the
+    /// last one is merged into it, so `n == 1 or n == 2 or …` stays one box however long the chain.
+    func union(_ o: Region, within context: AnalysisContext) throws(Analyzer.Unanalysable) -> Region {
+        try context.spend(o.boxes.count)
+        var out = boxes
+        for b in o.boxes {
+            if let last = out.last, last.count == 1, b.count == 1, let (dimension, c) = last.first, let d = b[dimension],
+               let merged = c.values.union(d.values) {
+                out[out.count - 1] = [dimension: Constraint(values: merged, absent: c.absent || d.absent)]
+                continue
+            }
+            out.append(b)
+            if out.count > Self.limit { throw Analyzer.Unanalysable(reason: "conditions that combine into too many cases (over \(Self.limit))") }
+        }
+        return Region(boxes: out)
+    }
+
+    func intersect(_ o: Region, within context: AnalysisContext? = nil) throws(Analyzer.Unanalysable) -> Region {
+        try context?.spend(boxes.count * o.boxes.count)
         var out: [Box] = []
         for a in boxes {
             for b in o.boxes {
@@ -106,6 +125,89 @@ struct Region: Sendable {
     }
 }
 
+/// What one analysis may spend, and what it computes once rather than for every atom and box: a
+/// dimension's domain (an enum's members, an output's assigned values) and whether it may be absent.
+///
+/// The budget counts box comparisons; a table that needs more is reported as not analysed, so the
+/// check ends in bounded time whatever the policy.
+final class AnalysisContext {
+    let model: CheckedPolicy
+    /// The most box comparisons one decision's analysis may make.
+    static let maxSteps = 4_000_000
+    private(set) var steps = 0
+    private var domains: [Analyzer.Dimension: Constraint.Values] = [:]
+    private var absent: [Analyzer.Dimension: Bool] = [:]
+    private var enumMembers: [Int: Set<Int32>] = [:]
+
+    init(_ model: CheckedPolicy) { self.model = model }
+
+    /// A new budget for the next decision; the caches stay.
+    func reset() { steps = 0 }
+
+    func spend(_ n: Int) throws(Analyzer.Unanalysable) {
+        steps += n
+        if steps > Self.maxSteps {
+            throw Analyzer.Unanalysable(reason: "a table too large to analyse in bounded time (over \(Self.maxSteps) comparisons)")
+        }
+    }
+
+    func domain(of d: Analyzer.Dimension) -> Constraint.Values {
+        if let v = domains[d] { return v }
+        let v = Analyzer.domain(of: d, model)
+        domains[d] = v
+        return v
+    }
+
+    func mayBeAbsent(_ d: Analyzer.Dimension) -> Bool {
+        if let a = absent[d] { return a }
+        let a = Analyzer.mayBeAbsent(d, model)
+        absent[d] = a
+        return a
+    }
+
+    /// Every value of a type; an enum's member set is built once.
+    func full(_ t: ValueType) -> Constraint.Values {
+        if case .enumeration(let e) = t {
+            if let m = enumMembers[e] { return .members(m) }
+            let m = Set(model.enums[e].members)
+            enumMembers[e] = m
+            return .members(m)
+        }
+        return Analyzer.full(t, model)
+    }
+}
+
+extension Constraint.Values {
+    /// The union of two value sets of one kind, when it is one value set.
+    func union(_ o: Constraint.Values) -> Constraint.Values? {
+        switch (self, o) {
+        case let (.bools(a), .bools(b)): return .bools(a.union(b))
+        case let (.members(a), .members(b)): return .members(a.union(b))
+        case let (.ranges(a), .ranges(b)): return .ranges(Constraint.union(a, b))
+        case let (.strings(ia?, _), .strings(ib?, _)): return .strings(included: ia.union(ib), excluded: [])
+        default: return nil
+        }
+    }
+}
+
+extension Constraint {
+    /// The union of two sorted, disjoint, non-adjacent range lists, in the same form.
+    static func union(_ a: [ClosedRange<Int64>], _ b: [ClosedRange<Int64>]) -> [ClosedRange<Int64>] {
+        if let l = a.last, let f = b.first, l.upperBound < f.lowerBound, l.upperBound != .max, l.upperBound + 1 < f.lowerBound { return a + b }
+        var all = a + b
+        all.sort { $0.lowerBound < $1.lowerBound }
+        var out: [ClosedRange<Int64>] = []
+        for r in all {
+            if let last = out.last, last.upperBound == .max || r.lowerBound <= last.upperBound + 1 {
+                out[out.count - 1] = last.lowerBound...max(last.upperBound, r.upperBound)
+            } else {
+                out.append(r)
+            }
+        }
+        return out
+    }
+}
+
 extension Constraint {
     var isEmptyValues: Bool { Constraint(values: values, absent: false).isEmpty }
 }
@@ -122,26 +224,35 @@ extension Region {
     /// leaves free stay free; a constrained one flips to its complement within its type (and may be
     /// absent when the field is optional and the box did not allow absence).
     func complement(_ model: CheckedPolicy) throws(Analyzer.Unanalysable) -> Region {
+        try complement(AnalysisContext(model))
+    }
+
+    func complement(_ context: AnalysisContext) throws(Analyzer.Unanalysable) -> Region {
         var result = Region.everything
         for box in boxes {
-            var parts: [Box] = []
-            for (ref, c) in box {
-                let domain = Analyzer.domain(of: ref, model)
-                let flipped: Constraint.Values
-                switch (c.values, domain) {
-                case let (.bools(a), .bools(all)): flipped = .bools(all.subtracting(a))
-                case let (.members(a), .members(all)): flipped = .members(all.subtracting(a))
-                case let (.ranges(a), .ranges(all)): flipped = .ranges(Constraint.intersect(Constraint.complement(a), all))
-                case let (.strings(inc, exc), _):
-                    flipped = inc.map { .strings(included: nil, excluded: $0) } ?? .strings(included: exc, excluded: [])
-                default: flipped = c.values
-                }
-                let comp = Constraint(values: flipped, absent: Analyzer.mayBeAbsent(ref, model) && !c.absent)
-                if !comp.isEmpty { parts.append([ref: comp]) }
-            }
-            result = try result.intersect(Region(boxes: parts))
+            result = try result.intersect(Self.complement(box, context), within: context)
             if result.isEmpty { return result }
         }
         return result
+    }
+
+    /// The cases outside one box: for each dimension it constrains, the other values (or absence).
+    static func complement(_ box: Box, _ context: AnalysisContext) -> Region {
+        var parts: [Box] = []
+        for (ref, c) in box {
+            let domain = context.domain(of: ref)
+            let flipped: Constraint.Values
+            switch (c.values, domain) {
+            case let (.bools(a), .bools(all)): flipped = .bools(all.subtracting(a))
+            case let (.members(a), .members(all)): flipped = .members(all.subtracting(a))
+            case let (.ranges(a), .ranges(all)): flipped = .ranges(Constraint.intersect(Constraint.complement(a), all))
+            case let (.strings(inc, exc), _):
+                flipped = inc.map { .strings(included: nil, excluded: $0) } ?? .strings(included: exc, excluded: [])
+            default: flipped = c.values
+            }
+            let comp = Constraint(values: flipped, absent: context.mayBeAbsent(ref) && !c.absent)
+            if !comp.isEmpty { parts.append([ref: comp]) }
+        }
+        return Region(boxes: parts)
     }
 }
