@@ -415,7 +415,7 @@ extension Checker {
                              help: "working time before an instant is not defined: give a positive amount")
             }
             if let c = amount.expr.constantValue, case .duration(let d) = c, d < 0 {
-                return error(.invalidLiteral, "`\(name)` counts working time forward; `\(Duration(milliseconds: d))` is negative", args[1], src,
+                return error(.invalidLiteral, "`\(name)` counts working time forward; `\(ClockDuration(milliseconds: d))` is negative", args[1], src,
                              help: "working time before an instant is not defined: give a positive amount")
             }
             let calendar = model.calendars[ci]
