@@ -46,7 +46,7 @@ public func fuzzWorkingTime(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CIn
     // A start from the last day of 2024 to the end of 2026, and up to about three working years.
     let startMs = Int64(firstDay - 1) * dayMs + r.int(4) % (732 * dayMs)
     let begin = Timestamp(millisecondsSinceEpoch: startMs)
-    let amount = Duration(milliseconds: r.int(4) % (3 * 365 * dayMs / 3))
+    let amount = ClockDuration(milliseconds: r.int(4) % (3 * 365 * dayMs / 3))
 
     let printed = begin.rfc3339(in: zone)
     Fuzz.require((try? Timestamp(rfc3339: printed)) == begin, "\(printed) does not read back as \(startMs) ms")
