@@ -68,10 +68,10 @@ struct IncludeConfinementTests {
     }
 
     @Test func aConfiguredRootAllowsSharedFilesElsewhere() throws {
-        let tree = try Tree(include: ["../../shared/office.yaml"], files: ["shared/office.yaml": Self.calendar])
+        let tree = try Tree(include: ["../../common/office.yaml"], files: ["common/office.yaml": Self.calendar])
         defer { tree.remove() }
         #expect(errors(PolicyLoader.check(directory: tree.set)).map(\.code) == ["include-refused"])
-        let r = PolicyLoader.check(directory: tree.set, includeRoot: tree.base.appendingPathComponent("shared").path)
+        let r = PolicyLoader.check(directory: tree.set, includeRoot: tree.base.appendingPathComponent("common").path)
         #expect(errors(r).isEmpty, "\(rendered(r))")
     }
 
