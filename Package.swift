@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "Verdict", targets: ["Verdict"]),
         .library(name: "VerdictServer", targets: ["VerdictServer"]),
         .library(name: "VerdictAudit", targets: ["VerdictAudit"]),
+        .library(name: "VerdictConsole", targets: ["VerdictConsole"]),
         .library(name: "VerdictAuditPostgres", targets: ["VerdictAuditPostgres"]),
         .executable(name: "verdict", targets: ["verdict"]),
     ],
@@ -40,6 +41,8 @@ let package = Package(
             name: "VerdictServer",
             dependencies: [
                 "Verdict",
+                "VerdictAudit",
+                "VerdictConsole",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -59,6 +62,12 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
+        ),
+        // The web console's pages (issue 12): pure functions from the policy, a decision or an audit
+        // record to HTML, unit-testable without a server; `VerdictServer` serves them at `/`.
+        .target(
+            name: "VerdictConsole",
+            dependencies: ["Verdict", "VerdictAudit"]
         ),
         // The PostgreSQL backend of the decision log, apart so that SQLite users do not build postgres-nio.
         .target(
@@ -88,6 +97,8 @@ let package = Package(
             name: "VerdictServerTests",
             dependencies: [
                 "VerdictServer",
+                "VerdictConsole",
+                "VerdictAudit",
                 "verdict",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),

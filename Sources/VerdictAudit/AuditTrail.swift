@@ -117,9 +117,12 @@ public enum AuditTrail {
         public var changedCases = 0
     }
 
-    public static func replay(log: any DecisionLog, under policy: CompiledPolicy, in range: Range) throws -> Replay {
+    /// Decides every recorded decision in `range` again under `policy` (only those of the set named
+    /// `only`, when given) and counts what would change.
+    public static func replay(log: any DecisionLog, under policy: CompiledPolicy, in range: Range, only name: String? = nil) throws -> Replay {
         var out = Replay()
         try each(log: log, in: range) { _, v in
+            if let name, v.policyName != name { return }
             out.decisions += 1
             let old = outputs(ofDecision: v.decision)
             let newDecision: Decision
@@ -145,8 +148,9 @@ public enum AuditTrail {
         return out
     }
 
-    /// A decision JSON's outputs and clocks (as `clock.status`), each value as compact text.
-    static func outputs(ofDecision json: [UInt8]) -> [(String, String)] {
+    /// A decision JSON's outputs and clocks (as `clock.status`), each value as compact text
+    /// (a string as itself, anything else as canonical JSON): `[("approver", "head_office"), ("tier", "3")]`.
+    public static func outputs(ofDecision json: [UInt8]) -> [(String, String)] {
         guard let v = try? JSONReader.parse(json) else { return [] }
         var out: [(String, String)] = []
         func text(_ v: JSONValue) -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import VerdictAudit
 
 /// Limits on what one request may cost; each breach is a problem response saying which limit.
 public struct ServerLimits: Sendable {
@@ -12,6 +13,8 @@ public struct ServerLimits: Sendable {
     public var maxJSONDepth: Int = 16
     /// Longest wait for a request's body (decide), or between two parts of a batch's body. Default 30 s.
     public var requestTimeout: Swift.Duration = .seconds(30)
+    /// Largest body of a console form (a draft's files, a sign-in). Default 4 MiB.
+    public var maxFormBytes: Int = 4 << 20
 
     public init() {}
 }
@@ -42,6 +45,8 @@ public struct ServerConfiguration: Sendable {
     public var reloadOnSIGHUP = true
     /// Records every decision before its response is sent (nil: decisions are not recorded).
     public var recorder: (any DecisionRecorder)? = nil
+    /// The decision log the console's audit pages read, and draft checks replay (nil: no audit pages).
+    public var auditLog: (any DecisionLog)? = nil
 
     public init(policyFolders: [String]) {
         self.policyFolders = policyFolders

@@ -12,7 +12,7 @@ import Verdict
 /// try await service.run()     // until SIGTERM or SIGINT: stops accepting, finishes requests in flight
 /// ```
 /// Endpoints (docs/openapi.yaml): decide, decide-batch, the policy list and schemas, reload,
-/// healthz, readyz, metrics. Policy folders are watched and reloaded; a version serves only once it
+/// healthz, readyz, metrics; and the web console at `/` (docs/console.md). Policy folders are watched and reloaded; a version serves only once it
 /// loads without errors and passes its own YAML tests.
 public struct VerdictService: Sendable {
     public let configuration: ServerConfiguration
@@ -67,6 +67,9 @@ public struct VerdictService: Sendable {
         api.get(":name/schema") { request, context in try await policies.schema(request, context: context) }
         api.post(":name/decide") { request, context in try await decisions.decide(request, context: context) }
         api.post(":name/decide-batch") { request, context in try await decisions.decideBatch(request, context: context) }
+
+        ConsoleRoutes(registry: registry, authenticator: authenticator, limits: configuration.limits, log: configuration.auditLog)
+            .register(on: router)
 
         router.group("v1/admin").add(middleware: AuthMiddleware(authenticator: authenticator, scope: .admin))
             .post("reload") { request, context in try await policies.reload(request, context: context) }

@@ -88,7 +88,11 @@ struct Serve: AsyncParsableCommand {
         config.debounce = .milliseconds(debounce)
         var recorder: AuditRecorder?
         if let decisionLog {
-            do { recorder = AuditRecorder(writer: DecisionLogWriter(log: try openDecisionLog(decisionLog, create: true))) } catch {
+            do {
+                let log = try openDecisionLog(decisionLog, create: true)
+                recorder = AuditRecorder(writer: DecisionLogWriter(log: log))
+                config.auditLog = log
+            } catch {
                 FileHandle.standardError.write(Data("error: \(error)\n".utf8))
                 throw ExitCode(3)
             }

@@ -8,17 +8,17 @@ enum BodyReader {
     /// A case usually arrives with its headers: the first part read holds the whole body, and no timer
     /// is set. Only a body still incomplete after its first part is read on against the timeout (a
     /// client that sends headers and then nothing is disconnected by the connection's idle timeout).
-    static func collect(_ request: Request, limit: Int, timeout: Swift.Duration) async throws -> [UInt8] {
+    static func collect(_ request: Request, limit: Int, timeout: Swift.Duration, what: String = "a case") async throws -> [UInt8] {
         let length = request.headers[.contentLength].flatMap { Int($0) }
-        if let length, length > limit { throw tooLarge(limit, what: "a case") }
+        if let length, length > limit { throw tooLarge(limit, what: what) }
         var iterator = request.body.makeAsyncIterator()
         guard let first = try await iterator.next() else { return [] }
         var bytes = Array(first.readableBytesView)
-        if bytes.count > limit { throw tooLarge(limit, what: "a case") }
+        if bytes.count > limit { throw tooLarge(limit, what: what) }
         if let length, bytes.count >= length { return bytes }
         while let part = try await DecisionRoutes.next(&iterator, timeout: timeout) {
             bytes.append(contentsOf: part.readableBytesView)
-            if bytes.count > limit { throw tooLarge(limit, what: "a case") }
+            if bytes.count > limit { throw tooLarge(limit, what: what) }
         }
         return bytes
     }

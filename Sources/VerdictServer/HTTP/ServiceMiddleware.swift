@@ -14,6 +14,8 @@ struct ServiceMiddleware<Context: RequestContext>: RouterMiddleware {
         var response: Response
         do {
             response = try await next(request, context)
+        } catch let refusal as ConsoleRefusal {
+            response = refusal.response
         } catch let problem as Problem {
             response = problem.response(instance: request.uri.path)
         } catch let error as any HTTPResponseError {

@@ -58,6 +58,11 @@ struct Authenticator: Sendable {
         return api?.contains(token) == true || admin?.contains(token) == true
     }
 
+    /// True when `token` is an API or admin token (the console's sign-in cookie carries one).
+    func accepts(_ token: some Collection<UInt8>) -> Bool {
+        api?.contains(token) == true || admin?.contains(token) == true
+    }
+
     static func missing() -> Problem {
         Problem(.unauthorized, "unauthorized", "Authorization required",
                 detail: "send `Authorization: Bearer <token>`")

@@ -1,0 +1,131 @@
+import Foundation
+import Verdict
+import VerdictAudit
+
+/// Page 3: search the decision log by case id, time range or an output's value; open a record to
+/// see its explanation re-derived under the archived version, the log's verification status and a
+/// link to its inclusion proof.
+public enum AuditPage {
+    /// What the search form asks for.
+    public struct Query: Sendable {
+        /// A case id (exact).
+        public var caseID: String
+        /// Recorded at or after, as typed.
+        public var since: String
+        /// Recorded before, as typed.
+        public var until: String
+        /// An output's name.
+        public var output: String
+        /// The value that output must have (as the decision JSON writes it).
+        public var value: String
+
+        /// The query of a search form (`case`, `since`, `until`, `output`, `value`).
+        public init(_ pairs: [(String, String)]) {
+            func v(_ k: String) -> String { (FormData.value(pairs, k) ?? "").trimmingCharacters(in: .whitespaces) }
+            caseID = v("case")
+            since = v("since")
+            until = v("until")
+            output = v("output")
+            value = v("value")
+        }
+
+        /// True when nothing was asked (the page shows the latest decisions).
+        public var isEmpty: Bool { caseID.isEmpty && since.isEmpty && until.isEmpty && output.isEmpty && value.isEmpty }
+    }
+
+    /// One recorded decision in the result list.
+    public struct Row: Sendable {
+        /// The record's sequence number.
+        public var seq: UInt64
+        /// When it was recorded.
+        public var recordedAt: Timestamp
+        /// The case id.
+        public var caseID: String
+        /// The policy set and version that decided it.
+        public var policy: String
+        /// Its outputs, as compact text.
+        public var outputs: [(String, String)]
+
+        /// A row of the result list.
+        public init(seq: UInt64, recordedAt: Timestamp, caseID: String, policy: String, outputs: [(String, String)]) {
+            self.seq = seq
+            self.recordedAt = recordedAt
+            self.caseID = caseID
+            self.policy = policy
+            self.outputs = outputs
+        }
+    }
+
+    /// The search page with its results (`more`: the list was cut at its bound), or a problem with the query.
+    public static func search(_ q: Query, rows: [Row], more: Bool, problem: String?, context c: ConsoleContext) -> String {
+        let w = c.words
+        return ConsolePage.render(title: w.audit, tab: .audit, context: c) { h in
+            h.element("form", [.init("method", "get"), .init("action", "/audit"), .init("class", "case")]) { h in
+                TryCasePage.textField(id: "q-case", name: "case", label: w.caseID, hint: nil, value: q.caseID, required: false, c, &h)
+                TryCasePage.textField(id: "q-since", name: "since", label: w.since, hint: w.rangeHelp, value: q.since, required: false, c, &h)
+                TryCasePage.textField(id: "q-until", name: "until", label: w.until, hint: w.rangeHelp, value: q.until, required: false, c, &h)
+                TryCasePage.textField(id: "q-output", name: "output", label: w.outputName, hint: "approver, signers, tier …", value: q.output, required: false, c, &h)
+                TryCasePage.textField(id: "q-value", name: "value", label: w.outputValue, hint: "head_office", value: q.value, required: false, c, &h)
+                h.element("div") { h in h.element("button", [.init("type", "submit")], text: w.search) }
+            }
+            if let problem { h.element("p", [.init("class", "problem"), .init("role", "alert")], text: problem); return }
+            h.element("h2", text: w.records)
+            if rows.isEmpty { h.element("p", [.init("role", "status")], text: w.noRecords); return }
+            PoliciesPage.table(caption: w.records, headers: [w.seq, w.recordedAt, w.caseID, w.policy, w.outputsOfCase], &h) { h in
+                for r in rows {
+                    h.element("tr") { h in
+                        h.element("td") { h in h.element("a", [.init("href", "/audit/\(r.seq)")], text: "\(r.seq)") }
+                        h.element("td", text: r.recordedAt.rfc3339(in: .utc))
+                        h.element("td") { h in h.element("a", [.init("href", "/audit/\(r.seq)")]) { h in h.element("code", text: r.caseID) } }
+                        h.element("td", text: r.policy)
+                        h.element("td") { h in h.element("code", text: r.outputs.map { "\($0.0)=\($0.1)" }.joined(separator: " ")) }
+                    }
+                }
+            }
+            if more { h.element("p", [.init("role", "status")], text: w.moreRecords) }
+        }
+    }
+
+    /// One record: its facts, whether re-deciding reproduced it, the log's verification, the proof
+    /// link, and the explanation under the archived version.
+    public static func record(_ r: ReDerivedDecision, verification: Result<VerifyReport, Error>, context c: ConsoleContext) -> String {
+        let w = c.words
+        let v = r.record
+        return ConsolePage.render(title: "\(w.audit): \(v.caseID) #\(v.seq)", tab: .audit, context: c) { h in
+            h.element("dl", [.init("class", "facts")]) { h in
+                func fact(_ k: String, _ s: String) { h.element("dt", text: k); h.element("dd", text: s) }
+                fact(w.seq, "\(v.seq)")
+                fact(w.recordedAt, v.recordedAt.rfc3339(in: .utc))
+                fact(w.caseID, v.caseID)
+                fact(w.policy, "\(v.policyName) \(v.policyVersion)")
+                fact(w.digest, v.digest)
+                fact("Verdict", v.verdictVersion)
+                if let now = v.now { fact(w.now, now.rfc3339(in: r.policy.zone)) }
+            }
+            if r.reproduced {
+                h.element("p", [.init("class", "good"), .init("role", "status")], text: w.reproduced)
+            } else {
+                h.element("p", [.init("class", "problem"), .init("role", "alert")], text: w.notReproduced + (r.problem.map { ": " + $0 } ?? ""))
+            }
+            h.element("h2", text: w.verification)
+            switch verification {
+            case .success(let report):
+                h.element("p", [.init("class", "good"), .init("role", "status")],
+                          text: "✓ \(w.verified): \(report.records) \(w.records.lowercased()), \(report.checkpoints) checkpoint(s), root sha256:\(report.root.map { String(format: "%02x", $0) }.joined())")
+            case .failure(let error):
+                h.element("p", [.init("class", "problem"), .init("role", "alert")], text: "✗ \(w.verifyFailed): \(error)")
+            }
+            h.element("h2", text: w.proof)
+            h.element("p") { h in
+                h.element("a", [.init("href", ConsoleLink.to("/audit/proof", [("case", v.caseID)])), .init("download", "proof.json")], text: w.downloadProof)
+            }
+            h.element("details") { h in
+                h.element("summary", text: w.input)
+                h.element("pre", text: String(decoding: v.input, as: UTF8.self))
+            }
+            if let d = r.decision {
+                ExplanationView.render(d, outline: PolicyOutline(r.policy), context: c, into: &h)
+            }
+        }
+    }
+}

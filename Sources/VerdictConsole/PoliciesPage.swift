@@ -1,0 +1,223 @@
+import Foundation
+import Verdict
+
+/// Page 1: each set's version, digest, effective date and reload status, then the readable form of
+/// the policy: a table per decision (one row per rule), overrides with their exceptions, clocks,
+/// parameters and measures.
+public enum PoliciesPage {
+    /// The whole page for `sets`.
+    public static func render(_ sets: [ConsoleSet], context: ConsoleContext) -> String {
+        let w = context.words
+        return ConsolePage.render(title: w.policies, tab: .policies, context: context) { h in
+            if sets.isEmpty { h.element("p", text: w.noSets); return }
+            h.element("nav", [.init("aria-label", w.contents)]) { h in
+                h.element("ul") { h in
+                    for s in sets {
+                        h.element("li") { h in h.element("a", [.init("href", "#set-" + anchor(s.name))], text: s.name) }
+                    }
+                }
+            }
+            for s in sets { set(s, context, &h) }
+        }
+    }
+
+    /// An id fragment from a name: letters, digits, `-` and `_` kept, everything else `_`.
+    static func anchor(_ s: String) -> String {
+        String(s.unicodeScalars.map { ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-") && $0.isASCII ? Character($0) : "_" })
+    }
+
+    static func time(_ d: Date) -> String { d.formatted(.iso8601) }
+
+    static func set(_ s: ConsoleSet, _ c: ConsoleContext, _ h: inout HTML) {
+        let w = c.words
+        h.element("section", [.init("class", "set"), .init("id", "set-" + anchor(s.name)), .init("aria-labelledby", "h-" + anchor(s.name))]) { h in
+            let title = s.policy.flatMap { $0.identity.title.text(c.language) }
+            h.element("h2", [.init("id", "h-" + anchor(s.name))], text: s.name + (title.map { " — " + $0 } ?? ""))
+            h.element("dl", [.init("class", "facts")]) { h in
+                func fact(_ k: String, _ v: String, code: Bool = false) {
+                    h.element("dt", text: k)
+                    h.element("dd") { h in if code { h.element("code", text: v) } else { h.text(v) } }
+                }
+                fact(w.status, s.policy == nil ? w.notLoaded : w.loaded)
+                if let p = s.policy {
+                    fact(w.version, p.identity.version)
+                    fact(w.effective, p.identity.effective?.description ?? "—")
+                    fact(w.digest, p.identity.digest, code: true)
+                }
+                if let at = s.loadedAt { fact(w.loadedAt, time(at)) }
+                if let f = s.folder { fact(w.folder, f, code: true) }
+                if let r = s.lastReload {
+                    fact(w.lastReload, "\(time(r.at)) · \(r.trigger) · \(r.outcome) · \(w.tests): \(r.testsPassed) \(w.passed), \(r.testsFailed) \(w.failed)")
+                }
+            }
+            if let r = s.lastReload, !r.diagnostics.isEmpty {
+                h.element("div", [.init("class", "problem"), .init("role", "status")]) { h in
+                    h.element("p", text: w.diagnostics)
+                    h.element("ul") { h in
+                        for d in r.diagnostics { h.element("li") { h in h.element("code", text: d.location.map { "\($0): " } ?? ""); h.text(d.message) } }
+                    }
+                }
+            }
+            if let p = s.policy {
+                h.element("p") { h in
+                    h.element("a", [.init("href", ConsoleLink.to("/try", [("policy", s.name)]))], text: w.tryCase)
+                    h.text(" · ")
+                    h.element("a", [.init("href", ConsoleLink.to("/draft", [("policy", s.name)]))], text: w.draft)
+                }
+                outline(PolicyOutline(p), c, &h)
+            }
+        }
+    }
+
+    static func notes(_ n: PolicyOutline.Notes, _ c: ConsoleContext, _ h: inout HTML) {
+        if let q = n.quote { h.element("div") { h in h.element("span", [.init("class", "quote"), .init("lang", "zh-Hans")], text: q) } }
+        if let r = n.reading.text(c.language) { h.element("div", [.init("class", "muted")], text: c.words.reading + ": " + r) }
+        if let t = n.note.text(c.language) { h.element("div", [.init("class", "muted")], text: c.words.note + ": " + t) }
+    }
+
+    static func location(_ l: SourceLocation, _ h: inout HTML) {
+        h.element("code", [.init("class", "loc")], text: "\(l.path.split(separator: "/").last.map(String.init) ?? l.path):\(l.line)")
+    }
+
+    static func outline(_ o: PolicyOutline, _ c: ConsoleContext, _ h: inout HTML) {
+        let w = c.words
+        let id = anchor(o.identity.name)
+        if let r = o.reading.text(c.language) { h.element("p", [.init("class", "muted")], text: w.reading + ": " + r) }
+        for (n, d) in o.decisions.enumerated() {
+            h.element("section", [.init("class", "decision"), .init("id", "\(id)-\(anchor(d.name))")]) { h in
+                h.element("h3", text: "\(w.decision) \(n + 1): " + c.text(d.notes.label, or: d.name) + " [\(d.name)]")
+                h.element("p") { h in
+                    h.text("\(w.hit): ")
+                    h.element("code", text: d.hit.rawValue)
+                    h.text(" · \(w.outputs): ")
+                    h.text(d.outputs.map { o in c.text(o.label, or: o.name) == o.name ? o.name : "\(o.name) (\(c.text(o.label, or: o.name)))" }.joined(separator: ", "))
+                    h.text(" · ")
+                    location(d.notes.location, &h)
+                }
+                notes(d.notes, c, &h)
+                table(caption: "\(w.rule) — \(d.name)", headers: [w.rule, w.label, w.condition, w.outputs, w.quote, w.location], &h) { h in
+                    for r in d.rules {
+                        h.element("tr") { h in
+                            h.element("td") { h in h.element("code", text: r.id) }
+                            h.element("td", text: r.notes.label.text(c.language) ?? "")
+                            h.element("td") { h in h.element("code", [.init("class", "cond")], text: r.condition.isEmpty ? w.always : r.condition) }
+                            h.element("td") { h in h.element("code", text: r.outputs) }
+                            h.element("td") { h in
+                                if let q = r.notes.quote { h.element("span", [.init("class", "quote"), .init("lang", "zh-Hans")], text: q) }
+                                if let rd = r.notes.reading.text(c.language) { h.element("div", [.init("class", "muted")], text: rd) }
+                            }
+                            h.element("td") { h in location(r.notes.location, &h) }
+                        }
+                    }
+                }
+                if !d.overrides.isEmpty {
+                    h.element("h4", text: w.overrides)
+                    table(caption: "\(w.overrides) — \(d.name)", headers: [w.rule, w.label, w.condition, w.operations, w.exceptions, w.quote, w.location], &h) { h in
+                        for ov in d.overrides {
+                            h.element("tr") { h in
+                                h.element("td") { h in h.element("code", text: ov.id) }
+                                h.element("td", text: ov.notes.label.text(c.language) ?? "")
+                                h.element("td") { h in h.element("code", [.init("class", "cond")], text: ov.condition.isEmpty ? w.always : ov.condition) }
+                                h.element("td") { h in h.element("code", text: ov.output + ": " + ov.operations.joined(separator: "; ")) }
+                                h.element("td") { h in
+                                    if ov.exceptions.isEmpty { h.text("—") }
+                                    h.element("ul") { h in
+                                        for x in ov.exceptions {
+                                            h.element("li") { h in
+                                                if let xid = x.id { h.element("code", text: xid); h.text(": ") }
+                                                h.element("code", [.init("class", "cond")], text: x.condition)
+                                                if let l = x.notes.label.text(c.language) { h.text(" — " + l) }
+                                                h.text(" ")
+                                                location(x.notes.location, &h)
+                                            }
+                                        }
+                                    }
+                                }
+                                h.element("td") { h in notes(ov.notes, c, &h) }
+                                h.element("td") { h in location(ov.notes.location, &h) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if !o.clocks.isEmpty {
+            h.element("h3", text: w.clocks)
+            table(caption: w.clocks, headers: [w.rule, w.label, w.condition, w.start, w.target, w.atRisk, w.calendar, w.quote, w.location], &h) { h in
+                for k in o.clocks {
+                    h.element("tr") { h in
+                        h.element("td") { h in h.element("code", text: k.name) }
+                        h.element("td", text: k.notes.label.text(c.language) ?? "")
+                        h.element("td") { h in h.element("code", [.init("class", "cond")], text: k.condition.isEmpty ? w.always : k.condition) }
+                        h.element("td") { h in h.element("code", text: k.start) }
+                        h.element("td", text: k.target.text(c.language) ?? "")
+                        h.element("td", text: k.atRisk?.text(c.language) ?? "—")
+                        h.element("td", text: k.calendar ?? "—")
+                        h.element("td") { h in notes(k.notes, c, &h) }
+                        h.element("td") { h in location(k.notes.location, &h) }
+                    }
+                }
+            }
+        }
+        if !o.parameters.isEmpty {
+            h.element("h3", text: w.parameters)
+            table(caption: w.parameters, headers: [w.rule, w.label, w.type, w.value, w.quote, w.location], &h) { h in
+                for p in o.parameters {
+                    h.element("tr") { h in
+                        h.element("td") { h in h.element("code", text: p.name) }
+                        h.element("td", text: p.notes.label.text(c.language) ?? "")
+                        h.element("td") { h in h.element("code", text: p.type) }
+                        h.element("td") { h in h.element("code", text: p.value) }
+                        h.element("td") { h in notes(p.notes, c, &h) }
+                        h.element("td") { h in location(p.notes.location, &h) }
+                    }
+                }
+            }
+        }
+        if !o.measures.isEmpty {
+            h.element("h3", text: w.measures)
+            table(caption: w.measures, headers: [w.rule, w.label, w.type, w.of, w.scope, w.by, w.target, w.location], &h) { h in
+                for m in o.measures {
+                    h.element("tr") { h in
+                        h.element("td") { h in h.element("code", text: m.name) }
+                        h.element("td", text: m.notes.label.text(c.language) ?? "")
+                        h.element("td") { h in h.element("code", text: m.kind) }
+                        h.element("td") { h in h.element("code", text: m.of) }
+                        h.element("td") { h in h.element("code", text: m.scope.isEmpty ? w.always : m.scope) }
+                        h.element("td", text: m.by ?? "—")
+                        h.element("td", text: m.target ?? "—")
+                        h.element("td") { h in location(m.notes.location, &h) }
+                    }
+                }
+            }
+        }
+        h.element("h3", text: w.fields)
+        table(caption: w.fields, headers: [w.field, w.label, w.type, w.required, w.location], &h) { h in
+            for f in o.fields {
+                h.element("tr") { h in
+                    h.element("td") { h in h.element("code", text: f.name) }
+                    h.element("td", text: f.notes.label.text(c.language) ?? "")
+                    h.element("td") { h in
+                        h.element("code", text: f.type)
+                        if !f.members.isEmpty {
+                            h.text(": " + f.members.map { m in m.label.text(c.language).map { "\(m.name) (\($0))" } ?? m.name }.joined(separator: ", "))
+                        }
+                    }
+                    h.element("td", text: (f.optional ? w.optional : w.required) + (f.defaultValue.map { " · \(w.defaultValue) \($0)" } ?? "") + (f.personal ? " · \(w.personal)" : ""))
+                    h.element("td") { h in location(f.notes.location, &h) }
+                }
+            }
+        }
+    }
+
+    /// A table in a horizontally scrolling box (so the page itself never needs a fixed width).
+    static func table(caption: String, headers: [String], _ h: inout HTML, _ rows: (inout HTML) -> Void) {
+        h.element("div", [.init("class", "scroll"), .init("role", "region"), .init("aria-label", caption), .init("tabindex", "0")]) { h in
+            h.element("table") { h in
+                h.element("caption", text: caption)
+                h.element("thead") { h in h.element("tr") { h in for t in headers { h.element("th", [.init("scope", "col")], text: t) } } }
+                h.element("tbody", [], rows)
+            }
+        }
+    }
+}

@@ -1,0 +1,230 @@
+#!/usr/bin/env python3
+"""Browser test of the web console (issue 12), in headless Chromium driven by Selenium.
+
+Builds nothing: it starts the already-built `verdict serve` (.build/debug/verdict, or --verdict) on a
+free 127.0.0.1 port with the shipped policies and a throwaway decision log, then opens every page:
+it fills the try-a-case form for the Henan tier-3 case and checks that `approver` is head office and
+that the Henan override is shown as applied with its quote; switches to Chinese and checks a Chinese
+label; searches the audit trail and opens the record; submits a draft with a misspelled field and
+checks that the diagnostic names the right line. A screenshot of each page is saved under a folder it
+prints. Every wait is bounded; the server is stopped however the script ends.
+
+    python3 Tests/Browser/console_test.py [--verdict PATH] [--screenshots DIR]
+
+Needs Debian's chromium and chromium-driver, and selenium from PyPI.
+"""
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+WAIT = 30  # seconds: the bound on every wait for a page or an element
+SETS = ["quality-complaints", "customer-complaints", "service-standards", "after-sales-template"]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_ready(base, server, seconds=120):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"verdict serve exited with status {server.returncode} before it was ready")
+        try:
+            with urllib.request.urlopen(base + "/readyz", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"verdict serve was not ready within {seconds} s")
+
+
+class Check:
+    def __init__(self):
+        self.failures = []
+
+    def __call__(self, condition, message):
+        print(("ok   " if condition else "FAIL ") + message, flush=True)
+        if not condition:
+            self.failures.append(message)
+
+
+def screenshot(driver, folder, name):
+    height = driver.execute_script("return Math.min(document.documentElement.scrollHeight, 2400)")
+    driver.set_window_size(1100, max(700, height))
+    path = os.path.join(folder, name + ".png")
+    driver.save_screenshot(path)
+    driver.set_window_size(1100, 900)
+    print(f"     screenshot {path}", flush=True)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--verdict", default=os.path.join(ROOT, ".build", "debug", "verdict"))
+    ap.add_argument("--screenshots", default=None, help="folder for the screenshots (default: a new temporary folder)")
+    args = ap.parse_args()
+    if not os.access(args.verdict, os.X_OK):
+        raise SystemExit(f"{args.verdict} is not an executable: build first (swift build)")
+
+    shots = args.screenshots or tempfile.mkdtemp(prefix="verdict-console-screenshots-")
+    os.makedirs(shots, exist_ok=True)
+    print(f"screenshots: {shots}", flush=True)
+    work = tempfile.mkdtemp(prefix="verdict-console-test-")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    command = [args.verdict, "serve", "--port", str(port), "--log", "sqlite:" + os.path.join(work, "log.db"), "--watch-interval", "0"]
+    for s in SETS:
+        command += ["--policies", os.path.join(ROOT, "policies", s)]
+    server_log = open(os.path.join(work, "server.log"), "w")
+    server = subprocess.Popen(command, stdout=server_log, stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=True)
+    driver = None
+
+    def stop(*_):
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait(timeout=10)
+
+    def on_signal(signum, _frame):
+        stop()
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    check = Check()
+    try:
+        wait_ready(base, server)
+        case_path = os.path.join(ROOT, "policies", "quality-complaints", "examples", "henan-tier3.json")
+        with open(case_path, encoding="utf-8") as f:
+            case = json.load(f)
+        # One recorded decision for the audit pages, through the API.
+        req = urllib.request.Request(base + "/v1/policies/quality-complaints/decide", data=json.dumps(case).encode(),
+                                     headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=WAIT) as r:
+            check(r.status == 200, "the API decided the Henan case (recorded in the log)")
+
+        options = webdriver.ChromeOptions()
+        for a in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--lang=en-US", "--window-size=1100,900"]:
+            options.add_argument(a)
+        options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+        driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)
+        driver.set_page_load_timeout(WAIT)
+        driver.set_script_timeout(WAIT)
+        wait = WebDriverWait(driver, WAIT)
+
+        # 1. Policies.
+        driver.get(base + "/?lang=en")
+        wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "section.set")))
+        body = driver.find_element(By.TAG_NAME, "body").text
+        check("Report signing and approval" in body, "policies page: the approval decision's label")
+        check("band-above-1000" in body and "cost > 1000" in body, "policies page: a rule with its condition")
+        check("a5-approval.yaml:" in body, "policies page: file:line of rules")
+        screenshot(driver, shots, "1-policies")
+
+        # 2. Try a case: the form generated from the fields, filled for the Henan tier-3 case.
+        driver.get(base + "/try?policy=quality-complaints")
+        wait.until(EC.presence_of_element_located((By.ID, "case-form")))
+        for name, value in case.items():
+            element = driver.find_element(By.ID, "f-" + name)
+            text = "true" if value is True else "false" if value is False else str(value)
+            if element.tag_name == "select":
+                Select(element).select_by_value(text)
+            else:
+                element.clear()
+                element.send_keys(text)
+        label = driver.find_element(By.CSS_SELECTOR, "label[for='f-cost']")
+        check(label.text != "", "try a case: the cost field has a real label")
+        driver.find_element(By.ID, "decide").click()
+        wait.until(EC.presence_of_element_located((By.ID, "result")))
+        approver = driver.find_element(By.CSS_SELECTOR, "tr[data-output='approver'] td.value").text
+        check(approver.startswith("head_office"), f"try a case: approver is head office ({approver!r})")
+        henan = driver.find_element(By.CSS_SELECTOR, "[data-override='henan-finance']")
+        check(henan.get_attribute("data-applied") == "true" and "applied" in henan.text.lower(), "try a case: the Henan override is shown as applied")
+        check("河南区域除郑州分公司外财务主管一栏由事业部财务部负责人签字" in henan.text, "try a case: the Henan override's quote")
+        decides = driver.find_elements(By.CSS_SELECTOR, "tr.decides[data-rule='band-above-1000']")
+        check(len(decides) == 1, "try a case: the deciding rule is highlighted")
+        screenshot(driver, shots, "2-try-a-case")
+
+        # Switch to Chinese (the link keeps the case): the outputs are labelled from the policy.
+        driver.find_element(By.CSS_SELECTOR, "a.lang").click()
+        wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "html[lang='zh-Hans']")))
+        row = driver.find_element(By.CSS_SELECTOR, "tr[data-output='approver']").text
+        check("审批人" in row, f"Chinese: the approver output's label 审批人 ({row!r})")
+        check("政策" in driver.find_element(By.TAG_NAME, "nav").text, "Chinese: the navigation")
+        screenshot(driver, shots, "2b-try-a-case-zh")
+        driver.find_element(By.CSS_SELECTOR, "a.lang").click()
+        wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "html[lang='en']")))
+
+        # 3. Audit: search by case id, open the record.
+        driver.get(base + "/audit")
+        wait.until(EC.presence_of_element_located((By.ID, "q-case")))
+        driver.find_element(By.ID, "q-case").send_keys(case["id"])
+        driver.find_element(By.CSS_SELECTOR, "form.case button[type='submit']").click()
+        wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "a[href^='/audit/']")))
+        screenshot(driver, shots, "3-audit-search")
+        driver.find_element(By.CSS_SELECTOR, "td a[href^='/audit/']").click()
+        wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "p.good")))
+        body = driver.find_element(By.TAG_NAME, "body").text
+        check("reproduced the recorded outputs exactly" in body, "audit record: re-deciding reproduced it")
+        check("the whole log verifies" in body, "audit record: verification status")
+        check(len(driver.find_elements(By.CSS_SELECTOR, "a[href^='/audit/proof']")) == 1, "audit record: the proof link")
+        screenshot(driver, shots, "3b-audit-record")
+
+        # 4. Check a draft with a misspelled field.
+        driver.get(base + "/draft?policy=quality-complaints")
+        area = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "textarea[data-file='a5-approval.yaml']")))
+        original = area.get_attribute("value")
+        lines = original.split("\n")
+        line = next(i + 1 for i, l in enumerate(lines) if "when: cost <= 300" in l)
+        column = lines[line - 1].index("cost") + 1
+        driver.execute_script("arguments[0].value = arguments[0].value.replace('when: cost <= 300', 'when: cots <= 300')", area)
+        driver.find_element(By.ID, "check").click()
+        wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "li.diagnostic")))
+        diagnostic = driver.find_element(By.CSS_SELECTOR, "li.diagnostic").text
+        check(f"a5-approval.yaml:{line}:{column}" in diagnostic and "cots" in diagnostic,
+              f"draft: the diagnostic names a5-approval.yaml:{line}:{column} ({diagnostic.splitlines()[0]!r})")
+        marked = driver.find_element(By.CSS_SELECTOR, ".source li.at").text
+        check("cots" in marked and "^" in marked, "draft: the line at fault is shown with a caret")
+        screenshot(driver, shots, "4-check-a-draft")
+        with open(os.path.join(ROOT, "policies", "quality-complaints", "a5-approval.yaml"), encoding="utf-8") as f:
+            check("cots" not in f.read(), "draft: nothing was written to the policy files")
+    except Exception as e:  # a wait that timed out, an element missing: a failure, with what the page showed
+        check(False, f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}")
+        if driver is not None:
+            print("     page: " + driver.current_url + "\n" + driver.find_element(By.TAG_NAME, "body").text[:2000], flush=True)
+            screenshot(driver, shots, "failure")
+    finally:
+        if driver is not None:
+            driver.quit()
+        stop()
+        server_log.close()
+    if check.failures:
+        print(f"{len(check.failures)} check(s) failed; server log: {os.path.join(work, 'server.log')}", flush=True)
+        sys.exit(1)
+    shutil.rmtree(work, ignore_errors=True)
+    print("all browser checks passed", flush=True)
+
+
+if __name__ == "__main__":
+    main()

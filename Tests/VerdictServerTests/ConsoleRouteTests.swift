@@ -1,0 +1,273 @@
+import Foundation
+import Hummingbird
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+import Verdict
+import VerdictAudit
+@testable import VerdictServer
+
+/// The console's routes in process: status codes, security headers, escaping of what policies and
+/// cases hold, the double-submit form token, and the token on every page when tokens are configured.
+@Suite("web console routes")
+struct ConsoleRouteTests {
+    static let qc = shippedPolicyPath("quality-complaints")
+    static let csrf = String(repeating: "ab", count: 32)
+    static let token = "console-test-token-0123456789"
+
+    /// A service with a decision log (SQLite in a temporary folder) recording its decisions.
+    struct Logged {
+        let service: VerdictService
+        let log: any DecisionLog
+        let writer: DecisionLogWriter
+        let folder: URL
+
+        init(_ folders: [String], tokens: [String]? = nil) throws {
+            folder = FileManager.default.temporaryDirectory.appendingPathComponent("verdict-console-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            log = try DecisionLogs.open("sqlite:" + folder.appendingPathComponent("log.db").path, create: true)
+            writer = DecisionLogWriter(log: log)
+            var config = ServerConfiguration(policyFolders: folders)
+            config.tokens = try tokens.map { try TokenSet(tokens: $0) }
+            config.reloadOnSIGHUP = false
+            config.watchInterval = nil
+            config.recorder = TestRecorder(writer: writer)
+            config.auditLog = log
+            service = VerdictService(configuration: config, logger: CapturedLog().logger())
+        }
+
+        func close() {
+            try? writer.close()
+            try? FileManager.default.removeItem(at: folder)
+        }
+    }
+
+    struct TestRecorder: DecisionRecorder {
+        let writer: DecisionLogWriter
+        func register(_ policy: CompiledPolicy, folder: String) throws { try writer.register(policy, folder: folder) }
+        func submit(_ decision: Decision, input: [UInt8]) { writer.submit(decision: decision, input: input) }
+        func commit() async throws {
+            try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, Error>) in
+                writer.submitMarker { result in c.resume(with: result.map { _ in }) }
+            }
+        }
+    }
+
+    static func headers(cookie: String? = nil, token: String? = nil, form: Bool = false, origin: String? = nil) -> HTTPFields {
+        var h = HTTPFields()
+        if let cookie { h[.cookie] = cookie }
+        if let token { h[.authorization] = "Bearer \(token)" }
+        if form { h[.contentType] = "application/x-www-form-urlencoded" }
+        if let origin { h[.origin] = origin }
+        return h
+    }
+
+    static func draftBody(_ edits: [(String, String)], csrf: String? = Self.csrf) -> String {
+        var pairs = [("policy", "quality-complaints")] + edits
+        if let csrf { pairs.append(("csrf", csrf)) }
+        return pairs.map { "\($0.0)=\(enc($0.1))" }.joined(separator: "&")
+    }
+
+    static func enc(_ s: String) -> String {
+        s.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? s
+    }
+
+    @Test func everyPageAnswersHTMLWithSecurityHeaders() async throws {
+        let service = try makeService([Self.qc])
+        try await service.application().test(.router) { client in
+            for path in ["/", "/try", "/try?policy=quality-complaints", "/draft?policy=quality-complaints", "/login"] {
+                let r = try await client.get(path)
+                #expect(r.status == .ok, "\(path)")
+                #expect(r.headers[.contentType] == "text/html; charset=utf-8", "\(path)")
+                let csp = try #require(r.headers[.contentSecurityPolicy])
+                #expect(csp.contains("default-src 'none'") && csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"))
+                #expect(r.headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff")
+                #expect(r.headers[values: .setCookie].contains { $0.hasPrefix("verdict_csrf=") && $0.contains("SameSite=Strict") && $0.contains("HttpOnly") })
+                #expect(!text(r.body).contains("<script>"), "no inline script on \(path)")
+            }
+            #expect(try await client.get("/static/console.css").headers[.contentType] == "text/css; charset=utf-8")
+            #expect(try await client.get("/static/console.js").headers[.contentType] == "text/javascript; charset=utf-8")
+            // Without a decision log the audit page says so, and the navigation leaves it out.
+            let audit = try await client.get("/audit")
+            #expect(audit.status == .notFound)
+            #expect(!text(try await client.get("/").body).contains(#"href="/audit""#))
+        }
+    }
+
+    @Test func thePoliciesPageSwitchesLanguageAndRemembersIt() async throws {
+        let service = try makeService([Self.qc])
+        try await service.application().test(.router) { client in
+            let en = text(try await client.get("/").body)
+            #expect(en.contains("Report signing and approval") && en.contains("1.0.0") && en.contains("sha256:"))
+            let zh = try await client.get("/?lang=zh")
+            #expect(text(zh.body).contains("处理报告签字审批"))
+            #expect(zh.headers[values: .setCookie].contains { $0.hasPrefix("verdict_lang=zh") })
+            let remembered = try await client.execute(uri: "/", method: .get, headers: Self.headers(cookie: "verdict_lang=zh"))
+            #expect(text(remembered.body).contains("<html lang=\"zh-Hans\">"))
+        }
+    }
+
+    @Test func tryingTheHenanCaseShowsHeadOfficeAndTheOverride() async throws {
+        let service = try makeService([Self.qc])
+        try await service.application().test(.router) { client in
+            let query = "policy=quality-complaints&decide=1&f.id=Q-2026-0042&f.received_at=2026-03-02T09:15&f.resolved_at=2026-03-04T17:00"
+                + "&f.region=Henan&f.branch=Luoyang&f.problem=fly&f.eaten=true&f.adverse_reaction=true&f.hospitalised=true&f.cost=1200.00"
+                + "&f.media_involved=false&f.government_involved=false&f.excessive_demand=false&f.food_poisoning=false&f.batch_problem=false"
+            let r = try await client.get("/try?" + query)
+            #expect(r.status == .ok)
+            let page = text(r.body)
+            #expect(page.contains(#"<tr data-output="approver">"#))
+            #expect(page.range(of: #"data-output="approver">.*?head_office"#, options: .regularExpression) != nil)
+            #expect(page.contains(#"data-override="henan-finance" data-applied="true""#))
+            #expect(page.contains("河南区域除郑州分公司外财务主管一栏由事业部财务部负责人签字"))
+            // A refused case lists its problems by field.
+            let refused = try await client.get("/try?policy=quality-complaints&decide=1&f.id=Q-1&f.cost=lots")
+            #expect(text(refused.body).contains("The case was refused"))
+        }
+    }
+
+    @Test func labelsQuotesAndCaseValuesAreEscaped() async throws {
+        let copy = try PolicyCopy("quality-complaints")
+        defer { copy.remove() }
+        try copy.edit("a5-approval.yaml", replacing: "label: {en: up to 300 yuan, zh: 300元以内}",
+                      with: #"label: {en: "<script>alert(1)</script>", zh: "\"><img src=x onerror=alert(2)>"}"#)
+        let service = try makeService([copy.path])
+        try await service.application().test(.router) { client in
+            for lang in ["en", "zh"] {
+                let page = text(try await client.get("/?lang=\(lang)").body)
+                #expect(!page.contains("<script>alert(1)"))
+                #expect(!page.contains("<img src=x"))
+                #expect(page.contains(lang == "en" ? "&lt;script&gt;alert(1)&lt;/script&gt;" : "&quot;&gt;&lt;img src=x onerror=alert(2)&gt;"))
+            }
+            let hostile = Self.enc(#""><script>alert(3)</script>"#)
+            let tried = text(try await client.get("/try?policy=quality-complaints&decide=1&f.id=\(hostile)&f.region=\(hostile)&lang=en").body)
+            #expect(!tried.contains("<script>alert(3)"))
+            #expect(tried.contains("&quot;&gt;&lt;script&gt;alert(3)&lt;/script&gt;"))
+        }
+    }
+
+    @Test func draftPostsNeedTheMatchingFormToken() async throws {
+        let service = try makeService([Self.qc])
+        try await service.application().test(.router) { client in
+            let body = Self.draftBody([])
+            let noCookie = try await client.execute(uri: "/draft", method: .post, headers: Self.headers(form: true), body: ByteBuffer(string: body))
+            #expect(noCookie.status == .forbidden)
+            let mismatch = try await client.execute(uri: "/draft", method: .post, headers: Self.headers(cookie: "verdict_csrf=" + String(repeating: "cd", count: 32), form: true),
+                                                    body: ByteBuffer(string: body))
+            #expect(mismatch.status == .forbidden)
+            let noField = try await client.execute(uri: "/draft", method: .post, headers: Self.headers(cookie: "verdict_csrf=\(Self.csrf)", form: true),
+                                                   body: ByteBuffer(string: Self.draftBody([], csrf: nil)))
+            #expect(noField.status == .forbidden)
+            let otherSite = try await client.execute(uri: "/draft", method: .post,
+                                                     headers: Self.headers(cookie: "verdict_csrf=\(Self.csrf)", form: true, origin: "https://evil.example"),
+                                                     body: ByteBuffer(string: body))
+            #expect(otherSite.status == .forbidden)
+            let ok = try await client.execute(uri: "/draft", method: .post, headers: Self.headers(cookie: "verdict_csrf=\(Self.csrf)", form: true), body: ByteBuffer(string: body))
+            #expect(ok.status == .ok)
+            #expect(text(ok.body).contains("No file differs from the serving version."))
+            #expect(text(ok.body).contains(#"id="tests""#))
+            let json = try await client.execute(uri: "/draft", method: .post, headers: Self.headers(cookie: "verdict_csrf=\(Self.csrf)"), body: ByteBuffer(string: body))
+            #expect(json.status == .unsupportedMediaType)
+        }
+    }
+
+    @Test func aDraftWithAMisspelledFieldShowsTheDiagnosticAtItsLine() async throws {
+        let service = try makeService([Self.qc])
+        let original = try String(contentsOfFile: Self.qc + "/a5-approval.yaml", encoding: .utf8)
+        let broken = original.replacingOccurrences(of: "when: cost <= 300", with: "when: cots <= 300")
+        try await service.application().test(.router) { client in
+            let r = try await client.execute(uri: "/draft", method: .post, headers: Self.headers(cookie: "verdict_csrf=\(Self.csrf)", form: true),
+                                             body: ByteBuffer(string: Self.draftBody([("file.a5-approval.yaml", broken)])))
+            #expect(r.status == .unprocessableContent)
+            let page = text(r.body)
+            #expect(page.contains("a5-approval.yaml:21:15"))
+            #expect(page.contains("cots"))
+            #expect(page.contains(#"<li class="at">"#))
+            // Nothing was written.
+            #expect(try String(contentsOfFile: Self.qc + "/a5-approval.yaml", encoding: .utf8) == original)
+            let traversal = try await client.execute(uri: "/draft", method: .post, headers: Self.headers(cookie: "verdict_csrf=\(Self.csrf)", form: true),
+                                                     body: ByteBuffer(string: Self.draftBody([("file.../../etc/x.yaml", "a: 1")])))
+            #expect(traversal.status == .badRequest)
+        }
+    }
+
+    @Test func formBodiesAreBounded() async throws {
+        var limits = ServerLimits()
+        limits.maxFormBytes = 1024
+        let service = try makeService([Self.qc], limits: limits)
+        try await service.application().test(.router) { client in
+            let r = try await client.execute(uri: "/draft", method: .post, headers: Self.headers(cookie: "verdict_csrf=\(Self.csrf)", form: true),
+                                             body: ByteBuffer(string: Self.draftBody([("file.a5-approval.yaml", String(repeating: "#", count: 4096))])))
+            #expect(r.status == .contentTooLarge)
+        }
+    }
+
+    @Test func withTokensEveryPageNeedsOneAndSignInSetsACookie() async throws {
+        let logged = try Logged([Self.qc], tokens: [Self.token])
+        defer { logged.close() }
+        try await logged.service.application().test(.router) { client in
+            for path in ["/", "/try", "/audit", "/audit/0", "/audit/proof?case=x", "/draft"] {
+                let r = try await client.get(path)
+                #expect(r.status == .unauthorized, "\(path)")
+                #expect(text(r.body).contains(#"name="token""#))
+            }
+            #expect(try await client.get("/audit", token: Self.token).status == .ok)
+            #expect(try await client.get("/static/console.css").status == .ok)
+            let wrong = try await client.execute(uri: "/login", method: .post, headers: Self.headers(cookie: "verdict_csrf=\(Self.csrf)", form: true),
+                                                 body: ByteBuffer(string: "token=not-the-token-at-all-x&next=%2Faudit&csrf=\(Self.csrf)"))
+            #expect(wrong.status == .unauthorized)
+            let noCSRF = try await client.execute(uri: "/login", method: .post, headers: Self.headers(form: true),
+                                                  body: ByteBuffer(string: "token=\(Self.token)&next=%2Faudit"))
+            #expect(noCSRF.status == .forbidden)
+            let signIn = try await client.execute(uri: "/login", method: .post, headers: Self.headers(cookie: "verdict_csrf=\(Self.csrf)", form: true),
+                                                  body: ByteBuffer(string: "token=\(Self.token)&next=%2F%2Fevil.example&csrf=\(Self.csrf)"))
+            #expect(signIn.status == .seeOther)
+            #expect(signIn.headers[.location] == "/", "an off-site next is not followed")
+            let cookie = try #require(signIn.headers[values: .setCookie].first { $0.hasPrefix("verdict_token=") })
+            #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"))
+            let value = String(cookie.split(separator: ";")[0])
+            #expect(try await client.execute(uri: "/audit", method: .get, headers: Self.headers(cookie: value)).status == .ok)
+        }
+    }
+
+    @Test func auditSearchRecordAndProof() async throws {
+        let logged = try Logged([Self.qc])
+        defer { logged.close() }
+        try await logged.service.application().test(.router) { client in
+            #expect(try await client.post("/v1/policies/quality-complaints/decide", henanCase).status == .ok)
+            let list = try await client.get("/audit?case=Q-2026-0042")
+            #expect(list.status == .ok)
+            #expect(text(list.body).contains(#"href="/audit/0""#))
+            #expect(text(try await client.get("/audit?output=approver&value=head_office").body).contains("Q-2026-0042"))
+            #expect(text(try await client.get("/audit?output=approver&value=branch_manager").body).contains("No recorded decision matches."))
+            #expect(text(try await client.get("/audit").body).contains("Q-2026-0042"), "the latest decisions without a query")
+            #expect(try await client.get("/audit?since=yesterday").status == .badRequest)
+            let record = try await client.get("/audit/0")
+            #expect(record.status == .ok)
+            let page = text(record.body)
+            #expect(page.contains("reproduced the recorded outputs exactly"))
+            #expect(page.contains("the whole log verifies"))
+            #expect(page.contains(#"data-override="henan-finance" data-applied="true""#))
+            #expect(try await client.get("/audit/99").status == .notFound)
+            // No checkpoint yet: no proof, and the page says how to sign one.
+            let none = try await client.get("/audit/proof?case=Q-2026-0042")
+            #expect(none.status == .notFound)
+            #expect(text(none.body).contains("verdict audit checkpoint"))
+            _ = try logged.log.checkpoint(key: AuditKeys.generate().privateKey, time: Timestamp(Date()))
+            let proof = try await client.get("/audit/proof?case=Q-2026-0042")
+            #expect(proof.status == .ok)
+            #expect(proof.headers[.contentDisposition]?.contains("attachment") == true)
+            #expect(text(proof.body).contains(InclusionProof.format))
+            // The draft check replays the recorded case: a draft that sends every amount to head office changes nothing for it,
+            // one that moves 1200 yuan to the middle band changes its approver.
+            let a5 = try String(contentsOfFile: Self.qc + "/a5-approval.yaml", encoding: .utf8)
+            let moved = a5.replacingOccurrences(of: "when: cost in (300..1000]", with: "when: cost in (300..2000]")
+                .replacingOccurrences(of: "when: cost > 1000", with: "when: cost > 2000")
+            let r = try await client.execute(uri: "/draft", method: .post, headers: Self.headers(cookie: "verdict_csrf=\(Self.csrf)", form: true),
+                                             body: ByteBuffer(string: Self.draftBody([("file.a5-approval.yaml", moved)])))
+            let draft = text(r.body)
+            #expect(draft.contains("Impact on recorded cases"))
+            #expect(draft.contains("head_office → division_manager"))
+        }
+    }
+}
