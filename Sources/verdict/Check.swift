@@ -5,7 +5,7 @@ import Verdict
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check a policy set and report every problem with its file:line:column.",
-        discussion: "Exit 0 when there are no errors (warnings allowed), 1 when there are.")
+        discussion: "A set with versions (folders under versions/) is checked version by version, then across versions: two versions with one effective date, a version without one, or versions that disagree on effective_by or its field's type are refused. Exit 0 when there are no errors (warnings allowed), 1 when there are.")
 
     enum Format: String, ExpressibleByArgument { case text, json }
 
@@ -19,18 +19,24 @@ struct Check: ParsableCommand {
     var includeRoot: String?
 
     func run() throws {
-        let result = PolicyLoader.check(directory: directory, includeRoot: includeRoot)
+        let result = PolicyVersions.check(directory: directory, includeRoot: includeRoot)
         let renderer = DiagnosticRenderer(files: result.sources)
         switch format {
         case .text:
             let out = renderer.text(result.diagnostics)
             FileHandle.standardError.write(Data(out.utf8))
-            if let p = result.policy {
-                try writeOutput("\(p.identity.name) \(p.identity.version): ok, \(p.decisionNames.count) decisions, \(p.identity.digest)\n")
+            if let set = result.versions {
+                for (i, p) in set.versions.enumerated() {
+                    // A dated set says when each version is in force and where it was read.
+                    let dated = set.isDated ? ", in force from \(p.identity.effective?.description ?? "?")" + (set.folders.count == set.versions.count ? " (\(set.folders[i]))" : "") : ""
+                    try writeOutput("\(p.identity.name) \(p.identity.version): ok, \(p.decisionNames.count) decisions, \(p.identity.digest)\(dated)\n")
+                }
+                if let by = set.effectiveBy { try writeOutput("each case is decided by the version in force on its `\(by)`\n") }
+                else if set.isDated { try writeOutput("each case is decided by the version in force at the decision time (--now)\n") }
             }
         case .json:
             try writeOutput(renderer.json(result.diagnostics) + "\n")
         }
-        if result.policy == nil { throw ExitCode(1) }
+        if result.versions == nil { throw ExitCode(1) }
     }
 }

@@ -6,6 +6,12 @@ struct CheckedPolicy: Sendable {
     var version: String
     var effective: CivilDate?
     var title: Localized
+    /// Where the manifest and its `effective:` are written (for the checks across versions).
+    var manifestLocation: SourceLocation? = nil
+    var effectiveLocation: SourceLocation? = nil
+    /// The slot of the `effective_by:` field, whose date picks the version (nil: the decision time).
+    var effectiveBy: Int? = nil
+    var effectiveByLocation: SourceLocation? = nil
     var annotations: Annotations
     var zone: Zone
     var currency: String

@@ -47,6 +47,8 @@ struct Checker {
                                title: manifest.title, annotations: manifest.annotations, zone: zone,
                                currency: currency, moneyScale: Money.scale(ofCurrency: currency)),
             diagnostics: diagnostics)
+        checker.model.manifestLocation = manifest.location
+        checker.model.effectiveLocation = manifest.effectiveLocation
         checker.run(syntax)
         diagnostics = checker.diagnostics
         return checker.model
@@ -55,6 +57,7 @@ struct Checker {
     private mutating func run(_ syntax: PolicySyntax) {
         declareEnums(syntax.enums)
         declareFields(syntax.fields)
+        if let manifest = syntax.manifest { checkEffectiveBy(manifest) }
         declareSets(syntax.sets)
         declareCalendars(syntax.calendars)
         declareParameters(syntax.parameters)

@@ -16,9 +16,18 @@ package enum PolicyLoader {
         package var sources: [SourceFile]
     }
 
-    /// Policy files are `*.yaml` and `*.yml` below the folder; `*.test.yaml` files are tests, not policy.
+    /// Policy files are `*.yaml` and `*.yml` below the folder (outside `versions/`); `*.test.yaml` files are tests, not policy.
     static func isPolicyFile(_ name: String) -> Bool {
         (name.hasSuffix(".yaml") || name.hasSuffix(".yml")) && !name.hasSuffix(".test.yaml") && !name.hasSuffix(".test.yml")
+    }
+
+    /// The folder of a set that holds its other versions, one folder each (see ``PolicyVersions``):
+    /// not part of the version in the set's own files.
+    package static let versionsFolder = "versions"
+
+    /// Whether `relative` (a path below a set's folder) lies in its `versions/` folder.
+    package static func isInVersionsFolder(_ relative: String) -> Bool {
+        relative == versionsFolder || relative.hasPrefix(versionsFolder + "/")
     }
 
     /// The most policy files one set may hold: far above any real set, and a bound on a wrong folder.
@@ -61,6 +70,8 @@ package enum PolicyLoader {
         if let walk = fm.enumerator(atPath: directory) {
             while let r = walk.nextObject() as? String {
                 if r.split(separator: "/").last?.hasPrefix(".") == true { walk.skipDescendants(); continue }
+                // The other versions of the set, each a policy folder of its own (see ``PolicyVersions``).
+                if r == versionsFolder { walk.skipDescendants(); continue }
                 guard isPolicyFile(r) else { continue }
                 relative.append(r)
                 if relative.count > maxFiles {

@@ -28,6 +28,9 @@ public enum CaseProblemCode: String, Sendable, CaseIterable {
     /// The case is longer than the reader accepts (`--max-line-bytes`, 1 MiB by default, for a line of
     /// a batch or a `--case` file): it is refused unread, and the batch goes on with the next line.
     case caseTooLarge = "case-too-large"
+    /// The case's date (its `effective_by` field, or the decision time) is before the effective date of
+    /// every version of a versioned set: no version was in force. The message names the date and the earliest version.
+    case beforeFirstVersion = "before-first-version"
     /// An arithmetic result too large for its type, or a time outside the years 0001–9999.
     case arithmeticOverflow = "arithmetic-overflow"
 }

@@ -77,7 +77,7 @@ package struct JSONWriter: Sendable {
     }
 
     /// A value already serialised as JSON bytes (precomputed for speed).
-    mutating func value(serialised: [UInt8]) {
+    package mutating func value(serialised: [UInt8]) {
         separate()
         bytes.append(contentsOf: serialised)
     }

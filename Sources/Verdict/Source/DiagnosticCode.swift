@@ -26,6 +26,14 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     case duplicatePolicyName = "duplicate-policy-name"
     /// enum `…` has no members
     case emptyEnum = "empty-enum"
+    /// `effective_by` names a field that is not declared, not a `timestamp` or `date`, or optional
+    case effectiveBy = "effective-by"
+    /// two versions of a set take effect on the same date
+    case duplicateEffectiveDate = "duplicate-effective-date"
+    /// a version of a versioned set (or one with `effective_by`) has no `effective` date
+    case missingEffectiveDate = "missing-effective-date"
+    /// versions of one set that cannot stand together: another name, another `effective_by`, its field of another type
+    case incompatibleVersions = "incompatible-versions"
     /// `…` holds no policy files (*.yaml)
     case emptyPolicyFolder = "empty-policy-folder"
     /// a range whose low end is above its high end, or that holds no value

@@ -55,6 +55,10 @@ struct ManifestSyntax: Sendable {
     var name: Name
     var version: String
     var effective: CivilDate?
+    /// Where `effective:` is written, for the checks across versions.
+    var effectiveLocation: SourceLocation?
+    /// `effective_by:` the case field whose date picks the version of a versioned set.
+    var effectiveBy: Name?
     var title: Localized
     var timezone: Name?
     var currency: Name?

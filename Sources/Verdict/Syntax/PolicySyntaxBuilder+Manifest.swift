@@ -2,7 +2,7 @@
 extension PolicySyntaxBuilder {
     mutating func manifest(_ node: YAMLNode) {
         syntax.manifestWritten = true
-        guard let m = reader(node, "policy", allowed: ["name", "version", "effective", "title", "timezone", "currency", "include"] + Self.annotationKeys) else { return }
+        guard let m = reader(node, "policy", allowed: ["name", "version", "effective", "effective_by", "title", "timezone", "currency", "include"] + Self.annotationKeys) else { return }
         if let first = syntax.manifest {
             diagnostics.error(.duplicateDefinition, "the policy manifest is defined twice", at: node.location,
                               notes: [.init("first defined here", at: first.location)])
@@ -17,7 +17,8 @@ extension PolicySyntaxBuilder {
             }
         }
         syntax.manifest = ManifestSyntax(
-            name: name, version: version, effective: effective,
+            name: name, version: version, effective: effective, effectiveLocation: m["effective"]?.location,
+            effectiveBy: m["effective_by"].flatMap { scalarName($0, "effective_by field") },
             title: m["title"].map { localized($0, "title") } ?? Localized(),
             timezone: m["timezone"].flatMap { scalarName($0, "timezone") },
             currency: m["currency"].flatMap { scalarName($0, "currency") },

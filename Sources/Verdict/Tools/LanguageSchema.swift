@@ -158,6 +158,7 @@ public enum LanguageSchema {
                 ("name", string("The policy's name, carried by every decision.")),
                 ("version", .object([("type", .array([.string("string"), .string("number")])), ("description", .string("The policy's version, as text (quote it: `\"1.0.0\"`); carried by every decision."))])),
                 ("effective", ref("date", "The date the policy takes effect, `YYYY-MM-DD`; carried by every decision.")),
+                ("effective_by", string("The case field (a required `timestamp` or `date`) whose date picks the version of a set with several versions; without it, the decision time does. Every version names the same field.")),
                 ("title", ref("localized", "The policy's title, shown at the head of explanations.")),
                 ("timezone", string("The IANA time zone in which timestamps are printed and dates are read (default `Asia/Shanghai`).")),
                 ("currency", string("The ISO 4217 currency of money amounts; sets their decimals (default `CNY`, 2 decimals).", pattern: "^[A-Z]{3}$")),

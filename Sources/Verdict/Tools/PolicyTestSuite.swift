@@ -38,13 +38,13 @@ public struct PolicyTestSuite: Sendable {
     /// The test files read, for rendering diagnostics.
     public var sources: [SourceFile] = []
 
-    /// Reads every `*.test.yaml` below a policy folder.
+    /// Reads every `*.test.yaml` below a policy folder, outside its `versions/` folder (each version has its own tests).
     public static func load(directory: String) -> PolicyTestSuite {
         var suite = PolicyTestSuite()
         let fm = FileManager.default
         let base = directory.hasSuffix("/") ? String(directory.dropLast()) : directory
         let names = (fm.enumerator(atPath: directory)?.allObjects as? [String] ?? [])
-            .filter { $0.hasSuffix(".test.yaml") || $0.hasSuffix(".test.yml") }.sorted()
+            .filter { ($0.hasSuffix(".test.yaml") || $0.hasSuffix(".test.yml")) && !PolicyLoader.isInVersionsFolder($0) }.sorted()
         for n in names {
             let path = base + "/" + n
             guard let data = fm.contents(atPath: path) else {
