@@ -4,7 +4,13 @@ import Verdict
 
 struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Explain the decision for one case as text: every rule, the values compared, overrides and sources.")
+        abstract: "Explain the decision for one case as text: every rule, the values compared, overrides and sources.",
+        discussion: """
+        With --why-not, answer what would have to differ instead: --why-not OUTPUT=VALUE (why is it not this \
+        value), --why-not OUTPUT (why not any other value, or why is it absent), --why-not 'OUTPUT contains \
+        MEMBER' (a list). Repeat it to ask several. Each answer gives the smallest sets of field changes, or \
+        says that no change can give it and why, or names the condition the analyser does not reason about.
+        """)
 
     @OptionGroup var policy: PolicyOptions
 
@@ -16,14 +22,36 @@ struct Explain: ParsableCommand {
     @Option(help: "The language of the explanation: en or zh.")
     var lang: Language = .en
 
+    @Option(help: "text, or json (the explanation's JSON, or the answers' with --why-not).")
+    var format: String = "text"
+
+    @Option(name: .customLong("why-not"), help: ArgumentHelp("Ask what would have to differ: OUTPUT=VALUE, OUTPUT, or 'OUTPUT contains MEMBER' (repeatable).", valueName: "question"))
+    var whyNot: [String] = []
+
     @OptionGroup var input: InputOptions
+
+    func validate() throws {
+        guard format == "text" || format == "json" else { throw ValidationError("--format is text or json") }
+    }
 
     func run() throws {
         let now = try clock.instant
         let compiled = try policy.load()
+        var questions: [WhyNotQuestion] = []
+        for text in whyNot {
+            do { questions.append(try WhyNotQuestion(parsing: text, for: compiled)) } catch {
+                throw ValidationError("--why-not \(text): \(error)")
+            }
+        }
         do {
-            let d = try compiled.decide(json: try input.readCase(casePath).get(), explain: true, now: now)
-            try writeOutput(d.explanation!.text(lang))
+            let bytes = try input.readCase(casePath).get()
+            if !questions.isEmpty {
+                let answers = try compiled.whyNot(questions, json: bytes, now: now)
+                try writeOutput(format == "json" ? answers.json() + "\n" : answers.text(lang))
+                return
+            }
+            let d = try compiled.decide(json: bytes, explain: true, now: now)
+            try writeOutput(format == "json" ? d.explanation!.json() + "\n" : d.explanation!.text(lang))
         } catch let error as CaseError {
             FileHandle.standardError.write(Data("\(error)\n".utf8))
             throw ExitCode(1)

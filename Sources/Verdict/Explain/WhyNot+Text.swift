@@ -56,7 +56,7 @@ extension WhyNotAnswer {
         }
         switch outcome {
         case .already:
-            out += zh ? "  已经如此。\n" : "  It already is.\n"
+            if case .contains = rawTarget { out += zh ? "  已经包含。\n" : "  It already does.\n" } else { out += zh ? "  已经如此。\n" : "  It already is.\n" }
         case .changes(let alternatives):
             for (i, alt) in alternatives.enumerated() {
                 if zh {

@@ -283,6 +283,12 @@ struct WhyNotEngine {
                 }
             }
         }
+        // An alternative whose every condition is within another's (on the same fields) adds nothing.
+        candidates = candidates.enumerated().filter { i, a in
+            !candidates.enumerated().contains { j, b in
+                j != i && Set(a.box.keys) == Set(b.box.keys) && Region.contains(b.box, a.box) && (!Region.contains(a.box, b.box) || j < i)
+            }
+        }.map(\.element)
         var out: [(WhyNotAlternative, Int64)] = []
         for c in candidates {
             var changes: [WhyNotChange] = []
