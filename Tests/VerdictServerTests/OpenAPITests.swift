@@ -151,6 +151,8 @@ struct OpenAPITests {
             let qcDecide = "/v1/policies/quality-complaints/decide"
             add(try await client.post(qcDecide + "?explain=true&lang=zh&now=2026-03-05T09:00:00%2B08:00", henanCase), "POST", decide)
             add(try await client.post(qcDecide, henanCase), "POST", decide)
+            add(try await client.post(qcDecide + "?why_not=approver%3Dbranch_manager&why_not=tier&why_not=report_due&why_not=approver%3Dbusiness_supervisor&lang=en", henanCase), "POST", decide)
+            add(try await client.post(qcDecide + "?why_not=aprover", henanCase), "POST", decide)
             add(try await client.post(qcDecide, "{"), "POST", decide)
             add(try await client.post(qcDecide + "?lang=fr", henanCase), "POST", decide)
             add(try await client.post("/v1/policies/nope/decide", henanCase), "POST", decide)

@@ -22,6 +22,8 @@ struct DecisionRoutes: Sendable {
         var explain = false
         var language: Language?
         var now: Timestamp
+        /// "Why not?" questions (`why_not`, repeatable): `approver=branch_manager`, `tier`, `signers contains bu_finance_head`.
+        var whyNot: [String] = []
 
         init(_ request: Request) throws(Problem) {
             let query = request.uri.queryParameters
@@ -42,8 +44,10 @@ struct DecisionRoutes: Sendable {
                     do { now = try Timestamp(rfc3339: String(value)) } catch {
                         throw Self.invalid("now", "`\(value)` is not an RFC 3339 timestamp with an offset: \(error)")
                     }
+                case "why_not":
+                    whyNot.append(String(value))
                 default:
-                    throw Self.invalid(String(key), "unknown parameter `\(key)`: the parameters are explain, lang and now")
+                    throw Self.invalid(String(key), "unknown parameter `\(key)`: the parameters are explain, lang, now and why_not")
                 }
             }
         }
@@ -97,9 +101,17 @@ struct DecisionRoutes: Sendable {
         let bytes = try await BodyReader.collect(request, limit: limits.maxCaseBytes, timeout: limits.requestTimeout)
         if BodyReader.exceedsDepth(bytes, limit: limits.maxJSONDepth) { throw BodyReader.tooDeep(limits.maxJSONDepth) }
         let policy = active.policy
+        var questions: [WhyNotQuestion] = []
+        for text in options.whyNot {
+            do { questions.append(try WhyNotQuestion(parsing: text, for: policy)) } catch {
+                throw Options.invalid("why_not", "`\(text)`: \(error)")
+            }
+        }
         let decision: Decision
+        let whyNot: WhyNot?
         do {
             decision = try policy.decide(json: bytes, explain: options.explain, now: options.now)
+            whyNot = questions.isEmpty ? nil : try policy.whyNot(questions, json: bytes, now: options.now)
         } catch {
             metrics.decisions(set: set.name, decided: 0, refused: 1)
             throw Self.problem(error, policy: policy.identity)
@@ -118,6 +130,21 @@ struct DecisionRoutes: Sendable {
             w.string(explanation.text(language))
             out.append(contentsOf: #","explanation_text":"#.utf8)
             out.append(contentsOf: w.bytes)
+            out.append(UInt8(ascii: "}"))
+        }
+        if let whyNot, out.last == UInt8(ascii: "}") {
+            // The answers, each with its text in both languages; `why_not_text` in the asked language.
+            out.removeLast()
+            var w = JSONWriter()
+            w.array { w in for a in whyNot.answers { a.write(to: &w) } }
+            out.append(contentsOf: #","why_not":"#.utf8)
+            out.append(contentsOf: w.bytes)
+            if let language = options.language {
+                var t = JSONWriter()
+                t.string(whyNot.text(language))
+                out.append(contentsOf: #","why_not_text":"#.utf8)
+                out.append(contentsOf: t.bytes)
+            }
             out.append(UInt8(ascii: "}"))
         }
         return Response(status: .ok, headers: Self.headers(policy.identity, type: "application/json"),
@@ -170,6 +197,7 @@ struct DecisionRoutes: Sendable {
         let type = Self.mediaType(request)
         guard let type, Self.batchTypes.contains(type) else { throw Self.unsupported(type, accepted: Self.batchTypes) }
         let options = try Options(request)
+        if !options.whyNot.isEmpty { throw Options.invalid("why_not", "why-not questions are answered one case at a time, by POST /v1/policies/{name}/decide") }
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limits.maxBatchBytes {
             throw BodyReader.tooLarge(limits.maxBatchBytes, what: "a batch")
         }
