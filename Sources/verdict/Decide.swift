@@ -8,7 +8,8 @@ struct Decide: ParsableCommand {
         discussion: """
         A batch is streamed: one decision per input line, in input order, written as it goes. A line that \
         cannot be decided (or is longer than --max-line-bytes) prints {"case": ID, "line": N, "error": {...}} \
-        and the batch goes on. Exit 0 when every case was decided, 1 when any failed or the input holds no \
+        and the batch goes on. A set with several versions decides each case by the version in force on its \
+        date (its effective_by field, or --now); the decision names that version. Exit 0 when every case was decided, 1 when any failed or the input holds no \
         case, 2 when the policy set did not load, 66 when the input is a folder or cannot be read.
         """)
 
@@ -40,8 +41,8 @@ struct Decide: ParsableCommand {
 
     func run() throws {
         let now = try clock.instant
-        let compiled = try policy.load()
-        let logging = try log.map { try DecisionLogging(location: $0, policy: compiled, folder: policy.policies) }
+        let compiled = try policy.loadVersions()
+        let logging = try log.map { try DecisionLogging(location: $0, policies: compiled) }
         defer { logging?.close() }
         if let casePath {
             var out = OutputBuffer()

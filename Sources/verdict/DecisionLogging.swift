@@ -15,20 +15,21 @@ func openDecisionLog(_ location: String, create: Bool) throws -> any DecisionLog
 /// printed only once its record is committed (a printed decision is a logged decision).
 final class DecisionLogging: @unchecked Sendable {
     let writer: DecisionLogWriter
-    let compiled: CompiledPolicy
+    let compiled: PolicyVersions
     /// Lines waiting for their batch's commit, written by the log writer's thread.
     private var pending: [UInt8] = []
     private var failedCases = 0
 
-    init(location: String, policy: CompiledPolicy, folder: String) throws {
+    /// Opens the log and archives every version of the set, each from its own folder.
+    init(location: String, policies: PolicyVersions) throws {
         do {
             writer = DecisionLogWriter(log: try openDecisionLog(location, create: true))
-            try writer.register(policy, folder: folder)
+            for (version, folder) in zip(policies.versions, policies.folders) { try writer.register(version, folder: folder) }
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(3)
         }
-        compiled = policy
+        compiled = policies
         writer.batchCommitted = { [unowned self] in self.writeOut() }
     }
 

@@ -36,15 +36,17 @@ struct Explain: ParsableCommand {
 
     func run() throws {
         let now = try clock.instant
-        let compiled = try policy.load()
-        var questions: [WhyNotQuestion] = []
-        for text in whyNot {
-            do { questions.append(try WhyNotQuestion(parsing: text, for: compiled)) } catch {
-                throw ValidationError("--why-not \(text): \(error)")
-            }
-        }
+        let versions = try policy.loadVersions()
         do {
             let bytes = try input.readCase(casePath).get()
+            // The version in force on the case's date explains it and answers its questions.
+            let compiled = try versions.version(for: bytes, now: now)
+            var questions: [WhyNotQuestion] = []
+            for text in whyNot {
+                do { questions.append(try WhyNotQuestion(parsing: text, for: compiled)) } catch {
+                    throw ValidationError("--why-not \(text): \(error)")
+                }
+            }
             if !questions.isEmpty {
                 let answers = try compiled.whyNot(questions, json: bytes, now: now)
                 try writeOutput(format == "json" ? answers.json() + "\n" : answers.text(lang))

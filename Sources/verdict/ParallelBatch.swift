@@ -4,7 +4,7 @@ import Verdict
 /// Decides a JSON Lines batch on several threads and writes the results in input order.
 ///
 /// The reader (the calling thread) cuts the input into chunks of lines; each worker thread has its
-/// own ``Decider`` (so no reference count is shared between cores) and turns a chunk into output
+/// own ``Decider`` for each version (so no reference count is shared between cores) and turns a chunk into output
 /// bytes; a chunk is written as soon as every chunk before it has been. At most `2 × jobs` chunks
 /// are in flight, so memory stays flat however long the batch.
 final class ParallelBatch: @unchecked Sendable {
@@ -21,7 +21,7 @@ final class ParallelBatch: @unchecked Sendable {
 
     static let linesPerChunk = 512
 
-    private let policy: CompiledPolicy
+    private let policy: PolicyVersions
     private let explain: Bool
     private let now: Timestamp?
     private let errorLine: (CaseError, Int) -> String
@@ -37,7 +37,7 @@ final class ParallelBatch: @unchecked Sendable {
     /// The first write error (`errno`), after which nothing more is written.
     private(set) var writeFailure: Int32?
 
-    init(policy: CompiledPolicy, jobs: Int, explain: Bool, now: Timestamp?, maxLineBytes: Int, errorLine: @escaping (CaseError, Int) -> String) {
+    init(policy: PolicyVersions, jobs: Int, explain: Bool, now: Timestamp?, maxLineBytes: Int, errorLine: @escaping (CaseError, Int) -> String) {
         self.policy = policy
         self.maxLineBytes = maxLineBytes
         self.explain = explain
@@ -99,7 +99,9 @@ final class ParallelBatch: @unchecked Sendable {
     }
 
     private func work() {
-        let decider = policy.decider()
+        // One decider per version, each this thread's own; a case goes to the version in force on its date.
+        let deciders = policy.versions.map { $0.decider() }
+        let index = Dictionary(uniqueKeysWithValues: policy.versions.enumerated().map { (ObjectIdentifier($1), $0) })
         var out: [UInt8] = []
         while true {
             lock.lock()
@@ -121,7 +123,8 @@ final class ParallelBatch: @unchecked Sendable {
                     continue
                 }
                 do {
-                    try decider.decide(json: line, explain: explain, now: now).appendJSON(to: &out)
+                    let version = try policy.version(for: line, now: now)
+                    try deciders[index[ObjectIdentifier(version)]!].decide(json: line, explain: explain, now: now).appendJSON(to: &out)
                 } catch {
                     failures += 1
                     out.append(contentsOf: errorLine(error, chunk.numbers[k]).utf8)

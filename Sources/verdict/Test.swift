@@ -4,7 +4,7 @@ import Verdict
 
 struct Test: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the YAML tests (*.test.yaml) beside a policy set.",
+        abstract: "Run the YAML tests (*.test.yaml) beside a policy set; each version of a versioned set runs its own.",
         discussion: "Prints each failure with its file:line, then `N passed, N failed`. Exit 0 when all pass, 1 on any failure, 2 when the policy or a test file does not load.")
 
     enum Format: String, ExpressibleByArgument { case text, json }
@@ -19,21 +19,49 @@ struct Test: ParsableCommand {
     var format: Format = .text
 
     func run() throws {
-        let policy: CompiledPolicy
-        do { policy = try CompiledPolicy.load(directory: directory) } catch {
+        // Each version of the set runs its own tests (the *.test.yaml files in its folder) against itself.
+        let set: PolicyVersions
+        do { set = try PolicyVersions.load(directory: directory) } catch {
             FileHandle.standardError.write(Data(error.description.utf8))
             throw ExitCode(2)
         }
-        let suite = PolicyTestSuite.load(directory: directory)
-        if !suite.diagnostics.isEmpty {
-            FileHandle.standardError.write(Data(DiagnosticRenderer(files: suite.sources).text(suite.diagnostics).utf8))
-            if suite.diagnostics.contains(where: { $0.severity == .error }) { throw ExitCode(2) }
+        let folders = set.folders.count == set.versions.count ? set.folders : [directory]
+        var failed = 0, total = 0
+        var out = ""
+        for (policy, folder) in zip(set.versions, folders) {
+            let suite = PolicyTestSuite.load(directory: folder)
+            if !suite.diagnostics.isEmpty {
+                FileHandle.standardError.write(Data(DiagnosticRenderer(files: suite.sources).text(suite.diagnostics).utf8))
+                if suite.diagnostics.contains(where: { $0.severity == .error }) { throw ExitCode(2) }
+            }
+            if suite.tests.isEmpty {
+                FileHandle.standardError.write(Data("no tests: add a *.test.yaml file to \(folder)\n".utf8))
+            }
+            let report = PolicyTestRunner.run(suite, against: policy)
+            failed += report.failed
+            total += report.passed + report.failed
+            if set.versions.count == 1 {
+                out += format == .json ? report.json(coverage: coverage) + "\n" : report.text(coverage: coverage)
+            } else if format == .json {
+                // One line per version: {"version": …, "folder": …, "report": {…}}.
+                var w = JSONWriter()
+                w.object { w in
+                    w.field("version", policy.identity.version)
+                    if let e = policy.identity.effective { w.field("effective", e.description) }
+                    w.field("folder", folder)
+                    w.key("report")
+                    w.value(serialised: Array(report.json(coverage: coverage).utf8))
+                }
+                out += w.output + "\n"
+            } else {
+                out += "\(policy.identity.name) \(policy.identity.version) (in force from \(policy.identity.effective?.description ?? "?"), \(folder)):\n"
+                out += report.text(coverage: coverage).split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : "  " + $0 }.joined(separator: "\n")
+            }
         }
-        if suite.tests.isEmpty {
-            FileHandle.standardError.write(Data("no tests: add a *.test.yaml file to \(directory)\n".utf8))
+        if set.versions.count > 1, format == .text {
+            out += "all versions: \(total - failed) passed, \(failed) failed\n"
         }
-        let report = PolicyTestRunner.run(suite, against: policy)
-        try writeOutput(format == .json ? report.json(coverage: coverage) + "\n" : report.text(coverage: coverage))
-        if report.failed > 0 { throw ExitCode(1) }
+        try writeOutput(out)
+        if failed > 0 { throw ExitCode(1) }
     }
 }

@@ -23,7 +23,19 @@ struct PolicyOptions: ParsableArguments {
     @Option(help: "Where `include:` may read shared files besides the policy folder (default: the folder's parent).")
     var includeRoot: String?
 
-    /// Loads the policy set, or prints its diagnostics to standard error and exits 2.
+    /// Loads every version of the policy set (see ``PolicyVersions``), or prints the diagnostics to
+    /// standard error and exits 2. A case is decided by the version in force on its date.
+    func loadVersions() throws -> PolicyVersions {
+        do {
+            return try PolicyVersions.load(directory: policies, includeRoot: includeRoot)
+        } catch {
+            FileHandle.standardError.write(Data(error.description.utf8))
+            throw ExitCode(2)
+        }
+    }
+
+    /// Loads the version in the folder's own files (a version under `versions/` is a folder of its
+    /// own), or prints its diagnostics to standard error and exits 2.
     func load() throws -> CompiledPolicy {
         do {
             return try CompiledPolicy.load(directory: policies, includeRoot: includeRoot)

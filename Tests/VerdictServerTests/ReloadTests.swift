@@ -168,10 +168,10 @@ struct ReloadTests {
         let copy = try PolicyCopy("customer-complaints")
         defer { copy.remove() }
         let loaded = try #require(await FolderSnapshot.load(folder: copy.path, includes: []))
-        #expect(loaded.policy != nil)
+        #expect(loaded.versions != nil)
         #expect(loaded.includes.contains { $0.hasSuffix("calendars/cn-office.yaml") })
         #expect(loaded.snapshot.stamps.contains { $0.path.hasSuffix("calendars/cn-office.yaml") })
-        #expect(loaded.policy?.identity.digest == (try CompiledPolicy.load(directory: copy.path)).identity.digest)
+        #expect(loaded.versions?.latest.identity.digest == (try CompiledPolicy.load(directory: copy.path)).identity.digest)
         let before = FolderSnapshot.stamps(folder: copy.path, includes: loaded.includes)
         try "swap".write(to: copy.folder.appendingPathComponent(".b2-clocks.yaml.swp"), atomically: false, encoding: .utf8)
         try "notes".write(to: copy.folder.appendingPathComponent("README.txt"), atomically: false, encoding: .utf8)

@@ -19,11 +19,14 @@ struct PolicyCopy {
     let folder: URL
     var path: String { folder.path }
 
-    init(_ name: String) throws {
+    /// A copy of the shipped set `name`; without `keepVersions`, only the version in its own files (its
+    /// `versions/` folder is left out, so what serves does not depend on today's date).
+    init(_ name: String, keepVersions: Bool = false) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("verdict-serve-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         folder = root.appendingPathComponent(name)
         try FileManager.default.copyItem(at: URL(fileURLWithPath: shippedPolicyPath(name)), to: folder)
+        if !keepVersions { try? FileManager.default.removeItem(at: folder.appendingPathComponent("versions")) }
         try FileManager.default.copyItem(at: URL(fileURLWithPath: shippedPolicyPath("calendars")), to: root.appendingPathComponent("calendars"))
     }
 

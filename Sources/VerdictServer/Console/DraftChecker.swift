@@ -15,10 +15,11 @@ struct DraftChecker: Sendable {
     let folder: String
     let name: String
 
-    /// The folder's files now, by path relative to it (policy files and test files).
+    /// The folder's files now, by path relative to it (policy files and test files) — those of the
+    /// version in the set's own files: another version under `versions/` is a policy folder of its own.
     func currentFiles() -> [(path: String, text: String)] {
         let base = FolderSnapshot.base(folder)
-        return FolderSnapshot.relativePaths(base).compactMap { relative in
+        return FolderSnapshot.relativePaths(base).filter { !PolicyLoader.isInVersionsFolder($0) }.compactMap { relative in
             guard let data = FileManager.default.contents(atPath: base + "/" + relative) else { return nil }
             return (relative, String(decoding: data, as: UTF8.self))
         }

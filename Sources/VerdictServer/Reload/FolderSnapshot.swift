@@ -93,8 +93,10 @@ struct FolderSnapshot: Sendable {
     /// What reading and checking a consistent snapshot gave.
     struct Loaded: Sendable {
         var snapshot: FolderSnapshot
-        /// The compiled policy, nil when it has errors.
-        var policy: CompiledPolicy?
+        /// Every version of the set, compiled and checked across; nil when any has errors.
+        var versions: PolicyVersions?
+        /// The test files of each version (of ``versions``, in its order): those in its folder.
+        var versionTests: [[SourceFile]]
         var diagnostics: [Diagnostic]
         /// Paths of the included files read, for the watcher to stamp too.
         var includes: [String]
@@ -107,12 +109,13 @@ struct FolderSnapshot: Sendable {
         var includes = known
         for _ in 0..<attempts {
             let before = stamps(folder: folder, includes: includes)
-            let (snapshot, policy, diagnostics, read) = readAndCheck(folder: folder)
+            let (snapshot, versions, diagnostics, read) = readAndCheck(folder: folder)
             let after = stamps(folder: folder, includes: read)
             if before == after {
                 var s = snapshot
                 s.stamps = after
-                return Loaded(snapshot: s, policy: policy, diagnostics: diagnostics, includes: read)
+                let tests = versions.map { v in v.folders.map { f in snapshot.testFiles.filter { belongs($0.path, to: f, base: base(folder)) } } } ?? []
+                return Loaded(snapshot: s, versions: versions, versionTests: tests, diagnostics: diagnostics, includes: read)
             }
             // Either a file changed while it was read (wait, then read again), or the manifest includes a
             // file not stamped before this read (read again at once, now stamping it too).
@@ -123,7 +126,14 @@ struct FolderSnapshot: Sendable {
         return nil
     }
 
-    private static func readAndCheck(folder: String) -> (FolderSnapshot, CompiledPolicy?, [Diagnostic], [String]) {
+    /// Whether a file of the set belongs to the version read from `versionFolder`: below it, and for
+    /// the set's own version, outside `versions/`.
+    static func belongs(_ path: String, to versionFolder: String, base: String) -> Bool {
+        guard path.hasPrefix(versionFolder + "/") else { return false }
+        return versionFolder != base || !PolicyLoader.isInVersionsFolder(String(path.dropFirst(base.count + 1)))
+    }
+
+    private static func readAndCheck(folder: String) -> (FolderSnapshot, PolicyVersions?, [Diagnostic], [String]) {
         let base = base(folder)
         var policyFiles: [SourceFile] = []
         var testFiles: [SourceFile] = []
@@ -156,14 +166,32 @@ struct FolderSnapshot: Sendable {
             return (snapshot, nil, [d], [])
         }
         let box = IncludeBox()
-        // Includes are confined to the folder and its parent (the shared calendars), as `verdict check` does.
-        let confinement = IncludeConfinement(folder: base)
-        let result = PolicyLoader.check(sources: policyFiles, relativeTo: base + "/") { (name: String) throws(IncludeConfinement.Refusal) -> SourceFile? in
-            _ = try confinement.resolve(name)  // a refused path is not watched either
-            box.paths.append(normalize(base + "/" + name))
-            return try confinement.read(name)
+        // Each version is its own folder: the set's own files, and each folder under `versions/`.
+        var groups: [String: [SourceFile]] = [:]
+        for file in policyFiles {
+            let relative = String(file.path.dropFirst(base.count + 1))
+            var key = base
+            if PolicyLoader.isInVersionsFolder(relative) {
+                let parts = relative.split(separator: "/")
+                guard parts.count >= 3 else { continue }  // a file directly in `versions/` belongs to no version
+                key = base + "/" + parts[0] + "/" + parts[1]
+            }
+            groups[key, default: []].append(file)
         }
-        return (snapshot, result.policy, result.diagnostics, box.paths)
+        let folders = groups.keys.sorted { ($0 == base ? "" : $0) < ($1 == base ? "" : $1) }
+        // Includes are confined to the version's folder and the set's parent (the shared calendars), as `verdict check` does.
+        let root = IncludeConfinement(folder: base).root
+        var results: [PolicyLoader.Result] = []
+        for versionFolder in folders {
+            let confinement = IncludeConfinement(folder: versionFolder, root: versionFolder == base ? nil : root)
+            results.append(PolicyLoader.check(sources: groups[versionFolder]!, relativeTo: versionFolder + "/") { (name: String) throws(IncludeConfinement.Refusal) -> SourceFile? in
+                _ = try confinement.resolve(name)  // a refused path is not watched either
+                box.paths.append(normalize(versionFolder + "/" + name))
+                return try confinement.read(name)
+            })
+        }
+        let combined = PolicyVersions.combine(results, folders: folders)
+        return (snapshot, combined.versions, combined.diagnostics, box.paths)
     }
 }
 

@@ -59,7 +59,7 @@ public final class PolicyRegistry: Sendable {
                 if let includes { state.includes = includes }
                 if let candidate { state.active = candidate }
             }
-            if let candidate { rename(set, to: candidate.policy.identity.name) }
+            if let candidate { rename(set, to: candidate.versions.name) }
             report(set, attempt)
             return attempt
         }
@@ -70,12 +70,13 @@ public final class PolicyRegistry: Sendable {
             return finish(nil, includes: nil)
         }
         let stamps = snapshot.snapshot.stamps
-        guard let policy = snapshot.policy else {
+        guard let versions = snapshot.versions else {
             attempt.diagnostics = snapshot.diagnostics.filter { $0.severity == .error }
             return finish(stamps, includes: snapshot.includes)
         }
+        let policy = versions.latest
         attempt.candidateDigest = policy.identity.digest
-        attempt.candidateVersion = policy.identity.version
+        attempt.candidateVersion = versions.versions.map(\.identity.version).joined(separator: ", ")
 
         // A set keeps the name it is addressed by: a rename or a clash would move traffic silently.
         let known = set.active?.policy.identity.name
@@ -90,37 +91,39 @@ public final class PolicyRegistry: Sendable {
             return finish(stamps, includes: snapshot.includes)
         }
 
-        // The candidate must pass its own YAML tests before it may serve.
-        let suite = PolicyTestSuite.load(sources: snapshot.snapshot.testFiles)
-        let suiteErrors = suite.diagnostics.filter { $0.severity == .error }
-        if !suiteErrors.isEmpty {
-            attempt.diagnostics = suiteErrors
-            return finish(stamps, includes: snapshot.includes)
-        }
-        let testReport = PolicyTestRunner.run(suite, against: policy)
-        attempt.testsPassed = testReport.passed
-        attempt.testsFailed = testReport.failed
-        if testReport.failed > 0 {
-            attempt.diagnostics = testReport.failures.map { f in
+        // The candidate must pass its own YAML tests before it may serve: each version its own.
+        for (version, tests) in zip(versions.versions, snapshot.versionTests) {
+            let suite = PolicyTestSuite.load(sources: tests)
+            let suiteErrors = suite.diagnostics.filter { $0.severity == .error }
+            if !suiteErrors.isEmpty {
+                attempt.diagnostics = suiteErrors
+                return finish(stamps, includes: snapshot.includes)
+            }
+            let testReport = PolicyTestRunner.run(suite, against: version)
+            attempt.testsPassed += testReport.passed
+            attempt.testsFailed += testReport.failed
+            attempt.diagnostics += testReport.failures.map { f in
                 .error(.testFailed, "test \"\(f.test)\" failed: " + f.problems.joined(separator: "; "), at: f.location)
             }
-            return finish(stamps, includes: snapshot.includes)
         }
+        if attempt.testsFailed > 0 { return finish(stamps, includes: snapshot.includes) }
 
-        if let current, current.policy.identity.digest == policy.identity.digest {
+        if let current, current.digests == versions.versions.map(\.identity.digest) {
             attempt.outcome = .unchanged
             return finish(stamps, includes: snapshot.includes)
         }
         // With a decision log, a version serves only once its exact sources are archived.
         if let recorder {
-            do { try recorder.register(policy, folder: set.folder) } catch {
+            do {
+                for (version, folder) in zip(versions.versions, versions.folders) { try recorder.register(version, folder: folder) }
+            } catch {
                 attempt.diagnostics = [.error(.decisionLog, "the decision log could not archive this version: \(error)", at: manifestLocation(policy),
                                               help: "the last good version keeps serving; check the log's storage, then reload")]
                 return finish(stamps, includes: snapshot.includes)
             }
         }
         attempt.outcome = .activated
-        let candidate = ActivePolicy(policy: policy, loadedAt: Date(), trigger: trigger, testsPassed: testReport.passed)
+        let candidate = ActivePolicy(versions: versions, loadedAt: Date(), trigger: trigger, testsPassed: attempt.testsPassed)
         return finish(stamps, includes: snapshot.includes, activate: candidate)
     }
 

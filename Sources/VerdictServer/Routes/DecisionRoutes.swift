@@ -100,7 +100,13 @@ struct DecisionRoutes: Sendable {
         let options = try Options(request)
         let bytes = try await BodyReader.collect(request, limit: limits.maxCaseBytes, timeout: limits.requestTimeout)
         if BodyReader.exceedsDepth(bytes, limit: limits.maxJSONDepth) { throw BodyReader.tooDeep(limits.maxJSONDepth) }
-        let policy = active.policy
+        // The version in force on the case's date decides it (and answers its why-not questions), and
+        // the answer names that version.
+        var policy = active.policy
+        do { policy = try active.versions.version(for: bytes, now: options.now) } catch {
+            metrics.decisions(set: set.name, decided: 0, refused: 1)
+            throw Self.problem(error, policy: policy.identity)
+        }
         var questions: [WhyNotQuestion] = []
         for text in options.whyNot {
             do { questions.append(try WhyNotQuestion(parsing: text, for: policy)) } catch {
@@ -191,7 +197,8 @@ struct DecisionRoutes: Sendable {
 
     /// JSON Lines in, JSON Lines out, streamed: each line is decided as it arrives and its answer
     /// written at once. A line that cannot be decided gives its error line and the rest go on. The
-    /// whole batch is decided by the version serving when it started.
+    /// whole batch is decided by the versions serving when it started, each line by the one in force on
+    /// its date; the headers name the version in force now.
     func decideBatch(_ request: Request, context: some RequestContext) async throws -> Response {
         let (set, active) = try active(context)
         let type = Self.mediaType(request)
@@ -205,9 +212,10 @@ struct DecisionRoutes: Sendable {
         let metrics = self.metrics
         let name = set.name
         let policy = active.policy
+        let versions = active.versions
         let recorder = self.recorder
         let body = ResponseBody { writer in
-            var splitter = BatchSplitter(policy: policy, options: options, limits: limits, recorder: recorder)
+            var splitter = BatchSplitter(policy: versions, options: options, limits: limits, recorder: recorder)
             var iterator = request.body.makeAsyncIterator()
             while !splitter.stopped {
                 guard let chunk = try await Self.next(&iterator, timeout: limits.requestTimeout) else { break }
@@ -254,7 +262,7 @@ private final class IteratorBox: @unchecked Sendable {
 
 /// Splits a batch body into lines and decides each, appending answer lines to `output`.
 struct BatchSplitter {
-    let policy: CompiledPolicy
+    let policy: PolicyVersions
     let options: DecisionRoutes.Options
     let limits: ServerLimits
     let recorder: (any DecisionRecorder)?
@@ -268,7 +276,7 @@ struct BatchSplitter {
     /// The current line outgrew the case limit: skip to its end.
     private var skipping = false
 
-    init(policy: CompiledPolicy, options: DecisionRoutes.Options, limits: ServerLimits, recorder: (any DecisionRecorder)? = nil) {
+    init(policy: PolicyVersions, options: DecisionRoutes.Options, limits: ServerLimits, recorder: (any DecisionRecorder)? = nil) {
         self.policy = policy
         self.recorder = recorder
         self.options = options

@@ -59,6 +59,20 @@ struct PolicyRoutes: Sendable {
                 w.field("digest", id.digest)
                 w.field("loaded_at", time(active.loadedAt))
                 w.field("tests_passed", active.testsPassed)
+                if active.versions.isDated {
+                    // Each version with the date it is in force from; a case is decided by the one of its date.
+                    if let by = active.versions.effectiveBy { w.field("effective_by", by) }
+                    w.key("versions")
+                    w.array { w in
+                        for v in active.versions.versions {
+                            w.object { w in
+                                w.field("version", v.identity.version)
+                                if let e = v.identity.effective { w.field("effective", e.description) }
+                                w.field("digest", v.identity.digest)
+                            }
+                        }
+                    }
+                }
             }
             if privileged { w.field("folder", set.folder) }
             if let attempt {
