@@ -8,6 +8,8 @@ public struct CaseForm: Sendable {
     public var values: [String: [String]]
     /// `now` for clocks, as typed.
     public var now: String
+    /// A "why not …?" question, as typed (`approver=branch_manager`); empty for none.
+    public var whyNot: String
 
     /// The values of `pairs` (a query string's): `f.NAME=value` and `now=…`.
     public init(_ pairs: [(String, String)]) {
@@ -15,6 +17,7 @@ public struct CaseForm: Sendable {
         for (k, value) in pairs where k.hasPrefix("f.") { v[String(k.dropFirst(2)), default: []].append(value) }
         values = v
         now = FormData.value(pairs, "now") ?? ""
+        whyNot = (FormData.value(pairs, "whynot") ?? "").trimmingCharacters(in: .whitespaces)
     }
 
     /// The first value typed for `field`, trimmed; nil when empty.

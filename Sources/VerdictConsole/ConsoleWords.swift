@@ -17,7 +17,7 @@ public struct ConsoleWords: Sendable {
     , token, signIn, signInHelp, wrongToken, draftHelp, file, newFile, newFileName, upload, uploadHelp, check, changedFiles
     , noChanges, draftLoads, draftFails, testsRun, passed, failed, impact, impactHelp, noImpact, unchanged, changedCases
     , cannotDecide, change, cases, neverWritten, forbidden, csrfRefused, notFound, whenHolds, set, failedTests, errors
-    , warnings, line, column, window, approvers, outputsOfCase, rangeHelp: String
+    , warnings, line, column, window, approvers, outputsOfCase, rangeHelp, whyNot, whyNotHelp: String
 
     static let en = ConsoleWords(
         console: "Verdict console", skip: "Skip to the content", policies: "Policies", tryCase: "Try a case", audit: "Audit",
@@ -52,14 +52,15 @@ public struct ConsoleWords: Sendable {
         uploadHelp: "replaces the text of the file of the same name, or adds a new file", check: "Check the draft",
         changedFiles: "Changed files", noChanges: "No file differs from the serving version.", draftLoads: "The draft loads without errors.",
         draftFails: "The draft does not load.", testsRun: "The set's YAML tests", passed: "passed", failed: "failed",
-        impact: "Impact on recorded cases", impactHelp: "recorded decisions of this set, replayed under the draft",
+        impact: "Impact on recorded cases", impactHelp: "recorded decisions of this set in the last 30 days, replayed under the draft",
         noImpact: "No recorded decision would change.", unchanged: "unchanged", changedCases: "changed",
         cannotDecide: "cannot be decided under the draft", change: "Change", cases: "Cases",
         neverWritten: "The console never writes policy files.", forbidden: "Forbidden",
         csrfRefused: "The form's token did not match this browser's: reload the page and submit again.",
         notFound: "Not found", whenHolds: "when", set: "Policy set", failedTests: "Failed tests", errors: "errors",
         warnings: "warnings", line: "line", column: "column", window: "Window", approvers: "approvers",
-        outputsOfCase: "Outputs", rangeHelp: "RFC 3339, like 2026-03-01T00:00:00+08:00")
+        outputsOfCase: "Outputs", rangeHelp: "RFC 3339, like 2026-03-01T00:00:00+08:00",
+        whyNot: "Why not …?", whyNotHelp: "optional: an output and the value you expected, like approver=branch_manager, or signers contains bu_finance_head, or just tier")
 
     static let zh = ConsoleWords(
         console: "Verdict 控制台", skip: "跳到正文", policies: "政策", tryCase: "试算案件", audit: "审计",
@@ -94,12 +95,13 @@ public struct ConsoleWords: Sendable {
         uploadHelp: "替换同名文件的内容,或新增文件", check: "检查草稿",
         changedFiles: "修改的文件", noChanges: "与服务中的版本没有不同。", draftLoads: "草稿加载无错误。",
         draftFails: "草稿无法加载。", testsRun: "该政策的 YAML 测试", passed: "通过", failed: "失败",
-        impact: "对已记录案件的影响", impactHelp: "本政策已记录的决策,按草稿重新决策",
+        impact: "对已记录案件的影响", impactHelp: "本政策最近 30 天已记录的决策,按草稿重新决策",
         noImpact: "没有已记录的决策会改变。", unchanged: "未改变", changedCases: "改变",
         cannotDecide: "按草稿无法决策", change: "变化", cases: "案件",
         neverWritten: "控制台从不写入政策文件。", forbidden: "禁止访问",
         csrfRefused: "表单令牌与本浏览器的不符:请刷新页面后重新提交。",
         notFound: "未找到", whenHolds: "当", set: "政策", failedTests: "未通过的测试", errors: "错误",
         warnings: "警告", line: "行", column: "列", window: "窗口", approvers: "审批人",
-        outputsOfCase: "输出", rangeHelp: "RFC 3339 格式,如 2026-03-01T00:00:00+08:00")
+        outputsOfCase: "输出", rangeHelp: "RFC 3339 格式,如 2026-03-01T00:00:00+08:00",
+        whyNot: "为什么不是……?", whyNotHelp: "可选:输出项及期望的值,如 approver=branch_manager、signers contains bu_finance_head,或只写 tier")
 }

@@ -8,6 +8,9 @@ public enum ExplanationView {
     /// The outputs table and the explanation of `decision` (which must carry its explanation).
     public static func render(_ decision: Decision, outline: PolicyOutline, context c: ConsoleContext, into h: inout HTML) {
         let w = c.words
+        // The written condition of every rule, to show next to those that held.
+        var conditions: [String: String] = [:]
+        for d in outline.decisions { for r in d.rules { conditions[d.name + "\u{0}" + r.id] = r.condition } }
         let types = Dictionary(outline.decisions.flatMap(\.outputs).map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         func show(_ v: OutputValue?, type: String?) -> String {
             guard let v else { return c.language == .zh ? "(无)" : "(absent)" }
@@ -56,7 +59,11 @@ public enum ExplanationView {
                                 h.element("td") { h in
                                     if r.selected { h.element("strong", text: status) } else { h.text(status) }
                                 }
-                                h.element("td") { h in if let f = r.failed { failure(f, show, c, &h) } }
+                                h.element("td") { h in
+                                    if let f = r.failed { failure(f, show, c, &h) } else if let text = conditions[d.name + "\u{0}" + r.id] {
+                                        h.element("code", [.init("class", "cond")], text: text.isEmpty ? w.always : text)
+                                    }
+                                }
                                 h.element("td") { h in quote(r.source, c, &h) }
                                 h.element("td") { h in loc(r.source.location, &h) }
                             }

@@ -13,8 +13,17 @@ public enum TryCasePage {
         case invalid(String)
     }
 
+    /// What came of a "why not …?" question asked with the case.
+    public enum WhyNotOutcome: Sendable {
+        /// The library's counterfactual answers (``Verdict/WhyNot``).
+        case answered(WhyNot)
+        /// The question could not be read, or the case not decided.
+        case invalid(String)
+    }
+
     /// The page for the set `set` (nil: only the choice of set), the values typed, and the outcome.
-    public static func render(sets: [String], set: ConsoleSet?, form: CaseForm, outcome: Outcome?, context c: ConsoleContext) -> String {
+    public static func render(sets: [String], set: ConsoleSet?, form: CaseForm, outcome: Outcome?, whyNot: WhyNotOutcome? = nil,
+                              context c: ConsoleContext) -> String {
         let w = c.words
         return ConsolePage.render(title: w.tryCase, tab: .tryCase, context: c) { h in
             h.element("form", [.init("method", "get"), .init("action", "/try"), .init("class", "pick")]) { h in
@@ -29,6 +38,18 @@ public enum TryCasePage {
             guard let set, let policy = set.policy else { return }
             let outline = PolicyOutline(policy)
             // The outcome first, so it is what a person sees after submitting; the form, filled as sent, below.
+            switch whyNot {
+            case .answered(let answers)?:
+                h.element("section", [.init("id", "whynot"), .init("aria-labelledby", "whynot-h")]) { h in
+                    h.element("h2", [.init("id", "whynot-h")], text: w.whyNot)
+                    for a in answers.answers {
+                        h.element("pre", [.init("class", "whynot"), .init("data-output", a.output)], text: a.text(c.language))
+                    }
+                }
+            case .invalid(let message)?:
+                h.element("p", [.init("class", "problem"), .init("role", "alert"), .init("id", "whynot")], text: w.whyNot + ": " + message)
+            case nil: break
+            }
             switch outcome {
             case .decided(let d)?: ExplanationView.render(d, outline: outline, context: c, into: &h)
             case .refused(let e)?:
@@ -127,6 +148,7 @@ public enum TryCasePage {
                               inputMode: f.kind == .money ? "decimal" : f.kind == .integer ? "numeric" : nil)
                 }
             }
+            textField(id: "whynot-q", name: "whynot", label: w.whyNot, hint: w.whyNotHelp, value: form.whyNot, required: false, c, &h)
             textField(id: "now", name: "now", label: w.now, hint: w.nowHelp + " · " + w.timestampHelp + " (\(o.zone.identifier))", value: form.now, required: false, c, &h)
             h.element("div") { h in h.element("button", [.init("type", "submit"), .init("id", "decide")], text: w.submit) }
         }

@@ -45,6 +45,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Largest batch body.", valueName: "size"))
     var maxBatchBody = "256MiB"
 
+    @Option(help: ArgumentHelp("Largest body of a web-console form (a draft's files, a sign-in).", valueName: "size"))
+    var maxFormBody = "4MiB"
+
     @Option(help: "Most lines in one batch.")
     var maxBatchLines = 100_000
 
@@ -81,6 +84,7 @@ struct Serve: AsyncParsableCommand {
         }
         config.limits.maxCaseBytes = try Self.size(maxBody, "--max-body")
         config.limits.maxBatchBytes = try Self.size(maxBatchBody, "--max-batch-body")
+        config.limits.maxFormBytes = try Self.size(maxFormBody, "--max-form-body")
         config.limits.maxBatchLines = maxBatchLines
         config.limits.maxJSONDepth = maxDepth
         config.limits.requestTimeout = .seconds(requestTimeout)

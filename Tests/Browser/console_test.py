@@ -155,8 +155,11 @@ def main():
                 element.send_keys(text)
         label = driver.find_element(By.CSS_SELECTOR, "label[for='f-cost']")
         check(label.text != "", "try a case: the cost field has a real label")
+        driver.find_element(By.ID, "whynot-q").send_keys("approver=branch_manager")
         driver.find_element(By.ID, "decide").click()
         wait.until(EC.presence_of_element_located((By.ID, "result")))
+        whynot = driver.find_element(By.ID, "whynot").text
+        check("branch_manager" in whynot and "[cost]" in whynot, "try a case: the why-not box answers with the cost to change")
         approver = driver.find_element(By.CSS_SELECTOR, "tr[data-output='approver'] td.value").text
         check(approver.startswith("head_office"), f"try a case: approver is head office ({approver!r})")
         henan = driver.find_element(By.CSS_SELECTOR, "[data-override='henan-finance']")

@@ -89,5 +89,6 @@ import VerdictConsole
         #expect(h.text.contains(#"<tr data-output="approver">"#))
         #expect(h.text.contains(#"<tr class="failed" data-rule="band-up-to-300">"#))
         #expect(h.text.contains("cost = 1200.00"))
+        #expect(h.text.contains(#"<code class="cond">cost &gt; 1000</code>"#), "the deciding rule shows the condition that held")
     }
 }

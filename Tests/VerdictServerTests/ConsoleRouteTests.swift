@@ -120,6 +120,13 @@ struct ConsoleRouteTests {
             #expect(page.range(of: #"data-output="approver">.*?head_office"#, options: .regularExpression) != nil)
             #expect(page.contains(#"data-override="henan-finance" data-applied="true""#))
             #expect(page.contains("河南区域除郑州分公司外财务主管一栏由事业部财务部负责人签字"))
+            // The why-not box: the library's answer, in the page's language.
+            let whyNot = text(try await client.get("/try?" + query + "&whynot=approver%3Dbranch_manager").body)
+            #expect(whyNot.contains(#"<pre class="whynot" data-output="approver">"#))
+            #expect(whyNot.contains("Why not approver = branch_manager"))
+            #expect(whyNot.contains("[cost]"))
+            let misspelt = text(try await client.get("/try?" + query + "&whynot=aprover").body)
+            #expect(misspelt.contains(#"role="alert" id="whynot""#) && misspelt.contains("approver"))
             // A refused case lists its problems by field.
             let refused = try await client.get("/try?policy=quality-complaints&decide=1&f.id=Q-1&f.cost=lots")
             #expect(text(refused.body).contains("The case was refused"))

@@ -64,18 +64,30 @@ struct ConsoleRoutes: Sendable {
         let chosen = FormData.value(page.query, "policy").flatMap { registry.set(named: $0) } ?? (names.count == 1 ? registry.sets.first : nil)
         let form = CaseForm(page.query)
         var outcome: TryCasePage.Outcome?
+        var whyNot: TryCasePage.WhyNotOutcome?
         if let chosen, let active = chosen.active, FormData.value(page.query, "decide") == "1" {
             let outline = PolicyOutline(active.policy)
             do {
                 let now = try form.nowTimestamp(zone: outline.zone) ?? Timestamp(Date())
-                do { outcome = .decided(try active.policy.decide(json: form.json(for: outline), explain: true, now: now)) } catch {
+                let json = form.json(for: outline)
+                do { outcome = .decided(try active.policy.decide(json: json, explain: true, now: now)) } catch {
                     outcome = .refused(error)
+                }
+                if !form.whyNot.isEmpty, case .decided? = outcome {
+                    do {
+                        let question = try WhyNotQuestion(parsing: form.whyNot, for: active.policy)
+                        whyNot = .answered(try active.policy.whyNot([question], json: json, now: now))
+                    } catch let e as WhyNotQuestionError {
+                        whyNot = .invalid(e.description)
+                    } catch {
+                        whyNot = .invalid("\(error)")
+                    }
                 }
             } catch {
                 outcome = .invalid("now: \(error)")
             }
         }
-        return page.html(TryCasePage.render(sets: names, set: chosen.map { Self.consoleSet($0) }, form: form, outcome: outcome, context: c))
+        return page.html(TryCasePage.render(sets: names, set: chosen.map { Self.consoleSet($0) }, form: form, outcome: outcome, whyNot: whyNot, context: c))
     }
 
     func audit(_ request: Request) throws -> Response {
@@ -308,7 +320,7 @@ struct ConsoleRoutes: Sendable {
 
         /// The context of this page; the language switch keeps the query keys in `keep`.
         func context(hasAudit: Bool, path: String? = nil, keep: Set<String> = [], extra: [(String, String)] = []) -> ConsoleContext {
-            let kept = query.filter { keep.contains($0.0) || ($0.0.hasPrefix("f.") && keep.contains("policy")) || ($0.0 == "now" && keep.contains("policy")) || $0.0 == "decide" && keep.contains("policy") }
+            let kept = query.filter { keep.contains($0.0) || ($0.0.hasPrefix("f.") && keep.contains("policy")) || (["now", "whynot"].contains($0.0) && keep.contains("policy")) || $0.0 == "decide" && keep.contains("policy") }
             return ConsoleContext(language: language, csrfToken: csrf, hasAuditLog: hasAudit, path: path ?? request.uri.path, query: kept + extra)
         }
 
