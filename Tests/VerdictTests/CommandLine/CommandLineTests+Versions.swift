@@ -84,6 +84,21 @@ extension CommandLineTests {
         #expect(old.stdout.contains("1.0.0") && old.stdout.contains("band-300-to-1000"))
     }
 
+    @Test func whyNotAnswersComeFromTheVersionOfTheCase() throws {
+        func ask(_ file: String) throws -> Run {
+            try run(["explain", "--policies", Self.policy, "--case", "policies/quality-complaints/examples/\(file).json",
+                     "--now", "2027-01-05T09:00:00+08:00", "--why-not", "approver=branch_manager", "--why-not", "approver=division_manager"])
+        }
+        let december = try ask("amount-400-2026-12-31")
+        #expect(december.status == 0, "\(december.stderr)")
+        #expect(december.stdout.hasPrefix("Case Q-2026-1231 — policy quality-complaints 1.0.0\n"), "\(december.stdout)")
+        #expect(december.stdout.contains("It would be branch_manager (branch manager) if\n    handling cost incl. compensation (yuan) [cost] ≤ 300.00 (it is 400.00)"), "\(december.stdout)")
+        let january = try ask("amount-400-2027-01-01")
+        #expect(january.status == 0, "\(january.stderr)")
+        #expect(january.stdout.hasPrefix("Case Q-2027-0101 — policy quality-complaints 2.0.0\n"), "\(january.stdout)")
+        #expect(january.stdout.contains("It would be division_manager (division manager) if\n    handling cost incl. compensation (yuan) [cost] > 500.00 and ≤ 1,000.00 (it is 400.00)"), "\(january.stdout)")
+    }
+
     @Test func testRunsEveryVersionsOwnTests() throws {
         let r = try run(["test", Self.policy])
         #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
