@@ -236,6 +236,7 @@ package enum PolicyLoader {
 extension CompiledPolicy {
     /// Loads, checks and compiles the policy set in `directory`.
     /// - Throws: ``PolicyLoadError`` with every error found, when the policy has any.
+    /// - Parameter directory: the policy folder; for a set with versions, the version in its own files (`versions/` is left out).
     /// - Parameter includeRoot: where shared files may be included from besides `directory` (default: its parent).
     public static func load(directory: String, includeRoot: String? = nil) throws(PolicyLoadError) -> CompiledPolicy {
         let r = PolicyLoader.check(directory: directory, includeRoot: includeRoot)

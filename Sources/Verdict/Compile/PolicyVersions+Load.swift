@@ -64,6 +64,7 @@ extension PolicyVersions {
     /// Loads, checks and compiles every version of the policy set in `directory`.
     ///
     /// - Throws: ``PolicyLoadError`` with every error of every version, and those across versions.
+    /// - Parameter directory: the set's folder: its own files are one version, each folder under `versions/` another.
     /// - Parameter includeRoot: where shared files may be included from besides a version's folder
     ///   (default: the set folder's parent).
     public static func load(directory: String, includeRoot: String? = nil) throws(PolicyLoadError) -> PolicyVersions {
