@@ -33,8 +33,11 @@ public struct ConsoleSet: Sendable {
     public var name: String
     /// Its folder, when the caller may see paths.
     public var folder: String?
-    /// The version serving now, nil before the first successful load.
+    /// The version in force now, nil before the first successful load.
     public var policy: CompiledPolicy?
+    /// Every version the set serves, earliest effective date first (each case is decided by the one
+    /// in force on its date); just ``policy`` for a set of one version.
+    public var versions: [CompiledPolicy]
     /// When that version was activated.
     public var loadedAt: Date?
     /// Its YAML tests passed when it was activated.
@@ -43,10 +46,12 @@ public struct ConsoleSet: Sendable {
     public var lastReload: Reload?
 
     /// A set as the server holds it.
-    public init(name: String, folder: String?, policy: CompiledPolicy?, loadedAt: Date?, testsPassed: Int, lastReload: Reload?) {
+    public init(name: String, folder: String?, policy: CompiledPolicy?, loadedAt: Date?, testsPassed: Int, lastReload: Reload?,
+                versions: [CompiledPolicy] = []) {
         self.name = name
         self.folder = folder
         self.policy = policy
+        self.versions = versions.isEmpty ? policy.map { [$0] } ?? [] : versions
         self.loadedAt = loadedAt
         self.testsPassed = testsPassed
         self.lastReload = lastReload

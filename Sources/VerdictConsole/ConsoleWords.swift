@@ -17,7 +17,7 @@ public struct ConsoleWords: Sendable {
     , token, signIn, signInHelp, wrongToken, draftHelp, file, newFile, newFileName, upload, uploadHelp, check, changedFiles
     , noChanges, draftLoads, draftFails, testsRun, passed, failed, impact, impactHelp, noImpact, unchanged, changedCases
     , cannotDecide, change, cases, neverWritten, forbidden, csrfRefused, notFound, whenHolds, set, failedTests, errors
-    , warnings, line, column, window, approvers, outputsOfCase, rangeHelp, whyNot, whyNotHelp: String
+    , warnings, line, column, window, approvers, outputsOfCase, rangeHelp, whyNot, whyNotHelp, versions, inForce: String
 
     static let en = ConsoleWords(
         console: "Verdict console", skip: "Skip to the content", policies: "Policies", tryCase: "Try a case", audit: "Audit",
@@ -60,7 +60,8 @@ public struct ConsoleWords: Sendable {
         notFound: "Not found", whenHolds: "when", set: "Policy set", failedTests: "Failed tests", errors: "errors",
         warnings: "warnings", line: "line", column: "column", window: "Window", approvers: "approvers",
         outputsOfCase: "Outputs", rangeHelp: "RFC 3339, like 2026-03-01T00:00:00+08:00",
-        whyNot: "Why not …?", whyNotHelp: "optional: an output and the value you expected, like approver=branch_manager, or signers contains bu_finance_head, or just tier")
+        whyNot: "Why not …?", whyNotHelp: "optional: an output and the value you expected, like approver=branch_manager, or signers contains bu_finance_head, or just tier",
+        versions: "Versions", inForce: "in force now (each case is decided by the version in force on its date)")
 
     static let zh = ConsoleWords(
         console: "Verdict 控制台", skip: "跳到正文", policies: "政策", tryCase: "试算案件", audit: "审计",
@@ -103,5 +104,6 @@ public struct ConsoleWords: Sendable {
         notFound: "未找到", whenHolds: "当", set: "政策", failedTests: "未通过的测试", errors: "错误",
         warnings: "警告", line: "行", column: "列", window: "窗口", approvers: "审批人",
         outputsOfCase: "输出", rangeHelp: "RFC 3339 格式,如 2026-03-01T00:00:00+08:00",
-        whyNot: "为什么不是……?", whyNotHelp: "可选:输出项及期望的值,如 approver=branch_manager、signers contains bu_finance_head,或只写 tier")
+        whyNot: "为什么不是……?", whyNotHelp: "可选:输出项及期望的值,如 approver=branch_manager、signers contains bu_finance_head,或只写 tier",
+        versions: "版本", inForce: "现行版本(每个案件按其日期适用的版本决策)")
 }

@@ -64,7 +64,26 @@ public enum PoliciesPage {
                     h.text(" · ")
                     h.element("a", [.init("href", ConsoleLink.to("/draft", [("policy", s.name)]))], text: w.draft)
                 }
+                if s.versions.count > 1 {
+                    h.element("h3", text: w.versions)
+                    table(caption: "\(w.versions) — \(s.name)", headers: [w.version, w.effective, w.digest, w.status], &h) { h in
+                        for v in s.versions {
+                            h.element("tr", [.init("class", v === p ? "decides" : nil)]) { h in
+                                h.element("td", text: v.identity.version)
+                                h.element("td", text: v.identity.effective?.description ?? "—")
+                                h.element("td") { h in h.element("code", text: v.identity.digest) }
+                                h.element("td", text: v === p ? w.inForce : "")
+                            }
+                        }
+                    }
+                }
                 outline(PolicyOutline(p), c, &h)
+                for v in s.versions where v !== p {
+                    h.element("details", [.init("class", "version")]) { h in
+                        h.element("summary", text: "\(w.version) \(v.identity.version) (\(w.effective) \(v.identity.effective?.description ?? "—"))")
+                        outline(PolicyOutline(v), c, &h)
+                    }
+                }
             }
         }
     }
@@ -81,7 +100,7 @@ public enum PoliciesPage {
 
     static func outline(_ o: PolicyOutline, _ c: ConsoleContext, _ h: inout HTML) {
         let w = c.words
-        let id = anchor(o.identity.name)
+        let id = anchor(o.identity.name + "-" + o.identity.version)
         if let r = o.reading.text(c.language) { h.element("p", [.init("class", "muted")], text: w.reading + ": " + r) }
         for (n, d) in o.decisions.enumerated() {
             h.element("section", [.init("class", "decision"), .init("id", "\(id)-\(anchor(d.name))")]) { h in

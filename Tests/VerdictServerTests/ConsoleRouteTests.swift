@@ -99,6 +99,10 @@ struct ConsoleRouteTests {
         try await service.application().test(.router) { client in
             let en = text(try await client.get("/").body)
             #expect(en.contains("Report signing and approval") && en.contains("1.0.0") && en.contains("sha256:"))
+            // Every version is listed; the one in force now is marked, and the others' rules are one click away.
+            #expect(en.contains("<h3>Versions</h3>") && en.contains("<td>2.0.0</td>") && en.contains("<td>2027-01-01</td>"))
+            #expect(en.contains(#"<details class="version"><summary>Version 2.0.0 (Effective 2027-01-01)</summary>"#))
+            #expect(en.contains("band-up-to-500"))
             let zh = try await client.get("/?lang=zh")
             #expect(text(zh.body).contains("处理报告签字审批"))
             #expect(zh.headers[values: .setCookie].contains { $0.hasPrefix("verdict_lang=zh") })
@@ -127,6 +131,13 @@ struct ConsoleRouteTests {
             #expect(whyNot.contains("[cost]"))
             let misspelt = text(try await client.get("/try?" + query + "&whynot=aprover").body)
             #expect(misspelt.contains(#"role="alert" id="whynot""#) && misspelt.contains("approver"))
+            // A case received after 2.0.0's effective date is decided by 2.0.0, as the service would.
+            let later = query.replacingOccurrences(of: "f.received_at=2026-03-02T09:15", with: "f.received_at=2027-02-01T09:15")
+                .replacingOccurrences(of: "f.resolved_at=2026-03-04T17:00", with: "f.resolved_at=2027-02-03T17:00")
+                .replacingOccurrences(of: "f.cost=1200.00", with: "f.cost=400.00")
+            let v2 = text(try await client.get("/try?" + later).body)
+            #expect(v2.contains("quality-complaints 2.0.0"))
+            #expect(v2.contains(#"<tr class="decides" data-rule="band-up-to-500">"#))
             // A refused case lists its problems by field.
             let refused = try await client.get("/try?policy=quality-complaints&decide=1&f.id=Q-1&f.cost=lots")
             #expect(text(refused.body).contains("The case was refused"))

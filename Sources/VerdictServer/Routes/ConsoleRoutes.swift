@@ -70,13 +70,18 @@ struct ConsoleRoutes: Sendable {
             do {
                 let now = try form.nowTimestamp(zone: outline.zone) ?? Timestamp(Date())
                 let json = form.json(for: outline)
-                do { outcome = .decided(try active.policy.decide(json: json, explain: true, now: now)) } catch {
+                // The version in force on the case's date decides it, as the service would.
+                var decider = active.policy
+                do {
+                    decider = try active.versions.version(for: json, now: now)
+                    outcome = .decided(try decider.decide(json: json, explain: true, now: now))
+                } catch {
                     outcome = .refused(error)
                 }
                 if !form.whyNot.isEmpty, case .decided? = outcome {
                     do {
-                        let question = try WhyNotQuestion(parsing: form.whyNot, for: active.policy)
-                        whyNot = .answered(try active.policy.whyNot([question], json: json, now: now))
+                        let question = try WhyNotQuestion(parsing: form.whyNot, for: decider)
+                        whyNot = .answered(try decider.whyNot([question], json: json, now: now))
                     } catch let e as WhyNotQuestionError {
                         whyNot = .invalid(e.description)
                     } catch {
@@ -244,7 +249,7 @@ struct ConsoleRoutes: Sendable {
                               testsFailed: $0.testsFailed, diagnostics: $0.diagnostics)
         }
         return ConsoleSet(name: set.name, folder: set.folder, policy: active?.policy, loadedAt: active?.loadedAt,
-                          testsPassed: active?.testsPassed ?? 0, lastReload: reload)
+                          testsPassed: active?.testsPassed ?? 0, lastReload: reload, versions: active?.versions.versions ?? [])
     }
 
     static func asset(_ text: String, type: String) -> Response {
