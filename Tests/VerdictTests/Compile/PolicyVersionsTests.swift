@@ -166,6 +166,26 @@ import Testing
         #expect(set.folders == [folder.path + "/versions/a", folder.path + "/versions/b"])
     }
 
+    @Test func versionsCompiledInMemoryStandTogetherOrAreRefused() throws {
+        func compile(_ version: String, _ effective: String, band: Int) throws -> CompiledPolicy {
+            try CompiledPolicy.load(sources: [SourceFile(path: "v\(version)/policy.yaml", text: Self.manifest(version, effective: effective)),
+                                              SourceFile(path: "v\(version)/rules.yaml", text: Self.rules(band: band))])
+        }
+        let one = try compile("1", "2026-01-01", band: 300), two = try compile("2", "2027-01-01", band: 500)
+        // Given in any order, they are kept earliest first.
+        let set = try PolicyVersions(versions: [two, one])
+        #expect(set.versions.map(\.identity.version) == ["1", "2"] && set.folders.isEmpty)
+        #expect(try set.explain(json: Self.caseJSON("2027-03-01T08:00:00+08:00")).policy.version == "2")
+        let again = try compile("2", "2026-01-01", band: 500)
+        let error = try #require(throws: PolicyLoadError.self) { try PolicyVersions(versions: [one, again]) }
+        #expect(error.diagnostics.map(\.code) == ["duplicate-effective-date"])
+        #expect(error.diagnostics.first?.location?.path == "v2/policy.yaml")
+        let twice = try #require(throws: PolicyLoadError.self) { try PolicyVersions(versions: [one, try compile("1", "2027-01-01", band: 500)]) }
+        #expect(twice.diagnostics.map(\.code) == ["incompatible-versions"])
+        #expect(twice.diagnostics.first?.message.contains("both version `1`") == true)
+        #expect(PolicyVersions.crossCheck([one]).isEmpty)
+    }
+
     // MARK: What check refuses
 
     /// The errors of loading a set, as `file:line:column code` with the path after the set folder.
