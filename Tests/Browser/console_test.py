@@ -28,6 +28,7 @@ import urllib.request
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -74,6 +75,14 @@ def screenshot(driver, folder, name):
     driver.save_screenshot(path)
     driver.set_window_size(1100, 900)
     print(f"     screenshot {path}", flush=True)
+
+
+def reflows(driver, check, page):
+    """200% zoom is a viewport half as wide: the page must reflow (wide tables scroll in their own box)."""
+    driver.set_window_size(550, 900)
+    overflow = driver.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    check(overflow <= 1, f"200% zoom, {page}: no horizontal scrolling of the page (overflow {overflow}px)")
+    driver.set_window_size(1100, 900)
 
 
 def main():
@@ -141,6 +150,11 @@ def main():
         check("band-above-1000" in body and "cost > 1000" in body, "policies page: a rule with its condition")
         check("a5-approval.yaml:" in body, "policies page: file:line of rules")
         screenshot(driver, shots, "1-policies")
+        # Keyboard: the first Tab reaches the skip link, which moves to the content.
+        driver.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+        active = driver.switch_to.active_element
+        check(active.get_attribute("class") == "skip", "keyboard: the first Tab reaches the skip link")
+        reflows(driver, check, "policies")
 
         # 2. Try a case: the form generated from the fields, filled for the Henan tier-3 case.
         driver.get(base + "/try?policy=quality-complaints")
@@ -168,6 +182,7 @@ def main():
         decides = driver.find_elements(By.CSS_SELECTOR, "tr.decides[data-rule='band-above-1000']")
         check(len(decides) == 1, "try a case: the deciding rule is highlighted")
         screenshot(driver, shots, "2-try-a-case")
+        reflows(driver, check, "try a case")
 
         # Switch to Chinese (the link keeps the case): the outputs are labelled from the policy.
         driver.find_element(By.CSS_SELECTOR, "a.lang").click()
@@ -193,6 +208,7 @@ def main():
         check("the whole log verifies" in body, "audit record: verification status")
         check(len(driver.find_elements(By.CSS_SELECTOR, "a[href^='/audit/proof']")) == 1, "audit record: the proof link")
         screenshot(driver, shots, "3b-audit-record")
+        reflows(driver, check, "audit record")
 
         # 4. Check a draft with a misspelled field.
         driver.get(base + "/draft?policy=quality-complaints")
@@ -210,6 +226,7 @@ def main():
         marked = driver.find_element(By.CSS_SELECTOR, ".source li.at").text
         check("cots" in marked and "^" in marked, "draft: the line at fault is shown with a caret")
         screenshot(driver, shots, "4-check-a-draft")
+        reflows(driver, check, "draft")
         with open(os.path.join(ROOT, "policies", "quality-complaints", "a5-approval.yaml"), encoding="utf-8") as f:
             check("cots" not in f.read(), "draft: nothing was written to the policy files")
     except Exception as e:  # a wait that timed out, an element missing: a failure, with what the page showed
