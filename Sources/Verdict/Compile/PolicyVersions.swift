@@ -98,6 +98,13 @@ public final class PolicyVersions: Sendable {
     public func version(for json: [UInt8], now: Timestamp? = nil) throws(CaseError) -> CompiledPolicy {
         guard isDated else { return versions[0] }
         guard let field = effectiveBy else { return try version(atDecisionTime: now, caseID: { Self.caseID(json) }) }
+        // Most cases are plain: their date is found without building the document (the version's own
+        // decoder reads the case in full next). Any other shape is parsed, to the same answer.
+        switch JSONMemberScan.string(field, in: json) {
+        case .string(let text): return try version(forFieldText: text, now: now, caseID: { Self.caseID(json) })
+        case .absent: return fallback(now)
+        case .unknown: break
+        }
         guard let parsed = try? JSONReader.parse(json), case .object(let members) = parsed,
               case .string(let text)? = members.last(where: { $0.key == field })?.value else { return fallback(now) }
         return try version(forFieldText: text, now: now, caseID: { Self.caseID(parsed) })
