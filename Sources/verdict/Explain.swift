@@ -43,12 +43,13 @@ struct Explain: ParsableCommand {
             let compiled = try versions.version(for: bytes, now: now)
             var questions: [WhyNotQuestion] = []
             for text in whyNot {
-                do { questions.append(try WhyNotQuestion(parsing: text, for: compiled)) } catch {
+                do { questions.append(try Self.question(text, compiled, versions)) } catch {
                     throw ValidationError("--why-not \(text): \(error)")
                 }
             }
             if !questions.isEmpty {
-                let answers = try compiled.whyNot(questions, json: bytes, now: now)
+                // Answered by that version; where only another version gives the value, the answer says so.
+                let answers = try versions.whyNot(questions, json: bytes, now: now)
                 try writeOutput(format == "json" ? answers.json() + "\n" : answers.text(lang))
                 return
             }
@@ -57,6 +58,16 @@ struct Explain: ParsableCommand {
         } catch let error as CaseError {
             FileHandle.standardError.write(Data("\(error)\n".utf8))
             throw ExitCode(1)
+        }
+    }
+
+    /// A question read against the version in force, or else against any version that has its output and value.
+    static func question(_ text: String, _ compiled: CompiledPolicy, _ set: PolicyVersions) throws -> WhyNotQuestion {
+        do { return try WhyNotQuestion(parsing: text, for: compiled) } catch {
+            for v in set.versions.reversed() {
+                if let q = try? WhyNotQuestion(parsing: text, for: v) { return q }
+            }
+            throw error
         }
     }
 }

@@ -84,6 +84,18 @@ extension WhyNotAnswer {
                         w.field("code", "unknown-output")
                         if let s { w.field("did_you_mean", s) }
                     case .onlyValue: w.field("code", "only-value")
+                    case .onlyOtherVersions(let versions):
+                        w.field("code", "only-other-versions")
+                        w.key("versions")
+                        w.array { w in
+                            for v in versions {
+                                w.object { w in
+                                    w.field("version", v.version)
+                                    if let e = v.effective { w.field("effective", e.description) }
+                                    w.field("digest", v.digest)
+                                }
+                            }
+                        }
                     }
                 }
             case .cannotReason(let conditions):

@@ -108,6 +108,10 @@ extension WhyNotImpossibility {
             return (zh ? "政策中没有输出项 `\(output)`" : "The policy has no output `\(output)`") + (s.map { zh ? "(是否为 `\($0)`?)" : " (did you mean `\($0)`?)" } ?? "")
         case .onlyValue:
             return zh ? "它没有其他可能的值。" : "It can have no other value."
+        case .onlyOtherVersions(let versions):
+            let shown = versions.map { v in "\(v.version)" + (v.effective.map { zh ? "(\($0) 起生效)" : " (effective \($0))" } ?? "") }.joined(separator: ", ")
+            return zh ? "在本案适用的政策版本下,改变本案的输入无法做到;只有其他政策版本可以:\(shown)。"
+                : "No change to this case's inputs can give it under the version in force for this case; only a different policy version could: \(shown)."
         }
     }
 }

@@ -357,6 +357,9 @@ public enum WhyNotImpossibility: Sendable, Hashable {
     case unknownOutput(suggestion: String?)
     /// The output can have no other value than the one it has.
     case onlyValue
+    /// No change of the case's inputs gives it under the version in force for the case, but these
+    /// other versions of the set would (see ``PolicyVersions/whyNot(_:json:now:)``).
+    case onlyOtherVersions([PolicyIdentity])
 }
 
 /// A condition the analyser does not reason about, so an answer that depends on it is not given.
