@@ -12,6 +12,8 @@ extension PolicyVersions {
     ///
     /// - Parameter questions: read with ``WhyNotQuestion/init(parsing:for:)`` against any version
     ///   (``latest``, say): versions share their outputs' names where they share outputs.
+    /// - Parameter bytes: the case as UTF-8 JSON.
+    /// - Parameter now: the decision time, which picks the version when the set names no `effective_by`.
     /// - Throws: ``CaseError`` when the case cannot be decided, or is dated before every version.
     public func whyNot(_ questions: [WhyNotQuestion], json bytes: [UInt8], now: Timestamp? = nil) throws(CaseError) -> WhyNot {
         let policy = try version(for: bytes, now: now)
