@@ -9,8 +9,8 @@ extension WhyNot {
     public func text(_ language: Language = .en) -> String {
         let caseID = TextEscaping.escaped(self.caseID)
         var out = language == .zh
-            ? "案件 \(caseID) — 政策 \(policy.name) \(policy.version)\n"
-            : "Case \(caseID) — policy \(policy.name) \(policy.version)\n"
+            ? "案件 \(caseID) — 政策 \(policy.name) \(policy.version)\(policy.effective.map { "(生效 \($0))" } ?? "")\n"
+            : "Case \(caseID) — policy \(policy.name) \(policy.version)\(policy.effective.map { " (effective \($0))" } ?? "")\n"
         for a in answers { out += "\n" + a.text(language) }
         return TextEscaping.escaped(out, keepingNewlines: true)
     }

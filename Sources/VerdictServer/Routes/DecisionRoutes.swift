@@ -117,7 +117,7 @@ struct DecisionRoutes: Sendable {
         let whyNot: WhyNot?
         do {
             decision = try policy.decide(json: bytes, explain: options.explain, now: options.now)
-            whyNot = questions.isEmpty ? nil : try policy.whyNot(questions, json: bytes, now: options.now)
+            whyNot = questions.isEmpty ? nil : try active.versions.whyNot(questions, json: bytes, now: options.now)
         } catch {
             metrics.decisions(set: set.name, decided: 0, refused: 1)
             throw Self.problem(error, policy: policy.identity)

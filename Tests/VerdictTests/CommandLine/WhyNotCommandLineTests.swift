@@ -14,7 +14,7 @@ struct WhyNotCommandLineTests {
     @Test func answersSeveralQuestionsAsText() throws {
         let r = try run(["--why-not", "approver=branch_manager", "--why-not", "signers contains finance_supervisor", "--why-not", "tier=1"])
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stdout.hasPrefix("Case Q-2026-0042 — policy quality-complaints 1.0.0\n"))
+        #expect(r.stdout.hasPrefix("Case Q-2026-0042 — policy quality-complaints 1.0.0 (effective 2011-06-12)\n"))
         #expect(r.stdout.contains("handling cost incl. compensation (yuan) [cost] ≤ 300.00 (it is 1,200.00)"))
         #expect(r.stdout.contains("region ≠ \"henan\" (it is \"henan\")"))
         #expect(r.stdout.contains("and hospitalised = false (it is true)"))

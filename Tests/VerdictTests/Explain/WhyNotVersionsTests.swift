@@ -68,4 +68,30 @@ struct WhyNotVersionsTests {
         // Under the version that assigns it, it is a change of the case's inputs.
         guard case .changes = try Self.set.whyNot([q], json: Self.january).answers[0].outcome else { Issue.record("January"); return }
     }
+
+    /// The shipped amendment (2.0.0, from 2027-01-01 the first band rises from 300 to 500 yuan) answers
+    /// the same 400-yuan complaint differently in December 2026 and in January 2027.
+    @Test func theShippedAmendmentChangesTheAnswers() throws {
+        let set = try PolicyVersions.load(directory: shippedPolicyPath("quality-complaints"))
+        func example(_ name: String) throws -> [UInt8] {
+            Array(try Data(contentsOf: URL(fileURLWithPath: shippedPolicyPath("quality-complaints") + "/examples/\(name).json")))
+        }
+        let questions = try ["approver=branch_manager", "approver=division_manager"].map { try WhyNotQuestion(parsing: $0, for: set.latest) }
+        let december = try set.whyNot(questions, json: example("amount-400-2026-12-31"))
+        let january = try set.whyNot(questions, json: example("amount-400-2027-01-01"))
+        #expect(december.policy.version == "1.0.0")
+        #expect(january.policy.version == "2.0.0")
+        func upper(_ a: WhyNotAnswer) -> WhyNotCondition? {
+            if case .changes(let alts) = a.outcome, alts.count == 1, alts[0].fields == ["cost"] { return alts[0].changes[0].condition }
+            return nil
+        }
+        // December: branch_manager needs cost ≤ 300.00; it is already division_manager.
+        #expect(upper(december.answers[0]) == .ranges([WhyNotRange(lower: nil, upper: .money(Money(minorUnits: 30000)))]))
+        guard case .already = december.answers[1].outcome else { Issue.record("\(december.answers[1].outcome)"); return }
+        // January: already branch_manager; division_manager needs cost above 500.00 (up to 1,000.00).
+        guard case .already = january.answers[0].outcome else { Issue.record("\(january.answers[0].outcome)"); return }
+        #expect(upper(january.answers[1]) == .ranges([WhyNotRange(lower: .money(Money(minorUnits: 50001)), upper: .money(Money(minorUnits: 100000)))]))
+        #expect(december.text(.en).contains("cost] ≤ 300.00 (it is 400.00)"))
+        #expect(january.text(.en).contains("cost] > 500.00 and ≤ 1,000.00 (it is 400.00)"), "\(january.text(.en))")
+    }
 }
