@@ -17,9 +17,13 @@ struct WhyNotPropertyTests {
         "customer-complaints": (700, 1300, 0),
         "service-standards": (350, 0, 150),
         "after-sales-template": (300, 0, 0),
+        "quality-complaints/versions/2.0.0": (800, 700, 50),
     ]
 
-    @Test(arguments: OneEvaluatorTests.sets)
+    /// Every shipped set, and the shipped amendment of quality-complaints as a version of its own.
+    static let sets = OneEvaluatorTests.sets + ["quality-complaints/versions/2.0.0"]
+
+    @Test(arguments: sets)
     func suggestedChangesGiveTheAskedForValue(_ name: String) throws {
         let policy = try OneEvaluatorTests.load(name)
         let model = policy.model
