@@ -91,11 +91,11 @@ extension CommandLineTests {
         }
         let december = try ask("amount-400-2026-12-31")
         #expect(december.status == 0, "\(december.stderr)")
-        #expect(december.stdout.hasPrefix("Case Q-2026-1231 — policy quality-complaints 1.0.0\n"), "\(december.stdout)")
+        #expect(december.stdout.hasPrefix("Case Q-2026-1231 — policy quality-complaints 1.0.0 (effective 2011-06-12)\n"), "\(december.stdout)")
         #expect(december.stdout.contains("It would be branch_manager (branch manager) if\n    handling cost incl. compensation (yuan) [cost] ≤ 300.00 (it is 400.00)"), "\(december.stdout)")
         let january = try ask("amount-400-2027-01-01")
         #expect(january.status == 0, "\(january.stderr)")
-        #expect(january.stdout.hasPrefix("Case Q-2027-0101 — policy quality-complaints 2.0.0\n"), "\(january.stdout)")
+        #expect(january.stdout.hasPrefix("Case Q-2027-0101 — policy quality-complaints 2.0.0 (effective 2027-01-01)\n"), "\(january.stdout)")
         #expect(january.stdout.contains("It would be division_manager (division manager) if\n    handling cost incl. compensation (yuan) [cost] > 500.00 and ≤ 1,000.00 (it is 400.00)"), "\(january.stdout)")
     }
 
