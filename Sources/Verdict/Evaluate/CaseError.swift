@@ -39,7 +39,7 @@ public struct CaseError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The case id and one line per problem, as `verdict decide` prints them; control characters from
-    /// the case are escaped (see ``TextEscaping``).
+    /// the case are escaped (see `TextEscaping`).
     public var description: String {
         var out = caseID.map { "case `\(TextEscaping.escaped($0))` is invalid:" } ?? "case is invalid:"
         for p in problems {

@@ -68,7 +68,7 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
         Diagnostic(.warning, code, message, at: location, notes: notes, help: help)
     }
 
-    /// `path:line:col: error: message`, with control characters escaped (see ``TextEscaping``).
+    /// `path:line:col: error: message`, with control characters escaped (see `TextEscaping`).
     public var description: String {
         let place = location.map { "\(TextEscaping.escaped($0.description)): " } ?? ""
         return "\(place)\(severity.rawValue): \(TextEscaping.escaped(message))"
