@@ -84,9 +84,11 @@ public enum AuditTrail {
         }
     }
 
-    /// Records in the range, in sequence order, each checked against its leaf hash.
-    public static func each(log: any DecisionLog, in range: Range, _ body: (StoredRecord, RecordView) throws -> Void) throws {
-        try log.scan(from: 0, until: nil) { chunk in
+    /// Records in the range, in sequence order, each checked against its leaf hash; records before
+    /// sequence number `first` are not read.
+    public static func each(log: any DecisionLog, in range: Range, from first: UInt64 = 0,
+                            _ body: (StoredRecord, RecordView) throws -> Void) throws {
+        try log.scan(from: first, until: nil) { chunk in
             for r in chunk {
                 if let since = range.since, r.recordedAt < since.millisecondsSinceEpoch { continue }
                 if let until = range.until, r.recordedAt >= until.millisecondsSinceEpoch { continue }
@@ -115,13 +117,24 @@ public enum AuditTrail {
         /// Cases the new policy cannot decide, with why.
         public var failures: [(caseID: String, seq: UInt64, message: String)] = []
         public var changedCases = 0
+        /// Records older than the `latest` that ``AuditTrail/replay(log:under:in:only:latest:)`` was
+        /// asked to read, and so not read (0 when no such bound was given or the log is shorter).
+        public var notRead: UInt64 = 0
+        /// Nothing replayed yet.
+        public init() {}
     }
 
     /// Decides every recorded decision in `range` again under `policy` (only those of the set named
-    /// `only`, when given) and counts what would change.
-    public static func replay(log: any DecisionLog, under policy: CompiledPolicy, in range: Range, only name: String? = nil) throws -> Replay {
+    /// `only`, when given) and counts what would change. With `latest`, only the log's last `latest`
+    /// records are read, whatever its length (``Replay/notRead`` counts the older ones).
+    public static func replay(log: any DecisionLog, under policy: CompiledPolicy, in range: Range, only name: String? = nil,
+                              latest: UInt64? = nil) throws -> Replay {
         var out = Replay()
-        try each(log: log, in: range) { _, v in
+        if let latest {
+            let size = try log.treeState().size
+            if size > latest { out.notRead = size - latest }
+        }
+        try each(log: log, in: range, from: out.notRead) { _, v in
             if let name, v.policyName != name { return }
             out.decisions += 1
             let old = outputs(ofDecision: v.decision)

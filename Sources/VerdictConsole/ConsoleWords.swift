@@ -17,7 +17,7 @@ public struct ConsoleWords: Sendable {
     , token, signIn, signInHelp, wrongToken, draftHelp, file, newFile, newFileName, upload, uploadHelp, check, changedFiles
     , noChanges, draftLoads, draftFails, testsRun, passed, failed, impact, impactHelp, noImpact, unchanged, changedCases
     , cannotDecide, change, cases, neverWritten, forbidden, csrfRefused, notFound, whenHolds, set, failedTests, errors
-    , warnings, line, column, window, approvers, outputsOfCase, rangeHelp, whyNot, whyNotHelp, versions, inForce: String
+    , warnings, line, column, window, approvers, outputsOfCase, rangeHelp, whyNot, whyNotHelp, versions, inForce, olderNotRead: String
 
     static let en = ConsoleWords(
         console: "Verdict console", skip: "Skip to the content", policies: "Policies", tryCase: "Try a case", audit: "Audit",
@@ -52,7 +52,7 @@ public struct ConsoleWords: Sendable {
         uploadHelp: "replaces the text of the file of the same name, or adds a new file", check: "Check the draft",
         changedFiles: "Changed files", noChanges: "No file differs from the serving version.", draftLoads: "The draft loads without errors.",
         draftFails: "The draft does not load.", testsRun: "The set's YAML tests", passed: "passed", failed: "failed",
-        impact: "Impact on recorded cases", impactHelp: "recorded decisions of this set in the last 30 days, replayed under the draft",
+        impact: "Impact on recorded cases", impactHelp: "recorded decisions of this set in the last 30 days (at most the log's latest 10,000 records), replayed under the draft",
         noImpact: "No recorded decision would change.", unchanged: "unchanged", changedCases: "changed",
         cannotDecide: "cannot be decided under the draft", change: "Change", cases: "Cases",
         neverWritten: "The console never writes policy files.", forbidden: "Forbidden",
@@ -61,7 +61,8 @@ public struct ConsoleWords: Sendable {
         warnings: "warnings", line: "line", column: "column", window: "Window", approvers: "approvers",
         outputsOfCase: "Outputs", rangeHelp: "RFC 3339, like 2026-03-01T00:00:00+08:00",
         whyNot: "Why not …?", whyNotHelp: "optional: an output and the value you expected, like approver=branch_manager, or signers contains bu_finance_head, or just tier",
-        versions: "Versions", inForce: "in force now (each case is decided by the version in force on its date)")
+        versions: "Versions", inForce: "in force now (each case is decided by the version in force on its date)",
+        olderNotRead: "older records of the log were not read: a draft check replays at most the log's latest 10,000 records")
 
     static let zh = ConsoleWords(
         console: "Verdict 控制台", skip: "跳到正文", policies: "政策", tryCase: "试算案件", audit: "审计",
@@ -96,7 +97,7 @@ public struct ConsoleWords: Sendable {
         uploadHelp: "替换同名文件的内容,或新增文件", check: "检查草稿",
         changedFiles: "修改的文件", noChanges: "与服务中的版本没有不同。", draftLoads: "草稿加载无错误。",
         draftFails: "草稿无法加载。", testsRun: "该政策的 YAML 测试", passed: "通过", failed: "失败",
-        impact: "对已记录案件的影响", impactHelp: "本政策最近 30 天已记录的决策,按草稿重新决策",
+        impact: "对已记录案件的影响", impactHelp: "本政策最近 30 天已记录的决策(至多日志最近的 10,000 条记录),按草稿重新决策",
         noImpact: "没有已记录的决策会改变。", unchanged: "未改变", changedCases: "改变",
         cannotDecide: "按草稿无法决策", change: "变化", cases: "案件",
         neverWritten: "控制台从不写入政策文件。", forbidden: "禁止访问",
@@ -105,5 +106,6 @@ public struct ConsoleWords: Sendable {
         warnings: "警告", line: "行", column: "列", window: "窗口", approvers: "审批人",
         outputsOfCase: "输出", rangeHelp: "RFC 3339 格式,如 2026-03-01T00:00:00+08:00",
         whyNot: "为什么不是……?", whyNotHelp: "可选:输出项及期望的值,如 approver=branch_manager、signers contains bu_finance_head,或只写 tier",
-        versions: "版本", inForce: "现行版本(每个案件按其日期适用的版本决策)")
+        versions: "版本", inForce: "现行版本(每个案件按其日期适用的版本决策)",
+        olderNotRead: "日志中更早的记录未读取:草稿检查至多重放日志最近的 10,000 条记录")
 }

@@ -96,6 +96,7 @@ public enum DraftPage {
                 if let p = r.replayProblem { h.element("p", [.init("class", "problem")], text: p) }
                 if let rp = r.replay {
                     h.element("p", [.init("id", "impact")], text: "\(rp.decisions) · \(w.unchanged) \(rp.unchanged) · \(w.changedCases) \(rp.changedCases) · \(w.cannotDecide) \(rp.failures.count)")
+                    if rp.notRead > 0 { h.element("p", [.init("class", "muted")], text: "\(rp.notRead) \(w.olderNotRead)") }
                     if rp.changes.isEmpty { h.element("p", text: w.noImpact) } else {
                         PoliciesPage.table(caption: w.impact, headers: [w.outputName, w.change, w.cases], &h) { h in
                             for (change, cases) in rp.changes.sorted(by: { ($0.key.output, $0.key.from, $0.key.to) < ($1.key.output, $1.key.from, $1.key.to) }) {

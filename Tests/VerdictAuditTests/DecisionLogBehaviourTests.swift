@@ -237,6 +237,21 @@ struct DecisionLogBehaviourTests {
         #expect(same.status == 0 && same.stdout.contains("0 would change, 200 unchanged"))
         let none = try verdict(["audit", "replay", "--log", location, "--policies", policyDir.path, "--until", "2020-01-01"])
         #expect(none.status == 0 && none.stdout.contains("Replayed 0 recorded decisions"))
+
+        // Bounded (the console's draft check): only the log's latest 50 records are read.
+        let log = try DecisionLogs.open(location, create: false)
+        defer { log.close() }
+        let latest = try AuditTrail.replay(log: log, under: november, in: .init(), latest: 50)
+        #expect(latest.decisions == 50 && latest.notRead == 150)
+        var expectedLatest = 0
+        for c in cases[150...] {
+            let a = try march.decide(json: Array(c.utf8)), b = try november.decide(json: Array(c.utf8))
+            if a["approver"] != b["approver"] { expectedLatest += 1 }
+        }
+        let changedLatest = latest.changes.filter { $0.key.output == "approver" }.values.reduce(0) { $0 + $1.count }
+        #expect(changedLatest == expectedLatest)
+        let all = try AuditTrail.replay(log: log, under: november, in: .init(), latest: 500)
+        #expect(all.decisions == 200 && all.notRead == 0)
     }
 
     @Test(arguments: Backend.allCases)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Verdict
+import VerdictAudit
 import VerdictConsole
 
 /// The console's pages as pure functions: escaping by construction, the case form's transcription,
@@ -77,6 +78,23 @@ import VerdictConsole
         #expect(zh.contains("处理报告签字审批"))
         #expect(zh.contains("<html lang=\"zh-Hans\">"))
         #expect(!en.contains("<script>") && !en.contains(" style="), "no inline script or style: the CSP allows none")
+    }
+
+    @Test func aBoundedReplaySaysHowManyOlderRecordsWereNotRead() {
+        var replay = AuditTrail.Replay()
+        replay.decisions = 10_000
+        replay.unchanged = 10_000
+        replay.notRead = 2_500
+        func page(_ r: AuditTrail.Replay, _ language: Language) -> String {
+            let report = DraftReport(set: "quality-complaints", files: [], changed: [], diagnostics: [], digest: "sha256:00",
+                                     tests: nil, testDiagnostics: [], replay: r, replayProblem: nil)
+            let c = ConsoleContext(language: language, csrfToken: String(repeating: "a", count: 64), hasAuditLog: true, path: "/draft")
+            return DraftPage.render(sets: ["quality-complaints"], set: "quality-complaints", files: [], report: report, context: c)
+        }
+        #expect(page(replay, .en).contains("2500 older records of the log were not read"))
+        #expect(page(replay, .zh).contains("2500 日志中更早的记录未读取"))
+        replay.notRead = 0
+        #expect(!page(replay, .en).contains("were not read"))
     }
 
     @Test func theExplanationHighlightsTheDecidingRuleAndTheAppliedOverride() throws {

@@ -11,6 +11,9 @@ struct DraftChecker: Sendable {
     static let maxFiles = 200
     /// How far back the replay reaches.
     static let replayWindow: Int64 = 30 * 86_400_000
+    /// Most records the replay reads: the log's latest, so that a check costs the same however long
+    /// the log has grown (the page says how many older records were not read).
+    static let replayLimit: UInt64 = 10_000
 
     let folder: String
     let name: String
@@ -92,7 +95,7 @@ struct DraftChecker: Sendable {
                     do {
                         replay = try AuditTrail.replay(log: log, under: policy,
                                                        in: .init(since: Timestamp(millisecondsSinceEpoch: now.millisecondsSinceEpoch - Self.replayWindow)),
-                                                       only: name)
+                                                       only: name, latest: Self.replayLimit)
                     } catch { replayProblem = "\(error)" }
                 }
             }
