@@ -84,6 +84,9 @@ extension WhyNotAnswer {
                         w.field("code", "unknown-output")
                         if let s { w.field("did_you_mean", s) }
                     case .onlyValue: w.field("code", "only-value")
+                    case .onlyAnotherDate(let field):
+                        w.field("code", "only-another-date")
+                        w.field("field", field)
                     case .onlyOtherVersions(let versions):
                         w.field("code", "only-other-versions")
                         w.key("versions")

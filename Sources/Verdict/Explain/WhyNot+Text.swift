@@ -112,6 +112,9 @@ extension WhyNotImpossibility {
             let shown = versions.map { v in "\(v.version)" + (v.effective.map { zh ? "(\($0) 起生效)" : " (effective \($0))" } ?? "") }.joined(separator: ", ")
             return zh ? "在本案适用的政策版本下,改变本案的输入无法做到;只有其他政策版本可以:\(shown)。"
                 : "No change to this case's inputs can give it under the version in force for this case; only a different policy version could: \(shown)."
+        case .onlyAnotherDate(let field):
+            return zh ? "除 `\(field)`(确定案件日期、从而选择政策版本的字段)外,改变本案的输入无法做到;该字段不作改变,因为不同的日期应由当日适用的版本回答。"
+                : "No change to this case's inputs can give it, other than to `\(field)`, the field that dates the case and so picks its version: that field is held fixed, since another date is a question for the version in force then."
         }
     }
 }

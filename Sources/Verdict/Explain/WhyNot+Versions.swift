@@ -25,7 +25,9 @@ extension PolicyVersions {
             var a = a
             if let held, case .changes(let alternatives) = a.outcome {
                 let kept = alternatives.filter { !$0.changes.contains { $0.fieldSlot == held } }
-                if kept.count != alternatives.count { a = a.with(kept.isEmpty ? .impossible(.notAssigned) : .changes(kept)) }
+                if kept.count != alternatives.count {
+                    a = a.with(kept.isEmpty ? .impossible(.onlyAnotherDate(field: policy.model.fields[held].name)) : .changes(kept))
+                }
             }
             if case .impossible(let why) = a.outcome, why.isAboutThePolicy {
                 let others = versions.filter { $0 !== policy }.filter { other in
@@ -51,7 +53,7 @@ extension WhyNotImpossibility {
     /// Reasons that lie in the rules of the version (not in the question).
     var isAboutThePolicy: Bool {
         switch self {
-        case .notAssigned, .neverDecides: return true
+        case .notAssigned, .neverDecides, .onlyAnotherDate: return true
         default: return false
         }
     }

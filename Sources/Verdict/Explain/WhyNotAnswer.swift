@@ -360,6 +360,10 @@ public enum WhyNotImpossibility: Sendable, Hashable {
     /// No change of the case's inputs gives it under the version in force for the case, but these
     /// other versions of the set would (see ``PolicyVersions/whyNot(_:json:now:)``).
     case onlyOtherVersions([PolicyIdentity])
+    /// Under the version in force for the case, only another value of the field that dates the case
+    /// (the set's `effective_by`, named here) would give it; that field is held fixed, because
+    /// another date is a question for the version in force on that date.
+    case onlyAnotherDate(field: String)
 }
 
 /// A condition the analyser does not reason about, so an answer that depends on it is not given.

@@ -69,6 +69,29 @@ struct WhyNotVersionsTests {
         guard case .changes = try Self.set.whyNot([q], json: Self.january).answers[0].outcome else { Issue.record("January"); return }
     }
 
+    @Test func aValueOnlyAnotherDateGivesSaysSoRatherThanNoRule() throws {
+        // 1.0.0 sends complaints over the band received from December 2026 to head office; 2.0.0 never does.
+        let set = try PolicyVersions(versions: [
+            Self.version("1.0.0", "2011-06-12", band: "300",
+                         extra: #"      - {id: december-desk, when: 'received_at >= "2026-12-01T00:00:00+08:00"', then: {approver: head_office}}"#),
+            Self.version("2.0.0", "2027-01-01", band: "500"),
+        ])
+        let q = try WhyNotQuestion(parsing: "approver=head_office", for: set.latest)
+        let november = try set.whyNot([q], json: Self.bytes("2026-11-20T10:00:00+08:00", "400.00"))
+        #expect(november.policy.version == "1.0.0")
+        let a = november.answers[0]
+        guard case .impossible(.onlyAnotherDate(let field)) = a.outcome else { Issue.record("\(a.outcome)"); return }
+        #expect(field == "received_at")
+        #expect(a.text(.en).contains("other than to `received_at`, the field that dates the case"), "\(a.text(.en))")
+        #expect(!a.text(.en).contains("no rule assigns"))
+        #expect(a.text(.zh).contains("除 `received_at`"))
+        #expect(a.json().contains(#""reason":{"code":"only-another-date","field":"received_at"}"#), "\(a.json())")
+        // The single version alone (no field held) answers with the date itself.
+        let alone = try set.versions[0].whyNot([q], json: Self.bytes("2026-11-20T10:00:00+08:00", "400.00")).answers[0]
+        guard case .changes(let alts) = alone.outcome else { Issue.record("\(alone.outcome)"); return }
+        #expect(alts.contains { $0.changes.contains { $0.text(.en).contains("received_at") } })
+    }
+
     /// The shipped amendment (2.0.0, from 2027-01-01 the first band rises from 300 to 500 yuan) answers
     /// the same 400-yuan complaint differently in December 2026 and in January 2027.
     @Test func theShippedAmendmentChangesTheAnswers() throws {
