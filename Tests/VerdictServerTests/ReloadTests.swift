@@ -164,6 +164,32 @@ struct ReloadTests {
         }
     }
 
+    @Test func aFileLinkedFromOutsideIsNotReadAndAWrongFolderIsRefusedAfterABoundedWalk() async throws {
+        let copy = try PolicyCopy("customer-complaints")
+        defer { copy.remove() }
+        let outside = FileManager.default.temporaryDirectory.appendingPathComponent("verdict-outside-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: outside) }
+        let secret = outside.appendingPathComponent("secret.yaml")
+        try "password: hunter2-not-policy\n".write(to: secret, atomically: false, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: copy.folder.appendingPathComponent("z-linked.yaml").path, withDestinationPath: secret.path)
+        let loaded = try #require(await FolderSnapshot.load(folder: copy.path, includes: []))
+        #expect(loaded.versions == nil)
+        #expect(loaded.diagnostics.contains { $0.message.contains("z-linked.yaml") && $0.message.contains("symbolic link to a file outside the policy folder") },
+                "\(loaded.diagnostics)")
+        #expect(!loaded.snapshot.policyFiles.contains { $0.text.contains("hunter2") })
+        #expect(!loaded.diagnostics.contains { $0.description.contains("hunter2") })
+
+        // More policy files than one set may hold: refused, and the walk stops past the cap.
+        let many = outside.appendingPathComponent("many")
+        try FileManager.default.createDirectory(at: many, withIntermediateDirectories: true)
+        for i in 0...PolicyLoader.maxFiles + 50 { FileManager.default.createFile(atPath: many.appendingPathComponent("f\(i).yaml").path, contents: nil) }
+        #expect(FolderSnapshot.relativePaths(many.path).count == PolicyLoader.maxFiles + 1)
+        let wrong = try #require(await FolderSnapshot.load(folder: many.path, includes: []))
+        #expect(wrong.versions == nil)
+        #expect(wrong.diagnostics.map(\.message) == ["`\(many.path)` holds more than 10000 policy files: it is not one policy set"])
+    }
+
     @Test func snapshotStampsIncludesAndIgnoresHiddenFiles() async throws {
         let copy = try PolicyCopy("customer-complaints")
         defer { copy.remove() }

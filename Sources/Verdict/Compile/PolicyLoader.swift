@@ -31,7 +31,7 @@ package enum PolicyLoader {
     }
 
     /// The most policy files one set may hold: far above any real set, and a bound on a wrong folder.
-    static let maxFiles = 10_000
+    package static let maxFiles = 10_000
 
     /// Whether a file has a line that starts the `policy:` manifest (read up to 1 MiB, never more).
     static func hasManifestLine(_ path: String) -> Bool {

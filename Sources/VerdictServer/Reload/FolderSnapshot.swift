@@ -61,11 +61,19 @@ struct FolderSnapshot: Sendable {
     }
 
     /// Policy (`*.yaml`, `*.yml`) and test (`*.test.yaml`) files below the folder, by relative path,
-    /// skipping hidden files and folders (editor swap files, `.git`), as the loader does.
+    /// skipping hidden files and folders (editor swap files, `.git`, never walked into), as the loader
+    /// does. The walk stops after one file more than the loader's cap (`PolicyLoader.maxFiles`), so a
+    /// wrong folder costs a bounded walk; `readAndCheck(folder:)` refuses such a folder.
     static func relativePaths(_ folder: String) -> [String] {
-        (FileManager.default.enumerator(atPath: folder)?.allObjects as? [String] ?? [])
-            .filter { ($0.hasSuffix(".yaml") || $0.hasSuffix(".yml")) && !$0.split(separator: "/").contains { $0.hasPrefix(".") } }
-            .sorted()
+        var out: [String] = []
+        guard let walk = FileManager.default.enumerator(atPath: folder) else { return [] }
+        while let r = walk.nextObject() as? String {
+            if r.split(separator: "/").last?.hasPrefix(".") == true { walk.skipDescendants(); continue }
+            guard r.hasSuffix(".yaml") || r.hasSuffix(".yml") else { continue }
+            out.append(r)
+            if out.count > PolicyLoader.maxFiles { break }
+        }
+        return out.sorted()
     }
 
     static func isTestFile(_ path: String) -> Bool { path.hasSuffix(".test.yaml") || path.hasSuffix(".test.yml") }
@@ -143,8 +151,22 @@ struct FolderSnapshot: Sendable {
             problems.append(.error(.noPolicyFolder, "`\(folder)` is not a folder", at: nil,
                                    help: "give the folder that holds the policy's YAML files"))
         }
-        for relative in relativePaths(folder) {
+        let paths = relativePaths(folder)
+        if paths.count > PolicyLoader.maxFiles {
+            let d = Diagnostic.error(.noPolicyFolder, "`\(folder)` holds more than \(PolicyLoader.maxFiles) policy files: it is not one policy set", at: nil,
+                                     help: "serve the folder of one policy set")
+            return (FolderSnapshot(folder: folder, policyFiles: [], testFiles: [], stamps: []), nil, [d], [])
+        }
+        // As the loader: a file of the folder that is a symbolic link leading outside the folder and
+        // the include root (the folder's parent) is not read.
+        let confinement = IncludeConfinement(folder: base)
+        for relative in paths {
             let path = base + "/" + relative
+            guard !FileManager.default.fileExists(atPath: path) || confinement.allows(path) else {
+                problems.append(.error(.unreadableFile, "`\(TextEscaping.escaped(path))` is a symbolic link to a file outside the policy folder and the include root `\(confinement.root)`: not read", at: nil,
+                                       help: "copy the file into the folder"))
+                continue
+            }
             guard let data = FileManager.default.contents(atPath: path) else {
                 problems.append(.error(.unreadableFile, "cannot read `\(path)`", at: nil))
                 continue
