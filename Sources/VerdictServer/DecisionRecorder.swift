@@ -2,7 +2,7 @@ import Verdict
 
 /// Where the service records the decisions it makes (the audit trail's decision log, for one),
 /// kept behind a protocol so that the service never writes storage itself: `verdict serve --log`
-/// supplies it (the console only reads the log, through ``ServerConfiguration/auditLog``).
+/// supplies ``AuditRecorder`` (the console only reads the log, through ``ServerConfiguration/auditLog``).
 ///
 /// A response is sent only after the decisions in it are committed: a decision the service reports
 /// is a decision recorded.

@@ -95,19 +95,3 @@ final class DecisionLogging: @unchecked Sendable {
         try? writer.close()
     }
 }
-
-/// `serve --log`: the service's decisions go to the decision log with group commit; an answer is
-/// sent once the decisions in it are committed.
-struct AuditRecorder: DecisionRecorder {
-    let writer: DecisionLogWriter
-
-    func register(_ policy: CompiledPolicy, folder: String) throws { try writer.register(policy, folder: folder) }
-
-    func submit(_ decision: Decision, input: [UInt8]) { writer.submit(decision: decision, input: input) }
-
-    func commit() async throws {
-        try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, Error>) in
-            writer.submitMarker { result in c.resume(with: result.map { _ in }) }
-        }
-    }
-}

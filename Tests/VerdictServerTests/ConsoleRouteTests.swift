@@ -31,7 +31,7 @@ struct ConsoleRouteTests {
             config.tokens = try tokens.map { try TokenSet(tokens: $0) }
             config.reloadOnSIGHUP = false
             config.watchInterval = nil
-            config.recorder = TestRecorder(writer: writer)
+            config.recorder = AuditRecorder(writer: writer)
             config.auditLog = log
             service = VerdictService(configuration: config, logger: CapturedLog().logger())
         }
@@ -39,17 +39,6 @@ struct ConsoleRouteTests {
         func close() {
             try? writer.close()
             try? FileManager.default.removeItem(at: folder)
-        }
-    }
-
-    struct TestRecorder: DecisionRecorder {
-        let writer: DecisionLogWriter
-        func register(_ policy: CompiledPolicy, folder: String) throws { try writer.register(policy, folder: folder) }
-        func submit(_ decision: Decision, input: [UInt8]) { writer.submit(decision: decision, input: input) }
-        func commit() async throws {
-            try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, Error>) in
-                writer.submitMarker { result in c.resume(with: result.map { _ in }) }
-            }
         }
     }
 
