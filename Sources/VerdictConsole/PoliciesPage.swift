@@ -94,6 +94,14 @@ public enum PoliciesPage {
         if let t = n.note.text(c.language) { h.element("div", [.init("class", "muted")], text: c.words.note + ": " + t) }
     }
 
+    /// The cells every row of a rule, override or clock table starts with: its id, its label and its
+    /// condition (`always` when it has none).
+    static func leadingCells(id: String, notes: PolicyOutline.Notes, condition: String, _ c: ConsoleContext, _ h: inout HTML) {
+        h.element("td") { h in h.element("code", text: id) }
+        h.element("td", text: notes.label.text(c.language) ?? "")
+        h.element("td") { h in h.element("code", [.init("class", "cond")], text: condition.isEmpty ? c.words.always : condition) }
+    }
+
     static func location(_ l: SourceLocation, _ h: inout HTML) {
         h.element("code", [.init("class", "loc")], text: "\(l.path.split(separator: "/").last.map(String.init) ?? l.path):\(l.line)")
     }
@@ -117,14 +125,9 @@ public enum PoliciesPage {
                 table(caption: "\(w.rule) — \(d.name)", headers: [w.rule, w.label, w.condition, w.outputs, w.quote, w.location], &h) { h in
                     for r in d.rules {
                         h.element("tr") { h in
-                            h.element("td") { h in h.element("code", text: r.id) }
-                            h.element("td", text: r.notes.label.text(c.language) ?? "")
-                            h.element("td") { h in h.element("code", [.init("class", "cond")], text: r.condition.isEmpty ? w.always : r.condition) }
+                            leadingCells(id: r.id, notes: r.notes, condition: r.condition, c, &h)
                             h.element("td") { h in h.element("code", text: r.outputs) }
-                            h.element("td") { h in
-                                if let q = r.notes.quote { h.element("span", [.init("class", "quote"), .init("lang", "zh-Hans")], text: q) }
-                                if let rd = r.notes.reading.text(c.language) { h.element("div", [.init("class", "muted")], text: rd) }
-                            }
+                            h.element("td") { h in notes(r.notes, c, &h) }
                             h.element("td") { h in location(r.notes.location, &h) }
                         }
                     }
@@ -134,9 +137,7 @@ public enum PoliciesPage {
                     table(caption: "\(w.overrides) — \(d.name)", headers: [w.rule, w.label, w.condition, w.operations, w.exceptions, w.quote, w.location], &h) { h in
                         for ov in d.overrides {
                             h.element("tr") { h in
-                                h.element("td") { h in h.element("code", text: ov.id) }
-                                h.element("td", text: ov.notes.label.text(c.language) ?? "")
-                                h.element("td") { h in h.element("code", [.init("class", "cond")], text: ov.condition.isEmpty ? w.always : ov.condition) }
+                                leadingCells(id: ov.id, notes: ov.notes, condition: ov.condition, c, &h)
                                 h.element("td") { h in h.element("code", text: ov.output + ": " + ov.operations.joined(separator: "; ")) }
                                 h.element("td") { h in
                                     if ov.exceptions.isEmpty { h.text("—") }
@@ -165,9 +166,7 @@ public enum PoliciesPage {
             table(caption: w.clocks, headers: [w.rule, w.label, w.condition, w.start, w.target, w.atRisk, w.calendar, w.quote, w.location], &h) { h in
                 for k in o.clocks {
                     h.element("tr") { h in
-                        h.element("td") { h in h.element("code", text: k.name) }
-                        h.element("td", text: k.notes.label.text(c.language) ?? "")
-                        h.element("td") { h in h.element("code", [.init("class", "cond")], text: k.condition.isEmpty ? w.always : k.condition) }
+                        leadingCells(id: k.name, notes: k.notes, condition: k.condition, c, &h)
                         h.element("td") { h in h.element("code", text: k.start) }
                         h.element("td", text: k.target.text(c.language) ?? "")
                         h.element("td", text: k.atRisk?.text(c.language) ?? "—")
