@@ -86,9 +86,10 @@ struct Bench: ParsableCommand {
             let n = iterations * 5
             let s = DispatchTime.now()
             DispatchQueue.concurrentPerform(iterations: threads) { t in
-                // Per thread: its own decider and its own array of cases, so no reference count is shared.
+                // Per thread: its own decider and its own cases, prepared from the JSON again (a copy of
+                // the array would share each case's strings), so no reference count is shared.
                 let decider = compiled.decider()
-                let mine = prepared.map { $0 }
+                let mine = json.compactMap { try? decider.policy.prepare(json: $0) }
                 var i = t
                 while i < n {
                     _ = try? decider.decide(mine[i % mine.count])

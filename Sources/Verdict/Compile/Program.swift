@@ -111,14 +111,17 @@ extension Program {
         case isWorkingDay(calendar: Int32, Int32)
     }
 
-    /// The names a decision's clock results carry. A ``Decider`` has its own copies, so the strings'
-    /// reference counts are not shared between threads.
-    struct Names: @unchecked Sendable {
+    /// The reference-counted values an evaluation copies out of the program: the constants outputs
+    /// are assigned from (strings, lists such as a signer chain) and the names clock results carry.
+    /// A ``Decider`` has its own copies, so their reference counts are not shared between threads
+    /// (an atomic count that two cores both write bounces between them on every decision).
+    struct CountedValues: @unchecked Sendable {
+        var constants: UnsafeBufferPointer<Value>
         var clocks: UnsafeBufferPointer<String>
         var calendars: UnsafeBufferPointer<String>
     }
 
-    var names: Names { Names(clocks: clockNames, calendars: calendarNames) }
+    var countedValues: CountedValues { CountedValues(constants: constants, clocks: clockNames, calendars: calendarNames) }
 
     /// A calendar's tables, unretained (see ``Program/calendarTables``).
     struct CalendarReference: @unchecked Sendable {

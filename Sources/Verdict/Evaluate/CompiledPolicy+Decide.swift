@@ -37,17 +37,17 @@ extension CompiledPolicy {
     }
 
     func decide(slots: [Value], explain: Bool, now: Timestamp?, owner: (AnyObject & Sendable)? = nil,
-                names: Program.Names? = nil) throws(CaseError) -> Decision {
+                counted: Program.CountedValues? = nil) throws(CaseError) -> Decision {
         var outputs: [Value] = []
         var clocks: [ClockResult] = []
         if explain {
-            let trace = try evaluate(slots, tracer: TraceRecorder(policy: self), now: now, outputs: &outputs, clocks: &clocks, names: names).trace
+            let trace = try evaluate(slots, tracer: TraceRecorder(policy: self), now: now, outputs: &outputs, clocks: &clocks, counted: counted).trace
             let id = caseID(slots)
             let explanation = Explanation(caseID: id, policy: identity, now: now, trace: trace, fields: slots, outputs: outputs,
                                           clockResults: clocks, compiled: self)
             return Decision(caseID: id, explanation: explanation, values: outputs, clocks: clocks, now: now, compiled: self, owner: owner)
         }
-        _ = try evaluate(slots, tracer: NoTracer(), now: now, outputs: &outputs, clocks: &clocks, names: names)
+        _ = try evaluate(slots, tracer: NoTracer(), now: now, outputs: &outputs, clocks: &clocks, counted: counted)
         return Decision(caseID: caseID(slots), explanation: nil, values: outputs, clocks: clocks, now: now, compiled: self, owner: owner)
     }
 
@@ -61,14 +61,14 @@ extension CompiledPolicy {
     /// storage is reused when they hold a previous decision's.
     @inline(__always)
     func evaluate<T: EvaluationTracer>(_ slots: [Value], tracer: T, now: Timestamp?, outputs: inout [Value],
-                                       clocks: inout [ClockResult], names: Program.Names? = nil) throws(CaseError) -> T {
+                                       clocks: inout [ClockResult], counted: Program.CountedValues? = nil) throws(CaseError) -> T {
         if outputs.count == outputCount {
             for i in outputs.indices { outputs[i] = .absent }
         } else {
             outputs = [Value](repeating: .absent, count: outputCount)
         }
         do {
-            return try withEvaluator(fields: slots, outputs: &outputs, tracer: tracer, names: names) { (e: inout Evaluator<T>) throws(EvaluationError) in
+            return try withEvaluator(fields: slots, outputs: &outputs, tracer: tracer, counted: counted) { (e: inout Evaluator<T>) throws(EvaluationError) in
                 try e.run(now: now, clocks: &clocks)
                 return e.tracer
             }
@@ -80,11 +80,11 @@ extension CompiledPolicy {
     /// Gives `body` an evaluator over these slots for as long as it runs (the evaluator reads and
     /// writes them in place).
     @inline(__always)
-    func withEvaluator<T: EvaluationTracer, R, E: Error>(fields: [Value], outputs: inout [Value], tracer: T, names: Program.Names? = nil,
+    func withEvaluator<T: EvaluationTracer, R, E: Error>(fields: [Value], outputs: inout [Value], tracer: T, counted: Program.CountedValues? = nil,
                                                          _ body: (inout Evaluator<T>) throws(E) -> R) throws(E) -> R {
         try fields.withUnsafeBufferPointer { (f) throws(E) -> R in
             try outputs.withUnsafeMutableBufferPointer { (o) throws(E) -> R in
-                var evaluator = Evaluator(program: program, fields: f, outputs: o, tracer: tracer, names: names)
+                var evaluator = Evaluator(program: program, fields: f, outputs: o, tracer: tracer, counted: counted)
                 return try body(&evaluator)
             }
         }

@@ -13,10 +13,14 @@ public final class Decider: Sendable {
     /// The policy this decider decides by.
     public let policy: CompiledPolicy
 
-    /// This decider's own copies of the names clock results carry (see ``Program/Names``).
+    /// This decider's own copies of the program's constants and of the names clock results carry
+    /// (see ``Program/CountedValues``).
+    private let constants: FlatArray<Value>
     private let clockNames: FlatArray<String>
     private let calendarNames: FlatArray<String>
-    var names: Program.Names { Program.Names(clocks: clockNames.buffer, calendars: calendarNames.buffer) }
+    var counted: Program.CountedValues {
+        Program.CountedValues(constants: constants.buffer, clocks: clockNames.buffer, calendars: calendarNames.buffer)
+    }
 
     init(policy: CompiledPolicy) {
         self.policy = policy
@@ -24,6 +28,7 @@ public final class Decider: Sendable {
         func own(_ names: UnsafeBufferPointer<String>) -> FlatArray<String> {
             FlatArray(names.map { String(decoding: Array($0.utf8), as: UTF8.self) })
         }
+        constants = FlatArray(policy.program.constants.map(\.ownCopy))
         clockNames = own(policy.program.clockNames)
         calendarNames = own(policy.program.calendarNames)
     }
@@ -32,7 +37,7 @@ public final class Decider: Sendable {
     /// - Throws: ``CaseError`` when the case cannot be decided (a calendar year not covered, an overflow, a `unique` conflict).
     public func decide(_ prepared: PreparedCase, explain: Bool = false, now: Timestamp? = nil) throws(CaseError) -> Decision {
         guard prepared.policy == ObjectIdentifier(policy) else { return try policy.decide(prepared, explain: explain, now: now) }
-        return try policy.decide(slots: prepared.slots, explain: explain, now: now, owner: self, names: names)
+        return try policy.decide(slots: prepared.slots, explain: explain, now: now, owner: self, counted: counted)
     }
 
     /// Decides a case given as UTF-8 JSON bytes.
@@ -66,7 +71,7 @@ extension Decider {
         var clocks: [ClockResult] = []
         swap(&outputs, &decision.values)
         swap(&clocks, &decision.clocks)
-        _ = try policy.evaluate(prepared.slots, tracer: NoTracer(), now: now, outputs: &outputs, clocks: &clocks, names: names)
+        _ = try policy.evaluate(prepared.slots, tracer: NoTracer(), now: now, outputs: &outputs, clocks: &clocks, counted: counted)
         swap(&outputs, &decision.values)
         swap(&clocks, &decision.clocks)
         decision.caseID = prepared.caseID

@@ -15,6 +15,7 @@ struct Evaluator<Tracer: EvaluationTracer> {
     let instructions: UnsafeBufferPointer<Program.Instruction>
     let spans: UnsafeBufferPointer<Int32>
     let children: UnsafeBufferPointer<Int32>
+    /// The program's constants, or a decider's own copies of them (``Program/CountedValues``).
     let constants: UnsafeBufferPointer<Value>
     let words: UnsafeBufferPointer<UInt64>
     /// The case's field slots and the outputs decided so far, for the duration of one evaluation
@@ -22,19 +23,21 @@ struct Evaluator<Tracer: EvaluationTracer> {
     let fields: UnsafeBufferPointer<Value>
     let outputs: UnsafeMutableBufferPointer<Value>
     var tracer: Tracer
-    /// The names clock results carry (the program's, or a decider's own copies).
-    let names: Program.Names
+    /// The names clock results carry (the program's, or a decider's own copies; see
+    /// ``Program/CountedValues``).
+    let names: (clocks: UnsafeBufferPointer<String>, calendars: UnsafeBufferPointer<String>)
     /// Why the last `.failure` truth failed.
     var failure = EvaluationFailure.overflow
 
     init(program: Program, fields: UnsafeBufferPointer<Value>, outputs: UnsafeMutableBufferPointer<Value>, tracer: Tracer,
-         names: Program.Names? = nil) {
-        self.names = names ?? program.names
+         counted: Program.CountedValues? = nil) {
+        let counted = counted ?? program.countedValues
+        names = (counted.clocks, counted.calendars)
         self.program = program
         instructions = program.instructions
         spans = program.spanOfInstruction
         children = program.children
-        constants = program.constants
+        constants = counted.constants
         words = program.words
         self.fields = fields
         self.outputs = outputs

@@ -197,3 +197,15 @@ enum EvaluationFailure: Error, Sendable, Hashable, CustomStringConvertible {
         }
     }
 }
+
+extension Value {
+    /// The same value in new storage: strings and lists are copied, so the copy's reference counts
+    /// are its own (a ``Decider`` copies the program's constants this way for its thread).
+    var ownCopy: Value {
+        switch self {
+        case .string(let s): return .string(String(decoding: Array(s.utf8), as: UTF8.self))
+        case .list(let items): return .list(items.map(\.ownCopy))
+        default: return self
+        }
+    }
+}
