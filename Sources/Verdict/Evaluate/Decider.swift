@@ -8,7 +8,9 @@
 /// ```
 /// Every ``Decision`` keeps what made it alive. Made by the policy, it retains the policy, whose
 /// reference count all threads share (an atomic that bounces between cores); made by a decider, it
-/// retains the decider, which only its own thread touches. Same results either way.
+/// retains the decider, which only its own thread touches. A decider also holds its own copies of the
+/// policy's constants (a signer chain an output is assigned from, a name), so the outputs of its
+/// decisions share no storage with another thread's. Same results either way.
 public final class Decider: Sendable {
     /// The policy this decider decides by.
     public let policy: CompiledPolicy

@@ -265,4 +265,35 @@ struct OneEvaluatorTests {
         }
         #expect(compared >= 100)
     }
+
+    /// A decider evaluates with its own copies of the program's constants (so two threads never write
+    /// one reference count): equal to the program's, in storage of their own, and a decider's decisions
+    /// are the policy's.
+    @Test(arguments: sets)
+    func aDeciderDecidesWithItsOwnCopiesOfTheConstants(_ name: String) throws {
+        let policy = try Self.load(name)
+        let decider = policy.decider()
+        let program = policy.program.constants, own = decider.counted.constants
+        #expect(own.count == program.count)
+        #expect(own.baseAddress != program.baseAddress)
+        var lists = 0
+        for (mine, theirs) in zip(own, program) {
+            #expect(mine == theirs)
+            if case .list(let a) = mine, case .list(let b) = theirs, !a.isEmpty {
+                lists += 1
+                a.withUnsafeBufferPointer { x in b.withUnsafeBufferPointer { y in #expect(x.baseAddress != y.baseAddress) } }
+            }
+        }
+        if name == "quality-complaints" { #expect(lists > 0) }  // its signer chains
+        var generator = CaseGenerator(policy: policy, seed: 11)
+        let now = t("2026-06-01T12:00:00+08:00")
+        var compared = 0
+        for _ in 0..<300 {
+            guard let prepared = try? policy.prepare(json: Array(generator.nextJSON().utf8)),
+                  let a = try? policy.decide(prepared, now: now), let b = try? decider.decide(prepared, now: now) else { continue }
+            #expect(a.json() == b.json())
+            compared += 1
+        }
+        #expect(compared >= 100)
+    }
 }
