@@ -26,13 +26,10 @@ public final class Decider: Sendable {
 
     init(policy: CompiledPolicy) {
         self.policy = policy
-        // New storage for each string, so this thread's retains touch only its own copies.
-        func own(_ names: UnsafeBufferPointer<String>) -> FlatArray<String> {
-            FlatArray(names.map { String(decoding: Array($0.utf8), as: UTF8.self) })
-        }
+        // New storage for each string and list, so this thread's retains touch only its own copies.
         constants = FlatArray(policy.program.constants.map(\.ownCopy))
-        clockNames = own(policy.program.clockNames)
-        calendarNames = own(policy.program.calendarNames)
+        clockNames = FlatArray(policy.program.clockNames.map(\.ownCopy))
+        calendarNames = FlatArray(policy.program.calendarNames.map(\.ownCopy))
     }
 
     /// Decides a prepared case: the same decision the policy itself would make.

@@ -15,29 +15,27 @@ struct Evaluator<Tracer: EvaluationTracer> {
     let instructions: UnsafeBufferPointer<Program.Instruction>
     let spans: UnsafeBufferPointer<Int32>
     let children: UnsafeBufferPointer<Int32>
-    /// The program's constants, or a decider's own copies of them (``Program/CountedValues``).
-    let constants: UnsafeBufferPointer<Value>
+    /// The program's constants, or a decider's own copies of them.
+    var constants: UnsafeBufferPointer<Value> { counted.constants }
     let words: UnsafeBufferPointer<UInt64>
     /// The case's field slots and the outputs decided so far, for the duration of one evaluation
     /// (see ``CompiledPolicy/withEvaluator(fields:outputs:tracer:_:)``).
     let fields: UnsafeBufferPointer<Value>
     let outputs: UnsafeMutableBufferPointer<Value>
     var tracer: Tracer
-    /// The names clock results carry (the program's, or a decider's own copies; see
-    /// ``Program/CountedValues``).
-    let names: (clocks: UnsafeBufferPointer<String>, calendars: UnsafeBufferPointer<String>)
+    /// The constants and the names clock results carry: the program's, or a decider's own copies
+    /// (``Program/CountedValues``).
+    let counted: Program.CountedValues
     /// Why the last `.failure` truth failed.
     var failure = EvaluationFailure.overflow
 
     init(program: Program, fields: UnsafeBufferPointer<Value>, outputs: UnsafeMutableBufferPointer<Value>, tracer: Tracer,
          counted: Program.CountedValues? = nil) {
-        let counted = counted ?? program.countedValues
-        names = (counted.clocks, counted.calendars)
+        self.counted = counted ?? program.countedValues
         self.program = program
         instructions = program.instructions
         spans = program.spanOfInstruction
         children = program.children
-        constants = counted.constants
         words = program.words
         self.fields = fields
         self.outputs = outputs
@@ -476,10 +474,10 @@ extension Evaluator {
         if c.dueOutput >= 0 { outputs[Int(c.dueOutput)] = .time(due) }
         if c.atRiskOutput >= 0, let risk { outputs[Int(c.atRiskOutput)] = .time(risk) }
         let calendar = c.target.calendar
-        var result = ClockResult(name: names.clocks[Int(ci)], index: Int(ci), start: Timestamp(millisecondsSinceEpoch: s),
+        var result = ClockResult(name: counted.clocks[Int(ci)], index: Int(ci), start: Timestamp(millisecondsSinceEpoch: s),
                                  computedDue: Timestamp(millisecondsSinceEpoch: computed), agreed: agreed.map(Timestamp.init(millisecondsSinceEpoch:)),
                                  due: Timestamp(millisecondsSinceEpoch: due), atRisk: agreed == nil ? risk.map(Timestamp.init(millisecondsSinceEpoch:)) : nil,
-                                 stoppedAt: stopped, calendar: calendar.map { names.calendars[Int($0)] })
+                                 stoppedAt: stopped, calendar: calendar.map { counted.calendars[Int($0)] })
         if let now {
             if let calendar {
                 try p.calendarTables[Int(calendar)].with { table in Result { () throws(WorkingCalendar.YearNotCovered) in try result.judge(at: now, in: table) } }

@@ -203,9 +203,14 @@ extension Value {
     /// are its own (a ``Decider`` copies the program's constants this way for its thread).
     var ownCopy: Value {
         switch self {
-        case .string(let s): return .string(String(decoding: Array(s.utf8), as: UTF8.self))
+        case .string(let s): return .string(s.ownCopy)
         case .list(let items): return .list(items.map(\.ownCopy))
         default: return self
         }
     }
+}
+
+extension String {
+    /// The same text in new storage, whose reference count is the copy's own.
+    var ownCopy: String { String(decoding: Array(utf8), as: UTF8.self) }
 }
