@@ -131,7 +131,9 @@ extension Program {
 
         /// Runs `body` with the table, without retaining it.
         @inline(__always)
-        func with<R>(_ body: (CalendarTable) -> R) -> R { unretained._withUnsafeGuaranteedRef(body) }
+        func with<R, E: Error>(_ body: (CalendarTable) throws(E) -> R) throws(E) -> R {
+            try unretained._withUnsafeGuaranteedRef { table in Result { () throws(E) -> R in try body(table) } }.get()
+        }
     }
 
     /// A field slot (`index` >= 0) or an output slot `o` (as `index == -o - 1`).

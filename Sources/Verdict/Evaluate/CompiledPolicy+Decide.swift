@@ -65,7 +65,10 @@ extension CompiledPolicy {
         if outputs.count == outputCount {
             for i in outputs.indices { outputs[i] = .absent }
         } else {
-            outputs = [Value](repeating: .absent, count: outputCount)
+            outputs = [Value](unsafeUninitializedCapacity: outputCount) { slots, count in
+                slots.initialize(repeating: .absent)
+                count = outputCount
+            }
         }
         do {
             return try withEvaluator(fields: slots, outputs: &outputs, tracer: tracer, counted: counted) { (e: inout Evaluator<T>) throws(EvaluationError) in

@@ -10,14 +10,25 @@
 /// is true. A failure (a calendar year not covered, an overflow) propagates through every operation
 /// and ends the decision with a case error.
 struct Evaluator<Tracer: EvaluationTracer> {
-    // Unowned: the policy that owns the program is alive for the whole evaluation.
-    unowned(unsafe) let program: Program
+    // The program's tables, read where they lie. The evaluator holds no reference to the program
+    // itself: a strong one would be retained and released on every decision, an atomic count that
+    // every thread deciding by the same policy writes (the policy that owns the program is alive for
+    // the whole evaluation).
     let instructions: UnsafeBufferPointer<Program.Instruction>
     let spans: UnsafeBufferPointer<Int32>
     let children: UnsafeBufferPointer<Int32>
     /// The program's constants, or a decider's own copies of them.
     var constants: UnsafeBufferPointer<Value> { counted.constants }
     let words: UnsafeBufferPointer<UInt64>
+    let decisions: UnsafeBufferPointer<Program.Decision>
+    let rules: UnsafeBufferPointer<Program.Rule>
+    let assignments: UnsafeBufferPointer<Program.Assignment>
+    let overrides: UnsafeBufferPointer<Program.Override>
+    let chainOperations: UnsafeBufferPointer<Program.Operation>
+    let exceptions: UnsafeBufferPointer<Program.Condition>
+    let clocks: UnsafeBufferPointer<Program.Clock>
+    let calendarTables: UnsafeBufferPointer<Program.CalendarReference>
+    let zones: UnsafeBufferPointer<Zone>
     /// The case's field slots and the outputs decided so far, for the duration of one evaluation
     /// (see ``CompiledPolicy/withEvaluator(fields:outputs:tracer:_:)``).
     let fields: UnsafeBufferPointer<Value>
@@ -32,11 +43,19 @@ struct Evaluator<Tracer: EvaluationTracer> {
     init(program: Program, fields: UnsafeBufferPointer<Value>, outputs: UnsafeMutableBufferPointer<Value>, tracer: Tracer,
          counted: Program.CountedValues? = nil) {
         self.counted = counted ?? program.countedValues
-        self.program = program
         instructions = program.instructions
         spans = program.spanOfInstruction
         children = program.children
         words = program.words
+        decisions = program.decisions
+        rules = program.rules
+        assignments = program.assignments
+        overrides = program.overrides
+        chainOperations = program.chainOperations
+        exceptions = program.exceptions
+        clocks = program.clocks
+        calendarTables = program.calendarTables
+        zones = program.zones
         self.fields = fields
         self.outputs = outputs
         self.tracer = tracer
@@ -76,17 +95,17 @@ struct Evaluator<Tracer: EvaluationTracer> {
         case .negate(let a): return Value.negate(value(a))
         case let .workingTime(calendar, start, amount):
             let s = value(start)
-            return Value.workingTime(program.calendarTables[Int(calendar)], s, value(amount))
+            return Value.workingTime(calendarTables[Int(calendar)], s, value(amount))
         case let .workingDays(calendar, start, amount):
             let s = value(start)
-            return Value.workingDays(program.calendarTables[Int(calendar)], s, value(amount))
+            return Value.workingDays(calendarTables[Int(calendar)], s, value(amount))
         case let .datePart(part, zone, operand, members):
-            return Value.datePart(part, value(operand), zone: program.zones.baseAddress! + Int(zone), members: members)
+            return Value.datePart(part, value(operand), zone: zones.baseAddress! + Int(zone), members: members)
         case let .daysBetween(a, b):
             let x = value(a)
             return Value.daysBetween(x, value(b))
-        case let .isWorkingTime(calendar, a): return Value.isWorkingTime(program.calendarTables[Int(calendar)], value(a))
-        case let .isWorkingDay(calendar, a): return Value.isWorkingDay(program.calendarTables[Int(calendar)], value(a))
+        case let .isWorkingTime(calendar, a): return Value.isWorkingTime(calendarTables[Int(calendar)], value(a))
+        case let .isWorkingDay(calendar, a): return Value.isWorkingDay(calendarTables[Int(calendar)], value(a))
         }
     }
 
@@ -168,9 +187,25 @@ struct Evaluator<Tracer: EvaluationTracer> {
             let v = value(a)
             if case .failure(let f) = v { failure = f; return .failure }
             return v.isAbsent ? .false : .true
-        case .constant, .field, .output, .list, .add, .subtract, .negate, .workingTime, .workingDays, .datePart, .daysBetween,
+        case .field(let s):
+            // A bare boolean field (`hospitalised`) is read where it lies, not copied out.
+            return Self.truth(fields.baseAddress! + Int(s), &failure)
+        case .output(let s):
+            return Self.truth(UnsafePointer(outputs.baseAddress! + Int(s)), &failure)
+        case .constant, .list, .add, .subtract, .negate, .workingTime, .workingDays, .datePart, .daysBetween,
              .isWorkingTime, .isWorkingDay:
             return Self.truth(value(i), &failure)
+        }
+    }
+
+    @inline(__always)
+    private static func truth(_ v: UnsafePointer<Value>, _ failure: inout EvaluationFailure) -> Truth {
+        switch v.pointee {
+        case .bool(let b): return b ? .true : .false
+        case .failure(let f):
+            failure = f
+            return .failure
+        default: return .unknown
         }
     }
 
@@ -298,12 +333,12 @@ extension Evaluator {
     /// - Parameter now: the instant clocks are judged at, if any.
     /// - Parameter clocks: receives the clock results (cleared first; its storage is reused).
     mutating func run(now: Timestamp?, clocks: inout [ClockResult]) throws(EvaluationError) {
-        let p = program
-        for di in 0..<Int32(p.decisions.count) { try decide(di) }
+        for di in 0..<Int32(decisions.count) { try decide(di) }
         clocks.removeAll(keepingCapacity: true)
-        for ci in 0..<Int32(p.clocks.count) {
+        clocks.reserveCapacity(self.clocks.count)  // one allocation at most, not one per growth
+        for ci in 0..<Int32(self.clocks.count) {
             do throws(EvaluationFailure) {
-                if let r = try clock(ci, now: now) { clocks.append(r) }
+                try clock(ci, now: now, into: &clocks)
             } catch {
                 throw .failed(error, .clock(ci))
             }
@@ -311,14 +346,13 @@ extension Evaluator {
     }
 
     private mutating func decide(_ di: Int32) throws(EvaluationError) {
-        let p = program
-        let d = p.decisions[Int(di)]
+        let d = decisions[Int(di)]
         var chosen: Int32 = -1
         var chosenRank = Int.max
         var ri = d.ruleStart
         let end = d.ruleStart + d.ruleCount
         while ri < end {
-            let rule = p.rules[Int(ri)]
+            let rule = rules[Int(ri)]
             let matched: Bool
             do throws(EvaluationFailure) { matched = try holds(rule.condition) } catch {
                 throw .failed(error, .rule(decision: di, rule: ri - d.ruleStart))
@@ -336,8 +370,8 @@ extension Evaluator {
                 case .priority:
                     var rank = rule.priorityRank == .max || rule.priorityRank < 0 ? Int.max - 1 : Int(rule.priorityRank)
                     if rule.priorityRank < 0 { do throws(EvaluationFailure) {
-                        for k in rule.assignmentStart..<rule.assignmentStart + rule.assignmentCount where p.assignments[Int(k)].output == d.priorityOutput {
-                            let v = try checkedValue(p.assignments[Int(k)].value)
+                        for k in rule.assignmentStart..<rule.assignmentStart + rule.assignmentCount where assignments[Int(k)].output == d.priorityOutput {
+                            let v = try checkedValue(assignments[Int(k)].value)
                             for j in 0..<Int(d.priorityCount) where constants[Int(d.priorityStart) + j] == v { rank = j; break }
                         }
                     } catch {
@@ -347,7 +381,7 @@ extension Evaluator {
                 case .collect:
                     do throws(EvaluationFailure) {
                         for k in rule.assignmentStart..<rule.assignmentStart + rule.assignmentCount {
-                            let a = p.assignments[Int(k)]
+                            let a = assignments[Int(k)]
                             Self.gather(&outputs[Int(a.output)], try checkedValue(a.value))
                         }
                     } catch {
@@ -359,11 +393,15 @@ extension Evaluator {
             ri += 1
         }
         if chosen >= 0, d.hit != .collect {
-            let rule = p.rules[Int(chosen)]
+            let rule = rules[Int(chosen)]
             do throws(EvaluationFailure) {
                 for k in rule.assignmentStart..<rule.assignmentStart + rule.assignmentCount {
-                    let a = p.assignments[Int(k)]
-                    outputs[Int(a.output)] = try checkedValue(a.value)
+                    let a = assignments[Int(k)]
+                    if case .constant(let c) = instructions[Int(a.value)] {
+                        outputs[Int(a.output)] = constants[Int(c)]  // the commonest `then:`, copied once
+                    } else {
+                        outputs[Int(a.output)] = try checkedValue(a.value)
+                    }
                 }
             } catch {
                 throw .failed(error, .rule(decision: di, rule: chosen - d.ruleStart))
@@ -371,7 +409,7 @@ extension Evaluator {
             if Tracer.isTracing { tracer.selected(di, chosen - d.ruleStart) }
         }
         for oi in 0..<d.overrideCount {
-            do throws(EvaluationFailure) { try override(di, oi, p.overrides[Int(d.overrideStart + oi)]) } catch {
+            do throws(EvaluationFailure) { try override(di, oi, overrides[Int(d.overrideStart + oi)]) } catch {
                 throw .failed(error, .override(decision: di, override: oi))
             }
         }
@@ -406,7 +444,7 @@ extension Evaluator {
             if Tracer.isTracing { tracer.override(di, oi, .conditionFailed) }
             return
         }
-        for x in 0..<o.exceptionCount where try holds(program.exceptions[Int(o.exceptionStart + x)]) {
+        for x in 0..<o.exceptionCount where try holds(exceptions[Int(o.exceptionStart + x)]) {
             if Tracer.isTracing { tracer.override(di, oi, .exception(x)) }
             return
         }
@@ -417,19 +455,19 @@ extension Evaluator {
             // Every replacement at once, in one pass: a member is replaced by the first replacement naming it.
             if Tracer.isTracing {
                 for k in start..<replaceEnd {
-                    tracer.operation(Int32(k - start), items.contains(constants[Int(program.chainOperations[k].member)]) ? .done : .notFound)
+                    tracer.operation(Int32(k - start), items.contains(constants[Int(chainOperations[k].member)]) ? .done : .notFound)
                 }
             }
             for i in items.indices {
-                for k in start..<replaceEnd where constants[Int(program.chainOperations[k].member)] == items[i] {
-                    items[i] = constants[Int(program.chainOperations[k].other)]
+                for k in start..<replaceEnd where constants[Int(chainOperations[k].member)] == items[i] {
+                    items[i] = constants[Int(chainOperations[k].other)]
                     changed = true
                     break
                 }
             }
         }
         for k in replaceEnd..<start + Int(o.operationCount) {
-            let op = program.chainOperations[k]
+            let op = chainOperations[k]
             let member = constants[Int(op.member)]
             let result: ChainOperationResult
             switch op.kind {
@@ -456,13 +494,13 @@ extension Evaluator {
         if Tracer.isTracing { tracer.override(di, oi, .applied) }
     }
 
-    /// A clock's deadlines into their outputs, and its status at `now`; nil when it does not apply.
-    private mutating func clock(_ ci: Int32, now: Timestamp?) throws(EvaluationFailure) -> ClockResult? {
-        let p = program
-        let c = p.clocks[Int(ci)]
+    /// A clock's deadlines into their outputs, and its result, judged at `now`, appended to `results`
+    /// (nothing when it does not apply). Built where it is kept: a result is a large value.
+    private mutating func clock(_ ci: Int32, now: Timestamp?, into results: inout [ClockResult]) throws(EvaluationFailure) {
+        let c = clocks[Int(ci)]
         guard try holds(c.condition), case .time(let s) = try checkedValue(c.start) else {
             if Tracer.isTracing { tracer.clock(ci, nil) }
-            return nil
+            return
         }
         let computed = try deadline(c.target, from: s)!
         let risk = try deadline(c.atRisk, from: s)
@@ -474,26 +512,29 @@ extension Evaluator {
         if c.dueOutput >= 0 { outputs[Int(c.dueOutput)] = .time(due) }
         if c.atRiskOutput >= 0, let risk { outputs[Int(c.atRiskOutput)] = .time(risk) }
         let calendar = c.target.calendar
-        var result = ClockResult(name: counted.clocks[Int(ci)], index: Int(ci), start: Timestamp(millisecondsSinceEpoch: s),
+        results.append(ClockResult(name: counted.clocks[Int(ci)], index: Int(ci), start: Timestamp(millisecondsSinceEpoch: s),
                                  computedDue: Timestamp(millisecondsSinceEpoch: computed), agreed: agreed.map(Timestamp.init(millisecondsSinceEpoch:)),
                                  due: Timestamp(millisecondsSinceEpoch: due), atRisk: agreed == nil ? risk.map(Timestamp.init(millisecondsSinceEpoch:)) : nil,
-                                 stoppedAt: stopped, calendar: calendar.map { counted.calendars[Int($0)] })
+                                   stoppedAt: stopped, calendar: calendar.map { counted.calendars[Int($0)] }))
+        let last = results.count - 1
         if let now {
-            if let calendar {
-                try p.calendarTables[Int(calendar)].with { table in Result { () throws(WorkingCalendar.YearNotCovered) in try result.judge(at: now, in: table) } }
-                    .mapError(EvaluationFailure.yearNotCovered).get()
-            } else {
-                do { try result.judge(at: now, in: nil) } catch { throw .yearNotCovered(error) }
+            do throws(WorkingCalendar.YearNotCovered) {
+                if let calendar {
+                    try calendarTables[Int(calendar)].with { table throws(WorkingCalendar.YearNotCovered) in try results[last].judge(at: now, in: table) }
+                } else {
+                    try results[last].judge(at: now, in: nil)
+                }
+            } catch {
+                throw .yearNotCovered(error)
             }
         }
-        if Tracer.isTracing { tracer.clock(ci, result) }
-        return result
+        if Tracer.isTracing { tracer.clock(ci, results[last]) }
     }
 
     /// The instant a target gives from a start (nil for no target). The calendar is used where it
     /// lies, never copied (a copy would retain its tables, which every thread shares).
     private func deadline(_ t: Program.Target, from start: Int64) throws(EvaluationFailure) -> Int64? {
-        let calendars = program.calendarTables
+        let calendars = calendarTables
         switch t {
         case .none: return nil
         case .clockTime(let ms):

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The fast path from JSON bytes to field slots, for well-formed cases.
 ///
 /// It reads the object in one pass, matches member names and enum members by their bytes (no
@@ -6,34 +8,69 @@
 /// does not expect — an escape in a string, an unknown field, a wrong type, a missing field —
 /// returns nil, and the careful decoder (``CaseDecoder``) runs instead to report every problem.
 struct FastCaseDecoder: Sendable {
-    private let names: [[UInt8]]
+    /// The field names' bytes, one after another: field `s` is `nameBytes[nameStart[s]..<nameStart[s + 1]]`.
+    private let nameBytes: [UInt8]
+    private let nameStart: [Int]
     private let types: [ValueType]
     private let defaults: [Value?]
     private let required: [Bool]
-    private let members: [[(name: [UInt8], id: Int32)]]
+    /// Each enum's members: enum `e` is `memberNames[memberStart[e]..<memberStart[e + 1]]`, their
+    /// bytes in `memberBytes`.
+    private let memberBytes: [UInt8]
+    private let memberNames: [MemberName]
+    private let memberStart: [Int]
     private let normalizations: [StringNormalization]
     private let scale: Int
     /// Each field's bounds, nil where it has none: a value outside them is left to the careful
     /// decoder, which reports it.
     private let constraints: [FieldConstraints?]
 
+    /// An enum member's name, as `memberBytes[start..<start+count]`, and its id.
+    private struct MemberName: Sendable {
+        var start: Int
+        var count: Int
+        var id: Int32
+    }
+
     init(model: CheckedPolicy) {
-        names = model.fields.map { Array($0.name.utf8) }
+        var bytes: [UInt8] = [], starts = [0]
+        for f in model.fields {
+            bytes.append(contentsOf: f.name.utf8)
+            starts.append(bytes.count)
+        }
+        nameBytes = bytes
+        nameStart = starts
         types = model.fields.map(\.type)
         defaults = model.fields.map(\.defaultValue)
         required = model.fields.map { !$0.optional && $0.defaultValue == nil }
-        members = model.enums.map { e in e.members.map { (Array(model.members[Int($0)].name.utf8), $0) } }
+        var memberBytes: [UInt8] = [], memberNames: [MemberName] = [], memberStart = [0]
+        for e in model.enums {
+            for id in e.members {
+                let name = model.members[Int(id)].name.utf8
+                memberNames.append(MemberName(start: memberBytes.count, count: name.count, id: id))
+                memberBytes.append(contentsOf: name)
+            }
+            memberStart.append(memberNames.count)
+        }
+        self.memberBytes = memberBytes
+        self.memberNames = memberNames
+        self.memberStart = memberStart
         scale = model.moneyScale
         constraints = model.fields.map { $0.constraints.isEmpty ? nil : $0.constraints }
         normalizations = model.fields.map(\.normalization)
     }
 
     func decode(_ bytes: [UInt8]) -> [Value]? {
-        bytes.withUnsafeBufferPointer { decode($0) }
+        bytes.withUnsafeBufferPointer { p in
+            nameBytes.withUnsafeBufferPointer { names in
+                memberBytes.withUnsafeBufferPointer { members in decode(p, names: names, members: members) }
+            }
+        }
     }
 
-    private func decode(_ p: UnsafeBufferPointer<UInt8>) -> [Value]? {
+    private func decode(_ p: UnsafeBufferPointer<UInt8>, names: UnsafeBufferPointer<UInt8>, members: UnsafeBufferPointer<UInt8>) -> [Value]? {
         let n = p.count
+        let fieldCount = types.count
         var i = 0
         @inline(__always) func space() { while i < n, p[i] == 32 || p[i] == 10 || p[i] == 13 || p[i] == 9 { i += 1 } }
         /// The bytes of a string without escapes; nil for anything else.
@@ -49,11 +86,12 @@ struct FastCaseDecoder: Sendable {
             i = j + 1
             return start..<j
         }
-        @inline(__always) func equal(_ r: Range<Int>, _ name: [UInt8]) -> Bool {
-            guard r.count == name.count else { return false }
-            var k = 0
-            for x in r { if p[x] != name[k] { return false }; k += 1 }
-            return true
+        /// Whether the bytes at `r` are `table[start..<start+count]`.
+        @inline(__always) func equal(_ r: Range<Int>, _ table: UnsafeBufferPointer<UInt8>, _ start: Int, _ count: Int) -> Bool {
+            r.count == count && memcmp(p.baseAddress! + r.lowerBound, table.baseAddress! + start, count) == 0
+        }
+        @inline(__always) func isName(_ r: Range<Int>, _ s: Int) -> Bool {
+            equal(r, names, nameStart[s], nameStart[s + 1] - nameStart[s])
         }
         @inline(__always) func literal(_ word: StaticString) -> Bool {
             let count = word.utf8CodeUnitCount
@@ -108,12 +146,34 @@ struct FastCaseDecoder: Sendable {
             }
             return negative ? -units : units
         }
+        /// A JSON integer written without a fraction or an exponent; nil for any other number, or
+        /// one that does not fit (the careful decoder decides those).
+        func integer(_ r: Range<Int>) -> Int64? {
+            var k = r.lowerBound
+            let negative = p[k] == 45
+            if negative { k += 1 }
+            var v: Int64 = 0
+            while k < r.upperBound {
+                let c = p[k]
+                guard c >= 48, c <= 57 else { return nil }
+                let (m, o1) = v.multipliedReportingOverflow(by: 10)
+                let (a, o2) = negative ? m.subtractingReportingOverflow(Int64(c - 48)) : m.addingReportingOverflow(Int64(c - 48))
+                if o1 || o2 { return nil }
+                v = a
+                k += 1
+            }
+            return v
+        }
+
 
         space()
         guard i < n, p[i] == 123 else { return nil }
         i += 1
-        var slots = [Value](repeating: .absent, count: names.count)
-        var seen = [Bool](repeating: false, count: names.count)
+        var slots = [Value](unsafeUninitializedCapacity: fieldCount) { b, count in
+            b.initialize(repeating: .absent)
+            count = fieldCount
+        }
+        var seen = [Bool](repeating: false, count: fieldCount)
         var expected = 0
         space()
         if i < n, p[i] == 125 { i += 1 } else {
@@ -121,8 +181,8 @@ struct FastCaseDecoder: Sendable {
                 space()
                 guard let key = rawString() else { return nil }
                 var slot = -1
-                if expected < names.count, equal(key, names[expected]) { slot = expected } else {
-                    for s in names.indices where equal(key, names[s]) { slot = s; break }
+                if expected < fieldCount, isName(key, expected) { slot = expected } else {
+                    for s in 0..<fieldCount where isName(key, s) { slot = s; break }
                 }
                 guard slot >= 0, !seen[slot] else { return nil }
                 seen[slot] = true
@@ -135,42 +195,57 @@ struct FastCaseDecoder: Sendable {
                 if p[i] == 110 {
                     guard literal("null"), !required[slot] else { return nil }
                 } else {
+                    let v: Value
                     switch types[slot] {
                     case .bool:
-                        if literal("true") { slots[slot] = .bool(true) } else if literal("false") { slots[slot] = .bool(false) } else { return nil }
+                        if literal("true") { v = .bool(true) } else if literal("false") { v = .bool(false) } else { return nil }
                     case .string:
                         guard let r = rawString() else { return nil }
-                        // Invalid UTF-8 is left to the careful decoder, which reports it (never repaired here).
-                        guard let text = String(validating: UnsafeBufferPointer(rebasing: p[r]), as: UTF8.self) else { return nil }
-                        slots[slot] = .string(normalizations[slot].apply(text))
+                        let bytes = UnsafeBufferPointer(rebasing: p[r])
+                        // ASCII is valid UTF-8 as it stands; other text is validated, and invalid UTF-8 is left
+                        // to the careful decoder, which reports it (never repaired here).
+                        let text: String
+                        if bytes.allSatisfy({ $0 < 0x80 }) {
+                            text = String(decoding: bytes, as: UTF8.self)
+                        } else {
+                            guard let valid = String(validating: bytes, as: UTF8.self) else { return nil }
+                            text = valid
+                        }
+                        v = .string(normalizations[slot].apply(text))
                     case .enumeration(let e):
                         guard let r = rawString() else { return nil }
-                        guard let m = members[e].first(where: { equal(r, $0.name) }) else { return nil }
-                        slots[slot] = .member(m.id)
+                        var id: Int32?
+                        for m in memberStart[e]..<memberStart[e + 1] {
+                            let name = memberNames[m]
+                            if equal(r, members, name.start, name.count) { id = name.id; break }
+                        }
+                        guard let id else { return nil }
+                        v = .member(id)
                     case .money:
                         let r: Range<Int>
                         if p[i] == 34 { guard let q = rawString() else { return nil }; r = q } else { r = number(); guard isJSONNumber(r) else { return nil } }
                         guard let units = money(r) else { return nil }
-                        slots[slot] = .money(units)
+                        v = .money(units)
                     case .integer:
                         let r = number()
-                        guard isJSONNumber(r), let v = Int64(String(decoding: UnsafeBufferPointer(rebasing: p[r]), as: UTF8.self)) else { return nil }
-                        slots[slot] = .int(v)
+                        guard isJSONNumber(r), let x = integer(r) else { return nil }
+                        v = .int(x)
                     case .timestamp:
                         guard let r = rawString(), case .some(.some(let ms)) = Timestamp.parse(UnsafeBufferPointer(rebasing: p[r])) else { return nil }
-                        slots[slot] = .time(ms)
+                        v = .time(ms)
                     case .date:
                         guard let r = rawString(), let text = String(validating: UnsafeBufferPointer(rebasing: p[r]), as: UTF8.self),
                               let d = try? CivilDate(iso: text) else { return nil }
-                        slots[slot] = .date(Int32(d.daysSinceEpoch))
+                        v = .date(Int32(d.daysSinceEpoch))
                     case .duration:
                         guard let r = rawString(), let text = String(validating: UnsafeBufferPointer(rebasing: p[r]), as: UTF8.self),
                               let d = try? ClockDuration(text: text) else { return nil }
-                        slots[slot] = .duration(d.milliseconds)
+                        v = .duration(d.milliseconds)
                     default:
                         return nil
                     }
-                    if let c = constraints[slot], !c.accepts(slots[slot]) { return nil }
+                    if let c = constraints[slot], !c.accepts(v) { return nil }
+                    slots[slot] = v
                 }
                 space()
                 guard i < n else { return nil }
@@ -181,7 +256,7 @@ struct FastCaseDecoder: Sendable {
         }
         space()
         guard i == n else { return nil }
-        for s in slots.indices where slots[s].isAbsent {
+        for s in 0..<fieldCount where slots[s].isAbsent {
             if let d = defaults[s] { slots[s] = d } else if required[s] { return nil }
         }
         return slots
