@@ -76,13 +76,15 @@ cp "$Q/policy.yaml" "$WORK/policy.good"
 cp "$Q/a5-approval.yaml" "$WORK/a5.good"
 sed 's/when: cost <= 300/when: cots <= 300/' "$WORK/a5.good" > "$WORK/a5.misspelled"
 sed 's/approver: branch_manager/approver: finance_supervisor/' "$WORK/a5.good" > "$WORK/a5.failing-test"
-# The digests of the good versions (1.0.1 ... 1.0.4) and of the version whose tests fail.
+# The digests of the good versions: the one served first (1.0.0 as shipped), its edits 1.0.1 ... 1.0.4,
+# and the set's later versions (versions/, untouched by the edits), which the policy's endpoint lists;
+# and the digest of the version whose tests fail.
 mkdir -p "$WORK/probe/quality-complaints" && cp -r policies/calendars "$WORK/probe/calendars"
 digest_of() {  # policy.yaml a5.yaml
   cp "$Q"/*.yaml "$WORK/probe/quality-complaints/"; cp "$1" "$WORK/probe/quality-complaints/policy.yaml"; cp "$2" "$WORK/probe/quality-complaints/a5-approval.yaml"
   "$VERDICT" schema --policies "$WORK/probe/quality-complaints" | sed -E 's/.*"digest":"(sha256:[0-9a-f]+)".*/\1/'
 }
-GOOD=$(curl -s "http://127.0.0.1:$PORT/v1/policies/quality-complaints" | sed -E 's/.*"digest":"(sha256:[0-9a-f]+)".*/\1/')
+GOOD="$(digest_of "$WORK/policy.good" "$WORK/a5.good") $(curl -s "http://127.0.0.1:$PORT/v1/policies/quality-complaints" | grep -oE 'sha256:[0-9a-f]{64}' | sort -u | tr '\n' ' ')"
 for v in 1 2 3 4; do
   sed "s/version: \"1.0.0\"/version: \"1.0.$v\"/" "$WORK/policy.good" > "$WORK/policy.$v"
   GOOD="$GOOD $(digest_of "$WORK/policy.$v" "$WORK/a5.good")"

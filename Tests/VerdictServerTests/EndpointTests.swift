@@ -328,6 +328,13 @@ struct EndpointTests {
     @Test func routeLabelsAreBounded() {
         #expect(ServiceMiddleware<BasicRequestContext>.route("/v1/policies/anything/decide") == "/v1/policies/{name}/decide")
         #expect(ServiceMiddleware<BasicRequestContext>.route("/v1/policies/x") == "/v1/policies/{name}")
+        #expect(ServiceMiddleware<BasicRequestContext>.route("/v1/policies/x/decide-batch") == "/v1/policies/{name}/decide-batch")
+        #expect(ServiceMiddleware<BasicRequestContext>.route("/v1/policies/x/schema") == "/v1/policies/{name}/schema")
+        // Paths off the common shape take the general way, to the same labels.
+        #expect(ServiceMiddleware<BasicRequestContext>.route("/v1/policies//decide") == "/v1/policies/{name}")
+        #expect(ServiceMiddleware<BasicRequestContext>.route("//v1/policies/x/decide") == "/v1/policies/{name}/decide")
+        #expect(ServiceMiddleware<BasicRequestContext>.route("/v1/policies/x/decide/more") == "other")
+        #expect(ServiceMiddleware<BasicRequestContext>.route("/v1/policies/x/unknown") == "other")
         #expect(ServiceMiddleware<BasicRequestContext>.route("/random/\(UUID())") == "other")
     }
 }

@@ -53,6 +53,19 @@ struct ServiceMiddleware<Context: RequestContext>: RouterMiddleware {
 
     /// The route pattern of a path, for metric labels (bounded: set names are replaced by `{name}`).
     static func route(_ path: String) -> String {
+        // The commonest paths, `/v1/policies/NAME/decide` and the like, without splitting the path.
+        let prefix = "/v1/policies/"
+        if path.hasPrefix(prefix) {
+            let rest = path.utf8.dropFirst(prefix.utf8.count)
+            if let slash = rest.firstIndex(of: UInt8(ascii: "/")), slash != rest.startIndex {
+                switch Substring(rest[rest.index(after: slash)...]) {
+                case "decide": return "/v1/policies/{name}/decide"
+                case "decide-batch": return "/v1/policies/{name}/decide-batch"
+                case "schema": return "/v1/policies/{name}/schema"
+                default: break
+                }
+            }
+        }
         let parts = path.split(separator: "/", omittingEmptySubsequences: true)
         switch parts.count {
         case 1 where ["healthz", "readyz", "metrics"].contains(parts[0]): return "/" + parts[0]

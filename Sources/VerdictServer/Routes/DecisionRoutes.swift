@@ -116,7 +116,7 @@ struct DecisionRoutes: Sendable {
         let decision: Decision
         let whyNot: WhyNot?
         do {
-            decision = try policy.decide(json: bytes, explain: options.explain, now: options.now)
+            decision = try ThreadDeciders.decider(for: policy).decide(json: bytes, explain: options.explain, now: options.now)
             whyNot = questions.isEmpty ? nil : try active.versions.whyNot(questions, json: bytes, now: options.now)
         } catch {
             metrics.decisions(set: set.name, decided: 0, refused: 1)
@@ -334,7 +334,8 @@ struct BatchSplitter {
             return
         }
         do {
-            let decision = try policy.decide(json: line, explain: options.explain, now: options.now)
+            let version = try policy.version(for: line, now: options.now)
+            let decision = try ThreadDeciders.decider(for: version).decide(json: line, explain: options.explain, now: options.now)
             recorder?.submit(decision, input: line)
             decision.appendJSON(to: &output)
             decided += 1
