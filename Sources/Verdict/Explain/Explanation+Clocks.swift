@@ -99,21 +99,17 @@ extension Explanation {
     }
 
     func writeClocks(to w: inout JSONWriter) {
-        guard !clocks.isEmpty else { return }
+        // The clocks as the trace recorded them, in order; their constant parts serialised once.
+        let indexes = trace.events.compactMap { event -> Int? in if case .clock(let ci, _, _) = event { Int(ci) } else { nil } }
+        guard !indexes.isEmpty else { return }
+        let clocks = self.clocks
         w.key("clocks")
         w.array { w in
-            for c in clocks {
+            for (ci, c) in zip(indexes, clocks) {
                 w.object { w in
-                    w.field("clock", c.name)
-                    w.field("at", c.source.location.description)
+                    w.members(serialised: compiled.explanationJSON.clocks[ci].head)
                     w.field("applies", c.result != nil)
-                    if let q = c.source.quote { w.field("quote", q) }
-                    w.field("start", c.startText)
-                    w.key("target")
-                    w.object { w in
-                        if let en = c.target.en { w.field("en", en) }
-                        if let zh = c.target.zh { w.field("zh", zh) }
-                    }
+                    w.members(serialised: compiled.explanationJSON.clocks[ci].tail)
                     if let r = c.result {
                         w.key("steps")
                         w.array { w in

@@ -168,14 +168,14 @@ extension Explanation {
     private func writeFailure(_ index: Int32, to w: inout JSONWriter) {
         let p = compiled
         let f = trace.failures[Int(index)]
-        let span = p.model.spans[Int(f.span)]
+        let references = p.model.spans[Int(f.span)].references  // not the whole span: a copy retains its every part
         w.object { w in
             w.members(serialised: p.explanationJSON.spans[Int(f.span)].condition)
             w.members(serialised: f.unknown ? Keys.resultUnknown : Keys.resultFalse)
             w.members(serialised: p.explanationJSON.spans[Int(f.span)].at)
             w.key(quoted: Keys.values)
             w.object { w in
-                for (k, r) in span.references.enumerated() {
+                for (k, r) in references.enumerated() {
                     switch r {
                     case .field(let i):
                         w.key(quoted: p.explanationJSON.fieldKeys[i])

@@ -19,6 +19,13 @@ package struct JSONWriter: Sendable {
     /// The JSON written so far, as text.
     package var output: String { String(decoding: bytes, as: UTF8.self) }
 
+    /// Appends bytes already serialised. Copied from their buffer, borrowed: appending the array
+    /// itself retains and releases it, and the fragments of a policy's JSON are shared by every thread.
+    @inline(__always)
+    private mutating func append(_ serialised: [UInt8]) {
+        serialised.withUnsafeBufferPointer { bytes.append(contentsOf: $0) }
+    }
+
     private mutating func separate() {
         if needsComma { bytes.append(44) }
         needsComma = true
@@ -65,7 +72,7 @@ package struct JSONWriter: Sendable {
     /// A member name already quoted and followed by `:` (precomputed for speed).
     mutating func key(quoted: [UInt8]) {
         separate()
-        bytes.append(contentsOf: quoted)
+        append(quoted)
         needsComma = false
     }
 
@@ -73,13 +80,13 @@ package struct JSONWriter: Sendable {
     mutating func members(serialised: [UInt8]) {
         guard !serialised.isEmpty else { return }
         separate()
-        bytes.append(contentsOf: serialised)
+        append(serialised)
     }
 
     /// A value already serialised as JSON bytes (precomputed for speed).
     package mutating func value(serialised: [UInt8]) {
         separate()
-        bytes.append(contentsOf: serialised)
+        append(serialised)
     }
 
     /// A timestamp as an RFC 3339 string in `zone`.
