@@ -44,7 +44,7 @@ extension CompiledPolicy {
             let trace = try evaluate(slots, tracer: TraceRecorder(policy: self), now: now, outputs: &outputs, clocks: &clocks, counted: counted).trace
             let id = caseID(slots)
             let explanation = Explanation(caseID: id, policy: identity, now: now, trace: trace, fields: slots, outputs: outputs,
-                                          clockResults: clocks, compiled: self)
+                                          clockResults: clocks, compiled: self, owner: owner ?? self)
             return Decision(caseID: id, explanation: explanation, values: outputs, clocks: clocks, now: now, compiled: self, owner: owner)
         }
         _ = try evaluate(slots, tracer: NoTracer(), now: now, outputs: &outputs, clocks: &clocks, counted: counted)

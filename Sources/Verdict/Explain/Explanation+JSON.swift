@@ -8,7 +8,7 @@ extension Explanation {
     }
 
     package func write(to w: inout JSONWriter) {
-        let p = compiled
+        unowned(unsafe) let p = compiled  // not retained: `owner` keeps it alive
         w.object { w in
             w.key("policy")
             p.writeIdentity(to: &w)
@@ -24,7 +24,7 @@ extension Explanation {
     /// The decisions, written straight from the trace with the policy's constant parts serialised
     /// once (rule ids, source notes, conditions as written): no intermediate structures.
     private func writeDecisions(to w: inout JSONWriter) {
-        let p = compiled
+        unowned(unsafe) let p = compiled  // not retained: `owner` keeps it alive
         let events = trace.events
         var e = 0
         // Per rule of the decision being written: 0 not evaluated, 1 false/unknown, 2 matched; +4 selected.
@@ -166,7 +166,7 @@ extension Explanation {
     /// A recorded failure: the condition as written, `false` or `unknown`, where, and the values it read
     /// (personal data that is not loggable never shown).
     private func writeFailure(_ index: Int32, to w: inout JSONWriter) {
-        let p = compiled
+        unowned(unsafe) let p = compiled  // not retained: `owner` keeps it alive
         let f = trace.failures[Int(index)]
         let references = p.model.spans[Int(f.span)].references  // not the whole span: a copy retains its every part
         w.object { w in

@@ -38,7 +38,7 @@ extension Explanation {
     /// ```
     public func text(_ language: Language = .en) -> String {
         let w = language == .zh ? Self.zh : Self.en
-        let p = compiled
+        unowned(unsafe) let p = compiled  // not retained: `owner` keeps it alive
         var out = ""
         let caseID = TextEscaping.escaped(self.caseID)
         let title = policy.title.text(language).map { " — \($0)" } ?? ""

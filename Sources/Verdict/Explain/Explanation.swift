@@ -18,7 +18,12 @@ public struct Explanation: Sendable {
     let fields: [Value]
     let outputs: [Value]
     let clockResults: [ClockResult]
-    let compiled: CompiledPolicy
+    /// Unowned: `owner` holds the policy for as long as this explanation lives.
+    unowned(unsafe) let compiled: CompiledPolicy
+    /// What keeps the policy alive: the policy, or the ``Decider`` that made the decision (one per
+    /// thread), as for ``Decision``: a reference to the shared policy would be an atomic count that
+    /// every thread writes on every explained decision.
+    let owner: AnyObject & Sendable
 
     /// Every decision table in evaluation order: each rule (evaluated or not), each override, each output.
     public var decisions: [DecisionExplanation] { compiled.decisionExplanations(self) }

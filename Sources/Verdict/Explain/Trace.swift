@@ -34,9 +34,13 @@ struct Trace: Sendable {
 /// The tracer that records a ``Trace``.
 struct TraceRecorder: EvaluationTracer {
     static var isTracing: Bool { true }
-    unowned(unsafe) let program: Program
+    // The program's tables it reads, not the program: a strong reference would be retained and
+    // released on every read (see ``Evaluator``).
     /// The policy's written sub-expressions, for the fields and outputs each reads.
     let spans: UnsafeBufferPointer<Program.SpanReferences>
+    let references: UnsafeBufferPointer<Int32>
+    let conjunctTrees: UnsafeBufferPointer<Program.ConjunctTree>
+    let conjunctChildren: UnsafeBufferPointer<Int32>
     var trace = Trace()
     /// Each span's last value in the current condition, valid where `spanGeneration` matches `generation`.
     private var spanTruth: [Truth]
@@ -47,8 +51,10 @@ struct TraceRecorder: EvaluationTracer {
     private var clockCount: Int32 = 0
 
     init(policy: CompiledPolicy) {
-        program = policy.program
         spans = policy.program.spanReferences
+        references = policy.program.references
+        conjunctTrees = policy.program.conjunctTrees
+        conjunctChildren = policy.program.conjunctChildren
         spanTruth = [Truth](repeating: .unknown, count: spans.count)
         spanGeneration = [UInt32](repeating: 0, count: spans.count)
         // Room for one event per rule, override and clock, and a failure (with a few values) per rule:
@@ -72,7 +78,7 @@ struct TraceRecorder: EvaluationTracer {
         let refs = spans[Int(span)]
         let start = Int32(trace.values.count)
         for k in 0..<Int(refs.count) {
-            let r = program.references[Int(refs.start) + k]
+            let r = references[Int(refs.start) + k]
             trace.values.append(r >= 0 ? fields[Int(r)] : outputs[Int(-r - 1)])
         }
         trace.failures.append(.init(span: span, unknown: spanTruth[Int(span)] != .false, valueStart: start))
@@ -81,13 +87,13 @@ struct TraceRecorder: EvaluationTracer {
 
     /// The smallest written part of a condition tree that was not true (-1: every part was true).
     private func firstNotTrue(_ t: Int32) -> Int32? {
-        let node = program.conjunctTrees[Int(t)]
+        let node = conjunctTrees[Int(t)]
         if node.span >= 0 {
             guard spanGeneration[Int(node.span)] == generation else { return nil }  // not evaluated
             if spanTruth[Int(node.span)] == .true { return -1 }
         }
         for k in 0..<Int(node.childCount) {
-            if let s = firstNotTrue(program.conjunctChildren[Int(node.childStart) + k]), s >= 0 { return s }
+            if let s = firstNotTrue(conjunctChildren[Int(node.childStart) + k]), s >= 0 { return s }
         }
         return node.span
     }
