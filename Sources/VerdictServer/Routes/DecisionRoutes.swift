@@ -128,7 +128,7 @@ struct DecisionRoutes: Sendable {
             do { try await recorder.commit() } catch { throw Self.logUnavailable(error) }
         }
         var out: [UInt8] = []
-        out.reserveCapacity(options.explain ? 16 << 10 : 1024)
+        out.reserveCapacity(options.explain ? 32 << 10 : 1024)  // an explained answer is some 24 KB: one allocation
         decision.appendJSON(to: &out)
         if let language = options.language, let explanation = decision.explanation, out.last == UInt8(ascii: "}") {
             out.removeLast()
