@@ -330,7 +330,8 @@ struct EndpointTests {
         #expect(ServiceMiddleware<BasicRequestContext>.route("/v1/policies/x") == "/v1/policies/{name}")
         #expect(ServiceMiddleware<BasicRequestContext>.route("/v1/policies/x/decide-batch") == "/v1/policies/{name}/decide-batch")
         #expect(ServiceMiddleware<BasicRequestContext>.route("/v1/policies/x/schema") == "/v1/policies/{name}/schema")
-        // Paths off the common shape take the general way, to the same labels.
+        #expect(ServiceMiddleware<BasicRequestContext>.route("/healthz") == "/healthz")
+        #expect(ServiceMiddleware<BasicRequestContext>.route("/v1/admin/reload") == "/v1/admin/reload")
         #expect(ServiceMiddleware<BasicRequestContext>.route("/v1/policies//decide") == "/v1/policies/{name}")
         #expect(ServiceMiddleware<BasicRequestContext>.route("//v1/policies/x/decide") == "/v1/policies/{name}/decide")
         #expect(ServiceMiddleware<BasicRequestContext>.route("/v1/policies/x/decide/more") == "other")

@@ -534,7 +534,6 @@ extension Evaluator {
     /// The instant a target gives from a start (nil for no target). The calendar is used where it
     /// lies, never copied (a copy would retain its tables, which every thread shares).
     private func deadline(_ t: Program.Target, from start: Int64) throws(EvaluationFailure) -> Int64? {
-        let calendars = calendarTables
         switch t {
         case .none: return nil
         case .clockTime(let ms):
@@ -542,20 +541,24 @@ extension Evaluator {
             guard !o, Value.timeRange.contains(r) else { throw .overflow }
             return r
         case let .workingTime(c, ms):
-            return try calendars[Int(c)].with { table in
-                Result { () throws(WorkingCalendar.YearNotCovered) in
-                    var none: [WorkingCalendar.Step]? = nil
-                    return try table.addWorkingTime(ClockDuration(milliseconds: ms), to: Timestamp(millisecondsSinceEpoch: start), steps: &none).millisecondsSinceEpoch
+            var none: [WorkingCalendar.Step]? = nil
+            do throws(WorkingCalendar.YearNotCovered) {
+                return try calendarTables[Int(c)].with { table throws(WorkingCalendar.YearNotCovered) in
+                    try table.addWorkingTime(ClockDuration(milliseconds: ms), to: Timestamp(millisecondsSinceEpoch: start), steps: &none).millisecondsSinceEpoch
                 }
-            }.mapError(EvaluationFailure.yearNotCovered).get()
+            } catch {
+                throw .yearNotCovered(error)
+            }
         case let .workingDays(c, n):
             guard let days = Int(exactly: n) else { throw .overflow }
-            return try calendars[Int(c)].with { table in
-                Result { () throws(WorkingCalendar.YearNotCovered) in
-                    var none: [WorkingCalendar.Step]? = nil
-                    return try table.addWorkingDays(days, to: Timestamp(millisecondsSinceEpoch: start), steps: &none).millisecondsSinceEpoch
+            var none: [WorkingCalendar.Step]? = nil
+            do throws(WorkingCalendar.YearNotCovered) {
+                return try calendarTables[Int(c)].with { table throws(WorkingCalendar.YearNotCovered) in
+                    try table.addWorkingDays(days, to: Timestamp(millisecondsSinceEpoch: start), steps: &none).millisecondsSinceEpoch
                 }
-            }.mapError(EvaluationFailure.yearNotCovered).get()
+            } catch {
+                throw .yearNotCovered(error)
+            }
         }
     }
 }

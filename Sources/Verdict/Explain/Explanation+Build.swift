@@ -78,7 +78,7 @@ extension CompiledPolicy {
                                           values: refs.map { (referenceName($0), nil) }, raw: refs.map { _ in .absent })
             }
             out.append(ClockExplanation(name: c.name, source: c.source, result: result, failed: failed,
-                                        startText: c.startText, target: c.target.text, steps: steps ?? []))
+                                        startText: c.startText, target: c.target.text, steps: steps ?? [], index: Int(ci)))
         }
         return out
     }

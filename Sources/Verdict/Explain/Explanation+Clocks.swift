@@ -99,17 +99,15 @@ extension Explanation {
     }
 
     func writeClocks(to w: inout JSONWriter) {
-        // The clocks as the trace recorded them, in order; their constant parts serialised once.
-        let indexes = trace.events.compactMap { event -> Int? in if case .clock(let ci, _, _) = event { Int(ci) } else { nil } }
-        guard !indexes.isEmpty else { return }
-        let clocks = self.clocks
+        let clocks = self.clocks  // computed: read once
+        guard !clocks.isEmpty else { return }
         w.key("clocks")
         w.array { w in
-            for (ci, c) in zip(indexes, clocks) {
+            for c in clocks {
                 w.object { w in
-                    w.members(serialised: compiled.explanationJSON.clocks[ci].head)
+                    w.members(serialised: compiled.explanationJSON.clocks[c.index].head)
                     w.field("applies", c.result != nil)
-                    w.members(serialised: compiled.explanationJSON.clocks[ci].tail)
+                    w.members(serialised: compiled.explanationJSON.clocks[c.index].tail)
                     if let r = c.result {
                         w.key("steps")
                         w.array { w in

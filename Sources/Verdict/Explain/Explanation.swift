@@ -48,6 +48,8 @@ public struct ClockExplanation: Sendable {
     public var target: Localized
     /// The working periods counted and the days skipped, for a working-time target.
     public var steps: [WorkingCalendar.Step]
+    /// The clock's position in the policy (its serialised parts in ``ExplanationFragments/clocks``).
+    var index: Int
 }
 
 /// Where a rule comes from, and what its authors said about it. Built once per rule when the policy

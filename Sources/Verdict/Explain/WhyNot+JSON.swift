@@ -30,7 +30,7 @@ extension WhyNotAnswer {
     /// `{"question": "approver=branch_manager", "output": "approver", "target": {"equals": "branch_manager"},
     /// "current": "head_office", "outcome": "changes", "alternatives": [[{"field": "cost", ...}]], "text": {"en", "zh"}}`.
     package func write(to w: inout JSONWriter) {
-        unowned(unsafe) let p = compiled  // not retained: `owner` keeps it alive
+        let p = compiled
         w.object { w in
             w.field("question", question.description)
             w.field("output", output)
@@ -126,7 +126,7 @@ extension WhyNotAnswer {
 extension WhyNotChange {
     /// `{"field": "cost", "subject": "cost", "condition": {...}, "current": "1200.00", "nearest": "300.00", "label": {...}, "text": {...}}`.
     func write(to w: inout JSONWriter) {
-        unowned(unsafe) let p = compiled  // not retained: `owner` keeps it alive
+        let p = compiled
         let f = p.model.fields[fieldSlot]
         w.object { w in
             w.field("field", field)

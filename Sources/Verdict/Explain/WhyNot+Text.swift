@@ -20,7 +20,7 @@ extension WhyNotAnswer {
     /// The answer as text in `language`, as ``WhyNot/text(_:)`` writes each.
     public func text(_ language: Language = .en) -> String {
         let zh = language == .zh
-        unowned(unsafe) let p = compiled  // not retained: `owner` keeps it alive
+        let p = compiled
         guard outputSlot >= 0 else {
             if case .impossible(.unknownOutput(let s)) = outcome {
                 return (zh ? "政策中没有输出项 `\(output)`" : "The policy has no output `\(output)`") + (s.map { zh ? "(是否为 `\($0)`?)" : " (did you mean `\($0)`?)" } ?? "") + "\n"

@@ -53,27 +53,26 @@ struct ServiceMiddleware<Context: RequestContext>: RouterMiddleware {
 
     /// The route pattern of a path, for metric labels (bounded: set names are replaced by `{name}`).
     static func route(_ path: String) -> String {
-        // The commonest paths, `/v1/policies/NAME/decide` and the like, without splitting the path.
-        let prefix = "/v1/policies/"
-        if path.hasPrefix(prefix) {
-            let rest = path.utf8.dropFirst(prefix.utf8.count)
-            if let slash = rest.firstIndex(of: UInt8(ascii: "/")), slash != rest.startIndex {
-                switch Substring(rest[rest.index(after: slash)...]) {
-                case "decide": return "/v1/policies/{name}/decide"
-                case "decide-batch": return "/v1/policies/{name}/decide-batch"
-                case "schema": return "/v1/policies/{name}/schema"
-                default: break
-                }
-            }
-        }
+        // Every label is a literal (no array of candidates, no concatenation per request).
         let parts = path.split(separator: "/", omittingEmptySubsequences: true)
         switch parts.count {
-        case 1 where ["healthz", "readyz", "metrics"].contains(parts[0]): return "/" + parts[0]
+        case 1:
+            switch parts[0] {
+            case "healthz": return "/healthz"
+            case "readyz": return "/readyz"
+            case "metrics": return "/metrics"
+            default: return "other"
+            }
         case 2 where parts[0] == "v1" && parts[1] == "policies": return "/v1/policies"
         case 3 where parts[0] == "v1" && parts[1] == "admin" && parts[2] == "reload": return "/v1/admin/reload"
         case 3 where parts[0] == "v1" && parts[1] == "policies": return "/v1/policies/{name}"
-        case 4 where parts[0] == "v1" && parts[1] == "policies" && ["decide", "decide-batch", "schema"].contains(parts[3]):
-            return "/v1/policies/{name}/" + parts[3]
+        case 4 where parts[0] == "v1" && parts[1] == "policies":
+            switch parts[3] {
+            case "decide": return "/v1/policies/{name}/decide"
+            case "decide-batch": return "/v1/policies/{name}/decide-batch"
+            case "schema": return "/v1/policies/{name}/schema"
+            default: return "other"
+            }
         default: return "other"
         }
     }
