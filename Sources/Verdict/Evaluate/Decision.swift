@@ -62,10 +62,9 @@ public struct Decision: Sendable {
 
     /// Appends the decision's JSON to a byte buffer (for streaming many decisions without building strings).
     public func appendJSON(to buffer: inout [UInt8]) {
-        var w = JSONWriter(appendingTo: buffer)
-        buffer = []
+        var w = JSONWriter(capacity: explanation == nil ? 1 << 10 : 32 << 10)  // an explanation is some 16–24 KB
         write(to: &w)
-        buffer = w.bytes
+        w.append(to: &buffer)
     }
 
     package func write(to w: inout JSONWriter) {

@@ -26,77 +26,92 @@ extension Explanation {
     private func writeDecisions(to w: inout JSONWriter) {
         unowned(unsafe) let p = compiled  // not retained: `owner` keeps it alive
         let events = trace.events
+        let f = p.explanationJSON
         var e = 0
         // Per rule of the decision being written: 0 not evaluated, 1 false/unknown, 2 matched; +4 selected.
         var state: [UInt8] = []
         var failure: [Int32] = []
         var overrideEvents: [Int] = []
-        for (di, d) in p.model.decisions.enumerated() {
-            state.removeAll(keepingCapacity: true)
-            state.append(contentsOf: repeatElement(0, count: d.rules.count))
-            failure.removeAll(keepingCapacity: true)
-            failure.append(contentsOf: repeatElement(-1, count: d.rules.count))
-            overrideEvents.removeAll(keepingCapacity: true)
-            scan: while e < events.count {
-                switch events[e] {
-                case let .rule(ed, r, matched, f):
-                    guard ed == di else { break scan }
-                    state[Int(r)] = matched ? 2 : 1
-                    failure[Int(r)] = f
-                case let .selected(ed, r):
-                    guard ed == di else { break scan }
-                    state[Int(r)] |= 4
-                case let .override(ed, _, _, _, _, _):
-                    guard ed == di else { break scan }
-                    overrideEvents.append(e)
-                case .clock:
-                    break scan
-                }
-                e += 1
-            }
-            w.object { w in
-                w.members(serialised: p.explanationJSON.decisions[di])
-                w.key(quoted: Keys.rules)
-                w.array { w in
-                    for (ri, rule) in d.rules.enumerated() {
-                        w.object { w in
-                            w.members(serialised: rule.idJSON)
-                            w.members(serialised: Keys.ruleState[Int(state[ri])])
-                            if failure[ri] >= 0 { w.key(quoted: Keys.failed); writeFailure(failure[ri], to: &w) }
-                            w.members(serialised: rule.source.jsonMembers)
-                        }
+        f.bytes.withUnsafeBufferPointer { bytes in
+            for di in p.model.decisions.indices {
+                unowned(unsafe) let d = p.model.decisions[di]
+                let ruleCount = d.rules.count, first = f.firstRule[di]
+                state.removeAll(keepingCapacity: true)
+                state.append(contentsOf: repeatElement(0, count: ruleCount))
+                failure.removeAll(keepingCapacity: true)
+                failure.append(contentsOf: repeatElement(-1, count: ruleCount))
+                overrideEvents.removeAll(keepingCapacity: true)
+                scan: while e < events.count {
+                    switch events[e] {
+                    case let .rule(ed, r, matched, f):
+                        guard ed == di else { break scan }
+                        state[Int(r)] = matched ? 2 : 1
+                        failure[Int(r)] = f
+                    case let .selected(ed, r):
+                        guard ed == di else { break scan }
+                        state[Int(r)] |= 4
+                    case let .override(ed, _, _, _, _, _):
+                        guard ed == di else { break scan }
+                        overrideEvents.append(e)
+                    case .clock:
+                        break scan
                     }
+                    e += 1
                 }
-                if !d.overrides.isEmpty {
-                    w.key(quoted: Keys.overrides)
-                    w.array { w in for k in overrideEvents { writeOverride(events[k], d, to: &w) } }
-                }
-                w.key(quoted: Keys.outputs)
                 w.object { w in
-                    for slot in d.outputs where !outputs[slot].isAbsent {
-                        w.key(quoted: p.outputKeyJSON[slot])
-                        w.object { w in
-                            w.key(quoted: Keys.value)
-                            p.write(outputs[slot], to: &w)
-                            w.key(quoted: Keys.rules)
-                            w.array { w in
-                                for (ri, rule) in d.rules.enumerated() where state[ri] & 4 != 0 && rule.assignments.contains(where: { $0.output == slot }) {
-                                    w.string(rule.id)
+                    w.members(f.decision[di], in: bytes)
+                    w.key(f.key.rules, in: bytes)
+                    w.array { w in
+                        for ri in 0..<ruleCount {
+                            w.object { w in
+                                w.members(f.ruleID[first + ri], in: bytes)
+                                w.members(f.ruleState[Int(state[ri])], in: bytes)
+                                if failure[ri] >= 0 { w.key(f.key.failed, in: bytes); writeFailure(failure[ri], f, bytes, to: &w) }
+                                w.members(f.ruleSource[first + ri], in: bytes)
+                            }
+                        }
+                    }
+                    if !d.overrides.isEmpty {
+                        w.key(f.key.overrides, in: bytes)
+                        w.array { w in for k in overrideEvents { writeOverride(events[k], d, f, bytes, to: &w) } }
+                    }
+                    w.key(f.key.outputs, in: bytes)
+                    w.object { w in
+                        for (j, slot) in d.outputs.enumerated() where !outputs[slot].isAbsent {
+                            w.key(f.outputKey[slot], in: bytes)
+                            w.object { w in
+                                w.key(f.key.value, in: bytes)
+                                p.write(outputs[slot], to: &w)
+                                w.key(f.key.rules, in: bytes)
+                                w.array { w in
+                                    let a = f.assigning[f.firstOutput[di] + j]
+                                    for k in Int(a.start)..<Int(a.start + a.count) {
+                                        let ri = Int(f.assigningRules[k])
+                                        guard state[ri] & 4 != 0 else { continue }
+                                        let id = f.ruleID[first + ri]  // `"id":"…"`: the id is what follows `"id":`
+                                        w.value(in: bytes, start: id.start + 5, count: id.count - 5)
+                                    }
                                 }
-                            }
-                            let applied = overrideEvents.compactMap { k -> String? in
-                                guard case let .override(_, o, .applied, _, start, count) = events[k], d.overrides[Int(o)].output == slot,
-                                      trace.operations[Int(start)..<Int(start + count)].contains(.done) else { return nil }
-                                return d.overrides[Int(o)].id
-                            }
-                            if !applied.isEmpty {
-                                w.key(quoted: Keys.overrides)
-                                w.array { w in for id in applied { w.string(id) } }
+                                if !overrideEvents.isEmpty { writeAppliedOverrides(overrideEvents, d, slot, f.key.overrides, bytes, to: &w) }
                             }
                         }
                     }
                 }
             }
+        }
+    }
+
+    /// The overrides applied to an output (an operation done), as `"overrides":[ids]`; nothing when none was.
+    private func writeAppliedOverrides(_ overrideEvents: [Int], _ d: CheckedDecision, _ slot: Int,
+                                       _ key: ExplanationFragments.Piece, _ bytes: UnsafeBufferPointer<UInt8>, to w: inout JSONWriter) {
+        let applied = overrideEvents.compactMap { k -> String? in
+            guard case let .override(_, o, .applied, _, start, count) = trace.events[k], d.overrides[Int(o)].output == slot,
+                  trace.operations[Int(start)..<Int(start + count)].contains(.done) else { return nil }
+            return d.overrides[Int(o)].id
+        }
+        if !applied.isEmpty {
+            w.key(key, in: bytes)
+            w.array { w in for id in applied { w.string(id) } }
         }
     }
 
@@ -121,8 +136,9 @@ extension Explanation {
         }
     }
 
-    private func writeOverride(_ event: Trace.Event, _ d: CheckedDecision, to w: inout JSONWriter) {
-        guard case let .override(_, oi, outcome, f, operationStart, operationCount) = event else { return }
+    private func writeOverride(_ event: Trace.Event, _ d: CheckedDecision, _ f: ExplanationFragments, _ bytes: UnsafeBufferPointer<UInt8>,
+                               to w: inout JSONWriter) {
+        guard case let .override(_, oi, outcome, failure, operationStart, operationCount) = event else { return }
         let o = d.overrides[Int(oi)]
         w.object { w in
             w.field("id", o.id)
@@ -146,7 +162,7 @@ extension Explanation {
                 }
             case .conditionFailed:
                 w.field("reason", "condition")
-                if f >= 0 { w.key("failed"); writeFailure(f, to: &w) }
+                if failure >= 0 { w.key(f.key.failed, in: bytes); writeFailure(failure, f, bytes, to: &w) }
             case .exception(let x):
                 let ex = o.exceptions[Int(x)]
                 w.field("reason", "exception")
@@ -165,29 +181,32 @@ extension Explanation {
 
     /// A recorded failure: the condition as written, `false` or `unknown`, where, and the values it read
     /// (personal data that is not loggable never shown).
-    private func writeFailure(_ index: Int32, to w: inout JSONWriter) {
+    private func writeFailure(_ index: Int32, _ f: ExplanationFragments, _ bytes: UnsafeBufferPointer<UInt8>, to w: inout JSONWriter) {
         unowned(unsafe) let p = compiled  // not retained: `owner` keeps it alive
-        let f = trace.failures[Int(index)]
-        let references = p.model.spans[Int(f.span)].references  // not the whole span: a copy retains its every part
+        let failure = trace.failures[Int(index)], span = Int(failure.span)
         w.object { w in
-            w.members(serialised: p.explanationJSON.spans[Int(f.span)].condition)
-            w.members(serialised: f.unknown ? Keys.resultUnknown : Keys.resultFalse)
-            w.members(serialised: p.explanationJSON.spans[Int(f.span)].at)
-            w.key(quoted: Keys.values)
+            w.members(f.spanCondition[span], in: bytes)
+            w.members(failure.unknown ? f.key.resultUnknown : f.key.resultFalse, in: bytes)
+            w.members(f.spanAt[span], in: bytes)
+            w.key(f.key.values, in: bytes)
             w.object { w in
-                for (k, r) in references.enumerated() {
-                    switch r {
-                    case .field(let i):
-                        w.key(quoted: p.explanationJSON.fieldKeys[i])
-                        if p.model.fields[i].personal, !p.model.fields[i].loggable { w.string("[personal data, not recorded]"); continue }
-                    case .output(let i):
-                        w.key(quoted: p.outputKeyJSON[i])
+                p.model.spans[span].references.withUnsafeBufferPointer { references in  // not the whole span: a copy retains its every part
+                    for (k, r) in references.enumerated() {
+                        switch r {
+                        case .field(let i):
+                            w.key(f.fieldKey[i], in: bytes)
+                            if f.hiddenField[i] { w.string("[personal data, not recorded]"); continue }
+                        case .output(let i):
+                            w.key(f.outputKey[i], in: bytes)
+                        }
+                        p.write(trace.values[Int(failure.valueStart) + k], to: &w)
                     }
-                    p.write(trace.values[Int(f.valueStart) + k], to: &w)
                 }
-                for (text, value) in p.computedValues(ofSpan: Int(f.span), self) {
-                    w.key(text)
-                    p.write(value, to: &w)
+                if !p.model.spans[span].computed.isEmpty {
+                    for (text, value) in p.computedValues(ofSpan: span, self) {
+                        w.key(text)
+                        p.write(value, to: &w)
+                    }
                 }
             }
         }
@@ -213,22 +232,5 @@ extension Explanation {
             if let en = l.en { w.field("en", en) }
             if let zh = l.zh { w.field("zh", zh) }
         }
-    }
-}
-
-/// Member names and constant members of explanation JSON, serialised once.
-private enum Keys {
-    static func quoted(_ k: String) -> [UInt8] {
-        var b: [UInt8] = []
-        JSONWriter.appendQuoted(k, to: &b)
-        return b + [58]
-    }
-
-    static let rules = quoted("rules"), outputs = quoted("outputs"), value = quoted("value"), overrides = quoted("overrides"),
-               values = quoted("values"), failed = quoted("failed")
-    static let resultFalse = Array(#""result":"false""#.utf8), resultUnknown = Array(#""result":"unknown""#.utf8)
-    /// By rule state (0 not evaluated, 1 not matched, 2 matched; +4 selected).
-    static let ruleState: [[UInt8]] = (0..<8).map { state in
-        Array(((state & 3 == 0 ? #""evaluated":false,"# : "") + #""matched":\#(state & 3 == 2),"selected":\#(state & 4 != 0)"#).utf8)
     }
 }

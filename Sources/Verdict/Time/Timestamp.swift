@@ -99,6 +99,19 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     /// such as Shanghai's +08:05:43 before 1901) cannot be written in RFC 3339: the instant is written
     /// in UTC instead, so the text reads back as the same instant.
     func appendRFC3339(in zone: Zone, to out: inout [UInt8]) {
+        var buffer: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &buffer) { raw in
+            let p = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            out.append(contentsOf: UnsafeBufferPointer(start: p, count: writeRFC3339(in: zone, to: p)))
+        }
+    }
+
+    /// The most bytes ``writeRFC3339(in:to:)`` writes (a year of 20 digits and a sign, then 29 more).
+    static let maxRFC3339Bytes = 56
+
+    /// Writes the RFC 3339 text at `p`, which has room for ``maxRFC3339Bytes``; returns how many
+    /// bytes it wrote. Digits by constant divisors (multiplications), no intermediate strings.
+    func writeRFC3339(in zone: Zone, to p: UnsafeMutablePointer<UInt8>) -> Int {
         var offset = zone.offsetSeconds(at: self)
         var utc = offset == 0 && zone.identifier == "UTC"
         if offset % 60 != 0 { (offset, utc) = (0, true) }
@@ -106,24 +119,23 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         let (days, msOfDay) = local.floorDivMod(86_400_000)
         let civil = CivilDate(daysSinceEpoch: Int(days))
         let secs = Int(msOfDay / 1000), ms = Int(msOfDay % 1000)
-        @inline(__always) func digits(_ n: Int, _ width: Int) {
-            var d = 1
-            for _ in 1..<width { d *= 10 }
-            var n = n
-            while d > 0 {
-                out.append(UInt8(48 + n / d % 10))
-                n %= d
-                d /= 10
-            }
+        var i = 0
+        @inline(__always) func put(_ u: UInt8) { p[i] = u; i += 1 }
+        @inline(__always) func two(_ n: Int) { p[i] = UInt8(48 + n / 10); p[i + 1] = UInt8(48 + n % 10); i += 2 }
+        if civil.year >= 0, civil.year <= 9999 {
+            two(civil.year / 100)
+            two(civil.year % 100)
+        } else {
+            for u in String(civil.year).utf8 { put(u) }
         }
-        if civil.year >= 0, civil.year <= 9999 { digits(civil.year, 4) } else { out.append(contentsOf: Array(String(civil.year).utf8)) }
-        out.append(45); digits(civil.month, 2); out.append(45); digits(civil.day, 2)
-        out.append(84); digits(secs / 3600, 2); out.append(58); digits(secs / 60 % 60, 2); out.append(58); digits(secs % 60, 2)
-        if ms != 0 { out.append(46); digits(ms, 3) }
-        if utc { out.append(90); return }
-        out.append(offset < 0 ? 45 : 43)
+        put(45); two(civil.month); put(45); two(civil.day)
+        put(84); two(secs / 3600); put(58); two(secs / 60 % 60); put(58); two(secs % 60)
+        if ms != 0 { put(46); put(UInt8(48 + ms / 100)); two(ms % 100) }
+        if utc { put(90); return i }
+        put(offset < 0 ? 45 : 43)
         let a = abs(offset)
-        digits(a / 3600, 2); out.append(58); digits(a / 60 % 60, 2)
+        two(a / 3600); put(58); two(a / 60 % 60)
+        return i
     }
 
     /// The instant a duration of clock time later (earlier for a negative duration).
