@@ -56,17 +56,13 @@ public final class CompiledPolicy: Sendable {
         self.program = program
         outputCount = model.outputs.count
         func quotedKey(_ k: String) -> [UInt8] {
-            var b: [UInt8] = []
-            JSONWriter.appendQuoted(k, to: &b)
-            return b + [58]
+            JSONWriter.quotedBytes(k) + [58]
         }
         outputKeyJSON = model.outputs.map { quotedKey($0.name) }
         explanationJSON = ExplanationFragments(model)
         clockKeyJSON = model.clocks.map { quotedKey($0.name) }
         memberJSON = model.members.map { m in
-            var b: [UInt8] = []
-            JSONWriter.appendQuoted(m.name, to: &b)
-            return b
+            JSONWriter.quotedBytes(m.name)
         }
         var w = JSONWriter()
         w.object { w in

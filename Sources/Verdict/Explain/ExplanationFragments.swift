@@ -55,9 +55,7 @@ struct ExplanationFragments: Sendable {
             return piece(Array(w.bytes.dropFirst().dropLast()))
         }
         func quotedKey(_ k: String) -> Piece {
-            var b: [UInt8] = []
-            JSONWriter.appendQuoted(k, to: &b)
-            return piece(b + [58])
+            piece(JSONWriter.quotedBytes(k) + [58])
         }
         key = Keys(rules: quotedKey("rules"), outputs: quotedKey("outputs"), value: quotedKey("value"),
                    overrides: quotedKey("overrides"), values: quotedKey("values"), failed: quotedKey("failed"),

@@ -23,12 +23,6 @@ package struct JSONWriter: ~Copyable, @unchecked Sendable {  // owns `base` alon
         base = .allocate(capacity: self.capacity)
     }
 
-    /// A writer that continues after `buffer`'s bytes.
-    package init(appendingTo buffer: [UInt8]) {
-        self.init(capacity: buffer.count + 512)
-        buffer.withUnsafeBufferPointer { append(raw: $0) }
-    }
-
     deinit { base.deallocate() }
 
     /// The JSON written so far, as UTF-8 (a copy).
@@ -264,22 +258,18 @@ package struct JSONWriter: ~Copyable, @unchecked Sendable {  // owns `base` alon
     }
 
     private mutating func escape(_ u: UInt8) {
-        var e: [UInt8] = []
-        Self.escape(u, to: &e)
-        e.withUnsafeBufferPointer { append(raw: $0) }
-    }
-
-    static func appendInteger(_ n: Int64, to out: inout [UInt8]) {
-        if n == 0 { out.append(48); return }
-        if n < 0 { out.append(45) }
-        var mag = n.magnitude
-        var tmp: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                  UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
-        withUnsafeMutableBytes(of: &tmp) { buf in
-            while mag > 0 { buf[count] = UInt8(48 + mag % 10); mag /= 10; count += 1 }
-            for i in stride(from: count - 1, through: 0, by: -1) { out.append(buf[i]) }
+        switch u {
+        case 34: byte(92); byte(34)
+        case 92: byte(92); byte(92)
+        case 10: byte(92); byte(110)
+        case 13: byte(92); byte(114)
+        case 9: byte(92); byte(116)
+        default:
+            let hex: StaticString = "0123456789abcdef"
+            let digits = hex.utf8Start
+            literal("\\u00")
+            byte(digits[Int(u >> 4)])
+            byte(digits[Int(u & 15)])
         }
     }
 
@@ -290,39 +280,10 @@ package struct JSONWriter: ~Copyable, @unchecked Sendable {  // owns `base` alon
     /// Writes a member with a boolean value.
     package mutating func field(_ k: String, _ v: Bool) { key(k); bool(v) }
 
-    static func appendQuoted(_ s: String, to out: inout [UInt8]) {
-        out.append(34)
-        let fast: Void? = s.utf8.withContiguousStorageIfAvailable { buffer in
-            // Runs of plain bytes are copied whole; only `"`, `\` and control characters are escaped.
-            var start = 0
-            for i in 0..<buffer.count {
-                let u = buffer[i]
-                if u >= 0x20, u != 34, u != 92 { continue }
-                if start < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start..<i])) }
-                escape(u, to: &out)
-                start = i + 1
-            }
-            if start < buffer.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start...])) }
-        }
-        if fast == nil {
-            for u in s.utf8 {
-                if u >= 0x20, u != 34, u != 92 { out.append(u) } else { escape(u, to: &out) }
-            }
-        }
-        out.append(34)
-    }
-
-    private static func escape(_ u: UInt8, to out: inout [UInt8]) {
-        switch u {
-        case 34: out.append(92); out.append(34)
-        case 92: out.append(92); out.append(92)
-        case 10: out.append(92); out.append(110)
-        case 13: out.append(92); out.append(114)
-        case 9: out.append(92); out.append(116)
-        default:
-            let hex: StaticString = "0123456789abcdef"
-            let digits = hex.utf8Start
-            out.append(contentsOf: [92, 117, 48, 48, digits[Int(u >> 4)], digits[Int(u & 15)]])
-        }
+    /// `s` as a JSON string, quoted and escaped (for fragments serialised once).
+    static func quotedBytes(_ s: String) -> [UInt8] {
+        var w = JSONWriter(capacity: s.utf8.count + 8)
+        w.string(s)
+        return w.bytes
     }
 }

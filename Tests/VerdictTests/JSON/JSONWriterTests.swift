@@ -18,13 +18,30 @@ import Testing
         return s
     }()
 
+    /// The escaping the writer documents, byte by byte: `\"`, `\\`, `\n`, `\r`, `\t`, other
+    /// control characters as `\u00XX`, everything else (UTF-8 included) as it is.
+    static func escapedByteByByte(_ s: String) -> [UInt8] {
+        var out: [UInt8] = [34]
+        for u in s.utf8 {
+            switch u {
+            case 34: out += [92, 34]
+            case 92: out += [92, 92]
+            case 10: out += [92, 110]
+            case 13: out += [92, 114]
+            case 9: out += [92, 116]
+            case 0..<0x20: out += Array(String(format: "\\u%04x", u).utf8)
+            default: out.append(u)
+            }
+        }
+        return out + [34]
+    }
+
     @Test func stringsAreEscapedAsTheByteEscaperDoes() throws {
         for s in Self.strings {
             var w = JSONWriter(capacity: 1)  // grows on the first bytes
             w.string(s)
-            var expected: [UInt8] = []
-            JSONWriter.appendQuoted(s, to: &expected)
-            #expect(w.bytes == expected, "\(s.debugDescription)")
+            #expect(w.bytes == Self.escapedByteByByte(s), "\(s.debugDescription)")
+            #expect(JSONWriter.quotedBytes(s) == w.bytes)
             let back = try JSONSerialization.jsonObject(with: Data(w.bytes), options: [.fragmentsAllowed]) as? String
             #expect(back == s, "\(s.debugDescription)")
         }
