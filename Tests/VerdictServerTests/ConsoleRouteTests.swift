@@ -12,7 +12,8 @@ import VerdictAudit
 @Suite("web console routes")
 struct ConsoleRouteTests {
     static let qc = shippedPolicyPath("quality-complaints")
-    static let csrf = String(repeating: "ab", count: 32)
+    /// A form token this process signed, as a page would have set it.
+    static let csrf = ConsoleSessions.newFormToken()
     static let token = "console-test-token-0123456789"
 
     /// A service with a decision log (SQLite in a temporary folder) recording its decisions.
@@ -162,6 +163,15 @@ struct ConsoleRouteTests {
             let mismatch = try await client.execute(uri: "/draft", method: .post, headers: Self.headers(cookie: "verdict_csrf=" + String(repeating: "cd", count: 32), form: true),
                                                     body: ByteBuffer(string: body))
             #expect(mismatch.status == .forbidden)
+            // The same made-up value in cookie and field (what a script could send) is not a token the server signed.
+            let forged = String(repeating: "ab", count: 48)
+            let madeUp = try await client.execute(uri: "/draft", method: .post, headers: Self.headers(cookie: "verdict_csrf=\(forged)", form: true),
+                                                  body: ByteBuffer(string: Self.draftBody([], csrf: forged)))
+            #expect(madeUp.status == .forbidden)
+            let oldStyle = String(repeating: "ab", count: 32)
+            let unsigned = try await client.execute(uri: "/draft", method: .post, headers: Self.headers(cookie: "verdict_csrf=\(oldStyle)", form: true),
+                                                    body: ByteBuffer(string: Self.draftBody([], csrf: oldStyle)))
+            #expect(unsigned.status == .forbidden)
             let noField = try await client.execute(uri: "/draft", method: .post, headers: Self.headers(cookie: "verdict_csrf=\(Self.csrf)", form: true),
                                                    body: ByteBuffer(string: Self.draftBody([], csrf: nil)))
             #expect(noField.status == .forbidden)
@@ -230,10 +240,16 @@ struct ConsoleRouteTests {
                                                   body: ByteBuffer(string: "token=\(Self.token)&next=%2F%2Fevil.example&csrf=\(Self.csrf)"))
             #expect(signIn.status == .seeOther)
             #expect(signIn.headers[.location] == "/", "an off-site next is not followed")
-            let cookie = try #require(signIn.headers[values: .setCookie].first { $0.hasPrefix("verdict_token=") })
-            #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"))
+            let cookie = try #require(signIn.headers[values: .setCookie].first { $0.hasPrefix("verdict_session_") })
+            #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Max-Age="))
+            #expect(!cookie.contains(Self.token), "the cookie holds a session, never the API token")
             let value = String(cookie.split(separator: ";")[0])
             #expect(try await client.execute(uri: "/audit", method: .get, headers: Self.headers(cookie: value)).status == .ok)
+            // A session value the server did not sign, or the raw token in the old cookie, opens nothing.
+            let name = String(value.split(separator: "=")[0])
+            let forged = "\(name)=9999999999.\(String(repeating: "00", count: 32))"
+            #expect(try await client.execute(uri: "/audit", method: .get, headers: Self.headers(cookie: forged)).status == .unauthorized)
+            #expect(try await client.execute(uri: "/audit", method: .get, headers: Self.headers(cookie: "verdict_token=\(Self.token)")).status == .unauthorized)
         }
     }
 
@@ -276,5 +292,37 @@ struct ConsoleRouteTests {
             #expect(draft.contains("Impact on recorded cases"))
             #expect(draft.contains("head_office → division_manager"))
         }
+    }
+}
+
+/// The signed values the console keeps in cookies.
+@Suite("console sessions")
+struct ConsoleSessionsTests {
+    @Test func formTokensAreSignedByThisProcess() {
+        let token = ConsoleSessions.newFormToken()
+        #expect(token.utf8.count == 96)
+        #expect(ConsoleSessions.isFormToken(token))
+        #expect(ConsoleSessions.newFormToken() != token)
+        // Any change to nonce or signature, or another length, is refused.
+        var bytes = Array(token.utf8)
+        bytes[0] = bytes[0] == UInt8(ascii: "0") ? UInt8(ascii: "1") : UInt8(ascii: "0")
+        #expect(!ConsoleSessions.isFormToken(String(decoding: bytes, as: UTF8.self)))
+        #expect(!ConsoleSessions.isFormToken(String(token.dropLast())))
+        #expect(!ConsoleSessions.isFormToken(token.uppercased()))
+        #expect(!ConsoleSessions.isFormToken(""))
+    }
+
+    @Test func sessionsExpireAndCannotBeForged() {
+        let now: Int64 = 1_800_000_000
+        let session = ConsoleSessions.newSession(now: now)
+        #expect(ConsoleSessions.isSession(session, now: now))
+        #expect(ConsoleSessions.isSession(session, now: now + ConsoleSessions.lifetime - 1))
+        #expect(!ConsoleSessions.isSession(session, now: now + ConsoleSessions.lifetime))
+        // A later expiry with the old signature is refused.
+        let signature = session.split(separator: ".")[1]
+        #expect(!ConsoleSessions.isSession("\(now + 10 * ConsoleSessions.lifetime).\(signature)", now: now))
+        #expect(!ConsoleSessions.isSession("not a session", now: now))
+        #expect(ConsoleSessions.sessionCookie(authority: "127.0.0.1:8080") == "verdict_session_8080")
+        #expect(ConsoleSessions.sessionCookie(authority: "[::1]:9000") == "verdict_session_9000")
     }
 }

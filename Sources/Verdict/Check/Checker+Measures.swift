@@ -28,9 +28,23 @@ extension Checker {
             }
             var target: (CompareOp, Int64, Int64, String)?
             if let t = m.target {
-                guard let text = t.scalar, let parsed = Self.target(text) else {
-                    diagnostics.error(.invalidTarget, "expected a target like `>= 80%` or `< 10`, found `\(t.scalar ?? t.kindName)`", at: t.location)
+                guard let text = t.scalar else {
+                    diagnostics.error(.invalidTarget, "expected a target like `>= 80%` or `< 10`, found \(t.kindName)", at: t.location)
                     continue
+                }
+                let parsed: (CompareOp, Int64, Int64)
+                switch Self.parseTarget(text) {
+                case .success(let p): parsed = p
+                case .failure(let problem):
+                    diagnostics.error(.invalidTarget, problem.message(TextEscaping.escaped(Suggestions.clip(text))), at: t.location, help: problem.help)
+                    continue
+                }
+                if kind != .mean, parsed.1 < 0 {
+                    diagnostics.warning(.invalidTarget, "measure `\(m.name.text)` counts cases, so its value is never below 0: the target `\(TextEscaping.escaped(text))` is always \([.gt, .ge, .ne].contains(parsed.0) ? "met" : "missed")",
+                                        at: t.location, help: "a \(kind.rawValue) is at least 0; did you mean `\(parsed.0.rawValue) \(text.drop { $0 != "-" }.dropFirst())`?")
+                } else if kind == .share, parsed.1 > parsed.2 {
+                    diagnostics.warning(.invalidTarget, "measure `\(m.name.text)` is a share, never above 100%: the target `\(TextEscaping.escaped(text))` is always \([.lt, .le, .ne].contains(parsed.0) ? "met" : "missed")",
+                                        at: t.location, help: "write a share between 0% and 100%")
                 }
                 target = (parsed.0, parsed.1, parsed.2, text)
             }
@@ -40,8 +54,41 @@ extension Checker {
         }
     }
 
-    /// `>= 80%` → (.ge, 80, 100); `< 10` → (.lt, 10, 1); `> 0.8` → (.gt, 8, 10).
+    /// Why a measure's target could not be read.
+    enum TargetProblem: Error, Equatable {
+        case notATarget, tooPrecise, tooLarge
+
+        func message(_ text: String) -> String {
+            switch self {
+            case .notATarget: "expected a target like `>= 80%` or `< 10`, found `\(text)`"
+            case .tooPrecise: "the target `\(text)` has more than \(Checker.maxTargetDecimals) decimals"
+            case .tooLarge: "the target `\(text)` is too large: a target is at most \(Checker.maxTargetWhole) in magnitude"
+            }
+        }
+
+        var help: String? {
+            switch self {
+            case .notATarget: "an operator (`<`, `<=`, `>`, `>=`, `==`, `!=`), then a number, with `%` for a share"
+            case .tooPrecise: "round the target to \(Checker.maxTargetDecimals) decimals"
+            case .tooLarge: nil
+            }
+        }
+    }
+
+    /// The most decimals a target may have: numerator and denominator then stay far inside `Int64`,
+    /// and a report compares them with any tally without overflow.
+    static let maxTargetDecimals = 9
+    /// The largest whole part a target may have (a trillion).
+    static let maxTargetWhole: Int64 = 1_000_000_000_000
+
+    /// `>= 80%` → (.ge, 80, 100); `< 10` → (.lt, 10, 1); `> 0.8` → (.gt, 8, 10); `> -0.5` → (.gt, -5, 10).
     static func target(_ text: String) -> (CompareOp, Int64, Int64)? {
+        try? parseTarget(text).get()
+    }
+
+    /// Reads a target exactly, or says why it cannot: digits only, bounded in size and precision, so no
+    /// arithmetic on it can overflow.
+    static func parseTarget(_ text: String) -> Result<(CompareOp, Int64, Int64), TargetProblem> {
         var t = Substring(text.trimmingCharacters(in: .whitespaces))
         var op: CompareOp?
         for candidate in [CompareOp.le, .ge, .eq, .ne, .lt, .gt] where t.hasPrefix(candidate.rawValue) {
@@ -49,21 +96,27 @@ extension Checker {
             t = t.dropFirst(candidate.rawValue.count)
             break
         }
-        guard let op else { return nil }
+        guard let op else { return .failure(.notATarget) }
         t = Substring(t.trimmingCharacters(in: .whitespaces))
         var denominator: Int64 = 1
         if t.hasSuffix("%") {
             denominator = 100
             t = t.dropLast()
         }
+        let negative = t.hasPrefix("-")
+        if negative { t = t.dropFirst() }
         let parts = t.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-        guard let whole = Int64(parts[0]) else { return nil }
+        func digits(_ s: Substring) -> Bool { !s.isEmpty && s.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }
+        guard digits(parts[0]), parts.count == 1 || digits(parts[1]) else { return .failure(.notATarget) }
+        let wholeDigits = parts[0].drop { $0 == "0" }
+        guard wholeDigits.count <= 13, let whole = Int64(parts[0]), whole <= maxTargetWhole else { return .failure(.tooLarge) }
         var numerator = whole
         if parts.count == 2 {
-            guard let frac = Int64(parts[1]), !parts[1].isEmpty else { return nil }
-            for _ in 0..<parts[1].count { numerator *= 10; denominator *= 10 }
+            let fraction = parts[1]
+            guard fraction.count <= maxTargetDecimals, let frac = Int64(fraction) else { return .failure(.tooPrecise) }
+            for _ in 0..<fraction.count { numerator *= 10; denominator *= 10 }
             numerator += frac
         }
-        return (op, numerator, denominator)
+        return .success((op, negative ? -numerator : numerator, denominator))
     }
 }

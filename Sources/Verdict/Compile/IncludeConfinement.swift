@@ -55,7 +55,8 @@ public struct IncludeConfinement: Sendable {
     }
 
     /// Reads the file `name` names: nil when there is none (or it is not UTF-8 text); a refusal when
-    /// it lies outside the folder and the root, or is a symbolic link (or under one) that leads out.
+    /// it lies outside the folder and the root, is a symbolic link (or under one) that leads out, is
+    /// not a regular file, or is larger than a policy file may be (``SourceFileReader``).
     public func read(_ name: String) throws(Refusal) -> SourceFile? {
         let path = try resolve(name)
         guard let real = Self.realPath(path) else { return nil }
@@ -63,10 +64,15 @@ public struct IncludeConfinement: Sendable {
             throw Refusal(message: "`\(TextEscaping.escaped(name))` is a symbolic link to a file outside the policy folder and the include root `\(root)`",
                           help: Self.advice)
         }
-        // Decoded as the folder's own files are: a byte-order mark is kept, so the digest covers it.
-        guard let data = FileManager.default.contents(atPath: real),
-              case .success(let file) = SourceFile.decode(path: PolicyLoader.normalize(folder + "/" + name), bytes: Array(data)) else { return nil }
-        return file
+        // Read as the folder's own files are: a byte-order mark is kept, so the digest covers it.
+        switch SourceFileReader.bytes(real, shown: name) {
+        case .success(let bytes):
+            guard case .success(let file) = SourceFile.decode(path: PolicyLoader.normalize(folder + "/" + name), bytes: bytes) else { return nil }
+            return file
+        case .failure(let refusal):
+            // It exists but cannot be read (not a regular file, too large, no permission): say why.
+            throw Refusal(message: refusal.diagnostic.message, help: refusal.diagnostic.help ?? Self.advice)
+        }
     }
 
     /// Whether the file at `path` (a file of the folder, as listed) really lies inside the folder or

@@ -33,11 +33,10 @@ package enum PolicyLoader {
     /// The most policy files one set may hold: far above any real set, and a bound on a wrong folder.
     package static let maxFiles = 10_000
 
-    /// Whether a file has a line that starts the `policy:` manifest (read up to 1 MiB, never more).
+    /// Whether a file has a line that starts the `policy:` manifest (a regular file, read up to the
+    /// bound on policy files, never more: a FIFO or a device is not opened for a blocking read).
     static func hasManifestLine(_ path: String) -> Bool {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
-        defer { try? handle.close() }
-        let head = (try? handle.read(upToCount: 1 << 20)) ?? Data()
+        guard case .success(let head) = SourceFileReader.bytes(path) else { return false }
         return String(decoding: head, as: UTF8.self).split(whereSeparator: \.isNewline)
             .contains { $0.hasPrefix("policy:") || $0.hasPrefix("\u{FEFF}policy:") || $0.hasPrefix("\"policy\":") || $0.hasPrefix("'policy':") }
     }
@@ -91,11 +90,7 @@ package enum PolicyLoader {
                                           help: "copy the file into the folder, or set the include root with `--include-root`"))
                 continue
             }
-            guard let data = fm.contents(atPath: path) else {
-                diagnostics.append(.error(.unreadableFile, "cannot read `\(path)`", at: nil))
-                continue
-            }
-            switch SourceFile.decode(path: path, bytes: Array(data)) {
+            switch SourceFileReader.read(path) {
             case .success(let file): files.append(file)
             case .failure(let refusal): diagnostics.append(refusal.diagnostic)
             }

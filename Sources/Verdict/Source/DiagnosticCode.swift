@@ -46,6 +46,8 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     case folderChanging = "folder-changing"
     /// no rule of decision `…` decides a case with …
     case gap = "gap"
+    /// `…` holds more bytes than a policy file may (1 MiB unless `VERDICT_MAX_POLICY_FILE_BYTES` says otherwise)
+    case fileTooLarge = "file-too-large"
     /// cannot include `…`: it is outside the policy folder and the include root (or `…` is not a policy file)
     case includeRefused = "include-refused"
     /// `…` takes one field or output name

@@ -10,7 +10,7 @@ public struct MeasureAccumulator {
     struct Tally {
         var selected: Int64 = 0  // cases the measure's `where` selects
         var hits: Int64 = 0      // of those, where `of` holds (share, count, per_million)
-        var sum: Int64 = 0       // sum of `of` (mean), in minor units for money
+        var sum: Int128 = 0      // sum of `of` (mean), in minor units for money: 2^63 cases of the largest value fit
         var valued: Int64 = 0    // cases with a value for `of` (mean)
     }
 
@@ -81,7 +81,7 @@ public struct MeasureAccumulator {
             case .mean:
                 switch evaluator.value(compiled.of) {
                 case .money(let v), .int(let v):
-                    tallies[group]![mi].sum += v
+                    tallies[group]![mi].sum += Int128(v)
                     tallies[group]![mi].valued += 1
                 default: break
                 }
@@ -131,20 +131,20 @@ public struct MeasureAccumulator {
                 case .mean:
                     var scale: Int128 = 1
                     if m.ofType == .money { for _ in 0..<policy.model.moneyScale { scale *= 10 } }
-                    (num, den) = (Int128(t.sum), Int128(max(t.valued, 1)) * scale)
+                    (num, den) = (t.sum, Int128(max(t.valued, 1)) * scale)
                     text = t.valued == 0 ? nil : Self.decimal(num, den, places: m.ofType == .money ? policy.model.moneyScale : 2)
                 }
                 var met: Bool?
                 if let target = m.target, text != nil {
-                    // Compare num/den with target (as a fraction of 1 for shares): cross-multiply, exactly.
-                    let lhs = num * Int128(target.denominator), rhs = Int128(target.numerator) * den
+                    // Compare num/den with the target's fraction exactly (shares as a fraction of 1).
+                    let order = Self.compare(num, den, Int128(target.numerator), Int128(target.denominator))
                     switch target.op {
-                    case .lt: met = lhs < rhs
-                    case .le: met = lhs <= rhs
-                    case .gt: met = lhs > rhs
-                    case .ge: met = lhs >= rhs
-                    case .eq: met = lhs == rhs
-                    case .ne: met = lhs != rhs
+                    case .lt: met = order < 0
+                    case .le: met = order <= 0
+                    case .gt: met = order > 0
+                    case .ge: met = order >= 0
+                    case .eq: met = order == 0
+                    case .ne: met = order != 0
                     }
                 }
                 rows.append(Row(measure: m.name, label: m.annotations.label, group: g, cases: t.selected, value: text, target: m.target?.text, met: met))
@@ -153,21 +153,58 @@ public struct MeasureAccumulator {
         return rows
     }
 
-    /// num/den rounded half-up to `places` decimals, exactly.
+    /// The sign of a/b − c/d (−1, 0 or 1) for positive denominators, exactly and without overflow
+    /// whatever the magnitudes: whole parts first, then the remainders' reciprocals, as a continued
+    /// fraction is compared.
+    static func compare(_ a: Int128, _ b: Int128, _ c: Int128, _ d: Int128) -> Int {
+        precondition(b > 0 && d > 0, "denominators are positive")
+        // Floor division, so that each remainder is in 0..<denominator.
+        func floorDiv(_ n: Int128, _ m: Int128) -> (Int128, Int128) {
+            var q = n / m, r = n % m
+            if r < 0 { q -= 1; r += m }
+            return (q, r)
+        }
+        var (a, b, c, d) = (a, b, c, d)
+        var sign = 1
+        while true {
+            let (q1, r1) = floorDiv(a, b), (q2, r2) = floorDiv(c, d)
+            if q1 != q2 { return q1 < q2 ? -sign : sign }
+            // Equal whole parts: compare r1/b with r2/d, which is the reverse of b/r1 against d/r2.
+            if r1 == 0 || r2 == 0 { return r1 == r2 ? 0 : (r1 == 0 ? -sign : sign) }
+            (a, b, c, d) = (b, r1, d, r2)
+            sign = -sign
+        }
+    }
+
+    /// num/den rounded half-up to `places` decimals, exactly, by long division (no product of the
+    /// tally with a power of ten, so no overflow whatever the tally).
     static func decimal(_ num: Int128, _ den: Int128, places: Int) -> String {
         guard den != 0 else { return "-" }
-        var scale: Int128 = 1
-        for _ in 0..<places { scale *= 10 }
         let negative = (num < 0) != (den < 0)
-        let n = num.magnitude * UInt128(scale), d = den.magnitude
-        var q = n / d
-        if (n % d) * 2 >= d { q += 1 }
-        let whole = q / UInt128(scale), frac = q % UInt128(scale)
-        var s = (negative && q != 0 ? "-" : "") + String(whole)
-        if places > 0 {
-            let f = String(frac)
-            s += "." + String(repeating: "0", count: places - f.count) + f
+        let n = num.magnitude, d = den.magnitude
+        var whole = n / d
+        var remainder = n % d
+        var digits: [UInt8] = []
+        for _ in 0..<places {
+            // remainder < d ≤ 2^127, so the product is computed in two halves to stay exact.
+            let (high, low) = remainder.multipliedFullWidth(by: 10)
+            let (q, r) = d.dividingFullWidth((high, low))
+            digits.append(UInt8(q))
+            remainder = r
         }
+        // Half-up: round away when the rest is at least half of d (compare 2·rest with d, overflow-free).
+        if remainder >= d - remainder {
+            var i = digits.count - 1
+            while i >= 0 {
+                if digits[i] < 9 { digits[i] += 1; break }
+                digits[i] = 0
+                i -= 1
+            }
+            if i < 0 { whole += 1 }
+        }
+        let zero = whole == 0 && digits.allSatisfy { $0 == 0 }
+        var s = (negative && !zero ? "-" : "") + String(whole)
+        if places > 0 { s += "." + String(decoding: digits.map { $0 + 0x30 }, as: UTF8.self) }
         return s
     }
 }

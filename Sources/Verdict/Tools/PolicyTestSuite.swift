@@ -47,11 +47,7 @@ public struct PolicyTestSuite: Sendable {
             .filter { ($0.hasSuffix(".test.yaml") || $0.hasSuffix(".test.yml")) && !PolicyLoader.isInVersionsFolder($0) }.sorted()
         for n in names {
             let path = base + "/" + n
-            guard let data = fm.contents(atPath: path) else {
-                suite.diagnostics.append(.error(.unreadableFile, "cannot read `\(path)`", at: nil))
-                continue
-            }
-            switch SourceFile.decode(path: path, bytes: Array(data)) {
+            switch SourceFileReader.read(path) {
             case .success(let file): suite.add(file)
             case .failure(let refusal): suite.diagnostics.append(refusal.diagnostic)
             }

@@ -23,8 +23,9 @@ struct DraftChecker: Sendable {
     func currentFiles() -> [(path: String, text: String)] {
         let base = FolderSnapshot.base(folder)
         return FolderSnapshot.relativePaths(base).filter { !PolicyLoader.isInVersionsFolder($0) }.compactMap { relative in
-            guard let data = FileManager.default.contents(atPath: base + "/" + relative) else { return nil }
-            return (relative, String(decoding: data, as: UTF8.self))
+            // The loader's reader: regular files only, bounded in bytes.
+            guard case .success(let bytes) = SourceFileReader.bytes(base + "/" + relative) else { return nil }
+            return (relative, String(decoding: bytes, as: UTF8.self))
         }
     }
 
@@ -67,6 +68,11 @@ struct DraftChecker: Sendable {
         var testFiles: [SourceFile] = []
         var diagnostics: [Diagnostic] = []
         for f in files {
+            // A submitted file is held to the bound a file on disk is (1 MiB unless configured).
+            if let refusal = SourceFileReader.checkSize(of: f.text, shown: f.path) {
+                diagnostics.append(refusal.diagnostic)
+                continue
+            }
             switch SourceFile.decode(path: f.path, bytes: Array(f.text.utf8)) {
             case .success(let s): if FolderSnapshot.isTestFile(f.path) { testFiles.append(s) } else { policyFiles.append(s) }
             case .failure(let refusal): diagnostics.append(refusal.diagnostic)

@@ -167,13 +167,10 @@ struct FolderSnapshot: Sendable {
                                        help: "copy the file into the folder"))
                 continue
             }
-            guard let data = FileManager.default.contents(atPath: path) else {
-                problems.append(.error(.unreadableFile, "cannot read `\(path)`", at: nil))
-                continue
-            }
-            // The loader's own decoding, so a served set has the digest `verdict check` prints.
+            // The loader's own reading (regular files only, bounded in bytes) and decoding, so a served
+            // set has the digest `verdict check` prints.
             let file: SourceFile
-            switch SourceFile.decode(path: path, bytes: Array(data)) {
+            switch SourceFileReader.read(path) {
             case .success(let f): file = f
             case .failure(let refusal): problems.append(refusal.diagnostic); continue
             }

@@ -11,10 +11,12 @@ import VerdictConsole
 /// Chinese. Pages are rendered by `VerdictConsole`; this wires them to the registry and the log.
 ///
 /// - Forms that change nothing are GET. The two POST forms (sign-in, draft check) carry a
-///   double-submit token: a random value in a `SameSite=Strict`, `HttpOnly` cookie and the same value
-///   in a hidden field; a POST whose field does not match its cookie, or whose `Origin` is another
-///   site, is refused with 403. Bodies are bounded by ``ServerLimits/maxFormBytes``.
-/// - When tokens are configured, every page needs one: a bearer header, or the sign-in cookie.
+///   double-submit token: a random value signed by the server (``ConsoleSessions``) in a
+///   `SameSite=Strict`, `HttpOnly` cookie and the same value in a hidden field; a POST whose field does
+///   not match its cookie, whose token the server did not sign, or whose `Origin` is another site, is
+///   refused with 403. Bodies are bounded by ``ServerLimits/maxFormBytes``.
+/// - When tokens are configured, every page needs one: a bearer header, or the session cookie that
+///   signing in sets (a signed expiry, never the token itself).
 /// - Every page is sent with a Content-Security-Policy that allows only the console's own style
 ///   sheet and script (no inline code), and is never cached.
 struct ConsoleRoutes: Sendable {
@@ -23,8 +25,7 @@ struct ConsoleRoutes: Sendable {
     let limits: ServerLimits
     let log: (any DecisionLog)?
 
-    static let csrfCookie = "verdict_csrf"
-    static let tokenCookie = "verdict_token"
+    static let csrfCookie = ConsoleSessions.formCookie
     static let langCookie = "verdict_lang"
     static let contentSecurityPolicy =
         "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
@@ -198,7 +199,9 @@ struct ConsoleRoutes: Sendable {
             return page.html(ConsolePage.signIn(next: next, failed: true, context: c), status: .unauthorized)
         }
         var response = Self.redirect(next)
-        response.headers[values: .setCookie].append("\(Self.tokenCookie)=\(ConsoleLink.encode(token)); Path=/; HttpOnly; SameSite=Strict")
+        // The cookie holds a signed session, never the token: it cannot be replayed against the API.
+        let cookie = ConsoleSessions.sessionCookie(authority: request.head.authority)
+        response.headers[values: .setCookie].append("\(cookie)=\(ConsoleSessions.newSession()); Path=/; Max-Age=\(ConsoleSessions.lifetime); HttpOnly; SameSite=Strict")
         return response
     }
 
@@ -208,7 +211,8 @@ struct ConsoleRoutes: Sendable {
     func gate(_ page: Page) -> Response? {
         guard authenticator.anyConfigured else { return nil }
         if let token = Authenticator.bearer(page.request), authenticator.accepts(token) { return nil }
-        if let cookie = page.request.cookies[Self.tokenCookie]?.value, authenticator.accepts(Array(FormData.decode(cookie).utf8)) { return nil }
+        if let session = page.request.cookies[ConsoleSessions.sessionCookie(authority: page.request.head.authority)]?.value,
+           ConsoleSessions.isSession(session) { return nil }
         let next = page.request.uri.path + (page.request.uri.query.map { "?" + $0 } ?? "")
         var response = page.html(ConsolePage.signIn(next: Self.safeNext(next), failed: false, context: page.context(hasAudit: log != nil)),
                                  status: .unauthorized)
@@ -228,8 +232,8 @@ struct ConsoleRoutes: Sendable {
         }
         let bytes = try await BodyReader.collect(request, limit: limits.maxFormBytes, timeout: limits.requestTimeout, what: "a form")
         let form = FormData.parse(String(decoding: bytes, as: UTF8.self))
-        guard let cookie = request.cookies[Self.csrfCookie]?.value, Self.isToken(cookie), let field = FormData.value(form, "csrf"),
-              Self.constantTimeEqual(Array(cookie.utf8), Array(field.utf8)) else {
+        guard let cookie = request.cookies[Self.csrfCookie]?.value, ConsoleSessions.isFormToken(cookie), let field = FormData.value(form, "csrf"),
+              ConsoleSessions.constantTimeEqual(Array(cookie.utf8), Array(field.utf8)) else {
             throw Self.refused(page, page.context(hasAudit: log != nil).words.csrfRefused)
         }
         return form
@@ -277,20 +281,6 @@ struct ConsoleRoutes: Sendable {
         String(s.unicodeScalars.prefix(64).map { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-") ? Character($0) : "_" })
     }
 
-    static func isToken(_ s: String) -> Bool { s.utf8.count == 64 && s.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) } }
-
-    static func newToken() -> String {
-        var g = SystemRandomNumberGenerator()
-        return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &g)) }.joined()
-    }
-
-    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard a.count == b.count else { return false }
-        var d: UInt8 = 0
-        for i in a.indices { d |= a[i] ^ b[i] }
-        return d == 0
-    }
-
     /// One request's language, form token and query, and how its pages are answered.
     struct Page {
         let request: Request
@@ -314,10 +304,10 @@ struct ConsoleRoutes: Sendable {
             } else {
                 language = .en
             }
-            if let c = request.cookies[ConsoleRoutes.csrfCookie]?.value, ConsoleRoutes.isToken(c) {
+            if let c = request.cookies[ConsoleRoutes.csrfCookie]?.value, ConsoleSessions.isFormToken(c) {
                 csrf = c
             } else {
-                csrf = ConsoleRoutes.newToken()
+                csrf = ConsoleSessions.newFormToken()
                 cookies.append("\(ConsoleRoutes.csrfCookie)=\(csrf); Path=/; HttpOnly; SameSite=Strict")
             }
             self.cookies = cookies

@@ -87,6 +87,7 @@ extension Analyzer {
             return (Region(boxes: [[ref: Constraint(values: t, absent: false)]]), Region(boxes: [[ref: Constraint(values: f, absent: false)]]))
         }
         let possible = Constraint(values: context.domain(of: ref), absent: false)
+        try context.spend(AnalysisContext.cost(of: [ref: possible]))
         func region(_ v: Constraint.Values) -> Region {
             let c = Constraint(values: v, absent: false).intersect(possible)
             return Region(boxes: c.isEmpty ? [] : [[ref: c]])

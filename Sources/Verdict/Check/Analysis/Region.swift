@@ -88,7 +88,7 @@ struct Region: Sendable {
     /// The union, refused past ``limit``. A box that constrains the same single dimension as the
     /// last one is merged into it, so `n == 1 or n == 2 or …` stays one box however long the chain.
     func union(_ o: Region, within context: AnalysisContext) throws(Analyzer.Unanalysable) -> Region {
-        try context.spend(o.boxes.count)
+        try context.spend(o.boxes.reduce(0) { $0 + AnalysisContext.cost(of: $1) })
         var out = boxes
         for b in o.boxes {
             if let last = out.last, last.count == 1, b.count == 1, let (dimension, c) = last.first, let d = b[dimension],
@@ -107,6 +107,8 @@ struct Region: Sendable {
         var out: [Box] = []
         for a in boxes {
             for b in o.boxes {
+                // Boxes of large value sets (an enum of 100,000 members) cost in proportion to their size.
+                if let context, a.count + b.count > 0 { try context.spend(AnalysisContext.cost(of: a) + AnalysisContext.cost(of: b) - 2) }
                 if let c = Self.intersect(a, b) { out.append(c) }
                 if out.count > Self.limit { throw Analyzer.Unanalysable(reason: "the conditions combine into too many cases (over \(Self.limit))") }
             }
@@ -128,8 +130,9 @@ struct Region: Sendable {
 /// What one analysis may spend, and what it computes once rather than for every atom and box: a
 /// dimension's domain (an enum's members, an output's assigned values) and whether it may be absent.
 ///
-/// The budget counts box comparisons; a table that needs more is reported as not analysed, so the
-/// check ends in bounded time whatever the policy.
+/// The budget counts box comparisons, a comparison of boxes that hold large value sets (members,
+/// strings, ranges) as many as their size in eights; a table that needs more is reported as not
+/// analysed, so the check ends in bounded time, and holds boundedly many values, whatever the policy.
 final class AnalysisContext {
     let model: CheckedPolicy
     /// The most box comparisons one decision's analysis may make.
@@ -149,6 +152,14 @@ final class AnalysisContext {
         if steps > Self.maxSteps {
             throw Analyzer.Unanalysable(reason: "a table too large to analyse in bounded time (over \(Self.maxSteps) comparisons)")
         }
+    }
+
+    /// What working with a box costs: 1, and one more per eight values its constraints hold, so a
+    /// box of an enum's 100,000 members costs 12,500 where one of a range costs 1.
+    static func cost(of box: Box) -> Int {
+        var values = 0
+        for (_, c) in box { values += c.values.count }
+        return 1 + values / 8
     }
 
     func domain(of d: Analyzer.Dimension) -> Constraint.Values {
@@ -213,6 +224,16 @@ extension Constraint {
 }
 
 extension Constraint.Values {
+    /// How many values (members, strings, ranges) the set holds in memory.
+    var count: Int {
+        switch self {
+        case .bools(let s): s.count
+        case .members(let s): s.count
+        case .ranges(let r): r.count
+        case .strings(let inc, let exc): (inc?.count ?? 0) + exc.count
+        }
+    }
+
     var membersOrEmpty: Set<Int32> {
         if case .members(let m) = self { return m }
         return []
@@ -230,6 +251,8 @@ extension Region {
     func complement(_ context: AnalysisContext) throws(Analyzer.Unanalysable) -> Region {
         var result = Region.everything
         for box in boxes {
+            // Flipping a dimension builds the rest of its domain: as costly as the domain is large.
+            try context.spend(box.keys.reduce(0) { $0 + context.domain(of: $1).count / 8 })
             result = try result.intersect(Self.complement(box, context), within: context)
             if result.isEmpty { return result }
         }

@@ -28,7 +28,7 @@ struct ExprParser {
 
     private var tokens: [(token: Token, start: Int, end: Int)] = []
     private var p = 0
-    /// How deep the parser has recursed (parentheses, `not`, unary minus, calls, lists).
+    /// How deep the parser has recursed (parentheses, `not`, unary minus, calls, lists and ranges).
     private var nesting = 0
 
     /// The deepest an expression may nest, counting each operator of a chain (`a and b and c` is 3):
@@ -221,6 +221,10 @@ struct ExprParser {
     private mutating func setOperand() throws(Failure) -> ExprSyntax {
         let open = here
         guard case .op(let o) = open.token, o == "[" || o == "(" else { return try sum() }
+        // A list or range nests like parentheses (`[[[…]]]` recurses here through `sum`): counted the same.
+        nesting += 1
+        defer { nesting -= 1 }
+        if nesting > Self.maxDepth { throw tooDeep(open.start, open.end) }
         p += 1
         if o == "[", take("]") { return try node(.list([]), start: open.start, end: tokens[p - 1].end) }
         let first = try sum()
