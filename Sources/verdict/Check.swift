@@ -27,11 +27,12 @@ struct Check: ParsableCommand {
             FileHandle.standardError.write(Data(out.utf8))
             if let set = result.versions {
                 for (i, p) in set.versions.enumerated() {
-                    // A dated set says when each version is in force and where it was read.
-                    let dated = set.isDated ? ", in force from \(p.identity.effective?.description ?? "?")" + (set.folders.count == set.versions.count ? " (\(set.folders[i]))" : "") : ""
-                    try writeOutput("\(p.identity.name) \(p.identity.version): ok, \(p.decisionNames.count) decisions, \(p.identity.digest)\(dated)\n")
+                    // A dated set says when each version is in force and where it was read. The name,
+                    // version and folder are the policy's text: escaped, so a newline cannot forge an "ok".
+                    let dated = set.isDated ? ", in force from \(p.identity.effective?.description ?? "?")" + (set.folders.count == set.versions.count ? " (\(TextEscaping.escaped(set.folders[i])))" : "") : ""
+                    try writeOutput("\(TextEscaping.escaped(p.identity.name)) \(TextEscaping.escaped(p.identity.version)): ok, \(p.decisionNames.count) decisions, \(p.identity.digest)\(dated)\n")
                 }
-                if let by = set.effectiveBy { try writeOutput("each case is decided by the version in force on its `\(by)`\n") }
+                if let by = set.effectiveBy { try writeOutput("each case is decided by the version in force on its `\(TextEscaping.escaped(by))`\n") }
                 else if set.isDated { try writeOutput("each case is decided by the version in force at the decision time (--now)\n") }
             }
         case .json:

@@ -97,7 +97,7 @@ struct Decide: ParsableCommand {
 
     private func report(failed: Int, cases: Int) throws {
         if cases == 0 {
-            FileHandle.standardError.write(Data("error: `\(batch!)` holds no cases: 0 cases decided\n".utf8))
+            FileHandle.standardError.write(Data("error: `\(TextEscaping.escaped(batch!))` holds no cases: 0 cases decided\n".utf8))
             throw ExitCode(1)
         }
         if failed > 0 {

@@ -27,7 +27,12 @@ struct Diff: ParsableCommand {
         }
         let (a, b) = (try load(old), try load(new))
         var out = OutputBuffer()
-        out.append("\(a.identity.name) \(a.identity.version) (\(a.identity.digest.prefix(19))…) -> \(b.identity.name) \(b.identity.version) (\(b.identity.digest.prefix(19))…)\n")
+        // Names and versions are the policies' text, and the lines below carry case ids: all escaped
+        // (see `TextEscaping`), so none can drive the terminal or forge a line.
+        func head(_ p: CompiledPolicy) -> String {
+            "\(TextEscaping.escaped(p.identity.name)) \(TextEscaping.escaped(p.identity.version)) (\(p.identity.digest.prefix(19))…)"
+        }
+        out.append("\(head(a)) -> \(head(b))\n")
         let structure = PolicyDiff.structure(old: a, new: b)
         out.append("\nchanges:\n")
         out.append((structure.isEmpty ? "  none" : structure.map { "  " + $0 }.joined(separator: "\n")) + "\n")
@@ -49,7 +54,7 @@ struct Diff: ParsableCommand {
             out.append("\n" + replay.summary)
             try out.finish()
             if summary.lines == 0 {
-                FileHandle.standardError.write(Data("error: `\(cases)` holds no cases: 0 cases replayed\n".utf8))
+                FileHandle.standardError.write(Data("error: `\(TextEscaping.escaped(cases))` holds no cases: 0 cases replayed\n".utf8))
                 throw ExitCode(1)
             }
             differs = replay.changed > 0

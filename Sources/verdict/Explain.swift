@@ -44,7 +44,7 @@ struct Explain: ParsableCommand {
             var questions: [WhyNotQuestion] = []
             for text in whyNot {
                 do { questions.append(try Self.question(text, compiled, versions)) } catch {
-                    throw ValidationError("--why-not \(text): \(error)")
+                    throw ValidationError("--why-not \(TextEscaping.escaped(text)): \(TextEscaping.escaped("\(error)"))")
                 }
             }
             if !questions.isEmpty {

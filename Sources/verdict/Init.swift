@@ -25,10 +25,10 @@ struct Init: ParsableCommand {
         }
         do {
             let written = try PolicyScaffold.create(directory: name, effective: date)
-            for path in written { print("created \(path)") }
-            print("next: verdict check \(name) && verdict test \(name) --coverage")
+            for path in written { print("created \(TextEscaping.escaped(path))") }
+            print("next: verdict check \(TextEscaping.escaped(name)) && verdict test \(TextEscaping.escaped(name)) --coverage")
         } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            FileHandle.standardError.write(Data("error: \(TextEscaping.escaped("\(error)"))\n".utf8))
             throw ExitCode(1)
         }
     }

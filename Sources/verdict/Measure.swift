@@ -38,7 +38,7 @@ struct Measure: ParsableCommand {
         try writeOutput(format == .json ? accumulator.json() + "\n" : accumulator.text(lang))
         if accumulator.decided == 0 {
             // No case decided: no target can be judged, which is not "every target met".
-            FileHandle.standardError.write(Data("error: no case of `\(batch)` was decided (\(accumulator.refused) refused), so no measure could be judged\n".utf8))
+            FileHandle.standardError.write(Data("error: no case of `\(TextEscaping.escaped(batch))` was decided (\(accumulator.refused) refused), so no measure could be judged\n".utf8))
             throw ExitCode(1)
         }
         if accumulator.report().contains(where: { $0.met == false }) { throw ExitCode(1) }

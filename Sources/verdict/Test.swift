@@ -35,7 +35,7 @@ struct Test: ParsableCommand {
                 if suite.diagnostics.contains(where: { $0.severity == .error }) { throw ExitCode(2) }
             }
             if suite.tests.isEmpty {
-                FileHandle.standardError.write(Data("no tests: add a *.test.yaml file to \(folder)\n".utf8))
+                FileHandle.standardError.write(Data("no tests: add a *.test.yaml file to \(TextEscaping.escaped(folder))\n".utf8))
             }
             let report = PolicyTestRunner.run(suite, against: policy)
             failed += report.failed
@@ -54,7 +54,9 @@ struct Test: ParsableCommand {
                 }
                 out += w.output + "\n"
             } else {
-                out += "\(policy.identity.name) \(policy.identity.version) (in force from \(policy.identity.effective?.description ?? "?"), \(folder)):\n"
+                // The policy's name and version and the folder are escaped: a newline in them cannot forge a line.
+                let (name, version) = (TextEscaping.escaped(policy.identity.name), TextEscaping.escaped(policy.identity.version))
+                out += "\(name) \(version) (in force from \(policy.identity.effective?.description ?? "?"), \(TextEscaping.escaped(folder))):\n"
                 out += report.text(coverage: coverage).split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : "  " + $0 }.joined(separator: "\n")
             }
         }

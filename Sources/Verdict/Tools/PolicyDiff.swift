@@ -2,40 +2,48 @@
 /// result changes (for analysable tables), and, over a case file, every case decided differently.
 public enum PolicyDiff {
     /// Decisions, rules, outputs and fields added, removed or changed; overrides added, removed, or
-    /// changing their chain differently.
+    /// changing their chain differently. The policies' text (versions, names, rule conditions) is
+    /// escaped (see `TextEscaping`): a line may span lines only where a change shows before and after.
     public static func structure(old: CompiledPolicy, new: CompiledPolicy) -> [String] {
         var out: [String] = []
-        if old.identity.version != new.identity.version { out.append("version \(old.identity.version) -> \(new.identity.version)") }
+        func add(_ line: String) { out.append(TextEscaping.escaped(line)) }
+        if old.identity.version != new.identity.version { add("version \(old.identity.version) -> \(new.identity.version)") }
         let (om, nm) = (old.model, new.model)
-        out += compare("field", om.fields.map { ($0.name, om.typeName($0.type)) }, nm.fields.map { ($0.name, nm.typeName($0.type)) })
-        out += constraintChanges(om, nm)
-        out += compare("output", om.outputs.map { ($0.name, om.typeName($0.type)) }, nm.outputs.map { ($0.name, nm.typeName($0.type)) })
-        for d in om.decisions where !nm.decisions.contains(where: { $0.name == d.name }) { out.append("decision `\(d.name)` removed") }
+        for line in compare("field", om.fields.map { ($0.name, om.typeName($0.type)) }, nm.fields.map { ($0.name, nm.typeName($0.type)) }) { add(line) }
+        for line in constraintChanges(om, nm) { add(line) }
+        for line in compare("output", om.outputs.map { ($0.name, om.typeName($0.type)) }, nm.outputs.map { ($0.name, nm.typeName($0.type)) }) { add(line) }
+        for d in om.decisions where !nm.decisions.contains(where: { $0.name == d.name }) { add("decision `\(d.name)` removed") }
         for d in nm.decisions {
             guard let o = om.decisions.first(where: { $0.name == d.name }) else {
-                out.append("decision `\(d.name)` added")
+                add("decision `\(d.name)` added")
                 continue
             }
-            if o.hit != d.hit { out.append("decision `\(d.name)`: hit policy \(o.hit.rawValue) -> \(d.hit.rawValue)") }
-            for r in o.rules where !d.rules.contains(where: { $0.id == r.id }) { out.append("decision `\(d.name)`: rule `\(r.id)` removed") }
+            if o.hit != d.hit { add("decision `\(d.name)`: hit policy \(o.hit.rawValue) -> \(d.hit.rawValue)") }
+            for r in o.rules where !d.rules.contains(where: { $0.id == r.id }) { add("decision `\(d.name)`: rule `\(r.id)` removed") }
             for r in d.rules {
                 if let p = o.rules.first(where: { $0.id == r.id }) {
-                    if p.text != r.text { out.append("decision `\(d.name)`: rule `\(r.id)` changed\n    - \(p.text)\n    + \(r.text)") }
+                    if p.text != r.text { out.append(changed("decision `\(d.name)`: rule `\(r.id)` changed", p.text, r.text)) }
                 } else {
-                    out.append("decision `\(d.name)`: rule `\(r.id)` added: \(r.text)")
+                    add("decision `\(d.name)`: rule `\(r.id)` added: \(r.text)")
                 }
             }
-            for x in o.overrides where !d.overrides.contains(where: { $0.id == x.id }) { out.append("decision `\(d.name)`: override `\(x.id)` removed") }
-            for x in d.overrides where !o.overrides.contains(where: { $0.id == x.id }) { out.append("decision `\(d.name)`: override `\(x.id)` added") }
+            for x in o.overrides where !d.overrides.contains(where: { $0.id == x.id }) { add("decision `\(d.name)`: override `\(x.id)` removed") }
+            for x in d.overrides where !o.overrides.contains(where: { $0.id == x.id }) { add("decision `\(d.name)`: override `\(x.id)` added") }
             for x in d.overrides {
                 guard let p = o.overrides.first(where: { $0.id == x.id }) else { continue }
                 let (before, after) = (operations(p, om), operations(x, nm))
-                if before != after { out.append("decision `\(d.name)`: override `\(x.id)` changed\n    - \(before)\n    + \(after)") }
+                if before != after { out.append(changed("decision `\(d.name)`: override `\(x.id)` changed", before, after)) }
             }
         }
-        for c in om.clocks where !nm.clocks.contains(where: { $0.name == c.name }) { out.append("clock `\(c.name)` removed") }
-        for c in nm.clocks where !om.clocks.contains(where: { $0.name == c.name }) { out.append("clock `\(c.name)` added") }
+        for c in om.clocks where !nm.clocks.contains(where: { $0.name == c.name }) { add("clock `\(c.name)` removed") }
+        for c in nm.clocks where !om.clocks.contains(where: { $0.name == c.name }) { add("clock `\(c.name)` added") }
         return out
+    }
+
+    /// A change shown before and after, on lines of its own: `head\n    - before\n    + after`, each
+    /// part escaped, so only these two line breaks remain.
+    private static func changed(_ head: String, _ before: String, _ after: String) -> String {
+        "\(TextEscaping.escaped(head))\n    - \(TextEscaping.escaped(before))\n    + \(TextEscaping.escaped(after))"
     }
 
     /// What an override does to its chain, by member name (ids differ between versions):
@@ -95,7 +103,8 @@ public enum PolicyDiff {
     }
 
     /// For tables both versions can analyse: the input regions whose value of an output changes,
-    /// e.g. `approval.approver: cost in [300.01..500.00]: division_manager -> branch_manager`.
+    /// e.g. `approval.approver: cost in [300.01..500.00]: division_manager -> branch_manager`, each
+    /// line escaped (see `TextEscaping`).
     /// Needs the same fields, enums and outputs in both versions (else it says why it cannot compare).
     public static func regions(old: CompiledPolicy, new: CompiledPolicy, limit: Int = 50) -> [String] {
         let (om, nm) = (old.model, new.model)
@@ -115,13 +124,13 @@ public enum PolicyDiff {
                         for (s, w) in after where v != w {
                             for box in try r.intersect(s).boxes.prefix(3) {
                                 let region = Analyzer.describe(box, nm)
-                                out.append("\(d.name).\(nm.outputs[slot].name): \(region.isEmpty ? "every case" : region): \(old.display(v, nil)) -> \(new.display(w, nil))")
+                                out.append(TextEscaping.escaped("\(d.name).\(nm.outputs[slot].name): \(region.isEmpty ? "every case" : region): \(old.display(v, nil)) -> \(new.display(w, nil))"))
                                 if out.count >= limit { return out + ["(more regions not shown)"] }
                             }
                         }
                     }
                 } catch {
-                    out.append("\(d.name).\(nm.outputs[slot].name): not compared: \(error.reason)")
+                    out.append(TextEscaping.escaped("\(d.name).\(nm.outputs[slot].name): not compared: \(error.reason)"))
                 }
             }
         }
@@ -182,7 +191,9 @@ public struct CaseReplay {
         self.new = new
     }
 
-    /// Decides one case under both versions; returns the lines describing its changes (empty when none).
+    /// Decides one case under both versions; returns the lines describing its changes (empty when
+    /// none). The case's id and values are escaped (see `TextEscaping`): a case cannot drive the
+    /// terminal or forge a line of the report.
     public mutating func add(json bytes: [UInt8]) -> [String] {
         cases += 1
         let a = try? old.decide(json: bytes, explain: true), b = try? new.decide(json: bytes, explain: true)
@@ -190,7 +201,7 @@ public struct CaseReplay {
             if (a == nil) != (b == nil) {
                 changed += 1
                 changesByOutput["(refused)", default: 0] += 1
-                return ["\(a?.caseID ?? b?.caseID ?? "?"): \(a == nil ? "refused by the old version, decided by the new" : "decided by the old version, refused by the new")"]
+                return ["\(TextEscaping.escaped(a?.caseID ?? b?.caseID ?? "?")): \(a == nil ? "refused by the old version, decided by the new" : "decided by the old version, refused by the new")"]
             }
             refused += 1
             return []
@@ -205,7 +216,7 @@ public struct CaseReplay {
             let ra = a.explanation?.decisions.flatMap(\.outputs).first { $0.name == name }?.rules.joined(separator: ", ") ?? ""
             let rb = b.explanation?.decisions.flatMap(\.outputs).first { $0.name == name }?.rules.joined(separator: ", ") ?? ""
             let why = ra.isEmpty && rb.isEmpty ? "" : " (rule \(ra.isEmpty ? "none" : ra) -> \(rb.isEmpty ? "none" : rb))"
-            lines.append("\(b.caseID): \(name): \(old.display(va, nil)) -> \(new.display(vb, nil))\(why)")
+            lines.append(TextEscaping.escaped("\(b.caseID): \(name): \(old.display(va, nil)) -> \(new.display(vb, nil))\(why)"))
         }
         if !lines.isEmpty { changed += 1 }
         return lines
@@ -226,7 +237,7 @@ public struct CaseReplay {
     /// The totals and the number of changed cases per output, as text.
     public var summary: String {
         var out = "\(cases) cases, \(changed) decided differently, \(refused) refused by both\n"
-        for (name, n) in changesByOutput.sorted(by: { $0.key < $1.key }) { out += "  \(name): \(n) case\(n == 1 ? "" : "s") changed\n" }
+        for (name, n) in changesByOutput.sorted(by: { $0.key < $1.key }) { out += "  \(TextEscaping.escaped(name)): \(n) case\(n == 1 ? "" : "s") changed\n" }
         return out
     }
 }

@@ -210,22 +210,25 @@ public enum PolicyTestRunner {
 
 extension PolicyTestReport {
     /// Failures, then the summary line `N passed, N failed`; with `coverage`, what no test exercised.
+    /// Test names, problems and ids are the policy's text, escaped (see `TextEscaping`): a newline in
+    /// a test's name cannot forge a line, an escape sequence cannot drive the terminal.
     public func text(coverage showCoverage: Bool) -> String {
+        func e(_ text: String) -> String { TextEscaping.escaped(text) }
         var out = ""
         for f in failures {
-            out += "\(f.location): test \"\(f.test)\" failed\n"
-            for p in f.problems { out += "  \(p)\n" }
+            out += "\(e(f.location.description)): test \"\(e(f.test))\" failed\n"
+            for p in f.problems { out += "  \(e(p))\n" }
         }
         if showCoverage {
             let exercised = coverage.filter(\.exercised).count
             out += "coverage: \(exercised) of \(coverage.count) rules, overrides, exceptions and clocks exercised\n"
             for (decision, e, t) in coverageByDecision {
-                out += "  \(decision): \(e)/\(t) (\(t == 0 ? 100 : e * 100 / t)%)\n"
+                out += "  \(TextEscaping.escaped(decision)): \(e)/\(t) (\(t == 0 ? 100 : e * 100 / t)%)\n"
             }
             let missing = coverage.filter { !$0.exercised }
             if !missing.isEmpty {
                 out += "not exercised by any test:\n"
-                for m in missing { out += "  \(m.location): \(m.kind.rawValue) `\(m.id)` (\(m.decision))\n" }
+                for m in missing { out += "  \(e(m.location.description)): \(m.kind.rawValue) `\(e(m.id))` (\(e(m.decision)))\n" }
             }
         }
         out += "\(passed) passed, \(failed) failed\n"
