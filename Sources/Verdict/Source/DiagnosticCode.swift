@@ -66,6 +66,8 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     case invalidKey = "invalid-key"
     /// a literal that is not a value of the type it meets (`300.005` as money, `maybe` as a bool)
     case invalidLiteral = "invalid-literal"
+    /// the policy name `…` holds `/` (U+002F) at character 2: a set name is 1 to 64 letters, digits, `-`, `_` or `.`, starting with a letter or digit
+    case invalidPolicyName = "invalid-policy-name"
     /// expected a target like `>= 80%` or `< 10`, found `…`
     case invalidTarget = "invalid-target"
     /// the case id field `id` must be a `string`

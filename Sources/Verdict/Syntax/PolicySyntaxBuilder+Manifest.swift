@@ -9,6 +9,10 @@ extension PolicySyntaxBuilder {
             return
         }
         guard let name = m.required("name", &diagnostics).flatMap({ scalarName($0, "policy name") }) else { return }
+        // The service addresses a set by its name in a path: a name that cannot be one is refused here.
+        if let problem = PolicyName.problem(name.text) {
+            diagnostics.error(.invalidPolicyName, problem, at: name.location, help: PolicyName.rule)
+        }
         let version = m.required("version", &diagnostics).flatMap { string($0, "version") } ?? ""
         var effective: CivilDate?
         if let e = m["effective"], let text = string(e, "effective date") {

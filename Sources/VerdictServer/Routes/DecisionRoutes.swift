@@ -60,7 +60,7 @@ struct DecisionRoutes: Sendable {
 
     /// The serving version of the set the path names: 404 for an unknown set, 503 before its first load.
     func active(_ context: some RequestContext) throws(Problem) -> (PolicySet, ActivePolicy) {
-        let name = context.parameters.get("name") ?? ""
+        let name = PolicyRoutes.setName(context)
         guard let set = registry.set(named: name) else { throw Self.unknownSet(name, registry) }
         guard let active = set.active else {
             throw Problem(.serviceUnavailable, "policy-not-loaded", "Policy set not loaded yet",

@@ -27,8 +27,16 @@ struct PolicyRoutes: Sendable {
         return Self.json(w.bytes)
     }
 
+    /// The set the path names, percent-decoded: `/v1/policies/%E6%9C%8D%E5%8A%A1%E6%A0%87%E5%87%86/decide`
+    /// names `服务标准`. A segment whose escapes do not decode to UTF-8 is taken as written (and names
+    /// no set, since a policy name holds no `%`: see ``PolicyName``).
+    static func setName(_ context: some RequestContext) -> String {
+        let raw = context.parameters.get("name") ?? ""
+        return raw.removingPercentEncoding ?? raw
+    }
+
     func one(_ request: Request, context: some RequestContext) async throws -> Response {
-        let name = context.parameters.get("name") ?? ""
+        let name = Self.setName(context)
         guard let set = registry.set(named: name) else { throw DecisionRoutes.unknownSet(name, registry) }
         var w = JSONWriter()
         Self.write(set, privileged: authenticator.isPrivileged(request), to: &w)
@@ -36,7 +44,7 @@ struct PolicyRoutes: Sendable {
     }
 
     func schema(_ request: Request, context: some RequestContext) async throws -> Response {
-        let name = context.parameters.get("name") ?? ""
+        let name = Self.setName(context)
         guard let set = registry.set(named: name) else { throw DecisionRoutes.unknownSet(name, registry) }
         guard let active = set.active else { throw Problem(.serviceUnavailable, "policy-not-loaded", "Policy set not loaded yet") }
         var response = Self.json(active.schema, type: "application/schema+json")

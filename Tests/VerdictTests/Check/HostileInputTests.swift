@@ -106,6 +106,47 @@ struct HostileInputTests {
         #expect(MeasureAccumulator.decimal(-1, 1_000, places: 2) == "0.00")
     }
 
+    // MARK: Item 3: the analyser is bounded in work and memory, and diagnostics in length
+
+    /// A policy over an enum of `members` members with `rules` rules `kind != mJ` (all overlapping).
+    static func bigEnum(members: Int, rules: [String], hit: String = "unique", complete: Bool = false) -> [SourceFile] {
+        let values = (0..<members).map { "m\($0)" }.joined(separator: ", ")
+        var d = "decisions:\n  big:\n    hit: \(hit)\n" + (complete ? "    complete: true\n" : "") + "    outputs:\n      o: {type: integer}\n    rules:\n"
+        for (j, r) in rules.enumerated() { d += "      - id: r\(j)\n        when: \"\(r)\"\n        then: {o: \(j)}\n" }
+        return [SourceFile(path: "policy.yaml", text: manifestYAML),
+                SourceFile(path: "schema.yaml", text: "fields:\n  id: string\n  kind: {values: [\(values)]}\n"),
+                SourceFile(path: "d.yaml", text: d)]
+    }
+
+    @Test func anEnumOf100000MembersIsAnalysedWithinTheBudget() throws {
+        let r = PolicyLoader.check(sources: Self.bigEnum(members: 100_000, rules: (0..<50).map { "kind != m\($0)" }))
+        // Every pair overlaps; the first five are reported, each with a short witness.
+        let overlaps = errors(r).filter { $0.code == DiagnosticCode.uniqueOverlap.rawValue }
+        #expect(overlaps.count == 5)
+        #expect(r.diagnostics.allSatisfy { $0.message.utf8.count < 500 && $0.notes.allSatisfy { $0.message.utf8.count < 500 } })
+        // The work done is within the budget, which now counts the values the boxes hold.
+        var builder = PolicySyntaxBuilder()
+        for file in Self.bigEnum(members: 100_000, rules: (0..<50).map { "kind != m\($0)" }) {
+            if let root = YAMLLoader.load(file, into: &builder.diagnostics) { builder.add(file: root) }
+        }
+        var bag = builder.diagnostics
+        let model = try #require(Checker.check(builder.syntax, diagnostics: &bag))
+        #expect(Analyzer.analyse(model, diagnostics: &bag) <= AnalysisContext.maxSteps + 1)
+    }
+
+    @Test func aGapOverAManyMemberEnumListsAFewAndCountsTheRest() throws {
+        let half = (0..<1000).map { "m\($0)" }.joined(separator: ", ")
+        let r = PolicyLoader.check(sources: Self.bigEnum(members: 2_000, rules: ["kind in [\(half)]"], hit: "first", complete: true))
+        let gap = try #require(errors(r).first { $0.code == DiagnosticCode.gap.rawValue })
+        let note = try #require(gap.notes.first?.message)
+        #expect(note.hasPrefix("every case with kind in [m1000, m1001, m1002,"), "\(note)")
+        #expect(note.hasSuffix(", … (988 more)] is undecided"), "\(note)")
+        // When the gap is most of the enum, the members outside it are listed instead.
+        let most = PolicyLoader.check(sources: Self.bigEnum(members: 2_000, rules: ["kind in [m0, m1]"], hit: "first", complete: true))
+        let other = try #require(errors(most).first { $0.code == DiagnosticCode.gap.rawValue }?.notes.first?.message)
+        #expect(other == "every case with kind not in [m0, m1] is undecided")
+    }
+
     // MARK: Items 3 and 4: files are regular and bounded
 
     @Test func aFIFOIsRefusedNotWaitedOn() throws {

@@ -216,10 +216,16 @@ extension Analyzer {
             case .bools(let b): if b.count == 1 { parts.append("\(name) == \(b.first!)") }
             case .members(let m):
                 let all = Set(full(type, model).membersOrEmpty)
-                if m != all { parts.append("\(name) in [\(m.sorted().map { model.members[Int($0)].name }.joined(separator: ", "))]") }
+                // Whichever is shorter: the members in the box, or those outside it.
+                if m != all {
+                    let outside = all.subtracting(m)
+                    parts.append(m.count <= outside.count
+                                 ? "\(name) in [\(listed(m.sorted().map { model.members[Int($0)].name }))]"
+                                 : "\(name) not in [\(listed(outside.sorted().map { model.members[Int($0)].name }))]")
+                }
             case .strings(let inc, let exc):
-                if let inc { parts.append("\(name) in [\(inc.sorted().map { "\"\($0)\"" }.joined(separator: ", "))]") } else if !exc.isEmpty {
-                    parts.append("\(name) not in [\(exc.sorted().map { "\"\($0)\"" }.joined(separator: ", "))]")
+                if let inc { parts.append("\(name) in [\(listed(inc.sorted().map { "\"\($0)\"" }))]") } else if !exc.isEmpty {
+                    parts.append("\(name) not in [\(listed(exc.sorted().map { "\"\($0)\"" }))]")
                 }
             case .ranges(let rs):
                 let shown = rs.prefix(3).map { r -> String in
@@ -237,6 +243,16 @@ extension Analyzer {
             if c.absent, !c.isEmptyValues { parts = parts.map { "(\($0) or absent(\(name)))" } } else if c.absent { parts.append("absent(\(name))") }
             return parts.isEmpty ? nil : parts.joined(separator: ", ")
         }.joined(separator: ", ")
+    }
+
+    /// The most values a diagnostic lists of one set: the rest are counted, never printed.
+    static let listedValues = 12
+
+    /// `a, b, c` — or the first ``listedValues`` and `… (N more)`, so a set of 100,000 members is never
+    /// printed whole.
+    static func listed(_ items: [String]) -> String {
+        guard items.count > listedValues else { return items.joined(separator: ", ") }
+        return items.prefix(listedValues).joined(separator: ", ") + ", … (\(items.count - listedValues) more)"
     }
 
     static func format(_ v: Int64, _ type: ValueType, _ model: CheckedPolicy) -> String {

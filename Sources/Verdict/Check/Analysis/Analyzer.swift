@@ -139,7 +139,7 @@ enum Analyzer {
         case .members(let s): if let m = s.min() { return model.members[Int(m)].name }
         case .strings(let inc, let exc):
             if let inc { if let s = inc.sorted().first { return "\"\(s)\"" } } else {
-                return exc.isEmpty ? "any text" : "any text but " + exc.sorted().map { "\"\($0)\"" }.joined(separator: ", ")
+                return exc.isEmpty ? "any text" : "any text but " + listed(exc.sorted().map { "\"\($0)\"" })
             }
         case .ranges(let r):
             if let first = r.first {
