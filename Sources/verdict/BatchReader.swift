@@ -22,7 +22,7 @@ enum BatchReader {
     @discardableResult
     static func lines(of path: String, maxLineBytes: Int = defaultMaxLineBytes, waiting: () -> Void = {},
                       tooLong: (Int, Int) throws -> Void, _ body: (Int, [UInt8]) throws -> Void) throws -> Summary {
-        let fd = try open(path)
+        let fd = try open(path, expecting: "a JSON Lines file of cases")
         defer { if fd != 0 { close(fd) } }
         var summary = Summary()
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
@@ -78,7 +78,7 @@ enum BatchReader {
     /// Reads a whole input of at most `maxBytes` (a `--case` file, or `-` for standard input); nil when
     /// it is longer. A folder or an unreadable file is an error exit (66).
     static func whole(_ path: String, maxBytes: Int) throws -> [UInt8]? {
-        let fd = try open(path)
+        let fd = try open(path, expecting: "a JSON file holding one case")
         defer { if fd != 0 { close(fd) } }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
@@ -86,7 +86,7 @@ enum BatchReader {
             let n = chunk.withUnsafeMutableBytes { b in read(fd, b.baseAddress!, b.count) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw unreadable("error: cannot read `\(path)`: \(String(cString: strerror(errno)))")
+                throw unreadable("error: cannot read `\(TextEscaping.escaped(path))`: \(String(cString: strerror(errno)))")
             }
             if n == 0 { return bytes }
             if bytes.count + n > maxBytes { return nil }
@@ -94,15 +94,16 @@ enum BatchReader {
         }
     }
 
-    /// Opens an input for reading: standard input for `-`; refuses a folder and what cannot be opened.
-    private static func open(_ path: String) throws -> Int32 {
+    /// Opens an input for reading: standard input for `-`; refuses a folder (saying what to give
+    /// instead, `expecting`) and what cannot be opened.
+    private static func open(_ path: String, expecting: String) throws -> Int32 {
         if path == "-" { return 0 }
         var info = stat()
         if stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR {
-            throw unreadable("error: `\(path)` is a folder: give a JSON Lines file of cases, or - for standard input")
+            throw unreadable("error: `\(TextEscaping.escaped(path))` is a folder, not a file: give \(expecting), or - for standard input")
         }
         let fd = Foundation.open(path, O_RDONLY)
-        guard fd >= 0 else { throw unreadable("error: cannot read `\(path)`: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw unreadable("error: cannot read `\(TextEscaping.escaped(path))`: \(String(cString: strerror(errno)))") }
         return fd
     }
 

@@ -23,9 +23,10 @@ extension CheckedPolicy {
             return bad("expected `true` or `false`, found `\(text)`")
         case .integer:
             if let i = Int64(text) { return .success(.int(i)) }
-            return bad("`\(text)` is not an integer")
+            return bad(WholeNumber.isWritten(text) ? WholeNumber.problem(text) : "`\(text)` is not an integer")
         case .money:
             do { return .success(.money(try Money(parsing: text, scale: moneyScale).minorUnits)) } catch {
+                if case .outOfRange = error { return bad("\(error) in \(currency)") }
                 return bad("\(error) for money in \(currency)")
             }
         case .timestamp:

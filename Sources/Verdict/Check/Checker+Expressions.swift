@@ -85,6 +85,9 @@ extension Checker {
                 return Typed(expr: .constant(v), type: .money)
             case .duration?:
                 return error(.typeMismatch, "a duration needs a unit", s, src, help: "write `\(text)h`, `\(text)d` or `\(text)m`")
+            case .integer? where Int64(text) == nil && WholeNumber.isWritten(text):
+                // A whole number beyond 64 bits met by an integer: its range, not money's, is the problem.
+                return error(.invalidLiteral, WholeNumber.problem(text), s, src)
             default:
                 if let i = Int64(text) { return Typed(expr: .constant(.int(i)), type: .integer) }
                 guard let v = literal(text, as: .money, at: src.location(s.start, s.end)) else { return nil }

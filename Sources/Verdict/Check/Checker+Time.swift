@@ -50,8 +50,8 @@ extension Checker {
             let adjusted = c.adjustedHours.map { periodList($0) }
             var years = Set<Int>()
             for y in c.years {
-                if let n = y.scalar.flatMap({ Int($0) }), n > 1900, n < 3000 { years.insert(n) } else {
-                    diagnostics.error(.invalidLiteral, "expected a year such as 2026", at: y.location)
+                if let n = y.scalar.flatMap({ Int($0) }), Self.calendarYears.contains(n) { years.insert(n) } else {
+                    diagnostics.error(.invalidLiteral, Self.yearProblem(y.scalar), at: y.location)
                 }
             }
             let holidays = days(c.holidays, years: years, calendar: c.name.text, what: "holiday")
@@ -98,6 +98,20 @@ extension Checker {
         }
         guard parts.count == 2, let a = minutes(parts[0]), let b = minutes(parts[1]), a < b else { return nil }
         return WorkingCalendar.Period(start: a, end: b)
+    }
+
+    /// The years a calendar may list: published holiday tables, with room for any real one.
+    static let calendarYears = 1901...2999
+
+    /// Why a `years:` entry is not a year a calendar can list: out of the range (which it gives), or
+    /// not a year at all.
+    static func yearProblem(_ text: String?) -> String {
+        let range = "\(calendarYears.lowerBound)–\(calendarYears.upperBound)"
+        guard let text else { return "expected a year from \(range), such as 2026" }
+        guard let n = Int(text) else {
+            return "expected a year from \(range), such as 2026, found `\(Suggestions.clip(text))`"
+        }
+        return "\(n) is outside the years a calendar can list, \(range)"
     }
 
     private mutating func days(_ entries: [CalendarSyntax.DaySyntax], years: Set<Int>, calendar: String, what: String) -> [WorkingCalendar.Day] {

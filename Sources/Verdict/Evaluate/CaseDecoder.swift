@@ -104,6 +104,13 @@ struct CaseDecoder {
     /// What a personal field's problem shows instead of its value.
     static let hidden = "the value (personal data, not shown)"
 
+    /// An instant whose date in the policy's zone is within the years 0001–9999 (what `year(t)` and
+    /// `date(t)` can give); any other is refused, quoting `text`.
+    private mutating func timestamp(_ t: Timestamp, text: String, field: String) -> Value? {
+        guard let date = t.dateOutsideYears(in: policy.model.zone) else { return .time(t.millisecondsSinceEpoch) }
+        return invalid(field, Timestamp.outsideYears(text, date, zone: policy.model.zone), value: text)
+    }
+
     private mutating func member(_ name: String, enum e: Int, field: String) -> Value? {
         let info = policy.model.enums[e]
         if let id = info.byName[name] { return .member(id) }
@@ -117,7 +124,7 @@ struct CaseDecoder {
         case (.bool, _): return wrong(field, "true or false", json.kindDescription)
         case (.integer, .number(let n)):
             if let i = Int64(n) { return .int(i) }
-            return invalid(field, "`\(Suggestions.clip(n))` is not a whole number", value: n)
+            return invalid(field, WholeNumber.problem(n), value: n)
         case (.integer, _): return wrong(field, "a whole number", json.kindDescription)
         case (.money, .number(let n)), (.money, .string(let n)):
             do { return .money(try Money(parsing: n, scale: policy.model.moneyScale).minorUnits) } catch {
@@ -127,7 +134,7 @@ struct CaseDecoder {
         case (.string, .string(let s)): return .string(s)
         case (.string, _): return wrong(field, "a string", json.kindDescription)
         case (.timestamp, .string(let s)):
-            do { return .time(try Timestamp(rfc3339: s).millisecondsSinceEpoch) } catch { return invalid(field, error.description, value: s) }
+            do { return timestamp(try Timestamp(rfc3339: s), text: s, field: field) } catch { return invalid(field, error.description, value: s) }
         case (.timestamp, _): return wrong(field, "an RFC 3339 timestamp string", json.kindDescription)
         case (.date, .string(let s)):
             do { return .date(Int32(try CivilDate(iso: s).daysSinceEpoch)) } catch { return invalid(field, error.description, value: s) }
@@ -157,12 +164,12 @@ struct CaseDecoder {
             var units = m.minorUnits
             for _ in m.scale..<policy.model.moneyScale {
                 let (next, overflow) = units.multipliedReportingOverflow(by: 10)
-                if overflow { return invalid(field, "`\(m)` is too large", value: "\(m)") }
+                if overflow { return invalid(field, MoneyFormatError.outOfRange("\(m)", scale: policy.model.moneyScale).description, value: "\(m)") }
                 units = next
             }
             return .money(units)
         case (.string, .string(let s)): return .string(s)
-        case (.timestamp, .timestamp(let t)): return .time(t.millisecondsSinceEpoch)
+        case (.timestamp, .timestamp(let t)): return timestamp(t, text: t.description, field: field)
         case (.date, .date(let d)): return .date(Int32(d.daysSinceEpoch))
         case (.duration, .duration(let d)): return .duration(d.milliseconds)
         case (.enumeration(let e), .member(let s)), (.enumeration(let e), .string(let s)): return member(s, enum: e, field: field)

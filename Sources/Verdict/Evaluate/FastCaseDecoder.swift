@@ -232,6 +232,8 @@ struct FastCaseDecoder: Sendable {
                         v = .int(x)
                     case .timestamp:
                         guard let r = rawString(), case .some(.some(let ms)) = Timestamp.parse(UnsafeBufferPointer(rebasing: p[r])) else { return nil }
+                        // Within a day of 0001 or 9999 the date depends on the zone: the careful decoder checks it.
+                        guard Value.timeRange.contains(ms) else { return nil }
                         v = .time(ms)
                     case .date:
                         guard let r = rawString(), let text = String(validating: UnsafeBufferPointer(rebasing: p[r]), as: UTF8.self),

@@ -18,7 +18,8 @@ public struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// Parses decimal text such as `300`, `300.5`, `-12.30`, as the policy language writes amounts.
     /// More decimals than `scale` is an error, never a rounding; so is exponent notation, a leading
-    /// `+`, a missing whole part (`.5`) and anything too large for 64 bits.
+    /// `+`, a missing whole part (`.5`) and anything beyond ±(2^63 − 1) minor units, whose message
+    /// says whether it is too large or too small and gives the range.
     public init(parsing text: some StringProtocol, scale: Int = 2) throws(MoneyFormatError) {
         var s = Substring(text)
         let negative = s.hasPrefix("-")
@@ -35,7 +36,7 @@ public struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
         for c in whole + fraction + String(repeating: "0", count: scale - fraction.count) {
             let (m, o1) = units.multipliedReportingOverflow(by: 10)
             let (a, o2) = m.addingReportingOverflow(Int64(c.wholeNumberValue!))
-            guard !o1, !o2 else { throw .outOfRange(String(text)) }
+            guard !o1, !o2 else { throw .outOfRange(String(text), scale: scale) }
             units = a
         }
         self.init(minorUnits: negative ? -units : units, scale: scale)
@@ -71,15 +72,17 @@ public enum MoneyFormatError: Error, Sendable, Equatable, CustomStringConvertibl
     case notDecimal(String)
     /// More decimal places than the currency has (`300.005`): never rounded.
     case tooPrecise(String, scale: Int)
-    /// Too large for 64-bit minor units.
-    case outOfRange(String)
+    /// Beyond ±(2^63 − 1) minor units (±92233720368547758.07 at 2 decimals), either way.
+    case outOfRange(String, scale: Int)
 
     /// The reason, quoting the text.
     public var description: String {
         switch self {
         case .notDecimal(let t): return "`\(Suggestions.clip(t))` is not a decimal amount (like 300 or 300.01)"
         case let .tooPrecise(t, scale): return "`\(Suggestions.clip(t))` has more than \(scale) decimal places"
-        case .outOfRange(let t): return "`\(Suggestions.clip(t))` is too large"
+        case let .outOfRange(t, scale):
+            let largest = Money.format(.max, scale: scale)
+            return "`\(Suggestions.clip(t))` is too \(t.hasPrefix("-") ? "small" : "large"): an amount runs from -\(largest) to \(largest)"
         }
     }
 }

@@ -11,6 +11,9 @@ extension Value {
         case .time(let t):
             let local = t + Int64(zone.pointee.offsetSeconds(at: Timestamp(millisecondsSinceEpoch: t))) * 1000
             (day, ms) = local.floorDivMod(86_400_000)
+            // A case's instant is within the years in the policy's zone; read in a calendar's zone it
+            // may fall on 0000-12-31 or 10000-01-01, which no part is given for.
+            guard day >= -719_162, day <= 2_932_896 else { return .failure(.overflow) }
         case .date(let d):
             day = Int64(d)
             ms = 0

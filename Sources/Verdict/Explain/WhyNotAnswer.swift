@@ -56,7 +56,12 @@ public struct WhyNotQuestion: Sendable, Hashable, CustomStringConvertible {
             name = trimmed
         }
         let model = policy.model
-        guard !name.isEmpty else { throw WhyNotQuestionError(message: "`\(Suggestions.clip(text))` names no output", help: "write OUTPUT, OUTPUT=VALUE or 'OUTPUT contains VALUE'") }
+        guard !name.isEmpty else { throw WhyNotQuestionError(message: "`\(Suggestions.clip(text))` names no output", help: Self.forms) }
+        if valueText == nil, case let words = name.split(whereSeparator: \.isWhitespace), words.count > 1 {
+            // `signers contains ` (the member left out) or `approver branch_manager`: a question cut short, not a name.
+            let missing = words.last == "contains" ? "it names no member after `contains`" : "an output's name has no spaces"
+            throw WhyNotQuestionError(message: "`\(Suggestions.clip(trimmed))` is an incomplete question: \(missing)", help: Self.forms)
+        }
         guard let o = policy.outputSlots[name] else {
             throw WhyNotQuestionError(message: "the policy has no output `\(Suggestions.clip(name))`",
                                       help: Suggestions.help(for: name, in: policy.outputNames, what: "outputs"))
@@ -75,6 +80,9 @@ public struct WhyNotQuestion: Sendable, Hashable, CustomStringConvertible {
         kind = contains ? .contains(try Self.read(raw, type, name, model)) : .equals(try Self.read(raw, type, name, model))
     }
 
+    /// The three forms a question takes, as help says them.
+    static let forms = "ask OUTPUT (why not another value), OUTPUT=VALUE (why not this one) or 'OUTPUT contains MEMBER' (why not in the list), such as 'signers contains bu_finance_head'"
+
     private static func read(_ text: String, _ type: ValueType, _ output: String, _ model: CheckedPolicy) throws(WhyNotQuestionError) -> OutputValue {
         func wrong(_ help: String? = nil) -> WhyNotQuestionError {
             WhyNotQuestionError(message: "`\(Suggestions.clip(text))` is not \(article(model.typeName(type))) `\(model.typeName(type))`, the type of `\(output)`", help: help)
@@ -85,7 +93,10 @@ public struct WhyNotQuestion: Sendable, Hashable, CustomStringConvertible {
             if text == "false" { return .bool(false) }
             throw wrong("write true or false")
         case .integer:
-            guard let i = Int64(text) else { throw wrong("write a whole number") }
+            guard let i = Int64(text) else {
+                if WholeNumber.isWritten(text) { throw WhyNotQuestionError(message: WholeNumber.problem(text), help: nil) }
+                throw wrong("write a whole number")
+            }
             return .integer(i)
         case .money:
             do { return .money(try Money(parsing: text, scale: model.moneyScale)) } catch { throw wrong(error.description) }

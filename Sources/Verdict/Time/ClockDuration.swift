@@ -20,10 +20,15 @@ public struct ClockDuration: Sendable, Hashable, Comparable, CustomStringConvert
         return o ? (n < 0 ? .min : .max) : p
     }
 
+    /// The longest duration, `106751991167d7h12m55s807ms` (2^63 − 1 milliseconds, some 292 million
+    /// years); a longer one is refused with ``TimeFormatError/durationTooLong(_:)``.
+    public static let longest = ClockDuration(milliseconds: .max)
+
     static let unitMillis: [Character: Int64] = ["w": 604_800_000, "d": 86_400_000, "h": 3_600_000, "m": 60_000, "s": 1000]
 
     /// Parses `90m`, `1h`, `2d`, `1w`, `1d12h`, `30s` (units largest first), or ISO 8601 `PT1H`, `P2D`, `P1W`;
-    /// a leading `-` makes it negative. Throws ``TimeFormatError/duration(_:)`` otherwise.
+    /// a leading `-` makes it negative. Throws ``TimeFormatError/duration(_:)`` otherwise, and
+    /// ``TimeFormatError/durationTooLong(_:)`` for a well-formed duration longer than ``longest``.
     public init(text: String) throws(TimeFormatError) {
         if text.hasPrefix("P") || text.hasPrefix("-P") {
             self.init(milliseconds: try Self.iso(text))
@@ -38,12 +43,12 @@ public struct ClockDuration: Sendable, Hashable, Comparable, CustomStringConvert
             if let d = c.wholeNumberValue, c.isASCII {
                 let (m, o1) = (number ?? 0).multipliedReportingOverflow(by: 10)
                 let (a, o2) = m.addingReportingOverflow(Int64(d))
-                guard !o1, !o2 else { throw .duration(text) }
+                guard !o1, !o2 else { throw Self.overflow(text) }
                 number = a
             } else if let unit = Self.unitMillis[c], let n = number, unit < lastUnit {
                 let (p, o) = n.multipliedReportingOverflow(by: unit)
                 let (sum, o2) = total.addingReportingOverflow(p)
-                guard !o, !o2 else { throw .duration(text) }
+                guard !o, !o2 else { throw Self.overflow(text) }
                 total = sum
                 number = nil
                 sawUnit = true
@@ -68,7 +73,7 @@ public struct ClockDuration: Sendable, Hashable, Comparable, CustomStringConvert
         for c in s {
             if c == "T" { inTime = true; continue }
             if c.isASCII, c.isNumber { number.append(c); continue }
-            guard let n = Int64(number) else { throw .duration(text) }
+            guard let n = Int64(number) else { throw number.isEmpty ? .duration(text) : Self.overflow(text) }
             let unit: Int64
             switch (c, inTime) {
             case ("W", false): unit = 604_800_000
@@ -80,13 +85,21 @@ public struct ClockDuration: Sendable, Hashable, Comparable, CustomStringConvert
             }
             let (p, o) = n.multipliedReportingOverflow(by: unit)
             let (sum, o2) = total.addingReportingOverflow(p)
-            guard !o, !o2 else { throw .duration(text) }
+            guard !o, !o2 else { throw Self.overflow(text) }
             total = sum
             number = ""
             any = true
         }
         guard any, number.isEmpty else { throw .duration(text) }
         return negative ? -total : total
+    }
+
+    /// A duration whose number or total overflowed: too long when the text is otherwise well
+    /// formed (every character a digit or a unit, so a typo is still "not a duration").
+    private static func overflow(_ text: String) -> TimeFormatError {
+        let body = text.hasPrefix("-") ? text.dropFirst() : Substring(text)
+        let wellFormed = body.allSatisfy { ($0.isASCII && $0.isNumber) || "PTWDHMSwdhms".contains($0) }
+        return wellFormed ? .durationTooLong(text) : .duration(text)
     }
 
     public static func < (a: ClockDuration, b: ClockDuration) -> Bool { a.milliseconds < b.milliseconds }

@@ -138,6 +138,28 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         return i
     }
 
+    /// Local milliseconds (UTC milliseconds plus the zone's offset) from 0001-01-01T00:00:00 to
+    /// 9999-12-31T23:59:59.999: the local times whose dates Verdict reads, 0001-01-01…9999-12-31.
+    static let localRange: ClosedRange<Int64> = -62_135_596_800_000 ... 253_402_300_800_000 - 1
+
+    /// The date the instant falls on in `zone` when that date is outside 0001-01-01…9999-12-31 (the
+    /// years `year(t)` and `date(t)` give), nil when it is inside: `0001-01-01T00:00:00Z` falls on
+    /// 0000-12-31 in America/New_York. An instant more than a day inside either end is inside in
+    /// every zone, without asking the zone for its offset.
+    public func dateOutsideYears(in zone: Zone) -> CivilDate? {
+        if Value.timeRange.contains(millisecondsSinceEpoch) { return nil }
+        let (sum, overflow) = millisecondsSinceEpoch.addingReportingOverflow(Int64(zone.offsetSeconds(at: self)) * 1000)
+        if !overflow, Self.localRange.contains(sum) { return nil }
+        let local = overflow ? millisecondsSinceEpoch : sum  // only an instant built far outside any date overflows
+        return CivilDate(daysSinceEpoch: Int(local.floorDivMod(86_400_000).0))
+    }
+
+    /// Why an instant read from `text` cannot be a case's: its date in the policy's zone is outside
+    /// the years 0001–9999.
+    static func outsideYears(_ text: String, _ date: CivilDate, zone: Zone) -> String {
+        "`\(Suggestions.clip(text))` falls on \(date) in \(zone.identifier), the policy's zone: a timestamp must fall within the years 0001–9999 there"
+    }
+
     /// The instant a duration of clock time later (earlier for a negative duration).
     public static func + (t: Timestamp, d: ClockDuration) -> Timestamp {
         Timestamp(millisecondsSinceEpoch: t.millisecondsSinceEpoch &+ d.milliseconds)
@@ -206,6 +228,8 @@ public enum TimeFormatError: Error, Sendable, Equatable, CustomStringConvertible
     case missingOffset(String)
     /// The text is not a duration.
     case duration(String)
+    /// The text is a duration longer than the longest, ``ClockDuration/longest`` (either way).
+    case durationTooLong(String)
     /// The text is not a `YYYY-MM-DD` date.
     case date(String)
 
@@ -215,6 +239,8 @@ public enum TimeFormatError: Error, Sendable, Equatable, CustomStringConvertible
         case .timestamp(let t): return "`\(Suggestions.clip(t))` is not an RFC 3339 timestamp (like 2026-03-02T09:00:00+08:00)"
         case .missingOffset(let t): return "`\(Suggestions.clip(t))` has no time zone offset (add Z or +08:00)"
         case .duration(let t): return "`\(Suggestions.clip(t))` is not a duration (like 1h, 2d, 90m, 1d12h or PT1H)"
+        case .durationTooLong(let t):
+            return "`\(Suggestions.clip(t))` is too long: a duration is at most \(ClockDuration.longest) (\(Int64.max) milliseconds)\(t.hasPrefix("-") ? " either way" : "")"
         case .date(let t): return "`\(Suggestions.clip(t))` is not a date (like 2026-03-02)"
         }
     }
