@@ -20,10 +20,24 @@ public struct AuditError: Error, Sendable, CustomStringConvertible, Equatable {
     }
     public var kind: Kind
     public var message: String
+    /// What may be told to a service's caller: never a file path or a database location.
+    private var shown: String?
 
-    public init(_ kind: Kind, _ message: String) {
+    /// - Parameter shown: the message for a service's callers, when `message` names a path or a location.
+    public init(_ kind: Kind, _ message: String, shown: String? = nil) {
         self.kind = kind
         self.message = message
+        self.shown = shown
+    }
+
+    /// The error as a service tells its callers: without the log's path or location (the operator's
+    /// own log has ``message``).
+    public var publicMessage: String {
+        if let shown { return shown }
+        switch kind {
+        case .storage: return "the decision log cannot be written (a storage error; the server's log says which)"
+        default: return "the decision log cannot record the decision (the server's log says why)"
+        }
     }
 
     public var description: String { message }

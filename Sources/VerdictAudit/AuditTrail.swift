@@ -42,12 +42,10 @@ public enum AuditTrail {
     /// Every decision recorded for `caseID`, in sequence order, re-derived.
     public static func show(log: any DecisionLog, caseID: String) throws -> [ReDerivedDecision] {
         let stored = try log.records(caseID: caseID)
-        guard !stored.isEmpty else { throw AuditError(.notFound, "no decision recorded for case `\(caseID)` in \(log.location)") }
+        guard !stored.isEmpty else { throw AuditError(.notFound, "no decision recorded for case `\(TextEscaping.escaped(caseID))` in \(log.location)") }
         let policies = ArchivedPolicies(log: log)
         return try stored.map { r in
-            guard Merkle.leafHash(r.body) == r.leaf else {
-                throw AuditError(.tampered, "record \(r.seq) was altered: its content no longer matches its leaf hash (run `verdict audit verify`)")
-            }
+            try checked(r)
             return try rederive(try r.parsed(), policies: policies)
         }
     }
@@ -85,22 +83,31 @@ public enum AuditTrail {
     }
 
     /// Records in the range, in sequence order, each checked against its leaf hash; records before
-    /// sequence number `first` are not read.
+    /// sequence number `first` are not read. Every record is checked, in the range or not, and its
+    /// `recorded_at` column against its bytes before the range is applied: a record whose column was
+    /// edited to move it out of an auditor's time window is an error, never left out silently.
     public static func each(log: any DecisionLog, in range: Range, from first: UInt64 = 0,
                             _ body: (StoredRecord, RecordView) throws -> Void) throws {
         try log.scan(from: first, until: nil) { chunk in
             for r in chunk {
+                try checked(r)
                 if let since = range.since, r.recordedAt < since.millisecondsSinceEpoch { continue }
                 if let until = range.until, r.recordedAt >= until.millisecondsSinceEpoch { continue }
-                guard Merkle.leafHash(r.body) == r.leaf else {
-                    throw AuditError(.tampered, "record \(r.seq) was altered: its content no longer matches its leaf hash (run `verdict audit verify`)")
-                }
                 let v = try r.parsed()
                 guard range.contains(v.recordedAt) else { continue }
                 try body(r, v)
             }
             return true
         }
+    }
+
+    /// Throws when a record's bytes do not match its leaf hash, or its columns (sequence number,
+    /// recorded-at, case id, digest) disagree with its bytes.
+    public static func checked(_ r: StoredRecord) throws {
+        guard Merkle.leafHash(r.body) == r.leaf else {
+            throw AuditError(.tampered, "record \(r.seq) was altered: its content no longer matches its leaf hash (run `verdict audit verify`)")
+        }
+        if let problem = r.indexProblem { throw AuditError(.tampered, problem + " (run `verdict audit verify`)") }
     }
 
     /// What replaying recorded history under a new policy changes.

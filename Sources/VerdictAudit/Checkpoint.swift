@@ -27,10 +27,13 @@ public enum AuditKeys {
         return key
     }
 
-    /// Reads a public key file; a private key file gives its public half.
+    /// Reads a public key file. A private key file is refused: an auditor checks with the operator's
+    /// public key, and a private key given where a public one is expected has been handed around.
     public static func publicKey(file text: String, path: String) throws(AuditError) -> Curve25519.Signing.PublicKey {
         let line = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        if line.hasPrefix(privatePrefix) { return try privateKey(file: text, path: path).publicKey }
+        if line.hasPrefix(privatePrefix) {
+            throw AuditError(.key, "`\(path)` is a private key; checking signatures needs the public key: give `\(path).pub` (written beside it by `verdict audit keygen`), and keep the private key secret")
+        }
         guard line.hasPrefix(publicPrefix), let raw = Data(base64Encoded: String(line.dropFirst(publicPrefix.count))), raw.count == 32,
               let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw) else {
             throw AuditError(.key, "`\(path)` is not a Verdict public key (expected one line `\(publicPrefix)BASE64`)")

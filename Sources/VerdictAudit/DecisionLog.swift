@@ -26,6 +26,15 @@ public protocol DecisionLog: AnyObject, Sendable {
     func append(_ records: [PendingRecord], policies: [ArchivedPolicy]) throws -> Range<UInt64>
     /// Signs the tree as it stands (under the write lock, so no append is half seen) and stores the checkpoint.
     func checkpoint(key: Curve25519.Signing.PrivateKey, time: Timestamp) throws -> Checkpoint
+    /// Writes and commits a change that records nothing (the tree state rewritten as it is): throws
+    /// when the log cannot be written (a full disk, a lost connection). A recovering writer probes so.
+    func probeWrite() throws
+
+    /// Runs `body` with every read this log makes on the calling thread seeing one snapshot of the
+    /// log (SQLite: one read transaction; PostgreSQL: one `REPEATABLE READ` transaction): records
+    /// appended meanwhile by a writer are not seen, so a reader never finds a tree counting fewer
+    /// records than it finds stored. Nested calls join the snapshot already open.
+    func readSnapshot<T>(_ body: () throws -> T) throws -> T
 
     /// The tree's size and right edge as the writers left it.
     func treeState() throws -> MerkleFrontier
@@ -103,6 +112,9 @@ extension DecisionLog {
 
     /// The latest checkpoint, if any.
     public func latestCheckpoint() throws -> Checkpoint? { try checkpoints().last }
+
+    /// A backend without a probe cannot tell: it is taken as writable.
+    public func probeWrite() throws {}
 }
 
 /// Opens logs by location. `sqlite:PATH` is built in; other schemes (`postgres://`) are registered
@@ -117,12 +129,14 @@ public enum DecisionLogs {
         openers[scheme] = opener
     }
 
-    /// Opens the log at `location`; with `create`, makes an empty log when there is none.
-    public static func open(_ location: String, create: Bool) throws -> any DecisionLog {
+    /// Opens the log at `location`; with `create`, makes an empty log when there is none. With
+    /// `readOnly` (the auditors' reading commands), an SQLite file is opened read-only: nothing is
+    /// written to it, and a read-only copy (mode 0444) can be read.
+    public static func open(_ location: String, create: Bool, readOnly: Bool = false) throws -> any DecisionLog {
         if location.hasPrefix("sqlite:") {
             let path = String(location.dropFirst("sqlite:".count))
             guard !path.isEmpty else { throw AuditError(.usage, "`sqlite:` needs a file path, like `sqlite:decisions.db`") }
-            return try SQLiteDecisionLog(path: path, create: create)
+            return try SQLiteDecisionLog(path: path, create: create && !readOnly, readOnly: readOnly)
         }
         let scheme = location.split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
         lock.lock()

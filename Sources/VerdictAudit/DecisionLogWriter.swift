@@ -19,6 +19,10 @@ public final class DecisionLogWriter: @unchecked Sendable {
     /// Called on the writer thread after each committed batch, after its acknowledgements.
     public var batchCommitted: (@Sendable () -> Void)?
 
+    /// How often a writer that recovers tries the log again while it cannot be written and nothing
+    /// else is waiting.
+    public static let probeInterval: TimeInterval = 1
+
     public enum Acknowledgement: Sendable {
         case none
         case callback(@Sendable (Result<UInt64, Error>) -> Void)
@@ -46,6 +50,13 @@ public final class DecisionLogWriter: @unchecked Sendable {
     private var closing = false
     private var failure: Error?
     private var inFlight = 0
+    /// Whether a failed batch stops the writer for good (a command line: the run ends with the
+    /// error) or only fails its own decisions (a service: later batches try again, and the log is
+    /// probed while it cannot be written, so the service recovers once it can).
+    private var recovers = false
+    /// Why the log could not be written at the last attempt, while it cannot (recovering writers).
+    private var outage: Error?
+    private var outageChanged: (@Sendable (Error?) -> Void)?
     private var registered: [String: Registered] = [:]
     private var archived: Set<String> = []
     private var thread: Thread?
@@ -58,6 +69,24 @@ public final class DecisionLogWriter: @unchecked Sendable {
         t.name = "verdict-log-writer"
         thread = t
         t.start()
+    }
+
+    /// Makes this writer recover from failures: a batch that cannot be written fails its own
+    /// decisions only, and while the log cannot be written (``outageReason``) it is probed every
+    /// ``probeInterval``. `changed` hears each change: the error when an outage starts, nil when it ends.
+    public func recoverFromFailures(_ changed: (@Sendable (Error?) -> Void)? = nil) {
+        condition.lock()
+        recovers = true
+        outageChanged = changed
+        condition.unlock()
+    }
+
+    /// Why the log could not be written at the last attempt, or nil when it could (a recovering
+    /// writer; a writer that stops reports its failure through acknowledgements and ``flush()``).
+    public var outageReason: Error? {
+        condition.lock()
+        defer { condition.unlock() }
+        return outage
     }
 
     /// The top-level input fields a log leaves out for `policy`: fields marked `personal: true` that no
@@ -155,10 +184,39 @@ public final class DecisionLogWriter: @unchecked Sendable {
         }
     }
 
+    /// Records the outcome of a write attempt (under the lock) and says whom to tell of a change.
+    private func noteAttempt(_ error: Error?) -> (@Sendable (Error?) -> Void, Error?)? {
+        guard recovers else { return nil }
+        let wasDown = outage != nil
+        outage = error
+        guard wasDown != (error != nil), let outageChanged else { return nil }
+        return (outageChanged, error)
+    }
+
+    /// While the log cannot be written and nothing waits: tries a write that records nothing.
+    private func probe() {
+        let result: Error?
+        do { try log.probeWrite(); result = nil } catch { result = error }
+        condition.lock()
+        let tell = noteAttempt(result)
+        condition.unlock()
+        if let tell { tell.0(tell.1) }
+    }
+
     private func run() {
         while true {
             condition.lock()
-            while queue.isEmpty && !closing { condition.wait() }
+            while queue.isEmpty && !closing {
+                if outage != nil {
+                    if !condition.wait(until: Date().addingTimeInterval(Self.probeInterval)), queue.isEmpty, !closing, outage != nil {
+                        condition.unlock()
+                        probe()
+                        condition.lock()
+                    }
+                } else {
+                    condition.wait()
+                }
+            }
             if queue.isEmpty && closing { condition.unlock(); return }
             let n = min(queue.count, maxBatch)
             var batch: [Item] = []
@@ -208,10 +266,20 @@ public final class DecisionLogWriter: @unchecked Sendable {
                 batchError = error
                 for i in pendingIndex { results[i] = .failure(error) }
             }
+            // The outage is noted before anyone hears of the failure (a caller told 503 finds it).
+            condition.lock()
+            let tell = pending.isEmpty ? nil : noteAttempt(batchError)
+            condition.unlock()
+            if let tell { tell.0(tell.1) }
             for (item, r) in zip(batch, results) { Self.acknowledge(item.ack, r) }
             batchCommitted?()
             condition.lock()
             inFlight = 0
+            if recovers {
+                condition.broadcast()
+                condition.unlock()
+                continue
+            }
             if let batchError, failure == nil {
                 failure = batchError
                 let rest = queue

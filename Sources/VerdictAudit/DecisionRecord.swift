@@ -21,6 +21,9 @@ public struct PendingRecord: Sendable {
     ///   - unrecorded: top-level input fields to leave out (see ``DecisionLogWriter/unrecordedFields(of:)``).
     public init(caseID: String, policy: PolicyIdentity, now: Timestamp?, input: [UInt8], decisionJSON: [UInt8],
                 hasExplanation: Bool, unrecorded: Set<String>, recordedAt: Timestamp) throws(AuditError) {
+        if let bad = caseID.unicodeScalars.first(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {
+            throw AuditError(.usage, "case `\(TextEscaping.escaped(caseID))`: its id holds a control character (U+\(String(bad.value, radix: 16, uppercase: true))), which a log does not record")
+        }
         self.caseID = caseID
         digest = policy.digest
         self.recordedAt = recordedAt
@@ -128,7 +131,47 @@ public struct StoredRecord: Sendable {
 
     /// The record's fields, checked against its columns.
     public func parsed() throws(AuditError) -> RecordView {
-        try RecordView(bytes: body, seq: seq, column: (caseID, digest))
+        let view = try RecordView(bytes: body, seq: seq, column: (caseID, digest))
+        if view.recordedAt.millisecondsSinceEpoch != recordedAt {
+            throw AuditError(.tampered, "record \(seq): its index columns disagree with its content: its `recorded_at` column says \(Self.describe(recordedAt)), its content \(view.recordedAt.rfc3339(in: .utc)): edited by hand")
+        }
+        return view
+    }
+
+    /// Why the columns a command reads (sequence number, recorded-at, case id, policy digest) do not
+    /// say what the record's bytes say, or nil when they agree. Checked on the bytes, without parsing
+    /// the record: Verdict writes `{"seq":N,"recorded_at":"…","case":…,"policy":{…,"digest":…},` in
+    /// that order, so the columns give the exact bytes the record must start with.
+    public var indexProblem: String? {
+        var head: [UInt8] = Array(#"{"seq":"#.utf8)
+        head.append(contentsOf: Array(String(seq).utf8))
+        head.append(contentsOf: Array(#","recorded_at":"#.utf8))
+        head.append(contentsOf: Array(JSONWriter.quoted(Self.describe(recordedAt)).utf8))
+        let timeEnd = head.count
+        head.append(contentsOf: Array(#","case":"#.utf8))
+        head.append(contentsOf: Array(JSONWriter.quoted(caseID).utf8))
+        head.append(contentsOf: Array(#","policy":{"#.utf8))
+        if !body.starts(with: head) {
+            if embeddedSeq != seq { return "record \(seq): its content is not record \(seq) (edited by hand)" }
+            if !body.starts(with: head[..<timeEnd]) {
+                return "record \(seq): its index columns disagree with its content: its `recorded_at` column says \(Self.describe(recordedAt)), edited by hand"
+            }
+            return "record \(seq): its index columns disagree with its content: its `case_id` column says `\(TextEscaping.escaped(caseID))`, edited by hand"
+        }
+        // The first `"digest":` is the policy's (a quote inside a string before it would be escaped).
+        let digestKey = Array(#""digest":"#.utf8)
+        let expected = digestKey + Array(JSONWriter.quoted(digest).utf8) + [125]
+        guard let at = LogVerifier.firstIndex(of: digestKey, in: body), body[at...].starts(with: expected) else {
+            return "record \(seq): its index columns disagree with its content: its `digest` column says \(TextEscaping.escaped(digest)), edited by hand"
+        }
+        return nil
+    }
+
+    /// A `recorded_at` column as RFC 3339 text; a value outside the years 0001–9999 (edited by hand)
+    /// as its number, which no record starts with.
+    static func describe(_ ms: Int64) -> String {
+        guard (-62_135_596_800_000...253_402_300_799_999).contains(ms) else { return "\(ms) ms after 1970" }
+        return Timestamp(millisecondsSinceEpoch: ms).rfc3339(in: .utc)
     }
 }
 
@@ -180,7 +223,7 @@ public struct RecordView: Sendable {
         decision = db
         value = v
         if let column, column.caseID != caseID || column.digest != digest {
-            throw AuditError(.tampered, "\(at): its index columns (case `\(column.caseID)`, \(column.digest)) disagree with its content (case `\(caseID)`, \(digest)): edited by hand")
+            throw AuditError(.tampered, "\(at): its index columns (case `\(TextEscaping.escaped(column.caseID))`, \(TextEscaping.escaped(column.digest))) disagree with its content (case `\(TextEscaping.escaped(caseID))`, \(TextEscaping.escaped(digest))): edited by hand")
         }
     }
 }

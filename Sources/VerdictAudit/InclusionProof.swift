@@ -18,7 +18,7 @@ public struct InclusionProof: Sendable {
     /// Proofs for every record of `caseID` against the latest checkpoint.
     public static func make(log: any DecisionLog, caseID: String) throws -> InclusionProof {
         let records = try log.records(caseID: caseID)
-        guard !records.isEmpty else { throw AuditError(.notFound, "no decision recorded for case `\(caseID)` in \(log.location)") }
+        guard !records.isEmpty else { throw AuditError(.notFound, "no decision recorded for case `\(TextEscaping.escaped(caseID))` in \(log.location)") }
         guard let c = try log.latestCheckpoint() else {
             throw AuditError(.notFound, "\(log.location) has no checkpoint yet: sign one with `verdict audit checkpoint --key PRIV --log \(log.location)`")
         }
@@ -27,7 +27,7 @@ public struct InclusionProof: Sendable {
             _ = try r.parsed()
             guard Merkle.leafHash(r.body) == r.leaf else { throw AuditError(.tampered, "record \(r.seq) was altered: its content no longer matches its leaf hash") }
             guard r.seq < c.size else {
-                throw AuditError(.notFound, "record \(r.seq) of case `\(caseID)` is newer than the latest checkpoint (\(c.size) records): sign a new one with `verdict audit checkpoint`")
+                throw AuditError(.notFound, "record \(r.seq) of case `\(TextEscaping.escaped(caseID))` is newer than the latest checkpoint (\(c.size) records): sign a new one with `verdict audit checkpoint`")
             }
             let path = try Merkle.inclusionPath(leaf: r.seq, size: c.size) { lo, hi in try log.subtreeHash(lo, hi) }
             guard Merkle.verifyInclusion(leaf: r.leaf, index: r.seq, size: c.size, path: path, root: c.root) else {
@@ -75,9 +75,14 @@ public struct InclusionProof: Sendable {
         checkpoint = try Checkpoint(json: c, where: "`\(path)`: checkpoint")
         guard case .array(let items)? = v.member("records"), !items.isEmpty else { throw AuditError(.proof, "`\(path)`: no `records`") }
         entries = []
+        var seen: [UInt64: Int] = [:]
         for (i, item) in items.enumerated() {
             let at = "`\(path)`: records[\(i)]"
             guard case .number(let n)? = item.member("seq"), let seq = UInt64(n) else { throw AuditError(.proof, "\(at): `seq` is not a whole number") }
+            if let earlier = seen[seq] {
+                throw AuditError(.proof, "\(at) repeats record \(seq) (already records[\(earlier)]): a proof names each record once")
+            }
+            seen[seq] = i
             guard case .string(let r)? = item.member("record") else { throw AuditError(.proof, "\(at): `record` is not a string") }
             guard case .array(let ps)? = item.member("path") else { throw AuditError(.proof, "\(at): `path` is not a list") }
             var hashes: [Hash] = []
@@ -101,7 +106,7 @@ public struct InclusionProof: Sendable {
         for e in entries {
             let view = try RecordView(bytes: e.record, seq: e.seq, column: nil)
             guard Merkle.verifyInclusion(leaf: Merkle.leafHash(e.record), index: e.seq, size: checkpoint.size, path: e.path, root: checkpoint.root) else {
-                throw AuditError(.proof, "record \(e.seq) (case `\(view.caseID)`) is not proven: its inclusion path does not lead to the checkpoint's root (the record or the path was altered)")
+                throw AuditError(.proof, "record \(e.seq) (case `\(TextEscaping.escaped(view.caseID))`) is not proven: its inclusion path does not lead to the checkpoint's root (the record or the path was altered)")
             }
             views.append(view)
         }

@@ -11,146 +11,326 @@ public struct VerifyReport: Sendable {
     public var keys: [String]
     /// Whether the operator's key was given (else the keys the log names were used).
     public var operatorKey: Bool
+    /// Each archived version by digest, with the name and version its own files give (never the
+    /// archive's columns, which the hash does not cover).
     public var policies: [(digest: String, name: String, version: String)]
     /// Records appended since the latest checkpoint (no signature covers them yet).
     public var uncheckpointed: UInt64
+    /// Records checked by this run: all of them, or those appended since the previous run when
+    /// verifying from a ``LogVerifier/Verified`` state.
+    public var checkedNow: UInt64
 }
 
 /// Recomputes the whole tree from the records and checks it against everything the log committed
-/// to: each record's position and leaf hash, the stored tree nodes, the tree state, each checkpoint's
-/// signature and root, each checkpoint's consistency with the one before, and the policy archive.
-/// Throws at the first problem, naming the record by sequence number where it can.
+/// to: each record's position, leaf hash and index columns, the stored tree nodes, the tree state,
+/// each checkpoint's signature and root, each checkpoint's consistency with the one before, and the
+/// policy archive (its files reproduce the digest, and its name and version columns say what the
+/// files say).
+///
+/// Everything is read in one snapshot of the log (``DecisionLog/readSnapshot(_:)``): records
+/// appended by a live writer meanwhile are not seen, so they never look inserted by hand.
+///
+/// Every problem is reported, not only the first (up to ``problemCap``, then how many more): a
+/// record edited early never hides tampering after it. After a record goes missing or out of order,
+/// the tree's nodes and roots after it cannot match and are not reported one by one.
 public enum LogVerifier {
-    public static func verify(_ log: any DecisionLog, key: Curve25519.Signing.PublicKey? = nil) throws -> VerifyReport {
-        let state = try log.treeState()
-        var storedNodes: [UInt64: Hash] = [:]   // key: level << 56 | index
-        for n in try log.nodes() { storedNodes[UInt64(n.level) << 56 | n.index] = n.hash }
-        let checkpoints = try log.checkpoints()
-        var keys: [String] = []
-        for (i, c) in checkpoints.enumerated() {
-            let name = "checkpoint #\(i + 1) (\(c.size) records, signed \(c.time))"
-            guard c.logID == log.logID else {
-                throw AuditError(.tampered, "\(name) belongs to another log (\(c.logID), this is \(log.logID))")
-            }
-            if let key {
-                guard c.signatureValid(with: key) else {
-                    throw AuditError(.key, c.publicKey == Array(key.rawRepresentation)
-                        ? "\(name): its signature does not verify: the checkpoint was altered"
-                        : "\(name) was not signed by the key given (it names key \(c.keyFingerprint), the key given is \(AuditKeys.fingerprint(Array(key.rawRepresentation))))")
-                }
-            } else {
-                guard c.signatureValid() else { throw AuditError(.tampered, "\(name): its signature does not verify: the checkpoint was altered") }
-            }
-            if !keys.contains(c.keyFingerprint) { keys.append(c.keyFingerprint) }
-            if i > 0, c.size < checkpoints[i - 1].size {
-                throw AuditError(.tampered, "\(name) does not extend checkpoint #\(i) (\(checkpoints[i - 1].size) records): the log shrank between them")
-            }
-        }
-        var bySize: [UInt64: [Int]] = [:]
-        for (i, c) in checkpoints.enumerated() { bySize[c.size, default: []].append(i) }
-        var lastGood: UInt64 = 0
-        func checkRoot(_ f: MerkleFrontier) throws {
-            guard let idx = bySize[f.size] else { return }
-            let root = f.root
-            for i in idx where checkpoints[i].root != root {
-                let c = checkpoints[i]
-                throw AuditError(.tampered, "the records no longer match checkpoint #\(i + 1) (signed \(c.time) over \(c.size) records): a record in \(lastGood)...\(c.size - 1) was altered, inserted, deleted or reordered and its hashes rewritten")
-            }
-            lastGood = f.size
-        }
+    /// The most problems one verification lists (the rest are counted).
+    public static let problemCap = 20
 
-        var f = MerkleFrontier()
-        if bySize[0] != nil { try checkRoot(f) }
-        var digests: [String: UInt64] = [:]
-        var lastDigest = ""
-        try log.scan(from: 0, until: nil) { chunk in
-            for r in chunk {
-                let expected = f.size
-                if r.seq != expected {
-                    throw AuditError(.tampered, expected == 0 ? "record 0 was deleted (the log starts at record \(r.seq))"
-                        : r.seq - expected == 1 ? "record \(expected) was deleted (the log jumps from \(expected - 1) to \(r.seq))"
-                        : "records \(expected)...\(r.seq - 1) were deleted (the log jumps from \(expected - 1) to \(r.seq))")
-                }
-                guard let embedded = r.embeddedSeq else {
-                    throw AuditError(.tampered, "record \(r.seq) was altered: its content is no longer a record Verdict wrote")
-                }
-                if embedded != r.seq {
-                    throw AuditError(.tampered, "record \(r.seq) holds the content of record \(embedded): records were reordered or inserted at \(min(embedded, r.seq))")
-                }
-                let leaf = Merkle.leafHash(r.body)
-                if leaf != r.leaf {
-                    throw AuditError(.tampered, "record \(r.seq) was altered: its content no longer matches its leaf hash")
-                }
-                if !Self.contains(r.body, Array("\"digest\":".utf8) + Array(JSONWriter.quoted(r.digest).utf8))
-                    || !Self.contains(r.body, Array(",\"case\":".utf8) + Array(JSONWriter.quoted(r.caseID).utf8) + [44]) {
-                    throw AuditError(.tampered, "record \(r.seq): its index columns (case `\(r.caseID)`, \(r.digest)) disagree with its content: edited by hand")
-                }
-                if r.digest != lastDigest, digests[r.digest] == nil { digests[r.digest] = r.seq }
-                lastDigest = r.digest
-                var nodeProblem: AuditError?
-                f.append(leaf) { level, index, hash in
-                    guard level >= storedNodeLevel, nodeProblem == nil else { return }
-                    let first = index << UInt64(level), last = first + (1 << UInt64(level)) - 1
-                    guard let stored = storedNodes[UInt64(level) << 56 | index] else {
-                        nodeProblem = AuditError(.tampered, "the tree node over records \(first)...\(last) is missing: deleted by hand")
-                        return
-                    }
-                    if stored != hash {
-                        nodeProblem = AuditError(.tampered, "the tree node over records \(first)...\(last) does not match them: a record in that range was altered and its leaf hash rewritten")
-                    }
-                }
-                if let nodeProblem { throw nodeProblem }
-                try checkRoot(f)
-            }
-            return true
-        }
-        if f.size < state.size {
-            throw AuditError(.tampered, f.size + 1 == state.size ? "record \(f.size) was deleted (the log's tree counts \(state.size) records)"
-                : "records \(f.size)...\(state.size - 1) were deleted (the log's tree counts \(state.size) records, \(f.size) remain)")
-        }
-        if f.size > state.size {
-            throw AuditError(.tampered, "record \(state.size) was inserted outside Verdict (the log's tree counts \(state.size) records, \(f.size) are stored)")
-        }
-        if f != state {
-            throw AuditError(.tampered, "the log's tree state does not match its records: `verdict_state` was edited by hand")
-        }
-        if let beyond = checkpoints.enumerated().first(where: { $0.element.size > f.size }) {
-            throw AuditError(.tampered, "checkpoint #\(beyond.offset + 1) covers \(beyond.element.size) records but the log holds \(f.size): records \(f.size)...\(beyond.element.size - 1) were deleted")
-        }
-        let expectedNodes = storedNodes.count
-        var counted = 0
-        // Every stored node must be one the records complete (an extra node is an insertion by hand).
-        for (k, _) in storedNodes {
-            let level = UInt8(k >> 56), index = k & ((1 << 56) - 1)
-            if (index + 1) << UInt64(level) <= f.size && level >= storedNodeLevel { counted += 1 }
-        }
-        if counted != expectedNodes { throw AuditError(.tampered, "the log holds tree nodes that no records complete: inserted by hand") }
-
-        // Consistency: each checkpoint extends the one before (RFC 9162 2.1.4), proven from the tree just checked.
-        for i in checkpoints.indices.dropFirst() {
-            let a = checkpoints[i - 1], b = checkpoints[i]
-            guard a.size > 0 else { continue }
-            let proof = try Merkle.consistencyProof(from: a.size, to: b.size) { lo, hi in try log.subtreeHash(lo, hi) }
-            guard Merkle.verifyConsistency(first: a.size, second: b.size, firstRoot: a.root, secondRoot: b.root, proof: proof) else {
-                throw AuditError(.tampered, "checkpoint #\(i + 1) (\(b.size) records) does not extend checkpoint #\(i) (\(a.size) records)")
-            }
-        }
-
-        var policies: [(String, String, String)] = []
-        for (digest, seq) in digests.sorted(by: { $0.value < $1.value }) {
-            guard let archived = try log.policy(digest: digest) else {
-                throw AuditError(.archive, "record \(seq) was decided by policy \(digest), which is missing from the archive")
-            }
-            _ = try archived.compile()
-            policies.append((digest, archived.name, archived.version))
-        }
-        let latest = checkpoints.last?.size ?? 0
-        return VerifyReport(records: f.size, root: f.root, checkpoints: checkpoints.count, keys: keys, operatorKey: key != nil,
-                            policies: policies, uncheckpointed: f.size - latest)
+    /// What a successful verification established, to verify from next time: only the records
+    /// appended since are read again (``IncrementalVerifier``).
+    public struct Verified: Sendable {
+        var frontier: MerkleFrontier
+        var checkpoints: [Checkpoint]
+        /// The first record of each policy digest.
+        var digests: [String: UInt64]
+        var lastDigest: String
+        /// Digest → the name and version its archived files compile to.
+        var identities: [String: (name: String, version: String)]
     }
 
-    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
-        guard let first = needle.first, needle.count <= haystack.count else { return needle.isEmpty }
+    public static func verify(_ log: any DecisionLog, key: Curve25519.Signing.PublicKey? = nil) throws -> VerifyReport {
+        try verify(log, key: key, from: nil).report
+    }
+
+    /// Verifies the records appended since `previous` (everything when nil), and that the tree of the
+    /// records verified then still has the root it had.
+    public static func verify(_ log: any DecisionLog, key: Curve25519.Signing.PublicKey?,
+                              from previous: Verified?) throws -> (report: VerifyReport, verified: Verified) {
+        try log.readSnapshot {
+            var run = Run(log: log, key: key, previous: previous)
+            return try run.verify()
+        }
+    }
+
+    /// Problems found so far: the first ``problemCap`` in full, the rest counted.
+    struct Problems {
+        var listed: [AuditError] = []
+        var more = 0
+
+        mutating func add(_ kind: AuditError.Kind, _ message: String) { add(AuditError(kind, message)) }
+
+        mutating func add(_ e: AuditError) {
+            if listed.count < LogVerifier.problemCap { listed.append(e) } else { more += 1 }
+        }
+
+        var isEmpty: Bool { listed.isEmpty }
+
+        /// One problem as itself; several as one error listing each on its line.
+        var error: AuditError {
+            if listed.count == 1 && more == 0 { return listed[0] }
+            let total = listed.count + more
+            var text = "the log does not verify: \(total) problems"
+            for p in listed { text += "\n  - " + p.message }
+            if more > 0 { text += "\n  … and \(more) more" }
+            return AuditError(listed.first { $0.kind == .tampered }?.kind ?? listed[0].kind, text)
+        }
+    }
+
+    /// One verification's working state.
+    struct Run {
+        let log: any DecisionLog
+        let key: Curve25519.Signing.PublicKey?
+        let previous: Verified?
+        var problems = Problems()
+        var checkpoints: [Checkpoint] = []
+        var bySize: [UInt64: [Int]] = [:]
+        var storedNodes: [UInt64: Hash] = [:]   // key: level << 56 | index
+        var keys: [String] = []
+        var lastGood: UInt64 = 0
+        /// A record is missing or out of place: nodes and roots after it are not checked.
+        var structureBroken = false
+        var f = MerkleFrontier()
+        var digests: [String: UInt64] = [:]
+        var lastDigest = ""
+
+        init(log: any DecisionLog, key: Curve25519.Signing.PublicKey?, previous: Verified?) {
+            self.log = log
+            self.key = key
+            self.previous = previous
+            if let previous {
+                f = previous.frontier
+                digests = previous.digests
+                lastDigest = previous.lastDigest
+                lastGood = previous.frontier.size
+            }
+        }
+
+        mutating func verify() throws -> (report: VerifyReport, verified: Verified) {
+            let state = try log.treeState()
+            for n in try log.nodes() { storedNodes[UInt64(n.level) << 56 | n.index] = n.hash }
+            try checkCheckpoints()
+            let start = f.size
+            try checkVerifiedPrefix(state: state)
+            if start == 0, bySize[0] != nil { checkRoot() }
+            try log.scan(from: start, until: nil) { chunk in
+                for r in chunk { check(r) }
+                return true
+            }
+            checkSize(state)
+            checkNodesCompleted()
+            try checkConsistency()
+            let identities = try checkArchive()
+            if !problems.isEmpty { throw problems.error }
+            let latest = checkpoints.last?.size ?? 0
+            let policies = digests.sorted { $0.value < $1.value }.map { d in
+                (digest: d.key, name: identities[d.key]?.name ?? "", version: identities[d.key]?.version ?? "")
+            }
+            let report = VerifyReport(records: f.size, root: f.root, checkpoints: checkpoints.count, keys: keys, operatorKey: key != nil,
+                                      policies: policies, uncheckpointed: f.size - min(latest, f.size), checkedNow: f.size - start)
+            return (report, Verified(frontier: f, checkpoints: checkpoints, digests: digests, lastDigest: lastDigest, identities: identities))
+        }
+
+        /// Each checkpoint's log, signature and order; kept checkpoints unchanged since the previous run.
+        mutating func checkCheckpoints() throws {
+            checkpoints = try log.checkpoints()
+            for (i, c) in checkpoints.enumerated() {
+                let name = "checkpoint #\(i + 1) (\(c.size) records, signed \(TextEscaping.escaped(c.time)))"
+                if c.logID != log.logID {
+                    problems.add(.tampered, "\(name) belongs to another log (\(TextEscaping.escaped(c.logID)), this is \(log.logID))")
+                }
+                if let key {
+                    if !c.signatureValid(with: key) {
+                        problems.add(.key, c.publicKey == Array(key.rawRepresentation)
+                            ? "\(name): its signature does not verify: the checkpoint was altered"
+                            : "\(name) was not signed by the key given (it names key \(c.keyFingerprint), the key given is \(AuditKeys.fingerprint(Array(key.rawRepresentation))))")
+                    }
+                } else if !c.signatureValid() {
+                    problems.add(.tampered, "\(name): its signature does not verify: the checkpoint was altered")
+                }
+                if !keys.contains(c.keyFingerprint) { keys.append(c.keyFingerprint) }
+                if i > 0, c.size < checkpoints[i - 1].size {
+                    problems.add(.tampered, "\(name) does not extend checkpoint #\(i) (\(checkpoints[i - 1].size) records): the log shrank between them")
+                }
+                bySize[c.size, default: []].append(i)
+            }
+            if let previous {
+                for (i, c) in previous.checkpoints.enumerated() where i >= checkpoints.count || checkpoints[i] != c {
+                    problems.add(.tampered, "checkpoint #\(i + 1) (\(c.size) records), verified before, was deleted or replaced")
+                    break
+                }
+            }
+        }
+
+        /// From a previous run: the records verified then still give the root they gave, and each
+        /// checkpoint made since over those records has that tree's root at its size.
+        mutating func checkVerifiedPrefix(state: MerkleFrontier) throws {
+            guard let previous, previous.frontier.size > 0 else { return }
+            let size = previous.frontier.size
+            if state.size < size {
+                problems.add(.tampered, "the log shrank: it held \(size) records when last verified, its tree now counts \(state.size)")
+            }
+            do {
+                if try log.subtreeHash(0, size) != previous.frontier.root {
+                    problems.add(.tampered, "records 0...\(size - 1), verified before, no longer give the tree root they gave: a record's leaf hash or a tree node was altered since (run `verdict audit verify` for the details)")
+                }
+                for (i, c) in checkpoints.enumerated() where i >= previous.checkpoints.count && c.size <= size {
+                    if try log.subtreeHash(0, c.size) != c.root { rootMismatch(i) }
+                }
+            } catch let e as AuditError {
+                problems.add(e)
+            }
+        }
+
+        mutating func rootMismatch(_ i: Int) {
+            let c = checkpoints[i]
+            problems.add(.tampered, "the records no longer match checkpoint #\(i + 1) (signed \(TextEscaping.escaped(c.time)) over \(c.size) records): a record in \(min(lastGood, c.size))...\(c.size == 0 ? 0 : c.size - 1) was altered, inserted, deleted or reordered and its hashes rewritten")
+        }
+
+        /// The root at the current size against every checkpoint of that size.
+        mutating func checkRoot() {
+            guard !structureBroken, let idx = bySize[f.size] else { return }
+            let root = f.root
+            var good = true
+            for i in idx where checkpoints[i].root != root {
+                rootMismatch(i)
+                good = false
+            }
+            if good { lastGood = f.size }
+        }
+
+        /// One record: its place, its bytes against its leaf hash and its columns, and the tree nodes it completes.
+        mutating func check(_ r: StoredRecord) {
+            let expected = f.size
+            if r.seq != expected && !structureBroken {
+                structureBroken = true
+                problems.add(.tampered, r.seq < expected ? "record \(r.seq) is stored out of order (after record \(expected - 1))"
+                    : expected == 0 ? "record 0 was deleted (the log starts at record \(r.seq))"
+                    : r.seq - expected == 1 ? "record \(expected) was deleted (the log jumps from \(expected - 1) to \(r.seq))"
+                    : "records \(expected)...\(r.seq - 1) were deleted (the log jumps from \(expected - 1) to \(r.seq))")
+            }
+            if let embedded = r.embeddedSeq {
+                if embedded != r.seq {
+                    problems.add(.tampered, "record \(r.seq) holds the content of record \(embedded): records were reordered or inserted at \(min(embedded, r.seq))")
+                } else if Merkle.leafHash(r.body) != r.leaf {
+                    problems.add(.tampered, "record \(r.seq) was altered: its content no longer matches its leaf hash")
+                } else if let problem = r.indexProblem {
+                    problems.add(.tampered, problem)
+                }
+            } else {
+                problems.add(.tampered, "record \(r.seq) was altered: its content is no longer a record Verdict wrote")
+            }
+            if r.digest != lastDigest, digests[r.digest] == nil { digests[r.digest] = r.seq }
+            lastDigest = r.digest
+            // The stored leaf goes into the tree: a record whose bytes alone were edited is named once,
+            // not again by every node and checkpoint above it.
+            var nodeProblem: String?
+            let broken = structureBroken
+            let nodes = storedNodes
+            f.append(r.leaf) { level, index, hash in
+                guard !broken, level >= storedNodeLevel, nodeProblem == nil else { return }
+                let first = index << UInt64(level), last = first + (1 << UInt64(level)) - 1
+                guard let stored = nodes[UInt64(level) << 56 | index] else {
+                    nodeProblem = "the tree node over records \(first)...\(last) is missing: deleted by hand"
+                    return
+                }
+                if stored != hash {
+                    nodeProblem = "the tree node over records \(first)...\(last) does not match them: a record in that range was altered and its leaf hash rewritten"
+                }
+            }
+            if let nodeProblem { problems.add(.tampered, nodeProblem) }
+            checkRoot()
+        }
+
+        /// The records counted against the tree state the writers left.
+        mutating func checkSize(_ state: MerkleFrontier) {
+            if f.size < state.size {
+                problems.add(.tampered, f.size + 1 == state.size ? "record \(f.size) was deleted (the log's tree counts \(state.size) records)"
+                    : "records \(f.size)...\(state.size - 1) were deleted (the log's tree counts \(state.size) records, \(f.size) remain)")
+            } else if f.size > state.size {
+                problems.add(.tampered, "record \(state.size) was inserted outside Verdict (the log's tree counts \(state.size) records, \(f.size) are stored)")
+            } else if f != state && !structureBroken {
+                problems.add(.tampered, "the log's tree state does not match its records: `verdict_state` was edited by hand")
+            }
+            if let beyond = checkpoints.enumerated().first(where: { $0.element.size > f.size }) {
+                problems.add(.tampered, "checkpoint #\(beyond.offset + 1) covers \(beyond.element.size) records but the log holds \(f.size): records \(f.size)...\(beyond.element.size - 1) were deleted")
+            }
+        }
+
+        /// Every stored node must be one the records complete (an extra node is an insertion by hand).
+        mutating func checkNodesCompleted() {
+            let extra = storedNodes.keys.contains { k in
+                let level = UInt8(k >> 56), index = k & ((1 << 56) - 1)
+                return level < storedNodeLevel || (index + 1) << UInt64(level) > f.size
+            }
+            if extra { problems.add(.tampered, "the log holds tree nodes that no records complete: inserted by hand") }
+        }
+
+        /// Each checkpoint extends the one before (RFC 9162 2.1.4), proven from the tree just checked;
+        /// from a previous run, only the pairs that involve a checkpoint made since.
+        mutating func checkConsistency() throws {
+            guard !structureBroken else { return }
+            let first = max(1, (previous?.checkpoints.count ?? 1))
+            for i in checkpoints.indices.dropFirst() where i >= first {
+                let a = checkpoints[i - 1], b = checkpoints[i]
+                guard a.size > 0, a.size <= b.size, b.size <= f.size else { continue }
+                do {
+                    let proof = try Merkle.consistencyProof(from: a.size, to: b.size) { lo, hi in try log.subtreeHash(lo, hi) }
+                    if !Merkle.verifyConsistency(first: a.size, second: b.size, firstRoot: a.root, secondRoot: b.root, proof: proof) {
+                        problems.add(.tampered, "checkpoint #\(i + 1) (\(b.size) records) does not extend checkpoint #\(i) (\(a.size) records)")
+                    }
+                } catch let e as AuditError {
+                    problems.add(e)
+                }
+            }
+        }
+
+        /// Each policy version the records name: archived, its files reproducing its digest and
+        /// compiling, and its name and version columns what those files say.
+        mutating func checkArchive() throws -> [String: (name: String, version: String)] {
+            var identities: [String: (name: String, version: String)] = [:]
+            for (digest, seq) in digests.sorted(by: { $0.value < $1.value }) {
+                guard let archived = try log.policy(digest: digest) else {
+                    problems.add(.archive, "record \(seq) was decided by policy \(TextEscaping.escaped(digest)), which is missing from the archive")
+                    continue
+                }
+                let identity: (name: String, version: String)
+                if let known = previous?.identities[digest], PolicyDigest.compute(archived.files.map { ($0.path, $0.text) }) == digest {
+                    identity = known
+                } else {
+                    do {
+                        let compiled = try archived.compile()
+                        identity = (compiled.identity.name, compiled.identity.version)
+                    } catch {
+                        problems.add(error)
+                        continue
+                    }
+                }
+                if archived.name != identity.name || archived.version != identity.version {
+                    problems.add(.archive, "the archive entry for \(digest) says `\(TextEscaping.escaped(archived.name))` \(TextEscaping.escaped(archived.version)), but its files say `\(TextEscaping.escaped(identity.name))` \(TextEscaping.escaped(identity.version)): `verdict_policies` was edited by hand")
+                }
+                if let file = archived.files.first(where: { !$0.included && $0.shownPath != archived.folder + "/" + $0.path }) {
+                    problems.add(.archive, "the archive entry for \(digest): file `\(TextEscaping.escaped(file.path))` is shown as `\(TextEscaping.escaped(file.shownPath))`, outside its folder `\(TextEscaping.escaped(archived.folder))`: edited by hand")
+                }
+                identities[digest] = identity
+            }
+            return identities
+        }
+    }
+
+    /// The first position of `needle` in `haystack`.
+    static func firstIndex(of needle: [UInt8], in haystack: [UInt8]) -> Int? {
+        guard let first = needle.first, needle.count <= haystack.count else { return needle.isEmpty ? 0 : nil }
         return haystack.withUnsafeBufferPointer { h in
             needle.withUnsafeBufferPointer { n in
                 var i = 0
@@ -159,13 +339,35 @@ public enum LogVerifier {
                     if h[i] == first {
                         var j = 1
                         while j < n.count && h[i + j] == n[j] { j += 1 }
-                        if j == n.count { return true }
+                        if j == n.count { return i }
                     }
                     i += 1
                 }
-                return false
+                return nil
             }
         }
+    }
+
+    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool { firstIndex(of: needle, in: haystack) != nil }
+}
+
+/// Verifies one log again and again, each time only the records appended since the last successful
+/// verification (and that the tree of those verified before still has its root): what the console
+/// runs on every audit record page. Verifications are serialised; a failed one keeps the state of
+/// the last success, so the next tries again from there.
+public final class IncrementalVerifier: @unchecked Sendable {
+    public let log: any DecisionLog
+    private let lock = NSLock()
+    private var verified: LogVerifier.Verified?
+
+    public init(log: any DecisionLog) { self.log = log }
+
+    public func verify() throws -> VerifyReport {
+        lock.lock()
+        defer { lock.unlock() }
+        let (report, state) = try LogVerifier.verify(log, key: nil, from: verified)
+        verified = state
+        return report
     }
 }
 

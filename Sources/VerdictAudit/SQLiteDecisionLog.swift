@@ -9,13 +9,19 @@ import Verdict
 /// Several writer processes may share the file: each batch runs in a `BEGIN IMMEDIATE` transaction
 /// (SQLite's single write lock; others wait up to 60 s), reads the tree state, appends, commits with
 /// `synchronous = FULL` (the WAL is synced before commit returns). Readers see committed batches only.
+///
+/// A file is switched to WAL only once it is known to be a Verdict log (or made one): a foreign
+/// SQLite file is refused untouched. Opened `readOnly`, nothing is ever written (a read-only copy
+/// can be audited).
 public final class SQLiteDecisionLog: DecisionLog, @unchecked Sendable {
     public let location: String
     public let logID: String
     let path: String
     let queue: DatabaseQueue
+    /// The key under which a thread inside ``readSnapshot(_:)`` finds its open connection.
+    private let snapshotKey = "verdict-log-snapshot-" + UUID().uuidString
 
-    public init(path: String, create: Bool) throws {
+    public init(path: String, create: Bool, readOnly: Bool = false) throws {
         self.path = path
         location = "sqlite:" + path
         let exists = FileManager.default.fileExists(atPath: path)
@@ -40,7 +46,7 @@ public final class SQLiteDecisionLog: DecisionLog, @unchecked Sendable {
             }
         }
         var config = Configuration()
-        config.journalMode = .wal
+        config.readonly = readOnly
         config.busyMode = .timeout(60)
         config.label = "verdict-log"
         config.prepareDatabase { db in
@@ -55,26 +61,45 @@ public final class SQLiteDecisionLog: DecisionLog, @unchecked Sendable {
             throw Self.storage(error, path)
         }
         do {
-            var id = ""
-            try queue.inTransaction(.immediate) { db in
-                if try db.tableExists("verdict_meta") {
-                    id = try Self.readMeta(db, path)
-                    return .commit
-                }
-                let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
-                guard tables.isEmpty, create else {
-                    throw AuditError(.notALog, "`\(path)` is an SQLite database but not a Verdict decision log (it has no `verdict_meta` table)")
-                }
-                try Self.createSchema(db)
-                id = try Self.readMeta(db, path)
-                return .commit
-            }
-            logID = id
+            logID = readOnly ? try Self.readOnlyMeta(queue, path) : try Self.openForWriting(queue, path, create: create)
         } catch let e as AuditError {
             throw e
         } catch {
             throw Self.storage(error, path)
         }
+    }
+
+    /// The log's identity, read without writing anything.
+    private static func readOnlyMeta(_ queue: DatabaseQueue, _ path: String) throws -> String {
+        try queue.read { db in
+            guard try db.tableExists("verdict_meta") else {
+                throw AuditError(.notALog, "`\(path)` is an SQLite database but not a Verdict decision log (it has no `verdict_meta` table)")
+            }
+            return try readMeta(db, path)
+        }
+    }
+
+    /// Checks (or creates) the schema under the write lock, then switches the file to WAL: a foreign
+    /// file is refused before anything is written to it.
+    private static func openForWriting(_ queue: DatabaseQueue, _ path: String, create: Bool) throws -> String {
+        var id = ""
+        try queue.inTransaction(.immediate) { db in
+            if try db.tableExists("verdict_meta") {
+                id = try Self.readMeta(db, path)
+                return .commit
+            }
+            let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
+            guard tables.isEmpty, create else {
+                throw AuditError(.notALog, "`\(path)` is an SQLite database but not a Verdict decision log (it has no `verdict_meta` table)")
+            }
+            try Self.createSchema(db)
+            id = try Self.readMeta(db, path)
+            return .commit
+        }
+        try queue.writeWithoutTransaction { db in
+            _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+        }
+        return id
     }
 
     private static func readMeta(_ db: Database, _ path: String) throws -> String {
@@ -114,18 +139,40 @@ public final class SQLiteDecisionLog: DecisionLog, @unchecked Sendable {
             switch e.resultCode {
             case .SQLITE_NOTADB: return AuditError(.notALog, "`\(path)` is not a Verdict decision log (not an SQLite database)")
             case .SQLITE_CORRUPT: return AuditError(.storage, "`\(path)` is corrupted (SQLite: \(e.message ?? "database disk image is malformed")); restore it from a backup and run `verdict audit verify`")
-            case .SQLITE_BUSY: return AuditError(.storage, "`\(path)` stayed locked by another writer for 60 s")
-            case .SQLITE_CANTOPEN: return AuditError(.storage, "cannot open `\(path)`: \(e.message ?? "")")
-            case .SQLITE_READONLY: return AuditError(.storage, "`\(path)` is read-only")
-            case .SQLITE_FULL: return AuditError(.storage, "the disk holding `\(path)` is full")
+            case .SQLITE_BUSY: return AuditError(.storage, "`\(path)` stayed locked by another writer for 60 s",
+                                                 shown: "the decision log stayed locked by another writer for 60 s")
+            case .SQLITE_CANTOPEN: return AuditError(.storage, "cannot open `\(path)`: \(e.message ?? "")", shown: "the decision log cannot be opened")
+            case .SQLITE_READONLY: return AuditError(.storage, "`\(path)` is read-only", shown: "the decision log is read-only")
+            case .SQLITE_FULL: return AuditError(.storage, "the disk holding `\(path)` is full", shown: "the disk holding the decision log is full")
             default: return AuditError(.storage, "`\(path)`: SQLite error \(e.resultCode.rawValue): \(e.message ?? "")")
             }
         }
         return AuditError(.storage, "`\(path)`: \(error)")
     }
 
+    /// Reads in the snapshot this thread has open, or in a read transaction of its own.
     private func read<T>(_ body: (Database) throws -> T) throws -> T {
-        do { return try queue.read { db in try body(db) } } catch { throw Self.storage(error, path) }
+        do {
+            if let db = Thread.current.threadDictionary[snapshotKey] as? Database { return try body(db) }
+            return try queue.read { db in try body(db) }
+        } catch {
+            throw Self.storage(error, path)
+        }
+    }
+
+    public func readSnapshot<T>(_ body: () throws -> T) throws -> T {
+        if Thread.current.threadDictionary[snapshotKey] != nil { return try body() }
+        do {
+            return try queue.read { db in
+                // Start the read transaction now, so everything read inside sees this one state.
+                _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM verdict_state")
+                Thread.current.threadDictionary[snapshotKey] = db
+                defer { Thread.current.threadDictionary[snapshotKey] = nil }
+                return try body()
+            }
+        } catch {
+            throw Self.storage(error, path)
+        }
     }
 
     private static func frontier(_ db: Database, _ path: String) throws -> MerkleFrontier {
@@ -154,7 +201,8 @@ public final class SQLiteDecisionLog: DecisionLog, @unchecked Sendable {
                     sqlite3_reset(stmt)
                     sqlite3_bind_int64(stmt, 1, Int64(r.seq))
                     sqlite3_bind_int64(stmt, 2, r.record.recordedAt.millisecondsSinceEpoch)
-                    sqlite3_bind_text(stmt, 3, r.record.caseID, -1, transient)
+                    // With its length: the id is stored byte for byte as hashed (never cut at a NUL).
+                    Self.bindText(stmt, 3, r.record.caseID, transient)
                     sqlite3_bind_text(stmt, 4, r.record.digest, -1, transient)
                     r.body.withUnsafeBytes { _ = sqlite3_bind_blob(stmt, 5, $0.baseAddress, Int32($0.count), transient) }
                     r.leaf.withUnsafeBytes { _ = sqlite3_bind_blob(stmt, 6, $0.baseAddress, Int32($0.count), transient) }
@@ -178,6 +226,26 @@ public final class SQLiteDecisionLog: DecisionLog, @unchecked Sendable {
             throw Self.storage(error, path)
         }
         return range
+    }
+
+    public func probeWrite() throws {
+        do {
+            try queue.inTransaction(.immediate) { db in
+                try db.execute(sql: "UPDATE verdict_state SET size = size WHERE id = 1")
+                return .commit
+            }
+        } catch {
+            throw Self.storage(error, path)
+        }
+    }
+
+    /// Binds `text` with its byte length, so that every byte is stored (a NUL included).
+    private static func bindText(_ stmt: OpaquePointer?, _ index: Int32, _ text: String, _ destructor: sqlite3_destructor_type) {
+        let bytes = Array(text.utf8)
+        guard !bytes.isEmpty else { sqlite3_bind_text(stmt, index, "", 0, destructor); return }
+        bytes.withUnsafeBufferPointer { b in
+            b.withMemoryRebound(to: CChar.self) { c in _ = sqlite3_bind_text(stmt, index, c.baseAddress, Int32(c.count), destructor) }
+        }
     }
 
     public func checkpoint(key: Curve25519.Signing.PrivateKey, time: Timestamp) throws -> Checkpoint {
@@ -230,11 +298,12 @@ public final class SQLiteDecisionLog: DecisionLog, @unchecked Sendable {
         }
     }
 
-    static let columns = "seq, recorded_at, case_id, digest, body, leaf"
+    /// The case id is read as its bytes: a hand-edited id holding a NUL reads as stored.
+    static let columns = "seq, recorded_at, CAST(case_id AS BLOB), digest, body, leaf"
 
     public func scan(from seq: UInt64, until end: UInt64?, _ body: ([StoredRecord]) throws -> Bool) throws {
         do {
-            try queue.read { db in
+            try read { db in
                 let cursor = try Row.fetchCursor(db, sql: "SELECT \(Self.columns) FROM verdict_records WHERE seq >= ? AND seq < ? ORDER BY seq",
                                                  arguments: [Int64(seq), Int64(clamping: end ?? UInt64(Int64.max))])
                 var chunk: [StoredRecord] = []

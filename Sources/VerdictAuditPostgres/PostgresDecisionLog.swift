@@ -21,7 +21,10 @@ public final class PostgresDecisionLog: DecisionLog, @unchecked Sendable {
     public private(set) var logID: String = ""
     private let connection: PostgresConnection
     private let logger = Logger(label: "verdict-log-postgres")
-    private let lock = NSLock()
+    /// Recursive: a read inside ``readSnapshot(_:)`` takes it again on the same thread.
+    private let lock = NSRecursiveLock()
+    /// A `REPEATABLE READ` transaction is open on the connection (only read under `lock`).
+    private var inSnapshot = false
 
     /// Lets `DecisionLogs.open` open `postgres://` and `postgresql://` locations.
     public static func registerScheme() {
@@ -201,6 +204,29 @@ public final class PostgresDecisionLog: DecisionLog, @unchecked Sendable {
             let size = Int64(cp.size), root = ByteBuffer(bytes: cp.root), pub = ByteBuffer(bytes: cp.publicKey), sig = ByteBuffer(bytes: cp.signature)
             try q("INSERT INTO verdict_checkpoints (log_id, size, root, time, key, signature) VALUES (\(cp.logID), \(size), \(root), \(cp.time), \(pub), \(sig))")
             return cp
+        }
+    }
+
+    public func probeWrite() throws {
+        try transaction { _ in try q("UPDATE verdict_state SET size = size WHERE id = 1") }
+    }
+
+    /// One `REPEATABLE READ, READ ONLY` transaction around `body`: every read sees the snapshot its
+    /// first query took, whatever writers commit meanwhile. The connection is held throughout.
+    public func readSnapshot<T>(_ body: () throws -> T) throws -> T {
+        try locked {
+            if inSnapshot { return try body() }
+            try q("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            inSnapshot = true
+            defer { inSnapshot = false }
+            do {
+                let result = try body()
+                try q("COMMIT")
+                return result
+            } catch {
+                _ = try? q("ROLLBACK")
+                throw error
+            }
         }
     }
 

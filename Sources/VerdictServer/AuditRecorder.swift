@@ -1,25 +1,64 @@
+import Foundation
 import Verdict
 import VerdictAudit
 
 /// The service's decisions recorded in the decision log (`verdict serve --log`), with group commit:
 /// an answer is sent once the decisions in it are committed.
+///
+/// The writer recovers: a batch that cannot be written (a full disk) fails its own decisions with
+/// 503, the log is probed while it cannot be written (``unavailableReason`` says why, and `/readyz`
+/// answers 503), and decisions are recorded again as soon as it can.
 public struct AuditRecorder: DecisionRecorder {
     /// The writer the decisions and policy versions go to.
     public let writer: DecisionLogWriter
 
-    /// Records through `writer`.
-    public init(writer: DecisionLogWriter) { self.writer = writer }
+    /// Records through `writer`, which is made to recover from failures.
+    public init(writer: DecisionLogWriter) {
+        self.writer = writer
+        writer.recoverFromFailures()
+    }
 
     /// Archives the policy version in the log.
     public func register(_ policy: CompiledPolicy, folder: String) throws { try writer.register(policy, folder: folder) }
 
-    /// Queues the decision and its case input for the next group commit.
-    public func submit(_ decision: Decision, input: [UInt8]) { writer.submit(decision: decision, input: input) }
+    public func recording() -> any DecisionRecording { Recording(writer: writer) }
 
-    /// Returns once every decision queued before it is committed; throws when the log failed.
-    public func commit() async throws {
-        try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, Error>) in
-            writer.submitMarker { result in c.resume(with: result.map { _ in }) }
+    public var unavailableReason: String? { writer.outageReason.map(publicMessage) }
+
+    public func observeOutages(_ observer: @escaping @Sendable (Error?) -> Void) { writer.recoverFromFailures(observer) }
+
+    public func publicMessage(_ error: Error) -> String {
+        (error as? AuditError)?.publicMessage ?? "the decision could not be recorded (the server's log says why)"
+    }
+
+    /// One request's decisions: each one's acknowledgement is heard, so the commit fails when any of
+    /// them was not recorded (whichever batch of the writer it went in).
+    final class Recording: DecisionRecording, @unchecked Sendable {
+        let writer: DecisionLogWriter
+        private let lock = NSLock()
+        private var failure: Error?
+
+        init(writer: DecisionLogWriter) { self.writer = writer }
+
+        /// Queues the decision and its case input for the next group commit.
+        func submit(_ decision: Decision, input: [UInt8]) {
+            writer.submit(decision: decision, input: input, ack: .callback { [self] result in
+                guard case .failure(let e) = result else { return }
+                lock.lock()
+                if failure == nil { failure = e }
+                lock.unlock()
+            })
+        }
+
+        private var firstFailure: Error? { lock.withLock { failure } }
+
+        /// Returns once the decisions submitted before are acknowledged (in order, so theirs come
+        /// first); throws the first that failed.
+        func commit() async throws {
+            try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, Error>) in
+                writer.submitMarker { result in c.resume(with: result.map { _ in }) }
+            }
+            if let f = firstFailure { throw f }
         }
     }
 }

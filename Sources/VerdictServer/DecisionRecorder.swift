@@ -5,13 +5,35 @@ import Verdict
 /// supplies ``AuditRecorder`` (the console only reads the log, through ``ServerConfiguration/auditLog``).
 ///
 /// A response is sent only after the decisions in it are committed: a decision the service reports
-/// is a decision recorded.
+/// is a decision recorded. Each request records through its own ``DecisionRecording``, so that its
+/// commit fails exactly when one of its own decisions was not recorded.
 public protocol DecisionRecorder: Sendable {
     /// Archives a policy version before it serves (at start-up and on every reload that activates
     /// one); a version that cannot be archived is refused, and the last good version keeps serving.
     func register(_ policy: CompiledPolicy, folder: String) throws
+    /// A new group of decisions, committed together (one request's).
+    func recording() -> any DecisionRecording
+    /// Why decisions cannot be recorded now, in words for callers (never a file path or a database
+    /// location), or nil when they can: `/readyz` answers 503 with it, and batches are refused.
+    var unavailableReason: String? { get }
+    /// Hears each change, on any thread: the full error when recording stops working, nil when it
+    /// works again (the operator's log says so).
+    func observeOutages(_ observer: @escaping @Sendable (_ error: Error?) -> Void)
+    /// The words a caller is told for an error of this recorder (no paths or locations).
+    func publicMessage(_ error: Error) -> String
+}
+
+/// One request's decisions on their way to the log.
+public protocol DecisionRecording: Sendable {
     /// Queues a decision and the case input exactly as received.
     func submit(_ decision: Decision, input: [UInt8])
-    /// Returns once every decision queued before it is committed; throws when the log failed.
+    /// Returns once every decision submitted here is committed; throws when one of them was not.
     func commit() async throws
+}
+
+extension DecisionRecorder {
+    /// A recorder that cannot tell is taken as available.
+    public var unavailableReason: String? { nil }
+    public func observeOutages(_ observer: @escaping @Sendable (_ error: Error?) -> Void) {}
+    public func publicMessage(_ error: Error) -> String { "the decision could not be recorded (the server's log says why)" }
 }

@@ -28,6 +28,13 @@ public struct VerdictService: Sendable {
         self.metrics = metrics
         registry = PolicyRegistry(folders: configuration.policyFolders, logger: logger, metrics: metrics, recorder: configuration.recorder)
         authenticator = Authenticator(api: configuration.tokens, admin: configuration.adminTokens)
+        configuration.recorder?.observeOutages { error in
+            if let error {
+                logger.error("the decision log cannot be written; decisions are refused with 503 and /readyz answers 503 until it can: \(error)")
+            } else {
+                logger.info("the decision log can be written again; decisions are recorded and answered")
+            }
+        }
     }
 
     /// Every route, behind the problem-details, logging and metrics middleware.
@@ -40,7 +47,13 @@ public struct VerdictService: Sendable {
         router.get("healthz") { _, _ in
             PolicyRoutes.json(Array(#"{"status":"alive"}"#.utf8))
         }
+        let recorder = configuration.recorder
         router.get("readyz") { _, _ in
+            if let reason = recorder?.unavailableReason {
+                throw Problem(.serviceUnavailable, "not-ready", "Not ready", detail: "decisions cannot be recorded: \(reason)")
+                    .with("decision_log") { w in w.string(reason) }
+                    .with(header: .retryAfter, "5")
+            }
             let missing = registry.sets.filter { $0.active == nil }.map(\.name)
             if missing.isEmpty {
                 var w = JSONWriter()

@@ -3,6 +3,7 @@ import Crypto
 import Foundation
 import Verdict
 import VerdictAudit
+import VerdictAuditPostgres
 
 /// `verdict audit …`: the decision log's auditors' commands.
 struct Audit: ParsableCommand {
@@ -20,8 +21,15 @@ struct LogOption: ParsableArguments {
     @Option(help: ArgumentHelp("The decision log: sqlite:PATH or postgres://USER@HOST:PORT/DB.", valueName: "log"))
     var log: String
 
-    func open() throws -> any DecisionLog {
-        do { return try openDecisionLog(log, create: false) } catch { throw fail(error) }
+    /// Opens the log; `readOnly` for the commands that only read it (nothing is written to the
+    /// file, and a read-only copy can be read).
+    func open(readOnly: Bool = true) throws -> any DecisionLog {
+        do {
+            PostgresDecisionLog.registerScheme()
+            return try DecisionLogs.open(log, create: false, readOnly: readOnly)
+        } catch {
+            throw fail(error)
+        }
     }
 }
 
@@ -57,8 +65,28 @@ func fail(_ error: Error) -> ExitCode {
 }
 
 func readKeyFile(_ path: String) throws -> String {
-    guard let data = FileManager.default.contents(atPath: path) else { throw fail(AuditError(.key, "cannot read key file `\(path)`")) }
+    guard let data = FileManager.default.contents(atPath: path) else { throw fail(AuditError(.usage, "cannot read key file `\(path)`")) }
     return String(decoding: data, as: UTF8.self)
+}
+
+/// Writes `text` to standard output and checks that it was written (a full disk, a closed pipe):
+/// a failed write is an error exit, never a silent success.
+func printChecked(_ text: String) throws {
+    var out = OutputBuffer()
+    out.append(text)
+    try out.finish()
+}
+
+/// Writes a whole file and checks every write and the close; `exclusive` refuses an existing file.
+func writeFileChecked(_ path: String, _ text: String, mode: mode_t = 0o644, exclusive: Bool = false) throws(AuditError) {
+    let fd = Foundation.open(path, O_WRONLY | O_CREAT | O_TRUNC | (exclusive ? O_EXCL : 0), mode)
+    guard fd >= 0 else { throw AuditError(.usage, "cannot write `\(path)`: \(String(cString: strerror(errno)))") }
+    let written = OutputBuffer.write(Array(text.utf8), to: fd)
+    let synced = written == nil && fsync(fd) != 0 && errno != EINVAL ? errno : nil
+    let closed = Foundation.close(fd) == 0 ? nil : errno
+    if let e = written ?? synced ?? closed {
+        throw AuditError(.usage, "cannot write `\(path)`: \(String(cString: strerror(e)))")
+    }
 }
 
 extension Audit {
@@ -75,23 +103,24 @@ extension Audit {
             defer { l.close() }
             let all: [ReDerivedDecision]
             do { all = try AuditTrail.show(log: l, caseID: caseID) } catch { throw fail(error) }
-            var out = "Case \(caseID): \(all.count) decision\(all.count == 1 ? "" : "s") recorded in \(l.location)\n"
+            let id = TextEscaping.escaped(caseID)
+            var out = "Case \(id): \(all.count) decision\(all.count == 1 ? "" : "s") recorded in \(l.location)\n"
             var defects = 0
             for d in all {
                 let r = d.record
-                out += "\n── Record \(r.seq), recorded \(r.recordedAt.rfc3339(in: d.policy.zone)) by Verdict \(r.verdictVersion) under \(r.policyName) \(r.policyVersion) (\(r.digest), from the archive)\n"
+                out += "\n── Record \(r.seq), recorded \(r.recordedAt.rfc3339(in: d.policy.zone)) by Verdict \(TextEscaping.escaped(r.verdictVersion)) under \(TextEscaping.escaped(r.policyName)) \(TextEscaping.escaped(r.policyVersion)) (\(TextEscaping.escaped(r.digest)), from the archive)\n"
                 if let now = r.now { out += "   clocks judged at \(now.rfc3339(in: d.policy.zone))\n" }
                 if let text = d.decision?.explanation?.text(lang) { out += text.hasSuffix("\n") ? text : text + "\n" }
                 if d.reproduced {
-                    out += "✓ Re-deciding record \(r.seq) under the archived \(r.policyName) \(r.policyVersion) reproduced the recorded decision exactly.\n"
+                    out += "✓ Re-deciding record \(r.seq) under the archived \(TextEscaping.escaped(r.policyName)) \(TextEscaping.escaped(r.policyVersion)) reproduced the recorded decision exactly.\n"
                 } else {
                     defects += 1
-                    out += "✗ DEFECT: re-deciding record \(r.seq) did NOT reproduce the recorded decision.\n  \(d.problem ?? "")\n"
+                    out += "✗ DEFECT: re-deciding record \(r.seq) did NOT reproduce the recorded decision.\n  \(TextEscaping.escaped(d.problem ?? ""))\n"
                 }
             }
-            print(out, terminator: "")
+            try printChecked(out)
             if defects > 0 {
-                FileHandle.standardError.write(Data("error: \(defects) recorded decision\(defects == 1 ? "" : "s") of case `\(caseID)` could not be reproduced: this is a defect in Verdict or the archive; report it\n".utf8))
+                FileHandle.standardError.write(Data("error: \(defects) recorded decision\(defects == 1 ? "" : "s") of case `\(id)` could not be reproduced: this is a defect in Verdict or the archive; report it\n".utf8))
                 throw ExitCode(1)
             }
         }
@@ -99,7 +128,7 @@ extension Audit {
 
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Recompute the Merkle tree; name the first record altered, deleted, inserted or reordered; check every checkpoint.")
+            abstract: "Recompute the Merkle tree in one snapshot; name every record altered, deleted, inserted or reordered; check every checkpoint.")
         @OptionGroup var log: LogOption
         @Option(help: ArgumentHelp("The operator's public key; checkpoints must be signed by it (default: the keys the checkpoints name).", valueName: "pub"))
         var key: String?
@@ -117,8 +146,8 @@ extension Audit {
                 if !r.operatorKey && r.checkpoints > 0 { out += "  note: checked against the keys the checkpoints name; give --key PUB to check they are the operator's\n" }
                 if r.uncheckpointed > 0 { out += "  note: the last \(r.uncheckpointed) record\(r.uncheckpointed == 1 ? " is" : "s are") not covered by a checkpoint yet (`verdict audit checkpoint`)\n" }
                 out += "  \(r.policies.count) policy version\(r.policies.count == 1 ? "" : "s") archived and reproducing their digests: "
-                out += r.policies.map { "\($0.name) \($0.version)" }.joined(separator: ", ") + "\n"
-                print(out, terminator: "")
+                out += r.policies.map { "\(TextEscaping.escaped($0.name)) \(TextEscaping.escaped($0.version))" }.joined(separator: ", ") + "\n"
+                try printChecked(out)
             } catch let e as ExitCode {
                 throw e
             } catch {
@@ -135,11 +164,11 @@ extension Audit {
         func run() throws {
             do {
                 let k = try AuditKeys.privateKey(file: try readKeyFile(key), path: key)
-                let l = try log.open()
+                let l = try log.open(readOnly: false)
                 defer { l.close() }
                 let c = try l.checkpoint(key: k, time: Timestamp(Date()))
                 let n = try l.checkpoints().count
-                print("checkpoint #\(n): \(c.size) records, root \(c.root.hexString), signed \(c.time) by key \(c.keyFingerprint)")
+                try printChecked("checkpoint #\(n): \(c.size) records, root \(c.root.hexString), signed \(c.time) by key \(c.keyFingerprint)\n")
             } catch let e as ExitCode {
                 throw e
             } catch {
@@ -162,10 +191,12 @@ extension Audit {
             do {
                 let json = try InclusionProof.make(log: l, caseID: caseID).json + "\n"
                 if let out {
-                    guard FileManager.default.createFile(atPath: out, contents: Data(json.utf8)) else { throw AuditError(.usage, "cannot write `\(out)`") }
+                    try writeFileChecked(out, json)
                 } else {
-                    print(json, terminator: "")
+                    try printChecked(json)
                 }
+            } catch let e as ExitCode {
+                throw e
             } catch {
                 throw fail(error)
             }
@@ -186,12 +217,12 @@ extension Audit {
                 let proof = try InclusionProof(file: Array(data), path: file)
                 let views = try proof.verify(key: pub)
                 let c = proof.checkpoint
-                var out = "✓ proof verified: \(views.count) record\(views.count == 1 ? "" : "s") in log \(c.logID), whose checkpoint of \(c.size) records (root \(c.root.hexString), signed \(c.time)) key \(c.keyFingerprint) signed\n"
+                var out = "✓ proof verified: \(views.count) record\(views.count == 1 ? "" : "s") in log \(TextEscaping.escaped(c.logID)), whose checkpoint of \(c.size) records (root \(c.root.hexString), signed \(TextEscaping.escaped(c.time))) key \(c.keyFingerprint) signed\n"
                 for v in views {
-                    out += "  record \(v.seq): case \(v.caseID), recorded \(v.recordedAt.rfc3339(in: .utc)), policy \(v.policyName) \(v.policyVersion) (\(v.digest))\n"
-                    out += "    decision: \(String(decoding: v.decision, as: UTF8.self))\n"
+                    out += "  record \(v.seq): case \(TextEscaping.escaped(v.caseID)), recorded \(v.recordedAt.rfc3339(in: .utc)), policy \(TextEscaping.escaped(v.policyName)) \(TextEscaping.escaped(v.policyVersion)) (\(TextEscaping.escaped(v.digest)))\n"
+                    out += "    decision: \(TextEscaping.escaped(String(decoding: v.decision, as: UTF8.self)))\n"
                 }
-                print(out, terminator: "")
+                try printChecked(out)
             } catch let e as ExitCode {
                 throw e
             } catch {
@@ -243,17 +274,20 @@ extension Audit {
                     w.key("failures")
                     w.array { w in for f in r.failures { w.object { w in w.field("case", f.caseID); w.field("seq", Int(f.seq)); w.field("error", f.message) } } }
                 }
-                print(w.output)
+                try printChecked(w.output + "\n")
             } else {
                 var out = "Replayed \(r.decisions) recorded decision\(r.decisions == 1 ? "" : "s") under \(compiled.identity.name) \(compiled.identity.version) (\(compiled.identity.digest)): \(r.changedCases) would change, \(r.unchanged) unchanged\(r.failures.isEmpty ? "" : ", \(r.failures.count) cannot be decided").\n"
-                let width = min(48, changes.map { "\($0.key.output): \($0.key.from) -> \($0.key.to)".count }.max() ?? 0)
-                for (k, v) in changes {
-                    let label = "\(k.output): \(k.from) -> \(k.to)"
-                    out += "\(label)\(String(repeating: " ", count: max(0, width - label.count) + 2))\(v.count)\n"
-                    out += "    " + v.prefix(cases).joined(separator: ", ") + (v.count > cases ? ", … and \(v.count - cases) more (--format json lists all)" : "") + "\n"
+                func label(_ k: AuditTrail.Replay.Change) -> String {
+                    TextEscaping.escaped("\(k.output): \(k.from) -> \(k.to)")
                 }
-                for f in r.failures.prefix(cases) { out += "cannot decide \(f.caseID) (record \(f.seq)): \(f.message)\n" }
-                print(out, terminator: "")
+                let width = min(48, changes.map { label($0.key).count }.max() ?? 0)
+                for (k, v) in changes {
+                    let text = label(k)
+                    out += "\(text)\(String(repeating: " ", count: max(0, width - text.count) + 2))\(v.count)\n"
+                    out += "    " + v.prefix(cases).map { TextEscaping.escaped($0) }.joined(separator: ", ") + (v.count > cases ? ", … and \(v.count - cases) more (--format json lists all)" : "") + "\n"
+                }
+                for f in r.failures.prefix(cases) { out += "cannot decide \(TextEscaping.escaped(f.caseID)) (record \(f.seq)): \(TextEscaping.escaped(f.message, keepingNewlines: true))\n" }
+                try printChecked(out)
             }
             if r.changedCases > 0 || !r.failures.isEmpty { throw ExitCode(1) }
         }
@@ -277,7 +311,7 @@ extension Audit {
                 out.flush()
                 throw fail(error)
             }
-            out.flush()
+            try out.finish()
         }
     }
 
@@ -292,11 +326,16 @@ extension Audit {
                 throw fail(AuditError(.usage, "`\(p)` exists; refusing to overwrite a key"))
             }
             let k = AuditKeys.generate()
-            guard fm.createFile(atPath: out, contents: Data(k.privateFile.utf8), attributes: [.posixPermissions: 0o600]),
-                  fm.createFile(atPath: out + ".pub", contents: Data(k.publicFile.utf8)) else {
-                throw fail(AuditError(.usage, "cannot write `\(out)`"))
+            do {
+                try writeFileChecked(out, k.privateFile, mode: 0o600, exclusive: true)
+                do { try writeFileChecked(out + ".pub", k.publicFile, exclusive: true) } catch {
+                    unlink(out)  // no private key without its public half
+                    throw error
+                }
+            } catch {
+                throw fail(error)
             }
-            print("private key: \(out) (keep it secret)\npublic key:  \(out).pub (give it to auditors)\nkey \(AuditKeys.fingerprint(Array(k.privateKey.publicKey.rawRepresentation)))")
+            try printChecked("private key: \(out) (keep it secret)\npublic key:  \(out).pub (give it to auditors)\nkey \(AuditKeys.fingerprint(Array(k.privateKey.publicKey.rawRepresentation)))\n")
         }
     }
 }

@@ -51,6 +51,10 @@ struct CaseDecoder {
     /// The value, or absent with a problem when it breaks one of the field's bounds (the same check
     /// as ``FastCaseDecoder``'s).
     private mutating func bounded(_ v: Value, _ field: FieldInfo) -> Value {
+        if field.name == "id", case .string(let id) = v, let problem = Self.controlInID(id) {
+            problems.append(problem)
+            return .absent
+        }
         if field.constraints.isEmpty { return v }
         guard var problem = field.constraints.violation(v, field: field.name, policy.model) else { return v }
         if hiding {
@@ -80,6 +84,21 @@ struct CaseDecoder {
         }
         return problems.isEmpty ? slots : nil
     }
+
+    /// A case id holding a control character (C0, DEL or C1, NUL included) is refused: an id is
+    /// printed, logged and indexed as text, where such a character is cut, hidden or acted on.
+    /// ``FastCaseDecoder`` leaves such an id to this decoder.
+    static func controlInID(_ id: String) -> CaseError.Problem? {
+        guard let (offset, scalar) = id.unicodeScalars.enumerated().first(where: { Self.isControl($0.element) }) else { return nil }
+        let hex = String(scalar.value, radix: 16, uppercase: true)
+        let code = "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+        return .init(field: "id", code: .invalidValue,
+                     message: "the case id holds a control character (\(code) at character \(offset + 1)): control characters are not allowed in ids",
+                     help: "give an id of printable characters, such as \"Q-2026-0042\"")
+    }
+
+    /// C0 controls (NUL included), DEL and C1 controls.
+    static func isControl(_ s: Unicode.Scalar) -> Bool { s.value < 0x20 || (0x7F...0x9F).contains(s.value) }
 
     /// The case's `id` as given, even when the rest of the case is invalid (for error lines).
     func caseID(_ json: JSONValue) -> String? {

@@ -24,6 +24,9 @@ struct FastCaseDecoder: Sendable {
     /// Each field's bounds, nil where it has none: a value outside them is left to the careful
     /// decoder, which reports it.
     private let constraints: [FieldConstraints?]
+    /// The `id` field's slot: an id with DEL or a C1 control is left to the careful decoder, which
+    /// refuses it (C0 controls never pass ``rawString``).
+    private let idSlot: Int?
 
     /// An enum member's name, as `memberBytes[start..<start+count]`, and its id.
     private struct MemberName: Sendable {
@@ -58,6 +61,7 @@ struct FastCaseDecoder: Sendable {
         scale = model.moneyScale
         constraints = model.fields.map { $0.constraints.isEmpty ? nil : $0.constraints }
         normalizations = model.fields.map(\.normalization)
+        idSlot = model.fields.firstIndex { $0.name == "id" }
     }
 
     func decode(_ bytes: [UInt8]) -> [Value]? {
@@ -211,7 +215,9 @@ struct FastCaseDecoder: Sendable {
                             guard let valid = String(validating: bytes, as: UTF8.self) else { return nil }
                             text = valid
                         }
-                        v = .string(normalizations[slot].apply(text))
+                        let normalized = normalizations[slot].apply(text)
+                        if slot == idSlot, normalized.unicodeScalars.contains(where: CaseDecoder.isControl) { return nil }
+                        v = .string(normalized)
                     case .enumeration(let e):
                         guard let r = rawString() else { return nil }
                         var id: Int32?

@@ -24,6 +24,23 @@ struct ConsoleRoutes: Sendable {
     let authenticator: Authenticator
     let limits: ServerLimits
     let log: (any DecisionLog)?
+    /// Verifies the log from where the last page view left off (a page view reads only the records appended since).
+    let verifier: IncrementalVerifier?
+    /// Archived policy versions, each compiled once.
+    let archive: ArchivedPolicies?
+    /// Bounds the expensive actions (audit pages, proofs, draft checks) per client.
+    let throttle: ConsoleThrottle
+
+    init(registry: PolicyRegistry, authenticator: Authenticator, limits: ServerLimits, log: (any DecisionLog)?,
+         throttle: ConsoleThrottle = ConsoleThrottle()) {
+        self.registry = registry
+        self.authenticator = authenticator
+        self.limits = limits
+        self.log = log
+        verifier = log.map(IncrementalVerifier.init(log:))
+        archive = log.map(ArchivedPolicies.init(log:))
+        self.throttle = throttle
+    }
 
     static let csrfCookie = ConsoleSessions.formCookie
     static let langCookie = "verdict_lang"
@@ -102,6 +119,8 @@ struct ConsoleRoutes: Sendable {
         let c = page.context(hasAudit: log != nil, keep: ["case", "since", "until", "output", "value"])
         guard let log else { return page.html(ConsolePage.message(title: c.words.audit, c.words.noLog, context: c), status: .notFound) }
         let q = AuditPage.Query(page.query)
+        // The latest decisions (no query) are a cheap read; a search may scan the whole log.
+        if !q.isEmpty, let refusal = throttled(page) { return refusal }
         do {
             let (rows, more) = try AuditSearch.run(q, log: log)
             return page.html(AuditPage.search(q, rows: rows, more: more, problem: nil, context: c))
@@ -120,12 +139,11 @@ struct ConsoleRoutes: Sendable {
         guard let seq = UInt64(text), let stored = try log.record(seq: seq) else {
             return page.html(ConsolePage.message(title: c.words.notFound, "no record #\(text) in the decision log", context: c), status: .notFound)
         }
+        if let refusal = throttled(page) { return refusal }
         do {
-            guard Merkle.leafHash(stored.body) == stored.leaf else {
-                throw AuditError(.tampered, "record \(stored.seq) was altered: its content no longer matches its leaf hash (run `verdict audit verify`)")
-            }
-            let derived = try AuditTrail.rederive(try stored.parsed(), policies: ArchivedPolicies(log: log))
-            let verification: Result<VerifyReport, Error> = Result { try LogVerifier.verify(log) }
+            try AuditTrail.checked(stored)
+            let derived = try AuditTrail.rederive(try stored.parsed(), policies: archive ?? ArchivedPolicies(log: log))
+            let verification: Result<VerifyReport, Error> = Result { try (verifier ?? IncrementalVerifier(log: log)).verify() }
             return page.html(AuditPage.record(derived, verification: verification, context: c))
         } catch {
             return page.html(ConsolePage.message(title: c.words.audit, "\(error)", context: c), status: .internalServerError)
@@ -138,6 +156,7 @@ struct ConsoleRoutes: Sendable {
         let c = page.context(hasAudit: log != nil)
         guard let log else { return page.html(ConsolePage.message(title: c.words.audit, c.words.noLog, context: c), status: .notFound) }
         let caseID = FormData.value(page.query, "case") ?? ""
+        if let refusal = throttled(page) { return refusal }
         do {
             let proof = try InclusionProof.make(log: log, caseID: caseID)
             var h = HTTPFields()
@@ -167,6 +186,7 @@ struct ConsoleRoutes: Sendable {
         let page = Page(request)
         if let refusal = gate(page) { return refusal }
         let form = try await postForm(request, page)
+        if let refusal = throttled(page) { return refusal }
         let c = page.context(hasAudit: log != nil)
         guard let name = FormData.value(form, "policy"), let set = registry.set(named: name) else {
             return page.html(ConsolePage.message(title: c.words.notFound, "no policy set is named `\(FormData.value(form, "policy") ?? "")`", context: c),
@@ -217,6 +237,17 @@ struct ConsoleRoutes: Sendable {
         var response = page.html(ConsolePage.signIn(next: Self.safeNext(next), failed: false, context: page.context(hasAudit: log != nil)),
                                  status: .unauthorized)
         response.headers[.wwwAuthenticate] = #"Bearer realm="verdict""#
+        return response
+    }
+
+    /// nil when the client may run one more expensive action now; otherwise 429 with `Retry-After`.
+    func throttled(_ page: Page) -> Response? {
+        let client = ConsoleThrottle.client(page.request, tokenCookie: ConsoleSessions.sessionCookie(authority: page.request.head.authority), tokensConfigured: authenticator.anyConfigured)
+        guard let wait = throttle.take(client) else { return nil }
+        let c = page.context(hasAudit: log != nil)
+        var response = page.html(ConsolePage.message(title: c.words.audit, "too many expensive requests (audit pages, proofs, draft checks) from this client: try again in \(wait) s",
+                                                     context: c), status: .tooManyRequests)
+        response.headers[.retryAfter] = String(wait)
         return response
     }
 

@@ -124,8 +124,9 @@ struct DecisionRoutes: Sendable {
         }
         metrics.decisions(set: set.name, decided: 1, refused: 0)
         if let recorder {
-            recorder.submit(decision, input: bytes)
-            do { try await recorder.commit() } catch { throw Self.logUnavailable(error) }
+            let recording = recorder.recording()
+            recording.submit(decision, input: bytes)
+            do { try await recording.commit() } catch { throw Self.logUnavailable(error, recorder) }
         }
         var w = JSONWriter(capacity: options.explain ? 32 << 10 : 1 << 10)  // an explained answer is some 16–24 KB: one allocation
         decision.write(to: &w)
@@ -151,10 +152,16 @@ struct DecisionRoutes: Sendable {
                         body: .init(byteBuffer: body))
     }
 
-    /// 503 when the decision log cannot record: no decision is reported that is not recorded.
-    static func logUnavailable(_ error: Error) -> Problem {
+    /// 503 when the decision log cannot record: no decision is reported that is not recorded. The
+    /// detail never shows the log's path or location (the server's log does).
+    static func logUnavailable(_ error: Error, _ recorder: any DecisionRecorder) -> Problem {
+        logUnavailable(reason: recorder.publicMessage(error))
+    }
+
+    static func logUnavailable(reason: String) -> Problem {
         Problem(.serviceUnavailable, "decision-log-unavailable", "Decision log unavailable",
-                detail: "the decision could not be recorded, so it is not reported: \(error)")
+                detail: "the decision could not be recorded, so it is not reported: \(reason)")
+            .with(header: .retryAfter, "5")
     }
 
     static func headers(_ identity: PolicyIdentity, type: String) -> HTTPFields {
@@ -202,6 +209,7 @@ struct DecisionRoutes: Sendable {
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limits.maxBatchBytes {
             throw BodyReader.tooLarge(limits.maxBatchBytes, what: "a batch")
         }
+        if let reason = recorder?.unavailableReason { throw Self.logUnavailable(reason: reason) }
         let limits = self.limits
         let metrics = self.metrics
         let name = set.name
@@ -209,20 +217,25 @@ struct DecisionRoutes: Sendable {
         let versions = active.versions
         let recorder = self.recorder
         let body = ResponseBody { writer in
-            var splitter = BatchSplitter(policy: versions, options: options, limits: limits, recorder: recorder)
+            let recording = recorder?.recording()
+            var splitter = BatchSplitter(policy: versions, options: options, limits: limits, recording: recording)
             var iterator = request.body.makeAsyncIterator()
             while !splitter.stopped {
                 guard let chunk = try await Self.next(&iterator, timeout: limits.requestTimeout) else { break }
                 splitter.feed(chunk.readableBytesView)
                 if !splitter.output.isEmpty {
                     // The answers written are recorded answers: wait for their commit first.
-                    try await recorder?.commit()
+                    if let recorder, let recording {
+                        do { try await recording.commit() } catch { splitter.logFailed(recorder.publicMessage(error)) }
+                    }
                     try await writer.write(ByteBuffer(bytes: splitter.output))
                     splitter.output.removeAll(keepingCapacity: true)
                 }
             }
             splitter.finish()
-            try await recorder?.commit()
+            if let recorder, let recording, !splitter.logFailure {
+                do { try await recording.commit() } catch { splitter.logFailed(recorder.publicMessage(error)) }
+            }
             if !splitter.output.isEmpty { try await writer.write(ByteBuffer(bytes: splitter.output)) }
             metrics.decisions(set: name, decided: splitter.decided, refused: splitter.refused)
             try await writer.finish(nil)
@@ -259,20 +272,22 @@ struct BatchSplitter {
     let policy: PolicyVersions
     let options: DecisionRoutes.Options
     let limits: ServerLimits
-    let recorder: (any DecisionRecorder)?
+    let recording: (any DecisionRecording)?
     var output: [UInt8] = []
     var decided = 0
     var refused = 0
     var stopped = false
+    /// The decision log failed: nothing more is decided or sent.
+    private(set) var logFailure = false
     private var line: [UInt8] = []
     private var number = 0
     private var received = 0
     /// The current line outgrew the case limit: skip to its end.
     private var skipping = false
 
-    init(policy: PolicyVersions, options: DecisionRoutes.Options, limits: ServerLimits, recorder: (any DecisionRecorder)? = nil) {
+    init(policy: PolicyVersions, options: DecisionRoutes.Options, limits: ServerLimits, recording: (any DecisionRecording)? = nil) {
         self.policy = policy
-        self.recorder = recorder
+        self.recording = recording
         self.options = options
         self.limits = limits
         output.reserveCapacity(64 << 10)
@@ -330,7 +345,7 @@ struct BatchSplitter {
         do {
             let version = try policy.version(for: line, now: options.now)
             let decision = try ThreadDeciders.decider(for: version).decide(json: line, explain: options.explain, now: options.now)
-            recorder?.submit(decision, input: line)
+            recording?.submit(decision, input: line)
             decision.appendJSON(to: &output)
             decided += 1
         } catch {
@@ -366,6 +381,15 @@ struct BatchSplitter {
         }
         output.append(contentsOf: w.bytes)
         output.append(0x0A)
+    }
+
+    /// The decision log could not record the answers not yet sent: they are dropped (no decision is
+    /// reported that is not recorded), an error line says so, and the rest of the batch is not read.
+    mutating func logFailed(_ reason: String) {
+        logFailure = true
+        output.removeAll(keepingCapacity: true)
+        stop("the decisions after the last answer sent could not be recorded, so they are not reported, and the rest of the batch was not read: \(reason)",
+             code: "decision-log-unavailable")
     }
 
     private mutating func stop(_ message: String, code: String) {
