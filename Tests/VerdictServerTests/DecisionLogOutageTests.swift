@@ -1,0 +1,194 @@
+import Crypto
+import Foundation
+import Hummingbird
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+import Verdict
+import VerdictAudit
+@testable import VerdictServer
+
+/// Issue 27, items 13 and 14: a decision log that cannot be written (a full disk) makes the service
+/// not ready and refuses decisions without showing the log's path, and the service recovers once the
+/// log can be written; a batch ends with an error line; the console's expensive actions are bounded
+/// per client.
+@Suite("verdict serve with a failing decision log", .serialized)
+struct DecisionLogOutageTests {
+    static let qc = shippedPolicyPath("quality-complaints")
+
+    /// A service recording into an SQLite log whose writes fail while `log.failing` is set.
+    struct Failing {
+        let service: VerdictService
+        let log: OutageLog
+        let writer: DecisionLogWriter
+        let folder: URL
+        let captured = CapturedLog()
+
+        init(tokens: [String]? = nil) throws {
+            folder = FileManager.default.temporaryDirectory.appendingPathComponent("verdict-outage-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            log = OutageLog(try DecisionLogs.open("sqlite:" + folder.appendingPathComponent("log.db").path, create: true))
+            writer = DecisionLogWriter(log: log)
+            var config = ServerConfiguration(policyFolders: [DecisionLogOutageTests.qc])
+            config.tokens = try tokens.map { try TokenSet(tokens: $0) }
+            config.reloadOnSIGHUP = false
+            config.watchInterval = nil
+            config.recorder = AuditRecorder(writer: writer)
+            config.auditLog = log
+            service = VerdictService(configuration: config, logger: captured.logger())
+        }
+
+        func close() {
+            try? writer.close()
+            try? FileManager.default.removeItem(at: folder)
+        }
+    }
+
+    @Test func aFullDiskMakesTheServiceNotReadyAndItRecoversWhenSpaceIsFreed() async throws {
+        let f = try Failing()
+        defer { f.close() }
+        try await f.service.application().test(.router) { client in
+            let path = "/v1/policies/quality-complaints/decide"
+            #expect(try await client.post(path, henanCase).status == .ok)
+            #expect(try await client.get("/readyz").status == .ok)
+
+            f.log.failing = true
+            let refused = try await client.post(path, henanCase)
+            #expect(refused.status == .serviceUnavailable)
+            let detail = text(refused.body)
+            #expect(detail.contains("decision-log-unavailable") && detail.contains("the disk holding the decision log is full"), "\(detail)")
+            #expect(!detail.contains("/secret"), "the log's path is shown to the caller: \(detail)")
+            let ready = try await client.get("/readyz")
+            #expect(ready.status == .serviceUnavailable)
+            #expect(text(ready.body).contains("decision_log") && !text(ready.body).contains("/secret"), "\(text(ready.body))")
+            let batch = try await client.post(path + "-batch", henanCase.replacingOccurrences(of: "\n", with: " ") + "\n", type: "application/x-ndjson")
+            #expect(batch.status == .serviceUnavailable)
+            // The operator's log has the whole error.
+            #expect(f.captured.all.contains { $0.contains("cannot be written") && $0.contains("/secret/path") }, "\(f.captured.all)")
+
+            // Space is freed: no decision comes (a load balancer took the service out), yet it recovers.
+            f.log.failing = false
+            var recovered = false
+            for _ in 0..<100 where !recovered {
+                try await Task.sleep(for: .milliseconds(50))
+                recovered = try await client.get("/readyz").status == .ok
+            }
+            #expect(recovered, "/readyz still 503 five seconds after the log could be written again")
+            #expect(try await client.post(path, henanCase).status == .ok)
+            #expect(f.captured.all.contains { $0.contains("can be written again") })
+        }
+        let v = try LogVerifier.verify(f.log)
+        #expect(v.records == 2, "the two decisions answered are the two recorded")
+    }
+
+    @Test func aBatchWhoseDecisionsCannotBeRecordedEndsWithAnErrorLine() async throws {
+        var config = ServerConfiguration(policyFolders: [Self.qc])
+        config.reloadOnSIGHUP = false
+        config.watchInterval = nil
+        config.recorder = RefusingRecorder()
+        let service = VerdictService(configuration: config, logger: CapturedLog().logger())
+        try await service.application().test(.router) { client in
+            let line = henanCase.replacingOccurrences(of: "\n", with: " ")
+            let r = try await client.post("/v1/policies/quality-complaints/decide-batch", [line, line, line].joined(separator: "\n") + "\n",
+                                          type: "application/x-ndjson")
+            let lines = text(r.body).split(separator: "\n")
+            #expect(lines.count == 1, "\(text(r.body))")
+            #expect(lines.last?.contains(#""code":"decision-log-unavailable""#) == true, "\(text(r.body))")
+            #expect(!text(r.body).contains(#""outputs""#), "a decision that was not recorded was reported")
+            #expect(!text(r.body).contains("/secret"))
+        }
+    }
+
+    @Test func expensiveConsoleActionsAreBoundedPerClient() async throws {
+        let f = try Failing(tokens: ["token-one-0123456789", "token-two-0123456789"])
+        defer { f.close() }
+        try await f.service.application().test(.router) { client in
+            #expect(try await client.post("/v1/policies/quality-complaints/decide", henanCase, token: "token-one-0123456789").status == .ok)
+            var statuses: [HTTPResponse.Status] = []
+            var retryAfter: String?
+            for _ in 0..<13 {
+                let r = try await client.get("/audit/0", token: "token-one-0123456789")
+                statuses.append(r.status)
+                if r.status == .tooManyRequests { retryAfter = r.headers[.retryAfter] }
+            }
+            #expect(statuses.prefix(10).allSatisfy { $0 == .ok }, "\(statuses)")
+            #expect(statuses.contains(.tooManyRequests), "\(statuses)")
+            #expect(retryAfter.flatMap(Int.init).map { $0 >= 1 } == true)
+            // Another client has its own bucket; the cheap pages are not counted.
+            #expect(try await client.get("/audit/0", token: "token-two-0123456789").status == .ok)
+            #expect(try await client.get("/audit", token: "token-one-0123456789").status == .ok)
+        }
+    }
+
+    @Test func theThrottleRefillsAndForgetsNoOne() {
+        let now = Clock()
+        let t = ConsoleThrottle(capacity: 2, refillInterval: 3, clock: { now.value })
+        #expect(t.take("a") == nil && t.take("a") == nil)
+        #expect(t.take("a") == 3)
+        #expect(t.take("b") == nil)
+        now.value = 1.5
+        #expect(t.take("a") == 2)
+        now.value = 3
+        #expect(t.take("a") == nil)
+        #expect(t.take("a") == 3)
+    }
+}
+
+/// A settable clock for the throttle.
+final class Clock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var v: Double = 0
+    var value: Double {
+        get { lock.withLock { v } }
+        set { lock.withLock { v = newValue } }
+    }
+}
+
+/// A recorder whose commits fail (a log that broke mid-batch), yet that does not know it in advance.
+struct RefusingRecorder: DecisionRecorder {
+    struct Recording: DecisionRecording {
+        func submit(_ decision: Decision, input: [UInt8]) {}
+        func commit() async throws { throw AuditError(.storage, "the disk holding `/secret/path/log.db` is full", shown: "the disk holding the decision log is full") }
+    }
+    func register(_ policy: CompiledPolicy, folder: String) throws {}
+    func recording() -> any DecisionRecording { Recording() }
+    func publicMessage(_ error: Error) -> String { (error as? AuditError)?.publicMessage ?? "" }
+}
+
+/// A log whose writes fail while `failing` is set, as on a full disk.
+final class OutageLog: DecisionLog, @unchecked Sendable {
+    let base: any DecisionLog
+    private let lock = NSLock()
+    private var _failing = false
+    var failing: Bool {
+        get { lock.withLock { _failing } }
+        set { lock.withLock { _failing = newValue } }
+    }
+    init(_ base: any DecisionLog) { self.base = base }
+
+    var location: String { base.location }
+    var logID: String { base.logID }
+    private func full() throws {
+        if failing { throw AuditError(.storage, "the disk holding `/secret/path/log.db` is full", shown: "the disk holding the decision log is full") }
+    }
+    func append(_ records: [PendingRecord], policies: [ArchivedPolicy]) throws -> Range<UInt64> {
+        try full()
+        return try base.append(records, policies: policies)
+    }
+    func checkpoint(key: Curve25519.Signing.PrivateKey, time: Timestamp) throws -> Checkpoint { try base.checkpoint(key: key, time: time) }
+    func probeWrite() throws {
+        try full()
+        try base.probeWrite()
+    }
+    func readSnapshot<T>(_ body: () throws -> T) throws -> T { try base.readSnapshot(body) }
+    func treeState() throws -> MerkleFrontier { try base.treeState() }
+    func scan(from seq: UInt64, until end: UInt64?, _ body: ([StoredRecord]) throws -> Bool) throws { try base.scan(from: seq, until: end, body) }
+    func records(caseID: String) throws -> [StoredRecord] { try base.records(caseID: caseID) }
+    func record(seq: UInt64) throws -> StoredRecord? { try base.record(seq: seq) }
+    func leafHashes(_ range: Range<UInt64>) throws -> [(seq: UInt64, hash: Hash)] { try base.leafHashes(range) }
+    func node(level: UInt8, index: UInt64) throws -> Hash? { try base.node(level: level, index: index) }
+    func nodes() throws -> [(level: UInt8, index: UInt64, hash: Hash)] { try base.nodes() }
+    func checkpoints() throws -> [Checkpoint] { try base.checkpoints() }
+    func policy(digest: String) throws -> ArchivedPolicy? { try base.policy(digest: digest) }
+    func close() { base.close() }
+}
