@@ -39,6 +39,19 @@ struct SetNameRouteTests {
         }
     }
 
+    @Test func overTheWireTheNameIsPercentEncoded() throws {
+        // A request line is ASCII (RFC 9112): the built server decodes the escapes, and refuses the
+        // name's UTF-8 bytes sent unencoded as a malformed request (400) before any route sees them.
+        let copy = try Self.renamed()
+        defer { copy.remove() }
+        let server = try EndToEndTests.Server(["--policies", copy.path, "--watch-interval", "0"])
+        defer { server.stop() }
+        let encoded = try HTTP.request(port: server.port, "POST", "/v1/policies/\(Self.encoded)/decide", body: henanCase)
+        #expect(encoded.status == 200, "\(encoded.body)")
+        #expect((encoded.json["policy"] as? [String: Any])?["name"] as? String == Self.name)
+        #expect(try HTTP.request(port: server.port, "POST", "/v1/policies/\(Self.name)/decide", body: henanCase).status == 400)
+    }
+
     @Test func anEscapeThatNamesNoSetIsAnUnknownPolicy() async throws {
         let service = try makeService([shippedPolicyPath("quality-complaints")])
         try await service.application().test(.router) { client in
