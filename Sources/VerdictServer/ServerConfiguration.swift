@@ -11,10 +11,14 @@ public struct ServerLimits: Sendable {
     public var maxBatchLines: Int = 100_000
     /// Deepest nesting of arrays and objects in a case. Default 16 (cases are flat: a list is depth 2).
     public var maxJSONDepth: Int = 16
-    /// Longest wait for a request's body (decide), or between two parts of a batch's body. Default 30 s.
+    /// Longest wait for a request's whole body (decide, a console form), or between two parts of a
+    /// batch's body (a batch streams). Default 30 s.
     public var requestTimeout: Swift.Duration = .seconds(30)
     /// Largest body of a console form (a draft's files, a sign-in). Default 4 MiB.
     public var maxFormBytes: Int = 4 << 20
+    /// Most connections open at once; past it a request gets 503 `too-many-connections` (health and
+    /// metrics are still answered). Default: half the soft limit on open files, from 8 to 4,096.
+    public var maxConnections: Int = ConnectionLimiter.defaultMaximum
 
     public init() {}
 }

@@ -100,10 +100,13 @@ public struct VerdictService: Sendable {
         let logger = self.logger
         let host = configuration.host
         let timeout = configuration.limits.requestTimeout
+        let limiter = ConnectionLimiter(maximum: configuration.limits.maxConnections)
         var app = Application(
             router: router(),
             // Idle connections close after twice the request timeout (at least 5 s more), so a 408 is always sent first.
-            server: .http1(configuration: .init(idleTimeout: .seconds(max(timeout.components.seconds * 2, timeout.components.seconds + 5)))),
+            // Connections past the cap are answered 503 at once (``ConnectionLimiter``).
+            server: .http1(configuration: .init(additionalChannelHandlers: [limiter.handler()],
+                                                idleTimeout: .seconds(max(timeout.components.seconds * 2, timeout.components.seconds + 5)))),
             configuration: .init(address: .hostname(host, port: configuration.port), serverName: "verdict"),
             services: services,
             onServerRunning: { channel in

@@ -54,8 +54,11 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Deepest nesting of arrays and objects in a case.")
     var maxDepth = 16
 
-    @Option(help: ArgumentHelp("Seconds to wait for a request body (or, in a batch, for its next part).", valueName: "seconds"))
+    @Option(help: ArgumentHelp("Seconds to wait for a whole request body (in a batch, which streams: for its next part).", valueName: "seconds"))
     var requestTimeout = 30
+
+    @Option(help: ArgumentHelp("Most connections open at once; past it requests get 503 (health and metrics are still answered). Default: half the open-file limit, 8 to 4096.", valueName: "n"))
+    var maxConnections: Int?
 
     @Option(help: ArgumentHelp("Milliseconds between two looks at the folders' files; 0 turns watching off.", valueName: "ms"))
     var watchInterval = 250
@@ -67,6 +70,7 @@ struct Serve: AsyncParsableCommand {
         if policies.isEmpty { throw ValidationError("give at least one --policies DIR") }
         if Set(policies).count != policies.count { throw ValidationError("each --policies folder may be given once") }
         if !(0...65535).contains(port) { throw ValidationError("--port must be 0 to 65535") }
+        if let maxConnections, maxConnections < 1 { throw ValidationError("--max-connections must be at least 1") }
         if maxBatchLines < 1 || maxDepth < 2 || requestTimeout < 1 || watchInterval < 0 || debounce < 0 {
             throw ValidationError("--max-batch-lines and --request-timeout must be at least 1, --max-depth at least 2, --watch-interval and --debounce not negative")
         }
@@ -88,6 +92,7 @@ struct Serve: AsyncParsableCommand {
         config.limits.maxBatchLines = maxBatchLines
         config.limits.maxJSONDepth = maxDepth
         config.limits.requestTimeout = .seconds(requestTimeout)
+        if let maxConnections { config.limits.maxConnections = maxConnections }
         config.watchInterval = watchInterval == 0 ? nil : .milliseconds(watchInterval)
         config.debounce = .milliseconds(debounce)
         var recorder: AuditRecorder?

@@ -64,3 +64,123 @@ struct HostileRequestTests {
         }
     }
 }
+
+/// A plain TCP connection to the server on loopback, for requests no HTTP client would send (a body
+/// trickled a byte at a time, a connection that says nothing). Every read waits at most `seconds`.
+final class RawConnection {
+    private var fd: Int32
+
+    init(port: Int) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard fd >= 0, connected == 0 else { throw CocoaError(.fileReadUnknown) }
+    }
+
+    deinit { close() }
+
+    func close() {
+        if fd >= 0 { Glibc.close(fd) }
+        fd = -1
+    }
+
+    func send(_ text: String) {
+        _ = text.withCString { Glibc.send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
+    }
+
+    /// What the server sent within `seconds` (until it closes, or a whole response has come): "" when nothing.
+    /// It polls without blocking and sleeps between looks, so the server it talks to, which runs in
+    /// this process, keeps the cooperative threads it needs.
+    func receive(seconds: Double) async throws -> String {
+        var out: [UInt8] = []
+        let deadline = Date().addingTimeInterval(seconds)
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while Date() < deadline {
+            var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            guard poll(&p, 1, 0) > 0 else {
+                try await Task.sleep(for: .milliseconds(10))
+                continue
+            }
+            let n = recv(fd, &buffer, buffer.count, 0)
+            if n <= 0 { break }
+            out += buffer[0..<n]
+            if Self.complete(out) { break }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Whether `bytes` hold a whole response: its head and as many body bytes as `Content-Length` says.
+    static func complete(_ bytes: [UInt8]) -> Bool {
+        let text = String(decoding: bytes, as: UTF8.self)
+        guard let end = text.range(of: "\r\n\r\n") else { return false }
+        let length = text[..<end.lowerBound].split(separator: "\r\n")
+            .first { $0.lowercased().hasPrefix("content-length:") }
+            .flatMap { Int($0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) } ?? 0
+        return bytes.count - text[..<end.upperBound].utf8.count >= length
+    }
+}
+
+/// Issue 27, item 6: slow clients neither hold a request open past its timeout nor crowd out the rest.
+@Suite("verdict serve and slow clients")
+struct SlowClientTests {
+    static func service(maxConnections: Int) throws -> VerdictService {
+        var limits = ServerLimits()
+        limits.requestTimeout = .seconds(1)
+        limits.maxConnections = maxConnections
+        return try makeService([shippedPolicyPath("quality-complaints")], limits: limits)
+    }
+
+    @Test func aTrickledBodyEndsAtTheTimeoutNotAfterItsLastByte() async throws {
+        try await Self.service(maxConnections: 64).application().test(.live) { client in
+            let c = try RawConnection(port: try #require(client.port))
+            c.send("POST /v1/policies/quality-complaints/decide HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{")
+            // A byte every 200 ms: each gap is well inside the 1 s timeout, the whole body (200 s) far outside it.
+            var answer = "", sent = 1
+            for _ in 0..<25 where answer.isEmpty {
+                c.send(" ")
+                sent += 1
+                answer = try await c.receive(seconds: 0.2)
+            }
+            #expect(answer.hasPrefix("HTTP/1.1 408"), "after \(sent) of 1000 bytes: \(answer.prefix(80))")
+            #expect(answer.contains("request-timeout"))
+            #expect(sent < 1000)
+        }
+    }
+
+    @Test func connectionsPastTheCapAreRefusedClearlyWhileHealthAnswers() async throws {
+        try await Self.service(maxConnections: 3).application().test(.live) { client in
+            let port = try #require(client.port)
+            // Three connections held open (keep-alive, each answered once, so each is surely counted) hold the cap.
+            var idle: [RawConnection] = []
+            for _ in 0..<3 {
+                let c = try RawConnection(port: port)
+                c.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                #expect(try await c.receive(seconds: 10).hasPrefix("HTTP/1.1 200"))
+                idle.append(c)
+            }
+            let refused = try RawConnection(port: port)
+            refused.send("GET /v1/policies HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            let answer = try await refused.receive(seconds: 10)
+            #expect(answer.hasPrefix("HTTP/1.1 503"), "\(answer.prefix(120))")
+            #expect(answer.contains("too-many-connections") && answer.lowercased().contains("retry-after: 1"))
+            let health = try RawConnection(port: port)
+            health.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            #expect(try await health.receive(seconds: 10).hasPrefix("HTTP/1.1 200"))
+            // Once the idle ones close, the count comes down and requests are served again.
+            for connection in idle { connection.close() }
+            var served = false
+            for _ in 0..<50 where !served {
+                try await Task.sleep(for: .milliseconds(100))
+                let again = try RawConnection(port: port)
+                again.send("GET /v1/policies HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                served = try await again.receive(seconds: 10).hasPrefix("HTTP/1.1 200")
+            }
+            #expect(served)
+        }
+    }
+}

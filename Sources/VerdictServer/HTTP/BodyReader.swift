@@ -3,20 +3,26 @@ import NIOCore
 
 /// Reading request bodies within the server's limits.
 enum BodyReader {
-    /// The whole body, at most `limit` bytes, waiting at most `timeout`: 413 when larger, 408 when slower.
+    /// The whole body, at most `limit` bytes, all of it within `timeout`: 413 when larger, 408 when slower.
     ///
     /// A case usually arrives with its headers: the first part read holds the whole body, and no timer
-    /// is set. Only a body still incomplete after its first part is read on against the timeout (a
-    /// client that sends headers and then nothing is disconnected by the connection's idle timeout).
+    /// is set. A body still incomplete after its first part is read on against one deadline for the
+    /// whole body, however its parts are spaced (a body trickled a byte at a time ends with 408 at the
+    /// deadline, not after its last byte); a client that sends headers and then nothing is disconnected
+    /// by the connection's idle timeout.
     static func collect(_ request: Request, limit: Int, timeout: Swift.Duration, what: String = "a case") async throws -> [UInt8] {
         let length = request.headers[.contentLength].flatMap { Int($0) }
         if let length, length > limit { throw tooLarge(limit, what: what) }
+        let deadline = ContinuousClock.now + timeout
         var iterator = request.body.makeAsyncIterator()
         guard let first = try await iterator.next() else { return [] }
         var bytes = Array(first.readableBytesView)
         if bytes.count > limit { throw tooLarge(limit, what: what) }
         if let length, bytes.count >= length { return bytes }
-        while let part = try await DecisionRoutes.next(&iterator, timeout: timeout) {
+        while true {
+            let left = deadline - ContinuousClock.now
+            guard left > .zero else { throw timedOut(timeout) }
+            guard let part = try await DecisionRoutes.next(&iterator, timeout: left, reporting: timeout) else { break }
             bytes.append(contentsOf: part.readableBytesView)
             if bytes.count > limit { throw tooLarge(limit, what: what) }
         }
@@ -29,6 +35,7 @@ enum BodyReader {
     }
 
     static func timedOut(_ timeout: Swift.Duration) -> Problem {
+        // 408 with `Connection: close`: the rest of a slow body is never read.
         Problem(.requestTimeout, "request-timeout", "Request timed out",
                 detail: "the request body did not arrive within \(timeout.components.seconds) s")
             .with(header: .connection, "close")

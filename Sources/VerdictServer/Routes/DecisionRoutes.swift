@@ -244,14 +244,15 @@ struct DecisionRoutes: Sendable {
     }
 
     /// The next part of a streamed body, or nil at its end; throws when none comes within `timeout`.
-    static func next(_ iterator: inout RequestBody.AsyncIterator, timeout: Swift.Duration) async throws -> ByteBuffer? {
+    /// The next part of a body, or 408 (naming `reporting`, the configured timeout) when none comes within `timeout`.
+    static func next(_ iterator: inout RequestBody.AsyncIterator, timeout: Swift.Duration, reporting: Swift.Duration? = nil) async throws -> ByteBuffer? {
         let box = IteratorBox(iterator)
         defer { iterator = box.iterator }
         return try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
             group.addTask { try await box.next() }
             group.addTask {
                 try await Task.sleep(for: timeout)
-                throw BodyReader.timedOut(timeout)
+                throw BodyReader.timedOut(reporting ?? timeout)
             }
             let first = try await group.next()!
             group.cancelAll()
