@@ -155,7 +155,7 @@ public enum LanguageSchema {
     static var policyDefinitions: [(String, Node)] {
         [
             ("manifest", record("The manifest: exactly one file of the set has it.", [
-                ("name", string("The policy's name, carried by every decision.")),
+                ("name", string("The policy's name, carried by every decision and addressing the set in the service (/v1/policies/NAME/decide): 1 to 64 letters or decimal digits of any script, combining marks, `-`, `_` or `.`, starting with a letter or digit.")),
                 ("version", .object([("type", .array([.string("string"), .string("number")])), ("description", .string("The policy's version, as text (quote it: `\"1.0.0\"`); carried by every decision."))])),
                 ("effective", ref("date", "The date the policy takes effect, `YYYY-MM-DD`; carried by every decision.")),
                 ("effective_by", string("The case field (a required `timestamp` or `date`) whose date picks the version of a set with several versions; without it, the decision time does. Every version names the same field.")),
