@@ -25,8 +25,11 @@ struct Init: ParsableCommand {
         }
         do {
             let written = try PolicyScaffold.create(directory: name, effective: date)
-            for path in written { print("created \(TextEscaping.escaped(path))") }
-            print("next: verdict check \(TextEscaping.escaped(name)) && verdict test \(TextEscaping.escaped(name)) --coverage")
+            var out = written.map { "created \(TextEscaping.escaped($0))\n" }.joined()
+            out += "next: verdict check \(TextEscaping.escaped(name)) && verdict test \(TextEscaping.escaped(name)) --coverage\n"
+            try printChecked(out)
+        } catch let e as ExitCode {
+            throw e
         } catch {
             FileHandle.standardError.write(Data("error: \(TextEscaping.escaped("\(error)"))\n".utf8))
             throw ExitCode(1)

@@ -15,14 +15,14 @@ enum Main {
         do {
             command = try VerdictCommand.parseAsRoot()
         } catch {
-            VerdictCommand.exit(withError: error)
+            exit(for: error)
         }
         guard let asynchronous = command as? AsyncParsableCommand else {
             var synchronous = command
             do {
                 try synchronous.run()
             } catch {
-                VerdictCommand.exit(withError: error)
+                exit(for: error)
             }
             return
         }
@@ -35,9 +35,18 @@ enum Main {
             } catch {
                 VerdictCommand.exit(withError: error)
             }
-            exit(0)
+            Foundation.exit(0)
         }
         dispatchMain()
+    }
+
+    /// Exits as ArgumentParser would, except that help, the version and completion scripts, which go
+    /// to standard output, are written there checked: a failed write is an error exit, not 0.
+    static func exit(for error: Error) -> Never {
+        let text = VerdictCommand.fullMessage(for: error)
+        guard VerdictCommand.exitCode(for: error) == .success, !text.isEmpty else { VerdictCommand.exit(withError: error) }
+        do { try printChecked(text + "\n") } catch { VerdictCommand.exit(withError: error) }
+        Foundation.exit(0)
     }
 }
 

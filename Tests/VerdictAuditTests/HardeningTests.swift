@@ -272,6 +272,9 @@ struct HardeningTests {
             ["audit", "replay", "--log", f.location, "--policies", shippedPolicyPath("quality-complaints")],
             ["audit", "checkpoint", "--log", f.location, "--key", f.key],
             ["audit", "keygen", "--out", f.folder.appendingPathComponent("new.key").path],
+            ["init", f.folder.appendingPathComponent("new-set").path],
+            ["--generate-completion-script", "bash"],
+            ["audit", "--help"],
         ]
         for args in commands {
             let r = try Self.verdictToFullDisk(args)
