@@ -36,7 +36,10 @@ let package = Package(
             dependencies: [
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            ],
+            // ICU's spoof checker (confusable skeletons, `LookAlikes`), from the copy of ICU that
+            // Foundation carries on Linux: no package to add.
+            linkerSettings: [.linkedLibrary("_FoundationICU", .when(platforms: [.linux]))]
         ),
         // The HTTP decision service: its own target, so linking `Verdict` never builds Hummingbird.
         .target(

@@ -43,6 +43,8 @@ public final class CompiledPolicy: Sendable {
     let memberJSON: [[UInt8]]
     let clockKeyJSON: [[UInt8]]
     let explanationJSON: ExplanationFragments
+    /// The literals each string field is compared with, to refuse a value that only looks like one.
+    let lookAlikes: LookAlikes
 
     init(model: CheckedPolicy, program: Program, identity: PolicyIdentity, sources: [SourceFile], warnings: [Diagnostic]) {
         self.model = model
@@ -52,7 +54,8 @@ public final class CompiledPolicy: Sendable {
         fieldSlots = Dictionary(uniqueKeysWithValues: model.fields.enumerated().map { ($1.name, $0) })
         outputSlots = Dictionary(uniqueKeysWithValues: model.outputs.enumerated().map { ($1.name, $0) })
         idSlot = fieldSlots["id"] ?? 0
-        fastDecoder = FastCaseDecoder(model: model)
+        lookAlikes = LookAlikes(model)
+        fastDecoder = FastCaseDecoder(model: model, lookAlikes: lookAlikes)
         self.program = program
         outputCount = model.outputs.count
         func quotedKey(_ k: String) -> [UInt8] {

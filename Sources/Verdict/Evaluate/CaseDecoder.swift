@@ -27,7 +27,7 @@ struct CaseDecoder {
             let field = policy.model.fields[slot]
             hiding = field.personal && !field.loggable
             defer { hiding = false }
-            if let v = convert(value, to: field.type, field: key) { slots[slot] = bounded(field.normalization.apply(v), field) }
+            if let v = convert(value, to: field.type, field: key) { slots[slot] = bounded(field.normalization.apply(v), field, slot: slot, given: v) }
         }
         return finish(slots, given: given)
     }
@@ -43,14 +43,18 @@ struct CaseDecoder {
             let field = policy.model.fields[slot]
             hiding = field.personal && !field.loggable
             defer { hiding = false }
-            if let v = convert(value, to: field.type, field: key) { slots[slot] = bounded(field.normalization.apply(v), field) }
+            if let v = convert(value, to: field.type, field: key) { slots[slot] = bounded(field.normalization.apply(v), field, slot: slot, given: v) }
         }
         return finish(slots, given: given)
     }
 
     /// The value, or absent with a problem when it breaks one of the field's bounds (the same check
     /// as ``FastCaseDecoder``'s).
-    private mutating func bounded(_ v: Value, _ field: FieldInfo) -> Value {
+    private mutating func bounded(_ v: Value, _ field: FieldInfo, slot: Int, given: Value) -> Value {
+        if let problem = lookAlike(v, given: given, field, slot: slot) {
+            problems.append(problem)
+            return .absent
+        }
         if field.name == "id", case .string(let id) = v, let problem = Self.controlInID(id) {
             problems.append(problem)
             return .absent
@@ -63,6 +67,26 @@ struct CaseDecoder {
         }
         problems.append(problem)
         return .absent
+    }
+
+    /// A problem when a string (or a string of a list) looks like a literal the policy compares the
+    /// field with, without being it (``LookAlikes``): `Hеnan` with a Cyrillic `е` is not `henan`.
+    private func lookAlike(_ v: Value, given: Value, _ field: FieldInfo, slot: Int) -> CaseError.Problem? {
+        func strings(_ v: Value) -> [String] {
+            switch v {
+            case .string(let s): [s]
+            case .list(let items): items.compactMap { if case .string(let s) = $0 { s } else { nil } }
+            default: []
+            }
+        }
+        for (text, raw) in zip(strings(v), strings(given)) {
+            guard let literal = policy.lookAlikes.resembled(text, given: raw, slot: slot) else { continue }
+            let shown = hiding ? Self.hidden : "`\(TextEscaping.escaped(text))`"
+            return .init(field: field.name, code: .lookAlike,
+                         message: "\(shown) looks like \"\(literal)\", which the policy compares `\(field.name)` with, but is not it: it holds \(LookAlikes.strangers(text, literal))",
+                         help: "write \"\(literal)\" if that is meant; a look-alike character would silently skip the rules that name it")
+        }
+        return nil
     }
 
     private mutating func slot(for key: String) -> Int? {

@@ -31,6 +31,10 @@ public enum CaseProblemCode: String, Sendable, CaseIterable {
     /// The case's date (its `effective_by` field, or the decision time) is before the effective date of
     /// every version of a versioned set: no version was in force. The message names the date and the earliest version.
     case beforeFirstVersion = "before-first-version"
+    /// A string that looks like a text the policy compares its field with (the same confusable
+    /// skeleton, Unicode TS #39) without being it: `Hеnan` with a Cyrillic `е`. The message names the
+    /// text it resembles and the characters that differ.
+    case lookAlike = "look-alike"
     /// An arithmetic result too large for its type, or a time outside the years 0001–9999.
     case arithmeticOverflow = "arithmetic-overflow"
 }

@@ -35,7 +35,11 @@ struct FastCaseDecoder: Sendable {
         var id: Int32
     }
 
-    init(model: CheckedPolicy) {
+    /// Values that look like a literal without being it are left to the careful decoder, which refuses them.
+    private let lookAlikes: LookAlikes
+
+    init(model: CheckedPolicy, lookAlikes: LookAlikes) {
+        self.lookAlikes = lookAlikes
         var bytes: [UInt8] = [], starts = [0]
         for f in model.fields {
             bytes.append(contentsOf: f.name.utf8)
@@ -217,6 +221,8 @@ struct FastCaseDecoder: Sendable {
                         }
                         let normalized = normalizations[slot].apply(text)
                         if slot == idSlot, normalized.unicodeScalars.contains(where: CaseDecoder.isControl) { return nil }
+                        // Text beyond ASCII that is not a literal of the field may only look like one.
+                        if !bytes.allSatisfy({ $0 < 0x80 }), lookAlikes.hasLiterals(slot), !lookAlikes.isLiteral(normalized, slot: slot) { return nil }
                         v = .string(normalized)
                     case .enumeration(let e):
                         guard let r = rawString() else { return nil }

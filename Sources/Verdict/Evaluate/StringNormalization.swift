@@ -17,6 +17,12 @@ import Foundation
 ///   a combining accent and its precomposed form stay different.
 /// - `trim`: removes every Unicode `White_Space` character (space, tab, line breaks, no-break space
 ///   U+00A0, ideographic space U+3000, …) from both ends; spaces inside are kept.
+///
+/// Whichever steps are given, invisible characters go first: every default-ignorable code point
+/// (`Default_Ignorable_Code_Point`: zero-width space U+200B, zero-width joiner U+200D, byte-order
+/// mark U+FEFF, soft hyphen U+00AD, variation selectors, …) is removed, as NFKC_Casefold does, so
+/// `"He\u{200D}nan"` and `"\u{FEFF}Henan"` are `Henan` before any other step. A value that still
+/// only looks like a literal (a Cyrillic `е`) is refused by the decoders (``LookAlikes``).
 struct StringNormalization: OptionSet, Sendable, Hashable {
     let rawValue: UInt8
 
@@ -34,6 +40,9 @@ struct StringNormalization: OptionSet, Sendable, Hashable {
         if isEmpty { return s }
         if s.utf8.allSatisfy({ $0 < 0x80 }) { return applyASCII(s) }
         var out = s
+        if out.unicodeScalars.contains(where: \.properties.isDefaultIgnorableCodePoint) {
+            out = String(String.UnicodeScalarView(out.unicodeScalars.filter { !$0.properties.isDefaultIgnorableCodePoint }))
+        }
         if contains(.nfkc) { out = out.precomposedStringWithCompatibilityMapping }
         if contains(.casefold) {
             out = out.folding(options: [.caseInsensitive], locale: nil)
