@@ -120,6 +120,24 @@ struct DecisionLogOutageTests {
         }
     }
 
+    @Test func aSearchNeverLeavesOutARecordWhoseRecordedAtWasEdited() async throws {
+        let f = try Failing()
+        defer { f.close() }
+        try await f.service.application().test(.router) { client in
+            #expect(try await client.post("/v1/policies/quality-complaints/decide", henanCase).status == .ok)
+            #expect(text(try await client.get("/audit?since=2020-01-01T00:00:00Z").body).contains("Q-2026-0042"))
+            let sqlite = Process()
+            sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+            sqlite.arguments = [f.folder.appendingPathComponent("log.db").path, "UPDATE verdict_records SET recorded_at = 0 WHERE seq = 0"]
+            try sqlite.run()
+            sqlite.waitUntilExit()
+            #expect(sqlite.terminationStatus == 0)
+            let r = try await client.get("/audit?since=2020-01-01T00:00:00Z")
+            #expect(r.status == .internalServerError)
+            #expect(text(r.body).contains("record 0: its index columns disagree with its content"), "\(text(r.body))")
+        }
+    }
+
     @Test func theThrottleRefillsAndForgetsNoOne() {
         let now = Clock()
         let t = ConsoleThrottle(capacity: 2, refillInterval: 3, clock: { now.value })

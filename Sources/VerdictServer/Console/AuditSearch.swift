@@ -4,7 +4,7 @@ import VerdictAudit
 import VerdictConsole
 
 /// The audit page's search over a decision log: by case id, recorded-at range and an output's value,
-/// each record checked against its leaf hash, at most ``limit`` rows.
+/// each record read checked against its leaf hash and its columns against its bytes, at most ``limit`` rows.
 enum AuditSearch {
     /// Most rows one search returns.
     static let limit = 200
@@ -27,12 +27,11 @@ enum AuditSearch {
         var rows: [AuditPage.Row] = []
         var more = false
         func consider(_ r: StoredRecord) throws -> Bool {
+            // Checked before the columns filter it: an edited `recorded_at` or case id is an error, never a record left out.
+            try AuditTrail.checked(r)
             if let since, r.recordedAt < since.millisecondsSinceEpoch { return true }
             if let until, r.recordedAt >= until.millisecondsSinceEpoch { return true }
             if !q.caseID.isEmpty, r.caseID != q.caseID { return true }
-            guard Merkle.leafHash(r.body) == r.leaf else {
-                throw AuditError(.tampered, "record \(r.seq) was altered: its content no longer matches its leaf hash (run `verdict audit verify`)")
-            }
             let v = try r.parsed()
             let outputs = AuditTrail.outputs(ofDecision: v.decision)
             if !q.output.isEmpty || !q.value.isEmpty {
