@@ -347,8 +347,6 @@ public enum LogVerifier {
             }
         }
     }
-
-    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool { firstIndex(of: needle, in: haystack) != nil }
 }
 
 /// Verifies one log again and again, each time only the records appended since the last successful
