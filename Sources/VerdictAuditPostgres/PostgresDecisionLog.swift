@@ -19,7 +19,9 @@ import VerdictAudit
 public final class PostgresDecisionLog: DecisionLog, @unchecked Sendable {
     public let location: String
     public private(set) var logID: String = ""
-    private let connection: PostgresConnection
+    /// Replaced when the server closed it (a restart, a dropped network): see ``locked(_:)``.
+    private var connection: PostgresConnection
+    private let configuration: PostgresConnection.Configuration
     private let logger = Logger(label: "verdict-log-postgres")
     /// Recursive: a read inside ``readSnapshot(_:)`` takes it again on the same thread.
     private let lock = NSRecursiveLock()
@@ -43,12 +45,8 @@ public final class PostgresDecisionLog: DecisionLog, @unchecked Sendable {
         location = shown.string ?? url
         let config = PostgresConnection.Configuration(host: host, port: u.port ?? 5432, username: u.user ?? "postgres",
                                                       password: u.password, database: database, tls: .disable)
-        do {
-            connection = try PostgresConnection.connect(on: PostgresConnection.defaultEventLoopGroup.any(), configuration: config,
-                                                        id: 1, logger: logger).wait()
-        } catch {
-            throw AuditError(.storage, "cannot connect to \(location): \(Self.describe(error))")
-        }
+        configuration = config
+        connection = try Self.connect(config, location: location, logger: logger)
         do {
             logID = try setUp(create: create)
         } catch {
@@ -71,7 +69,7 @@ public final class PostgresDecisionLog: DecisionLog, @unchecked Sendable {
 
     private func wrap(_ error: Error) -> Error {
         if error is AuditError { return error }
-        return AuditError(.storage, "\(location): \(Self.describe(error))")
+        return AuditError(.storage, "\(location): \(Self.describe(error))", shown: "the decision log's database refused the write or cannot be reached")
     }
 
     /// Runs one statement and returns its rows.
@@ -80,10 +78,25 @@ public final class PostgresDecisionLog: DecisionLog, @unchecked Sendable {
         do { return try connection.query(query, logger: logger).wait().rows } catch { throw wrap(error) }
     }
 
-    /// Runs `body` holding this log's connection (calls on one log are serialised).
+    private static func connect(_ config: PostgresConnection.Configuration, location: String, logger: Logger) throws -> PostgresConnection {
+        do {
+            return try PostgresConnection.connect(on: PostgresConnection.defaultEventLoopGroup.any(), configuration: config,
+                                                  id: 1, logger: logger).wait()
+        } catch {
+            throw AuditError(.storage, "cannot connect to \(location): \(describe(error))",
+                             shown: "the decision log's database cannot be reached")
+        }
+    }
+
+    /// Runs `body` holding this log's connection (calls on one log are serialised). A connection the
+    /// server closed is opened again first, so that a writer recovers once the database is back (the
+    /// call that found it closed has failed; the next one reconnects).
     private func locked<T>(_ body: () throws -> T) throws -> T {
         lock.lock()
         defer { lock.unlock() }
+        if connection.isClosed && !inSnapshot {
+            connection = try Self.connect(configuration, location: location, logger: logger)
+        }
         return try body()
     }
 

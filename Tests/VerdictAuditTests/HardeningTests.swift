@@ -319,6 +319,37 @@ struct HardeningTests {
         try writer.close()
     }
 
+    @Test func aPostgresLogReconnectsAfterTheServerDropsItsConnection() throws {
+        let folder = try temporaryFolder("reconnect")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        guard let location = try Backend.postgres.freshLocation(in: folder) else { return }
+        PostgresDecisionLog.registerScheme()
+        let log = try DecisionLogs.open(location, create: true)
+        let writer = DecisionLogWriter(log: log)
+        writer.recoverFromFailures()
+        let policy = try Self.policy.get()
+        try writer.register(policy, folder: shippedPolicyPath("quality-complaints"))
+        let cases = try generatedCases(40)
+        func append(_ c: String) -> Result<UInt64, Error> {
+            let result = Box<Result<UInt64, Error>>()
+            writer.submit(decision: try! policy.decide(json: Array(c.utf8)), input: Array(c.utf8), ack: .callback { result.set($0) })
+            return result.wait()
+        }
+        #expect((try? append(cases[0]).get()) != nil)
+        // The server ends the log's session, as a restart would.
+        try psql(location, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        Thread.sleep(forTimeInterval: 0.3)
+        var recorded = 0
+        for c in cases.dropFirst() where recorded < 3 {
+            if (try? append(c).get()) != nil { recorded += 1 } else { Thread.sleep(forTimeInterval: 0.2) }
+        }
+        #expect(recorded == 3, "the writer did not recover after its connection was dropped")
+        try writer.close()
+        let reader = try DecisionLogs.open(location, create: false)
+        defer { reader.close() }
+        #expect(try LogVerifier.verify(reader).records == 4)
+    }
+
     // MARK: 14. Incremental verification
 
     @Test(arguments: Backend.allCases)
