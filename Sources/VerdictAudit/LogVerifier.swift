@@ -101,6 +101,8 @@ public enum LogVerifier {
         /// A record is missing or out of place: nodes and roots after it are not checked.
         var structureBroken = false
         var f = MerkleFrontier()
+        /// One past the highest sequence number stored (the records' end, whatever is missing before it).
+        var end: UInt64 = 0
         var digests: [String: UInt64] = [:]
         var lastDigest = ""
 
@@ -113,6 +115,7 @@ public enum LogVerifier {
                 digests = previous.digests
                 lastDigest = previous.lastDigest
                 lastGood = previous.frontier.size
+                end = previous.frontier.size
             }
         }
 
@@ -212,6 +215,7 @@ public enum LogVerifier {
         /// One record: its place, its bytes against its leaf hash and its columns, and the tree nodes it completes.
         mutating func check(_ r: StoredRecord) {
             let expected = f.size
+            end = max(end, r.seq &+ 1)
             if r.seq != expected && !structureBroken {
                 structureBroken = true
                 problems.add(.tampered, r.seq < expected ? "record \(r.seq) is stored out of order (after record \(expected - 1))"
@@ -253,17 +257,20 @@ public enum LogVerifier {
         }
 
         /// The records counted against the tree state the writers left.
+        /// After a gap, the records' end (not their count) is compared: a record deleted in the middle
+        /// is named once, where it is missing.
         mutating func checkSize(_ state: MerkleFrontier) {
-            if f.size < state.size {
-                problems.add(.tampered, f.size + 1 == state.size ? "record \(f.size) was deleted (the log's tree counts \(state.size) records)"
-                    : "records \(f.size)...\(state.size - 1) were deleted (the log's tree counts \(state.size) records, \(f.size) remain)")
-            } else if f.size > state.size {
+            let last = structureBroken ? end : f.size
+            if last < state.size {
+                problems.add(.tampered, last + 1 == state.size ? "record \(last) was deleted (the log's tree counts \(state.size) records)"
+                    : "records \(last)...\(state.size - 1) were deleted (the log's tree counts \(state.size) records, the last stored is \(last == 0 ? "none" : String(last - 1)))")
+            } else if last > state.size {
                 problems.add(.tampered, "record \(state.size) was inserted outside Verdict (the log's tree counts \(state.size) records, \(f.size) are stored)")
             } else if f != state && !structureBroken {
                 problems.add(.tampered, "the log's tree state does not match its records: `verdict_state` was edited by hand")
             }
-            if let beyond = checkpoints.enumerated().first(where: { $0.element.size > f.size }) {
-                problems.add(.tampered, "checkpoint #\(beyond.offset + 1) covers \(beyond.element.size) records but the log holds \(f.size): records \(f.size)...\(beyond.element.size - 1) were deleted")
+            if let beyond = checkpoints.enumerated().first(where: { $0.element.size > last }) {
+                problems.add(.tampered, "checkpoint #\(beyond.offset + 1) covers \(beyond.element.size) records but the log holds \(last): records \(last)...\(beyond.element.size - 1) were deleted")
             }
         }
 

@@ -71,12 +71,18 @@ struct HardeningTests {
         #expect(v.stderr.contains("record 4: its index columns disagree"), "\(v.stderr)")
         #expect(v.stderr.contains("record 200 was altered"), "\(v.stderr)")
 
+        // A record deleted in the middle is named once, where it is missing (not again at the end).
+        try f.sql("DELETE FROM verdict_records WHERE seq = 150")
+        let gap = try f.verify()
+        #expect(gap.stderr.contains("3 problems") && gap.stderr.contains("record 150 was deleted (the log jumps from 149 to 151)"), "\(gap.stderr)")
+        #expect(!gap.stderr.contains("record 299 was deleted") && !gap.stderr.contains("covers 300 records"), "\(gap.stderr)")
+
         // Past the cap, the rest is counted.
         try f.sql("UPDATE verdict_records SET case_id = 'x' WHERE seq >= 250")
         let many = try f.verify()
         #expect(many.status == 1)
-        #expect(many.stderr.contains("52 problems"), "\(many.stderr)")
-        #expect(many.stderr.contains("… and 32 more"), "\(many.stderr)")
+        #expect(many.stderr.contains("53 problems"), "\(many.stderr)")
+        #expect(many.stderr.contains("… and 33 more"), "\(many.stderr)")
     }
 
     // MARK: 8. One snapshot
