@@ -29,11 +29,16 @@ struct OutputSafetyTests {
     }
 
     @Test func explanationTextEscapesCaseStrings() throws {
-        let d = try qualityComplaints.decide(json: caseJSON(["id": Self.hostile, "region": Self.forged]), explain: true)
+        // An id with control characters is refused (issue 27, item 7), its message escaped.
+        #expect(throws: CaseError.self) { try qualityComplaints.decide(json: caseJSON(["id": Self.hostile])) }
+        do { _ = try qualityComplaints.decide(json: caseJSON(["id": Self.hostile])) } catch {
+            #expect(isSafe("\(error)") && "\(error)".contains("Q\\u{1B}]0;owned"))
+        }
+        let d = try qualityComplaints.decide(json: caseJSON(["region": Self.hostile + Self.forged]), explain: true)
         for language in [Language.en, .zh] {
             let text = try #require(d.explanation).text(language)
             #expect(isSafe(text))
-            #expect(text.contains("Q\\u{1B}]0;owned"))
+            #expect(text.contains("\\u{1B}]0;owned"))   // the region, as compared (normalised: lowercased)
             #expect(!text.split(separator: "\n").contains { $0.hasPrefix("FAKE LINE") })
         }
         // JSON keeps the exact string (escaped by JSON's own rules).
