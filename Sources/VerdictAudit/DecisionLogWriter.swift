@@ -156,7 +156,8 @@ public final class DecisionLogWriter: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Waits until everything handed over so far is committed; throws the first failure.
+    /// Waits until everything handed over so far is committed; throws the first failure (a writer
+    /// that recovers tells failures only to each decision's acknowledgement, and ``outageReason``).
     public func flush() throws {
         condition.lock()
         defer { condition.unlock() }
