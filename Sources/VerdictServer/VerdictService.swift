@@ -101,11 +101,13 @@ public struct VerdictService: Sendable {
         let host = configuration.host
         let timeout = configuration.limits.requestTimeout
         let limiter = ConnectionLimiter(maximum: configuration.limits.maxConnections)
+        let metrics = self.metrics
         var app = Application(
             router: router(),
             // Idle connections close after twice the request timeout (at least 5 s more), so a 408 is always sent first.
             // Connections past the cap are answered 503 at once (``ConnectionLimiter``).
-            server: .http1(configuration: .init(additionalChannelHandlers: [limiter.handler()],
+            // A request that is not HTTP/1.1 is answered with problem details (``ProtocolErrorHandler``).
+            server: .http1(configuration: .init(additionalChannelHandlers: [ProtocolErrorHandler(logger: logger, metrics: metrics), limiter.handler()],
                                                 idleTimeout: .seconds(max(timeout.components.seconds * 2, timeout.components.seconds + 5)))),
             configuration: .init(address: .hostname(host, port: configuration.port), serverName: "verdict"),
             services: services,

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
@@ -22,6 +23,9 @@ struct OpenAPITests {
         var status: Int
         var headers: [String: String]
         var body: [UInt8]
+        /// An answer every path gives (a wrong method, a malformed request): the response of this name
+        /// in `components/responses`, not one of an operation's.
+        var component: String? = nil
     }
 
     /// Resolves `{"$ref": "#/components/..."}`.
@@ -76,11 +80,18 @@ struct OpenAPITests {
     /// Checks one answer against its operation; returns the problems found.
     static func check(_ a: Answer) -> [String] {
         let where_ = "\(a.method) \(a.template) \(a.status)"
-        guard let operation = ((document["paths"] as? [String: Any])?[a.template] as? [String: Any])?[a.method.lowercased()] as? [String: Any] else {
-            return ["\(where_): not in the document"]
-        }
-        guard let response = resolve((operation["responses"] as? [String: Any])?[String(a.status)]) else {
-            return ["\(where_): status not documented"]
+        let response: [String: Any]
+        if let component = a.component {
+            guard let r = resolve(["$ref": "#/components/responses/\(component)"]) else { return ["\(where_): no response \(component)"] }
+            response = r
+        } else {
+            guard let operation = ((document["paths"] as? [String: Any])?[a.template] as? [String: Any])?[a.method.lowercased()] as? [String: Any] else {
+                return ["\(where_): not in the document"]
+            }
+            guard let r = resolve((operation["responses"] as? [String: Any])?[String(a.status)]) else {
+                return ["\(where_): status not documented"]
+            }
+            response = r
         }
         let type = (a.headers["content-type"] ?? "").split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
         guard let media = (response["content"] as? [String: Any])?[type] as? [String: Any] else {
@@ -188,6 +199,16 @@ struct OpenAPITests {
             add(try await client.get("/readyz"), "GET", "/readyz")
             add(try await client.get("/metrics"), "GET", "/metrics")
 
+            // What every path answers: a request that is not HTTP/1.1.
+            let port = try #require(client.port)
+            for (request, component) in [("GET /v1/policies/服务标准 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", "MalformedRequest"),
+                                         ("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + String(repeating: "a", count: 90_000) + "\r\n\r\n", "HeadersTooLarge")] {
+                let c = try RawConnection(port: port)
+                c.send(request)
+                let r = try #require(try await HTTPMessagesTests.responses(c).first)
+                a.append(Answer(method: "GET", template: "(raw)", status: r.status, headers: r.headers, body: Array(r.body.utf8), component: component))
+            }
+
             return a
         }
 
@@ -214,5 +235,6 @@ struct OpenAPITests {
         // against this document: in process, other suites' blocking tests can starve the timer.
         let missing = Self.documented.subtracting(seen).subtracting(["POST /v1/policies/{name}/decide 408"])
         #expect(missing.isEmpty, "documented but never produced: \(missing.sorted())")
+        #expect(Set(answers.compactMap(\.component)) == ["MalformedRequest", "HeadersTooLarge"])
     }
 }

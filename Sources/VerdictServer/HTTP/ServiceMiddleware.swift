@@ -20,6 +20,9 @@ struct ServiceMiddleware<Context: RequestContext>: RouterMiddleware {
             response = problem.response(instance: request.uri.path)
         } catch let error as any HTTPResponseError {
             response = Self.problem(for: error.status).response(instance: request.uri.path)
+        } catch is ClientDisconnect {
+            // Logged at notice by ``ProtocolErrorHandler``; nothing can be sent. 499, as nginx logs it.
+            response = Response(status: .init(code: 499, reasonPhrase: "Client Closed Request"))
         } catch {
             logger.error("internal error on \(request.method) \(request.uri.path): \(error)")
             response = Problem(.internalServerError, "internal", "Internal server error").response(instance: request.uri.path)

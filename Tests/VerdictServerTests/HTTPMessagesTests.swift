@@ -1,0 +1,158 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import HTTPTypes
+import Testing
+import Verdict
+@testable import VerdictServer
+
+/// Issue 27, "messages that mislead": what the service says to a request that is not HTTP, to a
+/// method a route does not take, to an empty batch, about a client that leaves, and at start-up when
+/// it is open to the network.
+@Suite("verdict serve messages that mislead")
+struct HTTPMessagesTests {
+    static let decidePath = "/v1/policies/quality-complaints/decide"
+    static let batchPath = "/v1/policies/quality-complaints/decide-batch"
+
+    /// One raw response: status, headers (names lowercased) and body.
+    struct Raw {
+        var status = 0
+        var headers: [String: String] = [:]
+        var body = ""
+        var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any] ?? [:] }
+
+        /// The responses in `text`, in order.
+        static func all(_ text: String) -> [Raw] {
+            var out: [Raw] = []
+            var rest = Substring(text)
+            while let end = rest.range(of: "\r\n\r\n") {
+                var r = Raw()
+                let lines = rest[..<end.lowerBound].components(separatedBy: "\r\n")
+                r.status = Int(lines[0].split(separator: " ").dropFirst().first ?? "") ?? 0
+                for line in lines.dropFirst() {
+                    guard let colon = line.firstIndex(of: ":") else { continue }
+                    r.headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                }
+                let length = Int(r.headers["content-length"] ?? "0") ?? 0
+                let body = rest[end.upperBound...].utf8.prefix(length)
+                r.body = String(decoding: body, as: UTF8.self)
+                out.append(r)
+                rest = Substring(String(decoding: rest[end.upperBound...].utf8.dropFirst(length), as: UTF8.self))
+            }
+            return out
+        }
+    }
+
+    /// Everything the server sends on `connection` within `seconds`, until `count` responses came or it closed.
+    static func responses(_ connection: RawConnection, count: Int = 1, seconds: Double = 20) async throws -> [Raw] {
+        var text = ""
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            let more = try await connection.receive(seconds: max(0.1, deadline.timeIntervalSinceNow))
+            if more.isEmpty { break }
+            text += more
+            if Raw.all(text).count >= count { break }
+        }
+        return Raw.all(text)
+    }
+
+    // MARK: 1. Protocol errors are problem details
+
+    @Test func protocolErrorsAreAnsweredWithProblemDetails() async throws {
+        let log = CapturedLog()
+        let service = try makeService([shippedPolicyPath("quality-complaints")], log: log)
+        try await service.application().test(.live) { client in
+            let port = try #require(client.port)
+            let cases: [(String, String, Int, String)] = [
+                ("a malformed request line", "THIS IS NOT HTTP\r\n\r\n", 400, "does not start with a method"),
+                ("a request line with no version", "GET /healthz\r\nHost: 127.0.0.1\r\n\r\n", 400, "HTTP/1.1"),
+                ("a raw UTF-8 path", "POST /v1/policies/服务标准/decide HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n", 400, "percent-encode"),
+                ("a space in the path", "GET /v1/poli cies HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 400, "HTTP/1.1"),
+                ("a bad header name", "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header: x\r\n\r\n", 400, "a header's name or value"),
+                ("a control character in a header value", "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-A: a\u{1}b\r\n\r\n", 400, "a header's name or value"),
+                ("a bad Content-Length", "POST /v1/policies/quality-complaints/decide HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: x9\r\n\r\n", 400, "Content-Length"),
+                ("HTTP/2 on an HTTP/1 port", "GET / HTTP/2.0\r\nHost: 127.0.0.1\r\n\r\n", 400, "HTTP/1.1 or HTTP/1.0"),
+                ("headers past the parser's limit", "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + String(repeating: "a", count: 90_000) + "\r\n\r\n",
+                 431, "headers are larger"),
+            ]
+            for (what, request, status, detail) in cases {
+                let c = try RawConnection(port: port)
+                c.send(request)
+                let r = try #require(try await Self.responses(c).first, "\(what): no answer")
+                #expect(r.status == status, "\(what)")
+                #expect(r.headers["content-type"] == "application/problem+json", "\(what): \(r.headers)")
+                #expect(r.headers["connection"] == "close", "\(what)")
+                let body = r.json
+                #expect(body["type"] as? String == (status == 431 ? "urn:verdict:problem:headers-too-large" : "urn:verdict:problem:bad-request"), "\(what): \(r.body)")
+                #expect(body["status"] as? Int == status, "\(what)")
+                #expect((body["detail"] as? String ?? "").contains(detail), "\(what): \(r.body)")
+                // What was wrong, never the bytes that were.
+                #expect(!r.body.contains("服务") && !r.body.contains("Bad Header") && !r.body.contains("aaaa") && !r.body.contains("x9"), "\(what): \(r.body)")
+            }
+            // A good request and a bad one on one connection: the first is answered, then the problem.
+            let c = try RawConnection(port: port)
+            c.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nGET /\u{7F} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            let both = try await Self.responses(c, count: 2)
+            #expect(both.map(\.status) == [200, 400])
+            #expect(both.last?.json["type"] as? String == "urn:verdict:problem:bad-request")
+            // A bad chunk inside a body reaches the route reading it, which answers 400.
+            let chunked = try RawConnection(port: port)
+            chunked.send("POST \(Self.decidePath) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\nzz\r\n")
+            let bad = try #require(try await Self.responses(chunked).first)
+            #expect(bad.status == 400)
+            #expect(bad.json["type"] as? String == "urn:verdict:problem:bad-request")
+            #expect((bad.json["detail"] as? String ?? "").contains("chunk"))
+            // The service still answers, and nothing was logged as an internal error.
+            #expect(try await client.get("/healthz").status == .ok)
+            #expect(!log.all.contains { $0.contains("internal error") }, "\(log.all.filter { $0.contains("internal") })")
+            #expect(log.all.contains { $0.contains("HTTP protocol error: 400") })
+            // The server closed those connections: no client left.
+            #expect(!log.all.contains { $0.contains("client closed the connection") }, "\(log.all.filter { $0.contains("client closed") })")
+        }
+    }
+
+    // MARK: 4. Client disconnects are not internal errors
+
+    @Test func aClientThatLeavesIsLoggedAsADisconnect() async throws {
+        let log = CapturedLog()
+        var limits = ServerLimits()
+        limits.requestTimeout = .seconds(60)
+        let service = try makeService([shippedPolicyPath("quality-complaints")], log: log, limits: limits)
+        let line = henanCase.replacingOccurrences(of: "\n", with: "")
+        try await service.application().test(.live) { client in
+            let port = try #require(client.port)
+            func waitForLog(_ text: String, count: Int = 1) async throws -> Bool {
+                for _ in 0..<400 {
+                    if log.all.filter({ $0.contains(text) }).count >= count { return true }
+                    try await Task.sleep(for: .milliseconds(25))
+                }
+                return false
+            }
+            // Mid-body, on decide: half the case, then the connection closes.
+            let c = try RawConnection(port: port)
+            c.send("POST \(Self.decidePath) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: \(henanCase.utf8.count)\r\n\r\n"
+                   + String(henanCase.prefix(40)))
+            try await Task.sleep(for: .milliseconds(100))
+            c.close()
+            #expect(try await waitForLog("client closed the connection before sending the whole request (POST \(Self.decidePath))"))
+            #expect(try await waitForLog("POST \(Self.decidePath) 499"))
+            // Mid-body, on a batch (whose answer is streaming already).
+            let b = try RawConnection(port: port)
+            b.send("POST \(Self.batchPath) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\n\r\n"
+                   + String(line.utf8.count + 1, radix: 16) + "\r\n" + line + "\n\r\n")
+            _ = try await b.receive(seconds: 2)
+            b.close()
+            #expect(try await waitForLog("client closed the connection before sending the whole request (POST \(Self.batchPath))"))
+            // Before the answer: a whole batch, and the connection closed without reading a byte of it.
+            let a = try RawConnection(port: port)
+            let batch = String(repeating: line + "\n", count: 500)
+            a.send("POST \(Self.batchPath) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-ndjson\r\nContent-Length: \(batch.utf8.count)\r\n\r\n" + batch)
+            a.close()
+            #expect(try await waitForLog("client closed the connection", count: 3))
+            #expect(try await client.get("/healthz").status == .ok)
+            let lines = log.all
+            #expect(!lines.contains { $0.contains("internal error") || $0.contains(" error verdict:") }, "\(lines.filter { $0.contains("error") })")
+            #expect(lines.filter { $0.contains("client closed the connection") }.allSatisfy { $0.contains(" notice verdict: ") }, "\(lines)")
+        }
+    }
+}
