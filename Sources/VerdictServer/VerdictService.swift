@@ -40,7 +40,8 @@ public struct VerdictService: Sendable {
     /// Every route, behind the problem-details, logging and metrics middleware.
     public func router() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
-        router.add(middleware: ServiceMiddleware(logger: logger, metrics: metrics))
+        let routes = RouteTable()
+        router.add(middleware: ServiceMiddleware(logger: logger, metrics: metrics, routes: routes))
 
         let registry = self.registry
         let metrics = self.metrics
@@ -86,6 +87,7 @@ public struct VerdictService: Sendable {
 
         router.group("v1/admin").add(middleware: AuthMiddleware(authenticator: authenticator, scope: .admin))
             .post("reload") { request, context in try await policies.reload(request, context: context) }
+        routes.load(router)  // every route is added: a wrong method on one is 405, with Allow
         return router
     }
 

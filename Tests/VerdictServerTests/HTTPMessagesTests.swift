@@ -111,6 +111,39 @@ struct HTTPMessagesTests {
         }
     }
 
+    // MARK: 2. A wrong method is 405 with Allow
+
+    @Test func aWrongMethodIs405WithAllow() async throws {
+        let service = try makeService([shippedPolicyPath("quality-complaints")], tokens: ["api-token-0123456789abcdef"])
+        try await service.application().test(.router) { client in
+            for (method, path, allow, template) in [
+                (HTTPRequest.Method.get, Self.decidePath, "POST", "/v1/policies/{name}/decide"),
+                (.put, Self.batchPath, "POST", "/v1/policies/{name}/decide-batch"),
+                (.delete, "/v1/policies", "GET", "/v1/policies"),
+                (.post, "/v1/policies/quality-complaints", "GET", "/v1/policies/{name}"),
+                (.get, "/v1/admin/reload", "POST", "/v1/admin/reload"),
+                (.post, "/healthz", "GET", "/healthz"),
+                (.delete, "/metrics", "GET", "/metrics"),
+                (.put, "/login", "GET, POST", "/login"),
+                (.delete, "/draft", "GET, POST", "/draft"),
+                (.post, "/audit/12", "GET", "/audit/{seq}"),
+            ] {
+                let r = try await client.execute(uri: path, method: method)
+                #expect(r.status == .methodNotAllowed, "\(method) \(path)")
+                #expect(r.headers[.allow] == allow, "\(method) \(path)")
+                #expect(r.headers[.contentType] == "application/problem+json")
+                let body = json(r.body)
+                #expect(body["type"] as? String == "urn:verdict:problem:method-not-allowed")
+                #expect(body["detail"] as? String == "\(template) takes \(allow), not \(method.rawValue)", "\(body)")
+                #expect(body["allow"] as? [String] == allow.components(separatedBy: ", "))
+            }
+            // A path that is no route is still 404, and a right method still reaches its route (here: 401).
+            #expect(try await client.execute(uri: "/v1/policies/quality-complaints/nope", method: .get).status == .notFound)
+            #expect(try await client.execute(uri: "/nowhere", method: .delete).status == .notFound)
+            #expect(try await client.post(Self.decidePath, henanCase).status == .unauthorized)
+        }
+    }
+
     // MARK: 4. Client disconnects are not internal errors
 
     @Test func aClientThatLeavesIsLoggedAsADisconnect() async throws {

@@ -199,7 +199,12 @@ struct OpenAPITests {
             add(try await client.get("/readyz"), "GET", "/readyz")
             add(try await client.get("/metrics"), "GET", "/metrics")
 
-            // What every path answers: a request that is not HTTP/1.1.
+            // What every path answers: a method it does not take, a request that is not HTTP/1.1.
+            for (method, path, template) in [(HTTPRequest.Method.get, qcDecide, decide), (.delete, "/v1/policies", list), (.post, "/healthz", "/healthz")] {
+                var answer = Self.answer(try await client.execute(uri: path, method: method), method.rawValue, template)
+                answer.component = "MethodNotAllowed"
+                a.append(answer)
+            }
             let port = try #require(client.port)
             for (request, component) in [("GET /v1/policies/服务标准 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", "MalformedRequest"),
                                          ("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + String(repeating: "a", count: 90_000) + "\r\n\r\n", "HeadersTooLarge")] {
@@ -235,6 +240,6 @@ struct OpenAPITests {
         // against this document: in process, other suites' blocking tests can starve the timer.
         let missing = Self.documented.subtracting(seen).subtracting(["POST /v1/policies/{name}/decide 408"])
         #expect(missing.isEmpty, "documented but never produced: \(missing.sorted())")
-        #expect(Set(answers.compactMap(\.component)) == ["MalformedRequest", "HeadersTooLarge"])
+        #expect(Set(answers.compactMap(\.component)) == ["MethodNotAllowed", "MalformedRequest", "HeadersTooLarge"])
     }
 }

@@ -2,12 +2,15 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import Synchronization
 
 /// The outermost middleware: turns every error into problem details, counts and times each request,
 /// and logs one line per request. It never logs headers, so a token never reaches the log.
 struct ServiceMiddleware<Context: RequestContext>: RouterMiddleware {
     let logger: Logger
     let metrics: ServerMetrics
+    /// The routes, for the `Allow` header of a 405.
+    var routes = RouteTable()
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
@@ -19,7 +22,12 @@ struct ServiceMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let problem as Problem {
             response = problem.response(instance: request.uri.path)
         } catch let error as any HTTPResponseError {
-            response = Self.problem(for: error.status).response(instance: request.uri.path)
+            if error.status == .notFound, let allowed = routes.methods(for: request.uri.path), !allowed.methods.isEmpty {
+                // The path is a route, the method is not one of its own.
+                response = Self.methodNotAllowed(request.method, allowed).response(instance: request.uri.path)
+            } else {
+                response = Self.problem(for: error.status).response(instance: request.uri.path)
+            }
         } catch is ClientDisconnect {
             // Logged at notice by ``ProtocolErrorHandler``; nothing can be sent. 499, as nginx logs it.
             response = Response(status: .init(code: 499, reasonPhrase: "Client Closed Request"))
@@ -54,6 +62,15 @@ struct ServiceMiddleware<Context: RequestContext>: RouterMiddleware {
         }
     }
 
+    /// 405 for a method a route does not take, with `Allow` listing those it does.
+    static func methodNotAllowed(_ method: HTTPRequest.Method, _ allowed: (template: String, methods: [String])) -> Problem {
+        let list = allowed.methods.joined(separator: ", ")
+        return Problem(.methodNotAllowed, "method-not-allowed", "Method not allowed",
+                       detail: "\(allowed.template) takes \(list), not \(method.rawValue)")
+            .with("allow") { w in w.array { w in for m in allowed.methods { w.string(m) } } }
+            .with(header: .allow, list)
+    }
+
     /// The route pattern of a path, for metric labels (bounded: set names are replaced by `{name}`).
     static func route(_ path: String) -> String {
         // Every label is a literal (no array of candidates, no concatenation per request).
@@ -78,5 +95,51 @@ struct ServiceMiddleware<Context: RequestContext>: RouterMiddleware {
             }
         default: return "other"
         }
+    }
+}
+
+/// Which methods each route takes, read from the router once its routes are added (a route added
+/// later, anywhere, is listed without another table to keep).
+final class RouteTable: Sendable {
+    private let routes = Mutex<[(path: RouterPath, methods: [String])]>([])
+
+    init() {}
+
+    /// Takes the routes of `router`.
+    func load(_ router: Router<some RequestContext>) {
+        var byPath: [String: (RouterPath, [String])] = [:]
+        var order: [String] = []
+        for route in router.routes {
+            let key = route.path.description
+            if byPath[key] == nil { order.append(key); byPath[key] = (route.path, []) }
+            byPath[key]!.1.append(route.method.rawValue)
+        }
+        let table = order.map { key in
+            let (path, methods) = byPath[key]!
+            return (path: path, methods: Self.ordered(methods))
+        }
+        routes.withLock { $0 = table }
+    }
+
+    /// The route `path` matches, as a template (`/v1/policies/{name}/decide`), with its methods; nil when none.
+    func methods(for path: String) -> (template: String, methods: [String])? {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
+        return routes.withLock { routes in
+            for route in routes where route.path.components.count == segments.count
+                && zip(route.path.components, segments).allSatisfy({ $0.0 ~= $0.1 }) {
+                let template = "/" + route.path.components.map { c in
+                    let d = c.description
+                    return d.hasPrefix(":") ? "{\(d.dropFirst())}" : d
+                }.joined(separator: "/")
+                return (template, route.methods)
+            }
+            return nil
+        }
+    }
+
+    /// GET before POST, then the rest in order.
+    static func ordered(_ methods: [String]) -> [String] {
+        let rank = ["GET": 0, "HEAD": 1, "POST": 2, "PUT": 3, "PATCH": 4, "DELETE": 5]
+        return Array(Set(methods)).sorted { (rank[$0] ?? 9, $0) < (rank[$1] ?? 9, $1) }
     }
 }
