@@ -3,14 +3,41 @@
 // ordinary `swift build` of the root never builds them. Build and run one with `Fuzz/run.sh TARGET SECONDS`.
 import PackageDescription
 
-let fuzzTargets = ["FuzzPolicyFile", "FuzzManifest", "FuzzExpression", "FuzzCase", "FuzzWorkingTime"]
+/// Targets over the library alone.
+let libraryTargets = ["FuzzPolicyFile", "FuzzManifest", "FuzzExpression", "FuzzCase", "FuzzWorkingTime"]
+/// Targets over the HTTP service and its console (issue 27): requests sent to the router in process.
+let serviceTargets = ["FuzzServiceRequest", "FuzzConsoleForm"]
 
 let package = Package(
     name: "VerdictFuzz",
-    dependencies: [.package(name: "Verdict", path: "..")],
+    dependencies: [
+        .package(name: "Verdict", path: ".."),
+        // The versions the root package pins, named here for the types the HTTP targets use.
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/apple/swift-http-types.git", exact: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
+    ],
     targets: [
         .target(name: "FuzzSupport", dependencies: [.product(name: "Verdict", package: "Verdict")]),
-    ] + fuzzTargets.map { name in
+        .target(name: "FuzzHTTPSupport", dependencies: [
+            "FuzzSupport",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+            .product(name: "VerdictServer", package: "Verdict"),
+        ]),
+    ] + libraryTargets.map { name in
         .executableTarget(name: name, dependencies: ["FuzzSupport", .product(name: "Verdict", package: "Verdict")])
+    } + serviceTargets.map { name in
+        .executableTarget(name: name, dependencies: [
+            "FuzzSupport", "FuzzHTTPSupport",
+            .product(name: "VerdictServer", package: "Verdict"),
+            .product(name: "VerdictConsole", package: "Verdict"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+        ])
     }
 )

@@ -5,7 +5,7 @@
 #   Fuzz/run.sh build                                    build every target only
 #   Fuzz/run.sh TARGET run FILE...                       replay inputs (a crash file) once each
 #
-# Targets: FuzzPolicyFile FuzzManifest FuzzExpression FuzzCase FuzzWorkingTime.
+# Targets: FuzzPolicyFile FuzzManifest FuzzExpression FuzzCase FuzzWorkingTime FuzzServiceRequest FuzzConsoleForm.
 # The seed corpus is Fuzz/Corpus/TARGET (in the repository, read only); what the fuzzer adds goes to
 # .build-fuzz/corpus/TARGET, crashes to .build-fuzz/artifacts/TARGET/. Exit 0 when the run found
 # nothing, 1 when it found a crash or a broken property (the input is saved and its path printed).
