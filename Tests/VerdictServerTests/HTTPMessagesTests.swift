@@ -144,6 +144,37 @@ struct HTTPMessagesTests {
         }
     }
 
+    // MARK: 3. An empty batch is a 400
+
+    @Test func anEmptyBatchIs400() async throws {
+        let service = try makeService([shippedPolicyPath("quality-complaints")])
+        let line = henanCase.replacingOccurrences(of: "\n", with: "")
+        try await service.application().test(.live) { client in
+            for (body, detail) in [("", "the batch holds no line"), ("\n \r\n\t\n", "the batch holds only blank lines")] {
+                let r = try await client.post(Self.batchPath, body, type: "application/x-ndjson")
+                #expect(r.status == .badRequest, "\(body.debugDescription)")
+                #expect(r.headers[.contentType] == "application/problem+json")
+                let problem = json(r.body)
+                #expect(problem["type"] as? String == "urn:verdict:problem:empty-batch")
+                #expect((problem["detail"] as? String ?? "").hasPrefix(detail), "\(problem)")
+            }
+            // Blank lines before the first case change nothing: its line number counts them.
+            let r = try await client.post(Self.batchPath, "\n\n" + line + "\nnot json\n", type: "application/x-ndjson")
+            #expect(r.status == .ok)
+            let lines = text(r.body).split(separator: "\n")
+            #expect(lines.count == 2)
+            #expect(lines.last?.contains(#""line":4"#) == true, "\(lines)")
+        }
+        // A chunked body with no chunk, over a socket.
+        try await service.application().test(.live) { client in
+            let c = try RawConnection(port: try #require(client.port))
+            c.send("POST \(Self.batchPath) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")
+            let r = try #require(try await Self.responses(c).first)
+            #expect(r.status == 400)
+            #expect(r.json["type"] as? String == "urn:verdict:problem:empty-batch")
+        }
+    }
+
     // MARK: 4. Client disconnects are not internal errors
 
     @Test func aClientThatLeavesIsLoggedAsADisconnect() async throws {

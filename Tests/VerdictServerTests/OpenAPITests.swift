@@ -199,6 +199,7 @@ struct OpenAPITests {
             add(try await client.get("/readyz"), "GET", "/readyz")
             add(try await client.get("/metrics"), "GET", "/metrics")
 
+            add(try await client.post(qcBatch, "", type: "application/x-ndjson"), "POST", batch)
             // What every path answers: a method it does not take, a request that is not HTTP/1.1.
             for (method, path, template) in [(HTTPRequest.Method.get, qcDecide, decide), (.delete, "/v1/policies", list), (.post, "/healthz", "/healthz")] {
                 var answer = Self.answer(try await client.execute(uri: path, method: method), method.rawValue, template)

@@ -210,6 +210,10 @@ struct DecisionRoutes: Sendable {
             throw BodyReader.tooLarge(limits.maxBatchBytes, what: "a batch")
         }
         if let reason = recorder?.unavailableReason { throw Self.logUnavailable(reason: reason) }
+        // The body's first line is awaited before the 200 is sent: an empty batch is a 400.
+        var iterator = request.body.makeAsyncIterator()
+        let lead = try await Self.lead(&iterator, timeout: self.limits.requestTimeout)
+        let rest = IteratorBox(iterator)
         let limits = self.limits
         let metrics = self.metrics
         let name = set.name
@@ -219,9 +223,12 @@ struct DecisionRoutes: Sendable {
         let body = ResponseBody { writer in
             let recording = recorder?.recording()
             var splitter = BatchSplitter(policy: versions, options: options, limits: limits, recording: recording)
-            var iterator = request.body.makeAsyncIterator()
+            var iterator = rest.iterator
+            var leading = lead[...]
             while !splitter.stopped {
-                guard let chunk = try await Self.next(&iterator, timeout: limits.requestTimeout) else { break }
+                var chunk = leading.popFirst()
+                if chunk == nil { chunk = try await Self.next(&iterator, timeout: limits.requestTimeout) }
+                guard let chunk else { break }
                 splitter.feed(chunk.readableBytesView)
                 if !splitter.output.isEmpty {
                     // The answers written are recorded answers: wait for their commit first.
@@ -241,6 +248,23 @@ struct DecisionRoutes: Sendable {
             try await writer.finish(nil)
         }
         return Response(status: .ok, headers: Self.headers(policy.identity, type: "application/x-ndjson"), body: body)
+    }
+
+    /// The first parts of a batch's body, up to the first that holds more than white space (or 64 KiB
+    /// of it); 400 `empty-batch` when the body ends first, holding no line.
+    static func lead(_ iterator: inout RequestBody.AsyncIterator, timeout: Swift.Duration) async throws -> [ByteBuffer] {
+        var parts: [ByteBuffer] = []
+        var size = 0
+        while let part = try await next(&iterator, timeout: timeout) {
+            parts.append(part)
+            size += part.readableBytes
+            if size > 64 << 10 || part.readableBytesView.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D && $0 != 0x0A }) {
+                return parts
+            }
+        }
+        throw Problem(.badRequest, "empty-batch", "Empty batch",
+                      detail: size == 0 ? "the batch holds no line: send one case per line, as JSON Lines"
+                                        : "the batch holds only blank lines: send one case per line, as JSON Lines")
     }
 
     /// The next part of a streamed body, or nil at its end; throws when none comes within `timeout`.
