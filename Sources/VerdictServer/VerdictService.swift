@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import Hummingbird
 import Logging
@@ -104,6 +107,7 @@ public struct VerdictService: Sendable {
         let timeout = configuration.limits.requestTimeout
         let limiter = ConnectionLimiter(maximum: configuration.limits.maxConnections)
         let metrics = self.metrics
+        if let warning = Self.openAccessWarning(configuration) { logger.warning("\(warning)") }
         var app = Application(
             router: router(),
             // Idle connections close after twice the request timeout (at least 5 s more), so a 408 is always sent first.
@@ -127,6 +131,36 @@ public struct VerdictService: Sendable {
             logger.info("\(loaded) of \(results.count) policy set\(results.count == 1 ? "" : "s") loaded")
         }
         return app
+    }
+
+    /// The warning logged at start-up when the service listens beyond this machine with no token: the
+    /// API and the console are open to anyone who can reach the address. Nil on a loopback address
+    /// (127.0.0.0/8, ::1, localhost) or with `--token-file`.
+    static func openAccessWarning(_ configuration: ServerConfiguration) -> String? {
+        guard configuration.tokens == nil, !isLoopback(configuration.host) else { return nil }
+        let open = configuration.adminTokens == nil
+            ? "no --token-file or --admin-token-file is given"
+            : "no --token-file is given (--admin-token-file guards only reload)"
+        return "listening on \(configuration.host), which is not a loopback address, and \(open): the API (decisions, "
+            + "policies, schemas) and the web console are open to anyone who can reach this address. Give --token-file "
+            + "FILE (bearer tokens, one per line; see docs/operating.md#tokens), or bind to 127.0.0.1 behind a proxy that checks callers"
+    }
+
+    /// Whether `host` names this machine only: 127.0.0.0/8, ::1 (or ::ffff:127.x.x.x), or `localhost`.
+    static func isLoopback(_ host: String) -> Bool {
+        var h = host.lowercased()
+        if h.hasPrefix("["), h.hasSuffix("]") { h = String(h.dropFirst().dropLast()) }
+        if h.hasSuffix(".") { h.removeLast() }
+        if h == "localhost" || h.hasSuffix(".localhost") { return true }
+        var v4 = in_addr()
+        if inet_pton(AF_INET, h, &v4) == 1 { return UInt32(bigEndian: v4.s_addr) >> 24 == 127 }
+        var v6 = in6_addr()
+        if inet_pton(AF_INET6, h, &v6) == 1 {
+            let bytes = withUnsafeBytes(of: &v6) { Array($0) }
+            if bytes[0..<15].allSatisfy({ $0 == 0 }) && bytes[15] == 1 { return true }  // ::1
+            if bytes[0..<10].allSatisfy({ $0 == 0 }) && bytes[10] == 0xFF && bytes[11] == 0xFF { return bytes[12] == 127 }  // ::ffff:127.x.x.x
+        }
+        return false
     }
 
     /// Runs until SIGTERM or SIGINT, then stops accepting connections, finishes the requests in

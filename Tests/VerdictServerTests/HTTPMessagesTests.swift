@@ -219,4 +219,39 @@ struct HTTPMessagesTests {
             #expect(lines.filter { $0.contains("client closed the connection") }.allSatisfy { $0.contains(" notice verdict: ") }, "\(lines)")
         }
     }
+
+    // MARK: 5. Open to the network without a token
+
+    @Test func listeningBeyondLoopbackWithoutTokensIsWarnedAbout() throws {
+        for host in ["127.0.0.1", "127.3.2.1", "::1", "[::1]", "localhost", "LOCALHOST", "::ffff:127.0.0.1"] {
+            #expect(VerdictService.isLoopback(host), "\(host)")
+        }
+        for host in ["0.0.0.0", "::", "192.168.1.20", "10.0.0.1", "example.com", "128.0.0.1", "::2", "::ffff:10.0.0.1"] {
+            #expect(!VerdictService.isLoopback(host), "\(host)")
+        }
+        func config(_ host: String, tokens: Bool = false, admin: Bool = false) throws -> ServerConfiguration {
+            var c = ServerConfiguration(policyFolders: [shippedPolicyPath("quality-complaints")])
+            c.host = host
+            c.port = 0
+            c.reloadOnSIGHUP = false
+            c.watchInterval = nil
+            if tokens { c.tokens = try TokenSet(tokens: ["api-token-0123456789abcdef"]) }
+            if admin { c.adminTokens = try TokenSet(tokens: ["admin-token-0123456789abcdef"]) }
+            return c
+        }
+        // The warning is logged as the application is made, before anything binds (nothing is bound here).
+        let log = CapturedLog()
+        _ = VerdictService(configuration: try config("0.0.0.0"), logger: log.logger()).application()
+        let warning = try #require(log.all.first { $0.contains(" warning verdict: ") }, "\(log.all)")
+        #expect(warning.contains("listening on 0.0.0.0"))
+        #expect(warning.contains("open to anyone who can reach this address"))
+        #expect(warning.contains("--token-file"))
+        #expect(VerdictService.openAccessWarning(try config("::", admin: true))?.contains("--admin-token-file guards only reload") == true)
+        #expect(VerdictService.openAccessWarning(try config("0.0.0.0", tokens: true)) == nil)
+        #expect(VerdictService.openAccessWarning(try config("127.0.0.1")) == nil)
+        #expect(VerdictService.openAccessWarning(try config("localhost")) == nil)
+        let quiet = CapturedLog()
+        _ = VerdictService(configuration: try config("127.0.0.1"), logger: quiet.logger()).application()
+        #expect(!quiet.all.contains { $0.contains(" warning ") })
+    }
 }
