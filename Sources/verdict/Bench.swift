@@ -13,7 +13,7 @@ struct Bench: ParsableCommand {
     @Option(help: "Decisions per measurement.")
     var iterations: Int = 200_000
 
-    @Option(help: ArgumentHelp("Run only this loop, once, with no timing: decide, explain, json or batch (for instruction counts under callgrind).",
+    @Option(help: ArgumentHelp("Run only this loop, once, with no timing: decide, reuse, trace, explain or json (for instruction counts under callgrind).",
                                valueName: "loop"))
     var only: String?
 

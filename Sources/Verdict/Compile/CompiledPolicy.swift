@@ -34,7 +34,7 @@ public final class CompiledPolicy: Sendable {
     let outputSlots: [String: Int]
     let idSlot: Int
     let fastDecoder: FastCaseDecoder
-    /// The flat form the untraced evaluator runs.
+    /// The flat form the one evaluator runs, with a tracer or without.
     let program: Program
     let outputCount: Int
     /// Constant JSON, serialised once: the policy object, `"output":` keys, quoted member names.

@@ -20,7 +20,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     case duplicateDefinition = "duplicate-definition"
     /// duplicate key `…`
     case duplicateKey = "duplicate-key"
-    /// a key that is not a valid name
+    /// `…` is listed twice in set `…` (a warning), or in a priority order (an error)
     case duplicateMember = "duplicate-member"
     /// another folder served by `verdict serve` already has a policy named `…`
     case duplicatePolicyName = "duplicate-policy-name"

@@ -10,9 +10,10 @@ import Verdict
 /// atomic count that every core writes on every request; one made by a decider retains the decider,
 /// which only its thread touches). Same decisions either way.
 ///
-/// A thread keeps at most ``limit`` deciders; past that its cache is emptied and refilled, so the
-/// versions a reload replaces are not kept alive for long. A decider holds its policy, so a cached
-/// identity always names the policy it was made for.
+/// A thread keeps at most ``limit`` deciders; past that its cache is emptied and refilled. A version a
+/// reload replaces stays in each thread's cache (and so in memory) until that cache is next emptied:
+/// at most ``limit`` versions per thread, however many reloads there are. A decider holds its policy,
+/// so a cached identity always names the policy it was made for.
 enum ThreadDeciders {
     /// The most deciders one thread keeps (the versions of every set served, with room for reloads).
     static let limit = 64
