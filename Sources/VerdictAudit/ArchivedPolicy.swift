@@ -106,19 +106,13 @@ public struct ArchivedPolicy: Sendable, Equatable {
 
     // MARK: Paths
 
+    /// A file of the set's own folder, as the loader reads them (``PolicyFolder``), not hidden.
     static func isPolicyFile(_ name: String) -> Bool {
-        (name.hasSuffix(".yaml") || name.hasSuffix(".yml")) && !name.hasSuffix(".test.yaml") && !name.hasSuffix(".test.yml")
-            && !name.split(separator: "/").contains { $0.hasPrefix(".") }
+        PolicyFolder.isPolicyFile(name) && !PolicyFolder.isHidden(name)
     }
 
     static func normalize(_ path: String) -> [Substring] {
-        var out: [Substring] = []
-        for part in path.split(separator: "/", omittingEmptySubsequences: false) {
-            if part == "." { continue }
-            if part == "..", let last = out.last, last != "..", !last.isEmpty { out.removeLast(); continue }
-            out.append(part)
-        }
-        return out
+        PolicyFolder.components(path)
     }
 
     /// `policies/calendars/cn-office.yaml` seen from `policies/quality-complaints`: `../calendars/cn-office.yaml`.

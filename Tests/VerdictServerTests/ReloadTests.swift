@@ -183,8 +183,8 @@ struct ReloadTests {
         // More policy files than one set may hold: refused, and the walk stops past the cap.
         let many = outside.appendingPathComponent("many")
         try FileManager.default.createDirectory(at: many, withIntermediateDirectories: true)
-        for i in 0...PolicyLoader.maxFiles + 50 { FileManager.default.createFile(atPath: many.appendingPathComponent("f\(i).yaml").path, contents: nil) }
-        #expect(FolderSnapshot.relativePaths(many.path).count == PolicyLoader.maxFiles + 1)
+        for i in 0...PolicyFolder.maxFiles + 50 { FileManager.default.createFile(atPath: many.appendingPathComponent("f\(i).yaml").path, contents: nil) }
+        #expect(PolicyFolder.yamlFiles(below: many.path, versions: true).count == PolicyFolder.maxFiles + 1)
         let wrong = try #require(await FolderSnapshot.load(folder: many.path, includes: []))
         #expect(wrong.versions == nil)
         #expect(wrong.diagnostics.map(\.message) == ["`\(many.path)` holds more than 10000 policy files: it is not one policy set"])

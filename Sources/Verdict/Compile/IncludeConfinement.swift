@@ -32,7 +32,7 @@ public struct IncludeConfinement: Sendable {
         let folder = folder.hasSuffix("/") && folder.count > 1 ? String(folder.dropLast()) : folder
         self.folder = folder
         absoluteFolder = Self.absolute(folder)
-        let root = root ?? (folder.hasPrefix("/") ? Self.absolute(folder + "/..") : PolicyLoader.normalize(folder + "/.."))
+        let root = root ?? (folder.hasPrefix("/") ? Self.absolute(folder + "/..") : PolicyFolder.normalize(folder + "/.."))
         self.root = root.isEmpty ? "." : root
         absoluteRoot = Self.absolute(self.root)
     }
@@ -67,7 +67,7 @@ public struct IncludeConfinement: Sendable {
         // Read as the folder's own files are: a byte-order mark is kept, so the digest covers it.
         switch SourceFileReader.bytes(real, shown: name) {
         case .success(let bytes):
-            guard case .success(let file) = SourceFile.decode(path: PolicyLoader.normalize(folder + "/" + name), bytes: bytes) else { return nil }
+            guard case .success(let file) = SourceFile.decode(path: PolicyFolder.normalize(folder + "/" + name), bytes: bytes) else { return nil }
             return file
         case .failure(let refusal):
             // It exists but cannot be read (not a regular file, too large, no permission): say why.

@@ -16,23 +16,6 @@ package enum PolicyLoader {
         package var sources: [SourceFile]
     }
 
-    /// Policy files are `*.yaml` and `*.yml` below the folder (outside `versions/`); `*.test.yaml` files are tests, not policy.
-    static func isPolicyFile(_ name: String) -> Bool {
-        (name.hasSuffix(".yaml") || name.hasSuffix(".yml")) && !name.hasSuffix(".test.yaml") && !name.hasSuffix(".test.yml")
-    }
-
-    /// The folder of a set that holds its other versions, one folder each (see ``PolicyVersions``):
-    /// not part of the version in the set's own files.
-    package static let versionsFolder = "versions"
-
-    /// Whether `relative` (a path below a set's folder) lies in its `versions/` folder.
-    package static func isInVersionsFolder(_ relative: String) -> Bool {
-        relative == versionsFolder || relative.hasPrefix(versionsFolder + "/")
-    }
-
-    /// The most policy files one set may hold: far above any real set, and a bound on a wrong folder.
-    package static let maxFiles = 10_000
-
     /// Whether a file has a line that starts the `policy:` manifest (a regular file, read up to the
     /// bound on policy files, never more: a FIFO or a device is not opened for a blocking read).
     static func hasManifestLine(_ path: String) -> Bool {
@@ -55,8 +38,8 @@ package enum PolicyLoader {
         }
         // A policy set keeps its manifest at its top level: a folder without one (`/`, a home folder) is
         // refused before anything below it is read.
-        let top = ((try? fm.contentsOfDirectory(atPath: directory)) ?? []).filter(isPolicyFile).sorted()
-        let base = directory.hasSuffix("/") ? String(directory.dropLast()) : directory
+        let top = ((try? fm.contentsOfDirectory(atPath: directory)) ?? []).filter(PolicyFolder.isPolicyFile).sorted()
+        let base = PolicyFolder.base(directory)
         guard top.contains(where: { hasManifestLine(base + "/" + $0) }) else {
             let d: Diagnostic = top.isEmpty
                 ? .error(.emptyPolicyFolder, "`\(directory)` holds no policy files (*.yaml) at its top level", at: nil,
@@ -65,21 +48,14 @@ package enum PolicyLoader {
                          help: "give the folder of one policy set, whose manifest (`policy:` with name, version, effective, title) is in a file at its top level")
             throw PolicyLoadError(diagnostics: [d], sources: [])
         }
-        var relative: [String] = []
-        if let walk = fm.enumerator(atPath: directory) {
-            while let r = walk.nextObject() as? String {
-                if r.split(separator: "/").last?.hasPrefix(".") == true { walk.skipDescendants(); continue }
-                // The other versions of the set, each a policy folder of its own (see ``PolicyVersions``).
-                if r == versionsFolder { walk.skipDescendants(); continue }
-                guard isPolicyFile(r) else { continue }
-                relative.append(r)
-                if relative.count > maxFiles {
-                    throw PolicyLoadError(diagnostics: [.error(.noPolicyFolder, "`\(directory)` holds more than \(maxFiles) policy files: it is not one policy set", at: nil,
-                                                               help: "give the folder of one policy set")], sources: [])
-                }
-            }
+        // One walk, as every reader of a set's folder makes it (``PolicyFolder``): the other versions of
+        // the set, under `versions/`, are policy folders of their own (see ``PolicyVersions``).
+        let yaml = PolicyFolder.yamlFiles(below: directory, versions: false)
+        if yaml.count > PolicyFolder.maxFiles {
+            throw PolicyLoadError(diagnostics: [.error(.noPolicyFolder, "`\(directory)` holds more than \(PolicyFolder.maxFiles) policy files: it is not one policy set", at: nil,
+                                                       help: "give the folder of one policy set")], sources: [])
         }
-        relative.sort()
+        let relative = yaml.filter(PolicyFolder.isPolicyFile)
         var files: [SourceFile] = []
         var diagnostics: [Diagnostic] = []
         let confinement = IncludeConfinement(folder: directory, root: includeRoot)
@@ -210,17 +186,6 @@ package enum PolicyLoader {
         default:
             return "its top level is \(root.kindName), not a mapping of policy sections"
         }
-    }
-
-    /// Resolves `.` and `..` in a relative or absolute path.
-    static func normalize(_ path: String) -> String {
-        var out: [Substring] = []
-        for part in path.split(separator: "/", omittingEmptySubsequences: false) {
-            if part == "." { continue }
-            if part == "..", let last = out.last, last != "..", !last.isEmpty { out.removeLast(); continue }
-            out.append(part)
-        }
-        return out.joined(separator: "/")
     }
 
     private static func strip(_ prefix: String, from path: String) -> String {

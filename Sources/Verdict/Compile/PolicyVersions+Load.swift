@@ -18,14 +18,14 @@ extension PolicyVersions {
     package static func versionFolders(_ directory: String) -> [String] {
         let fm = FileManager.default
         let base = directory.count > 1 && directory.hasSuffix("/") ? String(directory.dropLast()) : directory
-        let holder = base + "/" + PolicyLoader.versionsFolder
+        let holder = base + "/" + PolicyFolder.versionsFolder
         var isDir: ObjCBool = false
         guard fm.fileExists(atPath: holder, isDirectory: &isDir), isDir.boolValue else { return [directory] }
         let others = ((try? fm.contentsOfDirectory(atPath: holder)) ?? []).filter { name in
             var d: ObjCBool = false
             return !name.hasPrefix(".") && fm.fileExists(atPath: holder + "/" + name, isDirectory: &d) && d.boolValue
         }.sorted().map { holder + "/" + $0 }
-        let own = ((try? fm.contentsOfDirectory(atPath: base)) ?? []).contains(where: PolicyLoader.isPolicyFile)
+        let own = ((try? fm.contentsOfDirectory(atPath: base)) ?? []).contains(where: PolicyFolder.isPolicyFile)
         return (own || others.isEmpty ? [directory] : []) + others
     }
 

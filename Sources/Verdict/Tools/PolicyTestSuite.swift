@@ -41,10 +41,9 @@ public struct PolicyTestSuite: Sendable {
     /// Reads every `*.test.yaml` below a policy folder, outside its `versions/` folder (each version has its own tests).
     public static func load(directory: String) -> PolicyTestSuite {
         var suite = PolicyTestSuite()
-        let fm = FileManager.default
-        let base = directory.hasSuffix("/") ? String(directory.dropLast()) : directory
-        let names = (fm.enumerator(atPath: directory)?.allObjects as? [String] ?? [])
-            .filter { ($0.hasSuffix(".test.yaml") || $0.hasSuffix(".test.yml")) && !PolicyLoader.isInVersionsFolder($0) }.sorted()
+        let base = PolicyFolder.base(directory)
+        // The walk every reader of a set's folder makes: hidden folders and `versions/` are not entered.
+        let names = PolicyFolder.yamlFiles(below: directory, versions: false).filter(PolicyFolder.isTestFile)
         for n in names {
             let path = base + "/" + n
             switch SourceFileReader.read(path) {

@@ -21,8 +21,8 @@ struct DraftChecker: Sendable {
     /// The folder's files now, by path relative to it (policy files and test files) — those of the
     /// version in the set's own files: another version under `versions/` is a policy folder of its own.
     func currentFiles() -> [(path: String, text: String)] {
-        let base = FolderSnapshot.base(folder)
-        return FolderSnapshot.relativePaths(base).filter { !PolicyLoader.isInVersionsFolder($0) }.compactMap { relative in
+        let base = PolicyFolder.base(folder)
+        return PolicyFolder.yamlFiles(below: base, versions: false).compactMap { relative in
             // The loader's reader: regular files only, bounded in bytes.
             guard case .success(let bytes) = SourceFileReader.bytes(base + "/" + relative) else { return nil }
             return (relative, String(decoding: bytes, as: UTF8.self))
@@ -63,7 +63,7 @@ struct DraftChecker: Sendable {
 
     /// Loads, checks, tests and replays the draft.
     func check(_ files: [(path: String, text: String)], changed: [String], log: (any DecisionLog)?) -> DraftReport {
-        let base = FolderSnapshot.base(folder)
+        let base = PolicyFolder.base(folder)
         var policyFiles: [SourceFile] = []
         var testFiles: [SourceFile] = []
         var diagnostics: [Diagnostic] = []
@@ -74,7 +74,7 @@ struct DraftChecker: Sendable {
                 continue
             }
             switch SourceFile.decode(path: f.path, bytes: Array(f.text.utf8)) {
-            case .success(let s): if FolderSnapshot.isTestFile(f.path) { testFiles.append(s) } else { policyFiles.append(s) }
+            case .success(let s): if PolicyFolder.isTestFile(f.path) { testFiles.append(s) } else { policyFiles.append(s) }
             case .failure(let refusal): diagnostics.append(refusal.diagnostic)
             }
         }

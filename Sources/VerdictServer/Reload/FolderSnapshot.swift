@@ -55,47 +55,14 @@ struct FolderSnapshot: Sendable {
     /// Stamps of every file the snapshot depends on, sorted by path.
     var stamps: [FileStamp]
 
-    /// `folder` without a trailing slash, as the loader joins paths.
-    static func base(_ folder: String) -> String {
-        folder.count > 1 && folder.hasSuffix("/") ? String(folder.dropLast()) : folder
-    }
-
-    /// Policy (`*.yaml`, `*.yml`) and test (`*.test.yaml`) files below the folder, by relative path,
-    /// skipping hidden files and folders (editor swap files, `.git`, never walked into), as the loader
-    /// does. The walk stops after one file more than the loader's cap (`PolicyLoader.maxFiles`), so a
-    /// wrong folder costs a bounded walk; `readAndCheck(folder:)` refuses such a folder.
-    static func relativePaths(_ folder: String) -> [String] {
-        var out: [String] = []
-        guard let walk = FileManager.default.enumerator(atPath: folder) else { return [] }
-        while let r = walk.nextObject() as? String {
-            if r.split(separator: "/").last?.hasPrefix(".") == true { walk.skipDescendants(); continue }
-            guard r.hasSuffix(".yaml") || r.hasSuffix(".yml") else { continue }
-            out.append(r)
-            if out.count > PolicyLoader.maxFiles { break }
-        }
-        return out.sorted()
-    }
-
-    static func isTestFile(_ path: String) -> Bool { path.hasSuffix(".test.yaml") || path.hasSuffix(".test.yml") }
-
     /// The stamps of the folder's files and of `includes` (absolute or folder-relative paths already joined).
     static func stamps(folder: String, includes: [String]) -> [FileStamp] {
-        let base = base(folder)
-        var out = relativePaths(folder).map { FileStamp(path: base + "/" + $0) }
+        let base = PolicyFolder.base(folder)
+        // The loader's walk (``PolicyFolder``), into `versions/` too: every version's files are stamped.
+        var out = PolicyFolder.yamlFiles(below: folder, versions: true).map { FileStamp(path: base + "/" + $0) }
         out.append(FileStamp(path: base))  // the folder itself: a file added or removed changes its time
         for path in includes where !out.contains(where: { $0.path == path }) { out.append(FileStamp(path: path)) }
         return out.sorted { $0.path < $1.path }
-    }
-
-    /// Resolves `.` and `..` in a path, as the loader resolves an included file's name.
-    static func normalize(_ path: String) -> String {
-        var out: [Substring] = []
-        for part in path.split(separator: "/", omittingEmptySubsequences: false) {
-            if part == "." { continue }
-            if part == "..", let last = out.last, last != "..", !last.isEmpty { out.removeLast(); continue }
-            out.append(part)
-        }
-        return out.joined(separator: "/")
     }
 
     /// What reading and checking a consistent snapshot gave.
@@ -122,7 +89,7 @@ struct FolderSnapshot: Sendable {
             if before == after {
                 var s = snapshot
                 s.stamps = after
-                let tests = versions.map { v in v.folders.map { f in snapshot.testFiles.filter { belongs($0.path, to: f, base: base(folder)) } } } ?? []
+                let tests = versions.map { v in v.folders.map { f in snapshot.testFiles.filter { belongs($0.path, to: f, base: PolicyFolder.base(folder)) } } } ?? []
                 return Loaded(snapshot: s, versions: versions, versionTests: tests, diagnostics: diagnostics, includes: read)
             }
             // Either a file changed while it was read (wait, then read again), or the manifest includes a
@@ -138,11 +105,11 @@ struct FolderSnapshot: Sendable {
     /// the set's own version, outside `versions/`.
     static func belongs(_ path: String, to versionFolder: String, base: String) -> Bool {
         guard path.hasPrefix(versionFolder + "/") else { return false }
-        return versionFolder != base || !PolicyLoader.isInVersionsFolder(String(path.dropFirst(base.count + 1)))
+        return versionFolder != base || !PolicyFolder.isInVersionsFolder(String(path.dropFirst(base.count + 1)))
     }
 
     private static func readAndCheck(folder: String) -> (FolderSnapshot, PolicyVersions?, [Diagnostic], [String]) {
-        let base = base(folder)
+        let base = PolicyFolder.base(folder)
         var policyFiles: [SourceFile] = []
         var testFiles: [SourceFile] = []
         var problems: [Diagnostic] = []
@@ -151,9 +118,9 @@ struct FolderSnapshot: Sendable {
             problems.append(.error(.noPolicyFolder, "`\(folder)` is not a folder", at: nil,
                                    help: "give the folder that holds the policy's YAML files"))
         }
-        let paths = relativePaths(folder)
-        if paths.count > PolicyLoader.maxFiles {
-            let d = Diagnostic.error(.noPolicyFolder, "`\(folder)` holds more than \(PolicyLoader.maxFiles) policy files: it is not one policy set", at: nil,
+        let paths = PolicyFolder.yamlFiles(below: folder, versions: true)
+        if paths.count > PolicyFolder.maxFiles {
+            let d = Diagnostic.error(.noPolicyFolder, "`\(folder)` holds more than \(PolicyFolder.maxFiles) policy files: it is not one policy set", at: nil,
                                      help: "serve the folder of one policy set")
             return (FolderSnapshot(folder: folder, policyFiles: [], testFiles: [], stamps: []), nil, [d], [])
         }
@@ -174,7 +141,7 @@ struct FolderSnapshot: Sendable {
             case .success(let f): file = f
             case .failure(let refusal): problems.append(refusal.diagnostic); continue
             }
-            if isTestFile(relative) { testFiles.append(file) } else { policyFiles.append(file) }
+            if PolicyFolder.isTestFile(relative) { testFiles.append(file) } else { policyFiles.append(file) }
         }
         let snapshot = FolderSnapshot(folder: folder, policyFiles: policyFiles, testFiles: testFiles, stamps: [])
         if !problems.isEmpty {
@@ -190,10 +157,9 @@ struct FolderSnapshot: Sendable {
         for file in policyFiles {
             let relative = String(file.path.dropFirst(base.count + 1))
             var key = base
-            if PolicyLoader.isInVersionsFolder(relative) {
-                let parts = relative.split(separator: "/")
-                guard parts.count >= 3 else { continue }  // a file directly in `versions/` belongs to no version
-                key = base + "/" + parts[0] + "/" + parts[1]
+            if let version = PolicyFolder.version(of: relative) {
+                guard !version.isEmpty else { continue }  // a file directly in `versions/` belongs to no version
+                key = base + "/" + version
             }
             groups[key, default: []].append(file)
         }
@@ -205,7 +171,7 @@ struct FolderSnapshot: Sendable {
             let confinement = IncludeConfinement(folder: versionFolder, root: versionFolder == base ? nil : root)
             results.append(PolicyLoader.check(sources: groups[versionFolder]!, relativeTo: versionFolder + "/") { (name: String) throws(IncludeConfinement.Refusal) -> SourceFile? in
                 _ = try confinement.resolve(name)  // a refused path is not watched either
-                box.paths.append(normalize(versionFolder + "/" + name))
+                box.paths.append(PolicyFolder.normalize(versionFolder + "/" + name))
                 return try confinement.read(name)
             })
         }

@@ -26,7 +26,7 @@ public final class PolicySet: Sendable {
 
     init(folder: String) {
         self.folder = folder
-        let base = FolderSnapshot.base(folder)
+        let base = PolicyFolder.base(folder)
         let provisional = base.split(separator: "/").last.map(String.init) ?? base
         state = Mutex(State(name: provisional))
     }

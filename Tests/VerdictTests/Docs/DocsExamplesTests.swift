@@ -71,7 +71,7 @@ import Testing
         let folder = repositoryRoot.appendingPathComponent("policies/docs-example").path + "/"
         let sources = files.map { SourceFile(path: folder + $0.name, text: $0.text) }
         return PolicyLoader.check(sources: sources, relativeTo: folder) { include in
-            let path = PolicyLoader.normalize(folder + include)
+            let path = PolicyFolder.normalize(folder + include)
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
             return SourceFile(path: path, text: text)
         }

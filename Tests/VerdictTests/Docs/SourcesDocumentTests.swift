@@ -10,7 +10,7 @@ import Testing
         var quotes: [(String, String)] = [], readings: [(String, String)] = []
         let root = repositoryRoot.appendingPathComponent("policies").path
         let files = (FileManager.default.enumerator(atPath: root)?.allObjects as? [String] ?? [])
-            .filter { PolicyLoader.isPolicyFile($0) }.sorted()
+            .filter { PolicyFolder.isPolicyFile($0) }.sorted()
         #expect(files.count >= 20, "the shipped policy files were not found")
         for f in files {
             let file = SourceFile(path: f, text: try String(contentsOfFile: root + "/" + f, encoding: .utf8))

@@ -8,7 +8,7 @@ import Testing
         let files = PolicyScaffold.files(name: "refunds", effective: CivilDate(year: 2026, month: 1, day: 1), schemaFolder: "../../schema")
         #expect(files.map(\.path) == ["policy.yaml", "schema.yaml", "approval.yaml", "refunds.test.yaml"])
         for f in files { #expect(f.text.hasPrefix("# yaml-language-server: $schema=../../schema/verdict-")) }
-        let r = PolicyLoader.check(sources: files.filter { PolicyLoader.isPolicyFile($0.path) }.map { SourceFile(path: $0.path, text: $0.text) })
+        let r = PolicyLoader.check(sources: files.filter { PolicyFolder.isPolicyFile($0.path) }.map { SourceFile(path: $0.path, text: $0.text) })
         let policy = try #require(r.policy, "\(r.diagnostics)")
         #expect(r.diagnostics.isEmpty, "\(r.diagnostics.map(\.message))")
         var suite = PolicyTestSuite()
