@@ -46,6 +46,22 @@ struct HostileRequestTests {
         }
     }
 
+    /// Found by FuzzServiceRequest: HTTP lets a client send any token as its method, and each new one
+    /// made a new time series in the request metrics (memory that grows with every request).
+    @Test func madeUpMethodsDoNotGrowTheMetrics() async throws {
+        let service = try makeService([shippedPolicyPath("quality-complaints")])
+        try await service.application().test(.router) { client in
+            for i in 0..<200 {
+                _ = try await client.execute(uri: "/v1/policies", method: try #require(HTTPRequest.Method("X\(i)")))
+            }
+            let metrics = text(try await client.get("/metrics").body)
+            let methods = Set(metrics.split(separator: "\n").filter { $0.hasPrefix("verdict_http_requests_total{") }
+                .compactMap { line in line.split(separator: ",").first { $0.contains("method=") }.map(String.init) })
+            #expect(methods.count <= ServerMetrics.namedMethods.count + 1, "\(methods)")
+            #expect(metrics.contains(#"method="other""#))
+        }
+    }
+
     @Test func consoleDraftsThatCrashedTheServiceAreCheckedAndRefused() async throws {
         let service = try makeService([shippedPolicyPath("quality-complaints")])
         let csrf = ConsoleSessions.newFormToken()

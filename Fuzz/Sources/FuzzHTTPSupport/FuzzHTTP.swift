@@ -24,6 +24,10 @@ public enum FuzzHTTP {
         return service
     }
 
+    /// The one channel every request's context names: requests are sent one at a time, and a channel
+    /// per request would never be freed (an embedded channel lives until it is closed).
+    nonisolated(unsafe) static let channel = EmbeddedChannel()
+
     /// What a router answered: status, headers and the whole body.
     public struct Answer: Sendable {
         public var status: HTTPResponse.Status
@@ -50,7 +54,6 @@ public enum FuzzHTTP {
                             headers: HTTPFields, body: [UInt8]) async -> Answer {
         let head = HTTPRequest(method: method, scheme: "http", authority: "127.0.0.1:8080", path: path, headerFields: headers)
         let request = Request(head: head, body: RequestBody(buffer: ByteBuffer(bytes: body)))
-        let channel = EmbeddedChannel()
         let context = BasicRequestContext(source: ApplicationRequestContextSource(channel: channel, logger: quiet))
         let response: Response
         do {

@@ -7,7 +7,7 @@ import Synchronization
 /// The service's metrics, through swift-metrics into one Prometheus registry, served at `GET /metrics`.
 ///
 /// Each server has its own registry (no global bootstrap), so several servers in one process (tests)
-/// keep separate counts. Label values are bounded: route patterns, status codes, policy set names.
+/// keep separate counts. Label values are bounded: seven methods and `other`, route patterns, status codes, policy set names.
 public final class ServerMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     private let factory: PrometheusMetricsFactory
@@ -26,8 +26,13 @@ public final class ServerMetrics: Sendable {
         self.factory = factory
     }
 
+    /// The methods a request metric names; any other (HTTP lets a client send any token as its
+    /// method) is counted as `other`, so a client cannot make a new time series per request.
+    static let namedMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]
+
     /// One HTTP request answered: `verdict_http_requests_total` and `verdict_http_request_duration_seconds`.
     func request(method: String, route: String, status: Int, nanoseconds: Int64) {
+        let method = Self.namedMethods.contains(method) ? method : "other"
         let key = "\(method) \(route) \(status)"
         let (counter, timer) = requestMetrics.withLock { cache in
             if let made = cache[key] { return made }
