@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Who a policy is: what every decision carries so an auditor can tell which rules decided it.
 public struct PolicyIdentity: Sendable, Hashable {
     /// The set's `name`, from its manifest.
@@ -22,6 +24,13 @@ public struct PolicyIdentity: Sendable, Hashable {
 /// Compile once, decide many: field names are resolved to slots, enum members interned and money
 /// held as integer minor units at load time, so deciding does no string-keyed lookup and reads no YAML.
 public final class CompiledPolicy: Sendable {
+    /// This policy's serial number: unique in the process, never given to another policy even after
+    /// this one is freed. A ``PreparedCase`` carries it to name the policy that prepared it (an
+    /// address would not do: a policy made after this one is freed can be given the same address).
+    let serial: UInt64
+    /// The last serial given; the first policy gets 1.
+    private static let lastSerial = Atomic<UInt64>(0)
+
     /// Name, version, effective date and digest: what every decision carries.
     public let identity: PolicyIdentity
     /// The source files, for rendering diagnostics and explanations.
@@ -47,6 +56,7 @@ public final class CompiledPolicy: Sendable {
     let lookAlikes: LookAlikes
 
     init(model: CheckedPolicy, program: Program, identity: PolicyIdentity, sources: [SourceFile], warnings: [Diagnostic]) {
+        serial = Self.lastSerial.add(1, ordering: .relaxed).newValue
         self.model = model
         self.identity = identity
         self.sources = sources

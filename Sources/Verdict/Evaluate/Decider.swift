@@ -11,6 +11,12 @@
 /// retains the decider, which only its own thread touches. A decider also holds its own copies of the
 /// policy's constants (a signer chain an output is assigned from, a name), so the outputs of its
 /// decisions share no storage with another thread's. Same results either way.
+///
+/// What a decider hands out is safe to keep: a ``Decision`` and its ``Explanation`` hold the decider
+/// (and so the policy) for as long as they live, and can be read after every other reference to the
+/// policy and the decider is gone. A ``PreparedCase`` prepared by another policy is refused with
+/// `wrong-policy`, as the policy itself refuses it: the check compares the policy's serial number,
+/// never an address.
 public final class Decider: Sendable {
     /// The policy this decider decides by.
     public let policy: CompiledPolicy
@@ -33,9 +39,10 @@ public final class Decider: Sendable {
     }
 
     /// Decides a prepared case: the same decision the policy itself would make.
-    /// - Throws: ``CaseError`` when the case cannot be decided (a calendar year not covered, an overflow, a `unique` conflict).
+    /// - Throws: ``CaseError`` when the case was prepared by another policy (`wrong-policy`), or
+    ///   cannot be decided (a calendar year not covered, an overflow, a `unique` conflict).
     public func decide(_ prepared: PreparedCase, explain: Bool = false, now: Timestamp? = nil) throws(CaseError) -> Decision {
-        guard prepared.policy == ObjectIdentifier(policy) else { return try policy.decide(prepared, explain: explain, now: now) }
+        guard prepared.policy == policy.serial else { return try policy.decide(prepared, explain: explain, now: now) }
         return try policy.decide(slots: prepared.slots, explain: explain, now: now, owner: self, counted: counted)
     }
 
@@ -60,9 +67,10 @@ extension Decider {
     /// ```
     /// Once `decision` has held one decision of this policy, deciding allocates nothing for outputs
     /// and clocks (lists an override or a `collect` table builds are new values). Same results as
-    /// ``decide(_:explain:now:)``; no explanation.
+    /// ``decide(_:explain:now:)``; no explanation. A case prepared by another policy throws
+    /// `wrong-policy`, and `decision` is left as it was.
     public func decide(_ prepared: PreparedCase, now: Timestamp? = nil, into decision: inout Decision) throws(CaseError) {
-        guard prepared.policy == ObjectIdentifier(policy) else {
+        guard prepared.policy == policy.serial else {
             decision = try policy.decide(prepared, now: now)
             return
         }

@@ -7,9 +7,18 @@
 /// ```
 /// Useful when a case is decided more than once (explained on demand, judged at several instants)
 /// and for measuring the evaluator alone.
+///
+/// A prepared case is decided only by the policy that prepared it (or a ``Decider`` of that policy):
+/// any other policy — another version, another compilation of the same files, or one made after the
+/// first was freed — throws a ``CaseError`` with the code `wrong-policy` and never reads the slots.
+/// The policy is named by its serial number, which no other policy in the process is ever given,
+/// not by its address, which a later policy can reuse. A prepared case does not keep its policy
+/// alive (that would put a shared reference count on every case a ``Decider`` prepares); it needs
+/// not: its slots are plain values, read only after the serial matches.
 public struct PreparedCase: Sendable {
     let slots: [Value]
-    let policy: ObjectIdentifier
+    /// The serial number of the policy that prepared this case (see ``CompiledPolicy``'s `serial`).
+    let policy: UInt64
     /// The case's `id`.
     public let caseID: String
 }
@@ -32,13 +41,14 @@ extension CompiledPolicy {
         }
         var id = ""
         if case .string(let s) = slots[idSlot] { id = s }
-        return PreparedCase(slots: slots, policy: ObjectIdentifier(self), caseID: id)
+        return PreparedCase(slots: slots, policy: serial, caseID: id)
     }
 
     /// Decides a prepared case.
-    /// - Throws: ``CaseError`` when the case was prepared by another policy, or on a rule conflict.
+    /// - Throws: ``CaseError`` when the case was prepared by another policy (`wrong-policy`: see
+    ///   ``PreparedCase``), or when it cannot be decided.
     public func decide(_ prepared: PreparedCase, explain: Bool = false, now: Timestamp? = nil) throws(CaseError) -> Decision {
-        guard prepared.policy == ObjectIdentifier(self) else {
+        guard prepared.policy == serial else {
             throw CaseError(caseID: prepared.caseID, problems: [.init(field: nil, code: .wrongPolicy,
                                                                       message: "this case was prepared for another policy; prepare it with this one")])
         }
