@@ -362,20 +362,6 @@ struct WhyNotEngine {
     }
 }
 
-extension Constraint {
-    /// The constraint's values for exactly one value.
-    static func values(of v: Value) -> Constraint.Values {
-        switch v {
-        case .bool(let b): return .bools([b])
-        case .member(let m): return .members([m])
-        case .string(let s): return .strings(included: [s], excluded: [])
-        default:
-            if let x = Analyzer.integer(v) { return .ranges([x...x]) }
-            return .ranges([])
-        }
-    }
-}
-
 extension Value {
     var listItems: [Value]? {
         if case .list(let items) = self { return items }
