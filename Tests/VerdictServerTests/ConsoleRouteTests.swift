@@ -12,6 +12,8 @@ import VerdictAudit
 @Suite("web console routes")
 struct ConsoleRouteTests {
     static let qc = shippedPolicyPath("quality-complaints")
+    /// The illustrative example set with versions (1.0.0, and an invented amendment 2.0.0 of 2027-01-01).
+    static let amended = shippedPolicyPath("examples/quality-complaints-amended")
     /// A form token this process signed, as a page would have set it.
     static let csrf = ConsoleSessions.newFormToken()
     static let token = "console-test-token-0123456789"
@@ -85,11 +87,11 @@ struct ConsoleRouteTests {
     }
 
     @Test func thePoliciesPageSwitchesLanguageAndRemembersIt() async throws {
-        let service = try makeService([Self.qc])
+        let service = try makeService([Self.qc, Self.amended])
         try await service.application().test(.router) { client in
             let en = text(try await client.get("/").body)
             #expect(en.contains("Report signing and approval") && en.contains("1.0.0") && en.contains("sha256:"))
-            // Every version is listed; the one in force now is marked, and the others' rules are one click away.
+            // Every version of the example set is listed; the one in force now is marked, and the others' rules are one click away.
             #expect(en.contains("<h3>Versions</h3>") && en.contains("<td>2.0.0</td>") && en.contains("<td>2027-01-01</td>"))
             #expect(en.contains(#"<details class="version"><summary>Version 2.0.0 (Effective 2027-01-01)</summary>"#))
             #expect(en.contains("band-up-to-500"))
@@ -102,7 +104,7 @@ struct ConsoleRouteTests {
     }
 
     @Test func tryingTheHenanCaseShowsHeadOfficeAndTheOverride() async throws {
-        let service = try makeService([Self.qc])
+        let service = try makeService([Self.qc, Self.amended])
         try await service.application().test(.router) { client in
             let query = "policy=quality-complaints&decide=1&f.id=Q-2026-0042&f.received_at=2026-03-02T09:15&f.resolved_at=2026-03-04T17:00"
                 + "&f.region=Henan&f.branch=Luoyang&f.problem=fly&f.eaten=true&f.adverse_reaction=true&f.hospitalised=true&f.cost=1200.00"
@@ -121,12 +123,16 @@ struct ConsoleRouteTests {
             #expect(whyNot.contains("[cost]"))
             let misspelt = text(try await client.get("/try?" + query + "&whynot=aprover").body)
             #expect(misspelt.contains(#"role="alert" id="whynot""#) && misspelt.contains("approver"))
-            // A case received after 2.0.0's effective date is decided by 2.0.0, as the service would.
+            // A case of 2027 is decided by the document's bands in the shipped set, and by the example's
+            // amendment (2.0.0, from 2027-01-01) in the example set with versions, as the service would.
             let later = query.replacingOccurrences(of: "f.received_at=2026-03-02T09:15", with: "f.received_at=2027-02-01T09:15")
                 .replacingOccurrences(of: "f.resolved_at=2026-03-04T17:00", with: "f.resolved_at=2027-02-03T17:00")
                 .replacingOccurrences(of: "f.cost=1200.00", with: "f.cost=400.00")
-            let v2 = text(try await client.get("/try?" + later).body)
-            #expect(v2.contains("quality-complaints 2.0.0"))
+            let v1 = text(try await client.get("/try?" + later).body)
+            #expect(v1.contains("quality-complaints 1.0.0") && !v1.contains("2.0.0"))
+            #expect(v1.contains(#"<tr class="decides" data-rule="band-300-to-1000">"#))
+            let v2 = text(try await client.get("/try?" + later.replacingOccurrences(of: "policy=quality-complaints&", with: "policy=quality-complaints-amended&")).body)
+            #expect(v2.contains("quality-complaints-amended 2.0.0"))
             #expect(v2.contains(#"<tr class="decides" data-rule="band-up-to-500">"#))
             // A refused case lists its problems by field.
             let refused = try await client.get("/try?policy=quality-complaints&decide=1&f.id=Q-1&f.cost=lots")

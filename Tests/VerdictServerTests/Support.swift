@@ -19,12 +19,13 @@ struct PolicyCopy {
     let folder: URL
     var path: String { folder.path }
 
-    /// A copy of the shipped set `name`; without `keepVersions`, only the version in its own files (its
-    /// `versions/` folder is left out, so what serves does not depend on today's date).
+    /// A copy of the shipped set `name` (a folder below `policies/`, such as `quality-complaints` or
+    /// `examples/quality-complaints-amended`, copied as its last component); without `keepVersions`, only the
+    /// version in its own files (its `versions/` folder is left out, so what serves does not depend on today's date).
     init(_ name: String, keepVersions: Bool = false) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("verdict-serve-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        folder = root.appendingPathComponent(name)
+        folder = root.appendingPathComponent(URL(fileURLWithPath: name).lastPathComponent)
         try FileManager.default.copyItem(at: URL(fileURLWithPath: shippedPolicyPath(name)), to: folder)
         if !keepVersions { try? FileManager.default.removeItem(at: folder.appendingPathComponent("versions")) }
         try FileManager.default.copyItem(at: URL(fileURLWithPath: shippedPolicyPath("calendars")), to: root.appendingPathComponent("calendars"))

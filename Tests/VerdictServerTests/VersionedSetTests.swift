@@ -6,12 +6,15 @@ import Verdict
 @testable import VerdictServer
 
 /// A set with versions by effective date, served: each case is decided by the version in force on its date.
+/// The set is the illustrative example `policies/examples/quality-complaints-amended` (section A as 1.0.0,
+/// an invented amendment 2.0.0 of 2027-01-01), not the shipped quality-complaints, which follows its document.
 @Suite("verdict serve: policy versions")
 struct VersionedSetTests {
-    static let decidePath = "/v1/policies/quality-complaints/decide"
+    static let example = "examples/quality-complaints-amended"
+    static let decidePath = "/v1/policies/quality-complaints-amended/decide"
 
     /// The Henan example, received at `received`, for 400 yuan: 1.0.0 has the division manager approve
-    /// it, the amendment 2.0.0 (from 2027-01-01) the branch manager.
+    /// it, the example's amendment 2.0.0 (from 2027-01-01) the branch manager.
     static func caseAt(_ received: String, id: String = "Q-V") -> String {
         henanCase.replacingOccurrences(of: #""received_at": "2026-03-02T09:15:00+08:00""#, with: #""received_at": "\#(received)""#)
             .replacingOccurrences(of: #""cost": "1200.00""#, with: #""cost": "400.00""#)
@@ -23,7 +26,7 @@ struct VersionedSetTests {
     static func approver(_ r: TestResponse) -> String? { (json(r.body)["outputs"] as? [String: Any])?["approver"] as? String }
 
     @Test func decideAndExplainPickTheVersionOfTheCase() async throws {
-        let copy = try PolicyCopy("quality-complaints", keepVersions: true)
+        let copy = try PolicyCopy(Self.example, keepVersions: true)
         defer { copy.remove() }
         let service = try makeService([copy.path])
         try await service.application().test(.router) { client in
@@ -45,12 +48,12 @@ struct VersionedSetTests {
     }
 
     @Test func aBatchDecidesEachLineByItsOwnVersion() async throws {
-        let copy = try PolicyCopy("quality-complaints", keepVersions: true)
+        let copy = try PolicyCopy(Self.example, keepVersions: true)
         defer { copy.remove() }
         let service = try makeService([copy.path])
         try await service.application().test(.router) { client in
             let body = [Self.caseAt("2026-12-15T09:00:00+08:00", id: "A"), Self.caseAt("2027-01-15T09:00:00+08:00", id: "B")].joined(separator: "\n") + "\n"
-            let r = try await client.post("/v1/policies/quality-complaints/decide-batch", body, type: "application/x-ndjson")
+            let r = try await client.post("/v1/policies/quality-complaints-amended/decide-batch", body, type: "application/x-ndjson")
             #expect(r.status == .ok)
             let lines = text(r.body).split(separator: "\n").map { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any] ?? [:] }
             #expect(lines.map { ($0["policy"] as? [String: Any])?["version"] as? String } == ["1.0.0", "2.0.0"])
@@ -59,24 +62,24 @@ struct VersionedSetTests {
     }
 
     @Test func theListingNamesEveryVersionAndReloadPicksUpANewVersionFolder() async throws {
-        let copy = try PolicyCopy("quality-complaints")
+        let copy = try PolicyCopy(Self.example)
         defer { copy.remove() }
         let admin = "admin-token-0123456789abcdef"
         let service = try makeService([copy.path], adminTokens: [admin])
         try await service.application().test(.router) { client in
-            let before = json(try await client.get("/v1/policies/quality-complaints").body)
+            let before = json(try await client.get("/v1/policies/quality-complaints-amended").body)
             // One version that names `effective_by` is dated too: it lists itself with its date.
             #expect((before["versions"] as? [[String: Any]])?.map { $0["version"] as? String } == ["1.0.0"])
             #expect(Self.version(try await client.post(Self.decidePath, Self.caseAt("2027-01-15T09:00:00+08:00"))) == "1.0.0")
 
             // The amendment's folder arrives: a reload activates the set with both versions.
-            try FileManager.default.copyItem(atPath: shippedPolicyPath("quality-complaints") + "/versions", toPath: copy.path + "/versions")
-            let ok = try await client.post("/v1/admin/reload?policy=quality-complaints", "", token: admin)
+            try FileManager.default.copyItem(atPath: shippedPolicyPath(Self.example) + "/versions", toPath: copy.path + "/versions")
+            let ok = try await client.post("/v1/admin/reload?policy=quality-complaints-amended", "", token: admin)
             #expect(ok.status == .ok)
             let result = (json(ok.body)["results"] as? [[String: Any]])?.first ?? [:]
             #expect(result["outcome"] as? String == "activated")
             #expect(result["tests_passed"] as? Int == 54)
-            let listed = json(try await client.get("/v1/policies/quality-complaints").body)
+            let listed = json(try await client.get("/v1/policies/quality-complaints-amended").body)
             #expect(listed["effective_by"] as? String == "received_at")
             let versions = listed["versions"] as? [[String: Any]] ?? []
             #expect(versions.map { $0["version"] as? String } == ["1.0.0", "2.0.0"])
@@ -88,7 +91,7 @@ struct VersionedSetTests {
             // A second folder for the same date is refused at its `effective:`; both versions keep serving.
             try FileManager.default.copyItem(atPath: copy.path + "/versions/2.0.0", toPath: copy.path + "/versions/2.0.1")
             try copy.edit("versions/2.0.1/policy.yaml", replacing: #"version: "2.0.0""#, with: #"version: "2.0.1""#)
-            let refused = try await client.post("/v1/admin/reload?policy=quality-complaints", "", token: admin)
+            let refused = try await client.post("/v1/admin/reload?policy=quality-complaints-amended", "", token: admin)
             #expect(refused.status == .unprocessableContent)
             let d = ((json(refused.body)["results"] as? [[String: Any]])?.first?["diagnostics"] as? [[String: Any]])?.first ?? [:]
             #expect(d["code"] as? String == "duplicate-effective-date")
@@ -98,19 +101,19 @@ struct VersionedSetTests {
     }
 
     @Test func aFailingTestOfOneVersionRefusesTheReload() async throws {
-        let copy = try PolicyCopy("quality-complaints", keepVersions: true)
+        let copy = try PolicyCopy(Self.example, keepVersions: true)
         defer { copy.remove() }
         let admin = "admin-token-0123456789abcdef"
         let service = try makeService([copy.path], adminTokens: [admin])
         try await service.application().test(.router) { client in
-            let original = try #require(try await client.digest("quality-complaints"))
+            let original = try #require(try await client.digest("quality-complaints-amended"))
             try copy.edit("versions/2.0.0/a5-approval.yaml", replacing: "when: cost <= 500", with: "when: cost <= 450")
             try copy.edit("versions/2.0.0/a5-approval.yaml", replacing: "when: cost in (500..1000]", with: "when: cost in (450..1000]")
             let refused = try await client.post("/v1/admin/reload", "", token: admin)
             #expect(refused.status == .unprocessableContent)
             let d = ((json(refused.body)["results"] as? [[String: Any]])?.first?["diagnostics"] as? [[String: Any]]) ?? []
             #expect(!d.isEmpty && d.allSatisfy { $0["code"] as? String == "test-failed" && ($0["file"] as? String)?.hasSuffix("versions/2.0.0/quality-complaints.test.yaml") == true })
-            #expect(try await client.digest("quality-complaints") == original)
+            #expect(try await client.digest("quality-complaints-amended") == original)
         }
     }
 }

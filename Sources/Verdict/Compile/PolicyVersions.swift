@@ -8,11 +8,14 @@ import Foundation
 /// own `version` and `effective` date), schema, rules and `*.test.yaml` tests:
 ///
 /// ```
-/// policies/quality-complaints/          version 1.0.0, effective 2011-06-12
+/// policies/examples/quality-complaints-amended/   version 1.0.0, effective 2011-06-12
 ///   policy.yaml  a1-tier.yaml …  quality-complaints.test.yaml
-///   versions/2.0.0/                     version 2.0.0, effective 2027-01-01
+///   versions/2.0.0/                               version 2.0.0, effective 2027-01-01
 ///     policy.yaml  a1-tier.yaml …  quality-complaints.test.yaml
 /// ```
+///
+/// (That is the shipped example of versions, an illustrative amendment; `policies/quality-complaints`,
+/// which encodes its document, is one version for every date.)
 ///
 /// The manifests name the case field whose date picks the version (`effective_by: received_at`, a
 /// required `timestamp` or `date` field of every version); without it, the decision time (`now`, or
@@ -22,7 +25,7 @@ import Foundation
 /// (``CaseProblemCode/beforeFirstVersion``).
 ///
 /// ```swift
-/// let set = try PolicyVersions.load(directory: "policies/quality-complaints")
+/// let set = try PolicyVersions.load(directory: "policies/examples/quality-complaints-amended")
 /// let decision = try set.decide(json: Array(caseJSON.utf8))
 /// decision.policy.version     // "1.0.0" for a case received in 2026, "2.0.0" from 2027
 /// ```

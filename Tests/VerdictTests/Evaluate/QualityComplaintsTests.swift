@@ -62,6 +62,27 @@ struct QualityComplaintsTests {
         #expect(d["head_office_action"] == .member(action))
     }
 
+    /// The document has one set of rules for every date: a case received in 2027 or later is approved
+    /// by its 300-yuan band, never by an amendment no one wrote (the set that demonstrates versions is
+    /// the example `policies/examples/quality-complaints-amended`).
+    @Test("the shipped set follows the document's bands in 2027 and later", arguments: [
+        ("300.00", "branch_manager", "band-up-to-300"), ("300.01", "division_manager", "band-300-to-1000"),
+        ("400.00", "division_manager", "band-300-to-1000"), ("500.00", "division_manager", "band-300-to-1000"),
+    ])
+    func bandsIn2027(_ cost: String, _ approver: String, _ rule: String) throws {
+        let set = try PolicyVersions.load(directory: shippedPolicyPath("quality-complaints"))
+        #expect(set.versions.map(\.identity.version) == ["1.0.0"])
+        #expect(set.folders == [shippedPolicyPath("quality-complaints")])
+        for received in ["2027-01-01T00:00:00+08:00", "2027-06-30T10:00:00+08:00", "2031-03-02T09:15:00+08:00"] {
+            let json = #"{"id": "Q-2027", "received_at": "\#(received)", "region": "Shaanxi", "branch": "Xi'an", "problem": "pig_hair", "eaten": false, "adverse_reaction": false, "hospitalised": false, "media_involved": false, "government_involved": false, "excessive_demand": false, "food_poisoning": false, "batch_problem": false, "cost": "\#(cost)"}"#
+            let d = try set.decide(json: Array(json.utf8), explain: true)
+            #expect(d.policy.version == "1.0.0", "\(received)")
+            #expect(d["approver"] == .member(approver), "\(received), \(cost)")
+            let approval = try #require(d.explanation?.decisions.first { $0.name == "approval" })
+            #expect(approval.outputs.contains { $0.rules.contains(rule) }, "\(received), \(cost)")
+        }
+    }
+
     @Test("tier-1 success and settlement authority at the edges", arguments: [
         ("0", true, "handler"), ("100", true, "handler"), ("100.01", false, "branch_manager"),
         ("300", false, "branch_manager"), ("300.01", false, nil), ("1000.01", false, nil),

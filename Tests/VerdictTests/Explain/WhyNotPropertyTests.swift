@@ -17,11 +17,11 @@ struct WhyNotPropertyTests {
         "customer-complaints": (700, 1300, 0),
         "service-standards": (350, 0, 150),
         "after-sales-template": (300, 0, 0),
-        "quality-complaints/versions/2.0.0": (800, 700, 50),
+        "examples/quality-complaints-amended/versions/2.0.0": (800, 700, 50),
     ]
 
-    /// Every shipped set, and the shipped amendment of quality-complaints as a version of its own.
-    static let sets = OneEvaluatorTests.sets + ["quality-complaints/versions/2.0.0"]
+    /// Every shipped set, and the illustrative amendment of the example set with versions as a version of its own.
+    static let sets = OneEvaluatorTests.sets + ["examples/quality-complaints-amended/versions/2.0.0"]
 
     @Test(arguments: sets)
     func suggestedChangesGiveTheAskedForValue(_ name: String) throws {

@@ -92,12 +92,13 @@ struct WhyNotVersionsTests {
         #expect(alts.contains { $0.changes.contains { $0.text(.en).contains("received_at") } })
     }
 
-    /// The shipped amendment (2.0.0, from 2027-01-01 the first band rises from 300 to 500 yuan) answers
-    /// the same 400-yuan complaint differently in December 2026 and in January 2027.
-    @Test func theShippedAmendmentChangesTheAnswers() throws {
-        let set = try PolicyVersions.load(directory: shippedPolicyPath("quality-complaints"))
+    /// The example set's illustrative amendment (2.0.0, from 2027-01-01 the first band rises from 300 to
+    /// 500 yuan) answers the same 400-yuan complaint differently in December 2026 and in January 2027.
+    @Test func theExampleAmendmentChangesTheAnswers() throws {
+        let folder = shippedPolicyPath("examples/quality-complaints-amended")
+        let set = try PolicyVersions.load(directory: folder)
         func example(_ name: String) throws -> [UInt8] {
-            Array(try Data(contentsOf: URL(fileURLWithPath: shippedPolicyPath("quality-complaints") + "/examples/\(name).json")))
+            Array(try Data(contentsOf: URL(fileURLWithPath: folder + "/examples/\(name).json")))
         }
         let questions = try ["approver=branch_manager", "approver=division_manager"].map { try WhyNotQuestion(parsing: $0, for: set.latest) }
         let december = try set.whyNot(questions, json: example("amount-400-2026-12-31"))
