@@ -18,6 +18,10 @@ func temporaryFolder(_ name: String = "audit") throws -> URL {
 
 /// The storage a behaviour test runs on. PostgreSQL needs `VERDICT_TEST_POSTGRES_URL` (`.ci/run` starts a
 /// throwaway server and sets it); each test gets a database of its own.
+///
+/// A behaviour test is written once, `func name(_ backend: Backend)`, and run by two tests: one on
+/// SQLite and one on PostgreSQL with the trait `.needsPostgreSQL`, which is reported
+/// as skipped (with the reason) without a server, never as passed.
 enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable {
     case sqlite, postgres
     var testDescription: String { rawValue }
@@ -27,19 +31,23 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable {
         return v?.isEmpty == false ? v : nil
     }
 
-    /// A new, empty log location; nil (with the reason printed) when this backend is not available here.
-    func freshLocation(in folder: URL) throws -> String? {
+    static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
+
+    /// Whether the PostgreSQL tests run: when `VERDICT_TEST_POSTGRES_URL` is set, and always under
+    /// CI=true, where a missing server fails them rather than skipping them.
+    static var postgresTestsRun: Bool { postgresURL != nil || isCI }
+
+    /// A new, empty log location. Throws when this backend is not available here (a PostgreSQL test
+    /// runs without `VERDICT_TEST_POSTGRES_URL` only under CI=true, where that is a failure).
+    func freshLocation(in folder: URL) throws -> String {
         switch self {
         case .sqlite:
             return "sqlite:" + folder.appendingPathComponent("log.db").path
         case .postgres:
             guard let url = Self.postgresURL else {
-                if ProcessInfo.processInfo.environment["CI"] == "true" {
-                    Issue.record("CI=true but VERDICT_TEST_POSTGRES_URL is not set: CI must run the PostgreSQL tests (.ci/run starts a server)")
-                } else {
-                    print("skipped: PostgreSQL decision-log test — set VERDICT_TEST_POSTGRES_URL (as .ci/run does) to run it")
-                }
-                return nil
+                throw AuditError(.usage, Self.isCI
+                    ? "CI=true but VERDICT_TEST_POSTGRES_URL is not set: CI must run the PostgreSQL tests (.ci/run starts a server)"
+                    : "VERDICT_TEST_POSTGRES_URL is not set: a PostgreSQL test ran without the .needsPostgreSQL trait")
             }
             let name = "verdict_t_" + UUID().uuidString.prefix(12).lowercased().replacingOccurrences(of: "-", with: "")
             try psql(url, "CREATE DATABASE \(name)")
@@ -84,6 +92,14 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable {
         case .sqlite: return "UPDATE verdict_records SET leaf = X'\(hex)' WHERE seq = \(seq)"
         case .postgres: return "UPDATE verdict_records SET leaf = '\\x\(hex)'::bytea WHERE seq = \(seq)"
         }
+    }
+}
+
+extension Trait where Self == ConditionTrait {
+    /// A test that needs PostgreSQL: skipped with this reason unless `VERDICT_TEST_POSTGRES_URL` is set
+    /// (`.ci/run` starts a server and sets it); under CI=true it always runs, and fails without a server.
+    static var needsPostgreSQL: Self {
+        .enabled(if: Backend.postgresTestsRun, "PostgreSQL decision-log test: set VERDICT_TEST_POSTGRES_URL (as .ci/run does) to run it")
     }
 }
 
