@@ -61,6 +61,24 @@ struct EndToEndTests {
 
         func signal(_ number: Int32) { kill(process.processIdentifier, number) }
 
+        /// Waits (at most `seconds`) for `text` in the server's log; whether it came.
+        func waitForLog(_ text: String, seconds: Double) -> Bool {
+            let deadline = Date().addingTimeInterval(seconds)
+            while !logText.contains(text), Date() < deadline { usleep(20_000) }
+            return logText.contains(text)
+        }
+
+        /// Waits (at most `seconds`) until a new connection to the server is refused (it has stopped
+        /// listening); whether that happened.
+        func refusesConnections(within seconds: Double) -> Bool {
+            let deadline = Date().addingTimeInterval(seconds)
+            while Date() < deadline {
+                if (try? HTTP.Connection(port: port)) == nil { return true }
+                usleep(20_000)
+            }
+            return false
+        }
+
         /// Waits for the process to exit (at most `seconds`), returning its status, or nil if still running.
         func exit(within seconds: Double) -> Int32? {
             let deadline = Date().addingTimeInterval(seconds)
@@ -130,7 +148,8 @@ struct EndToEndTests {
     }
 
     @Test func sigtermDuringABatchFinishesTheResponseAndExits0() throws {
-        let server = try Server(["--policies", shippedPolicyPath("quality-complaints"), "--watch-interval", "0"])
+        // At debug level the service lifecycle logs the signal it caught.
+        let server = try Server(["--policies", shippedPolicyPath("quality-complaints"), "--watch-interval", "0", "--log-level", "debug"])
         defer { server.stop() }
         let one = henanCase.replacingOccurrences(of: "\n", with: "")
         let lines = (0..<400).map { one.replacingOccurrences(of: "Q-2026-0042", with: "B-\($0)") + "\n" }
@@ -141,9 +160,13 @@ struct EndToEndTests {
         // Decisions stream back before the request has been sent whole ...
         let early = try connection.receive(atLeast: 1, seconds: 30)
         #expect(String(decoding: early, as: UTF8.self).hasPrefix("HTTP/1.1 200"))
-        // ... and SIGTERM now lets this in-flight batch finish.
+        // ... and SIGTERM now lets this in-flight batch finish. Before the rest of the batch is sent, the
+        // server has caught the signal (its log says so) and is shutting down: it accepts no new
+        // connection, and it is still running, for this batch is not finished.
         server.signal(SIGTERM)
-        usleep(300_000)
+        #expect(server.waitForLog("Signal caught. Shutting down the group.", seconds: 30), "\(server.logText)")
+        #expect(server.refusesConnections(within: 30), "the server still accepts connections after SIGTERM")
+        #expect(server.process.isRunning, "the server exited before the batch in flight was finished")
         try connection.send(secondHalf)
         let response = try HTTP.Response(early + connection.receiveToEnd(seconds: 60))
         #expect(response.status == 200)

@@ -29,10 +29,12 @@ struct ReloadTests {
             #expect(Self.digest(before) == original)
 
             // 1. A good edit, written in several steps (two files, then the version): one reload, the new digest.
+            let firstWrite = ContinuousClock.now
             try copy.edit("a5-approval.yaml", replacing: "when: cost <= 300", with: "when: cost <= 500")
             try copy.edit("a5-approval.yaml", replacing: "when: cost in (300..1000]", with: "when: cost in (500..1000]")
             try copy.edit("quality-complaints.test.yaml", replacing: #"case: {cost: "300.01"}"#, with: #"case: {cost: "500.01"}"#)
             try copy.edit("policy.yaml", replacing: #"version: "1.0.0""#, with: #"version: "1.1.0""#)
+            let writing = firstWrite.duration(to: .now)
             let good = try await client.waitFor("quality-complaints") { $0["version"] as? String == "1.1.0" }
             let goodDigest = try #require(good["digest"] as? String)
             #expect(goodDigest != original)
@@ -41,10 +43,26 @@ struct ReloadTests {
             #expect(Self.approver(after) == "branch_manager")
             #expect(Self.digest(after) == goodDigest)
             #expect(after.headers[.policyDigest] == goodDigest)
-            // The four writes gave one reload (debounced), never a version from part of them.
+            // What the watcher did, from the server's own log and metrics (a reload is counted and logged
+            // just after it serves, so wait for its line). The metric counts the start-up load and each
+            // activation the log names; the last activation is the whole edit.
+            let activatedGood = try await log.waitForLine { $0.contains("trigger=watch") && $0.contains("activated") && $0.contains("candidate_digest=\(goodDigest)") }
+            #expect(activatedGood, "the watcher logged the activation of \(goodDigest): \(log.all)")
+            let watchReloads = log.all.filter { $0.contains("trigger=watch") }
+            let activations = watchReloads.filter { $0.contains("outcome=activated") }
             let afterGood = text(try await client.get("/metrics").body)
-            #expect(afterGood.contains(#"verdict_reloads_total{policy="quality-complaints",outcome="activated"} 2"#))
-            #expect(!afterGood.contains(#"outcome="failed""#))
+            #expect(afterGood.contains(#"verdict_reloads_total{policy="quality-complaints",outcome="activated"} \#(1 + activations.count)"#), "\(watchReloads)")
+            #expect(activations.last?.contains("candidate_digest=\(goodDigest)") == true, "\(watchReloads)")
+            // The four writes took less than the debounce interval (as they do unless this process is
+            // starved): the folder was never quiet that long between them, so the watcher made exactly one
+            // reload, never a version from part of them. Slower writes may each be a reload of its own.
+            if writing < .milliseconds(500) {
+                #expect(watchReloads.count == 1, "writes within \(writing) gave \(watchReloads.count) reloads: \(watchReloads)")
+                #expect(afterGood.contains(#"verdict_reloads_total{policy="quality-complaints",outcome="activated"} 2"#))
+                #expect(!afterGood.contains(#"outcome="failed""#))
+            } else {
+                print("the four writes took \(writing), longer than the debounce: \(watchReloads.count) watch reloads")
+            }
 
             // 2. A misspelled field: refused, visible, and the good version keeps serving.
             try copy.edit("a5-approval.yaml", replacing: "when: cost <= 500", with: "when: cots <= 500")
@@ -208,5 +226,17 @@ struct ReloadTests {
         let calendar = copy.root.appendingPathComponent("calendars/cn-office.yaml")
         try (try String(contentsOf: calendar, encoding: .utf8) + "\n# edited\n").write(to: calendar, atomically: false, encoding: .utf8)
         #expect(FolderSnapshot.stamps(folder: copy.path, includes: loaded.includes) != after)
+    }
+}
+
+extension CapturedLog {
+    /// Polls the captured lines until one satisfies `condition`, for at most `seconds`; whether one did.
+    func waitForLine(seconds: Double = 30, _ condition: (String) -> Bool) async throws -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if all.contains(where: condition) { return true }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return all.contains(where: condition)
     }
 }
