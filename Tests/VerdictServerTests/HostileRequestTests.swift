@@ -130,10 +130,12 @@ final class RawConnection {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Whether `bytes` hold a whole response: its head and as many body bytes as `Content-Length` says.
+    /// Whether `bytes` hold a whole response: its head and as many body bytes as `Content-Length` says,
+    /// or, chunked, up to its last chunk.
     static func complete(_ bytes: [UInt8]) -> Bool {
         let text = String(decoding: bytes, as: UTF8.self)
         guard let end = text.range(of: "\r\n\r\n") else { return false }
+        if text[..<end.lowerBound].lowercased().contains("transfer-encoding: chunked") { return text.hasSuffix("\r\n0\r\n\r\n") }
         let length = text[..<end.lowerBound].split(separator: "\r\n")
             .first { $0.lowercased().hasPrefix("content-length:") }
             .flatMap { Int($0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) } ?? 0
@@ -165,6 +167,21 @@ struct SlowClientTests {
             #expect(answer.hasPrefix("HTTP/1.1 408"), "after \(sent) of 1000 bytes: \(answer.prefix(80))")
             #expect(answer.contains("request-timeout"))
             #expect(sent < 1000)
+        }
+    }
+
+    @Test func aBatchWhoseBodyStallsEndsWithAnErrorLine() async throws {
+        try await Self.service(maxConnections: 64).application().test(.live) { client in
+            let c = try RawConnection(port: try #require(client.port))
+            let line = henanCase.replacingOccurrences(of: "\n", with: " ") + "\n"
+            c.send("POST /v1/policies/quality-complaints/decide-batch HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-ndjson\r\n"
+                   + "Content-Length: 100000\r\n\r\n" + line)
+            // The first line is decided; then nothing comes for longer than the 1 s timeout.
+            let answer = try await c.receive(seconds: 6)
+            #expect(answer.hasPrefix("HTTP/1.1 200"), "\(answer.prefix(80))")
+            #expect(answer.contains(#""case":"Q-2026-0042""#))
+            #expect(answer.contains(#""code":"request-timeout""#), "\(answer.suffix(300))")
+            #expect(answer.contains("the rest of the batch could not be read"))
         }
     }
 

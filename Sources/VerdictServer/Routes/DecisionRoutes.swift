@@ -227,7 +227,14 @@ struct DecisionRoutes: Sendable {
             var leading = lead[...]
             while !splitter.stopped {
                 var chunk = leading.popFirst()
-                if chunk == nil { chunk = try await Self.next(&iterator, timeout: limits.requestTimeout) }
+                if chunk == nil {
+                    do { chunk = try await Self.next(&iterator, timeout: limits.requestTimeout) } catch let problem as Problem {
+                        // The body broke off (its next part too slow, a malformed chunk): the answer, already
+                        // 200, ends with an error line that says so, never silently.
+                        splitter.bodyFailed(problem)
+                        break
+                    }
+                }
                 guard let chunk else { break }
                 splitter.feed(chunk.readableBytesView)
                 if !splitter.output.isEmpty {
@@ -267,7 +274,6 @@ struct DecisionRoutes: Sendable {
                                         : "the batch holds only blank lines: send one case per line, as JSON Lines")
     }
 
-    /// The next part of a streamed body, or nil at its end; throws when none comes within `timeout`.
     /// The next part of a body, or 408 (naming `reporting`, the configured timeout) when none comes within `timeout`.
     static func next(_ iterator: inout RequestBody.AsyncIterator, timeout: Swift.Duration, reporting: Swift.Duration? = nil) async throws -> ByteBuffer? {
         let box = IteratorBox(iterator)
@@ -415,6 +421,12 @@ struct BatchSplitter {
         output.removeAll(keepingCapacity: true)
         stop("the decisions after the last answer sent could not be recorded, so they are not reported, and the rest of the batch was not read: \(reason)",
              code: "decision-log-unavailable")
+    }
+
+    /// The request's body broke off after the answer began: a last error line with the problem's code
+    /// (`request-timeout`, `bad-request`) says so, and the line it was in is not decided.
+    mutating func bodyFailed(_ problem: Problem) {
+        stop("the rest of the batch could not be read: \(problem.detail ?? problem.title)", code: problem.code)
     }
 
     private mutating func stop(_ message: String, code: String) {
