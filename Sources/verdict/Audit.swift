@@ -52,16 +52,15 @@ struct TimeRangeOptions: ParsableArguments {
     }
 }
 
-/// Prints an audit error and gives the exit code: 2 when something could not be read, else 1.
-func fail(_ error: Error) -> ExitCode {
-    FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+/// An audit error as the command's failure: exit 2 when something could not be read or used, else 1.
+func fail(_ error: Error) -> CommandFailure {
     if let e = error as? AuditError {
         switch e.kind {
-        case .notALog, .storage, .notFound, .usage: return ExitCode(2)
-        default: return ExitCode(1)
+        case .notALog, .storage, .notFound, .usage: return .unusable("\(error)")
+        default: return .failed("\(error)")
         }
     }
-    return ExitCode(2)
+    return .unusable("\(error)")
 }
 
 func readKeyFile(_ path: String) throws -> String {
@@ -120,8 +119,7 @@ extension Audit {
             }
             try printChecked(out)
             if defects > 0 {
-                FileHandle.standardError.write(Data("error: \(defects) recorded decision\(defects == 1 ? "" : "s") of case `\(id)` could not be reproduced: this is a defect in Verdict or the archive; report it\n".utf8))
-                throw ExitCode(1)
+                throw CommandFailure.failed("\(defects) recorded decision\(defects == 1 ? "" : "s") of case `\(id)` could not be reproduced: this is a defect in Verdict or the archive; report it")
             }
         }
     }
@@ -148,7 +146,7 @@ extension Audit {
                 out += "  \(r.policies.count) policy version\(r.policies.count == 1 ? "" : "s") archived and reproducing their digests: "
                 out += r.policies.map { "\(TextEscaping.escaped($0.name)) \(TextEscaping.escaped($0.version))" }.joined(separator: ", ") + "\n"
                 try printChecked(out)
-            } catch let e as ExitCode {
+            } catch let e as CommandFailure {
                 throw e
             } catch {
                 throw fail(error)
@@ -169,7 +167,7 @@ extension Audit {
                 let c = try l.checkpoint(key: k, time: Timestamp(Date()))
                 let n = try l.checkpoints().count
                 try printChecked("checkpoint #\(n): \(c.size) records, root \(c.root.hexString), signed \(c.time) by key \(c.keyFingerprint)\n")
-            } catch let e as ExitCode {
+            } catch let e as CommandFailure {
                 throw e
             } catch {
                 throw fail(error)
@@ -195,7 +193,7 @@ extension Audit {
                 } else {
                     try printChecked(json)
                 }
-            } catch let e as ExitCode {
+            } catch let e as CommandFailure {
                 throw e
             } catch {
                 throw fail(error)
@@ -223,7 +221,7 @@ extension Audit {
                     out += "    decision: \(TextEscaping.escaped(String(decoding: v.decision, as: UTF8.self)))\n"
                 }
                 try printChecked(out)
-            } catch let e as ExitCode {
+            } catch let e as CommandFailure {
                 throw e
             } catch {
                 throw fail(error)
@@ -289,7 +287,7 @@ extension Audit {
                 for f in r.failures.prefix(cases) { out += "cannot decide \(TextEscaping.escaped(f.caseID)) (record \(f.seq)): \(TextEscaping.escaped(f.message, keepingNewlines: true))\n" }
                 try printChecked(out)
             }
-            if r.changedCases > 0 || !r.failures.isEmpty { throw ExitCode(1) }
+            if r.changedCases > 0 || !r.failures.isEmpty { throw CommandFailure.findings }
         }
     }
 

@@ -60,7 +60,7 @@ enum BatchReader {
             let n = buffer.withUnsafeMutableBytes { b in read(fd, b.baseAddress!, b.count) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw unreadable("error: cannot read `\(path)`: \(String(cString: strerror(errno)))")
+                throw CommandFailure.unreadable("cannot read `\(TextEscaping.escaped(path))`: \(String(cString: strerror(errno)))")
             }
             if n == 0 { break }
             var start = 0
@@ -86,7 +86,7 @@ enum BatchReader {
             let n = chunk.withUnsafeMutableBytes { b in read(fd, b.baseAddress!, b.count) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw unreadable("error: cannot read `\(TextEscaping.escaped(path))`: \(String(cString: strerror(errno)))")
+                throw CommandFailure.unreadable("cannot read `\(TextEscaping.escaped(path))`: \(String(cString: strerror(errno)))")
             }
             if n == 0 { return bytes }
             if bytes.count + n > maxBytes { return nil }
@@ -100,17 +100,11 @@ enum BatchReader {
         if path == "-" { return 0 }
         var info = stat()
         if stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR {
-            throw unreadable("error: `\(TextEscaping.escaped(path))` is a folder, not a file: give \(expecting), or - for standard input")
+            throw CommandFailure.unreadable("`\(TextEscaping.escaped(path))` is a folder, not a file: give \(expecting), or - for standard input")
         }
         let fd = Foundation.open(path, O_RDONLY)
-        guard fd >= 0 else { throw unreadable("error: cannot read `\(TextEscaping.escaped(path))`: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw CommandFailure.unreadable("cannot read `\(TextEscaping.escaped(path))`: \(String(cString: strerror(errno)))") }
         return fd
-    }
-
-    /// An input that cannot be read: the message on standard error, and exit 66 (EX_NOINPUT).
-    static func unreadable(_ message: String) -> ExitCode {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
-        return ExitCode(66)
     }
 }
 

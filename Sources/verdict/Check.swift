@@ -38,6 +38,6 @@ struct Check: ParsableCommand {
         case .json:
             try writeOutput(renderer.json(result.diagnostics) + "\n")
         }
-        if result.versions == nil { throw ExitCode(1) }
+        if result.versions == nil { throw CommandFailure.findings }
     }
 }

@@ -55,8 +55,7 @@ struct Decide: ParsableCommand {
             } catch let error as CaseError {
                 out.append(errorLine(error, line: nil) + "\n")
                 try out.finish()
-                FileHandle.standardError.write(Data("\(error)\n".utf8))
-                throw ExitCode(1)
+                throw CommandFailure.refused("\(error)")
             }
             return
         }
@@ -64,10 +63,7 @@ struct Decide: ParsableCommand {
         if jobs > 1, logging == nil {
             let parallel = ParallelBatch(policy: compiled, jobs: jobs, explain: explain, now: now, maxLineBytes: limit) { errorLine($0, line: $1) }
             let summary = try parallel.run(path: batch!, jobs: jobs)
-            if let e = parallel.writeFailure {
-                FileHandle.standardError.write(Data("error: cannot write the output: \(String(cString: strerror(e)))\n".utf8))
-                throw ExitCode(1)
-            }
+            if let e = parallel.writeFailure { throw CommandFailure.outputFailed(errno: e) }
             try report(failed: parallel.failed, cases: summary.lines)
             return
         }
@@ -96,14 +92,8 @@ struct Decide: ParsableCommand {
     }
 
     private func report(failed: Int, cases: Int) throws {
-        if cases == 0 {
-            FileHandle.standardError.write(Data("error: `\(TextEscaping.escaped(batch!))` holds no cases: 0 cases decided\n".utf8))
-            throw ExitCode(1)
-        }
-        if failed > 0 {
-            FileHandle.standardError.write(Data("\(failed) case\(failed == 1 ? "" : "s") could not be decided\n".utf8))
-            throw ExitCode(1)
-        }
+        if cases == 0 { throw CommandFailure.noCases(path: batch!, verb: "decided") }
+        if failed > 0 { throw CommandFailure.refused("\(failed) case\(failed == 1 ? "" : "s") could not be decided") }
     }
 
     func errorLine(_ error: CaseError, line: Int?) -> String {

@@ -26,8 +26,7 @@ final class DecisionLogging: @unchecked Sendable {
             writer = DecisionLogWriter(log: try openDecisionLog(location, create: true))
             for (version, folder) in zip(policies.versions, policies.folders) { try writer.register(version, folder: folder) }
         } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw ExitCode(3)
+            throw CommandFailure.decisionLog("\(error)")
         }
         compiled = policies
         writer.batchCommitted = { [unowned self] in self.writeOut() }
@@ -84,8 +83,7 @@ final class DecisionLogging: @unchecked Sendable {
     func finishOrExit() {
         do { try writer.flush() } catch {
             writeOut()
-            FileHandle.standardError.write(Data("error: the decision log failed, decisions after the last printed one were not logged: \(error)\n".utf8))
-            Foundation.exit(3)
+            CommandFailure.decisionLog("the decision log failed, decisions after the last printed one were not logged: \(error)").exit()
         }
         writeOut()
     }

@@ -21,8 +21,7 @@ struct Diff: ParsableCommand {
     func run() throws {
         func load(_ dir: String) throws -> CompiledPolicy {
             do { return try CompiledPolicy.load(directory: dir) } catch {
-                FileHandle.standardError.write(Data(error.description.utf8))
-                throw ExitCode(2)
+                throw CommandFailure.didNotLoad(error.description)
             }
         }
         let (a, b) = (try load(old), try load(new))
@@ -53,19 +52,15 @@ struct Diff: ParsableCommand {
             }
             out.append("\n" + replay.summary)
             try out.finish()
-            if summary.lines == 0 {
-                FileHandle.standardError.write(Data("error: `\(TextEscaping.escaped(cases))` holds no cases: 0 cases replayed\n".utf8))
-                throw ExitCode(1)
-            }
+            if summary.lines == 0 { throw CommandFailure.noCases(path: cases, verb: "replayed") }
             differs = replay.changed > 0
         } else {
             try out.finish()
             if uncompared > 0, !differs {
                 // Nothing found to differ, but not everything was compared: that is not "no difference".
-                FileHandle.standardError.write(Data("\(uncompared) change\(uncompared == 1 ? "" : "s") could not be compared by regions: give --cases FILE to replay cases under both versions\n".utf8))
-                throw ExitCode(1)
+                throw CommandFailure.refused("\(uncompared) change\(uncompared == 1 ? "" : "s") could not be compared by regions: give --cases FILE to replay cases under both versions")
             }
         }
-        if differs { throw ExitCode(1) }
+        if differs { throw CommandFailure.findings }
     }
 }

@@ -56,8 +56,7 @@ struct Explain: ParsableCommand {
             let d = try compiled.decide(json: bytes, explain: true, now: now)
             try writeOutput(format == "json" ? d.explanation!.json() + "\n" : d.explanation!.text(lang))
         } catch let error as CaseError {
-            FileHandle.standardError.write(Data("\(error)\n".utf8))
-            throw ExitCode(1)
+            throw CommandFailure.refused("\(error)")
         }
     }
 

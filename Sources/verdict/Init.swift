@@ -28,11 +28,10 @@ struct Init: ParsableCommand {
             var out = written.map { "created \(TextEscaping.escaped($0))\n" }.joined()
             out += "next: verdict check \(TextEscaping.escaped(name)) && verdict test \(TextEscaping.escaped(name)) --coverage\n"
             try printChecked(out)
-        } catch let e as ExitCode {
+        } catch let e as CommandFailure {
             throw e
         } catch {
-            FileHandle.standardError.write(Data("error: \(TextEscaping.escaped("\(error)"))\n".utf8))
-            throw ExitCode(1)
+            throw CommandFailure.failed(TextEscaping.escaped("\(error)"))
         }
     }
 }

@@ -32,6 +32,8 @@ enum Main {
             var running = handoff.command
             do {
                 try await running.run()
+            } catch let failure as CommandFailure {
+                failure.exit()
             } catch {
                 VerdictCommand.exit(withError: error)
             }
@@ -43,9 +45,10 @@ enum Main {
     /// Exits as ArgumentParser would, except that help, the version and completion scripts, which go
     /// to standard output, are written there checked: a failed write is an error exit, not 0.
     static func exit(for error: Error) -> Never {
+        if let failure = error as? CommandFailure { failure.exit() }
         let text = VerdictCommand.fullMessage(for: error)
         guard VerdictCommand.exitCode(for: error) == .success, !text.isEmpty else { VerdictCommand.exit(withError: error) }
-        do { try printChecked(text + "\n") } catch { VerdictCommand.exit(withError: error) }
+        do { try printChecked(text + "\n") } catch let failure as CommandFailure { failure.exit() } catch { VerdictCommand.exit(withError: error) }
         Foundation.exit(0)
     }
 }

@@ -29,8 +29,7 @@ struct Measure: ParsableCommand {
         let compiled = try policy.load()
         var accumulator: MeasureAccumulator
         do { accumulator = try MeasureAccumulator(policy: compiled, groupBy: by) } catch {
-            FileHandle.standardError.write(Data("\(error)\n".utf8))
-            throw ExitCode(2)
+            throw CommandFailure.didNotLoad("\(error)\n")
         }
         try BatchReader.lines(of: batch, maxLineBytes: input.maxLineBytes, tooLong: { _, _ in accumulator.addRefused() }) { _, bytes in
             accumulator.add(json: bytes)
@@ -38,9 +37,8 @@ struct Measure: ParsableCommand {
         try writeOutput(format == .json ? accumulator.json() + "\n" : accumulator.text(lang))
         if accumulator.decided == 0 {
             // No case decided: no target can be judged, which is not "every target met".
-            FileHandle.standardError.write(Data("error: no case of `\(TextEscaping.escaped(batch))` was decided (\(accumulator.refused) refused), so no measure could be judged\n".utf8))
-            throw ExitCode(1)
+            throw CommandFailure.failed("no case of `\(TextEscaping.escaped(batch))` was decided (\(accumulator.refused) refused), so no measure could be judged")
         }
-        if accumulator.report().contains(where: { $0.met == false }) { throw ExitCode(1) }
+        if accumulator.report().contains(where: { $0.met == false }) { throw CommandFailure.findings }
     }
 }

@@ -31,10 +31,7 @@ struct OutputBuffer {
     /// Flushes, then fails with exit code 1 and a message if any write failed.
     mutating func finish() throws {
         flush()
-        if let failure {
-            FileHandle.standardError.write(Data("error: cannot write the output: \(String(cString: strerror(failure)))\n".utf8))
-            throw ExitCode(1)
-        }
+        if let failure { throw CommandFailure.outputFailed(errno: failure) }
     }
 
     /// Writes all of `bytes` to `fd`; returns `errno` on failure.

@@ -102,8 +102,7 @@ struct Serve: AsyncParsableCommand {
                 recorder = AuditRecorder(writer: DecisionLogWriter(log: log))
                 config.auditLog = log
             } catch {
-                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-                throw ExitCode(3)
+                throw CommandFailure.decisionLog("\(error)")
             }
             config.recorder = recorder
         }

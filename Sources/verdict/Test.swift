@@ -22,8 +22,7 @@ struct Test: ParsableCommand {
         // Each version of the set runs its own tests (the *.test.yaml files in its folder) against itself.
         let set: PolicyVersions
         do { set = try PolicyVersions.load(directory: directory) } catch {
-            FileHandle.standardError.write(Data(error.description.utf8))
-            throw ExitCode(2)
+            throw CommandFailure.didNotLoad(error.description)
         }
         let folders = set.folders.count == set.versions.count ? set.folders : [directory]
         var failed = 0, total = 0
@@ -31,8 +30,9 @@ struct Test: ParsableCommand {
         for (policy, folder) in zip(set.versions, folders) {
             let suite = PolicyTestSuite.load(directory: folder)
             if !suite.diagnostics.isEmpty {
-                FileHandle.standardError.write(Data(DiagnosticRenderer(files: suite.sources).text(suite.diagnostics).utf8))
-                if suite.diagnostics.contains(where: { $0.severity == .error }) { throw ExitCode(2) }
+                let text = DiagnosticRenderer(files: suite.sources).text(suite.diagnostics)
+                if suite.diagnostics.contains(where: { $0.severity == .error }) { throw CommandFailure.didNotLoad(text) }
+                FileHandle.standardError.write(Data(text.utf8))
             }
             if suite.tests.isEmpty {
                 FileHandle.standardError.write(Data("no tests: add a *.test.yaml file to \(TextEscaping.escaped(folder))\n".utf8))
@@ -64,6 +64,6 @@ struct Test: ParsableCommand {
             out += "all versions: \(total - failed) passed, \(failed) failed\n"
         }
         try writeOutput(out)
-        if failed > 0 { throw ExitCode(1) }
+        if failed > 0 { throw CommandFailure.findings }
     }
 }

@@ -8,8 +8,10 @@ struct VerdictCommand: AsyncParsableCommand {
         commandName: "verdict",
         abstract: "Check policy sets and decide cases with explanations.",
         discussion: """
-        Exit codes: 0 success; 1 policy errors (check) or a case that could not be decided (decide); \
-        2 the policy set did not load (decide, explain); 64 bad command-line usage.
+        Exit codes: 0 success; 1 a finding (policy errors, failed tests, differences, missed measures, \
+        a case that could not be decided, output that could not be written); 2 something the command \
+        could not use (a policy set that did not load, a file that is not a decision log); 3 a decision \
+        log that could not be opened or written; 64 bad command-line usage; 66 an input that cannot be read.
         """,
         subcommands: [Check.self, Decide.self, Explain.self, Test.self, Diff.self, Measure.self, Generate.self, Bench.self, Init.self, Schema.self, Serve.self, ServeBare.self, Audit.self]
     )
@@ -23,25 +25,22 @@ struct PolicyOptions: ParsableArguments {
     @Option(help: "Where `include:` may read shared files besides the policy folder (default: the folder's parent).")
     var includeRoot: String?
 
-    /// Loads every version of the policy set (see ``PolicyVersions``), or prints the diagnostics to
-    /// standard error and exits 2. A case is decided by the version in force on its date.
+    /// Loads every version of the policy set (see ``PolicyVersions``), or fails with its diagnostics (exit 2). A case is decided by the version in force on its date.
     func loadVersions() throws -> PolicyVersions {
         do {
             return try PolicyVersions.load(directory: policies, includeRoot: includeRoot)
         } catch {
-            FileHandle.standardError.write(Data(error.description.utf8))
-            throw ExitCode(2)
+            throw CommandFailure.didNotLoad(error.description)
         }
     }
 
     /// Loads the version in the folder's own files (a version under `versions/` is a folder of its
-    /// own), or prints its diagnostics to standard error and exits 2.
+    /// own), or fails with its diagnostics (exit 2).
     func load() throws -> CompiledPolicy {
         do {
             return try CompiledPolicy.load(directory: policies, includeRoot: includeRoot)
         } catch {
-            FileHandle.standardError.write(Data(error.description.utf8))
-            throw ExitCode(2)
+            throw CommandFailure.didNotLoad(error.description)
         }
     }
 }
