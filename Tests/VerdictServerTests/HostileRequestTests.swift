@@ -130,6 +130,24 @@ final class RawConnection {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// As ``receive(seconds:)``, waiting in `poll` instead: for a server in another process, whose
+    /// threads this one does not share.
+    func receiveBlocking(seconds: Double) -> String {
+        var out: [UInt8] = []
+        let deadline = Date().addingTimeInterval(seconds)
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let left = deadline.timeIntervalSinceNow
+            var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            guard poll(&p, 1, Int32(max(0, left * 1000))) > 0 else { break }
+            let n = recv(fd, &buffer, buffer.count, 0)
+            if n <= 0 { break }
+            out += buffer[0..<n]
+            if Self.complete(out) || left <= 0 { break }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
     /// Whether `bytes` hold a whole response: its head and as many body bytes as `Content-Length` says,
     /// or, chunked, up to its last chunk.
     static func complete(_ bytes: [UInt8]) -> Bool {
@@ -144,76 +162,77 @@ final class RawConnection {
 }
 
 /// Issue 27, item 6: slow clients neither hold a request open past its timeout nor crowd out the rest.
+///
+/// Against the built `verdict serve` in a process of its own (``EndToEndTests/Server``): its timers
+/// and connection count then run on threads no other test shares, so the timing each test relies on
+/// (a 1 s timeout against a client's 200 ms steps) holds however busy the test process is.
 @Suite("verdict serve and slow clients")
 struct SlowClientTests {
-    static func service(maxConnections: Int) throws -> VerdictService {
-        var limits = ServerLimits()
-        limits.requestTimeout = .seconds(1)
-        limits.maxConnections = maxConnections
-        return try makeService([shippedPolicyPath("quality-complaints")], limits: limits)
+    static func server(maxConnections: Int) throws -> EndToEndTests.Server {
+        try EndToEndTests.Server(["--policies", "policies/quality-complaints", "--request-timeout", "1",
+                                  "--max-connections", String(maxConnections)])
     }
 
-    @Test func aTrickledBodyEndsAtTheTimeoutNotAfterItsLastByte() async throws {
-        try await Self.service(maxConnections: 64).application().test(.live) { client in
-            let c = try RawConnection(port: try #require(client.port))
-            c.send("POST /v1/policies/quality-complaints/decide HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{")
-            // A byte every 200 ms: each gap is well inside the 1 s timeout, the whole body (200 s) far outside it.
-            var answer = "", sent = 1
-            for _ in 0..<25 where answer.isEmpty {
-                c.send(" ")
-                sent += 1
-                answer = try await c.receive(seconds: 0.2)
-            }
-            #expect(answer.hasPrefix("HTTP/1.1 408"), "after \(sent) of 1000 bytes: \(answer.prefix(80))")
-            #expect(answer.contains("request-timeout"))
-            #expect(sent < 1000)
+    @Test func aTrickledBodyEndsAtTheTimeoutNotAfterItsLastByte() throws {
+        let server = try Self.server(maxConnections: 64)
+        defer { server.stop() }
+        let c = try RawConnection(port: server.port)
+        c.send("POST /v1/policies/quality-complaints/decide HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{")
+        // A byte every 200 ms: each gap is well inside the 1 s timeout, the whole body (200 s) far outside it.
+        var answer = "", sent = 1
+        for _ in 0..<25 where answer.isEmpty {
+            c.send(" ")
+            sent += 1
+            answer = c.receiveBlocking(seconds: 0.2)
         }
+        #expect(answer.hasPrefix("HTTP/1.1 408"), "after \(sent) of 1000 bytes: \(answer.prefix(80))")
+        #expect(answer.contains("request-timeout"))
+        #expect(sent < 1000)
     }
 
-    @Test func aBatchWhoseBodyStallsEndsWithAnErrorLine() async throws {
-        try await Self.service(maxConnections: 64).application().test(.live) { client in
-            let c = try RawConnection(port: try #require(client.port))
-            let line = henanCase.replacingOccurrences(of: "\n", with: " ") + "\n"
-            c.send("POST /v1/policies/quality-complaints/decide-batch HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-ndjson\r\n"
-                   + "Content-Length: 100000\r\n\r\n" + line)
-            // The first line is decided; then nothing comes for longer than the 1 s timeout.
-            let answer = try await c.receive(seconds: 6)
-            #expect(answer.hasPrefix("HTTP/1.1 200"), "\(answer.prefix(80))")
-            #expect(answer.contains(#""case":"Q-2026-0042""#))
-            #expect(answer.contains(#""code":"request-timeout""#), "\(answer.suffix(300))")
-            #expect(answer.contains("the rest of the batch could not be read"))
-        }
+    @Test func aBatchWhoseBodyStallsEndsWithAnErrorLine() throws {
+        let server = try Self.server(maxConnections: 64)
+        defer { server.stop() }
+        let c = try RawConnection(port: server.port)
+        let line = henanCase.replacingOccurrences(of: "\n", with: " ") + "\n"
+        c.send("POST /v1/policies/quality-complaints/decide-batch HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-ndjson\r\n"
+               + "Content-Length: 100000\r\n\r\n" + line)
+        // The first line is decided; then nothing comes for longer than the 1 s timeout.
+        let answer = c.receiveBlocking(seconds: 20)
+        #expect(answer.hasPrefix("HTTP/1.1 200"), "\(answer.prefix(80))")
+        #expect(answer.contains(#""case":"Q-2026-0042""#))
+        #expect(answer.contains(#""code":"request-timeout""#), "\(answer.suffix(300))")
+        #expect(answer.contains("the rest of the batch could not be read"))
     }
 
-    @Test func connectionsPastTheCapAreRefusedClearlyWhileHealthAnswers() async throws {
-        try await Self.service(maxConnections: 3).application().test(.live) { client in
-            let port = try #require(client.port)
-            // Three connections held open (keep-alive, each answered once, so each is surely counted) hold the cap.
-            var idle: [RawConnection] = []
-            for _ in 0..<3 {
-                let c = try RawConnection(port: port)
-                c.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-                #expect(try await c.receive(seconds: 10).hasPrefix("HTTP/1.1 200"))
-                idle.append(c)
-            }
-            let refused = try RawConnection(port: port)
-            refused.send("GET /v1/policies HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-            let answer = try await refused.receive(seconds: 10)
-            #expect(answer.hasPrefix("HTTP/1.1 503"), "\(answer.prefix(120))")
-            #expect(answer.contains("too-many-connections") && answer.lowercased().contains("retry-after: 1"))
-            let health = try RawConnection(port: port)
-            health.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-            #expect(try await health.receive(seconds: 10).hasPrefix("HTTP/1.1 200"))
-            // Once the idle ones close, the count comes down and requests are served again.
-            for connection in idle { connection.close() }
-            var served = false
-            for _ in 0..<50 where !served {
-                try await Task.sleep(for: .milliseconds(100))
-                let again = try RawConnection(port: port)
-                again.send("GET /v1/policies HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-                served = try await again.receive(seconds: 10).hasPrefix("HTTP/1.1 200")
-            }
-            #expect(served)
+    @Test func connectionsPastTheCapAreRefusedClearlyWhileHealthAnswers() throws {
+        let server = try Self.server(maxConnections: 3)
+        defer { server.stop() }
+        // Three connections held open (keep-alive, each answered once, so each is surely counted) hold the cap.
+        var idle: [RawConnection] = []
+        for _ in 0..<3 {
+            let c = try RawConnection(port: server.port)
+            c.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            #expect(c.receiveBlocking(seconds: 20).hasPrefix("HTTP/1.1 200"))
+            idle.append(c)
         }
+        let refused = try RawConnection(port: server.port)
+        refused.send("GET /v1/policies HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        let answer = refused.receiveBlocking(seconds: 20)
+        #expect(answer.hasPrefix("HTTP/1.1 503"), "\(answer.prefix(120))")
+        #expect(answer.contains("too-many-connections") && answer.lowercased().contains("retry-after: 1"))
+        let health = try RawConnection(port: server.port)
+        health.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        #expect(health.receiveBlocking(seconds: 20).hasPrefix("HTTP/1.1 200"))
+        // Once the idle ones close, the count comes down and requests are served again.
+        for connection in idle { connection.close() }
+        var served = false
+        for _ in 0..<100 where !served {
+            usleep(100_000)
+            let again = try RawConnection(port: server.port)
+            again.send("GET /v1/policies HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+            served = again.receiveBlocking(seconds: 20).hasPrefix("HTTP/1.1 200")
+        }
+        #expect(served)
     }
 }
