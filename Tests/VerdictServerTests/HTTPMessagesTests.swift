@@ -44,11 +44,11 @@ struct HTTPMessagesTests {
     }
 
     /// Everything the server sends on `connection` within `seconds`, until `count` responses came or it closed.
-    static func responses(_ connection: RawConnection, count: Int = 1, seconds: Double = 20) async throws -> [Raw] {
+    static func responses(_ connection: RawConnection, count: Int = 1, seconds: Double = 30) -> [Raw] {
         var text = ""
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
-            let more = try await connection.receive(seconds: max(0.1, deadline.timeIntervalSinceNow))
+            let more = connection.receiveBlocking(seconds: max(0.1, deadline.timeIntervalSinceNow))
             if more.isEmpty { break }
             text += more
             if Raw.all(text).count >= count { break }
@@ -56,13 +56,26 @@ struct HTTPMessagesTests {
         return Raw.all(text)
     }
 
+    /// The built `verdict serve` in a process of its own, as the tests over sockets use it: its
+    /// threads are its own, so its timers and answers do not wait on other tests of this process.
+    static func server(_ extra: [String] = []) throws -> EndToEndTests.Server {
+        try EndToEndTests.Server(["--policies", "policies/quality-complaints"] + extra)
+    }
+
+    /// `GET path` on a connection of its own: the status, or 0 without an answer.
+    static func get(_ path: String, port: Int) throws -> Int {
+        let c = try RawConnection(port: port)
+        c.send("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        return responses(c).first?.status ?? 0
+    }
+
     // MARK: 1. Protocol errors are problem details
 
-    @Test func protocolErrorsAreAnsweredWithProblemDetails() async throws {
-        let log = CapturedLog()
-        let service = try makeService([shippedPolicyPath("quality-complaints")], log: log)
-        try await service.application().test(.live) { client in
-            let port = try #require(client.port)
+    @Test func protocolErrorsAreAnsweredWithProblemDetails() throws {
+        let server = try Self.server()
+        defer { server.stop() }
+        do {
+            let port = server.port
             let cases: [(String, String, Int, String)] = [
                 ("a malformed request line", "THIS IS NOT HTTP\r\n\r\n", 400, "does not start with a method"),
                 ("a request line with no version", "GET /healthz\r\nHost: 127.0.0.1\r\n\r\n", 400, "HTTP/1.1"),
@@ -78,7 +91,7 @@ struct HTTPMessagesTests {
             for (what, request, status, detail) in cases {
                 let c = try RawConnection(port: port)
                 c.send(request)
-                let r = try #require(try await Self.responses(c).first, "\(what): no answer")
+                let r = try #require(Self.responses(c).first, "\(what): no answer")
                 #expect(r.status == status, "\(what)")
                 #expect(r.headers["content-type"] == "application/problem+json", "\(what): \(r.headers)")
                 #expect(r.headers["connection"] == "close", "\(what)")
@@ -92,22 +105,23 @@ struct HTTPMessagesTests {
             // A good request and a bad one on one connection: the first is answered, then the problem.
             let c = try RawConnection(port: port)
             c.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nGET /\u{7F} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-            let both = try await Self.responses(c, count: 2)
+            let both = Self.responses(c, count: 2)
             #expect(both.map(\.status) == [200, 400])
             #expect(both.last?.json["type"] as? String == "urn:verdict:problem:bad-request")
             // A bad chunk inside a body reaches the route reading it, which answers 400.
             let chunked = try RawConnection(port: port)
             chunked.send("POST \(Self.decidePath) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\nzz\r\n")
-            let bad = try #require(try await Self.responses(chunked).first)
+            let bad = try #require(Self.responses(chunked).first)
             #expect(bad.status == 400)
             #expect(bad.json["type"] as? String == "urn:verdict:problem:bad-request")
             #expect((bad.json["detail"] as? String ?? "").contains("chunk"))
             // The service still answers, and nothing was logged as an internal error.
-            #expect(try await client.get("/healthz").status == .ok)
-            #expect(!log.all.contains { $0.contains("internal error") }, "\(log.all.filter { $0.contains("internal") })")
-            #expect(log.all.contains { $0.contains("HTTP protocol error: 400") })
+            #expect(try Self.get("/healthz", port: port) == 200)
+            #expect(server.waitForLog("HTTP protocol error: 400", seconds: 30))
+            let log = server.logText.split(separator: "\n")
+            #expect(!log.contains { $0.contains("internal error") }, "\(log.filter { $0.contains("internal") })")
             // The server closed those connections: no client left.
-            #expect(!log.all.contains { $0.contains("client closed the connection") }, "\(log.all.filter { $0.contains("client closed") })")
+            #expect(!log.contains { $0.contains("client closed the connection") }, "\(log.filter { $0.contains("client closed") })")
         }
     }
 
@@ -149,7 +163,7 @@ struct HTTPMessagesTests {
     @Test func anEmptyBatchIs400() async throws {
         let service = try makeService([shippedPolicyPath("quality-complaints")])
         let line = henanCase.replacingOccurrences(of: "\n", with: "")
-        try await service.application().test(.live) { client in
+        try await service.application().test(.router) { client in
             for (body, detail) in [("", "the batch holds no line"), ("\n \r\n\t\n", "the batch holds only blank lines")] {
                 let r = try await client.post(Self.batchPath, body, type: "application/x-ndjson")
                 #expect(r.status == .badRequest, "\(body.debugDescription)")
@@ -166,58 +180,52 @@ struct HTTPMessagesTests {
             #expect(lines.last?.contains(#""line":4"#) == true, "\(lines)")
         }
         // A chunked body with no chunk, over a socket.
-        try await service.application().test(.live) { client in
-            let c = try RawConnection(port: try #require(client.port))
-            c.send("POST \(Self.batchPath) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")
-            let r = try #require(try await Self.responses(c).first)
-            #expect(r.status == 400)
-            #expect(r.json["type"] as? String == "urn:verdict:problem:empty-batch")
-        }
+        let server = try Self.server()
+        defer { server.stop() }
+        let c = try RawConnection(port: server.port)
+        c.send("POST \(Self.batchPath) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")
+        let r = try #require(Self.responses(c).first)
+        #expect(r.status == 400)
+        #expect(r.json["type"] as? String == "urn:verdict:problem:empty-batch")
     }
 
     // MARK: 4. Client disconnects are not internal errors
 
-    @Test func aClientThatLeavesIsLoggedAsADisconnect() async throws {
-        let log = CapturedLog()
-        var limits = ServerLimits()
-        limits.requestTimeout = .seconds(60)
-        let service = try makeService([shippedPolicyPath("quality-complaints")], log: log, limits: limits)
+    @Test func aClientThatLeavesIsLoggedAsADisconnect() throws {
+        let server = try Self.server(["--request-timeout", "60"])
+        defer { server.stop() }
+        let port = server.port
         let line = henanCase.replacingOccurrences(of: "\n", with: "")
-        try await service.application().test(.live) { client in
-            let port = try #require(client.port)
-            func waitForLog(_ text: String, count: Int = 1) async throws -> Bool {
-                for _ in 0..<400 {
-                    if log.all.filter({ $0.contains(text) }).count >= count { return true }
-                    try await Task.sleep(for: .milliseconds(25))
-                }
-                return false
-            }
-            // Mid-body, on decide: half the case, then the connection closes.
-            let c = try RawConnection(port: port)
-            c.send("POST \(Self.decidePath) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: \(henanCase.utf8.count)\r\n\r\n"
-                   + String(henanCase.prefix(40)))
-            try await Task.sleep(for: .milliseconds(100))
-            c.close()
-            #expect(try await waitForLog("client closed the connection before sending the whole request (POST \(Self.decidePath))"))
-            #expect(try await waitForLog("POST \(Self.decidePath) 499"))
-            // Mid-body, on a batch (whose answer is streaming already).
-            let b = try RawConnection(port: port)
-            b.send("POST \(Self.batchPath) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\n\r\n"
-                   + String(line.utf8.count + 1, radix: 16) + "\r\n" + line + "\n\r\n")
-            _ = try await b.receive(seconds: 2)
-            b.close()
-            #expect(try await waitForLog("client closed the connection before sending the whole request (POST \(Self.batchPath))"))
-            // Before the answer: a whole batch, and the connection closed without reading a byte of it.
-            let a = try RawConnection(port: port)
-            let batch = String(repeating: line + "\n", count: 500)
-            a.send("POST \(Self.batchPath) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-ndjson\r\nContent-Length: \(batch.utf8.count)\r\n\r\n" + batch)
-            a.close()
-            #expect(try await waitForLog("client closed the connection", count: 3))
-            #expect(try await client.get("/healthz").status == .ok)
-            let lines = log.all
-            #expect(!lines.contains { $0.contains("internal error") || $0.contains(" error verdict:") }, "\(lines.filter { $0.contains("error") })")
-            #expect(lines.filter { $0.contains("client closed the connection") }.allSatisfy { $0.contains(" notice verdict: ") }, "\(lines)")
+        func count(_ text: String) -> Int { server.logText.components(separatedBy: text).count - 1 }
+        func waitForLog(_ text: String, count wanted: Int = 1) -> Bool {
+            for _ in 0..<1500 where count(text) < wanted { usleep(20_000) }
+            return count(text) >= wanted
         }
+        // Mid-body, on decide: half the case, then the connection closes.
+        let c = try RawConnection(port: port)
+        c.send("POST \(Self.decidePath) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: \(henanCase.utf8.count)\r\n\r\n"
+               + String(henanCase.prefix(40)))
+        usleep(100_000)
+        c.close()
+        #expect(waitForLog("client closed the connection before sending the whole request (POST \(Self.decidePath))"))
+        #expect(waitForLog("POST \(Self.decidePath) 499"))
+        // Mid-body, on a batch (whose answer is streaming already).
+        let b = try RawConnection(port: port)
+        b.send("POST \(Self.batchPath) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\n\r\n"
+               + String(line.utf8.count + 1, radix: 16) + "\r\n" + line + "\n\r\n")
+        _ = b.receiveBlocking(seconds: 2)
+        b.close()
+        #expect(waitForLog("client closed the connection before sending the whole request (POST \(Self.batchPath))"))
+        // Before the answer: a whole batch, and the connection closed without reading a byte of it.
+        let a = try RawConnection(port: port)
+        let batch = String(repeating: line + "\n", count: 500)
+        a.send("POST \(Self.batchPath) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-ndjson\r\nContent-Length: \(batch.utf8.count)\r\n\r\n" + batch)
+        a.close()
+        #expect(waitForLog("client closed the connection", count: 3))
+        #expect(try Self.get("/healthz", port: port) == 200)
+        let lines = server.logText.split(separator: "\n")
+        #expect(!lines.contains { $0.contains("internal error") || $0.contains(" error verdict:") }, "\(lines.filter { $0.contains("error") })")
+        #expect(lines.filter { $0.contains("client closed the connection") }.allSatisfy { $0.contains(" notice verdict: ") }, "\(lines)")
     }
 
     // MARK: 5. Open to the network without a token

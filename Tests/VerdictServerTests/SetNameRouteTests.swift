@@ -23,7 +23,7 @@ struct SetNameRouteTests {
         let copy = try Self.renamed()
         defer { copy.remove() }
         let service = try makeService([copy.path])
-        try await service.application().test(.live) { client in
+        try await service.application().test(.router) { client in
             let decided = try await client.post("/v1/policies/\(Self.encoded)/decide", henanCase)
             #expect(decided.status == .ok, "\(text(decided.body))")
             #expect((json(decided.body)["policy"] as? [String: Any])?["name"] as? String == Self.name)
