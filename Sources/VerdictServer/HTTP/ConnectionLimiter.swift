@@ -100,16 +100,10 @@ final class ConnectionLimiter: Sendable {
         }
 
         private func refuse(_ context: ChannelHandlerContext) {
-            let body = #"{"type":"urn:verdict:problem:too-many-connections","title":"Too many connections","status":503,"detail":"the server holds \#(limiter.maximum) connections already: try again shortly"}"#
-            var fields = HTTPFields()
-            fields[.contentType] = "application/problem+json"
-            fields[.contentLength] = String(body.utf8.count)
-            fields[.retryAfter] = "1"
-            fields[.connection] = "close"
-            context.write(wrapOutboundOut(.head(HTTPResponse(status: .serviceUnavailable, headerFields: fields))), promise: nil)
-            context.write(wrapOutboundOut(.body(context.channel.allocator.buffer(string: body))), promise: nil)
-            let bound = context.loopBound
-            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in bound.value.close(promise: nil) }
+            Problem(.serviceUnavailable, "too-many-connections", "Too many connections",
+                    detail: "the server holds \(limiter.maximum) connections already: try again shortly")
+                .with(header: .retryAfter, "1")
+                .writeAsLastAnswer(context)
         }
     }
 }

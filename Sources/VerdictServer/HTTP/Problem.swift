@@ -1,5 +1,7 @@
 import HTTPTypes
 import Hummingbird
+import NIOCore
+import NIOHTTPTypes
 import Verdict
 
 /// An RFC 9457 problem details response (`application/problem+json`).
@@ -106,5 +108,22 @@ extension Diagnostic {
                 }
             }
         }
+    }
+}
+
+extension Problem {
+    /// Writes the problem as a connection's last answer and closes it, from a channel handler that
+    /// sits after HTTP decoding (``ConnectionLimiter``, ``ProtocolErrorHandler``): before any route
+    /// runs, so without an `instance`.
+    func writeAsLastAnswer(_ context: ChannelHandlerContext) {
+        let body = self.body(instance: nil)
+        var fields = headers
+        fields[.contentType] = Problem.contentType
+        fields[.contentLength] = String(body.count)
+        fields[.connection] = "close"
+        context.write(NIOAny(HTTPResponsePart.head(HTTPResponse(status: status, headerFields: fields))), promise: nil)
+        context.write(NIOAny(HTTPResponsePart.body(context.channel.allocator.buffer(bytes: body))), promise: nil)
+        let bound = context.loopBound
+        context.writeAndFlush(NIOAny(HTTPResponsePart.end(nil))).whenComplete { _ in bound.value.close(promise: nil) }
     }
 }

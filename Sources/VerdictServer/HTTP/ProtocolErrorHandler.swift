@@ -142,15 +142,7 @@ final class ProtocolErrorHandler: ChannelDuplexHandler, RemovableChannelHandler 
     private func send(_ problem: Problem, context: ChannelHandlerContext) {
         guard context.channel.isActive else { return }
         closedByServer = true
-        let body = problem.body(instance: nil)
-        var fields = problem.headers
-        fields[.contentType] = Problem.contentType
-        fields[.contentLength] = String(body.count)
-        fields[.connection] = "close"
-        context.write(wrapOutboundOut(.head(HTTPResponse(status: problem.status, headerFields: fields))), promise: nil)
-        context.write(wrapOutboundOut(.body(context.channel.allocator.buffer(bytes: body))), promise: nil)
-        let bound = context.loopBound
-        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in bound.value.close(promise: nil) }
+        problem.writeAsLastAnswer(context)
     }
 
     private func logDisconnect(_ when: String) {
