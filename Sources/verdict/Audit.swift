@@ -68,14 +68,6 @@ func readKeyFile(_ path: String) throws -> String {
     return String(decoding: data, as: UTF8.self)
 }
 
-/// Writes `text` to standard output and checks that it was written (a full disk, a closed pipe):
-/// a failed write is an error exit, never a silent success.
-func printChecked(_ text: String) throws {
-    var out = OutputBuffer()
-    out.append(text)
-    try out.finish()
-}
-
 /// Writes a whole file and checks every write and the close; `exclusive` refuses an existing file.
 func writeFileChecked(_ path: String, _ text: String, mode: mode_t = 0o644, exclusive: Bool = false) throws(AuditError) {
     let fd = Foundation.open(path, O_WRONLY | O_CREAT | O_TRUNC | (exclusive ? O_EXCL : 0), mode)
@@ -117,7 +109,7 @@ extension Audit {
                     out += "✗ DEFECT: re-deciding record \(r.seq) did NOT reproduce the recorded decision.\n  \(TextEscaping.escaped(d.problem ?? ""))\n"
                 }
             }
-            try printChecked(out)
+            try writeOutput(out)
             if defects > 0 {
                 throw CommandFailure.failed("\(defects) recorded decision\(defects == 1 ? "" : "s") of case `\(id)` could not be reproduced: this is a defect in Verdict or the archive; report it")
             }
@@ -145,7 +137,7 @@ extension Audit {
                 if r.uncheckpointed > 0 { out += "  note: the last \(r.uncheckpointed) record\(r.uncheckpointed == 1 ? " is" : "s are") not covered by a checkpoint yet (`verdict audit checkpoint`)\n" }
                 out += "  \(r.policies.count) policy version\(r.policies.count == 1 ? "" : "s") archived and reproducing their digests: "
                 out += r.policies.map { "\(TextEscaping.escaped($0.name)) \(TextEscaping.escaped($0.version))" }.joined(separator: ", ") + "\n"
-                try printChecked(out)
+                try writeOutput(out)
             } catch let e as CommandFailure {
                 throw e
             } catch {
@@ -166,7 +158,7 @@ extension Audit {
                 defer { l.close() }
                 let c = try l.checkpoint(key: k, time: Timestamp(Date()))
                 let n = try l.checkpoints().count
-                try printChecked("checkpoint #\(n): \(c.size) records, root \(c.root.hexString), signed \(c.time) by key \(c.keyFingerprint)\n")
+                try writeOutput("checkpoint #\(n): \(c.size) records, root \(c.root.hexString), signed \(c.time) by key \(c.keyFingerprint)\n")
             } catch let e as CommandFailure {
                 throw e
             } catch {
@@ -191,7 +183,7 @@ extension Audit {
                 if let out {
                     try writeFileChecked(out, json)
                 } else {
-                    try printChecked(json)
+                    try writeOutput(json)
                 }
             } catch let e as CommandFailure {
                 throw e
@@ -220,7 +212,7 @@ extension Audit {
                     out += "  record \(v.seq): case \(TextEscaping.escaped(v.caseID)), recorded \(v.recordedAt.rfc3339(in: .utc)), policy \(TextEscaping.escaped(v.policyName)) \(TextEscaping.escaped(v.policyVersion)) (\(TextEscaping.escaped(v.digest)))\n"
                     out += "    decision: \(TextEscaping.escaped(String(decoding: v.decision, as: UTF8.self)))\n"
                 }
-                try printChecked(out)
+                try writeOutput(out)
             } catch let e as CommandFailure {
                 throw e
             } catch {
@@ -272,7 +264,7 @@ extension Audit {
                     w.key("failures")
                     w.array { w in for f in r.failures { w.object { w in w.field("case", f.caseID); w.field("seq", Int(f.seq)); w.field("error", f.message) } } }
                 }
-                try printChecked(w.output + "\n")
+                try writeOutput(w.output + "\n")
             } else {
                 var out = "Replayed \(r.decisions) recorded decision\(r.decisions == 1 ? "" : "s") under \(compiled.identity.name) \(compiled.identity.version) (\(compiled.identity.digest)): \(r.changedCases) would change, \(r.unchanged) unchanged\(r.failures.isEmpty ? "" : ", \(r.failures.count) cannot be decided").\n"
                 func label(_ k: AuditTrail.Replay.Change) -> String {
@@ -285,7 +277,7 @@ extension Audit {
                     out += "    " + v.prefix(cases).map { TextEscaping.escaped($0) }.joined(separator: ", ") + (v.count > cases ? ", … and \(v.count - cases) more (--format json lists all)" : "") + "\n"
                 }
                 for f in r.failures.prefix(cases) { out += "cannot decide \(TextEscaping.escaped(f.caseID)) (record \(f.seq)): \(TextEscaping.escaped(f.message, keepingNewlines: true))\n" }
-                try printChecked(out)
+                try writeOutput(out)
             }
             if r.changedCases > 0 || !r.failures.isEmpty { throw CommandFailure.findings }
         }
@@ -333,7 +325,7 @@ extension Audit {
             } catch {
                 throw fail(error)
             }
-            try printChecked("private key: \(out) (keep it secret)\npublic key:  \(out).pub (give it to auditors)\nkey \(AuditKeys.fingerprint(Array(k.privateKey.publicKey.rawRepresentation)))\n")
+            try writeOutput("private key: \(out) (keep it secret)\npublic key:  \(out).pub (give it to auditors)\nkey \(AuditKeys.fingerprint(Array(k.privateKey.publicKey.rawRepresentation)))\n")
         }
     }
 }

@@ -27,7 +27,7 @@ struct Init: ParsableCommand {
             let written = try PolicyScaffold.create(directory: name, effective: date)
             var out = written.map { "created \(TextEscaping.escaped($0))\n" }.joined()
             out += "next: verdict check \(TextEscaping.escaped(name)) && verdict test \(TextEscaping.escaped(name)) --coverage\n"
-            try printChecked(out)
+            try writeOutput(out)
         } catch let e as CommandFailure {
             throw e
         } catch {

@@ -48,7 +48,7 @@ enum Main {
         if let failure = error as? CommandFailure { failure.exit() }
         let text = VerdictCommand.fullMessage(for: error)
         guard VerdictCommand.exitCode(for: error) == .success, !text.isEmpty else { VerdictCommand.exit(withError: error) }
-        do { try printChecked(text + "\n") } catch let failure as CommandFailure { failure.exit() } catch { VerdictCommand.exit(withError: error) }
+        do { try writeOutput(text + "\n") } catch let failure as CommandFailure { failure.exit() } catch { VerdictCommand.exit(withError: error) }
         Foundation.exit(0)
     }
 }

@@ -213,7 +213,8 @@ struct FastCaseDecoder: Sendable {
                         // ASCII is valid UTF-8 as it stands; other text is validated, and invalid UTF-8 is left
                         // to the careful decoder, which reports it (never repaired here).
                         let text: String
-                        if bytes.allSatisfy({ $0 < 0x80 }) {
+                        let ascii = bytes.allSatisfy { $0 < 0x80 }
+                        if ascii {
                             text = String(decoding: bytes, as: UTF8.self)
                         } else {
                             guard let valid = String(validating: bytes, as: UTF8.self) else { return nil }
@@ -222,7 +223,7 @@ struct FastCaseDecoder: Sendable {
                         let normalized = normalizations[slot].apply(text)
                         if slot == idSlot, normalized.unicodeScalars.contains(where: CaseDecoder.isControl) { return nil }
                         // Text beyond ASCII that is not a literal of the field may only look like one.
-                        if !bytes.allSatisfy({ $0 < 0x80 }), lookAlikes.hasLiterals(slot), !lookAlikes.isLiteral(normalized, slot: slot) { return nil }
+                        if !ascii, lookAlikes.hasLiterals(slot), !lookAlikes.isLiteral(normalized, slot: slot) { return nil }
                         v = .string(normalized)
                     case .enumeration(let e):
                         guard let r = rawString() else { return nil }
