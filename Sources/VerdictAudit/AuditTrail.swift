@@ -53,11 +53,12 @@ public enum AuditTrail {
     public static func rederive(_ view: RecordView, policies: ArchivedPolicies) throws -> ReDerivedDecision {
         let policy = try policies.policy(digest: view.digest, seq: view.seq)
         do {
-            let plain = try policy.decide(json: view.input, explain: false, now: view.now)
+            // Asked as every surface asks (one decision request), explained; the decision recorded is
+            // compared without its explanation.
+            let explained = try PolicyVersions(policy).answer(DecisionRequest(explanation: .full, now: view.now), json: view.input).decision
             var json: [UInt8] = []
-            plain.appendJSON(to: &json)
+            explained.withoutExplanation.appendJSON(to: &json)
             let bytes = PendingRecord.recordedDecision(json, hasExplanation: false)
-            let explained = try policy.decide(json: view.input, explain: true, now: view.now)
             let same = bytes == view.decision
             return ReDerivedDecision(record: view, policy: policy, decision: explained, reproduced: same,
                                      problem: same ? nil : "re-deciding gave \(String(decoding: bytes, as: UTF8.self)) but the log recorded \(String(decoding: view.decision, as: UTF8.self))")
@@ -137,6 +138,7 @@ public enum AuditTrail {
     public static func replay(log: any DecisionLog, under policy: CompiledPolicy, in range: Range, only name: String? = nil,
                               latest: UInt64? = nil) throws -> Replay {
         var out = Replay()
+        let set = PolicyVersions(policy)  // asked as every surface asks: one decision request a record
         if let latest {
             let size = try log.treeState().size
             if size > latest { out.notRead = size - latest }
@@ -145,13 +147,11 @@ public enum AuditTrail {
             if let name, v.policyName != name { return }
             out.decisions += 1
             let old = outputs(ofDecision: v.decision)
-            let newDecision: Decision
-            do { newDecision = try policy.decide(json: v.input, explain: false, now: v.now) } catch {
+            var bytes: [UInt8] = []
+            do { try set.answer(DecisionRequest(now: v.now), json: v.input).appendRendered(to: &bytes) } catch {
                 out.failures.append((v.caseID, v.seq, "\(error)"))
                 return
             }
-            var bytes: [UInt8] = []
-            newDecision.appendJSON(to: &bytes)
             let new = outputs(ofDecision: bytes)
             var changed = false
             var names = old.map(\.0)

@@ -49,16 +49,20 @@ public enum LogVerifier {
         var identities: [String: (name: String, version: String)]
     }
 
-    public static func verify(_ log: any DecisionLog, key: Curve25519.Signing.PublicKey? = nil) throws -> VerifyReport {
-        try verify(log, key: key, from: nil).report
+    /// Verifies the whole log. `progress` is told, after each chunk of records read, how many have
+    /// been read of how many the log holds (`verdict audit verify` shows it on a terminal).
+    public static func verify(_ log: any DecisionLog, key: Curve25519.Signing.PublicKey? = nil,
+                              progress: ((_ read: UInt64, _ total: UInt64) -> Void)? = nil) throws -> VerifyReport {
+        try verify(log, key: key, from: nil, progress: progress).report
     }
 
     /// Verifies the records appended since `previous` (everything when nil), and that the tree of the
     /// records verified then still has the root it had.
     public static func verify(_ log: any DecisionLog, key: Curve25519.Signing.PublicKey?,
-                              from previous: Verified?) throws -> (report: VerifyReport, verified: Verified) {
+                              from previous: Verified?, progress: ((UInt64, UInt64) -> Void)? = nil) throws -> (report: VerifyReport, verified: Verified) {
         try log.readSnapshot {
             var run = Run(log: log, key: key, previous: previous)
+            run.progress = progress
             return try run.verify()
         }
     }
@@ -105,6 +109,7 @@ public enum LogVerifier {
         var end: UInt64 = 0
         var digests: [String: UInt64] = [:]
         var lastDigest = ""
+        var progress: ((UInt64, UInt64) -> Void)?
 
         init(log: any DecisionLog, key: Curve25519.Signing.PublicKey?, previous: Verified?) {
             self.log = log
@@ -126,8 +131,11 @@ public enum LogVerifier {
             let start = f.size
             try checkVerifiedPrefix(state: state)
             if start == 0, bySize[0] != nil { checkRoot() }
+            var read: UInt64 = 0
             try log.scan(from: start, until: nil) { chunk in
                 for r in chunk { check(r) }
+                read += UInt64(chunk.count)
+                progress?(read, max(read, state.size - min(start, state.size)))
                 return true
             }
             checkSize(state)

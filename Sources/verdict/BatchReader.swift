@@ -15,64 +15,60 @@ enum BatchReader {
     }
 
     /// Calls `body` with each non-blank line's number and bytes (without the newline), and `tooLong`
-    /// with the number and length of each line over `maxLineBytes` instead. `waiting` runs before each
-    /// read from the input, so output already decided can be flushed before the reader blocks.
+    /// with the number and length of each line over `maxLineBytes` instead (the library's
+    /// ``JSONLinesSplitter`` cuts the lines). `waiting` runs before each read from the input, so output
+    /// already decided can be flushed before the reader blocks.
     ///
     /// An input that is a folder or cannot be read is an error exit (66, as sysexits' EX_NOINPUT).
     @discardableResult
     static func lines(of path: String, maxLineBytes: Int = defaultMaxLineBytes, waiting: () -> Void = {},
                       tooLong: (Int, Int) throws -> Void, _ body: (Int, [UInt8]) throws -> Void) throws -> Summary {
-        let fd = try open(path, expecting: "a JSON Lines file of cases")
+        var splitter = JSONLinesSplitter(maxLineBytes: maxLineBytes)
+        func take(_ piece: JSONLinesSplitter.Piece) throws {
+            switch piece {
+            case let .line(number, bytes): try body(number, bytes)
+            case let .tooLong(number, length): try tooLong(number, length)
+            }
+        }
+        try read(path, expecting: "a JSON Lines file of cases", waiting: waiting) { bytes in try splitter.feed(bytes, take) }
+        try splitter.finish(take)
+        return Summary(lines: splitter.count)
+    }
+
+    /// Feeds a JSON Lines file to a batch, handing its lines to the workers before each read, and
+    /// finishes it. On a terminal, standard error shows the progress (cases answered, rate, time left);
+    /// never when it is not one.
+    static func feed(_ path: String, to batch: DecisionBatch) throws -> DecisionBatch.Summary {
+        let progress = Progress(path: path)
+        try read(path, expecting: "a JSON Lines file of cases", waiting: {
+            batch.flush()
+            progress?.show(batch.progress.decided + batch.progress.refused)
+        }) { bytes in
+            batch.feed(bytes)
+            progress?.read(bytes.count)
+        }
+        let summary = batch.finish()
+        progress?.done(summary.decided + summary.refused)
+        return summary
+    }
+
+    /// Reads an input in pieces of up to 1 MiB, calling `waiting` before each read.
+    private static func read(_ path: String, expecting: String, waiting: () -> Void,
+                             _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        let fd = try open(path, expecting: expecting)
         defer { if fd != 0 { close(fd) } }
-        var summary = Summary()
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
-        var line: [UInt8] = []
-        line.reserveCapacity(4096)
-        var number = 0
-        // A line past the limit: its bytes are dropped as they arrive, only its length is kept.
-        var skipped: Int?
-        func end() throws {
-            number += 1
-            if let length = skipped {
-                skipped = nil
-                summary.lines += 1
-                try tooLong(number, length)
-                return
-            }
-            if line.last == 0x0D { line.removeLast() }
-            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { line.removeAll(keepingCapacity: true); return }
-            summary.lines += 1
-            try body(number, line)
-            line.removeAll(keepingCapacity: true)
-        }
-        func take(_ segment: ArraySlice<UInt8>) {
-            if let length = skipped { skipped = length + segment.count; return }
-            if line.count + segment.count > maxLineBytes {
-                skipped = line.count + segment.count
-                line.removeAll(keepingCapacity: false)
-                line.reserveCapacity(4096)
-            } else {
-                line.append(contentsOf: segment)
-            }
-        }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { buffer.deallocate() }
         while true {
             waiting()
-            let n = buffer.withUnsafeMutableBytes { b in read(fd, b.baseAddress!, b.count) }
+            let n = Foundation.read(fd, buffer.baseAddress!, buffer.count)
             if n < 0 {
                 if errno == EINTR { continue }
                 throw CommandFailure.unreadable("cannot read `\(TextEscaping.escaped(path))`: \(String(cString: strerror(errno)))")
             }
-            if n == 0 { break }
-            var start = 0
-            while let nl = buffer[start..<n].firstIndex(of: 0x0A) {
-                take(buffer[start..<nl])
-                try end()
-                start = nl + 1
-            }
-            if start < n { take(buffer[start..<n]) }
+            if n == 0 { return }
+            try body(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
         }
-        if skipped != nil || !line.isEmpty { try end() }
-        return summary
     }
 
     /// Reads a whole input of at most `maxBytes` (a `--case` file, or `-` for standard input); nil when
@@ -83,7 +79,7 @@ enum BatchReader {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
-            let n = chunk.withUnsafeMutableBytes { b in read(fd, b.baseAddress!, b.count) }
+            let n = chunk.withUnsafeMutableBytes { b in Foundation.read(fd, b.baseAddress!, b.count) }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw CommandFailure.unreadable("cannot read `\(TextEscaping.escaped(path))`: \(String(cString: strerror(errno)))")
@@ -105,15 +101,5 @@ enum BatchReader {
         let fd = Foundation.open(path, O_RDONLY)
         guard fd >= 0 else { throw CommandFailure.unreadable("cannot read `\(TextEscaping.escaped(path))`: \(String(cString: strerror(errno)))") }
         return fd
-    }
-}
-
-/// A refused line or case, for the commands that report one per input.
-extension CaseError {
-    /// The error for an input over the line limit.
-    static func tooLarge(_ length: Int, limit: Int, atLeast: Bool = false) -> CaseError {
-        CaseError(caseID: nil, problems: [.init(field: nil, code: .caseTooLarge,
-                                                message: "the case is \(atLeast ? "over \(limit)" : String(length)) bytes long, over the limit of \(limit) bytes; it was not read",
-                                                help: "raise the limit with --max-line-bytes if the case is real")])
     }
 }

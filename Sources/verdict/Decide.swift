@@ -25,8 +25,11 @@ struct Decide: ParsableCommand {
     @Option(help: "A JSON Lines file of cases, one per line, or - for standard input.")
     var batch: String?
 
-    @Flag(help: "Add the explanation to each decision.")
+    @Flag(help: "Add the explanation to each decision (in full: --explanation full).")
     var explain = false
+
+    @Option(help: ArgumentHelp("How much explanation to add: none, compact (the rules that decided and the overrides that applied) or full (every rule).", valueName: "detail"))
+    var explanation: ExplanationDetail?
 
     @Option(help: "Threads deciding a batch (default: the cores available); results stay in input order.")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
@@ -37,6 +40,12 @@ struct Decide: ParsableCommand {
     func validate() throws {
         if (casePath == nil) == (batch == nil) { throw ValidationError("give exactly one of --case FILE or --batch FILE") }
         if jobs < 1 || jobs > 256 { throw ValidationError("--jobs takes a number of threads from 1 to 256") }
+        if explain, let explanation, explanation != .full { throw ValidationError("--explain asks for the full explanation; give --explanation \(explanation.rawValue) alone") }
+    }
+
+    /// The question put to the library for every case.
+    func request(now: Timestamp) -> DecisionRequest {
+        DecisionRequest(explanation: explanation ?? (explain ? .full : .none), now: now)
     }
 
     func run() throws {
@@ -48,63 +57,37 @@ struct Decide: ParsableCommand {
             var out = OutputBuffer()
             do {
                 let bytes = try input.readCase(casePath).get()
-                let d = try compiled.decide(json: bytes, explain: explain, now: now)
-                if let logging { logging.recordThenPrint(d, input: bytes); return }
-                out.append(d.json() + "\n")
+                let response: DecisionResponse
+                do { response = try compiled.answer(request(now: now), json: bytes) } catch { throw error.caseError }
+                if let logging { logging.recordThenPrint(response, input: bytes); return }
+                response.appendRendered(to: &out.bytes)
+                out.append("\n")
                 try out.finish()
             } catch let error as CaseError {
-                out.append(errorLine(error, line: nil) + "\n")
+                out.append(error.answerJSON() + "\n")
                 try out.finish()
                 throw CommandFailure.refused("\(error)")
             }
             return
         }
-        let limit = input.maxLineBytes
-        if jobs > 1, logging == nil {
-            let parallel = ParallelBatch(policy: compiled, jobs: jobs, explain: explain, now: now, maxLineBytes: limit) { errorLine($0, line: $1) }
-            let summary = try parallel.run(path: batch!, jobs: jobs)
-            if let e = parallel.writeFailure { throw CommandFailure.outputFailed(errno: e) }
-            try report(failed: parallel.failed, cases: summary.lines)
-            return
+        // The one batch engine: lines answered in input order on `jobs` threads, each answer written
+        // as soon as those before it are; with a log, on one thread, each printed once committed.
+        var writeFailure: Int32?
+        let engine = DecisionBatch(set: compiled, request: request(now: now), jobs: jobs,
+                                  limits: DecisionBatch.Limits(maxLineBytes: input.maxLineBytes),
+                                  each: logging.map { logging in { _, answer, line in logging.record(answer, line: line) } }) { bytes in
+            if logging == nil, writeFailure == nil, let e = OutputBuffer.write(bytes, to: 1) { writeFailure = e }
         }
-        var failed = 0
-        var out = OutputBuffer()
-        // Output already decided is written before the reader waits for more input, and in 64 KiB pieces.
-        let summary = try BatchReader.lines(of: batch!, maxLineBytes: limit, waiting: { out.flush() }, tooLong: { number, length in
-            failed += 1
-            out.append(errorLine(.tooLarge(length, limit: limit), line: number) + "\n")
-        }) { number, bytes in
-            if let logging {
-                failed += logging.decide(bytes, explain: explain, now: now) { errorLine($0, line: number) }
-                return
-            }
-            do {
-                try compiled.decide(json: bytes, explain: explain, now: now).appendJSON(to: &out.bytes)
-            } catch let error as CaseError {
-                failed += 1
-                out.append(errorLine(error, line: number))
-            }
-            out.append("\n")
-        }
-        try out.finish()
+        let summary = try BatchReader.feed(batch!, to: engine)
         logging?.finishOrExit()
-        try report(failed: failed, cases: summary.lines)
+        if let writeFailure { throw CommandFailure.outputFailed(errno: writeFailure) }
+        try report(failed: summary.refused, cases: summary.lines)
     }
 
     private func report(failed: Int, cases: Int) throws {
         if cases == 0 { throw CommandFailure.noCases(path: batch!, verb: "decided") }
         if failed > 0 { throw CommandFailure.refused("\(failed) case\(failed == 1 ? "" : "s") could not be decided") }
     }
-
-    func errorLine(_ error: CaseError, line: Int?) -> String {
-        var w = JSONWriter()
-        w.object { w in
-            w.key("case")
-            if let id = error.caseID { w.string(id) } else { w.null() }
-            if let line { w.field("line", line) }
-            w.key("error")
-            error.write(to: &w)
-        }
-        return w.output
-    }
 }
+
+extension ExplanationDetail: ExpressibleByArgument {}

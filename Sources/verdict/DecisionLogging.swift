@@ -18,7 +18,6 @@ final class DecisionLogging: @unchecked Sendable {
     let compiled: PolicyVersions
     /// Lines waiting for their batch's commit, written by the log writer's thread.
     private var pending: [UInt8] = []
-    private var failedCases = 0
 
     /// Opens the log and archives every version of the set, each from its own folder.
     init(location: String, policies: PolicyVersions) throws {
@@ -51,31 +50,28 @@ final class DecisionLogging: @unchecked Sendable {
         }
     }
 
-    /// One case of a batch: decides it, hands it to the log, returns 1 when it could not be decided.
-    func decide(_ bytes: [UInt8], explain: Bool, now: Timestamp, errorLine: (CaseError) -> String) -> Int {
-        do {
-            let d = try compiled.decide(json: bytes, explain: explain, now: now)
-            var line: [UInt8] = []
-            d.appendJSON(to: &line)
-            line.append(10)
-            if explain {
-                writer.submit(decision: d, input: bytes, ack: ack(line))
+    /// One answer of a batch, in input order: a decision goes to the log and its line is printed once
+    /// committed; an error line is printed in its place among them.
+    func record(_ answer: DecisionBatch.Answer, line: [UInt8]) {
+        switch answer {
+        case let .decided(response, input):
+            if response.decision.explanation != nil {
+                writer.submit(decision: response.decision, input: input, ack: ack(line))
             } else {
-                writer.submit(caseID: d.caseID, policy: d.policy, now: d.now, input: bytes, decisionJSON: Array(line.dropLast()),
-                              hasExplanation: false, ack: ack(line))
+                writer.submit(caseID: response.decision.caseID, policy: response.policy, now: response.decision.now, input: input,
+                              decisionJSON: Array(line.dropLast()), hasExplanation: false, ack: ack(line))
             }
-            return 0
-        } catch {
-            let line = Array((errorLine(error) + "\n").utf8)
+        case .refused:
             writer.submitMarker { [unowned self] _ in self.pending.append(contentsOf: line) }
-            return 1
         }
     }
 
     /// The single-case path: logs the decision, waits for the commit, then prints it.
-    func recordThenPrint(_ d: Decision, input: [UInt8]) {
-        let line = Array((d.json() + "\n").utf8)
-        writer.submit(decision: d, input: input, ack: ack(line))
+    func recordThenPrint(_ response: DecisionResponse, input: [UInt8]) {
+        var line: [UInt8] = []
+        response.appendRendered(to: &line)
+        line.append(10)
+        writer.submit(decision: response.decision, input: input, ack: ack(line))
         finishOrExit()
     }
 

@@ -37,36 +37,22 @@ struct Explain: ParsableCommand {
     func run() throws {
         let now = try clock.instant
         let versions = try policy.loadVersions()
-        do {
-            let bytes = try input.readCase(casePath).get()
-            // The version in force on the case's date explains it and answers its questions.
-            let compiled = try versions.version(for: bytes, now: now)
-            var questions: [WhyNotQuestion] = []
-            for text in whyNot {
-                do { questions.append(try Self.question(text, compiled, versions)) } catch {
-                    throw ValidationError("--why-not \(TextEscaping.escaped(text)): \(TextEscaping.escaped("\(error)"))")
-                }
-            }
-            if !questions.isEmpty {
-                // Answered by that version; where only another version gives the value, the answer says so.
-                let answers = try versions.whyNot(questions, json: bytes, now: now)
-                try writeOutput(format == "json" ? answers.json() + "\n" : answers.text(lang))
-                return
-            }
-            let d = try compiled.decide(json: bytes, explain: true, now: now)
-            try writeOutput(format == "json" ? d.explanation!.json() + "\n" : d.explanation!.text(lang))
-        } catch let error as CaseError {
-            throw CommandFailure.refused("\(error)")
+        let bytes: [UInt8]
+        switch try input.readCase(casePath) {
+        case .success(let b): bytes = b
+        case .failure(let error): throw CommandFailure.refused("\(error)")
         }
-    }
-
-    /// A question read against the version in force, or else against any version that has its output and value.
-    static func question(_ text: String, _ compiled: CompiledPolicy, _ set: PolicyVersions) throws -> WhyNotQuestion {
-        do { return try WhyNotQuestion(parsing: text, for: compiled) } catch {
-            for v in set.versions.reversed() {
-                if let q = try? WhyNotQuestion(parsing: text, for: v) { return q }
+        // The one decision request: the version in force on the case's date explains it, or answers
+        // its questions (where only another version gives the value, the answer says so).
+        let request = DecisionRequest(language: lang, now: now, whyNot: whyNot, format: format == "json" ? .explanation : .text)
+        let response: DecisionResponse
+        do { response = try versions.answer(request, json: bytes) } catch {
+            switch error {
+            case .refused(let caseError, _): throw CommandFailure.refused("\(caseError)")
+            case let .invalidQuestion(text, reason):
+                throw ValidationError("--why-not \(TextEscaping.escaped(text)): \(TextEscaping.escaped("\(reason)"))")
             }
-            throw error
         }
+        try writeOutput(response.rendered() + (format == "json" ? "\n" : ""))
     }
 }

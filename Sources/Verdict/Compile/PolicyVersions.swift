@@ -55,8 +55,16 @@ public final class PolicyVersions: Sendable {
         self.init(checked: versions, folders: folders)
     }
 
-    /// Versions already cross-checked.
-    init(checked: [CompiledPolicy], folders: [String]) {
+    /// A set of one version that decides every case, whatever its date, exactly as the version does on
+    /// its own (``CompiledPolicy/decide(json:explain:now:)``): a version archived in a decision log,
+    /// replayed over recorded history, or compiled on its own.
+    public convenience init(_ policy: CompiledPolicy) {
+        self.init(checked: [policy], folders: [], dated: false)
+    }
+
+    /// Versions already cross-checked; `dated` nil: placed in time when there are several or they
+    /// name `effective_by`.
+    init(checked: [CompiledPolicy], folders: [String], dated: Bool? = nil) {
         precondition(!checked.isEmpty, "a policy set has at least one version")
         let order = checked.indices.sorted { a, b in
             (checked[a].identity.effective?.daysSinceEpoch ?? Int.min) < (checked[b].identity.effective?.daysSinceEpoch ?? Int.min)
@@ -64,7 +72,7 @@ public final class PolicyVersions: Sendable {
         versions = order.map { checked[$0] }
         self.folders = folders.count == checked.count ? order.map { folders[$0] } : []
         effectiveBy = checked.first!.model.effectiveBy.map { checked.first!.model.fields[$0].name }
-        isDated = checked.count > 1 || effectiveBy != nil
+        isDated = dated ?? (checked.count > 1 || effectiveBy != nil)
     }
 
     /// The set's name (every version has the same).
@@ -155,7 +163,7 @@ public final class PolicyVersions: Sendable {
     /// The version that refuses a case whose date cannot be read: the one in force at the decision
     /// time (the latest while none is). Every version requires the field with one type, so its decoder
     /// reports the field's problem as any would.
-    private func fallback(_ now: Timestamp?) -> CompiledPolicy {
+    func fallback(_ now: Timestamp?) -> CompiledPolicy {
         version(at: now ?? Timestamp(Date())) ?? latest
     }
 

@@ -35,6 +35,9 @@ public enum CaseProblemCode: String, Sendable, CaseIterable {
     /// skeleton, Unicode TS #39) without being it: `Hеnan` with a Cyrillic `е`. The message names the
     /// text it resembles and the characters that differ.
     case lookAlike = "look-alike"
+    /// A why-not question asked with the case names an output or value that no version of the set
+    /// has (see ``DecisionRequestError/invalidQuestion(_:_:)``).
+    case invalidQuestion = "invalid-question"
     /// An arithmetic result too large for its type, or a time outside the years 0001–9999.
     case arithmeticOverflow = "arithmetic-overflow"
 }

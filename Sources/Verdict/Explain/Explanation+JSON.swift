@@ -12,6 +12,7 @@ extension Explanation {
         w.object { w in
             w.key("policy")
             p.writeIdentity(to: &w)
+            if detail == .compact { w.field("detail", "compact") }
             if !p.model.annotations.reading.isEmpty || !p.model.annotations.note.isEmpty {
                 Self.writeNotes(p.model.annotations, to: &w)
             }
@@ -32,6 +33,7 @@ extension Explanation {
         var state: [UInt8] = []
         var failure: [Int32] = []
         var overrideEvents: [Int] = []
+        let compact = detail == .compact
         f.bytes.withUnsafeBufferPointer { bytes in
             for di in p.model.decisions.indices {
                 unowned(unsafe) let d = p.model.decisions[di]
@@ -62,7 +64,7 @@ extension Explanation {
                     w.members(f.decision[di], in: bytes)
                     w.key(f.key.rules, in: bytes)
                     w.array { w in
-                        for ri in 0..<ruleCount {
+                        for ri in 0..<ruleCount where !compact || state[ri] & 4 != 0 {
                             w.object { w in
                                 w.members(f.ruleID[first + ri], in: bytes)
                                 w.members(f.ruleState[Int(state[ri])], in: bytes)
@@ -73,7 +75,9 @@ extension Explanation {
                     }
                     if !d.overrides.isEmpty {
                         w.key(f.key.overrides, in: bytes)
-                        w.array { w in for k in overrideEvents { writeOverride(events[k], d, f, bytes, to: &w) } }
+                        w.array { w in
+                            for k in overrideEvents where !compact || Self.applied(events[k]) { writeOverride(events[k], d, f, bytes, to: &w) }
+                        }
                     }
                     w.key(f.key.outputs, in: bytes)
                     w.object { w in
@@ -99,6 +103,12 @@ extension Explanation {
                 }
             }
         }
+    }
+
+    /// Whether an override event is one that applied.
+    private static func applied(_ event: Trace.Event) -> Bool {
+        if case .override(_, _, .applied, _, _, _) = event { return true }
+        return false
     }
 
     /// The overrides applied to an output (an operation done), as `"overrides":[ids]`; nothing when none was.

@@ -48,11 +48,15 @@ extension Explanation {
             out += "Case \(caseID) — \(w.policy) \(policy.name) \(policy.version)\(policy.effective.map { " (\(w.effective) \($0))" } ?? "")\(title)\n"
         }
         out += "  \(policy.digest)\n"
+        if detail == .compact {
+            out += language == .zh ? "  (精简:只列出作出决定的规则和已适用的例外规则)\n"
+                                   : "  (compact: only the rules that decided and the overrides that applied)\n"
+        }
         for r in [p.model.annotations.reading.text(language)].compactMap({ $0 }) { out += "  \(w.reading): \(r)\n" }
         for (n, d) in decisions.enumerated() {
             let label = d.source.label.text(language).map { "\($0) " } ?? ""
             out += "\n\(w.decision) \(n + 1): \(label)[\(d.name)] — \(w.hit): \(Self.hitNames[language]![d.hit]!) (\(d.source.location))\n"
-            for r in d.rules {
+            for r in d.rules where detail != .compact || r.selected {
                 let mark = r.evaluated ? (r.matched ? "✓" : "✗") : "·"
                 let status = !r.evaluated ? w.notEvaluated : r.matched ? (r.selected ? w.usedFor : w.notUsed) : w.notMatched
                 let rl = r.source.label.text(language).map { ": \($0)" } ?? ""
@@ -60,7 +64,7 @@ extension Explanation {
                 if let f = r.failed { out += "      " + failureText(f, w, language) + "\n" }
                 if r.selected { out += notes(r.source, w, language, indent: "      ") }
             }
-            for o in d.overrides {
+            for o in d.overrides where detail != .compact || o.applied {
                 let ol = o.source.label.text(language).map { ": \($0)" } ?? ""
                 out += "  \(w.override) \(o.id)\(ol) (\(o.source.location))\n"
                 switch o.outcome {

@@ -24,6 +24,17 @@ public struct Explanation: Sendable {
     /// thread), as for ``Decision``: a reference to the shared policy would be an atomic count that
     /// every thread writes on every explained decision.
     let owner: AnyObject & Sendable
+    /// How much ``json()`` and ``text(_:)`` show: ``ExplanationDetail/full`` (every rule), or
+    /// ``ExplanationDetail/compact`` (the rules that decided and the overrides that applied). The
+    /// structures (``decisions``, ``clocks``) are whole either way.
+    public internal(set) var detail: ExplanationDetail = .full
+
+    /// The same explanation, shown with `detail` (``ExplanationDetail/none`` is shown in full).
+    public func showing(_ detail: ExplanationDetail) -> Explanation {
+        var e = self
+        e.detail = detail == .compact ? .compact : .full
+        return e
+    }
 
     /// Every decision table in evaluation order: each rule (evaluated or not), each override, each output.
     public var decisions: [DecisionExplanation] { compiled.decisionExplanations(self) }

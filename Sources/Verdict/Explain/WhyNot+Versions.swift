@@ -17,7 +17,15 @@ extension PolicyVersions {
     /// - Throws: ``CaseError`` when the case cannot be decided, or is dated before every version.
     public func whyNot(_ questions: [WhyNotQuestion], json bytes: [UInt8], now: Timestamp? = nil) throws(CaseError) -> WhyNot {
         let policy = try version(for: bytes, now: now)
-        let answered = try policy.whyNot(questions, json: bytes, now: now)
+        return try whyNot(questions, policy: policy, prepared: policy.prepare(json: bytes), outputs: nil, json: bytes, now: now)
+    }
+
+    /// The answers for a case already prepared (and perhaps decided, `outputs`) by `policy`, the
+    /// version in force for it; `bytes` are read again only by another version, where just another
+    /// version can give a value.
+    func whyNot(_ questions: [WhyNotQuestion], policy: CompiledPolicy, prepared: PreparedCase, outputs: [Value]?,
+                json bytes: [UInt8], now: Timestamp?) throws(CaseError) -> WhyNot {
+        let answered = try policy.whyNot(questions, slots: prepared.slots, outputs: outputs, now: now)
         guard isDated else { return answered }
         let held = effectiveBy.flatMap { policy.fieldSlots[$0] }
         var answers: [WhyNotAnswer] = []
@@ -46,6 +54,19 @@ extension PolicyVersions {
             answers.append(a)
         }
         return WhyNot(caseID: answered.caseID, policy: answered.policy, answers: answers, compiled: answered.compiled)
+    }
+}
+
+extension PolicyVersions {
+    /// A why-not question read against `policy` (the version in force for the case), or else against
+    /// the latest version that has its output and value; the error is the one `policy` gives.
+    public func question(_ text: String, for policy: CompiledPolicy) throws(WhyNotQuestionError) -> WhyNotQuestion {
+        do { return try WhyNotQuestion(parsing: text, for: policy) } catch {
+            for v in versions.reversed() where v !== policy {
+                if let q = try? WhyNotQuestion(parsing: text, for: v) { return q }
+            }
+            throw error
+        }
     }
 }
 

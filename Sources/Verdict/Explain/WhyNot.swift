@@ -51,9 +51,11 @@ extension CompiledPolicy {
         return try whyNot(questions, slots: slots, now: now)
     }
 
-    func whyNot(_ questions: [WhyNotQuestion], slots: [Value], now: Timestamp?) throws(CaseError) -> WhyNot {
-        let decision = try decide(slots: slots, explain: false, now: now)
-        let engine = WhyNotEngine(self, slots: slots, outputs: decision.values)
+    /// The answers for a case's slots; `outputs` are its decision's, when it has been decided already.
+    func whyNot(_ questions: [WhyNotQuestion], slots: [Value], outputs: [Value]? = nil, now: Timestamp?) throws(CaseError) -> WhyNot {
+        var outputs = outputs ?? []
+        if outputs.isEmpty { outputs = try decide(slots: slots, explain: false, now: now).values }
+        let engine = WhyNotEngine(self, slots: slots, outputs: outputs)
         var answers: [WhyNotAnswer] = []
         for q in questions { answers += engine.answer(q) }
         return WhyNot(caseID: caseID(slots), policy: identity, answers: answers, compiled: self)

@@ -88,22 +88,24 @@ struct ConsoleRoutes: Sendable {
             do {
                 let now = try form.nowTimestamp(zone: outline.zone) ?? Timestamp(Date())
                 let json = form.json(for: outline)
-                // The version in force on the case's date decides it, as the service would.
-                var decider = active.policy
+                // One question to the library, as the service and the CLI ask it: the version in force on
+                // the case's date decides it, explains it and answers its why-not question.
+                var request = DecisionRequest(explanation: .full, now: now)
+                if !form.whyNot.isEmpty { request.whyNot = [form.whyNot] }
                 do {
-                    decider = try active.versions.version(for: json, now: now)
-                    outcome = .decided(try decider.decide(json: json, explain: true, now: now))
+                    let response = try active.versions.answer(request, json: json)
+                    outcome = .decided(response.decision)
+                    whyNot = response.whyNot.map { .answered($0) }
                 } catch {
-                    outcome = .refused(error)
-                }
-                if !form.whyNot.isEmpty, case .decided? = outcome {
-                    do {
-                        let question = try WhyNotQuestion(parsing: form.whyNot, for: decider)
-                        whyNot = .answered(try decider.whyNot([question], json: json, now: now))
-                    } catch let e as WhyNotQuestionError {
-                        whyNot = .invalid(e.description)
-                    } catch {
-                        whyNot = .invalid("\(error)")
+                    switch error {
+                    case .refused(let caseError, _): outcome = .refused(caseError)
+                    case .invalidQuestion(_, let reason):
+                        // The question cannot be read: the case is decided without it, and the page says why.
+                        request.whyNot = []
+                        whyNot = .invalid(reason.description)
+                        do { outcome = .decided(try active.versions.answer(request, json: json).decision) } catch {
+                            outcome = .refused(error.caseError)
+                        }
                     }
                 }
             } catch {

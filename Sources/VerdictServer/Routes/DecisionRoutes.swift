@@ -17,35 +17,31 @@ struct DecisionRoutes: Sendable {
     let metrics: ServerMetrics
     let recorder: (any DecisionRecorder)?
 
-    /// What the query string asks for.
+    /// What the query string asks for: the request put to the library (``DecisionRequest``).
     struct Options: Sendable {
-        var explain = false
-        var language: Language?
-        var now: Timestamp
-        /// "Why not?" questions (`why_not`, repeatable): `approver=branch_manager`, `tier`, `signers contains bu_finance_head`.
-        var whyNot: [String] = []
+        var request: DecisionRequest
 
         init(_ request: Request) throws(Problem) {
             let query = request.uri.queryParameters
-            now = Timestamp(Date())
+            self.request = DecisionRequest(now: Timestamp(Date()))
             for (key, value) in query {
                 switch String(key) {
                 case "explain":
                     switch String(value).lowercased() {
-                    case "true", "1", "yes", "": explain = true
-                    case "false", "0", "no": explain = false
-                    default: throw Self.invalid("explain", "`\(value)` is not true or false")
+                    case "true", "1", "yes", "", "full": self.request.explanation = .full
+                    case "compact": self.request.explanation = .compact
+                    case "false", "0", "no", "none": self.request.explanation = .none
+                    default: throw Self.invalid("explain", "`\(value)` is not true, false, compact or full")
                     }
                 case "lang":
                     guard let l = Language(rawValue: String(value)) else { throw Self.invalid("lang", "`\(value)` is not a language: use en or zh") }
-                    language = l
-                    explain = true
+                    self.request.language = l
                 case "now":
-                    do { now = try Timestamp(rfc3339: String(value)) } catch {
+                    do { self.request.now = try Timestamp(rfc3339: String(value)) } catch {
                         throw Self.invalid("now", "`\(value)` is not an RFC 3339 timestamp with an offset: \(error)")
                     }
                 case "why_not":
-                    whyNot.append(String(value))
+                    self.request.whyNot.append(String(value))
                 default:
                     throw Self.invalid(String(key), "unknown parameter `\(key)`: the parameters are explain, lang, now and why_not")
                 }
@@ -100,55 +96,32 @@ struct DecisionRoutes: Sendable {
         let options = try Options(request)
         let bytes = try await BodyReader.collect(request, limit: limits.maxCaseBytes, timeout: limits.requestTimeout)
         if BodyReader.exceedsDepth(bytes, limit: limits.maxJSONDepth) { throw BodyReader.tooDeep(limits.maxJSONDepth) }
-        // The version in force on the case's date decides it (and answers its why-not questions), and
-        // the answer names that version.
-        var policy = active.policy
-        do { policy = try active.versions.version(for: bytes, now: options.now) } catch {
-            metrics.decisions(set: set.name, decided: 0, refused: 1)
-            throw Self.problem(error, policy: policy.identity)
-        }
-        var questions: [WhyNotQuestion] = []
-        for text in options.whyNot {
-            do { questions.append(try WhyNotQuestion(parsing: text, for: policy)) } catch {
-                throw Options.invalid("why_not", "`\(text)`: \(error)")
+        // One question to the library: the version in force on the case's date decides it, answers its
+        // why-not questions, and is named in the answer.
+        let response: DecisionResponse
+        do { response = try active.versions.answer(options.request, json: bytes) } catch {
+            switch error {
+            case let .refused(caseError, policy):
+                metrics.decisions(set: set.name, decided: 0, refused: 1)
+                throw Self.problem(caseError, policy: policy)
+            case let .invalidQuestion(text, reason):
+                throw Options.invalid("why_not", "`\(text)`: \(reason)")
             }
-        }
-        let decision: Decision
-        let whyNot: WhyNot?
-        do {
-            decision = try ThreadDeciders.decider(for: policy).decide(json: bytes, explain: options.explain, now: options.now)
-            whyNot = questions.isEmpty ? nil : try active.versions.whyNot(questions, json: bytes, now: options.now)
-        } catch {
-            metrics.decisions(set: set.name, decided: 0, refused: 1)
-            throw Self.problem(error, policy: policy.identity)
         }
         metrics.decisions(set: set.name, decided: 1, refused: 0)
         if let recorder {
             let recording = recorder.recording()
-            recording.submit(decision, input: bytes)
+            recording.submit(response.decision, input: bytes)
             do { try await recording.commit() } catch { throw Self.logUnavailable(error, recorder) }
         }
-        var w = JSONWriter(capacity: options.explain ? 32 << 10 : 1 << 10)  // an explained answer is some 16–24 KB: one allocation
-        decision.write(to: &w)
-        if let language = options.language, let explanation = decision.explanation {
-            w.reopenObject()
-            w.field("explanation_text", explanation.text(language))
-            w.closeObject()
-        }
-        if let whyNot {
-            // The answers, each with its text in both languages; `why_not_text` in the asked language.
-            w.reopenObject()
-            w.key("why_not")
-            w.array { w in for a in whyNot.answers { a.write(to: &w) } }
-            if let language = options.language { w.field("why_not_text", whyNot.text(language)) }
-            w.closeObject()
-        }
+        var w = JSONWriter(capacity: response.capacity)
+        response.write(to: &w)
         let body = w.withUnsafeBytes { bytes in  // the one copy, straight into the response's buffer
             var b = ByteBufferAllocator().buffer(capacity: bytes.count)
             b.writeBytes(bytes)
             return b
         }
-        return Response(status: .ok, headers: Self.headers(policy.identity, type: "application/json"),
+        return Response(status: .ok, headers: Self.headers(response.policy, type: "application/json"),
                         body: .init(byteBuffer: body))
     }
 
@@ -205,7 +178,7 @@ struct DecisionRoutes: Sendable {
         let type = Self.mediaType(request)
         guard let type, Self.batchTypes.contains(type) else { throw Self.unsupported(type, accepted: Self.batchTypes) }
         let options = try Options(request)
-        if !options.whyNot.isEmpty { throw Options.invalid("why_not", "why-not questions are answered one case at a time, by POST /v1/policies/{name}/decide") }
+        if !options.request.whyNot.isEmpty { throw Options.invalid("why_not", "why-not questions are answered one case at a time, by POST /v1/policies/{name}/decide") }
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limits.maxBatchBytes {
             throw BodyReader.tooLarge(limits.maxBatchBytes, what: "a batch")
         }
@@ -222,36 +195,50 @@ struct DecisionRoutes: Sendable {
         let recorder = self.recorder
         let body = ResponseBody { writer in
             let recording = recorder?.recording()
-            var splitter = BatchSplitter(policy: versions, options: options, limits: limits, recording: recording)
+            let answers = AnswerBuffer()
+            // The one batch engine, on this request's task (requests are the service's parallelism).
+            let batch = DecisionBatch(set: versions, request: options.request, limits: Self.batchLimits(limits), each: recording.map { recording in
+                { _, answer, _ in if case let .decided(response, input) = answer { recording.submit(response.decision, input: input) } }
+            }) { bytes in answers.bytes.append(contentsOf: bytes) }
             var iterator = rest.iterator
             var leading = lead[...]
-            while !splitter.stopped {
+            var received = 0
+            var logFailure = false
+            while !batch.stopped {
                 var chunk = leading.popFirst()
                 if chunk == nil {
                     do { chunk = try await Self.next(&iterator, timeout: limits.requestTimeout) } catch let problem as Problem {
                         // The body broke off (its next part too slow, a malformed chunk): the answer, already
                         // 200, ends with an error line that says so, never silently.
-                        splitter.bodyFailed(problem)
+                        batch.stop(code: problem.code, message: "the rest of the batch could not be read: \(problem.detail ?? problem.title)")
                         break
                     }
                 }
                 guard let chunk else { break }
-                splitter.feed(chunk.readableBytesView)
-                if !splitter.output.isEmpty {
+                received += chunk.readableBytes
+                if received > limits.maxBatchBytes {
+                    batch.stop(code: "body-too-large", message: "the batch is larger than \(limits.maxBatchBytes) bytes (\(BodyReader.describe(bytes: limits.maxBatchBytes)))")
+                    break
+                }
+                chunk.withUnsafeReadableBytes { batch.feed($0) }
+                if !answers.bytes.isEmpty {
                     // The answers written are recorded answers: wait for their commit first.
                     if let recorder, let recording {
-                        do { try await recording.commit() } catch { splitter.logFailed(recorder.publicMessage(error)) }
+                        do { try await recording.commit() } catch {
+                            logFailure = true
+                            answers.logFailed(batch, reason: recorder.publicMessage(error))
+                        }
                     }
-                    try await writer.write(ByteBuffer(bytes: splitter.output))
-                    splitter.output.removeAll(keepingCapacity: true)
+                    try await writer.write(ByteBuffer(bytes: answers.bytes))
+                    answers.bytes.removeAll(keepingCapacity: true)
                 }
             }
-            splitter.finish()
-            if let recorder, let recording, !splitter.logFailure {
-                do { try await recording.commit() } catch { splitter.logFailed(recorder.publicMessage(error)) }
+            let summary = batch.finish()
+            if let recorder, let recording, !logFailure {
+                do { try await recording.commit() } catch { answers.logFailed(batch, reason: recorder.publicMessage(error)) }
             }
-            if !splitter.output.isEmpty { try await writer.write(ByteBuffer(bytes: splitter.output)) }
-            metrics.decisions(set: name, decided: splitter.decided, refused: splitter.refused)
+            if !answers.bytes.isEmpty { try await writer.write(ByteBuffer(bytes: answers.bytes)) }
+            metrics.decisions(set: name, decided: summary.decided, refused: summary.refused)
             try await writer.finish(nil)
         }
         return Response(status: .ok, headers: Self.headers(policy.identity, type: "application/x-ndjson"), body: body)
@@ -298,139 +285,40 @@ private final class IteratorBox: @unchecked Sendable {
     func next() async throws -> ByteBuffer? { try await iterator.next() }
 }
 
-/// Splits a batch body into lines and decides each, appending answer lines to `output`.
-struct BatchSplitter {
-    let policy: PolicyVersions
-    let options: DecisionRoutes.Options
-    let limits: ServerLimits
-    let recording: (any DecisionRecording)?
-    var output: [UInt8] = []
-    var decided = 0
-    var refused = 0
-    var stopped = false
-    /// The decision log failed: nothing more is decided or sent.
-    private(set) var logFailure = false
-    private var line: [UInt8] = []
-    private var number = 0
-    private var received = 0
-    /// The current line outgrew the case limit: skip to its end.
-    private var skipping = false
+/// The answers of a batch not yet written to the response.
+private final class AnswerBuffer: @unchecked Sendable {
+    // @unchecked: used by one request's task at a time.
+    var bytes: [UInt8] = []
 
-    init(policy: PolicyVersions, options: DecisionRoutes.Options, limits: ServerLimits, recording: (any DecisionRecording)? = nil) {
-        self.policy = policy
-        self.recording = recording
-        self.options = options
-        self.limits = limits
-        output.reserveCapacity(64 << 10)
-    }
-
-    mutating func feed(_ bytes: ByteBufferView) {
-        received += bytes.count
-        if received > limits.maxBatchBytes {
-            stop("the batch is larger than \(limits.maxBatchBytes) bytes (\(BodyReader.describe(bytes: limits.maxBatchBytes)))", code: "body-too-large")
-            return
-        }
-        var start = bytes.startIndex
-        while !stopped, let nl = bytes[start...].firstIndex(of: 0x0A) {
-            append(bytes[start..<nl])
-            endLine()
-            start = bytes.index(after: nl)
-        }
-        if !stopped, start < bytes.endIndex { append(bytes[start...]) }
-    }
-
-    private mutating func append(_ part: ByteBufferView.SubSequence) {
-        if skipping { return }
-        if line.count + part.count > limits.maxCaseBytes {
-            skipping = true
-            line.removeAll(keepingCapacity: true)
-            return
-        }
-        line.append(contentsOf: part)
-    }
-
-    mutating func finish() {
-        if !stopped, skipping || !line.isEmpty { endLine() }
-    }
-
-    private mutating func endLine() {
-        number += 1
-        defer { line.removeAll(keepingCapacity: true) }
-        if skipping {
-            skipping = false
-            refused += 1
-            errorLine(id: nil, code: "body-too-large", message: "the line is longer than \(limits.maxCaseBytes) bytes (\(BodyReader.describe(bytes: limits.maxCaseBytes)))")
-            return
-        }
-        if line.last == 0x0D { line.removeLast() }
-        if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
-        if number > limits.maxBatchLines {
-            stop("a batch may have at most \(limits.maxBatchLines) lines; the rest was not read", code: "too-many-lines")
-            return
-        }
-        if BodyReader.exceedsDepth(line, limit: limits.maxJSONDepth) {
-            refused += 1
-            errorLine(id: nil, code: "json-too-deep", message: "arrays and objects may nest at most \(limits.maxJSONDepth) levels")
-            return
-        }
-        do {
-            let version = try policy.version(for: line, now: options.now)
-            let decision = try ThreadDeciders.decider(for: version).decide(json: line, explain: options.explain, now: options.now)
-            recording?.submit(decision, input: line)
-            decision.appendJSON(to: &output)
-            decided += 1
-        } catch {
-            refused += 1
-            var w = JSONWriter()
-            w.object { w in
-                w.key("case")
-                if let id = error.caseID { w.string(id) } else { w.null() }
-                w.field("line", number)
-                w.key("error")
-                error.write(to: &w)
-            }
-            output.append(contentsOf: w.bytes)
-        }
-        output.append(0x0A)
-    }
-
-    /// `{"case": ID, "line": N, "error": {"message": ..., "problems": [{"code": ..., "message": ...}]}}`
-    /// The codes are the server's own limits (`body-too-large`, `json-too-deep`, `too-many-lines`),
-    /// in the shape of ``CaseError``'s JSON.
-    private mutating func errorLine(id: String?, code: String, message: String) {
-        var w = JSONWriter()
-        w.object { w in
-            w.key("case")
-            if let id { w.string(id) } else { w.null() }
-            w.field("line", number)
-            w.key("error")
-            w.object { w in
-                w.field("message", message)
-                w.key("problems")
-                w.array { w in w.object { w in w.field("code", code); w.field("message", message) } }
-            }
-        }
-        output.append(contentsOf: w.bytes)
-        output.append(0x0A)
-    }
+    init() { bytes.reserveCapacity(64 << 10) }
 
     /// The decision log could not record the answers not yet sent: they are dropped (no decision is
     /// reported that is not recorded), an error line says so, and the rest of the batch is not read.
-    mutating func logFailed(_ reason: String) {
-        logFailure = true
-        output.removeAll(keepingCapacity: true)
-        stop("the decisions after the last answer sent could not be recorded, so they are not reported, and the rest of the batch was not read: \(reason)",
-             code: "decision-log-unavailable")
+    func logFailed(_ batch: DecisionBatch, reason: String) {
+        bytes.removeAll(keepingCapacity: true)
+        batch.stop(code: "decision-log-unavailable",
+                   message: "the decisions after the last answer sent could not be recorded, so they are not reported, and the rest of the batch was not read: \(reason)")
+    }
+}
+
+extension DecisionRoutes {
+    /// The service's bounds on a batch: its lines as long as a case body may be, its number of lines,
+    /// and each line's nesting depth.
+    static func batchLimits(_ limits: ServerLimits) -> DecisionBatch.Limits {
+        DecisionBatch.Limits(
+            maxLineBytes: limits.maxCaseBytes, maxLines: limits.maxBatchLines,
+            lineTooLong: { _, limit in
+                problem("body-too-large", "the line is longer than \(limit) bytes (\(BodyReader.describe(bytes: limit)))")
+            },
+            screen: { [depth = limits.maxJSONDepth] line in
+                BodyReader.exceedsDepth(line, limit: depth) ? problem("json-too-deep", "arrays and objects may nest at most \(depth) levels") : nil
+            })
     }
 
-    /// The request's body broke off after the answer began: a last error line with the problem's code
-    /// (`request-timeout`, `bad-request`) says so, and the line it was in is not decided.
-    mutating func bodyFailed(_ problem: Problem) {
-        stop("the rest of the batch could not be read: \(problem.detail ?? problem.title)", code: problem.code)
-    }
-
-    private mutating func stop(_ message: String, code: String) {
-        errorLine(id: nil, code: code, message: message)
-        stopped = true
+    /// A batch line's error with one of the service's own codes, in the shape of ``CaseError``'s JSON.
+    private static func problem(_ code: String, _ message: String) -> CaseError {
+        var p = CaseError.Problem(field: nil, code: .invalidValue, message: message)
+        p.code = code
+        return CaseError(caseID: nil, problems: [p])
     }
 }

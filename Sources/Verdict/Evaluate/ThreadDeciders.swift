@@ -3,7 +3,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Verdict
 
 /// Each thread's own ``Decider`` for each policy version it decides with, so that requests handled
 /// on different cores share no reference count (a decision made by the shared policy retains it, an
@@ -14,9 +13,9 @@ import Verdict
 /// reload replaces stays in each thread's cache (and so in memory) until that cache is next emptied:
 /// at most ``limit`` versions per thread, however many reloads there are. A decider holds its policy,
 /// so a cached identity always names the policy it was made for.
-enum ThreadDeciders {
+package enum ThreadDeciders {
     /// The most deciders one thread keeps (the versions of every set served, with room for reloads).
-    static let limit = 64
+    package static let limit = 64
 
     private final class Cache {
         var deciders: [ObjectIdentifier: Decider] = [:]
@@ -37,7 +36,7 @@ enum ThreadDeciders {
     }()
 
     /// This thread's decider for `policy`, made on first use.
-    static func decider(for policy: CompiledPolicy) -> Decider {
+    package static func decider(for policy: CompiledPolicy) -> Decider {
         let cache: Cache
         if let stored = pthread_getspecific(key) {
             cache = Unmanaged<Cache>.fromOpaque(stored).takeUnretainedValue()

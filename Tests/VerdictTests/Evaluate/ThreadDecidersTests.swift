@@ -1,9 +1,8 @@
 import Foundation
 import Testing
 @testable import Verdict
-@testable import VerdictServer
 
-/// The service decides through a decider of the handling thread's own (``ThreadDeciders``): the same
+/// A decision request is decided through a decider of the handling thread's own (``ThreadDeciders``): the same
 /// decisions as the policy's, a decider kept per thread and per version, and a bounded cache.
 @Suite("per-thread deciders")
 struct ThreadDecidersTests {
