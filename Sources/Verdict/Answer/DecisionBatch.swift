@@ -74,6 +74,8 @@ public final class DecisionBatch: @unchecked Sendable {
     private let each: ((Int, Answer, [UInt8]) -> Void)?
     private let output: ([UInt8]) -> Void
     private var splitter: JSONLinesSplitter
+    /// Lines the splitter has handed out.
+    private var given = 0
     /// Whether the batch has stopped (a limit, or ``stop(code:message:)``): the rest is not read.
     public private(set) var stopped = false
     private var summary = Summary()
@@ -203,8 +205,10 @@ public final class DecisionBatch: @unchecked Sendable {
 
     private func take(_ piece: JSONLinesSplitter.Piece) {
         guard !stopped else { return }
-        if let max = limits.maxLines, splitter.count > max {
-            stop(code: "too-many-lines", message: "a batch may have at most \(max) lines; the rest was not read", line: splitter.lineNumber)
+        // (The splitter is handing out this piece: its own counts are not read until it returns.)
+        given += 1
+        if let max = limits.maxLines, given > max {
+            stop(code: "too-many-lines", message: "a batch may have at most \(max) lines; the rest was not read", line: piece.number)
             return
         }
         if jobs == 1 {

@@ -19,6 +19,13 @@ public struct JSONLinesSplitter: Sendable {
         case line(number: Int, bytes: [UInt8])
         /// A line longer than the cap: its number and its length (at least; its bytes were not kept).
         case tooLong(number: Int, length: Int)
+
+        /// The line's number.
+        public var number: Int {
+            switch self {
+            case .line(let n, _), .tooLong(let n, _): return n
+            }
+        }
     }
 
     /// The longest line kept, in bytes.

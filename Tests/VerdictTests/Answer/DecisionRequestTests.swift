@@ -9,7 +9,7 @@ import Testing
 struct DecisionRequestTests {
     static let set = WhyNotVersionsTests.set
     static let shipped = try! PolicyVersions.load(directory: shippedPolicyPath("quality-complaints"))
-    static let henan = Array(#"{"id": "Q-1", "received_at": "2026-03-02T09:00:00+08:00", "customer": "hospital", "problem": "pig_hair", "region": "Henan", "branch": "Luoyang", "cost": "1200.00", "hospitalised": false}"#.utf8)
+    static let henan = Array(try! Data(contentsOf: URL(fileURLWithPath: shippedPolicyPath("quality-complaints/examples/henan-tier3.json"))))
     static let now = try! Timestamp(rfc3339: "2026-03-02T10:00:00+08:00")
 
     @Test func theAnswerIsTheDecisionTheVersionInForceMakes() throws {
