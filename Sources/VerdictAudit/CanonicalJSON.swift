@@ -18,81 +18,35 @@ public enum CanonicalJSON {
 
     /// The same bytes as the general path, for the usual case: an object whose names and string
     /// values hold no escapes. Scalars are copied as they are (their bytes are already canonical);
-    /// a nested array or object goes through the general path. Nil when the fast path does not apply.
+    /// a nested array or object goes through the general path. Nil when the fast path does not apply
+    /// (and for text that is not JSON, or repeats a member: the general path reports it).
     static func fastObject(_ b: [UInt8], dropping: Set<String>) -> [UInt8]? {
         let n = b.count
-        var i = 0
-        @inline(__always) func skip() { while i < n, b[i] == 32 || b[i] == 9 || b[i] == 10 || b[i] == 13 { i += 1 } }
-        skip()
-        guard i < n, b[i] == 123 else { return nil }
-        i += 1
         var members: [(key: Range<Int>, value: Range<Int>, nested: Bool)] = []
         members.reserveCapacity(32)
-        skip()
-        if i < n, b[i] == 125 {
-            i += 1
-        } else {
-            while true {
-                skip()
-                guard i < n, b[i] == 34 else { return nil }
-                let ks = i + 1
-                i += 1
-                while i < n, b[i] != 34 { if b[i] == 92 || b[i] < 0x20 { return nil }; i += 1 }
-                guard i < n else { return nil }
-                let key = ks..<i
-                i += 1
-                skip()
-                guard i < n, b[i] == 58 else { return nil }
-                i += 1
-                skip()
-                guard i < n else { return nil }
-                let vs = i
-                var nested = false
-                switch b[i] {
-                case 34:
-                    i += 1
-                    while i < n, b[i] != 34 { if b[i] == 92 || b[i] < 0x20 { return nil }; i += 1 }
-                    guard i < n else { return nil }
-                    i += 1
-                case 123, 91:
-                    nested = true
-                    var depth = 0, inString = false
-                    while i < n {
-                        let c = b[i]
-                        if inString {
-                            if c == 92 { i += 1 } else if c == 34 { inString = false }
-                        } else if c == 34 {
-                            inString = true
-                        } else if c == 123 || c == 91 {
-                            depth += 1
-                        } else if c == 125 || c == 93 {
-                            depth -= 1
-                            if depth == 0 { i += 1; break }
-                        }
-                        i += 1
+        let plain = JSONTokenizer.scan(b) { t -> Bool in
+            do {
+                guard try t.next() == .beginObject else { return false }
+                while case .key(let key) = try t.next() {  // else the object's end
+                    guard !key.hasEscapes else { return false }
+                    let token = try t.next()
+                    let start = t.tokenStart
+                    var nested = false
+                    switch token {
+                    case .string(let s): guard !s.hasEscapes else { return false }
+                    case .beginObject, .beginArray:
+                        try t.skipContainer()
+                        nested = true
+                    default: break  // a number or a literal, copied as written
                     }
-                    guard depth == 0 else { return nil }
-                default:
-                    while i < n, b[i] != 44, b[i] != 125, b[i] != 32, b[i] != 9, b[i] != 10, b[i] != 13 { i += 1 }
-                    guard i > vs else { return nil }
-                    // Only a number or a literal is copied; anything else goes to the general path (and its error).
-                    let token = b[vs..<i]
-                    let literal = token.elementsEqual("true".utf8) || token.elementsEqual("false".utf8) || token.elementsEqual("null".utf8)
-                    let number = (b[vs] == 45 || (b[vs] >= 48 && b[vs] <= 57))
-                        && token.allSatisfy { ($0 >= 48 && $0 <= 57) || $0 == 45 || $0 == 43 || $0 == 46 || $0 == 101 || $0 == 69 }
-                    guard literal || number else { return nil }
+                    members.append((key.range, start..<t.position, nested))
                 }
-                members.append((key, vs..<i, nested))
-                skip()
-                guard i < n else { return nil }
-                if b[i] == 44 { i += 1; continue }
-                guard b[i] == 125 else { return nil }
-                i += 1
-                break
+                return try t.next() == .end
+            } catch {
+                return false
             }
         }
-        skip()
-        guard i == n else { return nil }
+        guard plain else { return nil }
         let dropKeys = dropping.isEmpty ? [] : dropping.map { Array($0.utf8) }
         b.withUnsafeBufferPointer { p in
             members.sort { x, y in
@@ -105,6 +59,8 @@ public enum CanonicalJSON {
                 return i == x.key.upperBound && j < y.key.upperBound
             }
         }
+        // A repeated member: the general path reports it.
+        for k in members.indices.dropFirst() where b[members[k].key] == b[members[k - 1].key] { return nil }
         var out: [UInt8] = []
         out.reserveCapacity(n)
         out.append(123)

@@ -2,11 +2,12 @@ import Foundation
 
 /// The fast path from JSON bytes to field slots, for well-formed cases.
 ///
-/// It reads the object in one pass, matches member names and enum members by their bytes (no
+/// It reads the object in one pass of ``JSONTokenizer`` (which decides what is JSON, as for every
+/// reader), matches member names and enum members by their bytes (no
 /// `String` per key; the next slot in schema order is tried first, as generated and exported cases
 /// keep that order), and parses money, integers and timestamps straight from the bytes. Anything it
-/// does not expect — an escape in a string, an unknown field, a wrong type, a missing field —
-/// returns nil, and the careful decoder (``CaseDecoder``) runs instead to report every problem.
+/// does not expect — an escape in a string, an unknown field, a wrong type, a missing field, a
+/// syntax error — returns nil, and the careful decoder (``CaseDecoder``) runs instead to report every problem.
 struct FastCaseDecoder: Sendable {
     /// The field names' bytes, one after another: field `s` is `nameBytes[nameStart[s]..<nameStart[s + 1]]`.
     private let nameBytes: [UInt8]
@@ -71,63 +72,28 @@ struct FastCaseDecoder: Sendable {
     func decode(_ bytes: [UInt8]) -> [Value]? {
         bytes.withUnsafeBufferPointer { p in
             nameBytes.withUnsafeBufferPointer { names in
-                memberBytes.withUnsafeBufferPointer { members in decode(p, names: names, members: members) }
+                memberBytes.withUnsafeBufferPointer { members in
+                    var t = JSONTokenizer(p)
+                    do { return try decode(&t, p, names: names, members: members) } catch { return nil }
+                }
             }
         }
     }
 
-    private func decode(_ p: UnsafeBufferPointer<UInt8>, names: UnsafeBufferPointer<UInt8>, members: UnsafeBufferPointer<UInt8>) -> [Value]? {
-        let n = p.count
+    /// The slots of the case `t` reads from `p`; nil for any case the careful decoder must see, and
+    /// the tokenizer's error for text that is not JSON (the caller answers nil too).
+    @inline(__always)
+    private func decode(_ t: inout JSONTokenizer, _ p: UnsafeBufferPointer<UInt8>, names: UnsafeBufferPointer<UInt8>,
+                        members: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) -> [Value]? {
         let fieldCount = types.count
-        var i = 0
-        @inline(__always) func space() { while i < n, p[i] == 32 || p[i] == 10 || p[i] == 13 || p[i] == 9 { i += 1 } }
-        /// The bytes of a string without escapes; nil for anything else.
-        @inline(__always) func rawString() -> Range<Int>? {
-            guard i < n, p[i] == 34 else { return nil }
-            let start = i + 1
-            var j = start
-            while j < n, p[j] != 34 {
-                if p[j] == 92 || p[j] < 0x20 { return nil }
-                j += 1
-            }
-            guard j < n else { return nil }
-            i = j + 1
-            return start..<j
-        }
-        /// Whether the bytes at `r` are `table[start..<start+count]`.
+        /// Whether the bytes at `r` (a range the tokenizer gave, inside `p`) are `table[start..<start+count]`.
         @inline(__always) func equal(_ r: Range<Int>, _ table: UnsafeBufferPointer<UInt8>, _ start: Int, _ count: Int) -> Bool {
-            r.count == count && memcmp(p.baseAddress! + r.lowerBound, table.baseAddress! + start, count) == 0
+            r.count == count && (count == 0 || memcmp(p.baseAddress! + r.lowerBound, table.baseAddress! + start, count) == 0)
         }
         @inline(__always) func isName(_ r: Range<Int>, _ s: Int) -> Bool {
             equal(r, names, nameStart[s], nameStart[s + 1] - nameStart[s])
         }
-        @inline(__always) func literal(_ word: StaticString) -> Bool {
-            let count = word.utf8CodeUnitCount
-            guard i + count <= n else { return false }
-            for k in 0..<count where p[i + k] != word.utf8Start[k] { return false }
-            i += count
-            return true
-        }
-        func number() -> Range<Int> {
-            let start = i
-            while i < n, (p[i] >= 48 && p[i] <= 57) || p[i] == 45 || p[i] == 46 || p[i] == 43 || p[i] == 101 || p[i] == 69 { i += 1 }
-            return start..<i
-        }
-        /// Whether the bytes are a JSON number: `-?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?` (no `01`, no `+1`).
-        func isJSONNumber(_ r: Range<Int>) -> Bool {
-            var k = r.lowerBound
-            func digits() -> Int { let s = k; while k < r.upperBound, p[k] >= 48, p[k] <= 57 { k += 1 }; return k - s }
-            if k < r.upperBound, p[k] == 45 { k += 1 }
-            guard k < r.upperBound else { return false }
-            if p[k] == 48 { k += 1 } else if digits() == 0 { return false }
-            if k < r.upperBound, p[k] == 46 { k += 1; if digits() == 0 { return false } }
-            if k < r.upperBound, p[k] == 101 || p[k] == 69 {
-                k += 1
-                if k < r.upperBound, p[k] == 43 || p[k] == 45 { k += 1 }
-                if digits() == 0 { return false }
-            }
-            return k == r.upperBound
-        }
+        // The ranges below come from the tokenizer: within `p`, a number's checked against JSON's grammar.
         func money(_ r: Range<Int>) -> Int64? {
             var k = r.lowerBound
             guard k < r.upperBound else { return nil }
@@ -173,104 +139,76 @@ struct FastCaseDecoder: Sendable {
             return v
         }
 
-
-        space()
-        guard i < n, p[i] == 123 else { return nil }
-        i += 1
+        guard case .beginObject = try t.next() else { return nil }
         var slots = [Value](unsafeUninitializedCapacity: fieldCount) { b, count in
             b.initialize(repeating: .absent)
             count = fieldCount
         }
         var seen = [Bool](repeating: false, count: fieldCount)
         var expected = 0
-        space()
-        if i < n, p[i] == 125 { i += 1 } else {
-            while true {
-                space()
-                guard let key = rawString() else { return nil }
-                var slot = -1
-                if expected < fieldCount, isName(key, expected) { slot = expected } else {
-                    for s in 0..<fieldCount where isName(key, s) { slot = s; break }
+        while case .key(let name) = try t.next() {  // else the object's end
+            guard !name.hasEscapes else { return nil }
+            let key = name.range
+            var slot = -1
+            if expected < fieldCount, isName(key, expected) { slot = expected } else {
+                for s in 0..<fieldCount where isName(key, s) { slot = s; break }
+            }
+            guard slot >= 0, !seen[slot] else { return nil }
+            seen[slot] = true
+            expected = slot + 1
+            let token = try t.next()
+            if case .null = token {
+                guard !required[slot] else { return nil }
+                continue
+            }
+            let v: Value
+            switch (types[slot], token) {
+            case (.bool, .bool(let b)):
+                v = .bool(b)
+            case (.string, .string(let s)) where !s.hasEscapes:
+                // The tokenizer checked the bytes are UTF-8.
+                let text = String(decoding: UnsafeBufferPointer(rebasing: p[s.range]), as: UTF8.self)
+                let normalized = normalizations[slot].apply(text)
+                if slot == idSlot, normalized.unicodeScalars.contains(where: CaseDecoder.isControl) { return nil }
+                // Text beyond ASCII that is not a literal of the field may only look like one.
+                if !s.isASCII, lookAlikes.hasLiterals(slot), !lookAlikes.isLiteral(normalized, slot: slot) { return nil }
+                v = .string(normalized)
+            case (.enumeration(let e), .string(let s)) where !s.hasEscapes:
+                var id: Int32?
+                for m in memberStart[e]..<memberStart[e + 1] {
+                    let name = memberNames[m]
+                    if equal(s.range, members, name.start, name.count) { id = name.id; break }
                 }
-                guard slot >= 0, !seen[slot] else { return nil }
-                seen[slot] = true
-                expected = slot + 1
-                space()
-                guard i < n, p[i] == 58 else { return nil }
-                i += 1
-                space()
-                guard i < n else { return nil }
-                if p[i] == 110 {
-                    guard literal("null"), !required[slot] else { return nil }
-                } else {
-                    let v: Value
-                    switch types[slot] {
-                    case .bool:
-                        if literal("true") { v = .bool(true) } else if literal("false") { v = .bool(false) } else { return nil }
-                    case .string:
-                        guard let r = rawString() else { return nil }
-                        let bytes = UnsafeBufferPointer(rebasing: p[r])
-                        // ASCII is valid UTF-8 as it stands; other text is validated, and invalid UTF-8 is left
-                        // to the careful decoder, which reports it (never repaired here).
-                        let text: String
-                        let ascii = bytes.allSatisfy { $0 < 0x80 }
-                        if ascii {
-                            text = String(decoding: bytes, as: UTF8.self)
-                        } else {
-                            guard let valid = String(validating: bytes, as: UTF8.self) else { return nil }
-                            text = valid
-                        }
-                        let normalized = normalizations[slot].apply(text)
-                        if slot == idSlot, normalized.unicodeScalars.contains(where: CaseDecoder.isControl) { return nil }
-                        // Text beyond ASCII that is not a literal of the field may only look like one.
-                        if !ascii, lookAlikes.hasLiterals(slot), !lookAlikes.isLiteral(normalized, slot: slot) { return nil }
-                        v = .string(normalized)
-                    case .enumeration(let e):
-                        guard let r = rawString() else { return nil }
-                        var id: Int32?
-                        for m in memberStart[e]..<memberStart[e + 1] {
-                            let name = memberNames[m]
-                            if equal(r, members, name.start, name.count) { id = name.id; break }
-                        }
-                        guard let id else { return nil }
-                        v = .member(id)
-                    case .money:
-                        let r: Range<Int>
-                        if p[i] == 34 { guard let q = rawString() else { return nil }; r = q } else { r = number(); guard isJSONNumber(r) else { return nil } }
-                        guard let units = money(r) else { return nil }
-                        v = .money(units)
-                    case .integer:
-                        let r = number()
-                        guard isJSONNumber(r), let x = integer(r) else { return nil }
-                        v = .int(x)
-                    case .timestamp:
-                        guard let r = rawString(), case .some(.some(let ms)) = Timestamp.parse(UnsafeBufferPointer(rebasing: p[r])) else { return nil }
-                        // Within a day of 0001 or 9999 the date depends on the zone: the careful decoder checks it.
-                        guard Value.timeRange.contains(ms) else { return nil }
-                        v = .time(ms)
-                    case .date:
-                        guard let r = rawString(), let text = String(validating: UnsafeBufferPointer(rebasing: p[r]), as: UTF8.self),
-                              let d = try? CivilDate(iso: text) else { return nil }
-                        v = .date(Int32(d.daysSinceEpoch))
-                    case .duration:
-                        guard let r = rawString(), let text = String(validating: UnsafeBufferPointer(rebasing: p[r]), as: UTF8.self),
-                              let d = try? ClockDuration(text: text) else { return nil }
-                        v = .duration(d.milliseconds)
-                    default:
-                        return nil
-                    }
-                    if let c = constraints[slot], !c.accepts(v) { return nil }
-                    slots[slot] = v
-                }
-                space()
-                guard i < n else { return nil }
-                if p[i] == 44 { i += 1; continue }
-                if p[i] == 125 { i += 1; break }
+                guard let id else { return nil }
+                v = .member(id)
+            case (.money, .string(let s)) where !s.hasEscapes:
+                guard let units = money(s.range) else { return nil }
+                v = .money(units)
+            case (.money, .number(let r)):
+                guard let units = money(r) else { return nil }
+                v = .money(units)
+            case (.integer, .number(let r)):
+                guard let x = integer(r) else { return nil }
+                v = .int(x)
+            case (.timestamp, .string(let s)) where !s.hasEscapes:
+                guard case .some(.some(let ms)) = Timestamp.parse(UnsafeBufferPointer(rebasing: p[s.range])) else { return nil }
+                // Within a day of 0001 or 9999 the date depends on the zone: the careful decoder checks it.
+                guard Value.timeRange.contains(ms) else { return nil }
+                v = .time(ms)
+            case (.date, .string(let s)) where !s.hasEscapes:
+                guard let d = try? CivilDate(iso: String(decoding: UnsafeBufferPointer(rebasing: p[s.range]), as: UTF8.self)) else { return nil }
+                v = .date(Int32(d.daysSinceEpoch))
+            case (.duration, .string(let s)) where !s.hasEscapes:
+                guard let d = try? ClockDuration(text: String(decoding: UnsafeBufferPointer(rebasing: p[s.range]), as: UTF8.self)) else { return nil }
+                v = .duration(d.milliseconds)
+            default:
+                // Another type, an escape, a nested value: the careful decoder reads it.
                 return nil
             }
+            if let c = constraints[slot], !c.accepts(v) { return nil }
+            slots[slot] = v
         }
-        space()
-        guard i == n else { return nil }
+        guard case .end = try t.next() else { return nil }
         for s in 0..<fieldCount where slots[s].isAbsent {
             if let d = defaults[s] { slots[s] = d } else if required[s] { return nil }
         }

@@ -1,5 +1,6 @@
 import Hummingbird
 import NIOCore
+import Verdict
 
 /// Reading request bodies within the server's limits.
 enum BodyReader {
@@ -47,27 +48,22 @@ enum BodyReader {
         return "\(bytes) bytes"
     }
 
-    /// The deepest nesting of arrays and objects in JSON text, stopping once past `limit`.
-    /// Brackets inside strings do not count. Syntax errors are left to the case decoder.
+    /// Whether JSON text nests arrays and objects deeper than `limit` (at most
+    /// ``JSONTokenizer/depthCapacity``: deeper text is always too deep). The text is read by
+    /// ``JSONTokenizer`` up to its first syntax error, which is left to the case decoder (it reports
+    /// it where it is); brackets inside strings do not count.
     static func exceedsDepth(_ bytes: some Collection<UInt8>, limit: Int) -> Bool {
-        var depth = 0
-        var inString = false
-        var escaped = false
-        for b in bytes {
-            if inString {
-                if escaped { escaped = false } else if b == 0x5C { escaped = true } else if b == 0x22 { inString = false }
-                continue
-            }
-            switch b {
-            case 0x22: inString = true
-            case 0x5B, 0x7B:
-                depth += 1
-                if depth > limit { return true }
-            case 0x5D, 0x7D: depth -= 1
-            default: break
+        func exceeds(_ p: UnsafeBufferPointer<UInt8>) -> Bool {
+            var t = JSONTokenizer(p, maxDepth: limit)
+            do {
+                while try t.next() != .end {}
+                return false
+            } catch {
+                return t.failedOnDepth
             }
         }
-        return false
+        if let answer = bytes.withContiguousStorageIfAvailable(exceeds) { return answer }
+        return Array(bytes).withUnsafeBufferPointer(exceeds)
     }
 
     static func tooDeep(_ limit: Int) -> Problem {
