@@ -6,7 +6,8 @@
 #
 # In one run it measures, with wrk posting real cases (verdict generate, seeded):
 #   1. the ceiling: a bare Hummingbird route that reads the body and answers a fixed 300-byte JSON
-#      (`verdict serve-bare`, same server setup, no routing by name, no decision);
+#      (BareServer, an executable of the Benchmarks package: same server setup, no routing by name,
+#      no decision; its first build compiles Hummingbird again, into Benchmarks/.build);
 #   2. POST /v1/policies/quality-complaints/decide;
 #   3. the same with ?explain=true;
 #   4. decide with one log line per request (the default log level), written to a file;
@@ -23,8 +24,12 @@ CONNECTIONS=${CONNECTIONS:-64}
 BARE_PORT=${BARE_PORT:-18181}
 PORT=${PORT:-18180}
 command -v wrk >/dev/null || { echo "wrk is not installed: apt-get install -y wrk" >&2; exit 1; }
-if [ "${SKIP_BUILD:-0}" != 1 ]; then swift build -c release --product verdict >&2; fi
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+  swift build -c release --product verdict >&2
+  swift build -c release --package-path Benchmarks --product BareServer >&2
+fi
 VERDICT=$ROOT/.build/release/verdict
+BARE=$ROOT/Benchmarks/.build/release/BareServer
 WORK=$(mktemp -d /tmp/verdict-load.XXXXXX)
 PIDS=()
 cleanup() {
@@ -55,7 +60,7 @@ pct() { awk -v p="$2%" '$1 == p {v=$2; if (v ~ /us$/) {sub(/us$/,"",v); v/=1000}
 errors() { awk '/Non-2xx|Socket errors/ {print}' "$WORK/$1.txt" | tr '\n' ' '; }
 
 # 1. The ceiling.
-"$VERDICT" serve-bare --port "$BARE_PORT" & PIDS+=($!)
+"$BARE" --port "$BARE_PORT" & PIDS+=($!)
 wait_for "http://127.0.0.1:$BARE_PORT/"
 run_wrk bare /bare "$BARE_PORT"
 kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true
