@@ -13,6 +13,7 @@ extension CompiledPolicy {
                 out[Int(d)].rules[Int(r)].evaluated = true
                 out[Int(d)].rules[Int(r)].matched = matched
                 out[Int(d)].rules[Int(r)].failed = conditionFailure(failure, e)
+                if matched { out[Int(d)].rules[Int(r)].held = conditionValues(model.decisions[Int(d)].rules[Int(r)].condition.expr, e) }
             case let .selected(d, r):
                 out[Int(d)].rules[Int(r)].selected = true
                 selected[Int(d)].append(Int(r))
@@ -31,8 +32,15 @@ extension CompiledPolicy {
                 case .applied:
                     result = .applied(replaced: operations.filter { $0.kind == .replace && $0.result == .done }.map { ($0.member, $0.other ?? "") })
                 }
-                out[Int(d)].overrides.append(OverrideExplanation(id: ov.id, output: model.outputs[ov.output].name, source: ov.source,
-                                                                 outcome: result, operations: operations))
+                var explained = OverrideExplanation(id: ov.id, output: model.outputs[ov.output].name, source: ov.source,
+                                                    outcome: result, operations: operations)
+                switch outcome {
+                case .applied, .exception:
+                    explained.scope = conditionValues(ov.condition.expr, e)
+                    explained.exceptions = exceptionsTried(ov, outcome, e)
+                case .conditionFailed, .outputAbsent: break
+                }
+                out[Int(d)].overrides.append(explained)
             case .clock:
                 break
             }
@@ -103,6 +111,47 @@ extension CompiledPolicy {
         return ConditionFailure(text: span.text, location: span.location, unknown: f.unknown,
                                 values: zip(span.references, raw).map { (referenceName($0), outputValue($1)) } + computed.map { ($0.text, outputValue($0.value)) },
                                 raw: raw + computed.map(\.value))
+    }
+
+    /// The written conditions of an expression that held (its span, or each conjunct's), each with
+    /// the values it read in this case: a condition reads only fields and the outputs of earlier
+    /// decisions, final when it ran, so these are the values it compared.
+    func conditionValues(_ expr: Expr, _ e: Explanation) -> [ConditionValues] {
+        spans(of: expr).map { id in
+            let span = model.spans[id]
+            let raw = span.references.map { r -> Value in
+                switch r {
+                case .field(let i):
+                    if model.fields[i].personal, !model.fields[i].loggable { return .string("[personal data, not recorded]") }
+                    return e.fields[i]
+                case .output(let i): return e.outputs[i]
+                }
+            }
+            let computed = computedValues(ofSpan: id, e)
+            return ConditionValues(text: span.text, location: span.location,
+                                   values: zip(span.references, raw).map { (referenceName($0), outputValue($1)) } + computed.map { ($0.text, outputValue($0.value)) },
+                                   raw: raw + computed.map(\.value))
+        }
+    }
+
+    /// The spans of a condition: its own, or its conjuncts'.
+    func spans(of expr: Expr) -> [Int] {
+        switch expr {
+        case .span(let id, _): return [id]
+        case .and(let items): return items.flatMap(spans(of:))
+        default: return []
+        }
+    }
+
+    /// An override's exceptions as they were tried: all of them when it applied (none held), up to and
+    /// including the one that held otherwise.
+    private func exceptionsTried(_ ov: CheckedOverride, _ outcome: OverrideOutcome, _ e: Explanation) -> [ExceptionExplanation] {
+        var heldIndex: Int?
+        if case .exception(let x) = outcome { heldIndex = Int(x) }
+        let tried = heldIndex.map { ov.exceptions.prefix($0 + 1) } ?? ov.exceptions[...]
+        return tried.enumerated().map { k, ex in
+            ExceptionExplanation(id: ex.id, source: ex.source, held: k == heldIndex, conditions: conditionValues(ex.condition.expr, e))
+        }
     }
 
     /// The written text of a condition: its span, or its conjuncts joined with `and`.

@@ -69,6 +69,11 @@ extension Explanation {
                                 w.members(f.ruleID[first + ri], in: bytes)
                                 w.members(f.ruleState[Int(state[ri])], in: bytes)
                                 if failure[ri] >= 0 { w.key(f.key.failed, in: bytes); writeFailure(failure[ri], f, bytes, to: &w) }
+                                if state[ri] & 2 != 0 {
+                                    // What made it match: each condition of its `when`, with the values it read.
+                                    let held = p.conditionValues(d.rules[ri].condition.expr, self)
+                                    if !held.isEmpty { w.key("held"); writeConditions(held, to: &w) }
+                                }
                                 w.members(f.ruleSource[first + ri], in: bytes)
                             }
                         }
@@ -185,7 +190,51 @@ extension Explanation {
             case .outputAbsent:
                 w.field("reason", "output-absent")
             }
+            switch outcome {
+            case .applied, .exception:
+                // Its scope held: with the values it read, and each exception tried, with its values.
+                let scope = compiled.conditionValues(o.condition.expr, self)
+                if !scope.isEmpty { w.key("scope"); writeConditions(scope, to: &w) }
+                var tried = o.exceptions[...]
+                if case .exception(let x) = outcome { tried = o.exceptions.prefix(Int(x) + 1) }
+                if !tried.isEmpty {
+                    w.key("exceptions")
+                    w.array { w in
+                        for (k, ex) in tried.enumerated() {
+                            w.object { w in
+                                if let id = ex.id { w.field("id", id) }
+                                var held = false
+                                if case .exception(let x) = outcome { held = k == Int(x) }
+                                w.field("held", held)
+                                w.key("conditions")
+                                writeConditions(compiled.conditionValues(ex.condition.expr, self), to: &w)
+                            }
+                        }
+                    }
+                }
+            case .conditionFailed, .outputAbsent: break
+            }
             w.members(serialised: o.source.jsonMembers)
+        }
+    }
+
+    /// Conditions that held (or exceptions that did not), each `{"condition", "at", "values": {...}}`.
+    private func writeConditions(_ conditions: [ConditionValues], to w: inout JSONWriter) {
+        unowned(unsafe) let p = compiled  // not retained: `owner` keeps it alive
+        w.array { w in
+            for c in conditions {
+                w.object { w in
+                    w.field("condition", c.text)
+                    w.field("at", c.location.description)
+                    w.key("values")
+                    w.object { w in
+                        for (v, raw) in zip(c.values, c.raw) {
+                            w.key(v.name)
+                            p.write(raw, to: &w)
+                        }
+                    }
+                }
+            }
         }
     }
 

@@ -2,7 +2,8 @@
 extension Explanation {
     private struct Words {
         let policy, effective, decision, hit, matched, notMatched, usedFor, notUsed, failed, unknown, with, source, reading, note
-        , override, applied, notApplied, exceptionHeld, outputAbsent, result, none, noRule, replaced, rule, missingInput, notEvaluated: String
+        , override, applied, notApplied, exceptionHeld, outputAbsent, result, none, noRule, replaced, rule, missingInput, notEvaluated
+        , because, scope, exceptionNotHeld: String
     }
 
     private static let en = Words(
@@ -13,7 +14,8 @@ extension Explanation {
         outputAbsent: "the list it changes does not apply", result: "result", none: "(absent: no rule applies)",
         noRule: "no rule matched", replaced: "replaced", rule: "rule",
         missingInput: "(absent: the rule that applies does not set it, or reads a field this case does not give)",
-        notEvaluated: "not evaluated: an earlier rule decides (first match)")
+        notEvaluated: "not evaluated: an earlier rule decides (first match)",
+        because: "because", scope: "in scope:", exceptionNotHeld: "exception does not hold:")
     private static let zh = Words(
         policy: "政策", effective: "生效", decision: "决策", hit: "命中策略", matched: "命中",
         notMatched: "未命中", usedFor: "采用", notUsed: "命中,但由其他规则决定", failed: "条件不成立:",
@@ -22,7 +24,8 @@ extension Explanation {
         outputAbsent: "所改的名单不适用于本案", result: "结果", none: "(无:没有规则适用)",
         noRule: "没有规则命中", replaced: "替换", rule: "规则",
         missingInput: "(无:适用的规则未设定此项,或所需字段本案未提供)",
-        notEvaluated: "未判断:已由前面的规则决定(首条命中)")
+        notEvaluated: "未判断:已由前面的规则决定(首条命中)",
+        because: "依据", scope: "适用范围成立:", exceptionNotHeld: "例外情形不成立:")
 
     private static let hitNames: [Language: [HitPolicy: String]] = [
         .en: [.first: "first match", .unique: "unique", .priority: "priority", .collect: "collect"],
@@ -56,12 +59,14 @@ extension Explanation {
         for (n, d) in decisions.enumerated() {
             let label = d.source.label.text(language).map { "\($0) " } ?? ""
             out += "\n\(w.decision) \(n + 1): \(label)[\(d.name)] — \(w.hit): \(Self.hitNames[language]![d.hit]!) (\(d.source.location))\n"
+            out += notes(d.source, w, language, indent: "  ")
             for r in d.rules where detail != .compact || r.selected {
                 let mark = r.evaluated ? (r.matched ? "✓" : "✗") : "·"
                 let status = !r.evaluated ? w.notEvaluated : r.matched ? (r.selected ? w.usedFor : w.notUsed) : w.notMatched
                 let rl = r.source.label.text(language).map { ": \($0)" } ?? ""
                 out += "  \(mark) \(r.id)\(rl) — \(status) (\(r.source.location))\n"
                 if let f = r.failed { out += "      " + failureText(f, w, language) + "\n" }
+                for c in r.held { out += "      \(w.because) " + conditionText(c, w, language) + "\n" }
                 if r.selected { out += notes(r.source, w, language, indent: "      ") }
             }
             for o in d.overrides where detail != .compact || o.applied {
@@ -71,12 +76,20 @@ extension Explanation {
                 case .applied:
                     let r = Self.operationsText(o.operations, w, language)
                     out += "      \(w.applied)\(r.isEmpty ? "" : " — \(r)")\n"
+                    for c in o.scope { out += "        \(w.scope) " + conditionText(c, w, language) + "\n" }
+                    for x in o.exceptions {
+                        for c in x.conditions { out += "        \(w.exceptionNotHeld) \(x.id.map { "\($0): " } ?? "")" + conditionText(c, w, language) + "\n" }
+                    }
                     out += notes(o.source, w, language, indent: "      ")
                 case .conditionFailed(let f):
                     out += "      \(w.notApplied)" + (f.map { " — " + failureText($0, w, language) } ?? "") + "\n"
                 case let .exception(id, source, condition):
                     let xl = source.label.text(language).map { " (\($0))" } ?? ""
                     out += "      \(w.notApplied) — \(w.exceptionHeld) \(id.map { "\($0): " } ?? "")`\(condition)`\(xl) (\(source.location))\n"
+                    for c in o.scope { out += "        \(w.scope) " + conditionText(c, w, language) + "\n" }
+                    for c in o.exceptions.last?.conditions ?? [] where !c.values.isEmpty {
+                        out += "        \(w.with) " + Self.valuesText(c, compiled, language) + "\n"
+                    }
                     out += notes(source, w, language, indent: "      ")
                 case .outputAbsent:
                     out += "      \(w.notApplied) — \(w.outputAbsent)\n"
@@ -129,6 +142,16 @@ extension Explanation {
         case (_, _, .alreadyPresent): return "\(m) not inserted: already in the chain"
         case (_, _, _): return "\(m) not inserted: \(other) is not in the chain"
         }
+    }
+
+    /// `` `cost > 1000` with cost = 1,200.00 ``
+    private func conditionText(_ c: ConditionValues, _ w: Words, _ language: Language) -> String {
+        let values = Self.valuesText(c, compiled, language)
+        return "`\(c.text)`" + (values.isEmpty ? "" : " \(w.with) \(values)")
+    }
+
+    private static func valuesText(_ c: ConditionValues, _ p: CompiledPolicy, _ language: Language) -> String {
+        zip(c.values, c.raw).map { "\($0.name) = \(p.display($1, language))" }.joined(separator: ", ")
     }
 
     private func failureText(_ f: ConditionFailure, _ w: Words, _ language: Language) -> String {

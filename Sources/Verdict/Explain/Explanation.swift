@@ -121,6 +121,33 @@ public struct RuleExplanation: Sendable {
     public var selected: Bool
     /// For a rule that did not match: the smallest written condition that was not true.
     public var failed: ConditionFailure?
+    /// For a rule that matched: each written condition of its `when`, with the values it read in this
+    /// case — what made it match (empty for a rule without `when`).
+    public var held: [ConditionValues] = []
+}
+
+/// A written condition that held (or an exception that did not), with the values it read in this case.
+public struct ConditionValues: Sendable {
+    /// The condition as written: `cost > 1000`.
+    public var text: String
+    /// Where the condition is written.
+    public var location: SourceLocation
+    /// The fields and outputs it read (and the date functions it computed), with their values in
+    /// this case; personal data that is not loggable is never shown.
+    public var values: [(name: String, value: OutputValue?)]
+    let raw: [Value]
+}
+
+/// One exception of an override, as this case met it.
+public struct ExceptionExplanation: Sendable {
+    /// The exception's id, when it has one.
+    public var id: String?
+    /// Where it is written, with its label and quote.
+    public var source: SourceNote
+    /// Whether it held (and so kept the override from applying).
+    public var held: Bool
+    /// Its conditions, with the values they read.
+    public var conditions: [ConditionValues]
 }
 
 /// A condition that did not hold, with the values it read.
@@ -160,6 +187,12 @@ public struct OverrideExplanation: Sendable {
     /// When it applied: what each of its operations did, in the order they apply (replacements,
     /// removals, insertions), including those that found nothing to act on. Empty otherwise.
     public var operations: [ChainOperationExplanation]
+    /// When its `when` held (it applied, or an exception held): each written condition of its scope,
+    /// with the values it read.
+    public var scope: [ConditionValues] = []
+    /// When its `when` held: its exceptions in the order they are tried, up to the one that held —
+    /// each that did not hold (so it applied), with the values it read.
+    public var exceptions: [ExceptionExplanation] = []
 
     /// Whether it applied: its condition held and none of its exceptions did (``operations`` says what it changed).
     public var applied: Bool {
