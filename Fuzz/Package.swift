@@ -7,6 +7,9 @@ import PackageDescription
 let libraryTargets = ["FuzzPolicyFile", "FuzzManifest", "FuzzExpression", "FuzzCase", "FuzzWorkingTime"]
 /// Targets over the HTTP service and its console (issue 27): requests sent to the router in process.
 let serviceTargets = ["FuzzServiceRequest", "FuzzConsoleForm"]
+// Not a fuzzer: the concurrency scenarios of issue 26 (two threads deciding, decisions outliving their
+// policy, versions replaced while deciding, the service under load and reload), run for a bounded time
+// by Fuzz/stress.sh under AddressSanitizer (built with the fuzz targets, same flags) and ThreadSanitizer.
 
 let package = Package(
     name: "VerdictFuzz",
@@ -39,5 +42,15 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ])
-    }
+    } + [
+        // Tells ThreadSanitizer what the standard library's `Mutex` does when contended (see the file).
+        .target(name: "SwiftMutexAnnotations"),
+        .executableTarget(name: "ConcurrencyStress", dependencies: [
+            "SwiftMutexAnnotations",
+            .product(name: "Verdict", package: "Verdict"),
+            .product(name: "VerdictServer", package: "Verdict"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+    ]
 )
