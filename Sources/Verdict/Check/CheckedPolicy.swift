@@ -45,6 +45,8 @@ struct FieldInfo: Sendable {
     var constraints = FieldConstraints()
     /// Applied by the case decoders to a string (or list of strings) before any rule reads it.
     var normalization: StringNormalization = []
+    /// The values the rules know, with their labels and aliases (a string field's `known:`).
+    var known: KnownValues?
 }
 
 struct EnumInfo: Sendable {

@@ -295,6 +295,11 @@ extension Checker {
                 _ = error(.typeMismatch, "set `\(n)` holds `\(typeName(model.sets[i].type))` values, not `\(typeName(l.type))`", rhs, src)
                 return nil
             }
+            if case .name(let f) = lhs.kind, let slot = fieldSlots[f], let known = model.fields[slot].known {
+                for case .string(let text) in model.sets[i].members {
+                    checkKnown(text, field: slot, known, at: model.sets[i].location, what: "a member of set `\(n)`")
+                }
+            }
             if let (field, normalization) = normalized(lhs) {
                 for case .string(let text) in model.sets[i].members where normalization.apply(text) != text {
                     diagnostics.warning(.unnormalizedLiteral, "field `\(field)` is normalised (\(normalization.description)), so it is never \(quoted(text)), a member of set `\(n)`",
@@ -327,6 +332,7 @@ extension Checker {
     /// alternative among others, so only that item never matches.
     private mutating func warnIfNeverProduced(_ field: ExprSyntax, _ other: ExprSyntax, _ src: ExprSource,
                                               negated: Bool = false, item: Bool = false) {
+        checkKnown(field, other, src)
         guard let (name, normalization) = normalized(field) else { return }
         let text: String
         var parameter: String?
@@ -350,9 +356,37 @@ extension Checker {
                             help: parameter.map { "give `\($0)` the value \(quoted(produced))" } ?? "write \(quoted(produced))")
     }
 
-    /// A string as the policy writes it: `"Henan "`.
-    private func quoted(_ s: String) -> String {
-        "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    /// `field == "literal"` where the field lists its `known` values: the literal must name one by the
+    /// value itself (an alias or label never reaches a rule: a case's alias decides as its value).
+    private mutating func checkKnown(_ field: ExprSyntax, _ other: ExprSyntax, _ src: ExprSource) {
+        guard case .name(let n) = field.kind, let slot = fieldSlots[n], let known = model.fields[slot].known else { return }
+        let text: String
+        switch other.kind {
+        case .string(let t): text = t
+        case .name(let p):
+            guard fieldSlots[p] == nil, outputSlots[p] == nil, let i = parameterByName[p], case .string(let t) = model.parameters[i].value else { return }
+            text = t
+        default: return
+        }
+        checkKnown(text, field: slot, known, at: src.location(other.start, other.end), what: quoted(text))
+    }
+
+    private mutating func checkKnown(_ text: String, field slot: Int, _ known: KnownValues, at location: SourceLocation, what: String) {
+        let info = model.fields[slot]
+        let normalized = info.normalization.apply(text)
+        if known.labels[normalized] != nil {
+            usedKnownValues.insert(KnownUse(field: slot, value: normalized))
+            return
+        }
+        if let value = known.value(for: normalized) {
+            usedKnownValues.insert(KnownUse(field: slot, value: value))
+            diagnostics.error(.unknownValue, "\(what) is another way of writing \(quoted(value)), a known value of `\(info.name)`: a case that gives it decides as \(quoted(value)), so this never matches",
+                              at: location, help: "write \(quoted(value))")
+            return
+        }
+        diagnostics.error(.unknownValue, "\(what) is not a known value of `\(info.name)`", at: location,
+                          notes: [.init("the known values are listed here", at: known.location)],
+                          help: Suggestions.help(for: normalized, in: known.values, what: "known values") ?? "add it to `known`")
     }
 
     private mutating func arithmetic(_ op: ArithOp, _ lhs: ExprSyntax, _ rhs: ExprSyntax, _ s: ExprSyntax, _ src: ExprSource) -> Typed? {

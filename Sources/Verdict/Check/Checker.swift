@@ -15,6 +15,8 @@ struct Checker {
     var edges: [Int: [(to: Int, at: SourceLocation)]] = [:]
     var usedFields = Set<Int>()
     var usedSets = Set<Int>()
+    /// The known values of string fields that a rule compares (see ``KnownValues``).
+    var usedKnownValues = Set<KnownUse>()
     var decisionNames: [String] = []
     var decisionLocations: [SourceLocation] = []
     var calendarByName: [String: Int] = [:]
@@ -119,11 +121,73 @@ struct Checker {
                 }
             }
             let constraints = fieldConstraints(f, type, defaultValue: defaultValue)
-            addField(FieldInfo(name: f.name.text, type: type, optional: f.optional && f.defaultValue == nil,
-                               defaultValue: defaultValue, loggable: f.loggable || f.name.text == "id",
-                               annotations: f.annotations, location: f.name.location, personal: f.personal, constraints: constraints,
-                               normalization: normalization))
+            var info = FieldInfo(name: f.name.text, type: type, optional: f.optional && f.defaultValue == nil,
+                                 defaultValue: defaultValue, loggable: f.loggable || f.name.text == "id",
+                                 annotations: f.annotations, location: f.name.location, personal: f.personal, constraints: constraints,
+                                 normalization: normalization)
+            info.known = knownValues(f, type: type, normalization: normalization)
+            if let known = info.known, case .string(let d)? = defaultValue {
+                info.defaultValue = .string(known.value(for: d) ?? d)
+            }
+            addField(info)
         }
+    }
+
+    /// A string field's `known:` values and `others:`, each text normalised as the field's values are.
+    private mutating func knownValues(_ f: FieldSyntax, type: ValueType, normalization: StringNormalization) -> KnownValues? {
+        if f.known.isEmpty {
+            if let o = f.others {
+                diagnostics.error(.invalidType, "`others` says whether values besides the `known` ones are allowed, but `\(f.name.text)` lists no `known` values", at: o.location)
+            }
+            return nil
+        }
+        guard type == .string else {
+            diagnostics.error(.typeMismatch, "`known` lists the values of a `string` field, but `\(f.name.text)` is \(kindOf(type, field: f.name.text))",
+                              at: f.knownLocation ?? f.name.location, help: type == .string ? nil : "an enum lists its members with `values`")
+            return nil
+        }
+        var othersAllowed = true
+        if let o = f.others {
+            switch o.scalar {
+            case "allowed"?: othersAllowed = true
+            case "refused"?: othersAllowed = false
+            default: diagnostics.error(.wrongNodeKind, "expected `allowed` or `refused` for `others`", at: o.location)
+            }
+        }
+        var known = KnownValues(values: [], labels: [:], byText: [:], othersAllowed: othersAllowed, location: f.knownLocation ?? f.name.location)
+        var whereWritten: [String: SourceLocation] = [:]
+        for v in f.known {
+            let value = normalization.apply(v.name.text)
+            if value != v.name.text {
+                diagnostics.warning(.unnormalizedLiteral, "field `\(f.name.text)` is normalised (\(normalization.description)), so its known value is \(quoted(value)), not \(quoted(v.name.text))",
+                                    at: v.name.location, help: "write \(quoted(value))")
+            }
+            if known.labels[value] != nil {
+                diagnostics.error(.duplicateDefinition, "known value \(quoted(value)) of `\(f.name.text)` is listed twice", at: v.name.location)
+                continue
+            }
+            known.values.append(value)
+            known.labels[value] = v.label
+            let texts = [(v.name.text, v.name.location)] + [v.label.en, v.label.zh].compactMap { $0.map { ($0, v.name.location) } }
+                + v.also.map { ($0.text, $0.location) }
+            for (text, location) in texts {
+                let key = normalization.apply(text)
+                if let other = known.byText[key], other != value {
+                    diagnostics.error(.ambiguousValue, "\(quoted(text)) names two known values of `\(f.name.text)`: \(quoted(other)) and \(quoted(value))",
+                                      at: location, notes: whereWritten[key].map { [.init("first named here", at: $0)] } ?? [],
+                                      help: "give it to one value only")
+                    continue
+                }
+                known.byText[key] = value
+                whereWritten[key] = whereWritten[key] ?? location
+            }
+        }
+        return known
+    }
+
+    /// A string as the policy writes it: `"Henan "`.
+    func quoted(_ s: String) -> String {
+        "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
     }
 
     /// A field's `normalize:` — one step or a list of `trim`, `casefold`, `nfkc` — for a string field.
@@ -296,6 +360,12 @@ struct Checker {
         for (i, s) in model.sets.enumerated() where !usedSets.contains(i) {
             diagnostics.warning(.unusedSet, "set `\(s.name)` is declared but never used", at: s.location)
         }
+        for (i, f) in model.fields.enumerated() where usedFields.contains(i) {
+            for value in f.known?.values ?? [] where !usedKnownValues.contains(KnownUse(field: i, value: value)) {
+                diagnostics.warning(.unusedValue, "known value \(quoted(value)) of `\(f.name)` is never compared by a rule", at: f.known!.location,
+                                    help: "a case may still give it; remove it from `known` if no case should")
+            }
+        }
         if let roles = enumByName["role"] {
             for id in model.enums[roles].members where !usedMembers.contains(id) {
                 let m = model.members[Int(id)]
@@ -306,3 +376,9 @@ struct Checker {
 }
 
 import Foundation
+
+/// A known value of a field that a rule compares.
+struct KnownUse: Hashable {
+    var field: Int
+    var value: String
+}

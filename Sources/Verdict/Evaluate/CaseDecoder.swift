@@ -51,6 +51,19 @@ struct CaseDecoder {
     /// The value, or absent with a problem when it breaks one of the field's bounds (the same check
     /// as ``FastCaseDecoder``'s).
     private mutating func bounded(_ v: Value, _ field: FieldInfo, slot: Int, given: Value) -> Value {
+        var v = v
+        if let known = field.known, case .string(let text) = v {
+            // A known value by any of its names (河南, HENAN) decides as the value.
+            if let value = known.value(for: text) {
+                v = .string(value)
+            } else if !known.othersAllowed {
+                let shown = hiding ? Self.hidden : "`\(TextEscaping.escaped(text))`"
+                problems.append(.init(field: field.name, code: .invalidValue,
+                                      message: "\(shown) is not one of the known values of `\(field.name)`, and no other is allowed",
+                                      help: hiding ? nil : Suggestions.help(for: text, in: known.values, what: "known values")))
+                return .absent
+            }
+        }
         if let problem = lookAlike(v, given: given, field, slot: slot) {
             problems.append(problem)
             return .absent

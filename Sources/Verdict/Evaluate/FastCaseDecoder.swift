@@ -21,6 +21,8 @@ struct FastCaseDecoder: Sendable {
     private let memberNames: [MemberName]
     private let memberStart: [Int]
     private let normalizations: [StringNormalization]
+    /// Each field's known values (``KnownValues``), for a string field that lists them.
+    private let known: [KnownValues?]
     private let scale: Int
     /// Each field's bounds, nil where it has none: a value outside them is left to the careful
     /// decoder, which reports it.
@@ -66,6 +68,7 @@ struct FastCaseDecoder: Sendable {
         scale = model.moneyScale
         constraints = model.fields.map { $0.constraints.isEmpty ? nil : $0.constraints }
         normalizations = model.fields.map(\.normalization)
+        known = model.fields.map(\.known)
         idSlot = model.fields.firstIndex { $0.name == "id" }
     }
 
@@ -168,7 +171,12 @@ struct FastCaseDecoder: Sendable {
             case (.string, .string(let s)) where !s.hasEscapes:
                 // The tokenizer checked the bytes are UTF-8.
                 let text = String(decoding: UnsafeBufferPointer(rebasing: p[s.range]), as: UTF8.self)
-                let normalized = normalizations[slot].apply(text)
+                var normalized = normalizations[slot].apply(text)
+                if let known = known[slot] {
+                    // A known value by any of its names (河南, HENAN) decides as the value; an unknown one
+                    // where others are refused goes to the full decoder, which says why.
+                    if let value = known.value(for: normalized) { normalized = value } else if !known.othersAllowed { return nil }
+                }
                 if slot == idSlot, normalized.unicodeScalars.contains(where: CaseDecoder.isControl) { return nil }
                 // Text beyond ASCII that is not a literal of the field may only look like one.
                 if !s.isASCII, lookAlikes.hasLiterals(slot), !lookAlikes.isLiteral(normalized, slot: slot) { return nil }

@@ -151,11 +151,19 @@ extension Explanation {
     }
 
     private static func valuesText(_ c: ConditionValues, _ p: CompiledPolicy, _ language: Language) -> String {
-        zip(c.values, c.raw).map { "\($0.name) = \(p.display($1, language))" }.joined(separator: ", ")
+        zip(c.values, c.raw).map { "\($0.name) = \(shown($0.name, $1, p, language))" }.joined(separator: ", ")
+    }
+
+    /// A value as the text shows it: a known value of a string field with its label (`"henan" (河南)`).
+    private static func shown(_ name: String, _ raw: Value, _ p: CompiledPolicy, _ language: Language) -> String {
+        let text = p.display(raw, language)
+        guard case .string(let s) = raw, let slot = p.fieldSlots[name], let label = p.model.fields[slot].known?.labels[s]?.text(language),
+              label != s else { return text }
+        return "\(text) (\(label))"
     }
 
     private func failureText(_ f: ConditionFailure, _ w: Words, _ language: Language) -> String {
-        let values = zip(f.values, f.raw).map { "\($0.name) = \(compiled.display($1, language))" }.joined(separator: ", ")
+        let values = zip(f.values, f.raw).map { "\($0.name) = \(Self.shown($0.name, $1, compiled, language))" }.joined(separator: ", ")
         return "\(f.unknown ? w.unknown : w.failed) `\(f.text)`" + (values.isEmpty ? "" : " \(w.with) \(values)")
     }
 

@@ -140,6 +140,8 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     case unknownMember = "unknown-member"
     /// unknown field `…` in `by`
     case unknownName = "unknown-name"
+    /// `"…"` is not a known value of `…` (a rule literal that names none of the field's `known` values, or names one by an alias)
+    case unknownValue = "unknown-value"
     /// `…` is not an output of decision `…`
     case unknownOutput = "unknown-output"
     /// unknown time zone `…`
@@ -162,6 +164,10 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     case unusedRole = "unused-role"
     /// set `…` is declared but never used
     case unusedSet = "unused-set"
+    /// known value `…` of `…` is never compared by a rule (a warning)
+    case unusedValue = "unused-value"
+    /// `…` names two known values of `…` (an alias or label written for both)
+    case ambiguousValue = "ambiguous-value"
     /// expected a single `…` value, found …
     case wrongNodeKind = "wrong-node-kind"
     /// YAML aliases are not supported in policies

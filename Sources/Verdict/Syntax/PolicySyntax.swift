@@ -96,6 +96,20 @@ struct FieldSyntax: Sendable {
     var constraints = ConstraintSyntax()
     /// `normalize: [trim, casefold, nfkc]`: one step name, or a list (checked by the checker).
     var normalize: YAMLNode? = nil
+    /// `known:` — the values of a string field the rules know, each with its labels and aliases.
+    var known: [KnownValueSyntax] = []
+    /// Where `known:` is written, when it is.
+    var knownLocation: SourceLocation?
+    /// `others: allowed | refused` — whether a case may give a value that is not known.
+    var others: YAMLNode? = nil
+}
+
+/// One known value of a string field: `henan: {en: Henan, zh: 河南, also: [河南省]}`.
+struct KnownValueSyntax: Sendable {
+    var name: Name
+    var label: Localized
+    /// Other ways people write it (each decides as the value).
+    var also: [Name]
 }
 
 /// A field's bounds as written: `cost: {type: money, min: 0}`.

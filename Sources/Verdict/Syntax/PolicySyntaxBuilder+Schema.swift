@@ -46,7 +46,7 @@ extension PolicySyntaxBuilder {
                                              defaultValue: nil, personal: false, loggable: false, annotations: Annotations()))
             return
         }
-        guard let m = reader(node, "field `\(name.text)`", allowed: ["type", "values", "optional", "default", "personal", "loggable", "normalize"] + Self.constraintKeys + Self.annotationKeys) else { return }
+        guard let m = reader(node, "field `\(name.text)`", allowed: ["type", "values", "optional", "default", "personal", "loggable", "normalize", "known", "others"] + Self.constraintKeys + Self.annotationKeys) else { return }
         var type: TypeSyntax
         if let values = m["values"] {
             // An inline enum: its type is named after the field.
@@ -71,7 +71,38 @@ extension PolicySyntaxBuilder {
             loggable: m["loggable"].flatMap { bool($0, "loggable") } ?? false,
             annotations: annotations(m),
             constraints: ConstraintSyntax(min: m["min"], max: m["max"], minLength: m["min_length"], maxLength: m["max_length"], pattern: m["pattern"]),
-            normalize: m["normalize"]))
+            normalize: m["normalize"], known: m["known"].map { knownValues($0, name.text) } ?? [], knownLocation: m["known"]?.location,
+            others: m["others"]))
+    }
+
+    /// `known: [henan, shaanxi]`, or a mapping of each value to its labels and aliases:
+    /// `henan: {en: Henan, zh: 河南, also: [河南省]}` (a plain text is its label in both languages).
+    mutating func knownValues(_ node: YAMLNode, _ field: String) -> [KnownValueSyntax] {
+        switch node.kind {
+        case .sequence(let items):
+            return items.compactMap { scalarName($0, "known value of `\(field)`").map { KnownValueSyntax(name: $0, label: Localized(), also: []) } }
+        case .mapping:
+            return entries(node, "known values of `\(field)`").map { name, value in
+                if case .null = value.kind { return KnownValueSyntax(name: name, label: Localized(), also: []) }
+                if case .scalar(let s, _) = value.kind { return KnownValueSyntax(name: name, label: Localized(en: s, zh: s), also: []) }
+                guard let m = reader(value, "known value `\(name.text)` of `\(field)`", allowed: ["en", "zh", "also"]) else {
+                    return KnownValueSyntax(name: name, label: Localized(), also: [])
+                }
+                var also: [Name] = []
+                if let a = m["also"] {
+                    switch a.kind {
+                    case .sequence(let items): also = items.compactMap { scalarName($0, "also") }
+                    case .scalar: also = scalarName(a, "also").map { [$0] } ?? []
+                    default: expected("a list of texts", for: "`also`", got: a)
+                    }
+                }
+                return KnownValueSyntax(name: name, label: Localized(en: m["en"].flatMap { string($0, "en") }, zh: m["zh"].flatMap { string($0, "zh") }),
+                                        also: also)
+            }
+        default:
+            expected("a list or mapping of values", for: "`known` of `\(field)`", got: node)
+            return []
+        }
     }
 
     /// The keys of a field's bounds (see ``FieldConstraints``).

@@ -75,6 +75,22 @@ public enum CaseSchema {
                 w.key("x-normalize")
                 w.array { w in for step in StringNormalization.steps where field.normalization.contains(step.step) { w.string(step.name) } }
             }
+            if let known = field.known {
+                // The values the rules know, and every name a case may give them by.
+                w.key("examples")
+                w.array { w in for v in known.values { w.string(v) } }
+                w.key("x-known")
+                w.object { w in
+                    for v in known.values {
+                        w.key(v)
+                        w.array { w in for (text, value) in known.byText.sorted(by: { $0.key < $1.key }) where value == v && text != v { w.string(text) } }
+                    }
+                }
+                if !known.othersAllowed {
+                    w.key("x-others")
+                    w.string("refused")
+                }
+            }
             if nullable {
                 // Leaving the field out and giving `null` mean the same to the decoder.
                 w.key("anyOf")

@@ -182,6 +182,20 @@ public enum LanguageSchema {
                         string("One step.", values: StringNormalization.steps.map(\.name)),
                         list(string("A step.", values: StringNormalization.steps.map(\.name)), "Steps."),
                     ])),
+                    ("known", oneOf("For a `string` field: the values the rules know. A case's value that is one of them by any name (the value, a label, an alias in `also`), once normalised, decides as that value; a rule literal must name one by the value itself.", [
+                        list(string("A known value."), "The known values."),
+                        .object([("type", .string("object")), ("description", .string("Each known value, with its labels and aliases: `henan: {en: Henan, zh: 河南, also: [河南省]}`.")),
+                                 ("additionalProperties", .object([("anyOf", .array([
+                                     .object([("type", .string("null"))]),
+                                     .object([("type", .string("string"))]),
+                                     record("A known value's labels and aliases.", [
+                                         ("en", string("Its English label (a case may give it).")),
+                                         ("zh", string("Its Chinese label (a case may give it).")),
+                                         ("also", oneOf("Other ways people write it; each decides as the value.", [string("An alias."), list(string("An alias."), "Aliases.")])),
+                                     ]),
+                                 ]))]))]),
+                    ])),
+                    ("others", string("With `known`: whether a case may give a value that is none of them (`allowed`, the default) or is refused (`refused`, with the nearest known value suggested).", values: ["allowed", "refused"])),
                 ], extra: [requireOne([["type"], ["values"]])]),
             ])),
             ("enum", oneOf("An enum: a list of members, or a mapping with `values`.", [

@@ -41,10 +41,10 @@ struct WhatMadeTheAnswerTests {
         #expect(henan.exceptions.first?.held == false && henan.exceptions.first?.id == "zhengzhou")
         #expect(henan.exceptions.first?.conditions.first?.values.first?.value == .string("luoyang"))
         let en = e.text(.en)
-        #expect(en.contains(#"        in scope: `region == "henan"` with region = "henan""#))
+        #expect(en.contains(#"        in scope: `region == "henan"` with region = "henan" (Henan)"#))
         #expect(en.contains(#"        exception does not hold: zhengzhou: `branch == "zhengzhou"` with branch = "luoyang""#))
         let zh = e.text(.zh)
-        #expect(zh.contains(#"        适用范围成立: `region == "henan"` 其中 region = "henan""#))
+        #expect(zh.contains(#"        适用范围成立: `region == "henan"` 其中 region = "henan" (河南)"#))
         #expect(zh.contains(#"        例外情形不成立: zhengzhou: `branch == "zhengzhou"` 其中 branch = "luoyang""#))
         let json = e.json()
         #expect(json.contains(#""scope":[{"condition":"region == \"henan\"","at":"#))
@@ -59,8 +59,8 @@ struct WhatMadeTheAnswerTests {
         #expect(henan.exceptions.count == 1 && henan.exceptions.first?.held == true)
         let en = e.text(.en)
         #expect(en.contains("not applied — exception holds: zhengzhou:"))
-        #expect(en.contains(#"        in scope: `region == "henan"` with region = "henan""#))
-        #expect(en.contains(#"        with branch = "zhengzhou""#))
+        #expect(en.contains(#"        in scope: `region == "henan"` with region = "henan" (Henan)"#))
+        #expect(en.contains(#"        with branch = "zhengzhou" (Zhengzhou)"#))
         #expect(e.json().contains(#""exceptions":[{"id":"zhengzhou","held":true,"#))
     }
 
