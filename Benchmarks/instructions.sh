@@ -7,7 +7,9 @@
 # For each set and each loop of `verdict bench --only LOOP` it runs the loop twice (N and 2N
 # decisions) and prints (count(2N) - count(N)) / N, so loading and setup cancel out.
 # Loops: decide (prepared case, a new decision), reuse (into a reused decision), trace (with the
-# compact trace), explain (trace + explanation as JSON), json (JSON in, decide, JSON out).
+# compact trace), explain (trace + explanation as JSON), json (JSON in, decide, JSON out), whynot
+# (what the service does for a decide with `why_not=approver=branch_manager`: the version, the
+# question, the decision, the why-not answer, the JSON answer; "-" for a set without that output).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v valgrind >/dev/null || { echo "valgrind is needed: apt-get install valgrind" >&2; exit 2; }
@@ -27,16 +29,20 @@ fi
 n=2000
 sets=("$@")
 [ ${#sets[@]} -gt 0 ] || sets=(quality-complaints customer-complaints service-standards after-sales-template)
-count() {
-  valgrind --tool=callgrind --callgrind-out-file="$tmp/callgrind.out" "$bin" bench --policies "policies/$1" --only "$2" --iterations "$3" 2>&1 \
-    | awk '/Collected/ {print $4}'
+count() {  # set loop iterations: the instructions counted, or nothing when the loop failed
+  local out
+  if out=$(valgrind --tool=callgrind --callgrind-out-file="$tmp/callgrind.out" "$bin" bench --policies "policies/$1" --only "$2" --iterations "$3" 2>&1); then
+    echo "$out" | awk '/Collected/ {print $4}'
+  fi
 }
-printf '%-22s %8s %8s %8s %8s %8s\n' "instructions/decision" decide reuse trace explain json
+loops=(decide reuse trace explain json whynot)
+printf '%-22s' "instructions/decision"; printf ' %8s' "${loops[@]}"; echo
 for set in "${sets[@]}"; do
   row=$(printf '%-22s' "$set")
-  for loop in decide reuse trace explain json; do
+  for loop in "${loops[@]}"; do
     a=$(count "$set" "$loop" "$n"); b=$(count "$set" "$loop" $((2 * n)))
-    row+=$(printf ' %8d' $(( (b - a) / n )))
+    # A loop the set cannot run (whynot without the question's output) prints "-".
+    if [ -n "$a" ] && [ -n "$b" ]; then row+=$(printf ' %8d' $(( (b - a) / n ))); else row+=$(printf ' %8s' -); fi
   done
   echo "$row"
 done

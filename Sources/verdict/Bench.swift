@@ -13,14 +13,19 @@ struct Bench: ParsableCommand {
     @Option(help: "Decisions per measurement.")
     var iterations: Int = 200_000
 
-    @Option(help: ArgumentHelp("Run only this loop, once, with no timing: decide, reuse, trace, explain or json (for instruction counts under callgrind).",
+    @Option(help: ArgumentHelp("Run only this loop, once, with no timing: decide, reuse, trace, explain, json or whynot (for instruction counts under callgrind).",
                                valueName: "loop"))
     var only: String?
 
+    @Option(name: .customLong("why-not"), help: ArgumentHelp("The question of the whynot loop.", valueName: "question"))
+    var whyNot = "approver=branch_manager"
+
+    static let loops = ["decide", "reuse", "trace", "explain", "json", "whynot"]
+
     func validate() throws {
         if iterations < 1 { throw ValidationError("--iterations must be at least 1") }
-        if let only, !["decide", "reuse", "trace", "explain", "json"].contains(only) {
-            throw ValidationError("--only takes decide, reuse, trace, explain or json")
+        if let only, !Self.loops.contains(only) {
+            throw ValidationError("--only takes decide, reuse, trace, explain, json or whynot")
         }
     }
 
@@ -37,6 +42,10 @@ struct Bench: ParsableCommand {
         let json = (0..<1000).map { _ in Array(generator.nextJSON().utf8) }
         let prepared = json.compactMap { try? compiled.prepare(json: $0) }
 
+        if only == "whynot" {
+            try serviceWhyNot(json)
+            return
+        }
         if let only {
             // One pass of one loop, for instruction counts: `valgrind --tool=callgrind verdict bench --only decide`.
             let decider = compiled.decider()
@@ -111,5 +120,34 @@ struct Bench: ParsableCommand {
           decisions/s, 1 thread       \(String(format: "%8.0f", one))
           decisions/s, 2 threads      \(String(format: "%8.0f", two))   (\(String(format: "%.2f", two / one))×)
         """)
+    }
+
+    /// The whynot loop: what the service's `POST /v1/policies/{name}/decide?why_not=QUESTION` does for
+    /// each case after reading its body (`DecisionRoutes.decide`): the version in force on the case's
+    /// date, the question read against it, the decision by this thread's decider for that version,
+    /// the why-not answers from the set's versions, and the JSON answer with the decision and the answers.
+    func serviceWhyNot(_ json: [[UInt8]]) throws {
+        let versions = try policy.loadVersions()
+        guard versions.versions.contains(where: { (try? WhyNotQuestion(parsing: whyNot, for: $0)) != nil }) else {
+            throw ValidationError("`\(whyNot)` is not a question for \(versions.name): no version has that output and value")
+        }
+        let now = Timestamp(Date())
+        var answered = 0
+        for i in 0..<iterations {
+            let bytes = json[i % json.count]
+            guard let policy = try? versions.version(for: bytes, now: now),
+                  let question = try? WhyNotQuestion(parsing: whyNot, for: policy) else { continue }
+            guard let decision = try? ThreadDeciders.decider(for: policy).decide(json: bytes, explain: false, now: now),
+                  let answers = try? versions.whyNot([question], json: bytes, now: now) else { continue }
+            var w = JSONWriter(capacity: 1 << 10)
+            decision.write(to: &w)
+            w.reopenObject()
+            w.key("why_not")
+            w.array { w in for a in answers.answers { a.write(to: &w) } }
+            w.closeObject()
+            let body = w.bytes  // the route copies the answer once, into the response's buffer
+            answered += body.isEmpty ? 0 : 1
+        }
+        print("whynot: \(iterations) requests, \(answered) answered")
     }
 }
