@@ -123,28 +123,21 @@ struct Bench: ParsableCommand {
     }
 
     /// The whynot loop: what the service's `POST /v1/policies/{name}/decide?why_not=QUESTION` does for
-    /// each case after reading its body (`DecisionRoutes.decide`): the version in force on the case's
-    /// date, the question read against it, the decision by this thread's decider for that version,
-    /// the why-not answers from the set's versions, and the JSON answer with the decision and the answers.
+    /// each case after reading its body (`DecisionRoutes.decide`): one ``DecisionRequest`` with the
+    /// question, answered by ``PolicyVersions/answer(_:json:)`` (the version in force on the case's
+    /// date, the question read against it, the decision by this thread's decider, the why-not
+    /// answers), and the JSON answer written and copied once, as the route copies it into the response.
     func serviceWhyNot(_ json: [[UInt8]]) throws {
         let versions = try policy.loadVersions()
         guard versions.versions.contains(where: { (try? WhyNotQuestion(parsing: whyNot, for: $0)) != nil }) else {
             throw ValidationError("`\(whyNot)` is not a question for \(versions.name): no version has that output and value")
         }
-        let now = Timestamp(Date())
+        let request = DecisionRequest(now: Timestamp(Date()), whyNot: [whyNot])
         var answered = 0
         for i in 0..<iterations {
-            let bytes = json[i % json.count]
-            guard let policy = try? versions.version(for: bytes, now: now),
-                  let question = try? WhyNotQuestion(parsing: whyNot, for: policy) else { continue }
-            guard let decision = try? ThreadDeciders.decider(for: policy).decide(json: bytes, explain: false, now: now),
-                  let answers = try? versions.whyNot([question], json: bytes, now: now) else { continue }
-            var w = JSONWriter(capacity: 1 << 10)
-            decision.write(to: &w)
-            w.reopenObject()
-            w.key("why_not")
-            w.array { w in for a in answers.answers { a.write(to: &w) } }
-            w.closeObject()
+            guard let response = try? versions.answer(request, json: json[i % json.count]) else { continue }
+            var w = JSONWriter(capacity: response.capacity)
+            response.write(to: &w)
             let body = w.bytes  // the route copies the answer once, into the response's buffer
             answered += body.isEmpty ? 0 : 1
         }
