@@ -35,6 +35,8 @@ public enum ConsoleAssets {
     tr.failed td:first-child::before { content: "✗ "; }
     .applied { background: var(--ok); padding: 0.1rem 0.3rem; }
     .problem { background: var(--bad); padding: 0.5rem; border-left: 0.3rem solid #b00020; }
+    .warning { background: #fff4d6; padding: 0.5rem; border-left: 0.3rem solid #a15c00; }
+    p.warning { margin: 0.25rem 0 0; }
     .good { background: var(--ok); padding: 0.5rem; border-left: 0.3rem solid #1b7a1b; }
     form.case { display: grid; gap: 0.75rem; max-width: 50rem; }
     .field label { display: block; font-weight: 600; }

@@ -17,7 +17,8 @@ public struct ConsoleWords: Sendable {
     , token, signIn, signInHelp, wrongToken, draftHelp, file, newFile, newFileName, upload, uploadHelp, check, changedFiles
     , noChanges, draftLoads, draftFails, testsRun, passed, failed, impact, impactHelp, noImpact, unchanged, changedCases
     , cannotDecide, change, cases, neverWritten, forbidden, csrfRefused, notFound, whenHolds, set, failedTests, errors
-    , warnings, line, column, window, approvers, outputsOfCase, rangeHelp, whyNot, whyNotHelp, versions, inForce, olderNotRead: String
+    , warnings, line, column, window, approvers, outputsOfCase, rangeHelp, whyNot, whyNotHelp, versions, inForce, olderNotRead
+    , openSet, knownValues, knownAlso, othersAllowed, othersRefused, knownHint, notKnownTitle, notKnownMessage, didYouMean: String
 
     static let en = ConsoleWords(
         console: "Verdict console", skip: "Skip to the content", policies: "Policies", tryCase: "Try a case", audit: "Audit",
@@ -62,7 +63,12 @@ public struct ConsoleWords: Sendable {
         outputsOfCase: "Outputs", rangeHelp: "RFC 3339, like 2026-03-01T00:00:00+08:00",
         whyNot: "Why not …?", whyNotHelp: "optional: an output and the value you expected, like approver=branch_manager, or signers contains bu_finance_head, or just tier",
         versions: "Versions", inForce: "in force now (each case is decided by the version in force on its date)",
-        olderNotRead: "older records of the log were not read: a draft check replays at most the log's latest 10,000 records")
+        olderNotRead: "older records of the log were not read: a draft check replays at most the log's latest 10,000 records",
+        openSet: "Open the chosen set", knownValues: "known values", knownAlso: "also", othersAllowed: "other values allowed",
+        othersRefused: "no other value allowed", knownHint: "the values the rules know are offered; other text is allowed",
+        notKnownTitle: "Values the rules do not know",
+        notKnownMessage: "“{value}” is not one of the values the rules know for {field} ({known}); the case was decided with it as given, and no rule about a specific {field} applies to it.",
+        didYouMean: "Did you mean {suggestion}?")
 
     static let zh = ConsoleWords(
         console: "Verdict 控制台", skip: "跳到正文", policies: "政策", tryCase: "试算案件", audit: "审计",
@@ -107,5 +113,35 @@ public struct ConsoleWords: Sendable {
         outputsOfCase: "输出", rangeHelp: "RFC 3339 格式,如 2026-03-01T00:00:00+08:00",
         whyNot: "为什么不是……?", whyNotHelp: "可选:输出项及期望的值,如 approver=branch_manager、signers contains bu_finance_head,或只写 tier",
         versions: "版本", inForce: "现行版本(每个案件按其日期适用的版本决策)",
-        olderNotRead: "日志中更早的记录未读取:草稿检查至多重放日志最近的 10,000 条记录")
+        olderNotRead: "日志中更早的记录未读取:草稿检查至多重放日志最近的 10,000 条记录",
+        openSet: "打开所选政策", knownValues: "已知取值", knownAlso: "又写作", othersAllowed: "也可填写其他值",
+        othersRefused: "不接受其他值", knownHint: "可从规则已知的取值中选择,也可填写其他内容",
+        notKnownTitle: "规则不认识的取值",
+        notKnownMessage: "「{value}」不是规则已知的{field}取值({known});本案按所填的值决策,针对特定{field}的规则都不适用。",
+        didYouMean: "是否想填写 {suggestion}?")
+}
+
+extension ConsoleWords {
+    /// The warning for a typed value that is none of a field's known values: `value` as typed, the
+    /// field's label, the known values by label, and the known value it is a likely typo of.
+    func notKnown(_ value: String, field: String, known: [String], suggestion: String?) -> String {
+        let list = known.joined(separator: notKnownMessage.hasPrefix("「") ? "、" : ", ")
+        var s = Self.fill(notKnownMessage, ["value": value, "field": field, "known": list])
+        if let suggestion { s += " " + Self.fill(didYouMean, ["suggestion": suggestion]) }
+        return s
+    }
+
+    /// `template` with each `{name}` replaced by its value, in one pass (a value is never read as a
+    /// placeholder).
+    static func fill(_ template: String, _ values: [String: String]) -> String {
+        var out = ""
+        var rest = Substring(template)
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            out += rest[..<open]
+            let name = String(rest[rest.index(after: open)..<close])
+            out += values[name] ?? String(rest[open...close])
+            rest = rest[rest.index(after: close)...]
+        }
+        return out + rest
+    }
 }

@@ -18,7 +18,7 @@ public enum DraftPage {
                     for s in sets { h.element("option", [.init("value", s), .init("selected", s == set ? "" : nil)], text: s) }
                 }
                 h.text(" ")
-                h.element("button", [.init("type", "submit")], text: "→")
+                h.element("button", [.init("type", "submit"), .init("aria-label", w.openSet), .init("title", w.openSet)], text: "→")
             }
             guard let set else { return }
             if let report { result(report, c, &h) }

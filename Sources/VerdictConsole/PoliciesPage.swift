@@ -77,11 +77,11 @@ public enum PoliciesPage {
                         }
                     }
                 }
-                outline(PolicyOutline(p), c, &h)
+                outline(PolicyOutline(p), p, c, &h)
                 for v in s.versions where v !== p {
                     h.element("details", [.init("class", "version")]) { h in
                         h.element("summary", text: "\(w.version) \(v.identity.version) (\(w.effective) \(v.identity.effective?.description ?? "—"))")
-                        outline(PolicyOutline(v), c, &h)
+                        outline(PolicyOutline(v), v, c, &h)
                     }
                 }
             }
@@ -106,7 +106,7 @@ public enum PoliciesPage {
         h.element("code", [.init("class", "loc")], text: "\(l.path.split(separator: "/").last.map(String.init) ?? l.path):\(l.line)")
     }
 
-    static func outline(_ o: PolicyOutline, _ c: ConsoleContext, _ h: inout HTML) {
+    static func outline(_ o: PolicyOutline, _ policy: CompiledPolicy, _ c: ConsoleContext, _ h: inout HTML) {
         let w = c.words
         let id = anchor(o.identity.name + "-" + o.identity.version)
         if let r = o.reading.text(c.language) { h.element("p", [.init("class", "muted")], text: w.reading + ": " + r) }
@@ -220,9 +220,29 @@ public enum PoliciesPage {
                         if !f.members.isEmpty {
                             h.text(": " + f.members.map { m in m.label.text(c.language).map { "\(m.name) (\($0))" } ?? m.name }.joined(separator: ", "))
                         }
+                        if let list = policy.knownValues(of: f.name) { knownValues(list, c, &h) }
                     }
                     h.element("td", text: (f.optional ? w.optional : w.required) + (f.defaultValue.map { " · \(w.defaultValue) \($0)" } ?? "") + (f.personal ? " · \(w.personal)" : ""))
                     h.element("td") { h in location(f.notes.location, &h) }
+                }
+            }
+        }
+    }
+
+    /// A string field's known values in its row of the fields table: each value with its labels in
+    /// both languages and its other names, and whether other values are allowed.
+    static func knownValues(_ list: KnownValueList, _ c: ConsoleContext, _ h: inout HTML) {
+        let w = c.words
+        h.element("div", [.init("class", "known")]) { h in
+            h.text(w.knownValues + " (" + (list.othersAllowed ? w.othersAllowed : w.othersRefused) + "):")
+            h.element("ul") { h in
+                for e in list.entries {
+                    h.element("li") { h in
+                        h.element("code", text: e.value)
+                        let labels = [e.label.en, e.label.zh].compactMap { $0 }.filter { $0 != e.value }
+                        if !labels.isEmpty { h.text(" — " + labels.joined(separator: " / ")) }
+                        if !e.aliases.isEmpty { h.text(" · \(w.knownAlso) " + e.aliases.joined(separator: ", ")) }
+                    }
                 }
             }
         }

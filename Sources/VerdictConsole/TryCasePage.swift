@@ -33,10 +33,30 @@ public enum TryCasePage {
                     for s in sets { h.element("option", [.init("value", s), .init("selected", s == set?.name ? "" : nil)], text: s) }
                 }
                 h.text(" ")
-                h.element("button", [.init("type", "submit")], text: "→")
+                h.element("button", [.init("type", "submit"), .init("aria-label", w.openSet), .init("title", w.openSet)], text: "→")
             }
             guard let set, let policy = set.policy else { return }
             let outline = PolicyOutline(policy)
+            // Values of fields with known values that name none of them: said before the decision,
+            // which is made with them as given (a case that gives them is not refused).
+            var notKnown: [(field: String, message: String)] = []
+            if case .decided(let d)? = outcome {
+                let decidedBy = set.versions.first { $0.identity.digest == d.policy.digest } ?? policy
+                notKnown = unknownValues(form, outline, decidedBy, c)
+            }
+            if !notKnown.isEmpty {
+                h.element("section", [.init("class", "warning"), .init("role", "alert"), .init("id", "not-known"), .init("aria-labelledby", "not-known-h")]) { h in
+                    h.element("h2", [.init("id", "not-known-h")], text: w.notKnownTitle)
+                    h.element("ul") { h in
+                        for n in notKnown {
+                            h.element("li") { h in
+                                h.element("a", [.init("href", "#f-" + PoliciesPage.anchor(n.field))]) { h in h.element("code", text: n.field) }
+                                h.text(": " + n.message)
+                            }
+                        }
+                    }
+                }
+            }
             // The outcome first, so it is what a person sees after submitting; the form, filled as sent, below.
             switch whyNot {
             case .answered(let answers)?:
@@ -72,11 +92,33 @@ public enum TryCasePage {
             if outcome != nil {
                 h.element("h2", [.init("id", "case")], text: w.fields)
             }
-            caseForm(outline, set.name, form, c, &h)
+            caseForm(outline, policy, set.name, form, Dictionary(notKnown.map { ($0.field, $0.message) }, uniquingKeysWith: { a, _ in a }), c, &h)
         }
     }
 
-    static func caseForm(_ o: PolicyOutline, _ name: String, _ form: CaseForm, _ c: ConsoleContext, _ h: inout HTML) {
+    /// Each string field whose typed value names none of the values its rules know (by the library's
+    /// own lookup, after the field's normalisation), with the warning in the page's language. A field
+    /// that refuses other values is left to the decoder, which refuses the case.
+    static func unknownValues(_ form: CaseForm, _ o: PolicyOutline, _ policy: CompiledPolicy, _ c: ConsoleContext) -> [(field: String, message: String)] {
+        var found: [(field: String, message: String)] = []
+        for f in o.fields where f.kind == .string {
+            guard let typed = form.value(f.name), let list = policy.knownValues(of: f.name), list.othersAllowed,
+                  case .unknown(let suggestion) = policy.knownValue(of: f.name, for: typed) else { continue }
+            let label = { (value: String) in list.entries.first { $0.value == value }.flatMap { $0.label.text(c.language) } ?? value }
+            found.append((f.name, c.words.notKnown(typed, field: c.text(f.notes.label, or: f.name), known: list.entries.map { label($0.value) },
+                                                   suggestion: suggestion.map(label))))
+        }
+        return found
+    }
+
+    /// A known value as choices show it: `河南 (henan)`, or the value alone when it has no label.
+    static func choiceText(_ e: KnownValueList.Entry, _ c: ConsoleContext) -> String {
+        guard let label = e.label.text(c.language), label != e.value else { return e.value }
+        return "\(label) (\(e.value))"
+    }
+
+    static func caseForm(_ o: PolicyOutline, _ policy: CompiledPolicy, _ name: String, _ form: CaseForm, _ notKnown: [String: String],
+                         _ c: ConsoleContext, _ h: inout HTML) {
         let w = c.words
         h.element("form", [.init("method", "get"), .init("action", "/try"), .init("class", "case"), .init("id", "case-form")]) { h in
             h.void("input", [.init("type", "hidden"), .init("name", "policy"), .init("value", name)])
@@ -143,6 +185,9 @@ public enum TryCasePage {
                         h.element("textarea", [.init("id", id), .init("name", "f." + f.name), .init("rows", "3"), .init("aria-describedby", id + "-hint")],
                                   text: (form.values[f.name] ?? []).joined(separator: "\n"))
                     }
+                case .string where policy.knownValues(of: f.name) != nil:
+                    knownField(f, policy.knownValues(of: f.name)!, id: id, label: label, hint: hint, required: required, warning: notKnown[f.name],
+                               policy, form, c, &h)
                 default:
                     textField(id: id, name: "f." + f.name, label: label, hint: hint, value: form.values[f.name]?.first ?? "", required: required, c, &h,
                               inputMode: f.kind == .money ? "decimal" : f.kind == .integer ? "numeric" : nil)
@@ -151,6 +196,43 @@ public enum TryCasePage {
             textField(id: "whynot-q", name: "whynot", label: w.whyNot, hint: w.whyNotHelp, value: form.whyNot, required: false, c, &h)
             textField(id: "now", name: "now", label: w.now, hint: w.nowHelp + " · " + w.timestampHelp + " (\(o.zone.identifier))", value: form.now, required: false, c, &h)
             h.element("div") { h in h.element("button", [.init("type", "submit"), .init("id", "decide")], text: w.submit) }
+        }
+    }
+
+    /// A string field with known values: a text box offering them (`<datalist>`) when other values are
+    /// allowed, a choice of them when not; the warning for a typed value that is none of them below it.
+    static func knownField(_ f: PolicyOutline.Field, _ list: KnownValueList, id: String, label: String, hint: String, required: Bool, warning: String?,
+                           _ policy: CompiledPolicy, _ form: CaseForm, _ c: ConsoleContext, _ h: inout HTML) {
+        let w = c.words
+        let typed = form.values[f.name]?.first ?? ""
+        let hint = hint + " · " + (list.othersAllowed ? w.knownHint : w.othersRefused)
+        let described = [id + "-hint", warning == nil ? nil : id + "-warning"].compactMap { $0 }.joined(separator: " ")
+        h.element("div", [.init("class", "field")]) { h in
+            h.element("label", [.init("for", id)], text: label)
+            h.element("span", [.init("class", "hint"), .init("id", id + "-hint")], text: hint)
+            if list.othersAllowed {
+                h.void("input", [.init("type", "text"), .init("id", id), .init("name", "f." + f.name), .init("value", typed), .init("list", id + "-known"),
+                                 .init("aria-describedby", described), .init("required", required ? "" : nil), .init("autocomplete", "off"),
+                                 .init("aria-invalid", warning == nil ? nil : "true")])
+                h.element("datalist", [.init("id", id + "-known")]) { h in
+                    for e in list.entries { h.element("option", [.init("value", e.value)], text: choiceText(e, c)) }
+                }
+            } else {
+                let chosen: String? = form.value(f.name).flatMap { t in
+                    if case .known(let v) = policy.knownValue(of: f.name, for: t) { return v }
+                    return nil
+                }
+                h.element("select", [.init("id", id), .init("name", "f." + f.name), .init("aria-describedby", described),
+                                     .init("required", required ? "" : nil)]) { h in
+                    h.element("option", [.init("value", "")], text: w.choose)
+                    for e in list.entries {
+                        h.element("option", [.init("value", e.value), .init("selected", chosen == e.value ? "" : nil)], text: choiceText(e, c))
+                    }
+                    // A value sent that is none of them stays as sent, so the decoder's refusal names it.
+                    if let t = form.value(f.name), chosen == nil { h.element("option", [.init("value", t), .init("selected", "")], text: t) }
+                }
+            }
+            if let warning { h.element("p", [.init("class", "warning"), .init("id", id + "-warning")], text: warning) }
         }
     }
 
