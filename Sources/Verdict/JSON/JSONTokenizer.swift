@@ -255,7 +255,28 @@ package struct JSONTokenizer {
     private mutating func string() throws(JSONSyntaxError) -> JSONToken.Text {
         var i = position + 1
         let start = i
-        var all: UInt8 = 0, escaped = false
+        var all: UInt64 = 0, escaped = false
+        // Eight bytes at a time up to the first quote, backslash or control character (the closing
+        // quote, in most strings), which the loop below then reads. Memory safety: a word is loaded
+        // only when `i + 8 <= count`, so all eight bytes are inside `bytes`.
+        if let base = bytes.baseAddress {
+            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+            /// The high bit of each byte of `x` below `n` (n <= 0x80): exact up to the first such byte
+            /// (borrows only carry upwards), which is all that is used.
+            @inline(__always) func below(_ x: UInt64, _ n: UInt64) -> UInt64 { (x &- ones &* n) & ~x & highs }
+            while i &+ 8 <= count {
+                let w = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
+                let special = below(w ^ (ones &* 0x22), 1) | below(w ^ (ones &* 0x5C), 1) | below(w, 0x20)
+                if special != 0 {
+                    let k = special.trailingZeroBitCount >> 3  // the first special byte, 0...7
+                    all |= w & ((1 << UInt64(k << 3)) &- 1)
+                    i &+= k
+                    break
+                }
+                all |= w
+                i &+= 8
+            }
+        }
         while true {
             guard i < count else {
                 position = count
@@ -272,14 +293,15 @@ package struct JSONTokenizer {
                 position = i
                 throw fail(.controlCharacter)
             }
-            all |= b
+            all |= UInt64(b)
             i += 1
         }
         position = i + 1
+        let ascii = all & 0x8080_8080_8080_8080 == 0
         // Escapes are ASCII as written, and decode to whole scalars: the bytes as written are valid
         // UTF-8 exactly when the decoded text is.
-        if all >= 0x80, !Self.isValidUTF8(bytes, start..<i) { throw fail(.invalidUTF8) }
-        return JSONToken.Text(range: start..<i, hasEscapes: escaped, isASCII: all < 0x80)
+        if !ascii, !Self.isValidUTF8(bytes, start..<i) { throw fail(.invalidUTF8) }
+        return JSONToken.Text(range: start..<i, hasEscapes: escaped, isASCII: ascii)
     }
 
     /// Checks the escape whose backslash is at `backslash`; the offset after it.

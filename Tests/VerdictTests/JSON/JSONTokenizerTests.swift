@@ -106,6 +106,27 @@ import Testing
         #expect(Result { () throws(JSONSyntaxError) in try LegacyJSONReader.parse(Array(text.utf8)) }.failureDescription == message)
     }
 
+    /// Strings are scanned eight bytes at a time: a special byte (quote, backslash, control character,
+    /// non-ASCII, invalid UTF-8) at every offset of strings of every length up to 40 is found as the
+    /// reader before the tokenizer found it, and an unterminated string never reads past the text.
+    @Test func specialBytesAtEveryOffset() {
+        let specials: [[UInt8]] = [[0x5C, 0x22], [0x5C, 0x5C], [0x5C, 0x6E], [0x5C, 0x75, 0x30, 0x30, 0x65, 0x39], [0x01], [0x1F], [0x09],
+                                   [0xC3, 0xA9], [0xE4, 0xB8, 0xAD], [0xFF], [0x80], [0x7F], [0x20], [0x5C, 0x71], [0x22]]
+        for length in 0...40 {
+            for offset in 0...length {
+                for special in specials {
+                    var text: [UInt8] = [0x22] + Array(repeating: 0x61, count: length)
+                    text.insert(contentsOf: special, at: 1 + offset)
+                    for candidate in [text + [0x22], text, text + [0x22, 0x20, 0x31]] {
+                        let old = Result { () throws(JSONSyntaxError) in try LegacyJSONReader.parse(candidate) }
+                        let new = Result { () throws(JSONSyntaxError) in try JSONReader.parse(candidate) }
+                        #expect(old == new, "\(candidate)")
+                    }
+                }
+            }
+        }
+    }
+
     @Test func invalidUTF8IsReportedAfterTheString() {
         for bytes: [UInt8] in [[0xFF], [0xC0, 0x80], [0xE0, 0x80, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xE4, 0xB8], [0x80]] {
             let text = [0x5B, 0x22] + bytes + [0x22, 0x5D]  // ["…"]
