@@ -191,6 +191,33 @@ def main():
         check("审批人" in row, f"Chinese: the approver output's label 审批人 ({row!r})")
         check("政策" in driver.find_element(By.TAG_NAME, "nav").text, "Chinese: the navigation")
         screenshot(driver, shots, "2b-try-a-case-zh")
+        # Place names as a Chinese officer types them: 河南 / 洛阳 is Henan (a known value by its Chinese
+        # name), so the business unit's finance head signs and nothing is warned about; Hubei is a
+        # region the rules do not know, which the page says before the decision.
+        def try_region(region, branch):
+            for field, value in (("f-region", region), ("f-branch", branch)):
+                element = driver.find_element(By.ID, field)
+                element.clear()
+                element.send_keys(value)
+            driver.find_element(By.ID, "decide").click()
+            wait.until(EC.presence_of_element_located((By.ID, "result")))
+            return driver.find_element(By.CSS_SELECTOR, "tr[data-output='signers'] td.value").text
+        check(driver.find_element(By.ID, "f-region").get_attribute("list") == "f-region-known",
+              "known values: the region field offers its known values")
+        signers = try_region("河南", "洛阳")
+        check("bu_finance_head" in signers, f"known values: 河南 / 洛阳 signs with bu_finance_head ({signers!r})")
+        check(not driver.find_elements(By.ID, "f-region-warning"), "known values: no warning for 河南")
+        # 洛阳 is a branch the rules do not name: noted as not Zhengzhou (the Zhengzhou exception does
+        # not apply), which is why the finance head signs.
+        branch = driver.find_elements(By.ID, "f-branch-warning")
+        check(bool(branch) and "郑州" in branch[0].text, "known values: 洛阳 is noted as not one of the known branches (郑州)")
+        screenshot(driver, shots, "2c-try-a-case-zh-henan")
+        signers = try_region("Hubei", "武汉")
+        warning = driver.find_elements(By.CSS_SELECTOR, "#not-known[role='alert']")
+        check(bool(warning) and "「Hubei」不是规则已知的区域取值" in warning[0].text, "known values: Hubei is warned about at the top")
+        check("Hubei" in driver.find_element(By.ID, "f-region-warning").text, "known values: and next to the field")
+        check("finance_supervisor" in signers, f"known values: Hubei is still decided, with the general signers ({signers!r})")
+        screenshot(driver, shots, "2d-try-a-case-zh-unknown-region")
         driver.find_element(By.CSS_SELECTOR, "a.lang").click()
         wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "html[lang='en']")))
 
