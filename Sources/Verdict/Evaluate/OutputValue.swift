@@ -61,7 +61,8 @@ extension CompiledPolicy {
         }
     }
 
-    /// A value as people read it; members carry their label in the given language: `pig_hair (猪毛)`.
+    /// A value as people read it; members carry their label in the given language: `pig_hair (猪毛)`;
+    /// in Chinese a boolean is `是`/`否` and a duration is in Chinese units.
     func display(_ v: Value, _ language: Language?) -> String {
         switch v {
         case .absent: return language == .zh ? "(无)" : "(absent)"
@@ -74,6 +75,9 @@ extension CompiledPolicy {
             if let language, let label = m.label.text(language), label != m.name { return "\(m.name) (\(label))" }
             return m.name
         case .list(let items): return "[" + items.map { display($0, language) }.joined(separator: ", ") + "]"
+        // In Chinese text, yes/no and durations in Chinese units (`是`, `2天12小时`); JSON and English keep `true`, `2d12h`.
+        case .bool(let b) where language == .zh: return b ? "是" : "否"
+        case .duration(let ms) where language == .zh: return ClockDuration(milliseconds: ms).text(.zh)
         default: return outputValue(v)?.description ?? ""
         }
     }

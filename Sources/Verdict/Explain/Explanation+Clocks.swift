@@ -58,7 +58,7 @@ extension Explanation {
                 out += "\n"
                 continue
             }
-            out += "  \(zh ? "起点" : "start"): \(c.startText) = \(r.start.rfc3339(in: compiled.zone)); \(zh ? "时限" : "target"): \(c.target.text(language) ?? "")\n"
+            out += "  \(zh ? "起点" : "start"): \(c.startText) = \(r.start.rfc3339(in: compiled.zone)); \(zh ? "时限" : "target"): \(targetText(c, language))\n"
             for line in Self.lines(c.steps) {
                 switch line {
                 case let .counted(a, b, kind):
@@ -82,13 +82,44 @@ extension Explanation {
                     ? [.pending: "进行中", .atRisk: "临近超时", .breached: "已超时", .met: "按时完成", .metLate: "超时完成"]
                     : [.pending: "pending", .atRisk: "at risk", .breached: "breached", .met: "met", .metLate: "met late"]
                 var line = "  \(zh ? "状态" : "status") (\(zh ? "截至" : "at") \(now.rfc3339(in: compiled.zone))): \(names[status]!)"
-                if let rem = r.remaining { line += ", \(rem) \(zh ? "剩余" : "remaining")" }
-                if let over = r.overdue { line += ", \(over) \(zh ? "逾期" : "overdue")" }
+                if let rem = r.remaining { line += ", " + Self.amountText(rem, r, from: now, to: r.due, zh ? "剩余" : "remaining", language) }
+                if let over = r.overdue { line += ", " + Self.amountText(over, r, from: r.due, to: r.stoppedAt ?? now, zh ? "逾期" : "overdue", language) }
                 out += line + "\n"
             }
             out += notes(c.source, language)
         }
         return out
+    }
+
+    /// The time remaining or overdue, in the units of the clock's calendar: clock time in days, hours
+    /// and minutes (`2d22h45m overdue`, `逾期 2天22小时45分钟`); working time in that calendar's working
+    /// hours and minutes, with the calendar time between the same two instants beside it
+    /// (`3,396 working hours 54 min overdue (283d4h10m in calendar time)`,
+    /// `逾期 3,396个工作小时54分钟(日历时间 283天4小时10分钟)`).
+    static func amountText(_ amount: ClockDuration, _ r: ClockResult, from a: Timestamp, to b: Timestamp, _ word: String,
+                           _ language: Language) -> String {
+        let zh = language == .zh
+        guard r.calendar != nil else { return zh ? "\(word) \(amount.text(.zh))" : "\(amount) \(word)" }
+        let elapsed = calendarTime(from: a, to: b)
+        return zh ? "\(word) \(amount.workingText(.zh))(日历时间 \(elapsed.text(.zh)))"
+                  : "\(amount.workingText(.en)) \(word) (\(elapsed) in calendar time)"
+    }
+
+    /// The clock time from `a` to `b` (zero when `b` is not later), to the minute as the steps show it
+    /// when `a` and `b` fall on whole minutes.
+    static func calendarTime(from a: Timestamp, to b: Timestamp) -> ClockDuration {
+        ClockDuration(milliseconds: max(0, b.millisecondsSinceEpoch - a.millisecondsSinceEpoch))
+    }
+
+    /// The target for people, its amount in the units of its calendar: `3 working hours in cn-office`,
+    /// `cn-office 日历 3个工作小时`, `1h in clock time`, `自然时间 1小时`.
+    private func targetText(_ c: ClockExplanation, _ language: Language) -> String {
+        let zh = language == .zh
+        switch compiled.model.clocks[c.index].target.kind {
+        case .clock(let d): return zh ? "自然时间 \(d.text(.zh))" : "\(d) in clock time"
+        case let .workingTime(cal, d): return zh ? "\(cal.name) 日历 \(d.workingText(.zh))" : "\(d.workingText(.en)) in \(cal.name)"
+        case .workingDays: return c.target.text(language) ?? ""
+        }
     }
 
     private func notes(_ s: SourceNote, _ language: Language) -> String {
@@ -128,6 +159,11 @@ extension Explanation {
                             }
                         }
                         w.key("computed_due"); w.timestamp(r.computedDue, in: compiled.zone)
+                        // Working time is in `remaining`/`overdue` of the result; beside it, the clock time.
+                        if r.calendar != nil, let now = r.now {
+                            if r.remaining != nil { w.field("remaining_clock_time", Self.calendarTime(from: now, to: r.due).description) }
+                            if r.overdue != nil { w.field("overdue_clock_time", Self.calendarTime(from: r.due, to: r.stoppedAt ?? now).description) }
+                        }
                         w.key("result")
                         compiled.write(r, to: &w)
                     }

@@ -112,6 +112,12 @@ extension Explanation {
         return TextEscaping.escaped(out + clocksText(language), keepingNewlines: true)
     }
 
+    /// What an applied override did to its chain, as the text explanation says it
+    /// (`replaced finance_supervisor → bu_finance_head`); used by a failing YAML test to name it.
+    static func changeText(of o: OverrideExplanation, _ language: Language) -> String {
+        operationsText(o.operations, language == .zh ? zh : en, language)
+    }
+
     /// `replaced finance_supervisor → bu_finance_head; inserted legal_officer after store_manager;
     /// branch_manager not removed: not in the chain`: what each operation did, in the order they apply.
     private static func operationsText(_ operations: [ChainOperationExplanation], _ w: Words, _ language: Language) -> String {

@@ -156,6 +156,21 @@ public enum PolicyTestRunner {
         }
     }
 
+    /// What shaped an output, from the explanation: the rule(s) that set it and every override that
+    /// changed it, with what it did — ` (set by rule band-above-1000; changed by override henan-finance:
+    /// replaced finance_supervisor → bu_finance_head)`; empty when nothing set it.
+    static func shapedBy(_ output: String, _ explanation: Explanation?) -> String {
+        guard let explanation, let d = explanation.decisions.first(where: { d in d.outputs.contains { $0.name == output } }),
+              let o = d.outputs.first(where: { $0.name == output }) else { return "" }
+        var parts: [String] = []
+        if !o.rules.isEmpty { parts.append("set by rule \(o.rules.joined(separator: ", "))") }
+        for id in o.overrides {
+            let change = d.overrides.first { $0.id == id }.map { Explanation.changeText(of: $0, .en) } ?? ""
+            parts.append("changed by override \(id)" + (change.isEmpty ? "" : ": \(change)"))
+        }
+        return parts.isEmpty ? "" : " (\(parts.joined(separator: "; ")))"
+    }
+
     private static func check(_ test: PolicyTestSuite.TestCase, _ d: Decision, _ policy: CompiledPolicy) -> [String] {
         var problems: [String] = []
         for (name, node) in test.expect {
@@ -165,8 +180,7 @@ public enum PolicyTestRunner {
             }
             let actual = d.values[slot]
             let shown = policy.display(actual, nil)
-            let setters = d.explanation?.decisions.flatMap(\.outputs).first { $0.name == name.text }?.rules ?? []
-            let why = setters.isEmpty ? "" : " (set by rule \(setters.joined(separator: ", ")))"
+            let why = shapedBy(name.text, d.explanation)
             if node.scalar == "absent" || { if case .null = node.kind { return true } else { return false } }() {
                 if !actual.isAbsent { problems.append("\(name.text): expected absent, got \(shown)\(why)") }
                 continue

@@ -58,6 +58,30 @@ struct PolicyTestRunnerTests {
         #expect(report.text(coverage: false).hasSuffix("0 passed, 1 failed\n"))
     }
 
+    /// Issue 28, item 3: a failure names the rule that set the output and every override that changed
+    /// it, with what it did; an override that did not apply (an exception held) is not named.
+    @Test func failuresNameTheOverridesThatChangedTheOutput() {
+        let report = run(Self.defaults + """
+
+        tests:
+          - name: Henan signers written as before the override
+            case: {region: Henan, branch: Luoyang, cost: 1200}
+            expect: {signers: [handler, finance_supervisor, branch_manager, division_manager]}
+          - name: Zhengzhou signers written as if the override applied
+            case: {region: Henan, branch: Zhengzhou}
+            expect: {signers: [handler, bu_finance_head]}
+        """)
+        #expect(report.passed == 0)
+        #expect(report.failures.first?.problems == [
+            "signers: expected [handler, finance_supervisor, branch_manager, division_manager], got [handler, bu_finance_head, branch_manager, division_manager]"
+                + " (set by rule band-above-1000; changed by override henan-finance: replaced finance_supervisor → bu_finance_head)",
+        ])
+        #expect(report.failures.last?.problems == ["signers: expected [handler, bu_finance_head], got [handler, finance_supervisor] (set by rule band-up-to-300)"])
+        #expect(report.text(coverage: false).contains(
+            "  signers: expected [handler, finance_supervisor, branch_manager, division_manager], got [handler, bu_finance_head, branch_manager, division_manager]"
+                + " (set by rule band-above-1000; changed by override henan-finance: replaced finance_supervisor → bu_finance_head)\n"))
+    }
+
     @Test func expectedErrorsAndWrongExpectations() {
         let report = run(Self.defaults + """
 
