@@ -221,8 +221,11 @@ struct EndpointTests {
             let explained = text(try await client.post(path + "?explain=true", one, type: "application/x-ndjson").body)
             #expect(explained.contains(#""explanation":"#))
 
-            let wrongType = try await client.post(path, one, type: "application/json")
+            let wrongType = try await client.post(path, one, type: "text/plain")
             #expect(wrongType.status == .unsupportedMediaType)
+            // application/json is the batch as a JSON array (BatchArrayTests): one case alone is not one.
+            let notArray = try await client.post(path, one, type: "application/json")
+            #expect(notArray.status == .badRequest && json(notArray.body)["type"] as? String == "urn:verdict:problem:malformed-json")
             #expect(try await client.post("/v1/policies/none/decide-batch", one, type: "application/x-ndjson").status == .notFound)
         }
     }

@@ -126,6 +126,55 @@ struct OpenAPITests {
         return out
     }
 
+    /// Whether `example` is true of `real`: each member it shows is in the real answer (an example may
+    /// leave members out, never add one), each of its elements is like one of the real elements, and
+    /// each value is of the real value's JSON type.
+    static func conforms(_ example: JSONValue, _ real: JSONValue) -> Bool {
+        switch (example, real) {
+        case let (.object(e), .object(r)):
+            return e.allSatisfy { member in r.first(where: { $0.key == member.key }).map { conforms(member.value, $0.value) } ?? false }
+        case let (.array(e), .array(r)):
+            return e.allSatisfy { item in r.contains { conforms(item, $0) } }
+        case (.null, .null), (.bool, .bool), (.number, .number), (.string, .string):
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// Every response example in the document: (method, path template, status, media type, example).
+    static var examples: [(method: String, template: String, status: Int, type: String, schema: Any?, example: JSONValue)] {
+        var out: [(String, String, Int, String, Any?, JSONValue)] = []
+        for (path, item) in document["paths"] as? [String: Any] ?? [:] {
+            for (method, op) in item as? [String: Any] ?? [:] where method != "parameters" {
+                for (status, response) in (op as? [String: Any])?["responses"] as? [String: Any] ?? [:] {
+                    for (type, media) in resolve(response)?["content"] as? [String: Any] ?? [:] {
+                        guard let media = media as? [String: Any], let example = media["example"] else { continue }
+                        let data = try! JSONSerialization.data(withJSONObject: example, options: [.fragmentsAllowed])
+                        out.append((method.uppercased(), path, Int(status)!, type, media["schema"], try! JSONReader.parse(Array(data))))
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// The examples fit their schemas and are true of a real answer of their operation and status.
+    static func checkExamples(_ answers: [Answer]) -> [String] {
+        var problems: [String] = []
+        for e in examples {
+            let where_ = "example of \(e.method) \(e.template) \(e.status) \(e.type)"
+            problems += validate(e.example, e.schema).map { "\(where_): \($0)" }
+            let real = answers.filter { $0.component == nil && $0.method == e.method && $0.template == e.template && $0.status == e.status
+                && ($0.headers["content-type"] ?? "").hasPrefix(e.type) }
+            if real.isEmpty { problems.append("\(where_): no answer to compare it with"); continue }
+            if !real.contains(where: { (try? JSONReader.parse($0.body)).map { conforms(e.example, $0) } ?? false }) {
+                problems.append("\(where_): not like any real answer (\(real.count) compared)")
+            }
+        }
+        return problems
+    }
+
     static func answer(_ r: TestResponse, _ method: String, _ template: String) -> Answer {
         var headers: [String: String] = [:]
         for field in r.headers { headers[field.name.canonicalName] = field.value }
@@ -177,7 +226,8 @@ struct OpenAPITests {
             add(try await client.post(qcBatch + "?now=soon", line, type: "application/x-ndjson"), "POST", batch)
             add(try await client.post("/v1/policies/nope/decide-batch", line, type: "application/x-ndjson"), "POST", batch)
             add(try await client.post(qcBatch, String(repeating: line + "\n", count: 200), type: "application/x-ndjson"), "POST", batch)
-            add(try await client.post(qcBatch, line, type: "application/json"), "POST", batch)
+            add(try await client.post(qcBatch, line, type: "text/plain"), "POST", batch)
+            add(try await client.post(qcBatch + "?now=2026-03-05T09:00:00%2B08:00", "[" + line + ", {\"id\": \"Q-2\"}]"), "POST", batch)
             add(try await client.post("/v1/policies/\(unloaded)/decide-batch", line, type: "application/x-ndjson"), "POST", batch)
 
             add(try await client.get("/v1/policies", token: admin), "GET", list)
@@ -225,6 +275,7 @@ struct OpenAPITests {
             func add(_ r: TestResponse, _ method: String, _ template: String) { a.append(Self.answer(r, method, template)) }
             add(try await client.post("/v1/policies/quality-complaints/decide", henanCase), "POST", decide)
             add(try await client.post("/v1/policies/quality-complaints/decide-batch", line, type: "application/x-ndjson", token: "not-a-token-0123456789abcdef"), "POST", batch)
+            add(try await client.post("/v1/policies/quality-complaints/decide-batch", "[" + line + "]"), "POST", batch)
             add(try await client.get("/v1/policies"), "GET", list)
             add(try await client.get("/v1/policies/quality-complaints"), "GET", one)
             add(try await client.get("/v1/policies/quality-complaints/schema"), "GET", schema)
@@ -242,5 +293,17 @@ struct OpenAPITests {
         let missing = Self.documented.subtracting(seen).subtracting(["POST /v1/policies/{name}/decide 408"])
         #expect(missing.isEmpty, "documented but never produced: \(missing.sorted())")
         #expect(Set(answers.compactMap(\.component)) == ["MethodNotAllowed", "MalformedRequest", "HeadersTooLarge"])
+        let exampleProblems = Self.checkExamples(answers)
+        #expect(exampleProblems.isEmpty, "\(exampleProblems.joined(separator: "\n"))")
+        #expect(Self.examples.count >= 8)
+    }
+
+    /// An example that is not true of the answers is caught.
+    @Test func aWrongExampleIsCaught() throws {
+        let real = try JSONReader.parse(Array(#"{"a": 1, "b": [{"c": "x"}, {"d": null}]}"#.utf8))
+        #expect(Self.conforms(try JSONReader.parse(Array(#"{"b": [{"d": null}]}"#.utf8)), real))
+        #expect(!Self.conforms(try JSONReader.parse(Array(#"{"a": "1"}"#.utf8)), real))
+        #expect(!Self.conforms(try JSONReader.parse(Array(#"{"e": 1}"#.utf8)), real))
+        #expect(!Self.conforms(try JSONReader.parse(Array(#"{"b": [{"c": 2}]}"#.utf8)), real))
     }
 }

@@ -325,7 +325,7 @@ struct ConsoleRoutes: Sendable {
 
         init(_ request: Request) {
             self.request = request
-            query = FormData.parse(request.uri.query ?? "")
+            query = QueryString.pairs(request)
             var cookies: [String] = []
             if let l = FormData.value(query, "lang").flatMap(Language.init(rawValue:)) {
                 language = l

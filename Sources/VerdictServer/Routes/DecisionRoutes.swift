@@ -22,10 +22,10 @@ struct DecisionRoutes: Sendable {
         var request: DecisionRequest
 
         init(_ request: Request) throws(Problem) {
-            let query = request.uri.queryParameters
             self.request = DecisionRequest(now: Timestamp(Date()))
-            for (key, value) in query {
-                switch String(key) {
+            // `+` and `%20` are spaces: `why_not=approver+%3D+branch_manager` is `approver = branch_manager`.
+            for (key, value) in QueryString.pairs(request) {
+                switch key {
                 case "explain":
                     switch String(value).lowercased() {
                     case "true", "1", "yes", "", "full": self.request.explanation = .full
@@ -37,13 +37,16 @@ struct DecisionRoutes: Sendable {
                     guard let l = Language(rawValue: String(value)) else { throw Self.invalid("lang", "`\(value)` is not a language: use en or zh") }
                     self.request.language = l
                 case "now":
-                    do { self.request.now = try Timestamp(rfc3339: String(value)) } catch {
+                    // An offset's `+` written unencoded (`now=2026-03-05T09:00:00+08:00`) reads as a space;
+                    // a time never holds one, so it is the `+` it was meant to be.
+                    let value = value.contains(" ") ? value.replacingOccurrences(of: " ", with: "+") : value
+                    do { self.request.now = try Timestamp(rfc3339: value) } catch {
                         throw Self.invalid("now", "`\(value)` is not an RFC 3339 timestamp with an offset: \(error)")
                     }
                 case "why_not":
                     self.request.whyNot.append(String(value))
                 default:
-                    throw Self.invalid(String(key), "unknown parameter `\(key)`: the parameters are explain, lang, now and why_not")
+                    throw Self.invalid(key, "unknown parameter `\(key)`: the parameters are explain, lang, now and why_not")
                 }
             }
         }
@@ -176,9 +179,11 @@ struct DecisionRoutes: Sendable {
     func decideBatch(_ request: Request, context: some RequestContext) async throws -> Response {
         let (set, active) = try active(context)
         let type = Self.mediaType(request)
-        guard let type, Self.batchTypes.contains(type) else { throw Self.unsupported(type, accepted: Self.batchTypes) }
-        let options = try Options(request)
-        if !options.request.whyNot.isEmpty { throw Options.invalid("why_not", "why-not questions are answered one case at a time, by POST /v1/policies/{name}/decide") }
+        if let type, type == "application/json" || (type.hasPrefix("application/") && type.hasSuffix("+json")) {
+            return try await decideBatchArray(request, set: set, active: active)
+        }
+        guard let type, Self.batchTypes.contains(type) else { throw Self.unsupported(type, accepted: Self.batchTypes + ["application/json"]) }
+        let options = try Self.batchOptions(request)
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limits.maxBatchBytes {
             throw BodyReader.tooLarge(limits.maxBatchBytes, what: "a batch")
         }
@@ -242,6 +247,95 @@ struct DecisionRoutes: Sendable {
             try await writer.finish(nil)
         }
         return Response(status: .ok, headers: Self.headers(policy.identity, type: "application/x-ndjson"), body: body)
+    }
+
+    /// A batch's query: `explain` and `now` (why-not questions are asked one case at a time).
+    static func batchOptions(_ request: Request) throws(Problem) -> Options {
+        let options = try Options(request)
+        if !options.request.whyNot.isEmpty { throw Options.invalid("why_not", "why-not questions are answered one case at a time, by POST /v1/policies/{name}/decide") }
+        return options
+    }
+
+    /// The same batch as one JSON array, for clients generated from the OpenAPI document (which do
+    /// not stream JSON Lines): `[case, case, ...]` in, `[answer, answer, ...]` out, each answer the
+    /// line the JSON Lines form gives for that element (a decision, or an error line whose `line` is
+    /// the element's position from 1). Each element is one line of the one batch engine
+    /// (``DecisionBatch``), under the same limits (`--max-batch-body` for the body, `--max-body` for an
+    /// element, `--max-batch-lines`, `--max-depth` inside an element); the body is read whole and
+    /// checked as JSON before any element is decided, and the answer is sent once the last is
+    /// decided (and, with `--log`, recorded: 503 when it cannot be, with no decision reported).
+    func decideBatchArray(_ request: Request, set: PolicySet, active: ActivePolicy) async throws -> Response {
+        let options = try Self.batchOptions(request)
+        if let reason = recorder?.unavailableReason { throw Self.logUnavailable(reason: reason) }
+        let bytes = try await BodyReader.collect(request, limit: limits.maxBatchBytes, timeout: limits.requestTimeout, what: "a batch")
+        let elements = try Self.arrayElements(bytes, maxDepth: limits.maxJSONDepth)
+        guard !elements.isEmpty else {
+            throw Problem(.badRequest, "empty-batch", "Empty batch", detail: "the batch holds no case: send a JSON array of cases")
+        }
+        let recording = recorder?.recording()
+        let answers = AnswerBuffer()
+        let batch = DecisionBatch(set: active.versions, request: options.request, limits: Self.batchLimits(limits), each: recording.map { recording in
+            { _, answer, _ in if case let .decided(response, input) = answer { recording.submit(response.decision, input: input) } }
+        }) { bytes in answers.bytes.append(contentsOf: bytes) }
+        // Each element on a line of its own: a line break in JSON text is white space outside strings
+        // (a string holds none unescaped), so it becomes a space and the element reads the same.
+        var line: [UInt8] = []
+        for range in elements where !batch.stopped {
+            line.removeAll(keepingCapacity: true)
+            line.reserveCapacity(range.count + 1)
+            for b in bytes[range] { line.append(b == 0x0A || b == 0x0D ? 0x20 : b) }
+            line.append(0x0A)
+            batch.feed(line)
+        }
+        let summary = batch.finish()
+        if let recorder, let recording {
+            do { try await recording.commit() } catch { throw Self.logUnavailable(error, recorder) }
+        }
+        metrics.decisions(set: set.name, decided: summary.decided, refused: summary.refused)
+        var body = ByteBufferAllocator().buffer(capacity: answers.bytes.count + 2)
+        body.writeInteger(UInt8(ascii: "["))
+        var first = true
+        for answer in answers.bytes.split(separator: 0x0A) {
+            if !first { body.writeInteger(UInt8(ascii: ",")) }
+            first = false
+            body.writeBytes(answer)
+        }
+        body.writeInteger(UInt8(ascii: "]"))
+        return Response(status: .ok, headers: Self.headers(active.policy.identity, type: "application/json"), body: .init(byteBuffer: body))
+    }
+
+    /// The byte ranges of the elements of a JSON array, checked by the one tokenizer: 400
+    /// `malformed-json` for text that is not JSON or not an array, `json-too-deep` for an element
+    /// nested deeper than `maxDepth`.
+    static func arrayElements(_ bytes: [UInt8], maxDepth: Int) throws(Problem) -> [Range<Int>] {
+        let notArray = Problem(.badRequest, "malformed-json", "Malformed JSON",
+                               detail: "a batch sent as application/json is a JSON array of cases: [{...}, {...}]")
+        var tooDeep = false
+        let result: Result<[Range<Int>]?, JSONSyntaxError> = JSONTokenizer.scan(bytes, maxDepth: maxDepth + 1) { t in
+            do throws(JSONSyntaxError) {
+                guard try t.next() == .beginArray else { return .success(nil) }
+                var ranges: [Range<Int>] = []
+                while true {
+                    let token = try t.next()
+                    if token == .endArray { break }
+                    let start = t.tokenStart
+                    if token == .beginObject || token == .beginArray { try t.skipContainer() }
+                    ranges.append(start..<t.position)
+                }
+                guard try t.next() == .end else { return .success(nil) }
+                return .success(ranges)
+            } catch {
+                tooDeep = t.failedOnDepth
+                return .failure(error)
+            }
+        }
+        switch result {
+        case .success(let ranges?): return ranges
+        case .success(nil): throw notArray
+        case .failure(let error):
+            if tooDeep { throw BodyReader.tooDeep(maxDepth) }
+            throw Problem(.badRequest, "malformed-json", "Malformed JSON", detail: "the batch is not JSON: \(error.description)")
+        }
     }
 
     /// The first parts of a batch's body, up to the first that holds more than white space (or 64 KiB

@@ -112,11 +112,11 @@ struct PolicyRoutes: Sendable {
     /// (problem details listing every set's outcome and diagnostics) when any was refused.
     func reload(_ request: Request, context: some RequestContext) async throws -> Response {
         var only: [PolicySet]?
-        for (key, value) in request.uri.queryParameters {
+        for (key, value) in QueryString.pairs(request) {
             guard key == "policy" else {
-                throw DecisionRoutes.Options.invalid(String(key), "unknown parameter `\(key)`: the only parameter is policy")
+                throw DecisionRoutes.Options.invalid(key, "unknown parameter `\(key)`: the only parameter is policy")
             }
-            guard let set = registry.set(named: String(value)) else { throw DecisionRoutes.unknownSet(String(value), registry) }
+            guard let set = registry.set(named: value) else { throw DecisionRoutes.unknownSet(value, registry) }
             only = (only ?? []) + [set]
         }
         let results = await registry.reloadAll(trigger: .request, only: only)
