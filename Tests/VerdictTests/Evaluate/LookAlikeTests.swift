@@ -44,7 +44,9 @@ struct LookAlikeTests {
     }
 
     @Test func valuesThatResembleNoLiteralAreDecided() throws {
-        for region in ["河南", "Hubei", "Hanan", "Hénan"] {
+        // (河南 is no longer among them: quality-complaints lists it as a known name of henan, and it
+        // decides as henan — KnownValuesTests.)
+        for region in ["湖北", "Hubei", "Hanan", "Hénan"] {
             let d = try decide(qualityComplaints, Self.henan(region: region))
             #expect(Self.signers(d).contains("finance_supervisor"), "\(region)")
         }
