@@ -17,7 +17,8 @@ enum BatchReader {
     /// Calls `body` with each non-blank line's number and bytes (without the newline), and `tooLong`
     /// with the number and length of each line over `maxLineBytes` instead (the library's
     /// ``JSONLinesSplitter`` cuts the lines). `waiting` runs before each read from the input, so output
-    /// already decided can be flushed before the reader blocks.
+    /// already decided can be flushed before the reader blocks. On a terminal, standard error shows
+    /// the progress, as ``feed(_:to:)`` does.
     ///
     /// An input that is a folder or cannot be read is an error exit (66, as sysexits' EX_NOINPUT).
     @discardableResult
@@ -30,8 +31,17 @@ enum BatchReader {
             case let .tooLong(number, length): try tooLong(number, length)
             }
         }
-        try read(path, expecting: "a JSON Lines file of cases", waiting: waiting) { bytes in try splitter.feed(bytes, take) }
+        // On a terminal, the cases read so far (measure, diff --cases), as decide --batch shows them.
+        let progress = Progress(path: path)
+        try read(path, expecting: "a JSON Lines file of cases", waiting: {
+            waiting()
+            progress?.show(splitter.count)
+        }) { bytes in
+            try splitter.feed(bytes, take)
+            progress?.read(bytes.count)
+        }
         try splitter.finish(take)
+        progress?.done(splitter.count)
         return Summary(lines: splitter.count)
     }
 
