@@ -8,15 +8,15 @@ import VerdictAudit
 public enum AuditPage {
     /// What the search form asks for.
     public struct Query: Sendable {
-        /// A case id (exact).
+        /// A case id (exact, or the beginning of one).
         public var caseID: String
-        /// Recorded at or after, as typed.
+        /// Recorded at or after, as typed (RFC 3339, or a plain date: from the start of that day).
         public var since: String
-        /// Recorded before, as typed.
+        /// Recorded before, as typed (RFC 3339, or a plain date: to the end of that day).
         public var until: String
         /// An output's name.
         public var output: String
-        /// The value that output must have (as the decision JSON writes it).
+        /// The value that output must have (as the decision JSON writes it, one item of a list, or a label of either).
         public var value: String
 
         /// The query of a search form (`case`, `since`, `until`, `output`, `value`).
@@ -45,14 +45,32 @@ public enum AuditPage {
         public var policy: String
         /// Its outputs, as compact text.
         public var outputs: [(String, String)]
+        /// The labels of its outputs, one per output (empty: none known).
+        public var labels: [OutputLabels]
 
         /// A row of the result list.
-        public init(seq: UInt64, recordedAt: Timestamp, caseID: String, policy: String, outputs: [(String, String)]) {
+        public init(seq: UInt64, recordedAt: Timestamp, caseID: String, policy: String, outputs: [(String, String)], labels: [OutputLabels] = []) {
             self.seq = seq
             self.recordedAt = recordedAt
             self.caseID = caseID
             self.policy = policy
             self.outputs = outputs
+            self.labels = labels
+        }
+    }
+
+    /// How the policy that decided a row names one of its outputs: the output's label, and each
+    /// value (a list's items one by one) with its label.
+    public struct OutputLabels: Sendable {
+        /// The output's label.
+        public var label: Localized
+        /// The value, or a list's items, each with its label (empty when it has none).
+        public var items: [(String, Localized)]
+
+        /// The labels of one output.
+        public init(label: Localized, items: [(String, Localized)]) {
+            self.label = label
+            self.items = items
         }
     }
 
@@ -61,16 +79,18 @@ public enum AuditPage {
         let w = c.words
         return ConsolePage.render(title: w.audit, tab: .audit, context: c) { h in
             h.element("form", [.init("method", "get"), .init("action", "/audit"), .init("class", "case")]) { h in
-                TryCasePage.textField(id: "q-case", name: "case", label: w.caseID, hint: nil, value: q.caseID, required: false, c, &h)
+                TryCasePage.textField(id: "q-case", name: "case", label: w.caseID, hint: w.caseIDHelp, value: q.caseID, required: false, c, &h)
                 TryCasePage.textField(id: "q-since", name: "since", label: w.since, hint: w.rangeHelp, value: q.since, required: false, c, &h)
                 TryCasePage.textField(id: "q-until", name: "until", label: w.until, hint: w.rangeHelp, value: q.until, required: false, c, &h)
                 TryCasePage.textField(id: "q-output", name: "output", label: w.outputName, hint: "approver, signers, tier …", value: q.output, required: false, c, &h)
-                TryCasePage.textField(id: "q-value", name: "value", label: w.outputValue, hint: "head_office", value: q.value, required: false, c, &h)
+                TryCasePage.textField(id: "q-value", name: "value", label: w.outputValue, hint: w.valueHelp, value: q.value, required: false, c, &h)
                 h.element("div") { h in h.element("button", [.init("type", "submit")], text: w.search) }
             }
             if let problem { h.element("p", [.init("class", "problem"), .init("role", "alert")], text: problem); return }
             h.element("h2", text: w.records)
             if rows.isEmpty { h.element("p", [.init("role", "status")], text: w.noRecords); return }
+            // Above the list, where it is read before the rows it qualifies.
+            if more { h.element("p", [.init("class", "problem"), .init("role", "status")], text: ConsoleWords.fill(w.moreRecords, ["n": "\(rows.count)"])) }
             PoliciesPage.table(caption: w.records, headers: [w.seq, w.recordedAt, w.caseID, w.policy, w.outputsOfCase], &h) { h in
                 for r in rows {
                     h.element("tr") { h in
@@ -78,11 +98,24 @@ public enum AuditPage {
                         h.element("td", text: r.recordedAt.rfc3339(in: .utc))
                         h.element("td") { h in h.element("a", [.init("href", "/audit/\(r.seq)")]) { h in h.element("code", text: r.caseID) } }
                         h.element("td", text: r.policy)
-                        h.element("td") { h in h.element("code", text: r.outputs.map { "\($0.0)=\($0.1)" }.joined(separator: " ")) }
+                        h.element("td") { h in outputs(r, c, &h) }
                     }
                 }
             }
-            if more { h.element("p", [.init("role", "status")], text: w.moreRecords) }
+        }
+    }
+
+    /// A row's outputs by label, each with its recorded `name=value` in a muted code beside it.
+    static func outputs(_ r: Row, _ c: ConsoleContext, _ h: inout HTML) {
+        h.element("ul", [.init("class", "outputs")]) { h in
+            for (i, (name, value)) in r.outputs.enumerated() {
+                let l = i < r.labels.count ? r.labels[i] : nil
+                h.element("li", [.init("data-output", name)]) { h in
+                    let values = l.map { $0.items.map { item, label in c.text(label, or: item) }.joined(separator: ", ") } ?? value
+                    h.text(c.text(l?.label ?? Localized(), or: name) + ": " + values + " ")
+                    h.element("code", [.init("class", "muted")], text: "\(name)=\(value)")
+                }
+            }
         }
     }
 
@@ -99,7 +132,8 @@ public enum AuditPage {
                 fact(w.caseID, v.caseID)
                 fact(w.policy, "\(v.policyName) \(v.policyVersion)")
                 fact(w.digest, v.digest)
-                fact("Verdict", v.verdictVersion)
+                // The engine that decided it, named as such ("Verdict 0.10.0" alone reads like the verdict).
+                fact(w.engine, "Verdict \(v.verdictVersion)")
                 if let now = v.now { fact(w.now, now.rfc3339(in: r.policy.zone)) }
             }
             if r.reproduced {

@@ -18,7 +18,8 @@ public struct ConsoleWords: Sendable {
     , noChanges, draftLoads, draftFails, testsRun, passed, failed, impact, impactHelp, noImpact, unchanged, changedCases
     , cannotDecide, change, cases, neverWritten, forbidden, csrfRefused, notFound, whenHolds, set, failedTests, errors
     , warnings, line, column, window, approvers, outputsOfCase, rangeHelp, whyNot, whyNotHelp, versions, inForce, olderNotRead
-    , openSet, knownValues, knownAlso, othersAllowed, othersRefused, knownHint, notKnownTitle, notKnownMessage, didYouMean: String
+    , openSet, knownValues, knownAlso, othersAllowed, othersRefused, knownHint, notKnownTitle, notKnownMessage, didYouMean
+    , engine, notAnOutput, caseIDHelp, valueHelp: String
 
     static let en = ConsoleWords(
         console: "Verdict console", skip: "Skip to the content", policies: "Policies", tryCase: "Try a case", audit: "Audit",
@@ -42,7 +43,7 @@ public struct ConsoleWords: Sendable {
         noSets: "No policy set is configured.", contents: "Contents", search: "Search", caseID: "Case id", since: "Recorded from",
         until: "Recorded before", outputName: "Output", outputValue: "Output value", records: "Recorded decisions", seq: "Seq",
         recordedAt: "Recorded at", policy: "Policy", open: "open", noLog: "This server has no decision log (start it with --log).",
-        noRecords: "No recorded decision matches.", moreRecords: "More decisions match; narrow the search.",
+        noRecords: "No recorded decision matches.", moreRecords: "More than {n} decisions match; the first {n} are shown. Narrow the search.",
         verification: "Log verification", verified: "the whole log verifies", verifyFailed: "the log does not verify",
         reproduced: "Re-deciding under the archived version reproduced the recorded outputs exactly.",
         notReproduced: "DEFECT: re-deciding did not reproduce the recorded outputs", proof: "Inclusion proof",
@@ -60,7 +61,7 @@ public struct ConsoleWords: Sendable {
         csrfRefused: "The form's token did not match this browser's: reload the page and submit again.",
         notFound: "Not found", whenHolds: "when", set: "Policy set", failedTests: "Failed tests", errors: "errors",
         warnings: "warnings", line: "line", column: "column", window: "Window", approvers: "approvers",
-        outputsOfCase: "Outputs", rangeHelp: "RFC 3339, like 2026-03-01T00:00:00+08:00",
+        outputsOfCase: "Outputs", rangeHelp: "RFC 3339, like 2026-03-01T00:00:00+08:00, or a date like 2026-12-06 (that whole day in the policy's time zone)",
         whyNot: "Why not …?", whyNotHelp: "optional: an output and the value you expected, like approver=branch_manager, or signers contains bu_finance_head, or just tier",
         versions: "Versions", inForce: "in force now (each case is decided by the version in force on its date)",
         olderNotRead: "older records of the log were not read: a draft check replays at most the log's latest 10,000 records",
@@ -68,7 +69,9 @@ public struct ConsoleWords: Sendable {
         othersRefused: "no other value allowed", knownHint: "the values the rules know are offered; other text is allowed",
         notKnownTitle: "Values the rules do not know",
         notKnownMessage: "“{value}” is not one of the values the rules know for {field} ({known}); the case was decided with it as given, and no rule about a specific {field} applies to it.",
-        didYouMean: "Did you mean {suggestion}?")
+        didYouMean: "Did you mean {suggestion}?", engine: "Engine",
+        notAnOutput: "“{name}” is not an output of any served version, and no recorded decision has it. Outputs: {known}.",
+        caseIDHelp: "the whole id, or its beginning", valueHelp: "as recorded (head_office) or by its label (Head office)")
 
     static let zh = ConsoleWords(
         console: "Verdict 控制台", skip: "跳到正文", policies: "政策", tryCase: "试算案件", audit: "审计",
@@ -92,7 +95,7 @@ public struct ConsoleWords: Sendable {
         noSets: "未配置任何政策。", contents: "目录", search: "查询", caseID: "案件编号", since: "记录时间自",
         until: "记录时间早于", outputName: "输出", outputValue: "输出值", records: "已记录的决策", seq: "序号",
         recordedAt: "记录时间", policy: "政策", open: "查看", noLog: "本服务未配置决策日志(启动时加 --log)。",
-        noRecords: "没有符合条件的决策记录。", moreRecords: "符合条件的记录更多,请缩小查询范围。",
+        noRecords: "没有符合条件的决策记录。", moreRecords: "符合条件的记录超过 {n} 条,仅显示前 {n} 条,请缩小查询范围。",
         verification: "日志校验", verified: "整个日志校验通过", verifyFailed: "日志校验未通过",
         reproduced: "按存档版本重新决策,结果与记录完全一致。",
         notReproduced: "缺陷:重新决策的结果与记录不一致", proof: "包含证明",
@@ -110,7 +113,7 @@ public struct ConsoleWords: Sendable {
         csrfRefused: "表单令牌与本浏览器的不符:请刷新页面后重新提交。",
         notFound: "未找到", whenHolds: "当", set: "政策", failedTests: "未通过的测试", errors: "错误",
         warnings: "警告", line: "行", column: "列", window: "窗口", approvers: "审批人",
-        outputsOfCase: "输出", rangeHelp: "RFC 3339 格式,如 2026-03-01T00:00:00+08:00",
+        outputsOfCase: "输出", rangeHelp: "RFC 3339 格式,如 2026-03-01T00:00:00+08:00;或日期,如 2026-12-06(政策时区的整天)",
         whyNot: "为什么不是……?", whyNotHelp: "可选:输出项及期望的值,如 approver=branch_manager、signers contains bu_finance_head,或只写 tier",
         versions: "版本", inForce: "现行版本(每个案件按其日期适用的版本决策)",
         olderNotRead: "日志中更早的记录未读取:草稿检查至多重放日志最近的 10,000 条记录",
@@ -118,7 +121,9 @@ public struct ConsoleWords: Sendable {
         othersRefused: "不接受其他值", knownHint: "可从规则已知的取值中选择,也可填写其他内容",
         notKnownTitle: "规则不认识的取值",
         notKnownMessage: "「{value}」不是规则已知的{field}取值({known});本案按所填的值决策,针对特定{field}的规则都不适用。",
-        didYouMean: "是否想填写 {suggestion}?")
+        didYouMean: "是否想填写 {suggestion}?", engine: "引擎版本",
+        notAnOutput: "「{name}」不是任何服务中版本的输出项,也没有已记录的决策含有它。输出项:{known}。",
+        caseIDHelp: "完整编号,或编号的开头", valueHelp: "记录的值(head_office)或其名称(总部)")
 }
 
 extension ConsoleWords {
@@ -127,6 +132,15 @@ extension ConsoleWords {
     func notKnown(_ value: String, field: String, known: [String], suggestion: String?) -> String {
         let list = known.joined(separator: notKnownMessage.hasPrefix("「") ? "、" : ", ")
         var s = Self.fill(notKnownMessage, ["value": value, "field": field, "known": list])
+        if let suggestion { s += " " + Self.fill(didYouMean, ["suggestion": suggestion]) }
+        return s
+    }
+
+    /// The message for an output a search names that no served version has: the name as typed, the
+    /// served outputs, and the one it is a likely typo of.
+    package func notAnOutput(_ name: String, known: [String], suggestion: String?) -> String {
+        let list = known.joined(separator: notAnOutput.hasPrefix("「") ? "、" : ", ")
+        var s = Self.fill(notAnOutput, ["name": name, "known": list])
         if let suggestion { s += " " + Self.fill(didYouMean, ["suggestion": suggestion]) }
         return s
     }

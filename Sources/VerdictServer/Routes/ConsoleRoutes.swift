@@ -124,13 +124,30 @@ struct ConsoleRoutes: Sendable {
         // The latest decisions (no query) are a cheap read; a search may scan the whole log.
         if !q.isEmpty, let refusal = throttled(page) { return refusal }
         do {
-            let (rows, more) = try AuditSearch.run(q, log: log)
+            let (rows, more) = try AuditSearch.run(q, log: log, scope: auditScope())
             return page.html(AuditPage.search(q, rows: rows, more: more, problem: nil, context: c))
+        } catch let e as AuditSearch.UnknownOutput {
+            let problem = c.words.notAnOutput(e.name, known: e.known, suggestion: e.suggestion)
+            return page.html(AuditPage.search(q, rows: [], more: false, problem: problem, context: c), status: .badRequest)
         } catch let e as AuditSearch.QueryProblem {
             return page.html(AuditPage.search(q, rows: [], more: false, problem: e.description, context: c), status: .badRequest)
         } catch {
             return page.html(AuditPage.search(q, rows: [], more: false, problem: "\(error)", context: c), status: .internalServerError)
         }
+    }
+
+    /// What an audit search reads of the served sets: the time zone of a plain date (the first served
+    /// set's), the output names of every served version (clock statuses as `clock.status`), the archive.
+    func auditScope() -> AuditSearch.Scope {
+        let policies = registry.sets.flatMap { set in set.active.map { [$0.policy] + $0.versions.versions } ?? [] }
+        var names: [String] = []
+        var outlines: [String: PolicyOutline] = [:]
+        for p in policies {
+            let outline = PolicyOutline(p)
+            outlines["\(p.identity.name) \(p.identity.version)"] = outline
+            for n in p.outputNames + outline.clocks.map({ $0.name + ".status" }) where !names.contains(n) { names.append(n) }
+        }
+        return AuditSearch.Scope(zone: policies.first?.zone ?? .utc, outputs: names, outlines: outlines, archive: archive)
     }
 
     func record(_ request: Request, seq text: String) throws -> Response {
