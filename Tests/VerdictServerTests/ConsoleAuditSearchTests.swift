@@ -52,6 +52,9 @@ struct ConsoleAuditSearchTests {
                 let found = text(try await client.get("/audit?output=approver&value=" + value).body)
                 #expect(found.contains(#"href="/audit/0""#), Comment(rawValue: value))
             }
+            // One item of a list output finds the lists that hold it.
+            let item = text(try await client.get("/audit?output=signers&value=bu_finance_head").body)
+            #expect(item.contains(#"href="/audit/0""#))
             // A label without the output's name finds it too; a label of another value does not.
             let anyOutput = text(try await client.get("/audit?value=head%20office").body)
             #expect(anyOutput.contains(#"href="/audit/0""#))
