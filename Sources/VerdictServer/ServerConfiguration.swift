@@ -19,6 +19,9 @@ public struct ServerLimits: Sendable {
     /// Most connections open at once; past it a request gets 503 `too-many-connections` (health and
     /// metrics are still answered). Default: half the soft limit on open files, from 8 to 4,096.
     public var maxConnections: Int = ConnectionLimiter.defaultMaximum
+    /// How often (in seconds) a client's console bucket gains back one expensive action (audit record
+    /// pages, proofs, draft checks; ``ConsoleThrottle``), up to ten.
+    public var consoleRefillSeconds: Double = 3
 
     public init() {}
 }

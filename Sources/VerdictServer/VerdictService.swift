@@ -85,7 +85,8 @@ public struct VerdictService: Sendable {
         api.post(":name/decide") { request, context in try await decisions.decide(request, context: context) }
         api.post(":name/decide-batch") { request, context in try await decisions.decideBatch(request, context: context) }
 
-        ConsoleRoutes(registry: registry, authenticator: authenticator, limits: configuration.limits, log: configuration.auditLog)
+        ConsoleRoutes(registry: registry, authenticator: authenticator, limits: configuration.limits, log: configuration.auditLog,
+                      throttle: ConsoleThrottle(refillInterval: configuration.limits.consoleRefillSeconds))
             .register(on: router)
 
         router.group("v1/admin").add(middleware: AuthMiddleware(authenticator: authenticator, scope: .admin))

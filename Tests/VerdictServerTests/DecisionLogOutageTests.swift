@@ -24,7 +24,7 @@ struct DecisionLogOutageTests {
         let folder: URL
         let captured = CapturedLog()
 
-        init(tokens: [String]? = nil) throws {
+        init(tokens: [String]? = nil, consoleRefillSeconds: Double = 3) throws {
             folder = FileManager.default.temporaryDirectory.appendingPathComponent("verdict-outage-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             log = OutageLog(try DecisionLogs.open("sqlite:" + folder.appendingPathComponent("log.db").path, create: true))
@@ -35,6 +35,7 @@ struct DecisionLogOutageTests {
             config.watchInterval = nil
             config.recorder = AuditRecorder(writer: writer)
             config.auditLog = log
+            config.limits.consoleRefillSeconds = consoleRefillSeconds
             service = VerdictService(configuration: config, logger: captured.logger())
         }
 
@@ -100,7 +101,9 @@ struct DecisionLogOutageTests {
     }
 
     @Test func expensiveConsoleActionsAreBoundedPerClient() async throws {
-        let f = try Failing(tokens: ["token-one-0123456789", "token-two-0123456789"])
+        // A bucket that gains nothing back while the test runs: thirteen requests make the eleventh wait,
+        // however slowly the machine answers them (with the usual 3 s, a loaded machine refilled it).
+        let f = try Failing(tokens: ["token-one-0123456789", "token-two-0123456789"], consoleRefillSeconds: 3600)
         defer { f.close() }
         try await f.service.application().test(.router) { client in
             #expect(try await client.post("/v1/policies/quality-complaints/decide", henanCase, token: "token-one-0123456789").status == .ok)
