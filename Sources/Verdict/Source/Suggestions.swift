@@ -1,5 +1,5 @@
 /// "Did you mean" suggestions by edit distance.
-enum Suggestions {
+package enum Suggestions {
     /// The candidate closest to `word`, if it is close enough to be a likely typo.
     ///
     /// Close enough means at most a third of the word's length in edits (at least 1, at most 3),
@@ -8,7 +8,7 @@ enum Suggestions {
     /// The distance is at least the difference in length, so a candidate whose length differs by more
     /// than the cutoff is skipped unmeasured: a huge value costs one length count, not an edit distance
     /// against every candidate.
-    static func closest(to word: String, in candidates: some Sequence<String>) -> String? {
+    package static func closest(to word: String, in candidates: some Sequence<String>) -> String? {
         let length = word.unicodeScalars.count
         let cutoff = min(3, max(1, word.count / 3))
         let lower = length <= 256 ? word.lowercased() : nil

@@ -157,33 +157,8 @@ enum AuditSearch {
             }
         }
         if rows.isEmpty, !q.output.isEmpty, !scope.outputs.isEmpty, !scope.outputs.contains(q.output) {
-            throw UnknownOutput(name: q.output, suggestion: closest(to: q.output, in: scope.outputs), known: scope.outputs)
+            throw UnknownOutput(name: q.output, suggestion: Suggestions.closest(to: q.output, in: scope.outputs), known: scope.outputs)
         }
         return (rows, more)
-    }
-
-    /// The output `word` is a likely typo of: a case-insensitive match, else one at most a third of its
-    /// length in edits (at least 1, at most 3) — the cutoff of the library's suggestions, which are
-    /// internal to it.
-    static func closest(to word: String, in candidates: [String]) -> String? {
-        let lower = Array(word.lowercased().unicodeScalars)
-        let cutoff = min(3, max(1, lower.count / 3))
-        var best: (String, Int)?
-        for c in candidates {
-            let other = Array(c.lowercased().unicodeScalars)
-            guard abs(other.count - lower.count) <= cutoff else { continue }
-            var prev = Array(0...other.count)
-            for i in 1...max(1, lower.count) where !lower.isEmpty {
-                var cur = [i] + Array(repeating: 0, count: other.count)
-                for j in stride(from: 1, through: other.count, by: 1) {
-                    cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (lower[i - 1] == other[j - 1] ? 0 : 1))
-                }
-                prev = cur
-            }
-            let d = lower.isEmpty ? other.count : prev[other.count]
-            if best == nil || d < best!.1 { best = (c, d) }
-        }
-        guard let (name, d) = best, d <= cutoff else { return nil }
-        return name
     }
 }
