@@ -130,7 +130,7 @@ extension Audit {
                 let pub = try key.map { try AuditKeys.publicKey(file: try readKeyFile($0), path: $0) }
                 let progress = Progress(path: "-", noun: "records")
                 let r = try LogVerifier.verify(l, key: pub) { read, total in progress?.show(Int(read), of: Int(total)) }
-                progress?.done(Int(r.records))
+                progress?.done()
                 var out = "✓ \(l.location): \(r.records) records verified; tree root \(r.root.hexString)\n"
                 out += "  \(r.checkpoints) checkpoint\(r.checkpoints == 1 ? "" : "s"), each signature valid"
                 out += r.keys.isEmpty ? "" : " (key \(r.keys.joined(separator: ", ")))"

@@ -41,7 +41,7 @@ enum BatchReader {
             progress?.read(bytes.count)
         }
         try splitter.finish(take)
-        progress?.done(splitter.count)
+        progress?.done()
         return Summary(lines: splitter.count)
     }
 
@@ -58,7 +58,7 @@ enum BatchReader {
             progress?.read(bytes.count)
         }
         let summary = batch.finish()
-        progress?.done(summary.decided + summary.refused)
+        progress?.done()
         return summary
     }
 

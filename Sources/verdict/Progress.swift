@@ -50,7 +50,7 @@ final class Progress {
     }
 
     /// Clears the line shown, if any.
-    func done(_ count: Int) {
+    func done() {
         if shown { write("\r\u{1B}[K") }
     }
 

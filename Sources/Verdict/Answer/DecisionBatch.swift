@@ -158,11 +158,9 @@ public final class DecisionBatch: @unchecked Sendable {
         problem.code = code
         let error = CaseError(caseID: nil, problems: [problem])
         if jobs > 1 {
-            var c = chunk
-            c.refusals[c.ends.count] = error
-            c.ends.append(c.bytes.count)
-            c.numbers.append(number)
-            chunk = c
+            chunk.refusals[chunk.ends.count] = error
+            chunk.ends.append(chunk.bytes.count)
+            chunk.numbers.append(number)
             submitChunk()
         } else {
             summary.refused += 1
@@ -171,12 +169,6 @@ public final class DecisionBatch: @unchecked Sendable {
             pending.append(contentsOf: line)
             deliver()
         }
-    }
-
-    /// Drops the answers read but not yet given to `output` (a decision log that could not record
-    /// them: no answer is reported that is not recorded). Only with `jobs` 1.
-    public func discardPending() {
-        pending.removeAll(keepingCapacity: true)
     }
 
     /// Ends the batch: answers its last line, waits for every answer to be given to `output`, and
