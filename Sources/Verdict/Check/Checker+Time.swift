@@ -54,8 +54,13 @@ extension Checker {
                     diagnostics.error(.invalidLiteral, Self.yearProblem(y.scalar), at: y.location)
                 }
             }
-            let holidays = days(c.holidays, years: years, calendar: c.name.text, what: "holiday")
-            let working = days(c.workingDays, years: years, calendar: c.name.text, what: "adjusted working day")
+            let everyYear = c.everyYear != nil
+            if everyYear, !(1...7).contains(where: { weekdays.contains($0) && !(byWeekday[$0] ?? periods).isEmpty }) {
+                diagnostics.error(.missingHours, "calendar `\(c.name.text)` has `years: every` but no working weekday with hours, so no deadline in it could ever fall",
+                                  at: c.everyYear!.location, help: "give it `weekdays` and `hours`, or list the years it covers")
+            }
+            let holidays = days(c.holidays, years: everyYear ? nil : years, calendar: c.name.text, what: "holiday")
+            let working = days(c.workingDays, years: everyYear ? nil : years, calendar: c.name.text, what: "adjusted working day")
             let holidayDates = Set(holidays.map(\.date))
             for (w, s) in zip(working, c.workingDays) where holidayDates.contains(w.date) {
                 diagnostics.error(.calendarConflict, "\(w.date) is both a holiday and an adjusted working day", at: s.location)
@@ -63,7 +68,7 @@ extension Checker {
             calendarByName[c.name.text] = model.calendars.count
             model.calendars.append(WorkingCalendar(name: c.name.text, label: c.annotations.label, zone: zone, weekdays: weekdays,
                                                    periods: periods, periodsByWeekday: byWeekday, adjustedPeriods: adjusted,
-                                                   years: years, holidays: holidays, adjustedWorkingDays: working))
+                                                   years: years, everyYear: everyYear, holidays: holidays, adjustedWorkingDays: working))
         }
     }
 
@@ -114,7 +119,8 @@ extension Checker {
         return "\(n) is outside the years a calendar can list, \(range)"
     }
 
-    private mutating func days(_ entries: [CalendarSyntax.DaySyntax], years: Set<Int>, calendar: String, what: String) -> [WorkingCalendar.Day] {
+    /// The dated entries, each in a year the calendar lists (`years` nil: a calendar of every year).
+    private mutating func days(_ entries: [CalendarSyntax.DaySyntax], years: Set<Int>?, calendar: String, what: String) -> [WorkingCalendar.Day] {
         var out: [WorkingCalendar.Day] = []
         for e in entries {
             guard let from = date(e.from) else { continue }
@@ -125,7 +131,7 @@ extension Checker {
             }
             for d in from.daysSinceEpoch...to.daysSinceEpoch {
                 let day = CivilDate(daysSinceEpoch: d)
-                if !years.contains(day.year) {
+                if let years, !years.contains(day.year) {
                     diagnostics.error(.calendarYear, "\(what) \(day) is in \(day.year), which calendar `\(calendar)` does not list under `years`", at: e.location)
                     break
                 }
@@ -206,15 +212,23 @@ extension Checker {
             guard let text = node.scalar else { return nil }
             if let p = parameterByName[text] {
                 guard case .duration(let ms) = model.parameters[p].value else {
-                    diagnostics.error(.typeMismatch, "parameter `\(text)` is \(aTypeName(model.parameters[p].type)), not a `duration`", at: node.location)
+                    diagnostics.error(.typeMismatch, "parameter `\(text)` is \(aTypeName(model.parameters[p].type)), not a `duration`", at: node.location,
+                                      help: model.parameters[p].type == .integer ? "for whole working hours write `{working_hours: \(text), calendar: NAME}`" : nil)
                     return nil
                 }
                 let d = ClockDuration(milliseconds: ms)
                 return ClockTarget(kind: .clock(d), text: Localized(en: "\(d) in clock time (parameter \(text))", zh: "自然时间 \(d)(参数 \(text))"))
             }
+            if let o = decisionOutput(text) {
+                guard model.outputs[o].type == .duration else {
+                    diagnostics.error(.typeMismatch, "output `\(text)` is \(aTypeName(model.outputs[o].type)); a target in clock time needs a `duration` output (like 4h)",
+                                      at: node.location, help: model.outputs[o].type == .integer ? "for whole working hours write `{working_hours: \(text), calendar: NAME}`" : nil)
+                    return nil
+                }
+                return perCase(o, .clockTime, integer: false, en: "`\(text)` of clock time, per case", zh: "自然时间,按本案的 `\(text)`")
+            }
             if text.unicodeScalars.first.map({ CharacterSet.letters.contains($0) }) == true, (try? ClockDuration(text: text)) == nil {
-                diagnostics.error(.unknownName, "unknown parameter `\(text)`", at: node.location,
-                                  help: Suggestions.help(for: text, in: Array(parameterByName.keys), what: "parameters") ?? "declare it under `parameters:`")
+                unknownTargetName(text, node)
                 return nil
             }
             do {
@@ -232,19 +246,92 @@ extension Checker {
             }
             let calendar = model.calendars[ci]
             let text = node.scalar ?? ""
-            if case .workingDays = t {
+            let days: Bool
+            if case .workingDays = t { days = true } else { days = false }
+            let what = days ? "a target in working days needs an `integer`" : "a target in working hours needs a `duration` (like 4h) or an `integer` (whole hours)"
+            if let p = parameterByName[text] {
+                switch model.parameters[p].value {
+                case .int(let n) where n > 0 && (!days || Int(exactly: n) != nil):
+                    if days { return workingDays(calendar, Int(n), cal.text, parameter: text) }
+                    let (ms, o) = n.multipliedReportingOverflow(by: 3_600_000)
+                    if !o { return workingTime(calendar, ClockDuration(milliseconds: ms), cal.text, parameter: text) }
+                case .duration(let ms) where !days && ms > 0:
+                    return workingTime(calendar, ClockDuration(milliseconds: ms), cal.text, parameter: text)
+                case .int, .duration:
+                    if model.parameters[p].type == .integer || (model.parameters[p].type == .duration && !days) {
+                        let shown: String
+                        if case .duration(let ms) = model.parameters[p].value { shown = ClockDuration(milliseconds: ms).description } else if case .int(let n) = model.parameters[p].value { shown = String(n) } else { shown = "?" }
+                        diagnostics.error(.invalidTarget, "parameter `\(text)` is \(shown): a working-time target must be more than zero", at: node.location)
+                        return nil
+                    }
+                default: break
+                }
+                diagnostics.error(.typeMismatch, "parameter `\(text)` is \(aTypeName(model.parameters[p].type)); \(what)", at: node.location)
+                return nil
+            }
+            if let o = decisionOutput(text) {
+                let type = model.outputs[o].type
+                guard type == .integer || (type == .duration && !days) else {
+                    diagnostics.error(.typeMismatch, "output `\(text)` is \(aTypeName(type)); \(what)", at: node.location)
+                    return nil
+                }
+                let integer = type == .integer
+                if days {
+                    return perCase(o, .workingDays(calendar), integer: true, en: "`\(text)` working days in \(cal.text), per case",
+                                   zh: "\(cal.text) 日历工作日,按本案的 `\(text)`")
+                }
+                return perCase(o, .workingTime(calendar), integer: integer,
+                               en: integer ? "`\(text)` working hours in \(cal.text), per case" : "`\(text)` of working time in \(cal.text), per case",
+                               zh: "\(cal.text) 日历工作时间,按本案的 `\(text)`")
+            }
+            if days {
                 guard let n = Int(text), n > 0 else {
+                    if text.unicodeScalars.first.map({ CharacterSet.letters.contains($0) }) == true { unknownTargetName(text, node); return nil }
                     diagnostics.error(.invalidLiteral, "expected a whole number of working days, found `\(text)`", at: node.location)
                     return nil
                 }
-                return ClockTarget(kind: .workingDays(calendar, n), text: Localized(en: "\(n) working day\(n == 1 ? "" : "s") in \(cal.text)", zh: "\(cal.text) 日历 \(n) 个工作日"))
+                return workingDays(calendar, n, cal.text, parameter: nil)
             }
             let d: ClockDuration
             if let h = Int64(text), h > 0 { d = .hours(h) } else if let parsed = try? ClockDuration(text: text), parsed.milliseconds > 0 { d = parsed } else {
+                if text.unicodeScalars.first.map({ CharacterSet.letters.contains($0) }) == true, (try? ClockDuration(text: text)) == nil {
+                    unknownTargetName(text, node)
+                    return nil
+                }
                 diagnostics.error(.invalidLiteral, "expected a number of working hours (like 3) or a duration (like 90m), found `\(text)`", at: node.location)
                 return nil
             }
-            return ClockTarget(kind: .workingTime(calendar, d), text: Localized(en: "\(d) of working time in \(cal.text)", zh: "\(cal.text) 日历 \(d) 工作时间"))
+            return workingTime(calendar, d, cal.text, parameter: nil)
         }
+    }
+
+    /// The slot of a decision's output named `name` (not a clock's: those are instants).
+    private func decisionOutput(_ name: String) -> Int? {
+        guard let o = outputSlots[name], model.outputs[o].decision >= 0 else { return nil }
+        return o
+    }
+
+    private mutating func unknownTargetName(_ text: String, _ node: YAMLNode) {
+        let names = Array(parameterByName.keys) + model.outputs.filter { $0.decision >= 0 }.map(\.name)
+        diagnostics.error(.unknownName, "unknown parameter or output `\(text)`", at: node.location,
+                          help: Suggestions.help(for: text, in: names, what: "parameters and outputs")
+                              ?? "declare it under `parameters:`, or as an output of a decision, to give the target per case")
+    }
+
+    private func perCase(_ o: Int, _ unit: ClockTarget.PerCase.Unit, integer: Bool, en: String, zh: String) -> ClockTarget {
+        let decision = model.outputs[o].decision
+        let p = ClockTarget.PerCase(unit: unit, output: o, name: model.outputs[o].name, decision: decision, integer: integer)
+        let name = decisionNames[decision]
+        return ClockTarget(kind: .output(p), text: Localized(en: "\(en) (an output of decision `\(name)`)", zh: "\(zh)(决策 `\(name)` 的输出)"))
+    }
+
+    private func workingTime(_ c: WorkingCalendar, _ d: ClockDuration, _ name: String, parameter: String?) -> ClockTarget {
+        let p: (en: String, zh: String) = parameter.map { (" (parameter \($0))", "(参数 \($0))") } ?? ("", "")
+        return ClockTarget(kind: .workingTime(c, d), text: Localized(en: "\(d) of working time in \(name)\(p.en)", zh: "\(name) 日历 \(d) 工作时间\(p.zh)"))
+    }
+
+    private func workingDays(_ c: WorkingCalendar, _ n: Int, _ name: String, parameter: String?) -> ClockTarget {
+        let p: (en: String, zh: String) = parameter.map { (" (parameter \($0))", "(参数 \($0))") } ?? ("", "")
+        return ClockTarget(kind: .workingDays(c, n), text: Localized(en: "\(n) working day\(n == 1 ? "" : "s") in \(name)\(p.en)", zh: "\(name) 日历 \(n) 个工作日\(p.zh)"))
     }
 }

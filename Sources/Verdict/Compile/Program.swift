@@ -202,11 +202,15 @@ extension Program {
         case clockTime(milliseconds: Int64)
         case workingTime(calendar: Int32, milliseconds: Int64)
         case workingDays(calendar: Int32, days: Int64)
+        /// Per case: the value of an output slot (a `duration`, or an `integer` of whole hours or days).
+        case clockTimeOf(output: Int32)
+        case workingTimeOf(calendar: Int32, output: Int32, integerHours: Bool)
+        case workingDaysOf(calendar: Int32, output: Int32)
 
         var calendar: Int32? {
             switch self {
-            case .workingTime(let c, _), .workingDays(let c, _): return c
-            case .none, .clockTime: return nil
+            case .workingTime(let c, _), .workingDays(let c, _), .workingTimeOf(let c, _, _), .workingDaysOf(let c, _): return c
+            case .none, .clockTime, .clockTimeOf: return nil
             }
         }
     }
@@ -360,6 +364,12 @@ struct ProgramBuilder {
         case .clock(let d): return .clockTime(milliseconds: d.milliseconds)
         case let .workingTime(c, d): return .workingTime(calendar: calendar(c), milliseconds: d.milliseconds)
         case let .workingDays(c, n): return .workingDays(calendar: calendar(c), days: Int64(n))
+        case .output(let p):
+            switch p.unit {
+            case .clockTime: return .clockTimeOf(output: Int32(p.output))
+            case .workingTime(let c): return .workingTimeOf(calendar: calendar(c), output: Int32(p.output), integerHours: p.integer)
+            case .workingDays(let c): return .workingDaysOf(calendar: calendar(c), output: Int32(p.output))
+            }
         }
     }
 

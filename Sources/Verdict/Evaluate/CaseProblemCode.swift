@@ -25,6 +25,8 @@ public enum CaseProblemCode: String, Sendable, CaseIterable {
     /// `working_hours_after` or `working_days_after` was given a negative amount by the case: working
     /// time only runs forward (a negative constant is refused when the policy is checked).
     case negativeWorkingTime = "negative-working-time"
+    /// A clock's per-case target (the decision output it names) is below zero for the case.
+    case negativeTarget = "negative-target"
     /// The case is longer than the reader accepts (`--max-line-bytes`, 1 MiB by default, for a line of
     /// a batch or a `--case` file): it is refused unread, and the batch goes on with the next line.
     case caseTooLarge = "case-too-large"

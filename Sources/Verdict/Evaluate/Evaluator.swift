@@ -502,7 +502,11 @@ extension Evaluator {
             if Tracer.isTracing { tracer.clock(ci, nil) }
             return
         }
-        let computed = try deadline(c.target, from: s)!
+        // A per-case target that no rule set: the clock does not start (as when its start is absent).
+        guard let computed = try deadline(c.target, from: s) else {
+            if Tracer.isTracing { tracer.clock(ci, nil) }
+            return
+        }
         let risk = try deadline(c.atRisk, from: s)
         var agreed: Int64?
         if c.agreedField >= 0, case .time(let t) = fields[Int(c.agreedField)] { agreed = t }
@@ -531,11 +535,36 @@ extension Evaluator {
         if Tracer.isTracing { tracer.clock(ci, results[last]) }
     }
 
+    /// A per-case target's amount from its output slot: a duration's milliseconds, or an integer times
+    /// `scale`; nil when no rule set it. Below zero is a failure: a clock is never due before it starts.
+    @inline(__always)
+    private func amount(_ slot: Int32, scale: Int64) throws(EvaluationFailure) -> Int64? {
+        let n: Int64
+        switch outputs[Int(slot)] {
+        case .duration(let ms): n = ms
+        case .int(let i): n = i
+        default: return nil
+        }
+        guard n >= 0 else { throw .negativeTarget }
+        let (r, o) = n.multipliedReportingOverflow(by: scale)
+        guard !o else { throw .overflow }
+        return r
+    }
+
     /// The instant a target gives from a start (nil for no target). The calendar is used where it
     /// lies, never copied (a copy would retain its tables, which every thread shares).
     private func deadline(_ t: Program.Target, from start: Int64) throws(EvaluationFailure) -> Int64? {
         switch t {
         case .none: return nil
+        case .clockTimeOf(let o):
+            guard let ms = try amount(o, scale: 1) else { return nil }
+            return try deadline(.clockTime(milliseconds: ms), from: start)
+        case let .workingTimeOf(c, o, hours):
+            guard let ms = try amount(o, scale: hours ? 3_600_000 : 1) else { return nil }
+            return try deadline(.workingTime(calendar: c, milliseconds: ms), from: start)
+        case let .workingDaysOf(c, o):
+            guard let n = try amount(o, scale: 1) else { return nil }
+            return try deadline(.workingDays(calendar: c, days: n), from: start)
         case .clockTime(let ms):
             let (r, o) = start.addingReportingOverflow(ms)
             guard !o, Value.timeRange.contains(r) else { throw .overflow }

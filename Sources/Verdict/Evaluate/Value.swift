@@ -179,9 +179,12 @@ enum EvaluationFailure: Error, Sendable, Hashable, CustomStringConvertible {
     case overflow
     /// `working_hours_after` or `working_days_after` with a negative amount: working time only runs forward.
     case negativeWorkingTime
+    /// A clock's per-case target (a decision output) below zero: a clock cannot be due before it starts.
+    case negativeTarget
 
     var description: String {
         switch self {
+        case .negativeTarget: return "a negative clock target: the output that gives the clock's target is below zero for this case"
         case .yearNotCovered(let y): return y.description
         case .negativeWorkingTime: return "a negative amount of working time: working_hours_after and working_days_after count forward only"
         case .overflow: return "arithmetic overflow: the result is too large for its type, or a time outside the years 0001–9999"
@@ -194,6 +197,7 @@ enum EvaluationFailure: Error, Sendable, Hashable, CustomStringConvertible {
         case .yearNotCovered: return .calendarYear
         case .overflow: return .arithmeticOverflow
         case .negativeWorkingTime: return .negativeWorkingTime
+        case .negativeTarget: return .negativeTarget
         }
     }
 }

@@ -77,18 +77,43 @@ extension CompiledPolicy {
             let c = model.clocks[Int(ci)]
             let result = resultIndex >= 0 ? e.clockResults[Int(resultIndex)] : nil
             var steps: [WorkingCalendar.Step]? = []
-            if let result { _ = try? c.target.deadline(from: result.start, steps: &steps) }
+            if let result { _ = try? c.target.deadline(from: result.start, outputs: e.outputs, steps: &steps) }
             var failed = conditionFailure(failure, e)
-            if result == nil, failed == nil {
+            let targetFrom = c.target.perCase.map { self.targetSource($0, e) }
+            let atRiskFrom = c.atRisk?.perCase.map { self.targetSource($0, e) }
+            // The condition held and the start is there, but no rule set the per-case target: not started.
+            var startAbsent = false
+            for r in c.start.references {
+                switch r {
+                case .field(let i): if e.fields[i].isAbsent { startAbsent = true }
+                case .output(let i): if e.outputs[i].isAbsent { startAbsent = true }
+                }
+            }
+            let targetUnset = targetFrom != nil && targetFrom?.value == nil && !startAbsent
+            if result == nil, failed == nil, !targetUnset {
                 // The condition held (or there is none), but the start is absent.
                 let refs = c.start.references
                 failed = ConditionFailure(text: c.startText, location: c.location, unknown: true,
                                           values: refs.map { (referenceName($0), nil) }, raw: refs.map { _ in .absent })
             }
             out.append(ClockExplanation(name: c.name, source: c.source, result: result, failed: failed,
-                                        startText: c.startText, target: c.target.text, steps: steps ?? [], index: Int(ci)))
+                                        startText: c.startText, target: c.target.text, steps: steps ?? [], index: Int(ci),
+                                        targetSource: targetFrom, atRiskSource: atRiskFrom))
         }
         return out
+    }
+
+    /// The output a per-case target reads, its value, and the rules of its decision that set it in
+    /// this case (from the trace's selected rules: no decision is rebuilt).
+    private func targetSource(_ p: ClockTarget.PerCase, _ e: Explanation) -> ClockTargetSource {
+        let d = model.decisions[p.decision]
+        var rules: [Int] = []
+        for case let .selected(di, r) in e.trace.events where Int(di) == p.decision
+            && d.rules[Int(r)].assignments.contains(where: { $0.output == p.output }) {
+            rules.append(Int(r))
+        }
+        return ClockTargetSource(output: p.name, value: outputValue(e.outputs[p.output]), decision: d.name,
+                                 rules: rules.map { d.rules[$0].id }, location: rules.first.map { d.rules[$0].location })
     }
 
     private func referenceName(_ r: Expr.Reference) -> String {

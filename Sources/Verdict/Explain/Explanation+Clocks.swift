@@ -52,6 +52,10 @@ extension Explanation {
             out += "\n\(zh ? "时限" : "Clock") \(n + 1): \(label)[\(c.name)] (\(c.source.location))\n"
             guard let r = c.result else {
                 out += "  \(zh ? "不适用" : "does not apply")"
+                if c.failed == nil, let t = c.targetSource, t.value == nil {
+                    out += zh ? " — 决策 `\(t.decision)` 没有规则为本案设定时限 `\(t.output)`,时限未启动"
+                              : " — no rule of decision `\(t.decision)` set its target `\(t.output)` for this case, so the clock did not start"
+                }
                 if let f = c.failed {
                     out += " — \(f.unknown ? (zh ? "缺少" : "missing") : (zh ? "条件不成立:" : "not true:")) `\(f.text)`"
                 }
@@ -59,6 +63,7 @@ extension Explanation {
                 continue
             }
             out += "  \(zh ? "起点" : "start"): \(c.startText) = \(r.start.rfc3339(in: compiled.zone)); \(zh ? "时限" : "target"): \(targetText(c, language))\n"
+            if let a = c.atRiskSource, let line = Self.sourceText(a, zh ? "预警点" : "at-risk point", language) { out += "  \(line)\n" }
             for line in Self.lines(c.steps) {
                 switch line {
                 case let .counted(a, b, kind):
@@ -113,13 +118,36 @@ extension Explanation {
 
     /// The target for people, its amount in the units of its calendar: `3 working hours in cn-office`,
     /// `cn-office 日历 3个工作小时`, `1h in clock time`, `自然时间 1小时`.
+    /// A per-case target also says where it came from: `4 working hours in store (response_time, set by
+    /// rule `serious` of decision `severity` at rules.yaml:21)`.
     private func targetText(_ c: ClockExplanation, _ language: Language) -> String {
         let zh = language == .zh
-        switch compiled.model.clocks[c.index].target.kind {
-        case .clock(let d): return zh ? "自然时间 \(d.text(.zh))" : "\(d) in clock time"
-        case let .workingTime(cal, d): return zh ? "\(cal.name) 日历 \(d.workingText(.zh))" : "\(d.workingText(.en)) in \(cal.name)"
-        case .workingDays: return c.target.text(language) ?? ""
+        let target = compiled.model.clocks[c.index].target
+        switch target.resolved(outputs) {
+        case .clock(let d)?:
+            let amount = zh ? "自然时间 \(d.text(.zh))" : "\(d) in clock time"
+            return amount + (c.targetSource.flatMap { Self.sourceText($0, nil, language) }.map { zh ? "(\($0))" : " (\($0))" } ?? "")
+        case let .workingTime(cal, d)?:
+            let amount = zh ? "\(cal.name) 日历 \(d.workingText(.zh))" : "\(d.workingText(.en)) in \(cal.name)"
+            return amount + (c.targetSource.flatMap { Self.sourceText($0, nil, language) }.map { zh ? "(\($0))" : " (\($0))" } ?? "")
+        case let .workingDays(cal, n)? where c.targetSource != nil:
+            let amount = zh ? "\(cal.name) 日历 \(n) 个工作日" : "\(n) working day\(n == 1 ? "" : "s") in \(cal.name)"
+            return amount + (c.targetSource.flatMap { Self.sourceText($0, nil, language) }.map { zh ? "(\($0))" : " (\($0))" } ?? "")
+        case .workingDays?, .output?, nil: return c.target.text(language) ?? ""
         }
+    }
+
+    /// `response_time = 4h, set by rule `serious` of decision `severity` at rules.yaml:21`, after `what`
+    /// (`at-risk point: response_time = 1h, set by …`) when given; nil when no rule set it.
+    static func sourceText(_ s: ClockTargetSource, _ what: String?, _ language: Language) -> String? {
+        guard !s.rules.isEmpty else { return nil }
+        let rules = s.rules.map { "`\($0)`" }.joined(separator: ", ")
+        let at = s.location.map { language == .zh ? ",\($0)" : " at \($0)" } ?? ""
+        let value = " = \(s.value?.description ?? "")"
+        if language == .zh {
+            return (what.map { "\($0): " } ?? "") + "`\(s.output)`\(value),由决策 `\(s.decision)` 的规则 \(rules) 设定\(at)"
+        }
+        return (what.map { "\($0): " } ?? "") + "\(s.output)\(value), set by rule\(s.rules.count == 1 ? "" : "s") \(rules) of decision `\(s.decision)`\(at)"
     }
 
     private func notes(_ s: SourceNote, _ language: Language) -> String {
@@ -127,6 +155,24 @@ extension Explanation {
         if let q = s.quote { out += "  \(language == .zh ? "原文" : "source"): 「\(q)」\n" }
         if let r = s.reading.text(language) { out += "  \(language == .zh ? "解读" : "reading"): \(r)\n" }
         return out
+    }
+
+    /// `{"output":"response_time","value":"4h","decision":"severity","rules":["serious"],"at":"rules.yaml:21"}`;
+    /// `value` null and `rules` empty when no rule set it.
+    static func write(_ s: ClockTargetSource, to w: inout JSONWriter) {
+        w.object { w in
+            w.field("output", s.output)
+            w.key("value")
+            switch s.value {
+            case .duration(let d)?: w.string(d.description)
+            case .integer(let n)?: w.number(n)
+            default: w.null()
+            }
+            w.field("decision", s.decision)
+            w.key("rules")
+            w.array { w in for r in s.rules { w.string(r) } }
+            if let at = s.location { w.field("at", at.description) }
+        }
     }
 
     func writeClocks(to w: inout JSONWriter) {
@@ -139,6 +185,8 @@ extension Explanation {
                     w.members(serialised: compiled.explanationJSON.clocks[c.index].head)
                     w.field("applies", c.result != nil)
                     w.members(serialised: compiled.explanationJSON.clocks[c.index].tail)
+                    if let t = c.targetSource { w.key("target_from"); Self.write(t, to: &w) }
+                    if let t = c.atRiskSource { w.key("at_risk_from"); Self.write(t, to: &w) }
                     if let r = c.result {
                         w.key("steps")
                         w.array { w in

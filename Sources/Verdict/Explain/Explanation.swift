@@ -61,6 +61,26 @@ public struct ClockExplanation: Sendable {
     public var steps: [WorkingCalendar.Step]
     /// The clock's position in the policy (its serialised parts in ``ExplanationFragments/clocks``).
     var index: Int
+    /// For a per-case target (a decision output): the output, its value, and the rule that set it.
+    /// With no rule setting it, the clock did not start (``result`` is nil).
+    public var targetSource: ClockTargetSource? = nil
+    /// The same for a per-case `at_risk` point.
+    public var atRiskSource: ClockTargetSource? = nil
+}
+
+/// Where a clock's per-case target came from: `response_time` = 4h, set by rule `serious` of
+/// decision `severity`.
+public struct ClockTargetSource: Sendable {
+    /// The decision output the target names.
+    public var output: String
+    /// Its value in this case; nil when no rule set it.
+    public var value: OutputValue?
+    /// The decision that gives the output.
+    public var decision: String
+    /// The ids of the rules that set it in this case (empty: none did).
+    public var rules: [String]
+    /// Where the first of those rules is written.
+    public var location: SourceLocation?
 }
 
 /// Where a rule comes from, and what its authors said about it. Built once per rule when the policy

@@ -208,6 +208,8 @@ struct CalendarSyntax: Sendable {
     var hours: YAMLNode?
     var adjustedHours: YAMLNode?
     var years: [YAMLNode]
+    /// `years: every`: the weekly pattern holds in every year, its listed days the only exceptions.
+    var everyYear: YAMLNode?
     var holidays: [DaySyntax]
     var workingDays: [DaySyntax]
 }

@@ -16,11 +16,14 @@ extension PolicySyntaxBuilder {
                 return .init(from: from, to: to, label: label, location: item.location)
             }
         }
+        // `years: every`: the weekly pattern holds in every year; else the list of years it covers.
+        let years = m.required("years", &diagnostics)
         syntax.calendars.append(CalendarSyntax(
             name: name, annotations: annotations(m), timezone: m["timezone"].flatMap { scalarName($0, "timezone") },
             weekdays: m["weekdays"].map { list($0, "weekdays").compactMap { scalarName($0, "weekday") } },
             hours: m.required("hours", &diagnostics), adjustedHours: m["adjusted_hours"],
-            years: m.required("years", &diagnostics).map { list($0, "years") } ?? [],
+            years: years.flatMap { $0.scalar == "every" ? nil : list($0, "years") } ?? [],
+            everyYear: years?.scalar == "every" ? years : nil,
             holidays: days("holidays"), workingDays: days("working_days")))
     }
 }

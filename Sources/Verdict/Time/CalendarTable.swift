@@ -8,6 +8,12 @@ final class CalendarTable: Sendable {
     /// 2 holiday, 3 weekend, 4 not covered. Deciding a day is then an index, not a hash lookup.
     let dayCodes: [UInt8]
     let firstDay: Int
+    /// For a calendar of every year: the code of a day outside `dayCodes` by ISO weekday (index 1...7),
+    /// 0 working or 3 weekend. Nil for a calendar of listed years, which refuses such a day.
+    let weeklyCodes: [UInt8]?
+    /// The days a calendar of every year answers: 0001-01-01 to 9999-12-31 (the years a timestamp has),
+    /// so a computation that never finds working time ends.
+    static let everyYearDays = CivilDate(year: 1, month: 1, day: 1).daysSinceEpoch...CivilDate(year: 9999, month: 12, day: 31).daysSinceEpoch
     /// Every schedule's periods in one flat array: schedule `i` (0: adjusted working days; 1...7:
     /// ISO weekdays) is `schedulePeriods[scheduleStart[i]..<scheduleStart[i + 1]]`.
     let schedulePeriods: [WorkingCalendar.Period]
@@ -15,12 +21,13 @@ final class CalendarTable: Sendable {
     let holidays: [Int: Localized]
     let adjustedWorkingDays: [Int: Localized]
 
-    init(name: String, zone: Zone, dayCodes: [UInt8], firstDay: Int, schedulePeriods: [WorkingCalendar.Period], scheduleStart: [Int],
+    init(name: String, zone: Zone, dayCodes: [UInt8], firstDay: Int, weeklyCodes: [UInt8]? = nil, schedulePeriods: [WorkingCalendar.Period], scheduleStart: [Int],
          holidays: [Int: Localized], adjustedWorkingDays: [Int: Localized]) {
         self.name = name
         self.zone = zone
         self.dayCodes = dayCodes
         self.firstDay = firstDay
+        self.weeklyCodes = weeklyCodes
         self.schedulePeriods = schedulePeriods
         self.scheduleStart = scheduleStart
         self.holidays = holidays
@@ -32,6 +39,7 @@ final class CalendarTable: Sendable {
     func code(ofDay day: Int) throws(WorkingCalendar.YearNotCovered) -> UInt8 {
         let i = day - firstDay
         if i >= 0, i < dayCodes.count, dayCodes[i] != 4 { return dayCodes[i] }
+        if let weeklyCodes, Self.everyYearDays.contains(day) { return weeklyCodes[CivilDate(daysSinceEpoch: day).weekday] }
         throw WorkingCalendar.YearNotCovered(calendar: name, year: CivilDate(daysSinceEpoch: day).year)
     }
 

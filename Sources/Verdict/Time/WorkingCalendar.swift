@@ -5,8 +5,11 @@
 /// let due = try calendar.addWorkingTime(ClockDuration.hours(3), to: start)   // 3 working hours later
 /// let followUp = try calendar.addWorkingDays(5, to: start)              // end of the 5th working day after
 /// ```
-/// Only the years it lists are known: any computation that reaches another year throws
-/// ``WorkingCalendar/YearNotCovered`` rather than guessing from weekends.
+/// A calendar of public holidays knows only the years it lists: any computation that reaches another
+/// year throws ``WorkingCalendar/YearNotCovered`` rather than guessing from weekends. A calendar whose
+/// weekly pattern holds in every year (``everyYear``, `years: every` in YAML: a store open every day,
+/// closed on a few listed dates) follows its weekdays in any year from 0001 to 9999, its listed days
+/// the only exceptions.
 public struct WorkingCalendar: Sendable, Hashable {
     /// A working period within a day, in minutes after local midnight: `09:00-12:00` is 540..<720.
     public struct Period: Sendable, Hashable {
@@ -65,6 +68,9 @@ public struct WorkingCalendar: Sendable, Hashable {
     public var adjustedPeriods: [Period]
     /// The years it knows (holidays and adjusted working days listed).
     public var years: Set<Int>
+    /// Whether its weekly pattern holds in every year (0001–9999), the listed holidays and adjusted
+    /// working days the only exceptions; `years` is then empty and no year is refused.
+    public var everyYear: Bool
     var holidays: [Int: Localized]
     var adjustedWorkingDays: [Int: Localized]
     /// The tables the arithmetic reads, shared by every copy of the calendar (see ``CalendarTable``).
@@ -81,11 +87,12 @@ public struct WorkingCalendar: Sendable, Hashable {
     ///   - periodsByWeekday: periods that differ by ISO weekday (a Saturday half day).
     ///   - adjustedPeriods: the periods of an adjusted working day (default `periods`).
     ///   - years: the years it knows; a day outside them throws ``YearNotCovered``.
+    ///   - everyYear: the weekly pattern holds in every year: no year is refused (`years` may be empty).
     ///   - holidays: days off.
     ///   - adjustedWorkingDays: weekend days that are working days (调休).
     public init(name: String, label: Localized = Localized(), zone: Zone, weekdays: Set<Int>, periods: [Period],
                 periodsByWeekday: [Int: [Period]] = [:], adjustedPeriods: [Period]? = nil, years: Set<Int>,
-                holidays: [Day], adjustedWorkingDays: [Day]) {
+                everyYear: Bool = false, holidays: [Day], adjustedWorkingDays: [Day]) {
         self.name = name
         self.label = label
         self.zone = zone
@@ -98,26 +105,30 @@ public struct WorkingCalendar: Sendable, Hashable {
         self.adjustedPeriods = adjustedSchedule
         let schedules = [adjustedSchedule] + (1...7).map { byWeekday[$0] ?? sorted }
         self.years = years
+        self.everyYear = everyYear
         self.holidays = Dictionary(holidays.map { ($0.date.daysSinceEpoch, $0.label) }, uniquingKeysWith: { a, _ in a })
         self.adjustedWorkingDays = Dictionary(adjustedWorkingDays.map { ($0.date.daysSinceEpoch, $0.label) }, uniquingKeysWith: { a, _ in a })
-        let first = years.min().map { CivilDate(year: $0, month: 1, day: 1).daysSinceEpoch } ?? 0
-        let last = years.max().map { CivilDate(year: $0, month: 12, day: 31).daysSinceEpoch } ?? -1
+        // A calendar of every year tabulates the years of its listed days; its weekdays answer the others.
+        let tabulated = everyYear ? years.union((holidays + adjustedWorkingDays).map(\.date.year)) : years
+        let first = tabulated.min().map { CivilDate(year: $0, month: 1, day: 1).daysSinceEpoch } ?? 0
+        let last = tabulated.max().map { CivilDate(year: $0, month: 12, day: 31).daysSinceEpoch } ?? -1
         let (adjusted, off) = (self.adjustedWorkingDays, self.holidays)
         let dayCodes: [UInt8] = last < first ? [] : (first...last).map { day in
             let date = CivilDate(daysSinceEpoch: day)
-            if !years.contains(date.year) { return 4 }
+            if !everyYear, !years.contains(date.year) { return 4 }
             if adjusted[day] != nil { return 1 }
             if off[day] != nil { return 2 }
             return weekdays.contains(date.weekday) ? 0 : 3
         }
-        table = CalendarTable(name: name, zone: zone, dayCodes: dayCodes, firstDay: first,
+        let weekly: [UInt8]? = everyYear ? (0...7).map { weekdays.contains($0) ? 0 : 3 } : nil
+        table = CalendarTable(name: name, zone: zone, dayCodes: dayCodes, firstDay: first, weeklyCodes: weekly,
                               schedulePeriods: schedules.flatMap { $0 },
                               scheduleStart: schedules.reduce(into: [0]) { starts, periods in starts.append(starts.last! + periods.count) },
                               holidays: self.holidays, adjustedWorkingDays: adjusted)
     }
 
     public static func == (a: WorkingCalendar, b: WorkingCalendar) -> Bool {
-        a.name == b.name && a.zone == b.zone && a.weekdays == b.weekdays && a.periods == b.periods && a.years == b.years
+        a.name == b.name && a.zone == b.zone && a.weekdays == b.weekdays && a.periods == b.periods && a.years == b.years && a.everyYear == b.everyYear
             && a.periodsByWeekday == b.periodsByWeekday && a.adjustedPeriods == b.adjustedPeriods
             && a.holidays == b.holidays && a.adjustedWorkingDays == b.adjustedWorkingDays
     }

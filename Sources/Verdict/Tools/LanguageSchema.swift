@@ -136,11 +136,11 @@ public enum LanguageSchema {
                 ("to", ref("date", "The last day of the range, inclusive.")),
                 ("label", ref("localized", "What the day is, shown in explanations: `{en: Spring Festival, zh: 春节}`.")),
             ], annotated: false, extra: [requireOne([["date"], ["from", "to"]])])),
-            ("target", oneOf("How long a clock runs: a duration of clock time (`1h`, `2d`, `0s`) or a duration parameter's name, or working time `{working_hours: N, calendar: NAME}` / `{working_days: N, calendar: NAME}`.", [
-                string("A duration of clock time (`90m`, `1h`, `2d`, `1d12h`), or the name of a `duration` parameter."),
+            ("target", oneOf("How long a clock runs: a duration of clock time (`1h`, `2d`, `0s`) or the name of a `duration` parameter or output, or working time `{working_hours: N, calendar: NAME}` / `{working_days: N, calendar: NAME}`, where N may also name a parameter or output (a per-case target).", [
+                string("A duration of clock time (`90m`, `1h`, `2d`, `1d12h`), or the name of a `duration` parameter or decision output (the target then depends on the case)."),
                 record("Working time in a calendar: exactly one of `working_hours` and `working_days`.", [
-                    ("working_hours", .object([("type", .array([.string("integer"), .string("string")])), ("description", .string("Hours of working time (an integer), or a duration such as `90m`."))])),
-                    ("working_days", .object([("type", .string("integer")), ("minimum", .integer(1)), ("description", .string("Working days: the deadline is the end of the last working period of the N-th working day after the start's own date."))])),
+                    ("working_hours", .object([("type", .array([.string("integer"), .string("string")])), ("description", .string("Hours of working time (an integer), a duration such as `90m`, or the name of a `duration` or `integer` parameter or decision output."))])),
+                    ("working_days", .object([("oneOf", .array([.object([("type", .string("integer")), ("minimum", .integer(1))]), .object([("type", .string("string"))])])), ("description", .string("Working days: the deadline is the end of the last working period of the N-th working day after the start's own date. A whole number, or the name of an `integer` parameter or decision output."))])),
                     ("calendar", string("The calendar the working time runs in.")),
                 ], required: ["calendar"], annotated: false, extra: [("oneOf", .array([
                     .object([("required", .array([.string("working_hours")]))]),
@@ -272,7 +272,10 @@ public enum LanguageSchema {
                              ("additionalProperties", ref("periods"))]),
                 ])),
                 ("adjusted_hours", ref("periods", "The periods of an adjusted working day (default: Monday's, or the single `hours` list).")),
-                ("years", list(.object([("type", .string("integer")), ("minimum", .integer(1901)), ("maximum", .integer(2999))]), "The years the calendar knows; reaching another year is an error, never a guess.")),
+                ("years", oneOf("The years the calendar knows (a list: reaching another year is an error, never a guess), or `every`: its weekly pattern holds in every year, its listed days the only exceptions.", [
+                    list(.object([("type", .string("integer")), ("minimum", .integer(1901)), ("maximum", .integer(2999))]), "The years the calendar knows: a calendar of public holidays lists each year whose holidays it gives."),
+                    string("Every year: the weekly pattern holds in any year (a store open every day, closed on a few listed dates).", values: ["every"]),
+                ])),
                 ("holidays", list(ref("day"), "Public holidays: days off.")),
                 ("working_days", list(ref("day"), "Adjusted working days (调休): weekend days that are working days.")),
             ], required: ["hours", "years"])),

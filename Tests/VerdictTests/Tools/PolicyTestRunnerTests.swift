@@ -4,7 +4,7 @@ import Testing
 
 @Suite("Policy tests written in YAML")
 struct PolicyTestRunnerTests {
-    static let shipped = ["quality-complaints", "customer-complaints", "service-standards", "after-sales-template"]
+    static let shipped = ["quality-complaints", "customer-complaints", "service-standards", "after-sales-template", "examples/food-safety"]
 
     @Test("every shipped policy set passes its tests and they exercise every rule", arguments: shipped)
     func shippedSuites(_ name: String) throws {
