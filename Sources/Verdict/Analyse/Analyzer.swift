@@ -31,6 +31,7 @@ enum Analyzer {
                     failure = "its conditions use \(error.reason)"
                 }
             }
+            overrides(d, rules: failure == nil ? regions : nil, context, &diagnostics)
             if let failure {
                 if d.hit != .collect || d.complete != nil {
                     diagnostics.add(Diagnostic(.note, .notAnalysed, "decision `\(d.name)` was not analysed for gaps, overlaps or unreachable rules: \(failure)",
@@ -64,7 +65,7 @@ enum Analyzer {
                                   at: d.rules[j].location,
                                   notes: [.init("both match a case with \(witness(box, model))"),
                                           .init("rule `\(d.rules[i].id)` is here", at: d.rules[i].location)],
-                                  help: "make the conditions exclusive (mind the bounds: `<= 300` and `> 300`), or use `hit: first`")
+                                  help: overlapHelp(d, i, j, box, model))
                 reported += 1
                 if reported >= 5 { return }
             }
@@ -122,7 +123,54 @@ enum Analyzer {
         diagnostics.error(.gap, "no rule of decision `\(d.name)` decides a case with \(witness(box, model))",
                           at: d.location,
                           notes: range.isEmpty ? [] : [.init("every case with \(range) is undecided")],
-                          help: "add a rule for these cases, or widen a neighbouring rule's condition (mind the bounds: `<= 300` and `> 300` leave no gap)")
+                          help: gapHelp(box, model))
+    }
+
+    /// A bound that splits a range of a box: `cost <= 300.00` and `cost > 300.00`, at the range's top
+    /// (where it is finite), for the first dimension of the box with such a range.
+    private static func split(_ box: Box, _ model: CheckedPolicy) -> (below: String, above: String)? {
+        for (ref, c) in box.sorted(by: { "\($0.key)" < "\($1.key)" }) {
+            guard case .ranges(let rs) = c.values, let r = rs.first, r.upperBound != .max else { continue }
+            let type = type(of: ref, model), n = name(of: ref, model)
+            if case .enumeration = type { continue }
+            let at = format(r.upperBound, type, model)
+            return ("`\(n) <= \(at)`", "`\(n) > \(at)`")
+        }
+        return nil
+    }
+
+    /// The gap's cases, and the bounds that close it where the gap is a range of values.
+    static func gapHelp(_ box: Box, _ model: CheckedPolicy) -> String {
+        let cases = describe(box, model)
+        let add = cases.isEmpty ? "add a rule that decides every case" : "add a rule for `\(cases)`"
+        guard let (below, above) = split(box, model) else { return add + ", or widen a neighbouring rule's condition to take these cases" }
+        return add + ", or widen a neighbouring rule's condition (\(below) and \(above) leave no gap)"
+    }
+
+    /// How to part two overlapping rules: the bounds that split their shared range, and `hit: priority`
+    /// when they give different values of an ordered output (one should win), else `hit: first`.
+    static func overlapHelp(_ d: CheckedDecision, _ i: Int, _ j: Int, _ box: Box, _ model: CheckedPolicy) -> String {
+        let shared = describe(box, model)
+        var exclusive = "make the conditions exclusive"
+        if let (below, above) = split(box, model) {
+            exclusive += " (\(below) and \(above) do not overlap)"
+        } else if !shared.isEmpty {
+            exclusive += " (both take `\(shared)`)"
+        }
+        for o in d.outputs {
+            switch model.outputs[o].type {
+            case .enumeration, .integer, .money, .duration: break
+            default: continue
+            }
+            guard let a = d.rules[i].assignments.first(where: { $0.output == o })?.value.constantValue,
+                  let b = d.rules[j].assignments.first(where: { $0.output == o })?.value.constantValue, a != b else { continue }
+            let shown = [a, b].map { v -> String in
+                if case .member(let m) = v { return model.members[Int(m)].name }
+                return integer(v).map { format($0, model.outputs[o].type, model) } ?? "\(v)"
+            }
+            return exclusive + ", or let the better outcome win: `hit: priority` with `priority: {output: \(model.outputs[o].name), order: [\(shown.joined(separator: ", "))]}`, best first"
+        }
+        return exclusive + ", or use `hit: first` (the first rule that matches decides)"
     }
 
     /// A readable example case inside a box: `cost = 300.00, problem = fly`.

@@ -59,6 +59,23 @@ extension Checker {
         return .span(model.spans.count - 1, e)
     }
 
+    /// `month(t) in [6, 7, 8]`: months and weekdays are written by name, so the numbers are shown as
+    /// the names they stand for (`jun, jul, aug`; weekdays from 1, Monday, to 7, Sunday).
+    func dateNames(_ type: ValueType, _ numbers: [ExprSyntax], _ src: ExprSource) -> String? {
+        guard case .enumeration(let e) = type,
+              let part = builtinEnums.first(where: { $0.value == e })?.key, let names = part.memberNames else { return nil }
+        var shown: [String] = []
+        for n in numbers {
+            guard case .number(let text) = n.kind, let i = Int(text) else { return nil }
+            guard (1...names.count).contains(i) else {
+                return "\(part == .month ? "months" : "weekdays") are written by name: \(names.map(\.name).joined(separator: ", "))"
+            }
+            shown.append(names[i - 1].name)
+        }
+        guard !shown.isEmpty else { return nil }
+        return "\(part == .month ? "months" : "weekdays") are written by name: write `\(shown.joined(separator: ", "))`"
+    }
+
     mutating func error(_ code: DiagnosticCode, _ message: String, _ s: ExprSyntax, _ src: ExprSource, help: String? = nil) -> Typed? {
         diagnostics.error(code, message, at: src.location(s.start, s.end), help: help)
         return nil
@@ -139,7 +156,8 @@ extension Checker {
                   let second = check(swapped ? lhs : rhs, in: src, expected: first.type) else { return nil }
             let (a, b) = swapped ? (second, first) : (first, second)
             guard a.type == b.type else {
-                let help = [a.type, b.type].contains(.string) && [a.type, b.type].contains(.money) ? "write the amount as a number, without quotes" : nil
+                let help = [a.type, b.type].contains(.string) && [a.type, b.type].contains(.money) ? "write the amount as a number, without quotes"
+                    : dateNames(a.type, [swapped ? lhs : rhs], src) ?? dateNames(b.type, [swapped ? rhs : lhs], src)
                 return error(.typeMismatch, "cannot compare `\(typeName(a.type))` with `\(typeName(b.type))`", s, src, help: help)
             }
             if op == .eq || op == .ne {
@@ -241,6 +259,8 @@ extension Checker {
             usedMembers.insert(id)
             return Typed(expr: .constant(.member(id)), type: .enumeration(e))
         }
+        // Declared, but its type was refused: that error is the news.
+        if refusedNames.contains(n) { return nil }
         let names = Array(fieldSlots.keys) + Array(outputSlots.keys) + Array(setByName.keys) + Array(parameterByName.keys)
         return error(.unknownName, "unknown field or output `\(n)`", s, src, help: Suggestions.help(for: n, in: names, what: "names"))
     }
@@ -277,7 +297,8 @@ extension Checker {
             for item in items {
                 guard let t = check(item, in: src, expected: l.type) else { return nil }
                 guard t.type == l.type else {
-                    _ = error(.typeMismatch, "cannot compare `\(typeName(l.type))` with `\(typeName(t.type))`", item, src)
+                    _ = error(.typeMismatch, "cannot compare `\(typeName(l.type))` with `\(typeName(t.type))`", item, src,
+                              help: dateNames(l.type, items, src))
                     return nil
                 }
                 guard let v = t.expr.constantValue else {

@@ -22,6 +22,9 @@ struct Checker {
     var calendarByName: [String: Int] = [:]
     var parameterByName: [String: Int] = [:]
     var usedMembers = Set<Int32>()
+    /// Fields, parameters and outputs declared with a type that was refused: already reported, so a
+    /// rule that reads one is not told it is unknown as well.
+    var refusedNames = Set<String>()
     /// The built-in enums of months and weekdays, once a date function needs them.
     var builtinEnums: [DatePart: Int] = [:]
 
@@ -105,7 +108,7 @@ struct Checker {
                                annotations: Annotations(label: Localized(en: "case id", zh: "案件编号")), location: loc))
         }
         for f in fields {
-            guard let type = resolveType(f.type) else { continue }
+            guard let type = resolveType(f.type) else { refusedNames.insert(f.name.text); continue }
             if f.name.text == "id", type != .string {
                 diagnostics.error(.invalidType, "the case id field `id` must be a `string`", at: f.type.location)
             }
@@ -287,7 +290,7 @@ struct Checker {
                 diagnostics.error(.nameClash, "parameter `\(p.name.text)` has the name of a field or set", at: p.name.location)
                 continue
             }
-            guard let type = resolveType(p.type), let node = p.value, let value = literal(node, as: type) else { continue }
+            guard let type = resolveType(p.type), let node = p.value, let value = literal(node, as: type) else { refusedNames.insert(p.name.text); continue }
             parameterByName[p.name.text] = model.parameters.count
             model.parameters.append(ParameterInfo(name: p.name.text, type: type, value: value, annotations: p.annotations, location: p.name.location))
         }
@@ -303,12 +306,19 @@ struct Checker {
                                       help: "names in expressions must be unique across fields, sets and outputs")
                     continue
                 }
-                guard let type = resolveType(o.type) else { continue }
+                guard let type = resolveType(o.type) else { refusedNames.insert(o.name.text); continue }
                 outputSlots[o.name.text] = model.outputs.count
                 model.outputs.append(OutputInfo(name: o.name.text, type: type, decision: index, annotations: o.annotations, location: o.name.location))
             }
         }
     }
+
+    /// Names other languages give Verdict's types (`boolean` for `bool`), for the did-you-mean of an unknown type.
+    static let typeSynonyms: [String: String] = [
+        "boolean": "bool", "int": "integer", "long": "integer", "number": "integer", "str": "string", "text": "string",
+        "datetime": "timestamp", "instant": "timestamp", "time": "timestamp", "decimal": "money", "currency": "money",
+        "amount": "money", "interval": "duration", "array": "list<T>", "list": "list<T>",
+    ]
 
     var typeNames: [String] { Array(ValueType.primitiveNames.keys) + model.enums.map(\.name) }
 
@@ -322,7 +332,9 @@ struct Checker {
         if let p = ValueType.primitiveNames[text] { return p }
         if let e = enumByName[text] { return .enumeration(e) }
         if let part = DatePart.named(text), part.memberNames != nil { return .enumeration(builtinEnum(part)) }
-        let hint = text == "enum" ? "list the members with `values: [...]`" : Suggestions.help(for: text, in: typeNames + ["list<T>"], what: "types")
+        let hint = text == "enum" ? "list the members with `values: [...]`"
+            : Self.typeSynonyms[text.lowercased()].map { "did you mean `\($0)`?" }
+            ?? Suggestions.help(for: text, in: typeNames + ["list<T>"], what: "types")
         diagnostics.error(.unknownType, "unknown type `\(text)`", at: t.location, help: hint)
         return nil
     }

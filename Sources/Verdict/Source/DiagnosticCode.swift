@@ -104,6 +104,10 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     case overrideConflict = "override-conflict"
     /// no rule of `…` puts `…` in `…`, so override `…` can never apply
     case overrideUnusedRole = "override-unused-role"
+    /// override `…` can never apply: its `when` holds for no case, its exceptions hold wherever it does, or no rule that gives the chain decides a case it selects
+    case overrideNeverApplies = "override-never-applies"
+    /// override `…` can never change `…`: where it applies, every chain is already as it would leave it
+    case overrideNoEffect = "override-no-effect"
     /// measure `…` groups by `…`, which holds personal data
     case personalData = "personal-data"
     /// `…` is a placeholder left to be filled in

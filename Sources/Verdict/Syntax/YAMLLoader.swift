@@ -28,7 +28,13 @@ enum YAMLLoader {
         struct Open {
             var location: SourceLocation
             var isMapping: Bool
+            /// Written `{…}` (or `[…]`) rather than as a block.
+            var isFlow = false
             var items: [YAMLNode] = []
+            /// For a flow mapping: the byte offsets where each item starts and ends, parallel to `items`.
+            var spans: [Range<Int>] = []
+            /// Keys without values found in it, reported once it closes (a syntax error inside it says more).
+            var pending: [Diagnostic] = []
             /// For a mapping: where each scalar key was first written.
             var keys: [String: SourceLocation] = [:]
         }
@@ -84,15 +90,24 @@ enum YAMLLoader {
                         let s = event.data.scalar
                         refuseTag(s.tag, event)
                         let value = String(decoding: UnsafeBufferPointer(start: s.value, count: s.length), as: UTF8.self)
+                        if let top = stack.last, top.isMapping, top.isFlow {
+                            if value.isEmpty, s.style == YAML_PLAIN_SCALAR_STYLE, let problem = splitValue(top, at: event.start_mark.index, bytes) {
+                                stack[stack.count - 1].pending.append(problem)
+                            }
+                            stack[stack.count - 1].spans.append(event.start_mark.index..<event.end_mark.index)
+                        }
                         add(scalar(value, style: s.style, plainImplicit: s.plain_implicit == 1, event))
                     case YAML_SEQUENCE_START_EVENT:
                         refuseTag(event.data.sequence_start.tag, event)
+                        if let top = stack.last, top.isMapping, top.isFlow { stack[stack.count - 1].spans.append(event.start_mark.index..<event.start_mark.index) }
                         open(Open(location: at(event.start_mark), isMapping: false))
                     case YAML_MAPPING_START_EVENT:
                         refuseTag(event.data.mapping_start.tag, event)
-                        open(Open(location: at(event.start_mark), isMapping: true))
+                        if let top = stack.last, top.isMapping, top.isFlow { stack[stack.count - 1].spans.append(event.start_mark.index..<event.start_mark.index) }
+                        open(Open(location: at(event.start_mark), isMapping: true, isFlow: event.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE))
                     case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
                         let done = stack.removeLast()
+                        problems += done.pending
                         if done.isMapping {
                             var pairs: [(key: YAMLNode, value: YAMLNode)] = []
                             pairs.reserveCapacity(done.items.count / 2)
@@ -197,7 +212,69 @@ enum YAMLLoader {
                 return .error(.yamlSyntax, "YAML nests too deeply (more than \(YAMLLoader.maxDepth) levels of mappings and lists)", at: at(mark),
                               help: "a policy nests a few levels; flatten this value")
             }
-            return .error(.yamlSyntax, "YAML syntax error: \(problem)", at: at(mark), notes: notes)
+            let help = problem.hasPrefix("did not find expected ',' or '}'") ? quoting(inFlowMappingAt: parser.context_mark, problem: mark) : nil
+            return .error(.yamlSyntax, "YAML syntax error: \(problem)", at: at(mark), notes: notes, help: help)
+        }
+
+        /// A key of a flow mapping written with no `:` and no value right after a plain value: the
+        /// comma that ended that value (`{en: critical, 1 store hour}`) was meant as part of it.
+        func splitValue(_ map: Open, at index: Int, _ bytes: [UInt8]) -> Diagnostic? {
+            let n = map.items.count
+            guard n % 2 == 1, n >= 3, map.spans.count == n,
+                  case .scalar(let key, false) = map.items[n - 1].kind, case .scalar(_, false) = map.items[n - 2].kind,
+                  case .scalar(let previousKey, _) = map.items[n - 3].kind else { return nil }
+            let keySpan = map.spans[n - 1], valueSpan = map.spans[n - 2]
+            // A `:` after the key means it was written with an empty value, not cut from the one before.
+            guard keySpan.upperBound <= index, index <= bytes.count,
+                  !bytes[keySpan.upperBound..<index].contains(UInt8(ascii: ":")) else { return nil }
+            let whole = String(decoding: bytes[valueSpan.lowerBound..<keySpan.upperBound], as: UTF8.self)
+            return .error(.yamlSyntax, "YAML syntax error: `\(key)` is a key without a value: inside `{…}` a comma ends a value",
+                          at: map.items[n - 1].location,
+                          help: "if the comma belongs to the value of `\(previousKey)`, quote it: `\(previousKey): \(Self.quoted(whole))`")
+        }
+
+        /// For a flow mapping LibYAML could not read on one line (`{due: f(x, 1)}`): which value to quote.
+        func quoting(inFlowMappingAt open: yaml_mark_t, problem: yaml_mark_t) -> String? {
+            guard open.line == problem.line else { return nil }
+            let line = Array(file.line(open.line + 1).unicodeScalars)
+            guard open.column < line.count, line[open.column] == "{" else { return nil }
+            // The entries at the mapping's own level, with brackets and quotes kept whole: as meant.
+            var entries: [(text: String, end: Int)] = []
+            var depth = 0, quote: Unicode.Scalar?, current = ""
+            var i = open.column + 1
+            scan: while i < line.count {
+                let c = line[i]
+                if let q = quote {
+                    if c == q { quote = nil }
+                } else {
+                    switch c {
+                    case "\"", "'": quote = c
+                    case "(", "[", "{": depth += 1
+                    case ")", "]": depth -= 1
+                    case "}":
+                        if depth == 0 { entries.append((current, i)); current = ""; break scan }
+                        depth -= 1
+                    case "," where depth == 0:
+                        entries.append((current, i)); current = ""; i += 1; continue scan
+                    default: break
+                    }
+                }
+                current.unicodeScalars.append(c)
+                i += 1
+            }
+            if !current.isEmpty { entries.append((current, line.count)) }
+            guard let entry = entries.first(where: { $0.end >= problem.column }) ?? entries.last,
+                  let colon = entry.text.range(of: ": ") else { return nil }
+            let key = entry.text[..<colon.lowerBound].trimmingCharacters(in: .whitespaces)
+            let value = entry.text[colon.upperBound...].trimmingCharacters(in: .whitespaces)
+            guard !key.isEmpty, !value.isEmpty else { return nil }
+            return "inside `{…}` a comma ends a value: quote the value of `\(key)`, as `\(key): \(Self.quoted(value))`"
+        }
+
+        /// A value in the quotes YAML reads it back from: single quotes around one holding `"`, else double.
+        static func quoted(_ value: String) -> String {
+            if value.contains("\"") { return "'" + value.replacingOccurrences(of: "'", with: "''") + "'" }
+            return "\"" + value.replacingOccurrences(of: "\\", with: "\\\\") + "\""
         }
 
         static func hex(_ v: Int32) -> String {

@@ -76,7 +76,7 @@ struct CheckerTests {
                 when: cost in [300..1000]
                 then: {approver: branch_manager}
         """, code: "unique-overlap", message: "rules `low` and `mid` of decision `approval` overlap, but its hit policy is `unique`",
-             help: "make the conditions exclusive (mind the bounds: `<= 300` and `> 300`), or use `hit: first`"),
+             help: "make the conditions exclusive (`cost <= 300.00` and `cost > 300.00` do not overlap), or let the better outcome win: `hit: priority` with `priority: {output: approver, order: [handler, branch_manager]}`, best first"),
         Case(name: "override of a role the chain never contains", source: """
         decisions:
           approval:

@@ -1,0 +1,150 @@
+import Foundation
+import Testing
+@testable import Verdict
+
+/// Each help text comes from its finding: the bounds and values of the policy at hand, never an
+/// example's (issue 29, item 4).
+@Suite("Derived help")
+struct DerivedHelpTests {
+    func first(_ r: PolicyLoader.Result, _ code: String) throws -> Diagnostic {
+        try #require(r.diagnostics.first { $0.code == code }, "no `\(code)` in \(r.diagnostics)")
+    }
+
+    @Test func aGapsHelpNamesItsOwnBounds() throws {
+        let r = check(["rules.yaml": """
+        decisions:
+          band:
+            complete: true
+            outputs: {level: integer}
+            rules:
+              - when: cost < 500
+                then: {level: 1}
+              - when: cost > 500 and cost <= 5000
+                then: {level: 2}
+              - when: cost > 5000
+                then: {level: 3}
+        """])
+        let d = try first(r, "gap")
+        #expect(d.message == "no rule of decision `band` decides a case with cost = 500.00")
+        #expect(d.help == "add a rule for `cost == 500.00`, or widen a neighbouring rule's condition (`cost <= 500.00` and `cost > 500.00` leave no gap)")
+    }
+
+    @Test func aGapOfMembersNamesThem() throws {
+        let r = check(["rules.yaml": """
+        decisions:
+          kind:
+            complete: true
+            outputs: {bad: bool}
+            rules:
+              - when: problem == fly
+                then: {bad: true}
+        """])
+        let d = try first(r, "gap")
+        #expect(d.help == "add a rule for `problem not in [fly]`, or widen a neighbouring rule's condition to take these cases")
+    }
+
+    @Test func anOverlapOfOrderedOutcomesSuggestsPriority() throws {
+        let r = check(["rules.yaml": """
+        decisions:
+          band:
+            hit: unique
+            outputs: {level: integer}
+            rules:
+              - when: cost <= 5000
+                then: {level: 1}
+              - when: cost >= 5000
+                then: {level: 2}
+        """])
+        let d = try first(r, "unique-overlap")
+        #expect(d.help == "make the conditions exclusive (`cost <= 5000.00` and `cost > 5000.00` do not overlap), or let the better outcome win: `hit: priority` with `priority: {output: level, order: [1, 2]}`, best first")
+    }
+
+    @Test func anOverlapOfEqualOutcomesSuggestsFirst() throws {
+        let r = check(["rules.yaml": """
+        decisions:
+          kind:
+            hit: unique
+            outputs: {bad: bool}
+            rules:
+              - when: problem in [fly, needle]
+                then: {bad: true}
+              - when: problem == needle
+                then: {bad: true}
+        """])
+        let d = try first(r, "unique-overlap")
+        #expect(d.help == "make the conditions exclusive (both take `problem in [needle]`), or use `hit: first` (the first rule that matches decides)")
+    }
+
+    @Test func anUnknownTypeSuggestsItsVerdictNameAndNothingFollows() {
+        let r = check(["rules.yaml": """
+        decisions:
+          d:
+            outputs: {ok: bool}
+            rules:
+              - when: hurt
+                then: {ok: true}
+        """, "schema.yaml": schemaYAML.replacingOccurrences(of: "fields:\n", with: "fields:\n  hurt: boolean\n")])
+        #expect(errors(r).map(\.message) == ["unknown type `boolean`"], "\(r.diagnostics)")
+        #expect(errors(r).first?.help == "did you mean `bool`?")
+    }
+
+    @Test func aMonthComparedWithNumbersSuggestsTheNames() throws {
+        let r = check(["rules.yaml": """
+        decisions:
+          d:
+            outputs: {summer: bool}
+            rules:
+              - when: month(resolved_at) in [6, 7, 8]
+                then: {summer: true}
+              - when: weekday(resolved_at) == 7
+                then: {summer: false}
+        """])
+        let e = errors(r)
+        #expect(e.map(\.message) == ["cannot compare `month` with `integer`", "cannot compare `weekday` with `integer`"], "\(r.diagnostics)")
+        #expect(e.map(\.help) == ["months are written by name: write `jun, jul, aug`", "weekdays are written by name: write `sun`"])
+    }
+
+    @Test func aCommaInAFlowMappingSaysWhichValueToQuote() throws {
+        let r = check(["rules.yaml": """
+        decisions:
+          d:
+            outputs: {due: timestamp}
+            rules:
+              - then: {due: working_hours_after(resolved_at, 1, "store")}
+        """])
+        let d = try first(r, "yaml-syntax")
+        #expect(d.message == "YAML syntax error: did not find expected ',' or '}'")
+        #expect(d.help == #"inside `{…}` a comma ends a value: quote the value of `due`, as `due: 'working_hours_after(resolved_at, 1, "store")'`"#)
+    }
+
+    @Test func aKeyCutFromTheValueBeforeItSaysWhichValueToQuote() throws {
+        let r = check(["rules.yaml": """
+        roles:
+          legal: {en: critical, 1 store hour}
+        """])
+        let d = try first(r, "yaml-syntax")
+        #expect(d.message == "YAML syntax error: `1 store hour` is a key without a value: inside `{…}` a comma ends a value")
+        #expect(d.help == #"if the comma belongs to the value of `en`, quote it: `en: "critical, 1 store hour"`"#)
+        #expect(d.location?.line == 2)
+        #expect(d.location?.column == 25)
+    }
+
+    /// `{a: }` is a key written with an empty value, not one cut from the value before it.
+    @Test func aKeyWithAColonIsNotCut() {
+        var bag = DiagnosticBag()
+        _ = YAMLLoader.load(SourceFile(path: "x.yaml", text: "m: {a: b, c: }\n"), into: &bag)
+        #expect(bag.items.isEmpty, "\(bag.items)")
+    }
+
+    /// The analyser's help texts hold no number of their own: every bound they show is the finding's.
+    @Test func theAnalysersHelpHoldsNoExampleBounds() throws {
+        let folder = repositoryRoot.appendingPathComponent("Sources/Verdict/Analyse")
+        for file in try FileManager.default.contentsOfDirectory(atPath: folder.path) where file.hasSuffix(".swift") {
+            let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+            for line in text.split(separator: "\n") where line.contains("help:") || line.contains("help =") {
+                #expect(line.range(of: #"[<>]=? ?\d"#, options: .regularExpression) == nil, "\(file): \(line)")
+                #expect(!line.contains("300"), "\(file): \(line)")
+            }
+        }
+    }
+}
