@@ -19,7 +19,8 @@ public struct ConsoleWords: Sendable {
     , cannotDecide, change, cases, neverWritten, forbidden, csrfRefused, notFound, whenHolds, set, failedTests, errors
     , warnings, line, column, window, approvers, outputsOfCase, rangeHelp, whyNot, whyNotHelp, versions, inForce, olderNotRead
     , openSet, knownValues, knownAlso, othersAllowed, othersRefused, knownHint, notKnownTitle, notKnownMessage, didYouMean
-    , engine, notAnOutput, caseIDHelp, valueHelp: String
+    , engine, notAnOutput, caseIDHelp, valueHelp
+    , changesFrom, changesColumn, noStructuralChange, replaceBy, removeMember, insertBeforeMember, insertAfterMember: String
 
     static let en = ConsoleWords(
         console: "Verdict console", skip: "Skip to the content", policies: "Policies", tryCase: "Try a case", audit: "Audit",
@@ -71,7 +72,11 @@ public struct ConsoleWords: Sendable {
         notKnownMessage: "“{value}” is not one of the values the rules know for {field} ({known}); the case was decided with it as given, and no rule about a specific {field} applies to it.",
         didYouMean: "Did you mean {suggestion}?", engine: "Engine",
         notAnOutput: "“{name}” is not an output of any served version, and no recorded decision has it. Outputs: {known}.",
-        caseIDHelp: "the whole id, or its beginning", valueHelp: "as recorded (head_office) or by its label (Head office)")
+        caseIDHelp: "the whole id, or its beginning", valueHelp: "as recorded (head_office) or by its label (Head office)",
+        changesFrom: "What changes from {old} to {new} (in force from {date})", changesColumn: "Changes from the version before",
+        noStructuralChange: "no decision, rule, override, output, field or clock changes", replaceBy: "replace {member} by {other}",
+        removeMember: "remove {member}", insertBeforeMember: "insert {member} before {other}",
+        insertAfterMember: "insert {member} after {other}")
 
     static let zh = ConsoleWords(
         console: "Verdict 控制台", skip: "跳到正文", policies: "政策", tryCase: "试算案件", audit: "审计",
@@ -123,7 +128,11 @@ public struct ConsoleWords: Sendable {
         notKnownMessage: "「{value}」不是规则已知的{field}取值({known});本案按所填的值决策,针对特定{field}的规则都不适用。",
         didYouMean: "是否想填写 {suggestion}?", engine: "引擎版本",
         notAnOutput: "「{name}」不是任何服务中版本的输出项,也没有已记录的决策含有它。输出项:{known}。",
-        caseIDHelp: "完整编号,或编号的开头", valueHelp: "记录的值(head_office)或其名称(总部)")
+        caseIDHelp: "完整编号,或编号的开头", valueHelp: "记录的值(head_office)或其名称(总部)",
+        changesFrom: "从 {old} 到 {new} 的变化({date} 起生效)", changesColumn: "与前一版本相比的变化",
+        noStructuralChange: "决策、规则、例外规则、输出、字段和时限都没有变化", replaceBy: "将{member}替换为{other}",
+        removeMember: "删除{member}", insertBeforeMember: "在{other}之前加入{member}",
+        insertAfterMember: "在{other}之后加入{member}")
 }
 
 extension ConsoleWords {

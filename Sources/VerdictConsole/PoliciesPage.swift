@@ -10,10 +10,15 @@ public enum PoliciesPage {
         let w = context.words
         return ConsolePage.render(title: w.policies, tab: .policies, context: context) { h in
             if sets.isEmpty { h.element("p", text: w.noSets); return }
-            h.element("nav", [.init("aria-label", w.contents)]) { h in
+            h.element("nav", [.init("class", "contents"), .init("aria-labelledby", "contents-h")]) { h in
+                h.element("h2", [.init("id", "contents-h")], text: w.contents)
                 h.element("ul") { h in
                     for s in sets {
-                        h.element("li") { h in h.element("a", [.init("href", "#set-" + anchor(s.name))], text: s.name) }
+                        h.element("li") { h in
+                            let title = s.policy.flatMap { $0.identity.title.text(context.language) }
+                            h.element("a", [.init("href", "#set-" + anchor(s.name))], text: s.name + (title.map { " — " + $0 } ?? ""))
+                            if let p = s.policy { contents(PolicyOutline(p), versions: s.versions.count > 1 ? s.name : nil, context, &h) }
+                        }
                     }
                 }
             }
@@ -64,19 +69,7 @@ public enum PoliciesPage {
                     h.text(" · ")
                     h.element("a", [.init("href", ConsoleLink.to("/draft", [("policy", s.name)]))], text: w.draft)
                 }
-                if s.versions.count > 1 {
-                    h.element("h3", text: w.versions)
-                    table(caption: "\(w.versions) — \(s.name)", headers: [w.version, w.effective, w.digest, w.status], &h) { h in
-                        for v in s.versions {
-                            h.element("tr", [.init("class", v === p ? "decides" : nil)]) { h in
-                                h.element("td", text: v.identity.version)
-                                h.element("td", text: v.identity.effective?.description ?? "—")
-                                h.element("td") { h in h.element("code", text: v.identity.digest) }
-                                h.element("td", text: v === p ? w.inForce : "")
-                            }
-                        }
-                    }
-                }
+                if s.versions.count > 1 { versions(s, inForce: p, c, &h) }
                 outline(PolicyOutline(p), p, c, &h)
                 for v in s.versions where v !== p {
                     h.element("details", [.init("class", "version")]) { h in
@@ -117,7 +110,7 @@ public enum PoliciesPage {
                     h.text("\(w.hit): ")
                     h.element("code", text: d.hit.rawValue)
                     h.text(" · \(w.outputs): ")
-                    h.text(d.outputs.map { o in c.text(o.label, or: o.name) == o.name ? o.name : "\(o.name) (\(c.text(o.label, or: o.name)))" }.joined(separator: ", "))
+                    h.text(d.outputs.map { o in c.text(o.label, or: o.name) == o.name ? o.name : "\(c.text(o.label, or: o.name)) (\(o.name))" }.joined(separator: ", "))
                     h.text(" · ")
                     location(d.notes.location, &h)
                 }
@@ -126,7 +119,7 @@ public enum PoliciesPage {
                     for r in d.rules {
                         h.element("tr") { h in
                             leadingCells(id: r.id, notes: r.notes, condition: r.condition, c, &h)
-                            h.element("td") { h in h.element("code", text: r.outputs) }
+                            h.element("td") { h in assignments(r, d, o, c, &h) }
                             h.element("td") { h in notes(r.notes, c, &h) }
                             h.element("td") { h in location(r.notes.location, &h) }
                         }
@@ -136,9 +129,9 @@ public enum PoliciesPage {
                     h.element("h4", text: w.overrides)
                     table(caption: "\(w.overrides) — \(d.name)", headers: [w.rule, w.label, w.condition, w.operations, w.exceptions, w.quote, w.location], &h) { h in
                         for ov in d.overrides {
-                            h.element("tr") { h in
+                            h.element("tr", [.init("id", "\(id)-\(anchor(d.name))-\(anchor(ov.id))")]) { h in
                                 leadingCells(id: ov.id, notes: ov.notes, condition: ov.condition, c, &h)
-                                h.element("td") { h in h.element("code", text: ov.output + ": " + ov.operations.joined(separator: "; ")) }
+                                h.element("td") { h in changes(ov, d, o, c, &h) }
                                 h.element("td") { h in
                                     if ov.exceptions.isEmpty { h.text("—") }
                                     h.element("ul") { h in
@@ -228,6 +221,117 @@ public enum PoliciesPage {
             }
         }
     }
+
+    /// The contents of a set: its versions (when it has several), then each decision of the version
+    /// in force, each with its overrides, linking to their sections.
+    static func contents(_ o: PolicyOutline, versions setName: String?, _ c: ConsoleContext, _ h: inout HTML) {
+        let w = c.words
+        let id = anchor(o.identity.name + "-" + o.identity.version)
+        h.element("ul") { h in
+            if let setName { h.element("li") { h in h.element("a", [.init("href", "#versions-" + anchor(setName))], text: w.versions) } }
+            for (n, d) in o.decisions.enumerated() {
+                h.element("li") { h in
+                    h.element("a", [.init("href", "#\(id)-\(anchor(d.name))")], text: "\(w.decision) \(n + 1): " + c.text(d.notes.label, or: d.name))
+                    h.text(" ")
+                    h.element("code", [.init("class", "muted")], text: d.name)
+                    if d.overrides.isEmpty { return }
+                    h.element("ul") { h in
+                        for ov in d.overrides {
+                            h.element("li") { h in
+                                h.element("a", [.init("href", "#\(id)-\(anchor(d.name))-\(anchor(ov.id))")],
+                                          text: w.overrides + ": " + c.text(ov.notes.label, or: ov.id))
+                                h.text(" ")
+                                h.element("code", [.init("class", "muted")], text: ov.id)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The set's versions by effective date, each with what changes from the version before (the
+    /// library's structural diff, ``PolicyDiff/structure(old:new:)``), listed below the table.
+    static func versions(_ s: ConsoleSet, inForce p: CompiledPolicy, _ c: ConsoleContext, _ h: inout HTML) {
+        let w = c.words
+        let diffs = zip(s.versions, s.versions.dropFirst()).map { PolicyDiff.structure(old: $0, new: $1).filter { !$0.hasPrefix("version ") } }
+        let set = anchor(s.name)
+        func diffID(_ v: CompiledPolicy) -> String { "changes-\(set)-\(anchor(v.identity.version))" }
+        h.element("h3", [.init("id", "versions-" + set)], text: w.versions)
+        table(caption: "\(w.versions) — \(s.name)", headers: [w.version, w.effective, w.digest, w.status, w.changesColumn], &h) { h in
+            for (i, v) in s.versions.enumerated() {
+                h.element("tr", [.init("class", v === p ? "decides" : nil)]) { h in
+                    h.element("td", text: v.identity.version)
+                    h.element("td", text: v.identity.effective?.description ?? "—")
+                    h.element("td") { h in h.element("code", text: v.identity.digest) }
+                    h.element("td", text: v === p ? w.inForce : "")
+                    h.element("td") { h in
+                        if i == 0 { h.text("—"); return }
+                        let lines = diffs[i - 1]
+                        if lines.isEmpty { h.text(w.noStructuralChange); return }
+                        h.element("a", [.init("href", "#" + diffID(v))], text: lines.map(firstLine).joined(separator: "; "))
+                    }
+                }
+            }
+        }
+        for (i, v) in s.versions.enumerated().dropFirst() {
+            let old = s.versions[i - 1]
+            h.element("section", [.init("class", "version-diff"), .init("id", diffID(v)), .init("aria-labelledby", diffID(v) + "-h")]) { h in
+                h.element("h4", [.init("id", diffID(v) + "-h")],
+                          text: ConsoleWords.fill(w.changesFrom, ["old": old.identity.version, "new": v.identity.version,
+                                                                  "date": v.identity.effective?.description ?? "—"]))
+                if diffs[i - 1].isEmpty { h.element("p", text: w.noStructuralChange); return }
+                h.element("ul", [.init("class", "diff")]) { h in
+                    for line in diffs[i - 1] { h.element("li") { h in h.element("code", text: line) } }
+                }
+            }
+        }
+    }
+
+    /// The head of a diff line (a change shows its before and after on the lines below it).
+    static func firstLine(_ s: String) -> String { s.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? s }
+
+    /// What a rule sets, each output by its label and each member by its label in the page's language,
+    /// with the output and value as written beside it.
+    static func assignments(_ r: PolicyOutline.Rule, _ d: PolicyOutline.Decision, _ o: PolicyOutline, _ c: ConsoleContext, _ h: inout HTML) {
+        if r.assignments.isEmpty { h.element("code", text: r.outputs); return }
+        h.element("ul", [.init("class", "plain")]) { h in
+            for a in r.assignments {
+                let output = d.outputs.first { $0.name == a.output }
+                let value = a.members.map { names in
+                    let labels = names.map { m in output.flatMap { o.label(ofMember: m, in: $0.type)?.text(c.language) } ?? m }
+                    return output?.type.hasPrefix("list<") == true ? labels.joined(separator: listSeparator(c)) : labels.joined()
+                }
+                h.element("li") { h in
+                    h.text(c.text(output?.label ?? Localized(), or: a.output) + ": " + (value ?? a.text) + " ")
+                    h.element("code", [.init("class", "muted")], text: a.output + ": " + a.text)
+                }
+            }
+        }
+    }
+
+    /// What an override does to its list, in the page's language with members by label, and the
+    /// operations as written beside.
+    static func changes(_ ov: PolicyOutline.Override, _ d: PolicyOutline.Decision, _ o: PolicyOutline, _ c: ConsoleContext, _ h: inout HTML) {
+        let w = c.words
+        let output = d.outputs.first { $0.name == ov.output }
+        func label(_ m: String) -> String { output.flatMap { o.label(ofMember: m, in: $0.type)?.text(c.language) } ?? m }
+        h.text(c.text(output?.label ?? Localized(), or: ov.output) + ":")
+        h.element("ul", [.init("class", "plain")]) { h in
+            for x in ov.changes {
+                let template = switch x.kind {
+                case .replace: w.replaceBy
+                case .remove: w.removeMember
+                case .insertBefore: w.insertBeforeMember
+                case .insertAfter: w.insertAfterMember
+                }
+                h.element("li", text: ConsoleWords.fill(template, ["member": label(x.member), "other": x.other.map(label) ?? ""]))
+            }
+        }
+        h.element("code", [.init("class", "muted")], text: ov.output + ": " + ov.operations.joined(separator: "; "))
+    }
+
+    static func listSeparator(_ c: ConsoleContext) -> String { c.language == .zh ? "、" : ", " }
 
     /// A string field's known values in its row of the fields table: each value with its labels in
     /// both languages and its other names, and whether other values are allowed.

@@ -40,8 +40,12 @@ public enum TryCasePage {
             // Values of fields with known values that name none of them: said before the decision,
             // which is made with them as given (a case that gives them is not refused).
             var notKnown: [(field: String, message: String)] = []
+            // The version that decided the case (the one in force on its date), whose rules the
+            // explanation names: its outline gives the conditions of the rules that held.
+            var decidedOutline = outline
             if case .decided(let d)? = outcome {
                 let decidedBy = set.versions.first { $0.identity.digest == d.policy.digest } ?? policy
+                if decidedBy !== policy { decidedOutline = PolicyOutline(decidedBy) }
                 notKnown = unknownValues(form, outline, decidedBy, c)
             }
             if !notKnown.isEmpty {
@@ -71,7 +75,7 @@ public enum TryCasePage {
             case nil: break
             }
             switch outcome {
-            case .decided(let d)?: ExplanationView.render(d, outline: outline, context: c, into: &h)
+            case .decided(let d)?: ExplanationView.render(d, outline: decidedOutline, context: c, into: &h)
             case .refused(let e)?:
                 h.element("section", [.init("class", "problem"), .init("role", "alert"), .init("aria-labelledby", "refused")]) { h in
                     h.element("h2", [.init("id", "refused")], text: w.caseRefused)

@@ -14,6 +14,8 @@ struct Condition: Sendable {
 struct Assignment: Sendable {
     var output: Int
     var value: Expr
+    /// The value as written (`[handler, finance_supervisor]`, `resolved_at + 5d`).
+    var text: String = ""
 }
 
 /// A rule as checked: its condition and assignments with their written spans, and where it comes from.

@@ -31,7 +31,11 @@ extension Checker {
                     continue
                 }
                 if let e = outputValue(value, for: model.outputs[slot]) {
-                    assignments.append(Assignment(output: slot, value: e))
+                    let written = switch value {
+                    case .expr(let x): x.text
+                    case .list(let items, _): "[" + items.map(\.text).joined(separator: ", ") + "]"
+                    }
+                    assignments.append(Assignment(output: slot, value: e, text: written))
                     assignmentLocations.append(name.location)
                 }
             }

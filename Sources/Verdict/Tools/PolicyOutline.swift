@@ -75,8 +75,33 @@ public struct PolicyOutline: Sendable {
         public var condition: String
         /// The outputs it sets, as written (`approver: branch_manager, signers: [handler]`).
         public var outputs: String
+        /// The same outputs one by one, so a reader can show them by label.
+        public var assignments: [Assignment] = []
         /// Label, quote and notes.
         public var notes: Notes
+    }
+
+    /// One output a rule sets.
+    public struct Assignment: Sendable {
+        /// The output's name.
+        public var output: String
+        /// The value as written (`branch_manager`, `[handler, finance_supervisor]`, `cost * 2`).
+        public var text: String
+        /// When the value is one enum member or a list of them, their names in order (to show by
+        /// label); nil for any other value.
+        public var members: [String]?
+    }
+
+    /// One thing an override does to its list, by member name.
+    public struct Change: Sendable, Equatable {
+        /// What it does.
+        public enum Kind: String, Sendable { case replace, remove, insertBefore = "insert_before", insertAfter = "insert_after" }
+        /// Replace, remove, insert before or insert after.
+        public var kind: Kind
+        /// The member replaced, removed or inserted.
+        public var member: String
+        /// For a replace the member that takes its place; for an insert the member it goes next to.
+        public var other: String?
     }
 
     /// An exception of an override.
@@ -101,6 +126,8 @@ public struct PolicyOutline: Sendable {
         public var exceptions: [Exception]
         /// What it does, one operation each: `replace finance_supervisor by bu_finance_head`.
         public var operations: [String]
+        /// The same operations by member name, so a reader can show them by label in its language.
+        public var changes: [Change] = []
         /// Label, quote and notes.
         public var notes: Notes
     }
@@ -216,6 +243,16 @@ public struct PolicyOutline: Sendable {
             default: return []
             }
         }
+        func memberNames(_ v: Value?) -> [String]? {
+            switch v {
+            case .member(let id)?: return [m.members[Int(id)].name]
+            case .list(let items)?:
+                var names: [String] = []
+                for item in items { guard case .member(let id) = item else { return nil }; names.append(m.members[Int(id)].name) }
+                return names
+            default: return nil
+            }
+        }
         func kind(_ t: ValueType) -> ValueKind {
             switch t {
             case .bool: .bool
@@ -246,7 +283,10 @@ public struct PolicyOutline: Sendable {
                 rules: d.rules.map { r in
                     // `text` is `when: …; then: …` as written.
                     let then = r.text.range(of: "; then: ", options: .backwards).map { String(r.text[$0.upperBound...]) } ?? ""
-                    return Rule(id: r.id, condition: text(r.condition), outputs: then, notes: notes(r.annotations, r.location))
+                    let assignments = r.assignments.map { a in
+                        Assignment(output: m.outputs[a.output].name, text: a.text, members: memberNames(a.value.constantValue))
+                    }
+                    return Rule(id: r.id, condition: text(r.condition), outputs: then, assignments: assignments, notes: notes(r.annotations, r.location))
                 },
                 overrides: d.overrides.map { o in
                     func name(_ v: Value) -> String { policy.display(v, nil) }
@@ -260,6 +300,15 @@ public struct PolicyOutline: Sendable {
                             case .insertBefore: "insert \(name(op.member)) before \(name(op.other))"
                             case .insertAfter: "insert \(name(op.member)) after \(name(op.other))"
                             }
+                        },
+                        changes: o.operations.map { op in
+                            let kind: Change.Kind = switch op.kind {
+                            case .replace: .replace
+                            case .remove: .remove
+                            case .insertBefore: .insertBefore
+                            case .insertAfter: .insertAfter
+                            }
+                            return Change(kind: kind, member: name(op.member), other: op.kind == .remove ? nil : name(op.other))
                         },
                         notes: notes(o.annotations, o.location))
                 },
