@@ -113,15 +113,11 @@ public enum AuditTrail {
 
     /// What replaying recorded history under a new policy changes.
     public struct Replay: Sendable {
-        public struct Change: Sendable, Hashable {
-            public var output: String
-            public var from: String
-            public var to: String
-        }
         public var decisions = 0
         public var unchanged = 0
-        /// Per output and change, the cases (in sequence order).
-        public var changes: [Change: [String]] = [:]
+        /// What would change, grouped by rule transition (the recorded version's route, decided again
+        /// from its archived files, → the new one) and by the shape of each output's change.
+        public var impact = ChangeImpact()
         /// Cases the new policy cannot decide, with why.
         public var failures: [(caseID: String, seq: UInt64, message: String)] = []
         public var changedCases = 0
@@ -133,58 +129,69 @@ public enum AuditTrail {
     }
 
     /// Decides every recorded decision in `range` again under `policy` (only those of the set named
-    /// `only`, when given) and counts what would change. With `latest`, only the log's last `latest`
+    /// `only`, when given) and groups what would change. With `latest`, only the log's last `latest`
     /// records are read, whatever its length (``Replay/notRead`` counts the older ones).
     public static func replay(log: any DecisionLog, under policy: CompiledPolicy, in range: Range, only name: String? = nil,
                               latest: UInt64? = nil) throws -> Replay {
+        try replay(log: log, under: PolicyVersions(policy), in: range, only: name, latest: latest)
+    }
+
+    /// Decides every recorded decision in `range` again under `versions` — each by the version in
+    /// force on its date, as the service would — and groups what would change. A changed case's old
+    /// route comes from deciding its recorded input again under the archived version that decided it;
+    /// when that version is not in the archive, the transition's old side is not known.
+    public static func replay(log: any DecisionLog, under versions: PolicyVersions, in range: Range, only name: String? = nil,
+                              latest: UInt64? = nil) throws -> Replay {
         var out = Replay()
-        let set = PolicyVersions(policy)  // asked as every surface asks: one decision request a record
+        let archived = ArchivedPolicies(log: log)
         if let latest {
             let size = try log.treeState().size
             if size > latest { out.notRead = size - latest }
         }
+        // Decided with routes read from the trace, as every surface asks: one decision request a record.
+        func outcome(_ set: PolicyVersions, _ v: RecordView) throws -> ChangeImpact.Outcome {
+            let d = try set.answer(DecisionRequest(explanation: .compact, now: v.now), json: v.input).decision
+            var json: [UInt8] = []
+            d.withoutExplanation.appendJSON(to: &json)
+            return ChangeImpact.Outcome(decisionJSON: json, routes: d.explanation?.routes)
+        }
+        // First pass: every record in the range decided under the new set; the changed ones are noted by
+        // sequence number only (the log cannot be read again while it is being scanned, and the old
+        // routes need the archived versions).
+        var changed: [UInt64] = []
         try each(log: log, in: range, from: out.notRead) { _, v in
             if let name, v.policyName != name { return }
             out.decisions += 1
-            let old = outputs(ofDecision: v.decision)
-            var bytes: [UInt8] = []
-            do { try set.answer(DecisionRequest(now: v.now), json: v.input).appendRendered(to: &bytes) } catch {
+            let old = ChangeImpact.Outcome(decisionJSON: v.decision)
+            let new: ChangeImpact.Outcome
+            do { new = try outcome(versions, v) } catch {
                 out.failures.append((v.caseID, v.seq, "\(error)"))
+                out.impact.add(caseID: v.caseID, old: old, new: nil)
                 return
             }
-            let new = outputs(ofDecision: bytes)
-            var changed = false
-            var names = old.map(\.0)
-            for n in new.map(\.0) where !names.contains(n) { names.append(n) }
-            for name in names {
-                let a = old.first { $0.0 == name }?.1 ?? "(absent)", b = new.first { $0.0 == name }?.1 ?? "(absent)"
-                if a != b {
-                    changed = true
-                    out.changes[Replay.Change(output: name, from: a, to: b), default: []].append(v.caseID)
-                }
+            if old.values.elementsEqual(new.values, by: { $0 == $1 }) {
+                out.impact.add(caseID: v.caseID, old: old, new: new)
+                out.unchanged += 1
+            } else {
+                changed.append(v.seq)
             }
-            if changed { out.changedCases += 1 } else { out.unchanged += 1 }
+        }
+        // Second pass: each changed record again, its old route from the archived version that decided it.
+        for seq in changed {
+            guard let r = try log.record(seq: seq) else { continue }
+            try checked(r)
+            let v = try r.parsed()
+            var old = ChangeImpact.Outcome(decisionJSON: v.decision)
+            if let p = try? archived.policy(digest: v.digest, seq: v.seq) { old.routes = (try? outcome(PolicyVersions(p), v))?.routes }
+            let new = try outcome(versions, v)
+            if out.impact.add(caseID: v.caseID, old: old, new: new) { out.changedCases += 1 } else { out.unchanged += 1 }
         }
         return out
     }
 
     /// A decision JSON's outputs and clocks (as `clock.status`), each value as compact text
-    /// (a string as itself, anything else as canonical JSON): `[("approver", "head_office"), ("tier", "3")]`.
+    /// (a string as itself, anything else as JSON without spaces): `[("approver", "head_office"), ("tier", "3")]`.
     public static func outputs(ofDecision json: [UInt8]) -> [(String, String)] {
-        guard let v = try? JSONReader.parse(json) else { return [] }
-        var out: [(String, String)] = []
-        func text(_ v: JSONValue) -> String {
-            if case .string(let s) = v { return s }
-            var b: [UInt8] = []
-            CanonicalJSON.writeInOrder(v, to: &b)
-            return String(decoding: b, as: UTF8.self)
-        }
-        if case .object(let members)? = v.member("outputs") {
-            for m in members { out.append((m.key, text(m.value))) }
-        }
-        if case .object(let clocks)? = v.member("clocks") {
-            for c in clocks { if let s = c.value.member("status") { out.append(("\(c.key).status", text(s))) } }
-        }
-        return out
+        ChangeImpact.Outcome(decisionJSON: json).values.map { ($0.name, $0.value) }
     }
 }

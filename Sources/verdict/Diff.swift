@@ -32,6 +32,7 @@ struct Diff: ParsableCommand {
             "\(TextEscaping.escaped(p.identity.name)) \(TextEscaping.escaped(p.identity.version)) (\(p.identity.digest.prefix(19))…)"
         }
         out.append("\(head(a)) -> \(head(b))\n")
+        if let w = b.identity.unchangedVersion(from: a.identity) { out.append("warning: \(TextEscaping.escaped(w))\n") }
         let structure = PolicyDiff.structure(old: a, new: b)
         out.append("\nchanges:\n")
         out.append((structure.isEmpty ? "  none" : structure.map { "  " + $0 }.joined(separator: "\n")) + "\n")
@@ -48,9 +49,10 @@ struct Diff: ParsableCommand {
                 replay.addRefusedByBoth()
                 out.append("  line \(number): refused by both: \(CaseError.tooLarge(length, limit: limit).problems[0].message)\n")
             }) { _, bytes in
-                for line in replay.add(json: bytes) { out.append("  " + line + "\n") }
+                replay.add(json: bytes)
             }
-            out.append("\n" + replay.summary)
+            for line in replay.impact.lines() { out.append("  " + line + "\n") }
+            out.append("\n\(replay.cases) cases, \(replay.changed) decided differently, \(replay.refused) refused by both\n")
             try out.finish()
             if summary.lines == 0 { throw CommandFailure.noCases(path: cases, verb: "replayed") }
             differs = replay.changed > 0

@@ -172,72 +172,55 @@ public enum PolicyDiff {
     }
 }
 
-/// Replays cases under two versions and reports each case decided differently.
+/// Replays cases under two versions and groups what changed by cause (see ``ChangeImpact``).
 public struct CaseReplay {
-    let old: CompiledPolicy
-    let new: CompiledPolicy
+    let old: PolicyVersions
+    let new: PolicyVersions
+    /// What changed, grouped by rule transition and by the shape of each output's change.
+    public private(set) var impact = ChangeImpact()
     /// How many cases were replayed.
-    public private(set) var cases = 0
+    public var cases: Int { impact.cases }
     /// How many were decided differently (or refused by one version only).
-    public private(set) var changed = 0
+    public var changed: Int { impact.changed }
     /// How many both versions refused.
-    public private(set) var refused = 0
-    /// How many cases changed, per output.
-    public private(set) var changesByOutput: [String: Int] = [:]
+    public var refused: Int { impact.refusedByBoth }
 
-    /// A replay of cases under an old and a new version of a policy.
-    public init(old: CompiledPolicy, new: CompiledPolicy) {
+    /// A replay of cases under an old and a new version of a policy (or set of versions).
+    public init(old: PolicyVersions, new: PolicyVersions) {
         self.old = old
         self.new = new
     }
 
-    /// Decides one case under both versions; returns the lines describing its changes (empty when
-    /// none). The case's id and values are escaped (see `TextEscaping`): a case cannot drive the
-    /// terminal or forge a line of the report.
-    public mutating func add(json bytes: [UInt8]) -> [String] {
-        cases += 1
-        let a = try? old.decide(json: bytes, explain: true), b = try? new.decide(json: bytes, explain: true)
-        guard let a, let b else {
-            if (a == nil) != (b == nil) {
-                changed += 1
-                changesByOutput["(refused)", default: 0] += 1
-                return ["\(TextEscaping.escaped(a?.caseID ?? b?.caseID ?? "?")): \(a == nil ? "refused by the old version, decided by the new" : "decided by the old version, refused by the new")"]
-            }
-            refused += 1
-            return []
-        }
-        var lines: [String] = []
-        let names = (old.outputNames + new.outputNames.filter { !old.outputNames.contains($0) })
-        for name in names {
-            let va = old.outputSlots[name].map { a.values[$0] } ?? .absent, vb = new.outputSlots[name].map { b.values[$0] } ?? .absent
-            let ja = json(va, old), jb = json(vb, new)
-            guard ja != jb else { continue }
-            changesByOutput[name, default: 0] += 1
-            let ra = a.explanation?.decisions.flatMap(\.outputs).first { $0.name == name }?.rules.joined(separator: ", ") ?? ""
-            let rb = b.explanation?.decisions.flatMap(\.outputs).first { $0.name == name }?.rules.joined(separator: ", ") ?? ""
-            let why = ra.isEmpty && rb.isEmpty ? "" : " (rule \(ra.isEmpty ? "none" : ra) -> \(rb.isEmpty ? "none" : rb))"
-            lines.append(TextEscaping.escaped("\(b.caseID): \(name): \(old.display(va, nil)) -> \(new.display(vb, nil))\(why)"))
-        }
-        if !lines.isEmpty { changed += 1 }
-        return lines
+    /// A replay of cases under an old and a new version of a policy.
+    public init(old: CompiledPolicy, new: CompiledPolicy) {
+        self.init(old: PolicyVersions(old), new: PolicyVersions(new))
+    }
+
+    /// Decides one case under both versions, as every surface asks (one decision request each, with
+    /// the routes read from its trace), and adds it to ``impact``; returns whether it changed.
+    @discardableResult
+    public mutating func add(json bytes: [UInt8]) -> Bool {
+        let a = Self.outcome(old, bytes), b = Self.outcome(new, bytes)
+        return impact.add(caseID: b?.caseID ?? a?.caseID ?? "?", old: a, new: b)
     }
 
     /// Counts a case both versions refuse before reading it (a line over the reader's length limit).
     public mutating func addRefusedByBoth() {
-        cases += 1
-        refused += 1
+        impact.add(caseID: "?", old: nil, new: nil)
     }
 
-    private func json(_ v: Value, _ p: CompiledPolicy) -> [UInt8] {
-        var w = JSONWriter()
-        p.write(v, to: &w)
-        return w.bytes
+    /// A case's outcome under `set`, with its routes; nil when the set refuses it.
+    public static func outcome(_ set: PolicyVersions, _ bytes: [UInt8], now: Timestamp? = nil) -> ChangeImpact.Outcome? {
+        guard let d = try? set.answer(DecisionRequest(explanation: .compact, now: now), json: bytes).decision else { return nil }
+        var json: [UInt8] = []
+        d.withoutExplanation.appendJSON(to: &json)
+        return ChangeImpact.Outcome(decisionJSON: json, routes: d.explanation?.routes)
     }
 
-    /// The totals and the number of changed cases per output, as text.
+    /// The totals and the grouped changes, as text (escaped).
     public var summary: String {
         var out = "\(cases) cases, \(changed) decided differently, \(refused) refused by both\n"
-        for (name, n) in changesByOutput.sorted(by: { $0.key < $1.key }) { out += "  \(TextEscaping.escaped(name)): \(n) case\(n == 1 ? "" : "s") changed\n" }
+        for line in impact.lines() { out += line + "\n" }
         return out
     }
 }

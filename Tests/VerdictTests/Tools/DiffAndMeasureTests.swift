@@ -21,12 +21,16 @@ struct DiffAndMeasureTests {
         ])
         var replay = CaseReplay(old: qualityComplaints, new: new)
         var generator = CaseGenerator(policy: qualityComplaints, seed: 5)
-        var lines: [String] = []
-        for _ in 0..<500 { lines += replay.add(json: Array(generator.nextJSON().utf8)) }
+        for _ in 0..<500 { replay.add(json: Array(generator.nextJSON().utf8)) }
         #expect(replay.cases == 500)
         #expect(replay.changed > 0)
-        #expect(replay.changesByOutput["approver"] == replay.changed)
-        #expect(lines.contains { $0.contains(": approver: division_manager -> branch_manager (rule band-300-to-1000 -> band-up-to-300)") })
+        #expect(replay.impact.changedOutputs.first { $0.output == "approver" }?.cases == replay.changed)
+        // Grouped by cause: the one rule transition, and the approver's one change.
+        let t = replay.impact.transitions
+        #expect(t.map { ChangeImpact.text($0.key) } == ["approval: band-300-to-1000 → band-up-to-300",
+                                                         "approval: band-300-to-1000 + henan-finance → band-up-to-300 + henan-finance"])
+        #expect(t.reduce(0) { $0 + $1.count } == replay.changed)
+        #expect(replay.impact.outputChanges.contains { ChangeImpact.text($0.key.shape) == "division_manager → branch_manager" && $0.key.output == "approver" && $0.count == replay.changed })
     }
 
     @Test func anOverrideThatNowInsertsASigner() throws {
@@ -56,13 +60,11 @@ struct DiffAndMeasureTests {
         ])
         // Cases the new bounds refuse are decided differently, not skipped as refused by both.
         var replay = CaseReplay(old: qualityComplaints, new: new)
-        var lines: [String] = []
-        for c in cases([["cost": "\"80\""], ["cost": "\"120\""], ["cost": "\"0\""]]) { lines += replay.add(json: c) }
+        for c in cases([["cost": "\"80\""], ["cost": "\"120\""], ["cost": "\"0\""]]) { replay.add(json: c) }
         #expect(replay.cases == 3)
         #expect(replay.changed == 2)
         #expect(replay.refused == 0)
-        #expect(replay.changesByOutput["(refused)"] == 2)
-        #expect(lines == ["c: decided by the old version, refused by the new", "c: decided by the old version, refused by the new"])
+        #expect(replay.impact.transitions.map { "\(ChangeImpact.text($0.key)) \($0.cases)" } == ["case: decided → refused [\"c\", \"c\"]"])
     }
 
     @Test func identicalVersionsDifferNowhere() {
