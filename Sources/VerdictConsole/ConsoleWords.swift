@@ -20,7 +20,7 @@ public struct ConsoleWords: Sendable {
     , warnings, line, column, window, approvers, outputsOfCase, rangeHelp, whyNot, whyNotHelp, versions, inForce, olderNotRead
     , openSet, knownValues, knownAlso, othersAllowed, othersRefused, knownHint, notKnownTitle, notKnownMessage, didYouMean
     , engine, notAnOutput, caseIDHelp, valueHelp
-    , changesFrom, changesColumn, noStructuralChange, replaceBy, removeMember, insertBeforeMember, insertAfterMember: String
+    , changesFrom, changesColumn, changesCount, noStructuralChange, replaceBy, removeMember, insertBeforeMember, insertAfterMember: String
 
     static let en = ConsoleWords(
         console: "Verdict console", skip: "Skip to the content", policies: "Policies", tryCase: "Try a case", audit: "Audit",
@@ -74,6 +74,7 @@ public struct ConsoleWords: Sendable {
         notAnOutput: "“{name}” is not an output of any served version, and no recorded decision has it. Outputs: {known}.",
         caseIDHelp: "the whole id, or its beginning", valueHelp: "as recorded (head_office) or by its label (Head office)",
         changesFrom: "What changes from {old} to {new} (in force from {date})", changesColumn: "Changes from the version before",
+        changesCount: "{n} changes (listed below)",
         noStructuralChange: "no decision, rule, override, output, field or clock changes", replaceBy: "replace {member} by {other}",
         removeMember: "remove {member}", insertBeforeMember: "insert {member} before {other}",
         insertAfterMember: "insert {member} after {other}")
@@ -130,6 +131,7 @@ public struct ConsoleWords: Sendable {
         notAnOutput: "「{name}」不是任何服务中版本的输出项,也没有已记录的决策含有它。输出项:{known}。",
         caseIDHelp: "完整编号,或编号的开头", valueHelp: "记录的值(head_office)或其名称(总部)",
         changesFrom: "从 {old} 到 {new} 的变化({date} 起生效)", changesColumn: "与前一版本相比的变化",
+        changesCount: "{n} 处变化(见下方列表)",
         noStructuralChange: "决策、规则、例外规则、输出、字段和时限都没有变化", replaceBy: "将{member}替换为{other}",
         removeMember: "删除{member}", insertBeforeMember: "在{other}之前加入{member}",
         insertAfterMember: "在{other}之后加入{member}")

@@ -263,13 +263,13 @@ public enum PoliciesPage {
                 h.element("tr", [.init("class", v === p ? "decides" : nil)]) { h in
                     h.element("td", text: v.identity.version)
                     h.element("td", text: v.identity.effective?.description ?? "—")
-                    h.element("td") { h in h.element("code", text: v.identity.digest) }
+                    h.element("td") { h in h.element("code", [.init("class", "digest")], text: v.identity.digest) }
                     h.element("td", text: v === p ? w.inForce : "")
                     h.element("td") { h in
                         if i == 0 { h.text("—"); return }
                         let lines = diffs[i - 1]
                         if lines.isEmpty { h.text(w.noStructuralChange); return }
-                        h.element("a", [.init("href", "#" + diffID(v))], text: lines.map(firstLine).joined(separator: "; "))
+                        h.element("a", [.init("href", "#" + diffID(v))], text: ConsoleWords.fill(w.changesCount, ["n": "\(lines.count)"]))
                     }
                 }
             }
@@ -288,9 +288,6 @@ public enum PoliciesPage {
         }
     }
 
-    /// The head of a diff line (a change shows its before and after on the lines below it).
-    static func firstLine(_ s: String) -> String { s.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? s }
-
     /// What a rule sets, each output by its label and each member by its label in the page's language,
     /// with the output and value as written beside it.
     static func assignments(_ r: PolicyOutline.Rule, _ d: PolicyOutline.Decision, _ o: PolicyOutline, _ c: ConsoleContext, _ h: inout HTML) {
@@ -302,9 +299,12 @@ public enum PoliciesPage {
                     let labels = names.map { m in output.flatMap { o.label(ofMember: m, in: $0.type)?.text(c.language) } ?? m }
                     return output?.type.hasPrefix("list<") == true ? labels.joined(separator: listSeparator(c)) : labels.joined()
                 }
+                let shown = c.text(output?.label ?? Localized(), or: a.output) + ": " + (value ?? a.text), written = a.output + ": " + a.text
                 h.element("li") { h in
-                    h.text(c.text(output?.label ?? Localized(), or: a.output) + ": " + (value ?? a.text) + " ")
-                    h.element("code", [.init("class", "muted")], text: a.output + ": " + a.text)
+                    // Written beside, unless it reads the same (an output without a label set to a number).
+                    if shown == written { h.element("code", text: written); return }
+                    h.text(shown + " ")
+                    h.element("code", [.init("class", "muted")], text: written)
                 }
             }
         }
