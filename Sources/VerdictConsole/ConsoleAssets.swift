@@ -20,7 +20,21 @@ public enum ConsoleAssets {
         outline: 0.2rem solid #e08a00; outline-offset: 0.1rem; }
     .skip { position: absolute; left: -100vw; }
     .skip:focus { left: 1rem; top: 0.5rem; background: #fff; padding: 0.25rem 0.5rem; z-index: 1; }
-    .scroll { overflow-x: auto; max-width: 100%; }
+    /* Wide tables: the box scrolls both ways and is never taller than most of the viewport, so its
+       horizontal scrollbar is on screen whenever the table is; the header row and the first column
+       (the rule's id) stay in view while it scrolls. */
+    .scroll { overflow: auto; max-width: 100%; max-height: 80vh; overscroll-behavior-x: contain; }
+    .scroll thead th { position: sticky; top: 0; z-index: 2; box-shadow: 0 0.0625rem 0 var(--line); }
+    .scroll tbody td:first-child, .scroll thead th:first-child { position: sticky; left: 0; z-index: 1;
+        background: #fff; box-shadow: inset -0.0625rem 0 0 var(--line); }
+    .scroll thead th:first-child { z-index: 3; background: #f0f0f0; }
+    .scroll tr.decides td:first-child { background: var(--ok); }
+    .scroll caption { position: sticky; left: 0; }
+    ul.plain { list-style: none; margin: 0; padding: 0; }
+    ul.diff code { white-space: pre-wrap; }
+    code.digest { overflow-wrap: anywhere; }
+    nav.contents ul { display: block; }
+    nav.contents ul ul { margin-top: 0.1rem; padding-left: 1.5rem; }
     table { border-collapse: collapse; margin: 0.5rem 0 1rem; min-width: 50%; }
     th, td { border: 0.0625rem solid var(--line); padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; }
     th { background: #f0f0f0; }

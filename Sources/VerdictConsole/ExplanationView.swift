@@ -196,6 +196,8 @@ public enum ExplanationView {
     static func quote(_ s: SourceNote, _ c: ConsoleContext, _ h: inout HTML) {
         if let q = s.quote { h.element("div") { h in h.element("span", [.init("class", "quote"), .init("lang", "zh-Hans")], text: q) } }
         if let r = s.reading.text(c.language) { h.element("div", [.init("class", "muted")], text: c.words.reading + ": " + r) }
+        // A rule with no quote (an amendment, a rule of the policy's own) says so in its note.
+        if let n = s.note.text(c.language) { h.element("div", [.init("class", "muted")], text: c.words.note + ": " + n) }
     }
 
     static func loc(_ l: SourceLocation, _ h: inout HTML) { PoliciesPage.location(l, &h) }

@@ -34,7 +34,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 WAIT = 30  # seconds: the bound on every wait for a page or an element
-SETS = ["quality-complaints", "customer-complaints", "service-standards", "after-sales-template"]
+SETS = ["quality-complaints", "customer-complaints", "service-standards", "after-sales-template", "examples/quality-complaints-amended"]
 
 
 def free_port():
@@ -83,6 +83,105 @@ def reflows(driver, check, page):
     overflow = driver.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
     check(overflow <= 1, f"200% zoom, {page}: no horizontal scrolling of the page (overflow {overflow}px)")
     driver.set_window_size(1100, 900)
+
+
+def wide_tables(driver, wait, base, check, shots):
+    """Issue 37, item 6: a wide table's box is never taller than the viewport, so its horizontal
+    scrollbar is on screen with it, and its header row and first column stay in view while it scrolls;
+    at 1280x900 and at 200% zoom (a viewport half as large). Also the policies page of the set with
+    versions: the contents list at the top, the changes between versions, outputs by label."""
+    driver.get(base + "/?lang=en")
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "nav.contents")))
+    links = driver.find_elements(By.CSS_SELECTOR, "nav.contents a[href^='#']")
+    missing = [a.get_attribute("href") for a in links
+               if not driver.find_elements(By.ID, a.get_attribute("href").split("#", 1)[1])]
+    check(len(links) > 20 and not missing, f"policies: {len(links)} contents links, each to a section of the page ({missing[:3]})")
+    top = driver.execute_script("return document.querySelector('nav.contents').getBoundingClientRect().top")
+    check(top < 900, f"policies: the contents list is at the top ({top:.0f}px)")
+    diff = driver.find_elements(By.ID, "changes-quality-complaints-amended-2_0_0")
+    check(bool(diff) and "band-up-to-300` removed" in diff[0].text, "policies: what changes from 1.0.0 to 2.0.0")
+    driver.execute_script("document.getElementById('versions-quality-complaints-amended').scrollIntoView({block: 'start'})")
+    path = os.path.join(shots, "1c-policies-versions.png")
+    driver.save_screenshot(path)
+    print(f"     screenshot {path}", flush=True)
+    driver.get(base + "/?lang=zh")
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "nav.contents")))
+    body = driver.find_element(By.TAG_NAME, "body").text
+    driver.execute_script("document.getElementById('quality-complaints-1_0_0-approval').scrollIntoView({block: 'start'})")
+    path = os.path.join(shots, "1d-policies-approval-zh.png")
+    driver.save_screenshot(path)
+    print(f"     screenshot {path}", flush=True)
+    check("将财务主管替换为事业部财务部负责人" in body and "审批人: 分公司经理" in body, "policies, Chinese: outputs and changes by label")
+    driver.get(base + "/?lang=en")
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "nav.contents")))
+    for width, height, name in ((1280, 900, "1280x900"), (640, 450, "200% zoom")):
+        driver.set_window_size(width, height)
+        inner = driver.execute_script("return [window.innerWidth, window.innerHeight]")
+        # The widest table of the page: the approval rules.
+        box = driver.find_element(By.CSS_SELECTOR, "section.decision[id$='-approval'] .scroll")
+        driver.execute_script("arguments[0].scrollIntoView({block: 'start'})", box)
+        r = driver.execute_script("""
+            const box = arguments[0], rect = box.getBoundingClientRect();
+            const first = box.querySelector('tbody tr td'), head = box.querySelector('thead th');
+            const before = [first.getBoundingClientRect().left, head.getBoundingClientRect().top];
+            box.scrollLeft = box.scrollWidth; box.scrollTop = box.scrollHeight;
+            // Scrolled down, the header row sits at the top of the box (above it, the caption scrolled away).
+            const after = [first.getBoundingClientRect().left, head.getBoundingClientRect().top - box.getBoundingClientRect().top];
+            const result = {height: rect.height, wide: box.scrollWidth > box.clientWidth, tall: box.scrollHeight > box.clientHeight,
+                            bottom: rect.bottom, scrolled: box.scrollLeft, before: before, after: after};
+            box.scrollLeft = 0; box.scrollTop = 0;
+            return result;""", box)
+        check(r["bottom"] <= inner[1] + 1, f"{name}: the rules table's box ends inside the viewport, its scrollbar with it "
+              f"(box {r['height']:.0f}px, viewport {inner[1]}px)")
+        check(not r["wide"] or (r["scrolled"] > 0 and abs(r["after"][0] - r["before"][0]) < 1),
+              f"{name}: the first column stays in view while the table scrolls sideways (scrolled {r['scrolled']}px)")
+        check(not r["tall"] or abs(r["after"][1]) < 2, f"{name}: the header row stays at the top of the box while the table scrolls down "
+              f"({r['after'][1]:.0f}px from its top)")
+        if name == "200% zoom":
+            screenshot_zoomed = os.path.join(shots, "1b-policies-wide-table-200.png")
+            driver.save_screenshot(screenshot_zoomed)
+            print(f"     screenshot {screenshot_zoomed}", flush=True)
+    driver.set_window_size(1100, 900)
+
+
+def accessibility(driver, wait, base, check, case):
+    """Issue 37: axe-core (axe-selenium-python, from PyPI) finds no serious or critical violation on
+    any page of the console, in English and in Chinese, empty and with an answer."""
+    from urllib.parse import urlencode
+    from axe_selenium_python import Axe
+    def form(policy, values, **extra):
+        q = {"policy": policy, "decide": "1", **extra}
+        q.update({"f." + k: ("true" if v is True else "false" if v is False else str(v)) for k, v in values.items()})
+        return "/try?" + urlencode(q)
+    decided = form("quality-complaints", case, whynot="approver=branch_manager")
+    later = form("quality-complaints-amended", dict(case, cost="400.00", received_at="2027-01-02T09:00"))
+    pages = [
+        ("policies", "/?lang=en"),
+        ("policies, Chinese", "/?lang=zh"),
+        ("try a case", "/try?policy=quality-complaints&lang=en"),
+        ("try a case, decided", decided + "&lang=en"),
+        ("try a case, decided, Chinese", decided + "&lang=zh"),
+        ("try a case, 2027 under 2.0.0", later + "&lang=en"),
+        ("audit search", "/audit?lang=en"),
+        ("audit search, Chinese", "/audit?case=" + case["id"] + "&lang=zh"),
+        ("audit record", "/audit/1?lang=en"),
+        ("check a draft", "/draft?policy=quality-complaints&lang=en"),
+        ("no such record", "/audit/999999?lang=en"),
+    ]
+    for name, path in pages:
+        driver.get(base + path)
+        wait.until(EC.presence_of_element_located((By.TAG_NAME, "main")))
+        if path == later + "&lang=en":
+            row = driver.find_element(By.CSS_SELECTOR, "tr.decides[data-rule='band-up-to-500']").text
+            check("cost <= 500" in row and "Illustrative amendment" in row,
+                  f"try a case: a 2027 case decided by 2.0.0 shows its rule's condition and source ({row[:80]!r})")
+        axe = Axe(driver)
+        axe.inject()
+        results = axe.run()
+        bad = [v for v in results["violations"] if v.get("impact") in ("serious", "critical")]
+        detail = "; ".join(f"{v['id']} ({v['impact']}, {len(v['nodes'])}x, e.g. {v['nodes'][0]['target']})" for v in bad)
+        check(not bad, f"accessibility, {name}: no serious or critical axe violation ({len(results['violations'])} in all)"
+              + (": " + detail if bad else ""))
 
 
 def main():
@@ -256,6 +355,9 @@ def main():
         reflows(driver, check, "draft")
         with open(os.path.join(ROOT, "policies", "quality-complaints", "a5-approval.yaml"), encoding="utf-8") as f:
             check("cots" not in f.read(), "draft: nothing was written to the policy files")
+
+        wide_tables(driver, wait, base, check, shots)
+        accessibility(driver, wait, base, check, case)
     except Exception as e:  # a wait that timed out, an element missing: a failure, with what the page showed
         check(False, f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}")
         if driver is not None:
