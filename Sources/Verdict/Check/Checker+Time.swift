@@ -312,6 +312,11 @@ extension Checker {
     }
 
     private mutating func unknownTargetName(_ text: String, _ node: YAMLNode) {
+        if outputSlots[text] != nil {
+            diagnostics.error(.typeMismatch, "`\(text)` is an instant a clock gives, not an amount of time: a target names a parameter or a decision's output",
+                              at: node.location, help: "give the target in a decision output of type `duration` or `integer`")
+            return
+        }
         let names = Array(parameterByName.keys) + model.outputs.filter { $0.decision >= 0 }.map(\.name)
         diagnostics.error(.unknownName, "unknown parameter or output `\(text)`", at: node.location,
                           help: Suggestions.help(for: text, in: names, what: "parameters and outputs")
