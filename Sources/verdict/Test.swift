@@ -5,7 +5,7 @@ import Verdict
 struct Test: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the YAML tests (*.test.yaml) beside a policy set; each version of a versioned set runs its own.",
-        discussion: "Prints each failure with its file:line, then `N passed, N failed`. Exit 0 when all pass, 1 on any failure, 2 when the policy or a test file does not load.")
+        discussion: "Prints each failure with its file:line, then `N passed, N failed`. Exit 0 when all pass, 1 on any failure, 2 when the policy or a test file does not load. With --strict, the policy's and the test files' warnings are printed and fail the run (exit 1).")
 
     enum Format: String, ExpressibleByArgument { case text, json }
 
@@ -18,6 +18,9 @@ struct Test: ParsableCommand {
     @Option(help: "text or json.")
     var format: Format = .text
 
+    @Flag(help: "Print the policy's and the test files' warnings, and fail (exit 1) when there are any, for CI.")
+    var strict = false
+
     func run() throws {
         // Each version of the set runs its own tests (the *.test.yaml files in its folder) against itself.
         let set: PolicyVersions
@@ -25,10 +28,15 @@ struct Test: ParsableCommand {
             throw CommandFailure.didNotLoad(error.description)
         }
         let folders = set.folders.count == set.versions.count ? set.folders : [directory]
-        var failed = 0, total = 0
+        var failed = 0, total = 0, warnings = 0
         var out = ""
         for (policy, folder) in zip(set.versions, folders) {
+            if strict, !policy.warnings.isEmpty {
+                warnings += policy.warnings.count
+                FileHandle.standardError.write(Data(DiagnosticRenderer(files: policy.sources).text(policy.warnings).utf8))
+            }
             let suite = PolicyTestSuite.load(directory: folder)
+            warnings += suite.diagnostics.filter { $0.severity == .warning }.count
             if !suite.diagnostics.isEmpty {
                 let text = DiagnosticRenderer(files: suite.sources).text(suite.diagnostics)
                 if suite.diagnostics.contains(where: { $0.severity == .error }) { throw CommandFailure.didNotLoad(text) }
@@ -65,5 +73,8 @@ struct Test: ParsableCommand {
         }
         try writeOutput(out)
         if failed > 0 { throw CommandFailure.findings }
+        if strict, warnings > 0 {
+            throw CommandFailure.failed("--strict: \(warnings) warning\(warnings == 1 ? "" : "s"), so the run fails")
+        }
     }
 }

@@ -354,6 +354,7 @@ extension Checker {
     private mutating func warnIfNeverProduced(_ field: ExprSyntax, _ other: ExprSyntax, _ src: ExprSource,
                                               negated: Bool = false, item: Bool = false) {
         checkKnown(field, other, src)
+        warnIfSpaced(field, other, src)
         guard let (name, normalization) = normalized(field) else { return }
         let text: String
         var parameter: String?
@@ -375,6 +376,21 @@ extension Checker {
         diagnostics.warning(.unnormalizedLiteral, "field `\(name)` is normalised (\(normalization.description)), so it is never \(what): \(outcome)",
                             at: src.location(other.start, other.end), notes: notes,
                             help: parameter.map { "give `\($0)` the value \(quoted(produced))" } ?? "write \(quoted(produced))")
+    }
+
+    /// `province == "Guangdong "`: a literal with spaces at an end, against a string field that keeps
+    /// them (no `trim`), matches only a case that gives the same spaces, which is rarely what was meant.
+    /// A field that trims is warned about above (it never holds the literal); one with `known` values
+    /// has the literal checked against them.
+    private mutating func warnIfSpaced(_ field: ExprSyntax, _ other: ExprSyntax, _ src: ExprSource) {
+        guard case .name(let n) = field.kind, let slot = fieldSlots[n], model.fields[slot].type.element ?? model.fields[slot].type == .string,
+              model.fields[slot].known == nil, case .string(let text) = other.kind else { return }
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard trimmed != text, !trimmed.isEmpty, model.fields[slot].normalization.apply(text) == text else { return }
+        let ends = text.first!.isWhitespace && text.last!.isWhitespace ? "begins and ends" : text.first!.isWhitespace ? "begins" : "ends"
+        diagnostics.warning(.spacedLiteral, "\(quoted(text)) \(ends) with a space, which field `\(n)` keeps: only a case that gives the same space matches",
+                            at: src.location(other.start, other.end),
+                            help: "write \(quoted(trimmed)), and add `normalize: [trim]` to `\(n)` so that a case's spaces are dropped too")
     }
 
     /// `field == "literal"` where the field lists its `known` values: the literal must name one by the

@@ -156,6 +156,8 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     case unknownWeekday = "unknown-weekday"
     /// field `…` is normalised (…), so it is never `"…"`: a comparison no case can match (a warning)
     case unnormalizedLiteral = "unnormalized-literal"
+    /// `"Guangdong "` begins or ends with a space, which field `…` keeps (a warning)
+    case spacedLiteral = "spaced-literal"
     /// rule `…` of decision `…` can never decide: earlier rules (or a better priority) cover every case it matches
     case unreachableRule = "unreachable-rule"
     /// cannot read `…` as UTF-8 text

@@ -123,6 +123,14 @@ public final class PolicyRegistry: Sendable {
             }
         }
         attempt.outcome = .activated
+        if let current {
+            // A version that names other content than it did when it last served.
+            for new in versions.versions {
+                for old in current.versions.versions where old.identity.version == new.identity.version {
+                    if let w = new.identity.unchangedVersion(from: old.identity) { attempt.warnings.append(w) }
+                }
+            }
+        }
         let candidate = ActivePolicy(versions: versions, loadedAt: Date(), trigger: trigger, testsPassed: attempt.testsPassed)
         return finish(stamps, includes: snapshot.includes, activate: candidate)
     }
@@ -158,6 +166,7 @@ public final class PolicyRegistry: Sendable {
         switch attempt.outcome {
         case .activated:
             logger.info("policy set \(name) \(attempt.candidateVersion ?? "") activated", metadata: metadata)
+            for w in attempt.warnings { logger.warning("policy set \(name) activated, but \(w)", metadata: metadata) }
         case .unchanged:
             logger.info("policy set \(name) unchanged", metadata: metadata)
         case .failed:

@@ -37,6 +37,8 @@ public struct ReloadAttempt: Sendable {
     public var testsFailed: Int
     /// How long reading, checking and testing took.
     public var seconds: Double
+    /// What an activation logs as a warning: a version that kept its `version` with other content.
+    public var warnings: [String] = []
 
     /// `a5-approval.yaml:20:15: unknown field `cots`` for the first errors, for a log line.
     public var summary: String {

@@ -136,6 +136,26 @@ struct DerivedHelpTests {
         #expect(bag.items.isEmpty, "\(bag.items)")
     }
 
+    /// A literal with spaces at an end, against a string field that keeps them, is a warning; a field
+    /// that trims gets the `unnormalized-literal` warning instead, never both.
+    @Test func aSpacedLiteralIsAWarningUnlessTheFieldNormalisesIt() throws {
+        let r = check(["rules.yaml": """
+        decisions:
+          d:
+            outputs: {ok: bool}
+            rules:
+              - when: region == "Guangdong " and branch in ["Foshan", " Shenzhen "]
+                then: {ok: true}
+        """, "schema.yaml": schemaYAML.replacingOccurrences(of: "branch: string", with: "branch: {type: string, normalize: [trim]}")])
+        let spaced = r.diagnostics.filter { $0.code == "spaced-literal" }
+        #expect(spaced.map(\.message) == [#""Guangdong " ends with a space, which field `region` keeps: only a case that gives the same space matches"#])
+        #expect(spaced.first?.severity == .warning)
+        #expect(spaced.first?.help == #"write "Guangdong", and add `normalize: [trim]` to `region` so that a case's spaces are dropped too"#)
+        #expect(spaced.first?.location?.column == 25)
+        #expect(r.diagnostics.filter { $0.code == "unnormalized-literal" }.count == 1)
+        #expect(r.policy != nil)
+    }
+
     /// The analyser's help texts hold no number of their own: every bound they show is the finding's.
     @Test func theAnalysersHelpHoldsNoExampleBounds() throws {
         let folder = repositoryRoot.appendingPathComponent("Sources/Verdict/Analyse")
