@@ -17,8 +17,10 @@ public enum ConsolePage {
         case none
     }
 
-    /// A whole document.
-    public static func render(title: String, tab: Tab, context: ConsoleContext, _ body: (inout HTML) -> Void) -> String {
+    /// A whole document. With `languageForm`, the language switch is a button that submits that form
+    /// of the page (a POST keeps what was typed in it, such as a draft) with the other `lang`, named `label`.
+    public static func render(title: String, tab: Tab, context: ConsoleContext, languageForm: (form: String, label: String)? = nil,
+                              _ body: (inout HTML) -> Void) -> String {
         let w = context.words
         var h = HTML()
         h.doctype()
@@ -47,9 +49,15 @@ public enum ConsolePage {
                         }
                     }
                     let other: Language = context.language == .zh ? .en : .zh
-                    h.element("a", [.init("class", "lang"), .init("lang", other == .zh ? "zh-Hans" : "en"), .init("hreflang", other.rawValue),
-                                    .init("href", ConsoleLink.to(context.path, context.query + [("lang", other.rawValue)]))],
-                              text: w.otherLanguage)
+                    if let (form, label) = languageForm {
+                        h.element("button", [.init("type", "submit"), .init("class", "lang linkish"), .init("lang", other == .zh ? "zh-Hans" : "en"),
+                                             .init("form", form), .init("formaction", ConsoleLink.to(context.path, [("lang", other.rawValue)])),
+                                             .init("title", label)], text: w.otherLanguage)
+                    } else {
+                        h.element("a", [.init("class", "lang"), .init("lang", other == .zh ? "zh-Hans" : "en"), .init("hreflang", other.rawValue),
+                                        .init("href", ConsoleLink.to(context.path, context.query + [("lang", other.rawValue)]))],
+                                  text: w.otherLanguage)
+                    }
                 }
                 h.element("main", [.init("id", "main"), .init("tabindex", "-1")]) { h in
                     h.element("h1", text: title)

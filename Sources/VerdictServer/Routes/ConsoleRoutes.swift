@@ -49,8 +49,8 @@ struct ConsoleRoutes: Sendable {
 
     func register(on router: Router<BasicRequestContext>) {
         router.get("/") { request, _ in try self.policies(request) }
-        router.get("static/console.css") { _, _ in Self.asset(ConsoleAssets.css, type: "text/css; charset=utf-8") }
-        router.get("static/console.js") { _, _ in Self.asset(ConsoleAssets.js, type: "text/javascript; charset=utf-8") }
+        router.get("static/console.css") { _, _ in Self.asset(ConsoleAssets.css + "\n" + DraftAssets.css, type: "text/css; charset=utf-8") }
+        router.get("static/console.js") { _, _ in Self.asset(ConsoleAssets.js + "\n" + DraftAssets.js, type: "text/javascript; charset=utf-8") }
         router.get("login") { request, _ in
             let page = Page(request)
             let next = FormData.value(page.query, "next") ?? "/"
@@ -63,6 +63,7 @@ struct ConsoleRoutes: Sendable {
         router.get("audit/:seq") { request, context in try self.record(request, seq: context.parameters.get("seq") ?? "") }
         router.get("draft") { request, _ in try self.draft(request) }
         router.post("draft") { request, _ in try await self.checkDraft(request) }
+        router.post("draft/download") { request, _ in try await self.downloadDraft(request) }
     }
 
     // MARK: - Pages
@@ -188,42 +189,6 @@ struct ConsoleRoutes: Sendable {
             return page.html(ConsolePage.message(title: c.words.noProof, e.message, context: c), status: .notFound)
         } catch {
             return page.html(ConsolePage.message(title: c.words.noProof, "\(error)", context: c), status: .internalServerError)
-        }
-    }
-
-    func draft(_ request: Request) throws -> Response {
-        let page = Page(request)
-        if let refusal = gate(page) { return refusal }
-        let c = page.context(hasAudit: log != nil, keep: ["policy"])
-        let names = registry.sets.map(\.name)
-        let chosen = FormData.value(page.query, "policy").flatMap { registry.set(named: $0) } ?? (names.count == 1 ? registry.sets.first : nil)
-        let files = chosen.map { DraftChecker(folder: $0.folder, name: $0.name).currentFiles() } ?? []
-        return page.html(DraftPage.render(sets: names, set: chosen?.name, files: files, report: nil, context: c))
-    }
-
-    func checkDraft(_ request: Request) async throws -> Response {
-        let page = Page(request)
-        if let refusal = gate(page) { return refusal }
-        let form = try await postForm(request, page)
-        if let refusal = throttled(page) { return refusal }
-        let c = page.context(hasAudit: log != nil)
-        guard let name = FormData.value(form, "policy"), let set = registry.set(named: name) else {
-            return page.html(ConsolePage.message(title: c.words.notFound, "no policy set is named `\(FormData.value(form, "policy") ?? "")`", context: c),
-                             status: .notFound)
-        }
-        var submitted = form.filter { $0.0.hasPrefix("file.") }.map { (path: String($0.0.dropFirst(5)), text: $0.1) }
-        if let newName = FormData.value(form, "new_name")?.trimmingCharacters(in: .whitespaces), !newName.isEmpty {
-            submitted.append((newName, FormData.value(form, "new_text") ?? ""))
-        }
-        let checker = DraftChecker(folder: set.folder, name: set.name)
-        let c2 = page.context(hasAudit: log != nil, path: "/draft", keep: [], extra: [("policy", set.name)])
-        do {
-            let (files, changed) = try checker.merge(submitted)
-            let report = checker.check(files, changed: changed, log: log)
-            return page.html(DraftPage.render(sets: registry.sets.map(\.name), set: set.name, files: files, report: report, context: c2),
-                             status: report.loads ? .ok : .unprocessableContent)
-        } catch {
-            return page.html(ConsolePage.message(title: c.words.draft, error.description, context: c2), status: .badRequest)
         }
     }
 
