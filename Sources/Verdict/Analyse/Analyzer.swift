@@ -126,14 +126,29 @@ enum Analyzer {
                           help: gapHelp(box, model))
     }
 
-    /// A bound that splits a range of a box: `cost <= 300.00` and `cost > 300.00`, at the range's top
-    /// (where it is finite), for the first dimension of the box with such a range.
+    /// A bound that splits a range of a box: `cost <= 300.00` and `cost > 300.00`, for the first
+    /// dimension of the box with a finite range. The bound is just below the range or at its top,
+    /// whichever is rounder (more trailing zeros): the one a person more likely meant to write.
     private static func split(_ box: Box, _ model: CheckedPolicy) -> (below: String, above: String)? {
+        func zeros(_ v: Int64) -> Int {
+            guard v != 0 else { return 20 }
+            var v = v.magnitude, n = 0
+            while v % 10 == 0 { v /= 10; n += 1 }
+            return n
+        }
         for (ref, c) in box.sorted(by: { "\($0.key)" < "\($1.key)" }) {
-            guard case .ranges(let rs) = c.values, let r = rs.first, r.upperBound != .max else { continue }
+            guard case .ranges(let rs) = c.values, let r = rs.first else { continue }
             let type = type(of: ref, model), n = name(of: ref, model)
             if case .enumeration = type { continue }
-            let at = format(r.upperBound, type, model)
+            let below = r.lowerBound == .min ? nil : r.lowerBound - 1, top = r.upperBound == .max ? nil : r.upperBound
+            let bound: Int64
+            switch (below, top) {
+            case let (b?, t?): bound = zeros(b) > zeros(t) ? b : t
+            case let (b?, nil): bound = b
+            case let (nil, t?): bound = t
+            default: continue
+            }
+            let at = format(bound, type, model)
             return ("`\(n) <= \(at)`", "`\(n) > \(at)`")
         }
         return nil
