@@ -42,7 +42,7 @@ public enum DraftPage {
             guard let set else { return }
             if let target { version(target, set: set, c, &h) }
             if let report { result(report, c, &h) }
-            h.element("p", text: w.draftHelp)
+            h.element("p", text: dw.formHelp)
             h.element("p", [.init("class", "muted")], text: w.neverWritten)
             h.element("p", [.init("id", "draft-restored"), .init("class", "warning"), .init("hidden", ""), .init("role", "status")]) { h in
                 h.text(dw.restored + " ")

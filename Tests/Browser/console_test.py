@@ -184,6 +184,137 @@ def accessibility(driver, wait, base, check, case):
               + (": " + detail if bad else ""))
 
 
+def drafts_with_versions(driver, wait, base, check, shots):
+    """Issue 37, items 2 and 3: a draft names the version it edits and warns about a later one (the
+    example set with versions); the 300 -> 500 first-band draft of quality-complaints, made as a new
+    version dated 2027-01-01, checks clean with its tests and can be downloaded; a diagnostic's link
+    lands on its line; the draft survives the language switch and the back button."""
+    def fresh_draft(policy):
+        """The draft page of `policy` with the set's files as served: a draft this tab kept from an
+        earlier step is restored with a notice, and discarded here."""
+        driver.get(base + "/draft?policy=" + policy + "&lang=en")
+        area = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "textarea[data-file]")))
+        notice = driver.find_elements(By.ID, "draft-restored")
+        if notice and notice[0].is_displayed():
+            driver.find_element(By.ID, "draft-discard").click()
+            wait.until(EC.staleness_of(area))
+            wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "textarea[data-file]")))
+
+    # The example set: a draft of 1.0.0 says 2.0.0 takes over from 2027-01-01 and what it changes.
+    fresh_draft("quality-complaints-amended")
+    version = driver.find_element(By.ID, "version").text
+    check("This draft edits version 1.0.0 of quality-complaints-amended" in version and "until 2026-12-31" in version,
+          "draft with versions: names the version it edits and its dates")
+    later = driver.find_element(By.ID, "later-2.0.0").text
+    check("A later version exists: 2.0.0" in later and ("scheduled from 2027-01-01" in later or "in force since 2027-01-01" in later),
+          "draft with versions: warns about the later version 2.0.0")
+    check("band-up-to-500" in later and "cost <= 500" in later, "draft with versions: says what 2.0.0 already changes (rule band-up-to-500)")
+    screenshot(driver, shots, "4b-draft-later-version")
+
+    # A misspelt field: the diagnostic's link selects its line in the text area and marks it in the listing.
+    fresh_draft("quality-complaints")
+    area = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "textarea[data-file='a5-approval.yaml']")))
+    driver.execute_script("arguments[0].value = arguments[0].value.replace('when: cost <= 300', 'when: cots <= 300');"
+                          "arguments[0].dispatchEvent(new Event('input', {bubbles: true}))", area)
+    driver.find_element(By.ID, "check").click()
+    link = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "li.diagnostic a.at")))
+    target = link.get_attribute("href").split("#")[1]
+    driver.execute_script("window.scrollTo(0, 0)")
+    link.click()
+    area = driver.find_element(By.CSS_SELECTOR, "textarea[data-file='a5-approval.yaml']")
+    selected = driver.execute_script("var a = arguments[0]; return a.value.substring(a.selectionStart, a.selectionEnd)", area)
+    line_start = driver.execute_script("var a = arguments[0]; return a.value.substring(0, a.selectionStart).split('\\n').length", area)
+    check(driver.switch_to.active_element == area and "cots <= 300" in selected and line_start == 21,
+          f"draft: the diagnostic's link lands on line 21 of the text area ({selected.strip()!r}, line {line_start})")
+    marked = driver.find_element(By.ID, target)
+    check("marked" in marked.get_attribute("class") and "cots" in marked.text and driver.current_url.endswith("#" + target),
+          f"draft: and marks line 21 in the numbered listing (#{target})")
+    screenshot(driver, shots, "4c-draft-diagnostic-link")
+
+    # The 300 -> 500 first band as a new version 2.0.0 of quality-complaints, from 2027-01-01, its test updated.
+    fresh_draft("quality-complaints")
+    area = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "textarea[data-file='a5-approval.yaml']")))
+    driver.execute_script("arguments[0].value = arguments[0].value.replace('when: cost <= 300', 'when: cost <= 500')"
+                          ".replace('when: cost in (300..1000]', 'when: cost in (500..1000]');"
+                          "arguments[0].dispatchEvent(new Event('input', {bubbles: true}))", area)
+    tests = driver.find_element(By.CSS_SELECTOR, "textarea[data-file='quality-complaints.test.yaml']")
+    driver.execute_script("arguments[0].value = arguments[0].value.replace("
+                          "'expect: {success: false, settlement_authority: absent, approver: division_manager}',"
+                          "'expect: {success: false, settlement_authority: absent, approver: branch_manager}');"
+                          "arguments[0].dispatchEvent(new Event('input', {bubbles: true}))", tests)
+    driver.find_element(By.ID, "as-new").click()
+    driver.find_element(By.ID, "new-version").send_keys("2.0.0")
+    driver.find_element(By.ID, "new-effective").send_keys("2027-01-01")
+    # The language switch posts the draft: the Chinese page still holds the edit.
+    driver.find_element(By.CSS_SELECTOR, "button.lang").click()
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "html[lang='zh-Hans']")))
+    kept = driver.find_element(By.CSS_SELECTOR, "textarea[data-file='a5-approval.yaml']").get_attribute("value")
+    check("when: cost <= 500" in kept and driver.find_element(By.ID, "new-effective").get_attribute("value") == "2027-01-01",
+          "draft: switching to Chinese keeps the draft (the edit and the new version's date)")
+    driver.find_element(By.ID, "check").click()
+    wait.until(EC.presence_of_element_located((By.ID, "report")))
+    body = driver.find_element(By.ID, "report").text
+    check("草稿加载无错误" in body, "draft, Chinese: the new version 2.0.0 from 2027-01-01 loads")
+    check("2027-01-01" in driver.find_element(By.ID, "new-version-note").text, "draft, Chinese: it is named a new version from 2027-01-01")
+    passed = driver.find_element(By.ID, "tests").text
+    check(" 0 失败" in passed or "0 失败" in passed, f"draft, Chinese: its tests pass ({passed!r})")
+    screenshot(driver, shots, "4d-draft-new-version-zh")
+    driver.find_element(By.CSS_SELECTOR, "button.lang").click()
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "html[lang='en']")))
+    wait.until(EC.presence_of_element_located((By.ID, "report")))
+    report = driver.find_element(By.ID, "report").text
+    check("The draft loads without errors." in report and "The draft is a new version 2.0.0, effective from 2027-01-01" in report,
+          "draft: the new version 2.0.0 from 2027-01-01 checks clean (after switching back to English, checked again)")
+    passed = driver.find_element(By.ID, "tests").text
+    check(passed.startswith("28 passed, 0 failed — the tests of version 2.0.0"), f"draft: with its tests ({passed!r})")
+    diff = " ".join(e.text for e in driver.find_elements(By.CSS_SELECTOR, "table.diff"))
+    check("when: cost <= 300" in diff and "when: cost <= 500" in diff and "effective: 2027-01-01" in diff,
+          "draft: the diff shows the band and the new version's date")
+    check("putting these files in the served folder" in driver.find_element(By.ID, "next").text, "draft: the next step says how it goes live")
+    screenshot(driver, shots, "4e-draft-new-version")
+    # The download button posts the same form and answers one archive of the files to hand on.
+    downloads = tempfile.mkdtemp(prefix="verdict-draft-download-")
+    driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": downloads})
+    driver.find_element(By.ID, "download").click()
+    deadline = time.time() + WAIT
+    while time.time() < deadline and not [n for n in os.listdir(downloads) if n.endswith(".tar")]:
+        time.sleep(0.2)
+    archives = [n for n in os.listdir(downloads) if n.endswith(".tar")]
+    names = []
+    if archives:
+        import tarfile
+        with tarfile.open(os.path.join(downloads, archives[0])) as t:
+            names = t.getnames()
+            about = t.extractfile("quality-complaints/DRAFT.txt").read().decode()
+    check(bool(archives) and archives[0].startswith("quality-complaints-draft-")
+          and "quality-complaints/versions/2.0.0/a5-approval.yaml" in names and "quality-complaints/SHA256SUMS" in names,
+          f"draft: the files to hand on download as one archive ({archives[0] if archives else 'none'}, {len(names)} entries)")
+    digest = driver.find_element(By.CSS_SELECTOR, "#report p.good code").text
+    check(bool(archives) and f"Policy digest of the draft: {digest}" in about, "draft: the archive names the draft's digest")
+    shutil.rmtree(downloads, ignore_errors=True)
+    # Back to the form: pages are never cached, so it is fetched afresh, and the tab's session storage
+    # brings the draft back (with a notice and a way to discard it).
+    driver.get(base + "/draft?policy=quality-complaints&lang=en")
+    value = lambda d: d.find_element(By.CSS_SELECTOR, "textarea[data-file='a5-approval.yaml']").get_attribute("value")
+    wait.until(lambda d: "when: cost <= 500" in value(d))
+    check(driver.find_element(By.ID, "draft-restored").is_displayed(), "draft: coming back to the form restores the draft, and says so")
+    area = driver.find_element(By.CSS_SELECTOR, "textarea[data-file='a5-approval.yaml']")
+    driver.execute_script("arguments[0].value = arguments[0].value.replace('when: cost <= 500', 'when: cost <= 600');"
+                          "arguments[0].dispatchEvent(new Event('input', {bubbles: true}))", area)
+    driver.find_element(By.CSS_SELECTOR, "nav a[href='/']").click()
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "section.set")))
+    driver.back()
+    wait.until(lambda d: "when: cost <= 600" in value(d))
+    check(True, "draft: the back button returns to the form with the last edit (cost <= 600)")
+    area = driver.find_element(By.CSS_SELECTOR, "textarea[data-file='a5-approval.yaml']")
+    driver.find_element(By.ID, "draft-discard").click()
+    wait.until(EC.staleness_of(area))
+    wait.until(lambda d: "when: cost <= 300" in value(d))
+    with open(os.path.join(ROOT, "policies", "quality-complaints", "a5-approval.yaml"), encoding="utf-8") as f:
+        check("cost <= 500" not in f.read(), "draft: nothing was written to the policy files")
+    check(not os.path.exists(os.path.join(ROOT, "policies", "quality-complaints", "versions")), "draft: no version folder was made")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--verdict", default=os.path.join(ROOT, ".build", "debug", "verdict"))
@@ -356,6 +487,7 @@ def main():
         with open(os.path.join(ROOT, "policies", "quality-complaints", "a5-approval.yaml"), encoding="utf-8") as f:
             check("cots" not in f.read(), "draft: nothing was written to the policy files")
 
+        drafts_with_versions(driver, wait, base, check, shots)
         wide_tables(driver, wait, base, check, shots)
         accessibility(driver, wait, base, check, case)
     except Exception as e:  # a wait that timed out, an element missing: a failure, with what the page showed

@@ -162,8 +162,9 @@ enum DraftArchive {
         for f in files { about += "  \(f.path)\n" }
         about += """
 
-        To put it in force, copy these files into the served folder of the set, at these paths. The service hot-reloads the folder: it loads and checks it, runs its tests, and
-        serves it only when all pass; the policies page then shows the digest above. Nothing else changes.
+        To put it in force, copy these files into the served folder of the set, at these paths.
+        The service hot-reloads the folder: it loads and checks it, runs its tests, and serves it
+        only when all pass; the policies page then shows the digest above. Nothing else changes.
 
         """
         var out: [UInt8] = []
