@@ -92,7 +92,7 @@ struct ConsoleRouteTests {
             let en = text(try await client.get("/").body)
             #expect(en.contains("Report signing and approval") && en.contains("1.0.0") && en.contains("sha256:"))
             // Every version of the example set is listed; the one in force now is marked, and the others' rules are one click away.
-            #expect(en.contains("<h3>Versions</h3>") && en.contains("<td>2.0.0</td>") && en.contains("<td>2027-01-01</td>"))
+            #expect(en.contains(#"<h3 id="versions-quality-complaints-amended">Versions</h3>"#) && en.contains("<td>2.0.0</td>") && en.contains("<td>2027-01-01</td>"))
             #expect(en.contains(#"<details class="version"><summary>Version 2.0.0 (Effective 2027-01-01)</summary>"#))
             #expect(en.contains("band-up-to-500"))
             let zh = try await client.get("/?lang=zh")
