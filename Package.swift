@@ -94,6 +94,8 @@ let package = Package(
                 "VerdictServer",
                 "VerdictAudit",
                 "VerdictAuditPostgres",
+                // `audit show --format html` writes the console's auditor's page (one renderer).
+                "VerdictConsole",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -3,8 +3,8 @@ import Verdict
 import VerdictAudit
 
 /// Page 3: search the decision log by case id, time range or an output's value; open a record to
-/// see its explanation re-derived under the archived version, the log's verification status and a
-/// link to its inclusion proof.
+/// see the auditor's page (``AuditorPage``): its explanation re-derived under the archived version,
+/// the log's verification status, its inclusion proof and the checkpoint it is under.
 public enum AuditPage {
     /// What the search form asks for.
     public struct Query: Sendable {
@@ -119,47 +119,14 @@ public enum AuditPage {
         }
     }
 
-    /// One record: its facts, whether re-deciding reproduced it, the log's verification, the proof
-    /// link, and the explanation under the archived version.
-    public static func record(_ r: ReDerivedDecision, verification: Result<VerifyReport, Error>, context c: ConsoleContext) -> String {
-        let w = c.words
-        let v = r.record
-        return ConsolePage.render(title: "\(w.audit): \(v.caseID) #\(v.seq)", tab: .audit, context: c) { h in
-            h.element("dl", [.init("class", "facts")]) { h in
-                func fact(_ k: String, _ s: String) { h.element("dt", text: k); h.element("dd", text: s) }
-                fact(w.seq, "\(v.seq)")
-                fact(w.recordedAt, v.recordedAt.rfc3339(in: .utc))
-                fact(w.caseID, v.caseID)
-                fact(w.policy, "\(v.policyName) \(v.policyVersion)")
-                fact(w.digest, v.digest)
-                // The engine that decided it, named as such ("Verdict 0.10.0" alone reads like the verdict).
-                fact(w.engine, "Verdict \(v.verdictVersion)")
-                if let now = v.now { fact(w.now, now.rfc3339(in: r.policy.zone)) }
-            }
-            if r.reproduced {
-                h.element("p", [.init("class", "good"), .init("role", "status")], text: w.reproduced)
-            } else {
-                h.element("p", [.init("class", "problem"), .init("role", "alert")], text: w.notReproduced + (r.problem.map { ": " + $0 } ?? ""))
-            }
-            h.element("h2", text: w.verification)
-            switch verification {
-            case .success(let report):
-                h.element("p", [.init("class", "good"), .init("role", "status")],
-                          text: "✓ \(w.verified): \(report.records) \(w.records.lowercased()), \(report.checkpoints) checkpoint(s), root sha256:\(report.root.map { String(format: "%02x", $0) }.joined())")
-            case .failure(let error):
-                h.element("p", [.init("class", "problem"), .init("role", "alert")], text: "✗ \(w.verifyFailed): \(error)")
-            }
-            h.element("h2", text: w.proof)
-            h.element("p") { h in
-                h.element("a", [.init("href", ConsoleLink.to("/audit/proof", [("case", v.caseID)])), .init("download", "proof.json")], text: w.downloadProof)
-            }
-            h.element("details") { h in
-                h.element("summary", text: w.input)
-                h.element("pre", text: String(decoding: v.input, as: UTF8.self))
-            }
-            if let d = r.decision {
-                ExplanationView.render(d, outline: PolicyOutline(r.policy), context: c, into: &h)
-            }
+    /// One record: the auditor's page (``AuditorPage``) in the console's frame — its facts, whether
+    /// re-deciding reproduced it, the log's verification, the case input, the explanation under the
+    /// archived version, its inclusion proof and checkpoint, and the proof's download link. It prints
+    /// as the auditor's page (the frame and the link are not printed).
+    public static func record(_ record: AuditorPage.Record, verification: Result<VerifyReport, Error>, context c: ConsoleContext) -> String {
+        let v = record.derived.record
+        return ConsolePage.render(title: "\(c.words.audit): \(v.caseID) #\(v.seq)", tab: .audit, context: c) { h in
+            AuditorPage.render(record, verification: verification, proofLink: true, context: c, into: &h)
         }
     }
 }

@@ -1,8 +1,11 @@
 /// The console's style sheet and script, served as files so the Content-Security-Policy needs no
 /// `unsafe-inline`. No fonts, no CDN: the system's fonts and nothing fetched from elsewhere.
 public enum ConsoleAssets {
-    /// `/static/console.css`: relative units throughout, so the pages reflow at 200% zoom.
-    public static let css = """
+    /// `/static/console.css`: relative units throughout, so the pages reflow at 200% zoom; then the
+    /// auditor's page and the print stylesheet (``print``).
+    public static let css = screen + "\n" + print
+
+    static let screen = """
     :root { color-scheme: light; --accent: #0b5cad; --ok: #e3f4e1; --bad: #fbe4e4; --muted: #5a5a5a; --line: #c8c8c8; }
     * { box-sizing: border-box; }
     body { font-family: system-ui, "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif; line-height: 1.5;
@@ -68,6 +71,10 @@ public enum ConsoleAssets {
     dl.facts dt { font-weight: 600; }
     dl.facts dd { margin: 0; overflow-wrap: anywhere; }
     section.set, section.decision { margin-bottom: 2rem; }
+    figure.chart { margin: 0.5rem 0; max-width: 48rem; }
+    svg.bars text { font-size: 14px; fill: var(--fg, #1a1a1a); font-family: inherit; }
+    svg.bars .bar { fill: var(--accent); }
+    svg.bars .bar-count { font-weight: 600; }
     """
 
     /// `/static/console.js`: the one thing a page cannot do without script, reading files chosen on
@@ -109,5 +116,38 @@ public enum ConsoleAssets {
         });
       });
     });
+    """
+
+    /// The auditor's page (``AuditorPage``) and printing: every console page prints without its
+    /// frame, on A4, with rows, facts and proof hashes kept whole across pages and link URLs not
+    /// written out. Inline in the file `verdict audit show --format html` writes, so nothing here
+    /// may fetch anything (no `url(`, no `@import`).
+    static let print = """
+    ol.path { margin: 0.25rem 0 0.5rem; padding-left: 2.5em; }
+    ol.path code, dd code, pre.signed { overflow-wrap: anywhere; word-break: break-all; }
+    pre.input { max-height: none; }
+    article.auditor { margin-bottom: 3rem; }
+    article.auditor > h1 { font-size: 1.6rem; margin-top: 0; }
+    section.proof { margin-top: 2rem; }
+    @media print {
+      @page { size: A4; margin: 14mm 12mm 16mm; }
+      :root { font-size: 9.5pt; }
+      body { background: #fff; color: #000; line-height: 1.35; }
+      header, nav, .skip, .lang, form, button, .screen-only { display: none !important; }
+      main { max-width: none; padding: 0; }
+      a { color: inherit; text-decoration: none; }
+      .scroll { overflow: visible; max-height: none; }
+      .scroll thead th, .scroll tbody td:first-child, .scroll caption { position: static; box-shadow: none; }
+      table { width: 100%; min-width: 0; margin: 0.25rem 0 0.75rem; }
+      thead { display: table-header-group; }
+      td, th { overflow-wrap: break-word; }
+      td code, td .cond { overflow-wrap: anywhere; }
+      tr, li, dt, dd, pre.signed, .override, section.clock, .good, .problem, .warning, ol.path { break-inside: avoid; }
+      h1, h2, h3, h4, caption, summary, dt { break-after: avoid; }
+      .good, .problem, .warning, .applied, th, tr.decides td { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+      details > summary { list-style: none; font-weight: 600; }
+      article.auditor { margin: 0; }
+      article.auditor + article.auditor { break-before: page; }
+    }
     """
 }

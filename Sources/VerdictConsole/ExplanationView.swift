@@ -6,7 +6,10 @@ import Verdict
 /// the ``Explanation`` the evaluator recorded; it evaluates nothing itself.
 public enum ExplanationView {
     /// The outputs table and the explanation of `decision` (which must carry its explanation).
-    public static func render(_ decision: Decision, outline: PolicyOutline, context c: ConsoleContext, into h: inout HTML) {
+    /// `expanded` writes the working-time steps open (a printed page shows them); `anchor` is added to
+    /// the section ids, so that one document can hold several explanations.
+    public static func render(_ decision: Decision, outline: PolicyOutline, context c: ConsoleContext, expanded: Bool = false, anchor: String = "",
+                              into h: inout HTML) {
         let w = c.words
         // The written condition of every rule, to show next to those that held.
         var conditions: [String: String] = [:]
@@ -23,8 +26,8 @@ public enum ExplanationView {
             default: return v.description
             }
         }
-        h.element("section", [.init("aria-labelledby", "result")]) { h in
-            h.element("h2", [.init("id", "result")], text: w.result + " — " + decision.caseID)
+        h.element("section", [.init("aria-labelledby", "result" + anchor)]) { h in
+            h.element("h2", [.init("id", "result" + anchor)], text: w.result + " — " + decision.caseID)
             h.element("p", [.init("class", "muted")]) { h in
                 h.text("\(w.policy) \(decision.policy.name) \(decision.policy.version) · ")
                 h.element("code", text: decision.policy.digest)
@@ -40,8 +43,8 @@ public enum ExplanationView {
             }
         }
         guard let e = decision.explanation else { return }
-        h.element("section", [.init("aria-labelledby", "explanation")]) { h in
-            h.element("h2", [.init("id", "explanation")], text: w.explanation)
+        h.element("section", [.init("aria-labelledby", "explanation" + anchor)]) { h in
+            h.element("h2", [.init("id", "explanation" + anchor)], text: w.explanation)
             for (n, d) in e.decisions.enumerated() {
                 h.element("section", [.init("class", "decision"), .init("data-decision", d.name)]) { h in
                     h.element("h3", text: "\(w.decision) \(n + 1): " + c.text(d.source.label, or: d.name) + " [\(d.name)]")
@@ -155,7 +158,7 @@ public enum ExplanationView {
                             if let d = r.overdue { fact(w.overdue, d.description) }
                         }
                         if !k.steps.isEmpty {
-                            h.element("details") { h in
+                            h.element("details", [.init("open", expanded ? "" : nil)]) { h in
                                 h.element("summary", text: w.steps)
                                 h.element("ol") { h in
                                     for s in k.steps {

@@ -50,6 +50,14 @@ public struct HTML: Sendable {
     /// Appends another part, already escaped by its own construction.
     public mutating func append(_ other: HTML) { text += other.text }
 
+    /// A `<style>` element holding one of the program's own style sheets (``ConsoleAssets``, never
+    /// text from a policy or a case), written as it is: a style element's content is raw text, where
+    /// character references are not read. A sheet that could end the element is refused.
+    package mutating func style(_ css: String) {
+        precondition(!css.lowercased().contains("</style"), "a style sheet must not end its element")
+        text += "<style>" + css + "</style>"
+    }
+
     /// `<!doctype html>`.
     public mutating func doctype() { text += "<!doctype html>" }
 

@@ -7,13 +7,14 @@ import VerdictAudit
 /// stays readable at 200% zoom, and described for screen readers by its title and the table beside it.
 /// Outputs and members show by their labels in the page's language; each example case links to its
 /// records in the audit search.
-enum ImpactView {
+public enum ImpactView {
     /// How many groups of each kind a chart and table show (the rest are summed in one row).
     static let shown = 12
     /// How many example cases a row links to.
     static let examples = 5
 
-    static func render(_ rp: AuditTrail.Replay, outline: PolicyOutline?, _ c: ConsoleContext, _ h: inout HTML) {
+    /// The replay's counts, its groups as charts and tables, and the cases the draft cannot decide.
+    public static func render(_ rp: AuditTrail.Replay, outline: PolicyOutline?, _ c: ConsoleContext, _ h: inout HTML) {
         let w = c.words, zh = c.language == .zh
         h.element("p", [.init("id", "impact")], text: "\(rp.decisions) · \(w.unchanged) \(rp.unchanged) · \(w.changedCases) \(rp.changedCases) · \(w.cannotDecide) \(rp.failures.count)")
         if rp.notRead > 0 { h.element("p", [.init("class", "muted")], text: "\(rp.notRead) \(w.olderNotRead)") }

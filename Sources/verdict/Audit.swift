@@ -4,6 +4,7 @@ import Foundation
 import Verdict
 import VerdictAudit
 import VerdictAuditPostgres
+import VerdictConsole
 
 /// `verdict audit …`: the decision log's auditors' commands.
 struct Audit: ParsableCommand {
@@ -84,14 +85,25 @@ extension Audit {
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Every recorded decision of a case, explained again from the archived policy and the recorded input.",
-            discussion: "Says for each whether re-deciding reproduced the recorded decision exactly; exit 1 if any did not (a defect).")
+            discussion: """
+            Says for each whether re-deciding reproduced the recorded decision exactly; exit 1 if any did not (a defect). \
+            With --format html, the auditor's page of each record as one self-contained HTML file (style inline, no script, \
+            nothing fetched) that prints on A4: the case, the decision and its explanation, the version's digest, the \
+            record's inclusion proof and the checkpoint it is under.
+            """)
         @Argument(help: "The case id.") var caseID: String
         @OptionGroup var log: LogOption
         @Option(help: "Explanation language (en or zh).") var lang: Language = .en
+        @Option(help: "text, or html: the auditor's page as one file.") var format: String = "text"
+
+        func validate() throws {
+            guard format == "text" || format == "html" else { throw ValidationError("--format is text or html") }
+        }
 
         func run() throws {
             let l = try log.open()
             defer { l.close() }
+            if format == "html" { return try html(l) }
             let all: [ReDerivedDecision]
             do { all = try AuditTrail.show(log: l, caseID: caseID) } catch { throw fail(error) }
             let id = TextEscaping.escaped(caseID)
@@ -110,8 +122,20 @@ extension Audit {
                 }
             }
             try writeOutput(out)
+            try failIfDefects(defects)
+        }
+
+        /// The auditor's page of every record of the case, as the console renders it (``AuditorPage``).
+        func html(_ l: any DecisionLog) throws {
+            let all: [(ReDerivedDecision, RecordInclusion)]
+            do { all = try AuditTrail.showWithInclusion(log: l, caseID: caseID) } catch { throw fail(error) }
+            try writeOutput(AuditorPage.document(all.map { AuditorPage.Record($0.0, inclusion: $0.1) }, language: lang) + "\n")
+            try failIfDefects(all.count { !$0.0.reproduced })
+        }
+
+        func failIfDefects(_ defects: Int) throws {
             if defects > 0 {
-                throw CommandFailure.failed("\(defects) recorded decision\(defects == 1 ? "" : "s") of case `\(id)` could not be reproduced: this is a defect in Verdict or the archive; report it")
+                throw CommandFailure.failed("\(defects) recorded decision\(defects == 1 ? "" : "s") of case `\(TextEscaping.escaped(caseID))` could not be reproduced: this is a defect in Verdict or the archive; report it")
             }
         }
     }
@@ -225,13 +249,13 @@ extension Audit {
 
     struct Replay: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Decide recorded history again under another policy set: changes counted per output, with the cases.",
+            abstract: "Decide recorded history again under another policy set: what would change, grouped by rule transition and by how each output changes.",
             discussion: "Exit 0 when nothing would change, 1 when some decision would.")
         @OptionGroup var log: LogOption
         @OptionGroup var policy: PolicyOptions
         @OptionGroup var range: TimeRangeOptions
         @Option(help: "text or json.") var format: String = "text"
-        @Option(help: "In text, list at most this many cases per change.") var cases: Int = 20
+        @Option(help: "In text, show at most this many example cases per group (--format json lists all).") var cases: Int = 3
 
         func validate() throws {
             guard format == "text" || format == "json" else { throw ValidationError("--format is text or json") }
@@ -243,7 +267,6 @@ extension Audit {
             defer { l.close() }
             let r: AuditTrail.Replay
             do { r = try AuditTrail.replay(log: l, under: compiled, in: try range.range) } catch let e as ValidationError { throw e } catch { throw fail(error) }
-            let changes = r.changes.sorted { a, b in a.value.count != b.value.count ? a.value.count > b.value.count : (a.key.output, a.key.from, a.key.to) < (b.key.output, b.key.from, b.key.to) }
             if format == "json" {
                 var w = JSONWriter()
                 w.object { w in
@@ -254,31 +277,16 @@ extension Audit {
                     w.field("decisions", r.decisions)
                     w.field("changed", r.changedCases)
                     w.field("unchanged", r.unchanged)
-                    w.key("changes")
-                    w.array { w in
-                        for (k, v) in changes {
-                            w.object { w in
-                                w.field("output", k.output); w.field("from", k.from); w.field("to", k.to); w.field("count", v.count)
-                                w.key("cases"); w.array { w in for c in v { w.string(c) } }
-                            }
-                        }
-                    }
+                    r.impact.write(to: &w)
                     w.key("failures")
                     w.array { w in for f in r.failures { w.object { w in w.field("case", f.caseID); w.field("seq", Int(f.seq)); w.field("error", f.message) } } }
                 }
                 try writeOutput(w.output + "\n")
             } else {
-                var out = "Replayed \(r.decisions) recorded decision\(r.decisions == 1 ? "" : "s") under \(compiled.identity.name) \(compiled.identity.version) (\(compiled.identity.digest)): \(r.changedCases) would change, \(r.unchanged) unchanged\(r.failures.isEmpty ? "" : ", \(r.failures.count) cannot be decided").\n"
-                func label(_ k: AuditTrail.Replay.Change) -> String {
-                    TextEscaping.escaped("\(k.output): \(k.from) -> \(k.to)")
-                }
-                let width = min(48, changes.map { label($0.key).count }.max() ?? 0)
-                for (k, v) in changes {
-                    let text = label(k)
-                    out += "\(text)\(String(repeating: " ", count: max(0, width - text.count) + 2))\(v.count)\n"
-                    out += "    " + v.prefix(cases).map { TextEscaping.escaped($0) }.joined(separator: ", ") + (v.count > cases ? ", … and \(v.count - cases) more (--format json lists all)" : "") + "\n"
-                }
+                var out = "Replayed \(r.decisions) recorded decision\(r.decisions == 1 ? "" : "s") under \(TextEscaping.escaped(compiled.identity.name)) \(TextEscaping.escaped(compiled.identity.version)) (\(compiled.identity.digest)): \(r.changedCases) would change, \(r.unchanged) unchanged\(r.failures.isEmpty ? "" : ", \(r.failures.count) cannot be decided").\n"
+                for line in r.impact.lines(examples: cases) { out += line + "\n" }
                 for f in r.failures.prefix(cases) { out += "cannot decide \(TextEscaping.escaped(f.caseID)) (record \(f.seq)): \(TextEscaping.escaped(f.message, keepingNewlines: true))\n" }
+                if r.failures.count > cases { out += "… and \(r.failures.count - cases) more that cannot be decided (--format json lists all)\n" }
                 try writeOutput(out)
             }
             if r.changedCases > 0 || !r.failures.isEmpty { throw CommandFailure.findings }

@@ -6,16 +6,19 @@ free 127.0.0.1 port with the shipped policies and a throwaway decision log, then
 it fills the try-a-case form for the Henan tier-3 case and checks that `approver` is head office and
 that the Henan override is shown as applied with its quote; switches to Chinese and checks a Chinese
 label; searches the audit trail and opens the record; submits a draft with a misspelled field and
-checks that the diagnostic names the right line. A screenshot of each page is saved under a folder it
-prints. Every wait is bounded; the server is stopped however the script ends.
+checks that the diagnostic names the right line; signs a checkpoint and prints the auditor's page of
+the recorded decision. A screenshot of each page is saved under a folder it prints. Every wait is
+bounded; the server is stopped however the script ends.
 
     python3 Tests/Browser/console_test.py [--verdict PATH] [--screenshots DIR]
 
 Needs Debian's chromium and chromium-driver, and selenium from PyPI.
 """
 import argparse
+import base64
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -139,6 +142,23 @@ def wide_tables(driver, wait, base, check, shots):
               f"(box {r['height']:.0f}px, viewport {inner[1]}px)")
         check(not r["wide"] or (r["scrolled"] > 0 and abs(r["after"][0] - r["before"][0]) < 1),
               f"{name}: the first column stays in view while the table scrolls sideways (scrolled {r['scrolled']}px)")
+        # Every table of the page: a box no taller than the viewport, and in each that scrolls sideways
+        # the first column stays put.
+        every = driver.execute_script("""
+            const boxes = [...document.querySelectorAll('.scroll')], label = b => b.getAttribute('aria-label');
+            const wide = boxes.filter(b => b.scrollWidth > b.clientWidth + 1), moved = [];
+            for (const b of wide) {
+                const first = b.querySelector('tbody tr td');
+                if (!first) continue;
+                const at = () => first.getBoundingClientRect().left - b.getBoundingClientRect().left;
+                const l0 = at(); b.scrollLeft = b.scrollWidth; const l1 = at(); b.scrollLeft = 0;
+                if (Math.abs(l1 - l0) > 1) moved.push(label(b));
+            }
+            const tall = boxes.filter(b => b.getBoundingClientRect().height > window.innerHeight + 1).map(label);
+            return {boxes: boxes.length, wide: wide.length, moved: moved, tall: tall};""")
+        check(not every["tall"] and not every["moved"],
+              f"{name}: all {every['boxes']} tables fit the viewport's height; in the {every['wide']} that scroll sideways the first column "
+              f"stays in view (taller: {every['tall'][:3]}, moved: {every['moved'][:3]})")
         check(not r["tall"] or abs(r["after"][1]) < 2, f"{name}: the header row stays at the top of the box while the table scrolls down "
               f"({r['after'][1]:.0f}px from its top)")
     driver.set_window_size(1100, 900)
@@ -315,6 +335,135 @@ def drafts_with_versions(driver, wait, base, check, shots):
     check(not os.path.exists(os.path.join(ROOT, "policies", "quality-complaints", "versions")), "draft: no version folder was made")
 
 
+def printed_audit_record(driver, wait, base, check, shots, verdict, log, work, record_url):
+    """Issue 28, item 5: the auditor's page of one recorded decision, printed. Before a checkpoint it
+    says plainly that none covers the record; once one is signed (`verdict audit checkpoint`, beside
+    the running server), the page shows the record's leaf hash, its audit path and the signed
+    checkpoint. Under print media (Chromium's emulation, as Ctrl+P lays it out) the console's frame,
+    the download link and every button are gone, and the page fits the width of A4; printed to PDF it
+    is A4. `verdict audit show --format html` writes the same page as one file that fetches nothing."""
+    driver.get(record_url)
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "section.proof")))
+    none = driver.find_elements(By.CSS_SELECTOR, "section.proof p[data-proof='none']")
+    check(bool(none) and "No checkpoint covers this record yet" in none[0].text, "auditor's page: no checkpoint yet, said plainly")
+    # Four more decisions of another set, so that the record's audit path has hashes; then a checkpoint.
+    example = os.path.join(ROOT, "policies", "customer-complaints", "examples", "quality-before-spring-festival.json")
+    with open(example, encoding="utf-8") as f:
+        other = json.load(f)
+    for n in range(4):
+        req = urllib.request.Request(base + "/v1/policies/customer-complaints/decide", data=json.dumps(dict(other, id=f"C-2026-090{n}")).encode(),
+                                     headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=WAIT) as r:
+            check(r.status == 200, f"auditor's page: decided C-2026-090{n} (recorded)")
+    key = os.path.join(work, "operator.key")
+    for command in (["audit", "keygen", "--out", key], ["audit", "checkpoint", "--log", log, "--key", key]):
+        done = subprocess.run([verdict] + command, capture_output=True, text=True, timeout=WAIT)
+        check(done.returncode == 0, f"verdict {' '.join(command[:2])}: {(done.stdout.strip() or done.stderr.strip()).splitlines()[-1:]}")
+    done = subprocess.run([verdict, "audit", "proof", "Q-2026-0042", "--log", log], capture_output=True, text=True, timeout=WAIT)
+    signed = json.loads(done.stdout) if done.returncode == 0 else {"checkpoint": {}, "records": [{"path": []}]}
+    driver.get(record_url)
+    proof = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "section.proof[data-covered='true']")))
+    text = proof.text
+    size, root = signed["checkpoint"].get("size"), signed["checkpoint"].get("root", "?")
+    check("Leaf hash" in text and f"{size} records" in text and root in text, f"auditor's page: the leaf hash, the tree size ({size}) and root")
+    path = [e.text for e in proof.find_elements(By.CSS_SELECTOR, "ol.path li")]
+    check(len(path) >= 2 and path == signed["records"][0]["path"], f"auditor's page: the audit path, the {len(path)} hashes `audit proof` gives")
+    check("The audit path leads from the leaf hash to the checkpoint's root hash" in text, "auditor's page: the path holds")
+    check("The checkpoint it is under (signed tree head)" in text and "Signature (Ed25519, base64)" in text and "Key id" in text,
+          "auditor's page: the checkpoint with its time, key id and signature")
+    check(len(proof.find_elements(By.CSS_SELECTOR, "a[href^='/audit/proof']")) == 1, "auditor's page: the proof's download link")
+
+    # Printed: the console's media emulation, at the width A4 leaves between the page's margins.
+    a4 = 703  # CSS pixels: 210 mm less 2 x 12 mm
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        driver.set_window_size(a4, 1100)
+        hidden = driver.execute_script("""return ['header', 'nav', 'a.lang', 'a.skip', 'section.proof a[download]', 'button']
+            .flatMap(s => Array.from(document.querySelectorAll(s)))
+            .filter(e => e.getClientRects().length > 0).map(e => e.outerHTML.slice(0, 60))""")
+        check(hidden == [], f"printed: no navigation, language switch, link to download or button ({hidden[:2]})")
+        overflow = driver.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        check(overflow <= 1, f"printed: the page fits the width of A4 (overflow {overflow}px)")
+        rows = driver.execute_script("return Array.from(document.querySelectorAll('tbody tr')).every(r => getComputedStyle(r).breakInside === 'avoid')")
+        check(rows, "printed: no table row is split across pages")
+        path = os.path.join(shots, "3c-audit-record-printed.png")
+        driver.save_screenshot(path)
+        print(f"     screenshot {path}", flush=True)
+        driver.execute_script("document.querySelector('section.proof').scrollIntoView({block: 'start'})")
+        path = os.path.join(shots, "3d-audit-record-printed-proof.png")
+        driver.save_screenshot(path)
+        print(f"     screenshot {path}", flush=True)
+    finally:
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+        driver.set_window_size(1100, 900)
+    pdf = base64.b64decode(driver.execute_cdp_cmd("Page.printToPDF", {"preferCSSPageSize": True, "printBackground": True})["data"])
+    pages = re.findall(rb"/MediaBox\s*\[\s*0 0 ([0-9.]+) ([0-9.]+)\s*\]", pdf)
+    check(bool(pages) and all(abs(float(w) - 595.3) < 1.5 and abs(float(h) - 841.9) < 1.5 for w, h in pages),
+          f"printed to PDF: {len(pages)} A4 pages ({pages[:1]})")
+
+    # The same page as one file: nothing fetched, nothing run, the same proof.
+    done = subprocess.run([verdict, "audit", "show", "Q-2026-0042", "--log", log, "--format", "html"], capture_output=True, timeout=WAIT)
+    check(done.returncode == 0, "verdict audit show --format html")
+    page = os.path.join(work, "q-2026-0042.html")
+    with open(page, "wb") as f:
+        f.write(done.stdout)
+    driver.get("file://" + page)
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "section.proof[data-covered='true']")))
+    fetched = driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+    check(fetched == [] and not driver.find_elements(By.CSS_SELECTOR, "script, link, img, a[href]"),
+          f"the file: no script, link or image, nothing fetched ({fetched[:2]})")
+    same = driver.find_element(By.CSS_SELECTOR, "section.proof").text
+    check(same in text and len(same) > 200, "the file: the same inclusion proof and checkpoint as the console's page")
+    decides = driver.find_elements(By.CSS_SELECTOR, "tr.decides[data-rule='band-above-1000']")
+    check(len(decides) == 1, "the file: the explanation, the deciding rule highlighted")
+
+
+def impact_chart(driver, wait, base, check, shots, verdict):
+    """Issue 28, item 4: a draft's impact on recorded decisions, grouped by cause, with a bar chart.
+
+    300 generated quality-complaints cases are recorded through the API; the draft moves the first
+    band's edge from 300 to 400 yuan. The impact names the rule transition and how each output
+    changes (the report due "2 days earlier"), each case links to the audit search, and the chart is
+    an SVG of bars (no script) that stays readable at 200% zoom."""
+    cases = subprocess.run([verdict, "generate", "--policies", os.path.join(ROOT, "policies", "quality-complaints"), "--count", "300", "--seed", "3"],
+                           capture_output=True, timeout=WAIT, check=True).stdout
+    req = urllib.request.Request(base + "/v1/policies/quality-complaints/decide-batch", data=cases,
+                                 headers={"Content-Type": "application/x-ndjson"})
+    with urllib.request.urlopen(req, timeout=WAIT) as r:
+        r.read()
+        check(r.status == 200, "impact: 300 generated cases recorded through the API")
+    driver.get(base + "/draft?policy=quality-complaints&lang=en")
+    area = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "textarea[data-file='a5-approval.yaml']")))
+    driver.execute_script("arguments[0].value = arguments[0].value.replace('when: cost <= 300', 'when: cost <= 400')"
+                          ".replace('when: cost in (300..1000]', 'when: cost in (400..1000]')", area)
+    driver.find_element(By.ID, "check").click()
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "section.impact svg.bars")))
+    text = " ".join(e.text for e in driver.find_elements(By.CSS_SELECTOR, "section.impact"))
+    check("band-300-to-1000 → band-up-to-300" in text, "impact: grouped by rule transition (band-300-to-1000 → band-up-to-300)")
+    check("2 days earlier" in text, "impact: the report due grouped by its shift (2 days earlier)")
+    check("− branch_manager" in text or "− Branch manager" in text.replace("branch manager", "Branch manager"), "impact: the signers by the member removed")
+    bars = driver.find_elements(By.CSS_SELECTOR, "section.impact svg.bars rect.bar")
+    check(len(bars) >= 4, f"impact: one bar a group ({len(bars)} bars)")
+    check(not driver.find_elements(By.CSS_SELECTOR, "section.impact script"), "impact: the chart needs no script")
+    links = driver.find_elements(By.CSS_SELECTOR, "section.impact a[href^='/audit?case=']")
+    check(len(links) > 0, "impact: example cases link to their audit records")
+    driver.find_element(By.CSS_SELECTOR, "section.impact").location_once_scrolled_into_view
+    screenshot(driver, shots, "4f-draft-impact-chart")
+    # 200% zoom: a viewport half as large; the chart scales with the page and its labels stay legible.
+    driver.set_window_size(640, 450)
+    sizes = driver.execute_script(
+        "return Array.from(document.querySelectorAll('svg.bars text')).map(t => t.getBoundingClientRect().height)")
+    width = driver.execute_script("const s = document.querySelector('svg.bars').getBoundingClientRect(); return s.right")
+    inner = driver.execute_script("return document.documentElement.clientWidth")
+    check(min(sizes) >= 10, f"impact at 200% zoom: chart text at least 10 CSS px high (smallest {min(sizes):.1f})")
+    check(width <= inner + 1, f"impact at 200% zoom: the chart fits the viewport ({width:.0f} <= {inner})")
+    driver.find_element(By.CSS_SELECTOR, "section.impact svg.bars").location_once_scrolled_into_view
+    path = os.path.join(shots, "4g-draft-impact-chart-200.png")
+    driver.save_screenshot(path)
+    print(f"     screenshot {path}", flush=True)
+    driver.set_window_size(1100, 900)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--verdict", default=os.path.join(ROOT, ".build", "debug", "verdict"))
@@ -463,9 +612,10 @@ def main():
         body = driver.find_element(By.TAG_NAME, "body").text
         check("reproduced the recorded outputs exactly" in body, "audit record: re-deciding reproduced it")
         check("the whole log verifies" in body, "audit record: verification status")
-        check(len(driver.find_elements(By.CSS_SELECTOR, "a[href^='/audit/proof']")) == 1, "audit record: the proof link")
+        check(bool(driver.find_elements(By.CSS_SELECTOR, "section.proof")), "audit record: the inclusion proof section")
         screenshot(driver, shots, "3b-audit-record")
         reflows(driver, check, "audit record")
+        record_url = driver.current_url
 
         # 4. Check a draft with a misspelled field.
         driver.get(base + "/draft?policy=quality-complaints")
@@ -490,6 +640,9 @@ def main():
         drafts_with_versions(driver, wait, base, check, shots)
         wide_tables(driver, wait, base, check, shots)
         accessibility(driver, wait, base, check, case)
+        impact_chart(driver, wait, base, check, shots, args.verdict)
+        # Last: it records decisions of another set and signs a checkpoint, which no check before expects.
+        printed_audit_record(driver, wait, base, check, shots, args.verdict, "sqlite:" + os.path.join(work, "log.db"), work, record_url)
     except Exception as e:  # a wait that timed out, an element missing: a failure, with what the page showed
         check(False, f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}")
         if driver is not None:

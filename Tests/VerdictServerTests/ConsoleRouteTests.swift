@@ -296,7 +296,9 @@ struct ConsoleRouteTests {
                                              body: ByteBuffer(string: Self.draftBody([("file.a5-approval.yaml", moved)])))
             let draft = text(r.body)
             #expect(draft.contains("Impact on recorded cases"))
-            #expect(draft.contains("head_office → division_manager"))
+            // Grouped by cause: the rule transition, and the approver by its labels.
+            #expect(draft.contains("band-above-1000 + henan-finance → band-300-to-1000 + henan-finance"))
+            #expect(draft.contains("<span class=\"change\">head office → division manager</span>"))
         }
     }
 }

@@ -163,8 +163,9 @@ struct ConsoleRoutes: Sendable {
         do {
             try AuditTrail.checked(stored)
             let derived = try AuditTrail.rederive(try stored.parsed(), policies: archive ?? ArchivedPolicies(log: log))
+            let inclusion = try RecordInclusion.of(stored, in: log)
             let verification: Result<VerifyReport, Error> = Result { try (verifier ?? IncrementalVerifier(log: log)).verify() }
-            return page.html(AuditPage.record(derived, verification: verification, context: c))
+            return page.html(AuditPage.record(AuditorPage.Record(derived, inclusion: inclusion), verification: verification, context: c))
         } catch {
             return page.html(ConsolePage.message(title: c.words.audit, "\(error)", context: c), status: .internalServerError)
         }
