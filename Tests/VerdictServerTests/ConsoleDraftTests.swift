@@ -223,6 +223,33 @@ struct ConsoleDraftTests {
         }
     }
 
+    @Test func aLaterVersionIsScheduledBeforeItsDateAndInForceAfterIt() throws {
+        let served = try PolicyVersions.load(directory: Self.amended)
+        let checker = DraftChecker(folder: Self.amended, name: "quality-complaints-amended", served: served, servedTestsPassed: 54)
+        let zone = try #require(Zone(identifier: "Asia/Shanghai"))
+        func page(_ now: String, _ language: Language) throws -> String {
+            let target = try #require(checker.target(base: nil, asNew: nil, now: try Timestamp(rfc3339: now).date))
+            #expect(target.base.version == "1.0.0" && target.until == CivilDate(year: 2026, month: 12, day: 31))
+            let c = ConsoleContext(language: language, csrfToken: String(repeating: "a", count: 64), hasAuditLog: false, path: "/draft")
+            return Self.words(DraftPage.render(sets: ["quality-complaints-amended"], set: "quality-complaints-amended",
+                                               files: checker.currentFiles(), report: nil, target: target, context: c))
+        }
+        // The last minute of 2026 in the set's zone is before 2.0.0; its first minute of 2027 is not.
+        #expect(DraftChecker.today(in: zone, now: try Timestamp(rfc3339: "2026-12-31T15:59:00Z").date) == CivilDate(year: 2026, month: 12, day: 31))
+        #expect(DraftChecker.today(in: zone, now: try Timestamp(rfc3339: "2026-12-31T16:00:00Z").date) == CivilDate(year: 2027, month: 1, day: 1))
+        #expect(try page("2026-12-06T09:00:00+08:00", .en).contains("A later version exists: 2.0.0 , scheduled from 2027-01-01"))
+        #expect(try page("2027-02-01T09:00:00+08:00", .en).contains("A later version exists: 2.0.0 , in force since 2027-01-01"))
+        #expect(try page("2026-12-06T09:00:00+08:00", .zh).contains("存在更晚的版本:2.0.0 , 将于 2027-01-01 生效"))
+        #expect(try page("2027-02-01T09:00:00+08:00", .zh).contains("存在更晚的版本:2.0.0 , 自 2027-01-01 起已生效"))
+        // The changes are the semantic diff, its text escaped like any other.
+        let html = DraftPage.render(sets: ["x"], set: "x", files: [], report: nil,
+                                    target: DraftTarget(versions: [.init(version: "1", effective: nil, folder: ""), .init(version: "<b>2</b>", effective: nil, folder: "versions/2")],
+                                                        edited: 0, later: [.init(version: .init(version: "<b>2</b>", effective: nil, folder: "versions/2"), scheduled: true,
+                                                                                 changes: ["rule `r` added: when: cost <= 500"])], asNew: nil),
+                                    context: ConsoleContext(language: .en, csrfToken: "t", hasAuditLog: false, path: "/draft"))
+        #expect(html.contains("<code>rule `r` added: when: cost &lt;= 500</code>") && html.contains("&lt;b&gt;2&lt;/b&gt;") && !html.contains("<b>2</b>"))
+    }
+
     @Test func theLineDiffKeepsCommonLinesAndShowsRemovalsFirst() {
         let d = LineDiff(old: "a\nb\nc\nd\ne\nf\ng\nh\ni\nj\n", new: "a\nb\nc\nd\nE\nf\ng\nh\ni\nj\nk\n", context: 1)
         #expect(d.removed == 1 && d.added == 2)
