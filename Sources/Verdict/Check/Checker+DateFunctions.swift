@@ -8,7 +8,8 @@ extension Checker {
         if let part = DatePart.named(name) { return datePart(part, args, s, src) }
         if name == "days_between" {
             guard args.count == 2 else {
-                return error(.invalidCall, "`days_between` takes two dates", s, src, help: "write `days_between(date(reported_at), warranty_until)`")
+                let from = argument(args, 0, [.date]), to = args.count > 1 ? argument(args, 1, [.date]) : model.fields.filter { $0.type == .date }.dropFirst().first?.name ?? "DATE"
+                return error(.invalidCall, "`days_between` takes two dates", s, src, help: "write `days_between(\(from), \(to))`, or `date(…)` of a timestamp")
             }
             var operands: [Expr] = []
             for a in args {
@@ -22,7 +23,8 @@ extension Checker {
             return Typed(expr: span(s, src, .daysBetween(operands[0], operands[1])), type: .integer)
         }
         let time = name == "is_working_time"
-        let usage = time ? "`is_working_time(reported_at, \"cn-office\")`" : "`is_working_day(date(reported_at), \"cn-office\")`"
+        let instant = argument(args, 0, [.timestamp])
+        let usage = time ? "`is_working_time(\(instant), \"\(declaredCalendar())\")`" : "`is_working_day(date(\(instant)), \"\(declaredCalendar())\")`"
         guard args.count == 2, case .string(let cal) = args[1].kind else {
             return error(.invalidCall, "`\(name)` takes a \(time ? "timestamp" : "date or a timestamp") and a calendar name in quotes", s, src, help: "write \(usage)")
         }
@@ -40,7 +42,8 @@ extension Checker {
     private mutating func datePart(_ part: DatePart, _ args: [ExprSyntax], _ s: ExprSyntax, _ src: ExprSource) -> Typed? {
         let name = part.name
         let what = part.needsTime ? "a timestamp" : "a timestamp or a date"
-        let usage = "write `\(name)(reported_at)`, or `\(name)(reported_at, \"cn-office\")` to read it in that calendar's zone"
+        let instant = argument(args, 0, part.needsTime ? [.timestamp] : [.timestamp, .date])
+        let usage = "write `\(name)(\(instant))`, or `\(name)(\(instant), \"\(declaredCalendar())\")` to read it in that calendar's zone"
         guard (1...2).contains(args.count) else {
             return error(.invalidCall, "`\(name)` takes \(what), and optionally a calendar name in quotes", s, src, help: usage)
         }

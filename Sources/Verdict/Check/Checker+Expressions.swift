@@ -59,6 +59,24 @@ extension Checker {
         return .span(model.spans.count - 1, e)
     }
 
+    /// A usage help's argument: the one written at `index` when it is a name, else the policy's first
+    /// field of one of `types` (`TIMESTAMP` when it has none), so a help names the policy's own fields.
+    func argument(_ args: [ExprSyntax], _ index: Int, _ types: [ValueType]) -> String {
+        if index < args.count, case .name(let n) = args[index].kind { return n }
+        let fields = model.fields.filter { types.contains($0.type) }.map(\.name)
+        return fields.first ?? (types.first.map { typeName($0).uppercased() } ?? "VALUE")
+    }
+
+    /// The first of `names` in declaration order, or `placeholder`.
+    func declaredField(among names: [String], or placeholder: String) -> String {
+        names.compactMap { n in fieldSlots[n].map { (n, $0) } }.min { $0.1 < $1.1 }?.0 ?? placeholder
+    }
+
+    /// The policy's first calendar, for a usage help (`CALENDAR` when it declares none).
+    func declaredCalendar() -> String {
+        calendarByName.min { $0.value < $1.value }?.key ?? "CALENDAR"
+    }
+
     /// `month(t) in [6, 7, 8]`: months and weekdays are written by name, so the numbers are shown as
     /// the names they stand for (`jun, jul, aug`; weekdays from 1, Monday, to 7, Sunday).
     func dateNames(_ type: ValueType, _ numbers: [ExprSyntax], _ src: ExprSource) -> String? {
@@ -173,7 +191,7 @@ extension Checker {
             guard let m = member(lhs, rhs, s, src, negated: negated) else { return nil }
             return Typed(expr: span(s, src, negated ? .not(m) : m), type: .bool)
         case .range:
-            return error(.misplacedRange, "a range can only follow `in`", s, src, help: "write `x in (300..1000]`")
+            return error(.misplacedRange, "a range can only follow `in`", s, src, help: "write `… in \(src.slice(s.start, s.end))`")
         case .list(let items):
             let elementType = expected?.element
             var exprs: [Expr] = []
@@ -458,7 +476,8 @@ extension Checker {
         switch name {
         case "present", "absent":
             guard args.count == 1, case .name(let n) = args[0].kind else {
-                return error(.invalidCall, "`\(name)` takes one field or output name", s, src, help: "write `\(name)(resolved_at)`")
+                return error(.invalidCall, "`\(name)` takes one field or output name", s, src,
+                             help: "write `\(name)(\(declaredField(among: fieldSlots.keys.filter { model.fields[fieldSlots[$0]!].optional }.sorted(), or: "FIELD")))`")
             }
             guard let t = self.name(n, args[0], src, expected: nil) else { return nil }
             let test: Expr = .present(t.expr.unwrapped)
@@ -469,7 +488,7 @@ extension Checker {
             return Typed(expr: span(s, src, name == "present" ? test : .not(test)), type: .bool)
         case "working_hours_after", "working_days_after":
             let days = name == "working_days_after"
-            let usage = days ? "`working_days_after(remedy_done_at, 5, \"cn-office\")`" : "`working_hours_after(received_at, 3, \"cn-office\")`"
+            let usage = "`\(name)(\(argument(args, 0, [.timestamp])), \(args.count > 1 ? src.slice(args[1].start, args[1].end) : "N"), \"\(declaredCalendar())\")`"
             guard args.count == 3, case .string(let cal) = args[2].kind else {
                 return error(.invalidCall, "`\(name)` takes a timestamp, an amount and a calendar name in quotes", s, src, help: "write \(usage)")
             }

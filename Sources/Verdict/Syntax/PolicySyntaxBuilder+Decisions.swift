@@ -71,7 +71,7 @@ extension PolicySyntaxBuilder {
               let output = m.required("output", &diagnostics).flatMap({ scalarName($0, "output") }) else { return nil }
         if m["replace"] == nil, m["remove"] == nil, m["insert"] == nil {
             diagnostics.error(.missingKey, "override `\(id.text)` changes nothing: give `replace`, `remove` or `insert`", at: node.location,
-                              help: "for example `insert: [{role: legal_officer, after: store_manager}]`")
+                              help: "say what it does to `\(output.text)`: `replace: {FROM: TO}`, `remove: [MEMBER]` or `insert: {role: MEMBER, after: MEMBER}`")
             return nil
         }
         var except: [ExceptionSyntax] = []

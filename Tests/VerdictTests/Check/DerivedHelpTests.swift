@@ -156,6 +156,44 @@ struct DerivedHelpTests {
         #expect(r.policy != nil)
     }
 
+    /// A call's usage help names the policy's own fields and calendars (or says what goes there).
+    @Test func aCallsUsageHelpNamesThePolicysOwnFields() throws {
+        let r = check(["rules.yaml": """
+        decisions:
+          d:
+            outputs: {ok: bool, due: timestamp}
+            rules:
+              - when: present(cost + 1)
+                then: {ok: true}
+              - when: month(resolved_at, 1, 2) == jun
+                then: {ok: false}
+              - then: {due: 'working_hours_after(resolved_at, 3)'}
+        """])
+        let help = Dictionary(errors(r).map { ($0.message, $0.help ?? "") }, uniquingKeysWith: { a, _ in a })
+        #expect(help["`present` takes one field or output name"] == "write `present(resolved_at)`", "\(r.diagnostics)")
+        #expect(help["`month` takes a timestamp or a date, and optionally a calendar name in quotes"]
+                == #"write `month(resolved_at)`, or `month(resolved_at, "CALENDAR")` to read it in that calendar's zone"#)
+        #expect(help["`working_hours_after` takes a timestamp, an amount and a calendar name in quotes"]
+                == #"write `working_hours_after(resolved_at, 3, "CALENDAR")`"#)
+    }
+
+    /// The checker's help texts name no field, calendar or bound of a shipped policy: each comes from
+    /// the policy at hand. (`Checker+Time.swift`, the clocks' file, is outside this proof for now.)
+    @Test func theCheckersHelpNamesNothingOfAShippedPolicy() throws {
+        for folder in ["Sources/Verdict/Check", "Sources/Verdict/Syntax", "Sources/Verdict/Analyse"] {
+            let url = repositoryRoot.appendingPathComponent(folder)
+            for file in try FileManager.default.contentsOfDirectory(atPath: url.path) where file.hasSuffix(".swift") && file != "Checker+Time.swift" {
+                let text = try String(contentsOf: url.appendingPathComponent(file), encoding: .utf8)
+                for line in text.split(separator: "\n") where !line.trimmingCharacters(in: .whitespaces).hasPrefix("//")
+                    && (line.contains("help:") || line.contains("usage")) {
+                    for shipped in ["reported_at", "resolved_at", "received_at", "cn-office", "300", "legal_officer", "store_manager"] {
+                        #expect(!line.contains(shipped), "\(file): \(line)")
+                    }
+                }
+            }
+        }
+    }
+
     /// The analyser's help texts hold no number of their own: every bound they show is the finding's.
     @Test func theAnalysersHelpHoldsNoExampleBounds() throws {
         let folder = repositoryRoot.appendingPathComponent("Sources/Verdict/Analyse")
