@@ -43,6 +43,24 @@ extension Explanation {
         }
     }
 
+    /// Working-time steps, one a line: `counted 2026-03-02 09:15–12:15`, `skipped 2026-03-07 – 2026-03-08 (weekend)`.
+    func stepsText(_ steps: [WorkingCalendar.Step], _ language: Language, indent: String) -> String {
+        let zh = language == .zh
+        var out = ""
+        for line in Self.lines(steps) {
+            switch line {
+            case let .counted(a, b, kind):
+                let (da, ta) = local(a), (_, tb) = local(b)
+                let note = kind == .working ? "" : " (\(kindText(kind, language)))"
+                out += "\(indent)\(zh ? "计入" : "counted") \(da) \(ta)–\(tb)\(note)\n"
+            case .skipped(let run):
+                let range = run.first == run.last ? run.first.description : "\(run.first) – \(run.last)"
+                out += "\(indent)\(zh ? "跳过" : "skipped") \(range) (\(kindText(run.kind, language)))\n"
+            }
+        }
+        return out
+    }
+
     func clocksText(_ language: Language) -> String {
         guard !clocks.isEmpty else { return "" }
         let zh = language == .zh
@@ -64,17 +82,7 @@ extension Explanation {
             }
             out += "  \(zh ? "起点" : "start"): \(c.startText) = \(r.start.rfc3339(in: compiled.zone)); \(zh ? "时限" : "target"): \(targetText(c, language))\n"
             if let a = c.atRiskSource, let line = Self.sourceText(a, zh ? "预警点" : "at-risk point", language) { out += "  \(line)\n" }
-            for line in Self.lines(c.steps) {
-                switch line {
-                case let .counted(a, b, kind):
-                    let (da, ta) = local(a), (_, tb) = local(b)
-                    let note = kind == .working ? "" : " (\(kindText(kind, language)))"
-                    out += "    \(zh ? "计入" : "counted") \(da) \(ta)–\(tb)\(note)\n"
-                case .skipped(let run):
-                    let range = run.first == run.last ? run.first.description : "\(run.first) – \(run.last)"
-                    out += "    \(zh ? "跳过" : "skipped") \(range) (\(kindText(run.kind, language)))\n"
-                }
-            }
+            out += stepsText(c.steps, language, indent: "    ")
             if let a = r.agreed {
                 out += "  → \(zh ? "约定时间" : "agreed time") \(a.rfc3339(in: compiled.zone)) \(zh ? "取代计算期限" : "replaces the computed") \(r.computedDue.rfc3339(in: compiled.zone))\n"
             }
@@ -143,7 +151,9 @@ extension Explanation {
         guard !s.rules.isEmpty else { return nil }
         let rules = s.rules.map { "`\($0)`" }.joined(separator: ", ")
         let at = s.location.map { language == .zh ? ",\($0)" : " at \($0)" } ?? ""
-        let value = " = \(s.value?.description ?? "")"
+        var shown = s.value?.description ?? ""
+        if language == .zh, case .duration(let d)? = s.value { shown = d.text(.zh) }
+        let value = " = \(shown)"
         if language == .zh {
             return (what.map { "\($0): " } ?? "") + "`\(s.output)`\(value),由决策 `\(s.decision)` 的规则 \(rules) 设定\(at)"
         }

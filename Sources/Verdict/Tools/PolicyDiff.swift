@@ -37,6 +37,14 @@ public enum PolicyDiff {
         }
         for c in om.clocks where !nm.clocks.contains(where: { $0.name == c.name }) { add("clock `\(c.name)` removed") }
         for c in nm.clocks where !om.clocks.contains(where: { $0.name == c.name }) { add("clock `\(c.name)` added") }
+        for c in nm.clocks {
+            guard let o = om.clocks.first(where: { $0.name == c.name }) else { continue }
+            // A target as people read it: `4h of working time in store`, or where a per-case one comes from.
+            let pairs: [(String, String?, String?)] = [("target", o.target.text.en, c.target.text.en), ("at_risk", o.atRisk?.text.en, c.atRisk?.text.en)]
+            for (what, before, after) in pairs where before != after {
+                out.append(changed("clock `\(c.name)`: \(what) changed", before ?? "(none)", after ?? "(none)"))
+            }
+        }
         return out
     }
 
