@@ -250,6 +250,30 @@ struct ConsoleDraftTests {
         #expect(html.contains("<code>rule `r` added: when: cost &lt;= 500</code>") && html.contains("&lt;b&gt;2&lt;/b&gt;") && !html.contains("<b>2</b>"))
     }
 
+    @Test func aNewVersionIsReplayedAsTheServiceWouldDecideEachRecordedCase() async throws {
+        let logged = try ConsoleRouteTests.Logged([Self.amended])
+        defer { logged.close() }
+        try await logged.service.application().test(.router) { client in
+            // A case received in 2026 for 1200 yuan, recorded: head office approves it under 1.0.0.
+            let recorded = try await client.post("/v1/policies/quality-complaints-amended/decide", henanCase)
+            #expect(recorded.status == .ok)
+            try logged.writer.flush()
+            let a5 = try String(contentsOfFile: Self.amended + "/a5-approval.yaml", encoding: .utf8)
+                .replacingOccurrences(of: "when: cost in (300..1000]", with: "when: cost in (300..2000]")
+                .replacingOccurrences(of: "when: cost > 1000", with: "when: cost > 2000")
+            // As an edit of 1.0.0 the recorded case changes; as a version from 2028 it does not (1.0.0 still decides 2026).
+            let edit = [("policy", "quality-complaints-amended"), ("base", ""), ("as", "edit"), ("file.a5-approval.yaml", a5)]
+            let e = Self.words(text(try await client.execute(uri: "/draft", method: .post, headers: Self.headers(), body: ByteBuffer(string: Self.body(edit))).body))
+            #expect(e.contains("head_office → division_manager") || e.contains("head office → division manager"), "\(e.suffix(1500))")
+            let later = [("policy", "quality-complaints-amended"), ("base", ""), ("as", "new"), ("new_version", "3.0.0"), ("new_effective", "2028-01-01"), ("file.a5-approval.yaml", a5)]
+            let n = try await client.execute(uri: "/draft", method: .post, headers: Self.headers(), body: ByteBuffer(string: Self.body(later)))
+            #expect(n.status == .ok)
+            let words = Self.words(text(n.body))
+            #expect(words.contains("Checked with the set's other versions: 1.0.0, 2.0.0"))
+            #expect(words.contains("No recorded decision would change."), "\(words.suffix(1500))")
+        }
+    }
+
     @Test func theLineDiffKeepsCommonLinesAndShowsRemovalsFirst() {
         let d = LineDiff(old: "a\nb\nc\nd\ne\nf\ng\nh\ni\nj\n", new: "a\nb\nc\nd\nE\nf\ng\nh\ni\nj\nk\n", context: 1)
         #expect(d.removed == 1 && d.added == 2)

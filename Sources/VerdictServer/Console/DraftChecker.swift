@@ -225,11 +225,15 @@ struct DraftChecker: Sendable {
                 digest = policy.identity.digest
                 outline = PolicyOutline(policy)
                 // The set as the service would load it: the other serving versions, and the draft in the edited one's place (or beside them).
+                var set = PolicyVersions(policy)
                 if let target {
                     let others = versions().enumerated().filter { target.asNew != nil || $0.offset != target.edited }.map(\.element.policy)
                     if !others.isEmpty {
                         checkedWith = others.map(\.identity.version)
-                        diagnostics += PolicyVersions.crossCheck(others + [policy])
+                        let across = PolicyVersions.crossCheck(others + [policy])
+                        diagnostics += across
+                        // Recorded cases are replayed as the service would decide them: each by the version in force on its date.
+                        if !across.contains(where: { $0.severity == .error }), let versioned = try? PolicyVersions(versions: others + [policy]) { set = versioned }
                     }
                 }
                 let suite = PolicyTestSuite.load(sources: testFiles)
@@ -240,7 +244,7 @@ struct DraftChecker: Sendable {
                 if let log {
                     let now = Timestamp(Date())
                     do {
-                        replay = try AuditTrail.replay(log: log, under: policy,
+                        replay = try AuditTrail.replay(log: log, under: set,
                                                        in: .init(since: Timestamp(millisecondsSinceEpoch: now.millisecondsSinceEpoch - Self.replayWindow)),
                                                        only: name, latest: Self.replayLimit)
                     } catch { replayProblem = "\(error)" }
