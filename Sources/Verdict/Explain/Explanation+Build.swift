@@ -50,7 +50,10 @@ extension CompiledPolicy {
                 let name = model.outputs[slot].name
                 let setters = selected[di].filter { r in d.rules[r].assignments.contains { $0.output == slot } }.map { d.rules[$0].id }
                 let changed = out[di].overrides.filter { $0.output == name && $0.operations.contains { $0.result == .done } }.map(\.id)
-                return OutputExplanation(name: name, value: outputValue(e.outputs[slot]), rules: setters, overrides: changed, raw: e.outputs[slot])
+                let setter = selected[di].last { r in d.rules[r].assignments.contains { $0.output == slot } }
+                let computed = setter.flatMap { r in d.rules[r].assignments.first { $0.output == slot } }.flatMap { computedOutput($0, e) }
+                return OutputExplanation(name: name, value: outputValue(e.outputs[slot]), rules: setters, overrides: changed,
+                                         computed: e.outputs[slot].isAbsent ? nil : computed, raw: e.outputs[slot])
             }
         }
         return out
@@ -114,6 +117,53 @@ extension CompiledPolicy {
         }
         return ClockTargetSource(output: p.name, value: outputValue(e.outputs[p.output]), decision: d.name,
                                  rules: rules.map { d.rules[$0].id }, location: rules.first.map { d.rules[$0].location })
+    }
+
+    /// An assignment that computes its value: what it read and, for working time added to a field or
+    /// an output, the steps (computed again here, as a clock's are, from the values the case had).
+    func computedOutput(_ a: Assignment, _ e: Explanation) -> ComputedOutput? {
+        guard a.value.constantValue == nil else { return nil }
+        func read(_ r: Expr.Reference) -> Value {
+            switch r {
+            case .field(let i):
+                if model.fields[i].personal, !model.fields[i].loggable { return .string("[personal data, not recorded]") }
+                return e.fields[i]
+            case .output(let i): return e.outputs[i]
+            }
+        }
+        func slotValue(_ x: Expr) -> Value? {
+            switch x.unwrapped {
+            case .field(let i): return read(.field(i))
+            case .output(let i): return read(.output(i))
+            case .constant(let v): return v
+            default: return x.constantValue
+            }
+        }
+        let refs = a.value.references
+        let raw = refs.map(read)
+        var calendar: String?
+        var steps: [WorkingCalendar.Step]? = []
+        switch a.value.unwrapped {
+        case let .workingTime(cal, start, amount):
+            calendar = cal.name
+            if case .time(let t)? = slotValue(start), let amount = slotValue(amount) {
+                let ms: Int64? = switch amount {
+                case .duration(let d): d
+                case .int(let h): h.multipliedReportingOverflow(by: 3_600_000).overflow ? nil : h * 3_600_000
+                default: nil
+                }
+                if let ms, ms >= 0 { _ = try? cal.addWorkingTime(ClockDuration(milliseconds: ms), to: Timestamp(millisecondsSinceEpoch: t), steps: &steps) }
+            }
+        case let .workingDays(cal, start, amount):
+            calendar = cal.name
+            if case .time(let t)? = slotValue(start), case .int(let n)? = slotValue(amount), n >= 0, n <= Int64(Int32.max) {
+                _ = try? cal.addWorkingDays(Int(n), to: Timestamp(millisecondsSinceEpoch: t), steps: &steps)
+            }
+        default:
+            break
+        }
+        return ComputedOutput(text: a.text, values: zip(refs, raw).map { (referenceName($0), outputValue($1)) }, calendar: calendar,
+                              steps: steps ?? [], raw: raw)
     }
 
     private func referenceName(_ r: Expr.Reference) -> String {

@@ -185,6 +185,27 @@ extension Explanation {
         }
     }
 
+    /// Working-time steps as JSON: `{"counted_from":…,"counted_to":…}`, `{"skipped_from":…,"skipped_to":…,"reason":"weekend"}`.
+    func writeSteps(_ steps: [WorkingCalendar.Step], to w: inout JSONWriter) {
+        w.array { w in
+            for line in Self.lines(steps) {
+                w.object { w in
+                    switch line {
+                    case let .counted(a, b, kind):
+                        w.key("counted_from"); w.timestamp(a, in: compiled.zone)
+                        w.key("counted_to"); w.timestamp(b, in: compiled.zone)
+                        if case .adjustedWorking = kind { w.field("adjusted_working_day", true) }
+                    case .skipped(let run):
+                        w.field("skipped_from", run.first.description)
+                        w.field("skipped_to", run.last.description)
+                        w.field("reason", kindText(run.kind, .en))
+                        if case .holiday(let l) = run.kind, let zh = l.zh { w.field("label_zh", zh) }
+                    }
+                }
+            }
+        }
+    }
+
     func writeClocks(to w: inout JSONWriter) {
         let clocks = self.clocks  // computed: read once
         guard !clocks.isEmpty else { return }
@@ -199,23 +220,7 @@ extension Explanation {
                     if let t = c.atRiskSource { w.key("at_risk_from"); Self.write(t, to: &w) }
                     if let r = c.result {
                         w.key("steps")
-                        w.array { w in
-                            for line in Self.lines(c.steps) {
-                                w.object { w in
-                                    switch line {
-                                    case let .counted(a, b, kind):
-                                        w.key("counted_from"); w.timestamp(a, in: compiled.zone)
-                                        w.key("counted_to"); w.timestamp(b, in: compiled.zone)
-                                        if case .adjustedWorking = kind { w.field("adjusted_working_day", true) }
-                                    case .skipped(let run):
-                                        w.field("skipped_from", run.first.description)
-                                        w.field("skipped_to", run.last.description)
-                                        w.field("reason", kindText(run.kind, .en))
-                                        if case .holiday(let l) = run.kind, let zh = l.zh { w.field("label_zh", zh) }
-                                    }
-                                }
-                            }
-                        }
+                        writeSteps(c.steps, to: &w)
                         w.key("computed_due"); w.timestamp(r.computedDue, in: compiled.zone)
                         // Working time is in `remaining`/`overdue` of the result; beside it, the clock time.
                         if r.calendar != nil, let now = r.now {

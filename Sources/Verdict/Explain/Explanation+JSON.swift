@@ -102,6 +102,14 @@ extension Explanation {
                                     }
                                 }
                                 if !overrideEvents.isEmpty { writeAppliedOverrides(overrideEvents, d, slot, f.key.overrides, bytes, to: &w) }
+                                // A value the deciding rule computes: the expression, what it read, the working-time steps.
+                                let a = f.assigning[f.firstOutput[di] + j]
+                                if let ri = (Int(a.start)..<Int(a.start + a.count)).last(where: { state[Int(f.assigningRules[$0])] & 4 != 0 }).map({ Int(f.assigningRules[$0]) }),
+                                   let assignment = d.rules[ri].assignments.first(where: { $0.output == slot }),
+                                   let computed = p.computedOutput(assignment, self) {
+                                    w.key("computed")
+                                    writeComputed(computed, to: &w)
+                                }
                             }
                         }
                     }
@@ -219,6 +227,26 @@ extension Explanation {
     }
 
     /// Conditions that held (or exceptions that did not), each `{"condition", "at", "values": {...}}`.
+    /// `{"expression":"resolved_at + 7d","values":{"resolved_at":"…"},"calendar":…,"steps":[…]}`.
+    private func writeComputed(_ c: ComputedOutput, to w: inout JSONWriter) {
+        unowned(unsafe) let p = compiled  // not retained: `owner` keeps it alive
+        w.object { w in
+            w.field("expression", c.text)
+            w.key("values")
+            w.object { w in
+                for (v, raw) in zip(c.values, c.raw) {
+                    w.key(v.name)
+                    p.write(raw, to: &w)
+                }
+            }
+            if let calendar = c.calendar {
+                w.field("calendar", calendar)
+                w.key("steps")
+                writeSteps(c.steps, to: &w)
+            }
+        }
+    }
+
     private func writeConditions(_ conditions: [ConditionValues], to w: inout JSONWriter) {
         unowned(unsafe) let p = compiled  // not retained: `owner` keeps it alive
         w.array { w in

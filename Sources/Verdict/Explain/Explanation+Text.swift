@@ -105,6 +105,7 @@ extension Explanation {
                     if !o.overrides.isEmpty { why += (why.isEmpty ? " (" : "; ") + "\(w.override) \(o.overrides.joined(separator: ", "))" }
                     if !why.isEmpty { why += ")" }
                     out += "  → \(o.name)\(ol) = \(p.display(o.raw, language))\(why)\n"
+                    if let c = o.computed { out += computedText(c, language) }
                 }
             }
         }
@@ -154,6 +155,17 @@ extension Explanation {
     private func conditionText(_ c: ConditionValues, _ w: Words, _ language: Language) -> String {
         let values = Self.valuesText(c, compiled, language)
         return "`\(c.text)`" + (values.isEmpty ? "" : " \(w.with) \(values)")
+    }
+
+    /// `= resolved_at + 7d, with resolved_at = 2026-03-04T17:00:00+08:00`, then for working time the
+    /// steps counted and skipped, as a clock's are shown.
+    private func computedText(_ c: ComputedOutput, _ language: Language) -> String {
+        let zh = language == .zh
+        let values = zip(c.values, c.raw).map { "\($0.name) = \(Self.shown($0.name, $1, compiled, language))" }.joined(separator: ", ")
+        var out = "      = \(c.text)" + (values.isEmpty ? "" : (zh ? ",其中 " : ", with ") + values) + "\n"
+        if let calendar = c.calendar, !c.steps.isEmpty { out += "      \(zh ? "按工作日历" : "in working calendar") \(calendar):\n" }
+        out += stepsText(c.steps, language, indent: "        ")
+        return out
     }
 
     private static func valuesText(_ c: ConditionValues, _ p: CompiledPolicy, _ language: Language) -> String {

@@ -264,5 +264,26 @@ public struct OutputExplanation: Sendable {
     public var rules: [String]
     /// Overrides that changed it (an override that applied but found nothing to act on is not named).
     public var overrides: [String]
+    /// When the deciding rule computes it (`resolved_at + 7d`, `working_hours_after(…)`): the
+    /// expression, the values it read, and for working time the steps counted and skipped. Nil for
+    /// a value written as a constant.
+    public var computed: ComputedOutput?
     let raw: Value
+}
+
+/// How a rule's expression computed an output: `resolved_at + 7d` with resolved_at = 2026-03-04T17:00,
+/// and for `working_hours_after` / `working_days_after` the working-time arithmetic, step by step, as
+/// a clock shows it.
+public struct ComputedOutput: Sendable {
+    /// The expression as written.
+    public var text: String
+    /// The fields and outputs it read, with their values in this case (personal data not recorded
+    /// shows as such).
+    public var values: [(name: String, value: OutputValue?)]
+    /// The working calendar it counts in, for working-time arithmetic.
+    public var calendar: String?
+    /// The working time counted and the days skipped (empty unless it adds working time to a field
+    /// or an output).
+    public var steps: [WorkingCalendar.Step]
+    let raw: [Value]
 }
