@@ -11,6 +11,9 @@ final class CalendarTable: Sendable {
     /// For a calendar of every year: the code of a day outside `dayCodes` by ISO weekday (index 1...7),
     /// 0 working or 3 weekend. Nil for a calendar of listed years, which refuses such a day.
     let weeklyCodes: [UInt8]?
+    /// For a calendar of every year: the working time of a week outside `dayCodes`, so long spans
+    /// are counted by whole weeks rather than day by day.
+    let weekMs: Int64
     /// The days a calendar of every year answers: 0001-01-01 to 9999-12-31 (the years a timestamp has),
     /// so a computation that never finds working time ends.
     static let everyYearDays = CivilDate(year: 1, month: 1, day: 1).daysSinceEpoch...CivilDate(year: 9999, month: 12, day: 31).daysSinceEpoch
@@ -28,6 +31,13 @@ final class CalendarTable: Sendable {
         self.dayCodes = dayCodes
         self.firstDay = firstDay
         self.weeklyCodes = weeklyCodes
+        var week: Int64 = 0
+        if let weeklyCodes {
+            for w in 1...7 where weeklyCodes[w] == 0 {
+                for p in schedulePeriods[scheduleStart[w]..<scheduleStart[w + 1]] { week += Int64(p.end - p.start) * 60_000 }
+            }
+        }
+        weekMs = week
         self.schedulePeriods = schedulePeriods
         self.scheduleStart = scheduleStart
         self.holidays = holidays
@@ -79,6 +89,16 @@ final class CalendarTable: Sendable {
         var (day, _) = local.floorDivMod(Self.dayMs)
         if remaining <= 0 { return start }
         while true {
+            // Whole weeks outside the table of a calendar of every year, when no step is recorded.
+            if steps == nil, local == day * Self.dayMs, weekMs > 0, let n = fullWeeks(from: day, before: Int64.max), n > 0 {
+                let k = min(n, (remaining - 1) / weekMs)
+                if k > 0 {
+                    remaining -= k * weekMs
+                    day += 7 * k
+                    local = day * Self.dayMs
+                    continue
+                }
+            }
             let working = try isWorking(Int(day))
             let kind: WorkingCalendar.DayKind = steps == nil ? .working : try self.kind(ofDay: Int(day))
             switch working {
@@ -139,6 +159,12 @@ final class CalendarTable: Sendable {
         var (day, _) = a.floorDivMod(Self.dayMs)
         var total: Int64 = 0
         while day * Self.dayMs < b {
+            // Whole weeks outside the table of a calendar of every year: the weekly pattern, seven days at a time.
+            if let n = fullWeeks(from: day, before: b.floorDivMod(Self.dayMs).0), n > 0, day * Self.dayMs >= a {
+                total += n * weekMs
+                day += 7 * n
+                continue
+            }
             if try isWorking(Int(day)) {
                 let si = try scheduleIndex(day)
                 for pi in scheduleStart[si]..<scheduleStart[si + 1] {
@@ -164,6 +190,24 @@ final class CalendarTable: Sendable {
             if ms >= Int64(p.start) * 60_000, ms < Int64(p.end) * 60_000 { return true }
         }
         return false
+    }
+
+    /// How many whole weeks from `day` lie outside the table, before the day `limit` and inside the
+    /// years a calendar of every year answers; nil for a calendar of listed years.
+    @inline(__always)
+    func fullWeeks(from day: Int64, before limit: Int64) -> Int64? {
+        guard weeklyCodes != nil else { return nil }
+        let first = Int64(firstDay), end = Int64(firstDay + dayCodes.count)
+        var last = min(limit, Int64(Self.everyYearDays.upperBound) + 1)
+        if dayCodes.isEmpty || day >= end {
+            // after the table (or no table): up to the limit
+        } else if day < first {
+            last = min(last, first)
+        } else {
+            return 0
+        }
+        guard day >= Int64(Self.everyYearDays.lowerBound), last > day else { return 0 }
+        return (last - day) / 7
     }
 
     /// The local day (days since 1970-01-01) of an instant in the calendar's zone.

@@ -7,7 +7,7 @@ import Testing
 /// including cases that must be refused, and count both kinds so they cannot pass vacuously.
 @Suite("One evaluator, traced or not")
 struct OneEvaluatorTests {
-    static let sets = ["quality-complaints", "customer-complaints", "service-standards", "after-sales-template"]
+    static let sets = ["quality-complaints", "customer-complaints", "service-standards", "after-sales-template", "examples/food-safety"]
 
     static func load(_ name: String) throws -> CompiledPolicy { try CompiledPolicy.load(directory: shippedPolicyPath(name)) }
 
@@ -28,6 +28,8 @@ struct OneEvaluatorTests {
         "customer-complaints": (500, ["calendar-year": 500]),
         "service-standards": (1000, [:]),
         "after-sales-template": (1000, ["arithmetic-overflow": 200]),
+        // A store calendar of every year: 2027 is decided; a deadline past 9999-12-31 is refused.
+        "examples/food-safety": (1000, ["calendar-year": 100]),
     ]
 
     /// The case without one of its optional fields.
@@ -232,7 +234,7 @@ struct OneEvaluatorTests {
 
     /// Per set, at least this many of 450 varied cases are refused by both sides (none in a set without
     /// calendars or arithmetic that can overflow).
-    static let refusedOfVaried: [String: Int] = ["quality-complaints": 50, "customer-complaints": 100, "service-standards": 0, "after-sales-template": 50]
+    static let refusedOfVaried: [String: Int] = ["quality-complaints": 50, "customer-complaints": 100, "service-standards": 0, "after-sales-template": 50, "examples/food-safety": 50]
 
     @Test(arguments: sets)
     func decidingIntoAReusedDecisionGivesTheSameDecision(_ name: String) throws {

@@ -39,6 +39,21 @@ import Testing
         #expect(try c.kind(ofDay: CivilDate(year: 2027, month: 1, day: 2).daysSinceEpoch) == .holiday(Localized(en: "stocktaking")))
     }
 
+    @Test func longSpansCountWeekByWeekAsTheyWouldDayByDay() throws {
+        let c = try Self.storeCalendar()
+        // A century of 36,524 days, 12 store hours each, from before the listed days to after them
+        // (less the two closed days of 2026 and 2027 when the span covers them).
+        #expect(try c.workingTime(from: t("2030-01-01T00:00:00+08:00"), to: t("2130-01-01T00:00:00+08:00")) == .hours(438_288))
+        #expect(try c.workingTime(from: t("2000-01-01T00:00:00+08:00"), to: t("2030-01-01T00:00:00+08:00")) == .hours(10_958 * 12 - 24))
+        #expect(try c.addWorkingTime(.hours(438_288), to: t("2030-01-01T00:00:00+08:00")) == t("2129-12-31T22:00:00+08:00"))
+        #expect(try c.addWorkingTime(.hours(438_288 + 1), to: t("2030-01-01T00:00:00+08:00")) == t("2130-01-01T11:00:00+08:00"))
+        #expect(try c.addWorkingDays(36_524, to: t("2029-12-31T12:00:00+08:00")) == t("2129-12-31T22:00:00+08:00"))
+        // Past 9999-12-31 no year is answered, even in a calendar of every year.
+        #expect(throws: WorkingCalendar.YearNotCovered(calendar: "store", year: 10000)) {
+            try c.addWorkingTime(.hours(24), to: t("9999-12-31T12:00:00+08:00"))
+        }
+    }
+
     @Test func theShippedFoodSafetySetAnswersInTheNextYear() throws {
         let p = try CompiledPolicy.load(directory: shippedPolicyPath("examples/food-safety"))
         let d = try p.decide(json: Array(#"{"id": "F-9", "reported_at": "2026-12-31T21:30:00+08:00", "province": "Hunan", "city": "Changsha"}"#.utf8))
