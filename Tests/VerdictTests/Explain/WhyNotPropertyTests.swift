@@ -18,6 +18,7 @@ struct WhyNotPropertyTests {
         "service-standards": (350, 0, 150),
         "after-sales-template": (300, 0, 0),
         "examples/quality-complaints-amended/versions/2.0.0": (800, 700, 50),
+        "examples/food-safety": (400, 0, 0),
     ]
 
     /// Every shipped set, and the illustrative amendment of the example set with versions as a version of its own.
