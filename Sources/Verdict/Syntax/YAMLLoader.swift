@@ -223,11 +223,14 @@ enum YAMLLoader {
             guard n % 2 == 1, n >= 3, map.spans.count == n,
                   case .scalar(let key, false) = map.items[n - 1].kind, case .scalar(_, false) = map.items[n - 2].kind,
                   case .scalar(let previousKey, _) = map.items[n - 3].kind else { return nil }
-            let keySpan = map.spans[n - 1], valueSpan = map.spans[n - 2]
+            // LibYAML's marks count characters, not bytes: a Chinese comment above moves every byte offset.
+            let keyEnd = Self.byteOffset(ofCharacter: map.spans[n - 1].upperBound, in: bytes)
+            let valueStart = Self.byteOffset(ofCharacter: map.spans[n - 2].lowerBound, in: bytes)
+            let at = Self.byteOffset(ofCharacter: index, in: bytes)
             // A `:` after the key means it was written with an empty value, not cut from the one before.
-            guard keySpan.upperBound <= index, index <= bytes.count,
-                  !bytes[keySpan.upperBound..<index].contains(UInt8(ascii: ":")) else { return nil }
-            let whole = String(decoding: bytes[valueSpan.lowerBound..<keySpan.upperBound], as: UTF8.self)
+            guard valueStart <= keyEnd, keyEnd <= at, at <= bytes.count,
+                  !bytes[keyEnd..<at].contains(UInt8(ascii: ":")) else { return nil }
+            let whole = String(decoding: bytes[valueStart..<keyEnd], as: UTF8.self)
             return .error(.yamlSyntax, "YAML syntax error: `\(key)` is a key without a value: inside `{…}` a comma ends a value",
                           at: map.items[n - 1].location,
                           help: "if the comma belongs to the value of `\(previousKey)`, quote it: `\(previousKey): \(Self.quoted(whole))`")
@@ -269,6 +272,17 @@ enum YAMLLoader {
             let value = entry.text[colon.upperBound...].trimmingCharacters(in: .whitespaces)
             guard !key.isEmpty, !value.isEmpty else { return nil }
             return "inside `{…}` a comma ends a value: quote the value of `\(key)`, as `\(key): \(Self.quoted(value))`"
+        }
+
+        /// The byte offset in UTF-8 `bytes` of the character LibYAML's mark `index` counts to (its
+        /// marks count characters, each one to four bytes).
+        static func byteOffset(ofCharacter index: Int, in bytes: [UInt8]) -> Int {
+            var count = 0
+            for (i, b) in bytes.enumerated() where b & 0xC0 != 0x80 {
+                if count == index { return i }
+                count += 1
+            }
+            return bytes.count
         }
 
         /// A value in the quotes YAML reads it back from: single quotes around one holding `"`, else double.

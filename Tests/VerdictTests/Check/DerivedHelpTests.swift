@@ -129,6 +129,18 @@ struct DerivedHelpTests {
         #expect(d.location?.column == 25)
     }
 
+    /// LibYAML counts characters, not bytes: Chinese text before the mapping must not shift what is quoted.
+    @Test func aKeyCutAfterChineseTextQuotesTheRightValue() throws {
+        let r = check(["rules.yaml": """
+        # 食品安全投诉处理规则
+        roles:
+          legal: {zh: 法务, en: handled by, in order}
+        """])
+        let d = try first(r, "yaml-syntax")
+        #expect(d.message == "YAML syntax error: `in order` is a key without a value: inside `{…}` a comma ends a value")
+        #expect(d.help == #"if the comma belongs to the value of `en`, quote it: `en: "handled by, in order"`"#)
+    }
+
     /// `{a: }` is a key written with an empty value, not one cut from the value before it.
     @Test func aKeyWithAColonIsNotCut() {
         var bag = DiagnosticBag()
