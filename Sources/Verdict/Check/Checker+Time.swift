@@ -236,7 +236,8 @@ extension Checker {
                 return ClockTarget(kind: .clock(d), text: Localized(en: "\(d) in clock time", zh: "自然时间 \(d)"))
             } catch {
                 diagnostics.error(.invalidLiteral, error.description, at: node.location,
-                                  help: "for working time write `{working_hours: 3, calendar: cn-office}`")
+                                  help: model.calendars.first.map { "for working time write `{working_hours: 3, calendar: \($0.name)}`" }
+                                    ?? "for working time write `{working_hours: 3, calendar: NAME}`, NAME a calendar under `calendars:`")
                 return nil
             }
         case let .workingHours(node, cal), let .workingDays(node, cal):
