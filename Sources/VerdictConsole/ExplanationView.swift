@@ -141,13 +141,20 @@ public enum ExplanationView {
                             h.element("p") { h in
                                 h.text(w.notApplicable)
                                 if let f = k.failed { h.text(" — "); failure(f, show, c, &h) }
+                                if k.failed == nil, let t = k.targetSource, t.value == nil {
+                                    // A per-case target no rule set for this case: the clock did not start.
+                                    h.text(c.language == .zh ? " — 决策 `\(t.decision)` 没有规则为本案设定时限 `\(t.output)`,时限未启动"
+                                                             : " — no rule of decision `\(t.decision)` set its target `\(t.output)` for this case, so the clock did not start")
+                                }
                             }
                             return
                         }
                         h.element("dl", [.init("class", "facts")]) { h in
                             func fact(_ key: String, _ v: String) { h.element("dt", text: key); h.element("dd", text: v) }
                             fact(w.start, "\(k.startText) = \(r.start.rfc3339(in: outline.zone))")
-                            fact(w.target, (k.target.text(c.language) ?? "") + (r.calendar.map { " · \(w.calendar) \($0)" } ?? ""))
+                            // A per-case target names the output, its value and the rule that set it.
+                            let setBy = k.targetSource.flatMap { Explanation.sourceText($0, nil, c.language) }.map { " (\($0))" } ?? ""
+                            fact(w.target, (k.target.text(c.language) ?? "") + setBy + (r.calendar.map { " · \(w.calendar) \($0)" } ?? ""))
                             fact(w.computedDue, r.computedDue.rfc3339(in: outline.zone))
                             if let a = r.agreed { fact(w.agreed, a.rfc3339(in: outline.zone)) }
                             fact(w.due, r.due.rfc3339(in: outline.zone))

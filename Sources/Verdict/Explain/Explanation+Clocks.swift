@@ -147,7 +147,7 @@ extension Explanation {
 
     /// `response_time = 4h, set by rule `serious` of decision `severity` at rules.yaml:21`, after `what`
     /// (`at-risk point: response_time = 1h, set by …`) when given; nil when no rule set it.
-    static func sourceText(_ s: ClockTargetSource, _ what: String?, _ language: Language) -> String? {
+    package static func sourceText(_ s: ClockTargetSource, _ what: String?, _ language: Language) -> String? {
         guard !s.rules.isEmpty else { return nil }
         let rules = s.rules.map { "`\($0)`" }.joined(separator: ", ")
         let at = s.location.map { language == .zh ? ",\($0)" : " at \($0)" } ?? ""
