@@ -169,7 +169,7 @@ public enum AuditTrail {
                 out.impact.add(caseID: v.caseID, old: old, new: nil)
                 return
             }
-            if old.values.elementsEqual(new.values, by: { $0 == $1 }) {
+            if !old.differs(from: new) {
                 out.impact.add(caseID: v.caseID, old: old, new: new)
                 out.unchanged += 1
             } else {
@@ -178,7 +178,10 @@ public enum AuditTrail {
         }
         // Second pass: each changed record again, its old route from the archived version that decided it.
         for seq in changed {
-            guard let r = try log.record(seq: seq) else { continue }
+            guard let r = try log.record(seq: seq) else {
+                out.failures.append(("?", seq, "record \(seq) was read a moment ago and is no longer in the log"))
+                continue
+            }
             try checked(r)
             let v = try r.parsed()
             var old = ChangeImpact.Outcome(decisionJSON: v.decision)

@@ -31,6 +31,9 @@ public struct LineDiff: Sendable, Equatable {
     /// Lines added.
     public var added: Int
 
+    /// How many cells the comparison filled (0 when the middle was too large to compare).
+    public private(set) var cells = 0
+
     /// The diff of `old` and `new`, line by line (a trailing newline is no line of its own).
     ///
     /// The common beginning and end are taken off first, so an edit of a few lines in a long file
@@ -43,6 +46,7 @@ public struct LineDiff: Sendable, Equatable {
         var suffix = 0
         while suffix < a.count - prefix, suffix < b.count - prefix, a[a.count - 1 - suffix] == b[b.count - 1 - suffix] { suffix += 1 }
         let am = Array(a[prefix..<(a.count - suffix)]), bm = Array(b[prefix..<(b.count - suffix)])
+        cells = am.count * bm.count <= budget ? am.count * bm.count : 0
         var all: [Line] = (0..<prefix).map { Line(kind: .kept, old: $0 + 1, new: $0 + 1, text: a[$0]) }
         if am.count * bm.count <= budget {
             // lcs[i][j]: the length of the longest common subsequence of am[i...] and bm[j...].

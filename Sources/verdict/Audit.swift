@@ -259,6 +259,7 @@ extension Audit {
 
         func validate() throws {
             guard format == "text" || format == "json" else { throw ValidationError("--format is text or json") }
+            guard cases >= 0 else { throw ValidationError("--cases is a number of example cases, 0 or more") }
         }
 
         func run() throws {

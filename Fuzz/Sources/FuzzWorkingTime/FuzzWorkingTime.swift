@@ -1,7 +1,8 @@
 // Working-time arithmetic on calendars built from the input: a zone (some with daylight saving),
 // working weekdays, up to three working periods, holidays and adjusted working days in 2025–2026, a
 // start instant and an amount. Properties: adding working time then measuring it from the start gives
-// the amount back; the steps an explanation records sum to it and end where the result does; measured
+// the amount back; the steps an explanation records sum to it and end where the result does (or, past
+// WorkingCalendar.maxRecordedSteps, are its beginning); measured
 // working time never exceeds the elapsed time; adding working days never goes back in time; a
 // timestamp printed in the zone reads back as the same instant.
 import FuzzSupport
@@ -65,7 +66,11 @@ public func fuzzWorkingTime(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CIn
             worked += to.millisecondsSinceEpoch - from.millisecondsSinceEpoch
             last = to
         }
-        if amount.milliseconds > 0 {
+        if (steps ?? []).count >= WorkingCalendar.maxRecordedSteps {
+            // Recording stops at the bound: the steps are the computation's beginning.
+            Fuzz.require((steps ?? []).count == WorkingCalendar.maxRecordedSteps && worked <= amount.milliseconds && last <= end,
+                         "\((steps ?? []).count) steps recorded, summing to \(worked) ms ending \(last), past \(amount.milliseconds) ms ending \(end)")
+        } else if amount.milliseconds > 0 {
             Fuzz.require(worked == amount.milliseconds && last == end, "steps sum to \(worked) ms ending \(last), not \(amount.milliseconds) ms ending \(end)")
         }
     }

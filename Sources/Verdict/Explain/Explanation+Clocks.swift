@@ -58,6 +58,9 @@ extension Explanation {
                 out += "\(indent)\(zh ? "跳过" : "skipped") \(range) (\(kindText(run.kind, language)))\n"
             }
         }
+        if steps.count >= WorkingCalendar.maxRecordedSteps {
+            out += "\(indent)\(zh ? "……前 \(WorkingCalendar.maxRecordedSteps) 步之后的步骤未列出" : "… steps after the first \(WorkingCalendar.maxRecordedSteps) not listed")\n"
+        }
         return out
     }
 
@@ -187,7 +190,9 @@ extension Explanation {
 
     /// Working-time steps as JSON: `{"counted_from":…,"counted_to":…}`, `{"skipped_from":…,"skipped_to":…,"reason":"weekend"}`.
     func writeSteps(_ steps: [WorkingCalendar.Step], to w: inout JSONWriter) {
+        // Past `WorkingCalendar.maxRecordedSteps` the steps stop; the last element says so.
         w.array { w in
+            defer { if steps.count >= WorkingCalendar.maxRecordedSteps { w.object { w in w.field("more_steps_not_listed", true) } } }
             for line in Self.lines(steps) {
                 w.object { w in
                     switch line {

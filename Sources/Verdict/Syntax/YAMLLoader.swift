@@ -45,6 +45,9 @@ enum YAMLLoader {
         var root: YAMLNode?
         var nodes = 0
         var tooMany = false
+        /// A cursor from LibYAML's character positions to byte offsets: marks only move forward, so
+        /// converting them all costs one pass over the file.
+        var cursor = (character: 0, byte: 0)
 
         init(file: SourceFile) { self.file = file }
 
@@ -91,19 +94,26 @@ enum YAMLLoader {
                         refuseTag(s.tag, event)
                         let value = String(decoding: UnsafeBufferPointer(start: s.value, count: s.length), as: UTF8.self)
                         if let top = stack.last, top.isMapping, top.isFlow {
-                            if value.isEmpty, s.style == YAML_PLAIN_SCALAR_STYLE, let problem = splitValue(top, at: event.start_mark.index, bytes) {
+                            let start = byteOffset(ofCharacter: event.start_mark.index, in: bytes)
+                            if value.isEmpty, s.style == YAML_PLAIN_SCALAR_STYLE, let problem = splitValue(top, at: start, bytes) {
                                 stack[stack.count - 1].pending.append(problem)
                             }
-                            stack[stack.count - 1].spans.append(event.start_mark.index..<event.end_mark.index)
+                            stack[stack.count - 1].spans.append(start..<byteOffset(ofCharacter: event.end_mark.index, in: bytes))
                         }
                         add(scalar(value, style: s.style, plainImplicit: s.plain_implicit == 1, event))
                     case YAML_SEQUENCE_START_EVENT:
                         refuseTag(event.data.sequence_start.tag, event)
-                        if let top = stack.last, top.isMapping, top.isFlow { stack[stack.count - 1].spans.append(event.start_mark.index..<event.start_mark.index) }
+                        if let top = stack.last, top.isMapping, top.isFlow {
+                            let start = byteOffset(ofCharacter: event.start_mark.index, in: bytes)
+                            stack[stack.count - 1].spans.append(start..<start)
+                        }
                         open(Open(location: at(event.start_mark), isMapping: false))
                     case YAML_MAPPING_START_EVENT:
                         refuseTag(event.data.mapping_start.tag, event)
-                        if let top = stack.last, top.isMapping, top.isFlow { stack[stack.count - 1].spans.append(event.start_mark.index..<event.start_mark.index) }
+                        if let top = stack.last, top.isMapping, top.isFlow {
+                            let start = byteOffset(ofCharacter: event.start_mark.index, in: bytes)
+                            stack[stack.count - 1].spans.append(start..<start)
+                        }
                         open(Open(location: at(event.start_mark), isMapping: true, isFlow: event.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE))
                     case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
                         let done = stack.removeLast()
@@ -218,15 +228,12 @@ enum YAMLLoader {
 
         /// A key of a flow mapping written with no `:` and no value right after a plain value: the
         /// comma that ended that value (`{en: critical, 1 store hour}`) was meant as part of it.
-        func splitValue(_ map: Open, at index: Int, _ bytes: [UInt8]) -> Diagnostic? {
+        func splitValue(_ map: Open, at: Int, _ bytes: [UInt8]) -> Diagnostic? {
             let n = map.items.count
             guard n % 2 == 1, n >= 3, map.spans.count == n,
                   case .scalar(let key, false) = map.items[n - 1].kind, case .scalar(_, false) = map.items[n - 2].kind,
                   case .scalar(let previousKey, _) = map.items[n - 3].kind else { return nil }
-            // LibYAML's marks count characters, not bytes: a Chinese comment above moves every byte offset.
-            let keyEnd = Self.byteOffset(ofCharacter: map.spans[n - 1].upperBound, in: bytes)
-            let valueStart = Self.byteOffset(ofCharacter: map.spans[n - 2].lowerBound, in: bytes)
-            let at = Self.byteOffset(ofCharacter: index, in: bytes)
+            let keyEnd = map.spans[n - 1].upperBound, valueStart = map.spans[n - 2].lowerBound
             // A `:` after the key means it was written with an empty value, not cut from the one before.
             guard valueStart <= keyEnd, keyEnd <= at, at <= bytes.count,
                   !bytes[keyEnd..<at].contains(UInt8(ascii: ":")) else { return nil }
@@ -275,14 +282,18 @@ enum YAMLLoader {
         }
 
         /// The byte offset in UTF-8 `bytes` of the character LibYAML's mark `index` counts to (its
-        /// marks count characters, each one to four bytes).
-        static func byteOffset(ofCharacter index: Int, in bytes: [UInt8]) -> Int {
-            var count = 0
-            for (i, b) in bytes.enumerated() where b & 0xC0 != 0x80 {
-                if count == index { return i }
-                count += 1
+        /// marks count characters, each one to four bytes: a Chinese comment above moves every byte
+        /// offset). Moves the cursor forward; an earlier position starts it again from the top.
+        mutating func byteOffset(ofCharacter index: Int, in bytes: [UInt8]) -> Int {
+            if index < cursor.character { cursor = (0, 0) }
+            var (c, b) = cursor
+            while c < index, b < bytes.count {
+                b += 1
+                while b < bytes.count, bytes[b] & 0xC0 == 0x80 { b += 1 }
+                c += 1
             }
-            return bytes.count
+            cursor = (c, b)
+            return b
         }
 
         /// A value in the quotes YAML reads it back from: single quotes around one holding `"`, else double.

@@ -88,9 +88,16 @@ final class CalendarTable: Sendable {
         var remaining = amount.milliseconds
         var (day, _) = local.floorDivMod(Self.dayMs)
         if remaining <= 0 { return start }
+        // Steps are recorded up to a bound (an amount is a case's value, and may be years of working
+        // time); past it the arithmetic goes on unrecorded, as fast as without steps.
+        var recorded = steps
+        steps = nil
+        defer { steps = recorded }
+        var recording: Bool { recorded.map { $0.count < WorkingCalendar.maxRecordedSteps } ?? false }
+        func record(_ s: WorkingCalendar.Step) { if recording { recorded?.append(s) } }
         while true {
             // Whole weeks outside the table of a calendar of every year, when no step is recorded.
-            if steps == nil, local == day * Self.dayMs, weekMs > 0, let n = fullWeeks(from: day, before: Int64.max), n > 0 {
+            if !recording, local == day * Self.dayMs, weekMs > 0, let n = fullWeeks(from: day, before: Int64.max), n > 0 {
                 let k = min(n, (remaining - 1) / weekMs)
                 if k > 0 {
                     remaining -= k * weekMs
@@ -100,7 +107,7 @@ final class CalendarTable: Sendable {
                 }
             }
             let working = try isWorking(Int(day))
-            let kind: WorkingCalendar.DayKind = steps == nil ? .working : try self.kind(ofDay: Int(day))
+            let kind: WorkingCalendar.DayKind = recording ? try self.kind(ofDay: Int(day)) : .working
             switch working {
             case true:
                 let si = try scheduleIndex(day)
@@ -111,15 +118,15 @@ final class CalendarTable: Sendable {
                     let s = max(local, ps)
                     let available = pe - s
                     if remaining <= available {
-                        steps?.append(.worked(from: Timestamp(millisecondsSinceEpoch: s - off), to: Timestamp(millisecondsSinceEpoch: s + remaining - off), day: kind))
+                        record(.worked(from: Timestamp(millisecondsSinceEpoch: s - off), to: Timestamp(millisecondsSinceEpoch: s + remaining - off), day: kind))
                         return Timestamp(millisecondsSinceEpoch: s + remaining - off)
                     }
-                    steps?.append(.worked(from: Timestamp(millisecondsSinceEpoch: s - off), to: Timestamp(millisecondsSinceEpoch: pe - off), day: kind))
+                    record(.worked(from: Timestamp(millisecondsSinceEpoch: s - off), to: Timestamp(millisecondsSinceEpoch: pe - off), day: kind))
                     remaining -= available
                     local = pe
                 }
             case false:
-                steps?.append(.skipped(CivilDate(daysSinceEpoch: Int(day)), kind))
+                record(.skipped(CivilDate(daysSinceEpoch: Int(day)), kind))
             }
             day += 1
             local = day * Self.dayMs
@@ -132,21 +139,26 @@ final class CalendarTable: Sendable {
         var (day, _) = (start.millisecondsSinceEpoch + off).floorDivMod(Self.dayMs)
         var counted = 0
         guard n > 0 else { return start }
+        var recorded = steps
+        steps = nil
+        defer { steps = recorded }
+        var recording: Bool { recorded.map { $0.count < WorkingCalendar.maxRecordedSteps } ?? false }
+        func record(_ s: WorkingCalendar.Step) { if recording { recorded?.append(s) } }
         while true {
             day += 1
             let working = try isWorking(Int(day))
-            let kind: WorkingCalendar.DayKind = steps == nil ? .working : try self.kind(ofDay: Int(day))
+            let kind: WorkingCalendar.DayKind = recording ? try self.kind(ofDay: Int(day)) : .working
             let si = working ? try scheduleIndex(day) : 0
             switch working {
             case true:
                 guard scheduleStart[si] < scheduleStart[si + 1] else { continue }
                 let first = schedulePeriods[scheduleStart[si]], last = schedulePeriods[scheduleStart[si + 1] - 1]
                 counted += 1
-                steps?.append(.worked(from: Timestamp(millisecondsSinceEpoch: day * Self.dayMs + Int64(first.start) * 60_000 - off),
+                record(.worked(from: Timestamp(millisecondsSinceEpoch: day * Self.dayMs + Int64(first.start) * 60_000 - off),
                                       to: Timestamp(millisecondsSinceEpoch: day * Self.dayMs + Int64(last.end) * 60_000 - off), day: kind))
                 if counted == n { return Timestamp(millisecondsSinceEpoch: day * Self.dayMs + Int64(last.end) * 60_000 - off) }
             case false:
-                steps?.append(.skipped(CivilDate(daysSinceEpoch: Int(day)), kind))
+                record(.skipped(CivilDate(daysSinceEpoch: Int(day)), kind))
             }
         }
     }

@@ -147,6 +147,10 @@ public struct WorkingCalendar: Sendable, Hashable {
         case weekend
     }
 
+    /// The most steps one computation records for an explanation: a deadline years away (an amount
+    /// taken from a case) is explained by its first steps, and its value, not by every day.
+    public static let maxRecordedSteps = 500
+
     /// One step of a working-time computation, for explanations.
     public enum Step: Sendable, Equatable {
         /// Working time counted from `from` to `to` (instants), on a day of the given kind.

@@ -46,6 +46,14 @@ public struct ChangeImpact: Sendable {
             }
         }
 
+        /// Whether any output (or clock status) differs from `other`'s, compared as ``ChangeImpact/add(caseID:old:new:)``
+        /// compares them: by JSON value, an output present on one side only being a difference.
+        public func differs(from other: Outcome) -> Bool {
+            guard outputs.count == other.outputs.count else { return true }
+            for (name, value) in outputs where other.outputs.first(where: { $0.name == name })?.value != value { return true }
+            return false
+        }
+
         /// Output name → value as compact text, in the decision's order (`"approver": "head_office"`, `"tier": "3"`).
         public var values: [(name: String, value: String)] { outputs.map { ($0.name, ChangeImpact.text($0.value)) } }
     }
@@ -343,7 +351,7 @@ extension ChangeImpact {
             out.append(heading)
             for (label, n, ids) in rows {
                 let pad = String(repeating: " ", count: max(0, width - label.count) + 2)
-                let shown = ids.prefix(examples).map { TextEscaping.escaped($0) }
+                let shown = ids.prefix(max(0, examples)).map { TextEscaping.escaped($0) }
                 let eg = shown.isEmpty ? "" : (zh ? "  例如 " : "  e.g. ") + shown.joined(separator: ", ") + (n > shown.count ? (zh ? " 等" : ", …") : "")
                 out.append("  \(label)\(pad)\(String(n).leftPadded(to: 6))\(eg)")
             }

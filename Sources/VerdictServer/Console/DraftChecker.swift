@@ -11,6 +11,10 @@ import VerdictConsole
 struct DraftChecker: Sendable {
     /// Most files a draft may hold.
     static let maxFiles = 200
+    /// The most cells the line diffs of one draft compare together (beyond it a file's changed
+    /// middle is shown removed and added whole).
+    static let diffBudget = 4_000_000
+
     /// How far back the replay reaches.
     static let replayWindow: Int64 = 30 * 86_400_000
     /// Most records the replay reads: the log's latest, so that a check costs the same however long
@@ -252,9 +256,13 @@ struct DraftChecker: Sendable {
             }
         }
         let original = reference(of: target?.base.folder ?? "", asNew: target?.asNew != nil)
+        // One budget of compared cells for the whole draft (not one a file: a form holds up to
+        // `maxFiles`), and no diff of a file refused as too large.
+        var budget = Self.diffBudget
         let diffs = changed.compactMap { path -> (path: String, diff: LineDiff)? in
-            guard let new = files.first(where: { $0.path == path }) else { return nil }
-            let d = LineDiff(old: original.first { $0.path == path }?.text ?? "", new: new.text)
+            guard let new = files.first(where: { $0.path == path }), SourceFileReader.checkSize(of: new.text, shown: path) == nil else { return nil }
+            let d = LineDiff(old: original.first { $0.path == path }?.text ?? "", new: new.text, budget: budget)
+            budget = max(0, budget - d.cells)
             return d.isEmpty ? nil : (target?.pathInSet(path) ?? path, d)
         }
         var report = DraftReport(set: name, files: files, changed: changed, diagnostics: diagnostics, digest: digest, tests: tests,

@@ -64,6 +64,33 @@ import Testing
         #expect(text.contains("skipped 2026-10-03 – 2026-10-04 (weekend)"))
     }
 
+    /// An amount from the case may be years of working time: the explanation lists the first steps and
+    /// says the rest are not listed, instead of one step a day (hundreds of megabytes).
+    @Test func aHugeAmountListsItsFirstStepsOnly() throws {
+        let p = try CompiledPolicy.load(sources: [SourceFile(path: "store.yaml", text: """
+            policy: {name: store, version: "1"}
+            calendars:
+              store: {weekdays: [mon, tue, wed, thu, fri, sat, sun], hours: ["10:00-22:00"], years: every}
+            fields:
+              reported_at: timestamp
+              hours: integer
+            decisions:
+              response:
+                outputs: {respond_due: timestamp}
+                rules:
+                  - then:
+                      respond_due: working_hours_after(reported_at, hours, "store")
+            """)])
+        let d = try p.decide(json: Array(#"{"id": "b", "reported_at": "2026-03-01T09:00:00+08:00", "hours": 20000000}"#.utf8), explain: true)
+        let computed = try #require(d.explanation!.decisions[0].outputs[0].computed)
+        #expect(computed.steps.count == WorkingCalendar.maxRecordedSteps)
+        #expect(d.explanation!.text(.en).contains("        … steps after the first 500 not listed\n"))
+        #expect(d.explanation!.text(.zh).contains("        ……前 500 步之后的步骤未列出\n"))
+        #expect(d.explanation!.json().contains(#"{"more_steps_not_listed":true}]"#))
+        // The value is the arithmetic's, whether steps are recorded or not.
+        #expect(d["respond_due"] == (try p.decide(json: Array(#"{"id": "b", "reported_at": "2026-03-01T09:00:00+08:00", "hours": 20000000}"#.utf8)))["respond_due"])
+    }
+
     @Test func aConstantShowsNoArithmetic() throws {
         let qc = try CompiledPolicy.load(directory: repositoryRoot.appendingPathComponent("policies/quality-complaints").path)
         let d = try qc.decide(json: Array(#"{"id":"Q-1","received_at":"2026-03-02T09:15:00+08:00","resolved_at":"2026-03-04T17:00:00+08:00","region":"Shaanxi","branch":"Xi'an","problem":"pig_hair","eaten":false,"adverse_reaction":false,"hospitalised":false,"media_involved":false,"government_involved":false,"excessive_demand":false,"food_poisoning":false,"batch_problem":false,"cost":"500"}"#.utf8), explain: true)

@@ -95,6 +95,20 @@ struct ChangeImpactTests {
         #expect(unknown.transitions.map { ChangeImpact.text($0.key) } == ["approval: (not known) → band-1"])
     }
 
+    /// Replay decides "changed" as the grouping does: by JSON value (a recorded `"3"` is not the integer 3).
+    @Test func outcomesDifferByJSONValue() {
+        let text = ChangeImpact.Outcome(decisionJSON: Array(#"{"outputs":{"tier":"3"}}"#.utf8))
+        let number = ChangeImpact.Outcome(decisionJSON: Array(#"{"outputs":{"tier":3}}"#.utf8))
+        let more = ChangeImpact.Outcome(decisionJSON: Array(#"{"outputs":{"tier":3,"lead":"x"}}"#.utf8))
+        #expect(text.differs(from: number) && number.differs(from: more) && more.differs(from: number))
+        #expect(!number.differs(from: ChangeImpact.Outcome(decisionJSON: Array(#"{"outputs":{"tier":3}}"#.utf8))))
+        var impact = ChangeImpact()
+        let changed = impact.add(caseID: "k", old: text, new: number)
+        #expect(changed)
+        // A negative number of examples shows none rather than trapping.
+        #expect(impact.lines(examples: -1).allSatisfy { !$0.contains("e.g.") })
+    }
+
     @Test func jsonListsEveryCaseOfEveryGroup() throws {
         var impact = ChangeImpact()
         let a = ChangeImpact.Outcome(decisionJSON: Array(#"{"outputs":{"due":"2025-02-08T09:03:00+08:00","signers":["a"]}}"#.utf8))
