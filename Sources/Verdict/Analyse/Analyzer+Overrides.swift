@@ -66,7 +66,7 @@ extension Analyzer {
         for (j, list) in lists.enumerated() {
             guard let list else { continue }
             guard let box = try deciding[j].intersect(applies, within: context).boxes.first else { continue }
-            if apply(o.operations, to: list) != list { return }  // it changes this chain
+            if ChainOperation.apply(o.operations, to: list) != list { return }  // it changes this chain
             met.append((j, list, box))
         }
         let names: ([Value]) -> String = { list in
@@ -105,31 +105,11 @@ extension Analyzer {
         return out
     }
 
-    /// A chain after the operations, as the evaluator applies them: replacements at once, then
-    /// removals, then each insertion next to the chain as it stands.
-    static func apply(_ operations: [ChainOperation], to list: [Value]) -> [Value] {
-        var items = list
-        let replacements = operations.filter { $0.kind == .replace }
-        for i in items.indices {
-            if let r = replacements.first(where: { $0.member == items[i] }) { items[i] = r.other }
-        }
-        for op in operations where op.kind != .replace {
-            switch op.kind {
-            case .remove: items.removeAll { $0 == op.member }
-            case .insertBefore, .insertAfter:
-                guard !items.contains(op.member), let i = items.firstIndex(of: op.other) else { continue }
-                items.insert(op.member, at: op.kind == .insertAfter ? i + 1 : i)
-            case .replace: break
-            }
-        }
-        return items
-    }
-
     /// Why each operation changes none of `lists` (the chains the override meets).
     private static func unchanged(_ operations: [ChainOperation], _ lists: [[Value]], _ model: CheckedPolicy) -> [String] {
         func name(_ v: Value) -> String { if case .member(let m) = v { return "`\(model.members[Int(m)].name)`" } else { return "`\(v)`" } }
         // The chains as each operation meets them (after the replacements and removals before it).
-        var stages = lists.map { apply(operations.filter { $0.kind == .replace }, to: $0) }
+        var stages = lists.map { ChainOperation.apply(operations.filter { $0.kind == .replace }, to: $0) }
         var out: [String] = []
         for op in operations {
             switch op.kind {
@@ -138,14 +118,14 @@ extension Analyzer {
                            : "\(name(op.member)) is in no chain where it applies")
             case .remove:
                 out.append("\(name(op.member)) is in no chain where it applies")
-                stages = stages.map { apply([op], to: $0) }
+                stages = stages.map { ChainOperation.apply([op], to: $0) }
             case .insertBefore, .insertAfter:
                 if stages.allSatisfy({ $0.contains(op.member) }) {
                     out.append("\(name(op.member)) is already in every chain where it applies")
                 } else {
                     out.append("\(name(op.other)) is in no chain where it applies without \(name(op.member))")
                 }
-                stages = stages.map { apply([op], to: $0) }
+                stages = stages.map { ChainOperation.apply([op], to: $0) }
             }
         }
         var unique: [String] = []

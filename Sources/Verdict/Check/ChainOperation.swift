@@ -21,6 +21,27 @@ struct ChainOperation: Sendable, Equatable {
     static func insert(_ member: Value, after: Bool, _ anchor: Value) -> ChainOperation {
         .init(kind: after ? .insertAfter : .insertBefore, member: member, other: anchor)
     }
+
+    /// A chain after `operations`, in the order the evaluator applies them: every replacement at
+    /// once, then removals, then each insertion next to the chain as it stands (for the analyses that
+    /// reason about chains: the override proofs and why-not).
+    static func apply(_ operations: [ChainOperation], to chain: [Value]) -> [Value] {
+        var items = chain
+        let replacements = operations.filter { $0.kind == .replace }
+        for i in items.indices {
+            if let r = replacements.first(where: { $0.member == items[i] }) { items[i] = r.other }
+        }
+        for op in operations where op.kind != .replace {
+            switch op.kind {
+            case .remove: items.removeAll { $0 == op.member }
+            case .insertBefore, .insertAfter:
+                guard !items.contains(op.member), let i = items.firstIndex(of: op.other) else { continue }
+                items.insert(op.member, at: op.kind == .insertAfter ? i + 1 : i)
+            case .replace: break
+            }
+        }
+        return items
+    }
 }
 
 /// What one operation did when its override applied to a case.

@@ -229,7 +229,7 @@ final class WhyNotRegions {
                 }
                 let a = try intersect(outcome.region, applies, site: override.id)
                 let n = try intersect(outcome.region, not, site: override.id)
-                if !a.isEmpty { next.append(Outcome(region: a, source: .value(.list(Self.apply(override.operations, to: items))), rules: outcome.rules)) }
+                if !a.isEmpty { next.append(Outcome(region: a, source: .value(.list(ChainOperation.apply(override.operations, to: items))), rules: outcome.rules)) }
                 if !n.isEmpty { next.append(Outcome(region: n, source: outcome.source, rules: outcome.rules)) }
             }
             if next.count > Self.maxOutcomes { throw Unreasoned(site: override.id, condition: "its overrides combined", reason: "too many combinations (over \(Self.maxOutcomes))") }
@@ -344,24 +344,4 @@ final class WhyNotRegions {
         }
     }
 
-    /// An override's operations applied to a chain, as the evaluator applies them: every replacement
-    /// at once, then removals, then each insert in order.
-    static func apply(_ operations: [ChainOperation], to chain: [Value]) -> [Value] {
-        var items = chain
-        let replacements = operations.filter { $0.kind == .replace }
-        for i in items.indices {
-            if let r = replacements.first(where: { $0.member == items[i] }) { items[i] = r.other }
-        }
-        for op in operations where op.kind != .replace {
-            switch op.kind {
-            case .remove: items.removeAll { $0 == op.member }
-            case .insertBefore, .insertAfter:
-                if !items.contains(op.member), let i = items.firstIndex(of: op.other) {
-                    items.insert(op.member, at: op.kind == .insertAfter ? i + 1 : i)
-                }
-            case .replace: break
-            }
-        }
-        return items
-    }
 }

@@ -164,9 +164,9 @@ struct OverrideProofTests {
 
     @Test func theChainOperationsApplyAsTheEvaluatorDoes() {
         let a = Value.member(1), b = Value.member(2), c = Value.member(3)
-        #expect(Analyzer.apply([.replace(a, with: b), .replace(b, with: a)], to: [a, b]) == [b, a])
-        #expect(Analyzer.apply([.remove(a), .insert(a, after: true, b)], to: [a, b]) == [b, a])
-        #expect(Analyzer.apply([.insert(c, after: false, b)], to: [a, b]) == [a, c, b])
-        #expect(Analyzer.apply([.insert(c, after: false, b)], to: [a]) == [a])
+        #expect(ChainOperation.apply([.replace(a, with: b), .replace(b, with: a)], to: [a, b]) == [b, a])
+        #expect(ChainOperation.apply([.remove(a), .insert(a, after: true, b)], to: [a, b]) == [b, a])
+        #expect(ChainOperation.apply([.insert(c, after: false, b)], to: [a, b]) == [a, c, b])
+        #expect(ChainOperation.apply([.insert(c, after: false, b)], to: [a]) == [a])
     }
 }
