@@ -166,6 +166,10 @@ extension WhyNotChange {
         return show(raw, language)
     }
 
+    /// The condition as the text answer words it, in the field's own terms: `≤ 300.00`,
+    /// `> 1,000.00`, `= zhengzhou`, `is left out`.
+    public func conditionText(_ language: Language = .en) -> String { text(condition, language) }
+
     private func text(_ c: WhyNotCondition, _ language: Language) -> String {
         let zh = language == .zh
         switch c {
@@ -225,4 +229,30 @@ extension WhyNotChange {
 extension ValueType {
     /// The type itself, or a list's element type.
     var scalar: ValueType { element ?? self }
+}
+
+/// `≤ 300.00`, `≥ 300.01`, `300.01 … 1000.00`, `any value`: a range as plain text (the answer's own
+/// text, ``WhyNotChange/conditionText(_:)``, also shows strict bounds and grouped digits).
+extension WhyNotRange: CustomStringConvertible {
+    public var description: String {
+        switch (lower, upper) {
+        case let (l?, h?): l == h ? "= \(l)" : "\(l) … \(h)"
+        case let (l?, nil): "≥ \(l)"
+        case let (nil, h?): "≤ \(h)"
+        case (nil, nil): "any value"
+        }
+    }
+}
+
+/// `≤ 300.00`, `one of a, b`, `≠ henan`, `absent`, `≤ 300.00, or absent`: a condition as plain text.
+extension WhyNotCondition: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .oneOf(let vs): vs.count == 1 ? "= \(vs[0])" : "one of " + vs.map(\.description).joined(separator: ", ")
+        case .noneOf(let vs): vs.isEmpty ? "any value" : vs.count == 1 ? "≠ \(vs[0])" : "none of " + vs.map(\.description).joined(separator: ", ")
+        case .ranges(let rs): rs.map(\.description).joined(separator: " or ")
+        case .absent: "absent"
+        case .orAbsent(let inner): "\(inner), or absent"
+        }
+    }
 }
