@@ -236,7 +236,8 @@ struct CaseDecoder {
             }
             return out.count == items.count ? .list(out) : nil
         default:
-            return wrong(field, "a value of type `\(policy.typeName(type))`", hiding ? "a value of another type (personal data, not shown)" : "\(value)")
+            let expected = type == .money ? "an amount of type `money`, as `.money(try Money(parsing: \"300.00\"))`" : "a value of type `\(policy.typeName(type))`"
+            return wrong(field, expected, hiding ? "a value of another type (personal data, not shown)" : value.shown)
         }
     }
 }
