@@ -149,14 +149,7 @@ public enum ImpactView {
             return m
         }
 
-        func route(_ t: ChangeImpact.Transition) -> String {
-            if t.sameRoute { return ChangeImpact.text(t.to, language) + (language == .zh ? "(规则相同,结果不同)" : " (same rule, new outcome)") }
-            func side(_ p: ChangeImpact.Transition.Path) -> String {
-                if t.decision.isEmpty, p != .refused { return language == .zh ? "已决策" : "decided" }
-                return ChangeImpact.text(p, language)
-            }
-            return side(t.from) + " → " + side(t.to)
-        }
+        func route(_ t: ChangeImpact.Transition) -> String { ChangeImpact.routeText(t, language) }
 
         func transition(_ t: ChangeImpact.Transition) -> String { decision(t.decision) + ": " + route(t) }
 

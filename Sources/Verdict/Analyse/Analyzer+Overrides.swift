@@ -89,13 +89,7 @@ extension Analyzer {
     /// those no better-ranked rule takes (an unranked rule keeps its own); under `unique`, its own.
     private static func decidingRegions(_ d: CheckedDecision, _ regions: [Region], _ context: AnalysisContext) throws(Unanalysable) -> [Region] {
         guard d.hit == .first || d.hit == .priority else { return regions }
-        let ranks: [Int?] = d.rules.map { r in
-            guard d.hit == .priority, let slot = d.priorityOutput, let a = r.assignments.first(where: { $0.output == slot }),
-                  let v = a.value.constantValue else { return nil }
-            return d.priorityOrder.firstIndex(of: v)
-        }
-        let order = d.hit == .first ? Array(d.rules.indices)
-            : d.rules.indices.filter { ranks[$0] != nil }.sorted { (ranks[$0]!, $0) < (ranks[$1]!, $1) }
+        let order = maskingOrder(d)
         var out = regions
         var untaken = Region.everything
         for j in order {

@@ -78,15 +78,21 @@ enum Analyzer {
     /// The rules that may mask a rule are all those before it in one order (rule order for `first`;
     /// rank, then rule order, for `priority`), so one pass keeps the cases no rule so far has taken:
     /// each rule costs one intersection with them, not a union and complement of every rule before it.
-    private static func unreachable(_ d: CheckedDecision, _ regions: [Region], _ context: AnalysisContext, _ diagnostics: inout DiagnosticBag) throws(Unanalysable) {
+    /// The rules that mask one another, in the order they do: rule order under `first`; under
+    /// `priority` the ranked rules by rank, then rule order (an unranked rule masks none and is masked
+    /// by none, so it is not in the order).
+    static func maskingOrder(_ d: CheckedDecision) -> [Int] {
+        guard d.hit == .priority else { return Array(d.rules.indices) }
         let ranks: [Int?] = d.rules.map { r in
-            guard d.hit == .priority, let slot = d.priorityOutput, let a = r.assignments.first(where: { $0.output == slot }),
+            guard let slot = d.priorityOutput, let a = r.assignments.first(where: { $0.output == slot }),
                   let v = a.value.constantValue else { return nil }
             return d.priorityOrder.firstIndex(of: v)
         }
-        // Under `priority` only ranked rules mask each other; an unranked rule masks none and is masked by none.
-        let order = d.hit == .first ? Array(d.rules.indices)
-            : d.rules.indices.filter { ranks[$0] != nil }.sorted { (ranks[$0]!, $0) < (ranks[$1]!, $1) }
+        return d.rules.indices.filter { ranks[$0] != nil }.sorted { (ranks[$0]!, $0) < (ranks[$1]!, $1) }
+    }
+
+    private static func unreachable(_ d: CheckedDecision, _ regions: [Region], _ context: AnalysisContext, _ diagnostics: inout DiagnosticBag) throws(Unanalysable) {
+        let order = maskingOrder(d)
         var untaken = Region.everything
         for (position, j) in order.enumerated() {
             if position > 0, !regions[j].isEmpty, try regions[j].intersect(untaken, within: context).isEmpty {

@@ -271,14 +271,19 @@ extension ChangeImpact {
     /// A transition as text: `approval: band-up-to-300 → band-300-to-5000`; the same route as
     /// `approval: band-300-to-5000 (same rule, new outcome)`; a refusal as `case: decided → refused`.
     public static func text(_ t: Transition, _ language: Language = .en) -> String {
+        (t.decision.isEmpty ? (language == .zh ? "案件" : "case") : t.decision) + ": " + routeText(t, language)
+    }
+
+    /// A transition's two sides without its table: `band-up-to-300 → band-300-to-5000`,
+    /// `band-300-to-5000 (same rule, new outcome)`, `decided → refused`.
+    public static func routeText(_ t: Transition, _ language: Language = .en) -> String {
         let zh = language == .zh
-        let table = t.decision.isEmpty ? (zh ? "案件" : "case") : t.decision
-        if t.sameRoute { return "\(table): \(text(t.to, language)) \(zh ? "(规则相同,结果不同)" : "(same rule, new outcome)")" }
+        if t.sameRoute { return "\(text(t.to, language)) \(zh ? "(规则相同,结果不同)" : "(same rule, new outcome)")" }
         func side(_ p: Transition.Path) -> String {
             if t.decision.isEmpty, p != .refused { return zh ? "已决策" : "decided" }
             return text(p, language)
         }
-        return "\(table): \(side(t.from)) → \(side(t.to))"
+        return "\(side(t.from)) → \(side(t.to))"
     }
 
     /// A shape as text: `2 days earlier`, `+ division_manager, − bu_finance_head`, `head_office → division_manager`.
