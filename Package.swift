@@ -11,6 +11,9 @@ let package = Package(
         .library(name: "VerdictConsole", targets: ["VerdictConsole"]),
         .library(name: "VerdictAuditPostgres", targets: ["VerdictAuditPostgres"]),
         .executable(name: "verdict", targets: ["verdict"]),
+        // The C library (issue 31): `libVerdictC.so`, whose soname is `libverdict.so`;
+        // `bindings/build-library.sh` builds it and installs it under that name beside include/verdict.h.
+        .library(name: "VerdictC", type: .dynamic, targets: ["VerdictC"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),
@@ -87,6 +90,13 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
+        // The C ABI over the one decision entry point (include/verdict.h): its own target, so `Verdict`
+        // stays a plain Swift library; Python, Java and Go bind to it (bindings/).
+        .target(
+            name: "VerdictC",
+            dependencies: ["Verdict"],
+            linkerSettings: [.unsafeFlags(["-Xlinker", "-soname=libverdict.so"], .when(platforms: [.linux]))]
+        ),
         .executableTarget(
             name: "verdict",
             dependencies: [
@@ -115,6 +125,11 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
             ]
+        ),
+        .testTarget(
+            name: "VerdictCTests",
+            // Calls the exported C functions as a C caller would (pointers, handles, buffers to free).
+            dependencies: ["VerdictC", "Verdict"]
         ),
         .testTarget(
             name: "VerdictAuditTests",

@@ -78,12 +78,7 @@ public final class CompiledPolicy: Sendable {
             JSONWriter.quotedBytes(m.name)
         }
         var w = JSONWriter()
-        w.object { w in
-            w.field("name", identity.name)
-            w.field("version", identity.version)
-            if let e = identity.effective { w.field("effective", e.description) }
-            w.field("digest", identity.digest)
-        }
+        identity.write(to: &w)
         identityJSON = w.bytes
     }
 

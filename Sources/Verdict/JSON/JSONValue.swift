@@ -27,7 +27,7 @@ package enum JSONValue: Sendable, Equatable {
     }
 
     /// The JSON kind in words, for error messages: `a string`, `a number`, ...
-    var kindDescription: String {
+    package var kindDescription: String {
         switch self {
         case .null: return "null"
         case .bool: return "a boolean"

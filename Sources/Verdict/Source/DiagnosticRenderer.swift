@@ -80,35 +80,18 @@ public struct DiagnosticRenderer: Sendable {
     /// The diagnostics as a JSON document: `{"diagnostics": [...], "errors": N, "warnings": N}`.
     public func json(_ ds: [Diagnostic]) -> String {
         var w = JSONWriter()
-        w.object { w in
-            w.key("diagnostics")
-            w.array { w in
-                for d in ds {
-                    w.object { w in
-                        w.field("severity", d.severity.rawValue)
-                        w.field("code", d.code)
-                        w.field("message", d.message)
-                        if let loc = d.location { Self.write(loc, into: &w) }
-                        if let help = d.help { w.field("help", help) }
-                        if !d.notes.isEmpty {
-                            w.key("notes")
-                            w.array { w in
-                                for n in d.notes {
-                                    w.object { w in
-                                        w.field("message", n.message)
-                                        if let loc = n.location { Self.write(loc, into: &w) }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            let (errors, warnings) = Self.counts(ds)
-            w.field("errors", errors)
-            w.field("warnings", warnings)
-        }
+        w.object { w in Self.writeMembers(ds, into: &w) }
         return w.output
+    }
+
+    /// Writes `diagnostics`, `errors` and `warnings` into an open object (the C library's error answer
+    /// adds them to its own).
+    package static func writeMembers(_ ds: [Diagnostic], into w: inout JSONWriter) {
+        w.key("diagnostics")
+        w.array { w in for d in ds { d.write(to: &w) } }
+        let (errors, warnings) = counts(ds)
+        w.field("errors", errors)
+        w.field("warnings", warnings)
     }
 
     /// The true numbers of errors and warnings: those listed, and those a closing note says were not kept.

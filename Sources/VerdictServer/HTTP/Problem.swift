@@ -67,50 +67,6 @@ struct Problem: Error, HTTPResponseError {
     }
 }
 
-extension PolicyIdentity {
-    /// `{"name": ..., "version": ..., "effective": ..., "digest": ...}`
-    func write(to w: inout JSONWriter) {
-        w.object { w in
-            w.field("name", name)
-            w.field("version", version)
-            if let e = effective { w.field("effective", e.description) }
-            w.field("digest", digest)
-        }
-    }
-}
-
-extension Diagnostic {
-    /// The shape `verdict check --format json` gives one diagnostic.
-    func write(to w: inout JSONWriter) {
-        w.object { w in
-            w.field("severity", severity.rawValue)
-            w.field("code", code)
-            w.field("message", message)
-            if let loc = location {
-                w.field("file", loc.path)
-                w.field("line", loc.line)
-                w.field("column", loc.column)
-            }
-            if let help { w.field("help", help) }
-            if !notes.isEmpty {
-                w.key("notes")
-                w.array { w in
-                    for note in notes {
-                        w.object { w in
-                            w.field("message", note.message)
-                            if let loc = note.location {
-                                w.field("file", loc.path)
-                                w.field("line", loc.line)
-                                w.field("column", loc.column)
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-}
-
 extension Problem {
     /// Writes the problem as a connection's last answer and closes it, from a channel handler that
     /// sits after HTTP decoding (``ConnectionLimiter``, ``ProtocolErrorHandler``): before any route

@@ -25,29 +25,11 @@ struct DecisionRoutes: Sendable {
             self.request = DecisionRequest(now: Timestamp(Date()))
             // `+` and `%20` are spaces: `why_not=approver+%3D+branch_manager` is `approver = branch_manager`.
             for (key, value) in QueryString.pairs(request) {
-                switch key {
-                case "explain":
-                    switch String(value).lowercased() {
-                    case "true", "1", "yes", "", "full": self.request.explanation = .full
-                    case "compact": self.request.explanation = .compact
-                    case "false", "0", "no", "none": self.request.explanation = .none
-                    default: throw Self.invalid("explain", "`\(value)` is not true, false, compact or full")
-                    }
-                case "lang":
-                    guard let l = Language(rawValue: String(value)) else { throw Self.invalid("lang", "`\(value)` is not a language: use en or zh") }
-                    self.request.language = l
-                case "now":
-                    // An offset's `+` written unencoded (`now=2026-03-05T09:00:00+08:00`) reads as a space;
-                    // a time never holds one, so it is the `+` it was meant to be.
-                    let value = value.contains(" ") ? value.replacingOccurrences(of: " ", with: "+") : value
-                    do { self.request.now = try Timestamp(rfc3339: value) } catch {
-                        throw Self.invalid("now", "`\(value)` is not an RFC 3339 timestamp with an offset: \(error)")
-                    }
-                case "why_not":
-                    self.request.whyNot.append(String(value))
-                default:
+                // `format` is the command line's and the C library's: the service answers JSON.
+                guard key != "format", DecisionRequest.parameterNames.contains(key) else {
                     throw Self.invalid(key, "unknown parameter `\(key)`: the parameters are explain, lang, now and why_not")
                 }
+                do { try self.request.set(parameter: key, to: value) } catch { throw Self.invalid(key, error.message) }
             }
         }
 
@@ -150,7 +132,7 @@ struct DecisionRoutes: Sendable {
 
     /// 400 for JSON that does not parse, 422 for a case the policy refuses; both name the version.
     static func problem(_ error: CaseError, policy: PolicyIdentity) -> Problem {
-        let syntax = error.problems.first { $0.code == "json-syntax" }
+        let syntax = error.problems.first { $0.code == .jsonSyntax }
         var p = syntax != nil
             ? Problem(.badRequest, "malformed-json", "Malformed JSON", detail: syntax!.message)
             : Problem(.unprocessableContent, "invalid-case", "Invalid case",
@@ -161,7 +143,7 @@ struct DecisionRoutes: Sendable {
                 for problem in error.problems {
                     w.object { w in
                         if let f = problem.field { w.field("field", f) }
-                        w.field("code", problem.code)
+                        w.field("code", problem.codeText)
                         w.field("message", problem.message)
                         if let h = problem.help { w.field("help", h) }
                     }
@@ -411,8 +393,6 @@ extension DecisionRoutes {
 
     /// A batch line's error with one of the service's own codes, in the shape of ``CaseError``'s JSON.
     private static func problem(_ code: String, _ message: String) -> CaseError {
-        var p = CaseError.Problem(field: nil, code: .invalidValue, message: message)
-        p.code = code
-        return CaseError(caseID: nil, problems: [p])
+        CaseError(caseID: nil, problems: [CaseError.Problem(readerCode: code, message: message)])
     }
 }

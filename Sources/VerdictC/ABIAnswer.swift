@@ -1,0 +1,45 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Verdict
+
+/// What a C library call hands back: a status and, where the caller gave somewhere to put it, a
+/// NUL-terminated UTF-8 buffer from `malloc` that the caller frees with `verdict_free`.
+struct ABIAnswer {
+    var status: ABIStatus
+    var bytes: [UInt8]
+
+    static func ok(_ bytes: [UInt8]) -> ABIAnswer { ABIAnswer(status: .ok, bytes: bytes) }
+
+    /// An error answer: `{"error": NAME, "message": ..., and the members `more` writes}`.
+    static func error(_ status: ABIStatus, _ message: String, _ more: (inout JSONWriter) -> Void = { _ in }) -> ABIAnswer {
+        var w = JSONWriter()
+        w.object { w in
+            w.field("error", status.name)
+            w.field("message", message)
+            more(&w)
+        }
+        return ABIAnswer(status: status, bytes: w.bytes)
+    }
+
+    /// Hands the answer over: the buffer to `out` (and its length, without the NUL, to `length`) when
+    /// they are not NULL; returns the status's number.
+    func deliver(_ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ length: UnsafeMutablePointer<UInt>?) -> Int32 {
+        length?.pointee = 0
+        if let out {
+            out.pointee = nil
+            // The buffer is the caller's from here: `verdict_free` releases it with `free`.
+            if let buffer = malloc(bytes.count + 1)?.assumingMemoryBound(to: UInt8.self) {
+                if !bytes.isEmpty {
+                    bytes.withUnsafeBufferPointer { _ = UnsafeMutableBufferPointer(start: buffer, count: bytes.count).initialize(from: $0) }
+                }
+                buffer[bytes.count] = 0
+                out.pointee = UnsafeMutableRawPointer(buffer).assumingMemoryBound(to: CChar.self)
+                length?.pointee = UInt(bytes.count)
+            }
+        }
+        return status.rawValue
+    }
+}
