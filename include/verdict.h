@@ -99,6 +99,12 @@ int verdict_case_schema(verdict_policy handle, const char *version, char **out, 
 int verdict_decide(verdict_policy handle, const char *case_json, size_t case_len, const char *options,
                    char **out, size_t *out_len);
 
+/* For benchmarks: decides the case `iterations` times inside the library, never crossing the C boundary
+ * (the Swift library's own JSON-in, JSON-out decision with a reused output buffer), and sets
+ * *nanoseconds to the time taken. A binding's per-call overhead is its per-call time minus this one's. */
+int verdict_bench_answer(verdict_policy handle, const char *case_json, size_t case_len, const char *options,
+                         uint64_t iterations, uint64_t *nanoseconds);
+
 /* How many handles are live: for a caller's own leak checks. */
 uint64_t verdict_live_handles(void);
 

@@ -63,6 +63,14 @@ public func verdict_decide(_ handle: UInt64, _ caseJSON: UnsafePointer<CChar>?, 
     VerdictABI.withSet(handle) { VerdictABI.decide($0, caseJSON, caseLength, options) }.deliver(out, length)
 }
 
+@_cdecl("verdict_bench_answer")
+public func verdict_bench_answer(_ handle: UInt64, _ caseJSON: UnsafePointer<CChar>?, _ caseLength: UInt,
+                                 _ options: UnsafePointer<CChar>?, _ iterations: UInt64,
+                                 _ nanoseconds: UnsafeMutablePointer<UInt64>?) -> Int32 {
+    nanoseconds?.pointee = 0
+    return VerdictABI.withSet(handle) { VerdictABI.bench($0, caseJSON, caseLength, options, iterations, nanoseconds) }.deliver(nil, nil)
+}
+
 @_cdecl("verdict_live_handles")
 public func verdict_live_handles() -> UInt64 { UInt64(PolicyHandles.shared.count) }
 
@@ -173,6 +181,28 @@ enum VerdictABI {
         var out: [UInt8] = []
         response.appendRendered(to: &out)
         return .ok(out)
+    }
+
+    /// The library's own JSON-in, JSON-out decision, `iterations` times in a loop that never crosses the C
+    /// boundary: the case's bytes as an array, one request, the answer rendered into a reused buffer —
+    /// what a Swift caller of ``PolicyVersions/answer(_:json:)`` pays, for the bindings' overhead figures.
+    static func bench(_ set: PolicyVersions, _ caseJSON: UnsafePointer<CChar>?, _ caseLength: UInt, _ options: UnsafePointer<CChar>?,
+                      _ iterations: UInt64, _ nanoseconds: UnsafeMutablePointer<UInt64>?) -> ABIAnswer {
+        guard let caseJSON, caseLength <= maxCaseBytes else { return .error(.argument, "the case is NULL or too long") }
+        var request = DecisionRequest()
+        if let options {
+            do { try readOptions(options, into: &request) } catch { return .error(.request, "option \(error)") }
+        }
+        let bytes = Array(UnsafeRawBufferPointer(start: caseJSON, count: Int(caseLength)))
+        var out: [UInt8] = []
+        out.reserveCapacity(64 << 10)
+        let start = DispatchTime.now().uptimeNanoseconds
+        for _ in 0..<iterations {
+            out.removeAll(keepingCapacity: true)
+            do { try set.answer(request, json: bytes).appendRendered(to: &out) } catch { return .error(.caseRefused, "\(error)") }
+        }
+        nanoseconds?.pointee = DispatchTime.now().uptimeNanoseconds - start
+        return .ok([])
     }
 
     /// `{"error": "case-refused", "message", "case", "problems": [...], "policy": {...}}`.

@@ -1,0 +1,58 @@
+/* Per-call cost of the C library against the Swift library's own JSON-in, JSON-out decision, in one
+ * process and one run: Benchmarks/bindings/run.sh builds and runs it beside the Python, Java and Go
+ * benchmarks. Usage: bench ROOT SECONDS */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "verdict.h"
+
+static double now_s(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return t.tv_sec + t.tv_nsec / 1e9; }
+
+static char *read_file(const char *path, size_t *len) {
+    FILE *f = fopen(path, "rb");
+    if (!f) { perror(path); exit(1); }
+    fseek(f, 0, SEEK_END); *len = (size_t)ftell(f); fseek(f, 0, SEEK_SET);
+    char *b = malloc(*len + 1);
+    if (fread(b, 1, *len, f) != *len) { perror(path); exit(1); }
+    b[*len] = 0; fclose(f);
+    return b;
+}
+
+int main(int argc, char **argv) {
+    const char *root = argc > 1 ? argv[1] : ".";
+    double seconds = argc > 2 ? atof(argv[2]) : 2;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/policies/quality-complaints", root);
+    verdict_policy p;
+    if (verdict_policy_load(path, &p, NULL, NULL) != VERDICT_OK) { fprintf(stderr, "load failed\n"); return 1; }
+    snprintf(path, sizeof path, "%s/policies/quality-complaints/examples/henan-tier3.json", root);
+    size_t len;
+    char *c = read_file(path, &len);
+
+    /* The library alone: as many iterations as fit in the time, in rounds of 10,000. */
+    uint64_t inside_ns = 0, inside_n = 0, ns;
+    while (inside_ns < seconds * 1e9) {
+        if (verdict_bench_answer(p, c, len, NULL, 10000, &ns) != VERDICT_OK) { fprintf(stderr, "bench failed\n"); return 1; }
+        inside_ns += ns; inside_n += 10000;
+    }
+    /* Through the C interface: each call copies the case in and the answer out into a new buffer. */
+    uint64_t n = 0;
+    double start = now_s(), end = start;
+    while (end - start < seconds) {
+        for (int i = 0; i < 10000; i++) {
+            char *out;
+            if (verdict_decide(p, c, len, NULL, &out, NULL) != VERDICT_OK) { fprintf(stderr, "decide failed\n"); return 1; }
+            verdict_free(out);
+        }
+        n += 10000;
+        end = now_s();
+    }
+    double inside = (double)inside_ns / inside_n, through = (end - start) * 1e9 / n;
+    printf("{\"language\": \"c\", \"library_ns\": %.0f, \"call_ns\": %.0f, \"overhead_ns\": %.0f, \"calls_per_s\": %.0f}\n",
+           inside, through, through - inside, 1e9 / through);
+    free(c);
+    verdict_policy_free(p);
+    return 0;
+}
