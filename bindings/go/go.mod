@@ -1,0 +1,3 @@
+module verdict.dev/verdict
+
+go 1.19

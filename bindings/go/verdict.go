@@ -1,0 +1,208 @@
+// Package verdict decides cases by a Verdict policy set, in process, through libverdict.so (the C
+// interface of include/verdict.h). A case goes in as JSON and the decision comes out as JSON — the
+// same bytes `verdict decide` prints and the HTTP service answers, because all of them ask the one
+// decision entry point of the library.
+//
+// A Policy is safe for use by many goroutines at once, and calls on one Policy run in parallel.
+// Errors are typed for errors.As: *PolicyError, *CaseError, *RequestError, *ArgumentError,
+// *LibraryError, *ABIError; a closed Policy answers ErrClosed (errors.Is).
+package verdict
+
+import (
+	"encoding/json"
+	"errors"
+	"runtime"
+	"sync/atomic"
+	"time"
+)
+
+// Policy is a loaded policy set with all its versions. Close it when done (a Policy that becomes
+// unreachable is closed by the garbage collector, but not at a time you choose).
+type Policy struct {
+	handle atomic.Uint64 // 0 once closed
+	// Path is the folder the set was loaded from.
+	Path string
+	// Warnings are the checker's warnings about the set (a set with errors does not load).
+	Warnings []Diagnostic
+}
+
+// Load loads, checks and compiles every version of the policy set in the folder path (its own files
+// are one version, each folder under versions/ another). A set with errors gives a *PolicyError with
+// each error at its file, line and column.
+func Load(path string) (*Policy, error) {
+	if err := ready(); err != nil {
+		return nil, err
+	}
+	handle, out, status, err := cPolicyLoad(path)
+	if err != nil {
+		return nil, err
+	}
+	if status != statusOK {
+		return nil, errorFrom(status, out, path)
+	}
+	p := &Policy{Path: path}
+	p.handle.Store(handle)
+	var loaded struct {
+		Diagnostics []Diagnostic `json:"diagnostics"`
+	}
+	if json.Unmarshal(out, &loaded) == nil {
+		p.Warnings = loaded.Diagnostics
+	}
+	runtime.SetFinalizer(p, func(p *Policy) { p.Close() })
+	return p, nil
+}
+
+// Close frees the set. Calls already running on other goroutines finish first; calls after it return
+// ErrClosed. Closing again does nothing and returns nil.
+func (p *Policy) Close() error {
+	handle := p.handle.Swap(0)
+	if handle == 0 {
+		return nil
+	}
+	runtime.SetFinalizer(p, nil)
+	if status := cPolicyFree(handle); status != statusOK && status != statusHandle {
+		return errorFrom(status, nil, p.Path)
+	}
+	return nil
+}
+
+func (p *Policy) live() (uint64, error) {
+	if h := p.handle.Load(); h != 0 {
+		return h, nil
+	}
+	return 0, ErrClosed
+}
+
+// DecideJSON decides one case (UTF-8 JSON, an object) by the version in force on its date and returns
+// the answer exactly as the library writes it: {"case", "policy", "outputs", "clocks", …}. It is the
+// cheapest call; Decide parses the same answer into a Decision.
+func (p *Policy) DecideJSON(caseJSON []byte, opts ...Option) ([]byte, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	return p.decide(caseJSON, &o)
+}
+
+func (p *Policy) decide(caseJSON []byte, o *options) ([]byte, error) {
+	handle, err := p.live()
+	if err != nil {
+		return nil, err
+	}
+	encoded, err := o.encode()
+	if err != nil {
+		return nil, err
+	}
+	out, status := cDecide(handle, caseJSON, encoded)
+	runtime.KeepAlive(p)
+	if status != statusOK {
+		return nil, errorFrom(status, out, p.Path)
+	}
+	return out, nil
+}
+
+// Decide decides one case (UTF-8 JSON, an object) by the version in force on its date. A refused case
+// gives a *CaseError listing each problem; options that cannot be read, a *RequestError.
+func (p *Policy) Decide(caseJSON []byte, opts ...Option) (*Decision, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	out, err := p.decide(caseJSON, &o)
+	if err != nil {
+		return nil, err
+	}
+	d, err := parseDecision(out)
+	if err != nil {
+		return nil, err
+	}
+	d.policy = p
+	d.caseJSON = append([]byte(nil), caseJSON...)
+	d.options = o
+	return d, nil
+}
+
+// VersionInfo describes one version of a set.
+type VersionInfo struct {
+	Name      string   `json:"name"`
+	Version   string   `json:"version"`
+	Effective string   `json:"effective"`
+	Digest    string   `json:"digest"`
+	Folder    string   `json:"folder"`
+	Fields    []string `json:"fields"`  // the case fields it reads
+	Outputs   []string `json:"outputs"` // the outputs it decides
+}
+
+// Info describes a loaded set.
+type Info struct {
+	Name        string        `json:"name"`
+	EffectiveBy string        `json:"effective_by"` // the case field whose date picks the version ("" if none)
+	InForce     string        `json:"in_force"`     // the version in force now
+	Versions    []VersionInfo `json:"versions"`
+	Verdict     string        `json:"verdict"` // the engine's version
+	ABI         int           `json:"abi"`
+}
+
+// Info describes the set: its name, versions, fields and outputs.
+func (p *Policy) Info() (*Info, error) {
+	handle, err := p.live()
+	if err != nil {
+		return nil, err
+	}
+	out, status := cPolicyInfo(handle)
+	runtime.KeepAlive(p)
+	if status != statusOK {
+		return nil, errorFrom(status, out, p.Path)
+	}
+	var info Info
+	if err := json.Unmarshal(out, &info); err != nil {
+		return nil, errors.New("verdict: the library's set info is not the expected JSON: " + err.Error())
+	}
+	return &info, nil
+}
+
+// Schema is the JSON Schema (draft 2020-12) of the case input of a version (as the set's `version`
+// names it), or of the version in force now when version is "". An unknown version is a *RequestError.
+func (p *Policy) Schema(version string) (json.RawMessage, error) {
+	handle, err := p.live()
+	if err != nil {
+		return nil, err
+	}
+	out, status, err := cCaseSchema(handle, version)
+	runtime.KeepAlive(p)
+	if err != nil {
+		return nil, err
+	}
+	if status != statusOK {
+		return nil, errorFrom(status, out, p.Path)
+	}
+	return out, nil
+}
+
+// BenchAnswer is for benchmarks: it decides the case iterations times inside the library, never
+// crossing into Go, and returns the time taken — the cost a call from Go adds is a Decide's time
+// minus this one's per iteration.
+func (p *Policy) BenchAnswer(caseJSON []byte, iterations uint64, opts ...Option) (time.Duration, error) {
+	handle, err := p.live()
+	if err != nil {
+		return 0, err
+	}
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	encoded, err := o.encode()
+	if err != nil {
+		return 0, err
+	}
+	ns, status := cBenchAnswer(handle, caseJSON, encoded, iterations)
+	runtime.KeepAlive(p)
+	if status != statusOK {
+		// The same call through verdict_decide says why.
+		if _, err := p.decide(caseJSON, &o); err != nil {
+			return 0, err
+		}
+		return 0, errorFrom(status, nil, p.Path)
+	}
+	return time.Duration(ns), nil
+}
