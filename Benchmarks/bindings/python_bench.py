@@ -1,0 +1,192 @@
+#!/usr/bin/env python3
+"""The Python binding's cost, by hand (not a timed test): bounded by --seconds per measurement.
+
+1. Per-call overhead: policy.decide(case bytes) against verdict_bench_answer (the Swift library's own
+   JSON-in, JSON-out decision, never crossing the boundary) in the same process and run.
+2. Threads: decisions/s from 2 threads against 1 (ctypes releases the GIL during the library call).
+3. zen-engine (GoRules, `pip install zen-engine`) on the same rules and cases: the A5 approval rules of
+   policies/quality-complaints as the JDM decision table zen/approval.jdm.json and as the Verdict set
+   zen/verdict-policy (the same bands, the Henan finance override and its Zhengzhou exception). Both
+   engines must give the same signers, approver and head-office action on every case before timing.
+
+stdout: one JSON line of the shape bench.c prints (language, library_ns, call_ns, overhead_ns,
+calls_per_s), plus threads and zen figures; stderr: the tables for people.
+Usage: VERDICT_LIBRARY=.build/libverdict/release/libverdict.so python3 Benchmarks/bindings/python_bench.py [--seconds 2] [--cases 1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import ctypes
+import json
+import random
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+ROOT = Path(__file__).resolve().parents[2]
+# The binding of this checkout (not an installed copy), with VERDICT_LIBRARY naming the library.
+sys.path.insert(0, str(ROOT / "bindings" / "python" / "src"))
+import verdict  # noqa: E402
+from verdict import _library  # noqa: E402
+
+ZEN = Path(__file__).resolve().parent / "zen"
+
+
+def say(text: str = "") -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def per_call(policy: verdict.Policy, case: bytes, seconds: float) -> dict[str, float]:
+    lib = _library.library()
+    handle = policy._live_handle()
+    inside_ns = inside_n = 0
+    ns = ctypes.c_uint64(0)
+    while inside_ns < seconds * 1e9:
+        status = lib.verdict_bench_answer(handle, case, len(case), None, 10_000, ctypes.byref(ns))
+        assert status == 0, status
+        inside_ns += ns.value
+        inside_n += 10_000
+    # The bare ctypes call (verdict_decide, copy the text out, verdict_free): what any binding pays.
+    out, length = ctypes.c_void_p(None), ctypes.c_size_t(0)
+    out_ref, length_ref = ctypes.byref(out), ctypes.byref(length)
+    function, free, string_at = lib.verdict_decide, lib.verdict_free, ctypes.string_at
+    n = 0
+    start = end = time.perf_counter()
+    while end - start < seconds:
+        for _ in range(10_000):
+            function(handle, case, len(case), None, out_ref, length_ref)
+            string_at(out.value, length.value).decode()
+            free(out.value)
+        n += 10_000
+        end = time.perf_counter()
+    bare = (end - start) * 1e9 / n
+    decide = policy.decide
+    n = 0
+    start = end = time.perf_counter()
+    while end - start < seconds:
+        for _ in range(10_000):
+            decide(case)
+        n += 10_000
+        end = time.perf_counter()
+    inside = inside_ns / inside_n
+    through = (end - start) * 1e9 / n
+    return {"library_ns": inside, "call_ns": through, "overhead_ns": through - inside, "calls_per_s": 1e9 / through,
+            "ctypes_call_ns": bare, "binding_ns": through - bare}
+
+
+def rate(threads: int, seconds: float, work: Callable[[], None]) -> float:
+    """Decisions per second from `threads` threads each calling work() until the time is up."""
+    counts = [0] * threads
+    barrier = threading.Barrier(threads + 1)
+    stop = threading.Event()
+
+    def run(slot: int) -> None:
+        barrier.wait()
+        count = 0
+        while not stop.is_set():
+            for _ in range(500):
+                work()
+            count += 500
+        counts[slot] = count
+
+    workers = [threading.Thread(target=run, args=(slot,)) for slot in range(threads)]
+    for worker in workers:
+        worker.start()
+    barrier.wait()
+    start = time.perf_counter()
+    time.sleep(seconds)
+    stop.set()
+    for worker in workers:
+        worker.join()
+    return sum(counts) / (time.perf_counter() - start)
+
+
+def approval_cases(count: int, seed: int) -> list[dict[str, Any]]:
+    """Costs across the three bands with their edges, regions and branches in and out of the override."""
+    rng = random.Random(seed)
+    edges = [0, 0.01, 299.99, 300, 300.01, 999.99, 1000, 1000.01, 5000]
+    cases = []
+    for index in range(count):
+        cost = edges[index] if index < len(edges) else rng.randint(0, 300_000) / 100
+        cases.append({"id": f"Z-{index}", "region": rng.choice(["henan", "shaanxi", "ningxia"]),
+                      "branch": rng.choice(["zhengzhou", "luoyang", "xian", "yinchuan"]), "cost": cost})
+    return cases
+
+
+def versus_zen(count: int, seconds: float) -> dict[str, Any]:
+    import zen  # type: ignore[import-untyped]
+
+    content = (ZEN / "approval.jdm.json").read_text(encoding="utf-8")
+    cases = approval_cases(count, seed=31)
+    encoded = [json.dumps(case).encode("utf-8") for case in cases]
+    keys = ("signers", "approver", "head_office_action")
+    engine = zen.ZenEngine({"loader": {"type": "static", "content": {"approval": json.loads(content)}}})
+    decision = zen.ZenEngine().create_decision(zen.ZenDecisionContent(content))
+    with verdict.Policy.load(ZEN / "verdict-policy") as policy:
+        for case, data in zip(cases, encoded):
+            ours = {key: policy.decide(data).outputs[key] for key in keys}
+            theirs = {key: decision.evaluate(case)["result"][key] for key in keys}
+            by_engine = {key: engine.evaluate("approval", case)["result"][key] for key in keys}
+            assert ours == theirs == by_engine, f"the engines differ on {case}: verdict {ours}, zen {theirs}"
+        say(f"both engines give the same signers, approver and head-office action on all {count} cases")
+
+        def timed(work: Callable[[Any], Any], inputs: list[Any]) -> float:
+            n, start = 0, time.perf_counter()
+            end = start
+            while end - start < seconds:
+                for item in inputs:
+                    work(item)
+                n += len(inputs)
+                end = time.perf_counter()
+            return n / (end - start)
+
+        results = {
+            "verdict_bytes": timed(policy.decide, encoded),
+            "verdict_dict": timed(lambda case: policy.decide(case).outputs, cases),
+            "zen_decision": timed(decision.evaluate, cases),
+            "zen_engine": timed(lambda case: engine.evaluate("approval", case), cases),
+        }
+    return {"cases": count, **results}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=float, default=2.0, help="time per measurement (default 2)")
+    parser.add_argument("--cases", type=int, default=1000, help="cases of the zen comparison (default 1000)")
+    parser.add_argument("--no-zen", action="store_true", help="skip the zen-engine comparison")
+    args = parser.parse_args()
+
+    case = (ROOT / "policies" / "quality-complaints" / "examples" / "henan-tier3.json").read_bytes()
+    with verdict.Policy.load(ROOT / "policies" / "quality-complaints") as policy:
+        policy.decide(case)
+        calls = per_call(policy, case, args.seconds)
+        say(f"1. per call (quality-complaints, henan-tier3.json), library {_library.candidates()[0]}:")
+        say(f"   verdict_bench_answer {calls['library_ns']:9.0f} ns   policy.decide(bytes) {calls['call_ns']:9.0f} ns"
+            f"   overhead {calls['overhead_ns']:6.0f} ns")
+        say(f"   of which the bare ctypes call of verdict_decide {calls['ctypes_call_ns']:9.0f} ns, the binding's Python"
+            f" (arguments, Decision) {calls['binding_ns']:6.0f} ns")
+        one = rate(1, args.seconds, lambda: policy.decide(case))
+        two = rate(2, args.seconds, lambda: policy.decide(case))
+        say(f"2. threads: 1 thread {one:9.0f}/s   2 threads {two:9.0f}/s   ×{two / one:.2f}")
+    line: dict[str, Any] = {"language": "python", **{k: round(v) for k, v in calls.items()},
+                            "threads_1_per_s": round(one), "threads_2_per_s": round(two), "threads_speedup": round(two / one, 2)}
+    if not args.no_zen:
+        z = versus_zen(args.cases, args.seconds)
+        say(f"3. the A5 approval rules, {z['cases']} cases, decisions/s (one thread):")
+        say("   engine, call                                      decisions/s   verdict (bytes) ÷ this")
+        rows = [("verdict  policy.decide(JSON bytes)", "verdict_bytes"),
+                ("verdict  policy.decide(dict).outputs", "verdict_dict"),
+                ("zen      ZenDecision.evaluate(dict)", "zen_decision"),
+                ("zen      ZenEngine.evaluate(key, dict), loader", "zen_engine")]
+        for label, key in rows:
+            say(f"   {label:48} {z[key]:11.0f}   {z['verdict_bytes'] / z[key]:6.1f}")
+        line.update({f"zen_{k}" if not k.startswith("zen") else k: (round(v) if isinstance(v, float) else v)
+                     for k, v in z.items()})
+    print(json.dumps(line))
+
+
+if __name__ == "__main__":
+    main()
