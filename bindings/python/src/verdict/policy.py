@@ -143,7 +143,8 @@ class Policy:
         #: Warnings the check reported (each a diagnostic dict); errors raise PolicyError instead.
         self.warnings = warnings
         self._finalizer = weakref.finalize(self, _free_handle, handle)
-        self._decide = _library.library().verdict_decide
+        self._lib = _library.library()
+        self._decide = self._lib.verdict_decide
 
     @classmethod
     def load(cls, path: Union[str, "os.PathLike[str]"]) -> "Policy":
@@ -192,7 +193,7 @@ class Policy:
     def _call(self, function: Any, *args: Any) -> str:
         out = _out
         status = function(self._live_handle(), *args, out.buffer_ref, out.length_ref)
-        text = _library.take_text(_library.library(), out.buffer, out.length.value)
+        text = _library.take_text(self._lib, out.buffer, out.length.value)
         if status != _OK:
             if status == _HANDLE:
                 raise ClosedPolicyError(f"the policy {self.path} is closed", json.loads(text))
@@ -225,8 +226,9 @@ class Policy:
         instant (a timezone-aware datetime or an RFC 3339 string); why_not: "output=value" questions;
         lang: "en" or "zh" adds the explanation as text. Raises CaseError when the case is refused,
         RequestError when an option cannot be read, ClosedPolicyError after close()."""
-        data = _case_bytes(case)
-        options = _options(explain, now, why_not, lang)
+        data = case if type(case) is bytes else _case_bytes(case)
+        options = None if explain is False and now is None and not why_not and lang is None \
+            else _options(explain, now, why_not, lang)
         text = self._call(self._decide, data, len(data), options)
         return Decision(self, data, text, now, why_not)
 
