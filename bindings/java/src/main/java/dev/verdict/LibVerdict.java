@@ -1,0 +1,170 @@
+package dev.verdict;
+
+import com.sun.jna.Function;
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.Pointer;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * libverdict.so through JNA direct mapping (the fastest JNA calls), located and checked once per JVM:
+ * the system property {@code verdict.library}, else the environment variable {@code VERDICT_LIBRARY}
+ * (either the library file or the folder holding {@code libverdict.so}), else {@code libverdict.so} by
+ * name on {@code jna.library.path} and the system's library path. Its ABI version must be {@link #ABI}.
+ */
+final class LibVerdict {
+    /** The ABI version this binding is written for (VERDICT_ABI_VERSION of include/verdict.h). */
+    static final int ABI = 1;
+
+    static final int OK = 0, ERR_POLICY = 1, ERR_CASE = 2, ERR_REQUEST = 3, ERR_HANDLE = 4, ERR_ARGUMENT = 5;
+
+    private static volatile boolean ready;
+    private static String failure;
+    private static Throwable failureCause;
+
+    private LibVerdict() {
+    }
+
+    /** Loads the library the first time; afterwards only a volatile read. */
+    static void ensure() {
+        if (!ready) load();
+    }
+
+    private static synchronized void load() {
+        if (ready) return;
+        if (failure != null) throw new VerdictLibraryException(failure, failureCause);
+        try {
+            NativeLibrary lib = open();
+            Native.register(LibVerdict.class, lib);
+            ready = true;
+        } catch (VerdictLibraryException e) {
+            failure = e.getMessage();
+            failureCause = e.getCause();
+            throw e;
+        }
+    }
+
+    private static NativeLibrary open() {
+        String property = System.getProperty("verdict.library");
+        String env = System.getenv("VERDICT_LIBRARY");
+        if (property != null && !property.isEmpty()) return openFile(property, "the system property verdict.library");
+        if (env != null && !env.isEmpty()) return openFile(env, "the environment variable VERDICT_LIBRARY");
+        NativeLibrary lib;
+        try {
+            lib = NativeLibrary.getInstance("verdict");
+        } catch (UnsatisfiedLinkError e) {
+            throw new VerdictLibraryException("libverdict.so was not found: set the system property verdict.library "
+                + "or the environment variable VERDICT_LIBRARY to it (or to its folder), or put its folder on "
+                + "jna.library.path (now " + System.getProperty("jna.library.path", "unset") + ") or LD_LIBRARY_PATH; "
+                + "bindings/build-library.sh builds it and prints its folder", e);
+        }
+        return checked(lib, "libverdict.so on the library path (" + lib.getFile() + ")");
+    }
+
+    private static NativeLibrary openFile(String given, String from) {
+        File f = new File(given);
+        if (f.isDirectory()) f = new File(f, "libverdict.so");
+        if (!f.isFile()) {
+            throw new VerdictLibraryException("libverdict.so was not found at " + f.getAbsolutePath() + " (given by " + from
+                + "): bindings/build-library.sh builds it and prints its folder", null);
+        }
+        NativeLibrary lib;
+        try {
+            lib = NativeLibrary.getInstance(f.getAbsolutePath());
+        } catch (UnsatisfiedLinkError e) {
+            throw new VerdictLibraryException(f.getAbsolutePath() + " (given by " + from + ") cannot be loaded: " + oneLine(e.getMessage()), e);
+        }
+        return checked(lib, f.getAbsolutePath() + " (given by " + from + ")");
+    }
+
+    /** JNA's message names each place it tried on a line of its own: one line, for a message that is one. */
+    private static String oneLine(String message) {
+        return message == null ? "" : message.strip().replaceAll("\\s*\\n\\s*", "; ");
+    }
+
+    /** Refuses a library of another ABI version, or one that is not libverdict, before binding a function. */
+    private static NativeLibrary checked(NativeLibrary lib, String where) {
+        if (Native.SIZE_T_SIZE != 8) {
+            throw new VerdictLibraryException("the Verdict binding needs a 64-bit JVM (size_t is " + Native.SIZE_T_SIZE + " bytes here)", null);
+        }
+        Function abi;
+        try {
+            abi = lib.getFunction("verdict_abi_version");
+        } catch (UnsatisfiedLinkError e) {
+            throw new VerdictLibraryException(where + " is not libverdict: it has no verdict_abi_version", e);
+        }
+        int version = abi.invokeInt(new Object[0]);
+        if (version != ABI) {
+            throw new VerdictLibraryException(where + " has ABI version " + Integer.toUnsignedString(version)
+                + ", and this binding (dev.verdict) was written for ABI version " + ABI
+                + ": use the libverdict.so of the same Verdict release as the binding", null);
+        }
+        try {
+            lib.getFunction("verdict_decide");
+        } catch (UnsatisfiedLinkError e) {
+            throw new VerdictLibraryException(where + " lacks verdict_decide although it says ABI " + ABI, e);
+        }
+        return lib;
+    }
+
+    /** A NUL-terminated UTF-8 copy of a text passed as {@code const char *}. */
+    static byte[] cString(String s) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        byte[] z = new byte[b.length + 1];
+        System.arraycopy(b, 0, z, 0, b.length);
+        return z;
+    }
+
+    /**
+     * Per-thread native scratch for the out-parameters: the buffer pointer at 0, its length at 8, a
+     * handle or a count at 16. Reused by every call of the thread, so a call allocates no native memory.
+     */
+    static final class Scratch {
+        final Memory memory = new Memory(24);
+        final Pointer out = memory.share(0, 8);
+        final Pointer length = memory.share(8, 8);
+        final Pointer word = memory.share(16, 8);
+
+        /** Takes the buffer a call returned (or null), copies it out and frees it. */
+        byte[] take() {
+            long address = memory.getLong(0);
+            if (address == 0) return null;
+            Pointer p = new Pointer(address);
+            long n = memory.getLong(8);
+            try {
+                if (n < 0 || n > Integer.MAX_VALUE - 8) {
+                    throw new VerdictException("library", "the library answered " + Long.toUnsignedString(n) + " bytes, more than a Java array holds", "");
+                }
+                return p.getByteArray(0, (int) n);
+            } finally {
+                memory.setLong(0, 0);
+                verdict_free(p);
+            }
+        }
+    }
+
+    static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    // The C functions (include/verdict.h). size_t and uint64_t are Java longs (64-bit platforms only).
+    static native int verdict_abi_version();
+
+    static native Pointer verdict_version();
+
+    static native void verdict_free(Pointer buffer);
+
+    static native int verdict_policy_load(byte[] directory, Pointer handle, Pointer out, Pointer outLen);
+
+    static native int verdict_policy_free(long handle);
+
+    static native int verdict_policy_info(long handle, Pointer out, Pointer outLen);
+
+    static native int verdict_case_schema(long handle, byte[] version, Pointer out, Pointer outLen);
+
+    static native int verdict_decide(long handle, byte[] caseJson, long caseLen, byte[] options, Pointer out, Pointer outLen);
+
+    static native int verdict_bench_answer(long handle, byte[] caseJson, long caseLen, byte[] options, long iterations, Pointer nanoseconds);
+
+    static native long verdict_live_handles();
+}
