@@ -143,6 +143,18 @@ class ErrorsTest {
     }
 
     @Test
+    void aPolicyNeverClosedIsFreedWhenCollected() throws InterruptedException {
+        long before = Verdict.liveHandles();
+        for (int i = 0; i < 5; i++) Policy.load(Fixtures.QUALITY).decide(Fixtures.CASE);
+        assertEquals(before + 5, Verdict.liveHandles());
+        for (int i = 0; i < 100 && Verdict.liveHandles() > before; i++) {
+            System.gc();
+            Thread.sleep(50);
+        }
+        assertEquals(before, Verdict.liveHandles());
+    }
+
+    @Test
     void loadsAndClosesWithoutLeaking() {
         long before = Verdict.liveHandles();
         for (int i = 0; i < 20; i++) {
