@@ -87,7 +87,7 @@ func (d *Decision) Text(lang string) (string, error) {
 	o.Lang = lang
 	o.Format = "text"
 	o.WhyNot = append([]string(nil), d.options.WhyNot...)
-	out, err := d.policy.decide(d.caseJSON, &o)
+	out, err := d.policy.decide(nil, d.caseJSON, &o)
 	if err != nil {
 		return "", err
 	}

@@ -61,8 +61,13 @@ static int vd_policy_info(verdict_policy handle, char **out, size_t *out_len) { 
 static int vd_case_schema(verdict_policy handle, const char *version, char **out, size_t *out_len) {
     return vd_case_schema_fn(handle, version, out, out_len);
 }
-static int vd_decide(verdict_policy handle, const char *case_json, size_t case_len, const char *options, char **out, size_t *out_len) {
-    return vd_decide_fn(handle, case_json, case_len, options, out, out_len);
+// verdict_decide with its results returned by value, so the call passes C no pointer to Go variables
+// (which would then be allocated on the heap at every call).
+typedef struct { char *out; size_t length; int status; } vd_answer;
+static vd_answer vd_decide_answer(verdict_policy handle, const char *case_json, size_t case_len, const char *options) {
+    vd_answer a = {NULL, 0, 0};
+    a.status = vd_decide_fn(handle, case_json, case_len, options, &a.out, &a.length);
+    return a;
 }
 static int vd_bench_answer(verdict_policy handle, const char *case_json, size_t case_len, const char *options, uint64_t iterations, uint64_t *ns) {
     return vd_bench_answer_fn(handle, case_json, case_len, options, iterations, ns);
@@ -243,12 +248,16 @@ func optionsPointer(options []byte) *C.char {
 	return (*C.char)(unsafe.Pointer(&options[0]))
 }
 
-func cDecide(handle uint64, caseJSON []byte, options []byte) ([]byte, int) {
+// cDecide appends the answer (or the error JSON) to dst.
+func cDecide(handle uint64, caseJSON []byte, options []byte, dst []byte) ([]byte, int) {
 	c, n := casePointer(caseJSON)
-	var buffer *C.char
-	var length C.size_t
-	status := int(C.vd_decide(C.verdict_policy(handle), c, n, optionsPointer(options), &buffer, &length))
-	return take(buffer, length), status
+	a := C.vd_decide_answer(C.verdict_policy(handle), c, n, optionsPointer(options))
+	if a.out == nil {
+		return dst, int(a.status)
+	}
+	dst = append(dst, unsafe.Slice((*byte)(unsafe.Pointer(a.out)), int(a.length))...)
+	C.vd_free(a.out)
+	return dst, int(a.status)
 }
 
 func cBenchAnswer(handle uint64, caseJSON []byte, options []byte, iterations uint64) (uint64, int) {

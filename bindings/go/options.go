@@ -50,6 +50,11 @@ func (o *options) encode() ([]byte, error) {
 	if o.Explain == "" && o.Lang == "" && o.Now == "" && len(o.WhyNot) == 0 && o.Format == "" {
 		return nil, nil
 	}
+	return marshalOptions(*o)
+}
+
+// marshalOptions takes a copy, so that only calls with options allocate one.
+func marshalOptions(o options) ([]byte, error) {
 	// encoding/json would replace bytes that are not UTF-8 without a word: refuse them instead.
 	check := func(option, value string) error {
 		if !utf8.ValidString(value) {
@@ -68,7 +73,7 @@ func (o *options) encode() ([]byte, error) {
 			return nil, err
 		}
 	}
-	b, err := json.Marshal(o)
+	b, err := json.Marshal(&o)
 	if err != nil {
 		return nil, err
 	}

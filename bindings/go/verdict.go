@@ -77,26 +77,43 @@ func (p *Policy) live() (uint64, error) {
 // the answer exactly as the library writes it: {"case", "policy", "outputs", "clocks", …}. It is the
 // cheapest call; Decide parses the same answer into a Decision.
 func (p *Policy) DecideJSON(caseJSON []byte, opts ...Option) ([]byte, error) {
-	var o options
-	for _, opt := range opts {
-		opt(&o)
-	}
-	return p.decide(caseJSON, &o)
+	return p.DecideAppend(nil, caseJSON, opts...)
 }
 
-func (p *Policy) decide(caseJSON []byte, o *options) ([]byte, error) {
+// DecideAppend is DecideJSON appending the answer to dst (which may be nil) and returning the extended
+// slice, as strconv's Append functions do: a caller that reuses its buffer allocates nothing per call.
+// On an error dst is returned as it was.
+func (p *Policy) DecideAppend(dst []byte, caseJSON []byte, opts ...Option) ([]byte, error) {
+	return p.decide(dst, caseJSON, collect(opts))
+}
+
+// collect applies the options; nil for none, so a call without options allocates nothing for them.
+func collect(opts []Option) *options {
+	if len(opts) == 0 {
+		return nil
+	}
+	o := new(options)
+	for _, opt := range opts {
+		opt(o)
+	}
+	return o
+}
+
+func (p *Policy) decide(dst []byte, caseJSON []byte, o *options) ([]byte, error) {
 	handle, err := p.live()
 	if err != nil {
-		return nil, err
+		return dst, err
 	}
-	encoded, err := o.encode()
-	if err != nil {
-		return nil, err
+	var encoded []byte
+	if o != nil {
+		if encoded, err = o.encode(); err != nil {
+			return dst, err
+		}
 	}
-	out, status := cDecide(handle, caseJSON, encoded)
+	out, status := cDecide(handle, caseJSON, encoded, dst)
 	runtime.KeepAlive(p)
 	if status != statusOK {
-		return nil, errorFrom(status, out, p.Path)
+		return dst, errorFrom(status, out[len(dst):], p.Path)
 	}
 	return out, nil
 }
@@ -104,11 +121,8 @@ func (p *Policy) decide(caseJSON []byte, o *options) ([]byte, error) {
 // Decide decides one case (UTF-8 JSON, an object) by the version in force on its date. A refused case
 // gives a *CaseError listing each problem; options that cannot be read, a *RequestError.
 func (p *Policy) Decide(caseJSON []byte, opts ...Option) (*Decision, error) {
-	var o options
-	for _, opt := range opts {
-		opt(&o)
-	}
-	out, err := p.decide(caseJSON, &o)
+	o := collect(opts)
+	out, err := p.decide(nil, caseJSON, o)
 	if err != nil {
 		return nil, err
 	}
@@ -118,7 +132,9 @@ func (p *Policy) Decide(caseJSON []byte, opts ...Option) (*Decision, error) {
 	}
 	d.policy = p
 	d.caseJSON = append([]byte(nil), caseJSON...)
-	d.options = o
+	if o != nil {
+		d.options = *o
+	}
 	return d, nil
 }
 
@@ -199,7 +215,7 @@ func (p *Policy) BenchAnswer(caseJSON []byte, iterations uint64, opts ...Option)
 	runtime.KeepAlive(p)
 	if status != statusOK {
 		// The same call through verdict_decide says why.
-		if _, err := p.decide(caseJSON, &o); err != nil {
+		if _, err := p.decide(nil, caseJSON, &o); err != nil {
 			return 0, err
 		}
 		return 0, errorFrom(status, nil, p.Path)

@@ -91,6 +91,31 @@ func TestDecide(t *testing.T) {
 	}
 }
 
+func TestDecideAppend(t *testing.T) {
+	p := load(t, qualityComplaints)
+	want, err := p.DecideJSON(henan(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	buffer := []byte("prefix:")
+	for i := 0; i < 3; i++ {
+		got, err := p.DecideAppend(buffer[:7], henan(t))
+		if err != nil || string(got[:7]) != "prefix:" || !bytes.Equal(got[7:], want) {
+			t.Fatalf("round %d: %v %.100s", i, err, got)
+		}
+		buffer = got
+	}
+	kept, err := p.DecideAppend(buffer[:7], []byte(`[]`))
+	var ce *verdict.CaseError
+	if !errors.As(err, &ce) || string(kept) != "prefix:" {
+		t.Fatalf("a refused case: %v, dst %q", err, kept)
+	}
+	c := henan(t)
+	if allocs := testing.AllocsPerRun(20, func() { buffer, _ = p.DecideAppend(buffer[:0], c) }); allocs > 0 {
+		t.Errorf("%v allocations a call with a reused buffer", allocs)
+	}
+}
+
 // The answer is the same bytes the command line prints (when the binary is built).
 func TestSameBytesAsCommandLine(t *testing.T) {
 	binary, _ := filepath.Abs("../../.build/debug/verdict")

@@ -1,12 +1,57 @@
 // Per-call cost of the Go binding against the Swift library's own JSON-in, JSON-out decision
 // (verdict_bench_answer), in one process and one run, as Benchmarks/bindings/bench.c measures C's.
 // Prints one JSON line: language, library_ns, call_ns (DecideJSON, one goroutine), overhead_ns,
-// calls_per_s, then calls_per_s_2_goroutines (DecideJSON on two goroutines; GOMAXPROCS is the machine's
-// cores unless set) and decide_ns (Decide, which also parses the answer into a Decision).
+// calls_per_s; then c_call_ns (verdict_decide called from C in this process, in rounds alternating with
+// the Go ones) and binding_ns (call_ns - c_call_ns: what Go adds to a C call), append_ns (DecideAppend
+// into a reused buffer, in the same rounds), cgo_ns (a cgo call to a C function that does nothing),
+// calls_per_s_2_goroutines
+// (DecideJSON on two goroutines; GOMAXPROCS is the machine's cores unless set) and decide_ns (Decide,
+// which also parses the answer into a Decision).
 //
 //	Usage, from this folder: VERDICT_LIBRARY=$(../../../bindings/build-library.sh release)/libverdict.so \
 //	  GOFLAGS=-mod=mod GOPROXY=off go run . ROOT SECONDS
 package main
+
+/*
+#cgo CFLAGS: -I${SRCDIR}/../../../include
+#cgo LDFLAGS: -ldl
+#include <dlfcn.h>
+#include <stdlib.h>
+#include "verdict.h"
+
+// The same library (dlopen of the path the binding opened gives the same one), called from C in a
+// loop: what a call costs without Go, in this process, between the Go rounds.
+static __typeof__(&verdict_decide) c_decide;
+static __typeof__(&verdict_free) c_free;
+static __typeof__(&verdict_policy_load) c_policy_load;
+
+static const char *c_open(const char *path) {
+    void *library = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (!library) return dlerror();
+    c_decide = (__typeof__(c_decide))dlsym(library, "verdict_decide");
+    c_free = (__typeof__(c_free))dlsym(library, "verdict_free");
+    c_policy_load = (__typeof__(c_policy_load))dlsym(library, "verdict_policy_load");
+    return c_decide && c_free && c_policy_load ? NULL : "a function is missing";
+}
+
+static int c_nothing(int x) { return x + 1; }
+
+static verdict_policy c_load(const char *folder) {
+    verdict_policy p = 0;
+    return c_policy_load(folder, &p, NULL, NULL) == VERDICT_OK ? p : 0;
+}
+
+static int c_loop(verdict_policy p, const char *c, size_t len, int n) {
+    for (int i = 0; i < n; i++) {
+        char *out;
+        int status = c_decide(p, c, len, NULL, &out, NULL);
+        c_free(out);
+        if (status != VERDICT_OK) return status;
+    }
+    return VERDICT_OK;
+}
+*/
+import "C"
 
 import (
 	"fmt"
@@ -17,6 +62,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"verdict.dev/verdict"
 )
@@ -69,7 +115,55 @@ func main() {
 		}
 		return
 	}
-	n, elapsed := loop(func() error { _, err := policy.DecideJSON(c); return err })
+	// DecideJSON from Go and verdict_decide from C, in alternating rounds of 2,000 so both see the same
+	// load of the machine.
+	if err := verdict.LoadLibrary(""); err != nil {
+		fail(err)
+	}
+	libraryPath := os.Getenv(verdict.LibraryEnv)
+	if libraryPath == "" {
+		libraryPath = "libverdict.so"
+	}
+	cpath := C.CString(libraryPath)
+	if e := C.c_open(cpath); e != nil {
+		fail(fmt.Errorf("dlopen %s: %s", libraryPath, C.GoString(e)))
+	}
+	cfolder := C.CString(filepath.Join(root, "policies", "quality-complaints"))
+	cpolicy := C.c_load(cfolder)
+	C.free(unsafe.Pointer(cpath))
+	C.free(unsafe.Pointer(cfolder))
+	if cpolicy == 0 {
+		fail(fmt.Errorf("the set did not load from C"))
+	}
+	ccase := C.CBytes(c)
+	defer C.free(ccase)
+	var n, appendN, cN uint64
+	var elapsed, appendElapsed, cElapsed time.Duration
+	var buffer []byte
+	for elapsed < span {
+		start := time.Now()
+		for i := 0; i < 2000; i++ {
+			if _, err := policy.DecideJSON(c); err != nil {
+				fail(err)
+			}
+		}
+		elapsed += time.Since(start)
+		n += 2000
+		start = time.Now()
+		for i := 0; i < 2000; i++ {
+			if buffer, err = policy.DecideAppend(buffer[:0], c); err != nil {
+				fail(err)
+			}
+		}
+		appendElapsed += time.Since(start)
+		appendN += 2000
+		start = time.Now()
+		if C.c_loop(cpolicy, (*C.char)(ccase), C.size_t(len(c)), 2000) != 0 {
+			fail(fmt.Errorf("verdict_decide from C failed"))
+		}
+		cElapsed += time.Since(start)
+		cN += 2000
+	}
 	typedN, typedElapsed := loop(func() error { _, err := policy.Decide(c); return err })
 
 	// Two goroutines on the one policy.
@@ -87,11 +181,19 @@ func main() {
 	wg.Wait()
 	both := time.Since(start)
 
+	// A cgo call that does nothing: the crossing alone.
+	start = time.Now()
+	for i := 0; i < 1000000; i++ {
+		C.c_nothing(C.int(i))
+	}
+	crossing := float64(time.Since(start).Nanoseconds()) / 1e6
+
 	library := float64(inside.Nanoseconds()) / float64(insideN)
 	call := float64(elapsed.Nanoseconds()) / float64(n)
+	cCall := float64(cElapsed.Nanoseconds()) / float64(cN)
 	fmt.Printf("{\"language\": \"go\", \"library_ns\": %.0f, \"call_ns\": %.0f, \"overhead_ns\": %.0f, \"calls_per_s\": %.0f, "+
-		"\"calls_per_s_2_goroutines\": %.0f, \"gomaxprocs\": %d, \"decide_ns\": %.0f}\n",
-		library, call, call-library, 1e9/call, float64(total.Load())/both.Seconds(), runtime.GOMAXPROCS(0),
+		"\"c_call_ns\": %.0f, \"binding_ns\": %.0f, \"append_ns\": %.0f, \"cgo_ns\": %.0f, \"calls_per_s_2_goroutines\": %.0f, \"gomaxprocs\": %d, \"decide_ns\": %.0f}\n",
+		library, call, call-library, 1e9/call, cCall, call-cCall, float64(appendElapsed.Nanoseconds())/float64(appendN), crossing, float64(total.Load())/both.Seconds(), runtime.GOMAXPROCS(0),
 		float64(typedElapsed.Nanoseconds())/float64(typedN))
 }
 
