@@ -20,7 +20,7 @@ struct Diff: ParsableCommand {
 
     func run() throws {
         func load(_ dir: String) throws -> CompiledPolicy {
-            do { return try CompiledPolicy.load(directory: dir) } catch {
+            do { return try CompiledPolicy.load(ownVersionOf: dir) } catch {  // a set with versions: the version in its own files
                 throw CommandFailure.didNotLoad(error.description)
             }
         }

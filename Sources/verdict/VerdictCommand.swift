@@ -38,7 +38,7 @@ struct PolicyOptions: ParsableArguments {
     /// own), or fails with its diagnostics (exit 2).
     func load() throws -> CompiledPolicy {
         do {
-            return try CompiledPolicy.load(directory: policies, includeRoot: includeRoot)
+            return try CompiledPolicy.load(ownVersionOf: policies, includeRoot: includeRoot)
         } catch {
             throw CommandFailure.didNotLoad(error.description)
         }

@@ -32,7 +32,7 @@ struct HardeningTests {
                 _ = try policy.decide(json: json)
                 Issue.record("the id \(id) was accepted")
             } catch {
-                #expect(error.problems.contains { $0.field == "id" && $0.code == "invalid-value" && $0.message.contains("control character") }, "\(error)")
+                #expect(error.problems.contains { $0.field == "id" && $0.code == .invalidValue && $0.message.contains("control character") }, "\(error)")
             }
         }
         // A record is never made of one either (a library caller going around the decoders).

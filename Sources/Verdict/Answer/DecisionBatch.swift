@@ -154,9 +154,7 @@ public final class DecisionBatch: @unchecked Sendable {
     private func stop(code: String, message: String, line number: Int) {
         guard !stopped else { return }
         stopped = true
-        var problem = CaseError.Problem(field: nil, code: .invalidValue, message: message)
-        problem.code = code
-        let error = CaseError(caseID: nil, problems: [problem])
+        let error = CaseError(caseID: nil, problems: [CaseError.Problem(readerCode: code, message: message)])
         if jobs > 1 {
             chunk.refusals[chunk.ends.count] = error
             chunk.ends.append(chunk.bytes.count)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The one entry point for a decision request (see ``DecisionRequest``).
 extension PolicyVersions {
     /// Answers a decision request about one case given as UTF-8 JSON.
@@ -12,8 +14,35 @@ extension PolicyVersions {
     /// - Throws: ``DecisionRequestError/refused(_:policy:)`` when the case cannot be decided,
     ///   ``DecisionRequestError/invalidQuestion(_:_:)`` when a question cannot be read.
     public func answer(_ request: DecisionRequest, json bytes: [UInt8]) throws(DecisionRequestError) -> DecisionResponse {
+        try bytes.withUnsafeBufferPointer { (p) throws(DecisionRequestError) -> DecisionResponse in
+            try answer(request, buffer: p, array: bytes)
+        }
+    }
+
+    /// Answers a decision request about one case given as any contiguous bytes of UTF-8 JSON (`Data`,
+    /// a slice), read in place (copied once only when why-not questions are asked of a set with
+    /// several versions); the same answer as from the bytes in an array.
+    public func answer(_ request: DecisionRequest, json bytes: some ContiguousBytes) throws(DecisionRequestError) -> DecisionResponse {
+        let result = bytes.withUnsafeBytes { raw -> Swift.Result<DecisionResponse, DecisionRequestError> in
+            do throws(DecisionRequestError) { return .success(try answer(request, buffer: raw.assumingMemoryBound(to: UInt8.self), array: nil)) } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
+
+    /// Answers a decision request about one case given as JSON text, read in place as UTF-8.
+    public func answer(_ request: DecisionRequest, json text: String) throws(DecisionRequestError) -> DecisionResponse {
+        var text = text
+        let result = text.withUTF8 { p -> Swift.Result<DecisionResponse, DecisionRequestError> in
+            do throws(DecisionRequestError) { return .success(try answer(request, buffer: p, array: nil)) } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
+
+    /// The answer from the case's bytes in place; `array` is the same bytes when the caller holds them
+    /// as an array (other versions read them again to answer why-not).
+    private func answer(_ request: DecisionRequest, buffer bytes: UnsafeBufferPointer<UInt8>, array: [UInt8]?) throws(DecisionRequestError) -> DecisionResponse {
         let policy: CompiledPolicy
-        do { policy = try version(for: bytes, now: request.now) } catch {
+        do { policy = try version(forBuffer: bytes, now: request.now) } catch {
             throw .refused(error, policy: fallback(request.now).identity)
         }
         var questions: [WhyNotQuestion] = []
@@ -23,11 +52,11 @@ extension PolicyVersions {
         }
         let detail = request.effectiveDetail
         do {
-            let prepared = try policy.prepare(json: bytes)
+            let prepared = try policy.prepare(buffer: bytes)
             var decision = try ThreadDeciders.decider(for: policy).decide(prepared, explain: detail != .none, now: request.now)
             if detail == .compact { decision.explanation = decision.explanation?.showing(.compact) }
             let whyNot = questions.isEmpty ? nil
-                : try whyNot(questions, policy: policy, prepared: prepared, outputs: decision.values, json: bytes, now: request.now)
+                : try whyNot(questions, policy: policy, prepared: prepared, outputs: decision.values, json: array ?? Array(bytes), now: request.now)
             return DecisionResponse(request: request, decision: decision, whyNot: whyNot)
         } catch {
             throw .refused(error, policy: policy.identity)

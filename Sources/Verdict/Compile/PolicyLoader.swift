@@ -194,11 +194,35 @@ package enum PolicyLoader {
 }
 
 extension CompiledPolicy {
-    /// Loads, checks and compiles the policy set in `directory`.
-    /// - Throws: ``PolicyLoadError`` with every error found, when the policy has any.
-    /// - Parameter directory: the policy folder; for a set with versions, the version in its own files (`versions/` is left out).
+    /// Loads, checks and compiles the policy set of one version in `directory`.
+    ///
+    /// A folder that holds versions (folders under `versions/`) is refused with `versioned-set`: one
+    /// ``CompiledPolicy`` would decide a case of any date, and refuse none dated before the set's first
+    /// version. Load a set with ``PolicyVersions/load(directory:includeRoot:)``, which takes a folder
+    /// with one version or many, and decide through it (or ask ``PolicyVersions/answer(_:json:)``).
+    ///
+    /// - Throws: ``PolicyLoadError`` with every error found, when the policy has any, or with one
+    ///   `versioned-set` error at the folder when it holds versions.
+    /// - Parameter directory: the folder of a policy set without versions.
     /// - Parameter includeRoot: where shared files may be included from besides `directory` (default: its parent).
     public static func load(directory: String, includeRoot: String? = nil) throws(PolicyLoadError) -> CompiledPolicy {
+        let folders = PolicyVersions.versionFolders(directory)
+        if folders != [directory] {
+            let own = folders.first == directory
+            let others = folders.count - (own ? 1 : 0)
+            let what = own ? "its own files and \(others) under `\(PolicyFolder.versionsFolder)/`" : "\(others) under `\(PolicyFolder.versionsFolder)/`"
+            throw PolicyLoadError(diagnostics: [.error(
+                .versionedSet,
+                "`\(directory)` holds \(folders.count) version\(folders.count == 1 ? "" : "s") of a policy set (\(what)): `CompiledPolicy.load(directory:)` loads one version, which would decide a case of any date by it",
+                at: nil,
+                help: "load the set with `PolicyVersions.load(directory:)`: it decides each case by the version in force on its date")], sources: [])
+        }
+        return try load(ownVersionOf: directory, includeRoot: includeRoot)
+    }
+
+    /// The version in the folder's own files, `versions/` left out of its files and its digest (the
+    /// command line's `diff`, `measure`, `schema`, `generate`, `bench` and `audit replay` read this one).
+    package static func load(ownVersionOf directory: String, includeRoot: String? = nil) throws(PolicyLoadError) -> CompiledPolicy {
         let r = PolicyLoader.check(directory: directory, includeRoot: includeRoot)
         guard let p = r.policy else { throw PolicyLoadError(diagnostics: r.diagnostics, sources: r.sources) }
         return p

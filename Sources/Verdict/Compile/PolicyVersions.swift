@@ -108,6 +108,12 @@ public final class PolicyVersions: Sendable {
     /// - Throws: ``CaseError`` with ``CaseProblemCode/beforeFirstVersion`` when the case's date is before every version.
     public func version(for json: [UInt8], now: Timestamp? = nil) throws(CaseError) -> CompiledPolicy {
         guard isDated else { return versions[0] }
+        return try json.withUnsafeBufferPointer { (p) throws(CaseError) -> CompiledPolicy in try version(forBuffer: p, now: now) }
+    }
+
+    /// The version that decides a case given as JSON bytes read in place (see `version(for:now:)`).
+    package func version(forBuffer json: UnsafeBufferPointer<UInt8>, now: Timestamp?) throws(CaseError) -> CompiledPolicy {
+        guard isDated else { return versions[0] }
         guard let field = effectiveBy else { return try version(atDecisionTime: now, caseID: { Self.caseID(json) }) }
         // Most cases are plain: their date is found without building the document (the version's own
         // decoder reads the case in full next). Any other shape is parsed, to the same answer.
@@ -116,7 +122,7 @@ public final class PolicyVersions: Sendable {
         case .absent: return fallback(now)
         case .unknown: break
         }
-        guard let parsed = try? JSONReader.parse(json), case .object(let members) = parsed,
+        guard let parsed = try? JSONReader.parse(buffer: json), case .object(let members) = parsed,
               case .string(let text)? = members.last(where: { $0.key == field })?.value else { return fallback(now) }
         return try version(forFieldText: text, now: now, caseID: { Self.caseID(parsed) })
     }
@@ -142,6 +148,29 @@ public final class PolicyVersions: Sendable {
     /// the decision names that version (``Decision/policy``).
     public func decide(json bytes: [UInt8], explain: Bool = false, now: Timestamp? = nil) throws(CaseError) -> Decision {
         try version(for: bytes, now: now).decide(json: bytes, explain: explain, now: now)
+    }
+
+    /// Decides a case given as any contiguous bytes of UTF-8 JSON (`Data`, a slice), read in place:
+    /// the same decision as from the bytes in an array.
+    public func decide(json bytes: some ContiguousBytes, explain: Bool = false, now: Timestamp? = nil) throws(CaseError) -> Decision {
+        let result = bytes.withUnsafeBytes { raw -> Swift.Result<Decision, CaseError> in
+            do throws(CaseError) { return .success(try decide(buffer: raw.assumingMemoryBound(to: UInt8.self), explain: explain, now: now)) } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
+
+    /// Decides a case given as JSON text, read in place as UTF-8.
+    public func decide(json text: String, explain: Bool = false, now: Timestamp? = nil) throws(CaseError) -> Decision {
+        var text = text
+        let result = text.withUTF8 { p -> Swift.Result<Decision, CaseError> in
+            do throws(CaseError) { return .success(try decide(buffer: p, explain: explain, now: now)) } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
+
+    private func decide(buffer p: UnsafeBufferPointer<UInt8>, explain: Bool, now: Timestamp?) throws(CaseError) -> Decision {
+        let policy = try version(forBuffer: p, now: now)
+        return try policy.decide(policy.prepare(buffer: p), explain: explain, now: now)
     }
 
     /// Decides a case given as typed values with the version in force on its date.
@@ -190,8 +219,8 @@ public final class PolicyVersions: Sendable {
             help: field == nil ? "give a decision time (`now`) on or after \(when)" : "check the date; a case before \(when) needs a version of the rules in force then")])
     }
 
-    private static func caseID(_ json: [UInt8]) -> String? {
-        (try? JSONReader.parse(json)).flatMap { caseID($0) }
+    private static func caseID(_ json: UnsafeBufferPointer<UInt8>) -> String? {
+        (try? JSONReader.parse(buffer: json)).flatMap { caseID($0) }
     }
 
     private static func caseID(_ json: JSONValue) -> String? {

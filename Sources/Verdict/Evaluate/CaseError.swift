@@ -11,19 +11,34 @@ public struct CaseError: Error, Sendable, Equatable, CustomStringConvertible {
     public struct Problem: Sendable, Equatable {
         /// The field concerned, or nil for the case as a whole.
         public var field: String?
-        /// A ``CaseProblemCode``'s raw value: `missing-field`, `invalid-value`, ...
-        public var code: String
+        /// What kind of problem: ``CaseProblemCode/missingField``, ``CaseProblemCode/invalidValue``, ...
+        /// (its `rawValue`, `missing-field`, is what the JSON and the command line show).
+        public var code: CaseProblemCode
         /// What is wrong, in English.
         public var message: String
         /// How to fix it, when there is something to say ("did you mean `fly`?").
         public var help: String?
 
+        /// The code a batch's reader gave a line it refused, or the batch it stopped, at a limit of its
+        /// own (``CaseProblemCode/readerLimit``): `too-many-lines`, the service's `body-too-large`.
+        package var readerCode: String?
+
+        /// The code as the JSON and the command line show it: the raw value, or the reader's own code.
+        package var codeText: String { readerCode ?? code.rawValue }
+
         /// A problem with `field` (nil: the case as a whole).
         public init(field: String?, code: CaseProblemCode, message: String, help: String? = nil) {
             self.field = field
-            self.code = code.rawValue
+            self.code = code
             self.message = message
             self.help = help
+        }
+
+        /// A line refused, or a batch stopped, by its reader at a limit of its own, under that reader's
+        /// `code` (``CaseProblemCode/readerLimit``).
+        package init(readerCode: String, message: String) {
+            self.init(field: nil, code: .readerLimit, message: message)
+            self.readerCode = readerCode
         }
     }
 
@@ -65,7 +80,7 @@ public struct CaseError: Error, Sendable, Equatable, CustomStringConvertible {
                 for p in problems {
                     w.object { w in
                         if let f = p.field { w.field("field", f) }
-                        w.field("code", p.code)
+                        w.field("code", p.codeText)
                         w.field("message", p.message)
                         if let h = p.help { w.field("help", h) }
                     }

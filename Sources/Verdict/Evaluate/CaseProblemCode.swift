@@ -42,4 +42,14 @@ public enum CaseProblemCode: String, Sendable, CaseIterable {
     case invalidQuestion = "invalid-question"
     /// An arithmetic result too large for its type, or a time outside the years 0001–9999.
     case arithmeticOverflow = "arithmetic-overflow"
+    /// A batch's reader refused a line, or stopped the batch, at a limit of its own rather than for
+    /// anything in the case. The JSON's `code` is that reader's own: `too-many-lines` (a
+    /// ``DecisionBatch``), and the service's `body-too-large`, `json-too-deep`, `request-timeout`,
+    /// `decision-log-unavailable` (docs/operating.md); this raw value is never written.
+    case readerLimit = "reader-limit"
+}
+
+extension CaseProblemCode: CustomStringConvertible {
+    /// The raw value, as the JSON and the command line show it: `missing-field`.
+    public var description: String { rawValue }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Deciding cases: the public entry points and the evaluation loop.
 extension CompiledPolicy {
     /// Decides a case given as JSON (an object whose members are the policy's fields).
@@ -11,6 +13,17 @@ extension CompiledPolicy {
     ///   it clocks report their deadlines but no status, so a decision depends only on the case.
     public func decide(json bytes: [UInt8], explain: Bool = false, now: Timestamp? = nil) throws(CaseError) -> Decision {
         try decide(prepare(json: bytes), explain: explain, now: now)
+    }
+
+    /// Decides a case given as any contiguous bytes of UTF-8 JSON (`Data`, `ArraySlice<UInt8>`),
+    /// read in place; the same decision as from the same bytes in an array.
+    public func decide(json bytes: some ContiguousBytes, explain: Bool = false, now: Timestamp? = nil) throws(CaseError) -> Decision {
+        try decide(prepare(json: bytes), explain: explain, now: now)
+    }
+
+    /// Decides a case given as JSON text, read in place as UTF-8.
+    public func decide(json text: String, explain: Bool = false, now: Timestamp? = nil) throws(CaseError) -> Decision {
+        try decide(prepare(json: text), explain: explain, now: now)
     }
 
     /// Decides a case already parsed as a ``JSONValue``.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Decides on one thread for a shared policy, without contending for the policy's reference count.
 ///
 /// ```swift
@@ -50,6 +52,16 @@ public final class Decider: Sendable {
     /// - Throws: ``CaseError`` listing every problem with the case.
     public func decide(json bytes: [UInt8], explain: Bool = false, now: Timestamp? = nil) throws(CaseError) -> Decision {
         try decide(policy.prepare(json: bytes), explain: explain, now: now)
+    }
+
+    /// Decides a case given as any contiguous bytes of UTF-8 JSON (`Data`, a slice), read in place.
+    public func decide(json bytes: some ContiguousBytes, explain: Bool = false, now: Timestamp? = nil) throws(CaseError) -> Decision {
+        try decide(policy.prepare(json: bytes), explain: explain, now: now)
+    }
+
+    /// Decides a case given as JSON text, read in place as UTF-8.
+    public func decide(json text: String, explain: Bool = false, now: Timestamp? = nil) throws(CaseError) -> Decision {
+        try decide(policy.prepare(json: text), explain: explain, now: now)
     }
 }
 

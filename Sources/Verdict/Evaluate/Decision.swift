@@ -3,6 +3,7 @@
 /// ```swift
 /// let d = try policy.decide(json: bytes, explain: true)
 /// d["approver"]        // .member("branch_manager")
+/// try d.member("approver")   // "branch_manager"; throws OutputAccessError for a name the policy has not
 /// d.json()             // {"case":"Q-1","policy":{...},"outputs":{...},"explanation":{...}}
 /// d.explanation?.text(.zh)
 /// ```
@@ -41,9 +42,12 @@ public struct Decision: Sendable {
     /// Name, version and digest of the policy that decided.
     public var policy: PolicyIdentity { compiled.identity }
 
-    /// An output's value, or nil when it does not apply to this case.
+    /// An output's value, or nil when it does not apply to this case — and nil too for a name the
+    /// policy has no output of (`decision["aprover"]`). To tell the two apart, read it with
+    /// ``value(_:)`` or a typed accessor (``member(_:)``, ``money(_:)``, ...), which throw
+    /// ``OutputAccessError`` for an unknown name or a type the output does not have.
     public subscript(output: String) -> OutputValue? {
-        guard let slot = compiled.outputSlots[output] else { return nil }
+        guard let slot = compiled.outputSlots[output], slot < values.count else { return nil }
         return compiled.outputValue(values[slot])
     }
 

@@ -73,12 +73,16 @@ struct FastCaseDecoder: Sendable {
     }
 
     func decode(_ bytes: [UInt8]) -> [Value]? {
-        bytes.withUnsafeBufferPointer { p in
-            nameBytes.withUnsafeBufferPointer { names in
-                memberBytes.withUnsafeBufferPointer { members in
-                    var t = JSONTokenizer(p)
-                    do { return try decode(&t, p, names: names, members: members) } catch { return nil }
-                }
+        bytes.withUnsafeBufferPointer { p in decode(buffer: p) }
+    }
+
+    /// The same, over bytes held elsewhere (`Data`, a `String`'s UTF-8, a buffer), read in place.
+    @inline(__always)
+    func decode(buffer p: UnsafeBufferPointer<UInt8>) -> [Value]? {
+        nameBytes.withUnsafeBufferPointer { names in
+            memberBytes.withUnsafeBufferPointer { members in
+                var t = JSONTokenizer(p)
+                do { return try decode(&t, p, names: names, members: members) } catch { return nil }
             }
         }
     }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A case validated against one policy's schema, ready to decide without parsing again.
 ///
 /// ```swift
@@ -27,18 +29,51 @@ extension CompiledPolicy {
     /// Validates a JSON case once.
     /// - Throws: ``CaseError`` listing every problem, as deciding the same JSON would.
     public func prepare(json bytes: [UInt8]) throws(CaseError) -> PreparedCase {
-        let slots: [Value]
-        if let fast = fastDecoder.decode(bytes) {
-            slots = fast
-        } else {
-            let json: JSONValue
-            do { json = try JSONReader.parse(bytes) } catch {
-                throw CaseError(caseID: nil, problems: [.init(field: nil, code: .jsonSyntax, message: "invalid JSON at \(error.line):\(error.column): \(error.message)")])
-            }
-            var decoder = CaseDecoder(policy: self)
-            guard let s = decoder.decode(json: json) else { throw CaseError(caseID: decoder.caseID(json), problems: decoder.problems) }
-            slots = s
+        if let fast = fastDecoder.decode(bytes) { return prepared(fast) }
+        let json: JSONValue
+        do { json = try JSONReader.parse(bytes) } catch { throw Self.syntax(error) }
+        return try prepared(json)
+    }
+
+    /// Validates a JSON case given as any contiguous bytes (`Data`, `ArraySlice<UInt8>`, a buffer),
+    /// read in place without a copy; the same as ``prepare(json:)-([UInt8])``.
+    public func prepare(json bytes: some ContiguousBytes) throws(CaseError) -> PreparedCase {
+        let result = bytes.withUnsafeBytes { raw -> Swift.Result<PreparedCase, CaseError> in
+            do throws(CaseError) { return .success(try prepare(buffer: raw.assumingMemoryBound(to: UInt8.self))) } catch { return .failure(error) }
         }
+        return try result.get()
+    }
+
+    /// Validates a JSON case given as text, read in place as UTF-8 (a native string is not copied).
+    public func prepare(json text: String) throws(CaseError) -> PreparedCase {
+        var text = text
+        let result = text.withUTF8 { p -> Swift.Result<PreparedCase, CaseError> in
+            do throws(CaseError) { return .success(try prepare(buffer: p)) } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
+
+    /// Validates a JSON case read in place from `p`, which must stay valid for the call.
+    package func prepare(buffer p: UnsafeBufferPointer<UInt8>) throws(CaseError) -> PreparedCase {
+        if let fast = fastDecoder.decode(buffer: p) { return prepared(fast) }
+        let json: JSONValue
+        do { json = try JSONReader.parse(buffer: p) } catch { throw Self.syntax(error) }
+        return try prepared(json)
+    }
+
+    private static func syntax(_ error: JSONSyntaxError) -> CaseError {
+        CaseError(caseID: nil, problems: [.init(field: nil, code: .jsonSyntax, message: "invalid JSON at \(error.line):\(error.column): \(error.message)")])
+    }
+
+    /// The careful decoder's reading of a parsed case.
+    private func prepared(_ json: JSONValue) throws(CaseError) -> PreparedCase {
+        var decoder = CaseDecoder(policy: self)
+        guard let slots = decoder.decode(json: json) else { throw CaseError(caseID: decoder.caseID(json), problems: decoder.problems) }
+        return prepared(slots)
+    }
+
+    @inline(__always)
+    private func prepared(_ slots: [Value]) -> PreparedCase {
         var id = ""
         if case .string(let s) = slots[idSlot] { id = s }
         return PreparedCase(slots: slots, policy: serial, caseID: id)

@@ -18,29 +18,37 @@ package enum JSONMemberScan {
     }
 
     package static func string(_ key: String, in bytes: [UInt8]) -> Result {
+        bytes.withUnsafeBufferPointer { string(key, in: $0) }
+    }
+
+    /// The same, over bytes held elsewhere, read in place.
+    package static func string(_ key: String, in bytes: UnsafeBufferPointer<UInt8>) -> Result {
         let wanted = Array(key.utf8)
         return wanted.withUnsafeBufferPointer { wanted in
-            JSONTokenizer.scan(bytes) { t -> Result in
-                do {
-                    guard try t.next() == .beginObject else { return .unknown }
-                    var found: JSONToken.Text?
-                    while case .key(let k) = try t.next() {  // else the object's end
-                        guard !k.hasEscapes else { return .unknown }
-                        if t.bytes(of: k, equal: wanted) {
-                            if found != nil { return .unknown }  // a repeated member: the full reader reports it
-                            guard case .string(let v) = try t.next(), !v.hasEscapes else { return .unknown }
-                            found = v
-                        } else {
-                            _ = try t.skipValue()
-                        }
-                    }
-                    guard try t.next() == .end else { return .unknown }
-                    guard let found else { return .absent }
-                    return .string(t.string(found))
-                } catch {
-                    return .unknown
+            var t = JSONTokenizer(bytes)
+            return scan(&t, for: wanted)
+        }
+    }
+
+    private static func scan(_ t: inout JSONTokenizer, for wanted: UnsafeBufferPointer<UInt8>) -> Result {
+        do {
+            guard try t.next() == .beginObject else { return .unknown }
+            var found: JSONToken.Text?
+            while case .key(let k) = try t.next() {  // else the object's end
+                guard !k.hasEscapes else { return .unknown }
+                if t.bytes(of: k, equal: wanted) {
+                    if found != nil { return .unknown }  // a repeated member: the full reader reports it
+                    guard case .string(let v) = try t.next(), !v.hasEscapes else { return .unknown }
+                    found = v
+                } else {
+                    _ = try t.skipValue()
                 }
             }
+            guard try t.next() == .end else { return .unknown }
+            guard let found else { return .absent }
+            return .string(t.string(found))
+        } catch {
+            return .unknown
         }
     }
 }

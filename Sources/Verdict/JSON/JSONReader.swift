@@ -18,6 +18,14 @@ package enum JSONReader {
         }
     }
 
+    /// Parses one JSON document from bytes held elsewhere (`Data`, a `String`'s UTF-8), read in place.
+    package static func parse(buffer p: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) -> JSONValue {
+        var t = JSONTokenizer(p, maxDepth: maxDepth)
+        let v = try value(try t.next(), &t)
+        _ = try t.next()
+        return v
+    }
+
     /// Parses one JSON document from text.
     package static func parse(_ text: String) throws(JSONSyntaxError) -> JSONValue {
         try parse(Array(text.utf8))

@@ -34,6 +34,9 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     case missingEffectiveDate = "missing-effective-date"
     /// versions of one set that cannot stand together: another name, another `effective_by`, its field of another type
     case incompatibleVersions = "incompatible-versions"
+    /// `…` holds N versions of a policy set (folders under `versions/`): `CompiledPolicy.load(directory:)`
+    /// loads one version, so the set is loaded with `PolicyVersions.load(directory:)`
+    case versionedSet = "versioned-set"
     /// `…` holds no policy files (*.yaml)
     case emptyPolicyFolder = "empty-policy-folder"
     /// a range whose low end is above its high end, or that holds no value

@@ -93,10 +93,10 @@ public enum PolicyTestRunner {
                 problems += check(test, d, policy)
             } catch {
                 if let e = test.expectError {
-                    let matches = error.problems.contains { p in (e.field == nil || p.field == e.field) && (e.code == nil || p.code == e.code) }
+                    let matches = error.problems.contains { p in (e.field == nil || p.field == e.field) && (e.code == nil || p.codeText == e.code) }
                     if !matches {
                         problems.append("expected an error\(e.field.map { " on `\($0)`" } ?? "")\(e.code.map { " with `\($0)`" } ?? ""), got: "
-                                        + error.problems.map { "\($0.field.map { "\($0): " } ?? "")\($0.message) [\($0.code)]" }.joined(separator: "; "))
+                                        + error.problems.map { "\($0.field.map { "\($0): " } ?? "")\($0.message) [\($0.codeText)]" }.joined(separator: "; "))
                     }
                 } else {
                     problems.append("the case was refused: " + error.problems.map { "\($0.field.map { "\($0): " } ?? "")\($0.message)" }.joined(separator: "; "))

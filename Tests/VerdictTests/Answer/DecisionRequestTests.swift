@@ -85,16 +85,16 @@ struct DecisionRequestTests {
             _ = try Self.set.answer(DecisionRequest(), json: Array(#"{"id": "A-9", "received_at": "2001-01-01T00:00:00+08:00", "cost": "1.00"}"#.utf8))
         } throws: { error in
             guard case let .refused(caseError, policy)? = error as? DecisionRequestError else { return false }
-            return caseError.problems.first?.code == "before-first-version" && caseError.caseID == "A-9" && !policy.version.isEmpty
+            return caseError.problems.first?.code == .beforeFirstVersion && caseError.caseID == "A-9" && !policy.version.isEmpty
         }
         #expect {
             _ = try Self.set.answer(DecisionRequest(), json: Array("{".utf8))
         } throws: { error in
             guard case let .refused(caseError, _)? = error as? DecisionRequestError else { return false }
-            return caseError.problems.first?.code == "json-syntax"
+            return caseError.problems.first?.code == .jsonSyntax
         }
         let question = DecisionRequestError.invalidQuestion("x", WhyNotQuestionError(message: "no output `x`", help: nil)).caseError
-        #expect(question.problems.first?.code == "invalid-question")
+        #expect(question.problems.first?.code == .invalidQuestion)
     }
 
     @Test func aSetOfOneVersionDecidesWhateverTheDate() throws {

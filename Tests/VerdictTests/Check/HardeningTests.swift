@@ -54,7 +54,7 @@ struct HardeningTests {
     @Test func aHugeTargetIsACaseErrorNotATrap() throws {
         // The clock `far` has a target of 106751991167 days: its deadline is past the year 9999.
         let e = try #require(throws: CaseError.self) { try decide(Self.clockPolicy, Self.clockCase(), explain: true) }
-        #expect(e.problems.contains { $0.code == "arithmetic-overflow" })
+        #expect(e.problems.contains { $0.code == .arithmeticOverflow })
     }
 
     @Test func overflowingArithmeticIsACaseErrorNotAWrongAnswer() throws {
@@ -80,7 +80,7 @@ struct HardeningTests {
         // silently a wrong answer.
         for json in [Self.clockCase(n: 1), Self.clockCase(cost: "92233720368547758.07"), Self.clockCase(du: "106751991167d")] {
             let e = try #require(throws: CaseError.self, "\(json)") { try decide(p, json) }
-            #expect(e.problems.map(\.code) == ["arithmetic-overflow"], "\(json)")
+            #expect(e.problems.map(\.code) == [.arithmeticOverflow], "\(json)")
         }
         #expect(try decide(p, Self.clockCase()).values.count == 2)
     }

@@ -72,7 +72,7 @@ struct KnownValuesTests {
             _ = try Self.signer(Self.refusing, "Hennan", "x")
         } throws: { error in
             guard let e = error as? CaseError, let p = e.problems.first else { return false }
-            return p.field == "region" && p.code == "invalid-value" && p.message.contains("`hennan` is not one of the known values")
+            return p.field == "region" && p.code == .invalidValue && p.message.contains("`hennan` is not one of the known values")
                 && p.help == "did you mean `henan`?"
         }
         #expect(try Self.signer(Self.refusing, "河南", "x") == .member("bu_finance_head"))

@@ -98,7 +98,7 @@ import Testing
         #expect(error.caseID == "EARLY")
         #expect(error.problems.count == 1)
         #expect(error.problems[0].field == "received_at")
-        #expect(error.problems[0].code == CaseProblemCode.beforeFirstVersion.rawValue)
+        #expect(error.problems[0].code == CaseProblemCode.beforeFirstVersion)
         #expect(error.problems[0].message.contains("2025-12-31T23:59:59+08:00"))
         #expect(error.problems[0].message.contains("before 2026-01-01"))
         #expect(error.problems[0].message.contains("`approvals` (1)"))
@@ -109,11 +109,11 @@ import Testing
         defer { folder.remove() }
         let set = try PolicyVersions.load(directory: folder.path)
         let bad = try #require(throws: CaseError.self) { try set.decide(json: Self.caseJSON("yesterday")) }
-        #expect(bad.problems.map(\.field) == ["received_at"] && bad.problems[0].code == "invalid-value")
+        #expect(bad.problems.map(\.field) == ["received_at"] && bad.problems[0].code == .invalidValue)
         let missing = try #require(throws: CaseError.self) { try set.decide(json: Array(#"{"id": "m", "cost": "1.00"}"#.utf8)) }
-        #expect(missing.problems.contains { $0.field == "received_at" && $0.code == "missing-field" })
+        #expect(missing.problems.contains { $0.field == "received_at" && $0.code == .missingField })
         let notJSON = try #require(throws: CaseError.self) { try set.decide(json: Array("{".utf8)) }
-        #expect(notJSON.problems[0].code == "json-syntax")
+        #expect(notJSON.problems[0].code == .jsonSyntax)
     }
 
     @Test func typedValuesPickTheVersionToo() throws {
@@ -136,7 +136,7 @@ import Testing
         #expect(try set.decide(json: Self.caseJSON("2027-01-01")).policy.version == "2")
         #expect(set.version(on: try CivilDate(iso: "2025-12-31")) == nil)
         let early = try #require(throws: CaseError.self) { try set.decide(json: Self.caseJSON("2025-12-31")) }
-        #expect(early.problems[0].code == "before-first-version")
+        #expect(early.problems[0].code == .beforeFirstVersion)
     }
 
     @Test func withoutEffectiveByTheDecisionTimePicks() throws {
@@ -152,7 +152,7 @@ import Testing
         let today = set.version(at: Timestamp(Date()))
         #expect(try set.decide(json: c).policy.version == today?.identity.version)
         let early = try #require(throws: CaseError.self) { try set.decide(json: c, now: Timestamp(rfc3339: "2025-01-01T00:00:00+08:00")) }
-        #expect(early.problems[0].field == nil && early.problems[0].code == "before-first-version")
+        #expect(early.problems[0].field == nil && early.problems[0].code == .beforeFirstVersion)
         #expect(early.problems[0].message.contains("the decision time 2025-01-01T00:00:00+08:00"))
     }
 
@@ -271,6 +271,6 @@ import Testing
         let set = try PolicyVersions.load(directory: folder.path)
         #expect(try set.decide(json: Self.caseJSON("2026-06-01T00:00:00+08:00")).policy.version == "1")
         let e = try #require(throws: CaseError.self) { try set.decide(json: Self.caseJSON("2027-06-01T00:00:00+08:00")) }
-        #expect(e.problems.contains { $0.field == "channel" && $0.code == "missing-field" })
+        #expect(e.problems.contains { $0.field == "channel" && $0.code == .missingField })
     }
 }

@@ -41,7 +41,7 @@ import Testing
             _ = try other.decide(prepared, explain: false, now: nil)
             Issue.record("a case prepared by another policy was decided")
         } catch {
-            #expect(error.problems.first?.code == "wrong-policy")
+            #expect(error.problems.first?.code == .wrongPolicy)
         }
         // A decider per thread: the same decisions, appended into one reused buffer.
         let decider = policy.decider()
@@ -77,7 +77,7 @@ import Testing
             _ = try policy.decide(json: Array(#"{"id": "y", "start": "2027-01-04T10:00:00+08:00"}"#.utf8))
             Issue.record("a year the calendar does not cover was decided")
         } catch {
-            #expect(error.problems.first?.code == "calendar-year")
+            #expect(error.problems.first?.code == .calendarYear)
         }
     }
 }

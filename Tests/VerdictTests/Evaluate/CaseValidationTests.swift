@@ -11,14 +11,14 @@ struct CaseValidationTests {
         } catch let error as CaseError {
             #expect(error.caseID == "Q-7")
             let byField = Dictionary(error.problems.map { ($0.field ?? "", $0) }, uniquingKeysWith: { a, _ in a })
-            #expect(byField["recieved_at"]?.code == "unknown-field")
+            #expect(byField["recieved_at"]?.code == .unknownField)
             #expect(byField["recieved_at"]?.help == "did you mean `received_at`?")
-            #expect(byField["received_at"]?.code == "missing-field")
+            #expect(byField["received_at"]?.code == .missingField)
             #expect(byField["region"]?.message == "expected a string, found a number")
             #expect(byField["problem"]?.help == "did you mean `fly`?")
-            #expect(byField["eaten"]?.code == "wrong-type")
+            #expect(byField["eaten"]?.code == .wrongType)
             #expect(byField["cost"]?.message == "`12.345` has more than 2 decimal places")
-            #expect(byField["resolved_at"]?.code == "invalid-value")
+            #expect(byField["resolved_at"]?.code == .invalidValue)
             #expect(byField["resolved_at"]?.message.contains("`2026-03-02 09:00`") == true, "\(byField["resolved_at"]?.message ?? "")")
             #expect(error.problems.count == 7)
         }

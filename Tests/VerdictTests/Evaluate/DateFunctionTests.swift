@@ -133,7 +133,7 @@ struct DateFunctionTests {
             _ = try outputs("2025-06-02T10:00:00+08:00")
             Issue.record("a 2025 case was decided with a calendar that covers 2024 and 2026")
         } catch let e as CaseError {
-            #expect(e.problems.map(\.code) == ["calendar-year"])
+            #expect(e.problems.map(\.code) == [.calendarYear])
             #expect(e.problems.first?.message.contains("calendar `office` does not cover 2025") == true)
         }
     }

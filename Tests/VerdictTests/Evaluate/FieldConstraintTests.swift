@@ -51,7 +51,7 @@ struct FieldConstraintTests {
     @Test func moneyAtAndPastItsBounds() {
         #expect(problems(cost: #""0""#).isEmpty)
         let below = problems(cost: #""-5.00""#)
-        #expect(below.map(\.code) == ["constraint-violated"])
+        #expect(below.map(\.code) == [.constraintViolated])
         #expect(below.first?.field == "cost")
         #expect(below.first?.message == "-5.00 is below its `min` 0.00")
         #expect(problems(cost: #""-0.01""#).first?.message == "-0.01 is below its `min` 0.00")
@@ -90,8 +90,8 @@ struct FieldConstraintTests {
     @Test func patternsMatchTheWholeString() {
         #expect(problems(#""phone":"13812345678""#).isEmpty)
         #expect(problems(#""phone":"1381234567""#).first?.message == "\"1381234567\" does not match its `pattern` `^1[3-9]\\d{9}$`")
-        #expect(problems(#""phone":"12812345678""#).map(\.code) == ["constraint-violated"])
-        #expect(problems(#""phone":"138123456789""#).map(\.code) == ["constraint-violated"])
+        #expect(problems(#""phone":"12812345678""#).map(\.code) == [.constraintViolated])
+        #expect(problems(#""phone":"138123456789""#).map(\.code) == [.constraintViolated])
     }
 
     @Test func listLengthsCountItems() {
@@ -105,7 +105,7 @@ struct FieldConstraintTests {
             _ = try Self.policy.decide(["id": .string("C-2"), "cost": .money(Money(minorUnits: -1, scale: 2)), "repairs": .integer(1)])
             Issue.record("a negative cost was decided")
         } catch {
-            #expect(error.problems.map(\.code) == ["constraint-violated"])
+            #expect(error.problems.map(\.code) == [.constraintViolated])
             #expect(error.problems.first?.message == "-0.01 is below its `min` 0.00")
         }
     }

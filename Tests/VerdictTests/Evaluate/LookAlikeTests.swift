@@ -27,7 +27,7 @@ struct LookAlikeTests {
             Issue.record("\(region) was decided")
         } catch let error as CaseError {
             let problem = try #require(error.problems.first { $0.field == "region" })
-            #expect(problem.code == CaseProblemCode.lookAlike.rawValue)
+            #expect(problem.code == CaseProblemCode.lookAlike)
             #expect(problem.message.contains(#"looks like "henan", which the policy compares `region` with, but is not it: it holds U+"#), "\(problem.message)")
             #expect(problem.message.contains("CYRILLIC"))
         }
@@ -73,7 +73,7 @@ struct LookAlikeTests {
         for (json, field) in [(#"{"id": "a", "city": "Zhengzh\u03bfu"}"#, "city"), (#"{"id": "a", "city": "x", "tags": ["vi\u0440"]}"#, "tags")] {
             #expect(throws: CaseError.self, "\(json)") { try decide(policy, json) }
             do { _ = try decide(policy, json) } catch let e as CaseError {
-                #expect(e.problems.first?.field == field && e.problems.first?.code == CaseProblemCode.lookAlike.rawValue)
+                #expect(e.problems.first?.field == field && e.problems.first?.code == CaseProblemCode.lookAlike)
             }
         }
     }

@@ -37,7 +37,7 @@ struct MemorySafetyTests {
             try body()
             Issue.record("a case prepared by another policy was decided (\(comment))", sourceLocation: sourceLocation)
         } catch {
-            #expect(error.problems.map(\.code) == [CaseProblemCode.wrongPolicy.rawValue], "\(error)", sourceLocation: sourceLocation)
+            #expect(error.problems.map(\.code) == [.wrongPolicy], "\(error)", sourceLocation: sourceLocation)
             #expect(error.caseID == "C-1", sourceLocation: sourceLocation)
         }
     }

@@ -66,7 +66,7 @@ struct OneEvaluatorTests {
                 #expect(!e.text(.zh).isEmpty && !e.text(.en).isEmpty)
                 #expect(d.json().count > 0)
             case .failure(let error):
-                for p in error.problems { refused[p.code, default: 0] += 1 }
+                for p in error.problems { refused[p.code.rawValue, default: 0] += 1 }
             }
         }
         let want = try #require(Self.expected[name])
@@ -110,7 +110,7 @@ struct OneEvaluatorTests {
         for explain in [false, true] {
             #expect(throws: CaseError.self) { try decide(policy, late, explain: explain) }
             do { _ = try decide(policy, late, explain: explain) } catch let e as CaseError {
-                #expect(e.problems.map(\.code) == ["calendar-year"])
+                #expect(e.problems.map(\.code) == [.calendarYear])
                 #expect(e.problems[0].message.contains("needed by rule `within-a-working-hour`"))
             }
         }
@@ -135,7 +135,7 @@ struct OneEvaluatorTests {
         ], withSchema: false)
         let policy = try #require(r.policy, "\(r.diagnostics)")
         func code(_ json: String) -> String? {
-            do { _ = try decide(policy, json); return nil } catch let e as CaseError { return e.problems.first?.code } catch { return "\(error)" }
+            do { _ = try decide(policy, json); return nil } catch let e as CaseError { return e.problems.first?.code.rawValue } catch { return "\(error)" }
         }
         let ok = #"{"id": "x", "n": 0, "cost": "1.00", "t": "2026-01-01T00:00:00+08:00", "du": "1h"}"#
         #expect(code(ok) == nil)

@@ -43,7 +43,7 @@ import Testing
         for f in files where f != "policy.yaml" && !f.hasSuffix(".test.yaml") {
             #expect(try body(shipped + "/" + f) == body(Self.amended + "/" + f), "\(f) differs from the shipped set's")
         }
-        let shippedSet = try CompiledPolicy.load(directory: shipped), example = try CompiledPolicy.load(directory: Self.amended)
+        let shippedSet = try CompiledPolicy.load(directory: shipped), example = try PolicyVersions.load(directory: Self.amended).versions[0]
         #expect(example.identity.name == "quality-complaints-amended" && example.identity.version == shippedSet.identity.version)
         #expect(example.model.decisions.map(\.name) == shippedSet.model.decisions.map(\.name))
         let manifest = try String(contentsOfFile: Self.amended + "/policy.yaml", encoding: .utf8)
@@ -51,7 +51,7 @@ import Testing
     }
 
     @Test func theSetsOwnVersionLeavesVersionsOutOfItsFilesAndDigest() throws {
-        let own = try CompiledPolicy.load(directory: Self.amended)
+        let own = try CompiledPolicy.load(ownVersionOf: Self.amended)
         #expect(own.identity.version == "1.0.0")
         #expect(!own.sources.contains { $0.path.contains("/versions/") })
         let suite = PolicyTestSuite.load(directory: Self.amended)

@@ -117,7 +117,7 @@ import Testing
             _ = try p.decide(json: Self.bytes("minor", bonus: 0))
             Issue.record("expected a case error")
         } catch {
-            #expect(error.problems.map(\.code) == ["negative-target"])
+            #expect(error.problems.map(\.code) == [.negativeTarget])
             #expect(error.problems.first?.message == "a negative clock target: the output that gives the clock's target is below zero for this case (needed by clock `response`)")
         }
     }

@@ -107,7 +107,7 @@ struct MessagesTests {
             SourceFile(path: "d.yaml", text: calendar + "decisions:\n  d:\n    outputs: {due: timestamp}\n    rules:\n      - then:\n          due: working_hours_after(t, n, \"office\")\n"),
         ])
         let error = try #require(throws: CaseError.self) { try decide(p, #"{"id": "a", "t": "2026-03-02T09:00:00Z", "n": -5}"#) }
-        #expect(error.problems.map(\.code) == ["negative-working-time"])
+        #expect(error.problems.map(\.code) == [.negativeWorkingTime])
         #expect(try decide(p, #"{"id": "a", "t": "2026-03-02T09:00:00Z", "n": 5}"#).values.count == 1)
     }
 }

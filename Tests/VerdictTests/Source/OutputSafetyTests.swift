@@ -122,7 +122,7 @@ struct OutputSafetyTests {
     @Test func measuresNeverGroupByAPersonalValue() throws {
         #expect(throws: CaseError.self) { try MeasureAccumulator(policy: Self.personalPolicy, groupBy: "customer_phone") }
         do { _ = try MeasureAccumulator(policy: Self.personalPolicy, groupBy: "customer_phone") } catch {
-            #expect(error.problems.map(\.code) == ["personal-field"])
+            #expect(error.problems.map(\.code) == [.personalField])
         }
         // Loggable: allowed.
         var acc = try MeasureAccumulator(policy: Self.personalPolicy, groupBy: "customer_city")

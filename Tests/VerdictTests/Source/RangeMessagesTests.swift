@@ -26,7 +26,7 @@ struct RangeMessagesTests {
         let error = try #require(throws: CaseError.self) { try decide(Self.policy, #"{"id": "R-1", \#(body)}"#) }
         #expect(error.problems.count == 1, "\(error)")
         let p = try #require(error.problems.first)
-        #expect(p.field == field && p.code == "invalid-value", "\(p)")
+        #expect(p.field == field && p.code == .invalidValue, "\(p)")
         return p
     }
 

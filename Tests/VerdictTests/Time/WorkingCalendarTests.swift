@@ -81,7 +81,7 @@ struct WorkingCalendarTests {
             _ = try customerComplaints.decide(json: Array(#"{"id": "C-1", "kind": "quality", "received_at": "2026-12-31T17:30:00+08:00"}"#.utf8))
             Issue.record("expected an error")
         } catch {
-            #expect(error.problems.first?.code == "calendar-year")
+            #expect(error.problems.first?.code == .calendarYear)
             #expect(error.problems.first?.message.hasPrefix("calendar `cn-office` does not cover 2027") == true)
             #expect(error.problems.first?.message.contains("clock `onsite`") == true)
         }
