@@ -192,7 +192,8 @@ public final class Policy implements AutoCloseable {
      * Java, and returns the nanoseconds taken — the cost a binding's call adds is its own time minus this.
      */
     public long benchLibrary(String caseJson, DecideOptions options, long iterations) {
-        byte[] c = utf8(caseJson);
+        Objects.requireNonNull(options, "options");
+        byte[] c = utf8(Objects.requireNonNull(caseJson, "caseJson"));
         LibVerdict.Scratch s = LibVerdict.SCRATCH.get();
         int status;
         try {

@@ -167,6 +167,12 @@ class PolicyTest {
     }
 
     @Test
+    void timesTheLibraryAlone() {
+        assertTrue(policy.benchLibrary(Fixtures.CASE, DecideOptions.NONE, 10) > 0);
+        assertThrows(CaseException.class, () -> policy.benchLibrary("[1]", DecideOptions.NONE, 10));
+    }
+
+    @Test
     void decidesUtf8Bytes() {
         String named = Fixtures.with("id", "\"投诉-𝟘𝟙\"");
         byte[] bytes = named.getBytes(java.nio.charset.StandardCharsets.UTF_8);
