@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -19,6 +20,16 @@ const (
 	qualityComplaints = "../../policies/quality-complaints"
 	amended           = "../../policies/examples/quality-complaints-amended"
 )
+
+// TestMain fails the run if any test left a set loaded.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if n, err := verdict.LiveHandles(); err == nil && n != 0 && code == 0 {
+		println("FAIL:", n, "policy sets left loaded after the tests")
+		code = 1
+	}
+	os.Exit(code)
+}
 
 // henan is policies/quality-complaints/examples/henan-tier3.json: approver head_office, tier 3.
 func henan(t testing.TB) []byte {
@@ -399,6 +410,32 @@ func TestClose(t *testing.T) {
 	}
 }
 
+// A Policy dropped without Close is freed by the garbage collector.
+func TestUnreachablePolicyIsFreed(t *testing.T) {
+	before, err := verdict.LiveHandles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	func() {
+		p, err := verdict.Load(qualityComplaints)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := p.Decide(henan(t)); err != nil {
+			t.Fatal(err)
+		}
+	}()
+	for i := 0; i < 50; i++ {
+		runtime.GC()
+		if n, _ := verdict.LiveHandles(); n == before {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	n, _ := verdict.LiveHandles()
+	t.Fatalf("%d live handles, %d before the dropped Policy", n, before)
+}
+
 // Many goroutines on one Policy answer as one does, and closing it under them gives each call an
 // answer or ErrClosed, nothing else.
 func TestGoroutines(t *testing.T) {
@@ -516,6 +553,7 @@ func TestHelperProcess(t *testing.T) {
 	default:
 		info, _ := p.Info()
 		println("loaded: " + info.Name)
+		p.Close()
 	}
 	// The failure is remembered: the same error, not a crash, on every later call.
 	if _, err2 := verdict.Version(); (err == nil) != (err2 == nil) {
