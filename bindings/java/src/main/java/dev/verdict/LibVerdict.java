@@ -43,6 +43,15 @@ final class LibVerdict {
             failure = e.getMessage();
             failureCause = e.getCause();
             throw e;
+        } catch (NoClassDefFoundError e) {
+            failure = "JNA is not on the class path (" + e.getMessage() + " is missing): the Verdict binding calls "
+                + "libverdict.so through it; add jna.jar (Debian: /usr/share/java/jna.jar, package libjna-java)";
+            failureCause = e;
+            throw new VerdictLibraryException(failure, e);
+        } catch (LinkageError e) {
+            failure = "JNA cannot call native code here: " + oneLine(e.getMessage());
+            failureCause = e;
+            throw new VerdictLibraryException(failure, e);
         }
     }
 

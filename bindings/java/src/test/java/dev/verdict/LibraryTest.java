@@ -25,8 +25,12 @@ class LibraryTest {
 
     /** The probe's two lines, run with these JVM options and environment (VERDICT_LIBRARY and LD_LIBRARY_PATH unset unless given). */
     static List<String> probe(Map<String, String> env, String... options) throws IOException, InterruptedException {
+        return probe(CLASSPATH, env, options);
+    }
+
+    static List<String> probe(String classpath, Map<String, String> env, String... options) throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-cp", CLASSPATH, "-Dverdict.root=" + Fixtures.ROOT));
+        List<String> command = new ArrayList<>(List.of(java, "-cp", classpath, "-Dverdict.root=" + Fixtures.ROOT));
         command.addAll(List.of(options));
         command.add(LibraryProbe.class.getName());
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
@@ -85,6 +89,15 @@ class LibraryTest {
         String line = probe(Map.of()).get(0);
         assertTrue(line.startsWith("VerdictLibraryException: libverdict.so was not found: set the system property verdict.library "
             + "or the environment variable VERDICT_LIBRARY"), line);
+    }
+
+    @Test
+    void withoutJna() throws Exception {
+        String withoutJna = String.join(java.io.File.pathSeparator, java.util.Arrays.stream(CLASSPATH.split(java.io.File.pathSeparator))
+            .filter(entry -> !Path.of(entry).getFileName().toString().startsWith("jna")).toList());
+        assertEquals("VerdictLibraryException: JNA is not on the class path (com/sun/jna/NativeLibrary is missing): the Verdict "
+            + "binding calls libverdict.so through it; add jna.jar (Debian: /usr/share/java/jna.jar, package libjna-java)",
+            probe(withoutJna, Map.of(), "-Dverdict.library=" + LIBRARY).get(0));
     }
 
     @Test
