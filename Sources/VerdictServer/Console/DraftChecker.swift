@@ -37,7 +37,7 @@ struct DraftChecker: Sendable {
     }
 
     /// The checker of a served set.
-    init(_ set: PolicySet) {
+    init(_ set: LivePolicySet) {
         let active = set.active
         self.init(folder: set.folder, name: set.name, served: active?.versions, servedTestsPassed: active?.testsPassed ?? 0)
     }

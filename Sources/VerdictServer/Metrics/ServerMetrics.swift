@@ -3,6 +3,7 @@ import Foundation
 import Metrics
 import Prometheus
 import Synchronization
+import Verdict
 
 /// The service's metrics, through swift-metrics into one Prometheus registry, served at `GET /metrics`.
 ///

@@ -1,14 +1,12 @@
 import Logging
 import ServiceLifecycle
 import UnixSignals
+import Verdict
 
 /// Polls the stamps (size, modification time, inode) of every policy folder's files and reloads a
-/// set once its files have changed and then stayed unchanged for the debounce interval.
-///
-/// An editor saving in several writes, or a `git checkout` of many files, changes stamps over a few
-/// milliseconds; the reload waits until the folder is quiet, so it reads the whole new state at once.
-/// The read itself is checked for consistency (see ``FolderSnapshot``). Polling is portable and cheap:
-/// a `stat` per file per interval.
+/// set once its files have changed and then stayed unchanged for the debounce interval (the library's
+/// ``FolderChanges``, as ``LivePolicySet/watch(every:quiet:)``), through the registry, which serialises
+/// the reloads of all sets and logs each.
 struct FolderWatcher: Service {
     let registry: PolicyRegistry
     let interval: Swift.Duration
@@ -24,19 +22,14 @@ struct FolderWatcher: Service {
 
     private func watch() async throws {
         try await cancelWhenGracefulShutdown {
-            struct Pending { var stamps: [FileStamp]; var since: ContinuousClock.Instant }
-            var pending: [ObjectIdentifier: Pending] = [:]
+            var changes: [ObjectIdentifier: FolderChanges] = [:]
             while !Task.isCancelled {
                 try await Task.sleep(for: interval)
-                var due: [PolicySet] = []
+                var due: [LivePolicySet] = []
                 for set in registry.sets {
-                    let key = ObjectIdentifier(set)
                     let now = FolderSnapshot.stamps(folder: set.folder, includes: set.includes)
-                    if now == set.loadedStamps { pending[key] = nil; continue }
-                    if let p = pending[key], p.stamps == now {
-                        if p.since.duration(to: .now) >= debounce { due.append(set); pending[key] = nil }
-                    } else {
-                        pending[key] = Pending(stamps: now, since: .now)
+                    if changes[ObjectIdentifier(set), default: FolderChanges()].due(now, loaded: set.loadedStamps, quiet: debounce) {
+                        due.append(set)
                     }
                 }
                 if !due.isEmpty { await registry.reloadAll(trigger: .watch, only: due) }

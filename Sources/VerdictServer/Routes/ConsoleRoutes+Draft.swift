@@ -25,7 +25,7 @@ extension ConsoleRoutes {
 
     /// What a posted draft form asks for: its set, the version it is made from, the files.
     struct DraftForm {
-        var set: PolicySet
+        var set: LivePolicySet
         var checker: DraftChecker
         var target: DraftTarget?
         var files: [(path: String, text: String)]

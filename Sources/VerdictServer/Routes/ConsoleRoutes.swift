@@ -262,7 +262,7 @@ struct ConsoleRoutes: Sendable {
 
     // MARK: - Helpers
 
-    static func consoleSet(_ set: PolicySet) -> ConsoleSet {
+    static func consoleSet(_ set: LivePolicySet) -> ConsoleSet {
         let active = set.active
         let reload = set.lastAttempt.map {
             ConsoleSet.Reload(at: $0.at, trigger: $0.trigger.rawValue, outcome: $0.outcome.rawValue, testsPassed: $0.testsPassed,

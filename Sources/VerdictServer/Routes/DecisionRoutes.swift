@@ -40,7 +40,7 @@ struct DecisionRoutes: Sendable {
     }
 
     /// The serving version of the set the path names: 404 for an unknown set, 503 before its first load.
-    func active(_ context: some RequestContext) throws(Problem) -> (PolicySet, ActivePolicy) {
+    func active(_ context: some RequestContext) throws(Problem) -> (LivePolicySet, ActivePolicy) {
         let name = PolicyRoutes.setName(context)
         guard let set = registry.set(named: name) else { throw Self.unknownSet(name, registry) }
         guard let active = set.active else {
@@ -246,7 +246,7 @@ struct DecisionRoutes: Sendable {
     /// element, `--max-batch-lines`, `--max-depth` inside an element); the body is read whole and
     /// checked as JSON before any element is decided, and the answer is sent once the last is
     /// decided (and, with `--log`, recorded: 503 when it cannot be, with no decision reported).
-    func decideBatchArray(_ request: Request, set: PolicySet, active: ActivePolicy) async throws -> Response {
+    func decideBatchArray(_ request: Request, set: LivePolicySet, active: ActivePolicy) async throws -> Response {
         let options = try Self.batchOptions(request)
         if let reason = recorder?.unavailableReason { throw Self.logUnavailable(reason: reason) }
         let bytes = try await BodyReader.collect(request, limit: limits.maxBatchBytes, timeout: limits.requestTimeout, what: "a batch")

@@ -54,7 +54,7 @@ struct PolicyRoutes: Sendable {
     }
 
     /// One set as `GET /v1/policies` lists it. Folders and diagnostics only for privileged callers.
-    static func write(_ set: PolicySet, privileged: Bool, to w: inout JSONWriter) {
+    static func write(_ set: LivePolicySet, privileged: Bool, to w: inout JSONWriter) {
         let active = set.active
         let attempt = set.lastAttempt
         w.object { w in
@@ -111,7 +111,7 @@ struct PolicyRoutes: Sendable {
     /// Reloads every set, or the one `?policy=` names; 200 when each is activated or unchanged, 422
     /// (problem details listing every set's outcome and diagnostics) when any was refused.
     func reload(_ request: Request, context: some RequestContext) async throws -> Response {
-        var only: [PolicySet]?
+        var only: [LivePolicySet]?
         for (key, value) in QueryString.pairs(request) {
             guard key == "policy" else {
                 throw DecisionRoutes.Options.invalid(key, "unknown parameter `\(key)`: the only parameter is policy")

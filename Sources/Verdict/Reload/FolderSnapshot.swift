@@ -1,46 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
-import Verdict
-
-/// What identifies one file's content without reading it: size, modification time and inode.
-/// An editor that saves in place changes the time; one that writes a new file and renames it changes the inode.
-struct FileStamp: Sendable, Hashable {
-    var path: String
-    var exists: Bool
-    var size: Int64
-    var modifiedSeconds: Int
-    var modifiedNanoseconds: Int
-    var inode: UInt64
-
-    init(path: String) {
-        self.path = path
-        var st = stat()
-        if stat(path, &st) == 0 {
-            exists = true
-            size = Int64(st.st_size)
-            #if canImport(Darwin)
-            modifiedSeconds = Int(st.st_mtimespec.tv_sec)
-            modifiedNanoseconds = Int(st.st_mtimespec.tv_nsec)
-            #else
-            modifiedSeconds = Int(st.st_mtim.tv_sec)
-            modifiedNanoseconds = Int(st.st_mtim.tv_nsec)
-            #endif
-            inode = UInt64(st.st_ino)
-        } else {
-            exists = false
-            size = -1
-            modifiedSeconds = 0
-            modifiedNanoseconds = 0
-            inode = 0
-        }
-    }
-}
 
 /// The files of one policy folder as read at one moment: policy files, test files and the files its
 /// manifest includes (`../calendars/cn-office.yaml`), each with the stamp it had.
@@ -48,15 +6,15 @@ struct FileStamp: Sendable, Hashable {
 /// A snapshot is consistent when every stamp taken before reading equals the one taken after: no file
 /// was written, added, removed or renamed meanwhile. ``read(folder:includes:)`` retries until it gets
 /// one, so a reload never compiles a mix of old and new files.
-struct FolderSnapshot: Sendable {
-    var folder: String
-    var policyFiles: [SourceFile]
-    var testFiles: [SourceFile]
+package struct FolderSnapshot: Sendable {
+    package var folder: String
+    package var policyFiles: [SourceFile]
+    package var testFiles: [SourceFile]
     /// Stamps of every file the snapshot depends on, sorted by path.
-    var stamps: [FileStamp]
+    package var stamps: [FileStamp]
 
     /// The stamps of the folder's files and of `includes` (absolute or folder-relative paths already joined).
-    static func stamps(folder: String, includes: [String]) -> [FileStamp] {
+    package static func stamps(folder: String, includes: [String]) -> [FileStamp] {
         let base = PolicyFolder.base(folder)
         // The loader's walk (``PolicyFolder``), into `versions/` too: every version's files are stamped.
         var out = PolicyFolder.yamlFiles(below: folder, versions: true).map { FileStamp(path: base + "/" + $0) }
@@ -66,20 +24,20 @@ struct FolderSnapshot: Sendable {
     }
 
     /// What reading and checking a consistent snapshot gave.
-    struct Loaded: Sendable {
-        var snapshot: FolderSnapshot
+    package struct Loaded: Sendable {
+        package var snapshot: FolderSnapshot
         /// Every version of the set, compiled and checked across; nil when any has errors.
-        var versions: PolicyVersions?
+        package var versions: PolicyVersions?
         /// The test files of each version (of ``versions``, in its order): those in its folder.
-        var versionTests: [[SourceFile]]
-        var diagnostics: [Diagnostic]
+        package var versionTests: [[SourceFile]]
+        package var diagnostics: [Diagnostic]
         /// Paths of the included files read, for the watcher to stamp too.
-        var includes: [String]
+        package var includes: [String]
     }
 
     /// Reads the folder and checks the policy from exactly the bytes read; retries (up to `attempts`
     /// times, `pause` apart) while files change during the read. Nil when the folder never held still.
-    static func load(folder: String, includes known: [String], attempts: Int = 20,
+    package static func load(folder: String, includes known: [String], attempts: Int = 20,
                      pause: Swift.Duration = .milliseconds(50)) async -> Loaded? {
         var includes = known
         for _ in 0..<attempts {
@@ -103,7 +61,7 @@ struct FolderSnapshot: Sendable {
 
     /// Whether a file of the set belongs to the version read from `versionFolder`: below it, and for
     /// the set's own version, outside `versions/`.
-    static func belongs(_ path: String, to versionFolder: String, base: String) -> Bool {
+    package static func belongs(_ path: String, to versionFolder: String, base: String) -> Bool {
         guard path.hasPrefix(versionFolder + "/") else { return false }
         return versionFolder != base || !PolicyFolder.isInVersionsFolder(String(path.dropFirst(base.count + 1)))
     }
