@@ -15,6 +15,14 @@ let package = Package(
         // `bindings/build-library.sh` builds it and installs it under that name beside include/verdict.h.
         .library(name: "VerdictC", type: .dynamic, targets: ["VerdictC"]),
     ],
+    // Linking `Verdict` alone resolves only Yams and swift-crypto: a package that depends on this one
+    // with `traits: []` leaves out the trait `Service`, and SwiftPM then neither resolves nor builds the
+    // service's, console's, decision log's and command's dependencies (all guarded by it below).
+    // The default enables it, so `swift build`, `swift test` and `swift run verdict` here build everything.
+    traits: [
+        .trait(name: "Service", description: "The HTTP service, web console, decision log and the verdict command, with their dependencies."),
+        .default(enabledTraits: ["Service"]),
+    ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
@@ -55,15 +63,15 @@ let package = Package(
                 "VerdictAudit",
                 "VerdictConsole",
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Hummingbird", package: "hummingbird", condition: .when(traits: ["Service"])),
+                .product(name: "HTTPTypes", package: "swift-http-types", condition: .when(traits: ["Service"])),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras", condition: .when(traits: ["Service"])),
+                .product(name: "NIOHTTP1", package: "swift-nio", condition: .when(traits: ["Service"])),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle", condition: .when(traits: ["Service"])),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle", condition: .when(traits: ["Service"])),
+                .product(name: "Logging", package: "swift-log", condition: .when(traits: ["Service"])),
+                .product(name: "Metrics", package: "swift-metrics", condition: .when(traits: ["Service"])),
+                .product(name: "Prometheus", package: "swift-prometheus", condition: .when(traits: ["Service"])),
             ]
         ),
         // The decision log, policy archive and Merkle proofs (issue 10); SQLite through GRDB.
@@ -72,8 +80,8 @@ let package = Package(
             dependencies: [
                 "Verdict",
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "GRDB", package: "GRDB.swift", condition: .when(traits: ["Service"])),
+                .product(name: "GRDBSQLite", package: "GRDB.swift", condition: .when(traits: ["Service"])),
             ]
         ),
         // The web console's pages (issue 12): pure functions from the policy, a decision or an audit
@@ -87,7 +95,7 @@ let package = Package(
             name: "VerdictAuditPostgres",
             dependencies: [
                 "VerdictAudit",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["Service"])),
             ]
         ),
         // The C ABI over the one decision entry point (include/verdict.h): its own target, so `Verdict`
@@ -106,7 +114,7 @@ let package = Package(
                 "VerdictAuditPostgres",
                 // `audit show --format html` writes the console's auditor's page (one renderer).
                 "VerdictConsole",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser", condition: .when(traits: ["Service"])),
             ]
         ),
         .testTarget(
@@ -122,7 +130,7 @@ let package = Package(
                 "VerdictConsole",
                 "VerdictAudit",
                 "verdict",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird", condition: .when(traits: ["Service"])),
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
