@@ -20,8 +20,13 @@ import Foundation
 /// `wrong-policy`, as the policy itself refuses it: the check compares the policy's serial number,
 /// never an address.
 public final class Decider: Sendable {
-    /// The policy this decider decides by.
+    /// The policy this decider decides by (its ``identity`` is what each of its decisions names as
+    /// ``Decision/policy``).
     public let policy: CompiledPolicy
+
+    /// Name, version and digest of the policy this decider decides by: the ``Decision/policy`` of
+    /// every decision it makes.
+    public var identity: PolicyIdentity { policy.identity }
 
     /// This decider's own copies of the program's constants and of the names clock results carry
     /// (see ``Program/CountedValues``).

@@ -39,7 +39,8 @@ public struct Decision: Sendable {
         Decision(caseID: caseID, explanation: nil, values: values, clocks: clocks, now: now, compiled: compiled, owner: owner)
     }
 
-    /// Name, version and digest of the policy that decided.
+    /// Name, version and digest of the policy that decided: the `identity` of the ``CompiledPolicy``
+    /// (``Decider/identity``, ``PolicyVersions/versions``) whose version decided the case.
     public var policy: PolicyIdentity { compiled.identity }
 
     /// An output's value, or nil when it does not apply to this case — and nil too for a name the

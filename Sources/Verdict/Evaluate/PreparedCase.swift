@@ -36,7 +36,7 @@ extension CompiledPolicy {
     }
 
     /// Validates a JSON case given as any contiguous bytes (`Data`, `ArraySlice<UInt8>`, a buffer),
-    /// read in place without a copy; the same as ``prepare(json:)-([UInt8])``.
+    /// read in place without a copy; the same as from the bytes in an array.
     public func prepare(json bytes: some ContiguousBytes) throws(CaseError) -> PreparedCase {
         let result = bytes.withUnsafeBytes { raw -> Swift.Result<PreparedCase, CaseError> in
             do throws(CaseError) { return .success(try prepare(buffer: raw.assumingMemoryBound(to: UInt8.self))) } catch { return .failure(error) }
