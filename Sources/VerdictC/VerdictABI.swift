@@ -85,7 +85,12 @@ enum VerdictABI {
         guard let path = String(validatingCString: directory) else { return .error(.argument, "the directory is not UTF-8") }
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue else {
-            return .error(.policy, "`\(path)` is not a folder") { w in DiagnosticRenderer.writeMembers([], into: &w) }
+            let missing = Diagnostic.error(.noPolicyFolder, "`\(TextEscaping.escaped(path))` is not a folder", at: nil,
+                                           help: "give the folder that holds the policy's YAML files")
+            return .error(.policy, missing.message) { w in
+                DiagnosticRenderer.writeMembers([missing], into: &w)
+                w.field("text", DiagnosticRenderer(files: []).text([missing]))
+            }
         }
         let result = PolicyVersions.check(directory: path)
         guard let versions = result.versions else {
