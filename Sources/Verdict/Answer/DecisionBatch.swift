@@ -4,7 +4,7 @@ import Foundation
 /// batch engine of `verdict decide --batch` and the service's `decide-batch`.
 ///
 /// Bytes are fed as they arrive (``feed(_:)``), in pieces of any size; a ``JSONLinesSplitter`` cuts
-/// them into lines under the line cap. Each line is answered by ``PolicyVersions/answer(_:json:)``
+/// them into lines under the line cap. Each line is answered by ``PolicyVersions/answer(_:json:)-(_,[UInt8])``
 /// (the version in force on its date), and its answer line — the response, or
 /// `{"case": ID, "line": N, "error": {...}}` when it cannot be decided — goes to `output` in input
 /// order, as soon as every line before it has gone. A bad line costs only its own answer: the batch

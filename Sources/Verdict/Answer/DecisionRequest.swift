@@ -2,7 +2,7 @@
 ///
 /// Every surface asks through this one request — `verdict decide` and `verdict explain`, the
 /// service's `POST /v1/policies/{name}/decide` (and each line of `decide-batch`), the console's try
-/// page, `verdict audit show` — and gets its answer from ``PolicyVersions/answer(_:json:)``: the
+/// page, `verdict audit show` — and gets its answer from ``PolicyVersions/answer(_:json:)-(_,[UInt8])``: the
 /// version is picked once, the case parsed once and decided once, the why-not questions answered
 /// with the set's versions, and the answer written in the form asked. So one question gets one
 /// answer, whatever asks it.

@@ -199,7 +199,7 @@ extension CompiledPolicy {
     /// A folder that holds versions (folders under `versions/`) is refused with `versioned-set`: one
     /// ``CompiledPolicy`` would decide a case of any date, and refuse none dated before the set's first
     /// version. Load a set with ``PolicyVersions/load(directory:includeRoot:)``, which takes a folder
-    /// with one version or many, and decide through it (or ask ``PolicyVersions/answer(_:json:)``).
+    /// with one version or many, and decide through it (or ask ``PolicyVersions/answer(_:json:)-(_,[UInt8])``).
     ///
     /// - Throws: ``PolicyLoadError`` with every error found, when the policy has any, or with one
     ///   `versioned-set` error at the folder when it holds versions.

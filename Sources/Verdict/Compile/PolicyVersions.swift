@@ -56,7 +56,7 @@ public final class PolicyVersions: Sendable {
     }
 
     /// A set of one version that decides every case, whatever its date, exactly as the version does on
-    /// its own (``CompiledPolicy/decide(json:explain:now:)``): a version archived in a decision log,
+    /// its own (``CompiledPolicy/decide(json:explain:now:)-([UInt8],_,_)``): a version archived in a decision log,
     /// replayed over recorded history, or compiled on its own.
     public convenience init(_ policy: CompiledPolicy) {
         self.init(checked: [policy], folders: [], dated: false)

@@ -33,7 +33,7 @@ extension CompiledPolicy {
     /// - Parameter questions: what to ask (``WhyNotQuestion/init(parsing:for:)`` reads `approver=branch_manager`,
     ///   `tier`, `signers contains bu_finance_head`).
     /// - Parameter bytes: the case as UTF-8 JSON.
-    /// - Parameter now: as for ``decide(json:explain:now:)``; answers do not depend on it.
+    /// - Parameter now: as for ``decide(json:explain:now:)-([UInt8],_,_)``; answers do not depend on it.
     /// - Throws: ``CaseError`` when the case cannot be decided.
     public func whyNot(_ questions: [WhyNotQuestion], json bytes: [UInt8], now: Timestamp? = nil) throws(CaseError) -> WhyNot {
         let prepared = try prepare(json: bytes)
