@@ -168,8 +168,8 @@ enum VerdictABI {
                 return .error(.request, "option \(error)") { w in w.field("option", error.parameter) }
             }
         }
-        // The case's bytes are copied once into the array the library reads.
-        let bytes = caseJSON.map { Array(UnsafeRawBufferPointer(start: $0, count: Int(caseLength))) } ?? []
+        // The library reads the caller's bytes in place (they are the caller's until this returns).
+        let bytes = UnsafeRawBufferPointer(start: caseJSON, count: Int(caseLength))
         let response: DecisionResponse
         do { response = try set.answer(request, json: bytes) } catch {
             switch error {
@@ -190,7 +190,7 @@ enum VerdictABI {
 
     /// The library's own JSON-in, JSON-out decision, `iterations` times in a loop that never crosses the C
     /// boundary: the case's bytes as an array, one request, the answer rendered into a reused buffer —
-    /// what a Swift caller of ``PolicyVersions/answer(_:json:)`` pays, for the bindings' overhead figures.
+    /// what a Swift caller of ``PolicyVersions/answer(_:json:)-(_,[UInt8])`` pays, for the bindings' overhead figures.
     static func bench(_ set: PolicyVersions, _ caseJSON: UnsafePointer<CChar>?, _ caseLength: UInt, _ options: UnsafePointer<CChar>?,
                       _ iterations: UInt64, _ nanoseconds: UnsafeMutablePointer<UInt64>?) -> ABIAnswer {
         guard let caseJSON, caseLength <= maxCaseBytes else { return .error(.argument, "the case is NULL or too long") }

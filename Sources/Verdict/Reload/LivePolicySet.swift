@@ -79,7 +79,7 @@ public final class LivePolicySet: Sendable {
     /// The files of the last read, to render its diagnostics with their source lines.
     private var lastSources: [SourceFile] { state.withLock { $0.lastSources } }
 
-    /// Answers a decision request with the versions serving now (see ``PolicyVersions/answer(_:json:)``):
+    /// Answers a decision request with the versions serving now (see ``PolicyVersions/answer(_:json:)-(_,[UInt8])``):
     /// the versions are taken once, so the answer names the versions that made it even while a reload
     /// swaps them.
     ///
@@ -87,6 +87,15 @@ public final class LivePolicySet: Sendable {
     public func answer(_ request: DecisionRequest, json bytes: [UInt8]) throws(DecisionRequestError) -> DecisionResponse {
         guard let active else {
             // Only a set made inside the package without `open` can get here; `open` activates or throws.
+            preconditionFailure("LivePolicySet.answer before the set's first load: make it with LivePolicySet.open(folder:)")
+        }
+        return try active.versions.answer(request, json: bytes)
+    }
+
+    /// Answers a decision request about a case given as any contiguous bytes (`Data`, a buffer), read
+    /// in place, with the versions serving now.
+    public func answer(_ request: DecisionRequest, json bytes: some ContiguousBytes) throws(DecisionRequestError) -> DecisionResponse {
+        guard let active else {
             preconditionFailure("LivePolicySet.answer before the set's first load: make it with LivePolicySet.open(folder:)")
         }
         return try active.versions.answer(request, json: bytes)
