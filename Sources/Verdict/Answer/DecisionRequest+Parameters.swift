@@ -3,7 +3,7 @@
 /// read the same names with the same words, here.
 extension DecisionRequest {
     /// The parameters ``set(parameter:to:)`` reads, in the order they are documented.
-    public static let parameterNames = ["explain", "lang", "now", "why_not", "format"]
+    public static let parameterNames = ["explain", "lang", "now", "why_not", "format", "schema_digest"]
 
     /// Sets one parameter from its text:
     /// - `explain`: `true`, `1`, `yes`, `full` or empty (a full explanation), `compact`, or `false`, `0`,
@@ -12,7 +12,9 @@ extension DecisionRequest {
     /// - `now`: an RFC 3339 timestamp with an offset (a space where the offset's `+` was is read as `+`,
     ///   as an unencoded query string gives it);
     /// - `why_not`: one question, added to those already set (`approver=branch_manager`);
-    /// - `format`: `decision`, `explanation` or `text`.
+    /// - `format`: `decision`, `explanation` or `text`;
+    /// - `schema_digest`: the schema digest generated types were made from (`sha256:` and 64 hex digits;
+    ///   see ``DecisionRequest/schemaDigest``).
     ///
     /// - Throws: ``DecisionRequestParameterError`` naming the parameter and what is wrong.
     public mutating func set(parameter name: String, to value: String) throws(DecisionRequestParameterError) {
@@ -41,6 +43,12 @@ extension DecisionRequest {
                 throw .init(name, "`\(TextEscaping.escaped(value))` is not a format: use decision, explanation or text")
             }
             format = f
+        case "schema_digest":
+            guard value.hasPrefix("sha256:"), value.utf8.count == 71,
+                  value.utf8.dropFirst(7).allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
+                throw .init(name, "`\(TextEscaping.escaped(value))` is not a schema digest: give `sha256:` and 64 lowercase hex digits, as `verdict codegen` writes it")
+            }
+            schemaDigest = value
         default:
             throw .unknown(name)
         }

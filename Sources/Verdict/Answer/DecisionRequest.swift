@@ -45,6 +45,10 @@ public struct DecisionRequest: Sendable {
     public var whyNot: [String]
     /// The form of the answer.
     public var format: Format
+    /// The ``CompiledPolicy/schemaDigest`` the caller's generated types were made from (`verdict
+    /// codegen`): the answer refuses the case with ``CaseProblemCode/schemaChanged`` when the version
+    /// that decides it has another. Nil: no check.
+    public var schemaDigest: String? = nil
 
     public init(explanation: ExplanationDetail = .none, language: Language? = nil, now: Timestamp? = nil, whyNot: [String] = [],
                 format: Format = .decision) {

@@ -45,6 +45,9 @@ extension PolicyVersions {
         do { policy = try version(forBuffer: bytes, now: request.now) } catch {
             throw .refused(error, policy: fallback(request.now).identity)
         }
+        if let expected = request.schemaDigest, expected != policy.schemaDigest {
+            throw .refused(Self.schemaChanged(expected, policy: policy, caseID: { if case .string(let id) = JSONMemberScan.string("id", in: bytes) { id } else { nil } }()), policy: policy.identity)
+        }
         var questions: [WhyNotQuestion] = []
         questions.reserveCapacity(request.whyNot.count)
         for text in request.whyNot {
@@ -61,5 +64,16 @@ extension PolicyVersions {
         } catch {
             throw .refused(error, policy: policy.identity)
         }
+    }
+}
+
+extension PolicyVersions {
+    /// The refusal of a case whose generated types were made from another schema than `policy`'s.
+    static func schemaChanged(_ expected: String, policy: CompiledPolicy, caseID: String?) -> CaseError {
+        let id = policy.identity
+        return CaseError(caseID: caseID, problems: [CaseError.Problem(
+            field: nil, code: .schemaChanged,
+            message: "the case's types were generated from schema \(expected), but \(id.name) \(id.version) has schema \(policy.schemaDigest): its fields or outputs have changed since",
+            help: "run `verdict codegen` for \(id.name) again and rebuild with the new types")])
     }
 }

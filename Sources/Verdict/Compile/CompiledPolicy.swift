@@ -37,6 +37,9 @@ public final class CompiledPolicy: Sendable {
     public let sources: [SourceFile]
     /// Warnings from the checker (unused fields, ...); a policy with errors does not compile.
     public let warnings: [Diagnostic]
+    /// The digest of the case fields and outputs with their types (see ``SchemaDigest``): what
+    /// `verdict codegen`'s types were made from. It changes only when those do, not with a rule's edit.
+    public let schemaDigest: String
 
     let model: CheckedPolicy
     let fieldSlots: [String: Int]
@@ -61,6 +64,7 @@ public final class CompiledPolicy: Sendable {
         self.identity = identity
         self.sources = sources
         self.warnings = warnings
+        schemaDigest = SchemaDigest.compute(model)
         fieldSlots = Dictionary(uniqueKeysWithValues: model.fields.enumerated().map { ($1.name, $0) })
         outputSlots = Dictionary(uniqueKeysWithValues: model.outputs.enumerated().map { ($1.name, $0) })
         idSlot = fieldSlots["id"] ?? 0

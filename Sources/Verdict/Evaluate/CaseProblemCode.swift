@@ -47,6 +47,9 @@ public enum CaseProblemCode: String, Sendable, CaseIterable {
     /// ``DecisionBatch``), and the service's `body-too-large`, `json-too-deep`, `request-timeout`,
     /// `decision-log-unavailable` (docs/operating.md); this raw value is never written.
     case readerLimit = "reader-limit"
+    /// The case came from types `verdict codegen` generated for other fields or outputs than those of
+    /// the version that decides it (``DecisionRequest/schemaDigest``): generate them again.
+    case schemaChanged = "schema-changed"
 }
 
 extension CaseProblemCode: CustomStringConvertible {
