@@ -94,6 +94,10 @@ int verdict_case_schema(verdict_policy handle, const char *version, char **out, 
  *   "format":  "decision" | "explanation" | "text"  the decision's JSON (default); the explanation's
  *                                                   JSON alone (or the why-not answers'); plain text
  *                                                   for people, in "lang" (English by default)
+ *   "schema_digest": "sha256:…"                     the schema digest `verdict codegen` wrote into the
+ *                                                   caller's generated types: a case whose deciding
+ *                                                   version has another is VERDICT_ERR_CASE, problem
+ *                                                   code "schema-changed"
  * On VERDICT_OK *out holds the answer: {"case", "policy": {"name", "version", "effective", "digest"},
  * "outputs": {...}, "clocks", "explanation", "explanation_text", "why_not", "why_not_text"} as asked. */
 int verdict_decide(verdict_policy handle, const char *case_json, size_t case_len, const char *options,

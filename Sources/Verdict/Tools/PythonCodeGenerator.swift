@@ -97,6 +97,7 @@ enum PythonCodeGenerator {
 
 
         """
+        o += "\n"
         for (i, e) in s.enums.enumerated() {
             o += "class \(enumNames[i])(str, enum.Enum):\n    \(CodeGenerator.quoted("The enum `\(e.name)`; labels in \(CodeGenerator.constant(e.name))_LABELS."))\n\n"
             for m in e.members {

@@ -23,7 +23,7 @@ from .errors import (
     VerdictError,
     VerdictLibraryError,
 )
-from .policy import Case, Decision, Policy
+from .policy import Case, Decision, GeneratedCase, Policy
 
 __all__ = [
     "ArgumentError",
@@ -31,6 +31,7 @@ __all__ = [
     "CaseError",
     "ClosedPolicyError",
     "Decision",
+    "GeneratedCase",
     "Policy",
     "PolicyError",
     "PolicyIdentity",

@@ -9,7 +9,7 @@ import os
 import threading
 import weakref
 from decimal import Decimal
-from typing import Any, Literal, Mapping, Optional, Sequence, Union
+from typing import Any, ClassVar, Literal, Mapping, Optional, Protocol, Sequence, Union
 
 from . import _library
 from .errors import (
@@ -22,7 +22,19 @@ from .errors import (
     VerdictError,
 )
 
-Case = Union[Mapping[str, Any], str, bytes]
+
+
+class GeneratedCase(Protocol):
+    """A case class `verdict codegen python` generated: the schema digest it was made from, and the
+    case as a dict. ``Policy.decide`` sends the digest; the library refuses the case with
+    CaseError (code "schema-changed") when the deciding version's fields or outputs differ."""
+
+    SCHEMA_DIGEST: ClassVar[str]
+
+    def to_case(self) -> dict[str, Any]: ...
+
+
+Case = Union[Mapping[str, Any], str, bytes, GeneratedCase]
 Explain = Union[bool, Literal["compact", "full"]]
 Now = Union[_dt.datetime, str, None]
 
@@ -58,6 +70,8 @@ def _json_default(value: Any) -> Any:
 
 
 def _case_bytes(case: Case) -> bytes:
+    if _schema_digest(case) is not None and not isinstance(case, (bytes, str, Mapping)):
+        case = case.to_case()
     if isinstance(case, bytes):
         return case
     if isinstance(case, str):
@@ -78,9 +92,17 @@ def _case_bytes(case: Case) -> bytes:
     )
 
 
+def _schema_digest(case: Any) -> Optional[str]:
+    """The SCHEMA_DIGEST of a generated Case (a class with it and to_case()), else None."""
+    digest = getattr(type(case), "SCHEMA_DIGEST", None)
+    if isinstance(digest, str) and callable(getattr(case, "to_case", None)):
+        return digest
+    return None
+
+
 def _options(explain: Explain, now: Now, why_not: Union[str, Sequence[str]], lang: Optional[str],
-             format: Optional[str] = None) -> Optional[bytes]:
-    if explain is False and now is None and not why_not and lang is None and format is None:
+             format: Optional[str] = None, schema_digest: Optional[str] = None) -> Optional[bytes]:
+    if explain is False and now is None and not why_not and lang is None and format is None and schema_digest is None:
         return None  # the library's defaults: no options to write
     options: dict[str, Any] = {}
     if explain is True or explain is False:
@@ -107,6 +129,8 @@ def _options(explain: Explain, now: Now, why_not: Union[str, Sequence[str]], lan
         options["lang"] = lang
     if format is not None:
         options["format"] = format
+    if schema_digest is not None:
+        options["schema_digest"] = schema_digest
     if not options:
         return None
     try:
@@ -220,15 +244,19 @@ class Policy:
 
     def decide(self, case: Case, *, explain: Explain = False, now: Now = None,
                why_not: Union[str, Sequence[str]] = (), lang: Optional[str] = None) -> "Decision":
-        """Decides one case (a dict, or its JSON as str or bytes) by the version in force on its date.
+        """Decides one case (a dict, its JSON as str or bytes, or a Case of a module `verdict codegen
+        python` generated, whose schema digest goes with it) by the version in force on its date.
 
         explain: True (or "full") or "compact" adds the explanation; now: judge SLA clocks at this
         instant (a timezone-aware datetime or an RFC 3339 string); why_not: "output=value" questions;
         lang: "en" or "zh" adds the explanation as text. Raises CaseError when the case is refused,
         RequestError when an option cannot be read, ClosedPolicyError after close()."""
+        # A Case of a module `verdict codegen python` wrote goes with the digest it was made from,
+        # which the library checks against the deciding version's (schema-changed).
+        digest = _schema_digest(case)
         data = case if type(case) is bytes else _case_bytes(case)
-        options = None if explain is False and now is None and not why_not and lang is None \
-            else _options(explain, now, why_not, lang)
+        options = None if explain is False and now is None and not why_not and lang is None and digest is None \
+            else _options(explain, now, why_not, lang, schema_digest=digest)
         text = self._call(self._decide, data, len(data), options)
         return Decision(self, data, text, now, why_not)
 
