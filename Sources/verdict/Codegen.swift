@@ -26,6 +26,19 @@ struct Codegen: ParsableCommand {
     @Option(help: ArgumentHelp("A folder to write the file into, under the language's file name (`QualityComplaints.swift`, `quality_complaints.py`, `QualityComplaints.java`).", valueName: "dir"))
     var output: String?
 
+    @Option(name: .customLong("package"), help: ArgumentHelp("Java only: the generated class's package.", valueName: "name"))
+    var javaPackage: String?
+
+    func validate() throws {
+        if let javaPackage {
+            guard language == .java else { throw ValidationError("--package is for java only") }
+            let parts = javaPackage.split(separator: ".", omittingEmptySubsequences: false)
+            guard parts.allSatisfy({ p in p.first.map { $0.isLetter || $0 == "_" } == true && p.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" } }) else {
+                throw ValidationError("--package: `\(javaPackage)` is not a Java package name such as com.example.policies")
+            }
+        }
+    }
+
     func run() throws {
         let set = try policy.loadVersions()
         let chosen: CompiledPolicy
@@ -37,7 +50,7 @@ struct Codegen: ParsableCommand {
         } else {
             chosen = set.version(at: Timestamp(Date())) ?? set.latest
         }
-        let file = CodeGenerator.generate(language, for: chosen)
+        let file = CodeGenerator.generate(language, for: chosen, javaPackage: javaPackage)
         guard let output else { return try writeOutput(file.text) }
         let path = output.hasSuffix("/") ? output + file.name : output + "/" + file.name
         do {

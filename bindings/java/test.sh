@@ -21,3 +21,5 @@ cp="$jar:/usr/share/java/jna.jar:$classes"
 java -Dverdict.library="$lib" -Dverdict.root="$(pwd)" -Dverdict.test.classpath="$cp" \
   -jar /usr/share/java/junit-platform-console-standalone.jar \
   --class-path "$cp" --select-package dev.verdict --disable-banner --details=summary --fail-if-no-tests
+# Generated types: verdict codegen java, compiled and decided with (codegen-test.sh).
+bindings/java/codegen-test.sh "$lib" "$jar"

@@ -17,7 +17,7 @@ import Foundation
 public enum CodeGenerator {
     /// The languages generated.
     public enum Target: String, Sendable, CaseIterable {
-        case swift, python
+        case swift, python, java
     }
 
     /// One generated source file: its conventional name and its text.
@@ -29,11 +29,14 @@ public enum CodeGenerator {
     }
 
     /// The types of `policy` in `target`.
-    public static func generate(_ target: Target, for policy: CompiledPolicy) -> File {
+    ///
+    /// `javaPackage` is the Java file's `package` (none when nil); the other languages ignore it.
+    public static func generate(_ target: Target, for policy: CompiledPolicy, javaPackage: String? = nil) -> File {
         let schema = Schema(policy)
         switch target {
         case .swift: return SwiftCodeGenerator.generate(schema)
         case .python: return PythonCodeGenerator.generate(schema)
+        case .java: return JavaCodeGenerator.generate(schema, package: javaPackage)
         }
     }
 

@@ -113,5 +113,10 @@ struct CodeGeneratorTests {
         #expect(py.name == "codegen_sample.py")
         #expect(py.text.contains("SCHEMA_DIGEST = \"\(CodegenSample.schemaDigest)\"\n"))
         #expect(py.text.contains("    amount: decimal.Decimal\n") && py.text.contains("    vip: Optional[bool] = None\n"))
+        let java = CodeGenerator.generate(.java, for: Self.set.latest, javaPackage: "com.example")
+        #expect(java.name == "CodegenSample.java")
+        #expect(java.text.contains("\npackage com.example;\n") && java.text.contains("public static final String SCHEMA_DIGEST = \"\(CodegenSample.schemaDigest)\";\n"))
+        #expect(java.text.contains("public record Case(String id, OffsetDateTime receivedAt, BigDecimal amount, Kind kind, Long items, Boolean vip, LocalDate purchasedOn, Duration waited, String note) implements GeneratedCase {"))
+        #expect(!CodeGenerator.generate(.java, for: Self.set.latest).text.contains("package "))
     }
 }

@@ -33,6 +33,7 @@ public final class DecideOptions {
     private final String lang;
     private final String now;
     private final List<String> whyNot;
+    private final String schemaDigest;
     private final byte[] json; // NUL-terminated, or null for no options
     private final byte[] textJson; // the same with "format": "text"
 
@@ -41,6 +42,7 @@ public final class DecideOptions {
         lang = b.lang;
         now = b.now;
         whyNot = List.copyOf(b.whyNot);
+        schemaDigest = b.schemaDigest;
         json = encode(null, lang);
         textJson = encode("text", lang);
     }
@@ -65,6 +67,18 @@ public final class DecideOptions {
 
     public List<String> whyNot() {
         return whyNot;
+    }
+
+    /** The schema digest generated types were made from, checked against the deciding version's; or null. */
+    public String schemaDigest() {
+        return schemaDigest;
+    }
+
+    /** These options with {@code digest} as the schema digest (for a {@link GeneratedCase}). */
+    DecideOptions withSchemaDigest(String digest) {
+        Builder b = builder().explain(explain).lang(lang).now(now).schemaDigest(digest);
+        b.whyNot.addAll(whyNot);
+        return b.build();
     }
 
     /** The options as the library's JSON, e.g. {@code {"explain":"compact","lang":"zh"}}. */
@@ -96,6 +110,7 @@ public final class DecideOptions {
             s.append(']');
         }
         if (format != null) quote(member(s, "format"), format);
+        if (schemaDigest != null) quote(member(s, "schema_digest"), schemaDigest);
         if (s.length() == 1) return null;
         return LibVerdict.cString(s.append('}').toString());
     }
@@ -129,6 +144,7 @@ public final class DecideOptions {
         private String lang;
         private String now;
         private final List<String> whyNot = new ArrayList<>();
+        private String schemaDigest;
 
         private Builder() {
         }
@@ -164,6 +180,12 @@ public final class DecideOptions {
         /** Adds "why not?" questions such as {@code "approver=branch_manager"}, answered in {@link Decision#whyNot()}. */
         public Builder whyNot(String... questions) {
             for (String q : questions) whyNot.add(Objects.requireNonNull(q, "a why-not question"));
+            return this;
+        }
+
+        /** Sends the schema digest generated types were made from: a case decided by a version with another is refused (schema-changed). */
+        public Builder schemaDigest(String digest) {
+            this.schemaDigest = digest;
             return this;
         }
 

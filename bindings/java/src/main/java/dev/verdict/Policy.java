@@ -112,6 +112,23 @@ public final class Policy implements AutoCloseable {
         return run(utf8(caseJson), options);
     }
 
+    /**
+     * Decides a case of a type {@code verdict codegen java} generated, sending the schema digest it was made from.
+     *
+     * @throws CaseException with problem code {@code schema-changed} when the deciding version's fields or
+     *     outputs are not those the type was generated from
+     */
+    public Decision decide(GeneratedCase typed) {
+        return decide(typed, DecideOptions.NONE);
+    }
+
+    /** Decides a generated case with options; the options' own schema digest is replaced by the case's. */
+    public Decision decide(GeneratedCase typed, DecideOptions options) {
+        Objects.requireNonNull(typed, "typed");
+        Objects.requireNonNull(options, "options");
+        return run(utf8(typed.toJson()), options.withSchemaDigest(Objects.requireNonNull(typed.schemaDigest(), "schemaDigest()")));
+    }
+
     /** Decides a case given as UTF-8 bytes (invalid UTF-8 is a {@link CaseException}). */
     public Decision decide(byte[] caseJson, DecideOptions options) {
         Objects.requireNonNull(caseJson, "caseJson");
