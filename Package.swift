@@ -17,7 +17,8 @@ let package = Package(
     ],
     // Linking `Verdict` alone resolves only Yams and swift-crypto: a package that depends on this one
     // with `traits: []` leaves out the trait `Service`, and SwiftPM then neither resolves nor builds the
-    // service's, console's, decision log's and command's dependencies (all guarded by it below).
+    // service's, console's, decision log's and command's dependencies (every use of them is guarded by it
+    // below). Those targets need the trait: without it they fail on their first missing module.
     // The default enables it, so `swift build`, `swift test` and `swift run verdict` here build everything.
     traits: [
         .trait(name: "Service", description: "The HTTP service, web console, decision log and the verdict command, with their dependencies."),

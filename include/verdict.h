@@ -71,7 +71,11 @@ void verdict_free(char *buffer);
  * VERDICT_ERR_POLICY, *handle is 0 and *out holds every error at file:line:column. */
 int verdict_policy_load(const char *directory, verdict_policy *handle, char **out, size_t *out_len);
 
-/* Frees the set (VERDICT_ERR_HANDLE if it is not a live handle). Calls already running finish first. */
+/* Frees the set (VERDICT_ERR_HANDLE if it is not a live handle). It does not wait: a call already
+ * running with the handle keeps the set alive until it returns; later calls are refused. Each thread that
+ * decided with the set also keeps a decider of each of its versions (up to 64 per thread, so that threads
+ * share no reference count while they decide), released when the thread ends or has moved on to 64
+ * other versions: memory of a freed set is bounded, not returned at once. */
 int verdict_policy_free(verdict_policy handle);
 
 /* The set as JSON: {"name", "effective_by" (the case field that picks the version, if any),

@@ -151,7 +151,9 @@ enum VerdictABI {
         if let version {
             guard let name = String(validatingCString: version) else { return .error(.argument, "the version is not UTF-8") }
             guard let v = set.versions.first(where: { $0.identity.version == name }) else {
-                return .error(.request, "`\(TextEscaping.escaped(name))` is not a version of `\(set.name)`: its versions are \(set.versions.map(\.identity.version).joined(separator: ", "))")
+                return .error(.request, "`\(TextEscaping.escaped(name))` is not a version of `\(set.name)`: its versions are \(set.versions.map(\.identity.version).joined(separator: ", "))") { w in
+                    w.field("option", "version")
+                }
             }
             policy = v
         }
@@ -237,6 +239,7 @@ enum VerdictABI {
             throw DecisionRequestParameterError("options", "not a JSON object: give {\"explain\": true, \"lang\": \"zh\", …}")
         }
         for (key, value) in members {
+            guard DecisionRequest.parameterNames.contains(key) else { throw DecisionRequestParameterError.unknown(key) }
             switch value {
             case .null: continue
             case .bool(let b): try request.set(parameter: key, to: b ? "true" : "false")
@@ -247,9 +250,6 @@ enum VerdictABI {
                     try request.set(parameter: key, to: s)
                 }
             default:
-                guard DecisionRequest.parameterNames.contains(key) else {
-                    throw DecisionRequestParameterError.unknown(key)
-                }
                 throw DecisionRequestParameterError(key, "is \(value.kindDescription): give a string\(key == "explain" ? " or a boolean" : key == "why_not" ? " or a list of strings" : "")")
             }
         }

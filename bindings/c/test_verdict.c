@@ -87,12 +87,14 @@ static void *run(void *root_arg) {
     verdict_free(out); out = NULL;
     CHECK(decide(p, CASE, "[]", &out) == VERDICT_ERR_REQUEST);
     verdict_free(out); out = NULL;
+    CHECK(decide(p, CASE, "{\"explian\": null}", &out) == VERDICT_ERR_REQUEST && strstr(out, "unknown parameter"));
+    verdict_free(out); out = NULL;
     CHECK(decide(p, CASE, "{\"why_not\": \"no_such_output=1\"}", &out) == VERDICT_ERR_REQUEST);
     verdict_free(out); out = NULL;
     CHECK(verdict_decide(p, NULL, 10, NULL, &out, NULL) == VERDICT_ERR_ARGUMENT);
     verdict_free(out); out = NULL;
     CHECK(verdict_decide(p, CASE, strlen(CASE), NULL, NULL, NULL) == VERDICT_OK);  /* status only */
-    CHECK(verdict_case_schema(p, "no-such-version", &out, NULL) == VERDICT_ERR_REQUEST);
+    CHECK(verdict_case_schema(p, "no-such-version", &out, NULL) == VERDICT_ERR_REQUEST && strstr(out, "\"option\":\"version\""));
     verdict_free(out); out = NULL;
 
     /* Many threads on one handle: every answer the same as one thread's. */

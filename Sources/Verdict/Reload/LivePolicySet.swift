@@ -51,6 +51,11 @@ public final class LivePolicySet: Sendable {
         state = Mutex(State(name: provisional))
     }
 
+    deinit {
+        // A reader of `events()` ends its loop when the set is gone.
+        for s in state.withLock({ Array($0.subscribers.values) }) { s.finish() }
+    }
+
     /// Loads the set in `folder` (its own files and each version under `versions/`), runs its YAML
     /// tests, and follows the folder from then on.
     ///
@@ -102,7 +107,7 @@ public final class LivePolicySet: Sendable {
     }
 
     /// The reload attempts from now on, as they finish (the newest 16 are kept for a slow reader).
-    /// Each call gives a sequence of its own; it ends when the reader stops reading.
+    /// Each call gives a sequence of its own; it ends when the reader stops reading or the set is gone.
     public func events() -> AsyncStream<ReloadAttempt> {
         AsyncStream(bufferingPolicy: .bufferingNewest(16)) { continuation in
             let id = state.withLock { s in

@@ -10,7 +10,7 @@ import Verdict
 /// Reloads of all sets are serialised by one gate, so a watcher tick, SIGHUP and the reload endpoint
 /// never race, and each attempt is logged and counted.
 public final class PolicyRegistry: Sendable {
-    public let sets: [LivePolicySet]
+    package let sets: [LivePolicySet]
     private let byName: Mutex<[String: LivePolicySet]>
     private let logger: Logger
     private let metrics: ServerMetrics
@@ -21,7 +21,11 @@ public final class PolicyRegistry: Sendable {
         struct Weak { weak var registry: PolicyRegistry? }
         let registry = Mutex(Weak())
         func run(_ set: LivePolicySet, _ versions: PolicyVersions) -> [Diagnostic] {
-            registry.withLock { $0.registry }?.serviceChecks(set, versions) ?? []
+            guard let registry = registry.withLock({ $0.registry }) else {
+                // The registry is gone (the service stopped): nothing may activate unchecked, unarchived.
+                return [.error(.decisionLog, "the service that serves `\(set.folder)` has stopped: nothing is activated", at: nil)]
+            }
+            return registry.serviceChecks(set, versions)
         }
     }
     private let recorder: (any DecisionRecorder)?
@@ -39,7 +43,7 @@ public final class PolicyRegistry: Sendable {
     }
 
     /// The set named `name` (its manifest's name, or its folder's for a set never loaded).
-    public func set(named name: String) -> LivePolicySet? {
+    package func set(named name: String) -> LivePolicySet? {
         byName.withLock { $0[name] }
     }
 
