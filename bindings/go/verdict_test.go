@@ -470,25 +470,36 @@ func TestGoroutines(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Each goroutine decides until it sees the set closed (bounded: 10 s at most), so some call is
+	// always still running when Close comes, however fast the machine.
 	var answered, closed, other sync.Map
+	started := make(chan struct{}, 8)
+	deadline := time.Now().Add(10 * time.Second)
 	for g := 0; g < 8; g++ {
 		wg.Add(1)
 		go func(g int) {
 			defer wg.Done()
-			for i := 0; i < 200; i++ {
+			for i := 0; time.Now().Before(deadline); i++ {
 				_, err := q.Decide(c)
+				if i == 0 {
+					started <- struct{}{}
+				}
 				switch {
 				case err == nil:
-					answered.Store(g*1000+i, true)
+					answered.Store(g*1000000+i, true)
 				case errors.Is(err, verdict.ErrClosed):
-					closed.Store(g*1000+i, true)
+					closed.Store(g*1000000+i, true)
+					return
 				default:
-					other.Store(g*1000+i, err)
+					other.Store(g*1000000+i, err)
+					return
 				}
 			}
 		}(g)
 	}
-	time.Sleep(20 * time.Millisecond)
+	for g := 0; g < 8; g++ {
+		<-started
+	}
 	q.Close()
 	wg.Wait()
 	other.Range(func(k, v any) bool { t.Errorf("call %v: %v", k, v); return false })
