@@ -190,6 +190,8 @@ public final class Policy implements AutoCloseable {
      */
     public String caseSchema(String version) {
         Objects.requireNonNull(version, "version");
+        // A C string ends at its first NUL: "1.0.0\0x" would be read as "1.0.0".
+        if (version.indexOf('\0') >= 0) throw new IllegalArgumentException("a version cannot hold a NUL character");
         return schema(LibVerdict.cString(version));
     }
 

@@ -120,6 +120,7 @@ class ErrorsTest {
         assertThrows(NullPointerException.class, () -> policy.decide((String) null));
         assertThrows(NullPointerException.class, () -> policy.decide(Fixtures.CASE, null));
         assertThrows(NullPointerException.class, () -> policy.caseSchema(null));
+        assertThrows(IllegalArgumentException.class, () -> policy.caseSchema("1.0.0\0x"));
     }
 
     @Test
