@@ -3,7 +3,7 @@ import Foundation
 /// A JSON Lines batch of cases answered as one ``DecisionRequest`` each, in input order: the one
 /// batch engine of `verdict decide --batch` and the service's `decide-batch`.
 ///
-/// Bytes are fed as they arrive (``feed(_:)``), in pieces of any size; a ``JSONLinesSplitter`` cuts
+/// Bytes are fed as they arrive (``feed(_:)-([UInt8])``), in pieces of any size; a ``JSONLinesSplitter`` cuts
 /// them into lines under the line cap. Each line is answered by ``PolicyVersions/answer(_:json:)-(_,[UInt8])``
 /// (the version in force on its date), and its answer line — the response, or
 /// `{"case": ID, "line": N, "error": {...}}` when it cannot be decided — goes to `output` in input
@@ -14,7 +14,7 @@ import Foundation
 /// own deciders, so no reference count is shared between cores), in chunks of
 /// ``linesPerChunk``; at most `2 × jobs` chunks are in flight, so memory stays flat however long the
 /// batch. `output` is then called from those threads, one call at a time. With `jobs` 1 (and always
-/// with `each`), lines are answered on the calling thread, inside ``feed(_:)``. A batch ends with
+/// with `each`), lines are answered on the calling thread, inside ``feed(_:)-([UInt8])``. A batch ends with
 /// ``finish()``, which every batch must be given (its threads wait for it).
 ///
 /// ```swift

@@ -56,7 +56,7 @@ public struct IncludeConfinement: Sendable {
 
     /// Reads the file `name` names: nil when there is none (or it is not UTF-8 text); a refusal when
     /// it lies outside the folder and the root, is a symbolic link (or under one) that leads out, is
-    /// not a regular file, or is larger than a policy file may be (``SourceFileReader``).
+    /// not a regular file, or is larger than a policy file may be (`SourceFileReader`).
     public func read(_ name: String) throws(Refusal) -> SourceFile? {
         let path = try resolve(name)
         guard let real = Self.realPath(path) else { return nil }

@@ -59,7 +59,9 @@ public final class LivePolicySet: Sendable {
     /// Loads the set in `folder` (its own files and each version under `versions/`), runs its YAML
     /// tests, and follows the folder from then on.
     ///
-    /// - Parameter check: run on every candidate before it is activated (see ``Check``).
+    /// - Parameters:
+    ///   - folder: the set's folder: its own files are one version, each folder under `versions/` another.
+    ///   - check: run on every candidate before it is activated (see ``Check``).
     /// - Throws: ``PolicyLoadError`` with every error of the first load: policy errors, test-file errors
     ///   and failed tests, each at `file:line:column`.
     public static func open(folder: String, check: Check? = nil) async throws(PolicyLoadError) -> LivePolicySet {

@@ -32,7 +32,7 @@ public struct WorkingCalendar: Sendable, Hashable {
         /// What the day is: `{en: Spring Festival, zh: 春节}`.
         public var label: Localized
 
-        /// A dated entry for ``WorkingCalendar/init(name:label:zone:weekdays:periods:periodsByWeekday:adjustedPeriods:years:holidays:adjustedWorkingDays:)``.
+        /// A dated entry for ``WorkingCalendar/init(name:label:zone:weekdays:periods:periodsByWeekday:adjustedPeriods:years:everyYear:holidays:adjustedWorkingDays:)``.
         public init(date: CivilDate, label: Localized = Localized()) {
             self.date = date
             self.label = label

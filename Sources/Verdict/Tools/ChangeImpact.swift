@@ -318,7 +318,7 @@ extension ChangeImpact {
         return parts.joined(separator: zh ? "" : " ")
     }
 
-    /// The groups as lines of text, every case id and name escaped (see ``TextEscaping``): the rule
+    /// The groups as lines of text, every case id and name escaped (see `TextEscaping`): the rule
     /// transitions (at most `transitionsShown`), then each output's changes (at most
     /// `shapesPerOutput` each; the rest summed on one line), each with its count and the first
     /// `examples` case ids. A report of any size stays a screenful; `--format json` lists every case.
