@@ -27,7 +27,7 @@ extension PolicyVersions {
     }
 
     /// Decides a typed case and reads its outputs as the generated outputs type.
-    /// - Throws: ``CaseError`` as ``decide(_:explain:now:)`` does, or when the outputs type was made
+    /// - Throws: ``CaseError`` as the typed `decide(_:explain:now:)` above does, or when the outputs type was made
     ///   from another schema; ``OutputAccessError`` when an output cannot be read.
     public func decide<C: GeneratedCase, O: GeneratedOutputs>(_ typed: C, as outputs: O.Type, now: Timestamp? = nil) throws -> O {
         try O(decide(typed, now: now))

@@ -7,7 +7,7 @@ import Foundation
 /// `verdict codegen` writes it into the types it generates; a typed case carries it, and the answer
 /// refuses the case (``CaseProblemCode/schemaChanged``) when the version that decides it has another,
 /// because the set's fields or outputs have changed since the types were made. SHA-256 over the
-/// ``canonicalText(_:)`` of the model, as `sha256:` and 64 hex digits (``CompiledPolicy/schemaDigest``).
+/// `canonicalText(_:)` of the model, as `sha256:` and 64 hex digits (``CompiledPolicy/schemaDigest``).
 public enum SchemaDigest {
     /// One line per fact, in a fixed order:
     /// ```
