@@ -5,7 +5,7 @@ import Verdict
 /// `verdict codegen`: typed case and outputs types for a policy set's version, with its schema digest.
 struct Codegen: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Generate typed case and outputs types for a policy set (Swift, Python or Java).",
+        abstract: "Generate typed case and outputs types for a policy set (Swift, Python, Java or TypeScript).",
         discussion: """
         Writes the types of the version in force now (or --version V): the set's enums with their \
         members' labels, a case type (money as an exact decimal, timestamps with their zone, optional \
@@ -23,7 +23,7 @@ struct Codegen: ParsableCommand {
     @Option(help: ArgumentHelp("The version to generate for (its `version:`); default: the version in force now.", valueName: "version"))
     var version: String?
 
-    @Option(help: ArgumentHelp("A folder to write the file into, under the language's file name (`QualityComplaints.swift`, `quality_complaints.py`, `QualityComplaints.java`).", valueName: "dir"))
+    @Option(help: ArgumentHelp("A folder to write the file into, under the language's file name (`QualityComplaints.swift`, `quality_complaints.py`, `QualityComplaints.java`, `qualityComplaints.ts`).", valueName: "dir"))
     var output: String?
 
     @Option(name: .customLong("package"), help: ArgumentHelp("Java only: the generated class's package.", valueName: "name"))

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Typed case and outputs types for one version of a policy set, in Swift, Python or Java
+/// Typed case and outputs types for one version of a policy set, in Swift, Python, Java or TypeScript
 /// (`verdict codegen`, issue 36 item 4).
 ///
 /// ```swift
@@ -17,7 +17,7 @@ import Foundation
 public enum CodeGenerator {
     /// The languages generated.
     public enum Target: String, Sendable, CaseIterable {
-        case swift, python, java
+        case swift, python, java, typescript
     }
 
     /// One generated source file: its conventional name and its text.
@@ -37,6 +37,7 @@ public enum CodeGenerator {
         case .swift: return SwiftCodeGenerator.generate(schema)
         case .python: return PythonCodeGenerator.generate(schema)
         case .java: return JavaCodeGenerator.generate(schema, package: javaPackage)
+        case .typescript: return TypeScriptCodeGenerator.generate(schema)
         }
     }
 

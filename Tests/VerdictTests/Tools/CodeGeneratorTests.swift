@@ -108,7 +108,7 @@ struct CodeGeneratorTests {
         #expect(caseError.problems.map(\.code) == [.schemaChanged] && caseError.caseID == "R-5" && policy.name == "codegen-sample")
     }
 
-    @Test func pythonAndJavaNameTheSetAndCarryTheDigest() {
+    @Test func pythonJavaAndTypeScriptNameTheSetAndCarryTheDigest() {
         let py = CodeGenerator.generate(.python, for: Self.set.latest)
         #expect(py.name == "codegen_sample.py")
         #expect(py.text.contains("SCHEMA_DIGEST = \"\(CodegenSample.schemaDigest)\"\n"))
@@ -118,5 +118,8 @@ struct CodeGeneratorTests {
         #expect(java.text.contains("\npackage com.example;\n") && java.text.contains("public static final String SCHEMA_DIGEST = \"\(CodegenSample.schemaDigest)\";\n"))
         #expect(java.text.contains("public record Case(String id, OffsetDateTime receivedAt, BigDecimal amount, Kind kind, Long items, Boolean vip, LocalDate purchasedOn, Duration waited, String note) implements GeneratedCase {"))
         #expect(!CodeGenerator.generate(.java, for: Self.set.latest).text.contains("package "))
+        let ts = CodeGenerator.generate(.typescript, for: Self.set.latest)
+        #expect(ts.name == "codegenSample.ts")
+        #expect(ts.text.contains("export const SCHEMA_DIGEST = \"\(CodegenSample.schemaDigest)\";\n") && ts.text.contains("    \"vip\"?: boolean | null;\n"))
     }
 }
