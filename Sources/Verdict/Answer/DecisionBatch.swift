@@ -37,6 +37,14 @@ public final class DecisionBatch: @unchecked Sendable {
         /// A check of each line before it is answered (the service's nesting depth): an error refuses it.
         public var screen: (@Sendable ([UInt8]) -> CaseError?)?
 
+        /// Bounds of a batch: by default lines up to 1 MiB, any number of them, no screen.
+        ///
+        /// - Parameters:
+        ///   - maxLineBytes: The longest line answered, in bytes (default 1,048,576).
+        ///   - maxLines: The most lines answered; nil for no limit.
+        ///   - lineTooLong: The error for a longer line, given its length (at least) and the limit
+        ///     (default: ``CaseError/tooLarge(_:limit:atLeast:)``, a `case-too-large` problem).
+        ///   - screen: A check of each line's bytes before it is answered; an error it returns refuses the line.
         public init(maxLineBytes: Int = 1 << 20, maxLines: Int? = nil,
                     lineTooLong: @escaping @Sendable (Int, Int) -> CaseError = { CaseError.tooLarge($0, limit: $1) },
                     screen: (@Sendable ([UInt8]) -> CaseError?)? = nil) {

@@ -62,6 +62,11 @@ public struct DecisionRequestParameterError: Error, Sendable, CustomStringConver
     /// What is wrong with it, in a sentence without the name.
     public var message: String
 
+    /// The error for `parameter` (its name, as given) with `message`, what is wrong with it.
+    ///
+    /// - Parameters:
+    ///   - parameter: The parameter's name, as given.
+    ///   - message: What is wrong with it, in a sentence without the name.
     public init(_ parameter: String, _ message: String) {
         self.parameter = parameter
         self.message = message
@@ -72,5 +77,6 @@ public struct DecisionRequestParameterError: Error, Sendable, CustomStringConver
         .init(name, "unknown parameter `\(TextEscaping.escaped(name))`: the parameters are \(DecisionRequest.parameterNames.joined(separator: ", "))")
     }
 
+    /// One line: the parameter's name in backticks, a colon, then the message.
     public var description: String { "`\(TextEscaping.escaped(parameter))`: \(message)" }
 }

@@ -50,6 +50,15 @@ public struct DecisionRequest: Sendable {
     /// that decides it has another. Nil: no check.
     public var schemaDigest: String? = nil
 
+    /// A request about one case; by default the `decision` format, without explanation, texts or
+    /// why-not questions, judged at the current time (no ``schemaDigest`` check: set it after).
+    ///
+    /// - Parameters:
+    ///   - explanation: How much of the explanation to give: none, compact or full.
+    ///   - language: The language of the texts (English or Chinese); nil for no texts.
+    ///   - now: The instant clocks are judged at and the version picked by; nil for the current time.
+    ///   - whyNot: "Why not?" questions, such as `approver=branch_manager`.
+    ///   - format: The form of the answer: `decision`, `explanation` or `text`.
     public init(explanation: ExplanationDetail = .none, language: Language? = nil, now: Timestamp? = nil, whyNot: [String] = [],
                 format: Format = .decision) {
         self.explanation = explanation

@@ -1,14 +1,22 @@
 /// A case field's value given from Swift, for ``CompiledPolicy/decide(_:explain:now:)-([String:CaseValue],_,_)``.
 public enum CaseValue: Sendable, Hashable {
+    /// A value for a `string` field.
     case string(String)
+    /// A value for a `bool` field.
     case bool(Bool)
+    /// A value for an `integer` field, a signed 64-bit whole number.
     case integer(Int64)
+    /// A value for a `money` field, exact in minor units; its scale must be the field currency's.
     case money(Money)
+    /// A value for a `timestamp` field: an instant in epoch milliseconds.
     case timestamp(Timestamp)
+    /// A value for a `date` field: a calendar day, without a time or zone.
     case date(CivilDate)
+    /// A value for a `duration` field, in milliseconds.
     case duration(ClockDuration)
     /// An enum member or role, by name.
     case member(String)
+    /// A value for a `list` field, each item of the list's element type.
     case list([CaseValue])
     /// Same as leaving the field out.
     case null

@@ -23,8 +23,15 @@ public struct OutputAccessError: Error, Sendable, Equatable, CustomStringConvert
     public var output: String
     /// The policy that decided, whose outputs were asked.
     public var policy: PolicyIdentity
+    /// Why it could not be read: no output of that name, or an output of another type.
     public var reason: Reason
 
+    /// The error for reading `output` of `policy`, refused for `reason`.
+    ///
+    /// - Parameters:
+    ///   - output: The output name asked for, as the caller wrote it.
+    ///   - policy: The policy that decided (its name and version).
+    ///   - reason: Why the output could not be read.
     public init(output: String, policy: PolicyIdentity, reason: Reason) {
         self.output = output
         self.policy = policy

@@ -1,14 +1,22 @@
 /// A decided output, typed for Swift callers.
 public enum OutputValue: Sendable, Hashable, CustomStringConvertible {
+    /// A `bool` output: `true` or `false`.
     case bool(Bool)
+    /// An `integer` output, a signed 64-bit whole number.
     case integer(Int64)
+    /// A `money` output, exact in minor units with its currency's scale (`300.00` is 30000 at scale 2).
     case money(Money)
+    /// A `string` output, as written by the rule or read from the case.
     case string(String)
+    /// A `timestamp` output: an instant in epoch milliseconds, printed in RFC 3339 (UTC).
     case timestamp(Timestamp)
+    /// A `date` output: a calendar day (`2026-03-31`), without a time or zone.
     case date(CivilDate)
+    /// A `duration` output, in milliseconds (`2h30m`).
     case duration(ClockDuration)
     /// An enum member or role, by name.
     case member(String)
+    /// A `list` output, its items in the order the policy gave them.
     case list([OutputValue])
 
     /// Plain text: `3`, `300.00`, `branch_manager`, `[handler, finance_supervisor]`.
