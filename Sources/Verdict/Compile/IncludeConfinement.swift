@@ -16,7 +16,9 @@ import Foundation
 public struct IncludeConfinement: Sendable {
     /// Why an include may not be read.
     public struct Refusal: Error, Sendable, Hashable {
+        /// What was refused and why, naming the include path as written.
         public var message: String
+        /// What to do instead: where an include may read from.
         public var help: String
     }
 

@@ -32,6 +32,9 @@ extension Explanation {
         .zh: [.first: "首条命中", .unique: "唯一命中", .priority: "优先级", .collect: "全部收集"],
     ]
 
+    /// The explanation as text for people in `language` (English or Chinese), with the policy's labels:
+    /// each decision, its rules and what they matched, overrides, and the result.
+    ///
     /// ```
     /// Case Q-1 — policy quality-complaints 2011.06.12 (effective 2011-06-12) sha256:…
     /// Decision 1: Classification tier [tier] — hit policy: priority (tiers.yaml:4:3)

@@ -1,5 +1,8 @@
 /// "Why not?" answers as text for people, in English or Chinese, using the policy's labels.
 extension WhyNot {
+    /// The answers as text for people in `language` (English or Chinese), with the policy's labels:
+    /// the value the output has in this case, and what would give the value asked about.
+    ///
     /// ```
     /// Why not approver = branch_manager (branch manager)?
     ///   approver (approves) is head_office (head office) in this case.
@@ -234,6 +237,7 @@ extension ValueType {
 /// `≤ 300.00`, `≥ 300.01`, `300.01 … 1000.00`, `any value`: a range as plain text (the answer's own
 /// text, ``WhyNotChange/conditionText(_:)``, also shows strict bounds and grouped digits).
 extension WhyNotRange: CustomStringConvertible {
+    /// The range as plain text: `≤ 300.00`, `300.01 … 1000.00`, `any value`.
     public var description: String {
         switch (lower, upper) {
         case let (l?, h?): l == h ? "= \(l)" : "\(l) … \(h)"
@@ -246,6 +250,7 @@ extension WhyNotRange: CustomStringConvertible {
 
 /// `≤ 300.00`, `one of a, b`, `≠ henan`, `absent`, `≤ 300.00, or absent`: a condition as plain text.
 extension WhyNotCondition: CustomStringConvertible {
+    /// The condition as plain text: `≤ 300.00`, `one of a, b`, `≠ henan`, `absent`.
     public var description: String {
         switch self {
         case .oneOf(let vs): vs.count == 1 ? "= \(vs[0])" : "one of " + vs.map(\.description).joined(separator: ", ")

@@ -2,6 +2,7 @@ import Foundation
 
 /// One attempt to load a policy folder, and what came of it.
 public struct ReloadAttempt: Sendable {
+    /// What came of an attempt: `activated`, `unchanged` or `failed`.
     public enum Outcome: String, Sendable {
         /// A new version loaded, passed its tests and now serves.
         case activated
@@ -13,7 +14,9 @@ public struct ReloadAttempt: Sendable {
 
     /// When it started.
     public var at: Date
+    /// What started it: the first load, the folder watcher, SIGHUP or `POST /v1/admin/reload`.
     public var trigger: ReloadTrigger
+    /// Whether it activated a new version, found the serving one unchanged, or failed.
     public var outcome: Outcome
     /// The digest of what was read, when it compiled.
     public var candidateDigest: String?

@@ -95,7 +95,16 @@ public struct PolicyOutline: Sendable {
     /// One thing an override does to its list, by member name.
     public struct Change: Sendable, Equatable {
         /// What it does.
-        public enum Kind: String, Sendable { case replace, remove, insertBefore = "insert_before", insertAfter = "insert_after" }
+        public enum Kind: String, Sendable {
+            /// `replace`: the member is swapped for ``PolicyOutline/Change/other``, in its place.
+            case replace
+            /// `remove`: the member is taken out of the list.
+            case remove
+            /// `insert_before`: the member is put just before ``PolicyOutline/Change/other``.
+            case insertBefore = "insert_before"
+            /// `insert_after`: the member is put just after ``PolicyOutline/Change/other``.
+            case insertAfter = "insert_after"
+        }
         /// Replace, remove, insert before or insert after.
         public var kind: Kind
         /// The member replaced, removed or inserted.
