@@ -42,6 +42,7 @@ public struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
         self.init(minorUnits: negative ? -units : units, scale: scale)
     }
 
+    /// By minor units: amounts of the same scale (one currency) compare as their values.
     public static func < (a: Money, b: Money) -> Bool { a.minorUnits < b.minorUnits }
 
     /// Decimal text with exactly `scale` decimals: `300.00`.

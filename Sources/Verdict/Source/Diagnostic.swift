@@ -8,6 +8,7 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
         /// `error` stops the policy from loading; `warning` points at something probably unintended; `note` adds information
         /// (such as a table the analysis could not prove).
         case error, warning, note
+        /// The more serious first: `error` before `warning` before `note`.
         public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
         var rank: Int { self == .error ? 0 : self == .warning ? 1 : 2 }
     }

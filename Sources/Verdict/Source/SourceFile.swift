@@ -92,7 +92,9 @@ public struct SourceFile: Sendable, Hashable {
         number >= 1 && number <= lines.count ? lines[number - 1] : ""
     }
 
+    /// Two files are equal when they have the same path and the same text.
     public static func == (a: SourceFile, b: SourceFile) -> Bool { a.path == b.path && a.text == b.text }
+    /// Hashes the path only (equal files have equal paths).
     public func hash(into h: inout Hasher) { h.combine(path) }
 }
 
@@ -118,6 +120,7 @@ public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConver
     /// `path:line:column`
     public var description: String { "\(path):\(line):\(column)" }
 
+    /// Source order: by path, then line, then column.
     public static func < (a: SourceLocation, b: SourceLocation) -> Bool {
         (a.path, a.line, a.column) < (b.path, b.line, b.column)
     }

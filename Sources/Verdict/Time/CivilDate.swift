@@ -61,6 +61,7 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
         }
     }
 
+    /// The earlier date first.
     public static func < (a: CivilDate, b: CivilDate) -> Bool { a.daysSinceEpoch < b.daysSinceEpoch }
     /// The date as `YYYY-MM-DD`.
     public var description: String { pad(year, 4) + "-" + pad(month) + "-" + pad(day) }

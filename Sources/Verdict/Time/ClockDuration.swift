@@ -102,6 +102,7 @@ public struct ClockDuration: Sendable, Hashable, Comparable, CustomStringConvert
         return wellFormed ? .durationTooLong(text) : .duration(text)
     }
 
+    /// The shorter duration first.
     public static func < (a: ClockDuration, b: ClockDuration) -> Bool { a.milliseconds < b.milliseconds }
 
     /// Compact text such as `1d12h`, `90m` → `1h30m`, `0s`.

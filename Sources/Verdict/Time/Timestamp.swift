@@ -22,6 +22,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     /// The instant as a Foundation `Date`.
     public var date: Date { Date(timeIntervalSince1970: TimeInterval(millisecondsSinceEpoch) / 1000) }
 
+    /// The earlier instant first.
     public static func < (a: Timestamp, b: Timestamp) -> Bool { a.millisecondsSinceEpoch < b.millisecondsSinceEpoch }
 
     /// The instant in RFC 3339 in UTC, such as `2026-03-02T01:00:00Z`.
@@ -205,7 +206,9 @@ public struct Zone: Sendable, Hashable {
         self.init(checked: identifier, fixed: identifier == "UTC" ? 0 : nil)
     }
 
+    /// Two zones are equal when they have the same identifier (`Asia/Shanghai`).
     public static func == (a: Zone, b: Zone) -> Bool { a.identifier == b.identifier }
+    /// Hashes the identifier.
     public func hash(into h: inout Hasher) { h.combine(identifier) }
 
     /// China has kept UTC+8 without daylight saving since 1991-09-15 (the zone database's last change).

@@ -127,12 +127,14 @@ public struct WorkingCalendar: Sendable, Hashable {
                               holidays: self.holidays, adjustedWorkingDays: adjusted)
     }
 
+    /// Two calendars are equal when their name, zone, working hours, holidays and adjusted working days are.
     public static func == (a: WorkingCalendar, b: WorkingCalendar) -> Bool {
         a.name == b.name && a.zone == b.zone && a.weekdays == b.weekdays && a.periods == b.periods && a.years == b.years && a.everyYear == b.everyYear
             && a.periodsByWeekday == b.periodsByWeekday && a.adjustedPeriods == b.adjustedPeriods
             && a.holidays == b.holidays && a.adjustedWorkingDays == b.adjustedWorkingDays
     }
 
+    /// Hashes the name only (equal calendars have equal names).
     public func hash(into h: inout Hasher) { h.combine(name) }
 
     /// Why a day is or is not a working day.
