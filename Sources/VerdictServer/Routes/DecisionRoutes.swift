@@ -27,7 +27,7 @@ struct DecisionRoutes: Sendable {
             for (key, value) in QueryString.pairs(request) {
                 // `format` is the command line's and the C library's: the service answers JSON.
                 guard key != "format", DecisionRequest.parameterNames.contains(key) else {
-                    throw Self.invalid(key, "unknown parameter `\(key)`: the parameters are explain, lang, now and why_not")
+                    throw Self.invalid(key, "unknown parameter `\(key)`: the parameters are explain, lang, now, why_not and schema_digest")
                 }
                 do { try self.request.set(parameter: key, to: value) } catch { throw Self.invalid(key, error.message) }
             }
