@@ -116,6 +116,14 @@ public final class DecisionBatch: @unchecked Sendable {
     /// time) for each line, with `jobs` threads; `each` (which makes the batch answer on the calling
     /// thread) sees every answer and its line in order before `output` does — the hook a decision log
     /// records through.
+    ///
+    /// - Parameters:
+    ///   - set: The policy set that decides every line.
+    ///   - request: What to answer about each case (format, explanation, language, `now`), without why-not questions.
+    ///   - jobs: How many threads answer lines (at least 1); answers still come out in input order.
+    ///   - limits: The longest line, the most lines, and the check of each line before it is answered.
+    ///   - each: Sees each line's number (from 1), answer and rendered bytes, in order, before `output`; nil for none.
+    ///   - output: Receives the rendered answers, one line each, in input order.
     public init(set: PolicyVersions, request: DecisionRequest, jobs: Int = 1, limits: Limits = Limits(),
                 each: ((_ line: Int, _ answer: Answer, _ rendered: [UInt8]) -> Void)? = nil,
                 output: @escaping ([UInt8]) -> Void) {

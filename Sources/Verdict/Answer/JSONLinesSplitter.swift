@@ -39,6 +39,8 @@ public struct JSONLinesSplitter: Sendable {
     private var skipped: Int?
 
     /// A splitter for lines of at most `maxLineBytes` bytes (at least 1).
+    ///
+    /// - Parameter maxLineBytes: The longest line kept, in bytes (at least 1); a longer line's bytes are dropped and it is handed out as too long.
     public init(maxLineBytes: Int) {
         self.maxLineBytes = max(1, maxLineBytes)
         line.reserveCapacity(4096)

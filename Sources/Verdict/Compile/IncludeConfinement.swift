@@ -30,6 +30,10 @@ public struct IncludeConfinement: Sendable {
     private let absoluteRoot: String
 
     /// Confinement to `folder` and `root` (default: the folder's parent).
+    ///
+    /// - Parameters:
+    ///   - folder: The policy folder the includes are relative to.
+    ///   - root: The root for shared files; nil for the folder's parent.
     public init(folder: String, root: String? = nil) {
         let folder = folder.hasSuffix("/") && folder.count > 1 ? String(folder.dropLast()) : folder
         self.folder = folder

@@ -47,6 +47,10 @@ public final class PolicyVersions: Sendable {
     ///
     /// - Throws: ``PolicyLoadError`` when they cannot stand together: two with one effective date, a
     ///   version without one, different names, `effective_by` fields or field types.
+    ///
+    /// - Parameters:
+    ///   - versions: The compiled versions of one policy, in any order.
+    ///   - folders: The folder each version was read from, one for one with `versions` (empty for an in-memory set).
     public convenience init(versions: [CompiledPolicy], folders: [String] = []) throws(PolicyLoadError) {
         let problems = Self.crossCheck(versions)
         if problems.contains(where: { $0.severity == .error }) {
@@ -58,6 +62,8 @@ public final class PolicyVersions: Sendable {
     /// A set of one version that decides every case, whatever its date, exactly as the version does on
     /// its own (``CompiledPolicy/decide(json:explain:now:)-([UInt8],_,_)``): a version archived in a decision log,
     /// replayed over recorded history, or compiled on its own.
+    ///
+    /// - Parameter policy: The one version; it decides every case, whatever the case's date.
     public convenience init(_ policy: CompiledPolicy) {
         self.init(checked: [policy], folders: [], dated: false)
     }

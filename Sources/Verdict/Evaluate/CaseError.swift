@@ -27,6 +27,12 @@ public struct CaseError: Error, Sendable, Equatable, CustomStringConvertible {
         package var codeText: String { readerCode ?? code.rawValue }
 
         /// A problem with `field` (nil: the case as a whole).
+        ///
+        /// - Parameters:
+        ///   - field: The field's name as the case writes it; nil for the case as a whole.
+        ///   - code: The problem's code, as the JSON's `code` shows it (`missing-field`).
+        ///   - message: What is wrong, in a sentence.
+        ///   - help: What to do about it, when there is advice.
         public init(field: String?, code: CaseProblemCode, message: String, help: String? = nil) {
             self.field = field
             self.code = code
@@ -48,6 +54,10 @@ public struct CaseError: Error, Sendable, Equatable, CustomStringConvertible {
     public var problems: [Problem]
 
     /// An error for the case `caseID` (nil when its `id` could not be read).
+    ///
+    /// - Parameters:
+    ///   - caseID: The case's `id`; nil when it could not be read.
+    ///   - problems: Every problem found, in field order.
     public init(caseID: String?, problems: [Problem]) {
         self.caseID = caseID
         self.problems = problems

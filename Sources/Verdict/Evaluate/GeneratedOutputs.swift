@@ -10,6 +10,8 @@ public protocol GeneratedOutputs: Sendable {
     /// Reads a decision's outputs.
     /// - Throws: ``CaseError`` (``CaseProblemCode/schemaChanged``) when the decision's version has
     ///   another schema digest; ``OutputAccessError`` when an output cannot be read as its type.
+    ///
+    /// - Parameter decision: A decision by a version with the schema digest the type was generated from.
     init(_ decision: Decision) throws
 }
 

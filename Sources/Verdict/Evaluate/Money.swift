@@ -11,6 +11,10 @@ public struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
     public var scale: Int
 
     /// An amount of `minorUnits` hundredths (or 10^-`scale` units): `Money(minorUnits: 30001)` is 300.01.
+    ///
+    /// - Parameters:
+    ///   - minorUnits: The amount in minor units: 30001 for 300.01 at scale 2.
+    ///   - scale: Decimal places of the currency's minor unit (2 for CNY).
     public init(minorUnits: Int64, scale: Int = 2) {
         self.minorUnits = minorUnits
         self.scale = scale
@@ -20,6 +24,10 @@ public struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// More decimals than `scale` is an error, never a rounding; so is exponent notation, a leading
     /// `+`, a missing whole part (`.5`) and anything beyond ±(2^63 − 1) minor units, whose message
     /// says whether it is too large or too small and gives the range.
+    ///
+    /// - Parameters:
+    ///   - text: The amount as decimal text, such as `300`, `300.5` or `-12.30`.
+    ///   - scale: Decimal places of the currency's minor unit: the most decimals `text` may have.
     public init(parsing text: some StringProtocol, scale: Int = 2) throws(MoneyFormatError) {
         var s = Substring(text)
         let negative = s.hasPrefix("-")

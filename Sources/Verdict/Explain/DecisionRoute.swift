@@ -14,6 +14,12 @@ public struct DecisionRoute: Sendable, Hashable {
     public var outputs: [String]
 
     /// A route.
+    ///
+    /// - Parameters:
+    ///   - decision: The decision table's name.
+    ///   - rules: The ids of the rules selected, in the order the hit policy selected them.
+    ///   - overrides: The ids of the overrides that applied, in the order they were tried.
+    ///   - outputs: The outputs the table decides.
     public init(decision: String, rules: [String], overrides: [String], outputs: [String] = []) {
         self.decision = decision
         self.rules = rules

@@ -21,6 +21,10 @@ public struct WhyNotQuestion: Sendable, Hashable, CustomStringConvertible {
     public var kind: Kind
 
     /// A question from its parts.
+    ///
+    /// - Parameters:
+    ///   - output: The output asked about, by name.
+    ///   - kind: What is asked: why not this value, why the list does not contain this member, or why not any other value.
     public init(output: String, kind: Kind) {
         self.output = output
         self.kind = kind
@@ -40,6 +44,10 @@ public struct WhyNotQuestion: Sendable, Hashable, CustomStringConvertible {
     ///
     /// - Throws: ``WhyNotQuestionError`` for an output the policy does not have or a value that is
     ///   not of the output's type (with a "did you mean" where one is close).
+    ///
+    /// - Parameters:
+    ///   - text: The question: `approver=branch_manager`, `tier`, `signers contains bu_finance_head`.
+    ///   - policy: The version whose outputs and values the question is checked against.
     public init(parsing text: String, for policy: CompiledPolicy) throws(WhyNotQuestionError) {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         let name: String

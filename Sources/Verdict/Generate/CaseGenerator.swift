@@ -23,6 +23,10 @@ public struct CaseGenerator {
     private let unsatisfiable: Set<Int>
 
     /// A generator for `policy`; the same seed gives the same cases.
+    ///
+    /// - Parameters:
+    ///   - policy: The policy whose case schema the cases follow.
+    ///   - seed: The seed of the generator's random numbers: the same seed gives the same cases.
     public init(policy: CompiledPolicy, seed: UInt64) {
         self.policy = policy
         rng = SplitMix64(seed: seed)

@@ -20,6 +20,10 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
         /// Where it points, when it points somewhere.
         public var location: SourceLocation?
         /// A note with its message and, optionally, where it points.
+        ///
+        /// - Parameters:
+        ///   - message: What the note says.
+        ///   - location: Where it points; nil when it points nowhere in particular.
         public init(_ message: String, at location: SourceLocation? = nil) {
             self.message = message
             self.location = location
@@ -47,6 +51,14 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     private var omittedErrors = 0, omittedWarnings = 0
 
     /// A diagnostic of any severity.
+    ///
+    /// - Parameters:
+    ///   - severity: Error, warning or note.
+    ///   - code: Its code in the catalogue (``DiagnosticCode``).
+    ///   - message: What is wrong, in a sentence.
+    ///   - location: Where in the policy source; nil when it is about no one place.
+    ///   - notes: Further places and facts that explain it.
+    ///   - help: What to do about it, when there is advice.
     public init(_ severity: Severity, _ code: DiagnosticCode, _ message: String, at location: SourceLocation?,
                 notes: [Note] = [], help: String? = nil) {
         self.severity = severity

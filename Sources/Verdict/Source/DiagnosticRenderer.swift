@@ -3,6 +3,8 @@ public struct DiagnosticRenderer: Sendable {
     private let files: [String: SourceFile]
 
     /// A renderer that quotes source lines from `files` (usually ``PolicyLoadError/sources``).
+    ///
+    /// - Parameter files: The source files whose lines diagnostics quote; a diagnostic in another file is shown without its line.
     public init(files: [SourceFile]) {
         self.files = Dictionary(files.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
     }

@@ -6,6 +6,10 @@ public struct Localized: Sendable, Hashable, Codable {
     public var zh: String?
 
     /// Text in either language or both.
+    ///
+    /// - Parameters:
+    ///   - en: The English text; nil when not given.
+    ///   - zh: The Chinese text; nil when not given.
     public init(en: String? = nil, zh: String? = nil) {
         self.en = en
         self.zh = zh

@@ -16,6 +16,10 @@ public struct SourceFile: Sendable, Hashable {
     ///
     /// `text` is kept exactly (a byte-order mark included, so the digest covers the file's bytes);
     /// ``lines`` leave a leading byte-order mark out, as columns do.
+    ///
+    /// - Parameters:
+    ///   - path: The path diagnostics show.
+    ///   - text: The whole text of the file, kept exactly.
     public init(path: String, text: String) {
         self.path = path
         self.text = text
@@ -110,6 +114,12 @@ public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConver
     public var length: Int
 
     /// A position, and how many columns the span covers (at least 1).
+    ///
+    /// - Parameters:
+    ///   - path: The file's path, as diagnostics show it.
+    ///   - line: The line, from 1.
+    ///   - column: The column, from 1, in Unicode scalars.
+    ///   - length: How many columns the span covers (at least 1).
     public init(path: String, line: Int, column: Int, length: Int = 1) {
         self.path = path
         self.line = line

@@ -8,6 +8,11 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
     public var day: Int
 
     /// A date from its parts, which are not validated (``init(iso:)`` validates).
+    ///
+    /// - Parameters:
+    ///   - year: The year, such as 2026.
+    ///   - month: The month, from 1 (January) to 12.
+    ///   - day: The day of the month, from 1.
     public init(year: Int, month: Int, day: Int) {
         self.year = year
         self.month = month
@@ -15,6 +20,8 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
     }
 
     /// Parses `YYYY-MM-DD`.
+    ///
+    /// - Parameter text: The date as `YYYY-MM-DD`, such as `2026-03-31`.
     public init(iso text: String) throws(TimeFormatError) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
@@ -35,6 +42,8 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
     }
 
     /// The date a number of days after 1970-01-01 (negative before it).
+    ///
+    /// - Parameter z0: Days after 1970-01-01 (0 is that day; negative before it).
     public init(daysSinceEpoch z0: Int) {
         let z = z0 + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097

@@ -7,6 +7,8 @@ public struct ClockDuration: Sendable, Hashable, Comparable, CustomStringConvert
     public var milliseconds: Int64
 
     /// A duration of so many milliseconds.
+    ///
+    /// - Parameter milliseconds: The length in milliseconds (negative for a negative duration).
     public init(milliseconds: Int64) { self.milliseconds = milliseconds }
     /// `h` hours; saturates at the largest duration rather than overflowing.
     public static func hours(_ h: Int64) -> ClockDuration { ClockDuration(milliseconds: saturating(h, 3_600_000)) }
@@ -29,6 +31,8 @@ public struct ClockDuration: Sendable, Hashable, Comparable, CustomStringConvert
     /// Parses `90m`, `1h`, `2d`, `1w`, `1d12h`, `30s` (units largest first), or ISO 8601 `PT1H`, `P2D`, `P1W`;
     /// a leading `-` makes it negative. Throws ``TimeFormatError/duration(_:)`` otherwise, and
     /// ``TimeFormatError/durationTooLong(_:)`` for a well-formed duration longer than ``longest``.
+    ///
+    /// - Parameter text: The duration as written in a policy, such as `90m`, `1d12h` or `PT1H`.
     public init(text: String) throws(TimeFormatError) {
         if text.hasPrefix("P") || text.hasPrefix("-P") {
             self.init(milliseconds: try Self.iso(text))

@@ -12,9 +12,13 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     public var millisecondsSinceEpoch: Int64
 
     /// The instant so many milliseconds after the epoch.
+    ///
+    /// - Parameter millisecondsSinceEpoch: Milliseconds since 1970-01-01T00:00:00Z (negative before it).
     public init(millisecondsSinceEpoch: Int64) { self.millisecondsSinceEpoch = millisecondsSinceEpoch }
 
     /// The instant of a Foundation `Date`, to the millisecond (rounded down).
+    ///
+    /// - Parameter date: The Foundation date; below a millisecond is dropped.
     public init(_ date: Date) {
         millisecondsSinceEpoch = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
     }
@@ -29,6 +33,8 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     public var description: String { rfc3339(in: .utc) }
 
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`; `t` and a space are accepted for `T`.
+    ///
+    /// - Parameter text: The instant in RFC 3339 with its offset, such as `2026-03-02T09:00:00+08:00`.
     public init(rfc3339 text: String) throws(TimeFormatError) {
         switch Array(text.utf8).withUnsafeBufferPointer({ Self.parse($0) }) {
         case .some(.some(let ms)): millisecondsSinceEpoch = ms
@@ -201,6 +207,8 @@ public struct Zone: Sendable, Hashable {
     }
 
     /// A zone by identifier, or nil if the system does not know it.
+    ///
+    /// - Parameter identifier: An IANA time zone identifier, such as `Asia/Shanghai` or `UTC`.
     public init?(identifier: String) {
         guard TimeZone(identifier: identifier) != nil else { return nil }
         self.init(checked: identifier, fixed: identifier == "UTC" ? 0 : nil)

@@ -19,6 +19,10 @@ public struct WorkingCalendar: Sendable, Hashable {
         public var end: Int
 
         /// A period from `start` to `end`, in minutes after local midnight: `Period(start: 540, end: 720)` is 09:00-12:00.
+        ///
+        /// - Parameters:
+        ///   - start: The minute the period starts, after local midnight (540 is 09:00).
+        ///   - end: The minute the period ends (exclusive), after local midnight; at most 1440.
         public init(start: Int, end: Int) {
             self.start = start
             self.end = end
@@ -33,6 +37,10 @@ public struct WorkingCalendar: Sendable, Hashable {
         public var label: Localized
 
         /// A dated entry for ``WorkingCalendar/init(name:label:zone:weekdays:periods:periodsByWeekday:adjustedPeriods:years:everyYear:holidays:adjustedWorkingDays:)``.
+        ///
+        /// - Parameters:
+        ///   - date: The day.
+        ///   - label: What the day is, in English and Chinese (`Spring Festival`, `春节`).
         public init(date: CivilDate, label: Localized = Localized()) {
             self.date = date
             self.label = label

@@ -28,6 +28,10 @@ public struct ChangeImpact: Sendable {
         /// The outcome of a decision from its JSON (`{"outputs":{…},"clocks":{…}}`, as Verdict
         /// writes it, with or without the case and policy members), and its routes when known. A
         /// JSON that does not parse has no outputs.
+        ///
+        /// - Parameters:
+        ///   - decisionJSON: The decision's JSON bytes, as Verdict writes them.
+        ///   - routes: The rules and overrides that decided each table, when known; nil otherwise.
         public init(decisionJSON: [UInt8], routes: [DecisionRoute]? = nil) {
             self.routes = routes
             outputs = []

@@ -194,12 +194,20 @@ public struct CaseReplay {
     public var refused: Int { impact.refusedByBoth }
 
     /// A replay of cases under an old and a new version of a policy (or set of versions).
+    ///
+    /// - Parameters:
+    ///   - old: The set the cases are decided by first.
+    ///   - new: The set they are decided by again, to compare.
     public init(old: PolicyVersions, new: PolicyVersions) {
         self.old = old
         self.new = new
     }
 
     /// A replay of cases under an old and a new version of a policy.
+    ///
+    /// - Parameters:
+    ///   - old: The version the cases are decided by first.
+    ///   - new: The version they are decided by again, to compare.
     public init(old: CompiledPolicy, new: CompiledPolicy) {
         self.init(old: PolicyVersions(old), new: PolicyVersions(new))
     }

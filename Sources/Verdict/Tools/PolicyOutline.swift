@@ -239,6 +239,8 @@ public struct PolicyOutline: Sendable {
     public var memberLabels: [String: Localized]
 
     /// The outline of `policy`.
+    ///
+    /// - Parameter policy: The compiled policy to outline.
     public init(_ policy: CompiledPolicy) {
         let m = policy.model
         func notes(_ a: Annotations, _ l: SourceLocation) -> Notes {
