@@ -12,6 +12,8 @@ enum JavaCodeGenerator {
         "protected", "public", "return", "short", "static", "strictfp", "super", "switch", "synchronized", "this",
         "throw", "throws", "transient", "try", "void", "volatile", "while", "true", "false", "null", "var", "record",
         "yield", "schemaDigest", "toJson", "hashCode", "toString", "equals", "getClass",
+        // Object's methods, which a record component may not be named
+        "notify", "notifyAll", "wait", "clone", "finalize",
     ]
 
     /// Comment text safe inside a Javadoc comment.

@@ -118,6 +118,9 @@ struct CodeGeneratorTests {
         #expect(java.text.contains("\npackage com.example;\n") && java.text.contains("public static final String SCHEMA_DIGEST = \"\(CodegenSample.schemaDigest)\";\n"))
         #expect(java.text.contains("public record Case(String id, OffsetDateTime receivedAt, BigDecimal amount, Kind kind, Long items, Boolean vip, LocalDate purchasedOn, Duration waited, String note) implements GeneratedCase {"))
         #expect(!CodeGenerator.generate(.java, for: Self.set.latest).text.contains("package "))
+        // A record component may not be named after Object's methods: quality-complaints' `notify`.
+        let shipped = CodeGenerator.generate(.java, for: qualityComplaints).text
+        #expect(shipped.contains("List<Role> notify_,") && shipped.contains("outputs.get(\"notify\") == null"))
         let ts = CodeGenerator.generate(.typescript, for: Self.set.latest)
         #expect(ts.name == "codegenSample.ts")
         #expect(ts.text.contains("export const SCHEMA_DIGEST = \"\(CodegenSample.schemaDigest)\";\n") && ts.text.contains("    \"vip\"?: boolean | null;\n"))
