@@ -17,7 +17,14 @@ import Foundation
 public enum CodeGenerator {
     /// The languages generated.
     public enum Target: String, Sendable, CaseIterable {
-        case swift, python, java, typescript
+        /// A Swift file: structs conforming to `GeneratedCase` and `GeneratedOutputs`, enums with labels.
+        case swift
+        /// A Python module: a frozen dataclass per case, `enum.Enum`s with their labels, `Decimal` money, timezone-aware datetimes.
+        case python
+        /// A Java 17 class: records and enums, `BigDecimal` money, `OffsetDateTime` times.
+        case java
+        /// A TypeScript module: an interface per case, `as const` member objects with their union types, and the service's query carrying the digest.
+        case typescript
     }
 
     /// One generated source file: its conventional name and its text.
