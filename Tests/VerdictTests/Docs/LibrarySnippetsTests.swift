@@ -115,13 +115,51 @@ import Testing
         #expect(Self.mismatches(page: unmarked, source: source).contains { $0.contains("without a `<!-- snippet: NAME -->` marker") })
     }
 
-    /// The manifest lines: the package, the product and the trait they name are this package's.
+    /// The manifest lines, in a consumer's Package.swift that SwiftPM evaluates (`swift package
+    /// dump-package`: the manifest compiled and run, nothing resolved, no cache written): a dependency
+    /// on this version with no traits, and a product this package has.
     @Test func packageDependency() throws {
-        let lines = LibrarySnippets.regions(LibrarySnippets.packageDependency)
-        #expect(lines.contains(#"from: "\#(VerdictVersion.current)", traits: [])"#))
+        let lines = LibrarySnippets.regions(LibrarySnippets.packageDependency).components(separatedBy: "\n")
+        #expect(lines.count == 2)
+        let targetPrefix = "// in the target: "
+        let product = try #require(lines.last.flatMap { $0.hasPrefix(targetPrefix) ? String($0.dropFirst(targetPrefix.count)) : nil })
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("library-snippets-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("Sources/App"), withIntermediateDirectories: true)
+        try """
+            // swift-tools-version: 6.1
+            import PackageDescription
+            let package = Package(name: "Consumer",
+              dependencies: [
+            \(lines[0])
+              ],
+              targets: [.target(name: "App", dependencies: [\(product)])])
+
+            """.write(to: folder.appendingPathComponent("Package.swift"), atomically: true, encoding: .utf8)
+        let swift = Process()
+        swift.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        swift.arguments = ["swift", "package", "--manifest-cache", "none", "dump-package"]
+        swift.currentDirectoryURL = folder
+        let out = Pipe(), err = Pipe()
+        swift.standardOutput = out
+        swift.standardError = err
+        try swift.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        swift.waitUntilExit()
+        try #require(swift.terminationStatus == 0, "swift package dump-package: \(errors)")
+        let dumped = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let dependency = try #require(((dumped["dependencies"] as? [[String: Any]])?.first?["sourceControl"] as? [[String: Any]])?.first)
+        #expect(dependency["identity"] as? String == "verdict")
+        #expect((dependency["traits"] as? [Any])?.isEmpty == true, "traits: [] leaves out the default trait Service")
+        let range = ((dependency["requirement"] as? [String: Any])?["range"] as? [[String: Any]])?.first
+        #expect(range?["lowerBound"] as? String == VerdictVersion.current)
+        let targetDependency = String(data: try JSONSerialization.data(withJSONObject: dumped["targets"] ?? []), encoding: .utf8) ?? ""
+        #expect(targetDependency.contains(#""Verdict","verdict""#), "\(targetDependency)")
+        // And this package has that product, and a default trait `Service` to leave out.
         let manifest = try Self.read("Package.swift")
-        #expect(manifest.contains(#".library(name: "Verdict""#))
-        #expect(manifest.contains(#"enabledTraits: ["Service"]"#) || manifest.contains(#".default(enabledTraits: ["Service"])"#))
+        #expect(manifest.contains(#".library(name: "Verdict", targets: ["Verdict"])"#))
+        #expect(manifest.contains(#".default(enabledTraits: ["Service"])"#))
     }
 
     @Test func gettingStarted() throws {
