@@ -252,6 +252,7 @@ import Testing
         #expect(try set.version(for: Array(snippets.caseJSON.utf8), now: nil).identity.version == "1.0.0")
         let later = snippets.caseJSON.replacingOccurrences(of: "2026-03-02T09:15:00+08:00", with: "2027-01-01T00:00:00+08:00")
         #expect(try set.version(for: Array(later.utf8), now: nil).identity.version == "2.0.0")
+        #expect(try set.decide(json: Array(later.utf8), explain: true, now: nil).policy.version == "2.0.0")
         try LibrarySnippets(caseJSON: later).policyVersions()
     }
 
