@@ -50,14 +50,16 @@ public struct CaseError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// The case's `id`, when it could be read.
     public var caseID: String?
-    /// Every problem found, in field order.
+    /// Every problem found: first those of the fields the case gives, in the order it gives them
+    /// (unknown fields, wrong types, invalid values, bounds), then each required field it leaves out,
+    /// in the policy's declaration order.
     public var problems: [Problem]
 
     /// An error for the case `caseID` (nil when its `id` could not be read).
     ///
     /// - Parameters:
     ///   - caseID: The case's `id`; nil when it could not be read.
-    ///   - problems: Every problem found, in field order.
+    ///   - problems: Every problem found, in the order `problems` describes.
     public init(caseID: String?, problems: [Problem]) {
         self.caseID = caseID
         self.problems = problems
