@@ -43,6 +43,14 @@ def test_a_path_that_is_not_utf8() -> None:
     assert raised.value.kind == "invalid-argument"
 
 
+def test_a_nul_in_a_path_or_version_is_refused_not_cut(policy: verdict.Policy) -> None:
+    # A C string ends at its first NUL: the folder or version before it must not be read instead.
+    with pytest.raises(verdict.ArgumentError):
+        verdict.Policy.load(str(QUALITY) + "\0/elsewhere")
+    with pytest.raises(verdict.ArgumentError):
+        policy.schema("1.0.0\0x")
+
+
 def test_a_refused_case_names_each_problem(policy: verdict.Policy, case: dict[str, Any]) -> None:
     with pytest.raises(verdict.CaseError) as raised:
         policy.decide(dict(case, cost=-1, region=5))

@@ -176,6 +176,8 @@ class Policy:
         every diagnostic at file:line:column if it does not load."""
         lib = _library.library()
         text_path = os.fspath(path)
+        if "\0" in text_path:  # a C string ends at its first NUL: "a\0b" would load "a"
+            raise ArgumentError("a folder name cannot hold a NUL character", {"error": "invalid-argument"})
         try:
             encoded = text_path.encode("utf-8")
         except UnicodeEncodeError:
@@ -184,7 +186,12 @@ class Policy:
         out = ctypes.c_void_p(None)
         length = ctypes.c_size_t(0)
         status = lib.verdict_policy_load(encoded, ctypes.byref(handle), ctypes.byref(out), ctypes.byref(length))
-        text = _library.take_text(lib, out, length.value)
+        try:
+            text = _library.take_text(lib, out, length.value)
+        except BaseException:
+            if status == _OK:
+                lib.verdict_policy_free(handle.value)  # loaded, but its report unreadable: not kept
+            raise
         if status != _OK:
             _raise(status, text)
         report = json.loads(text)
@@ -233,6 +240,8 @@ class Policy:
 
     def schema(self, version: Optional[str] = None) -> dict[str, Any]:
         """The JSON Schema of a case of ``version`` (as the set names it), or of the version in force now."""
+        if version is not None and "\0" in version:  # a C string ends at its first NUL
+            raise ArgumentError("a version cannot hold a NUL character", {"error": "invalid-argument"})
         encoded = None if version is None else version.encode("utf-8")
         result: dict[str, Any] = json.loads(self._call(_library.library().verdict_case_schema, encoded))
         return result
