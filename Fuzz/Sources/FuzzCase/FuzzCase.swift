@@ -46,7 +46,7 @@ public func fuzzCase(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
             Fuzz.require(careful == nil && fast == nil, "prepare refused a case a decoder accepts: \(error)")
             Fuzz.require(!error.problems.isEmpty, "a refused case without a problem")
             for p in error.problems {
-                Fuzz.require(p.field != nil || p.code == CaseProblemCode.jsonSyntax.rawValue || p.code == CaseProblemCode.wrongType.rawValue,
+                Fuzz.require(p.field != nil || p.code == .jsonSyntax || p.code == .wrongType,
                              "a problem that names no field: \(p)")
             }
             if let c = Fuzz.controlCharacter(in: error.description.replacingOccurrences(of: "\n", with: " ")) {
