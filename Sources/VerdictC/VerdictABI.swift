@@ -115,14 +115,9 @@ enum VerdictABI {
         return body(set)
     }
 
-    /// The version in force now, or the earliest while none is yet.
-    static func inForce(_ set: PolicyVersions) -> CompiledPolicy {
-        set.version(at: Timestamp(Date())) ?? set.versions[0]
-    }
-
     static func info(_ set: PolicyVersions) -> ABIAnswer {
         var w = JSONWriter()
-        let now = inForce(set)
+        let now = set.inForceNow
         w.object { w in
             w.field("name", set.name)
             if let by = set.effectiveBy { w.field("effective_by", by) }
@@ -147,7 +142,7 @@ enum VerdictABI {
     }
 
     static func schema(_ set: PolicyVersions, _ version: UnsafePointer<CChar>?) -> ABIAnswer {
-        var policy = inForce(set)
+        var policy = set.inForceNow
         if let version {
             guard let name = String(validatingCString: version) else { return .error(.argument, "the version is not UTF-8") }
             guard let v = set.versions.first(where: { $0.identity.version == name }) else {

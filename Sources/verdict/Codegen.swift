@@ -48,7 +48,7 @@ struct Codegen: ParsableCommand {
             }
             chosen = v
         } else {
-            chosen = set.version(at: Timestamp(Date())) ?? set.latest
+            chosen = set.inForceNow
         }
         let file = CodeGenerator.generate(language, for: chosen, javaPackage: javaPackage)
         guard let output else { return try writeOutput(file.text) }

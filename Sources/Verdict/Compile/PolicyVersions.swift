@@ -85,6 +85,9 @@ public final class PolicyVersions: Sendable {
     public var name: String { versions[0].identity.name }
     /// The version with the latest effective date.
     public var latest: CompiledPolicy { versions[versions.count - 1] }
+    /// The version in force now, or the earliest while none is yet: what a listing, a schema or a
+    /// header names when no case picks one (the service, the C library, `verdict codegen`).
+    public var inForceNow: CompiledPolicy { version(at: Timestamp(Date())) ?? versions[0] }
 
     /// The version in force at `instant` (placed by its date in each version's zone), or nil when it is
     /// before every version's effective date. A set that is not dated answers its one version.

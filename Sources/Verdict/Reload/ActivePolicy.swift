@@ -30,7 +30,7 @@ public final class ActivePolicy: Sendable {
 
     /// The version in force now (the earliest while none is yet): what the set's listing, schema and
     /// headers name when no case picks one.
-    public var policy: CompiledPolicy { versions.version(at: Timestamp(Date())) ?? versions.versions[0] }
+    public var policy: CompiledPolicy { versions.inForceNow }
 
     /// The schema of the case input of the version in force now.
     public var schema: [UInt8] {

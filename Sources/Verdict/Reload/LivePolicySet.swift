@@ -92,20 +92,23 @@ public final class LivePolicySet: Sendable {
     ///
     /// - Throws: ``DecisionRequestError`` as `answer` does.
     public func answer(_ request: DecisionRequest, json bytes: [UInt8]) throws(DecisionRequestError) -> DecisionResponse {
-        guard let active else {
-            // Only a set made inside the package without `open` can get here; `open` activates or throws.
-            preconditionFailure("LivePolicySet.answer before the set's first load: make it with LivePolicySet.open(folder:)")
-        }
-        return try active.versions.answer(request, json: bytes)
+        try serving.answer(request, json: bytes)
     }
 
     /// Answers a decision request about a case given as any contiguous bytes (`Data`, a buffer), read
     /// in place, with the versions serving now.
     public func answer(_ request: DecisionRequest, json bytes: some ContiguousBytes) throws(DecisionRequestError) -> DecisionResponse {
+        try serving.answer(request, json: bytes)
+    }
+
+    /// The versions serving now, taken once.
+    private var serving: PolicyVersions {
         guard let active else {
+            // Only a set made inside the package without `open` can get here (the service's registry keeps
+            // those to itself and never answers through them); `open` activates or throws.
             preconditionFailure("LivePolicySet.answer before the set's first load: make it with LivePolicySet.open(folder:)")
         }
-        return try active.versions.answer(request, json: bytes)
+        return active.versions
     }
 
     /// The reload attempts from now on, as they finish (the newest 16 are kept for a slow reader).
