@@ -45,27 +45,35 @@ public enum AuditKeys {
     public static func fingerprint(_ key: [UInt8]) -> String { Array(SHA256.hash(data: key)).hex.prefix(16).description }
 }
 
-/// A signed statement that the log held `size` records whose Merkle tree has `root`, at `time`.
+/// A signed statement that the log held `size` records whose Merkle tree has `root`, at `time` — and,
+/// from version 2 on, that its case index (``CaseIndex``) has `indexRoot`.
 public struct Checkpoint: Sendable, Equatable {
     /// The log's random identity, fixed when it was created.
     public var logID: String
     public var size: UInt64
     public var root: Hash
+    /// The root of the case index over the first `size` leaves; nil in a version 1 checkpoint (made by
+    /// a Verdict before the index), which signs no index.
+    public var indexRoot: Hash?
     /// RFC 3339, UTC.
     public var time: String
     /// The signer's Ed25519 public key (32 bytes) and the signature over ``message`` (64 bytes).
     public var publicKey: [UInt8]
     public var signature: [UInt8]
 
-    /// The signed text: five lines.
+    /// The signed text, UTF-8, each line ending in one LF: version 1, five lines (log id, size in
+    /// decimal, root in lowercase hex, time); version 2, six (the index root after the root).
     public var message: String {
-        "verdict decision log checkpoint v1\n\(logID)\n\(size)\n\(root.hex)\n\(time)\n"
+        if let indexRoot {
+            return "verdict decision log checkpoint v2\n\(logID)\n\(size)\n\(root.hex)\n\(indexRoot.hex)\n\(time)\n"
+        }
+        return "verdict decision log checkpoint v1\n\(logID)\n\(size)\n\(root.hex)\n\(time)\n"
     }
 
-    public static func sign(logID: String, size: UInt64, root: Hash, time: Timestamp,
+    public static func sign(logID: String, size: UInt64, root: Hash, indexRoot: Hash? = nil, time: Timestamp,
                             key: Curve25519.Signing.PrivateKey) throws -> Checkpoint {
         var c = Checkpoint(logID: logID, size: size, root: root, time: time.rfc3339(in: .utc),
-                           publicKey: Array(key.publicKey.rawRepresentation), signature: [])
+                           publicKey: Array(key.publicKey.rawRepresentation), signature: [], indexRoot: indexRoot)
         c.signature = Array(try key.signature(for: Array(c.message.utf8)))
         return c
     }
@@ -83,16 +91,18 @@ public struct Checkpoint: Sendable, Equatable {
             w.field("log", logID)
             w.field("size", Int(size))
             w.field("root", root.hex)
+            if let indexRoot { w.field("index_root", indexRoot.hex) }
             w.field("time", time)
             w.field("key", Data(publicKey).base64EncodedString())
             w.field("signature", Data(signature).base64EncodedString())
         }
     }
 
-    public init(logID: String, size: UInt64, root: Hash, time: String, publicKey: [UInt8], signature: [UInt8]) {
+    public init(logID: String, size: UInt64, root: Hash, time: String, publicKey: [UInt8], signature: [UInt8], indexRoot: Hash? = nil) {
         self.logID = logID
         self.size = size
         self.root = root
+        self.indexRoot = indexRoot
         self.time = time
         self.publicKey = publicKey
         self.signature = signature
@@ -109,7 +119,12 @@ public struct Checkpoint: Sendable, Equatable {
         guard let root = [UInt8](hex: try str("root")), root.count == 32 else { throw AuditError(.proof, "\(context): `root` is not a SHA-256 in hex") }
         guard let key = Data(base64Encoded: try str("key")), key.count == 32 else { throw AuditError(.proof, "\(context): `key` is not an Ed25519 public key") }
         guard let sig = Data(base64Encoded: try str("signature")), sig.count == 64 else { throw AuditError(.proof, "\(context): `signature` is not an Ed25519 signature") }
-        self.init(logID: try str("log"), size: size, root: root, time: try str("time"), publicKey: Array(key), signature: Array(sig))
+        var indexRoot: Hash?
+        if let i = v.member("index_root") {
+            guard case .string(let s) = i, let h = [UInt8](hex: s), h.count == 32 else { throw AuditError(.proof, "\(context): `index_root` is not a SHA-256 in hex") }
+            indexRoot = h
+        }
+        self.init(logID: try str("log"), size: size, root: root, time: try str("time"), publicKey: Array(key), signature: Array(sig), indexRoot: indexRoot)
     }
 }
 

@@ -50,6 +50,9 @@ public protocol DecisionLog: AnyObject, Sendable {
     /// In the order they were made.
     func checkpoints() throws -> [Checkpoint]
     func policy(digest: String) throws -> ArchivedPolicy?
+    /// Every decision record below `size` as the case index reads it: its case id column, sequence
+    /// number and leaf hash (``CaseIndex``).
+    func caseLeaves(below size: UInt64) throws -> [(caseID: String, seq: UInt64, leaf: Hash)]
     func close()
 }
 
@@ -115,6 +118,16 @@ extension DecisionLog {
 
     /// A backend without a probe cannot tell: it is taken as writable.
     public func probeWrite() throws {}
+
+    /// Through ``scan(from:until:_:)``; a backend reads only the three columns.
+    public func caseLeaves(below size: UInt64) throws -> [(caseID: String, seq: UInt64, leaf: Hash)] {
+        var out: [(caseID: String, seq: UInt64, leaf: Hash)] = []
+        try scan(from: 0, until: size) { chunk in
+            out += chunk.map { ($0.caseID, $0.seq, $0.leaf) }
+            return true
+        }
+        return out
+    }
 }
 
 /// Opens logs by location. `sqlite:PATH` is built in; other schemes (`postgres://`) are registered

@@ -15,27 +15,48 @@ public struct InclusionProof: Sendable {
     public var checkpoint: Checkpoint
     public var entries: [Entry]
 
-    /// Proofs for every record of `caseID` against the latest checkpoint.
+    /// Proofs for every record of `caseID` against the latest checkpoint. Every record sharing the id
+    /// is in it; ``make(log:seq:)`` proves one record and reveals no other.
     public static func make(log: any DecisionLog, caseID: String) throws -> InclusionProof {
-        let records = try log.records(caseID: caseID)
-        guard !records.isEmpty else { throw AuditError(.notFound, "no decision recorded for case `\(TextEscaping.escaped(caseID))` in \(log.location)") }
+        try log.readSnapshot {
+            let records = try log.records(caseID: caseID)
+            guard !records.isEmpty else { throw AuditError(.notFound, "no decision recorded for case `\(TextEscaping.escaped(caseID))` in \(log.location)") }
+            let c = try latest(log)
+            return InclusionProof(checkpoint: c, entries: try records.map { try entry($0, log: log, checkpoint: c) })
+        }
+    }
+
+    /// The proof of the one record numbered `seq` against the latest checkpoint: its bytes and its
+    /// audit path, nothing of any other record but hashes.
+    public static func make(log: any DecisionLog, seq: UInt64) throws -> InclusionProof {
+        try log.readSnapshot {
+            guard let r = try log.record(seq: seq) else {
+                throw AuditError(.notFound, "no decision record \(seq) in \(log.location) (it holds \(try log.treeState().size) leaves)")
+            }
+            let c = try latest(log)
+            return InclusionProof(checkpoint: c, entries: [try entry(r, log: log, checkpoint: c)])
+        }
+    }
+
+    static func latest(_ log: any DecisionLog) throws -> Checkpoint {
         guard let c = try log.latestCheckpoint() else {
             throw AuditError(.notFound, "\(log.location) has no checkpoint yet: sign one with `verdict audit checkpoint --key PRIV --log \(log.location)`")
         }
-        var entries: [Entry] = []
-        for r in records {
-            _ = try r.parsed()
-            guard Merkle.leafHash(r.body) == r.leaf else { throw AuditError(.tampered, "record \(r.seq) was altered: its content no longer matches its leaf hash") }
-            guard r.seq < c.size else {
-                throw AuditError(.notFound, "record \(r.seq) of case `\(TextEscaping.escaped(caseID))` is newer than the latest checkpoint (\(c.size) records): sign a new one with `verdict audit checkpoint`")
-            }
-            let path = try Merkle.inclusionPath(leaf: r.seq, size: c.size) { lo, hi in try log.subtreeHash(lo, hi) }
-            guard Merkle.verifyInclusion(leaf: r.leaf, index: r.seq, size: c.size, path: path, root: c.root) else {
-                throw AuditError(.tampered, "record \(r.seq) is not in the tree of the latest checkpoint: run `verdict audit verify`")
-            }
-            entries.append(Entry(seq: r.seq, record: r.body, path: path))
+        return c
+    }
+
+    /// One record's bytes and audit path to `c`'s root, checked against its leaf hash and the root.
+    static func entry(_ r: StoredRecord, log: any DecisionLog, checkpoint c: Checkpoint) throws -> Entry {
+        let view = try r.parsed()
+        guard Merkle.leafHash(r.body) == r.leaf else { throw AuditError(.tampered, "record \(r.seq) was altered: its content no longer matches its leaf hash") }
+        guard r.seq < c.size else {
+            throw AuditError(.notFound, "record \(r.seq) of case `\(TextEscaping.escaped(view.caseID))` is newer than the latest checkpoint (\(c.size) records): sign a new one with `verdict audit checkpoint`")
         }
-        return InclusionProof(checkpoint: c, entries: entries)
+        let path = try Merkle.inclusionPath(leaf: r.seq, size: c.size) { lo, hi in try log.subtreeHash(lo, hi) }
+        guard Merkle.verifyInclusion(leaf: r.leaf, index: r.seq, size: c.size, path: path, root: c.root) else {
+            throw AuditError(.tampered, "record \(r.seq) is not in the tree of the latest checkpoint: run `verdict audit verify`")
+        }
+        return Entry(seq: r.seq, record: r.body, path: path)
     }
 
     public var json: String {
@@ -45,18 +66,22 @@ public struct InclusionProof: Sendable {
             w.key("checkpoint")
             checkpoint.write(to: &w)
             w.key("records")
-            w.array { w in
-                for e in entries {
-                    w.object { w in
-                        w.field("seq", Int(e.seq))
-                        w.field("record", String(decoding: e.record, as: UTF8.self))
-                        w.key("path")
-                        w.array { w in for p in e.path { w.string(p.hex) } }
-                    }
+            Self.write(entries, to: &w)
+        }
+        return w.output
+    }
+
+    static func write(_ entries: [Entry], to w: inout JSONWriter) {
+        w.array { w in
+            for e in entries {
+                w.object { w in
+                    w.field("seq", Int(e.seq))
+                    w.field("record", String(decoding: e.record, as: UTF8.self))
+                    w.key("path")
+                    w.array { w in for p in e.path { w.string(p.hex) } }
                 }
             }
         }
-        return w.output
     }
 
     public init(checkpoint: Checkpoint, entries: [Entry]) {
@@ -74,7 +99,11 @@ public struct InclusionProof: Sendable {
         guard let c = v.member("checkpoint") else { throw AuditError(.proof, "`\(path)`: no `checkpoint`") }
         checkpoint = try Checkpoint(json: c, where: "`\(path)`: checkpoint")
         guard case .array(let items)? = v.member("records"), !items.isEmpty else { throw AuditError(.proof, "`\(path)`: no `records`") }
-        entries = []
+        entries = try Self.entries(items, path: path)
+    }
+
+    static func entries(_ items: [JSONValue], path: String) throws(AuditError) -> [Entry] {
+        var entries: [Entry] = []
         var seen: [UInt64: Int] = [:]
         for (i, item) in items.enumerated() {
             let at = "`\(path)`: records[\(i)]"
@@ -92,6 +121,7 @@ public struct InclusionProof: Sendable {
             }
             entries.append(Entry(seq: seq, record: Array(r.utf8), path: hashes))
         }
+        return entries
     }
 
     /// Checks the checkpoint's signature with the operator's key and every record's path to its root.

@@ -141,6 +141,7 @@ public enum LogVerifier {
             checkSize(state)
             checkNodesCompleted()
             try checkConsistency()
+            try checkIndexes()
             let identities = try checkArchive()
             if !problems.isEmpty { throw problems.error }
             let latest = checkpoints.last?.size ?? 0
@@ -307,6 +308,20 @@ public enum LogVerifier {
                 } catch let e as AuditError {
                     problems.add(e)
                 }
+            }
+        }
+
+        /// Each version 2 checkpoint's case index root is the one its records give (``CaseIndex``), read
+        /// from the columns `check` compared with each record's bytes; from a previous run, only the
+        /// checkpoints made since.
+        mutating func checkIndexes() throws {
+            guard !structureBroken else { return }
+            let first = previous?.checkpoints.count ?? 0
+            let due = checkpoints.enumerated().filter { $0.offset >= first && $0.element.indexRoot != nil && $0.element.size <= f.size }
+            guard let largest = due.map(\.element.size).max() else { return }
+            let rows = try log.caseLeaves(below: largest)
+            for (i, c) in due where CaseIndex(records: rows, below: c.size).root != c.indexRoot {
+                problems.add(.tampered, "checkpoint #\(i + 1) (\(c.size) records, signed \(TextEscaping.escaped(c.time))): its case index does not match the records: a record's case id or leaf hash was altered, or the index was signed over other records")
             }
         }
 

@@ -86,6 +86,10 @@ public final class SQLiteDecisionLog: DecisionLog, @unchecked Sendable {
         try queue.inTransaction(.immediate) { db in
             if try db.tableExists("verdict_meta") {
                 id = try Self.readMeta(db, path)
+                // A log made before the case index: its checkpoints gain the column (nil in the old ones).
+                if try db.tableExists("verdict_checkpoints"), try !Self.hasIndexColumn(db) {
+                    try db.execute(sql: "ALTER TABLE verdict_checkpoints ADD COLUMN index_root BLOB")
+                }
                 return .commit
             }
             let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
@@ -100,6 +104,11 @@ public final class SQLiteDecisionLog: DecisionLog, @unchecked Sendable {
             _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
         }
         return id
+    }
+
+    /// Whether `verdict_checkpoints` has the case index's column (a log made before it, opened read-only, has not).
+    static func hasIndexColumn(_ db: Database) throws -> Bool {
+        try Row.fetchAll(db, sql: "PRAGMA table_info(verdict_checkpoints)").contains { text($0, 1) == "index_root" }
     }
 
     private static func readMeta(_ db: Database, _ path: String) throws -> String {
@@ -125,7 +134,7 @@ public final class SQLiteDecisionLog: DecisionLog, @unchecked Sendable {
             CREATE INDEX verdict_records_case ON verdict_records (case_id);
             CREATE TABLE verdict_nodes (level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL, PRIMARY KEY (level, idx)) WITHOUT ROWID;
             CREATE TABLE verdict_checkpoints (id INTEGER PRIMARY KEY, log_id TEXT NOT NULL, size INTEGER NOT NULL, root BLOB NOT NULL,
-                                              time TEXT NOT NULL, key BLOB NOT NULL, signature BLOB NOT NULL);
+                                              time TEXT NOT NULL, key BLOB NOT NULL, signature BLOB NOT NULL, index_root BLOB);
             CREATE TABLE verdict_policies (digest TEXT PRIMARY KEY, name TEXT NOT NULL, version TEXT NOT NULL, folder TEXT NOT NULL, files TEXT NOT NULL);
             """)
         try db.execute(sql: "INSERT INTO verdict_meta (key, value) VALUES ('format', ?), ('schema', ?), ('log_id', ?), ('created_at', ?)",
@@ -253,9 +262,10 @@ public final class SQLiteDecisionLog: DecisionLog, @unchecked Sendable {
             var result: Checkpoint?
             try queue.inTransaction(.immediate) { db in
                 let f = try Self.frontier(db, path)
-                let c = try Checkpoint.sign(logID: logID, size: f.size, root: f.root, time: time, key: key)
-                try db.execute(sql: "INSERT INTO verdict_checkpoints (log_id, size, root, time, key, signature) VALUES (?, ?, ?, ?, ?, ?)",
-                               arguments: [c.logID, Int64(c.size), Data(c.root), c.time, Data(c.publicKey), Data(c.signature)])
+                let index = CaseIndex(records: try Self.caseLeaves(db, below: f.size), below: f.size)
+                let c = try Checkpoint.sign(logID: logID, size: f.size, root: f.root, indexRoot: index.root, time: time, key: key)
+                try db.execute(sql: "INSERT INTO verdict_checkpoints (log_id, size, root, time, key, signature, index_root) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                               arguments: [c.logID, Int64(c.size), Data(c.root), c.time, Data(c.publicKey), Data(c.signature), Data(index.root)])
                 result = c
                 return .commit
             }
@@ -358,11 +368,25 @@ public final class SQLiteDecisionLog: DecisionLog, @unchecked Sendable {
 
     public func checkpoints() throws -> [Checkpoint] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT log_id, size, root, time, key, signature FROM verdict_checkpoints ORDER BY id").map {
+            let index = try Self.hasIndexColumn(db) ? "index_root" : "NULL"
+            return try Row.fetchAll(db, sql: "SELECT log_id, size, root, time, key, signature, \(index) FROM verdict_checkpoints ORDER BY id").map {
                 Checkpoint(logID: Self.text($0, 0), size: UInt64(clamping: Self.int($0, 1)), root: Self.blob($0, 2), time: Self.text($0, 3),
-                           publicKey: Self.blob($0, 4), signature: Self.blob($0, 5))
+                           publicKey: Self.blob($0, 4), signature: Self.blob($0, 5),
+                           indexRoot: ($0[6] as DatabaseValue).isNull ? nil : Self.blob($0, 6))
             }
         }
+    }
+
+    static func caseLeaves(_ db: Database, below size: UInt64) throws -> [(caseID: String, seq: UInt64, leaf: Hash)] {
+        let cursor = try Row.fetchCursor(db, sql: "SELECT CAST(case_id AS BLOB), seq, leaf FROM verdict_records WHERE seq < ? ORDER BY seq",
+                                         arguments: [Int64(clamping: size)])
+        var out: [(caseID: String, seq: UInt64, leaf: Hash)] = []
+        while let row = try cursor.next() { out.append((text(row, 0), UInt64(clamping: int(row, 1)), blob(row, 2))) }
+        return out
+    }
+
+    public func caseLeaves(below size: UInt64) throws -> [(caseID: String, seq: UInt64, leaf: Hash)] {
+        try read { db in try Self.caseLeaves(db, below: size) }
     }
 
     public func policy(digest: String) throws -> ArchivedPolicy? {

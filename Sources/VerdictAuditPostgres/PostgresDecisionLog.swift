@@ -136,7 +136,7 @@ public final class PostgresDecisionLog: DecisionLog, @unchecked Sendable {
                         "CREATE TABLE verdict_records (seq BIGINT PRIMARY KEY, recorded_at BIGINT NOT NULL, case_id TEXT NOT NULL, digest TEXT NOT NULL, body BYTEA NOT NULL, leaf BYTEA NOT NULL)",
                         "CREATE INDEX verdict_records_case ON verdict_records (case_id)",
                         "CREATE TABLE verdict_nodes (level INTEGER NOT NULL, idx BIGINT NOT NULL, hash BYTEA NOT NULL, PRIMARY KEY (level, idx))",
-                        "CREATE TABLE verdict_checkpoints (id BIGSERIAL PRIMARY KEY, log_id TEXT NOT NULL, size BIGINT NOT NULL, root BYTEA NOT NULL, time TEXT NOT NULL, key BYTEA NOT NULL, signature BYTEA NOT NULL)",
+                        "CREATE TABLE verdict_checkpoints (id BIGSERIAL PRIMARY KEY, log_id TEXT NOT NULL, size BIGINT NOT NULL, root BYTEA NOT NULL, time TEXT NOT NULL, key BYTEA NOT NULL, signature BYTEA NOT NULL, index_root BYTEA)",
                         "CREATE TABLE verdict_policies (digest TEXT PRIMARY KEY, name TEXT NOT NULL, version TEXT NOT NULL, folder TEXT NOT NULL, files TEXT NOT NULL)",
                     ] {
                         try q(PostgresQuery(unsafeSQL: sql))
@@ -163,6 +163,8 @@ public final class PostgresDecisionLog: DecisionLog, @unchecked Sendable {
                 throw AuditError(.notALog, "\(location) is a Verdict decision log of schema \(meta["schema"] ?? "?"); this Verdict reads schema \(LogSchema.version)")
             }
             guard let id = meta["log_id"] else { throw AuditError(.tampered, "\(location): the log's identity is missing from `verdict_meta`") }
+            // A log made before the case index: its checkpoints gain the column (null in the old ones).
+            try q("ALTER TABLE verdict_checkpoints ADD COLUMN IF NOT EXISTS index_root BYTEA")
             return id
         }
     }
@@ -213,9 +215,11 @@ public final class PostgresDecisionLog: DecisionLog, @unchecked Sendable {
 
     public func checkpoint(key: Curve25519.Signing.PrivateKey, time: Timestamp) throws -> Checkpoint {
         try transaction { f in
-            let cp = try Checkpoint.sign(logID: logID, size: f.size, root: f.root, time: time, key: key)
+            let index = CaseIndex(records: try caseLeavesUnlocked(below: f.size), below: f.size)
+            let cp = try Checkpoint.sign(logID: logID, size: f.size, root: f.root, indexRoot: index.root, time: time, key: key)
             let size = Int64(cp.size), root = ByteBuffer(bytes: cp.root), pub = ByteBuffer(bytes: cp.publicKey), sig = ByteBuffer(bytes: cp.signature)
-            try q("INSERT INTO verdict_checkpoints (log_id, size, root, time, key, signature) VALUES (\(cp.logID), \(size), \(root), \(cp.time), \(pub), \(sig))")
+            let indexRoot = ByteBuffer(bytes: index.root)
+            try q("INSERT INTO verdict_checkpoints (log_id, size, root, time, key, signature, index_root) VALUES (\(cp.logID), \(size), \(root), \(cp.time), \(pub), \(sig), \(indexRoot))")
             return cp
         }
     }
@@ -302,12 +306,25 @@ public final class PostgresDecisionLog: DecisionLog, @unchecked Sendable {
 
     public func checkpoints() throws -> [Checkpoint] {
         try locked {
-            try q("SELECT log_id, size, root, time, key, signature FROM verdict_checkpoints ORDER BY id").map { row in
-                let (id, size, root, time, key, sig) = try row.decode((String, Int64, ByteBuffer, String, ByteBuffer, ByteBuffer).self)
+            try q("SELECT log_id, size, root, time, key, signature, index_root FROM verdict_checkpoints ORDER BY id").map { row in
+                let (id, size, root, time, key, sig, index) = try row.decode((String, Int64, ByteBuffer, String, ByteBuffer, ByteBuffer, ByteBuffer?).self)
                 return Checkpoint(logID: id, size: UInt64(clamping: size), root: Array(buffer: root), time: time,
-                                  publicKey: Array(buffer: key), signature: Array(buffer: sig))
+                                  publicKey: Array(buffer: key), signature: Array(buffer: sig), indexRoot: index.map { Array(buffer: $0) })
             }
         }
+    }
+
+    /// The case index's columns of every record below `size` (the caller holds `lock`).
+    private func caseLeavesUnlocked(below size: UInt64) throws -> [(caseID: String, seq: UInt64, leaf: Hash)] {
+        let stop = Int64(clamping: size)
+        return try q("SELECT case_id, seq, leaf FROM verdict_records WHERE seq < \(stop) ORDER BY seq").map { row in
+            let (c, s, l) = try row.decode((String, Int64, ByteBuffer).self)
+            return (caseID: c, seq: UInt64(clamping: s), leaf: Array(buffer: l))
+        }
+    }
+
+    public func caseLeaves(below size: UInt64) throws -> [(caseID: String, seq: UInt64, leaf: Hash)] {
+        try locked { try caseLeavesUnlocked(below: size) }
     }
 
     public func policy(digest: String) throws -> ArchivedPolicy? {

@@ -195,9 +195,11 @@ extension Audit {
 
     struct Proof: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Print a case's decision records with inclusion proofs against the latest checkpoint (JSON).",
-            discussion: "The proof reveals no other record; check it with `verdict audit verify-proof FILE --key PUB`, without the log.")
-        @Argument(help: "The case id.") var caseID: String
+            abstract: "Print a case's decision records, or one record (--seq), with inclusion proofs against the latest checkpoint (JSON).",
+            discussion: "A proof reveals no other record (a case id's proof holds every record sharing the id; --seq N proves one record alone). With --complete, proof that the case has exactly these records, from the case index the checkpoint signs. Check it with `verdict audit verify-proof FILE --key PUB`, without the log.")
+        @Argument(help: "The case id.") var caseID: String?
+        @Option(help: ArgumentHelp("Prove the one record with this sequence number instead of a case's.", valueName: "n")) var seq: UInt64?
+        @Flag(help: "Also prove that the case has no other record (a completeness proof).") var complete = false
         @OptionGroup var log: LogOption
         @Option(help: "Write the proof to this file instead of standard output.") var out: String?
 
@@ -205,7 +207,7 @@ extension Audit {
             let l = try log.open()
             defer { l.close() }
             do {
-                let json = try InclusionProof.make(log: l, caseID: caseID).json + "\n"
+                let json = try AuditProofs.make(l, caseID: caseID, seq: seq, complete: complete) + "\n"
                 if let out {
                     try writeFileChecked(out, json)
                 } else {
@@ -229,16 +231,7 @@ extension Audit {
         func run() throws {
             do {
                 let pub = try AuditKeys.publicKey(file: try readKeyFile(key), path: key)
-                guard let data = FileManager.default.contents(atPath: file) else { throw AuditError(.usage, "cannot read `\(file)`") }
-                let proof = try InclusionProof(file: Array(data), path: file)
-                let views = try proof.verify(key: pub)
-                let c = proof.checkpoint
-                var out = "✓ proof verified: \(views.count) record\(views.count == 1 ? "" : "s") in log \(TextEscaping.escaped(c.logID)), whose checkpoint of \(c.size) records (root \(c.root.hexString), signed \(TextEscaping.escaped(c.time))) key \(c.keyFingerprint) signed\n"
-                for v in views {
-                    out += "  record \(v.seq): case \(TextEscaping.escaped(v.caseID)), recorded \(v.recordedAt.rfc3339(in: .utc)), policy \(TextEscaping.escaped(v.policyName)) \(TextEscaping.escaped(v.policyVersion)) (\(TextEscaping.escaped(v.digest)))\n"
-                    out += "    decision: \(TextEscaping.escaped(String(decoding: v.decision, as: UTF8.self)))\n"
-                }
-                try writeOutput(out)
+                try writeOutput(try AuditProofs.verify(file: file, key: pub))
             } catch let e as CommandFailure {
                 throw e
             } catch {

@@ -1,0 +1,53 @@
+import Crypto
+import Foundation
+import Verdict
+import VerdictAudit
+
+/// What `verdict audit proof` and `verify-proof` do with the three kinds of proof: a case's records,
+/// one record by sequence number, and a case's completeness (docs/auditing.md).
+enum AuditProofs {
+    /// The proof's JSON: of one record (`seq`), of a case's records complete (`complete`), or of a case's records.
+    static func make(_ log: any DecisionLog, caseID: String?, seq: UInt64?, complete: Bool) throws -> String {
+        switch (caseID, seq) {
+        case (nil, let seq?):
+            guard !complete else { throw AuditError(.usage, "--complete proves a case id's records: give the case id, not --seq") }
+            return try InclusionProof.make(log: log, seq: seq).json
+        case (let id?, nil):
+            return complete ? try CompletenessProof.make(log: log, caseID: id).json : try InclusionProof.make(log: log, caseID: id).json
+        case (_?, _?):
+            throw AuditError(.usage, "give a case id or --seq N, not both")
+        case (nil, nil):
+            throw AuditError(.usage, "give a case id (its records; with --complete, proof that they are all of them) or --seq N (one record)")
+        }
+    }
+
+    /// Checks a proof file of either format with the operator's public key; the report on success.
+    static func verify(file: String, key: Curve25519.Signing.PublicKey) throws -> String {
+        guard let data = FileManager.default.contents(atPath: file) else { throw AuditError(.usage, "cannot read `\(file)`") }
+        let bytes = Array(data)
+        if let v = try? JSONReader.parse(bytes), case .object(let members) = v,
+           case .string(CompletenessProof.format)? = members.first(where: { $0.key == "format" })?.value {
+            let proof = try CompletenessProof(file: bytes, path: file)
+            let views = try proof.verify(key: key)
+            let c = proof.checkpoint
+            let n = views.count
+            var out = "✓ completeness proven: case \(TextEscaping.escaped(proof.caseID)) has exactly \(n) decision record\(n == 1 ? "" : "s") in log \(TextEscaping.escaped(c.logID)) up to its checkpoint of \(c.size) records (root \(c.root.hexString), case index root \((c.indexRoot ?? []).hexString), signed \(TextEscaping.escaped(c.time))) key \(c.keyFingerprint) signed\n"
+            out += lines(views)
+            return out
+        }
+        let proof = try InclusionProof(file: bytes, path: file)
+        let views = try proof.verify(key: key)
+        let c = proof.checkpoint
+        return "✓ proof verified: \(views.count) record\(views.count == 1 ? "" : "s") in log \(TextEscaping.escaped(c.logID)), whose checkpoint of \(c.size) records (root \(c.root.hexString), signed \(TextEscaping.escaped(c.time))) key \(c.keyFingerprint) signed\n"
+            + lines(views)
+    }
+
+    static func lines(_ views: [RecordView]) -> String {
+        var out = ""
+        for v in views {
+            out += "  record \(v.seq): case \(TextEscaping.escaped(v.caseID)), recorded \(v.recordedAt.rfc3339(in: .utc)), policy \(TextEscaping.escaped(v.policyName)) \(TextEscaping.escaped(v.policyVersion)) (\(TextEscaping.escaped(v.digest)))\n"
+            out += "    decision: \(TextEscaping.escaped(String(decoding: v.decision, as: UTF8.self)))\n"
+        }
+        return out
+    }
+}
