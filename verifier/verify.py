@@ -150,7 +150,7 @@ def check_completeness(proof, records):
         leaf = index_leaf_hash(key, records_hash([(seq, leaf) for seq, leaf, _ in records]))
         path = [unhex(p, "index.path") for p in idx["path"]]
         if root_from_path(leaf, position, size, path) != index_root:
-            raise NotProven(f"the case index does not list exactly these {len(records)} records for {case!r}: one was left out, added or altered")
+            raise NotProven(f"the case index does not list exactly the {len(records)} record(s) given for {case!r}: one was left out, added or altered")
     elif idx["path"] or position > size:
         raise NotProven("a case with no record has no index entry")
     expected = {"before": position - 1 if position > 0 else None,

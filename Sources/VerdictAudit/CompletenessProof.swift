@@ -181,7 +181,7 @@ public struct CompletenessProof: Sendable {
             let listed = records.map { CaseIndex.IndexedRecord(seq: $0.seq, leaf: Merkle.leafHash($0.record)) }
             let leaf = CaseIndex.entryLeafHash(key: key, recordsHash: CaseIndex.recordsHash(listed))
             guard Merkle.verifyInclusion(leaf: leaf, index: position, size: size, path: entryPath, root: indexRoot) else {
-                throw AuditError(.proof, "the case index the checkpoint signs does not list exactly these \(records.count) record\(records.count == 1 ? "" : "s") for case `\(id)` (at position \(position)): a record was left out, added or altered")
+                throw AuditError(.proof, "the case index the checkpoint signs does not list exactly the \(records.count) record\(records.count == 1 ? "" : "s") given for case `\(id)` (at position \(position)): a record was left out, added or altered")
             }
         }
         let found = !records.isEmpty

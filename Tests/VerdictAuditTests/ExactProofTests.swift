@@ -80,7 +80,7 @@ struct ExactProofTests {
             let file = complete + ".\(name)"
             try write(editingRecords(v, change), file)
             let r = try f.audit(["verify-proof", file, "--key", f.pub])
-            #expect(r.status == 1 && r.stderr.contains("does not list exactly these 1 record"), "\(name): \(r.stdout)\(r.stderr)")
+            #expect(r.status == 1 && r.stderr.contains("does not list exactly the 1 record given"), "\(name): \(r.stdout)\(r.stderr)")
         }
         let seqProof = try proofJSON(seqFile)
         guard case .array(let extra)? = seqProof.member("records") else { Issue.record("no records"); return }
