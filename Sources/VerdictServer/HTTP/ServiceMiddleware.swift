@@ -11,6 +11,16 @@ struct ServiceMiddleware<Context: RequestContext>: RouterMiddleware {
     let metrics: ServerMetrics
     /// The routes, for the `Allow` header of a 405.
     var routes = RouteTable()
+    /// The logger's handler when it is Verdict's own, whose request line is formatted straight into
+    /// bytes; any other handler gets the line through swift-log.
+    let requestLog: LineLogHandler?
+
+    init(logger: Logger, metrics: ServerMetrics, routes: RouteTable = RouteTable()) {
+        self.logger = logger
+        self.metrics = metrics
+        self.routes = routes
+        requestLog = logger.handler as? LineLogHandler
+    }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
@@ -40,14 +50,16 @@ struct ServiceMiddleware<Context: RequestContext>: RouterMiddleware {
         let route = Self.route(request.uri.path)
         metrics.request(method: request.method.rawValue, route: route, status: Int(response.status.code), nanoseconds: nanoseconds)
         if logger.logLevel <= .info {
-            var metadata: Logger.Metadata = [
-                "method": .string(request.method.rawValue), "path": .string(request.uri.path),
-                "status": .stringConvertible(Int(response.status.code)),
-                "ms": .string(String(format: "%.3f", Double(nanoseconds) / 1e6)),
-                "request_id": .string(context.id),
-            ]
-            if let digest = response.headers[.policyDigest] { metadata["policy_digest"] = .string(digest) }
-            logger.info("\(request.method) \(request.uri.path) \(response.status.code)", metadata: metadata)
+            let path = request.uri.path, status = Int(response.status.code), digest = response.headers[.policyDigest]
+            if let requestLog {
+                requestLog.logRequest(method: request.method.rawValue, path: path, status: status, nanoseconds: nanoseconds,
+                                      requestID: context.id, policyDigest: digest)
+            } else {
+                var metadata = LineLogHandler.requestMetadata(method: request.method.rawValue, path: path, status: status,
+                                                              nanoseconds: nanoseconds, requestID: context.id)
+                if let digest { metadata["policy_digest"] = .string(digest) }
+                logger.info("\(request.method) \(path) \(status)", metadata: metadata)
+            }
         }
         return response
     }
