@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "VerdictAudit", targets: ["VerdictAudit"]),
         .library(name: "VerdictConsole", targets: ["VerdictConsole"]),
         .library(name: "VerdictAuditPostgres", targets: ["VerdictAuditPostgres"]),
+        .library(name: "VerdictSheets", targets: ["VerdictSheets"]),
         .executable(name: "verdict", targets: ["verdict"]),
         // The C library (issue 31): `libVerdictC.so`, whose soname is `libverdict.so`;
         // `bindings/build-library.sh` builds it and installs it under that name beside include/verdict.h.
@@ -44,6 +45,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", exact: "2.4.1"),
         .package(url: "https://github.com/groue/GRDB.swift.git", exact: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", exact: "1.33.2"),
+        // Decision tables as xlsx (issue 33): the zip container; the sheets' XML is read with FoundationXML.
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", exact: "0.9.20"),
     ],
     targets: [
         .target(
@@ -99,6 +102,16 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["Service"])),
             ]
         ),
+        // Decision tables to and from spreadsheets (issue 33): xlsx and CSV, export and import; the
+        // library `Verdict` does not depend on it.
+        .target(
+            name: "VerdictSheets",
+            dependencies: [
+                "Verdict",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation", condition: .when(traits: ["Service"])),
+            ]
+        ),
         // The C ABI over the one decision entry point (include/verdict.h): its own target, so `Verdict`
         // stays a plain Swift library; Python, Java and Go bind to it (bindings/).
         .target(
@@ -113,6 +126,7 @@ let package = Package(
                 "VerdictServer",
                 "VerdictAudit",
                 "VerdictAuditPostgres",
+                "VerdictSheets",
                 // `audit show --format html` writes the console's auditor's page (one renderer).
                 "VerdictConsole",
                 .product(name: "ArgumentParser", package: "swift-argument-parser", condition: .when(traits: ["Service"])),
@@ -134,6 +148,12 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird", condition: .when(traits: ["Service"])),
                 .product(name: "Yams", package: "Yams"),
             ]
+        ),
+        .testTarget(
+            name: "VerdictSheetsTests",
+            // Export and import of every shipped set, both formats, and the bad inputs refused.
+            dependencies: ["VerdictSheets", "Verdict", "verdict",
+                           .product(name: "ZIPFoundation", package: "ZIPFoundation", condition: .when(traits: ["Service"]))]
         ),
         .testTarget(
             name: "VerdictCTests",
