@@ -17,6 +17,8 @@ struct CheckedPolicy: Sendable {
     var currency: String
     var moneyScale: Int
     var fields: [FieldInfo] = []
+    /// Orders between fields (a bound that names another field: `min: received_at`), checked when a case is decoded.
+    var fieldOrders: [FieldOrder] = []
     var enums: [EnumInfo] = []
     var members: [MemberInfo] = []
     var sets: [SetInfo] = []

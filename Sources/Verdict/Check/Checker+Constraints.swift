@@ -8,6 +8,11 @@ extension Checker {
         let bounded: Set<ValueType> = [.integer, .money, .duration, .date, .timestamp]
         for (key, node) in [("min", c.min), ("max", c.max)] {
             guard let node else { continue }
+            if let text = node.scalar, Self.isFieldName(text) {
+                // Another field as the bound: an order between two fields, resolved once all are declared.
+                pendingFieldOrders.append((name, key, node))
+                continue
+            }
             guard bounded.contains(type) else {
                 diagnostics.error(.invalidConstraint, "`\(key)` bounds integers, money, durations, dates and timestamps, not the `\(typeName(type))` field `\(name)`",
                                   at: node.location, help: type == .string || type.element != nil ? "bound its length with `\(key)_length`" : nil)
@@ -51,5 +56,49 @@ extension Checker {
             diagnostics.error(.invalidConstraint, "the default of `\(name)` breaks its bounds: \(problem.message.hasPrefix("has ") ? "it " : "")\(problem.message)", at: node.location)
         }
         return out
+    }
+
+    /// Whether a bound is written as a name (`received_at`) rather than a value: no literal of a
+    /// bounded type (a number, an amount, a duration, a date or a timestamp) starts with a letter.
+    static func isFieldName(_ text: String) -> Bool {
+        guard let first = text.unicodeScalars.first, first == "_" || (first.properties.isAlphabetic && first.isASCII) else { return false }
+        return text.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
+    }
+
+    /// Each bound that names a field becomes a ``FieldOrder``: the field must be declared, not be the
+    /// field itself, and be of the same type, one that has an order (an integer, money, a duration,
+    /// a date or a timestamp).
+    mutating func resolveFieldOrders() {
+        let ordered: Set<ValueType> = [.integer, .money, .duration, .date, .timestamp]
+        for (name, key, node) in pendingFieldOrders {
+            guard let slot = fieldSlots[name] else { continue }
+            let other = node.scalar ?? ""
+            let type = model.fields[slot].type
+            guard let otherSlot = fieldSlots[other] else {
+                if refusedNames.contains(other) { continue }
+                diagnostics.error(.unknownName, "`\(key)` of field `\(name)` names `\(other)`, which is not a field", at: node.location,
+                                  help: Suggestions.help(for: other, in: model.fields.map(\.name), what: "fields")
+                                      ?? "a bound is a value of the field's type (`\(key): 0`), or the name of another field of the same type")
+                continue
+            }
+            guard otherSlot != slot else {
+                diagnostics.error(.invalidConstraint, "`\(key)` of field `\(name)` names the field itself", at: node.location)
+                continue
+            }
+            let otherType = model.fields[otherSlot].type
+            guard ordered.contains(type) else {
+                diagnostics.error(.invalidConstraint, "`\(key)` orders integers, money, durations, dates and timestamps, not the `\(typeName(type))` field `\(name)`", at: node.location)
+                continue
+            }
+            guard otherType == type else {
+                diagnostics.error(.typeMismatch, "`\(key): \(other)` compares the `\(typeName(type))` field `\(name)` with the `\(typeName(otherType))` field `\(other)`: they cannot be ordered",
+                                  at: node.location, help: "a field can only be bounded by another field of the same type")
+                continue
+            }
+            usedFields.insert(otherSlot)
+            let (lower, upper) = key == "min" ? (otherSlot, slot) : (slot, otherSlot)
+            model.fieldOrders.append(FieldOrder(lower: lower, upper: upper, declaredBy: slot, key: key))
+        }
+        pendingFieldOrders = []
     }
 }

@@ -27,6 +27,8 @@ struct Checker {
     var refusedNames = Set<String>()
     /// The built-in enums of months and weekdays, once a date function needs them.
     var builtinEnums: [DatePart: Int] = [:]
+    /// Bounds that name another field (`min: received_at`), resolved once every field is declared.
+    var pendingFieldOrders: [(field: String, key: String, node: YAMLNode)] = []
 
     static func check(_ syntax: PolicySyntax, diagnostics: inout DiagnosticBag) -> CheckedPolicy? {
         guard let manifest = syntax.manifest else {
@@ -134,6 +136,7 @@ struct Checker {
             }
             addField(info)
         }
+        resolveFieldOrders()
     }
 
     /// A string field's `known:` values and `others:`, each text normalised as the field's values are.

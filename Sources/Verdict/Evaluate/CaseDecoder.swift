@@ -119,6 +119,12 @@ struct CaseDecoder {
                                       message: given[i] ? "required field is null" : "missing required field"))
             }
         }
+        if problems.isEmpty {
+            let fields = policy.model.fields
+            for order in policy.model.fieldOrders {
+                if let p = order.violation(slots, policy.model, hidden: { fields[$0].personal && !fields[$0].loggable }) { problems.append(p) }
+            }
+        }
         return problems.isEmpty ? slots : nil
     }
 

@@ -12,6 +12,12 @@ public enum CaseProblemCode: String, Sendable, CaseIterable {
     /// A value outside a bound its field declares (`min`, `max`, `min_length`, `max_length`), or a
     /// string that does not match the field's `pattern`. The message names the bound.
     case constraintViolated = "constraint-violated"
+    /// Two fields the policy orders (a bound naming another field, `resolved_at: {min: received_at}`)
+    /// are given out of order: the case contradicts itself. The message names both fields and values.
+    case fieldOrder = "field-order"
+    /// A clock the case contradicts: its `stop` event is before its start (a clock never "met" before
+    /// it began). The problem names the clock, the `stop` field and both times.
+    case inconsistentClock = "inconsistent-clock"
     /// The case is not valid JSON.
     case jsonSyntax = "json-syntax"
     /// Two rules of a `unique` table match the case.

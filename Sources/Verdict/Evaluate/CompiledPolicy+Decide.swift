@@ -123,7 +123,26 @@ extension CompiledPolicy {
             case let .override(d, o): place = "override `\(model.decisions[Int(d)].overrides[Int(o)].id)`"
             case .clock(let c): place = "clock `\(model.clocks[Int(c)].name)`"
             }
+            if case .clock(let c) = site, let problem = inconsistentClock(failure, model.clocks[Int(c)]) {
+                return CaseError(caseID: caseID, problems: [problem])
+            }
             return CaseError(caseID: caseID, problems: [.init(field: nil, code: failure.code, message: "\(failure) (needed by \(place))")])
+        }
+    }
+
+    /// The problem of a clock the case contradicts, naming the clock, its fields and their times in the
+    /// policy's zone; nil for any other failure.
+    private func inconsistentClock(_ failure: EvaluationFailure, _ clock: CheckedClock) -> CaseError.Problem? {
+        func time(_ ms: Int64) -> String { Timestamp(millisecondsSinceEpoch: ms).rfc3339(in: model.zone) }
+        let start = "its start `\(clock.startText)`"
+        switch failure {
+        case let .stopBeforeStart(s, t):
+            let stop = clock.stop.map { model.fields[$0].name } ?? "stop"
+            return .init(field: stop, code: .inconsistentClock,
+                         message: "clock `\(clock.name)` stops at `\(stop)` \(time(t)), before \(start) \(time(s)): the case contradicts itself",
+                         help: "correct the record: an event cannot come before the clock that waits for it starts")
+        default:
+            return nil
         }
     }
 }

@@ -511,7 +511,11 @@ extension Evaluator {
         var agreed: Int64?
         if c.agreedField >= 0, case .time(let t) = fields[Int(c.agreedField)] { agreed = t }
         var stopped: Timestamp?
-        if c.stopField >= 0, case .time(let t) = fields[Int(c.stopField)] { stopped = Timestamp(millisecondsSinceEpoch: t) }
+        if c.stopField >= 0, case .time(let t) = fields[Int(c.stopField)] {
+            // A record that contradicts itself is refused where it is decided, never reported "met".
+            guard t >= s else { throw .stopBeforeStart(start: s, stop: t) }
+            stopped = Timestamp(millisecondsSinceEpoch: t)
+        }
         let due = agreed ?? computed
         if c.dueOutput >= 0 { outputs[Int(c.dueOutput)] = .time(due) }
         if c.atRiskOutput >= 0, let risk { outputs[Int(c.atRiskOutput)] = .time(risk) }

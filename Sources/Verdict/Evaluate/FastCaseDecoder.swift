@@ -27,6 +27,7 @@ struct FastCaseDecoder: Sendable {
     /// Each field's bounds, nil where it has none: a value outside them is left to the careful
     /// decoder, which reports it.
     private let constraints: [FieldConstraints?]
+    private let orders: [FieldOrder]
     /// The `id` field's slot: an id with DEL or a C1 control is left to the careful decoder, which
     /// refuses it (C0 controls never pass ``rawString``).
     private let idSlot: Int?
@@ -67,6 +68,7 @@ struct FastCaseDecoder: Sendable {
         self.memberStart = memberStart
         scale = model.moneyScale
         constraints = model.fields.map { $0.constraints.isEmpty ? nil : $0.constraints }
+        orders = model.fieldOrders
         normalizations = model.fields.map(\.normalization)
         known = model.fields.map(\.known)
         idSlot = model.fields.firstIndex { $0.name == "id" }
@@ -224,6 +226,8 @@ struct FastCaseDecoder: Sendable {
         for s in 0..<fieldCount where slots[s].isAbsent {
             if let d = defaults[s] { slots[s] = d } else if required[s] { return nil }
         }
+        // Fields out of the order the policy declares: the careful decoder says which.
+        if !orders.isEmpty, !slots.withUnsafeBufferPointer({ p in orders.allSatisfy { $0.holds(p) } }) { return nil }
         return slots
     }
 }

@@ -181,9 +181,13 @@ enum EvaluationFailure: Error, Sendable, Hashable, CustomStringConvertible {
     case negativeWorkingTime
     /// A clock's per-case target (a decision output) below zero: a clock cannot be due before it starts.
     case negativeTarget
+    /// A clock whose `stop` event (milliseconds) is before its start: a record that contradicts itself.
+    case stopBeforeStart(start: Int64, stop: Int64)
 
     var description: String {
         switch self {
+        case let .stopBeforeStart(start, stop):
+            return "the clock stops at \(Timestamp(millisecondsSinceEpoch: stop)), before it starts at \(Timestamp(millisecondsSinceEpoch: start)): the case contradicts itself"
         case .negativeTarget: return "a negative clock target: the output that gives the clock's target is below zero for this case"
         case .yearNotCovered(let y): return y.description
         case .negativeWorkingTime: return "a negative amount of working time: working_hours_after and working_days_after count forward only"
@@ -198,6 +202,7 @@ enum EvaluationFailure: Error, Sendable, Hashable, CustomStringConvertible {
         case .overflow: return .arithmeticOverflow
         case .negativeWorkingTime: return .negativeWorkingTime
         case .negativeTarget: return .negativeTarget
+        case .stopBeforeStart: return .inconsistentClock
         }
     }
 }

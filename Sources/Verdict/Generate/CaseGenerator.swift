@@ -86,28 +86,97 @@ public struct CaseGenerator {
         self.unsatisfiable = unsatisfiable
     }
 
-    /// The next case as one line of JSON (no newline).
+    /// The next case as one line of JSON (no newline). A case never contradicts itself: fields the
+    /// policy orders (`resolved_at: {min: received_at}`) and each clock's start and `stop` field are
+    /// put in order (by swapping the two values, or moving one to the other, within their bounds).
     public mutating func nextJSON() -> String {
         counter += 1
-        var w = JSONWriter()
         let base = Int64(1_735_660_800_000)  // 2025-01-01T00:00:00+08:00
         let received = base + Int64(rng.next(below: 700 * 24 * 60)) * 60_000
+        // Each field's value as JSON text, and as a value where it is one the orders compare.
+        var texts: [Int: String] = [:]
+        var values: [Int: Value] = [:]
+        for (i, f) in policy.model.fields.enumerated() where f.name != "id" {
+            if f.optional || f.defaultValue != nil, unsatisfiable.contains(i) || rng.next(below: 10) >= 7 { continue }
+            var w = JSONWriter()
+            values[i] = write(f.type, field: i, received: received, to: &w)
+            texts[i] = w.output
+        }
+        for i in inOrder(&values) { texts[i] = values[i].map(render) ?? nil }
+        var w = JSONWriter()
         w.object { w in
             for (i, f) in policy.model.fields.enumerated() {
                 if f.name == "id" {
                     w.field("id", "case-\(counter)")
-                    continue
+                } else if let text = texts[i] {
+                    w.key(f.name)
+                    w.value(serialised: Array(text.utf8))
                 }
-                if f.optional || f.defaultValue != nil, unsatisfiable.contains(i) || rng.next(below: 10) >= 7 { continue }
-                w.key(f.name)
-                write(f.type, field: i, received: received, to: &w)
             }
         }
         return w.output
     }
 
+    /// The orders a case must keep, as (lower, upper) slots: the policy's field orders, and each
+    /// clock whose start is a field and that has a `stop` field.
+    private var orders: [(lower: Int, upper: Int)] {
+        var out = policy.model.fieldOrders.map { ($0.lower, $0.upper) }
+        for c in policy.model.clocks {
+            var start = c.start
+            while case .span(_, let inner) = start { start = inner }
+            if case .field(let i) = start, let stop = c.stop { out.append((i, stop)) }
+        }
+        return out
+    }
+
+    /// Puts `values` in the orders the case must keep; the slots changed (a value removed is nil).
+    private func inOrder(_ values: inout [Int: Value]) -> Set<Int> {
+        let orders = self.orders
+        guard !orders.isEmpty else { return [] }
+        var changed: Set<Int> = []
+        let fields = policy.model.fields
+        func fits(_ v: Value, _ slot: Int) -> Bool { fields[slot].constraints.accepts(v) }
+        // A chain (a ≤ b ≤ c) settles in as many passes as it has links.
+        for _ in 0...orders.count {
+            var settled = true
+            for (lo, hi) in orders {
+                guard let a = values[lo], let b = values[hi], let c = Value.compare(b, a), c < 0 else { continue }
+                settled = false
+                if fits(b, lo), fits(a, hi) {
+                    values[lo] = b; values[hi] = a; changed.formUnion([lo, hi])
+                } else if fits(a, hi) {
+                    values[hi] = a; changed.insert(hi)
+                } else if fits(b, lo) {
+                    values[lo] = b; changed.insert(lo)
+                } else if fields[hi].optional {
+                    values[hi] = nil; changed.insert(hi)
+                } else if fields[lo].optional {
+                    values[lo] = nil; changed.insert(lo)
+                }
+            }
+            if settled { break }
+        }
+        return changed
+    }
+
+    /// A value the orders compare as the JSON text a case gives it.
+    private func render(_ v: Value) -> String {
+        var w = JSONWriter()
+        switch v {
+        case .int(let x): w.number(x)
+        case .money(let m): w.string(Money.format(m, scale: policy.model.moneyScale))
+        case .time(let t): w.string(Timestamp(millisecondsSinceEpoch: t).rfc3339(in: policy.zone))
+        case .date(let d): w.string(CivilDate(daysSinceEpoch: Int(d)).description)
+        case .duration(let d): w.string(ClockDuration(milliseconds: d).description)
+        default: break
+        }
+        return w.output
+    }
+
     /// One value of `type` for `field` (`inList` for an item of a list field, whose bounds count items).
-    private mutating func write(_ type: ValueType, field: Int, received: Int64, inList: Bool = false, to w: inout JSONWriter) {
+    /// Returns the value written when it is an integer, money, a timestamp, a date or a duration.
+    @discardableResult
+    private mutating func write(_ type: ValueType, field: Int, received: Int64, inList: Bool = false, to w: inout JSONWriter) -> Value? {
         let f = policy.model.fields[field]
         switch type {
         case .bool: w.bool(rng.next(below: 5) == 0)
@@ -121,19 +190,30 @@ public struct CaseGenerator {
         case .enumeration(let e):
             let members = policy.model.enums[e].members
             w.string(policy.model.members[Int(members[Int(rng.next(below: UInt64(members.count)))])].name)
-        case .integer: w.number(within(Int64(rng.next(below: 100)), field, span: 100))
+        case .integer:
+            let x = within(Int64(rng.next(below: 100)), field, span: 100)
+            w.number(x)
+            return .int(x)
         case .money:
-            w.string(Money.format(within(amount(field, scale: policy.model.moneyScale), field, span: 100_000), scale: policy.model.moneyScale))
+            let m = within(amount(field, scale: policy.model.moneyScale), field, span: 100_000)
+            w.string(Money.format(m, scale: policy.model.moneyScale))
+            return .money(m)
         case .timestamp:
             let offset = Int64(rng.next(below: 5 * 24 * 60)) * 60_000
-            w.string(Timestamp(millisecondsSinceEpoch: within(received + offset, field, span: 700 * 86_400_000)).rfc3339(in: policy.zone))
-        case .date: w.string(CivilDate(daysSinceEpoch: Int(within(20089 + Int64(rng.next(below: 700)), field, span: 700))).description)
+            let t = within(received + offset, field, span: 700 * 86_400_000)
+            w.string(Timestamp(millisecondsSinceEpoch: t).rfc3339(in: policy.zone))
+            return .time(t)
+        case .date:
+            let d = within(20089 + Int64(rng.next(below: 700)), field, span: 700)
+            w.string(CivilDate(daysSinceEpoch: Int(d)).description)
+            return .date(Int32(d))
         case .duration:
             // Cases carry no negative duration, and whole minutes (or seconds) when the bounds allow.
             let d = within(ClockDuration.minutes(Int64(rng.next(below: 3 * 24 * 60))).milliseconds, field, span: 3 * 86_400_000, floor: 0)
             let lo = policy.model.fields[field].constraints.minimum.flatMap(Self.raw) ?? 0
             let rounded = [60_000, 1000, 1].map { d - d % $0 }.first { $0 >= lo } ?? d
             w.string(ClockDuration(milliseconds: rounded).description)
+            return .duration(rounded)
         case .list(let element):
             var n = Int(rng.next(below: 4))
             let (lo, hi) = (f.constraints.minLength ?? 0, f.constraints.maxLength ?? Int.max)
@@ -143,6 +223,7 @@ public struct CaseGenerator {
             }
             w.array { w in for _ in 0..<n { write(element, field: field, received: received, inList: true, to: &w) } }
         }
+        return nil
     }
 
     /// A string for field `f` within its bounds: one from the pool when it satisfies them (always,

@@ -73,7 +73,11 @@ struct WhyNotPropertyTests {
                         #expect(alt.fields.count == fewest, "alternatives are all of the smallest size")
                         for variant in try Self.variants(alt, policy) {
                             let changed = try Self.apply(variant, to: json)
-                            let d = try policy.decide(json: Array(changed.utf8))
+                            // A change may put the case's times out of a clock's order (a stop before its
+                            // start): refused as contradicting itself, which why-not does not reason about (issue 35).
+                            let result = Result { () throws(CaseError) in try policy.decide(json: Array(changed.utf8)) }
+                            if case .failure(let e) = result, e.problems.allSatisfy({ $0.code == .inconsistentClock || $0.code == .fieldOrder }) { continue }
+                            let d = try result.get()
                             #expect(Self.satisfies(d[a.output], a.target), "\(a.question): \(changed)\n\(a.text(.en))")
                             // Only the named fields differ.
                             let before = try Self.object(json), after = try Self.object(changed)
