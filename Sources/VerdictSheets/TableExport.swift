@@ -21,9 +21,17 @@ public struct PolicyTables {
         self.directory = directory
         self.policy = own
         self.outline = PolicyOutline(own)
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        // The set's policy files as the loader reads them: every `*.yaml` or `*.yml` below the folder,
+        // not hidden, not a test file, and not under `versions/` (other versions of the set).
+        var names: [String] = []
+        let walker = FileManager.default.enumerator(atPath: directory)
+        while let rel = walker?.nextObject() as? String {
+            let parts = rel.split(separator: "/")
+            if parts.contains(where: { $0.hasPrefix(".") }) || parts.first == "versions" { continue }
+            if (rel.hasSuffix(".yaml") || rel.hasSuffix(".yml")) && !rel.hasSuffix(".test.yaml") && !rel.hasSuffix(".test.yml") { names.append(rel) }
+        }
         var files: [PolicyFileSource] = []
-        for name in names.sorted() where name.hasSuffix(".yaml") && !name.hasSuffix(".test.yaml") {
+        for name in names.sorted() {
             let path = (directory as NSString).appendingPathComponent(name)
             guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
                 throw SheetError(at: path, "cannot read the file as UTF-8")
@@ -44,7 +52,7 @@ public struct PolicyTables {
         }
     }
 
-    /// The workbook of the set's tables (or of one), with an index sheet `verdict` naming each sheet,
+    /// The workbook of the set's tables (or of one), with an index sheet `verdict` (last) naming each sheet,
     /// its decision and its file, so that an import knows a missing or renamed sheet.
     public func workbook(decision: String? = nil) throws -> Workbook {
         if let decision, !decisionNames.contains(decision) {
@@ -58,8 +66,9 @@ public struct PolicyTables {
         for l in layouts {
             index.append([.text(l.sheetName), .text(l.decision), .text(l.file.relativePath), .text(l.kind == .rules ? "rules" : "overrides")])
         }
-        var sheets = [Sheet(name: TableLayout.indexSheet, rows: index, widths: [24, 24, 28, 10])]
-        for l in layouts { sheets.append(sheet(l)) }
+        // The index goes last, so that a spreadsheet program opens on the first table.
+        var sheets = layouts.map(sheet)
+        sheets.append(Sheet(name: TableLayout.indexSheet, rows: index, widths: [24, 24, 28, 10]))
         return Workbook(sheets: sheets)
     }
 

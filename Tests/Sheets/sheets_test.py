@@ -96,7 +96,7 @@ def main():
         r = run("table", "export", "--policies", s1, "--out", xlsx)
         check("export xlsx", r.returncode == 0, r.stdout + r.stderr)
         wb = openpyxl.load_workbook(xlsx)
-        check("openpyxl reads every sheet", wb.sheetnames == ["verdict", "refund"], str(wb.sheetnames))
+        check("openpyxl reads every sheet", wb.sheetnames == ["refund", "verdict"], str(wb.sheetnames))
         ws = wb["refund"]
         days = [c for row in ws.iter_rows() for c in row if c.value == 7]
         check("an integer output is a number cell", len(days) == 1 and days[0].data_type == "n", str(days))
