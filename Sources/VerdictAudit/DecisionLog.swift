@@ -53,7 +53,34 @@ public protocol DecisionLog: AnyObject, Sendable {
     /// Every decision record below `size` as the case index reads it: its case id column, sequence
     /// number and leaf hash (``CaseIndex``).
     func caseLeaves(below size: UInt64) throws -> [(caseID: String, seq: UInt64, leaf: Hash)]
+    /// Appends policy version events (``PendingVersionEvent``) as leaves of the same tree, and archives
+    /// the versions they name, under the write lock, in one transaction; returns their sequence numbers.
+    func appendVersionEvents(_ events: [PendingVersionEvent], policies: [ArchivedPolicy]) throws -> Range<UInt64>
+    /// Every version event, in sequence order (none in a log made before them).
+    func versionEvents() throws -> [StoredVersionEvent]
     func close()
+}
+
+/// What a writer of version events does inside the lock, the same for every backend.
+public struct EventPlan: Sendable {
+    public var rows: [(seq: UInt64, body: [UInt8], leaf: Hash, recordedAt: Int64)] = []
+    public var nodes: [(level: UInt8, index: UInt64, hash: Hash)] = []
+    public var state: MerkleFrontier
+
+    public init(state: MerkleFrontier, events: [PendingVersionEvent]) {
+        self.state = state
+        for e in events {
+            let seq = self.state.size
+            let body = e.bytes(seq: seq)
+            let leaf = PendingVersionEvent.leafHash(body)
+            var completed: [(UInt8, UInt64, Hash)] = []
+            self.state.append(leaf) { level, index, hash in
+                if level >= storedNodeLevel { completed.append((level, index, hash)) }
+            }
+            for c in completed { nodes.append((c.0, c.1, c.2)) }
+            rows.append((seq, body, leaf, e.recordedAt.millisecondsSinceEpoch))
+        }
+    }
 }
 
 /// What a writer does inside the lock, the same for every backend.
@@ -118,6 +145,12 @@ extension DecisionLog {
 
     /// A backend without a probe cannot tell: it is taken as writable.
     public func probeWrite() throws {}
+
+    public func appendVersionEvents(_ events: [PendingVersionEvent], policies: [ArchivedPolicy]) throws -> Range<UInt64> {
+        throw AuditError(.usage, "\(location) cannot record policy version events")
+    }
+
+    public func versionEvents() throws -> [StoredVersionEvent] { [] }
 
     /// Through ``scan(from:until:_:)``; a backend reads only the three columns.
     public func caseLeaves(below size: UInt64) throws -> [(caseID: String, seq: UInt64, leaf: Hash)] {

@@ -104,6 +104,13 @@ public final class DecisionLogWriter: @unchecked Sendable {
         condition.unlock()
     }
 
+    /// The archive entry of a registered version (nil when none was registered with that digest).
+    public func archive(digest: String) -> ArchivedPolicy? {
+        condition.lock()
+        defer { condition.unlock() }
+        return registered[digest]?.archive
+    }
+
     /// Hands a decision over without waiting; `ack` hears when it is committed (or why not), in order.
     /// Blocks while `capacity` decisions are waiting.
     public func submit(decision: Decision, input: [UInt8], ack: Acknowledgement = .none) {

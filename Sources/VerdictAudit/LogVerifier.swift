@@ -132,12 +132,19 @@ public enum LogVerifier {
             try checkVerifiedPrefix(state: state)
             if start == 0, bySize[0] != nil { checkRoot() }
             var read: UInt64 = 0
+            // Version events are leaves of the same tree, stored apart: each is checked in its place.
+            let events = try log.versionEvents().filter { $0.seq >= start }
+            var nextEvent = 0
             try log.scan(from: start, until: nil) { chunk in
-                for r in chunk { check(r) }
+                for r in chunk {
+                    while nextEvent < events.count, events[nextEvent].seq < r.seq { check(events[nextEvent]); nextEvent += 1 }
+                    check(r)
+                }
                 read += UInt64(chunk.count)
                 progress?(read, max(read, state.size - min(start, state.size)))
                 return true
             }
+            while nextEvent < events.count { check(events[nextEvent]); nextEvent += 1 }
             checkSize(state)
             checkNodesCompleted()
             try checkConsistency()
@@ -221,17 +228,29 @@ public enum LogVerifier {
             if good { lastGood = f.size }
         }
 
+        /// A leaf's place: the next in the tree.
+        mutating func checkPlace(_ seq: UInt64) {
+            let expected = f.size
+            end = max(end, seq &+ 1)
+            if seq != expected && !structureBroken {
+                structureBroken = true
+                problems.add(.tampered, seq < expected ? "record \(seq) is stored out of order (after record \(expected - 1))"
+                    : expected == 0 ? "record 0 was deleted (the log starts at record \(seq))"
+                    : seq - expected == 1 ? "record \(expected) was deleted (the log jumps from \(expected - 1) to \(seq))"
+                    : "records \(expected)...\(seq - 1) were deleted (the log jumps from \(expected - 1) to \(seq))")
+            }
+        }
+
+        /// One version event: its place, its bytes against its leaf hash (`0x02`), and the nodes it completes.
+        mutating func check(_ e: StoredVersionEvent) {
+            checkPlace(e.seq)
+            do { _ = try e.parsed() } catch { problems.add(error) }
+            appendLeaf(e.leaf)
+        }
+
         /// One record: its place, its bytes against its leaf hash and its columns, and the tree nodes it completes.
         mutating func check(_ r: StoredRecord) {
-            let expected = f.size
-            end = max(end, r.seq &+ 1)
-            if r.seq != expected && !structureBroken {
-                structureBroken = true
-                problems.add(.tampered, r.seq < expected ? "record \(r.seq) is stored out of order (after record \(expected - 1))"
-                    : expected == 0 ? "record 0 was deleted (the log starts at record \(r.seq))"
-                    : r.seq - expected == 1 ? "record \(expected) was deleted (the log jumps from \(expected - 1) to \(r.seq))"
-                    : "records \(expected)...\(r.seq - 1) were deleted (the log jumps from \(expected - 1) to \(r.seq))")
-            }
+            checkPlace(r.seq)
             if let embedded = r.embeddedSeq {
                 if embedded != r.seq {
                     problems.add(.tampered, "record \(r.seq) holds the content of record \(embedded): records were reordered or inserted at \(min(embedded, r.seq))")
@@ -245,12 +264,16 @@ public enum LogVerifier {
             }
             if r.digest != lastDigest, digests[r.digest] == nil { digests[r.digest] = r.seq }
             lastDigest = r.digest
+            appendLeaf(r.leaf)
+        }
+
+        mutating func appendLeaf(_ leaf: Hash) {
             // The stored leaf goes into the tree: a record whose bytes alone were edited is named once,
             // not again by every node and checkpoint above it.
             var nodeProblem: String?
             let broken = structureBroken
             let nodes = storedNodes
-            f.append(r.leaf) { level, index, hash in
+            f.append(leaf) { level, index, hash in
                 guard !broken, level >= storedNodeLevel, nodeProblem == nil else { return }
                 let first = index << UInt64(level), last = first + (1 << UInt64(level)) - 1
                 guard let stored = nodes[UInt64(level) << 56 | index] else {

@@ -18,6 +18,8 @@ public final class SQLiteDecisionLog: DecisionLog, @unchecked Sendable {
     public let logID: String
     let path: String
     let queue: DatabaseQueue
+    /// Whether the file has the version events' table (a log made before them, opened read-only, has not).
+    private let eventsTable: Bool
     /// The key under which a thread inside ``readSnapshot(_:)`` finds its open connection.
     private let snapshotKey = "verdict-log-snapshot-" + UUID().uuidString
 
@@ -62,6 +64,7 @@ public final class SQLiteDecisionLog: DecisionLog, @unchecked Sendable {
         }
         do {
             logID = readOnly ? try Self.readOnlyMeta(queue, path) : try Self.openForWriting(queue, path, create: create)
+            eventsTable = try queue.read { db in try db.tableExists("verdict_events") }
         } catch let e as AuditError {
             throw e
         } catch {
@@ -90,6 +93,8 @@ public final class SQLiteDecisionLog: DecisionLog, @unchecked Sendable {
                 if try db.tableExists("verdict_checkpoints"), try !Self.hasIndexColumn(db) {
                     try db.execute(sql: "ALTER TABLE verdict_checkpoints ADD COLUMN index_root BLOB")
                 }
+                // … and a table for its version events.
+                try db.execute(sql: Self.eventsSchema)
                 return .commit
             }
             let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
@@ -125,7 +130,10 @@ public final class SQLiteDecisionLog: DecisionLog, @unchecked Sendable {
         return id
     }
 
+    static let eventsSchema = "CREATE TABLE IF NOT EXISTS verdict_events (seq INTEGER PRIMARY KEY, recorded_at INTEGER NOT NULL, body BLOB NOT NULL, leaf BLOB NOT NULL)"
+
     private static func createSchema(_ db: Database) throws {
+        try db.execute(sql: eventsSchema)
         try db.execute(sql: """
             CREATE TABLE verdict_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
             CREATE TABLE verdict_state (id INTEGER PRIMARY KEY CHECK (id = 1), size INTEGER NOT NULL, frontier BLOB NOT NULL);
@@ -345,10 +353,51 @@ public final class SQLiteDecisionLog: DecisionLog, @unchecked Sendable {
     }
 
     public func leafHashes(_ range: Range<UInt64>) throws -> [(seq: UInt64, hash: Hash)] {
-        try read { db in
-            try Row.fetchAll(db, sql: "SELECT seq, leaf FROM verdict_records WHERE seq >= ? AND seq < ? ORDER BY seq",
-                             arguments: [Int64(range.lowerBound), Int64(range.upperBound)])
+        let lo = Int64(clamping: range.lowerBound), hi = Int64(clamping: range.upperBound)
+        let sql = eventsTable
+            ? "SELECT seq, leaf FROM verdict_records WHERE seq >= ? AND seq < ? UNION ALL SELECT seq, leaf FROM verdict_events WHERE seq >= ? AND seq < ? ORDER BY seq"
+            : "SELECT seq, leaf FROM verdict_records WHERE seq >= ? AND seq < ? ORDER BY seq"
+        return try read { db in
+            try Row.fetchAll(db, sql: sql, arguments: eventsTable ? [lo, hi, lo, hi] : [lo, hi])
                 .map { (UInt64(clamping: Self.int($0, 0)), Self.blob($0, 1)) }
+        }
+    }
+
+    public func appendVersionEvents(_ events: [PendingVersionEvent], policies: [ArchivedPolicy]) throws -> Range<UInt64> {
+        guard !events.isEmpty else { return 0..<0 }
+        guard eventsTable else { throw AuditError(.usage, "\(location) was opened read-only: it cannot record version events") }
+        var range: Range<UInt64> = 0..<0
+        do {
+            try queue.inTransaction(.immediate) { db in
+                for p in policies {
+                    try db.execute(sql: "INSERT OR IGNORE INTO verdict_policies (digest, name, version, folder, files) VALUES (?, ?, ?, ?, ?)",
+                                   arguments: [p.digest, p.name, p.version, p.folder, p.filesJSON])
+                }
+                let plan = EventPlan(state: try Self.frontier(db, path), events: events)
+                for r in plan.rows {
+                    try db.execute(sql: "INSERT INTO verdict_events (seq, recorded_at, body, leaf) VALUES (?, ?, ?, ?)",
+                                   arguments: [Int64(r.seq), r.recordedAt, Data(r.body), Data(r.leaf)])
+                }
+                for n in plan.nodes {
+                    try db.execute(sql: "INSERT INTO verdict_nodes (level, idx, hash) VALUES (?, ?, ?)", arguments: [Int(n.level), Int64(n.index), Data(n.hash)])
+                }
+                try db.execute(sql: "UPDATE verdict_state SET size = ?, frontier = ? WHERE id = 1",
+                               arguments: [Int64(plan.state.size), Data(plan.state.bytes)])
+                range = (plan.state.size - UInt64(plan.rows.count))..<plan.state.size
+                return .commit
+            }
+        } catch {
+            throw Self.storage(error, path)
+        }
+        return range
+    }
+
+    public func versionEvents() throws -> [StoredVersionEvent] {
+        guard eventsTable else { return [] }
+        return try read { db in
+            try Row.fetchAll(db, sql: "SELECT seq, body, leaf FROM verdict_events ORDER BY seq").map {
+                StoredVersionEvent(seq: UInt64(clamping: Self.int($0, 0)), body: Self.blob($0, 1), leaf: Self.blob($0, 2))
+            }
         }
     }
 

@@ -165,6 +165,8 @@ public final class PostgresDecisionLog: DecisionLog, @unchecked Sendable {
             guard let id = meta["log_id"] else { throw AuditError(.tampered, "\(location): the log's identity is missing from `verdict_meta`") }
             // A log made before the case index: its checkpoints gain the column (null in the old ones).
             try q("ALTER TABLE verdict_checkpoints ADD COLUMN IF NOT EXISTS index_root BYTEA")
+            // … and a table for its version events.
+            try q("CREATE TABLE IF NOT EXISTS verdict_events (seq BIGINT PRIMARY KEY, recorded_at BIGINT NOT NULL, body BYTEA NOT NULL, leaf BYTEA NOT NULL)")
             return id
         }
     }
@@ -221,6 +223,37 @@ public final class PostgresDecisionLog: DecisionLog, @unchecked Sendable {
             let indexRoot = ByteBuffer(bytes: index.root)
             try q("INSERT INTO verdict_checkpoints (log_id, size, root, time, key, signature, index_root) VALUES (\(cp.logID), \(size), \(root), \(cp.time), \(pub), \(sig), \(indexRoot))")
             return cp
+        }
+    }
+
+    public func appendVersionEvents(_ events: [PendingVersionEvent], policies: [ArchivedPolicy]) throws -> Range<UInt64> {
+        guard !events.isEmpty else { return 0..<0 }
+        return try transaction { state in
+            for p in policies {
+                let files = p.filesJSON
+                try q("INSERT INTO verdict_policies (digest, name, version, folder, files) VALUES (\(p.digest), \(p.name), \(p.version), \(p.folder), \(files)) ON CONFLICT (digest) DO NOTHING")
+            }
+            let plan = EventPlan(state: state, events: events)
+            for r in plan.rows {
+                let seq = Int64(r.seq), at = r.recordedAt, body = ByteBuffer(bytes: r.body), leaf = ByteBuffer(bytes: r.leaf)
+                try q("INSERT INTO verdict_events (seq, recorded_at, body, leaf) VALUES (\(seq), \(at), \(body), \(leaf))")
+            }
+            for n in plan.nodes {
+                let lv = Int64(n.level), ix = Int64(n.index), h = ByteBuffer(bytes: n.hash)
+                try q("INSERT INTO verdict_nodes (level, idx, hash) VALUES (\(lv), \(ix), \(h))")
+            }
+            let size = Int64(plan.state.size), frontier = ByteBuffer(bytes: plan.state.bytes)
+            try q("UPDATE verdict_state SET size = \(size), frontier = \(frontier) WHERE id = 1")
+            return (plan.state.size - UInt64(plan.rows.count))..<plan.state.size
+        }
+    }
+
+    public func versionEvents() throws -> [StoredVersionEvent] {
+        try locked {
+            try q("SELECT seq, body, leaf FROM verdict_events ORDER BY seq").map { row in
+                let (s, b, l) = try row.decode((Int64, ByteBuffer, ByteBuffer).self)
+                return StoredVersionEvent(seq: UInt64(clamping: s), body: Array(buffer: b), leaf: Array(buffer: l))
+            }
         }
     }
 
@@ -281,7 +314,7 @@ public final class PostgresDecisionLog: DecisionLog, @unchecked Sendable {
     public func leafHashes(_ range: Range<UInt64>) throws -> [(seq: UInt64, hash: Hash)] {
         let lo = Int64(clamping: range.lowerBound), hi = Int64(clamping: range.upperBound)
         return try locked {
-            try q("SELECT seq, leaf FROM verdict_records WHERE seq >= \(lo) AND seq < \(hi) ORDER BY seq").map { row in
+            try q("SELECT seq, leaf FROM verdict_records WHERE seq >= \(lo) AND seq < \(hi) UNION ALL SELECT seq, leaf FROM verdict_events WHERE seq >= \(lo) AND seq < \(hi) ORDER BY seq").map { row in
                 let (s, h) = try row.decode((Int64, ByteBuffer).self)
                 return (seq: UInt64(clamping: s), hash: Array(buffer: h))
             }

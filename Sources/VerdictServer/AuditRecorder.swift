@@ -23,6 +23,15 @@ public struct AuditRecorder: DecisionRecorder {
 
     public func recording() -> any DecisionRecording { Recording(writer: writer) }
 
+    /// One event per version, leaves of the log's tree (``PendingVersionEvent``), committed before it returns.
+    public func versionsChanged(set: String, activated: [PolicyIdentity], retired: [PolicyIdentity], trigger: String) throws {
+        let now = Timestamp(Date())
+        let events = retired.map { PendingVersionEvent(kind: .retired, set: set, version: $0.version, digest: $0.digest, trigger: trigger, recordedAt: now) }
+            + activated.map { PendingVersionEvent(kind: .activated, set: set, version: $0.version, digest: $0.digest, trigger: trigger, recordedAt: now) }
+        // Each version activated is archived with its event, whether or not it decides anything.
+        _ = try writer.log.appendVersionEvents(events, policies: activated.compactMap { writer.archive(digest: $0.digest) })
+    }
+
     public var unavailableReason: String? { writer.outageReason.map(publicMessage) }
 
     public func observeOutages(_ observer: @escaping @Sendable (Error?) -> Void) { writer.recoverFromFailures(observer) }

@@ -21,6 +21,9 @@ public protocol DecisionRecorder: Sendable {
     func observeOutages(_ observer: @escaping @Sendable (_ error: Error?) -> Void)
     /// The words a caller is told for an error of this recorder (no paths or locations).
     func publicMessage(_ error: Error) -> String
+    /// Records that versions of the set `set` began (`activated`) or ended (`retired`) serving, and why
+    /// (`trigger`: `startup`, `watch`, `signal`, `request`, `stop`): the log's version history.
+    func versionsChanged(set: String, activated: [PolicyIdentity], retired: [PolicyIdentity], trigger: String) throws
 }
 
 /// One request's decisions on their way to the log.
@@ -36,4 +39,6 @@ extension DecisionRecorder {
     public var unavailableReason: String? { nil }
     public func observeOutages(_ observer: @escaping @Sendable (_ error: Error?) -> Void) {}
     public func publicMessage(_ error: Error) -> String { "the decision could not be recorded (the server's log says why)" }
+    /// A recorder without a version history records none.
+    public func versionsChanged(set: String, activated: [PolicyIdentity], retired: [PolicyIdentity], trigger: String) throws {}
 }

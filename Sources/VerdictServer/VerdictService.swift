@@ -168,5 +168,6 @@ public struct VerdictService: Sendable {
     /// flight (a streaming batch included) and returns.
     public func run() async throws {
         try await application().runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        registry.stopped()
     }
 }

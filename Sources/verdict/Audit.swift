@@ -15,7 +15,7 @@ struct Audit: ParsableCommand {
         does not verify, a recorded decision was not reproduced, replay found changes); 2 the log, key \
         or proof could not be read (not a Verdict log, missing file, bad argument).
         """,
-        subcommands: [Show.self, Verify.self, Checkpoint.self, Proof.self, VerifyProof.self, Replay.self, Export.self, Keygen.self])
+        subcommands: [Show.self, Verify.self, Checkpoint.self, Proof.self, VerifyProof.self, Replay.self, Export.self, Keygen.self, Versions.self, Archive.self])
 }
 
 struct LogOption: ParsableArguments {

@@ -63,10 +63,35 @@ public final class PolicyRegistry: Sendable {
     /// Reloads one set (the library's snapshot → check → test → swap, with the service's own checks
     /// before activation), then addresses it by its name and reports the attempt. Call inside the gate only.
     private func load(_ set: LivePolicySet, trigger: ReloadTrigger) async -> ReloadAttempt {
+        let before = set.active?.versions.versions.map(\.identity) ?? []
         let attempt = await set.reload(trigger: trigger)
-        if attempt.outcome == .activated { rename(set, to: set.name) }
+        if attempt.outcome == .activated {
+            rename(set, to: set.name)
+            recordVersions(set, before: before, after: set.active?.versions.versions.map(\.identity) ?? [], trigger: trigger.rawValue)
+        }
         report(set, attempt)
         return attempt
+    }
+
+    /// With a decision log, the versions that began and ended serving go to its version history.
+    private func recordVersions(_ set: LivePolicySet, before: [PolicyIdentity], after: [PolicyIdentity], trigger: String) {
+        guard let recorder else { return }
+        let was = Swift.Set(before.map(\.digest)), now = Swift.Set(after.map(\.digest))
+        let activated = after.filter { !was.contains($0.digest) }, retired = before.filter { !now.contains($0.digest) }
+        guard !activated.isEmpty || !retired.isEmpty else { return }
+        do {
+            try recorder.versionsChanged(set: set.name, activated: activated, retired: retired, trigger: trigger)
+        } catch {
+            logger.error("policy set \(set.name): the decision log could not record its version history: \(error)",
+                         metadata: ["policy": .string(set.name), "trigger": .string(trigger)])
+        }
+    }
+
+    /// The service stops: every version serving ends, recorded with the trigger `stop`.
+    public func stopped() {
+        for set in sets {
+            recordVersions(set, before: set.active?.versions.versions.map(\.identity) ?? [], after: [], trigger: "stop")
+        }
     }
 
     /// What the service checks of a candidate before it serves, besides what every live set checks: no

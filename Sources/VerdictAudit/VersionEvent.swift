@@ -1,0 +1,191 @@
+import Crypto
+import Foundation
+import Verdict
+
+/// A policy version starting or ending service — at start-up, by a reload — recorded as a leaf of the
+/// log's Merkle tree beside the decisions, numbered in the same sequence (docs/auditing.md, "Version
+/// history").
+///
+/// Its bytes are one line of JSON, in this order:
+/// `{"seq":N,"event":"activated"|"retired","recorded_at":…,"set":…,"version":…,"digest":…,"trigger":…}`
+/// then `"by":…` when who caused it is known; its leaf hash is `SHA-256(0x02 ‖ bytes)`, so an event can
+/// never pass for a decision record (`0x00`), nor a record for an event.
+public struct PendingVersionEvent: Sendable, Equatable {
+    public enum Kind: String, Sendable { case activated, retired }
+    public var kind: Kind
+    public var set: String
+    public var version: String
+    public var digest: String
+    /// What caused it: `startup`, `watch`, `signal`, `request` (the reload endpoint), `call`.
+    public var trigger: String
+    /// Who caused it, when known (a token's name).
+    public var by: String?
+    public var recordedAt: Timestamp
+
+    public init(kind: Kind, set: String, version: String, digest: String, trigger: String, by: String? = nil, recordedAt: Timestamp) {
+        self.kind = kind
+        self.set = set
+        self.version = version
+        self.digest = digest
+        self.trigger = trigger
+        self.by = by
+        self.recordedAt = recordedAt
+    }
+
+    /// The event's bytes once its sequence number is known.
+    public func bytes(seq: UInt64) -> [UInt8] {
+        var w = JSONWriter()
+        w.object { w in
+            w.field("seq", Int(seq))
+            w.field("event", kind.rawValue)
+            w.field("recorded_at", recordedAt.rfc3339(in: .utc))
+            w.field("set", set)
+            w.field("version", version)
+            w.field("digest", digest)
+            w.field("trigger", trigger)
+            if let by { w.field("by", by) }
+        }
+        return w.bytes
+    }
+
+    /// The domain byte of a version event's leaf.
+    public static let leafPrefix: UInt8 = 2
+
+    public static func leafHash(_ bytes: [UInt8]) -> Hash {
+        var h = SHA256()
+        h.update(data: [leafPrefix])
+        h.update(data: bytes)
+        return Array(h.finalize())
+    }
+}
+
+/// A version event as stored: its bytes and leaf hash.
+public struct StoredVersionEvent: Sendable {
+    public var seq: UInt64
+    public var body: [UInt8]
+    public var leaf: Hash
+
+    public init(seq: UInt64, body: [UInt8], leaf: Hash) {
+        self.seq = seq
+        self.body = body
+        self.leaf = leaf
+    }
+
+    /// The event's fields read from its bytes, which must be an event numbered `seq` whose leaf hash is stored.
+    public func parsed() throws(AuditError) -> VersionEventView {
+        guard PendingVersionEvent.leafHash(body) == leaf else {
+            throw AuditError(.tampered, "version event \(seq) was altered: its content no longer matches its leaf hash")
+        }
+        return try VersionEventView(bytes: body, seq: seq)
+    }
+}
+
+/// A version event's fields.
+public struct VersionEventView: Sendable, Equatable {
+    public var seq: UInt64
+    public var kind: PendingVersionEvent.Kind
+    public var recordedAt: Timestamp
+    public var set: String
+    public var version: String
+    public var digest: String
+    public var trigger: String
+    public var by: String?
+
+    public init(bytes: [UInt8], seq expected: UInt64) throws(AuditError) {
+        let at = "version event \(expected)"
+        guard let v = try? JSONReader.parse(bytes) else { throw AuditError(.tampered, "\(at) is not valid JSON: it was edited or corrupted") }
+        func str(_ k: String) throws(AuditError) -> String {
+            guard case .string(let s)? = v.member(k) else { throw AuditError(.tampered, "\(at) has no `\(k)` string: not an event Verdict wrote") }
+            return s
+        }
+        guard case .number(let n)? = v.member("seq"), let seq = UInt64(n), seq == expected else {
+            throw AuditError(.tampered, "\(at) does not say it is leaf \(expected): events were reordered, inserted or deleted")
+        }
+        self.seq = seq
+        guard let kind = PendingVersionEvent.Kind(rawValue: try str("event")) else { throw AuditError(.tampered, "\(at): `event` is neither `activated` nor `retired`") }
+        self.kind = kind
+        guard let t = try? Timestamp(rfc3339: try str("recorded_at")) else { throw AuditError(.tampered, "\(at): `recorded_at` is not a timestamp") }
+        recordedAt = t
+        set = try str("set")
+        version = try str("version")
+        digest = try str("digest")
+        trigger = try str("trigger")
+        if case .string(let s)? = v.member("by") { by = s }
+    }
+}
+
+/// What `verdict audit versions` shows: each version's spells of service, from the log's events.
+public struct VersionHistory: Sendable {
+    public struct Spell: Sendable, Equatable {
+        public var set: String
+        public var version: String
+        public var digest: String
+        public var from: Timestamp
+        public var fromTrigger: String
+        public var fromSeq: UInt64
+        /// Nil while it still serves (as far as the log knows).
+        public var until: Timestamp?
+        public var untilTrigger: String?
+        public var untilSeq: UInt64?
+    }
+    public var spells: [Spell]
+
+    /// The spells from the log's events in sequence order (each read against its leaf hash).
+    public static func of(_ log: any DecisionLog) throws -> VersionHistory {
+        var spells: [Spell] = []
+        var open: [String: Int] = [:]   // set + digest → index of its open spell
+        for e in try log.versionEvents() {
+            let v = try e.parsed()
+            let k = v.set + "\u{0}" + v.digest
+            switch v.kind {
+            case .activated:
+                // A start-up begins a new spell: a service stopped without a `stop` event (killed) served until then.
+                if v.trigger == "startup" {
+                    for (key, i) in open where spells[i].set == v.set {
+                        spells[i].until = v.recordedAt
+                        spells[i].untilTrigger = "startup (no stop recorded)"
+                        open[key] = nil
+                    }
+                }
+                if open[k] == nil {
+                    open[k] = spells.count
+                    spells.append(Spell(set: v.set, version: v.version, digest: v.digest, from: v.recordedAt, fromTrigger: v.trigger, fromSeq: v.seq))
+                }
+            case .retired:
+                if let i = open.removeValue(forKey: k) {
+                    spells[i].until = v.recordedAt
+                    spells[i].untilTrigger = v.trigger
+                    spells[i].untilSeq = v.seq
+                }
+            }
+        }
+        return VersionHistory(spells: spells)
+    }
+}
+
+extension ArchivedPolicy {
+    /// Where ``export(into:)`` writes each file, relative to the folder given: the set's own files under
+    /// the last folder names of its original folder (as many as its includes climb with `..`, at least
+    /// one), and each included file where its `../` path leads from there — so the written set loads,
+    /// with its includes, exactly as it did. Nil when a path would leave the folder (an archive edited by hand).
+    public var exportLayout: (setFolder: String, files: [(file: File, path: String)])? {
+        let climbs = files.map { f in f.path.split(separator: "/", omittingEmptySubsequences: false).prefix { $0 == ".." }.count }.max() ?? 0
+        var names = folder.split(separator: "/").map(String.init).filter { $0 != "." && $0 != ".." && !$0.isEmpty }
+        while names.count < climbs + 1 { names.insert("set", at: 0) }
+        let setFolder = names.suffix(climbs + 1).joined(separator: "/")
+        var out: [(File, String)] = []
+        for f in files {
+            var parts = setFolder.split(separator: "/").map(String.init)
+            for c in f.path.split(separator: "/", omittingEmptySubsequences: false).map(String.init) {
+                switch c {
+                case "..": guard !parts.isEmpty else { return nil }; parts.removeLast()
+                case ".", "": return nil
+                default: parts.append(c)
+                }
+            }
+            guard !parts.isEmpty, !f.path.hasPrefix("/") else { return nil }
+            out.append((f, parts.joined(separator: "/")))
+        }
+        return (setFolder, out)
+    }
+}
