@@ -30,6 +30,9 @@ struct ExactProofTests {
         return f
     }
 
+    /// The case ids of a fixture's cases, in order.
+    static func caseIDs(_ f: Behaviour.Fixture) -> [String] { f.cases.map(Behaviour.caseID) }
+
     func proofJSON(_ file: String) throws -> JSONValue { try JSONReader.parse(Array(try Data(contentsOf: URL(fileURLWithPath: file)))) }
 
     func write(_ v: JSONValue, _ file: String) throws {

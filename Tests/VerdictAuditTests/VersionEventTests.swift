@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+import Verdict
+@testable import VerdictAudit
+import VerdictAuditPostgres
+
+/// Issue 35, item 1, on both backends: version events are leaves of the records' tree, numbered with
+/// them; the log verifies with them, proofs of records still hold, and an edited event is named.
+@Suite("version events in the decision log", .serialized)
+struct VersionEventTests {
+    typealias Behaviour = DecisionLogBehaviourTests
+
+    @Test func eventsAreLeavesBetweenDecisionsOnSQLite() throws { try eventsAreLeavesBetweenDecisions(.sqlite) }
+    @Test(.needsPostgreSQL) func eventsAreLeavesBetweenDecisionsOnPostgreSQL() throws { try eventsAreLeavesBetweenDecisions(.postgres) }
+    func eventsAreLeavesBetweenDecisions(_ backend: Backend) throws {
+        let f = try ExactProofTests.fixture(backend, count: 3)
+        defer { try? FileManager.default.removeItem(at: f.folder) }
+        let log = try f.open()
+        let at = try Timestamp(rfc3339: "2026-06-01T08:00:00Z")
+        let events = [PendingVersionEvent(kind: .retired, set: "quality-complaints", version: "1.0.0", digest: "sha256:aa", trigger: "request", by: "ops", recordedAt: at),
+                      PendingVersionEvent(kind: .activated, set: "quality-complaints", version: "1.1.0", digest: "sha256:bb", trigger: "request", by: "ops", recordedAt: at)]
+        #expect(try log.appendVersionEvents(events, policies: []) == 3..<5)
+        log.close()
+        #expect(try f.decide([f.cases[0]]).status == 0)
+        #expect(try f.checkpoint().stdout.contains("checkpoint #1: 6 records"))
+        let v = try f.verify()
+        #expect(v.status == 0, "\(v.stderr)")
+        // A decision after the events is proven, and the case's completeness proof lists only decisions.
+        let id = ExactProofTests.caseIDs(f)[0]
+        let proof = f.folder.appendingPathComponent("p.json").path
+        #expect(try f.audit(["proof", id, "--complete", "--log", f.location, "--out", proof]).status == 0)
+        let ok = try f.audit(["verify-proof", proof, "--key", f.pub])
+        #expect(ok.status == 0 && ok.stdout.contains("record 0: case \(id)") && ok.stdout.contains("record 5: case \(id)"), "\(ok.stderr)")
+        let reopened = try f.open()
+        let stored = try reopened.versionEvents()
+        #expect(try stored.map { try $0.parsed() }.map(\.by) == ["ops", "ops"])
+        #expect(String(decoding: stored[0].body, as: UTF8.self) == #"{"seq":3,"event":"retired","recorded_at":"2026-06-01T08:00:00Z","set":"quality-complaints","version":"1.0.0","digest":"sha256:aa","trigger":"request","by":"ops"}"#)
+        reopened.close()
+        let versions = try f.audit(["versions", "--log", f.location])
+        #expect(versions.stdout.contains("1.1.0 (sha256:bb)") && versions.stdout.contains("(request, event 4)"), "\(versions.stdout)\(versions.stderr)")
+
+        // An event edited by hand is named by its number.
+        let edit = backend == .sqlite
+            ? "UPDATE verdict_events SET body = CAST(replace(CAST(body AS TEXT), '1.1.0', '9.9.9') AS BLOB) WHERE seq = 4"
+            : "UPDATE verdict_events SET body = convert_to(replace(convert_from(body, 'UTF8'), '1.1.0', '9.9.9'), 'UTF8') WHERE seq = 4"
+        try f.sql(edit)
+        let bad = try f.verify()
+        #expect(bad.status == 1 && bad.stderr.contains("version event 4 was altered"), "\(bad.stderr)")
+    }
+}
