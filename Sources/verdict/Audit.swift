@@ -93,11 +93,14 @@ extension Audit {
             """)
         @Argument(help: "The case id.") var caseID: String
         @OptionGroup var log: LogOption
-        @Option(help: "Explanation language (en or zh).") var lang: Language = .en
+        @Option(help: "The language of every line: en or zh.") var lang: Language = .en
         @Option(help: "text, or html: the auditor's page as one file.") var format: String = "text"
+        @Option(name: .customLong("why-not"), help: ArgumentHelp("Ask of each record what would have had to differ: OUTPUT=VALUE, OUTPUT, or 'OUTPUT contains MEMBER' (repeatable), as `verdict explain` does.", valueName: "question"))
+        var whyNot: [String] = []
 
         func validate() throws {
             guard format == "text" || format == "html" else { throw ValidationError("--format is text or html") }
+            if format == "html", !whyNot.isEmpty { throw ValidationError("--why-not is answered in text; leave out --format html") }
         }
 
         func run() throws {
@@ -106,23 +109,70 @@ extension Audit {
             if format == "html" { return try html(l) }
             let all: [ReDerivedDecision]
             do { all = try AuditTrail.show(log: l, caseID: caseID) } catch { throw fail(error) }
+            let w = AuditWords(lang)
             let id = TextEscaping.escaped(caseID)
-            var out = "Case \(id): \(all.count) decision\(all.count == 1 ? "" : "s") recorded in \(l.location)\n"
+            var out = w.showHeader(id, all.count, l.location) + "\n"
             var defects = 0
             for d in all {
                 let r = d.record
-                out += "\n── Record \(r.seq), recorded \(r.recordedAt.rfc3339(in: d.policy.zone)) by Verdict \(TextEscaping.escaped(r.verdictVersion)) under \(TextEscaping.escaped(r.policyName)) \(TextEscaping.escaped(r.policyVersion)) (\(TextEscaping.escaped(r.digest)), from the archive)\n"
-                if let now = r.now { out += "   clocks judged at \(now.rfc3339(in: d.policy.zone))\n" }
+                out += "\n" + w.record(r.seq, r.recordedAt.rfc3339(in: d.policy.zone), TextEscaping.escaped(r.verdictVersion), TextEscaping.escaped(r.policyName),
+                                       TextEscaping.escaped(r.policyVersion), TextEscaping.escaped(r.digest)) + "\n"
+                if let now = r.now { out += w.judgedAt(now.rfc3339(in: d.policy.zone)) + "\n" }
+                out += w.input + "\n"
+                for line in Self.inputLines(r.input, d.policy, w) { out += "     " + line + "\n" }
                 if let text = d.decision?.explanation?.text(lang) { out += text.hasSuffix("\n") ? text : text + "\n" }
+                if !whyNot.isEmpty {
+                    // The library's one why-not entry point, on the archived version that decided the record.
+                    let request = DecisionRequest(language: lang, now: r.now, whyNot: whyNot, format: .text)
+                    do {
+                        let answer = try PolicyVersions(d.policy).answer(request, json: r.input).rendered()
+                        out += answer.hasSuffix("\n") ? answer : answer + "\n"
+                    } catch {
+                        switch error {
+                        case let .invalidQuestion(text, reason):
+                            throw ValidationError("--why-not \(TextEscaping.escaped(text)): \(TextEscaping.escaped("\(reason)"))")
+                        case .refused(let caseError, _):
+                            out += "   \(TextEscaping.escaped("\(caseError)", keepingNewlines: true))\n"
+                        }
+                    }
+                }
                 if d.reproduced {
-                    out += "✓ Re-deciding record \(r.seq) under the archived \(TextEscaping.escaped(r.policyName)) \(TextEscaping.escaped(r.policyVersion)) reproduced the recorded decision exactly.\n"
+                    out += w.reproduced(r.seq, TextEscaping.escaped(r.policyName), TextEscaping.escaped(r.policyVersion)) + "\n"
                 } else {
                     defects += 1
-                    out += "✗ DEFECT: re-deciding record \(r.seq) did NOT reproduce the recorded decision.\n  \(TextEscaping.escaped(d.problem ?? ""))\n"
+                    out += w.defect(r.seq) + "\n  \(TextEscaping.escaped(d.problem ?? ""))\n"
                 }
             }
             try writeOutput(out)
             try failIfDefects(defects)
+        }
+
+        /// The recorded input, one `field: value` line per member in the order recorded; a personal
+        /// field that is not loggable is withheld, as explanations withhold it (the log itself leaves
+        /// out the personal fields no rule reads).
+        static func inputLines(_ input: [UInt8], _ policy: CompiledPolicy, _ w: AuditWords) -> [String] {
+            guard case .object(let members)? = try? JSONReader.parse(input) else {
+                return [TextEscaping.escaped(String(decoding: input, as: UTF8.self))]
+            }
+            let withheld = Set(policy.fieldSchema.filter { $0.personal && !$0.loggable }.map(\.name))
+            return members.map { m in
+                let key = TextEscaping.escaped(m.key)
+                if withheld.contains(m.key) { return "\(key): \(w.withheld)" }
+                var j = JSONWriter()
+                write(m.value, to: &j)
+                return "\(key): \(TextEscaping.escaped(j.output))"
+            }
+        }
+
+        static func write(_ v: JSONValue, to w: inout JSONWriter) {
+            switch v {
+            case .null: w.null()
+            case .bool(let b): w.bool(b)
+            case .number(let n): w.value(serialised: Array(n.utf8))
+            case .string(let s): w.string(s)
+            case .array(let items): w.array { w in for i in items { write(i, to: &w) } }
+            case .object(let ms): w.object { w in for m in ms { w.key(m.key); write(m.value, to: &w) } }
+            }
         }
 
         /// The auditor's page of every record of the case, as the console renders it (``AuditorPage``).
@@ -134,9 +184,7 @@ extension Audit {
         }
 
         func failIfDefects(_ defects: Int) throws {
-            if defects > 0 {
-                throw CommandFailure.failed("\(defects) recorded decision\(defects == 1 ? "" : "s") of case `\(TextEscaping.escaped(caseID))` could not be reproduced: this is a defect in Verdict or the archive; report it")
-            }
+            if defects > 0 { throw CommandFailure.failed(AuditWords(lang).defects(defects, TextEscaping.escaped(caseID))) }
         }
     }
 
@@ -146,6 +194,7 @@ extension Audit {
         @OptionGroup var log: LogOption
         @Option(help: ArgumentHelp("The operator's public key; checkpoints must be signed by it (default: the keys the checkpoints name).", valueName: "pub"))
         var key: String?
+        @Option(help: "The language of every line: en or zh.") var lang: Language = .en
 
         func run() throws {
             let l = try log.open()
@@ -155,14 +204,12 @@ extension Audit {
                 let progress = Progress(path: "-", noun: "records")
                 let r = try LogVerifier.verify(l, key: pub) { read, total in progress?.show(Int(read), of: Int(total)) }
                 progress?.done()
-                var out = "✓ \(l.location): \(r.records) records verified; tree root \(r.root.hexString)\n"
-                out += "  \(r.checkpoints) checkpoint\(r.checkpoints == 1 ? "" : "s"), each signature valid"
-                out += r.keys.isEmpty ? "" : " (key \(r.keys.joined(separator: ", ")))"
-                out += r.checkpoints > 1 ? ", each consistent with the one before\n" : "\n"
-                if !r.operatorKey && r.checkpoints > 0 { out += "  note: checked against the keys the checkpoints name; give --key PUB to check they are the operator's\n" }
-                if r.uncheckpointed > 0 { out += "  note: the last \(r.uncheckpointed) record\(r.uncheckpointed == 1 ? " is" : "s are") not covered by a checkpoint yet (`verdict audit checkpoint`)\n" }
-                out += "  \(r.policies.count) policy version\(r.policies.count == 1 ? "" : "s") archived and reproducing their digests: "
-                out += r.policies.map { "\(TextEscaping.escaped($0.name)) \(TextEscaping.escaped($0.version))" }.joined(separator: ", ") + "\n"
+                let w = AuditWords(lang)
+                var out = w.verified(l.location, Int(r.records), r.root.hexString) + "\n"
+                out += w.checkpoints(r.checkpoints, keys: r.keys, consistent: r.checkpoints > 1) + "\n"
+                if !r.operatorKey && r.checkpoints > 0 { out += w.namedKeysNote + "\n" }
+                if r.uncheckpointed > 0 { out += w.uncheckpointed(Int(r.uncheckpointed)) + "\n" }
+                out += w.archived(r.policies.count, r.policies.map { "\(TextEscaping.escaped($0.name)) \(TextEscaping.escaped($0.version))" }.joined(separator: ", ")) + "\n"
                 try writeOutput(out)
             } catch let e as CommandFailure {
                 throw e
@@ -176,6 +223,7 @@ extension Audit {
         static let configuration = CommandConfiguration(abstract: "Sign the tree as it stands (size, root hash, time) with the operator's Ed25519 key.")
         @OptionGroup var log: LogOption
         @Option(help: ArgumentHelp("The private key file (from `verdict audit keygen`).", valueName: "priv")) var key: String
+        @Option(help: "The language of every line: en or zh.") var lang: Language = .en
 
         func run() throws {
             do {
@@ -184,7 +232,7 @@ extension Audit {
                 defer { l.close() }
                 let c = try l.checkpoint(key: k, time: Timestamp(Date()))
                 let n = try l.checkpoints().count
-                try writeOutput("checkpoint #\(n): \(c.size) records, root \(c.root.hexString), signed \(c.time) by key \(c.keyFingerprint)\n")
+                try writeOutput(AuditWords(lang).checkpoint(n, c.size, c.root.hexString, "\(c.time)", c.keyFingerprint) + "\n")
             } catch let e as CommandFailure {
                 throw e
             } catch {
@@ -249,6 +297,7 @@ extension Audit {
         @OptionGroup var range: TimeRangeOptions
         @Option(help: "text or json.") var format: String = "text"
         @Option(help: "In text, show at most this many example cases per group (--format json lists all).") var cases: Int = 3
+        @Option(help: "The language of every line: en or zh.") var lang: Language = .en
 
         func validate() throws {
             guard format == "text" || format == "json" else { throw ValidationError("--format is text or json") }
@@ -277,10 +326,12 @@ extension Audit {
                 }
                 try writeOutput(w.output + "\n")
             } else {
-                var out = "Replayed \(r.decisions) recorded decision\(r.decisions == 1 ? "" : "s") under \(TextEscaping.escaped(compiled.identity.name)) \(TextEscaping.escaped(compiled.identity.version)) (\(compiled.identity.digest)): \(r.changedCases) would change, \(r.unchanged) unchanged\(r.failures.isEmpty ? "" : ", \(r.failures.count) cannot be decided").\n"
-                for line in r.impact.lines(examples: cases) { out += line + "\n" }
-                for f in r.failures.prefix(cases) { out += "cannot decide \(TextEscaping.escaped(f.caseID)) (record \(f.seq)): \(TextEscaping.escaped(f.message, keepingNewlines: true))\n" }
-                if r.failures.count > cases { out += "… and \(r.failures.count - cases) more that cannot be decided (--format json lists all)\n" }
+                let w = AuditWords(lang)
+                var out = w.replayed(r.decisions, TextEscaping.escaped(compiled.identity.name), TextEscaping.escaped(compiled.identity.version), compiled.identity.digest,
+                                     changed: r.changedCases, unchanged: r.unchanged, failures: r.failures.count) + "\n"
+                for line in r.impact.lines(lang, examples: cases) { out += line + "\n" }
+                for f in r.failures.prefix(cases) { out += w.cannotDecide(f.seq, TextEscaping.escaped(f.caseID), TextEscaping.escaped(f.message, keepingNewlines: true)) + "\n" }
+                if r.failures.count > cases { out += w.moreFailures(r.failures.count - cases) + "\n" }
                 try writeOutput(out)
             }
             if r.changedCases > 0 || !r.failures.isEmpty { throw CommandFailure.findings }

@@ -115,7 +115,7 @@ struct BadInputTests {
         _ = try runProcess("/usr/bin/sqlite3", [path, "UPDATE verdict_records SET body = X'\(hex)', leaf = X'\(leaf)' WHERE seq = 0; UPDATE verdict_state SET frontier = X'0000000000000001' || X'00' || X'\(leaf)' WHERE id = 1"])
         let s = try verdict(["audit", "show", "Q-2026-0042", "--log", "sqlite:" + path])
         #expect(s.status == 1)
-        #expect(s.stdout.contains("✗ DEFECT: re-deciding record 0 did NOT reproduce the recorded decision"))
+        #expect(s.stdout.contains("✗ DEFECT: re-deciding record #0 did NOT reproduce the recorded decision"))
         #expect(s.stderr.contains("could not be reproduced"))
     }
 }

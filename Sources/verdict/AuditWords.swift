@@ -1,0 +1,97 @@
+import Foundation
+import Verdict
+
+/// Every line the audit commands print as text, in English and Chinese (`--lang en|zh`). Names, ids,
+/// digests, times and keys are printed as they are; the words around them are the language's.
+struct AuditWords {
+    let zh: Bool
+    init(_ language: Language) { zh = language == .zh }
+
+    func plural(_ n: Int, _ one: String, _ many: String) -> String { "\(n) \(n == 1 ? one : many)" }
+
+    // audit show
+    func showHeader(_ id: String, _ n: Int, _ location: String) -> String {
+        zh ? "案件 \(id):\(location) 中记录了 \(n) 项决定" : "Case \(id): \(plural(n, "decision", "decisions")) recorded in \(location)"
+    }
+    func record(_ seq: UInt64, _ at: String, _ verdict: String, _ name: String, _ version: String, _ digest: String) -> String {
+        zh ? "── 记录 #\(seq),记录于 \(at),由 Verdict \(verdict) 按 \(name) \(version) 决定(\(digest),取自存档)"
+            : "── Record #\(seq), recorded \(at) by Verdict \(verdict) under \(name) \(version) (\(digest), from the archive)"
+    }
+    func judgedAt(_ t: String) -> String { zh ? "   时限判定时刻 \(t)" : "   clocks judged at \(t)" }
+    var input: String { zh ? "   记录的输入(不显示不可记录的个人信息字段):" : "   recorded input (personal fields withheld):" }
+    var withheld: String { zh ? "(个人信息,不显示)" : "(personal data, withheld)" }
+    func whyNot(_ q: String) -> String { zh ? "   为什么不是 \(q)?" : "   why not \(q)?" }
+    func reproduced(_ seq: UInt64, _ name: String, _ version: String) -> String {
+        zh ? "✓ 按存档的 \(name) \(version) 重新决定记录 #\(seq),与记录的决定完全一致。"
+            : "✓ Re-deciding record #\(seq) under the archived \(name) \(version) reproduced the recorded decision exactly."
+    }
+    func defect(_ seq: UInt64) -> String {
+        zh ? "✗ 缺陷:重新决定记录 #\(seq) 未能重现记录的决定。" : "✗ DEFECT: re-deciding record #\(seq) did NOT reproduce the recorded decision."
+    }
+    func defects(_ n: Int, _ id: String) -> String {
+        zh ? "案件 `\(id)` 有 \(n) 项记录的决定无法重现:这是 Verdict 或存档的缺陷,请报告"
+            : "\(plural(n, "recorded decision", "recorded decisions")) of case `\(id)` could not be reproduced: this is a defect in Verdict or the archive; report it"
+    }
+
+    // audit verify
+    func verified(_ location: String, _ n: Int, _ root: String) -> String {
+        zh ? "✓ \(location):已验证 \(n) 条记录;树根 \(root)" : "✓ \(location): \(n) records verified; tree root \(root)"
+    }
+    func checkpoints(_ n: Int, keys: [String], consistent: Bool) -> String {
+        if zh {
+            return "  \(n) 个检查点,每个签名有效" + (keys.isEmpty ? "" : "(密钥 \(keys.joined(separator: ", ")))") + (consistent ? ",每个与前一个一致" : "")
+        }
+        return "  \(plural(n, "checkpoint", "checkpoints")), each signature valid" + (keys.isEmpty ? "" : " (key \(keys.joined(separator: ", ")))")
+            + (consistent ? ", each consistent with the one before" : "")
+    }
+    var namedKeysNote: String {
+        zh ? "  注意:按检查点自己列出的密钥核验;用 --key PUB 核验它们是运营方的密钥"
+            : "  note: checked against the keys the checkpoints name; give --key PUB to check they are the operator's"
+    }
+    func uncheckpointed(_ n: Int) -> String {
+        zh ? "  注意:最后 \(n) 条记录尚未被检查点覆盖(`verdict audit checkpoint`)"
+            : "  note: the last \(n == 1 ? "record is" : "\(n) records are") not covered by a checkpoint yet (`verdict audit checkpoint`)"
+    }
+    func archived(_ n: Int, _ list: String) -> String {
+        zh ? "  已存档 \(n) 个策略版本,摘要均可重现:\(list)"
+            : "  \(plural(n, "policy version", "policy versions")) archived and reproducing their digests: \(list)"
+    }
+
+    // audit checkpoint
+    func checkpoint(_ n: Int, _ size: UInt64, _ root: String, _ time: String, _ key: String) -> String {
+        zh ? "检查点 #\(n):\(size) 条记录,树根 \(root),于 \(time) 由密钥 \(key) 签名"
+            : "checkpoint #\(n): \(size) records, root \(root), signed \(time) by key \(key)"
+    }
+
+    // audit verify-proof
+    func proofVerified(_ n: Int, _ log: String, _ size: UInt64, _ root: String, _ time: String, _ key: String) -> String {
+        zh ? "✓ 证明已验证:日志 \(log) 中的 \(n) 条记录,其检查点(\(size) 条记录,树根 \(root),签于 \(time))由密钥 \(key) 签名"
+            : "✓ proof verified: \(plural(n, "record", "records")) in log \(log), whose checkpoint of \(size) records (root \(root), signed \(time)) key \(key) signed"
+    }
+    func provenRecord(_ seq: UInt64, _ id: String, _ at: String, _ name: String, _ version: String, _ digest: String) -> String {
+        zh ? "  记录 #\(seq):案件 \(id),记录于 \(at),策略 \(name) \(version)(\(digest))"
+            : "  record #\(seq): case \(id), recorded \(at), policy \(name) \(version) (\(digest))"
+    }
+    func provenDecision(_ json: String) -> String { zh ? "    决定:\(json)" : "    decision: \(json)" }
+
+    // audit replay
+    func replayed(_ n: Int, _ name: String, _ version: String, _ digest: String, changed: Int, unchanged: Int, failures: Int) -> String {
+        if zh {
+            return "按 \(name) \(version)(\(digest))重放了 \(n) 项记录的决定:\(changed) 项会改变,\(unchanged) 项不变" + (failures == 0 ? "" : ",\(failures) 项无法决定") + "。"
+        }
+        return "Replayed \(plural(n, "recorded decision", "recorded decisions")) under \(name) \(version) (\(digest)): \(changed) would change, \(unchanged) unchanged"
+            + (failures == 0 ? "" : ", \(failures) cannot be decided") + "."
+    }
+    func cannotDecide(_ seq: UInt64, _ id: String, _ message: String) -> String {
+        zh ? "无法决定 #\(seq) \(id):\(message)" : "cannot decide #\(seq) \(id): \(message)"
+    }
+    func moreFailures(_ n: Int) -> String {
+        zh ? "…… 另有 \(n) 项无法决定(--format json 列出全部)" : "… and \(n) more that cannot be decided (--format json lists all)"
+    }
+    func byVersion(_ version: String, _ digest: String, _ n: Int, changed: Int, unchanged: Int, failures: Int) -> String {
+        if zh {
+            return "原由 \(version)(\(digest))决定的 \(n) 项:\(changed) 项会改变,\(unchanged) 项不变" + (failures == 0 ? "" : ",\(failures) 项无法决定")
+        }
+        return "decided by \(version) (\(digest)): \(n) — \(changed) would change, \(unchanged) unchanged" + (failures == 0 ? "" : ", \(failures) cannot be decided")
+    }
+}
