@@ -93,14 +93,11 @@ public struct PolicyTables {
         for item in l.items {
             rows.append(l.columns.map { c in cell(c, item, l) })
         }
-        let widths = l.columns.map { c -> Int in
-            switch c.kind {
-            case .path(let p) where p == ["id"]: return 24
-            case .when: return 30
-            case .labels: return 30
-            case .path(let p) where p.first == "then": return 22
-            default: return 26
-            }
+        // Each column as wide as its longest value up to 60 characters (a Chinese character counts two).
+        let widths = l.columns.indices.map { c -> Int in
+            let longest = rows.dropFirst(l.tableRow).map { $0.count > c ? $0[c].text : "" }
+                .map { $0.unicodeScalars.reduce(0) { $0 + ($1.value > 0x2E80 ? 2 : 1) } }.max() ?? 0
+            return min(60, max(10, longest + 2))
         }
         return Sheet(name: l.sheetName, rows: rows, widths: widths)
     }

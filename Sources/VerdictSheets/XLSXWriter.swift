@@ -74,7 +74,8 @@ public enum XLSXWriter {
     static func worksheet(_ sheet: Sheet) -> String {
         var x = """
         <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-        <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
+        <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">\
+        <sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>
         """
         if !sheet.widths.isEmpty {
             x += "<cols>"
@@ -108,6 +109,9 @@ public enum XLSXWriter {
         if !sheet.merged.isEmpty {
             x += "<mergeCells count=\"\(sheet.merged.count)\">" + sheet.merged.map { "<mergeCell ref=\"\($0)\"/>" }.joined() + "</mergeCells>"
         }
+        // Printed landscape, as wide as one page: a table is read across.
+        x += "<pageMargins left=\"0.4\" right=\"0.4\" top=\"0.5\" bottom=\"0.5\" header=\"0.3\" footer=\"0.3\"/>"
+        x += "<pageSetup orientation=\"landscape\" fitToWidth=\"1\" fitToHeight=\"0\"/>"
         return x + "</worksheet>"
     }
 
