@@ -26,8 +26,11 @@ struct SheetReader {
     mutating func refuse(_ r: Int, _ c: Int, _ why: String) { problems.append("\(ref(r, c)): \(why)") }
 
     mutating func read() {
-        for m in sheet.merged {
-            problems.append("\(sheet.name)!\(m): merged cells: unmerge them (each rule keeps its own cells)")
+        // Merged ranges are reported after the sheet's other problems, which they do not hide.
+        defer {
+            for m in sheet.merged {
+                problems.append("\(sheet.name)!\(m): merged cells: unmerge them (each rule keeps its own cells)")
+            }
         }
         // The header block: the same titles in the same rows.
         for (r, h) in layout.header.enumerated() {
