@@ -298,10 +298,48 @@ extension Audit {
         @Option(help: "text or json.") var format: String = "text"
         @Option(help: "In text, show at most this many example cases per group (--format json lists all).") var cases: Int = 3
         @Option(help: "The language of every line: en or zh.") var lang: Language = .en
+        @Flag(name: .customLong("by-version"), help: "Also split the comparison by the version that originally decided each record.") var byVersion = false
 
         func validate() throws {
             guard format == "text" || format == "json" else { throw ValidationError("--format is text or json") }
             guard cases >= 0 else { throw ValidationError("--cases is a number of example cases, 0 or more") }
+        }
+
+        /// The comparison of one version that originally decided records: how many, and which (`#12 case-2`) would change.
+        struct VersionSplit {
+            var version: String
+            var digest: String
+            var decisions = 0
+            var changed: [String] = []
+            var failures: [String] = []
+            var unchanged: Int { decisions - changed.count - failures.count }
+        }
+
+        /// Every record in the range decided again under the new set, as every surface asks (one
+        /// decision request a record), and compared with its recorded decision, grouped by the version
+        /// that recorded it, in the order each version first decided.
+        func splitByVersion(_ l: any DecisionLog, _ compiled: CompiledPolicy) throws -> [VersionSplit] {
+            let set = PolicyVersions(compiled)
+            var splits: [VersionSplit] = []
+            var index: [String: Int] = [:]
+            try AuditTrail.each(log: l, in: try range.range) { _, v in
+                let at = index[v.digest] ?? {
+                    splits.append(VersionSplit(version: "\(v.policyName) \(v.policyVersion)", digest: v.digest))
+                    index[v.digest] = splits.count - 1
+                    return splits.count - 1
+                }()
+                splits[at].decisions += 1
+                let name = "#\(v.seq) \(TextEscaping.escaped(v.caseID))"
+                do {
+                    let d = try set.answer(DecisionRequest(now: v.now), json: v.input).decision
+                    var json: [UInt8] = []
+                    d.withoutExplanation.appendJSON(to: &json)
+                    if ChangeImpact.Outcome(decisionJSON: v.decision).differs(from: ChangeImpact.Outcome(decisionJSON: json)) { splits[at].changed.append(name) }
+                } catch {
+                    splits[at].failures.append(name)
+                }
+            }
+            return splits
         }
 
         func run() throws {
@@ -310,6 +348,10 @@ extension Audit {
             defer { l.close() }
             let r: AuditTrail.Replay
             do { r = try AuditTrail.replay(log: l, under: compiled, in: try range.range) } catch let e as ValidationError { throw e } catch { throw fail(error) }
+            var splits: [VersionSplit]?
+            if byVersion {
+                do { splits = try splitByVersion(l, compiled) } catch let e as ValidationError { throw e } catch { throw fail(error) }
+            }
             if format == "json" {
                 var w = JSONWriter()
                 w.object { w in
@@ -323,6 +365,19 @@ extension Audit {
                     r.impact.write(to: &w)
                     w.key("failures")
                     w.array { w in for f in r.failures { w.object { w in w.field("case", f.caseID); w.field("seq", Int(f.seq)); w.field("error", f.message) } } }
+                    if let splits {
+                        w.key("by_version")
+                        w.array { w in
+                            for s in splits {
+                                w.object { w in
+                                    w.field("version", s.version); w.field("digest", s.digest); w.field("decisions", s.decisions)
+                                    w.field("changed", s.changed.count); w.field("unchanged", s.unchanged); w.field("cannot_decide", s.failures.count)
+                                    w.key("changed_records"); w.array { w in for c in s.changed { w.string(c) } }
+                                    w.key("failed_records"); w.array { w in for c in s.failures { w.string(c) } }
+                                }
+                            }
+                        }
+                    }
                 }
                 try writeOutput(w.output + "\n")
             } else {
@@ -332,6 +387,13 @@ extension Audit {
                 for line in r.impact.lines(lang, examples: cases) { out += line + "\n" }
                 for f in r.failures.prefix(cases) { out += w.cannotDecide(f.seq, TextEscaping.escaped(f.caseID), TextEscaping.escaped(f.message, keepingNewlines: true)) + "\n" }
                 if r.failures.count > cases { out += w.moreFailures(r.failures.count - cases) + "\n" }
+                for s in splits ?? [] {
+                    out += w.byVersion(TextEscaping.escaped(s.version), s.digest, s.decisions, changed: s.changed.count, unchanged: s.unchanged, failures: s.failures.count) + "\n"
+                    let shown = s.changed.prefix(cases)
+                    if !shown.isEmpty { out += "  " + w.changedRecords(shown.joined(separator: ", "), more: s.changed.count - shown.count) + "\n" }
+                    let failed = s.failures.prefix(cases)
+                    if !failed.isEmpty { out += "  " + w.failedRecords(failed.joined(separator: ", "), more: s.failures.count - failed.count) + "\n" }
+                }
                 try writeOutput(out)
             }
             if r.changedCases > 0 || !r.failures.isEmpty { throw CommandFailure.findings }

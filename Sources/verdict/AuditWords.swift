@@ -94,4 +94,10 @@ struct AuditWords {
         }
         return "decided by \(version) (\(digest)): \(n) — \(changed) would change, \(unchanged) unchanged" + (failures == 0 ? "" : ", \(failures) cannot be decided")
     }
+    func changedRecords(_ list: String, more: Int) -> String {
+        zh ? "会改变:\(list)" + (more > 0 ? " 等另 \(more) 项" : "") : "would change: \(list)" + (more > 0 ? " and \(more) more" : "")
+    }
+    func failedRecords(_ list: String, more: Int) -> String {
+        zh ? "无法决定:\(list)" + (more > 0 ? " 等另 \(more) 项" : "") : "cannot decide: \(list)" + (more > 0 ? " and \(more) more" : "")
+    }
 }
