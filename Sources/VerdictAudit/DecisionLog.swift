@@ -58,6 +58,10 @@ public protocol DecisionLog: AnyObject, Sendable {
     func appendVersionEvents(_ events: [PendingVersionEvent], policies: [ArchivedPolicy]) throws -> Range<UInt64>
     /// Every version event, in sequence order (none in a log made before them).
     func versionEvents() throws -> [StoredVersionEvent]
+    /// Stores a witness's cosignature of a checkpoint.
+    func addCosignature(_ c: Cosignature) throws
+    /// Every stored cosignature, in the order stored.
+    func cosignatures() throws -> [Cosignature]
     func close()
 }
 
@@ -151,6 +155,10 @@ extension DecisionLog {
     }
 
     public func versionEvents() throws -> [StoredVersionEvent] { [] }
+
+    public func addCosignature(_ c: Cosignature) throws { throw AuditError(.usage, "\(location) cannot store cosignatures") }
+
+    public func cosignatures() throws -> [Cosignature] { [] }
 
     /// Through ``scan(from:until:_:)``; a backend reads only the three columns.
     public func caseLeaves(below size: UInt64) throws -> [(caseID: String, seq: UInt64, leaf: Hash)] {

@@ -93,8 +93,9 @@ public final class SQLiteDecisionLog: DecisionLog, @unchecked Sendable {
                 if try db.tableExists("verdict_checkpoints"), try !Self.hasIndexColumn(db) {
                     try db.execute(sql: "ALTER TABLE verdict_checkpoints ADD COLUMN index_root BLOB")
                 }
-                // … and a table for its version events.
+                // … and tables for its version events and its witnesses' cosignatures.
                 try db.execute(sql: Self.eventsSchema)
+                try db.execute(sql: Self.cosignaturesSchema)
                 return .commit
             }
             let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
@@ -130,10 +131,15 @@ public final class SQLiteDecisionLog: DecisionLog, @unchecked Sendable {
         return id
     }
 
+    static let cosignaturesSchema = """
+        CREATE TABLE IF NOT EXISTS verdict_cosignatures (id INTEGER PRIMARY KEY, log_id TEXT NOT NULL, size INTEGER NOT NULL, root BLOB NOT NULL,
+            index_root BLOB, time TEXT NOT NULL, key BLOB NOT NULL, signature BLOB NOT NULL, witness_key BLOB NOT NULL, witness_signature BLOB NOT NULL)
+        """
     static let eventsSchema = "CREATE TABLE IF NOT EXISTS verdict_events (seq INTEGER PRIMARY KEY, recorded_at INTEGER NOT NULL, body BLOB NOT NULL, leaf BLOB NOT NULL)"
 
     private static func createSchema(_ db: Database) throws {
         try db.execute(sql: eventsSchema)
+        try db.execute(sql: cosignaturesSchema)
         try db.execute(sql: """
             CREATE TABLE verdict_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
             CREATE TABLE verdict_state (id INTEGER PRIMARY KEY CHECK (id = 1), size INTEGER NOT NULL, frontier BLOB NOT NULL);
@@ -390,6 +396,32 @@ public final class SQLiteDecisionLog: DecisionLog, @unchecked Sendable {
             throw Self.storage(error, path)
         }
         return range
+    }
+
+    public func addCosignature(_ c: Cosignature) throws {
+        let k = c.checkpoint
+        do {
+            try queue.inTransaction(.immediate) { db in
+                try db.execute(sql: "INSERT INTO verdict_cosignatures (log_id, size, root, index_root, time, key, signature, witness_key, witness_signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                               arguments: [k.logID, Int64(k.size), Data(k.root), k.indexRoot.map { Data($0) }, k.time, Data(k.publicKey), Data(k.signature),
+                                           Data(c.witnessKey), Data(c.signature)])
+                return .commit
+            }
+        } catch {
+            throw Self.storage(error, path)
+        }
+    }
+
+    public func cosignatures() throws -> [Cosignature] {
+        try read { db in
+            guard try db.tableExists("verdict_cosignatures") else { return [] }
+            return try Row.fetchAll(db, sql: "SELECT log_id, size, root, index_root, time, key, signature, witness_key, witness_signature FROM verdict_cosignatures ORDER BY id").map {
+                Cosignature(checkpoint: Checkpoint(logID: Self.text($0, 0), size: UInt64(clamping: Self.int($0, 1)), root: Self.blob($0, 2), time: Self.text($0, 4),
+                                                   publicKey: Self.blob($0, 5), signature: Self.blob($0, 6),
+                                                   indexRoot: ($0[3] as DatabaseValue).isNull ? nil : Self.blob($0, 3)),
+                            witnessKey: Self.blob($0, 7), signature: Self.blob($0, 8))
+            }
+        }
     }
 
     public func versionEvents() throws -> [StoredVersionEvent] {

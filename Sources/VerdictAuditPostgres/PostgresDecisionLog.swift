@@ -167,6 +167,7 @@ public final class PostgresDecisionLog: DecisionLog, @unchecked Sendable {
             try q("ALTER TABLE verdict_checkpoints ADD COLUMN IF NOT EXISTS index_root BYTEA")
             // … and a table for its version events.
             try q("CREATE TABLE IF NOT EXISTS verdict_events (seq BIGINT PRIMARY KEY, recorded_at BIGINT NOT NULL, body BYTEA NOT NULL, leaf BYTEA NOT NULL)")
+            try q("CREATE TABLE IF NOT EXISTS verdict_cosignatures (id BIGSERIAL PRIMARY KEY, log_id TEXT NOT NULL, size BIGINT NOT NULL, root BYTEA NOT NULL, index_root BYTEA, time TEXT NOT NULL, key BYTEA NOT NULL, signature BYTEA NOT NULL, witness_key BYTEA NOT NULL, witness_signature BYTEA NOT NULL)")
             return id
         }
     }
@@ -245,6 +246,26 @@ public final class PostgresDecisionLog: DecisionLog, @unchecked Sendable {
             let size = Int64(plan.state.size), frontier = ByteBuffer(bytes: plan.state.bytes)
             try q("UPDATE verdict_state SET size = \(size), frontier = \(frontier) WHERE id = 1")
             return (plan.state.size - UInt64(plan.rows.count))..<plan.state.size
+        }
+    }
+
+    public func addCosignature(_ c: Cosignature) throws {
+        let k = c.checkpoint
+        let size = Int64(k.size), root = ByteBuffer(bytes: k.root), index = k.indexRoot.map { ByteBuffer(bytes: $0) }
+        let pub = ByteBuffer(bytes: k.publicKey), sig = ByteBuffer(bytes: k.signature), wk = ByteBuffer(bytes: c.witnessKey), ws = ByteBuffer(bytes: c.signature)
+        try locked {
+            try q("INSERT INTO verdict_cosignatures (log_id, size, root, index_root, time, key, signature, witness_key, witness_signature) VALUES (\(k.logID), \(size), \(root), \(index), \(k.time), \(pub), \(sig), \(wk), \(ws))")
+        }
+    }
+
+    public func cosignatures() throws -> [Cosignature] {
+        try locked {
+            try q("SELECT log_id, size, root, index_root, time, key, signature, witness_key, witness_signature FROM verdict_cosignatures ORDER BY id").map { row in
+                let (id, size, root, index, time, key, sig, wk, ws) = try row.decode((String, Int64, ByteBuffer, ByteBuffer?, String, ByteBuffer, ByteBuffer, ByteBuffer, ByteBuffer).self)
+                return Cosignature(checkpoint: Checkpoint(logID: id, size: UInt64(clamping: size), root: Array(buffer: root), time: time, publicKey: Array(buffer: key),
+                                                          signature: Array(buffer: sig), indexRoot: index.map { Array(buffer: $0) }),
+                                   witnessKey: Array(buffer: wk), signature: Array(buffer: ws))
+            }
         }
     }
 

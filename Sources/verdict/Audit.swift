@@ -15,7 +15,7 @@ struct Audit: ParsableCommand {
         does not verify, a recorded decision was not reproduced, replay found changes); 2 the log, key \
         or proof could not be read (not a Verdict log, missing file, bad argument).
         """,
-        subcommands: [Show.self, Verify.self, Checkpoint.self, Proof.self, VerifyProof.self, Replay.self, Export.self, Keygen.self, Versions.self, Archive.self])
+        subcommands: [Show.self, Verify.self, Checkpoint.self, Proof.self, VerifyProof.self, Replay.self, Export.self, Keygen.self, Versions.self, Archive.self, Witness.self])
 }
 
 struct LogOption: ParsableArguments {
@@ -194,6 +194,8 @@ extension Audit {
         @OptionGroup var log: LogOption
         @Option(help: ArgumentHelp("The operator's public key; checkpoints must be signed by it (default: the keys the checkpoints name).", valueName: "pub"))
         var key: String?
+        @Option(name: .customLong("witness-key"), help: ArgumentHelp("A witness's public key: the latest checkpoint must carry its valid cosignature (from `verdict audit witness`).", valueName: "pub"))
+        var witnessKey: String?
         @Option(help: "The language of every line: en or zh.") var lang: Language = .en
 
         func run() throws {
@@ -210,6 +212,7 @@ extension Audit {
                 if !r.operatorKey && r.checkpoints > 0 { out += w.namedKeysNote + "\n" }
                 if r.uncheckpointed > 0 { out += w.uncheckpointed(Int(r.uncheckpointed)) + "\n" }
                 out += w.archived(r.policies.count, r.policies.map { "\(TextEscaping.escaped($0.name)) \(TextEscaping.escaped($0.version))" }.joined(separator: ", ")) + "\n"
+                if let witnessKey { out += try WitnessRequirement.check(l, witnessKeyFile: witnessKey) }
                 try writeOutput(out)
             } catch let e as CommandFailure {
                 throw e
