@@ -50,7 +50,7 @@ struct AuditWords {
     }
     func uncheckpointed(_ n: Int) -> String {
         zh ? "  注意:最后 \(n) 条记录尚未被检查点覆盖(`verdict audit checkpoint`)"
-            : "  note: the last \(n == 1 ? "record is" : "\(n) records are") not covered by a checkpoint yet (`verdict audit checkpoint`)"
+            : "  note: the last \(n) record\(n == 1 ? " is" : "s are") not covered by a checkpoint yet (`verdict audit checkpoint`)"
     }
     func archived(_ n: Int, _ list: String) -> String {
         zh ? "  已存档 \(n) 个策略版本,摘要均可重现:\(list)"

@@ -75,7 +75,7 @@ struct DecisionLogBehaviourTests {
         let show = try f.audit(["show", id, "--log", f.location])
         #expect(show.status == 0, "\(show.stderr)")
         #expect(show.stdout.contains("Case \(id): 2 decisions recorded"))
-        #expect(show.stdout.contains("Record 0,") && show.stdout.contains("Record 300,"))
+        #expect(show.stdout.contains("Record #0,") && show.stdout.contains("Record #300,"))
         #expect(show.stdout.components(separatedBy: "reproduced the recorded decision exactly").count == 3)
         #expect(show.stdout.contains("Decision 1:"))
         let zh = try f.audit(["show", id, "--log", f.location, "--lang", "zh"])
@@ -292,6 +292,9 @@ struct DecisionLogBehaviourTests {
         }
         let show = try verdict(["audit", "show", Self.caseID(cases[0]), "--log", location])
         #expect(show.status == 0 && show.stdout.contains("reproduced the recorded decision exactly"), "\(show.stderr)")
+        // The recorded input is printed, without the personal fields the log left out (issue 35).
+        #expect(show.stdout.contains("   recorded input (personal fields withheld):\n"))
+        #expect(!show.stdout.contains("Zhang San") && !show.stdout.contains("13800000000"))
         let later = try verdict(["audit", "export", "--log", location, "--since", "2999-01-01"])
         #expect(later.status == 0 && later.stdout.isEmpty)
         let bad = try verdict(["audit", "export", "--log", location, "--since", "March"])
@@ -318,7 +321,8 @@ struct DecisionLogBehaviourTests {
         #expect(e.stdout.split(separator: "\n").count == 51)
         #expect(!e.stdout.contains("explanation"))
         let show = try verdict(["audit", "show", "Q-2026-0042", "--log", location, "--lang", "zh"])
-        #expect(show.status == 0 && show.stdout.contains("reproduced the recorded decision exactly"), "\(show.stderr)")
+        // Every line in Chinese, the conclusion too (issue 35).
+        #expect(show.status == 0 && show.stdout.contains("与记录的决定完全一致。"), "\(show.stderr)")
         #expect(show.stdout.contains("例外规则 henan-finance") || show.stdout.contains("henan-finance"))
     }
 
