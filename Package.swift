@@ -66,6 +66,8 @@ let package = Package(
                 "Verdict",
                 "VerdictAudit",
                 "VerdictConsole",
+                // The console's xlsx download of a set's tables (issue 33).
+                "VerdictSheets",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird", condition: .when(traits: ["Service"])),
                 .product(name: "HTTPTypes", package: "swift-http-types", condition: .when(traits: ["Service"])),

@@ -20,7 +20,8 @@ public struct ConsoleWords: Sendable {
     , warnings, line, column, window, approvers, outputsOfCase, rangeHelp, whyNot, whyNotHelp, versions, inForce, olderNotRead
     , openSet, knownValues, knownAlso, othersAllowed, othersRefused, knownHint, notKnownTitle, notKnownMessage, didYouMean
     , engine, notAnOutput, caseIDHelp, valueHelp
-    , changesFrom, changesColumn, changesCount, noStructuralChange, replaceBy, removeMember, insertBeforeMember, insertAfterMember: String
+    , changesFrom, changesColumn, changesCount, noStructuralChange, replaceBy, removeMember, insertBeforeMember, insertAfterMember
+    , downloadTable, downloadTables: String
 
     static let en = ConsoleWords(
         console: "Verdict console", skip: "Skip to the content", policies: "Policies", tryCase: "Try a case", audit: "Audit",
@@ -77,7 +78,8 @@ public struct ConsoleWords: Sendable {
         changesCount: "{n} changes (listed below)",
         noStructuralChange: "no decision, rule, override, output, field or clock changes", replaceBy: "replace {member} by {other}",
         removeMember: "remove {member}", insertBeforeMember: "insert {member} before {other}",
-        insertAfterMember: "insert {member} after {other}")
+        insertAfterMember: "insert {member} after {other}",
+        downloadTable: "Download this table as a spreadsheet (xlsx)", downloadTables: "Download the tables as a spreadsheet (xlsx)")
 
     static let zh = ConsoleWords(
         console: "Verdict 控制台", skip: "跳到正文", policies: "政策", tryCase: "试算案件", audit: "审计",
@@ -134,7 +136,8 @@ public struct ConsoleWords: Sendable {
         changesCount: "{n} 处变化(见下方列表)",
         noStructuralChange: "决策、规则、例外规则、输出、字段和时限都没有变化", replaceBy: "将{member}替换为{other}",
         removeMember: "删除{member}", insertBeforeMember: "在{other}之前加入{member}",
-        insertAfterMember: "在{other}之后加入{member}")
+        insertAfterMember: "在{other}之后加入{member}",
+        downloadTable: "下载本决策表(xlsx 表格)", downloadTables: "下载全部决策表(xlsx 表格)")
 }
 
 extension ConsoleWords {

@@ -68,9 +68,12 @@ public enum PoliciesPage {
                     h.element("a", [.init("href", ConsoleLink.to("/try", [("policy", s.name)]))], text: w.tryCase)
                     h.text(" · ")
                     h.element("a", [.init("href", ConsoleLink.to("/draft", [("policy", s.name)]))], text: w.draft)
+                    // The tables of the folder's own files, as `verdict table export` writes them (issue 33).
+                    h.text(" · ")
+                    h.element("a", [.init("href", ConsoleLink.to("/table.xlsx", [("policy", s.name)]))], text: w.downloadTables)
                 }
                 if s.versions.count > 1 { versions(s, inForce: p, c, &h) }
-                outline(PolicyOutline(p), p, c, &h)
+                outline(PolicyOutline(p), p, c, &h, download: s.versions.count > 1 ? nil : s.name)
                 for v in s.versions where v !== p {
                     h.element("details", [.init("class", "version")]) { h in
                         h.element("summary", text: "\(w.version) \(v.identity.version) (\(w.effective) \(v.identity.effective?.description ?? "—"))")
@@ -99,7 +102,9 @@ public enum PoliciesPage {
         h.element("code", [.init("class", "loc")], text: "\(l.path.split(separator: "/").last.map(String.init) ?? l.path):\(l.line)")
     }
 
-    static func outline(_ o: PolicyOutline, _ policy: CompiledPolicy, _ c: ConsoleContext, _ h: inout HTML) {
+    /// - Parameter download: the set's name, to offer each table as xlsx (`/table.xlsx`), when the
+    ///   outline is of the folder's own files.
+    static func outline(_ o: PolicyOutline, _ policy: CompiledPolicy, _ c: ConsoleContext, _ h: inout HTML, download: String? = nil) {
         let w = c.words
         let id = anchor(o.identity.name + "-" + o.identity.version)
         if let r = o.reading.text(c.language) { h.element("p", [.init("class", "muted")], text: w.reading + ": " + r) }
@@ -113,6 +118,10 @@ public enum PoliciesPage {
                     h.text(d.outputs.map { o in c.text(o.label, or: o.name) == o.name ? o.name : "\(c.text(o.label, or: o.name)) (\(o.name))" }.joined(separator: ", "))
                     h.text(" · ")
                     location(d.notes.location, &h)
+                    if let download {
+                        h.text(" · ")
+                        h.element("a", [.init("href", ConsoleLink.to("/table.xlsx", [("policy", download), ("decision", d.name)]))], text: w.downloadTable)
+                    }
                 }
                 notes(d.notes, c, &h)
                 table(caption: "\(w.rule) — \(d.name)", headers: [w.rule, w.label, w.condition, w.outputs, w.quote, w.location], &h) { h in

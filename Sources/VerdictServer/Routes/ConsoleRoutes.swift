@@ -64,6 +64,7 @@ struct ConsoleRoutes: Sendable {
         router.get("draft") { request, _ in try self.draft(request) }
         router.post("draft") { request, _ in try await self.checkDraft(request) }
         router.post("draft/download") { request, _ in try await self.downloadDraft(request) }
+        router.get("table.xlsx") { request, _ in try self.tableXLSX(request) }
     }
 
     // MARK: - Pages
