@@ -7,7 +7,8 @@
 # For each set and each loop of `verdict bench --only LOOP` it runs the loop twice (N and 2N
 # decisions) and prints (count(2N) - count(N)) / N, so loading and setup cancel out.
 # Loops: decide (prepared case, a new decision), reuse (into a reused decision), trace (with the
-# compact trace), explain (trace + explanation as JSON), json (JSON in, decide, JSON out), whynot
+# compact trace), explain (trace + explanation as JSON), json (JSON in, decide, JSON out), answer
+# (the service's and the C library's path: PolicyVersions.answer, the JSON answer), whynot
 # (what the service does for a decide with `why_not=approver=branch_manager`: the version, the
 # question, the decision, the why-not answer, the JSON answer; "-" for a set without that output).
 set -euo pipefail
@@ -35,7 +36,7 @@ count() {  # set loop iterations: the instructions counted, or nothing when the 
     echo "$out" | awk '/Collected/ {print $4}'
   fi
 }
-loops=(decide reuse trace explain json whynot)
+loops=(decide reuse trace explain json answer whynot)
 printf '%-22s' "instructions/decision"; printf ' %8s' "${loops[@]}"; echo
 for set in "${sets[@]}"; do
   row=$(printf '%-22s' "$set")

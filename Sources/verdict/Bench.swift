@@ -13,19 +13,19 @@ struct Bench: ParsableCommand {
     @Option(help: "Decisions per measurement.")
     var iterations: Int = 200_000
 
-    @Option(help: ArgumentHelp("Run only this loop, once, with no timing: decide, reuse, trace, explain, json or whynot (for instruction counts under callgrind).",
+    @Option(help: ArgumentHelp("Run only this loop, once, with no timing: decide, reuse, trace, explain, json, answer or whynot (for instruction counts under callgrind).",
                                valueName: "loop"))
     var only: String?
 
     @Option(name: .customLong("why-not"), help: ArgumentHelp("The question of the whynot loop.", valueName: "question"))
     var whyNot = "approver=branch_manager"
 
-    static let loops = ["decide", "reuse", "trace", "explain", "json", "whynot"]
+    static let loops = ["decide", "reuse", "trace", "explain", "json", "answer", "whynot"]
 
     func validate() throws {
         if iterations < 1 { throw ValidationError("--iterations must be at least 1") }
         if let only, !Self.loops.contains(only) {
-            throw ValidationError("--only takes decide, reuse, trace, explain, json or whynot")
+            throw ValidationError("--only takes decide, reuse, trace, explain, json, answer or whynot")
         }
     }
 
@@ -42,8 +42,8 @@ struct Bench: ParsableCommand {
         let json = (0..<1000).map { _ in Array(generator.nextJSON().utf8) }
         let prepared = json.compactMap { try? compiled.prepare(json: $0) }
 
-        if only == "whynot" {
-            try serviceWhyNot(json)
+        if only == "whynot" || only == "answer" {
+            try serviceAnswer(json, question: only == "whynot" ? whyNot : nil)
             return
         }
         if let only {
@@ -109,6 +109,28 @@ struct Bench: ParsableCommand {
         }
         let one = (0..<5).map { _ in throughput(1) }.max()!
         let two = (0..<5).map { _ in throughput(2) }.max()!
+        // The service's and the C library's path: one set shared by every thread, JSON in, the
+        // version by the case's date, this thread's decider, the JSON answer out.
+        let versions = try policy.loadVersions()
+        let request = DecisionRequest(now: Timestamp(Date()))
+        func answers(_ threads: Int) -> Double {
+            let n = iterations * 2
+            let s = DispatchTime.now()
+            DispatchQueue.concurrentPerform(iterations: threads) { t in
+                let mine = json.map { Array($0) }  // the thread's own bytes, as a request's body is
+                var i = t
+                while i < n {
+                    if let response = try? versions.answer(request, json: mine[i % mine.count]) {
+                        var w = JSONWriter(capacity: response.capacity)
+                        response.write(to: &w)
+                    }
+                    i += threads
+                }
+            }
+            return Double(n) / (Double(DispatchTime.now().uptimeNanoseconds - s.uptimeNanoseconds) / 1e9)
+        }
+        let answerOne = (0..<3).map { _ in answers(1) }.max()!
+        let answerTwo = (0..<3).map { _ in answers(2) }.max()!
         print("""
         \(compiled.identity.name) \(compiled.identity.version) (\(ProcessInfo.processInfo.activeProcessorCount) cores)
           compile from files          \(String(format: "%8.2f", compileNs / 1e6)) ms
@@ -119,20 +141,23 @@ struct Bench: ParsableCommand {
           JSON in, decide, JSON out   \(String(format: "%8.0f", endToEnd)) ns   (\(String(format: "%.0f", 1e9 / endToEnd)) cases/s)
           decisions/s, 1 thread       \(String(format: "%8.0f", one))
           decisions/s, 2 threads      \(String(format: "%8.0f", two))   (\(String(format: "%.2f", two / one))×)
+          answers/s (service path), 1 \(String(format: "%8.0f", answerOne))
+          answers/s (service path), 2 \(String(format: "%8.0f", answerTwo))   (\(String(format: "%.2f", answerTwo / answerOne))×)
         """)
     }
 
-    /// The whynot loop: what the service's `POST /v1/policies/{name}/decide?why_not=QUESTION` does for
-    /// each case after reading its body (`DecisionRoutes.decide`): one ``DecisionRequest`` with the
-    /// question, answered by ``PolicyVersions/answer(_:json:)`` (the version in force on the case's
-    /// date, the question read against it, the decision by this thread's decider, the why-not
-    /// answers), and the JSON answer written and copied once, as the route copies it into the response.
-    func serviceWhyNot(_ json: [[UInt8]]) throws {
+    /// The answer and whynot loops: what the service's `POST /v1/policies/{name}/decide` (with
+    /// `?why_not=QUESTION` for whynot) and the C library's `verdict_decide` do for each case after
+    /// reading its body: one ``DecisionRequest``, answered by ``PolicyVersions/answer(_:json:)`` (the
+    /// version in force on the case's date, the question read against it, the decision by this
+    /// thread's decider, the why-not answers), and the JSON answer written and copied once, as the
+    /// route copies it into the response.
+    func serviceAnswer(_ json: [[UInt8]], question: String?) throws {
         let versions = try policy.loadVersions()
-        guard versions.versions.contains(where: { (try? WhyNotQuestion(parsing: whyNot, for: $0)) != nil }) else {
-            throw ValidationError("`\(whyNot)` is not a question for \(versions.name): no version has that output and value")
+        if let question, !versions.versions.contains(where: { (try? WhyNotQuestion(parsing: question, for: $0)) != nil }) {
+            throw ValidationError("`\(question)` is not a question for \(versions.name): no version has that output and value")
         }
-        let request = DecisionRequest(now: Timestamp(Date()), whyNot: [whyNot])
+        let request = DecisionRequest(now: Timestamp(Date()), whyNot: question.map { [$0] } ?? [])
         var answered = 0
         for i in 0..<iterations {
             guard let response = try? versions.answer(request, json: json[i % json.count]) else { continue }
@@ -141,6 +166,6 @@ struct Bench: ParsableCommand {
             let body = w.bytes  // the route copies the answer once, into the response's buffer
             answered += body.isEmpty ? 0 : 1
         }
-        print("whynot: \(iterations) requests, \(answered) answered")
+        print("\(question == nil ? "answer" : "whynot"): \(iterations) requests, \(answered) answered")
     }
 }

@@ -49,11 +49,15 @@ public final class CompiledPolicy: Sendable {
     /// The flat form the one evaluator runs, with a tracer or without.
     let program: Program
     let outputCount: Int
-    /// Constant JSON, serialised once: the policy object, `"output":` keys, quoted member names.
-    let identityJSON: [UInt8]
-    let outputKeyJSON: [[UInt8]]
-    let memberJSON: [[UInt8]]
-    let clockKeyJSON: [[UInt8]]
+    /// Constant JSON, serialised once into one allocation: the policy object, `"output":` and
+    /// `"clock":` keys, quoted member names (``ConstantJSON``: read by pointer, never retained).
+    let constantJSON: ConstantJSON
+    /// The pieces of ``constantJSON``, kept here as plain pointers: reading one through the unowned
+    /// reference a decision holds loads a pointer and retains nothing.
+    let identityJSON: JSONPiece
+    let outputKeyJSON: JSONPieces
+    let memberJSON: JSONPieces
+    let clockKeyJSON: JSONPieces
     let explanationJSON: ExplanationFragments
     /// The literals each string field is compared with, to refuse a value that only looks like one.
     let lookAlikes: LookAlikes
@@ -75,15 +79,16 @@ public final class CompiledPolicy: Sendable {
         func quotedKey(_ k: String) -> [UInt8] {
             JSONWriter.quotedBytes(k) + [58]
         }
-        outputKeyJSON = model.outputs.map { quotedKey($0.name) }
         explanationJSON = ExplanationFragments(model)
-        clockKeyJSON = model.clocks.map { quotedKey($0.name) }
-        memberJSON = model.members.map { m in
-            JSONWriter.quotedBytes(m.name)
-        }
         var w = JSONWriter()
         identity.write(to: &w)
-        identityJSON = w.bytes
+        constantJSON = ConstantJSON(identity: w.bytes, outputKeys: model.outputs.map { quotedKey($0.name) },
+                                    clockKeys: model.clocks.map { quotedKey($0.name) },
+                                    members: model.members.map { JSONWriter.quotedBytes($0.name) })
+        identityJSON = constantJSON.identity
+        outputKeyJSON = constantJSON.outputKeys
+        memberJSON = constantJSON.members
+        clockKeyJSON = constantJSON.clockKeys
     }
 
     /// The case fields the policy reads, in slot order.

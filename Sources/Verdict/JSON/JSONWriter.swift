@@ -175,6 +175,19 @@ package struct JSONWriter: ~Copyable, @unchecked Sendable {  // owns `base` alon
         append(serialised)
     }
 
+    /// A value already serialised, from a policy's constant JSON (appended by pointer: no retain).
+    mutating func value(serialised piece: JSONPiece) {
+        separate()
+        append(raw: piece.bytes)
+    }
+
+    /// A key already quoted with its colon, from a policy's constant JSON (appended by pointer: no retain).
+    mutating func key(quoted piece: JSONPiece) {
+        separate()
+        append(raw: piece.bytes)
+        needsComma = false
+    }
+
     /// A timestamp as an RFC 3339 string in `zone`.
     package mutating func timestamp(_ t: Timestamp, in zone: Zone) {
         separate()
