@@ -74,6 +74,10 @@ extension Checker {
             guard let slot = fieldSlots[name] else { continue }
             let other = node.scalar ?? ""
             let type = model.fields[slot].type
+            guard ordered.contains(type) else {
+                diagnostics.error(.invalidConstraint, "`\(key)` orders integers, money, durations, dates and timestamps, not the `\(typeName(type))` field `\(name)`", at: node.location)
+                continue
+            }
             guard let otherSlot = fieldSlots[other] else {
                 if refusedNames.contains(other) { continue }
                 diagnostics.error(.unknownName, "`\(key)` of field `\(name)` names `\(other)`, which is not a field", at: node.location,
@@ -86,10 +90,6 @@ extension Checker {
                 continue
             }
             let otherType = model.fields[otherSlot].type
-            guard ordered.contains(type) else {
-                diagnostics.error(.invalidConstraint, "`\(key)` orders integers, money, durations, dates and timestamps, not the `\(typeName(type))` field `\(name)`", at: node.location)
-                continue
-            }
             guard otherType == type else {
                 diagnostics.error(.typeMismatch, "`\(key): \(other)` compares the `\(typeName(type))` field `\(name)` with the `\(typeName(otherType))` field `\(other)`: they cannot be ordered",
                                   at: node.location, help: "a field can only be bounded by another field of the same type")

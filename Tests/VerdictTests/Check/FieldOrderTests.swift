@@ -83,6 +83,7 @@ struct FieldOrderTests {
           cost: {type: money, min: received_at}
           count: {type: integer, max: count}
           flag: {type: bool, min: count}
+          done: {type: bool, max: true}
         """)
         let r = check(["schema.yaml": text, "d.yaml": Self.decisions.replacingOccurrences(of: "stop: resolved_at", with: "")])
         let e = errors(r)
@@ -93,6 +94,7 @@ struct FieldOrderTests {
         #expect(e.contains { $0.code == "type-mismatch" && $0.message.contains("compares the `money` field `cost` with the `timestamp` field `received_at`") && $0.location?.line == line + 1 })
         #expect(e.contains { $0.code == "invalid-constraint" && $0.message == "`max` of field `count` names the field itself" })
         #expect(e.contains { $0.code == "invalid-constraint" && $0.message.contains("not the `bool` field `flag`") })
+        #expect(e.contains { $0.code == "invalid-constraint" && $0.message == "`max` orders integers, money, durations, dates and timestamps, not the `bool` field `done`" })
     }
 
     @Test func aClockStoppedBeforeItStartsIsRefused() throws {
