@@ -11,10 +11,14 @@ import VerdictAudit
 public struct AuditRecorder: DecisionRecorder {
     /// The writer the decisions and policy versions go to.
     public let writer: DecisionLogWriter
+    /// Whether versions starting and stopping service are recorded as events (`verdict serve --log` does).
+    public let versionHistory: Bool
 
-    /// Records through `writer`, which is made to recover from failures.
-    public init(writer: DecisionLogWriter) {
+    /// Records through `writer`, which is made to recover from failures; with `versionHistory`, also
+    /// each version's activation and retirement (``versionsChanged(set:activated:retired:trigger:)``).
+    public init(writer: DecisionLogWriter, versionHistory: Bool = false) {
         self.writer = writer
+        self.versionHistory = versionHistory
         writer.recoverFromFailures()
     }
 
@@ -25,6 +29,7 @@ public struct AuditRecorder: DecisionRecorder {
 
     /// One event per version, leaves of the log's tree (``PendingVersionEvent``), committed before it returns.
     public func versionsChanged(set: String, activated: [PolicyIdentity], retired: [PolicyIdentity], trigger: String) throws {
+        guard versionHistory else { return }
         let now = Timestamp(Date())
         let events = retired.map { PendingVersionEvent(kind: .retired, set: set, version: $0.version, digest: $0.digest, trigger: trigger, recordedAt: now) }
             + activated.map { PendingVersionEvent(kind: .activated, set: set, version: $0.version, digest: $0.digest, trigger: trigger, recordedAt: now) }

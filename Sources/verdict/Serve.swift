@@ -99,7 +99,7 @@ struct Serve: AsyncParsableCommand {
         if let decisionLog {
             do {
                 let log = try openDecisionLog(decisionLog, create: true)
-                recorder = AuditRecorder(writer: DecisionLogWriter(log: log))
+                recorder = AuditRecorder(writer: DecisionLogWriter(log: log), versionHistory: true)
                 config.auditLog = log
             } catch {
                 throw CommandFailure.decisionLog("\(error)")

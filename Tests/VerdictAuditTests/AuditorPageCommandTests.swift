@@ -95,7 +95,7 @@ struct AuditorPageCommandTests {
         #expect(page.contains("<dt>Signed at</dt><dd>\(cp.time)</dd>"))
         #expect(page.contains("<dt>Key id</dt><dd><code>\(cp.keyFingerprint)</code></dd>"))
         #expect(page.contains("<dt>Signature (Ed25519, base64)</dt><dd><code>\(Data(cp.signature).base64EncodedString())</code></dd>"))
-        #expect(page.contains("<pre class=\"signed\">verdict decision log checkpoint v1\n\(cp.logID)\n21\n\(cp.root.hexText)\n\(cp.time)\n</pre>"))
+        #expect(page.contains("<pre class=\"signed\">verdict decision log checkpoint v2\n\(cp.logID)\n21\n\(cp.root.hexText)\n\(try #require(cp.indexRoot).hexText)\n\(cp.time)\n</pre>"))
         #expect(page.contains("✓ The signature verifies with the public key the checkpoint names (key id \(cp.keyFingerprint)); check that it is the operator&#39;s key."))
         #expect(!page.contains("No checkpoint covers"))
 

@@ -16,7 +16,7 @@ struct VersionHistoryTests {
             var config = ServerConfiguration(policyFolders: [folder])
             config.reloadOnSIGHUP = false
             config.watchInterval = nil
-            config.recorder = AuditRecorder(writer: writer)
+            config.recorder = AuditRecorder(writer: writer, versionHistory: true)
             service = VerdictService(configuration: config, logger: CapturedLog().logger())
         }
     }
