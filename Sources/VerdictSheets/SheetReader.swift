@@ -55,7 +55,8 @@ struct SheetReader {
                 guard let b else { continue }
                 let c = h.title == "output" ? i + 1 : i + 1
                 _ = i
-                apply(value(r, c, numeric: false), path: b, in: layout.decisionNode, row: r, column: c, canonical: [])
+                apply(value(r, c, numeric: false), path: b, in: layout.decisionNode, row: r, column: c,
+                      canonical: ["label", "quote", "reading", "note", "hit", "complete", "priority", "outputs", "rules", "overrides"])
             }
         }
         if !sheet.cell(row: layout.header.count, column: 0).text.isEmpty {

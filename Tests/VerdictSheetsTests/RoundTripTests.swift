@@ -113,4 +113,22 @@ struct RoundTripTests {
         let again = try TableImport.run(try PolicyTables(directory: copy).workbook(), into: copy)
         #expect(again.changedFiles.isEmpty && again.problems.isEmpty)
     }
+
+    /// A header cell that was empty adds its key to the decision, in the usual order (after the label, before `hit`).
+    @Test func headerCellAddsAKeyInItsPlace() throws {
+        let set = SheetTestSupport.root.appendingPathComponent("policies/quality-complaints").path
+        let (copy, scratch) = try SheetTestSupport.copy(set)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        var book = try PolicyTables(directory: copy).workbook()
+        let s = book.sheets.firstIndex { $0.name == "reimbursement" }!
+        let noteRow = book.sheets[s].rows.firstIndex { $0.first?.text == "note.en" }!
+        book.sheets[s].rows[noteRow] = [.heading("note.en"), .text("A new note.")]
+        let path = (copy as NSString).appendingPathComponent("a6-reimbursement.yaml")
+        let old = try String(contentsOfFile: path, encoding: .utf8)
+        let report = try TableImport.run(book, into: copy)
+        #expect(report.problems.isEmpty, "\(report.problems)")
+        #expect(report.changedCells == ["reimbursement!B\(noteRow + 1)"])
+        let new = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(new == old.replacingOccurrences(of: "    hit: first\n", with: "    note: {en: A new note.}\n    hit: first\n"))
+    }
 }
