@@ -238,11 +238,7 @@ public final class SQLiteDecisionLog: DecisionLog, @unchecked Sendable {
                 }
                 sqlite3_reset(stmt)
                 sqlite3_clear_bindings(stmt)
-                let node = try db.cachedStatement(sql: "INSERT INTO verdict_nodes (level, idx, hash) VALUES (?, ?, ?)")
-                for n in plan.nodes { try node.execute(arguments: [Int(n.level), Int64(n.index), Data(n.hash)]) }
-                try db.execute(sql: "UPDATE verdict_state SET size = ?, frontier = ? WHERE id = 1",
-                               arguments: [Int64(plan.state.size), Data(plan.state.bytes)])
-                range = (plan.state.size - UInt64(plan.rows.count))..<plan.state.size
+                range = try Self.writeTree(db, nodes: plan.nodes, state: plan.state, added: plan.rows.count)
                 return .commit
             }
         } catch {
@@ -369,6 +365,17 @@ public final class SQLiteDecisionLog: DecisionLog, @unchecked Sendable {
         }
     }
 
+    /// Stores the tree's new nodes and its state after `added` leaves, in the transaction of the
+    /// records or events that added them; returns the added leaves' sequence numbers.
+    private static func writeTree(_ db: Database, nodes: [(level: UInt8, index: UInt64, hash: Hash)], state: MerkleFrontier,
+                                  added: Int) throws -> Range<UInt64> {
+        let node = try db.cachedStatement(sql: "INSERT INTO verdict_nodes (level, idx, hash) VALUES (?, ?, ?)")
+        for n in nodes { try node.execute(arguments: [Int(n.level), Int64(n.index), Data(n.hash)]) }
+        try db.execute(sql: "UPDATE verdict_state SET size = ?, frontier = ? WHERE id = 1",
+                       arguments: [Int64(state.size), Data(state.bytes)])
+        return (state.size - UInt64(added))..<state.size
+    }
+
     public func appendVersionEvents(_ events: [PendingVersionEvent], policies: [ArchivedPolicy]) throws -> Range<UInt64> {
         guard !events.isEmpty else { return 0..<0 }
         guard eventsTable else { throw AuditError(.usage, "\(location) was opened read-only: it cannot record version events") }
@@ -384,12 +391,7 @@ public final class SQLiteDecisionLog: DecisionLog, @unchecked Sendable {
                     try db.execute(sql: "INSERT INTO verdict_events (seq, recorded_at, body, leaf) VALUES (?, ?, ?, ?)",
                                    arguments: [Int64(r.seq), r.recordedAt, Data(r.body), Data(r.leaf)])
                 }
-                for n in plan.nodes {
-                    try db.execute(sql: "INSERT INTO verdict_nodes (level, idx, hash) VALUES (?, ?, ?)", arguments: [Int(n.level), Int64(n.index), Data(n.hash)])
-                }
-                try db.execute(sql: "UPDATE verdict_state SET size = ?, frontier = ? WHERE id = 1",
-                               arguments: [Int64(plan.state.size), Data(plan.state.bytes)])
-                range = (plan.state.size - UInt64(plan.rows.count))..<plan.state.size
+                range = try Self.writeTree(db, nodes: plan.nodes, state: plan.state, added: plan.rows.count)
                 return .commit
             }
         } catch {

@@ -25,11 +25,13 @@ struct OneEvaluatorTests {
     /// Per set: at least this many of the 1,500 cases are decided, and refused with each code.
     static let expected: [String: (decided: Int, refused: [String: Int])] = [
         "quality-complaints": (500, ["arithmetic-overflow": 250]),
-        "customer-complaints": (500, ["calendar-year": 500]),
+        // Generated event times come after receipt (the set's field orders), so fewer fall in years
+        // the calendar does not cover than before those orders: 329 of 1500 with the fixed seed.
+        "customer-complaints": (500, ["calendar-year": 250]),
         "service-standards": (1000, [:]),
         "after-sales-template": (1000, ["arithmetic-overflow": 200]),
         // A store calendar of every year: 2027 is decided; a deadline past 9999-12-31 is refused.
-        "examples/food-safety": (1000, ["calendar-year": 100]),
+        "examples/food-safety": (1000, ["calendar-year": 40]),
     ]
 
     /// The case without one of its optional fields.
@@ -234,7 +236,7 @@ struct OneEvaluatorTests {
 
     /// Per set, at least this many of 450 varied cases are refused by both sides (none in a set without
     /// calendars or arithmetic that can overflow).
-    static let refusedOfVaried: [String: Int] = ["quality-complaints": 50, "customer-complaints": 100, "service-standards": 0, "after-sales-template": 50, "examples/food-safety": 50]
+    static let refusedOfVaried: [String: Int] = ["quality-complaints": 50, "customer-complaints": 100, "service-standards": 0, "after-sales-template": 50, "examples/food-safety": 20]
 
     @Test(arguments: sets)
     func decidingIntoAReusedDecisionGivesTheSameDecision(_ name: String) throws {
