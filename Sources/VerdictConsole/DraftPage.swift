@@ -48,6 +48,7 @@ public enum DraftPage {
                 h.text(dw.restored + " ")
                 h.element("button", [.init("type", "button"), .init("id", "draft-discard")], text: dw.discard)
             }
+            WorkbookDraftView.form(set: set, c, &h)
             form(set: set, files: files, report: report, target: target, c, &h)
         }
     }
@@ -174,6 +175,7 @@ public enum DraftPage {
         let w = c.words, dw = c.draftWords
         h.element("section", [.init("aria-labelledby", "draft-result"), .init("id", "report")]) { h in
             h.element("h2", [.init("id", "draft-result")], text: "\(w.set): \(r.set)")
+            if let wb = r.workbook, !WorkbookDraftView.outcome(wb, c, &h) { return }
             if !r.formProblems.isEmpty {
                 h.element("div", [.init("class", "problem"), .init("role", "alert"), .init("id", "form-problems")]) { h in
                     h.element("p", text: dw.formProblem)

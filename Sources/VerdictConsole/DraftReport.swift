@@ -37,6 +37,8 @@ public struct DraftReport: Sendable {
     public var served: (testsPassed: Int, versions: Int)?
     /// The other served versions the draft was checked together with (their `version`s).
     public var checkedWith: [String]
+    /// The uploaded workbook the draft was made from (issue 33), when it was.
+    public var workbook: WorkbookDraft?
 
     /// A report.
     public init(set: String, files: [(path: String, text: String)], changed: [String], diagnostics: [Diagnostic], digest: String?,

@@ -75,6 +75,8 @@ extension ConsoleRoutes {
     }
 
     func checkDraft(_ request: Request) async throws -> Response {
+        // The workbook form (a file upload) posts here too: an xlsx applied to a copy and checked as a draft.
+        if DecisionRoutes.mediaType(request) == "multipart/form-data" { return try await checkWorkbook(request) }
         let page = Page(request)
         if let refusal = gate(page) { return refusal }
         let form = try await postForm(request, page)
