@@ -18,16 +18,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
-DURATION=${DURATION:-10s}
-THREADS=${THREADS:-2}
-CONNECTIONS=${CONNECTIONS:-64}
-BARE_PORT=${BARE_PORT:-18181}
-PORT=${PORT:-18180}
-command -v wrk >/dev/null || { echo "wrk is not installed: apt-get install -y wrk" >&2; exit 1; }
-if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  swift build -c release --product verdict >&2
-  swift build -c release --package-path Benchmarks --product BareServer >&2
-fi
+. Benchmarks/load/common.sh
 VERDICT=${VERDICT:-$ROOT/.build/release/verdict}
 BARE=${BARE:-$ROOT/Benchmarks/.build/release/BareServer}
 WORK=$(mktemp -d /tmp/verdict-paths.XXXXXX)
@@ -53,17 +44,11 @@ if [ -z "$PG_URL" ] && [ "${PG_START:-0}" = 1 ]; then
   PG_URL=$VERDICT_TEST_POSTGRES_URL PG_DIR=$VERDICT_TEST_POSTGRES_DIR
 fi
 
-wait_for() {  # url
-  for _ in $(seq 1 400); do curl -s -o /dev/null "$1" && return 0; sleep 0.05; done
-  echo "server at $1 did not start" >&2; exit 1
-}
 run_wrk() {  # name path port
   TARGET_PATH=$2 timeout 600 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s Benchmarks/load/cases.lua \
     "http://127.0.0.1:$3" > "$WORK/$1.txt"
   grep -E "Requests/sec|Non-2xx|Socket errors" "$WORK/$1.txt" | sed "s/^/$1: /" >&2 || true
 }
-rps() { awk '/Requests\/sec/ {printf "%.0f", $2}' "$WORK/$1.txt"; }
-pct() { awk -v p="$2%" '$1 == p {v=$2; if (v ~ /us$/) {sub(/us$/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000}; printf "%.2f", v}' "$WORK/$1.txt"; }
 non2xx() { awk '/Non-2xx/ {print $4}' "$WORK/$1.txt"; }
 
 serve() {  # name binary path [serve options...]
@@ -96,8 +81,6 @@ rows "" "$VERDICT"
 [ -n "${BEFORE:-}" ] && rows "before-" "$BEFORE"
 
 CEIL=$(rps ceiling); CEIL99=$(pct ceiling 99)
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.0f%%", 100 * a / b}'; }
-times() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1f×", a / b}'; }
 line() {  # label name goal
   if [ ! -f "$WORK/$2.txt" ]; then echo "| $1 | skipped: ${4:-not run} | | | | $3 |"; return; fi
   local errs; errs=$(non2xx "$2")

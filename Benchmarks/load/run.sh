@@ -18,16 +18,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
-DURATION=${DURATION:-10s}
-THREADS=${THREADS:-2}
-CONNECTIONS=${CONNECTIONS:-64}
-BARE_PORT=${BARE_PORT:-18181}
-PORT=${PORT:-18180}
-command -v wrk >/dev/null || { echo "wrk is not installed: apt-get install -y wrk" >&2; exit 1; }
-if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  swift build -c release --product verdict >&2
-  swift build -c release --package-path Benchmarks --product BareServer >&2
-fi
+. Benchmarks/load/common.sh
 VERDICT=$ROOT/.build/release/verdict
 BARE=$ROOT/Benchmarks/.build/release/BareServer
 WORK=$(mktemp -d /tmp/verdict-load.XXXXXX)
@@ -42,10 +33,6 @@ trap cleanup EXIT
 "$VERDICT" generate --policies policies/quality-complaints --count 2000 --seed 7 > "$WORK/cases.jsonl"
 export CASES=$WORK/cases.jsonl
 
-wait_for() {  # url
-  for _ in $(seq 1 200); do curl -s -o /dev/null "$1" && return 0; sleep 0.05; done
-  echo "server at $1 did not start" >&2; exit 1
-}
 
 run_wrk() {  # name path port [extra env]
   local name=$1 path=$2 port=$3
@@ -54,9 +41,6 @@ run_wrk() {  # name path port [extra env]
   cat "$WORK/$name.txt" >&2
 }
 
-rps() { awk '/Requests\/sec/ {print $2}' "$WORK/$1.txt"; }
-# wrk prints latencies as 1.23ms, 456.00us or 1.02s; convert to milliseconds.
-pct() { awk -v p="$2%" '$1 == p {v=$2; if (v ~ /us$/) {sub(/us$/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000}; printf "%.2f", v}' "$WORK/$1.txt"; }
 errors() { awk '/Non-2xx|Socket errors/ {print}' "$WORK/$1.txt" | tr '\n' ' '; }
 
 # 1. The ceiling.
@@ -134,8 +118,6 @@ run_wrk logged /v1/policies/quality-complaints/decide "$PORT"
 kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true
 
 CEIL=$(rps bare); CEIL99=$(pct bare 99)
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.0f%%", 100 * a / b}'; }
-times() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f×", a / b}'; }
 echo
 echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION, loopback, $(nproc) cores shared by wrk and the server; cases: verdict generate --seed 7"
 echo
