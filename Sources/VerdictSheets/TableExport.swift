@@ -9,26 +9,53 @@ public struct PolicyTables {
     let outline: PolicyOutline
     let policy: CompiledPolicy
 
-    /// Loads the set (it must check clean) and reads its own YAML files (not `*.test.yaml`, not `versions/`).
-    public init(directory: String) throws {
-        let versions: PolicyVersions
-        do { versions = try PolicyVersions.load(directory: directory) } catch {
+    /// The version whose files these are (`1.0.0`), and its folder relative to the set's (`""` for the
+    /// folder's own files, `versions/2.0.0` for another version).
+    public let version: String
+    public let versionFolder: String
+    /// Every version of the set, earliest first, with its folder relative to the set's.
+    public let versions: [(version: String, folder: String)]
+
+    /// Loads the set (it must check clean) and reads one version's YAML files (not `*.test.yaml`): by default
+    /// the folder's own files (not `versions/`); with `version`, the files of that version, which may be a
+    /// folder under `versions/`. File paths are relative to the set's folder (`versions/2.0.0/a5-approval.yaml`).
+    public init(directory: String, version: String? = nil) throws {
+        let loaded: PolicyVersions
+        do { loaded = try PolicyVersions.load(directory: directory) } catch {
             throw SheetError(at: directory, "the policy set does not load:\n\(error.description)")
         }
-        let folders = versions.folders.count == versions.versions.count ? versions.folders : [directory]
-        let own = zip(versions.versions, folders).first { URL(fileURLWithPath: $0.1).standardized.path == URL(fileURLWithPath: directory).standardized.path }?.0
-            ?? versions.versions.last!
+        let base = URL(fileURLWithPath: directory).standardized.path
+        let folders = loaded.folders.count == loaded.versions.count ? loaded.folders : [directory]
+        let relative = folders.map { f -> String in
+            let p = URL(fileURLWithPath: f).standardized.path
+            return p == base ? "" : p.hasPrefix(base + "/") ? String(p.dropFirst(base.count + 1)) : p
+        }
+        let all = zip(loaded.versions, relative).map { ($0.0, $0.1) }
+        self.versions = all.map { ($0.0.identity.version, $0.1) }
+        let chosen: (CompiledPolicy, String)
+        if let version {
+            guard let hit = all.first(where: { $0.0.identity.version == version }) else {
+                throw SheetError(at: directory, "no version `\(version)`: the set has \(PolicyTables.describe(versions))")
+            }
+            chosen = hit
+        } else {
+            chosen = all.first { $0.1 == "" } ?? all.last!
+        }
         self.directory = directory
-        self.policy = own
-        self.outline = PolicyOutline(own)
-        // The set's policy files as the loader reads them: every `*.yaml` or `*.yml` below the folder,
-        // not hidden, not a test file, and not under `versions/` (other versions of the set).
+        self.policy = chosen.0
+        self.version = chosen.0.identity.version
+        self.versionFolder = chosen.1
+        self.outline = PolicyOutline(chosen.0)
+        // The version's policy files as the loader reads them: every `*.yaml` or `*.yml` below its folder,
+        // not hidden, not a test file, and (for the folder's own files) not under `versions/`.
+        let root = versionFolder.isEmpty ? directory : (directory as NSString).appendingPathComponent(versionFolder)
+        let prefix = versionFolder.isEmpty ? "" : versionFolder + "/"
         var names: [String] = []
-        let walker = FileManager.default.enumerator(atPath: directory)
+        let walker = FileManager.default.enumerator(atPath: root)
         while let rel = walker?.nextObject() as? String {
             let parts = rel.split(separator: "/")
-            if parts.contains(where: { $0.hasPrefix(".") }) || parts.first == "versions" { continue }
-            if (rel.hasSuffix(".yaml") || rel.hasSuffix(".yml")) && !rel.hasSuffix(".test.yaml") && !rel.hasSuffix(".test.yml") { names.append(rel) }
+            if parts.contains(where: { $0.hasPrefix(".") }) || (prefix.isEmpty && parts.first == "versions") { continue }
+            if (rel.hasSuffix(".yaml") || rel.hasSuffix(".yml")) && !rel.hasSuffix(".test.yaml") && !rel.hasSuffix(".test.yml") { names.append(prefix + rel) }
         }
         var files: [PolicyFileSource] = []
         for name in names.sorted() {
@@ -41,6 +68,11 @@ public struct PolicyTables {
             }
         }
         self.files = files
+    }
+
+    /// `1.0.0 (the folder's own files), 2.0.0 (versions/2.0.0)`.
+    static func describe(_ versions: [(version: String, folder: String)]) -> String {
+        versions.map { "\($0.version) (\($0.folder.isEmpty ? "the folder's own files" : $0.folder))" }.joined(separator: ", ")
     }
 
     /// The decision names in file order.

@@ -49,14 +49,24 @@ public enum TableImport {
         return try XLSXReader.read(URL(fileURLWithPath: path))
     }
 
-    /// Imports `workbook` into the set in `directory`; writes only when `write` and every check is clean.
-    public static func run(_ workbook: Workbook, into directory: String, write: Bool = true) throws -> ImportReport {
-        let tables = try PolicyTables(directory: directory)
+    /// Imports `workbook` into the set in `directory` — into the folder's own files, or with `version` into
+    /// that version's files — and writes only when `write` and every check is clean. A workbook exported
+    /// from another version of a set with several (its index records the version, `verdict!C1`) is refused.
+    public static func run(_ workbook: Workbook, into directory: String, version: String? = nil, write: Bool = true) throws -> ImportReport {
+        let tables = try PolicyTables(directory: directory, version: version)
         var report = ImportReport()
         var edits: [String: [ByteEdit]] = [:]
         // The index names the sheets the export wrote.
         guard let index = workbook.sheet(named: TableLayout.indexSheet) else {
             report.problems.append("\(TableLayout.indexSheet): the index sheet is missing (the export writes it first, naming every sheet): export again and edit that file")
+            return report
+        }
+        // The version the workbook was exported from must be the version imported into.
+        let from = index.cell(row: 0, column: 2).text
+        if tables.versions.count > 1, from != tables.version {
+            let target = tables.versionFolder.isEmpty ? "the folder's own files" : tables.versionFolder
+            let hint = tables.versions.contains(where: { $0.version == from }) ? "import it with --version \(from), or export version \(tables.version)'s tables to edit them" : "the set has \(PolicyTables.describe(tables.versions))"
+            report.problems.append("\(TableLayout.indexSheet)!C1: the workbook holds the tables of version `\(from)`, not of version \(tables.version) (\(target)) that this import writes into: \(hint)")
             return report
         }
         var expected: [(sheet: String, decision: String, row: Int)] = []

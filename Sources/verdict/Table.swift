@@ -15,7 +15,7 @@ struct TableExport: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Write a set's decision tables as an xlsx workbook or a folder of CSV files.",
-        discussion: "One sheet per decision table (a row per rule, in order), its overrides on a sheet of their own, and an index sheet `verdict` naming them. Exit 0 when written, 2 when the set does not load or has no such decision.")
+        discussion: "One sheet per decision table (a row per rule, in order), its overrides on a sheet of their own, and an index sheet `verdict` naming them. A set with versions exports the folder's own files unless --version names another version; the index sheet records the version. Exit 0 when written, 2 when the set does not load or has no such decision or version.")
 
     enum Format: String, ExpressibleByArgument { case xlsx, csv }
 
@@ -25,6 +25,9 @@ struct TableExport: ParsableCommand {
     @Option(help: "Export only this decision table.")
     var decision: String?
 
+    @Option(help: "For a set with versions (a `versions/` folder): export this version's tables (`2.0.0`). Default: the folder's own files.")
+    var version: String?
+
     @Option(help: "xlsx (one file) or csv (a folder, one file per sheet).")
     var format: Format = .xlsx
 
@@ -33,7 +36,7 @@ struct TableExport: ParsableCommand {
 
     func run() throws {
         let tables: PolicyTables
-        do { tables = try PolicyTables(directory: policies) } catch {
+        do { tables = try PolicyTables(directory: policies, version: version) } catch {
             throw CommandFailure.didNotLoad("\(error)")
         }
         do {
@@ -55,13 +58,16 @@ struct TableImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Write edited tables back into a set's YAML files, after checking the set and running its tests.",
-        discussion: "Only the values that changed are rewritten; comments, key order and every other section stay byte for byte. Each problem is reported at its sheet!cell and, for the YAML, file:line:column; nothing is written unless the whole import checks clean and the set's YAML tests pass. Exit 0 when written (or nothing changed), 1 when refused, 2 when the set or the file cannot be read.")
+        discussion: "Only the values that changed are rewritten; comments, key order and every other section stay byte for byte. Each problem is reported at its sheet!cell and, for the YAML, file:line:column; nothing is written unless the whole import checks clean and the set's YAML tests pass. A set with versions is written into the folder's own files unless --version names another; a workbook exported from another version is refused. Exit 0 when written (or nothing changed), 1 when refused, 2 when the set or the file cannot be read.")
 
     @Argument(help: "The edited xlsx file, or the folder of CSV files.")
     var file: String
 
     @Option(help: "The policy set folder to write into.")
     var into: String
+
+    @Option(help: "For a set with versions: write into this version's files (`2.0.0`), the version the workbook was exported from. Default: the folder's own files.")
+    var version: String?
 
     @Flag(help: "Check and test only; write nothing.")
     var dryRun = false
@@ -72,7 +78,7 @@ struct TableImportCommand: ParsableCommand {
             throw CommandFailure.unusable(error.description)
         }
         let report: ImportReport
-        do { report = try TableImport.run(book, into: into, write: !dryRun) } catch let e as SheetError {
+        do { report = try TableImport.run(book, into: into, version: version, write: !dryRun) } catch let e as SheetError {
             throw CommandFailure.didNotLoad(e.description)
         }
         if !report.problems.isEmpty {
