@@ -34,10 +34,13 @@ struct TableExport: ParsableCommand {
     @Option(help: "The xlsx file, or the folder for CSV files.")
     var out: String
 
+    /// A message ended by a newline, as ``CommandFailure/didNotLoad(_:)`` prints it as is.
+    static func line(_ s: String) -> String { s.hasSuffix("\n") ? s : s + "\n" }
+
     func run() throws {
         let tables: PolicyTables
         do { tables = try PolicyTables(directory: policies, version: version) } catch {
-            throw CommandFailure.didNotLoad("\(error)")
+            throw CommandFailure.didNotLoad(TableExport.line("\(error)"))
         }
         do {
             switch format {
@@ -79,7 +82,7 @@ struct TableImportCommand: ParsableCommand {
         }
         let report: ImportReport
         do { report = try TableImport.run(book, into: into, version: version, write: !dryRun) } catch let e as SheetError {
-            throw CommandFailure.didNotLoad(e.description)
+            throw CommandFailure.didNotLoad(TableExport.line(e.description))
         }
         if !report.problems.isEmpty {
             FileHandle.standardError.write(Data((report.problems.map { "error: " + TextEscaping.escaped($0) }.joined(separator: "\n") + "\n").utf8))
@@ -91,7 +94,7 @@ struct TableImportCommand: ParsableCommand {
         }
         var out = "changed cells: \(report.changedCells.joined(separator: ", "))\n"
         out += "checked; \(report.testsPassed) tests passed\n"
-        out += report.changedFiles.map { (dryRun ? "would write " : "wrote ") + TextEscaping.escaped(($0 as NSString).lastPathComponent) + "\n" }.joined()
+        out += report.changedFiles.map { (dryRun ? "would write " : "wrote ") + TextEscaping.escaped($0) + "\n" }.joined()
         try writeOutput(out)
     }
 }
