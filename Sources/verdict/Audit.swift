@@ -212,7 +212,7 @@ extension Audit {
                 if !r.operatorKey && r.checkpoints > 0 { out += w.namedKeysNote + "\n" }
                 if r.uncheckpointed > 0 { out += w.uncheckpointed(Int(r.uncheckpointed)) + "\n" }
                 out += w.archived(r.policies.count, r.policies.map { "\(TextEscaping.escaped($0.name)) \(TextEscaping.escaped($0.version))" }.joined(separator: ", ")) + "\n"
-                if let witnessKey { out += try WitnessRequirement.check(l, witnessKeyFile: witnessKey) }
+                if let witnessKey { out += try WitnessRequirement.check(l, witnessKeyFile: witnessKey, words: w) }
                 try writeOutput(out)
             } catch let e as CommandFailure {
                 throw e
@@ -278,11 +278,12 @@ extension Audit {
             abstract: "Check a proof file on its own: the checkpoint's signature with the operator's key, and each record's path to its root.")
         @Argument(help: "The proof file (from `verdict audit proof`).") var file: String
         @Option(help: ArgumentHelp("The operator's public key.", valueName: "pub")) var key: String
+        @Option(help: "The language of every line: en or zh.") var lang: Language = .en
 
         func run() throws {
             do {
                 let pub = try AuditKeys.publicKey(file: try readKeyFile(key), path: key)
-                try writeOutput(try AuditProofs.verify(file: file, key: pub))
+                try writeOutput(try AuditProofs.verify(file: file, key: pub, words: AuditWords(lang)))
             } catch let e as CommandFailure {
                 throw e
             } catch {

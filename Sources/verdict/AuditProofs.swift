@@ -22,7 +22,7 @@ enum AuditProofs {
     }
 
     /// Checks a proof file of either format with the operator's public key; the report on success.
-    static func verify(file: String, key: Curve25519.Signing.PublicKey) throws -> String {
+    static func verify(file: String, key: Curve25519.Signing.PublicKey, words w: AuditWords = AuditWords(.en)) throws -> String {
         guard let data = FileManager.default.contents(atPath: file) else { throw AuditError(.usage, "cannot read `\(file)`") }
         let bytes = Array(data)
         if let v = try? JSONReader.parse(bytes), case .object(let members) = v,
@@ -31,22 +31,24 @@ enum AuditProofs {
             let views = try proof.verify(key: key)
             let c = proof.checkpoint
             let n = views.count
-            var out = "✓ completeness proven: case \(TextEscaping.escaped(proof.caseID)) has exactly \(n) decision record\(n == 1 ? "" : "s") in log \(TextEscaping.escaped(c.logID)) up to its checkpoint of \(c.size) records (root \(c.root.hexString), case index root \((c.indexRoot ?? []).hexString), signed \(TextEscaping.escaped(c.time))) key \(c.keyFingerprint) signed\n"
-            out += lines(views)
+            var out = w.completenessProven(TextEscaping.escaped(proof.caseID), views.count, TextEscaping.escaped(c.logID), c.size, c.root.hexString,
+                                           (c.indexRoot ?? []).hexString, TextEscaping.escaped(c.time), c.keyFingerprint) + "\n"
+            out += lines(views, w)
             return out
         }
         let proof = try InclusionProof(file: bytes, path: file)
         let views = try proof.verify(key: key)
         let c = proof.checkpoint
-        return "✓ proof verified: \(views.count) record\(views.count == 1 ? "" : "s") in log \(TextEscaping.escaped(c.logID)), whose checkpoint of \(c.size) records (root \(c.root.hexString), signed \(TextEscaping.escaped(c.time))) key \(c.keyFingerprint) signed\n"
-            + lines(views)
+        return w.proofVerified(views.count, TextEscaping.escaped(c.logID), c.size, c.root.hexString, TextEscaping.escaped(c.time), c.keyFingerprint) + "\n"
+            + lines(views, w)
     }
 
-    static func lines(_ views: [RecordView]) -> String {
+    static func lines(_ views: [RecordView], _ w: AuditWords) -> String {
         var out = ""
         for v in views {
-            out += "  record \(v.seq): case \(TextEscaping.escaped(v.caseID)), recorded \(v.recordedAt.rfc3339(in: .utc)), policy \(TextEscaping.escaped(v.policyName)) \(TextEscaping.escaped(v.policyVersion)) (\(TextEscaping.escaped(v.digest)))\n"
-            out += "    decision: \(TextEscaping.escaped(String(decoding: v.decision, as: UTF8.self)))\n"
+            out += w.provenRecord(v.seq, TextEscaping.escaped(v.caseID), v.recordedAt.rfc3339(in: .utc), TextEscaping.escaped(v.policyName),
+                                  TextEscaping.escaped(v.policyVersion), TextEscaping.escaped(v.digest)) + "\n"
+            out += w.provenDecision(TextEscaping.escaped(String(decoding: v.decision, as: UTF8.self))) + "\n"
         }
         return out
     }

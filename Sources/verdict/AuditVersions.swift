@@ -10,20 +10,22 @@ extension Audit {
             abstract: "List each policy version the log's history records, with when it served (from, until) and why it started and stopped.",
             discussion: "Version events are leaves of the log's Merkle tree (written by `verdict serve --log` at start-up, on each reload that activates a version, and at stop); a log made before them lists none.")
         @OptionGroup var log: LogOption
+        @Option(help: "The language of every line: en or zh.") var lang: Language = .en
 
         func run() throws {
             let l = try log.open()
             defer { l.close() }
+            let w = AuditWords(lang)
             do {
                 let history = try l.readSnapshot { try VersionHistory.of(l) }
-                var out = "\(history.spells.count) spell\(history.spells.count == 1 ? "" : "s") of service recorded in \(l.location)\n"
+                var out = w.spells(history.spells.count, l.location) + "\n"
                 for s in history.spells {
-                    out += "\(TextEscaping.escaped(s.set)) \(TextEscaping.escaped(s.version)) (\(TextEscaping.escaped(s.digest)))\n"
-                    out += "  from  \(s.from.rfc3339(in: .utc)) (\(TextEscaping.escaped(s.fromTrigger)), event \(s.fromSeq))\n"
+                    out += "\(TextEscaping.escaped(s.set)) \(TextEscaping.escaped(s.version))" + (w.zh ? "(\(TextEscaping.escaped(s.digest)))" : " (\(TextEscaping.escaped(s.digest)))") + "\n"
+                    out += w.servedFrom(s.from.rfc3339(in: .utc), TextEscaping.escaped(s.fromTrigger), s.fromSeq) + "\n"
                     if let until = s.until {
-                        out += "  until \(until.rfc3339(in: .utc)) (\(TextEscaping.escaped(s.untilTrigger ?? "")), event \(s.untilSeq.map(String.init) ?? "—"))\n"
+                        out += w.servedUntil(until.rfc3339(in: .utc), TextEscaping.escaped(s.untilTrigger ?? ""), s.untilSeq.map(String.init) ?? "—") + "\n"
                     } else {
-                        out += "  until — (still serving, as far as the log records)\n"
+                        out += w.stillServing + "\n"
                     }
                 }
                 try writeOutput(out)
@@ -43,6 +45,7 @@ extension Audit {
         @Argument(help: "The version's digest (sha256:…), as `audit versions`, `audit show` or `audit verify` print it.") var digest: String
         @OptionGroup var log: LogOption
         @Option(help: "The folder to create (it must not exist).") var out: String
+        @Option(help: "The language of every line: en or zh.") var lang: Language = .en
 
         func run() throws {
             let l = try log.open()
@@ -66,9 +69,10 @@ extension Audit {
                     try writeFileChecked(target, file.text, exclusive: true)
                 }
                 let setFolder = (out as NSString).appendingPathComponent(layout.setFolder)
-                var text = "\(TextEscaping.escaped(archived.name)) \(TextEscaping.escaped(archived.version)) (\(digest)): \(layout.files.count) file\(layout.files.count == 1 ? "" : "s") written\n"
+                let w = AuditWords(lang)
+                var text = w.filesWritten(TextEscaping.escaped(archived.name), TextEscaping.escaped(archived.version), digest, layout.files.count) + "\n"
                 for (_, path) in layout.files { text += "  \((out as NSString).appendingPathComponent(path))\n" }
-                text += "the set's folder: \(setFolder)\n"
+                text += w.setFolder(setFolder) + "\n"
                 try writeOutput(text)
             } catch let e as CommandFailure {
                 throw e

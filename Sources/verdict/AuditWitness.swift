@@ -22,6 +22,7 @@ extension Audit {
         @Option(help: ArgumentHelp("The witness's state file: the last checkpoint it cosigned.", valueName: "file")) var state: String
         @Option(name: .customLong("operator-key"), help: ArgumentHelp("The operator's public key (default: the key the state names, or on a first run the key the checkpoint names).", valueName: "pub"))
         var operatorKey: String?
+        @Option(help: "The language of every line: en or zh.") var lang: Language = .en
 
         func run() throws {
             do {
@@ -38,11 +39,13 @@ extension Audit {
                 if try !l.cosignatures().contains(cosignature) { try l.addCosignature(cosignature) }
                 try writeFileChecked(state + ".new", VerdictAudit.Witness.stateJSON(latest))
                 guard rename(state + ".new", state) == 0 else { throw AuditError(.usage, "cannot replace `\(state)`: \(String(cString: strerror(errno)))") }
-                var out = "✓ cosigned the checkpoint of \(latest.size) records (root \(latest.root.hexString), signed \(TextEscaping.escaped(latest.time)) by key \(latest.keyFingerprint)) with witness key \(AuditKeys.fingerprint(cosignature.witnessKey))\n"
+                let w = AuditWords(lang)
+                var out = w.cosigned(latest.size, latest.root.hexString, TextEscaping.escaped(latest.time), latest.keyFingerprint,
+                                     AuditKeys.fingerprint(cosignature.witnessKey)) + "\n"
                 if let previous {
-                    out += "  consistent with the checkpoint last seen (\(previous.size) records, root \(previous.root.hexString))\n"
+                    out += w.consistentWithLast(previous.size, previous.root.hexString) + "\n"
                 } else {
-                    out += "  first run: \(state) now keeps this checkpoint; later runs check each new one extends it\n"
+                    out += w.firstWitnessRun(state) + "\n"
                 }
                 try writeOutput(out)
             } catch let e as CommandFailure {
@@ -56,7 +59,7 @@ extension Audit {
 
 /// `verify --witness-key`: the latest checkpoint must carry a valid cosignature by the witness's key.
 enum WitnessRequirement {
-    static func check(_ log: any DecisionLog, witnessKeyFile: String) throws -> String {
+    static func check(_ log: any DecisionLog, witnessKeyFile: String, words w: AuditWords = AuditWords(.en)) throws -> String {
         let key = try AuditKeys.publicKey(file: try readKeyFile(witnessKeyFile), path: witnessKeyFile)
         let fingerprint = AuditKeys.fingerprint(Array(key.rawRepresentation))
         guard let latest = try log.latestCheckpoint() else {
@@ -65,6 +68,6 @@ enum WitnessRequirement {
         guard try log.cosignatures().contains(where: { $0.checkpoint == latest && $0.valid(with: key) }) else {
             throw AuditError(.key, "the latest checkpoint (\(latest.size) records, signed \(latest.time)) has no valid cosignature by witness key \(fingerprint): the witness has not seen it, or refused it")
         }
-        return "  the latest checkpoint (\(latest.size) records) is cosigned by witness key \(fingerprint)\n"
+        return w.witnessed(latest.size, fingerprint) + "\n"
     }
 }

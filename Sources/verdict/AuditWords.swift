@@ -68,9 +68,60 @@ struct AuditWords {
         zh ? "✓ 证明已验证:日志 \(log) 中的 \(n) 条记录,其检查点(\(size) 条记录,树根 \(root),签于 \(time))由密钥 \(key) 签名"
             : "✓ proof verified: \(plural(n, "record", "records")) in log \(log), whose checkpoint of \(size) records (root \(root), signed \(time)) key \(key) signed"
     }
+    func completenessProven(_ id: String, _ n: Int, _ log: String, _ size: UInt64, _ root: String, _ indexRoot: String, _ time: String, _ key: String) -> String {
+        zh ? "✓ 完整性已证明:在日志 \(log) 截至其检查点(\(size) 条记录,树根 \(root),案件索引树根 \(indexRoot),签于 \(time))为止,案件 \(id) 恰有 \(n) 条决定记录;该检查点由密钥 \(key) 签名"
+            : "✓ completeness proven: case \(id) has exactly \(plural(n, "decision record", "decision records")) in log \(log) up to its checkpoint of \(size) records (root \(root), case index root \(indexRoot), signed \(time)) key \(key) signed"
+    }
     func provenRecord(_ seq: UInt64, _ id: String, _ at: String, _ name: String, _ version: String, _ digest: String) -> String {
         zh ? "  记录 #\(seq):案件 \(id),记录于 \(at),策略 \(name) \(version)(\(digest))"
-            : "  record #\(seq): case \(id), recorded \(at), policy \(name) \(version) (\(digest))"
+            : "  record \(seq): case \(id), recorded \(at), policy \(name) \(version) (\(digest))"
+    }
+
+    // audit versions
+    func spells(_ n: Int, _ location: String) -> String {
+        zh ? "\(location) 中记录了 \(n) 段服务期" : "\(plural(n, "spell", "spells")) of service recorded in \(location)"
+    }
+    /// A version event's trigger: how the server came to activate or retire the version (a stored word).
+    func trigger(_ t: String) -> String {
+        guard zh else { return t }
+        switch t {
+        case "startup": return "启动"
+        case "watch": return "文件变更"
+        case "signal": return "信号(SIGHUP)"
+        case "request": return "重新加载请求"
+        case "stop": return "停止"
+        case "startup (no stop recorded)": return "再次启动(未记录停止)"
+        default: return t
+        }
+    }
+    func servedFrom(_ at: String, _ trigger: String, _ seq: UInt64) -> String {
+        zh ? "  自 \(at) 起(\(self.trigger(trigger)),事件 \(seq))" : "  from  \(at) (\(trigger), event \(seq))"
+    }
+    func servedUntil(_ at: String, _ trigger: String, _ seq: String) -> String {
+        zh ? "  至 \(at) 止(\(self.trigger(trigger)),事件 \(seq))" : "  until \(at) (\(trigger), event \(seq))"
+    }
+    var stillServing: String { zh ? "  至 —(据日志记录,仍在服务)" : "  until — (still serving, as far as the log records)" }
+
+    // audit archive
+    func filesWritten(_ name: String, _ version: String, _ digest: String, _ n: Int) -> String {
+        zh ? "\(name) \(version)(\(digest)):已写出 \(n) 个文件" : "\(name) \(version) (\(digest)): \(plural(n, "file", "files")) written"
+    }
+    func setFolder(_ path: String) -> String { zh ? "策略集的文件夹:\(path)" : "the set's folder: \(path)" }
+
+    // audit witness, verify --witness-key
+    func cosigned(_ size: UInt64, _ root: String, _ time: String, _ key: String, _ witness: String) -> String {
+        zh ? "✓ 已用见证密钥 \(witness) 共同签署检查点(\(size) 条记录,树根 \(root),于 \(time) 由密钥 \(key) 签名)"
+            : "✓ cosigned the checkpoint of \(size) records (root \(root), signed \(time) by key \(key)) with witness key \(witness)"
+    }
+    func consistentWithLast(_ size: UInt64, _ root: String) -> String {
+        zh ? "  与上次见到的检查点(\(size) 条记录,树根 \(root))一致" : "  consistent with the checkpoint last seen (\(size) records, root \(root))"
+    }
+    func firstWitnessRun(_ state: String) -> String {
+        zh ? "  首次运行:\(state) 现保存此检查点;以后每次运行都核验新检查点是它的延伸"
+            : "  first run: \(state) now keeps this checkpoint; later runs check each new one extends it"
+    }
+    func witnessed(_ size: UInt64, _ key: String) -> String {
+        zh ? "  最新的检查点(\(size) 条记录)有见证密钥 \(key) 的共同签名" : "  the latest checkpoint (\(size) records) is cosigned by witness key \(key)"
     }
     func provenDecision(_ json: String) -> String { zh ? "    决定:\(json)" : "    decision: \(json)" }
 
