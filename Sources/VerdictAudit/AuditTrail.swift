@@ -128,21 +128,35 @@ public enum AuditTrail {
         public init() {}
     }
 
+    /// A record as the audit commands name it: `#12 case-2` (its sequence number, then its case id,
+    /// which may repeat).
+    public static func recordName(seq: UInt64, caseID: String) -> String { "#\(seq) \(caseID)" }
+
+    /// How a replay's groups list the records in them.
+    public enum RecordNames: Sendable {
+        /// By case id alone (the console links each to the case's page).
+        case caseID
+        /// As ``AuditTrail/recordName(seq:caseID:)``: `#12 case-2`, one name a record even when ids repeat.
+        case sequenceAndCaseID
+    }
+
     /// Decides every recorded decision in `range` again under `policy` (only those of the set named
     /// `only`, when given) and groups what would change. With `latest`, only the log's last `latest`
     /// records are read, whatever its length (``Replay/notRead`` counts the older ones).
     public static func replay(log: any DecisionLog, under policy: CompiledPolicy, in range: Range, only name: String? = nil,
-                              latest: UInt64? = nil) throws -> Replay {
-        try replay(log: log, under: PolicyVersions(policy), in: range, only: name, latest: latest)
+                              latest: UInt64? = nil, naming: RecordNames = .caseID) throws -> Replay {
+        try replay(log: log, under: PolicyVersions(policy), in: range, only: name, latest: latest, naming: naming)
     }
 
     /// Decides every recorded decision in `range` again under `versions` — each by the version in
     /// force on its date, as the service would — and groups what would change. A changed case's old
     /// route comes from deciding its recorded input again under the archived version that decided it;
-    /// when that version is not in the archive, the transition's old side is not known.
+    /// when that version is not in the archive, the transition's old side is not known. `naming`: how
+    /// the groups list their records (by case id, or `#SEQ case-id`).
     public static func replay(log: any DecisionLog, under versions: PolicyVersions, in range: Range, only name: String? = nil,
-                              latest: UInt64? = nil) throws -> Replay {
+                              latest: UInt64? = nil, naming: RecordNames = .caseID) throws -> Replay {
         var out = Replay()
+        func named(_ v: RecordView) -> String { naming == .caseID ? v.caseID : recordName(seq: v.seq, caseID: v.caseID) }
         let archived = ArchivedPolicies(log: log)
         if let latest {
             let size = try log.treeState().size
@@ -166,11 +180,11 @@ public enum AuditTrail {
             let new: ChangeImpact.Outcome
             do { new = try outcome(versions, v) } catch {
                 out.failures.append((v.caseID, v.seq, "\(error)"))
-                out.impact.add(caseID: v.caseID, old: old, new: nil)
+                out.impact.add(caseID: named(v), old: old, new: nil)
                 return
             }
             if !old.differs(from: new) {
-                out.impact.add(caseID: v.caseID, old: old, new: new)
+                out.impact.add(caseID: named(v), old: old, new: new)
                 out.unchanged += 1
             } else {
                 changed.append(v.seq)
@@ -187,7 +201,7 @@ public enum AuditTrail {
             var old = ChangeImpact.Outcome(decisionJSON: v.decision)
             if let p = try? archived.policy(digest: v.digest, seq: v.seq) { old.routes = (try? outcome(PolicyVersions(p), v))?.routes }
             let new = try outcome(versions, v)
-            if out.impact.add(caseID: v.caseID, old: old, new: new) { out.changedCases += 1 } else { out.unchanged += 1 }
+            if out.impact.add(caseID: named(v), old: old, new: new) { out.changedCases += 1 } else { out.unchanged += 1 }
         }
         return out
     }

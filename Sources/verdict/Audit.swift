@@ -294,7 +294,7 @@ extension Audit {
 
     struct Replay: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Decide recorded history again under another policy set: what would change, grouped by rule transition and by how each output changes.",
+            abstract: "Decide recorded history again under another policy set: what would change, grouped by rule transition and by how each output changes, each record named #SEQ case-id.",
             discussion: "Exit 0 when nothing would change, 1 when some decision would.")
         @OptionGroup var log: LogOption
         @OptionGroup var policy: PolicyOptions
@@ -333,7 +333,7 @@ extension Audit {
                     return splits.count - 1
                 }()
                 splits[at].decisions += 1
-                let name = "#\(v.seq) \(TextEscaping.escaped(v.caseID))"
+                let name = TextEscaping.escaped(AuditTrail.recordName(seq: v.seq, caseID: v.caseID))
                 do {
                     let d = try set.answer(DecisionRequest(now: v.now), json: v.input).decision
                     var json: [UInt8] = []
@@ -351,7 +351,7 @@ extension Audit {
             let l = try log.open()
             defer { l.close() }
             let r: AuditTrail.Replay
-            do { r = try AuditTrail.replay(log: l, under: compiled, in: try range.range) } catch let e as ValidationError { throw e } catch { throw fail(error) }
+            do { r = try AuditTrail.replay(log: l, under: compiled, in: try range.range, naming: .sequenceAndCaseID) } catch let e as ValidationError { throw e } catch { throw fail(error) }
             var splits: [VersionSplit]?
             if byVersion {
                 do { splits = try splitByVersion(l, compiled) } catch let e as ValidationError { throw e } catch { throw fail(error) }
