@@ -20,6 +20,8 @@ public final class SQLiteDecisionLog: DecisionLog, @unchecked Sendable {
     let queue: DatabaseQueue
     /// Whether the file has the version events' table (a log made before them, opened read-only, has not).
     private let eventsTable: Bool
+    /// Checkpoints the WAL off the writer's path (none for a log opened read-only).
+    private let checkpointer: WALCheckpointer?
     /// The key under which a thread inside ``readSnapshot(_:)`` finds its open connection.
     private let snapshotKey = "verdict-log-snapshot-" + UUID().uuidString
 
@@ -53,9 +55,10 @@ public final class SQLiteDecisionLog: DecisionLog, @unchecked Sendable {
         config.label = "verdict-log"
         config.prepareDatabase { db in
             // FULL: the WAL is synced before a commit returns (a logged decision survives power loss, not
-            // only a killed process). A 64 MB page cache keeps the case-id index in memory; the WAL is
-            // checkpointed into the file every 64 MB rather than every 4 MB (fewer syncs), then truncated.
-            try db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 16384; PRAGMA journal_size_limit = 67108864")
+            // only a killed process). A 64 MB page cache keeps the case-id index in memory. No commit
+            // checkpoints the WAL (a ``WALCheckpointer`` does, on its own connection and thread, so no
+            // decision waits for it); the WAL file is truncated to 64 MB when it starts over.
+            try db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = 67108864")
         }
         do {
             queue = try DatabaseQueue(path: path, configuration: config)
@@ -65,6 +68,7 @@ public final class SQLiteDecisionLog: DecisionLog, @unchecked Sendable {
         do {
             logID = readOnly ? try Self.readOnlyMeta(queue, path) : try Self.openForWriting(queue, path, create: create)
             eventsTable = try queue.read { db in try db.tableExists("verdict_events") }
+            checkpointer = readOnly ? nil : try WALCheckpointer(path: path)
         } catch let e as AuditError {
             throw e
         } catch {
@@ -481,5 +485,10 @@ public final class SQLiteDecisionLog: DecisionLog, @unchecked Sendable {
                               files: try ArchivedPolicy.files(json: Self.text(row, 3), digest: digest))
     }
 
-    public func close() { try? queue.close() }
+    public func close() {
+        checkpointer?.close()
+        // A last checkpoint, passive (it never waits for another process still writing the file).
+        if checkpointer != nil { try? queue.writeWithoutTransaction { db in try db.checkpoint(.passive) } }
+        try? queue.close()
+    }
 }
