@@ -68,13 +68,26 @@ public enum AuditTrail {
         }
     }
 
-    /// A time range over `recorded_at`: `since` inclusive, `until` exclusive.
+    /// Which date of a record a ``Range`` is over.
+    public enum Dates: String, Sendable, CaseIterable {
+        /// When the record was written (`recorded_at`).
+        case recorded
+        /// The case's own date, as the set that decided it places a case in time (``PolicyVersions``):
+        /// the field the version names as `effective_by` in the recorded input (a `date` as its start
+        /// in UTC), or, for a set without one, the decision time the record was decided at.
+        case `case`
+    }
+
+    /// A time range over `recorded_at` (or, with `dates: .case`, over each case's own date): `since`
+    /// inclusive, `until` exclusive.
     public struct Range: Sendable {
         public var since: Timestamp?
         public var until: Timestamp?
-        public init(since: Timestamp? = nil, until: Timestamp? = nil) {
+        public var dates: Dates
+        public init(since: Timestamp? = nil, until: Timestamp? = nil, dates: Dates = .recorded) {
             self.since = since
             self.until = until
+            self.dates = dates
         }
         func contains(_ t: Timestamp) -> Bool {
             if let since, t < since { return false }
@@ -89,6 +102,9 @@ public enum AuditTrail {
     /// edited to move it out of an auditor's time window is an error, never left out silently.
     public static func each(log: any DecisionLog, in range: Range, from first: UInt64 = 0,
                             _ body: (StoredRecord, RecordView) throws -> Void) throws {
+        if range.dates == .case, range.since != nil || range.until != nil {
+            return try eachByCaseDate(log: log, in: range, from: first, body)
+        }
         try log.scan(from: first, until: nil) { chunk in
             for r in chunk {
                 try checked(r)
@@ -99,6 +115,49 @@ public enum AuditTrail {
                 try body(r, v)
             }
             return true
+        }
+    }
+
+    /// The case's own date of a recorded decision, as the version that decided it places a case in
+    /// time: its `effective_by` field (`field`, read from the recorded input; a `date` as its start in
+    /// UTC), or the decision time when the version names none. Nil when the field cannot be read.
+    public static func caseDate(_ v: RecordView, field: String?) -> Timestamp? {
+        guard let field else { return v.now ?? v.recordedAt }
+        guard let parsed = try? JSONReader.parse(v.input), case .object(let members) = parsed,
+              case .string(let text)? = members.last(where: { $0.key == field })?.value else { return nil }
+        if let t = try? Timestamp(rfc3339: text) { return t }
+        if (try? CivilDate(iso: text)) != nil { return try? Timestamp(rfc3339: text + "T00:00:00Z") }
+        return nil
+    }
+
+    /// `each` over the case's own dates: every record checked, then kept when its case's date is in
+    /// the range. The field each record's version names (`effective_by`) comes from the archived
+    /// version (``PolicyVersions/effectiveBy``); the scan stops at a version not yet looked up, looks
+    /// it up (the log is not read while it is scanned) and resumes at that record.
+    static func eachByCaseDate(log: any DecisionLog, in range: Range, from first: UInt64,
+                               _ body: (StoredRecord, RecordView) throws -> Void) throws {
+        let archived = ArchivedPolicies(log: log)
+        var fields: [String: String?] = [:]
+        var next = first
+        while true {
+            var missing: (digest: String, seq: UInt64)?
+            try log.scan(from: next, until: nil) { chunk in
+                for r in chunk where r.seq >= next {
+                    try checked(r)
+                    let v = try r.parsed()
+                    guard let field = fields[v.digest] else {
+                        missing = (v.digest, v.seq)
+                        return false
+                    }
+                    next = r.seq + 1
+                    guard let date = caseDate(v, field: field), range.contains(date) else { continue }
+                    try body(r, v)
+                }
+                return true
+            }
+            guard let m = missing else { return }
+            fields[m.digest] = PolicyVersions(try archived.policy(digest: m.digest, seq: m.seq)).effectiveBy
+            next = m.seq
         }
     }
 

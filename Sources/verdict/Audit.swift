@@ -39,6 +39,8 @@ struct TimeRangeOptions: ParsableArguments {
     var since: String?
     @Option(help: ArgumentHelp("Only decisions recorded before this instant (RFC 3339, or a date: its start in UTC).", valueName: "time"))
     var until: String?
+    @Option(help: ArgumentHelp("Which date --since and --until are on: recorded (when the record was written, recorded_at) or case (the case's own date: the field the set names as effective_by, else the decision time).", valueName: "recorded|case"))
+    var dates: String = "recorded"
 
     var range: AuditTrail.Range {
         get throws {
@@ -48,7 +50,8 @@ struct TimeRangeOptions: ParsableArguments {
                 if let t = try? Timestamp(rfc3339: s + "T00:00:00Z") { return t }
                 throw ValidationError("--\(name): `\(s)` is neither an RFC 3339 timestamp nor a date (YYYY-MM-DD)")
             }
-            return AuditTrail.Range(since: try parse(since, "since"), until: try parse(until, "until"))
+            guard let d = AuditTrail.Dates(rawValue: dates) else { throw ValidationError("--dates is recorded or case, not `\(dates)`") }
+            return AuditTrail.Range(since: try parse(since, "since"), until: try parse(until, "until"), dates: d)
         }
     }
 }
