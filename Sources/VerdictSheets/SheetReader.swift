@@ -149,7 +149,7 @@ struct SheetReader {
             edits.removeSubrange(before...)
         }
         let kept = order.compactMap(\.item)
-        let structural = kept != Array(items.indices)
+        let structural = kept != Array(items.indices) || order.contains { $0.item == nil }
         if !structural {
             for i in items.indices { edits += itemEdits[i] ?? [] }
             return
@@ -158,11 +158,7 @@ struct SheetReader {
             problems.append("\(sheet.name): rows were added, removed or moved, but the \(layout.itemsKey) of `\(layout.decision)` are written as a flow list: edit them in the YAML")
             return
         }
-        if layout.kind == .overrides, order.contains(where: { $0.item == nil }) {
-            let r = order.first { $0.item == nil }!.row
-            refuse(r, 0, "a new override: overrides carry exceptions and replacements a row does not hold; add it in the YAML (\(yamlPlace(seq)))")
-            return
-        }
+        _ = seq
         // Each item's lines, moved as a block; its own cell edits applied inside.
         func chunk(_ i: Int) -> (Int, Int) {
             let s = file.lineStart(items[i].start)
@@ -360,6 +356,9 @@ struct SheetReader {
         if let q = cell("quote")?.1, !q.isEmpty { lines.append("\(k)quote: \(YAMLText.scalar(q, inFlow: false, wasPlain: true))") }
         localized("reading")
         localized("note")
+        if layout.kind == .overrides, let o = cell("output")?.1, !o.isEmpty {
+            lines.append("\(k)output: \(YAMLText.scalar(o, inFlow: false, wasPlain: true))")
+        }
         let whens = layout.columns.indices.filter { if case .when = layout.columns[$0].kind { return true } else { return false } }
             .map { sheet.cell(row: r, column: $0).text }.filter { !$0.isEmpty }
         if whens.count == 1 { lines.append("\(k)when: \(YAMLText.scalar(whens[0], inFlow: false, wasPlain: true))") }
@@ -371,6 +370,21 @@ struct SheetReader {
             thens.append("\(k)  \(p[1]): \(t)")
         }
         if !thens.isEmpty { lines.append("\(k)then:"); lines += thens }
+        // A new override's `except`, `replace`, `remove` and `insert`, as the cell holds them (the YAML the
+        // export shows): on the lines below the key, the first line indented under it and the others as
+        // written — the export's own indentation, the same as the new override's when a row is copied
+        // within the sheet. The set's check refuses what does not read as YAML there.
+        if layout.kind == .overrides {
+            for key in ["except", "replace", "remove", "insert"] {
+                guard let (_, v) = cell(key), !v.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { continue }
+                let parts = v.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
+                    .map { String($0).replacingOccurrences(of: "\r", with: "") }
+                    .filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+                lines.append("\(k)\(key):")
+                lines.append("\(k)  \(parts[0].trimmingCharacters(in: .whitespaces))")
+                lines += parts.dropFirst()
+            }
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 }
