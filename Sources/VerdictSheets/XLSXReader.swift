@@ -20,6 +20,13 @@ public enum XLSXReader {
         public init() {}
     }
 
+    /// A spreadsheet's own bounds (rows 1 to 1,048,576, columns A to XFD), and what an import reads at
+    /// most: far above any decision table, far below what would exhaust memory.
+    static let maxRows = 1_048_576
+    static let maxColumns = 16_384
+    static let maxSheets = 500
+    static let maxCells = 2_000_000
+
     public static func read(_ url: URL, limits: Limits = Limits()) throws(SheetError) -> Workbook {
         let name = url.lastPathComponent
         let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.intValue
@@ -68,7 +75,11 @@ public enum XLSXReader {
             }
             entries[path] = entry
         }
+        // Each part is inflated once, however often the workbook names it (a workbook naming one large
+        // sheet 400 times must not inflate it 400 times): what is inflated stays within the directory's total.
+        var inflated: [String: Data] = [:]
         func part(_ path: String) throws(SheetError) -> Data? {
+            if let done = inflated[path] { return done }
             guard let entry = entries[path] else { return nil }
             var out = Data()
             let cap = Int(entry.uncompressedSize)
@@ -84,11 +95,17 @@ public enum XLSXReader {
             if out.range(of: Data("<!DOCTYPE".utf8)) != nil || out.range(of: Data("<!ENTITY".utf8)) != nil {
                 throw SheetError(at: "\(name) (\(path))", "a DTD or entity declaration, which spreadsheets do not write: refused")
             }
+            inflated[path] = out
             return out
         }
         func tree(_ path: String) throws(SheetError) -> XMLTree? {
             guard let d = try part(path) else { return nil }
-            guard let t = XMLTree.parse(d) else { throw SheetError(at: "\(name) (\(path))", "not well-formed XML") }
+            let t: XMLTree
+            switch XMLTree.parse(d) {
+            case .tree(let tree): t = tree
+            case .tooDeep: throw SheetError(at: "\(name) (\(path))", "elements nested more than \(XMLTree.maxDepth) deep, which spreadsheets do not write: refused")
+            case .malformed: throw SheetError(at: "\(name) (\(path))", "not well-formed XML")
+            }
             return t
         }
         if let types = try part("[Content_Types].xml"), let text = String(data: types, encoding: .utf8),
@@ -126,23 +143,44 @@ public enum XLSXReader {
             }
         }
         var sheets: [Sheet] = []
-        for s in workbook.all("sheet") {
+        var readTargets = Set<String>()
+        var cellCount = 0
+        let sheetElements = workbook.all("sheet")
+        guard sheetElements.count <= Self.maxSheets else {
+            throw SheetError(at: "\(name) (xl/workbook.xml)", "\(sheetElements.count) sheets, more than the \(Self.maxSheets) an import reads: not a decision table export")
+        }
+        for s in sheetElements {
             let sheetName = s.attributes["name"] ?? "?"
             guard let rid = s.attributes["r:id"] ?? s.attributes.first(where: { $0.key.hasSuffix(":id") })?.value, let target = targets[rid] else {
                 throw SheetError(at: "\(name) (sheet \(sheetName))", "the sheet's part is not named in the workbook's relationships")
             }
             let path = target.hasPrefix("/") ? String(target.dropFirst()) : "xl/" + target
+            guard readTargets.insert(path).inserted else {
+                throw SheetError(at: "\(name) (sheet \(sheetName))", "the sheet's part \(path) is another sheet's too: each sheet has its own")
+            }
             guard let ws = try tree(path) else { throw SheetError(at: "\(name) (\(path))", "the sheet \(sheetName)'s part is missing") }
             var rows: [[Cell]] = []
             var nextRow = 0
             for row in ws.all("row") {
                 let r = row.attributes["r"].flatMap(Int.init).map { $0 - 1 } ?? nextRow
+                // A spreadsheet's rows are 1 to 1,048,576 and its columns A to XFD (16,384).
+                guard (0..<Self.maxRows).contains(r) else {
+                    throw SheetError(at: "\(sheetName) (\(path))", "a row numbered \(r + 1), outside 1 to \(Self.maxRows)")
+                }
                 nextRow = r + 1
                 var cells: [Cell] = []
                 var nextCol = 0
                 for c in row.children where c.name == "c" {
                     let pos = c.attributes["r"].flatMap(CellName.parse)
                     let col = pos?.column ?? nextCol
+                    guard (0..<Self.maxColumns).contains(col), pos.map({ $0.row == r }) ?? true else {
+                        throw SheetError(at: "\(sheetName)!\(c.attributes["r"] ?? "?")", "a cell outside its row or past column XFD")
+                    }
+                    // Counted with the empty cells a far column pads its row with.
+                    cellCount += max(col + 1 - cells.count, 1)
+                    guard cellCount <= Self.maxCells else {
+                        throw SheetError(at: name, "more than \(Self.maxCells) cells: not a decision table export")
+                    }
                     nextCol = col + 1
                     let type = c.attributes["t"] ?? "n"
                     let v = c.first("v")?.text() ?? ""
@@ -217,14 +255,22 @@ final class XMLTree {
 
     init(name: String, attributes: [String: String]) { self.name = name; self.attributes = attributes }
 
-    static func parse(_ data: Data) -> XMLTree? {
+    /// How deep elements may nest: a spreadsheet part nests six or seven deep; the limit keeps the
+    /// tree's recursive reads and its release within the stack.
+    static let maxDepth = 64
+
+    enum Parsed { case tree(XMLTree), tooDeep, malformed }
+
+    static func parse(_ data: Data) -> Parsed {
         let d = Builder()
         let p = XMLParser(data: data)
         p.shouldResolveExternalEntities = false
         p.shouldProcessNamespaces = false
         p.delegate = d
-        guard p.parse(), let root = d.root else { return nil }
-        return root
+        let ok = p.parse()
+        if d.tooDeep { return .tooDeep }
+        guard ok, let root = d.root else { return .malformed }
+        return .tree(root)
     }
 
     /// The local name (without a namespace prefix).
@@ -258,7 +304,13 @@ final class XMLTree {
     final class Builder: NSObject, XMLParserDelegate {
         var stack: [XMLTree] = []
         var root: XMLTree?
+        var tooDeep = false
         func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]) {
+            guard stack.count < XMLTree.maxDepth else {
+                tooDeep = true
+                parser.abortParsing()
+                return
+            }
             let n = XMLTree(name: elementName, attributes: attributeDict)
             stack.last?.children.append(n)
             if root == nil { root = n }
