@@ -96,6 +96,16 @@ def main():
         p = copy.deepcopy(proofs["absent"])
         p["case"] = "Q-2026-0042"
         check("a case that has records claimed to have none", p, False)
+        # A negative place in the index (review: Python's -1 made every sibling a left one, so the last
+        # entry's real path "proved" an absent case before it) and places that are not integers.
+        for label, position in [("a negative index position", -1), ("an index position that is true", True),
+                                ("an index position that is text", "0")]:
+            p = copy.deepcopy(proofs["absent"])
+            p["index"]["position"] = position
+            check(label, p, False)
+        p = copy.deepcopy(proofs["complete"])
+        p["index"]["position"] = -1
+        check("a completeness proof at a negative index position", p, False)
     if failures:
         print("\n".join(["FAILED:"] + failures), file=sys.stderr)
         return 1

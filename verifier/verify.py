@@ -47,8 +47,10 @@ def records_hash(records):  # (seq, leaf) pairs in ascending seq: seq as 8 bytes
 
 def root_from_path(leaf, index, size, path):
     """RFC 9162 2.1.3.2: the root the audit path leads to from leaf `index` of a tree of `size` leaves."""
-    if index >= size:
-        raise NotProven(f"leaf {index} is outside a tree of {size} leaves")
+    # Plain integers only (JSON true is an int to Python), and a leaf inside the tree: a negative
+    # index would make every sibling a left one and let a path prove a leaf at a place it is not.
+    if type(index) is not int or type(size) is not int or not 0 <= index < size:
+        raise NotProven(f"leaf {index!r} is outside a tree of {size!r} leaves")
     fn, sn, r = index, size - 1, leaf
     for p in path:
         if sn == 0:
@@ -145,6 +147,8 @@ def check_completeness(proof, records):
         raise NotProven("the records are not in ascending sequence order")
     idx = proof["index"]
     size, position = idx["size"], idx["position"]
+    if type(size) is not int or type(position) is not int or not 0 <= position <= size:
+        raise NotProven(f"the index position {position!r} is not a place in an index of {size!r} entries")
     found = bool(records)
     if found:
         leaf = index_leaf_hash(key, records_hash([(seq, leaf) for seq, leaf, _ in records]))
