@@ -373,15 +373,21 @@ struct SheetReader {
         // A new override's `except`, `replace`, `remove` and `insert`, as the cell holds them (the YAML the
         // export shows): on the lines below the key, the first line indented under it and the others as
         // written — the export's own indentation, the same as the new override's when a row is copied
-        // within the sheet. The set's check refuses what does not read as YAML there.
+        // within the sheet; one line in flow style (`{a: b}`, `[x]`) on the key's line. The set's check
+        // refuses what does not read as YAML there.
         if layout.kind == .overrides {
             for key in ["except", "replace", "remove", "insert"] {
                 guard let (_, v) = cell(key), !v.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { continue }
                 let parts = v.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
                     .map { String($0).replacingOccurrences(of: "\r", with: "") }
                     .filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+                let first = parts[0].trimmingCharacters(in: .whitespaces)
+                if parts.count == 1, first.hasPrefix("{") || first.hasPrefix("[") {
+                    lines.append("\(k)\(key): \(first)")   // flow style stays on the key's line
+                    continue
+                }
                 lines.append("\(k)\(key):")
-                lines.append("\(k)  \(parts[0].trimmingCharacters(in: .whitespaces))")
+                lines.append("\(k)  \(first)")
                 lines += parts.dropFirst()
             }
         }

@@ -77,12 +77,33 @@ struct NewRowTests {
         let (r, c) = SheetTestSupport.find(book.sheets[s], id: "henan-finance", column: "replace")!
         var new = book.sheets[s].rows[r]
         new[0] = .text("henan-finance-2")
-        new[c] = .text("finance_supervisor: no_such_role")
+        new[c] = .text("{finance_supervisor: no_such_role}")
         book.sheets[s].rows.append(new)
         let report = try TableImport.run(book, into: copy)
         #expect(report.problems.count >= 1)
         #expect(report.problems.first?.hasPrefix("approval.overrides!A") == true, "\(report.problems)")
         #expect(report.problems.contains { $0.contains("no_such_role") }, "\(report.problems)")
         #expect(SheetTestSupport.snapshot(copy) == before)
+    }
+
+    /// A new override's `replace` typed in flow style stays on the key's line; the set's tests run and pass.
+    @Test func aNewOverrideInFlowStyle() throws {
+        let (copy, scratch) = try SheetTestSupport.copy(Self.set)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        var book = try PolicyTables(directory: copy).workbook()
+        let s = book.sheets.firstIndex { $0.name == "approval.overrides" }!
+        let (r, c) = SheetTestSupport.find(book.sheets[s], id: "henan-finance", column: "when.1")!
+        let header = book.sheets[s].rows[r - 1]
+        var new = book.sheets[s].rows[r]
+        new[0] = .text("henan-finance-above-50000")
+        new[c] = .text("cost > 50000")
+        new[header.firstIndex(of: .heading("except"))!] = .empty
+        new[header.firstIndex(of: .heading("replace"))!] = .text("{finance_supervisor: bu_finance_head}")
+        book.sheets[s].rows.append(new)
+        let report = try TableImport.run(book, into: copy)
+        #expect(report.problems.isEmpty, "\(report.problems)")
+        #expect(report.testsPassed > 0)
+        let text = try String(contentsOfFile: (copy as NSString).appendingPathComponent("a5-approval.yaml"), encoding: .utf8)
+        #expect(text.hasSuffix("        output: signers\n        when: cost > 50000\n        replace: {finance_supervisor: bu_finance_head}\n"), "\(text.suffix(300))")
     }
 }
