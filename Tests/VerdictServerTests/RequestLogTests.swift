@@ -163,6 +163,18 @@ import Testing
         #expect(text.split(separator: "\n").allSatisfy { $0.utf8.count == 199 })
     }
 
+    @Test func aReaderThatStoppedCostsTheLinesNotTheService() {
+        var fds: [Int32] = [0, 0]
+        _ = pipe(&fds)
+        defer { close(fds[0]); close(fds[1]) }
+        _ = fcntl(fds[1], F_SETFL, fcntl(fds[1], F_GETFL) | O_NONBLOCK)
+        let buffer = LogBuffer(descriptor: fds[1], interval: .seconds(3_600), highWater: 1 << 20, stallLimit: 100)
+        // Nobody reads the pipe: it fills (64 KiB), the rest is dropped after 100 ms without progress.
+        buffer.append([UInt8](repeating: 0x61, count: 200_000) + [0x0A])
+        buffer.flush()
+        #expect(buffer.droppedBytes > 0 && buffer.droppedBytes < 200_001)
+    }
+
     @Test func anUrgentLineIsWrittenAtOnceWithTheLinesBeforeIt() {
         let pipe = PipeReader()
         // An interval far longer than the test: only the urgent append can have written.

@@ -42,8 +42,9 @@ public final class LogBuffer: Sendable {
 
     /// A buffer over `descriptor`, flushed every `interval` by a thread of its own, which ends after the
     /// buffer is gone (flush before letting go of a buffer: lines still waiting are not written).
-    public init(descriptor: Int32, interval: Duration = .milliseconds(50), highWater: Int = 64 * 1024) {
+    public init(descriptor: Int32, interval: Duration = .milliseconds(50), highWater: Int = 64 * 1024, stallLimit: Int32 = 10_000) {
         self.descriptor = descriptor
+        self.stallLimit = stallLimit
         self.interval = interval
         self.highWater = max(highWater, 1)
         var bytes: [UInt8] = []
@@ -95,7 +96,8 @@ public final class LogBuffer: Sendable {
                 return taken
             }
             guard !batch.isEmpty else { return }
-            batch.withUnsafeBytes { Self.writeAll($0, to: descriptor) }
+            let lost = batch.withUnsafeBytes { Self.writeAll($0, to: descriptor, stallLimit: stallLimit) }
+            if lost > 0 { dropped.add(lost, ordering: .relaxed) }
             batch.removeAll(keepingCapacity: true)
             // The emptied array becomes the next spare, unless it grew far past the usual batch.
             if batch.capacity <= 4 * (highWater + 1024) {
@@ -104,10 +106,20 @@ public final class LogBuffer: Sendable {
         }
     }
 
+    /// Bytes given up on: refused by the descriptor, or waiting on a non-blocking one that took
+    /// nothing for ``stallLimit`` ms (a reader that stopped reading must not hang the service, nor its
+    /// exit). A blocking descriptor whose reader stopped blocks as any log writer does.
+    public var droppedBytes: Int { dropped.load(ordering: .relaxed) }
+    private let dropped = Atomic<Int>(0)
+    /// How long (milliseconds) a write waits on a descriptor that takes nothing before the rest of its
+    /// batch is dropped.
+    public let stallLimit: Int32
+
     /// `write(2)` until every byte is out: across partial writes, interrupted calls and a descriptor
-    /// that is non-blocking (waits until it can be written); gives up on any other error.
-    static func writeAll(_ bytes: UnsafeRawBufferPointer, to fd: Int32) {
-        guard var at = bytes.baseAddress else { return }
+    /// that is non-blocking (waits until it can be written, up to ``stallLimit`` ms without progress);
+    /// gives up on any other error. Returns the bytes not written.
+    static func writeAll(_ bytes: UnsafeRawBufferPointer, to fd: Int32, stallLimit: Int32) -> Int {
+        guard var at = bytes.baseAddress else { return 0 }
         var left = bytes.count
         while left > 0 {
             let n = write(fd, at, left)
@@ -118,10 +130,11 @@ public final class LogBuffer: Sendable {
                 continue
             } else if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
                 var p = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
-                _ = poll(&p, 1, 1_000)
+                if poll(&p, 1, stallLimit) == 0 { return left }  // nothing could be written for stallLimit ms
             } else {
-                return
+                return left
             }
         }
+        return 0
     }
 }
