@@ -119,12 +119,16 @@ public enum TableImport {
         if newTexts.isEmpty { return report }
         // Check and test a copy beside the folder (so `include: ../…` reads what the set reads).
         let dirURL = URL(fileURLWithPath: directory).standardized
-        let copy = dirURL.deletingLastPathComponent().appendingPathComponent(".\(dirURL.lastPathComponent).import-\(getpid())")
-        try? FileManager.default.removeItem(at: copy)
+        // A name no other import (nor anything already there) has: nothing is removed but what this made.
+        let copy = dirURL.deletingLastPathComponent().appendingPathComponent(".\(dirURL.lastPathComponent).import-\(UUID().uuidString)")
         try FileManager.default.copyItem(at: dirURL, to: copy)
         defer { try? FileManager.default.removeItem(at: copy) }
         for (rel, t) in newTexts {
-            try Data(t.text.utf8).write(to: copy.appendingPathComponent(rel))
+            // The copy keeps a symbolic link as a link: writing through it would change the file it points
+            // at, outside the copy. The link is replaced by the new text instead.
+            let target = copy.appendingPathComponent(rel)
+            try? FileManager.default.removeItem(at: target)
+            try Data(t.text.utf8).write(to: target)
         }
         func place(_ loc: SourceLocation?) -> String {
             guard let loc else { return "" }

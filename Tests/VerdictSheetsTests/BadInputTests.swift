@@ -126,6 +126,26 @@ struct BadInputTests {
         expectProblem(p, "approval!\(CellName.cell(row: r, column: c)): ", "a5-approval.yaml:24:")
     }
 
+    /// A set's file that is a symbolic link to a file elsewhere: a refused import leaves the file it
+    /// points at as it was (review: the check's copy kept the link and wrote through it).
+    @Test func aSymbolicLinkIsNotWrittenThrough() throws {
+        var f = try Fixture(); defer { f.done() }
+        // Beside the set, inside the include root (a link out of it is refused by the loader).
+        let outside = URL(fileURLWithPath: (f.copy as NSString).deletingLastPathComponent).appendingPathComponent("shared-a5.yaml")
+        let file = (f.copy as NSString).appendingPathComponent("a5-approval.yaml")
+        try FileManager.default.moveItem(atPath: file, toPath: outside.path)
+        try FileManager.default.createSymbolicLink(atPath: file, withDestinationPath: outside.path)
+        let original = try Data(contentsOf: outside)
+        let s = f.index("approval")
+        let (r, c) = SheetTestSupport.find(f.book.sheets[s], id: "band-up-to-300", column: "then.approver")!
+        f.book.sheets[s].rows[r][c] = .text("branch_manger")
+        let path = f.scratch.appendingPathComponent("edited.xlsx")
+        try XLSXWriter.write(f.book).write(to: path)
+        let report = try TableImport.run(try TableImport.readWorkbook(path.path), into: f.copy)
+        #expect(!report.written && !report.problems.isEmpty)
+        #expect(try Data(contentsOf: outside) == original, "the linked file is untouched")
+    }
+
     // The container: size, zip bombs, external links, macros.
 
     @Test func hundredMegabyteFile() throws {
