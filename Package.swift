@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "VerdictConsole", targets: ["VerdictConsole"]),
         .library(name: "VerdictAuditPostgres", targets: ["VerdictAuditPostgres"]),
         .library(name: "VerdictSheets", targets: ["VerdictSheets"]),
+        .library(name: "VerdictChanges", targets: ["VerdictChanges"]),
         .executable(name: "verdict", targets: ["verdict"]),
         // The C library (issue 31): `libVerdictC.so`, whose soname is `libverdict.so`;
         // `bindings/build-library.sh` builds it and installs it under that name beside include/verdict.h.
@@ -68,6 +69,8 @@ let package = Package(
                 "VerdictConsole",
                 // The console's xlsx download of a set's tables (issue 33).
                 "VerdictSheets",
+                // Proposals, review and activation (issue 32), served over HTTP and in the console.
+                "VerdictChanges",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird", condition: .when(traits: ["Service"])),
                 .product(name: "HTTPTypes", package: "swift-http-types", condition: .when(traits: ["Service"])),
@@ -114,6 +117,16 @@ let package = Package(
                 .product(name: "ZIPFoundation", package: "ZIPFoundation", condition: .when(traits: ["Service"])),
             ]
         ),
+        // Governed policy changes (issue 32): roles, proposals, four-eyes review, activation of a set's
+        // files written whole (a journal finished at the next start if a process dies midway).
+        .target(
+            name: "VerdictChanges",
+            dependencies: [
+                "Verdict",
+                "VerdictAudit",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         // The C ABI over the one decision entry point (include/verdict.h): its own target, so `Verdict`
         // stays a plain Swift library; Python, Java and Go bind to it (bindings/).
         .target(
@@ -129,6 +142,7 @@ let package = Package(
                 "VerdictAudit",
                 "VerdictAuditPostgres",
                 "VerdictSheets",
+                "VerdictChanges",
                 // `audit show --format html` writes the console's auditor's page (one renderer).
                 "VerdictConsole",
                 .product(name: "ArgumentParser", package: "swift-argument-parser", condition: .when(traits: ["Service"])),
@@ -146,10 +160,16 @@ let package = Package(
                 "VerdictServer",
                 "VerdictConsole",
                 "VerdictAudit",
+                "VerdictChanges",
                 "verdict",
                 .product(name: "HummingbirdTesting", package: "hummingbird", condition: .when(traits: ["Service"])),
                 .product(name: "Yams", package: "Yams"),
             ]
+        ),
+        .testTarget(
+            name: "VerdictChangesTests",
+            // Proposals, review rules, activation written whole and finished after a kill -9.
+            dependencies: ["VerdictChanges", "Verdict", "VerdictAudit", "verdict"]
         ),
         .testTarget(
             name: "VerdictSheetsTests",
