@@ -124,6 +124,9 @@ public struct CompletenessProof: Sendable {
         checkpoint = try Checkpoint(json: c, where: "`\(path)`: checkpoint")
         guard case .array(let items)? = v.member("records") else { throw AuditError(.proof, "`\(path)`: `records` is missing or not a list") }
         records = try InclusionProof.entries(items, path: path)
+        if let i = records.firstIndex(where: \.isEvent) {
+            throw AuditError(.proof, "`\(path)`: records[\(i)] is an event: a completeness proof holds a case's decision records only")
+        }
         guard let index = v.member("index") else { throw AuditError(.proof, "`\(path)`: no `index`") }
         func whole(_ o: JSONValue, _ k: String, _ at: String) throws(AuditError) -> UInt64 {
             guard case .number(let n)? = o.member(k), let u = UInt64(n) else { throw AuditError(.proof, "\(at): `\(k)` is not a whole number") }

@@ -56,7 +56,12 @@ public protocol DecisionLog: AnyObject, Sendable {
     /// Appends policy version events (``PendingVersionEvent``) as leaves of the same tree, and archives
     /// the versions they name, under the write lock, in one transaction; returns their sequence numbers.
     func appendVersionEvents(_ events: [PendingVersionEvent], policies: [ArchivedPolicy]) throws -> Range<UInt64>
-    /// Every version event, in sequence order (none in a log made before them).
+    /// Appends change events (``PendingChangeEvent``: the steps of governed policy changes) as leaves of
+    /// the same tree, stored with the version events, under the write lock, in one transaction; returns
+    /// their sequence numbers. When it returns, they are committed.
+    func appendChangeEvents(_ events: [PendingChangeEvent]) throws -> Range<UInt64>
+    /// Every event — version events and change events, which share the events table — in sequence order
+    /// (none in a log made before them); ``StoredVersionEvent/parsedEvent()`` tells them apart.
     func versionEvents() throws -> [StoredVersionEvent]
     /// Stores a witness's cosignature of a checkpoint.
     func addCosignature(_ c: Cosignature) throws
@@ -65,17 +70,26 @@ public protocol DecisionLog: AnyObject, Sendable {
     func close()
 }
 
-/// What a writer of version events does inside the lock, the same for every backend.
+/// What a writer of events (version or change events) does inside the lock, the same for every backend.
 public struct EventPlan: Sendable {
     public var rows: [(seq: UInt64, body: [UInt8], leaf: Hash, recordedAt: Int64)] = []
     public var nodes: [(level: UInt8, index: UInt64, hash: Hash)] = []
     public var state: MerkleFrontier
 
     public init(state: MerkleFrontier, events: [PendingVersionEvent]) {
+        self.init(state: state, bodies: events.map { e in (e.bytes(seq:), e.recordedAt) })
+    }
+
+    /// The plan of change events: the same leaf domain and table as version events.
+    public init(state: MerkleFrontier, changes: [PendingChangeEvent]) {
+        self.init(state: state, bodies: changes.map { e in (e.bytes(seq:), e.recordedAt) })
+    }
+
+    private init(state: MerkleFrontier, bodies: [(bytes: (UInt64) -> [UInt8], recordedAt: Timestamp)]) {
         self.state = state
-        for e in events {
+        for e in bodies {
             let seq = self.state.size
-            let body = e.bytes(seq: seq)
+            let body = e.bytes(seq)
             let leaf = PendingVersionEvent.leafHash(body)
             var completed: [(UInt8, UInt64, Hash)] = []
             self.state.append(leaf) { level, index, hash in
@@ -152,6 +166,10 @@ extension DecisionLog {
 
     public func appendVersionEvents(_ events: [PendingVersionEvent], policies: [ArchivedPolicy]) throws -> Range<UInt64> {
         throw AuditError(.usage, "\(location) cannot record policy version events")
+    }
+
+    public func appendChangeEvents(_ events: [PendingChangeEvent]) throws -> Range<UInt64> {
+        throw AuditError(.usage, "\(location) cannot record change events")
     }
 
     public func versionEvents() throws -> [StoredVersionEvent] { [] }

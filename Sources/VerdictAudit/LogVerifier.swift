@@ -132,7 +132,7 @@ public enum LogVerifier {
             try checkVerifiedPrefix(state: state)
             if start == 0, bySize[0] != nil { checkRoot() }
             var read: UInt64 = 0
-            // Version events are leaves of the same tree, stored apart: each is checked in its place.
+            // Events (version and change events) are leaves of the same tree, stored apart: each is checked in its place.
             let events = try log.versionEvents().filter { $0.seq >= start }
             var nextEvent = 0
             try log.scan(from: start, until: nil) { chunk in
@@ -241,10 +241,11 @@ public enum LogVerifier {
             }
         }
 
-        /// One version event: its place, its bytes against its leaf hash (`0x02`), and the nodes it completes.
+        /// One event (a version or a change event): its place, its bytes against its leaf hash (`0x02`),
+        /// its fields, and the nodes it completes.
         mutating func check(_ e: StoredVersionEvent) {
             checkPlace(e.seq)
-            do { _ = try e.parsed() } catch { problems.add(error) }
+            do { _ = try e.parsedEvent() } catch { problems.add(error) }
             appendLeaf(e.leaf)
         }
 

@@ -383,6 +383,17 @@ public final class SQLiteDecisionLog: DecisionLog, @unchecked Sendable {
     public func appendVersionEvents(_ events: [PendingVersionEvent], policies: [ArchivedPolicy]) throws -> Range<UInt64> {
         guard !events.isEmpty else { return 0..<0 }
         guard eventsTable else { throw AuditError(.usage, "\(location) was opened read-only: it cannot record version events") }
+        return try appendEvents(policies: policies) { state in EventPlan(state: state, events: events) }
+    }
+
+    public func appendChangeEvents(_ events: [PendingChangeEvent]) throws -> Range<UInt64> {
+        guard !events.isEmpty else { return 0..<0 }
+        guard eventsTable else { throw AuditError(.usage, "\(location) was opened read-only: it cannot record change events") }
+        return try appendEvents(policies: []) { state in EventPlan(state: state, changes: events) }
+    }
+
+    /// Writes the events `plan` numbers from the tree's state, and archives `policies`, in one transaction under the write lock.
+    private func appendEvents(policies: [ArchivedPolicy], _ plan: (MerkleFrontier) -> EventPlan) throws -> Range<UInt64> {
         var range: Range<UInt64> = 0..<0
         do {
             try queue.inTransaction(.immediate) { db in
@@ -390,7 +401,7 @@ public final class SQLiteDecisionLog: DecisionLog, @unchecked Sendable {
                     try db.execute(sql: "INSERT OR IGNORE INTO verdict_policies (digest, name, version, folder, files) VALUES (?, ?, ?, ?, ?)",
                                    arguments: [p.digest, p.name, p.version, p.folder, p.filesJSON])
                 }
-                let plan = EventPlan(state: try Self.frontier(db, path), events: events)
+                let plan = plan(try Self.frontier(db, path))
                 for r in plan.rows {
                     try db.execute(sql: "INSERT INTO verdict_events (seq, recorded_at, body, leaf) VALUES (?, ?, ?, ?)",
                                    arguments: [Int64(r.seq), r.recordedAt, Data(r.body), Data(r.leaf)])

@@ -59,7 +59,8 @@ public struct PendingVersionEvent: Sendable, Equatable {
     }
 }
 
-/// A version event as stored: its bytes and leaf hash.
+/// An event as stored — a version event or a change event (``PendingChangeEvent``), both in the log's
+/// events table under the same leaf domain: its bytes and leaf hash.
 public struct StoredVersionEvent: Sendable {
     public var seq: UInt64
     public var body: [UInt8]
@@ -71,12 +72,14 @@ public struct StoredVersionEvent: Sendable {
         self.leaf = leaf
     }
 
-    /// The event's fields read from its bytes, which must be an event numbered `seq` whose leaf hash is stored.
+    /// The event's fields read from its bytes, which must be a version event numbered `seq` whose leaf
+    /// hash is stored; a change event (``PendingChangeEvent``) is refused with a usage error (read it
+    /// with ``parsedEvent()``).
     public func parsed() throws(AuditError) -> VersionEventView {
-        guard PendingVersionEvent.leafHash(body) == leaf else {
-            throw AuditError(.tampered, "version event \(seq) was altered: its content no longer matches its leaf hash")
+        switch try parsedEvent() {
+        case .version(let v): return v
+        case .change: throw AuditError(.usage, "event \(seq) is a change event, not a version event")
         }
-        return try VersionEventView(bytes: body, seq: seq)
     }
 }
 
@@ -135,7 +138,8 @@ public struct VersionHistory: Sendable {
         var spells: [Spell] = []
         var open: [String: Int] = [:]   // set + digest → index of its open spell
         for e in try log.versionEvents() {
-            let v = try e.parsed()
+            // Change events share the table and the tree; they are the change history's, not this.
+            guard case .version(let v) = try e.parsedEvent() else { continue }
             let k = v.set + "\u{0}" + v.digest
             switch v.kind {
             case .activated:

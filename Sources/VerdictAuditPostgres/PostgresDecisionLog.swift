@@ -229,12 +229,22 @@ public final class PostgresDecisionLog: DecisionLog, @unchecked Sendable {
 
     public func appendVersionEvents(_ events: [PendingVersionEvent], policies: [ArchivedPolicy]) throws -> Range<UInt64> {
         guard !events.isEmpty else { return 0..<0 }
-        return try transaction { state in
+        return try appendEvents(policies: policies) { state in EventPlan(state: state, events: events) }
+    }
+
+    public func appendChangeEvents(_ events: [PendingChangeEvent]) throws -> Range<UInt64> {
+        guard !events.isEmpty else { return 0..<0 }
+        return try appendEvents(policies: []) { state in EventPlan(state: state, changes: events) }
+    }
+
+    /// Writes the events `plan` numbers from the tree's state, and archives `policies`, in one transaction under the write lock.
+    private func appendEvents(policies: [ArchivedPolicy], _ plan: (MerkleFrontier) -> EventPlan) throws -> Range<UInt64> {
+        try transaction { state in
             for p in policies {
                 let files = p.filesJSON
                 try q("INSERT INTO verdict_policies (digest, name, version, folder, files) VALUES (\(p.digest), \(p.name), \(p.version), \(p.folder), \(files)) ON CONFLICT (digest) DO NOTHING")
             }
-            let plan = EventPlan(state: state, events: events)
+            let plan = plan(state)
             for r in plan.rows {
                 let seq = Int64(r.seq), at = r.recordedAt, body = ByteBuffer(bytes: r.body), leaf = ByteBuffer(bytes: r.leaf)
                 try q("INSERT INTO verdict_events (seq, recorded_at, body, leaf) VALUES (\(seq), \(at), \(body), \(leaf))")
