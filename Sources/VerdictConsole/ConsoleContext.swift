@@ -12,6 +12,8 @@ public struct ConsoleContext: Sendable {
     public var path: String
     /// The query of this page without `lang`.
     public var query: [(String, String)]
+    /// Who is signed in (name and role), shown in the header of every page; nil when no one is.
+    public var signedIn: (name: String, role: String)? = nil
 
     /// A context for one page.
     public init(language: Language, csrfToken: String, hasAuditLog: Bool, path: String, query: [(String, String)] = []) {

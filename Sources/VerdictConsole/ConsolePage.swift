@@ -48,6 +48,9 @@ public enum ConsolePage {
                             }
                         }
                     }
+                    if let who = context.signedIn {
+                        h.element("p", [.init("class", "signed-in")], text: w.signedIn(who.name, role: who.role))
+                    }
                     let other: Language = context.language == .zh ? .en : .zh
                     if let (form, label) = languageForm {
                         h.element("button", [.init("type", "submit"), .init("class", "lang linkish"), .init("lang", other == .zh ? "zh-Hans" : "en"),

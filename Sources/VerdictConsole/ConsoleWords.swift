@@ -21,7 +21,7 @@ public struct ConsoleWords: Sendable {
     , openSet, knownValues, knownAlso, othersAllowed, othersRefused, knownHint, notKnownTitle, notKnownMessage, didYouMean
     , engine, notAnOutput, caseIDHelp, valueHelp
     , changesFrom, changesColumn, changesCount, noStructuralChange, replaceBy, removeMember, insertBeforeMember, insertAfterMember
-    , downloadTable, downloadTables: String
+    , downloadTable, downloadTables, signedInAs, roleRefusedTemplate, roleNames: String
 
     static let en = ConsoleWords(
         console: "Verdict console", skip: "Skip to the content", policies: "Policies", tryCase: "Try a case", audit: "Audit",
@@ -79,7 +79,9 @@ public struct ConsoleWords: Sendable {
         noStructuralChange: "no decision, rule, override, output, field or clock changes", replaceBy: "replace {member} by {other}",
         removeMember: "remove {member}", insertBeforeMember: "insert {member} before {other}",
         insertAfterMember: "insert {member} after {other}",
-        downloadTable: "Download this table as a spreadsheet (xlsx)", downloadTables: "Download the tables as a spreadsheet (xlsx)")
+        downloadTable: "Download this table as a spreadsheet (xlsx)", downloadTables: "Download the tables as a spreadsheet (xlsx)",
+        signedInAs: "Signed in as {name} ({role})", roleRefusedTemplate: "This page needs the {needed} role; you are signed in as {role}.",
+        roleNames: "viewer=viewer editor=editor approver=approver admin=admin")
 
     static let zh = ConsoleWords(
         console: "Verdict 控制台", skip: "跳到正文", policies: "政策", tryCase: "试算案件", audit: "审计",
@@ -137,10 +139,31 @@ public struct ConsoleWords: Sendable {
         noStructuralChange: "决策、规则、例外规则、输出、字段和时限都没有变化", replaceBy: "将{member}替换为{other}",
         removeMember: "删除{member}", insertBeforeMember: "在{other}之前加入{member}",
         insertAfterMember: "在{other}之后加入{member}",
-        downloadTable: "下载本决策表(xlsx 表格)", downloadTables: "下载全部决策表(xlsx 表格)")
+        downloadTable: "下载本决策表(xlsx 表格)", downloadTables: "下载全部决策表(xlsx 表格)",
+        signedInAs: "已登录:{name}({role})", roleRefusedTemplate: "本页面需要{needed}角色;您当前的角色是{role}。",
+        roleNames: "viewer=查看者 editor=编辑者 approver=审批者 admin=管理员")
 }
 
 extension ConsoleWords {
+    /// A role's name in this language (`viewer`, `editor`, `approver`, `admin`); other text as it is.
+    package func role(_ role: String) -> String {
+        for pair in roleNames.split(separator: " ") {
+            let kv = pair.split(separator: "=", maxSplits: 1)
+            if kv.count == 2, kv[0] == role { return String(kv[1]) }
+        }
+        return role
+    }
+
+    /// "Signed in as NAME (ROLE)", for the header of every page.
+    package func signedIn(_ name: String, role: String) -> String {
+        Self.fill(signedInAs, ["name": name, "role": self.role(role)])
+    }
+
+    /// Why a signed-in user may not use a page: the role it needs and theirs.
+    package func roleRefused(_ needed: String, _ role: String) -> String {
+        Self.fill(roleRefusedTemplate, ["needed": self.role(needed), "role": self.role(role)])
+    }
+
     /// The warning for a typed value that is none of a field's known values: `value` as typed, the
     /// field's label, the known values by label, and the known value it is a likely typo of.
     func notKnown(_ value: String, field: String, known: [String], suggestion: String?) -> String {

@@ -43,6 +43,13 @@ public struct ServerConfiguration: Sendable {
     public var tokens: TokenSet? = nil
     /// Bearer tokens for `POST /v1/admin/reload`; nil: the API tokens, and with neither the endpoint is refused.
     public var adminTokens: TokenSet? = nil
+    /// The users file (issue 32): named people with roles; with it the API needs an identity and reload an admin.
+    public var users: UserDirectory? = nil
+    /// The header a trusted reverse proxy names its signed-in user in (e.g. `X-Forwarded-User`); believed
+    /// only from ``trustedProxies``, and only for a user of ``users``.
+    public var trustedUserHeader: String? = nil
+    /// The peer addresses (IP or CIDR) whose ``trustedUserHeader`` is believed.
+    public var trustedProxies: TrustedProxies? = nil
     public var limits = ServerLimits()
     /// How often the watcher stamps the folders; nil turns watching off (SIGHUP and the endpoint still reload).
     public var watchInterval: Swift.Duration? = .milliseconds(250)

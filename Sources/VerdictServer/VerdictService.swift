@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
@@ -30,7 +31,9 @@ public struct VerdictService: Sendable {
         self.logger = logger
         self.metrics = metrics
         registry = PolicyRegistry(folders: configuration.policyFolders, logger: logger, metrics: metrics, recorder: configuration.recorder)
-        authenticator = Authenticator(api: configuration.tokens, admin: configuration.adminTokens)
+        authenticator = Authenticator(api: configuration.tokens, admin: configuration.adminTokens, users: configuration.users,
+                                      trustedHeader: configuration.trustedUserHeader.flatMap { HTTPField.Name($0) },
+                                      trustedProxies: configuration.trustedProxies)
         configuration.recorder?.observeOutages { error in
             if let error {
                 logger.error("the decision log cannot be written; decisions are refused with 503 and /readyz answers 503 until it can: \(error)")
@@ -41,8 +44,8 @@ public struct VerdictService: Sendable {
     }
 
     /// Every route, behind the problem-details, logging and metrics middleware.
-    public func router() -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self)
+    public func router() -> Router<VerdictRequestContext> {
+        let router = Router(context: VerdictRequestContext.self)
         let routes = RouteTable()
         router.add(middleware: ServiceMiddleware(logger: logger, metrics: metrics, routes: routes))
 
@@ -138,7 +141,7 @@ public struct VerdictService: Sendable {
     /// API and the console are open to anyone who can reach the address. Nil on a loopback address
     /// (127.0.0.0/8, ::1, localhost) or with `--token-file`.
     static func openAccessWarning(_ configuration: ServerConfiguration) -> String? {
-        guard configuration.tokens == nil, !isLoopback(configuration.host) else { return nil }
+        guard configuration.tokens == nil, configuration.users == nil, !isLoopback(configuration.host) else { return nil }
         let open = configuration.adminTokens == nil
             ? "no --token-file or --admin-token-file is given"
             : "no --token-file is given (--admin-token-file guards only reload)"

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HTTPTypes
 import Logging
 import Verdict
 import VerdictAudit
@@ -29,6 +30,15 @@ struct Serve: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("Bearer tokens for POST /v1/admin/reload (default: the --token-file tokens; with neither, reload over HTTP is refused).", valueName: "file"))
     var adminTokenFile: String?
+
+    @Option(help: ArgumentHelp("The users file: names, roles (viewer, editor, approver, admin) and token hashes, made by `verdict users add`. With it the API needs a user's token and reload an admin. See docs/service.md#users-and-roles.", valueName: "file"))
+    var usersFile: String?
+
+    @Option(help: ArgumentHelp("A header in which a trusted reverse proxy names the signed-in user (e.g. X-Forwarded-User); believed only from a --trusted-proxy address, for a user of --users-file.", valueName: "name"))
+    var trustedUserHeader: String?
+
+    @Option(help: ArgumentHelp("An address (IP or CIDR, e.g. 10.0.0.0/8) whose --trusted-user-header is believed; repeat for several.", valueName: "addr"))
+    var trustedProxy: [String] = []
 
     @Option(name: .customLong("log"), help: ArgumentHelp("Record every decision in this decision log (sqlite:PATH or postgres://USER@HOST:PORT/DB); an answer is sent once its decisions are committed. See docs/auditing.md.", valueName: "log"))
     var decisionLog: String?
@@ -70,6 +80,18 @@ struct Serve: AsyncParsableCommand {
         if policies.isEmpty { throw ValidationError("give at least one --policies DIR") }
         if Set(policies).count != policies.count { throw ValidationError("each --policies folder may be given once") }
         if !(0...65535).contains(port) { throw ValidationError("--port must be 0 to 65535") }
+        if trustedUserHeader != nil, usersFile == nil {
+            throw ValidationError("--trusted-user-header needs --users-file: the user a proxy names must be one of its users, who has a role there")
+        }
+        if trustedUserHeader != nil, trustedProxy.isEmpty {
+            throw ValidationError("--trusted-user-header needs at least one --trusted-proxy ADDR: the header is believed only from those addresses")
+        }
+        if !trustedProxy.isEmpty, trustedUserHeader == nil {
+            throw ValidationError("--trusted-proxy is only used with --trusted-user-header NAME")
+        }
+        if let header = trustedUserHeader, HTTPField.Name(header) == nil || header.lowercased() == "authorization" {
+            throw ValidationError("--trusted-user-header `\(header)` is not a header name one may use for this")
+        }
         if let maxConnections, maxConnections < 1 { throw ValidationError("--max-connections must be at least 1") }
         if maxBatchLines < 1 || maxDepth < 2 || requestTimeout < 1 || watchInterval < 0 || debounce < 0 {
             throw ValidationError("--max-batch-lines and --request-timeout must be at least 1, --max-depth at least 2, --watch-interval and --debounce not negative")
@@ -85,6 +107,18 @@ struct Serve: AsyncParsableCommand {
             config.adminTokens = try adminTokenFile.map { path throws(TokenSet.LoadError) in try TokenSet.load(file: path) }
         } catch {
             throw ValidationError(error.description)
+        }
+        if let usersFile {
+            do { config.users = try UserDirectory.load(file: usersFile) } catch { throw ValidationError(error.description) }
+            for reserved in [(tokenFile, "token"), (adminTokenFile, "admin")] where reserved.0 != nil {
+                if config.users?.identity(named: reserved.1) != nil {
+                    throw ValidationError("\(usersFile): a user is named `\(reserved.1)`, the name the \(reserved.1 == "token" ? "--token-file" : "--admin-token-file") tokens have: rename the user so the log tells them apart")
+                }
+            }
+        }
+        config.trustedUserHeader = trustedUserHeader
+        if !trustedProxy.isEmpty {
+            do { config.trustedProxies = try TrustedProxies(trustedProxy) } catch { throw ValidationError(error.description) }
         }
         config.limits.maxCaseBytes = try Self.size(maxBody, "--max-body")
         config.limits.maxBatchBytes = try Self.size(maxBatchBody, "--max-batch-body")

@@ -6,6 +6,7 @@ import Testing
 import Verdict
 import VerdictAudit
 @testable import VerdictServer
+import VerdictChanges
 
 /// The console's routes in process: status codes, security headers, escaping of what policies and
 /// cases hold, the double-submit form token, and the token on every page when tokens are configured.
@@ -322,14 +323,18 @@ struct ConsoleSessionsTests {
 
     @Test func sessionsExpireAndCannotBeForged() {
         let now: Int64 = 1_800_000_000
-        let session = ConsoleSessions.newSession(now: now)
-        #expect(ConsoleSessions.isSession(session, now: now))
-        #expect(ConsoleSessions.isSession(session, now: now + ConsoleSessions.lifetime - 1))
-        #expect(!ConsoleSessions.isSession(session, now: now + ConsoleSessions.lifetime))
-        // A later expiry with the old signature is refused.
-        let signature = session.split(separator: ".")[1]
-        #expect(!ConsoleSessions.isSession("\(now + 10 * ConsoleSessions.lifetime).\(signature)", now: now))
-        #expect(!ConsoleSessions.isSession("not a session", now: now))
+        let li = Identity(name: "li.wei", role: .editor)
+        let session = ConsoleSessions.newSession(for: li, now: now)
+        #expect(ConsoleSessions.session(session, now: now) == li)
+        #expect(ConsoleSessions.session(session, now: now + ConsoleSessions.lifetime - 1) == li)
+        #expect(ConsoleSessions.session(session, now: now + ConsoleSessions.lifetime) == nil)
+        // A later expiry, a higher role or another name with the old signature is refused.
+        let parts = session.split(separator: ".").map(String.init)
+        #expect(ConsoleSessions.session("\(now + 10 * ConsoleSessions.lifetime).\(parts[1]).\(parts[2]).\(parts[3])", now: now) == nil)
+        #expect(ConsoleSessions.session("\(parts[0]).admin.\(parts[2]).\(parts[3])", now: now) == nil)
+        let other = Array("zhang.min".utf8).map { String(format: "%02x", $0) }.joined()
+        #expect(ConsoleSessions.session("\(parts[0]).\(parts[1]).\(other).\(parts[3])", now: now) == nil)
+        #expect(ConsoleSessions.session("not a session", now: now) == nil)
         #expect(ConsoleSessions.sessionCookie(authority: "127.0.0.1:8080") == "verdict_session_8080")
         #expect(ConsoleSessions.sessionCookie(authority: "[::1]:9000") == "verdict_session_9000")
     }

@@ -14,8 +14,8 @@ import VerdictSheets
 /// the set's YAML tests, the replay of recorded decisions and the line diff. Every refusal of the
 /// importer is shown on the draft page at its `sheet!cell`, with 422.
 extension ConsoleRoutes {
-    func checkWorkbook(_ request: Request) async throws -> Response {
-        let page = Page(request)
+    func checkWorkbook(_ request: Request, context: some RequestContext) async throws -> Response {
+        let page = self.page(request, context)
         if let refusal = gate(page) { return refusal }
         let c0 = page.context(hasAudit: log != nil, path: "/draft")
         let ww = WorkbookWords.of(page.language)

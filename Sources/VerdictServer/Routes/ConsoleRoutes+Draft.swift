@@ -10,8 +10,8 @@ import VerdictConsole
 /// `?lang=` and no check yet, the same form in the other language, the draft kept), and
 /// `POST /draft/download` (the files to hand on, as one archive, when the draft loads and passes its tests).
 extension ConsoleRoutes {
-    func draft(_ request: Request) throws -> Response {
-        let page = Page(request)
+    func draft(_ request: Request, context: some RequestContext) throws -> Response {
+        let page = self.page(request, context)
         if let refusal = gate(page) { return refusal }
         let c = page.context(hasAudit: log != nil, keep: ["policy", "base"])
         let names = registry.sets.map(\.name)
@@ -74,10 +74,10 @@ extension ConsoleRoutes {
         init(_ response: Response) { self.response = response }
     }
 
-    func checkDraft(_ request: Request) async throws -> Response {
+    func checkDraft(_ request: Request, context: some RequestContext) async throws -> Response {
         // The workbook form (a file upload) posts here too: an xlsx applied to a copy and checked as a draft.
-        if DecisionRoutes.mediaType(request) == "multipart/form-data" { return try await checkWorkbook(request) }
-        let page = Page(request)
+        if DecisionRoutes.mediaType(request) == "multipart/form-data" { return try await checkWorkbook(request, context: context) }
+        let page = self.page(request, context)
         if let refusal = gate(page) { return refusal }
         let form = try await postForm(request, page)
         let c = page.context(hasAudit: log != nil, path: "/draft", keep: [], extra: FormData.value(form, "policy").map { [("policy", $0)] } ?? [])
@@ -106,8 +106,8 @@ extension ConsoleRoutes {
 
     /// The draft's files to hand on as one tar archive, checked again first (without the replay): only
     /// a draft that loads and passes its tests is handed out; otherwise its page, with why.
-    func downloadDraft(_ request: Request) async throws -> Response {
-        let page = Page(request)
+    func downloadDraft(_ request: Request, context: some RequestContext) async throws -> Response {
+        let page = self.page(request, context)
         if let refusal = gate(page) { return refusal }
         let form = try await postForm(request, page)
         let c = page.context(hasAudit: log != nil, path: "/draft", keep: [], extra: FormData.value(form, "policy").map { [("policy", $0)] } ?? [])

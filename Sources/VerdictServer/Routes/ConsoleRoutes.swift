@@ -5,6 +5,7 @@ import Hummingbird
 import NIOCore
 import Verdict
 import VerdictAudit
+import VerdictChanges
 import VerdictConsole
 
 /// The web console (issue 12) at `/`: policies, try a case, audit, check a draft, in English and
@@ -15,8 +16,10 @@ import VerdictConsole
 ///   `SameSite=Strict`, `HttpOnly` cookie and the same value in a hidden field; a POST whose field does
 ///   not match its cookie, whose token the server did not sign, or whose `Origin` is another site, is
 ///   refused with 403. Bodies are bounded by ``ServerLimits/maxFormBytes``.
-/// - When tokens are configured, every page needs one: a bearer header, or the session cookie that
-///   signing in sets (a signed expiry, never the token itself).
+/// - When tokens or users are configured, every page needs an identity: a bearer header, the trusted
+///   proxy's user header (from a trusted peer only), or the session cookie that signing in with one's
+///   own token sets (a signed expiry, name and role, never the token itself). The header of every page
+///   says who is signed in; the draft pages need an editor (403 for a viewer).
 /// - Every page is sent with a Content-Security-Policy that allows only the console's own style
 ///   sheet and script (no inline code), and is never cached.
 struct ConsoleRoutes: Sendable {
@@ -47,37 +50,43 @@ struct ConsoleRoutes: Sendable {
     static let contentSecurityPolicy =
         "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 
-    func register(on router: Router<BasicRequestContext>) {
-        router.get("/") { request, _ in try self.policies(request) }
+    func register(on router: Router<VerdictRequestContext>) {
+        router.get("/") { request, context in try self.policies(request, context: context) }
         router.get("static/console.css") { _, _ in Self.asset(ConsoleAssets.css + "\n" + DraftAssets.css, type: "text/css; charset=utf-8") }
         router.get("static/console.js") { _, _ in Self.asset(ConsoleAssets.js + "\n" + DraftAssets.js, type: "text/javascript; charset=utf-8") }
-        router.get("login") { request, _ in
-            let page = Page(request)
+        router.get("login") { request, context in
+            let page = self.page(request, context)
+            // Behind a trusted proxy the header has signed the user in already: no form.
+            if page.identity != nil, let next = FormData.value(page.query, "next") { return Self.redirect(Self.safeNext(next)) }
             let next = FormData.value(page.query, "next") ?? "/"
             return page.html(ConsolePage.signIn(next: Self.safeNext(next), failed: false, context: page.context(hasAudit: log != nil)))
         }
-        router.post("login") { request, _ in try await self.signIn(request) }
-        router.get("try") { request, _ in try self.tryCase(request) }
-        router.get("audit") { request, _ in try self.audit(request) }
-        router.get("audit/proof") { request, _ in try self.proof(request) }
-        router.get("audit/:seq") { request, context in try self.record(request, seq: context.parameters.get("seq") ?? "") }
-        router.get("draft") { request, _ in try self.draft(request) }
-        router.post("draft") { request, _ in try await self.checkDraft(request) }
-        router.post("draft/download") { request, _ in try await self.downloadDraft(request) }
-        router.get("table.xlsx") { request, _ in try self.tableXLSX(request) }
+        router.post("login") { request, context in try await self.signIn(request, context: context) }
+        router.get("try") { request, context in try self.tryCase(request, context: context) }
+        router.get("audit") { request, context in try self.audit(request, context: context) }
+        router.get("audit/proof") { request, context in try self.proof(request, context: context) }
+        router.get("audit/:seq") { request, context in try self.record(request, context: context, seq: context.parameters.get("seq") ?? "") }
+        router.get("draft") { request, context in try self.draft(request, context: context) }
+        router.post("draft") { request, context in try await self.checkDraft(request, context: context) }
+        router.post("draft/download") { request, context in try await self.downloadDraft(request, context: context) }
+        router.get("table.xlsx") { request, context in try self.tableXLSX(request, context: context) }
     }
+
+    /// What a viewer may not do in the console, with the role it needs: the draft check (editing a set's
+    /// files, its download) is the start of a change, so it needs an editor. Every other page reads.
+    static let editorPaths: Set<String> = ["/draft", "/draft/download"]
 
     // MARK: - Pages
 
-    func policies(_ request: Request) throws -> Response {
-        let page = Page(request)
+    func policies(_ request: Request, context: some RequestContext) throws -> Response {
+        let page = self.page(request, context)
         if let refusal = gate(page) { return refusal }
         let sets = registry.sets.map { Self.consoleSet($0) }
         return page.html(PoliciesPage.render(sets, context: page.context(hasAudit: log != nil)))
     }
 
-    func tryCase(_ request: Request) throws -> Response {
-        let page = Page(request)
+    func tryCase(_ request: Request, context: some RequestContext) throws -> Response {
+        let page = self.page(request, context)
         if let refusal = gate(page) { return refusal }
         let c = page.context(hasAudit: log != nil, keep: ["policy"])
         let names = registry.sets.map(\.name)
@@ -117,8 +126,8 @@ struct ConsoleRoutes: Sendable {
         return page.html(TryCasePage.render(sets: names, set: chosen.map { Self.consoleSet($0) }, form: form, outcome: outcome, whyNot: whyNot, context: c))
     }
 
-    func audit(_ request: Request) throws -> Response {
-        let page = Page(request)
+    func audit(_ request: Request, context: some RequestContext) throws -> Response {
+        let page = self.page(request, context)
         if let refusal = gate(page) { return refusal }
         let c = page.context(hasAudit: log != nil, keep: ["case", "since", "until", "output", "value"])
         guard let log else { return page.html(ConsolePage.message(title: c.words.audit, c.words.noLog, context: c), status: .notFound) }
@@ -152,8 +161,8 @@ struct ConsoleRoutes: Sendable {
         return AuditSearch.Scope(zone: policies.first?.zone ?? .utc, outputs: names, outlines: outlines, archive: archive)
     }
 
-    func record(_ request: Request, seq text: String) throws -> Response {
-        let page = Page(request)
+    func record(_ request: Request, context: some RequestContext, seq text: String) throws -> Response {
+        let page = self.page(request, context)
         if let refusal = gate(page) { return refusal }
         let c = page.context(hasAudit: log != nil)
         guard let log else { return page.html(ConsolePage.message(title: c.words.audit, c.words.noLog, context: c), status: .notFound) }
@@ -172,8 +181,8 @@ struct ConsoleRoutes: Sendable {
         }
     }
 
-    func proof(_ request: Request) throws -> Response {
-        let page = Page(request)
+    func proof(_ request: Request, context: some RequestContext) throws -> Response {
+        let page = self.page(request, context)
         if let refusal = gate(page) { return refusal }
         let c = page.context(hasAudit: log != nil)
         guard let log else { return page.html(ConsolePage.message(title: c.words.audit, c.words.noLog, context: c), status: .notFound) }
@@ -194,31 +203,51 @@ struct ConsoleRoutes: Sendable {
         }
     }
 
-    func signIn(_ request: Request) async throws -> Response {
-        let page = Page(request)
+    func signIn(_ request: Request, context: some RequestContext) async throws -> Response {
+        let page = self.page(request, context)
         let form = try await postForm(request, page)
         let c = page.context(hasAudit: log != nil)
         let next = Self.safeNext(FormData.value(form, "next") ?? "/")
         let token = FormData.value(form, "token") ?? ""
         guard authenticator.anyConfigured else { return Self.redirect(next) }
-        guard authenticator.accepts(Array(token.utf8)) else {
+        guard let identity = authenticator.identity(token: Array(token.utf8)) else {
             return page.html(ConsolePage.signIn(next: next, failed: true, context: c), status: .unauthorized)
         }
         var response = Self.redirect(next)
-        // The cookie holds a signed session, never the token: it cannot be replayed against the API.
+        // The cookie holds a signed session naming the user and role, never the token: it cannot be
+        // replayed against the API, nor changed to another name or a higher role.
         let cookie = ConsoleSessions.sessionCookie(authority: request.head.authority)
-        response.headers[values: .setCookie].append("\(cookie)=\(ConsoleSessions.newSession()); Path=/; Max-Age=\(ConsoleSessions.lifetime); HttpOnly; SameSite=Strict")
+        response.headers[values: .setCookie].append("\(cookie)=\(ConsoleSessions.newSession(for: identity)); Path=/; Max-Age=\(ConsoleSessions.lifetime); HttpOnly; SameSite=Strict")
         return response
     }
 
     // MARK: - Gates
 
-    /// nil when the request may see console pages; otherwise the sign-in page with 401.
+    /// The page of a request, with its signed-in identity: a bearer token, the trusted proxy's header
+    /// (from a trusted peer only), or the session cookie; nil when none is valid or nothing is configured.
+    func page(_ request: Request, _ context: some RequestContext) -> Page {
+        var page = Page(request)
+        guard authenticator.anyConfigured else { return page }
+        if let identity = authenticator.identity(request, context: context) {
+            page.identity = identity
+        } else if Authenticator.bearer(request) == nil,
+                  let session = request.cookies[ConsoleSessions.sessionCookie(authority: request.head.authority)]?.value {
+            page.identity = ConsoleSessions.session(session)
+        }
+        return page
+    }
+
+    /// nil when the request may see this console page; otherwise the sign-in page with 401 (no one is
+    /// signed in), or 403 when the signed-in role may not use it (the draft pages need an editor).
     func gate(_ page: Page) -> Response? {
         guard authenticator.anyConfigured else { return nil }
-        if let token = Authenticator.bearer(page.request), authenticator.accepts(token) { return nil }
-        if let session = page.request.cookies[ConsoleSessions.sessionCookie(authority: page.request.head.authority)]?.value,
-           ConsoleSessions.isSession(session) { return nil }
+        if let identity = page.identity {
+            let needed: Role = Self.editorPaths.contains(page.request.uri.path) ? .editor : .viewer
+            if identity.role.allows(needed) { return nil }
+            let c = page.context(hasAudit: log != nil)
+            return page.html(ConsolePage.message(title: c.words.forbidden, c.words.roleRefused(needed.rawValue, identity.role.rawValue), context: c),
+                             status: .forbidden)
+        }
         let next = page.request.uri.path + (page.request.uri.query.map { "?" + $0 } ?? "")
         var response = page.html(ConsolePage.signIn(next: Self.safeNext(next), failed: false, context: page.context(hasAudit: log != nil)),
                                  status: .unauthorized)
@@ -304,6 +333,8 @@ struct ConsoleRoutes: Sendable {
         let query: [(String, String)]
         let language: Language
         let csrf: String
+        /// Who is signed in (set by ``ConsoleRoutes/page(_:_:)``); nil when no one is, or nothing is configured.
+        var identity: Identity?
         /// Cookies to set with the answer: a new form token, a language chosen by `?lang=`.
         var cookies: [String] = []
 
@@ -333,7 +364,9 @@ struct ConsoleRoutes: Sendable {
         /// The context of this page; the language switch keeps the query keys in `keep`.
         func context(hasAudit: Bool, path: String? = nil, keep: Set<String> = [], extra: [(String, String)] = []) -> ConsoleContext {
             let kept = query.filter { keep.contains($0.0) || ($0.0.hasPrefix("f.") && keep.contains("policy")) || (["now", "whynot"].contains($0.0) && keep.contains("policy")) || $0.0 == "decide" && keep.contains("policy") }
-            return ConsoleContext(language: language, csrfToken: csrf, hasAuditLog: hasAudit, path: path ?? request.uri.path, query: kept + extra)
+            var c = ConsoleContext(language: language, csrfToken: csrf, hasAuditLog: hasAudit, path: path ?? request.uri.path, query: kept + extra)
+            c.signedIn = identity.map { (name: $0.name, role: $0.role.rawValue) }
+            return c
         }
 
         /// An HTML answer with the console's security headers and this page's cookies.

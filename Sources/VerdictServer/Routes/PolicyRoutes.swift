@@ -18,7 +18,7 @@ struct PolicyRoutes: Sendable {
     }
 
     func list(_ request: Request, context: some RequestContext) async throws -> Response {
-        let privileged = authenticator.isPrivileged(request)
+        let privileged = authenticator.isPrivileged(request, context: context)
         var w = JSONWriter()
         w.object { w in
             w.key("policies")
@@ -39,7 +39,7 @@ struct PolicyRoutes: Sendable {
         let name = Self.setName(context)
         guard let set = registry.set(named: name) else { throw DecisionRoutes.unknownSet(name, registry) }
         var w = JSONWriter()
-        Self.write(set, privileged: authenticator.isPrivileged(request), to: &w)
+        Self.write(set, privileged: authenticator.isPrivileged(request, context: context), to: &w)
         return Self.json(w.bytes)
     }
 

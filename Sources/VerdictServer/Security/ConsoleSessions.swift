@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import VerdictChanges
 
 /// The values the console keeps in cookies, each signed with a key made when the process starts, so
 /// that no one can make one up.
@@ -7,8 +8,9 @@ import Foundation
 /// - A **form token** (the double-submit value of ``ConsoleRoutes``) is a random nonce and its HMAC:
 ///   a POST must carry one the server signed, in its cookie and in its hidden field. A script that
 ///   puts the same made-up value in both is refused.
-/// - A **session** (set by signing in) is its expiry and its HMAC: the browser never holds an API token,
-///   and a stolen cookie stops working at its expiry or when the server restarts. Its cookie is named
+/// - A **session** (set by signing in) is its expiry, the signed-in identity (name and role) and their
+///   HMAC: the browser never holds an API token, and a stolen cookie stops working at its expiry or when
+///   the server restarts. Its cookie is named
 ///   after the port (`verdict_session_8080`), since browsers do not keep cookies apart by port.
 ///
 /// ```swift
@@ -37,18 +39,24 @@ enum ConsoleSessions {
         return constantTimeEqual(mac("form", nonce), signature)
     }
 
-    /// A new session value, valid for ``lifetime`` from `now` (seconds since 1970): `expiry.signature`.
-    static func newSession(now: Int64 = Int64(Date().timeIntervalSince1970)) -> String {
-        let expiry = String(now + lifetime)
-        return expiry + "." + hex(mac("session", Array(expiry.utf8)))
+    /// A new session for `identity`, valid for ``lifetime`` from `now` (seconds since 1970):
+    /// `expiry.role.name-in-hex.signature`, the signature over the rest, so neither the name, the role
+    /// nor the expiry can be changed without the key.
+    static func newSession(for identity: Identity, now: Int64 = Int64(Date().timeIntervalSince1970)) -> String {
+        let body = String(now + lifetime) + "." + identity.role.rawValue + "." + hex(Array(identity.name.utf8))
+        return body + "." + hex(mac("session", Array(body.utf8)))
     }
 
-    /// Whether `s` is a session this process signed that has not expired at `now`.
-    static func isSession(_ s: String, now: Int64 = Int64(Date().timeIntervalSince1970)) -> Bool {
-        let parts = s.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-        guard parts.count == 2, parts[0].utf8.count <= 19, let expiry = Int64(parts[0]), expiry > now,
-              let signature = unhex(Array(parts[1].utf8)[...]) else { return false }
-        return constantTimeEqual(mac("session", Array(parts[0].utf8)), signature)
+    /// The identity of `s` when it is a session this process signed that has not expired at `now`; nil otherwise.
+    static func session(_ s: String, now: Int64 = Int64(Date().timeIntervalSince1970)) -> Identity? {
+        let parts = s.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 4, parts[0].utf8.count <= 19, let expiry = Int64(parts[0]), expiry > now,
+              let role = Role(rawValue: String(parts[1])), parts[2].utf8.count <= 512,
+              let nameBytes = unhex(Array(parts[2].utf8)[...]), let signature = unhex(Array(parts[3].utf8)[...]) else { return nil }
+        let body = Array(s.utf8.prefix(parts[0].utf8.count + parts[1].utf8.count + parts[2].utf8.count + 2))
+        guard constantTimeEqual(mac("session", body), signature),
+              let name = String(validating: nameBytes, as: UTF8.self), Identity.isValidName(name) else { return nil }
+        return Identity(name: name, role: role)
     }
 
     /// The session cookie's name for a request to `authority` (`host:port`): one per port.
