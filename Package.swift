@@ -169,7 +169,7 @@ let package = Package(
         .testTarget(
             name: "VerdictChangesTests",
             // Proposals, review rules, activation written whole and finished after a kill -9.
-            dependencies: ["VerdictChanges", "Verdict", "VerdictAudit", "verdict"]
+            dependencies: ["VerdictChanges", "Verdict", "VerdictAudit"]
         ),
         .testTarget(
             name: "VerdictSheetsTests",

@@ -10,4 +10,6 @@ public enum ReloadTrigger: String, Sendable {
     case request
     /// A call of ``LivePolicySet/reload(trigger:)`` by the program that links the library.
     case call
+    /// An approved proposal's files were written into the folder (issue 32).
+    case change
 }

@@ -60,6 +60,26 @@ public final class PolicyRegistry: Sendable {
         }
     }
 
+    /// Inside the reload gate (so no watcher tick, SIGHUP or reload request reads the folder halfway):
+    /// runs `write` — an approved proposal's files written into the set's folder — then reloads the set
+    /// with the trigger `change`. When the reload refuses the new files, `undo` puts the old ones back
+    /// before the gate opens, so the folder again holds what serves. When `write` fails, nothing is
+    /// reloaded and its error is thrown.
+    package func applyChange(_ set: LivePolicySet, write: @Sendable () throws -> Void, undo: @Sendable () throws -> Void) async throws -> ReloadAttempt {
+        let result: Result<ReloadAttempt, any Error> = await gate.run {
+            do { try write() } catch { return .failure(error) }
+            let attempt = await self.load(set, trigger: .change)
+            if attempt.outcome == .failed {
+                do { try undo() } catch {
+                    logger.critical("policy set \(set.name): the refused change could not be undone: \(error); its folder no longer holds what serves",
+                                    metadata: ["policy": .string(set.name)])
+                }
+            }
+            return .success(attempt)
+        }
+        return try result.get()
+    }
+
     /// Reloads one set (the library's snapshot → check → test → swap, with the service's own checks
     /// before activation), then addresses it by its name and reports the attempt. Call inside the gate only.
     private func load(_ set: LivePolicySet, trigger: ReloadTrigger) async -> ReloadAttempt {

@@ -1,0 +1,258 @@
+import Foundation
+import Synchronization
+import Verdict
+
+/// Every proposal of a service, kept as one JSON file each in a folder (`--changes-folder`), and the
+/// rules of their review (issue 32):
+///
+/// - an editor (or above) proposes, with a reason, against the version serving now;
+/// - an approver (or above) other than the author approves or rejects it, with a comment — an author
+///   can never approve their own proposal;
+/// - a proposal whose base is no longer the serving version cannot be approved until its author brings
+///   it up to date (``update(_:by:baseDigest:candidateDigest:changes:check:at:)``): no change is lost to another;
+/// - an approved proposal is activated or refused once (``finish(_:activated:outcome:at:)``); two
+///   approvers acting at once give one approval, the other is told it was approved already.
+///
+/// Each change is written to its file (a temporary file synced, then renamed) before the call returns.
+public final class ProposalStore: Sendable {
+    /// Why a step was refused: `kind` maps to an HTTP status, `code` to a problem type.
+    public struct Refusal: Error, CustomStringConvertible, Sendable, Equatable {
+        /// The class of refusal.
+        public enum Kind: Sendable, Equatable {
+            /// The person's role does not allow it, or it is their own proposal.
+            case forbidden
+            /// No such proposal.
+            case notFound
+            /// The proposal is not in a state that allows it, or its base is no longer serving.
+            case conflict
+            /// What was sent is not acceptable (an empty reason, a bad path, too large).
+            case invalid
+            /// The folder cannot be written or read.
+            case storage
+        }
+        public var kind: Kind
+        /// A short stable name: `insufficient-role`, `own-proposal`, `stale-base`, `not-open`, …
+        public var code: String
+        /// What was refused and why.
+        public var description: String
+
+        /// A refusal of `kind`.
+        public init(_ kind: Kind, _ code: String, _ description: String) {
+            self.kind = kind
+            self.code = code
+            self.description = description
+        }
+    }
+
+    /// Bounds that keep the folder and each request small.
+    public static let maxReason = 2_000
+    /// Most files one proposal writes or removes.
+    public static let maxFiles = 200
+    /// Most bytes of text one proposal holds.
+    public static let maxBytes = 16 << 20
+    /// Most proposals open at once.
+    public static let maxOpen = 500
+
+    /// The folder the proposals are kept in.
+    public let folder: String
+    private let proposals: Mutex<[String: Proposal]>
+    private let next: Mutex<Int>
+
+    /// Opens (creating it if needed) the folder of proposals, reading every one; an unreadable file is
+    /// an error that names it — a store is never half read.
+    public init(folder: String) throws(Refusal) {
+        self.folder = folder
+        let fm = FileManager.default
+        do {
+            try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw Refusal(.storage, "storage", "cannot make the proposals folder `\(folder)`: \(error.localizedDescription)")
+        }
+        guard let names = try? fm.contentsOfDirectory(atPath: folder) else {
+            throw Refusal(.storage, "storage", "cannot read the proposals folder `\(folder)`")
+        }
+        var all: [String: Proposal] = [:]
+        var highest = 0
+        for name in names where name.hasSuffix(".json") && name.hasPrefix("P") {
+            let path = folder + "/" + name
+            guard let data = fm.contents(atPath: path), data.count <= Self.maxBytes * 3 else {
+                throw Refusal(.storage, "storage", "cannot read the proposal `\(path)`")
+            }
+            let p: Proposal
+            do { p = try JSONDecoder().decode(Proposal.self, from: data) } catch {
+                throw Refusal(.storage, "storage", "`\(path)` is not a proposal Verdict wrote: \(error)")
+            }
+            guard name == p.id + ".json", let n = Self.number(p.id) else {
+                throw Refusal(.storage, "storage", "`\(path)` holds the proposal `\(p.id)`: the file was renamed or copied by hand")
+            }
+            all[p.id] = p
+            highest = max(highest, n)
+        }
+        proposals = Mutex(all)
+        next = Mutex(highest + 1)
+    }
+
+    private static func number(_ id: String) -> Int? {
+        guard id.hasPrefix("P"), id.count <= 12 else { return nil }
+        return Int(id.dropFirst()).flatMap { $0 > 0 ? $0 : nil }
+    }
+
+    /// Every proposal (of `set` only, when given), the latest first.
+    public func all(set: String? = nil) -> [Proposal] {
+        proposals.withLock { Array($0.values) }
+            .filter { set == nil || $0.set == set }
+            .sorted { (Self.number($0.id) ?? 0) > (Self.number($1.id) ?? 0) }
+    }
+
+    /// The proposal `id`, if there is one.
+    public func proposal(_ id: String) -> Proposal? {
+        proposals.withLock { $0[id] }
+    }
+
+    /// Records a new open proposal by `by` (an editor or above) and returns it.
+    public func propose(set: String, version: String, by: Identity, reason: String, baseDigest: String, candidateDigest: String,
+                        rollbackOf: String? = nil, changes: [Proposal.FileChange], check: Proposal.CheckSummary, at: Timestamp) throws(Refusal) -> Proposal {
+        try Self.require(.editor, by, "propose a change")
+        let reason = try Self.text(reason, "reason")
+        try Self.validate(changes)
+        guard version.isEmpty || ProposalPath.problem(version + "/x.yaml") == nil else { throw Refusal(.invalid, "bad-path", "`\(version)` is not a version folder") }
+        let time = at.rfc3339(in: .utc)
+        return try proposals.withLock { (all: inout [String: Proposal]) throws(Refusal) -> Proposal in
+            guard all.values.filter({ !$0.state.isFinal }).count < Self.maxOpen else {
+                throw Refusal(.conflict, "too-many-open", "\(Self.maxOpen) proposals are open already: review or withdraw some first")
+            }
+            let id = next.withLock { n in defer { n += 1 }; return "P\(n)" }
+            let p = Proposal(id: id, set: set, version: version, author: by.name, reason: reason, createdAt: time, baseDigest: baseDigest,
+                             candidateDigest: candidateDigest, rollbackOf: rollbackOf, changes: changes, check: check)
+            try write(p)
+            all[id] = p
+            return p
+        }
+    }
+
+    /// Brings an open proposal up to date: its author (or an admin) replaces its files, base and candidate.
+    public func update(_ id: String, by: Identity, baseDigest: String, candidateDigest: String, changes: [Proposal.FileChange],
+                       check: Proposal.CheckSummary, at: Timestamp) throws(Refusal) -> Proposal {
+        try Self.validate(changes)
+        return try transition(id) { (p: inout Proposal) throws(Refusal) in
+            guard p.author == by.name || by.role.allows(.admin) else {
+                throw Refusal(.forbidden, "not-author", "only its author, \(p.author), or an admin may bring \(id) up to date")
+            }
+            try Self.require(.editor, by, "bring a proposal up to date")
+            guard p.state == .open else { throw Self.notOpen(p) }
+            p.baseDigest = baseDigest
+            p.candidateDigest = candidateDigest
+            p.changes = changes
+            p.check = check
+            p.updatedAt = at.rfc3339(in: .utc)
+        }
+    }
+
+    /// Its author (or an admin) takes an open proposal back.
+    public func withdraw(_ id: String, by: Identity, at: Timestamp) throws(Refusal) -> Proposal {
+        try transition(id) { (p: inout Proposal) throws(Refusal) in
+            guard p.author == by.name || by.role.allows(.admin) else {
+                throw Refusal(.forbidden, "not-author", "only its author, \(p.author), or an admin may withdraw \(id)")
+            }
+            guard p.state == .open else { throw Self.notOpen(p) }
+            p.state = .withdrawn
+            p.updatedAt = at.rfc3339(in: .utc)
+        }
+    }
+
+    /// An approver other than the author approves or rejects an open proposal.
+    ///
+    /// `serving` is the digest serving now in the proposal's set and version folder (nil when the set is
+    /// no longer served): an approval needs it to be the proposal's base.
+    public func review(_ id: String, by: Identity, approve: Bool, comment: String, serving: String?, at: Timestamp) throws(Refusal) -> Proposal {
+        try Self.require(.approver, by, approve ? "approve a proposal" : "reject a proposal")
+        let comment = try Self.text(comment, "comment", empty: approve)
+        return try transition(id) { (p: inout Proposal) throws(Refusal) in
+            guard p.author != by.name else {
+                throw Refusal(.forbidden, "own-proposal", "\(by.name) proposed \(id): a proposal is reviewed by someone other than its author")
+            }
+            guard p.state == .open else { throw Self.notOpen(p) }
+            if approve {
+                guard let serving else {
+                    throw Refusal(.conflict, "set-gone", "the policy set `\(p.set)` is no longer served: \(id) cannot be activated (reject or withdraw it)")
+                }
+                guard serving == p.baseDigest else {
+                    throw Refusal(.conflict, "stale-base", "\(id) was made against \(p.baseDigest.prefix(12)), but \(serving.prefix(12)) serves now: its author must bring it up to date first, so that no change is lost")
+                }
+            }
+            p.reviews.append(.init(by: by.name, approved: approve, comment: comment, at: at.rfc3339(in: .utc)))
+            p.state = approve ? .approved : .rejected
+            p.updatedAt = at.rfc3339(in: .utc)
+        }
+    }
+
+    /// Records the end of an approved proposal's activation: serving (`activated`) or refused, with what happened.
+    public func finish(_ id: String, activated: Bool, outcome: [String], at: Timestamp) throws(Refusal) -> Proposal {
+        try transition(id) { (p: inout Proposal) throws(Refusal) in
+            guard p.state == .approved else { throw Self.notOpen(p) }
+            p.state = activated ? .activated : .refused
+            p.outcome = outcome
+            p.updatedAt = at.rfc3339(in: .utc)
+        }
+    }
+
+    private func transition(_ id: String, _ change: (inout Proposal) throws(Refusal) -> Void) throws(Refusal) -> Proposal {
+        try proposals.withLock { (all: inout [String: Proposal]) throws(Refusal) -> Proposal in
+            guard var p = all[id] else { throw Refusal(.notFound, "no-proposal", "there is no proposal `\(id.prefix(40))`") }
+            try change(&p)
+            try write(p)
+            all[id] = p
+            return p
+        }
+    }
+
+    private static func notOpen(_ p: Proposal) -> Refusal {
+        let by = p.reviews.last.map { " by \($0.by)" } ?? ""
+        return Refusal(.conflict, "not-open", "\(p.id) is \(p.state.rawValue)\(p.state == .approved || p.state == .rejected ? by : "") already")
+    }
+
+    private static func require(_ role: Role, _ who: Identity, _ what: String) throws(Refusal) {
+        guard who.role.allows(role) else {
+            throw Refusal(.forbidden, "insufficient-role", "\(who.name) is a\(who.role == .admin || who.role == .editor || who.role == .approver ? "n" : "") \(who.role.rawValue): to \(what) needs the role \(role.rawValue)")
+        }
+    }
+
+    private static func text(_ s: String, _ what: String, empty: Bool = false) throws(Refusal) -> String {
+        let t = s.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard empty || !t.isEmpty else { throw Refusal(.invalid, "missing-\(what)", "a \(what) is required") }
+        guard t.count <= maxReason else { throw Refusal(.invalid, "too-long", "the \(what) is longer than \(maxReason) characters") }
+        guard !t.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\n" && $0 != "\t" }) else {
+            throw Refusal(.invalid, "bad-text", "the \(what) holds a control character")
+        }
+        return t
+    }
+
+    private static func validate(_ changes: [Proposal.FileChange]) throws(Refusal) {
+        guard !changes.isEmpty else { throw Refusal(.invalid, "no-change", "the proposal changes no file") }
+        guard changes.count <= maxFiles else { throw Refusal(.invalid, "too-large", "a proposal may change at most \(maxFiles) files") }
+        var seen = Set<String>()
+        var bytes = 0
+        for c in changes {
+            if let problem = ProposalPath.problem(c.path) { throw Refusal(.invalid, "bad-path", problem) }
+            guard seen.insert(c.path).inserted else { throw Refusal(.invalid, "bad-path", "`\(c.path)` is changed twice") }
+            bytes += (c.text?.utf8.count ?? 0) + (c.before?.utf8.count ?? 0)
+        }
+        guard bytes <= maxBytes else { throw Refusal(.invalid, "too-large", "a proposal may hold at most \(maxBytes >> 20) MiB of text") }
+    }
+
+    private func write(_ p: Proposal) throws(Refusal) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let path = folder + "/" + p.id + ".json"
+        do {
+            let data = try encoder.encode(p)
+            let temp = path + ".tmp"
+            guard FileManager.default.createFile(atPath: temp, contents: data) else { throw CocoaError(.fileWriteUnknown) }
+            let fd = open(temp, O_RDONLY | O_CLOEXEC)
+            if fd >= 0 { _ = fsync(fd); close(fd) }
+            guard rename(temp, path) == 0 else { throw CocoaError(.fileWriteUnknown) }
+        } catch {
+            throw Refusal(.storage, "storage", "cannot write `\(path)`: \(error.localizedDescription)")
+        }
+    }
+}

@@ -1,0 +1,230 @@
+import Foundation
+import Logging
+import Verdict
+import VerdictAudit
+import VerdictChanges
+import VerdictConsole
+
+/// The one path of a governed change in the service (issue 32): the HTTP API and the console are thin
+/// adapters over it.
+///
+/// A proposal is checked as the console's draft check checks a draft (loaded, checked together with
+/// the set's other versions, its YAML tests run, recorded decisions replayed) and refused unless it
+/// would load and pass; stored by ``ProposalStore``, which holds the review rules; on approval its
+/// files are written whole by ``SetWriter`` inside the registry's reload gate and the set reloaded —
+/// a refused reload puts the old files back. Each step goes to the decision log as a change event,
+/// and to the webhook when one is configured.
+final class ChangeDesk: Sendable {
+    let store: ProposalStore
+    let registry: PolicyRegistry
+    let log: (any DecisionLog)?
+    let recorder: (any DecisionRecorder)?
+    let webhook: ChangeWebhook?
+    let logger: Logger
+
+    init(store: ProposalStore, registry: PolicyRegistry, log: (any DecisionLog)?, recorder: (any DecisionRecorder)?, webhook: ChangeWebhook?, logger: Logger) {
+        self.store = store
+        self.registry = registry
+        self.log = log
+        self.recorder = recorder
+        self.webhook = webhook
+        self.logger = logger
+    }
+
+    /// One file of a submission: its new text, or nil to remove it.
+    struct SubmittedFile: Sendable {
+        var path: String
+        var text: String?
+    }
+
+    /// Why a step did not happen.
+    enum Failure: Error {
+        /// The store's rules refused it.
+        case refused(ProposalStore.Refusal)
+        /// The candidate does not load, or its tests fail: the draft check's report says where.
+        case draft(DraftReport)
+        /// No such set, or it has not loaded yet.
+        case unknownSet(String)
+        /// Writing the files failed: nothing changed.
+        case write(String)
+    }
+
+    /// What a proposal was checked to be.
+    struct Candidate {
+        var changes: [Proposal.FileChange]
+        var report: DraftReport
+        var base: String
+    }
+
+    /// Checks `files` as a change of the version in `version` of `setName`: the serving files with these
+    /// in their place (nil removes one).
+    func candidate(set setName: String, version: String, files: [SubmittedFile]) throws(Failure) -> Candidate {
+        guard let set = registry.set(named: setName), set.active != nil else { throw .unknownSet(setName) }
+        let checker = DraftChecker(set)
+        guard let base = checker.versions().first(where: { $0.version.folder == version })?.policy.identity.digest else {
+            throw .refused(.init(.invalid, "no-version", "`\(setName)` has no version in the folder `\(version)`"))
+        }
+        guard files.count <= ProposalStore.maxFiles else { throw .refused(.init(.invalid, "too-large", "a proposal may change at most \(ProposalStore.maxFiles) files")) }
+        var merged = checker.currentFiles(of: version)
+        var changes: [Proposal.FileChange] = []
+        for f in files {
+            if let problem = ProposalPath.problem(f.path) { throw .refused(.init(.invalid, "bad-path", problem)) }
+            guard !f.path.hasPrefix("versions/") else {
+                throw .refused(.init(.invalid, "bad-path", "`\(f.path)` belongs to another version: propose it as a change of that version"))
+            }
+            let text = f.text?.replacingOccurrences(of: "\r\n", with: "\n")
+            let i = merged.firstIndex { $0.path == f.path }
+            let before = i.map { merged[$0].text }
+            if let text {
+                guard text != before else { continue }
+                if let i { merged[i].text = text } else { merged.append((f.path, text)) }
+            } else {
+                guard let i else { throw .refused(.init(.invalid, "bad-path", "`\(f.path)` is not a file of this version: nothing to remove")) }
+                merged.remove(at: i)
+            }
+            changes.append(.init(path: f.path, text: text, before: before))
+        }
+        guard !changes.isEmpty else { throw .refused(.init(.invalid, "no-change", "the files sent are the files serving: nothing would change")) }
+        let report = checker.check(merged, changed: changes.compactMap { $0.text == nil ? nil : $0.path },
+                                   target: checker.target(base: version, asNew: nil), log: log)
+        guard report.canHandOn else { throw .draft(report) }
+        return Candidate(changes: changes, report: report, base: base)
+    }
+
+    static func summary(_ r: DraftReport) -> Proposal.CheckSummary {
+        Proposal.CheckSummary(testsPassed: r.tests?.passed ?? 0, testsFailed: r.tests?.failed ?? 0,
+                              warnings: (r.diagnostics + r.testDiagnostics).filter { $0.severity != .error }.map(\.description),
+                              replayed: r.replay?.decisions ?? 0, changedDecisions: r.replay?.changedCases ?? 0)
+    }
+
+    /// Checks and records a new proposal by `by`.
+    func propose(set: String, version: String = "", reason: String, files: [SubmittedFile], rollbackOf: String? = nil, by: Identity) throws(Failure) -> (Proposal, DraftReport) {
+        let c = try candidate(set: set, version: version, files: files)
+        let p: Proposal
+        do {
+            p = try store.propose(set: set, version: version, by: by, reason: reason, baseDigest: c.base, candidateDigest: c.report.digest ?? "",
+                                  rollbackOf: rollbackOf, changes: c.changes, check: Self.summary(c.report), at: Timestamp(Date()))
+        } catch { throw .refused(error) }
+        record(.proposed, p, by: by.name, reason: p.reason)
+        return (p, c.report)
+    }
+
+    /// Proposes bringing back the archived version `digest` of `set`: its policy files written over the
+    /// version's (test files stay), checked and reviewed like any change.
+    func proposeRollback(set setName: String, digest: String, reason: String, by: Identity) throws(Failure) -> (Proposal, DraftReport) {
+        guard let set = registry.set(named: setName), let active = set.active else { throw .unknownSet(setName) }
+        guard let log else { throw .refused(.init(.invalid, "no-log", "a rollback needs the decision log, whose archive holds every version that served (start with --log)")) }
+        let archived: ArchivedPolicy?
+        do { archived = try log.policy(digest: digest) } catch { throw .refused(.init(.storage, "storage", "the decision log cannot be read: \(error)")) }
+        guard let archived, archived.name == setName else {
+            throw .refused(.init(.notFound, "no-archived-version", "the decision log's archive holds no version `\(digest.prefix(64))` of `\(setName)`"))
+        }
+        // The version folder that serves a version of the archived one's name, else the set's own files.
+        let checker = DraftChecker(set)
+        let version = checker.versions().first { $0.policy.identity.version == archived.version }?.version.folder ?? ""
+        guard active.versions.versions.allSatisfy({ $0.identity.digest != digest }) else {
+            throw .refused(.init(.conflict, "already-serving", "`\(setName)` serves \(digest.prefix(12)) already"))
+        }
+        let own = archived.files.filter { !$0.included && !$0.path.contains("..") && !$0.path.hasPrefix("/") }
+        guard !own.isEmpty else { throw .refused(.init(.invalid, "no-archived-files", "the archived version holds none of the set's own files")) }
+        var files = own.map { SubmittedFile(path: $0.path, text: $0.text) }
+        // Policy files serving now that the archived version did not have are removed (tests stay).
+        let kept = Set(own.map(\.path))
+        for f in checker.currentFiles(of: version) where !kept.contains(f.path) && !PolicyFolder.isTestFile(f.path) {
+            files.append(SubmittedFile(path: f.path, text: nil))
+        }
+        return try propose(set: setName, version: version, reason: reason, files: files, rollbackOf: digest, by: by)
+    }
+
+    /// Brings an open proposal up to date with what serves now: the same new texts (or `files`, when
+    /// given) checked again on the current files of its version.
+    func update(_ id: String, files: [SubmittedFile]?, by: Identity) throws(Failure) -> (Proposal, DraftReport) {
+        guard let p = store.proposal(id) else { throw .refused(.init(.notFound, "no-proposal", "there is no proposal `\(id.prefix(40))`")) }
+        let c = try candidate(set: p.set, version: p.version, files: files ?? p.changes.map { SubmittedFile(path: $0.path, text: $0.text) })
+        let updated: Proposal
+        do {
+            updated = try store.update(id, by: by, baseDigest: c.base, candidateDigest: c.report.digest ?? "", changes: c.changes,
+                                       check: Self.summary(c.report), at: Timestamp(Date()))
+        } catch { throw .refused(error) }
+        record(.proposed, updated, by: by.name, reason: "brought up to date: " + updated.reason)
+        return (updated, c.report)
+    }
+
+    func withdraw(_ id: String, by: Identity) throws(Failure) -> Proposal {
+        let p: Proposal
+        do { p = try store.withdraw(id, by: by, at: Timestamp(Date())) } catch { throw .refused(error) }
+        record(.withdrawn, p, by: by.name, reason: "")
+        return p
+    }
+
+    func reject(_ id: String, comment: String, by: Identity) throws(Failure) -> Proposal {
+        let p: Proposal
+        do { p = try store.review(id, by: by, approve: false, comment: comment, serving: nil, at: Timestamp(Date())) } catch { throw .refused(error) }
+        record(.rejected, p, by: by.name, reason: p.reviews.last?.comment ?? "")
+        return p
+    }
+
+    /// Approves an open proposal and activates it: its files written whole, the set reloaded. Returns the
+    /// proposal as it ends: `activated`, or `refused` with the reload's reasons (the old files back in place).
+    func approve(_ id: String, comment: String, by: Identity) async throws(Failure) -> Proposal {
+        guard let p = store.proposal(id) else { throw .refused(.init(.notFound, "no-proposal", "there is no proposal `\(id.prefix(40))`")) }
+        let set = registry.set(named: p.set)
+        let serving = set.flatMap { DraftChecker($0).versions().first { $0.version.folder == p.version }?.policy.identity.digest }
+        let approved: Proposal
+        do { approved = try store.review(id, by: by, approve: true, comment: comment, serving: serving, at: Timestamp(Date())) } catch { throw .refused(error) }
+        record(.approved, approved, by: by.name, reason: approved.reviews.last?.comment ?? "")
+        guard let set else { return finish(approved, activated: false, outcome: ["the policy set `\(p.set)` is no longer served"]) }
+        let folder = PolicyFolder.base(set.folder) + (p.version.isEmpty ? "" : "/" + p.version)
+        let forward = approved.changes
+        let backward = approved.changes.map { Proposal.FileChange(path: $0.path, text: $0.before, before: $0.text) }
+        let attempt: ReloadAttempt
+        do {
+            attempt = try await registry.applyChange(set, write: { try SetWriter.apply(forward, to: folder, tag: id) },
+                                                     undo: { try SetWriter.apply(backward, to: folder, tag: id + "-undo") })
+        } catch {
+            return finish(approved, activated: false, outcome: ["the files could not be written: \(error)"])
+        }
+        let nowServing = set.active?.versions.versions.map(\.identity.digest) ?? []
+        if attempt.outcome != .failed, nowServing.contains(approved.candidateDigest) {
+            return finish(approved, activated: true, outcome: ["serving \(approved.candidateDigest)"])
+        }
+        var reasons = attempt.diagnostics.map(\.description)
+        if attempt.testsFailed > 0 { reasons.insert("\(attempt.testsFailed) of the set's tests failed on the serving machine", at: 0) }
+        if reasons.isEmpty { reasons = ["the set reloaded as \(nowServing.map { String($0.prefix(12)) }.joined(separator: ", ")), not as the candidate \(approved.candidateDigest.prefix(12))"] }
+        return finish(approved, activated: false, outcome: reasons)
+    }
+
+    private func finish(_ p: Proposal, activated: Bool, outcome: [String]) -> Proposal {
+        let done: Proposal
+        do { done = try store.finish(p.id, activated: activated, outcome: outcome, at: Timestamp(Date())) } catch {
+            logger.error("proposal \(p.id): its end could not be stored: \(error)", metadata: ["policy": .string(p.set)])
+            return p
+        }
+        let step: PendingChangeEvent.Step = activated ? (p.rollbackOf != nil ? .rolledBack : .activated) : .refused
+        record(step, done, by: "service", reason: outcome.joined(separator: "; "))
+        return done
+    }
+
+    /// Finishes proposals a stopped service left approved: activated when their candidate serves now, refused otherwise.
+    func settleInterrupted() {
+        for p in store.all() where p.state == .approved {
+            let serving = registry.set(named: p.set)?.active?.versions.versions.map(\.identity.digest) ?? []
+            let ok = serving.contains(p.candidateDigest)
+            _ = finish(p, activated: ok, outcome: [ok ? "serving \(p.candidateDigest) (activated across a restart)"
+                                                     : "the service stopped during its activation, and the candidate does not serve"])
+        }
+    }
+
+    /// The step in the decision log (when there is one) and to the webhook (when configured).
+    private func record(_ step: PendingChangeEvent.Step, _ p: Proposal, by: String, reason: String) {
+        let event = PendingChangeEvent(step: step, proposal: p.id, set: p.set, by: by, reason: reason, baseDigest: p.baseDigest,
+                                       candidateDigest: p.candidateDigest, rollbackOf: p.rollbackOf, recordedAt: Timestamp(Date()))
+        logger.notice("proposal \(p.id) \(step.rawValue) by \(by)", metadata: ["policy": .string(p.set), "proposal": .string(p.id), "step": .string(step.rawValue)])
+        if let recorder {
+            do { try recorder.changeRecorded(event) } catch {
+                logger.error("proposal \(p.id): the decision log could not record `\(step.rawValue)`: \(error)", metadata: ["policy": .string(p.set)])
+            }
+        }
+        webhook?.send(event)
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import Testing
+import Verdict
+@testable import VerdictChanges
+
+@Suite struct ProposalStoreTests {
+    let li = Identity(name: "li.wei", role: .editor)
+    let wang = Identity(name: "wang.fang", role: .approver)
+    let zhao = Identity(name: "zhao.min", role: .approver)
+    let viewer = Identity(name: "chen.jie", role: .viewer)
+    let now = Timestamp(millisecondsSinceEpoch: 1_796_000_000_000)
+    let check = Proposal.CheckSummary(testsPassed: 3, testsFailed: 0, warnings: [], replayed: 10, changedDecisions: 2)
+
+    func folder() -> String {
+        let f = NSTemporaryDirectory() + "proposals-" + UUID().uuidString
+        return f
+    }
+
+    func propose(_ store: ProposalStore, by: Identity? = nil) throws(ProposalStore.Refusal) -> Proposal {
+        try store.propose(set: "complaints", version: "", by: by ?? li, reason: "raise the band to 300 yuan", baseDigest: "b0", candidateDigest: "c1",
+                          changes: [.init(path: "rules.yaml", text: "new", before: "old")], check: check, at: now)
+    }
+
+    @Test func anEditorProposesAnotherPersonApproves() throws {
+        let store = try ProposalStore(folder: folder())
+        let p = try propose(store)
+        #expect(p.id == "P1" && p.state == .open && p.author == "li.wei")
+        let approved = try store.review("P1", by: wang, approve: true, comment: "checked the impact", serving: "b0", at: now)
+        #expect(approved.state == .approved && approved.reviews.map(\.by) == ["wang.fang"])
+        let done = try store.finish("P1", activated: true, outcome: ["serving c1"], at: now)
+        #expect(done.state == .activated)
+        // Kept on disk: a new store reads the same, and numbers on from it.
+        let again = try ProposalStore(folder: store.folder)
+        #expect(again.proposal("P1") == done)
+        #expect(try propose(again).id == "P2")
+    }
+
+    @Test func anAuthorCanNeverApproveTheirOwnProposal() throws {
+        let store = try ProposalStore(folder: folder())
+        _ = try propose(store, by: wang)
+        #expect(throws: ProposalStore.Refusal.self) { try store.review("P1", by: wang, approve: true, comment: "", serving: "b0", at: now) }
+        do { _ = try store.review("P1", by: wang, approve: true, comment: "", serving: "b0", at: now) } catch { #expect(error.code == "own-proposal") }
+        // Not even as an admin under the same name.
+        do { _ = try store.review("P1", by: Identity(name: "wang.fang", role: .admin), approve: true, comment: "", serving: "b0", at: now) } catch { #expect(error.code == "own-proposal") }
+        #expect(store.proposal("P1")?.state == .open)
+    }
+
+    @Test func rolesAreEnforced() throws {
+        let store = try ProposalStore(folder: folder())
+        do { _ = try propose(store, by: viewer); Issue.record("a viewer proposed") } catch { #expect(error.code == "insufficient-role" && error.kind == .forbidden) }
+        _ = try propose(store)
+        let other = Identity(name: "sun.li", role: .editor)
+        do { _ = try store.review("P1", by: other, approve: true, comment: "", serving: "b0", at: now); Issue.record("an editor approved") } catch { #expect(error.code == "insufficient-role") }
+        do { _ = try store.withdraw("P1", by: other, at: now); Issue.record("another editor withdrew") } catch { #expect(error.code == "not-author") }
+        #expect(try store.withdraw("P1", by: li, at: now).state == .withdrawn)
+    }
+
+    @Test func aStaleBaseMustBeBroughtUpToDate() throws {
+        let store = try ProposalStore(folder: folder())
+        _ = try propose(store)
+        do { _ = try store.review("P1", by: wang, approve: true, comment: "", serving: "b9", at: now); Issue.record("stale approved") } catch { #expect(error.code == "stale-base" && error.kind == .conflict) }
+        do { _ = try store.review("P1", by: wang, approve: true, comment: "", serving: nil, at: now); Issue.record("gone approved") } catch { #expect(error.code == "set-gone") }
+        let updated = try store.update("P1", by: li, baseDigest: "b9", candidateDigest: "c2", changes: [.init(path: "rules.yaml", text: "newer", before: "old2")], check: check, at: now)
+        #expect(updated.baseDigest == "b9" && updated.state == .open)
+        #expect(try store.review("P1", by: wang, approve: true, comment: "", serving: "b9", at: now).state == .approved)
+    }
+
+    @Test func aRejectionNeedsAComment() throws {
+        let store = try ProposalStore(folder: folder())
+        _ = try propose(store)
+        do { _ = try store.review("P1", by: wang, approve: false, comment: "  ", serving: "b0", at: now); Issue.record("no comment") } catch { #expect(error.code == "missing-comment") }
+        #expect(try store.review("P1", by: wang, approve: false, comment: "the band is in the contract", serving: "b0", at: now).state == .rejected)
+        do { _ = try store.review("P1", by: zhao, approve: true, comment: "", serving: "b0", at: now); Issue.record("reviewed twice") } catch { #expect(error.code == "not-open") }
+    }
+
+    @Test func twoApproversAtOnceGiveOneApproval() async throws {
+        let store = try ProposalStore(folder: folder())
+        _ = try propose(store)
+        let approvers = (0..<8).map { Identity(name: "approver\($0)", role: .approver) }
+        let results = await withTaskGroup(of: Bool.self) { group in
+            for a in approvers {
+                group.addTask { (try? store.review("P1", by: a, approve: true, comment: "", serving: "b0", at: now)) != nil }
+            }
+            return await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        #expect(results.filter { $0 }.count == 1)
+        #expect(store.proposal("P1")?.reviews.count == 1)
+    }
+
+    @Test func badInputIsRefusedWithAReason() throws {
+        let store = try ProposalStore(folder: folder())
+        func code(_ changes: [Proposal.FileChange], reason: String = "why") -> String? {
+            do { _ = try store.propose(set: "s", version: "", by: li, reason: reason, baseDigest: "b", candidateDigest: "c", changes: changes, check: check, at: now); return nil }
+            catch { return error.code }
+        }
+        #expect(code([]) == "no-change")
+        #expect(code([.init(path: "../etc/passwd.yaml", text: "x", before: nil)]) == "bad-path")
+        #expect(code([.init(path: "/abs.yaml", text: "x", before: nil)]) == "bad-path")
+        #expect(code([.init(path: ".hidden.yaml", text: "x", before: nil)]) == "bad-path")
+        #expect(code([.init(path: "rules.txt", text: "x", before: nil)]) == "bad-path")
+        #expect(code([.init(path: "a.yaml", text: "x", before: nil), .init(path: "a.yaml", text: nil, before: "y")]) == "bad-path")
+        #expect(code([.init(path: "a.yaml", text: "x", before: nil)], reason: "") == "missing-reason")
+        #expect(code([.init(path: "a.yaml", text: "x", before: nil)], reason: String(repeating: "x", count: 2001)) == "too-long")
+        #expect(code([.init(path: "a.yaml", text: "x", before: nil)], reason: "a\u{7}b") == "bad-text")
+        #expect(store.all().isEmpty)
+        do { _ = try store.review("P99", by: wang, approve: true, comment: "", serving: "b", at: now) } catch { #expect(error.kind == .notFound) }
+    }
+
+    @Test func aDamagedStoreIsAnErrorThatNamesTheFile() throws {
+        let f = folder()
+        let store = try ProposalStore(folder: f)
+        _ = try propose(store)
+        try Data("{not json".utf8).write(to: URL(fileURLWithPath: f + "/P1.json"))
+        do { _ = try ProposalStore(folder: f); Issue.record("a damaged store opened") } catch { #expect(error.description.contains("P1.json")) }
+        try FileManager.default.removeItem(atPath: f + "/P1.json")
+        _ = try propose(try ProposalStore(folder: f))
+        try FileManager.default.moveItem(atPath: f + "/P1.json", toPath: f + "/P7.json")
+        do { _ = try ProposalStore(folder: f); Issue.record("a renamed proposal opened") } catch { #expect(error.description.contains("renamed")) }
+    }
+}
