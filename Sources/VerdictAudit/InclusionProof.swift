@@ -63,7 +63,7 @@ public struct InclusionProof: Sendable {
                 return InclusionProof(checkpoint: c, entries: [try entry(r, log: log, checkpoint: c)])
             }
             guard let e = try log.versionEvents().first(where: { $0.seq == seq }) else {
-                throw AuditError(.notFound, "no decision record or event \(seq) in \(log.location) (it holds \(try log.treeState().size) leaves)")
+                throw AuditError(.notFound, "no decision record \(seq) in \(log.location), nor an event (it holds \(try log.treeState().size) leaves)")
             }
             let c = try latest(log)
             return InclusionProof(checkpoint: c, entries: [try entry(e, log: log, checkpoint: c)])

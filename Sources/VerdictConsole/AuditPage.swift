@@ -18,8 +18,10 @@ public enum AuditPage {
         public var output: String
         /// The value that output must have (as the decision JSON writes it, one item of a list, or a label of either).
         public var value: String
+        /// A policy set's name: only its decisions and its change history (empty: every set's).
+        public var set: String
 
-        /// The query of a search form (`case`, `since`, `until`, `output`, `value`).
+        /// The query of a search form (`case`, `since`, `until`, `output`, `value`, `set`).
         public init(_ pairs: [(String, String)]) {
             func v(_ k: String) -> String { (FormData.value(pairs, k) ?? "").trimmingCharacters(in: .whitespaces) }
             caseID = v("case")
@@ -27,10 +29,11 @@ public enum AuditPage {
             until = v("until")
             output = v("output")
             value = v("value")
+            set = v("set")
         }
 
         /// True when nothing was asked (the page shows the latest decisions).
-        public var isEmpty: Bool { caseID.isEmpty && since.isEmpty && until.isEmpty && output.isEmpty && value.isEmpty }
+        public var isEmpty: Bool { caseID.isEmpty && since.isEmpty && until.isEmpty && output.isEmpty && value.isEmpty && set.isEmpty }
     }
 
     /// One recorded decision in the result list.
@@ -74,16 +77,21 @@ public enum AuditPage {
         }
     }
 
-    /// The search page with its results (`more`: the list was cut at its bound), or a problem with the query.
-    public static func search(_ q: Query, rows: [Row], more: Bool, problem: String?, context c: ConsoleContext) -> String {
+    /// The search page with its results (`more`: the list was cut at its bound), or a problem with the
+    /// query; below the decisions, `changes` — the steps of governed changes the log records (of the
+    /// set the query names, else of every set), oldest first — when there are any.
+    public static func search(_ q: Query, rows: [Row], more: Bool, problem: String?, changes: [ChangeEventView] = [], context c: ConsoleContext) -> String {
         let w = c.words
         return ConsolePage.render(title: w.audit, tab: .audit, context: c) { h in
+            defer { if problem == nil { changeHistory(changes, set: q.set, c, &h) } }
             h.element("form", [.init("method", "get"), .init("action", "/audit"), .init("class", "case")]) { h in
                 TryCasePage.textField(id: "q-case", name: "case", label: w.caseID, hint: w.caseIDHelp, value: q.caseID, required: false, c, &h)
                 TryCasePage.textField(id: "q-since", name: "since", label: w.since, hint: w.rangeHelp, value: q.since, required: false, c, &h)
                 TryCasePage.textField(id: "q-until", name: "until", label: w.until, hint: w.rangeHelp, value: q.until, required: false, c, &h)
                 TryCasePage.textField(id: "q-output", name: "output", label: w.outputName, hint: "approver, signers, tier …", value: q.output, required: false, c, &h)
                 TryCasePage.textField(id: "q-value", name: "value", label: w.outputValue, hint: w.valueHelp, value: q.value, required: false, c, &h)
+                let cw = ChangeWords(c.language)
+                TryCasePage.textField(id: "q-set", name: "set", label: cw.set, hint: cw.setHelp, value: q.set, required: false, c, &h)
                 h.element("div") { h in h.element("button", [.init("type", "submit")], text: w.search) }
             }
             if let problem { h.element("p", [.init("class", "problem"), .init("role", "alert")], text: problem); return }
@@ -101,6 +109,86 @@ public enum AuditPage {
                         h.element("td") { h in outputs(r, c, &h) }
                     }
                 }
+            }
+        }
+    }
+
+    /// The most change steps the page lists (the latest; a note says when some were left out).
+    public static let changeLimit = 200
+
+    /// The "Changes" section: each step of a governed change — when, which step, the proposal, the set,
+    /// who, the reason or comment, and the base and candidate digests (a rollback's archived digest too),
+    /// each a leaf of the log's tree, with its sequence number.
+    static func changeHistory(_ all: [ChangeEventView], set: String, _ c: ConsoleContext, _ h: inout HTML) {
+        let w = ChangeWords(c.language)
+        h.element("h2", [.init("id", "changes")], text: w.changes)
+        h.element("p", text: w.intro)
+        guard !all.isEmpty else { h.element("p", [.init("role", "status")], text: set.isEmpty ? w.none : w.noneOfSet(set)); return }
+        let steps = all.suffix(changeLimit)
+        if steps.count < all.count { h.element("p", [.init("class", "problem"), .init("role", "status")], text: w.more(steps.count, all.count)) }
+        PoliciesPage.table(caption: w.changes, headers: [c.words.seq, c.words.recordedAt, w.step, w.proposal, w.set, w.by, w.reason, w.digests], &h) { h in
+            for s in steps {
+                h.element("tr", [.init("data-step", s.step.rawValue)]) { h in
+                    h.element("td", text: "\(s.seq)")
+                    h.element("td", text: s.recordedAt.rfc3339(in: .utc))
+                    h.element("td", text: w.step(s.step))
+                    h.element("td") { h in h.element("code", text: s.proposal) }
+                    h.element("td", text: s.set)
+                    h.element("td", text: s.by == "service" ? w.service : s.by)
+                    h.element("td", text: s.reason)
+                    h.element("td") { h in
+                        h.element("code", [.init("title", s.baseDigest)], text: short(s.baseDigest))
+                        h.text(" → ")
+                        h.element("code", [.init("title", s.candidateDigest)], text: short(s.candidateDigest))
+                        if let r = s.rollbackOf {
+                            h.text(" " + w.rollbackOf + " ")
+                            h.element("code", [.init("title", r)], text: short(r))
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// A digest shortened for a table: its first 12 hex digits (the whole one is its title).
+    static func short(_ digest: String) -> String {
+        String((digest.hasPrefix("sha256:") ? digest.dropFirst("sha256:".count) : Substring(digest)).prefix(12))
+    }
+
+    /// The change history's words, in English and Chinese.
+    struct ChangeWords {
+        let zh: Bool
+        init(_ language: Language) { zh = language == .zh }
+        var changes: String { zh ? "变更" : "Changes" }
+        var intro: String {
+            zh ? "策略集受控变更的每个步骤(提出、批准、驳回、启用、拒绝启用、撤回、回滚),与决定记录在同一棵默克尔树中:谁、何时、为什么,以及基准和候选版本的摘要。"
+                : "Each step of a governed change to a policy set (proposed, approved, rejected, activated, refused, withdrawn, rolled back), recorded in the same Merkle tree as the decisions: who, when, why, and the base and candidate versions' digests."
+        }
+        var none: String { zh ? "日志中没有记录任何变更步骤。" : "The log records no change step." }
+        func noneOfSet(_ set: String) -> String { zh ? "日志中没有策略集 \(set) 的变更步骤。" : "The log records no change step of set \(set)." }
+        func more(_ shown: Int, _ all: Int) -> String {
+            zh ? "共 \(all) 个变更步骤,只列出最近的 \(shown) 个(用 verdict audit changes 查看全部)。"
+                : "Only the latest \(shown) of \(all) change steps are listed (verdict audit changes lists them all)."
+        }
+        var set: String { zh ? "策略集" : "Policy set" }
+        var setHelp: String { zh ? "只看此策略集的决定和变更" : "only this set's decisions and changes" }
+        var step: String { zh ? "步骤" : "Step" }
+        var proposal: String { zh ? "提案" : "Proposal" }
+        var by: String { zh ? "执行人" : "By" }
+        var reason: String { zh ? "理由或意见" : "Reason or comment" }
+        var digests: String { zh ? "基准 → 候选" : "Base → candidate" }
+        var service: String { zh ? "服务" : "the service" }
+        var rollbackOf: String { zh ? "回滚至" : "rolls back to" }
+        func step(_ s: PendingChangeEvent.Step) -> String {
+            guard zh else { return s.rawValue }
+            switch s {
+            case .proposed: return "提出"
+            case .approved: return "批准"
+            case .rejected: return "驳回"
+            case .activated: return "启用"
+            case .refused: return "拒绝启用"
+            case .withdrawn: return "撤回"
+            case .rolledBack: return "回滚"
             }
         }
     }

@@ -37,6 +37,12 @@ public struct AuditRecorder: DecisionRecorder {
         _ = try writer.log.appendVersionEvents(events, policies: activated.compactMap { writer.archive(digest: $0.digest) })
     }
 
+    /// One change event, a leaf of the log's tree (``PendingChangeEvent``), committed before it returns
+    /// (whether or not ``versionHistory`` is on: a governed change is always recorded).
+    public func changeRecorded(_ event: PendingChangeEvent) throws {
+        _ = try writer.log.appendChangeEvents([event])
+    }
+
     public var unavailableReason: String? { writer.outageReason.map(publicMessage) }
 
     public func observeOutages(_ observer: @escaping @Sendable (Error?) -> Void) { writer.recoverFromFailures(observer) }

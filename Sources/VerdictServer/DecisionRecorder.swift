@@ -1,4 +1,5 @@
 import Verdict
+import VerdictAudit
 
 /// Where the service records the decisions it makes (the audit trail's decision log, for one),
 /// kept behind a protocol so that the service never writes storage itself: `verdict serve --log`
@@ -24,6 +25,11 @@ public protocol DecisionRecorder: Sendable {
     /// Records that versions of the set `set` began (`activated`) or ended (`retired`) serving, and why
     /// (`trigger`: `startup`, `watch`, `signal`, `request`, `stop`): the log's version history.
     func versionsChanged(set: String, activated: [PolicyIdentity], retired: [PolicyIdentity], trigger: String) throws
+    /// Records one step of a governed policy change (proposed, approved, rejected, activated, refused,
+    /// withdrawn, rolled back) as a leaf of the log's tree, committed before it returns: the log's
+    /// change history (``PendingChangeEvent``). A step that cannot be recorded throws, and the caller
+    /// must not take the step.
+    func changeRecorded(_ event: PendingChangeEvent) throws
 }
 
 /// One request's decisions on their way to the log.
@@ -41,4 +47,9 @@ extension DecisionRecorder {
     public func publicMessage(_ error: Error) -> String { "the decision could not be recorded (the server's log says why)" }
     /// A recorder without a version history records none.
     public func versionsChanged(set: String, activated: [PolicyIdentity], retired: [PolicyIdentity], trigger: String) throws {}
+    /// A recorder without a change history cannot record a step, so the step is refused: a governed
+    /// change is never taken unrecorded.
+    public func changeRecorded(_ event: PendingChangeEvent) throws {
+        throw AuditError(.usage, "this service keeps no decision log, so it cannot record a governed change (start it with `verdict serve --log`)")
+    }
 }

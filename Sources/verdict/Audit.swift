@@ -15,7 +15,7 @@ struct Audit: ParsableCommand {
         does not verify, a recorded decision was not reproduced, replay found changes); 2 the log, key \
         or proof could not be read (not a Verdict log, missing file, bad argument).
         """,
-        subcommands: [Show.self, Verify.self, Checkpoint.self, Proof.self, VerifyProof.self, Replay.self, Export.self, Keygen.self, Versions.self, Archive.self, Witness.self])
+        subcommands: [Show.self, Verify.self, Checkpoint.self, Proof.self, VerifyProof.self, Replay.self, Export.self, Keygen.self, Versions.self, Changes.self, Archive.self, Witness.self])
 }
 
 struct LogOption: ParsableArguments {
@@ -252,7 +252,7 @@ extension Audit {
             abstract: "Print a case's decision records, or one record (--seq), with inclusion proofs against the latest checkpoint (JSON).",
             discussion: "A proof reveals no other record (a case id's proof holds every record sharing the id; --seq N proves one record alone). With --complete, proof that the case has exactly these records, from the case index the checkpoint signs. Check it with `verdict audit verify-proof FILE --key PUB`, without the log.")
         @Argument(help: "The case id.") var caseID: String?
-        @Option(help: ArgumentHelp("Prove the one record with this sequence number instead of a case's.", valueName: "n")) var seq: UInt64?
+        @Option(help: ArgumentHelp("Prove the one leaf with this sequence number instead of a case's: a decision record, or an event (a version or change event, as `audit versions` and `audit changes` number them).", valueName: "n")) var seq: UInt64?
         @Flag(help: "Also prove that the case has no other record (a completeness proof).") var complete = false
         @OptionGroup var log: LogOption
         @Option(help: "Write the proof to this file instead of standard output.") var out: String?

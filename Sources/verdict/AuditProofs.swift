@@ -6,7 +6,7 @@ import VerdictAudit
 /// What `verdict audit proof` and `verify-proof` do with the three kinds of proof: a case's records,
 /// one record by sequence number, and a case's completeness (docs/auditing.md).
 enum AuditProofs {
-    /// The proof's JSON: of one record (`seq`), of a case's records complete (`complete`), or of a case's records.
+    /// The proof's JSON: of one leaf (`seq`: a decision record or an event), of a case's records complete (`complete`), or of a case's records.
     static func make(_ log: any DecisionLog, caseID: String?, seq: UInt64?, complete: Bool) throws -> String {
         switch (caseID, seq) {
         case (nil, let seq?):
@@ -37,10 +37,26 @@ enum AuditProofs {
             return out
         }
         let proof = try InclusionProof(file: bytes, path: file)
-        let views = try proof.verify(key: key)
+        let leaves = try proof.verifyLeaves(key: key)
         let c = proof.checkpoint
-        return w.proofVerified(views.count, TextEscaping.escaped(c.logID), c.size, c.root.hexString, TextEscaping.escaped(c.time), c.keyFingerprint) + "\n"
-            + lines(views, w)
+        let records = leaves.filter { if case .record = $0 { true } else { false } }.count
+        var out = w.proofVerified(records, events: leaves.count - records, TextEscaping.escaped(c.logID), c.size, c.root.hexString,
+                                  TextEscaping.escaped(c.time), c.keyFingerprint) + "\n"
+        for leaf in leaves {
+            switch leaf {
+            case .record(let v): out += lines([v], w)
+            case .event(.change(let e)):
+                out += w.provenChange(e.seq, w.step(e.step), TextEscaping.escaped(e.proposal), TextEscaping.escaped(e.set), TextEscaping.escaped(e.by),
+                                      e.recordedAt.rfc3339(in: .utc)) + "\n"
+                if !e.reason.isEmpty { out += w.stepReason(e.step, TextEscaping.escaped(e.reason)) + "\n" }
+                out += w.provenDigests(TextEscaping.escaped(e.baseDigest), TextEscaping.escaped(e.candidateDigest))
+                    + (e.rollbackOf.map { w.rollbackOf(TextEscaping.escaped($0)) } ?? "") + "\n"
+            case .event(.version(let e)):
+                out += w.provenVersion(e.seq, e.kind.rawValue, TextEscaping.escaped(e.set), TextEscaping.escaped(e.version), TextEscaping.escaped(e.digest),
+                                       TextEscaping.escaped(e.trigger), e.recordedAt.rfc3339(in: .utc)) + "\n"
+            }
+        }
+        return out
     }
 
     static func lines(_ views: [RecordView], _ w: AuditWords) -> String {

@@ -1,5 +1,6 @@
 import Foundation
 import Verdict
+import VerdictAudit
 
 /// Every line the audit commands print as text, in English and Chinese (`--lang en|zh`). Names, ids,
 /// digests, times and keys are printed as they are; the words around them are the language's.
@@ -64,9 +65,27 @@ struct AuditWords {
     }
 
     // audit verify-proof
-    func proofVerified(_ n: Int, _ log: String, _ size: UInt64, _ root: String, _ time: String, _ key: String) -> String {
-        zh ? "✓ 证明已验证:日志 \(log) 中的 \(n) 条记录,其检查点(\(size) 条记录,树根 \(root),签于 \(time))由密钥 \(key) 签名"
-            : "✓ proof verified: \(plural(n, "record", "records")) in log \(log), whose checkpoint of \(size) records (root \(root), signed \(time)) key \(key) signed"
+    func proofVerified(_ n: Int, events: Int = 0, _ log: String, _ size: UInt64, _ root: String, _ time: String, _ key: String) -> String {
+        if zh {
+            let what = events == 0 ? "\(n) 条记录" : n == 0 ? "\(events) 个事件" : "\(n) 条记录和 \(events) 个事件"
+            return "✓ 证明已验证:日志 \(log) 中的\(what),其检查点(\(size) 条记录,树根 \(root),签于 \(time))由密钥 \(key) 签名"
+        }
+        let what = events == 0 ? plural(n, "record", "records") : n == 0 ? plural(events, "event", "events")
+            : plural(n, "record", "records") + " and " + plural(events, "event", "events")
+        return "✓ proof verified: \(what) in log \(log), whose checkpoint of \(size) records (root \(root), signed \(time)) key \(key) signed"
+    }
+    func provenChange(_ seq: UInt64, _ step: String, _ proposal: String, _ set: String, _ by: String, _ at: String) -> String {
+        zh ? "  事件 #\(seq):变更步骤「\(step)」,提案 \(proposal),策略集 \(set),\(stepBy(by)),记录于 \(at)"
+            : "  event \(seq): change \(step), proposal \(proposal), set \(set), \(stepBy(by)), recorded \(at)"
+    }
+    func provenDigests(_ base: String, _ candidate: String) -> String {
+        zh ? "    基准 \(base) → 候选 \(candidate)" : "    base \(base) → candidate \(candidate)"
+    }
+    func provenVersion(_ seq: UInt64, _ kind: String, _ set: String, _ version: String, _ digest: String, _ trigger: String, _ at: String) -> String {
+        if zh {
+            return "  事件 #\(seq):\(set) \(version)(\(digest))\(kind == "activated" ? "开始服务" : "停止服务")(\(self.trigger(trigger))),记录于 \(at)"
+        }
+        return "  event \(seq): \(set) \(version) (\(digest)) \(kind) (\(trigger)), recorded \(at)"
     }
     func completenessProven(_ id: String, _ n: Int, _ log: String, _ size: UInt64, _ root: String, _ indexRoot: String, _ time: String, _ key: String) -> String {
         zh ? "✓ 完整性已证明:在日志 \(log) 截至其检查点(\(size) 条记录,树根 \(root),案件索引树根 \(indexRoot),签于 \(time))为止,案件 \(id) 恰有 \(n) 条决定记录;该检查点由密钥 \(key) 签名"
@@ -101,6 +120,38 @@ struct AuditWords {
         zh ? "  至 \(at) 止(\(self.trigger(trigger)),事件 \(seq))" : "  until \(at) (\(trigger), event \(seq))"
     }
     var stillServing: String { zh ? "  至 —(据日志记录,仍在服务)" : "  until — (still serving, as far as the log records)" }
+
+    // audit changes
+    func changeSteps(_ n: Int, _ location: String, _ set: String?) -> String {
+        if zh { return "\(location) 中记录了" + (set.map { "策略集 \($0) 的" } ?? "") + " \(n) 个变更步骤" }
+        return "\(plural(n, "change step", "change steps")) recorded in \(location)" + (set.map { " for set \($0)" } ?? "")
+    }
+    /// A change event's step, in the language (English keeps the stored word).
+    func step(_ s: PendingChangeEvent.Step) -> String {
+        guard zh else { return s.rawValue }
+        switch s {
+        case .proposed: return "提出"
+        case .approved: return "批准"
+        case .rejected: return "驳回"
+        case .activated: return "启用"
+        case .refused: return "拒绝启用"
+        case .withdrawn: return "撤回"
+        case .rolledBack: return "回滚"
+        }
+    }
+    func stepBy(_ who: String) -> String {
+        guard who != "service" else { return zh ? "由服务" : "by the service" }
+        return zh ? "由 \(who)" : "by \(who)"
+    }
+    /// The step's text: the proposal's reason, a reviewer's comment, or why the service refused it.
+    func stepReason(_ s: PendingChangeEvent.Step, _ text: String) -> String {
+        switch s {
+        case .approved, .rejected, .withdrawn: return zh ? "    意见:\(text)" : "    comment: \(text)"
+        case .refused: return zh ? "    拒绝原因:\(text)" : "    refused because: \(text)"
+        default: return zh ? "    理由:\(text)" : "    reason: \(text)"
+        }
+    }
+    func rollbackOf(_ digest: String) -> String { zh ? "(回滚至 \(digest))" : " (rolls back to \(digest))" }
 
     // audit archive
     func filesWritten(_ name: String, _ version: String, _ digest: String, _ n: Int) -> String {

@@ -95,6 +95,12 @@ enum AuditSearch {
         return list
     }
 
+    /// The change history the audit page shows beside the decisions: every step of the set the query
+    /// names (every set's when it names none), each read against its leaf hash, in sequence order.
+    static func changes(_ q: AuditPage.Query, log: any DecisionLog) throws -> [ChangeEventView] {
+        try log.readSnapshot { try ChangeHistory.of(log, set: q.set.isEmpty ? nil : q.set).steps }
+    }
+
     static func run(_ q: AuditPage.Query, log: any DecisionLog, scope: Scope = Scope()) throws -> (rows: [AuditPage.Row], more: Bool) {
         let (since, until) = try range(q, zone: scope.zone)
         var rows: [AuditPage.Row] = []
@@ -118,6 +124,7 @@ enum AuditSearch {
             if let until, r.recordedAt >= until.millisecondsSinceEpoch { return true }
             if !q.caseID.isEmpty, !r.caseID.hasPrefix(q.caseID) { return true }
             let v = try r.parsed()
+            if !q.set.isEmpty, v.policyName != q.set { return true }
             let outputs = AuditTrail.outputs(ofDecision: v.decision)
             let served = scope.outlines["\(v.policyName) \(v.policyVersion)"]
             let shown = labels(outputs, served)

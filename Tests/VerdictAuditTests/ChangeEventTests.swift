@@ -1,0 +1,252 @@
+import Foundation
+import Testing
+import Verdict
+@testable import VerdictAudit
+import VerdictAuditPostgres
+
+/// Issue 32, "every step is recorded", on both backends: each step of a governed policy change is a
+/// leaf of the same tree as the decisions and version events; `audit verify` covers it (an edited,
+/// deleted or reordered step is named), `audit changes` lists the steps (text, JSON, zh, one set),
+/// and `audit proof --seq` proves one, checked by `verify-proof`.
+@Suite("change events in the decision log", .serialized)
+struct ChangeEventTests {
+    typealias Behaviour = DecisionLogBehaviourTests
+
+    static let base = "sha256:7f63267ca9d1ee17d02bb33fddbf2557f8c4fd819c60ede81eaf815c53c4aa6b"
+    static let candidate = "sha256:bfd52c8868ecca805c249734d13879482faca95da492c00fa9209599a9dfa73a"
+
+    /// Decisions 0–2; change events 3 (proposed) and 4 (approved); version events 5 and 6; change
+    /// events 7 (activated, by the service), 8 (another set's proposal) and 9 (a rollback's proposal);
+    /// decision 10; a checkpoint over the 11 leaves.
+    static func history(_ backend: Backend) throws -> Behaviour.Fixture {
+        let f = try ExactProofTests.fixture(backend, count: 3)
+        let log = try f.open()
+        defer { log.close() }
+        func at(_ s: String) throws -> Timestamp { try Timestamp(rfc3339: "2026-06-01T\(s)Z") }
+        #expect(try log.appendChangeEvents([
+            PendingChangeEvent(step: .proposed, proposal: "P1", set: "quality-complaints", by: "alice", reason: "raise the 300-yuan band to 500",
+                               baseDigest: base, candidateDigest: candidate, recordedAt: try at("08:00:00")),
+            PendingChangeEvent(step: .approved, proposal: "P1", set: "quality-complaints", by: "bob", reason: "impact checked: 12 of 3,000 decisions change",
+                               baseDigest: base, candidateDigest: candidate, recordedAt: try at("09:00:00")),
+        ]) == 3..<5)
+        #expect(try log.appendVersionEvents([
+            PendingVersionEvent(kind: .retired, set: "quality-complaints", version: "1.0.0", digest: base, trigger: "watch", recordedAt: try at("09:00:01")),
+            PendingVersionEvent(kind: .activated, set: "quality-complaints", version: "1.1.0", digest: candidate, trigger: "watch", recordedAt: try at("09:00:01")),
+        ], policies: []) == 5..<7)
+        #expect(try log.appendChangeEvents([
+            PendingChangeEvent(step: .activated, proposal: "P1", set: "quality-complaints", by: "service", reason: "",
+                               baseDigest: base, candidateDigest: candidate, recordedAt: try at("09:00:01")),
+            PendingChangeEvent(step: .proposed, proposal: "P2", set: "customer-complaints", by: "carol", reason: "new <b>clock</b>\nfor refunds",
+                               baseDigest: "sha256:aa", candidateDigest: "sha256:bb", recordedAt: try at("10:00:00")),
+            PendingChangeEvent(step: .proposed, proposal: "P3", set: "quality-complaints", by: "alice", reason: "back to 1.0.0",
+                               baseDigest: candidate, candidateDigest: base, rollbackOf: base, recordedAt: try at("11:00:00")),
+        ]) == 7..<10)
+        #expect(try f.decide([f.cases[1]]).status == 0)
+        let c = try f.checkpoint()
+        #expect(c.stdout.contains("checkpoint #1: 11 records"), "\(c.stdout)\(c.stderr)")
+        return f
+    }
+
+    @Test func stepsAreLeavesBetweenDecisionsAndVersionEventsOnSQLite() throws { try stepsAreLeaves(.sqlite) }
+    @Test(.needsPostgreSQL) func stepsAreLeavesBetweenDecisionsAndVersionEventsOnPostgreSQL() throws { try stepsAreLeaves(.postgres) }
+    func stepsAreLeaves(_ backend: Backend) throws {
+        let f = try Self.history(backend)
+        defer { try? FileManager.default.removeItem(at: f.folder) }
+        let v = try f.verify()
+        #expect(v.status == 0 && v.stdout.contains("11 records verified"), "\(v.stdout)\(v.stderr)")
+
+        let log = try f.open()
+        defer { log.close() }
+        let stored = try log.versionEvents()
+        #expect(stored.map(\.seq) == [3, 4, 5, 6, 7, 8, 9])
+        #expect(String(decoding: stored[0].body, as: UTF8.self)
+                == #"{"seq":3,"event":"change","step":"proposed","recorded_at":"2026-06-01T08:00:00Z","proposal":"P1","set":"quality-complaints","by":"alice","reason":"raise the 300-yuan band to 500","base":"\#(Self.base)","candidate":"\#(Self.candidate)"}"#)
+        #expect(String(decoding: stored[6].body, as: UTF8.self).hasSuffix(#","rollback_of":"\#(Self.base)"}"#))
+        // A change event is not a version event: `parsed()` says so, and the version history skips it.
+        #expect(throws: AuditError.self) { try stored[0].parsed() }
+        #expect(try stored[2].parsed().kind == .retired)
+        let spells = try VersionHistory.of(log).spells
+        #expect(spells.map(\.version) == ["1.1.0"] && spells[0].fromSeq == 6)
+        let all = try ChangeHistory.of(log)
+        #expect(all.steps.map(\.seq) == [3, 4, 7, 8, 9])
+        #expect(all.steps.map(\.step) == [.proposed, .approved, .activated, .proposed, .proposed])
+        #expect(all.steps[4].rollbackOf == Self.base && all.steps[0].rollbackOf == nil)
+        #expect(try ChangeHistory.of(log, set: "customer-complaints").steps.map(\.proposal) == ["P2"])
+        // The decisions after the events still prove, and `audit versions` reads through the change events.
+        let versions = try f.audit(["versions", "--log", f.location])
+        #expect(versions.status == 0 && versions.stdout.contains("1.1.0 (\(Self.candidate))") && versions.stdout.contains("(watch, event 6)"),
+                "\(versions.stdout)\(versions.stderr)")
+    }
+
+    @Test func auditChangesListsTheStepsOnSQLite() throws { try auditChangesLists(.sqlite) }
+    @Test(.needsPostgreSQL) func auditChangesListsTheStepsOnPostgreSQL() throws { try auditChangesLists(.postgres) }
+    func auditChangesLists(_ backend: Backend) throws {
+        let f = try Self.history(backend)
+        defer { try? FileManager.default.removeItem(at: f.folder) }
+        let text = try f.audit(["changes", "--log", f.location])
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stdout == """
+            5 change steps recorded in \(f.location)
+            #3  2026-06-01T08:00:00Z  proposed  P1  quality-complaints  by alice
+                reason: raise the 300-yuan band to 500
+                7f63267ca9d1 → bfd52c8868ec
+            #4  2026-06-01T09:00:00Z  approved  P1  quality-complaints  by bob
+                comment: impact checked: 12 of 3,000 decisions change
+                7f63267ca9d1 → bfd52c8868ec
+            #7  2026-06-01T09:00:01Z  activated  P1  quality-complaints  by the service
+                7f63267ca9d1 → bfd52c8868ec
+            #8  2026-06-01T10:00:00Z  proposed  P2  customer-complaints  by carol
+                reason: new <b>clock</b>\\nfor refunds
+                aa → bb
+            #9  2026-06-01T11:00:00Z  proposed  P3  quality-complaints  by alice
+                reason: back to 1.0.0
+                bfd52c8868ec → 7f63267ca9d1 (rolls back to 7f63267ca9d1)
+
+            """, "\(text.stdout)")
+
+        let one = try f.audit(["changes", "--log", f.location, "--set", "customer-complaints"])
+        #expect(one.status == 0 && one.stdout.hasPrefix("1 change step recorded in \(f.location) for set customer-complaints\n#8 "), "\(one.stdout)")
+        #expect(!one.stdout.contains("P1"))
+        let none = try f.audit(["changes", "--log", f.location, "--set", "no-such-set"])
+        #expect(none.status == 0 && none.stdout == "0 change steps recorded in \(f.location) for set no-such-set\n")
+
+        let json = try f.audit(["changes", "--log", f.location, "--json", "--set", "quality-complaints"])
+        #expect(json.status == 0, "\(json.stderr)")
+        let parsed = try JSONReader.parse(Array(json.stdout.utf8))
+        guard case .array(let steps)? = parsed.member("steps") else { Issue.record("no steps: \(json.stdout)"); return }
+        #expect(steps.count == 4)
+        #expect(steps[0].member("base") == .string(Self.base) && steps[0].member("candidate") == .string(Self.candidate))
+        #expect(steps[0].member("seq") == .number("3") && steps[0].member("by") == .string("alice") && steps[0].member("step") == .string("proposed"))
+        #expect(steps[3].member("rollback_of") == .string(Self.base) && steps[0].member("rollback_of") == nil)
+
+        let zh = try f.audit(["changes", "--log", f.location, "--lang", "zh"])
+        #expect(zh.status == 0, "\(zh.stderr)")
+        for words in ["中记录了 5 个变更步骤", "提出  P1  quality-complaints  由 alice", "批准  P1", "意见:impact checked", "启用  P1  quality-complaints  由服务", "(回滚至 7f63267ca9d1)"] {
+            #expect(zh.stdout.contains(words), "\(words) missing from \(zh.stdout)")
+        }
+    }
+
+    @Test func aChangeEventIsProvenOnSQLite() throws { try aChangeEventIsProven(.sqlite) }
+    @Test(.needsPostgreSQL) func aChangeEventIsProvenOnPostgreSQL() throws { try aChangeEventIsProven(.postgres) }
+    func aChangeEventIsProven(_ backend: Backend) throws {
+        let f = try Self.history(backend)
+        defer { try? FileManager.default.removeItem(at: f.folder) }
+        let file = f.folder.appendingPathComponent("event-4.json").path
+        let p = try f.audit(["proof", "--seq", "4", "--log", f.location, "--out", file])
+        #expect(p.status == 0, "\(p.stderr)")
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(text.contains(#""event":"{\"seq\":4,\"event\":\"change\",\"step\":\"approved\""#) && !text.contains(#""record":"#), "\(text)")
+        let ok = try f.audit(["verify-proof", file, "--key", f.pub])
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(ok.stdout.contains("✓ proof verified: 1 event in log") && ok.stdout.contains("event 4: change approved, proposal P1, set quality-complaints, by bob, recorded 2026-06-01T09:00:00Z")
+                && ok.stdout.contains("base \(Self.base) → candidate \(Self.candidate)"), "\(ok.stdout)")
+        let zh = try f.audit(["verify-proof", file, "--key", f.pub, "--lang", "zh"])
+        #expect(zh.status == 0 && zh.stdout.contains("1 个事件") && zh.stdout.contains("事件 #4:变更步骤「批准」,提案 P1"), "\(zh.stdout)\(zh.stderr)")
+
+        // A version event proves too, and a decision record after the events still does.
+        let version = f.folder.appendingPathComponent("event-6.json").path
+        #expect(try f.audit(["proof", "--seq", "6", "--log", f.location, "--out", version]).status == 0)
+        let v = try f.audit(["verify-proof", version, "--key", f.pub])
+        #expect(v.status == 0 && v.stdout.contains("event 6: quality-complaints 1.1.0 (\(Self.candidate)) activated (watch)"), "\(v.stdout)\(v.stderr)")
+        let record = f.folder.appendingPathComponent("record-10.json").path
+        #expect(try f.audit(["proof", "--seq", "10", "--log", f.location, "--out", record]).status == 0)
+        let r = try f.audit(["verify-proof", record, "--key", f.pub])
+        #expect(r.status == 0 && r.stdout.contains("proof verified: 1 record") && r.stdout.contains("record 10: case"), "\(r.stdout)\(r.stderr)")
+
+        // The event's bytes edited in the proof file: its path no longer leads to the signed root.
+        try text.replacingOccurrences(of: #"\"by\":\"bob\""#, with: #"\"by\":\"eve\""#).write(toFile: file, atomically: true, encoding: .utf8)
+        let bad = try f.audit(["verify-proof", file, "--key", f.pub])
+        #expect(bad.status == 1 && bad.stderr.contains("change event 4 is not proven: its inclusion path does not lead to the checkpoint's root"), "\(bad.stderr)")
+        // Passed off as a decision record (domain 0x00): refused.
+        try text.replacingOccurrences(of: #""event":"{"#, with: #""record":"{"#).write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(try f.audit(["verify-proof", file, "--key", f.pub]).status == 1)
+        // Past the log's end: no such leaf.
+        let missing = try f.audit(["proof", "--seq", "11", "--log", f.location])
+        #expect(missing.status == 2 && missing.stderr.contains("no decision record 11 in \(f.location), nor an event (it holds 11 leaves)"), "\(missing.stderr)")
+    }
+
+    /// SQL that replaces text in an event's body.
+    static func editEvent(_ backend: Backend, seq: Int, from: String, to: String) -> String {
+        backend == .sqlite
+            ? "UPDATE verdict_events SET body = CAST(replace(CAST(body AS TEXT), '\(from)', '\(to)') AS BLOB) WHERE seq = \(seq)"
+            : "UPDATE verdict_events SET body = convert_to(replace(convert_from(body, 'UTF8'), '\(from)', '\(to)'), 'UTF8') WHERE seq = \(seq)"
+    }
+
+    @Test func anEditedDeletedOrReorderedStepFailsVerifyOnSQLite() throws { try tamperedStepsFail(.sqlite) }
+    @Test(.needsPostgreSQL) func anEditedDeletedOrReorderedStepFailsVerifyOnPostgreSQL() throws { try tamperedStepsFail(.postgres) }
+    func tamperedStepsFail(_ backend: Backend) throws {
+        // Edited: who approved it.
+        do {
+            let f = try Self.history(backend)
+            defer { try? FileManager.default.removeItem(at: f.folder) }
+            try f.sql(Self.editEvent(backend, seq: 4, from: "\"by\":\"bob\"", to: "\"by\":\"eve\""))
+            let bad = try f.verify()
+            #expect(bad.status == 1 && bad.stderr.contains("change event 4 was altered: its content no longer matches its leaf hash"), "\(bad.stderr)")
+            let listed = try f.audit(["changes", "--log", f.location])
+            #expect(listed.status == 1 && listed.stderr.contains("change event 4 was altered"), "\(listed.stdout)\(listed.stderr)")
+            #expect(try f.audit(["proof", "--seq", "4", "--log", f.location]).status == 1)
+        }
+        // Deleted: the refused activation's record gone.
+        do {
+            let f = try Self.history(backend)
+            defer { try? FileManager.default.removeItem(at: f.folder) }
+            try f.sql("DELETE FROM verdict_events WHERE seq = 7")
+            let bad = try f.verify()
+            #expect(bad.status == 1 && bad.stderr.contains("record 7 was deleted (the log jumps from 6 to 8)"), "\(bad.stderr)")
+        }
+        // Reordered: approval before proposal (bytes and leaf hashes moved together).
+        do {
+            let f = try Self.history(backend)
+            defer { try? FileManager.default.removeItem(at: f.folder) }
+            try f.sql("UPDATE verdict_events SET seq = -1 WHERE seq = 3")
+            try f.sql("UPDATE verdict_events SET seq = 3 WHERE seq = 4")
+            try f.sql("UPDATE verdict_events SET seq = 4 WHERE seq = -1")
+            let bad = try f.verify()
+            #expect(bad.status == 1 && bad.stderr.contains("change event 3 does not say it is leaf 3: events were reordered, inserted or deleted")
+                    && bad.stderr.contains("change event 4 does not say it is leaf 4"), "\(bad.stderr)")
+        }
+        // A step renamed to one that does not exist, its leaf hash recomputed by a forger: the tree no longer matches the checkpoint.
+        do {
+            let f = try Self.history(backend)
+            defer { try? FileManager.default.removeItem(at: f.folder) }
+            let log = try f.open()
+            let stored = try #require(try log.versionEvents().first { $0.seq == 3 })
+            log.close()
+            let forged = Array(String(decoding: stored.body, as: UTF8.self).replacingOccurrences(of: "\"proposed\"", with: "\"approved\"").utf8)
+            let hex = PendingVersionEvent.leafHash(forged).map { String(format: "%02x", $0) }.joined()
+            try f.sql(Self.editEvent(backend, seq: 3, from: "\"proposed\"", to: "\"approved\""))
+            try f.sql(backend == .sqlite ? "UPDATE verdict_events SET leaf = X'\(hex)' WHERE seq = 3" : "UPDATE verdict_events SET leaf = '\\x\(hex)'::bytea WHERE seq = 3")
+            let bad = try f.verify()
+            #expect(bad.status == 1 && bad.stderr.contains("the records no longer match checkpoint #1"), "\(bad.stderr)")
+        }
+    }
+
+    @Test func aStepIsReadOnlyFromItsOwnBytes() throws {
+        let e = PendingChangeEvent(step: .rolledBack, proposal: "P9", set: "s", by: "service", reason: "", baseDigest: "sha256:b", candidateDigest: "sha256:c",
+                                   rollbackOf: "sha256:a", recordedAt: try Timestamp(rfc3339: "2026-06-01T08:00:00Z"))
+        let body = e.bytes(seq: 12)
+        #expect(String(decoding: body, as: UTF8.self)
+                == #"{"seq":12,"event":"change","step":"rolled-back","recorded_at":"2026-06-01T08:00:00Z","proposal":"P9","set":"s","by":"service","reason":"","base":"sha256:b","candidate":"sha256:c","rollback_of":"sha256:a"}"#)
+        let stored = StoredVersionEvent(seq: 12, body: body, leaf: PendingVersionEvent.leafHash(body))
+        guard case .change(let view) = try stored.parsedEvent() else { Issue.record("not read as a change event"); return }
+        #expect(view.step == .rolledBack && view.rollbackOf == "sha256:a" && view.by == "service" && view.seq == 12)
+        // Read at another place, with an unknown step, or without a member: refused, saying why.
+        #expect(throws: AuditError.self) { try ChangeEventView(bytes: body, seq: 13) }
+        let unknown = Array(String(decoding: body, as: UTF8.self).replacingOccurrences(of: "rolled-back", with: "undone").utf8)
+        do {
+            _ = try ChangeEventView(bytes: unknown, seq: 12)
+            Issue.record("an unknown step was read")
+        } catch {
+            #expect(error.message.contains("`step` `undone` is none of proposed, approved, rejected, activated, refused, withdrawn, rolled-back"))
+        }
+        let noReason = Array(String(decoding: body, as: UTF8.self).replacingOccurrences(of: #""reason":"","#, with: "").utf8)
+        do {
+            _ = try ChangeEventView(bytes: noReason, seq: 12)
+            Issue.record("an event without its reason was read")
+        } catch {
+            #expect(error.message == "change event 12 has no `reason` string: not an event Verdict wrote")
+        }
+        // A change event's bytes under a decision record's domain are not its leaf.
+        #expect(Merkle.leafHash(body) != PendingVersionEvent.leafHash(body))
+    }
+}
