@@ -1,4 +1,5 @@
 import Foundation
+import VerdictChanges
 import VerdictAudit
 
 /// Limits on what one request may cost; each breach is a problem response saying which limit.
@@ -61,6 +62,14 @@ public struct ServerConfiguration: Sendable {
     public var recorder: (any DecisionRecorder)? = nil
     /// The decision log the console's audit pages read, and draft checks replay (nil: no audit pages).
     public var auditLog: (any DecisionLog)? = nil
+
+    /// Governed changes (issue 32): where proposals are kept; nil turns proposals off (the API's
+    /// `/v1/proposals` routes answer 404, and the console shows no proposals).
+    public var proposals: ProposalStore? = nil
+    /// Each step of a change is posted here too (nil: no webhook).
+    public var changeWebhook: URL? = nil
+    /// The webhook's HMAC-SHA256 key (`X-Verdict-Signature`), when given.
+    public var changeWebhookSecret: [UInt8]? = nil
 
     public init(policyFolders: [String]) {
         self.policyFolders = policyFolders

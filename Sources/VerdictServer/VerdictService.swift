@@ -8,6 +8,7 @@ import Logging
 import NIOCore
 import ServiceLifecycle
 import Verdict
+import VerdictChanges
 
 /// The HTTP decision service behind `verdict serve`.
 ///
@@ -24,6 +25,8 @@ public struct VerdictService: Sendable {
     public let metrics: ServerMetrics
     public let logger: Logger
     let authenticator: Authenticator
+    /// Governed changes, when a proposals folder is configured.
+    let desk: ChangeDesk?
 
     public init(configuration: ServerConfiguration, logger: Logger? = nil, metrics: ServerMetrics = ServerMetrics()) {
         self.configuration = configuration
@@ -34,6 +37,12 @@ public struct VerdictService: Sendable {
         authenticator = Authenticator(api: configuration.tokens, admin: configuration.adminTokens, users: configuration.users,
                                       trustedHeader: configuration.trustedUserHeader.flatMap { HTTPField.Name($0) },
                                       trustedProxies: configuration.trustedProxies)
+        let registry = self.registry
+        desk = configuration.proposals.map { store in
+            ChangeDesk(store: store, registry: registry, log: configuration.auditLog, recorder: configuration.recorder,
+                       webhook: configuration.changeWebhook.map { ChangeWebhook(url: $0, secret: configuration.changeWebhookSecret, logger: logger) },
+                       logger: logger)
+        }
         configuration.recorder?.observeOutages { error in
             if let error {
                 logger.error("the decision log cannot be written; decisions are refused with 503 and /readyz answers 503 until it can: \(error)")
@@ -92,6 +101,8 @@ public struct VerdictService: Sendable {
                       throttle: ConsoleThrottle(refillInterval: configuration.limits.consoleRefillSeconds))
             .register(on: router)
 
+        if let desk { ChangeRoutes(desk: desk, authenticator: authenticator, registry: registry).register(on: router) }
+
         router.group("v1/admin").add(middleware: AuthMiddleware(authenticator: authenticator, scope: .admin))
             .post("reload") { request, context in try await policies.reload(request, context: context) }
         routes.load(router)  // every route is added: a wrong method on one is 405, with Allow
@@ -129,12 +140,33 @@ public struct VerdictService: Sendable {
             logger: logger
         )
         let registry = self.registry
+        let desk = self.desk
         app.beforeServerStarts {
+            // An activation a killed process left halfway is finished (or, uncommitted, discarded) before anything loads.
+            for set in registry.sets { Self.recoverActivations(set.folder, logger: logger) }
             let results = await registry.reloadAll(trigger: .startup)
+            desk?.settleInterrupted()
             let loaded = results.filter { $0.1.outcome != .failed }.count
             logger.info("\(loaded) of \(results.count) policy set\(results.count == 1 ? "" : "s") loaded")
         }
         return app
+    }
+
+    /// Finishes what ``SetWriter`` left in a set's folder and in each of its version folders.
+    static func recoverActivations(_ folder: String, logger: Logger) {
+        let base = PolicyFolder.base(folder)
+        var folders = [base]
+        let versions = base + "/versions"
+        if let names = try? FileManager.default.contentsOfDirectory(atPath: versions) {
+            folders += names.filter { !$0.hasPrefix(".") }.sorted().map { versions + "/" + $0 }
+        }
+        for f in folders {
+            do {
+                for line in try SetWriter.recover(folder: f) { logger.warning("\(line)") }
+            } catch {
+                logger.critical("\(error)")
+            }
+        }
     }
 
     /// The warning logged at start-up when the service listens beyond this machine with no token: the
