@@ -31,7 +31,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Bearer tokens for POST /v1/admin/reload (default: the --token-file tokens; with neither, reload over HTTP is refused).", valueName: "file"))
     var adminTokenFile: String?
 
-    @Option(help: ArgumentHelp("The users file: names, roles (viewer, editor, approver, admin) and token hashes, made by `verdict users add`. With it the API needs a user's token and reload an admin. See docs/service.md#users-and-roles.", valueName: "file"))
+    @Option(help: ArgumentHelp("The users file: names, roles (viewer, editor, approver, admin) and token hashes, made by `verdict users add`. With it the API needs a user's token and reload an admin. See docs/operating.md#users-and-roles.", valueName: "file"))
     var usersFile: String?
 
     @Option(help: ArgumentHelp("A header in which a trusted reverse proxy names the signed-in user (e.g. X-Forwarded-User); believed only from a --trusted-proxy address, for a user of --users-file.", valueName: "name"))
@@ -98,6 +98,9 @@ struct Serve: AsyncParsableCommand {
         }
     }
 
+    @OptionGroup(title: "Governed changes")
+    var changes: ChangeOptions
+
     func run() async throws {
         var config = ServerConfiguration(policyFolders: policies)
         config.host = host
@@ -140,6 +143,7 @@ struct Serve: AsyncParsableCommand {
             }
             config.recorder = recorder
         }
+        try changes.apply(to: &config)
         defer { try? recorder?.writer.close() }
         let format = logFormat, level = logLevel
         let logger = Logger(label: "verdict") { LineLogHandler(label: $0, format: format, level: level) }

@@ -14,7 +14,7 @@ struct VerdictCommand: AsyncParsableCommand {
         log that could not be opened or written; 64 bad command-line usage; 66 an input that cannot be read.
         """,
         version: VerdictVersion.current,  // `verdict --version`: the library's one version, recorded with every logged decision
-        subcommands: [Check.self, Decide.self, Explain.self, Test.self, Diff.self, Measure.self, Generate.self, Bench.self, Init.self, Schema.self, Codegen.self, Serve.self, Audit.self, Table.self]
+        subcommands: [Check.self, Decide.self, Explain.self, Test.self, Diff.self, Measure.self, Generate.self, Bench.self, Init.self, Schema.self, Codegen.self, Serve.self, Users.self, Audit.self, Table.self]
     )
 }
 

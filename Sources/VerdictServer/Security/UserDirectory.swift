@@ -158,6 +158,9 @@ public struct UserDirectory: Sendable {
     /// The SHA-256 of `token` as 64 lower-case hex digits, as the file stores it.
     public static func hash(token: String) -> String { hex(Array(SHA256.hash(data: Array(token.utf8)))) }
 
+    /// The SHA-256 of `token`, as ``User/tokenHash`` holds it.
+    public static func hashBytes(token: String) -> [UInt8] { Array(SHA256.hash(data: Array(token.utf8))) }
+
     /// The text of a users file with `user` added to `existing` (nil or empty: a new file). The existing
     /// text is kept as it is (comments included) and the user appended to its list when that reads back
     /// as the same users plus the new one; otherwise the whole file is written anew from its users.
@@ -175,7 +178,7 @@ public struct UserDirectory: Sendable {
             let appended = (text.hasSuffix("\n") ? text : text + "\n") + entry
             if let read = try? UserDirectory(yaml: appended, source: source), read.users == wanted { return appended }
         }
-        let header = "# Verdict users (docs/service.md#users-and-roles): a role each, and the SHA-256 of each token, never the token.\n"
+        let header = "# Verdict users (docs/operating.md#users-and-roles): a role each, and the SHA-256 of each token, never the token.\n"
         let kept = text.split(separator: "\n", omittingEmptySubsequences: false).prefix { $0.hasPrefix("#") }.joined(separator: "\n")
         return (kept.isEmpty ? header : kept + "\n") + "users:\n" + wanted.map(render).joined()
     }
