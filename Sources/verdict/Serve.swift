@@ -98,9 +98,6 @@ struct Serve: AsyncParsableCommand {
         }
     }
 
-    @OptionGroup(title: "Governed changes")
-    var changes: ChangeOptions
-
     func run() async throws {
         var config = ServerConfiguration(policyFolders: policies)
         config.host = host
@@ -143,7 +140,6 @@ struct Serve: AsyncParsableCommand {
             }
             config.recorder = recorder
         }
-        try changes.apply(to: &config)
         defer { try? recorder?.writer.close() }
         let format = logFormat, level = logLevel
         let logger = Logger(label: "verdict") { LineLogHandler(label: $0, format: format, level: level) }
