@@ -78,12 +78,13 @@ public enum AuditPage {
     }
 
     /// The search page with its results (`more`: the list was cut at its bound), or a problem with the
-    /// query; below the decisions, `changes` — the steps of governed changes the log records (of the
-    /// set the query names, else of every set), oldest first — when there are any.
-    public static func search(_ q: Query, rows: [Row], more: Bool, problem: String?, changes: [ChangeEventView] = [], context c: ConsoleContext) -> String {
+    /// query; below the decisions, a "Changes" section with `changes` — the steps of governed changes the
+    /// log records (of the set the query names, else of every set), oldest first; without `changes`
+    /// (nil), no such section.
+    public static func search(_ q: Query, rows: [Row], more: Bool, problem: String?, changes: [ChangeEventView]? = nil, context c: ConsoleContext) -> String {
         let w = c.words
         return ConsolePage.render(title: w.audit, tab: .audit, context: c) { h in
-            defer { if problem == nil { changeHistory(changes, set: q.set, c, &h) } }
+            defer { if problem == nil, let changes { changeHistory(changes, set: q.set, c, &h) } }
             h.element("form", [.init("method", "get"), .init("action", "/audit"), .init("class", "case")]) { h in
                 TryCasePage.textField(id: "q-case", name: "case", label: w.caseID, hint: w.caseIDHelp, value: q.caseID, required: false, c, &h)
                 TryCasePage.textField(id: "q-since", name: "since", label: w.since, hint: w.rangeHelp, value: q.since, required: false, c, &h)
