@@ -16,6 +16,8 @@ public enum ConsoleAssets {
     nav ul { list-style: none; display: flex; flex-wrap: wrap; gap: 0.25rem 1rem; margin: 0; padding: 0; }
     nav a[aria-current="page"] { font-weight: 700; text-decoration-thickness: 0.2em; }
     .lang { margin-left: auto; }
+    header .signed-in { margin: 0 0 0 auto; }
+    header .signed-in + .lang { margin-left: 0; }
     main { padding: 1rem; max-width: 90rem; overflow-wrap: break-word; }
     p code, dd code, li code, h2, h4 { overflow-wrap: anywhere; }
     a { color: var(--accent); }
