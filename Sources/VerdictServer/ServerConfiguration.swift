@@ -51,6 +51,8 @@ public struct ServerConfiguration: Sendable {
     public var trustedUserHeader: String? = nil
     /// The peer addresses (IP or CIDR) whose ``trustedUserHeader`` is believed.
     public var trustedProxies: TrustedProxies? = nil
+    /// Bearer JWTs from the company's identity provider, verified against its JWKS (nil: none accepted).
+    public var jwt: JWTVerifier? = nil
     public var limits = ServerLimits()
     /// How often the watcher stamps the folders; nil turns watching off (SIGHUP and the endpoint still reload).
     public var watchInterval: Swift.Duration? = .milliseconds(250)

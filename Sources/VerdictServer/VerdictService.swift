@@ -36,7 +36,7 @@ public struct VerdictService: Sendable {
         registry = PolicyRegistry(folders: configuration.policyFolders, logger: logger, metrics: metrics, recorder: configuration.recorder)
         authenticator = Authenticator(api: configuration.tokens, admin: configuration.adminTokens, users: configuration.users,
                                       trustedHeader: configuration.trustedUserHeader.flatMap { HTTPField.Name($0) },
-                                      trustedProxies: configuration.trustedProxies)
+                                      trustedProxies: configuration.trustedProxies, jwt: configuration.jwt)
         let registry = self.registry
         desk = configuration.proposals.map { store in
             ChangeDesk(store: store, registry: registry, log: configuration.auditLog, recorder: configuration.recorder,
@@ -173,7 +173,7 @@ public struct VerdictService: Sendable {
     /// API and the console are open to anyone who can reach the address. Nil on a loopback address
     /// (127.0.0.0/8, ::1, localhost) or with `--token-file`.
     static func openAccessWarning(_ configuration: ServerConfiguration) -> String? {
-        guard configuration.tokens == nil, configuration.users == nil, !isLoopback(configuration.host) else { return nil }
+        guard configuration.tokens == nil, configuration.users == nil, configuration.jwt == nil, !isLoopback(configuration.host) else { return nil }
         let open = configuration.adminTokens == nil
             ? "no --token-file or --admin-token-file is given"
             : "no --token-file is given (--admin-token-file guards only reload)"

@@ -40,6 +40,21 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("An address (IP or CIDR, e.g. 10.0.0.0/8) whose --trusted-user-header is believed; repeat for several.", valueName: "addr"))
     var trustedProxy: [String] = []
 
+    @Option(help: ArgumentHelp("Accept bearer JWTs (ES256, RS256) from the company's identity provider, verified against the keys of this JWKS file; needs --jwt-issuer, --jwt-audience and --jwt-role-claim.", valueName: "file"))
+    var jwksFile: String?
+
+    @Option(help: ArgumentHelp("The `iss` a JWT must have.", valueName: "issuer"))
+    var jwtIssuer: String?
+
+    @Option(help: ArgumentHelp("The audience a JWT's `aud` must name.", valueName: "audience"))
+    var jwtAudience: String?
+
+    @Option(help: ArgumentHelp("The JWT claim holding the caller's role (viewer, editor, approver or admin; in a list, the highest counts).", valueName: "claim"))
+    var jwtRoleClaim: String?
+
+    @Option(help: ArgumentHelp("The JWT claim holding the caller's name.", valueName: "claim"))
+    var jwtNameClaim = "sub"
+
     @Option(name: .customLong("log"), help: ArgumentHelp("Record every decision in this decision log (sqlite:PATH or postgres://USER@HOST:PORT/DB); an answer is sent once its decisions are committed. See docs/auditing.md.", valueName: "log"))
     var decisionLog: String?
 
@@ -92,11 +107,21 @@ struct Serve: AsyncParsableCommand {
         if let header = trustedUserHeader, HTTPField.Name(header) == nil || header.lowercased() == "authorization" {
             throw ValidationError("--trusted-user-header `\(header)` is not a header name one may use for this")
         }
+        let jwtOptions = [jwtIssuer, jwtAudience, jwtRoleClaim]
+        if jwksFile != nil, jwtOptions.contains(where: { $0 == nil }) {
+            throw ValidationError("--jwks-file needs --jwt-issuer, --jwt-audience and --jwt-role-claim: a token is accepted only from that issuer, for that audience, with a role")
+        }
+        if jwksFile == nil, jwtOptions.contains(where: { $0 != nil }) {
+            throw ValidationError("--jwt-issuer, --jwt-audience and --jwt-role-claim are used only with --jwks-file FILE")
+        }
         if let maxConnections, maxConnections < 1 { throw ValidationError("--max-connections must be at least 1") }
         if maxBatchLines < 1 || maxDepth < 2 || requestTimeout < 1 || watchInterval < 0 || debounce < 0 {
             throw ValidationError("--max-batch-lines and --request-timeout must be at least 1, --max-depth at least 2, --watch-interval and --debounce not negative")
         }
     }
+
+    @OptionGroup(title: "Governed changes")
+    var changes: ChangeOptions
 
     func run() async throws {
         var config = ServerConfiguration(policyFolders: policies)
@@ -117,6 +142,13 @@ struct Serve: AsyncParsableCommand {
             }
         }
         config.trustedUserHeader = trustedUserHeader
+        if let jwksFile, let jwtIssuer, let jwtAudience, let jwtRoleClaim {
+            do {
+                config.jwt = try JWTVerifier.load(file: jwksFile, issuer: jwtIssuer, audience: jwtAudience, roleClaim: jwtRoleClaim, nameClaim: jwtNameClaim)
+            } catch {
+                throw ValidationError(error.description)
+            }
+        }
         if !trustedProxy.isEmpty {
             do { config.trustedProxies = try TrustedProxies(trustedProxy) } catch { throw ValidationError(error.description) }
         }
@@ -140,6 +172,7 @@ struct Serve: AsyncParsableCommand {
             }
             config.recorder = recorder
         }
+        try changes.apply(to: &config)
         defer { try? recorder?.writer.close() }
         let format = logFormat, level = logLevel
         let logger = Logger(label: "verdict") { LineLogHandler(label: $0, format: format, level: level) }

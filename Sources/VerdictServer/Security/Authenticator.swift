@@ -7,6 +7,8 @@ import VerdictChanges
 /// Who is asking, and what they may do (issue 32: identities and roles).
 ///
 /// A request names its caller one of these ways:
+/// - a bearer JWT from the company's identity provider (`--jwks-file`, ``JWTVerifier``), its name and
+///   role from its claims;
 /// - a bearer token (`Authorization: Bearer …`) of a user in the users file (`--users-file`: that user,
 ///   with their role), or from `--admin-token-file` (the identity `admin`, role admin), or from
 ///   `--token-file` (the identity `token`: role admin, or approver when an admin token file is given,
@@ -16,8 +18,8 @@ import VerdictChanges
 /// - in the console, the signed session cookie that signing in sets (``ConsoleSessions``).
 ///
 /// What each route needs:
-/// - API endpoints (decide, decide-batch, policies, schema): open when neither `--token-file` nor
-///   `--users-file` is given; otherwise any identity (viewer and up).
+/// - API endpoints (decide, decide-batch, policies, schema): open when none of `--token-file`,
+///   `--users-file` and `--jwks-file` is given; otherwise any identity (viewer and up).
 /// - `POST /v1/admin/reload`: an admin; with no token or users file at all the endpoint answers 403
 ///   (reload by SIGHUP or by editing the files instead).
 /// - Routes of governed changes call ``require(_:_:context:)`` with the role they need.
@@ -46,14 +48,17 @@ struct Authenticator: Sendable {
     var trustedHeader: HTTPField.Name?
     /// `--trusted-proxy`: the peers whose header is believed.
     var trustedProxies: TrustedProxies?
+    /// `--jwks-file` and its claims: bearer JWTs from the company's identity provider.
+    var jwt: JWTVerifier?
 
     init(api: TokenSet? = nil, admin: TokenSet? = nil, users: UserDirectory? = nil,
-         trustedHeader: HTTPField.Name? = nil, trustedProxies: TrustedProxies? = nil) {
+         trustedHeader: HTTPField.Name? = nil, trustedProxies: TrustedProxies? = nil, jwt: JWTVerifier? = nil) {
         self.api = api
         self.admin = admin
         self.users = users
         self.trustedHeader = trustedHeader
         self.trustedProxies = trustedProxies
+        self.jwt = jwt
     }
 
     /// The name recorded for a caller with a `--token-file` token.
@@ -63,10 +68,10 @@ struct Authenticator: Sendable {
     /// The caller of an open API (no token or users file), who may read and decide.
     static let anonymous = Identity(name: "anonymous", role: .viewer)
 
-    /// True when anything can name a caller (a token file, an admin token file, a users file).
-    var anyConfigured: Bool { api != nil || admin != nil || users != nil }
-    /// True when the read-only API needs an identity: a token file or a users file is given.
-    var apiClosed: Bool { api != nil || users != nil }
+    /// True when anything can name a caller (a token file, an admin token file, a users file, a JWKS file).
+    var anyConfigured: Bool { api != nil || admin != nil || users != nil || jwt != nil }
+    /// True when the read-only API needs an identity: a token file, a users file or a JWKS file is given.
+    var apiClosed: Bool { api != nil || users != nil || jwt != nil }
 
     /// The token of an `Authorization: Bearer …` header, or nil.
     static func bearer(_ request: Request) -> [UInt8]? {
@@ -95,6 +100,12 @@ struct Authenticator: Sendable {
     func resolve(_ request: Request, context: some RequestContext) -> Resolution {
         if let token = Self.bearer(request) {
             if let identity = identity(token: token) { return .identity(identity) }
+            if let jwt, JWTVerifier.looksLikeJWT(token) {
+                do { return .identity(try jwt.verify(token)) } catch {
+                    return .rejected(Problem(.unauthorized, "invalid-token", "The token was not accepted", detail: error.description)
+                        .with(header: .wwwAuthenticate, #"Bearer realm="verdict", error="invalid_token""#))
+                }
+            }
             return .rejected(Self.invalid())
         }
         if let header = trustedHeader, let proxies = trustedProxies, let value = request.headers[header],
