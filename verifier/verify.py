@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Checks a Verdict decision-log proof without Verdict, from docs/auditing.md ("Checking a proof
 without Verdict") alone: the checkpoint's Ed25519 signature over its exact signed bytes, each
-record's RFC 9162 inclusion path, and, for a completeness proof, the case's entry in the case index
+record's (or event's) RFC 9162 inclusion path, and, for a completeness proof, the case's entry in the case index
 with the neighbours that bracket it.
 
     python3 verifier/verify.py PROOF.json --key operator.key.pub
@@ -31,6 +31,10 @@ def sha256(*parts):
 
 def leaf_hash(record):  # a decision record's leaf: 0x00 ‖ its bytes
     return sha256(b"\x00", record)
+
+
+def event_leaf_hash(event):  # an event's leaf (a policy version event or a change event): 0x02 ‖ its bytes
+    return sha256(b"\x02", event)
 
 
 def node_hash(left, right):  # an interior node: 0x01 ‖ left ‖ right
@@ -112,23 +116,30 @@ def check_checkpoint(c, key):
 
 
 def check_records(proof):
-    """Each record's path to the checkpoint's root; returns [(seq, leaf, case id)]."""
+    """Each leaf's path to the checkpoint's root; returns [(seq, leaf, case id)], the case id None for
+    an event (an entry with `event` instead of `record`: its bytes are hashed under 0x02)."""
     c = proof["checkpoint"]
     root = unhex(c["root"], "the checkpoint's root")
     out, seen = [], set()
     for i, e in enumerate(proof["records"]):
-        seq, record = e["seq"], e["record"].encode("utf-8")
+        if ("record" in e) == ("event" in e):
+            raise NotProven(f"records[{i}] must hold a `record` or an `event`, not both or neither")
+        is_event = "event" in e
+        what = "event" if is_event else "record"
+        seq, body = e["seq"], e[what].encode("utf-8")
         if seq in seen:
-            raise NotProven(f"record {seq} is given twice")
+            raise NotProven(f"leaf {seq} is given twice")
         seen.add(seq)
-        leaf = leaf_hash(record)
+        leaf = event_leaf_hash(body) if is_event else leaf_hash(body)
         path = [unhex(p, f"records[{i}].path") for p in e["path"]]
         if root_from_path(leaf, seq, c["size"], path) != root:
-            raise NotProven(f"record {seq}: its audit path does not lead to the checkpoint's root")
-        fields = json.loads(record)
+            raise NotProven(f"{what} {seq}: its audit path does not lead to the checkpoint's root")
+        fields = json.loads(body)
         if fields.get("seq") != seq:
-            raise NotProven(f"record {seq} says it is record {fields.get('seq')}")
-        out.append((seq, leaf, fields["case"]))
+            raise NotProven(f"{what} {seq} says it is leaf {fields.get('seq')}")
+        if is_event and not isinstance(fields.get("event"), str):
+            raise NotProven(f"event {seq} does not say what event it is")
+        out.append((seq, leaf, None if is_event else fields["case"]))
     return out
 
 
@@ -140,6 +151,8 @@ def check_completeness(proof, records):
     case = proof["case"]
     key = hashlib.sha256(case.encode("utf-8")).digest()
     for seq, _, rc in records:
+        if rc is None:
+            raise NotProven(f"leaf {seq} is an event: a completeness proof holds a case's decision records only")
         if rc != case:
             raise NotProven(f"record {seq} is of case {rc!r}, not {case!r}")
     seqs = [seq for seq, _, _ in records]
@@ -202,7 +215,10 @@ def main():
         else:
             if not records:
                 raise NotProven("the proof holds no record")
-            print(f"inclusion proven: records {[s for s, _, _ in records]} are in the tree of "
+            recs = [s for s, _, case in records if case is not None]
+            events = [s for s, _, case in records if case is None]
+            what = " and ".join(([f"records {recs}"] if recs else []) + ([f"events {events}"] if events else []))
+            print(f"inclusion proven: {what} are in the tree of "
                   f"{proof['checkpoint']['size']} leaves the operator's key signed")
     except NotProven as e:
         print(f"NOT PROVEN: {e}", file=sys.stderr)
