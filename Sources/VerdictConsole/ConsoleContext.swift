@@ -14,6 +14,9 @@ public struct ConsoleContext: Sendable {
     public var query: [(String, String)]
     /// Who is signed in (name and role), shown in the header of every page; nil when no one is.
     public var signedIn: (name: String, role: String)? = nil
+    /// True when the server keeps proposals (governed changes, issue 32): the navigation links to them,
+    /// and a checked draft offers "Propose this change".
+    public var hasProposals = false
 
     /// A context for one page.
     public init(language: Language, csrfToken: String, hasAuditLog: Bool, path: String, query: [(String, String)] = []) {

@@ -13,6 +13,8 @@ public enum ConsolePage {
         case audit
         /// Check a draft, at `/draft`.
         case draft
+        /// Governed changes, at `/proposals` (only when the server keeps proposals).
+        case proposals
         /// Sign in, errors: no tab is current.
         case none
     }
@@ -41,6 +43,7 @@ public enum ConsolePage {
                             var tabs: [(Tab, String, String)] = [(.policies, "/", w.policies), (.tryCase, "/try", w.tryCase)]
                             if context.hasAuditLog { tabs.append((.audit, "/audit", w.audit)) }
                             tabs.append((.draft, "/draft", w.draft))
+                            if context.hasProposals { tabs.append((.proposals, "/proposals", context.changeWords.proposals)) }
                             for (t, href, name) in tabs {
                                 h.element("li") { h in
                                     h.element("a", [.init("href", href), .init("aria-current", t == tab ? "page" : nil)], text: name)

@@ -232,6 +232,7 @@ public enum DraftPage {
             }
             if c.hasAuditLog, r.loads { impact(r, c, &h) }
             if r.canHandOn, !r.changed.isEmpty { nextStep(r, c, &h) }
+            if r.canHandOn, !r.changed.isEmpty, c.hasProposals { ProposalPages.proposeForm(r, c, &h) }
         }
     }
 
