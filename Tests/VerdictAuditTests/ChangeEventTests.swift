@@ -165,6 +165,50 @@ struct ChangeEventTests {
         #expect(missing.status == 2 && missing.stderr.contains("no decision record 11 in \(f.location), nor an event (it holds 11 leaves)"), "\(missing.stderr)")
     }
 
+    /// Whether `python3` with the `cryptography` package is here to run verifier/verify.py.
+    static let pythonVerifier: Bool = (try? runProcess("/usr/bin/env", ["python3", "-c", "import cryptography"]).status == 0) ?? false
+
+    @Test(.enabled(if: pythonVerifier, "needs python3 with the cryptography package (PyPI) to run verifier/verify.py"))
+    func theIndependentVerifierProvesAChangeEvent() throws {
+        let f = try Self.history(.sqlite)
+        defer { try? FileManager.default.removeItem(at: f.folder) }
+        let verifier = repositoryRoot.appendingPathComponent("verifier/verify.py").path
+        func python(_ file: String) throws -> Run { try runProcess("/usr/bin/env", ["python3", verifier, file, "--key", f.pub]) }
+        let file = f.folder.appendingPathComponent("event-8.json").path
+        #expect(try f.audit(["proof", "--seq", "8", "--log", f.location, "--out", file]).status == 0)
+        let ok = try python(file)
+        #expect(ok.status == 0 && ok.stdout == "inclusion proven: events [8] are in the tree of 11 leaves the operator's key signed\n", "\(ok.stdout)\(ok.stderr)")
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        // Its reason edited; passed off as a decision record: neither verifier proves it.
+        let copy = f.folder.appendingPathComponent("copy.json").path
+        for (label, altered) in [("reason edited", text.replacingOccurrences(of: "new <b>clock</b>", with: "old <b>clock</b>")),
+                                 ("as a record", text.replacingOccurrences(of: #""event":"{"#, with: #""record":"{"#))] {
+            #expect(altered != text, Comment(rawValue: label))
+            try altered.write(toFile: copy, atomically: true, encoding: .utf8)
+            let py = try python(copy)
+            #expect(py.status == 1 && py.stderr.contains("NOT PROVEN"), "\(label): \(py.stdout)\(py.stderr)")
+            #expect(try f.audit(["verify-proof", copy, "--key", f.pub]).status == 1, Comment(rawValue: label))
+        }
+        // An event slipped into a case's completeness proof: refused by both.
+        let id = ExactProofTests.caseIDs(f)[0]
+        let complete = f.folder.appendingPathComponent("complete.json").path
+        #expect(try f.audit(["proof", id, "--complete", "--log", f.location, "--out", complete]).status == 0)
+        #expect(try python(complete).status == 0)
+        var proof = try JSONReader.parse(Array(try Data(contentsOf: URL(fileURLWithPath: complete))))
+        let event = try JSONReader.parse(Array(try Data(contentsOf: URL(fileURLWithPath: file))))
+        guard case .object(var top) = proof, let i = top.firstIndex(where: { $0.key == "records" }), case .array(let recs) = top[i].value,
+              case .array(let eventEntries)? = event.member("records") else { Issue.record("unexpected proof shape"); return }
+        top[i].value = .array(recs + eventEntries)
+        proof = .object(top)
+        var bytes: [UInt8] = []
+        CanonicalJSON.writeInOrder(proof, to: &bytes)
+        try Data(bytes).write(to: URL(fileURLWithPath: copy))
+        let py = try python(copy)
+        #expect(py.status == 1 && py.stderr.contains("leaf 8 is an event"), "\(py.stdout)\(py.stderr)")
+        let sw = try f.audit(["verify-proof", copy, "--key", f.pub])
+        #expect(sw.status == 1 && sw.stderr.contains("is an event: a completeness proof holds a case's decision records only"), "\(sw.stderr)")
+    }
+
     /// SQL that replaces text in an event's body.
     static func editEvent(_ backend: Backend, seq: Int, from: String, to: String) -> String {
         backend == .sqlite
