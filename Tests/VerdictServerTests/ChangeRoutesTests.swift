@@ -1,0 +1,253 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+import Verdict
+import VerdictAudit
+import VerdictChanges
+@testable import VerdictServer
+
+/// Governed changes over HTTP (issue 32), in process: an editor proposes a band change and sees its
+/// check; the author cannot approve it; another approver does and it serves; each route refuses the
+/// roles below it; a stale base, a change the serving reload refuses (the old files put back), a
+/// rollback by digest, and every step in the decision log, which verifies.
+@Suite(.serialized) struct ChangeRoutesTests {
+    static let tokens: [String: String] = [
+        "chen.jie": "viewer-token-0123456789abcdef", "li.wei": "editor-token-0123456789abcdef",
+        "wang.fang": "approver-token-0123456789abcdef", "zhao.min": "approver2-token-0123456789abcdef",
+    ]
+    static let roles: [String: Role] = ["chen.jie": .viewer, "li.wei": .editor, "wang.fang": .approver, "zhao.min": .approver]
+    static var viewer: String { tokens["chen.jie"]! }
+    static var editor: String { tokens["li.wei"]! }
+    static var approver: String { tokens["wang.fang"]! }
+    static var approver2: String { tokens["zhao.min"]! }
+
+    struct Setup {
+        var copy: PolicyCopy
+        var service: VerdictService
+        var log: any DecisionLog
+        var store: ProposalStore
+        var folder: String
+    }
+
+    static func setup(_ sets: [String] = ["quality-complaints"], extra: [String] = []) throws -> Setup {
+        let copy = try PolicyCopy(sets[0])
+        var folders = [copy.path]
+        for s in sets.dropFirst() {
+            let f = copy.root.appendingPathComponent(URL(fileURLWithPath: s).lastPathComponent).path
+            try FileManager.default.copyItem(atPath: shippedPolicyPath(s), toPath: f)
+            try? FileManager.default.removeItem(atPath: f + "/versions")
+            folders.append(f)
+        }
+        var yaml = "users:\n"
+        for (name, token) in tokens.sorted(by: { $0.key < $1.key }) {
+            yaml += "  - name: \(name)\n    role: \(roles[name]!.rawValue)\n    token_sha256: \(UserDirectory.hash(token: token))\n"
+        }
+        var config = ServerConfiguration(policyFolders: folders + extra)
+        config.users = try UserDirectory(yaml: yaml)
+        config.reloadOnSIGHUP = false
+        config.watchInterval = nil
+        config.port = 0
+        let log = try DecisionLogs.open("sqlite:" + copy.root.appendingPathComponent("log.db").path, create: true)
+        config.recorder = AuditRecorder(writer: DecisionLogWriter(log: log), versionHistory: true)
+        config.auditLog = log
+        let store = try ProposalStore(folder: copy.root.appendingPathComponent("proposals").path)
+        config.proposals = store
+        return Setup(copy: copy, service: VerdictService(configuration: config, logger: CapturedLog().logger()), log: log, store: store, folder: copy.path)
+    }
+
+    /// The band edit of quality-complaints (100..300] → (100..500], with its test moved along.
+    static func bandChange(_ copy: PolicyCopy, to upper: String = "500") throws -> String {
+        let rules = try copy.read("a2-handling.yaml").replacingOccurrences(of: "cost in (100..300]", with: "cost in (100..\(upper)]")
+            .replacingOccurrences(of: "cost > 300", with: "cost > \(upper)")
+        let tests = try copy.read("quality-complaints.test.yaml")
+            .replacingOccurrences(of: "above 300 yuan a tier-1 case has no settlement authority of its own\n    case: {cost: \"300.01\"}",
+                                  with: "above \(upper) yuan a tier-1 case has no settlement authority of its own\n    case: {cost: \"\(upper).01\"}")
+        return Self.body(["set": "quality-complaints", "reason": "raise the branch manager's band to \(upper) yuan",
+                          "files": [["path": "a2-handling.yaml", "text": rules], ["path": "quality-complaints.test.yaml", "text": tests]]])
+    }
+
+    static func body(_ object: [String: Any]) -> String {
+        String(decoding: try! JSONSerialization.data(withJSONObject: object), as: UTF8.self)
+    }
+
+    @Test func anEditorProposesAnotherApprovesItServesAndTheLogHasEveryStep() async throws {
+        let s = try Self.setup()
+        defer { s.copy.remove() }
+        try await s.service.application().test(.router) { client in
+            let before = try await client.digest("quality-complaints", token: Self.viewer)
+            let proposed = try await client.post("/v1/proposals", try Self.bandChange(s.copy), token: Self.editor)
+            #expect(proposed.status == .created, "\(text(proposed.body).prefix(400))")
+            let p = json(proposed.body)
+            let id = try #require(p["id"] as? String)
+            #expect(proposed.headers[.location] == "/v1/proposals/\(id)")
+            #expect(p["state"] as? String == "open" && p["author"] as? String == "li.wei" && p["base_digest"] as? String == before)
+            #expect(((p["check"] as? [String: Any])?["tests_passed"] as? Int ?? 0) > 0)
+            let files = try #require(p["files"] as? [[String: Any]])
+            #expect(files.contains { ($0["diff"] as? String)?.contains("+        when: tier == 1 and cost in (100..500]") == true })
+            // Nothing serves from a proposal.
+            #expect(try await client.digest("quality-complaints", token: Self.viewer) == before)
+
+            // The author cannot approve it, as an editor nor by name.
+            let own = try await client.post("/v1/proposals/\(id)/approve", "{}", token: Self.editor)
+            #expect(own.status == .forbidden && json(own.body)["type"] as? String == "urn:verdict:problem:insufficient-role")
+            // A viewer neither; the list is open to a viewer.
+            #expect(try await client.post("/v1/proposals/\(id)/approve", "{}", token: Self.viewer).status == .forbidden)
+            let listed = json(try await client.get("/v1/proposals?state=open", token: Self.viewer).body)["proposals"] as? [[String: Any]]
+            #expect(listed?.map { $0["id"] as? String } == [id])
+
+            let approved = try await client.post("/v1/proposals/\(id)/approve", #"{"comment":"impact checked"}"#, token: Self.approver)
+            #expect(approved.status == .ok, "\(text(approved.body).prefix(400))")
+            let done = json(approved.body)
+            #expect(done["state"] as? String == "activated")
+            #expect((done["reviews"] as? [[String: Any]])?.first?["by"] as? String == "wang.fang")
+            let serving = try await client.digest("quality-complaints", token: Self.viewer)
+            #expect(serving == done["candidate_digest"] as? String && serving != before)
+            #expect(try s.copy.read("a2-handling.yaml").contains("cost in (100..500]"))
+            #expect(!(try FileManager.default.contentsOfDirectory(atPath: s.folder)).contains { $0.hasPrefix(".verdict") })
+
+            // A second approval of the same proposal is refused: it is activated already.
+            let again = try await client.post("/v1/proposals/\(id)/approve", "{}", token: Self.approver2)
+            #expect(again.status == .conflict && json(again.body)["type"] as? String == "urn:verdict:problem:not-open")
+        }
+        let steps = try ChangeHistory.of(s.log, set: "quality-complaints").steps.map(\.step)
+        #expect(steps == [.proposed, .approved, .activated])
+        let history = try ChangeHistory.of(s.log, set: "quality-complaints").steps
+        #expect(history.map(\.by) == ["li.wei", "wang.fang", "service"])
+        _ = try LogVerifier.verify(s.log)
+    }
+
+    @Test func eachRouteRefusesTheRolesBelowIt() async throws {
+        let s = try Self.setup()
+        defer { s.copy.remove() }
+        try await s.service.application().test(.router) { client in
+            // Nobody signed in: 401 everywhere.
+            for (method, path) in [(HTTPRequest.Method.get, "/v1/proposals"), (.post, "/v1/proposals"), (.get, "/v1/proposals/P1"),
+                                   (.post, "/v1/proposals/P1/approve"), (.post, "/v1/proposals/P1/reject"), (.post, "/v1/proposals/P1/withdraw"),
+                                   (.post, "/v1/proposals/P1/update")] {
+                #expect(try await client.execute(uri: path, method: method, body: ByteBuffer(string: "{}")).status == .unauthorized, "\(path)")
+            }
+            #expect(try await client.post("/v1/proposals", try Self.bandChange(s.copy), token: Self.viewer).status == .forbidden)
+            let id = json(try await client.post("/v1/proposals", try Self.bandChange(s.copy), token: Self.editor).body)["id"] as? String ?? ""
+            #expect(try await client.get("/v1/proposals/\(id)", token: Self.viewer).status == .ok)
+            #expect(try await client.post("/v1/proposals/\(id)/reject", #"{"comment":"no"}"#, token: Self.editor).status == .forbidden)
+            #expect(try await client.post("/v1/proposals/\(id)/withdraw", "{}", token: Self.viewer).status == .forbidden)
+            let notAuthor = try await client.post("/v1/proposals/\(id)/withdraw", "{}", token: Self.approver)
+            #expect(notAuthor.status == .forbidden && json(notAuthor.body)["type"] as? String == "urn:verdict:problem:not-author")
+            let noComment = try await client.post("/v1/proposals/\(id)/reject", "{}", token: Self.approver)
+            #expect(noComment.status == .unprocessableContent)
+            let rejected = try await client.post("/v1/proposals/\(id)/reject", #"{"comment":"the contract says 300"}"#, token: Self.approver)
+            #expect(json(rejected.body)["state"] as? String == "rejected")
+            #expect(try await client.post("/v1/proposals/\(id)/withdraw", "{}", token: Self.editor).status == .conflict)
+        }
+    }
+
+    @Test func badRequestsAreRefusedWithAReason() async throws {
+        let s = try Self.setup()
+        defer { s.copy.remove() }
+        try await s.service.application().test(.router) { client in
+            func problem(_ body: String) async throws -> (HTTPResponse.Status, String) {
+                let r = try await client.post("/v1/proposals", body, token: Self.editor)
+                return (r.status, json(r.body)["type"] as? String ?? "")
+            }
+            #expect(try await problem("not json") == (.badRequest, "urn:verdict:problem:invalid-json"))
+            #expect(try await problem(#"{"set":"quality-complaints"}"#) == (.badRequest, "urn:verdict:problem:invalid-request"))
+            #expect(try await problem(#"{"set":"nope","reason":"x","files":[{"path":"a.yaml","text":"x"}]}"#) == (.notFound, "urn:verdict:problem:unknown-policy"))
+            #expect(try await problem(#"{"set":"quality-complaints","reason":"x","files":[{"path":"../../etc/x.yaml","text":"x"}]}"#) == (.unprocessableContent, "urn:verdict:problem:bad-path"))
+            #expect(try await problem(#"{"set":"quality-complaints","reason":"x","files":[{"path":"a1-tier.yaml","text":"decisions: ["}]}"#).0 == .unprocessableContent)
+            #expect(try await problem(#"{"set":"quality-complaints","reason":"","files":[{"path":"a.yaml","remove":true}]}"#) == (.unprocessableContent, "urn:verdict:problem:bad-path"))
+            // A candidate whose tests fail is refused with them, and nothing is stored.
+            let broken = Self.body(["set": "quality-complaints", "reason": "x",
+                                    "files": [["path": "a2-handling.yaml", "text": try s.copy.read("a2-handling.yaml").replacingOccurrences(of: "cost in (100..300]", with: "cost in (100..500]").replacingOccurrences(of: "cost > 300", with: "cost > 500")]]])
+            let r = try await client.post("/v1/proposals", broken, token: Self.editor)
+            #expect(r.status == .unprocessableContent && json(r.body)["type"] as? String == "urn:verdict:problem:candidate-refused")
+            #expect((json(r.body)["failed_tests"] as? [String])?.first?.contains("above 300 yuan") == true)
+            #expect(s.store.all().isEmpty)
+            let same = Self.body(["set": "quality-complaints", "reason": "x", "files": [["path": "a1-tier.yaml", "text": try s.copy.read("a1-tier.yaml")]]])
+            #expect(json(try await client.post("/v1/proposals", same, token: Self.editor).body)["type"] as? String == "urn:verdict:problem:no-change")
+            #expect(try await client.get("/v1/proposals?state=bogus", token: Self.viewer).status == .badRequest)
+            #expect(try await client.get("/v1/proposals/P999", token: Self.viewer).status == .notFound)
+        }
+    }
+
+    @Test func aStaleProposalIsBroughtUpToDateBeforeItsApproval() async throws {
+        let s = try Self.setup()
+        defer { s.copy.remove() }
+        try await s.service.application().test(.router) { client in
+            let first = json(try await client.post("/v1/proposals", try Self.bandChange(s.copy, to: "500"), token: Self.editor).body)["id"] as? String ?? ""
+            // A second change of another file, proposed against the same base.
+            let label = try s.copy.read("a1-tier.yaml")
+            let other = Self.body(["set": "quality-complaints", "reason": "a comment", "files": [["path": "a1-tier.yaml", "text": label + "\n# reviewed 2026\n"]]])
+            let second = json(try await client.post("/v1/proposals", other, token: Self.editor).body)["id"] as? String ?? ""
+            #expect(json(try await client.post("/v1/proposals/\(first)/approve", "{}", token: Self.approver).body)["state"] as? String == "activated")
+            // The second was made against what no longer serves: it cannot be approved as it is.
+            let stale = try await client.post("/v1/proposals/\(second)/approve", "{}", token: Self.approver)
+            #expect(stale.status == .conflict && json(stale.body)["type"] as? String == "urn:verdict:problem:stale-base")
+            // Its author brings it up to date (the same new text on the new base); the first change is kept.
+            let updated = try await client.post("/v1/proposals/\(second)/update", "{}", token: Self.editor)
+            #expect(updated.status == .ok, "\(text(updated.body).prefix(300))")
+            #expect(json(try await client.post("/v1/proposals/\(second)/approve", "{}", token: Self.approver).body)["state"] as? String == "activated")
+            #expect(try s.copy.read("a2-handling.yaml").contains("cost in (100..500]") && s.copy.read("a1-tier.yaml").hasSuffix("# reviewed 2026\n"))
+        }
+    }
+
+    @Test func twoApproversAtOnceGiveOneActivation() async throws {
+        let s = try Self.setup()
+        defer { s.copy.remove() }
+        try await s.service.application().test(.router) { client in
+            let id = json(try await client.post("/v1/proposals", try Self.bandChange(s.copy), token: Self.editor).body)["id"] as? String ?? ""
+            async let a = client.post("/v1/proposals/\(id)/approve", "{}", token: Self.approver)
+            async let b = client.post("/v1/proposals/\(id)/approve", "{}", token: Self.approver2)
+            let statuses = try await [a.status, b.status]
+            #expect(statuses.sorted { $0.code < $1.code } == [.ok, .conflict])
+        }
+        #expect(try ChangeHistory.of(s.log, set: nil).steps.filter { $0.step == .activated }.count == 1)
+    }
+
+    @Test func aChangeTheServingReloadRefusesPutsTheOldFilesBack() async throws {
+        // Renaming a set passes the draft check (alone the renamed set is fine), but the serving
+        // reload refuses a set whose name changes under it.
+        let s = try Self.setup(["quality-complaints", "service-standards"])
+        defer { s.copy.remove() }
+        try await s.service.application().test(.router) { client in
+            let manifest = try s.copy.read("policy.yaml")
+            let renamed = manifest.replacingOccurrences(of: "name: quality-complaints", with: "name: service-standards")
+            #expect(renamed != manifest)
+            let before = try await client.digest("quality-complaints", token: Self.viewer)
+            let r = try await client.post("/v1/proposals", Self.body(["set": "quality-complaints", "reason": "rename", "files": [["path": "policy.yaml", "text": renamed]]]), token: Self.editor)
+            let id = try #require(json(r.body)["id"] as? String, "\(text(r.body).prefix(300))")
+            let done = json(try await client.post("/v1/proposals/\(id)/approve", "{}", token: Self.approver).body)
+            #expect(done["state"] as? String == "refused")
+            #expect((done["outcome"] as? [String])?.joined().contains("name changed from `quality-complaints` to `service-standards`") == true, "\(done)")
+            #expect(try s.copy.read("policy.yaml") == manifest)
+            #expect(try await client.digest("quality-complaints", token: Self.viewer) == before)
+        }
+        #expect(try ChangeHistory.of(s.log, set: nil).steps.map(\.step).suffix(1) == [.refused])
+    }
+
+    @Test func anArchivedVersionIsProposedBackByItsDigest() async throws {
+        let s = try Self.setup()
+        defer { s.copy.remove() }
+        try await s.service.application().test(.router) { client in
+            let original = try #require(try await client.digest("quality-complaints", token: Self.viewer))
+            let id = json(try await client.post("/v1/proposals", try Self.bandChange(s.copy), token: Self.editor).body)["id"] as? String ?? ""
+            _ = try await client.post("/v1/proposals/\(id)/approve", "{}", token: Self.approver)
+            #expect(try await client.digest("quality-complaints", token: Self.viewer) != original)
+            // The archived version's policy files come back (the test file stays as it is: its moved test holds under 300 as well).
+            let back = try await client.post("/v1/proposals", Self.body(["set": "quality-complaints", "reason": "back to 300", "rollback_of": original]), token: Self.editor)
+            #expect(back.status == .created, "\(text(back.body).prefix(300))")
+            let rollback = json(back.body)
+            #expect(rollback["rollback_of"] as? String == original && rollback["candidate_digest"] as? String == original)
+            let done = json(try await client.post("/v1/proposals/\(rollback["id"] as? String ?? "")/approve", "{}", token: Self.approver2).body)
+            #expect(done["state"] as? String == "activated")
+            #expect(try await client.digest("quality-complaints", token: Self.viewer) == original)
+            #expect(json(try await client.post("/v1/proposals", Self.body(["set": "quality-complaints", "reason": "again", "rollback_of": original]), token: Self.editor).body)["type"] as? String
+                    == "urn:verdict:problem:already-serving")
+            #expect(json(try await client.post("/v1/proposals", Self.body(["set": "quality-complaints", "reason": "x", "rollback_of": "sha256:00"]), token: Self.editor).body)["type"] as? String
+                    == "urn:verdict:problem:no-archived-version")
+        }
+        #expect(try ChangeHistory.of(s.log, set: nil).steps.map(\.step).suffix(1) == [.rolledBack])
+    }
+}
