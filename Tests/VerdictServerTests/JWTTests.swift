@@ -2,7 +2,11 @@ import Crypto
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import NIOCore
 import Testing
+#if canImport(_CryptoExtras)
+import _CryptoExtras
+#endif
 import VerdictChanges
 @testable import VerdictServer
 
@@ -111,6 +115,43 @@ import VerdictChanges
             #expect(try await client.post("/v1/admin/reload", "", token: admin).status == .ok)
             let page = try await client.get("/", token: editor)
             #expect(text(page.body).contains("Signed in as li.wei (editor)"))
+            // The console's sign-in form takes the JWT as a token.
+            let csrf = ConsoleSessions.newFormToken()
+            let signIn = try await client.execute(uri: "/login", method: .post,
+                                                  headers: [.cookie: "verdict_csrf=\(csrf)", .contentType: "application/x-www-form-urlencoded"],
+                                                  body: ByteBuffer(string: "token=\(editor)&next=%2F&csrf=\(csrf)"))
+            #expect(signIn.status == .seeOther)
+            let cookie = String(try #require(signIn.headers[values: .setCookie].first { $0.hasPrefix("verdict_session_") }).split(separator: ";")[0])
+            #expect(text(try await client.execute(uri: "/", method: .get, headers: [.cookie: cookie]).body).contains("Signed in as li.wei (editor)"))
         }
     }
+
+    #if canImport(_CryptoExtras)
+    /// RS256, once the target links CryptoExtras: a token signed with a 2048-bit key verifies; one signed
+    /// with another key, or with PSS instead of PKCS #1 v1.5, does not.
+    @Test func rs256() throws {
+        let rsa = try _RSA.Signing.PrivateKey(keySize: .bits2048)
+        let primitives = try rsa.publicKey.getKeyPrimitives()
+        let jwks = #"{"keys":[{"kty":"RSA","kid":"r1","alg":"RS256","n":"\#(Self.b64(primitives.modulus))","e":"\#(Self.b64(primitives.publicExponent))"}]}"#
+        let verifier = try JWTVerifier(jwks: Data(jwks.utf8), issuer: "https://sso.example.com", audience: "verdict", roleClaim: "roles")
+        func token(_ signer: _RSA.Signing.PrivateKey, padding: _RSA.Signing.Padding) throws -> String {
+            let header = Self.b64(Data(#"{"alg":"RS256","kid":"r1","typ":"JWT"}"#.utf8))
+            let payload = Self.b64(try JSONSerialization.data(withJSONObject: Self.claims(), options: [.sortedKeys]))
+            return header + "." + payload + "." + Self.b64(try signer.signature(for: Array((header + "." + payload).utf8), padding: padding).rawRepresentation)
+        }
+        #expect(try verifier.verify(Array(token(rsa, padding: .insecurePKCS1v1_5).utf8), now: Self.now) == Identity(name: "li.wei", role: .editor))
+        #expect(throws: JWTVerifier.Failure.self) { try verifier.verify(Array(token(try _RSA.Signing.PrivateKey(keySize: .bits2048), padding: .insecurePKCS1v1_5).utf8), now: Self.now) }
+        #expect(throws: JWTVerifier.Failure.self) { try verifier.verify(Array(token(rsa, padding: .PSS).utf8), now: Self.now) }
+    }
+    #else
+    /// Without CryptoExtras an RSA key is refused when the JWKS file is read, saying why.
+    @Test func rs256NeedsCryptoExtras() {
+        do {
+            _ = try JWTVerifier(jwks: Data(#"{"keys":[{"kty":"RSA","kid":"r1","n":"AQAB","e":"AQAB"}]}"#.utf8), issuer: "i", audience: "a", roleClaim: "r", source: "jwks.json")
+            Issue.record("an RSA key was accepted without CryptoExtras")
+        } catch {
+            #expect(error.description == "jwks.json: key 1 (`r1`): RS256 keys need swift-crypto's CryptoExtras, which this build does not link")
+        }
+    }
+    #endif
 }

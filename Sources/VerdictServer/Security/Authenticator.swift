@@ -82,8 +82,15 @@ struct Authenticator: Sendable {
         return token.isEmpty ? nil : Array(token.utf8)
     }
 
-    /// The identity of a bearer token, or nil when no file has it.
+    /// The identity of a bearer token (a users file's, a token file's, or a valid JWT), or nil.
     func identity(token: some Collection<UInt8>) -> Identity? {
+        if let known = fileIdentity(token: token) { return known }
+        if let jwt, JWTVerifier.looksLikeJWT(token) { return try? jwt.verify(token) }
+        return nil
+    }
+
+    /// The identity of a token from the users file or a token file, or nil.
+    func fileIdentity(token: some Collection<UInt8>) -> Identity? {
         if let user = users?.identity(token: token) { return user }
         if admin?.contains(token) == true { return Identity(name: Self.adminFileName, role: .admin) }
         if api?.contains(token) == true { return Identity(name: Self.tokenFileName, role: admin == nil ? .admin : .approver) }
@@ -99,7 +106,7 @@ struct Authenticator: Sendable {
     /// proxy. A user header from any other peer is ignored.
     func resolve(_ request: Request, context: some RequestContext) -> Resolution {
         if let token = Self.bearer(request) {
-            if let identity = identity(token: token) { return .identity(identity) }
+            if let identity = fileIdentity(token: token) { return .identity(identity) }
             if let jwt, JWTVerifier.looksLikeJWT(token) {
                 do { return .identity(try jwt.verify(token)) } catch {
                     return .rejected(Problem(.unauthorized, "invalid-token", "The token was not accepted", detail: error.description)
