@@ -335,6 +335,10 @@ struct ConsoleSessionsTests {
         let other = Array("zhang.min".utf8).map { String(format: "%02x", $0) }.joined()
         #expect(ConsoleSessions.session("\(parts[0]).\(parts[1]).\(other).\(parts[3])", now: now) == nil)
         #expect(ConsoleSessions.session("not a session", now: now) == nil)
+        // A session opened with a JWT ends with it.
+        let bounded = ConsoleSessions.newSession(for: li, now: now, limit: now + 600)
+        #expect(ConsoleSessions.session(bounded, now: now + 599) == li)
+        #expect(ConsoleSessions.session(bounded, now: now + 600) == nil)
         #expect(ConsoleSessions.sessionCookie(authority: "127.0.0.1:8080") == "verdict_session_8080")
         #expect(ConsoleSessions.sessionCookie(authority: "[::1]:9000") == "verdict_session_9000")
     }

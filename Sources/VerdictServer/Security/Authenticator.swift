@@ -89,6 +89,13 @@ struct Authenticator: Sendable {
         return nil
     }
 
+    /// When a console session signed in with `token` must end at the latest (seconds since 1970): a
+    /// JWT's `exp`, so a session never outlives the token it was opened with; nil for other tokens.
+    func sessionLimit(token: some Collection<UInt8>) -> Int64? {
+        guard fileIdentity(token: token) == nil, let jwt, JWTVerifier.looksLikeJWT(token) else { return nil }
+        return try? jwt.verified(token).expiry
+    }
+
     /// The identity of a token from the users file or a token file, or nil.
     func fileIdentity(token: some Collection<UInt8>) -> Identity? {
         if let user = users?.identity(token: token) { return user }

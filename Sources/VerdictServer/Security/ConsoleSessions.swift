@@ -39,11 +39,12 @@ enum ConsoleSessions {
         return constantTimeEqual(mac("form", nonce), signature)
     }
 
-    /// A new session for `identity`, valid for ``lifetime`` from `now` (seconds since 1970):
-    /// `expiry.role.name-in-hex.signature`, the signature over the rest, so neither the name, the role
-    /// nor the expiry can be changed without the key.
-    static func newSession(for identity: Identity, now: Int64 = Int64(Date().timeIntervalSince1970)) -> String {
-        let body = String(now + lifetime) + "." + identity.role.rawValue + "." + hex(Array(identity.name.utf8))
+    /// A new session for `identity`, valid for ``lifetime`` from `now` (seconds since 1970), or until
+    /// `limit` if that is sooner (a JWT's expiry): `expiry.role.name-in-hex.signature`, the signature over
+    /// the rest, so neither the name, the role nor the expiry can be changed without the key.
+    static func newSession(for identity: Identity, now: Int64 = Int64(Date().timeIntervalSince1970), limit: Int64? = nil) -> String {
+        let expiry = min(now + lifetime, limit ?? Int64.max)
+        let body = String(expiry) + "." + identity.role.rawValue + "." + hex(Array(identity.name.utf8))
         return body + "." + hex(mac("session", Array(body.utf8)))
     }
 

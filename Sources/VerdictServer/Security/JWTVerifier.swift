@@ -125,6 +125,11 @@ public struct JWTVerifier: Sendable {
 
     /// The caller of a valid token at `now` (seconds since 1970), or why it is refused.
     public func verify(_ token: some Collection<UInt8>, now: Int64 = Int64(Date().timeIntervalSince1970)) throws(Failure) -> Identity {
+        try verified(token, now: now).identity
+    }
+
+    /// The caller of a valid token at `now` and the token's expiry (`exp`, seconds since 1970), or why it is refused.
+    public func verified(_ token: some Collection<UInt8>, now: Int64 = Int64(Date().timeIntervalSince1970)) throws(Failure) -> (identity: Identity, expiry: Int64) {
         guard token.count <= Self.maximumLength else { throw Failure(description: "the token is longer than \(Self.maximumLength) bytes") }
         let text = String(decoding: Array(token), as: UTF8.self)
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
@@ -158,7 +163,7 @@ public struct JWTVerifier: Sendable {
         guard let role = roleValues.compactMap(Role.init(rawValue:)).max() else {
             throw Failure(description: "the token's `\(roleClaim)` names no role (viewer, editor, approver or admin)")
         }
-        return Identity(name: name, role: role)
+        return (Identity(name: name, role: role), exp)
     }
 
     static func valid(_ signature: [UInt8], of data: [UInt8], with key: Key) -> Bool {
