@@ -7,8 +7,15 @@ openapi-python-client, and with that client only (no hand-written HTTP) calls th
 token file and an admin token file: lists the sets, decides a case, decides with an explanation and a
 why-not question with spaces, reads the case schema, sends a case the policy refuses (422 with its
 problems) and one for an unknown set (404), reloads with the admin token, the API token (403) and
-none (401), and decides a batch as the document says a generated client does (a JSON array). Every
-wait is bounded; the server is stopped however the script ends.
+none (401), and decides a batch as the document says a generated client does (a JSON array).
+
+Then it drives a governed change (issue 32) as a company's ticketing system would, again with the
+generated client only: a second `verdict serve` with a users file (made by `verdict users add`), a
+decision log and a proposals folder, over a temporary copy of quality-complaints (with calendars beside
+it). An editor proposes the tier-1 band change (100..300] → (100..500], its test moved along; the
+editor's approval is 403; an approver approves; the set serves the candidate digest and the proposal
+is listed as activated. `verdict audit changes` lists the three steps and `verdict audit verify`
+passes on the log. Every wait is bounded; each server is stopped however the script ends.
 
     python3 Tests/Clients/python_client_test.py [--verdict PATH] [--keep DIR]
 
@@ -28,6 +35,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DOCUMENT = os.path.join(ROOT, "docs", "openapi.yaml")
 QC = os.path.join(ROOT, "policies", "quality-complaints")
+CALENDARS = os.path.join(ROOT, "policies", "calendars")
 CC = os.path.join(ROOT, "policies", "customer-complaints")
 API_TOKEN = "client-test-api-token-0123456789"
 ADMIN_TOKEN = "client-test-admin-token-0123456789"
@@ -221,6 +229,124 @@ def run(api, base, check):
     check(r.status_code == 200 and b"verdict_decisions" in r.content, "metrics")
 
 
+def stop(server):
+    """Stops a server started here: SIGTERM, then SIGKILL if it has not exited within 20 s."""
+    if server is None or server.poll() is not None:
+        return
+    server.terminate()
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=10)
+
+
+def add_user(verdict, users, name, role):
+    """`verdict users add`: the token it prints once on standard output."""
+    r = subprocess.run([verdict, "users", "add", name, "--role", role, "--file", users], capture_output=True, text=True, timeout=60)
+    if r.returncode != 0 or not r.stdout.strip():
+        raise SystemExit(f"verdict users add {name} failed ({r.returncode}): {r.stderr}")
+    return r.stdout.strip()
+
+
+def band_change(policies):
+    """The tier-1 band (100..300] → (100..500] of quality-complaints, with the test that names 300.01 moved to 500.01."""
+    from verdict_client.models import SubmittedFile
+    qc = os.path.join(policies, "quality-complaints")
+    with open(os.path.join(qc, "a2-handling.yaml")) as f:
+        rules = f.read()
+    with open(os.path.join(qc, "quality-complaints.test.yaml")) as f:
+        tests = f.read()
+    new_rules = rules.replace("cost in (100..300]", "cost in (100..500]").replace("cost > 300", "cost > 500")
+    old_test = 'above 300 yuan a tier-1 case has no settlement authority of its own\n    case: {cost: "300.01"}'
+    new_tests = tests.replace(old_test, 'above 500 yuan a tier-1 case has no settlement authority of its own\n    case: {cost: "500.01"}')
+    if new_rules == rules or new_tests == tests:
+        raise SystemExit("the band change no longer applies to policies/quality-complaints: update band_change()")
+    return [SubmittedFile(path="a2-handling.yaml", text=new_rules), SubmittedFile(path="quality-complaints.test.yaml", text=new_tests)]
+
+
+def review(api, verdict, folder, check):
+    """A governed change driven through the generated client, as a ticketing system would."""
+    from verdict_client import AuthenticatedClient, Client
+    from verdict_client.models import ChangeProblem, Problem, Proposal, ProposalList, ProposalRequest, ReviewRequest
+    from verdict_client.models.list_proposals_state import ListProposalsState
+
+    shutil.rmtree(os.path.join(folder, "review"), ignore_errors=True)
+    policies = os.path.join(folder, "review", "policies")
+    shutil.copytree(QC, os.path.join(policies, "quality-complaints"))
+    shutil.copytree(CALENDARS, os.path.join(policies, "calendars"))
+    users = os.path.join(folder, "review", "users.yaml")
+    editor_token = add_user(verdict, users, "li.wei", "editor")
+    approver_token = add_user(verdict, users, "wang.fang", "approver")
+    viewer_token = add_user(verdict, users, "chen.jie", "viewer")
+    log = "sqlite:" + os.path.join(folder, "review", "decisions.db")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with open(os.path.join(folder, "review", "serve.log"), "w") as out:
+        server = subprocess.Popen([verdict, "serve", "--policies", os.path.join(policies, "quality-complaints"), "--host", "127.0.0.1",
+                                   "--port", str(port), "--users-file", users, "--log", log,
+                                   "--proposals", os.path.join(folder, "review", "proposals"), "--watch-interval", "0"],
+                                  stdout=out, stderr=subprocess.STDOUT)
+    try:
+        editor = AuthenticatedClient(base_url=base, token=editor_token, timeout=60)
+        approver = AuthenticatedClient(base_url=base, token=approver_token, timeout=60)
+        viewer = AuthenticatedClient(base_url=base, token=viewer_token, timeout=60)
+        stranger = AuthenticatedClient(base_url=base, token="not-a-user-token-0123456789", timeout=30)
+        wait_ready(api, Client(base_url=base, timeout=30), server)
+        before = api["getPolicy"].sync("quality-complaints", client=viewer).digest
+
+        r = api["listProposals"].sync_detailed(client=stranger)
+        check(r.status_code == 401 and isinstance(r.parsed, Problem), f"listProposals with a token of no user: 401 ({r.status_code})")
+
+        # The editor proposes; nothing serves from it yet.
+        request = ProposalRequest(set_="quality-complaints", reason="raise the branch manager's band to 500 yuan (ticket QC-1042)",
+                                  files=band_change(policies))
+        r = api["createProposal"].sync_detailed(client=editor, body=request)
+        p = r.parsed
+        check(r.status_code == 201 and isinstance(p, Proposal) and p.state.value == "open" and p.author == "li.wei"
+              and p.base_digest == before, f"the editor proposes: 201, open, by li.wei, against the serving digest ({r.status_code})")
+        if not isinstance(p, Proposal):
+            print(r.content.decode(errors="replace")[:600])
+            return
+        check(r.headers.get("Location") == f"/v1/proposals/{p.id}", f"Location names it: {r.headers.get('Location')}")
+        check(p.check.tests_passed > 0 and p.check.tests_failed == 0, f"its check: {p.check.tests_passed} tests pass, none fails")
+        check(any("+        when: tier == 1 and cost in (100..500]" in (f.diff or "") for f in p.files), "its diff shows the new band")
+        check(api["getPolicy"].sync("quality-complaints", client=viewer).digest == before, "nothing serves from a proposal")
+
+        # The editor cannot approve it; a viewer sees it in the open list.
+        r = api["approveProposal"].sync_detailed(p.id, client=editor, body=ReviewRequest(comment="looks right to me"))
+        check(r.status_code == 403 and isinstance(r.parsed, ChangeProblem) and r.parsed.type_ == "urn:verdict:problem:insufficient-role",
+              f"the editor's approval: 403 insufficient-role ({r.status_code})")
+        listed = api["listProposals"].sync(client=viewer, state=ListProposalsState.OPEN)
+        check(isinstance(listed, ProposalList) and [x.id for x in listed.proposals] == [p.id], "listProposals(state=open) gives it")
+
+        # An approver approves: it is activated and serves.
+        r = api["approveProposal"].sync_detailed(p.id, client=approver, body=ReviewRequest(comment="impact checked, contract updated"))
+        done = r.parsed
+        check(r.status_code == 200 and isinstance(done, Proposal) and done.state.value == "activated"
+              and [x.by for x in done.reviews] == ["wang.fang"], f"the approver approves: 200, activated, reviewed by wang.fang ({r.status_code})")
+        serving = api["getPolicy"].sync("quality-complaints", client=viewer).digest
+        check(isinstance(done, Proposal) and serving == done.candidate_digest and serving != before,
+              f"getPolicy serves the candidate digest ({serving[:19]}…)")
+        listed = api["listProposals"].sync(client=viewer, set_="quality-complaints")
+        check(isinstance(listed, ProposalList) and [(x.id, x.state.value) for x in listed.proposals] == [(p.id, "activated")],
+              "listProposals shows it activated")
+        r = api["approveProposal"].sync_detailed(p.id, client=approver)
+        check(r.status_code == 409 and isinstance(r.parsed, ChangeProblem) and r.parsed.type_ == "urn:verdict:problem:not-open",
+              f"approving it again: 409 not-open ({r.status_code})")
+    finally:
+        stop(server)
+
+    # The audit trail, from the log the service wrote.
+    r = subprocess.run([verdict, "audit", "changes", "--log", log, "--json"], capture_output=True, text=True, timeout=120)
+    steps = json.loads(r.stdout).get("steps", []) if r.returncode == 0 else []
+    seen = [(x.get("step"), x.get("by")) for x in steps]
+    check(r.returncode == 0 and seen == [("proposed", "li.wei"), ("approved", "wang.fang"), ("activated", "service")],
+          f"verdict audit changes lists proposed, approved, activated: {seen or r.stderr}")
+    r = subprocess.run([verdict, "audit", "verify", "--log", log], capture_output=True, text=True, timeout=120)
+    check(r.returncode == 0, f"verdict audit verify passes ({r.returncode}) {r.stdout.strip().splitlines()[:1]}{r.stderr.strip()[:300]}")
+
+
 SERVER = None
 
 
@@ -243,12 +369,8 @@ def main():
         try:
             run(api, base, check)
         finally:
-            SERVER.terminate()
-            try:
-                SERVER.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                SERVER.kill()
-                SERVER.wait(timeout=10)
+            stop(SERVER)
+        review(api, args.verdict, folder, check)
     finally:
         if not args.keep:
             shutil.rmtree(folder, ignore_errors=True)
