@@ -14,7 +14,8 @@ generated client only: a second `verdict serve` with a users file (made by `verd
 decision log and a proposals folder, over a temporary copy of quality-complaints (with calendars beside
 it). An editor proposes the tier-1 band change (100..300] → (100..500], its test moved along; the
 editor's approval is 403; an approver approves; the set serves the candidate digest and the proposal
-is listed as activated. `verdict audit changes` lists the three steps and `verdict audit verify`
+is listed as activated. A second change is rejected (a comment required), a third brought up to date
+and withdrawn by its author. `verdict audit changes` lists every step and `verdict audit verify`
 passes on the log. Every wait is bounded; each server is stopped however the script ends.
 
     python3 Tests/Clients/python_client_test.py [--verdict PATH] [--keep DIR]
@@ -268,7 +269,8 @@ def band_change(policies):
 def review(api, verdict, folder, check):
     """A governed change driven through the generated client, as a ticketing system would."""
     from verdict_client import AuthenticatedClient, Client
-    from verdict_client.models import ChangeProblem, Problem, Proposal, ProposalList, ProposalRequest, ReviewRequest
+    from verdict_client.models import (ChangeProblem, Problem, Proposal, ProposalList, ProposalRequest, ProposalUpdate, ReviewRequest,
+                                       SubmittedFile)
     from verdict_client.models.list_proposals_state import ListProposalsState
 
     shutil.rmtree(os.path.join(folder, "review"), ignore_errors=True)
@@ -334,6 +336,33 @@ def review(api, verdict, folder, check):
         r = api["approveProposal"].sync_detailed(p.id, client=approver)
         check(r.status_code == 409 and isinstance(r.parsed, ChangeProblem) and r.parsed.type_ == "urn:verdict:problem:not-open",
               f"approving it again: 409 not-open ({r.status_code})")
+        one = api["getProposal"].sync(p.id, client=viewer)
+        check(isinstance(one, Proposal) and one.state.value == "activated" and one.outcome == [f"serving {serving}"],
+              "getProposal shows what its activation did")
+
+        # A change the reviewer turns down: a rejection needs a comment.
+        with open(os.path.join(policies, "quality-complaints", "a1-tier.yaml")) as f:
+            tier = f.read()
+        comment = ProposalRequest(set_="quality-complaints", reason="note the review (ticket QC-1043)",
+                                  files=[SubmittedFile(path="a1-tier.yaml", text=tier + "\n# reviewed 2026\n")])
+        second = api["createProposal"].sync(client=editor, body=comment)
+        r = api["rejectProposal"].sync_detailed(second.id, client=approver, body=ReviewRequest())
+        check(r.status_code == 422 and isinstance(r.parsed, ChangeProblem) and r.parsed.type_ == "urn:verdict:problem:missing-comment",
+              f"a rejection without a comment: 422 missing-comment ({r.status_code})")
+        r = api["rejectProposal"].sync_detailed(second.id, client=approver, body=ReviewRequest(comment="not in this release"))
+        check(r.status_code == 200 and r.parsed.state.value == "rejected" and r.parsed.reviews[0].comment == "not in this release",
+              f"rejectProposal: 200, rejected with its comment ({r.status_code})")
+
+        # One its author brings up to date, then takes back; the approver may not take it back.
+        third = api["createProposal"].sync(client=editor, body=comment)
+        r = api["updateProposal"].sync_detailed(third.id, client=editor, body=ProposalUpdate())
+        check(r.status_code == 200 and r.parsed.state.value == "open" and r.parsed.base_digest == serving,
+              f"updateProposal: 200, still open, against the serving digest ({r.status_code})")
+        r = api["withdrawProposal"].sync_detailed(third.id, client=approver)
+        check(r.status_code == 403 and r.parsed.type_ == "urn:verdict:problem:not-author", f"withdrawn by another: 403 not-author ({r.status_code})")
+        r = api["withdrawProposal"].sync_detailed(third.id, client=editor)
+        check(r.status_code == 200 and r.parsed.state.value == "withdrawn", f"withdrawProposal by its author: 200, withdrawn ({r.status_code})")
+        check(api["getPolicy"].sync("quality-complaints", client=viewer).digest == serving, "neither changed what serves")
     finally:
         stop(server)
 
@@ -341,8 +370,10 @@ def review(api, verdict, folder, check):
     r = subprocess.run([verdict, "audit", "changes", "--log", log, "--json"], capture_output=True, text=True, timeout=120)
     steps = json.loads(r.stdout).get("steps", []) if r.returncode == 0 else []
     seen = [(x.get("step"), x.get("by")) for x in steps]
-    check(r.returncode == 0 and seen == [("proposed", "li.wei"), ("approved", "wang.fang"), ("activated", "service")],
-          f"verdict audit changes lists proposed, approved, activated: {seen or r.stderr}")
+    check(r.returncode == 0 and seen == [("proposed", "li.wei"), ("approved", "wang.fang"), ("activated", "service"),
+                                         ("proposed", "li.wei"), ("rejected", "wang.fang"),
+                                         ("proposed", "li.wei"), ("proposed", "li.wei"), ("withdrawn", "li.wei")],
+          f"verdict audit changes lists every step, by whom: {seen or r.stderr}")
     r = subprocess.run([verdict, "audit", "verify", "--log", log], capture_output=True, text=True, timeout=120)
     check(r.returncode == 0, f"verdict audit verify passes ({r.returncode}) {r.stdout.strip().splitlines()[:1]}{r.stderr.strip()[:300]}")
 
