@@ -217,7 +217,8 @@ struct ConsoleRoutes: Sendable {
         // The cookie holds a signed session naming the user and role, never the token: it cannot be
         // replayed against the API, nor changed to another name or a higher role.
         let cookie = ConsoleSessions.sessionCookie(authority: request.head.authority)
-        response.headers[values: .setCookie].append("\(cookie)=\(ConsoleSessions.newSession(for: identity)); Path=/; Max-Age=\(ConsoleSessions.lifetime); HttpOnly; SameSite=Strict")
+        let session = ConsoleSessions.newSession(for: identity, limit: authenticator.sessionLimit(token: Array(token.utf8)))  // a JWT's session ends with it
+        response.headers[values: .setCookie].append("\(cookie)=\(session); Path=/; Max-Age=\(ConsoleSessions.lifetime); HttpOnly; SameSite=Strict")
         return response
     }
 
@@ -257,7 +258,9 @@ struct ConsoleRoutes: Sendable {
 
     /// nil when the client may run one more expensive action now; otherwise 429 with `Retry-After`.
     func throttled(_ page: Page) -> Response? {
-        let client = ConsoleThrottle.client(page.request, tokenCookie: ConsoleSessions.sessionCookie(authority: page.request.head.authority), tokensConfigured: authenticator.anyConfigured)
+        // A signed-in user has a bucket of their own (users of a trusted proxy have no token or cookie to tell them apart).
+        let client = page.identity.map { "user:" + $0.name }
+            ?? ConsoleThrottle.client(page.request, tokenCookie: ConsoleSessions.sessionCookie(authority: page.request.head.authority), tokensConfigured: authenticator.anyConfigured)
         guard let wait = throttle.take(client) else { return nil }
         let c = page.context(hasAudit: log != nil)
         var response = page.html(ConsolePage.message(title: c.words.audit, "too many expensive requests (audit pages, proofs, draft checks) from this client: try again in \(wait) s",
