@@ -152,4 +152,28 @@ import VerdictChanges
         let broken = try Self.verdict(["users", "list", "--file", file])
         #expect(broken.status == 2 && broken.err.contains("users.yaml:3:11: unknown role `boss`"))
     }
+
+    @Test func serveRefusesSignInOptionsThatCannotWork() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("verdict-users-serve-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let users = folder.appendingPathComponent("users.yaml").path, tokens = folder.appendingPathComponent("tokens").path
+        try "users:\n  - name: token\n    role: viewer\n".write(toFile: users, atomically: true, encoding: .utf8)
+        try "a-long-enough-token-0123456789\n".write(toFile: tokens, atomically: true, encoding: .utf8)
+        let policies = shippedPolicyPath("quality-complaints")
+        let cases: [([String], String)] = [
+            (["--users-file", users, "--token-file", tokens], "a user is named `token`, the name the --token-file tokens have"),
+            (["--trusted-user-header", "X-Forwarded-User", "--trusted-proxy", "10.0.0.0/8"], "--trusted-user-header needs --users-file"),
+            (["--users-file", users, "--trusted-user-header", "X-Forwarded-User"], "--trusted-user-header needs at least one --trusted-proxy"),
+            (["--users-file", users, "--trusted-user-header", "X-Forwarded-User", "--trusted-proxy", "10.0.0.0/40"], "the prefix length must be 0 to 32"),
+            (["--users-file", users, "--trusted-user-header", "Authorization", "--trusted-proxy", "10.0.0.1"], "is not a header name one may use"),
+            (["--jwks-file", users], "--jwks-file needs --jwt-issuer, --jwt-audience and --jwt-role-claim"),
+            (["--jwks-file", users, "--jwt-issuer", "i", "--jwt-audience", "a", "--jwt-role-claim", "r"], "not a JWKS document"),
+        ]
+        for (args, message) in cases {
+            let r = try Self.verdict(["serve", "--policies", policies, "--port", "0"] + args)
+            #expect(r.status == 64, "\(args)")
+            #expect(r.err.contains(message), "\(args): \(r.err)")
+        }
+    }
 }
