@@ -98,7 +98,7 @@ public struct VerdictService: Sendable {
         api.post(":name/decide-batch") { request, context in try await decisions.decideBatch(request, context: context) }
 
         ConsoleRoutes(registry: registry, authenticator: authenticator, limits: configuration.limits, log: configuration.auditLog,
-                      throttle: ConsoleThrottle(refillInterval: configuration.limits.consoleRefillSeconds))
+                      throttle: ConsoleThrottle(refillInterval: configuration.limits.consoleRefillSeconds), desk: desk)
             .register(on: router)
 
         if let desk { ChangeRoutes(desk: desk, authenticator: authenticator, registry: registry).register(on: router) }

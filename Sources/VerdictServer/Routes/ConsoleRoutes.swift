@@ -33,9 +33,13 @@ struct ConsoleRoutes: Sendable {
     let archive: ArchivedPolicies?
     /// Bounds the expensive actions (audit pages, proofs, draft checks) per client.
     let throttle: ConsoleThrottle
+    /// Governed changes (issue 32): the proposal pages and the draft's "Propose this change"; nil when
+    /// the server keeps no proposals.
+    let desk: ChangeDesk?
 
     init(registry: PolicyRegistry, authenticator: Authenticator, limits: ServerLimits, log: (any DecisionLog)?,
-         throttle: ConsoleThrottle = ConsoleThrottle()) {
+         throttle: ConsoleThrottle = ConsoleThrottle(), desk: ChangeDesk? = nil) {
+        self.desk = desk
         self.registry = registry
         self.authenticator = authenticator
         self.limits = limits
@@ -70,6 +74,7 @@ struct ConsoleRoutes: Sendable {
         router.post("draft") { request, context in try await self.checkDraft(request, context: context) }
         router.post("draft/download") { request, context in try await self.downloadDraft(request, context: context) }
         router.get("table.xlsx") { request, context in try self.tableXLSX(request, context: context) }
+        registerChanges(on: router)
     }
 
     /// What a viewer may not do in the console, with the role it needs: the draft check (editing a set's
@@ -228,6 +233,7 @@ struct ConsoleRoutes: Sendable {
     /// (from a trusted peer only), or the session cookie; nil when none is valid or nothing is configured.
     func page(_ request: Request, _ context: some RequestContext) -> Page {
         var page = Page(request)
+        page.hasProposals = desk != nil
         guard authenticator.anyConfigured else { return page }
         if let identity = authenticator.identity(request, context: context) {
             page.identity = identity
@@ -340,6 +346,8 @@ struct ConsoleRoutes: Sendable {
         var identity: Identity?
         /// Cookies to set with the answer: a new form token, a language chosen by `?lang=`.
         var cookies: [String] = []
+        /// True when the server keeps proposals (the navigation links to them).
+        var hasProposals = false
 
         init(_ request: Request) {
             self.request = request
@@ -369,6 +377,7 @@ struct ConsoleRoutes: Sendable {
             let kept = query.filter { keep.contains($0.0) || ($0.0.hasPrefix("f.") && keep.contains("policy")) || (["now", "whynot"].contains($0.0) && keep.contains("policy")) || $0.0 == "decide" && keep.contains("policy") }
             var c = ConsoleContext(language: language, csrfToken: csrf, hasAuditLog: hasAudit, path: path ?? request.uri.path, query: kept + extra)
             c.signedIn = identity.map { (name: $0.name, role: $0.role.rawValue) }
+            c.hasProposals = hasProposals
             return c
         }
 
