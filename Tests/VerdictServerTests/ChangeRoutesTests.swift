@@ -193,6 +193,20 @@ import VerdictChanges
         }
     }
 
+    @Test func aProposalOnARemovedSetIsRefusedWithAReason() async throws {
+        let s = try Self.setup()
+        defer { s.copy.remove() }
+        try await s.service.application().test(.router) { client in
+            let id = json(try await client.post("/v1/proposals", try Self.bandChange(s.copy), token: Self.editor).body)["id"] as? String ?? ""
+            try FileManager.default.moveItem(atPath: s.folder, toPath: s.folder + "-gone")
+            let r = try await client.post("/v1/proposals/\(id)/approve", "{}", token: Self.approver)
+            #expect(r.status == .conflict && json(r.body)["type"] as? String == "urn:verdict:problem:set-gone", "\(text(r.body))")
+            #expect(!FileManager.default.fileExists(atPath: s.folder), "nothing was written where the set was")
+            // It can still be closed.
+            #expect(json(try await client.post("/v1/proposals/\(id)/withdraw", "{}", token: Self.editor).body)["state"] as? String == "withdrawn")
+        }
+    }
+
     @Test func twoApproversAtOnceGiveOneActivation() async throws {
         let s = try Self.setup()
         defer { s.copy.remove() }

@@ -168,7 +168,8 @@ final class ChangeDesk: Sendable {
     /// proposal as it ends: `activated`, or `refused` with the reload's reasons (the old files back in place).
     func approve(_ id: String, comment: String, by: Identity) async throws(Failure) -> Proposal {
         guard let p = store.proposal(id) else { throw .refused(.init(.notFound, "no-proposal", "there is no proposal `\(id.prefix(40))`")) }
-        let set = registry.set(named: p.set)
+        // A set whose folder was removed is no longer served, whatever is still in memory.
+        let set = registry.set(named: p.set).flatMap { FileManager.default.fileExists(atPath: $0.folder) ? $0 : nil }
         let serving = set.flatMap { DraftChecker($0).versions().first { $0.version.folder == p.version }?.policy.identity.digest }
         let approved: Proposal
         do { approved = try store.review(id, by: by, approve: true, comment: comment, serving: serving, at: Timestamp(Date())) } catch { throw .refused(error) }
