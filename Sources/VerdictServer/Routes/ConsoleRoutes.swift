@@ -264,9 +264,9 @@ struct ConsoleRoutes: Sendable {
 
     /// nil when the client may run one more expensive action now; otherwise 429 with `Retry-After`.
     func throttled(_ page: Page) -> Response? {
-        // A signed-in user has a bucket of their own (users of a trusted proxy have no token or cookie to tell them apart).
-        let client = page.identity.map { "user:" + $0.name }
-            ?? ConsoleThrottle.client(page.request, tokenCookie: ConsoleSessions.sessionCookie(authority: page.request.head.authority), tokensConfigured: authenticator.anyConfigured)
+        var client = ConsoleThrottle.client(page.request, tokenCookie: ConsoleSessions.sessionCookie(authority: page.request.head.authority), tokensConfigured: authenticator.anyConfigured)
+        // A trusted proxy's users have no token or cookie to tell them apart: each has a bucket by name.
+        if client == "anonymous", let identity = page.identity { client = "user:" + identity.name }
         guard let wait = throttle.take(client) else { return nil }
         let c = page.context(hasAudit: log != nil)
         var response = page.html(ConsolePage.message(title: c.words.audit, "too many expensive requests (audit pages, proofs, draft checks) from this client: try again in \(wait) s",
