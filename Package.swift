@@ -72,6 +72,10 @@ let package = Package(
                 // Proposals, review and activation (issue 32), served over HTTP and in the console.
                 "VerdictChanges",
                 .product(name: "Crypto", package: "swift-crypto"),
+                // RS256 signatures of single sign-on JWTs (ES256 is in Crypto); part of swift-crypto, no package added.
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                // The users file.
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "Hummingbird", package: "hummingbird", condition: .when(traits: ["Service"])),
                 .product(name: "HTTPTypes", package: "swift-http-types", condition: .when(traits: ["Service"])),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras", condition: .when(traits: ["Service"])),

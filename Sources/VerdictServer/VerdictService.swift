@@ -101,7 +101,7 @@ public struct VerdictService: Sendable {
                       throttle: ConsoleThrottle(refillInterval: configuration.limits.consoleRefillSeconds), desk: desk)
             .register(on: router)
 
-        if let desk { ChangeRoutes(desk: desk, authenticator: authenticator, registry: registry).register(on: router) }
+        if let desk { ChangeRoutes(desk: desk, authenticator: authenticator, registry: registry, limits: configuration.limits).register(on: router) }
 
         router.group("v1/admin").add(middleware: AuthMiddleware(authenticator: authenticator, scope: .admin))
             .post("reload") { request, context in try await policies.reload(request, context: context) }

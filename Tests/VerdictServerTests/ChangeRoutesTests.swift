@@ -108,6 +108,10 @@ import VerdictChanges
             #expect(try s.copy.read("a2-handling.yaml").contains("cost in (100..500]"))
             #expect(!(try FileManager.default.contentsOfDirectory(atPath: s.folder)).contains { $0.hasPrefix(".verdict") })
 
+            // The console's audit page shows the set's change history beside its decisions.
+            let audit = text(try await client.get("/audit?set=quality-complaints", token: Self.viewer).body)
+            #expect(audit.contains(#"<h2 id="changes">Changes</h2>"#) && audit.contains("impact checked") && audit.contains("li.wei"))
+
             // A second approval of the same proposal is refused: it is activated already.
             let again = try await client.post("/v1/proposals/\(id)/approve", "{}", token: Self.approver2)
             #expect(again.status == .conflict && json(again.body)["type"] as? String == "urn:verdict:problem:not-open")
@@ -190,6 +194,21 @@ import VerdictChanges
             #expect(updated.status == .ok, "\(text(updated.body).prefix(300))")
             #expect(json(try await client.post("/v1/proposals/\(second)/approve", "{}", token: Self.approver).body)["state"] as? String == "activated")
             #expect(try s.copy.read("a2-handling.yaml").contains("cost in (100..500]") && s.copy.read("a1-tier.yaml").hasSuffix("# reviewed 2026\n"))
+
+            // Two changes of one file: the same text again would undo the first unseen, so it is refused;
+            // the author sends the file again, edited on top of what serves.
+            let base = try s.copy.read("a1-tier.yaml")
+            let p3 = json(try await client.post("/v1/proposals", Self.body(["set": "quality-complaints", "reason": "note A", "files": [["path": "a1-tier.yaml", "text": base + "# A\n"]]]), token: Self.editor).body)["id"] as? String ?? ""
+            let p4 = json(try await client.post("/v1/proposals", Self.body(["set": "quality-complaints", "reason": "note B", "files": [["path": "a1-tier.yaml", "text": base + "# B\n"]]]), token: Self.editor).body)["id"] as? String ?? ""
+            #expect(json(try await client.post("/v1/proposals/\(p3)/approve", "{}", token: Self.approver).body)["state"] as? String == "activated")
+            let moved = try await client.post("/v1/proposals/\(p4)/update", "{}", token: Self.editor)
+            #expect(moved.status == .conflict && json(moved.body)["type"] as? String == "urn:verdict:problem:changed-since", "\(text(moved.body))")
+            let resent = try await client.post("/v1/proposals/\(p4)/update", Self.body(["files": [["path": "a1-tier.yaml", "text": base + "# A\n# B\n"]]]), token: Self.editor)
+            #expect(resent.status == .ok)
+            #expect(json(try await client.post("/v1/proposals/\(p4)/approve", "{}", token: Self.approver).body)["state"] as? String == "activated")
+            #expect(try s.copy.read("a1-tier.yaml").hasSuffix("# A\n# B\n"))
+            // Updating a closed proposal is refused before anything is checked.
+            #expect(json(try await client.post("/v1/proposals/\(p4)/update", "{}", token: Self.editor).body)["type"] as? String == "urn:verdict:problem:not-open")
         }
     }
 
@@ -249,7 +268,7 @@ import VerdictChanges
             let id = json(try await client.post("/v1/proposals", try Self.bandChange(s.copy), token: Self.editor).body)["id"] as? String ?? ""
             _ = try await client.post("/v1/proposals/\(id)/approve", "{}", token: Self.approver)
             #expect(try await client.digest("quality-complaints", token: Self.viewer) != original)
-            // The archived version's policy files come back (the test file stays as it is: its moved test holds under 300 as well).
+            // The archived version's policy files come back, and the test file the band change moved goes back with them.
             let back = try await client.post("/v1/proposals", Self.body(["set": "quality-complaints", "reason": "back to 300", "rollback_of": original]), token: Self.editor)
             #expect(back.status == .created, "\(text(back.body).prefix(300))")
             let rollback = json(back.body)
@@ -257,6 +276,7 @@ import VerdictChanges
             let done = json(try await client.post("/v1/proposals/\(rollback["id"] as? String ?? "")/approve", "{}", token: Self.approver2).body)
             #expect(done["state"] as? String == "activated")
             #expect(try await client.digest("quality-complaints", token: Self.viewer) == original)
+            #expect(try s.copy.read("quality-complaints.test.yaml").contains(#"case: {cost: "300.01"}"#))
             #expect(json(try await client.post("/v1/proposals", Self.body(["set": "quality-complaints", "reason": "again", "rollback_of": original]), token: Self.editor).body)["type"] as? String
                     == "urn:verdict:problem:already-serving")
             #expect(json(try await client.post("/v1/proposals", Self.body(["set": "quality-complaints", "reason": "x", "rollback_of": "sha256:00"]), token: Self.editor).body)["type"] as? String

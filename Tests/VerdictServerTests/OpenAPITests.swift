@@ -344,7 +344,7 @@ struct OpenAPITests {
 
             // listProposals, and createProposal's refusals: nothing is stored by them.
             add(try await client.get(list, token: C.viewer), "GET", list, .ok)
-            add(try await client.get(list + "?state=bogus", token: C.viewer), "GET", list, .badRequest, "invalid-request")
+            add(try await client.get(list + "?state=bogus", token: C.viewer), "GET", list, .badRequest, "invalid-parameter")
             add(try await post(list, "", band, token: C.viewer), "POST", list, .forbidden, "insufficient-role")
             add(try await post(list, "", "not json", token: C.editor), "POST", list, .badRequest, "invalid-json")
             add(try await post(list, "", band, type: "text/plain", token: C.editor), "POST", list, .unsupportedMediaType, "unsupported-media-type")

@@ -133,6 +133,13 @@ final class ChangeDesk: Sendable {
         for f in checker.currentFiles(of: version) where !kept.contains(f.path) && !PolicyFolder.isTestFile(f.path) {
             files.append(SubmittedFile(path: f.path, text: nil))
         }
+        // The archive holds policy files, not tests. When the version was left by an activated proposal,
+        // that proposal's test files go back to what they were too (its tests expect its behaviour).
+        if let left = store.all(set: setName).first(where: { $0.state == .activated && $0.baseDigest == digest && $0.version == version }) {
+            for c in left.changes where PolicyFolder.isTestFile(c.path) && !files.contains(where: { $0.path == c.path }) {
+                files.append(SubmittedFile(path: c.path, text: c.before))
+            }
+        }
         return try propose(set: setName, version: version, reason: reason, files: files, rollbackOf: digest, by: by)
     }
 
@@ -140,6 +147,20 @@ final class ChangeDesk: Sendable {
     /// given) checked again on the current files of its version.
     func update(_ id: String, files: [SubmittedFile]?, by: Identity) throws(Failure) -> (Proposal, DraftReport) {
         guard let p = store.proposal(id) else { throw .refused(.init(.notFound, "no-proposal", "there is no proposal `\(id.prefix(40))`")) }
+        // Who may, and whether it is open, before the candidate's check is paid for (the store checks again).
+        guard p.author == by.name || by.role.allows(.admin) else {
+            throw .refused(.init(.forbidden, "not-author", "only its author, \(p.author), or an admin may bring \(id) up to date"))
+        }
+        guard p.state == .open else { throw .refused(.init(.conflict, "not-open", "\(id) is \(p.state.rawValue) already")) }
+        if files == nil, let set = registry.set(named: p.set) {
+            // The same texts again only where nobody changed the file since: else they would undo that change unseen.
+            let current = DraftChecker(set).currentFiles(of: p.version)
+            let moved = p.changes.filter { c in current.first { $0.path == c.path }?.text != c.before }.map(\.path)
+            guard moved.isEmpty else {
+                throw .refused(.init(.conflict, "changed-since",
+                                     "\(moved.map { "`\($0)`" }.joined(separator: ", ")) changed since \(id) was proposed: send its files again, edited on top of what serves now, so that the other change is kept"))
+            }
+        }
         let c = try candidate(set: p.set, version: p.version, files: files ?? p.changes.map { SubmittedFile(path: $0.path, text: $0.text) })
         let updated: Proposal
         do {

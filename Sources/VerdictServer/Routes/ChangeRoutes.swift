@@ -22,6 +22,8 @@ struct ChangeRoutes: Sendable {
     let desk: ChangeDesk
     let authenticator: Authenticator
     let registry: PolicyRegistry
+    /// The server's limits: a body must arrive within `requestTimeout`.
+    let limits: ServerLimits
 
     /// The largest request body: a proposal's files.
     static let bodyLimit = 8 << 20
@@ -61,11 +63,11 @@ struct ChangeRoutes: Sendable {
         var comment: String?
     }
 
-    static func decode<T: Decodable>(_ type: T.Type, _ request: Request, what: String) async throws -> T {
+    func decode<T: Decodable>(_ type: T.Type, _ request: Request, what: String) async throws -> T {
         if let media = DecisionRoutes.mediaType(request), media != "application/json" {
-            throw Problem(.unsupportedMediaType, "unsupported-media-type", "Unsupported media type", detail: "send \(what) as application/json")
+            throw DecisionRoutes.unsupported(media, accepted: ["application/json"])
         }
-        let bytes = try await BodyReader.collect(request, limit: bodyLimit, timeout: .seconds(30), what: what)
+        let bytes = try await BodyReader.collect(request, limit: Self.bodyLimit, timeout: limits.requestTimeout, what: what)
         if bytes.isEmpty, let empty = try? JSONDecoder().decode(T.self, from: Data("{}".utf8)) { return empty }
         if BodyReader.exceedsDepth(bytes, limit: 16) {
             throw Problem(.badRequest, "invalid-json", "Invalid JSON", detail: "\(what) nests deeper than 16 levels")
@@ -102,8 +104,9 @@ struct ChangeRoutes: Sendable {
         var state: Proposal.State?
         if let s = query.first(where: { $0.0 == "state" })?.1 {
             guard let known = Proposal.State(rawValue: s) else {
-                throw Problem(.badRequest, "invalid-request", "Invalid request",
+                throw Problem(.badRequest, "invalid-parameter", "Invalid query parameter",
                               detail: "`state` is one of \(Proposal.State.allCases.map { "`\($0.rawValue)`" }.joined(separator: ", "))")
+                    .with("parameter") { $0.string("state") }
             }
             state = known
         }
@@ -126,7 +129,7 @@ struct ChangeRoutes: Sendable {
 
     func create(_ request: Request, context: VerdictRequestContext) async throws -> Response {
         let who = try authenticator.require(.editor, request, context: context)
-        let body = try await Self.decode(CreateBody.self, request, what: "a proposal")
+        let body = try await decode(CreateBody.self, request, what: "a proposal")
         let result: (Proposal, DraftReport)
         if let digest = body.rollback_of {
             guard body.files == nil else {
@@ -147,7 +150,7 @@ struct ChangeRoutes: Sendable {
     func update(_ request: Request, context: VerdictRequestContext) async throws -> Response {
         let who = try authenticator.require(.editor, request, context: context)
         let id = try proposal(context).id
-        let body = try await Self.decode(UpdateBody.self, request, what: "an update")
+        let body = try await decode(UpdateBody.self, request, what: "an update")
         let files = try body.files.map(Self.files)
         let result = try Self.map { () throws(ChangeDesk.Failure) in try desk.update(id, files: files, by: who) }
         return PolicyRoutes.json(Self.json(result.0, files: true))
@@ -156,7 +159,7 @@ struct ChangeRoutes: Sendable {
     func review(_ request: Request, context: VerdictRequestContext, approve: Bool) async throws -> Response {
         let who = try authenticator.require(.approver, request, context: context)
         let id = try proposal(context).id
-        let body = try await Self.decode(ReviewBody.self, request, what: "a review")
+        let body = try await decode(ReviewBody.self, request, what: "a review")
         let p: Proposal
         if approve {
             do { p = try await desk.approve(id, comment: body.comment ?? "", by: who) } catch { throw Self.problem(error) }

@@ -134,14 +134,15 @@ struct ConsoleRoutes: Sendable {
     func audit(_ request: Request, context: some RequestContext) throws -> Response {
         let page = self.page(request, context)
         if let refusal = gate(page) { return refusal }
-        let c = page.context(hasAudit: log != nil, keep: ["case", "since", "until", "output", "value"])
+        let c = page.context(hasAudit: log != nil, keep: ["case", "since", "until", "output", "value", "set"])
         guard let log else { return page.html(ConsolePage.message(title: c.words.audit, c.words.noLog, context: c), status: .notFound) }
         let q = AuditPage.Query(page.query)
         // The latest decisions (no query) are a cheap read; a search may scan the whole log.
         if !q.isEmpty, let refusal = throttled(page) { return refusal }
         do {
             let (rows, more) = try AuditSearch.run(q, log: log, scope: auditScope())
-            return page.html(AuditPage.search(q, rows: rows, more: more, problem: nil, context: c))
+            // A set's change history (issue 32) beside its decisions.
+            return page.html(AuditPage.search(q, rows: rows, more: more, problem: nil, changes: try? AuditSearch.changes(q, log: log), context: c))
         } catch let e as AuditSearch.UnknownOutput {
             let problem = c.words.notAnOutput(e.name, known: e.known, suggestion: e.suggestion)
             return page.html(AuditPage.search(q, rows: [], more: false, problem: problem, context: c), status: .badRequest)
