@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a person may do with policy changes (issue 32). Each role may do everything the ones before
 /// it may: a viewer reads; an editor also proposes changes and withdraws their own; an approver also
 /// approves or rejects proposals — never their own; an admin also reloads and manages the service.
@@ -28,6 +30,13 @@ public struct Identity: Sendable, Hashable, Codable {
     public init(name: String, role: Role) {
         self.name = name
         self.role = role
+    }
+
+    /// True when `a` and `b` name one person however they were typed: compared after Unicode
+    /// compatibility normalisation and case folding (`Li.Wei` from a JWT and `li.wei` from the users
+    /// file are one person — four eyes cannot be two spellings of one name).
+    public static func sameName(_ a: String, _ b: String) -> Bool {
+        a.precomposedStringWithCompatibilityMapping.lowercased() == b.precomposedStringWithCompatibilityMapping.lowercased()
     }
 
     /// True when `name` is fit to be a user's name: 1 to 64 characters, letters, digits and `. _ - @`

@@ -113,6 +113,9 @@ public struct Proposal: Sendable, Codable, Equatable, Identifiable {
     public var outcome: [String]
     /// When it was last changed (RFC 3339, UTC).
     public var updatedAt: String
+    /// 1 when proposed, one more each time its author brings it up to date: an approval names the
+    /// revision its reviewer saw, and is refused if the files changed since.
+    public var revision: Int
 
     /// A new open proposal.
     public init(id: String, set: String, version: String, author: String, reason: String, createdAt: String, baseDigest: String,
@@ -132,6 +135,12 @@ public struct Proposal: Sendable, Codable, Equatable, Identifiable {
         self.reviews = []
         self.outcome = []
         self.updatedAt = createdAt
+        self.revision = 1
+    }
+
+    /// The path of a changed file in the set's folder (with the version folder in front).
+    public func pathInSet(_ change: FileChange) -> String {
+        version.isEmpty ? change.path : version + "/" + change.path
     }
 }
 

@@ -53,10 +53,19 @@ public final class ProposalStore: Sendable {
     /// Most proposals open at once.
     public static let maxOpen = 500
 
+    /// Most bytes of text all stored proposals hold together: past it, new proposals are refused until
+    /// old ones are archived (moved out of the folder).
+    public static let maxStoredBytes = 256 << 20
+
+    /// Called with each step inside the store's lock, after the step is decided and before it is kept:
+    /// when it throws (the decision log cannot record the step), the step does not happen.
+    public typealias Recorder = @Sendable (Proposal) throws -> Void
+
     /// The folder the proposals are kept in.
     public let folder: String
     private let proposals: Mutex<[String: Proposal]>
     private let next: Mutex<Int>
+    private let storedBytes: Mutex<Int>
 
     /// Opens (creating it if needed) the folder of proposals, reading every one; an unreadable file is
     /// an error that names it — a store is never half read.
@@ -73,6 +82,7 @@ public final class ProposalStore: Sendable {
         }
         var all: [String: Proposal] = [:]
         var highest = 0
+        var bytes = 0
         for name in names where name.hasSuffix(".json") && name.hasPrefix("P") {
             let path = folder + "/" + name
             guard let data = fm.contents(atPath: path), data.count <= Self.maxBytes * 3 else {
@@ -87,9 +97,15 @@ public final class ProposalStore: Sendable {
             }
             all[p.id] = p
             highest = max(highest, n)
+            bytes += Self.size(p)
         }
         proposals = Mutex(all)
         next = Mutex(highest + 1)
+        storedBytes = Mutex(bytes)
+    }
+
+    private static func size(_ p: Proposal) -> Int {
+        p.changes.reduce(0) { $0 + ($1.text?.utf8.count ?? 0) + ($1.before?.utf8.count ?? 0) }
     }
 
     private static func number(_ id: String) -> Int? {
@@ -111,7 +127,8 @@ public final class ProposalStore: Sendable {
 
     /// Records a new open proposal by `by` (an editor or above) and returns it.
     public func propose(set: String, version: String, by: Identity, reason: String, baseDigest: String, candidateDigest: String,
-                        rollbackOf: String? = nil, changes: [Proposal.FileChange], check: Proposal.CheckSummary, at: Timestamp) throws(Refusal) -> Proposal {
+                        rollbackOf: String? = nil, changes: [Proposal.FileChange], check: Proposal.CheckSummary, at: Timestamp,
+                        record: Recorder = { _ in }) throws(Refusal) -> Proposal {
         try Self.require(.editor, by, "propose a change")
         let reason = try Self.text(reason, "reason")
         try Self.validate(changes)
@@ -121,22 +138,30 @@ public final class ProposalStore: Sendable {
             guard all.values.filter({ !$0.state.isFinal }).count < Self.maxOpen else {
                 throw Refusal(.conflict, "too-many-open", "\(Self.maxOpen) proposals are open already: review or withdraw some first")
             }
-            let id = next.withLock { n in defer { n += 1 }; return "P\(n)" }
+            let id = next.withLock { n in "P\(n)" }
             let p = Proposal(id: id, set: set, version: version, author: by.name, reason: reason, createdAt: time, baseDigest: baseDigest,
                              candidateDigest: candidateDigest, rollbackOf: rollbackOf, changes: changes, check: check)
+            guard storedBytes.withLock({ $0 }) + Self.size(p) <= Self.maxStoredBytes else {
+                throw Refusal(.storage, "store-full", "the proposals folder `\(folder)` holds \(Self.maxStoredBytes >> 20) MiB of proposals: move closed ones out of it (they stay in the decision log's history) and restart")
+            }
+            try Self.recorded(p, record)
             try write(p)
+            next.withLock { $0 += 1 }
+            storedBytes.withLock { $0 += Self.size(p) }
             all[id] = p
             return p
         }
     }
 
-    /// Brings an open proposal up to date: its author (or an admin) replaces its files, base and candidate.
+    /// Brings an open proposal up to date: its author — only its author: nobody may put words in a
+    /// proposal someone else will be held to have made — replaces its files, base and candidate, and its
+    /// revision goes up by one.
     public func update(_ id: String, by: Identity, baseDigest: String, candidateDigest: String, changes: [Proposal.FileChange],
-                       check: Proposal.CheckSummary, at: Timestamp) throws(Refusal) -> Proposal {
+                       check: Proposal.CheckSummary, at: Timestamp, record: Recorder = { _ in }) throws(Refusal) -> Proposal {
         try Self.validate(changes)
-        return try transition(id) { (p: inout Proposal) throws(Refusal) in
-            guard p.author == by.name || by.role.allows(.admin) else {
-                throw Refusal(.forbidden, "not-author", "only its author, \(p.author), or an admin may bring \(id) up to date")
+        return try transition(id, record) { (p: inout Proposal) throws(Refusal) in
+            guard Identity.sameName(p.author, by.name) else {
+                throw Refusal(.forbidden, "not-author", "only its author, \(p.author), may bring \(id) up to date")
             }
             try Self.require(.editor, by, "bring a proposal up to date")
             guard p.state == .open else { throw Self.notOpen(p) }
@@ -144,14 +169,15 @@ public final class ProposalStore: Sendable {
             p.candidateDigest = candidateDigest
             p.changes = changes
             p.check = check
+            p.revision += 1
             p.updatedAt = at.rfc3339(in: .utc)
         }
     }
 
     /// Its author (or an admin) takes an open proposal back.
-    public func withdraw(_ id: String, by: Identity, at: Timestamp) throws(Refusal) -> Proposal {
-        try transition(id) { (p: inout Proposal) throws(Refusal) in
-            guard p.author == by.name || by.role.allows(.admin) else {
+    public func withdraw(_ id: String, by: Identity, at: Timestamp, record: Recorder = { _ in }) throws(Refusal) -> Proposal {
+        try transition(id, record) { (p: inout Proposal) throws(Refusal) in
+            guard Identity.sameName(p.author, by.name) || by.role.allows(.admin) else {
                 throw Refusal(.forbidden, "not-author", "only its author, \(p.author), or an admin may withdraw \(id)")
             }
             guard p.state == .open else { throw Self.notOpen(p) }
@@ -163,16 +189,24 @@ public final class ProposalStore: Sendable {
     /// An approver other than the author approves or rejects an open proposal.
     ///
     /// `serving` is the digest serving now in the proposal's set and version folder (nil when the set is
-    /// no longer served): an approval needs it to be the proposal's base.
-    public func review(_ id: String, by: Identity, approve: Bool, comment: String, serving: String?, at: Timestamp) throws(Refusal) -> Proposal {
+    /// no longer served): an approval needs it to be the proposal's base. `revision` is the revision
+    /// the reviewer saw (nil: not checked, for a rejection): an approval of files that changed since is refused.
+    public func review(_ id: String, by: Identity, approve: Bool, comment: String, serving: String?, revision: Int? = nil, at: Timestamp,
+                       record: Recorder = { _ in }) throws(Refusal) -> Proposal {
         try Self.require(.approver, by, approve ? "approve a proposal" : "reject a proposal")
         let comment = try Self.text(comment, "comment", empty: approve)
-        return try transition(id) { (p: inout Proposal) throws(Refusal) in
-            guard p.author != by.name else {
+        return try transition(id, record) { (p: inout Proposal) throws(Refusal) in
+            guard !Identity.sameName(p.author, by.name) else {
                 throw Refusal(.forbidden, "own-proposal", "\(by.name) proposed \(id): a proposal is reviewed by someone other than its author")
             }
             guard p.state == .open else { throw Self.notOpen(p) }
             if approve {
+                guard let revision else {
+                    throw Refusal(.invalid, "missing-revision", "an approval names the revision of \(id) its reviewer saw (now \(p.revision))")
+                }
+                guard revision == p.revision else {
+                    throw Refusal(.conflict, "changed-since-review", "\(id) is at revision \(p.revision), not the \(revision) reviewed: its author changed it since; review it again")
+                }
                 guard let serving else {
                     throw Refusal(.conflict, "set-gone", "the policy set `\(p.set)` is no longer served: \(id) cannot be activated (reject or withdraw it)")
                 }
@@ -187,8 +221,8 @@ public final class ProposalStore: Sendable {
     }
 
     /// Records the end of an approved proposal's activation: serving (`activated`) or refused, with what happened.
-    public func finish(_ id: String, activated: Bool, outcome: [String], at: Timestamp) throws(Refusal) -> Proposal {
-        try transition(id) { (p: inout Proposal) throws(Refusal) in
+    public func finish(_ id: String, activated: Bool, outcome: [String], at: Timestamp, record: Recorder = { _ in }) throws(Refusal) -> Proposal {
+        try transition(id, record) { (p: inout Proposal) throws(Refusal) in
             guard p.state == .approved else { throw Self.notOpen(p) }
             p.state = activated ? .activated : .refused
             p.outcome = outcome
@@ -196,13 +230,22 @@ public final class ProposalStore: Sendable {
         }
     }
 
-    private func transition(_ id: String, _ change: (inout Proposal) throws(Refusal) -> Void) throws(Refusal) -> Proposal {
+    private func transition(_ id: String, _ record: Recorder, _ change: (inout Proposal) throws(Refusal) -> Void) throws(Refusal) -> Proposal {
         try proposals.withLock { (all: inout [String: Proposal]) throws(Refusal) -> Proposal in
             guard var p = all[id] else { throw Refusal(.notFound, "no-proposal", "there is no proposal `\(id.prefix(40))`") }
+            let before = Self.size(p)
             try change(&p)
+            try Self.recorded(p, record)
             try write(p)
+            storedBytes.withLock { $0 += Self.size(p) - before }
             all[id] = p
             return p
+        }
+    }
+
+    private static func recorded(_ p: Proposal, _ record: Recorder) throws(Refusal) {
+        do { try record(p) } catch {
+            throw Refusal(.storage, "not-recorded", "the decision log could not record this step, so it did not happen: \(error)")
         }
     }
 

@@ -19,6 +19,9 @@ public enum SetWriter {
     public struct Failure: Error, CustomStringConvertible, Sendable {
         /// What went wrong and where.
         public var description: String
+        /// True when the plan was committed before it went wrong: some files may be in place, and the
+        /// next ``recover(folder:)`` finishes the change.
+        public var committed = false
     }
 
     /// The prefix of a staging folder's name.
@@ -38,6 +41,7 @@ public enum SetWriter {
     public static func apply(_ changes: [Proposal.FileChange], to folder: String, tag: String) throws(Failure) {
         for c in changes {
             if let problem = ProposalPath.problem(c.path) { throw Failure(description: problem) }
+            if let problem = placeProblem(c.path, in: folder) { throw Failure(description: problem) }
         }
         guard tag.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }), !tag.isEmpty else { throw Failure(description: "`\(tag)` is not a plain tag") }
         let staging = folder + "/" + stagingPrefix + tag
@@ -79,7 +83,32 @@ public enum SetWriter {
             throw Failure(description: "cannot commit the change in `\(staging)`: \(reason)")
         }
         syncDirectory(staging)
-        try finish(staging: staging, folder: folder)
+        do { try finish(staging: staging, folder: folder) } catch {
+            var f = error
+            f.committed = true
+            throw f
+        }
+    }
+
+    /// Why `path` cannot be written in `folder`, or nil: each folder on its way must be a real folder
+    /// (not a file, not a symbolic link, which could lead out of the set's folder), and the file itself
+    /// not a folder.
+    public static func placeProblem(_ path: String, in folder: String) -> String? {
+        var at = folder
+        let parts = path.split(separator: "/").map(String.init)
+        for (i, part) in parts.enumerated() {
+            at += "/" + part
+            var st = stat()
+            guard lstat(at, &st) == 0 else { return nil }   // missing: made as a folder (or the file written)
+            let kind = st.st_mode & S_IFMT
+            if i < parts.count - 1 {
+                if kind == S_IFLNK { return "`\(path)`: `\(parts[...i].joined(separator: "/"))` is a symbolic link: a change is written only inside the set's own folders" }
+                if kind != S_IFDIR { return "`\(path)`: `\(parts[...i].joined(separator: "/"))` is a file, not a folder" }
+            } else if kind == S_IFDIR {
+                return "`\(path)` is a folder"
+            }
+        }
+        return nil
     }
 
     /// Finishes (a committed plan) or discards (an uncommitted one) every staging folder an interrupted

@@ -74,11 +74,14 @@ public struct ProposalView: Sendable {
     public var outcome: [String]
     /// Its files.
     public var files: [File]
+    /// Its revision: 1 when proposed, one more each time its author brings it up to date (the approve
+    /// form carries it, so an approval is of the files the reviewer saw).
+    public var revision: Int
 
     /// A proposal's view.
     public init(id: String, set: String, version: String, state: String, author: String, reason: String, createdAt: String, updatedAt: String,
                 baseDigest: String, candidateDigest: String, rollbackOf: String?, testsPassed: Int, testsFailed: Int, warnings: [String],
-                replayed: Int, changedDecisions: Int, reviews: [Review], outcome: [String], files: [File]) {
+                replayed: Int, changedDecisions: Int, reviews: [Review], outcome: [String], revision: Int = 1, files: [File]) {
         self.id = id
         self.set = set
         self.version = version
@@ -97,6 +100,7 @@ public struct ProposalView: Sendable {
         self.changedDecisions = changedDecisions
         self.reviews = reviews
         self.outcome = outcome
+        self.revision = revision
         self.files = files
     }
 }
@@ -353,6 +357,7 @@ public enum ProposalPages {
                 h.element("p", [.init("class", "muted")], text: cw.reviewHelp)
                 h.element("form", [.init("method", "post"), .init("action", "/proposals/\(p.id)/approve"), .init("id", "approve-form")]) { h in
                     ConsolePage.csrfField(c, into: &h)
+                    h.void("input", [.init("type", "hidden"), .init("name", "revision"), .init("value", String(p.revision))])
                     commentField(id: "approve-comment", required: false, c, &h)
                     h.element("button", [.init("type", "submit"), .init("id", "approve")], text: cw.approve)
                 }

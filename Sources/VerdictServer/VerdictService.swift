@@ -143,7 +143,8 @@ public struct VerdictService: Sendable {
         let desk = self.desk
         app.beforeServerStarts {
             // An activation a killed process left halfway is finished (or, uncommitted, discarded) before anything loads.
-            for set in registry.sets { Self.recoverActivations(set.folder, logger: logger) }
+            // One that cannot be finished stops the start: serving its half-written files is not an option.
+            for set in registry.sets { try Self.recoverActivations(set.folder, logger: logger) }
             let results = await registry.reloadAll(trigger: .startup)
             desk?.settleInterrupted()
             let loaded = results.filter { $0.1.outcome != .failed }.count
@@ -152,8 +153,9 @@ public struct VerdictService: Sendable {
         return app
     }
 
-    /// Finishes what ``SetWriter`` left in a set's folder and in each of its version folders.
-    static func recoverActivations(_ folder: String, logger: Logger) {
+    /// Finishes what ``SetWriter`` left in a set's folder and in each of its version folders; throws
+    /// when an interrupted activation can be neither finished nor discarded.
+    static func recoverActivations(_ folder: String, logger: Logger) throws {
         let base = PolicyFolder.base(folder)
         var folders = [base]
         let versions = base + "/versions"
@@ -165,6 +167,7 @@ public struct VerdictService: Sendable {
                 for line in try SetWriter.recover(folder: f) { logger.warning("\(line)") }
             } catch {
                 logger.critical("\(error)")
+                throw error
             }
         }
     }

@@ -316,14 +316,14 @@ def review(api, verdict, folder, check):
         check(api["getPolicy"].sync("quality-complaints", client=viewer).digest == before, "nothing serves from a proposal")
 
         # The editor cannot approve it; a viewer sees it in the open list.
-        r = api["approveProposal"].sync_detailed(p.id, client=editor, body=ReviewRequest(comment="looks right to me"))
+        r = api["approveProposal"].sync_detailed(p.id, client=editor, body=ReviewRequest(comment="looks right to me", revision=p.revision))
         check(r.status_code == 403 and isinstance(r.parsed, ChangeProblem) and r.parsed.type_ == "urn:verdict:problem:insufficient-role",
               f"the editor's approval: 403 insufficient-role ({r.status_code})")
         listed = api["listProposals"].sync(client=viewer, state=ListProposalsState.OPEN)
         check(isinstance(listed, ProposalList) and [x.id for x in listed.proposals] == [p.id], "listProposals(state=open) gives it")
 
         # An approver approves: it is activated and serves.
-        r = api["approveProposal"].sync_detailed(p.id, client=approver, body=ReviewRequest(comment="impact checked, contract updated"))
+        r = api["approveProposal"].sync_detailed(p.id, client=approver, body=ReviewRequest(comment="impact checked, contract updated", revision=p.revision))
         done = r.parsed
         check(r.status_code == 200 and isinstance(done, Proposal) and done.state.value == "activated"
               and [x.by for x in done.reviews] == ["wang.fang"], f"the approver approves: 200, activated, reviewed by wang.fang ({r.status_code})")

@@ -25,7 +25,7 @@ import Verdict
         let store = try ProposalStore(folder: folder())
         let p = try propose(store)
         #expect(p.id == "P1" && p.state == .open && p.author == "li.wei")
-        let approved = try store.review("P1", by: wang, approve: true, comment: "checked the impact", serving: "b0", at: now)
+        let approved = try store.review("P1", by: wang, approve: true, comment: "checked the impact", serving: "b0", revision: 1, at: now)
         #expect(approved.state == .approved && approved.reviews.map(\.by) == ["wang.fang"])
         let done = try store.finish("P1", activated: true, outcome: ["serving c1"], at: now)
         #expect(done.state == .activated)
@@ -38,10 +38,10 @@ import Verdict
     @Test func anAuthorCanNeverApproveTheirOwnProposal() throws {
         let store = try ProposalStore(folder: folder())
         _ = try propose(store, by: wang)
-        #expect(throws: ProposalStore.Refusal.self) { try store.review("P1", by: wang, approve: true, comment: "", serving: "b0", at: now) }
-        do { _ = try store.review("P1", by: wang, approve: true, comment: "", serving: "b0", at: now) } catch { #expect(error.code == "own-proposal") }
+        #expect(throws: ProposalStore.Refusal.self) { try store.review("P1", by: wang, approve: true, comment: "", serving: "b0", revision: 1, at: now) }
+        do { _ = try store.review("P1", by: wang, approve: true, comment: "", serving: "b0", revision: 1, at: now) } catch { #expect(error.code == "own-proposal") }
         // Not even as an admin under the same name.
-        do { _ = try store.review("P1", by: Identity(name: "wang.fang", role: .admin), approve: true, comment: "", serving: "b0", at: now) } catch { #expect(error.code == "own-proposal") }
+        do { _ = try store.review("P1", by: Identity(name: "wang.fang", role: .admin), approve: true, comment: "", serving: "b0", revision: 1, at: now) } catch { #expect(error.code == "own-proposal") }
         #expect(store.proposal("P1")?.state == .open)
     }
 
@@ -50,7 +50,7 @@ import Verdict
         do { _ = try propose(store, by: viewer); Issue.record("a viewer proposed") } catch { #expect(error.code == "insufficient-role" && error.kind == .forbidden) }
         _ = try propose(store)
         let other = Identity(name: "sun.li", role: .editor)
-        do { _ = try store.review("P1", by: other, approve: true, comment: "", serving: "b0", at: now); Issue.record("an editor approved") } catch { #expect(error.code == "insufficient-role") }
+        do { _ = try store.review("P1", by: other, approve: true, comment: "", serving: "b0", revision: 1, at: now); Issue.record("an editor approved") } catch { #expect(error.code == "insufficient-role") }
         do { _ = try store.withdraw("P1", by: other, at: now); Issue.record("another editor withdrew") } catch { #expect(error.code == "not-author") }
         #expect(try store.withdraw("P1", by: li, at: now).state == .withdrawn)
     }
@@ -58,11 +58,11 @@ import Verdict
     @Test func aStaleBaseMustBeBroughtUpToDate() throws {
         let store = try ProposalStore(folder: folder())
         _ = try propose(store)
-        do { _ = try store.review("P1", by: wang, approve: true, comment: "", serving: "b9", at: now); Issue.record("stale approved") } catch { #expect(error.code == "stale-base" && error.kind == .conflict) }
-        do { _ = try store.review("P1", by: wang, approve: true, comment: "", serving: nil, at: now); Issue.record("gone approved") } catch { #expect(error.code == "set-gone") }
+        do { _ = try store.review("P1", by: wang, approve: true, comment: "", serving: "b9", revision: 1, at: now); Issue.record("stale approved") } catch { #expect(error.code == "stale-base" && error.kind == .conflict) }
+        do { _ = try store.review("P1", by: wang, approve: true, comment: "", serving: nil, revision: 1, at: now); Issue.record("gone approved") } catch { #expect(error.code == "set-gone") }
         let updated = try store.update("P1", by: li, baseDigest: "b9", candidateDigest: "c2", changes: [.init(path: "rules.yaml", text: "newer", before: "old2")], check: check, at: now)
         #expect(updated.baseDigest == "b9" && updated.state == .open)
-        #expect(try store.review("P1", by: wang, approve: true, comment: "", serving: "b9", at: now).state == .approved)
+        #expect(try store.review("P1", by: wang, approve: true, comment: "", serving: "b9", revision: 2, at: now).state == .approved)
     }
 
     @Test func aRejectionNeedsAComment() throws {
@@ -70,7 +70,7 @@ import Verdict
         _ = try propose(store)
         do { _ = try store.review("P1", by: wang, approve: false, comment: "  ", serving: "b0", at: now); Issue.record("no comment") } catch { #expect(error.code == "missing-comment") }
         #expect(try store.review("P1", by: wang, approve: false, comment: "the band is in the contract", serving: "b0", at: now).state == .rejected)
-        do { _ = try store.review("P1", by: zhao, approve: true, comment: "", serving: "b0", at: now); Issue.record("reviewed twice") } catch { #expect(error.code == "not-open") }
+        do { _ = try store.review("P1", by: zhao, approve: true, comment: "", serving: "b0", revision: 1, at: now); Issue.record("reviewed twice") } catch { #expect(error.code == "not-open") }
     }
 
     @Test func twoApproversAtOnceGiveOneApproval() async throws {
@@ -79,7 +79,7 @@ import Verdict
         let approvers = (0..<8).map { Identity(name: "approver\($0)", role: .approver) }
         let results = await withTaskGroup(of: Bool.self) { group in
             for a in approvers {
-                group.addTask { (try? store.review("P1", by: a, approve: true, comment: "", serving: "b0", at: now)) != nil }
+                group.addTask { (try? store.review("P1", by: a, approve: true, comment: "", serving: "b0", revision: 1, at: now)) != nil }
             }
             return await group.reduce(into: [Bool]()) { $0.append($1) }
         }
@@ -103,7 +103,7 @@ import Verdict
         #expect(code([.init(path: "a.yaml", text: "x", before: nil)], reason: String(repeating: "x", count: 2001)) == "too-long")
         #expect(code([.init(path: "a.yaml", text: "x", before: nil)], reason: "a\u{7}b") == "bad-text")
         #expect(store.all().isEmpty)
-        do { _ = try store.review("P99", by: wang, approve: true, comment: "", serving: "b", at: now) } catch { #expect(error.kind == .notFound) }
+        do { _ = try store.review("P99", by: wang, approve: true, comment: "", serving: "b", revision: 1, at: now) } catch { #expect(error.kind == .notFound) }
     }
 
     @Test func aDamagedStoreIsAnErrorThatNamesTheFile() throws {
@@ -116,5 +116,44 @@ import Verdict
         _ = try propose(try ProposalStore(folder: f))
         try FileManager.default.moveItem(atPath: f + "/P1.json", toPath: f + "/P7.json")
         do { _ = try ProposalStore(folder: f); Issue.record("a renamed proposal opened") } catch { #expect(error.description.contains("renamed")) }
+    }
+
+    @Test func anApprovalIsOfTheRevisionItsReviewerSaw() throws {
+        let store = try ProposalStore(folder: folder())
+        _ = try propose(store)
+        do { _ = try store.review("P1", by: wang, approve: true, comment: "", serving: "b0", at: now); Issue.record("no revision") } catch { #expect(error.code == "missing-revision") }
+        _ = try store.update("P1", by: li, baseDigest: "b0", candidateDigest: "c9", changes: [.init(path: "rules.yaml", text: "other", before: "old")], check: check, at: now)
+        do { _ = try store.review("P1", by: wang, approve: true, comment: "", serving: "b0", revision: 1, at: now); Issue.record("an unseen revision approved") }
+        catch { #expect(error.code == "changed-since-review" && error.kind == .conflict) }
+        #expect(try store.review("P1", by: wang, approve: true, comment: "", serving: "b0", revision: 2, at: now).candidateDigest == "c9")
+    }
+
+    @Test func onlyItsAuthorChangesAProposalAndNoSpellingOfTheirNameApprovesIt() throws {
+        let store = try ProposalStore(folder: folder())
+        _ = try propose(store)
+        let admin = Identity(name: "ops", role: .admin)
+        do { _ = try store.update("P1", by: admin, baseDigest: "b0", candidateDigest: "c9", changes: [.init(path: "rules.yaml", text: "x", before: "old")], check: check, at: now); Issue.record("an admin rewrote it") }
+        catch { #expect(error.code == "not-author") }
+        for spelling in ["Li.Wei", "LI.WEI", "ｌｉ.ｗｅｉ"] {
+            do { _ = try store.review("P1", by: Identity(name: spelling, role: .approver), approve: true, comment: "", serving: "b0", revision: 1, at: now); Issue.record("\(spelling) approved") }
+            catch { #expect(error.code == "own-proposal") }
+        }
+    }
+
+    struct LogDown: Error {}
+
+    @Test func aStepTheLogCannotRecordDoesNotHappen() throws {
+        let store = try ProposalStore(folder: folder())
+        do {
+            _ = try store.propose(set: "s", version: "", by: li, reason: "r", baseDigest: "b", candidateDigest: "c",
+                                  changes: [.init(path: "a.yaml", text: "x", before: nil)], check: check, at: now, record: { _ in throw LogDown() })
+            Issue.record("proposed unrecorded")
+        } catch { #expect(error.code == "not-recorded" && error.kind == .storage) }
+        #expect(store.all().isEmpty)
+        _ = try propose(store)
+        do { _ = try store.review("P1", by: wang, approve: true, comment: "", serving: "b0", revision: 1, at: now, record: { _ in throw LogDown() }); Issue.record("approved unrecorded") }
+        catch { #expect(error.code == "not-recorded") }
+        #expect(store.proposal("P1")?.state == .open)
+        #expect(try ProposalStore(folder: store.folder).proposal("P1")?.state == .open)
     }
 }

@@ -79,7 +79,7 @@ struct ActivationCrashTests {
         #expect(proposed.status == 201, "\(proposed.body.prefix(300))")
         let candidate = try #require(proposed.json["candidate_digest"] as? String)
         // The approval kills the server midway: no answer comes.
-        _ = try? HTTP.request(port: first.port, "POST", "/v1/proposals/P1/approve", headers: ["Authorization": "Bearer \(approver)"], body: "{}")
+        _ = try? HTTP.request(port: first.port, "POST", "/v1/proposals/P1/approve", headers: ["Authorization": "Bearer \(approver)"], body: #"{"revision":1}"#)
         #expect(Self.wait(first.process, seconds: 30))
         #expect(first.process.terminationReason == .uncaughtSignal && first.process.terminationStatus == SIGKILL)
         let staging = try FileManager.default.contentsOfDirectory(atPath: copy.path).filter { $0.hasPrefix(SetWriter.stagingPrefix) }
@@ -113,5 +113,25 @@ struct ActivationCrashTests {
         _ = try LogVerifier.verify(log)
         let steps = try ChangeHistory.of(log, set: "quality-complaints").steps.map(\.step)
         #expect(steps == [.proposed, .approved, point == "before-commit" ? .refused : .activated])
+    }
+
+    @Test func anActivationThatCannotBeFinishedStopsTheStart() throws {
+        let copy = try PolicyCopy("quality-complaints")
+        defer { copy.remove() }
+        let staging = copy.path + "/" + SetWriter.stagingPrefix + "P9"
+        try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: false)
+        try #"{"writes":[{"path":"../outside.yaml","staged":"0"}],"removes":[]}"#.write(toFile: staging + "/plan.json", atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = EndToEndTests.binary
+        process.arguments = ["serve", "--port", "0", "--host", "127.0.0.1", "--watch-interval", "0", "--policies", copy.path]
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let output = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus != 0)
+        #expect(output.contains("not a plan Verdict wrote"), "\(output.suffix(500))")
+        #expect(!output.contains("listening on"))
     }
 }

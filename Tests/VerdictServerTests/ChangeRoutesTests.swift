@@ -91,14 +91,14 @@ import VerdictChanges
             #expect(try await client.digest("quality-complaints", token: Self.viewer) == before)
 
             // The author cannot approve it, as an editor nor by name.
-            let own = try await client.post("/v1/proposals/\(id)/approve", "{}", token: Self.editor)
+            let own = try await client.post("/v1/proposals/\(id)/approve", #"{"revision":1}"#, token: Self.editor)
             #expect(own.status == .forbidden && json(own.body)["type"] as? String == "urn:verdict:problem:insufficient-role")
             // A viewer neither; the list is open to a viewer.
-            #expect(try await client.post("/v1/proposals/\(id)/approve", "{}", token: Self.viewer).status == .forbidden)
+            #expect(try await client.post("/v1/proposals/\(id)/approve", #"{"revision":1}"#, token: Self.viewer).status == .forbidden)
             let listed = json(try await client.get("/v1/proposals?state=open", token: Self.viewer).body)["proposals"] as? [[String: Any]]
             #expect(listed?.map { $0["id"] as? String } == [id])
 
-            let approved = try await client.post("/v1/proposals/\(id)/approve", #"{"comment":"impact checked"}"#, token: Self.approver)
+            let approved = try await client.post("/v1/proposals/\(id)/approve", #"{"comment":"impact checked","revision":1}"#, token: Self.approver)
             #expect(approved.status == .ok, "\(text(approved.body).prefix(400))")
             let done = json(approved.body)
             #expect(done["state"] as? String == "activated")
@@ -113,7 +113,7 @@ import VerdictChanges
             #expect(audit.contains(#"<h2 id="changes">Changes</h2>"#) && audit.contains("impact checked") && audit.contains("li.wei"))
 
             // A second approval of the same proposal is refused: it is activated already.
-            let again = try await client.post("/v1/proposals/\(id)/approve", "{}", token: Self.approver2)
+            let again = try await client.post("/v1/proposals/\(id)/approve", #"{"revision":1}"#, token: Self.approver2)
             #expect(again.status == .conflict && json(again.body)["type"] as? String == "urn:verdict:problem:not-open")
         }
         let steps = try ChangeHistory.of(s.log, set: "quality-complaints").steps.map(\.step)
@@ -185,14 +185,14 @@ import VerdictChanges
             let label = try s.copy.read("a1-tier.yaml")
             let other = Self.body(["set": "quality-complaints", "reason": "a comment", "files": [["path": "a1-tier.yaml", "text": label + "\n# reviewed 2026\n"]]])
             let second = json(try await client.post("/v1/proposals", other, token: Self.editor).body)["id"] as? String ?? ""
-            #expect(json(try await client.post("/v1/proposals/\(first)/approve", "{}", token: Self.approver).body)["state"] as? String == "activated")
+            #expect(json(try await client.post("/v1/proposals/\(first)/approve", #"{"revision":1}"#, token: Self.approver).body)["state"] as? String == "activated")
             // The second was made against what no longer serves: it cannot be approved as it is.
-            let stale = try await client.post("/v1/proposals/\(second)/approve", "{}", token: Self.approver)
+            let stale = try await client.post("/v1/proposals/\(second)/approve", #"{"revision":1}"#, token: Self.approver)
             #expect(stale.status == .conflict && json(stale.body)["type"] as? String == "urn:verdict:problem:stale-base")
             // Its author brings it up to date (the same new text on the new base); the first change is kept.
             let updated = try await client.post("/v1/proposals/\(second)/update", "{}", token: Self.editor)
             #expect(updated.status == .ok, "\(text(updated.body).prefix(300))")
-            #expect(json(try await client.post("/v1/proposals/\(second)/approve", "{}", token: Self.approver).body)["state"] as? String == "activated")
+            #expect(json(try await client.post("/v1/proposals/\(second)/approve", #"{"revision":2}"#, token: Self.approver).body)["state"] as? String == "activated")
             #expect(try s.copy.read("a2-handling.yaml").contains("cost in (100..500]") && s.copy.read("a1-tier.yaml").hasSuffix("# reviewed 2026\n"))
 
             // Two changes of one file: the same text again would undo the first unseen, so it is refused;
@@ -200,12 +200,12 @@ import VerdictChanges
             let base = try s.copy.read("a1-tier.yaml")
             let p3 = json(try await client.post("/v1/proposals", Self.body(["set": "quality-complaints", "reason": "note A", "files": [["path": "a1-tier.yaml", "text": base + "# A\n"]]]), token: Self.editor).body)["id"] as? String ?? ""
             let p4 = json(try await client.post("/v1/proposals", Self.body(["set": "quality-complaints", "reason": "note B", "files": [["path": "a1-tier.yaml", "text": base + "# B\n"]]]), token: Self.editor).body)["id"] as? String ?? ""
-            #expect(json(try await client.post("/v1/proposals/\(p3)/approve", "{}", token: Self.approver).body)["state"] as? String == "activated")
+            #expect(json(try await client.post("/v1/proposals/\(p3)/approve", #"{"revision":1}"#, token: Self.approver).body)["state"] as? String == "activated")
             let moved = try await client.post("/v1/proposals/\(p4)/update", "{}", token: Self.editor)
             #expect(moved.status == .conflict && json(moved.body)["type"] as? String == "urn:verdict:problem:changed-since", "\(text(moved.body))")
             let resent = try await client.post("/v1/proposals/\(p4)/update", Self.body(["files": [["path": "a1-tier.yaml", "text": base + "# A\n# B\n"]]]), token: Self.editor)
             #expect(resent.status == .ok)
-            #expect(json(try await client.post("/v1/proposals/\(p4)/approve", "{}", token: Self.approver).body)["state"] as? String == "activated")
+            #expect(json(try await client.post("/v1/proposals/\(p4)/approve", #"{"revision":2}"#, token: Self.approver).body)["state"] as? String == "activated")
             #expect(try s.copy.read("a1-tier.yaml").hasSuffix("# A\n# B\n"))
             // Updating a closed proposal is refused before anything is checked.
             #expect(json(try await client.post("/v1/proposals/\(p4)/update", "{}", token: Self.editor).body)["type"] as? String == "urn:verdict:problem:not-open")
@@ -218,7 +218,7 @@ import VerdictChanges
         try await s.service.application().test(.router) { client in
             let id = json(try await client.post("/v1/proposals", try Self.bandChange(s.copy), token: Self.editor).body)["id"] as? String ?? ""
             try FileManager.default.moveItem(atPath: s.folder, toPath: s.folder + "-gone")
-            let r = try await client.post("/v1/proposals/\(id)/approve", "{}", token: Self.approver)
+            let r = try await client.post("/v1/proposals/\(id)/approve", #"{"revision":1}"#, token: Self.approver)
             #expect(r.status == .conflict && json(r.body)["type"] as? String == "urn:verdict:problem:set-gone", "\(text(r.body))")
             #expect(!FileManager.default.fileExists(atPath: s.folder), "nothing was written where the set was")
             // It can still be closed.
@@ -231,8 +231,8 @@ import VerdictChanges
         defer { s.copy.remove() }
         try await s.service.application().test(.router) { client in
             let id = json(try await client.post("/v1/proposals", try Self.bandChange(s.copy), token: Self.editor).body)["id"] as? String ?? ""
-            async let a = client.post("/v1/proposals/\(id)/approve", "{}", token: Self.approver)
-            async let b = client.post("/v1/proposals/\(id)/approve", "{}", token: Self.approver2)
+            async let a = client.post("/v1/proposals/\(id)/approve", #"{"revision":1}"#, token: Self.approver)
+            async let b = client.post("/v1/proposals/\(id)/approve", #"{"revision":1}"#, token: Self.approver2)
             let statuses = try await [a.status, b.status]
             #expect(statuses.sorted { $0.code < $1.code } == [.ok, .conflict])
         }
@@ -251,7 +251,7 @@ import VerdictChanges
             let before = try await client.digest("quality-complaints", token: Self.viewer)
             let r = try await client.post("/v1/proposals", Self.body(["set": "quality-complaints", "reason": "rename", "files": [["path": "policy.yaml", "text": renamed]]]), token: Self.editor)
             let id = try #require(json(r.body)["id"] as? String, "\(text(r.body).prefix(300))")
-            let done = json(try await client.post("/v1/proposals/\(id)/approve", "{}", token: Self.approver).body)
+            let done = json(try await client.post("/v1/proposals/\(id)/approve", #"{"revision":1}"#, token: Self.approver).body)
             #expect(done["state"] as? String == "refused")
             #expect((done["outcome"] as? [String])?.joined().contains("name changed from `quality-complaints` to `service-standards`") == true, "\(done)")
             #expect(try s.copy.read("policy.yaml") == manifest)
@@ -266,14 +266,14 @@ import VerdictChanges
         try await s.service.application().test(.router) { client in
             let original = try #require(try await client.digest("quality-complaints", token: Self.viewer))
             let id = json(try await client.post("/v1/proposals", try Self.bandChange(s.copy), token: Self.editor).body)["id"] as? String ?? ""
-            _ = try await client.post("/v1/proposals/\(id)/approve", "{}", token: Self.approver)
+            _ = try await client.post("/v1/proposals/\(id)/approve", #"{"revision":1}"#, token: Self.approver)
             #expect(try await client.digest("quality-complaints", token: Self.viewer) != original)
             // The archived version's policy files come back, and the test file the band change moved goes back with them.
             let back = try await client.post("/v1/proposals", Self.body(["set": "quality-complaints", "reason": "back to 300", "rollback_of": original]), token: Self.editor)
             #expect(back.status == .created, "\(text(back.body).prefix(300))")
             let rollback = json(back.body)
             #expect(rollback["rollback_of"] as? String == original && rollback["candidate_digest"] as? String == original)
-            let done = json(try await client.post("/v1/proposals/\(rollback["id"] as? String ?? "")/approve", "{}", token: Self.approver2).body)
+            let done = json(try await client.post("/v1/proposals/\(rollback["id"] as? String ?? "")/approve", #"{"revision":1}"#, token: Self.approver2).body)
             #expect(done["state"] as? String == "activated")
             #expect(try await client.digest("quality-complaints", token: Self.viewer) == original)
             #expect(try s.copy.read("quality-complaints.test.yaml").contains(#"case: {cost: "300.01"}"#))
@@ -283,5 +283,77 @@ import VerdictChanges
                     == "urn:verdict:problem:no-archived-version")
         }
         #expect(try ChangeHistory.of(s.log, set: nil).steps.map(\.step).suffix(1) == [.rolledBack])
+    }
+
+    @Test func twoChangesOfOneBaseApprovedAtOnceGiveOneActivationAndNoMix() async throws {
+        let s = try Self.setup()
+        defer { s.copy.remove() }
+        try await s.service.application().test(.router) { client in
+            let a1 = try s.copy.read("a1-tier.yaml"), a3 = try s.copy.read("a3-notify.yaml")
+            let p1 = json(try await client.post("/v1/proposals", Self.body(["set": "quality-complaints", "reason": "a", "files": [["path": "a1-tier.yaml", "text": a1 + "# a\n"]]]), token: Self.editor).body)["id"] as? String ?? ""
+            let p2 = json(try await client.post("/v1/proposals", Self.body(["set": "quality-complaints", "reason": "b", "files": [["path": "a3-notify.yaml", "text": a3 + "# b\n"]]]), token: Self.editor).body)["id"] as? String ?? ""
+            async let x = client.post("/v1/proposals/\(p1)/approve", #"{"revision":1}"#, token: Self.approver)
+            async let y = client.post("/v1/proposals/\(p2)/approve", #"{"revision":1}"#, token: Self.approver2)
+            let answers = try await [x, y]
+            // One is activated; the other finds its base no longer serving and stays open — never both on disk with only one recorded.
+            #expect(answers.map { json($0.body)["state"] as? String ?? json($0.body)["type"] as? String ?? "" }.sorted()
+                    == ["activated", "urn:verdict:problem:stale-base"])
+            let onDisk = (try s.copy.read("a1-tier.yaml").hasSuffix("# a\n") ? 1 : 0) + (try s.copy.read("a3-notify.yaml").hasSuffix("# b\n") ? 1 : 0)
+            #expect(onDisk == 1)
+        }
+    }
+
+    @Test func aTestFileChangedSinceIsNeverOverwrittenUnseen() async throws {
+        let s = try Self.setup()
+        defer { s.copy.remove() }
+        try await s.service.application().test(.router) { client in
+            // Test files are not in the policy's digest: the base still serves after another test change.
+            let tests = try s.copy.read("quality-complaints.test.yaml")
+            let p1 = json(try await client.post("/v1/proposals", Self.body(["set": "quality-complaints", "reason": "a", "files": [["path": "quality-complaints.test.yaml", "text": tests + "# AAA\n"]]]), token: Self.editor).body)["id"] as? String ?? ""
+            let p2 = json(try await client.post("/v1/proposals", Self.body(["set": "quality-complaints", "reason": "b", "files": [["path": "quality-complaints.test.yaml", "text": tests + "# BBB\n"]]]), token: Self.editor).body)["id"] as? String ?? ""
+            #expect(json(try await client.post("/v1/proposals/\(p1)/approve", #"{"revision":1}"#, token: Self.approver).body)["state"] as? String == "activated")
+            let second = try await client.post("/v1/proposals/\(p2)/approve", #"{"revision":1}"#, token: Self.approver)
+            #expect(second.status == .conflict && json(second.body)["type"] as? String == "urn:verdict:problem:changed-since", "\(text(second.body))")
+            #expect(try s.copy.read("quality-complaints.test.yaml").hasSuffix("# AAA\n"))
+            #expect(s.store.proposal(p2)?.state == .open)
+        }
+    }
+
+    @Test func anApprovalOfARevisionNotSeenIsRefused() async throws {
+        let s = try Self.setup()
+        defer { s.copy.remove() }
+        try await s.service.application().test(.router) { client in
+            let a1 = try s.copy.read("a1-tier.yaml")
+            let id = json(try await client.post("/v1/proposals", Self.body(["set": "quality-complaints", "reason": "typo", "files": [["path": "a1-tier.yaml", "text": a1 + "# typo\n"]]]), token: Self.editor).body)["id"] as? String ?? ""
+            // The reviewer read revision 1; the author then swaps the text.
+            _ = try await client.post("/v1/proposals/\(id)/update", Self.body(["files": [["path": "a1-tier.yaml", "text": a1 + "# something else\n"]]]), token: Self.editor)
+            let r = try await client.post("/v1/proposals/\(id)/approve", #"{"comment":"typo fix ok","revision":1}"#, token: Self.approver)
+            #expect(r.status == .conflict && json(r.body)["type"] as? String == "urn:verdict:problem:changed-since-review")
+            let missing = try await client.post("/v1/proposals/\(id)/approve", "{}", token: Self.approver)
+            #expect(missing.status == .unprocessableContent && json(missing.body)["type"] as? String == "urn:verdict:problem:missing-revision")
+            #expect(try s.copy.read("a1-tier.yaml") == a1)
+        }
+    }
+
+    @Test func aPathThroughAFileOrASymbolicLinkIsRefused() async throws {
+        let s = try Self.setup()
+        defer { s.copy.remove() }
+        let outside = s.copy.root.appendingPathComponent("outside").path
+        try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: s.folder + "/shared", withDestinationPath: outside)
+        try await s.service.application().test(.router) { client in
+            for path in ["policy.yaml/extra.test.yaml", "shared/escape.test.yaml"] {
+                let r = try await client.post("/v1/proposals", Self.body(["set": "quality-complaints", "reason": "x", "files": [["path": path, "text": "tests: []\n"]]]), token: Self.editor)
+                #expect(r.status == .unprocessableContent && json(r.body)["type"] as? String == "urn:verdict:problem:bad-path", "\(path): \(text(r.body))")
+            }
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outside).isEmpty)
+    }
+
+    @Test func sharedAndReservedIdentitiesProposeAndReviewNothing() {
+        for name in ["token", "admin", "service", "Service", "anonymous"] {
+            #expect(throws: ChangeDesk.Failure.self) { try ChangeDesk.person(Identity(name: name, role: .admin)) }
+        }
+        #expect(throws: Never.self) { try ChangeDesk.person(Identity(name: "wang.fang", role: .approver)) }
     }
 }

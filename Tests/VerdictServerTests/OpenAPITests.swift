@@ -409,7 +409,7 @@ struct OpenAPITests {
             #expect(FileManager.default.createFile(atPath: folder, contents: Data("not a folder".utf8)))
             add(try await post(list, "", try comment("a4-contact.yaml"), token: C.editor), "POST", list, .serviceUnavailable, "storage")
             add(try await post(update, p1, "{}", token: C.editor), "POST", update, .serviceUnavailable, "storage")
-            add(try await post(approve, p1, "{}", token: C.approver), "POST", approve, .serviceUnavailable, "storage")
+            add(try await post(approve, p1, #"{"revision":2}"#, token: C.approver), "POST", approve, .serviceUnavailable, "storage")
             add(try await post(reject, p3, #"{"comment":"no"}"#, token: C.approver), "POST", reject, .serviceUnavailable, "storage")
             add(try await post(withdraw, p3, "", token: C.editor), "POST", withdraw, .serviceUnavailable, "storage")
             try FileManager.default.removeItem(atPath: folder)
@@ -419,10 +419,13 @@ struct OpenAPITests {
             // The reviews: P3 rejected, P1 approved and serving.
             add(try await post(reject, p3, #"{"comment":"the notices stay as they are"}"#, token: C.approver), "POST", reject, .ok)
             add(try await post(approve, p1, #"{"comment":"impact checked"}"#, token: C.editor), "POST", approve, .forbidden, "insufficient-role")
-            let approved = try await post(approve, p1, #"{"comment":"impact checked"}"#, token: C.approver)
+            // It was brought up to date once: revision 2 is what the reviewer saw.
+            add(try await post(approve, p1, #"{"comment":"impact checked","revision":1}"#, token: C.approver), "POST", approve, .conflict, "changed-since-review")
+            add(try await post(approve, p1, #"{"comment":"impact checked"}"#, token: C.approver), "POST", approve, .unprocessableContent, "missing-revision")
+            let approved = try await post(approve, p1, #"{"comment":"impact checked","revision":2}"#, token: C.approver)
             add(approved, "POST", approve, .ok)
             #expect(json(approved.body)["state"] as? String == "activated")
-            add(try await post(approve, p1, "{}", token: C.approver2), "POST", approve, .conflict, "not-open")
+            add(try await post(approve, p1, #"{"revision":2}"#, token: C.approver2), "POST", approve, .conflict, "not-open")
             add(try await client.get(list + "?state=activated", token: C.viewer), "GET", list, .ok)
             // The set as it serves now, its last reload started by the change.
             let set = try await client.get("/v1/policies/quality-complaints", token: C.viewer)

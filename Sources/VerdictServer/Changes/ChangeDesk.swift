@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 import Verdict
 import VerdictAudit
 import VerdictChanges
@@ -69,6 +70,9 @@ final class ChangeDesk: Sendable {
         var changes: [Proposal.FileChange] = []
         for f in files {
             if let problem = ProposalPath.problem(f.path) { throw .refused(.init(.invalid, "bad-path", problem)) }
+            if let problem = SetWriter.placeProblem(f.path, in: PolicyFolder.base(set.folder) + (version.isEmpty ? "" : "/" + version)) {
+                throw .refused(.init(.invalid, "bad-path", problem))
+            }
             guard !f.path.hasPrefix("versions/") else {
                 throw .refused(.init(.invalid, "bad-path", "`\(f.path)` belongs to another version: propose it as a change of that version"))
             }
@@ -99,14 +103,25 @@ final class ChangeDesk: Sendable {
 
     /// Checks and records a new proposal by `by`.
     func propose(set: String, version: String = "", reason: String, files: [SubmittedFile], rollbackOf: String? = nil, by: Identity) throws(Failure) -> (Proposal, DraftReport) {
+        try Self.person(by)
         let c = try candidate(set: set, version: version, files: files)
         let p: Proposal
         do {
             p = try store.propose(set: set, version: version, by: by, reason: reason, baseDigest: c.base, candidateDigest: c.report.digest ?? "",
-                                  rollbackOf: rollbackOf, changes: c.changes, check: Self.summary(c.report), at: Timestamp(Date()))
+                                  rollbackOf: rollbackOf, changes: c.changes, check: Self.summary(c.report), at: Timestamp(Date()),
+                                  record: recording(.proposed, by: by.name) { $0.reason })
         } catch { throw .refused(error) }
-        record(.proposed, p, by: by.name, reason: p.reason)
         return (p, c.report)
+    }
+
+    /// Names that are not a person's: the token files' shared identities, the service's own steps, the
+    /// open server's anonymous caller. A change is proposed and reviewed by named people only.
+    static let reservedNames = ["token", "admin", "service", "anonymous"]
+
+    static func person(_ who: Identity) throws(Failure) {
+        guard !reservedNames.contains(where: { Identity.sameName($0, who.name) }) else {
+            throw .refused(.init(.forbidden, "not-a-person", "`\(who.name)` is a shared or reserved identity (a token file's, or the service's): a change is proposed and reviewed by named users (--users-file, a trusted proxy, or single sign-on)"))
+        }
     }
 
     /// Proposes bringing back the archived version `digest` of `set`: its policy files written over the
@@ -146,10 +161,11 @@ final class ChangeDesk: Sendable {
     /// Brings an open proposal up to date with what serves now: the same new texts (or `files`, when
     /// given) checked again on the current files of its version.
     func update(_ id: String, files: [SubmittedFile]?, by: Identity) throws(Failure) -> (Proposal, DraftReport) {
+        try Self.person(by)
         guard let p = store.proposal(id) else { throw .refused(.init(.notFound, "no-proposal", "there is no proposal `\(id.prefix(40))`")) }
         // Who may, and whether it is open, before the candidate's check is paid for (the store checks again).
-        guard p.author == by.name || by.role.allows(.admin) else {
-            throw .refused(.init(.forbidden, "not-author", "only its author, \(p.author), or an admin may bring \(id) up to date"))
+        guard Identity.sameName(p.author, by.name) else {
+            throw .refused(.init(.forbidden, "not-author", "only its author, \(p.author), may bring \(id) up to date"))
         }
         guard p.state == .open else { throw .refused(.init(.conflict, "not-open", "\(id) is \(p.state.rawValue) already")) }
         if files == nil, let set = registry.set(named: p.set) {
@@ -165,66 +181,104 @@ final class ChangeDesk: Sendable {
         let updated: Proposal
         do {
             updated = try store.update(id, by: by, baseDigest: c.base, candidateDigest: c.report.digest ?? "", changes: c.changes,
-                                       check: Self.summary(c.report), at: Timestamp(Date()))
+                                       check: Self.summary(c.report), at: Timestamp(Date()),
+                                       record: recording(.proposed, by: by.name) { "brought up to date (revision \($0.revision)): " + $0.reason })
         } catch { throw .refused(error) }
-        record(.proposed, updated, by: by.name, reason: "brought up to date: " + updated.reason)
         return (updated, c.report)
     }
 
     func withdraw(_ id: String, by: Identity) throws(Failure) -> Proposal {
-        let p: Proposal
-        do { p = try store.withdraw(id, by: by, at: Timestamp(Date())) } catch { throw .refused(error) }
-        record(.withdrawn, p, by: by.name, reason: "")
-        return p
+        try Self.person(by)
+        do { return try store.withdraw(id, by: by, at: Timestamp(Date()), record: recording(.withdrawn, by: by.name) { _ in "" }) } catch { throw .refused(error) }
     }
 
     func reject(_ id: String, comment: String, by: Identity) throws(Failure) -> Proposal {
-        let p: Proposal
-        do { p = try store.review(id, by: by, approve: false, comment: comment, serving: nil, at: Timestamp(Date())) } catch { throw .refused(error) }
-        record(.rejected, p, by: by.name, reason: p.reviews.last?.comment ?? "")
-        return p
+        try Self.person(by)
+        do {
+            return try store.review(id, by: by, approve: false, comment: comment, serving: nil, at: Timestamp(Date()),
+                                    record: recording(.rejected, by: by.name) { $0.reviews.last?.comment ?? "" })
+        } catch { throw .refused(error) }
     }
 
-    /// Approves an open proposal and activates it: its files written whole, the set reloaded. Returns the
-    /// proposal as it ends: `activated`, or `refused` with the reload's reasons (the old files back in place).
-    func approve(_ id: String, comment: String, by: Identity) async throws(Failure) -> Proposal {
+    /// Approves an open proposal and activates it: inside the reload gate (so that two approvals, or an
+    /// approval and a reload, never interleave), the review's rules (four eyes, the revision the reviewer
+    /// saw, the base still serving), the files on disk still those the proposal was made from, the
+    /// approval recorded, then the files written whole and the set reloaded. Returns the proposal as it
+    /// ends: `activated`, or `refused` with the reload's reasons (the old files back in place, and served).
+    func approve(_ id: String, comment: String, revision: Int?, by: Identity) async throws(Failure) -> Proposal {
+        try Self.person(by)
         guard let p = store.proposal(id) else { throw .refused(.init(.notFound, "no-proposal", "there is no proposal `\(id.prefix(40))`")) }
         // A set whose folder was removed is no longer served, whatever is still in memory.
-        let set = registry.set(named: p.set).flatMap { FileManager.default.fileExists(atPath: $0.folder) ? $0 : nil }
-        let serving = set.flatMap { DraftChecker($0).versions().first { $0.version.folder == p.version }?.policy.identity.digest }
-        let approved: Proposal
-        do { approved = try store.review(id, by: by, approve: true, comment: comment, serving: serving, at: Timestamp(Date())) } catch { throw .refused(error) }
-        record(.approved, approved, by: by.name, reason: approved.reviews.last?.comment ?? "")
-        guard let set else { return finish(approved, activated: false, outcome: ["the policy set `\(p.set)` is no longer served"]) }
+        guard let set = registry.set(named: p.set).flatMap({ FileManager.default.fileExists(atPath: $0.folder) ? $0 : nil }) else {
+            do { _ = try store.review(id, by: by, approve: true, comment: comment, serving: nil, revision: revision, at: Timestamp(Date())) } catch { throw .refused(error) }
+            throw .refused(.init(.conflict, "set-gone", "the policy set `\(p.set)` is no longer served"))
+        }
         let folder = PolicyFolder.base(set.folder) + (p.version.isEmpty ? "" : "/" + p.version)
-        let forward = approved.changes
-        let backward = approved.changes.map { Proposal.FileChange(path: $0.path, text: $0.before, before: $0.text) }
+        let approved = Mutex<Proposal?>(nil)
+        let store = self.store
+        let record = recording(.approved, by: by.name) { $0.reviews.last?.comment ?? "" }
+        let write: @Sendable () throws -> Void = {
+            let now = store.proposal(id) ?? p
+            // What is on disk must be what the proposal was made from: another change, a hand edit or a
+            // test file changed since would otherwise be overwritten unseen.
+            let current = DraftChecker(set).currentFiles(of: now.version)
+            let moved = now.changes.filter { c in current.first { $0.path == c.path }?.text != c.before }.map { now.pathInSet($0) }
+            let serving = DraftChecker(set).versions().first { $0.version.folder == now.version }?.policy.identity.digest
+            if !moved.isEmpty, serving == now.baseDigest, now.state == .open, !Identity.sameName(now.author, by.name) {
+                throw ProposalStore.Refusal(.conflict, "changed-since",
+                                            "\(moved.map { "`\($0)`" }.joined(separator: ", ")) changed on disk since \(id) was proposed: its author must bring it up to date first, so that no change is lost")
+            }
+            let a = try store.review(id, by: by, approve: true, comment: comment, serving: serving, revision: revision, at: Timestamp(Date()), record: record)
+            approved.withLock { $0 = a }
+            try SetWriter.apply(a.changes, to: folder, tag: id)
+        }
+        let candidate = p.candidateDigest
         let attempt: ReloadAttempt
         do {
-            attempt = try await registry.applyChange(set, write: { try SetWriter.apply(forward, to: folder, tag: id) },
-                                                     undo: { try SetWriter.apply(backward, to: folder, tag: id + "-undo") })
+            attempt = try await registry.applyChange(set, write: write,
+                                                     undo: { try SetWriter.apply(Self.inverse(approved.withLock { $0 } ?? p), to: folder, tag: id + "-undo") },
+                                                     accept: { _ in set.active?.versions.versions.contains { $0.identity.digest == candidate } == true })
+        } catch let refusal as ProposalStore.Refusal {
+            throw .refused(refusal)
+        } catch let failure as SetWriter.Failure {
+            guard let a = approved.withLock({ $0 }) else { throw .write(failure.description) }
+            if failure.committed {
+                logger.critical("proposal \(id): its files were only partly moved into place: \(failure); the next start finishes the change",
+                                metadata: ["policy": .string(a.set)])
+                return a
+            }
+            return finish(a, activated: false, outcome: ["the files could not be written, nothing changed: \(failure)"])
         } catch {
-            return finish(approved, activated: false, outcome: ["the files could not be written: \(error)"])
+            throw .write("\(error)")
         }
+        guard let a = approved.withLock({ $0 }) else { throw .write("the approval was not recorded") }
         let nowServing = set.active?.versions.versions.map(\.identity.digest) ?? []
-        if attempt.outcome != .failed, nowServing.contains(approved.candidateDigest) {
-            return finish(approved, activated: true, outcome: ["serving \(approved.candidateDigest)"])
+        if attempt.outcome != .failed, nowServing.contains(a.candidateDigest) {
+            return finish(a, activated: true, outcome: ["serving \(a.candidateDigest)"])
         }
         var reasons = attempt.diagnostics.map(\.description)
         if attempt.testsFailed > 0 { reasons.insert("\(attempt.testsFailed) of the set's tests failed on the serving machine", at: 0) }
-        if reasons.isEmpty { reasons = ["the set reloaded as \(nowServing.map { String($0.prefix(12)) }.joined(separator: ", ")), not as the candidate \(approved.candidateDigest.prefix(12))"] }
-        return finish(approved, activated: false, outcome: reasons)
+        if reasons.isEmpty { reasons = ["the set reloaded as \(nowServing.map { String($0.prefix(12)) }.joined(separator: ", ")), not as the candidate \(a.candidateDigest.prefix(12)); the old files were put back"] }
+        return finish(a, activated: false, outcome: reasons)
+    }
+
+    /// The change that undoes `p`'s: each file back to its text before (removed if it was new).
+    static func inverse(_ p: Proposal) -> [Proposal.FileChange] {
+        p.changes.map { Proposal.FileChange(path: $0.path, text: $0.before, before: $0.text) }
     }
 
     private func finish(_ p: Proposal, activated: Bool, outcome: [String]) -> Proposal {
-        let done: Proposal
-        do { done = try store.finish(p.id, activated: activated, outcome: outcome, at: Timestamp(Date())) } catch {
-            logger.error("proposal \(p.id): its end could not be stored: \(error)", metadata: ["policy": .string(p.set)])
+        let step: PendingChangeEvent.Step = activated ? (p.rollbackOf != nil ? .rolledBack : .activated) : .refused
+        do {
+            return try store.finish(p.id, activated: activated, outcome: outcome, at: Timestamp(Date()),
+                                    record: recording(step, by: "service") { $0.outcome.joined(separator: "; ") })
+        } catch {
+            // The files are as the step says, but the log could not record it: the proposal stays approved,
+            // and the next start settles and records it.
+            logger.critical("proposal \(p.id): `\(step.rawValue)` could not be recorded: \(error); it stays approved until the next start settles it",
+                            metadata: ["policy": .string(p.set)])
             return p
         }
-        let step: PendingChangeEvent.Step = activated ? (p.rollbackOf != nil ? .rolledBack : .activated) : .refused
-        record(step, done, by: "service", reason: outcome.joined(separator: "; "))
-        return done
     }
 
     /// Finishes proposals a stopped service left approved: activated when their candidate serves now, refused otherwise.
@@ -237,16 +291,17 @@ final class ChangeDesk: Sendable {
         }
     }
 
-    /// The step in the decision log (when there is one) and to the webhook (when configured).
-    private func record(_ step: PendingChangeEvent.Step, _ p: Proposal, by: String, reason: String) {
-        let event = PendingChangeEvent(step: step, proposal: p.id, set: p.set, by: by, reason: reason, baseDigest: p.baseDigest,
-                                       candidateDigest: p.candidateDigest, rollbackOf: p.rollbackOf, recordedAt: Timestamp(Date()))
-        logger.notice("proposal \(p.id) \(step.rawValue) by \(by)", metadata: ["policy": .string(p.set), "proposal": .string(p.id), "step": .string(step.rawValue)])
-        if let recorder {
-            do { try recorder.changeRecorded(event) } catch {
-                logger.error("proposal \(p.id): the decision log could not record `\(step.rawValue)`: \(error)", metadata: ["policy": .string(p.set)])
-            }
+    /// A store's recorder of `step` by `by`: the step to the decision log, committed before the store
+    /// keeps it (when the log cannot record it, it throws and the step does not happen), then to the
+    /// webhook and the service's log.
+    private func recording(_ step: PendingChangeEvent.Step, by: String, reason: @escaping @Sendable (Proposal) -> String) -> ProposalStore.Recorder {
+        let recorder = self.recorder, webhook = self.webhook, logger = self.logger
+        return { p in
+            let event = PendingChangeEvent(step: step, proposal: p.id, set: p.set, by: by, reason: reason(p), baseDigest: p.baseDigest,
+                                           candidateDigest: p.candidateDigest, rollbackOf: p.rollbackOf, recordedAt: Timestamp(Date()))
+            try recorder?.changeRecorded(event)
+            logger.notice("proposal \(p.id) \(step.rawValue) by \(by)", metadata: ["policy": .string(p.set), "proposal": .string(p.id), "step": .string(step.rawValue)])
+            webhook?.send(event)
         }
-        webhook?.send(event)
     }
 }

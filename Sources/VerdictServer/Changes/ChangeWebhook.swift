@@ -13,19 +13,26 @@ import VerdictAudit
 /// The body is one JSON object: `{"step":…,"proposal":…,"set":…,"by":…,"reason":…,"base":…,"candidate":…,"recorded_at":…}`
 /// (and `"rollback_of"` for a rollback). With a secret (`--change-webhook-secret-file`), the header
 /// `X-Verdict-Signature: sha256=<hex HMAC-SHA256 of the body>` lets the receiver check it came from here.
-/// Steps are sent in order from one task, at most ``capacity`` waiting (older ones are dropped and
-/// logged when a receiver is slower than that), each attempt bounded by ``timeout``; a failure is
-/// logged and never delays or undoes the step — the decision log is the record, the webhook a notice.
+/// Steps are sent in order from one task, at most ``capacity`` waiting (past it, a new step is not
+/// queued and a warning names it: the receiver is slower than the steps), each attempt bounded by
+/// ``timeout``; a failure is logged (with the URL's host and path, never credentials in it) and never
+/// delays or undoes the step — the decision log is the record, the webhook a notice.
 final class ChangeWebhook: Sendable {
     static let capacity = 256
     static let timeout: TimeInterval = 5
 
     private let continuation: AsyncStream<[UInt8]>.Continuation
+    private let logger: Logger
     let url: URL
+    /// The URL as logged: scheme, host, port and path, without user, password or query.
+    let shown: String
 
     init(url: URL, secret: [UInt8]?, logger: Logger) {
         self.url = url
-        let (stream, continuation) = AsyncStream<[UInt8]>.makeStream(bufferingPolicy: .bufferingNewest(Self.capacity))
+        self.logger = logger
+        let shown = "\(url.scheme ?? "http")://\(url.host ?? "")\(url.port.map { ":\($0)" } ?? "")\(url.path)"
+        self.shown = shown
+        let (stream, continuation) = AsyncStream<[UInt8]>.makeStream(bufferingPolicy: .bufferingOldest(Self.capacity))
         self.continuation = continuation
         let key = secret.map { SymmetricKey(data: $0) }
         Task.detached {
@@ -45,10 +52,10 @@ final class ChangeWebhook: Sendable {
                 do {
                     let (_, response) = try await session.data(for: request)
                     if let status = (response as? HTTPURLResponse)?.statusCode, !(200..<300).contains(status) {
-                        logger.warning("change webhook \(url.absoluteString) answered \(status)")
+                        logger.warning("change webhook \(shown) answered \(status)")
                     }
                 } catch {
-                    logger.warning("change webhook \(url.absoluteString) failed: \(error.localizedDescription)")
+                    logger.warning("change webhook \(shown) failed: \(error.localizedDescription)")
                 }
             }
         }
@@ -68,7 +75,9 @@ final class ChangeWebhook: Sendable {
             if let r = event.rollbackOf { w.field("rollback_of", r) }
             w.field("recorded_at", event.recordedAt.rfc3339(in: .utc))
         }
-        continuation.yield(w.bytes)
+        if case .dropped = continuation.yield(w.bytes) {
+            logger.warning("change webhook \(shown): \(Self.capacity) steps are waiting already; proposal \(event.proposal) \(event.step.rawValue) is not sent (the decision log has it)")
+        }
     }
 
     deinit { continuation.finish() }

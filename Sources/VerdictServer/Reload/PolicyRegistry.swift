@@ -62,15 +62,20 @@ public final class PolicyRegistry: Sendable {
 
     /// Inside the reload gate (so no watcher tick, SIGHUP or reload request reads the folder halfway):
     /// runs `write` — an approved proposal's files written into the set's folder — then reloads the set
-    /// with the trigger `change`. When the reload refuses the new files, `undo` puts the old ones back
-    /// before the gate opens, so the folder again holds what serves. When `write` fails, nothing is
-    /// reloaded and its error is thrown.
-    package func applyChange(_ set: LivePolicySet, write: @Sendable () throws -> Void, undo: @Sendable () throws -> Void) async throws -> ReloadAttempt {
+    /// with the trigger `change`. When the reload refuses the new files, or serves something `accept`
+    /// does not accept (the files on disk were not only the proposal's), `undo` puts the old files back
+    /// and the set is reloaded from them before the gate opens, so the folder again holds what serves.
+    /// When `write` fails, nothing is reloaded and its error is thrown.
+    package func applyChange(_ set: LivePolicySet, write: @Sendable () throws -> Void, undo: @Sendable () throws -> Void,
+                             accept: @Sendable (ReloadAttempt) -> Bool) async throws -> ReloadAttempt {
         let result: Result<ReloadAttempt, any Error> = await gate.run {
             do { try write() } catch { return .failure(error) }
             let attempt = await self.load(set, trigger: .change)
-            if attempt.outcome == .failed {
-                do { try undo() } catch {
+            if attempt.outcome == .failed || !accept(attempt) {
+                do {
+                    try undo()
+                    if attempt.outcome == .activated { _ = await self.load(set, trigger: .change) }
+                } catch {
                     logger.critical("policy set \(set.name): the refused change could not be undone: \(error); its folder no longer holds what serves",
                                     metadata: ["policy": .string(set.name)])
                 }

@@ -61,6 +61,8 @@ struct ChangeRoutes: Sendable {
 
     struct ReviewBody: Decodable {
         var comment: String?
+        /// The proposal's revision the reviewer saw; an approval needs it.
+        var revision: Int?
     }
 
     func decode<T: Decodable>(_ type: T.Type, _ request: Request, what: String) async throws -> T {
@@ -162,7 +164,7 @@ struct ChangeRoutes: Sendable {
         let body = try await decode(ReviewBody.self, request, what: "a review")
         let p: Proposal
         if approve {
-            do { p = try await desk.approve(id, comment: body.comment ?? "", by: who) } catch { throw Self.problem(error) }
+            do { p = try await desk.approve(id, comment: body.comment ?? "", revision: body.revision, by: who) } catch { throw Self.problem(error) }
         } else {
             p = try Self.map { () throws(ChangeDesk.Failure) in try desk.reject(id, comment: body.comment ?? "", by: who) }
         }
@@ -219,6 +221,11 @@ struct ChangeRoutes: Sendable {
     static func title(_ code: String) -> String {
         switch code {
         case "own-proposal": "A proposal is reviewed by someone else"
+        case "changed-since-review": "The proposal changed since it was reviewed"
+        case "missing-revision": "Name the revision you reviewed"
+        case "changed-since": "The files changed since the proposal was made"
+        case "not-a-person": "A change is made by a named person"
+        case "not-recorded": "The decision log could not record the step"
         case "insufficient-role": "Your role does not allow this"
         case "not-author": "Only its author may do this"
         case "stale-base": "The proposal must be brought up to date"
@@ -248,6 +255,7 @@ struct ChangeRoutes: Sendable {
             w.field("reason", p.reason)
             w.field("created_at", p.createdAt)
             w.field("updated_at", p.updatedAt)
+            w.field("revision", p.revision)
             w.field("base_digest", p.baseDigest)
             w.field("candidate_digest", p.candidateDigest)
             if let r = p.rollbackOf { w.field("rollback_of", r) }

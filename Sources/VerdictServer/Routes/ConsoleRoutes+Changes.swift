@@ -153,7 +153,8 @@ extension ConsoleRoutes {
             switch action {
             case "approve":
                 if let refusal = throttled(page) { return refusal }
-                _ = try await desk.approve(id, comment: comment, by: who)
+                // The revision the page showed: files changed since are reviewed again, never approved unseen.
+                _ = try await desk.approve(id, comment: comment, revision: FormData.value(form, "revision").flatMap { Int($0) }, by: who)
             case "reject": _ = try desk.reject(id, comment: comment, by: who)
             case "withdraw": _ = try desk.withdraw(id, by: who)
             default:
@@ -203,10 +204,9 @@ extension ConsoleRoutes {
     /// What `who` may do with `p` now, as the store's rules allow: the forms the page shows.
     static func actions(_ p: Proposal, who: Identity?, serving: String?) -> ProposalPages.Actions {
         guard let who, p.state == .open else { return .init() }
-        let isAuthor = who.name == p.author
-        let manages = who.role.allows(.editor) && (isAuthor || who.role.allows(.admin))
-        return .init(review: who.role.allows(.approver) && !isAuthor, withdraw: manages,
-                     update: manages && serving != nil && serving != p.baseDigest,
+        let isAuthor = Identity.sameName(who.name, p.author)
+        return .init(review: who.role.allows(.approver) && !isAuthor, withdraw: who.role.allows(.editor) && (isAuthor || who.role.allows(.admin)),
+                     update: isAuthor && who.role.allows(.editor) && serving != nil && serving != p.baseDigest,
                      ownProposalNote: isAuthor && who.role.allows(.approver))
     }
 
@@ -232,7 +232,7 @@ extension ConsoleRoutes {
                      rollbackOf: p.rollbackOf, testsPassed: p.check.testsPassed, testsFailed: p.check.testsFailed, warnings: p.check.warnings,
                      replayed: p.check.replayed, changedDecisions: p.check.changedDecisions,
                      reviews: p.reviews.map { .init(by: $0.by, approved: $0.approved, comment: $0.comment, at: $0.at) },
-                     outcome: p.outcome,
+                     outcome: p.outcome, revision: p.revision,
                      files: p.changes.map { .init(path: p.version.isEmpty ? $0.path : p.version + "/" + $0.path, before: $0.before, after: $0.text) })
     }
 }
