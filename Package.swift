@@ -101,7 +101,8 @@ let package = Package(
         // record to HTML, unit-testable without a server; `VerdictServer` serves them at `/`.
         .target(
             name: "VerdictConsole",
-            dependencies: ["Verdict", "VerdictAudit"]
+            // Its proposal pages show VerdictChanges' proposals as they are.
+            dependencies: ["Verdict", "VerdictAudit", "VerdictChanges"]
         ),
         // The PostgreSQL backend of the decision log, apart so that SQLite users do not build postgres-nio.
         .target(

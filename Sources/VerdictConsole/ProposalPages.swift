@@ -1,109 +1,7 @@
 import Foundation
 import Verdict
 import VerdictAudit
-
-/// A proposal as the console shows it (issue 32): the service's `Proposal` read into plain values, so
-/// that the pages stay pure functions of what they are given.
-public struct ProposalView: Sendable {
-    /// One review: who, approved or rejected, the comment, when (RFC 3339).
-    public struct Review: Sendable {
-        /// Who reviewed.
-        public var by: String
-        /// True for an approval.
-        public var approved: Bool
-        /// What the reviewer wrote.
-        public var comment: String
-        /// When.
-        public var at: String
-
-        /// A review.
-        public init(by: String, approved: Bool, comment: String, at: String) {
-            self.by = by
-            self.approved = approved
-            self.comment = comment
-            self.at = at
-        }
-    }
-
-    /// One file it writes or removes.
-    public struct File: Sendable {
-        /// Its path relative to the set's folder.
-        public var path: String
-        /// Its text before the change (nil: a new file).
-        public var before: String?
-        /// Its text after (nil: removed).
-        public var after: String?
-
-        /// A file change.
-        public init(path: String, before: String?, after: String?) {
-            self.path = path
-            self.before = before
-            self.after = after
-        }
-    }
-
-    /// `P1`, `P2`, …
-    public var id: String
-    /// The policy set.
-    public var set: String
-    /// The version folder it edits (`""` for the set's own files).
-    public var version: String
-    /// `open`, `approved`, `rejected`, `activated`, `refused`, `withdrawn`.
-    public var state: String
-    /// Who proposed it.
-    public var author: String
-    /// Why, in the author's words.
-    public var reason: String
-    /// When it was proposed and last changed (RFC 3339).
-    public var createdAt: String
-    public var updatedAt: String
-    /// The digest of the version it was made against, and of the version it makes.
-    public var baseDigest: String
-    public var candidateDigest: String
-    /// For a rollback, the archived version it brings back.
-    public var rollbackOf: String?
-    /// The check of the candidate: tests, warnings, replayed and changed decisions.
-    public var testsPassed: Int
-    public var testsFailed: Int
-    public var warnings: [String]
-    public var replayed: Int
-    public var changedDecisions: Int
-    /// Reviews in order.
-    public var reviews: [Review]
-    /// What happened at activation.
-    public var outcome: [String]
-    /// Its files.
-    public var files: [File]
-    /// Its revision: 1 when proposed, one more each time its author brings it up to date (the approve
-    /// form carries it, so an approval is of the files the reviewer saw).
-    public var revision: Int
-
-    /// A proposal's view.
-    public init(id: String, set: String, version: String, state: String, author: String, reason: String, createdAt: String, updatedAt: String,
-                baseDigest: String, candidateDigest: String, rollbackOf: String?, testsPassed: Int, testsFailed: Int, warnings: [String],
-                replayed: Int, changedDecisions: Int, reviews: [Review], outcome: [String], revision: Int = 1, files: [File]) {
-        self.id = id
-        self.set = set
-        self.version = version
-        self.state = state
-        self.author = author
-        self.reason = reason
-        self.createdAt = createdAt
-        self.updatedAt = updatedAt
-        self.baseDigest = baseDigest
-        self.candidateDigest = candidateDigest
-        self.rollbackOf = rollbackOf
-        self.testsPassed = testsPassed
-        self.testsFailed = testsFailed
-        self.warnings = warnings
-        self.replayed = replayed
-        self.changedDecisions = changedDecisions
-        self.reviews = reviews
-        self.outcome = outcome
-        self.revision = revision
-        self.files = files
-    }
-}
+import VerdictChanges
 
 /// The console's pages of governed changes (issue 32): the list of proposals (`/proposals`), one
 /// proposal with its review (`/proposals/ID`), the "Propose this change" form under a checked draft, and
@@ -170,7 +68,7 @@ public enum ProposalPages {
 
     /// The list of proposals, the latest first, with a filter by set and state; below it, the rollback
     /// forms (`earlier`, for an editor) and a problem with the filter or the last action (`refusal`).
-    public static func list(_ rows: [ProposalView], sets: [String], set: String?, state: String?, earlier: [EarlierVersion],
+    public static func list(_ rows: [Proposal], sets: [String], set: String?, state: String?, earlier: [EarlierVersion],
                             canPropose: Bool, refusal: Refusal?, context c: ConsoleContext) -> String {
         let cw = c.changeWords
         return ConsolePage.render(title: cw.proposals, tab: .proposals, context: c) { h in
@@ -210,12 +108,12 @@ public enum ProposalPages {
                         }
                         h.element("tbody") { h in
                             for p in rows {
-                                h.element("tr", [.init("data-state", p.state)]) { h in
+                                h.element("tr", [.init("data-state", p.state.rawValue)]) { h in
                                     h.element("th", [.init("scope", "row")]) { h in
                                         h.element("a", [.init("href", ConsoleLink.to("/proposals/" + p.id))], text: p.id)
                                     }
                                     h.element("td", text: p.set)
-                                    h.element("td") { h in h.element("span", [.init("class", "state state-" + p.state)], text: cw.stateName(p.state)) }
+                                    h.element("td") { h in h.element("span", [.init("class", "state state-" + p.state.rawValue)], text: cw.stateName(p.state.rawValue)) }
                                     h.element("td", text: p.author)
                                     h.element("td", text: p.reason.count > 160 ? String(p.reason.prefix(160)) + "…" : p.reason)
                                     h.element("td", text: p.createdAt)
@@ -261,13 +159,13 @@ public enum ProposalPages {
     /// One proposal: who, why, base → candidate, the check, each file's diff, the reviews and the outcome;
     /// then the forms `actions` allows; `serving` is the digest serving now in its version folder (nil
     /// when the set is not served), `refusal` why the last action was not done.
-    public static func one(_ p: ProposalView, actions: Actions, serving: String?, refusal: Refusal?, context c: ConsoleContext) -> String {
+    public static func one(_ p: Proposal, actions: Actions, serving: String?, refusal: Refusal?, context c: ConsoleContext) -> String {
         let cw = c.changeWords
         return ConsolePage.render(title: cw.proposal.filled(["id": p.id]) + " — " + p.set, tab: .proposals, context: c) { h in
             if let refusal { refused(refusal, c, &h) }
             h.element("p", [.init("id", "state")]) { h in
                 h.text(cw.state + ": ")
-                h.element("strong", [.init("class", "state state-" + p.state)], text: cw.stateName(p.state))
+                h.element("strong", [.init("class", "state state-" + p.state.rawValue)], text: cw.stateName(p.state.rawValue))
             }
             h.element("dl", [.init("class", "facts"), .init("id", "facts")]) { h in
                 fact(cw.author, p.author, &h)
@@ -288,32 +186,32 @@ public enum ProposalPages {
                     h.element("dd") { h in h.element("code", text: r) }
                 }
             }
-            if p.state == "open", let serving, serving != p.baseDigest {
+            if p.state == .open, let serving, serving != p.baseDigest {
                 h.element("p", [.init("class", "warning"), .init("role", "note"), .init("id", "stale")],
                           text: cw.stale.filled(["base": String(p.baseDigest.prefix(19)), "serving": String(serving.prefix(19))]))
             }
             h.element("section", [.init("aria-labelledby", "check-title"), .init("id", "check")]) { h in
                 h.element("h2", [.init("id", "check-title")], text: cw.check)
                 h.element("ul") { h in
-                    h.element("li", [.init("class", p.testsFailed == 0 ? "good" : "problem"), .init("id", "check-tests")],
-                              text: cw.testsSummary.filled(["passed": "\(p.testsPassed)", "failed": "\(p.testsFailed)"]))
-                    h.element("li", [.init("id", "check-replayed")], text: cw.replayed.filled(["n": "\(p.replayed)"]))
-                    h.element("li", [.init("id", "check-changed")], text: cw.changedDecisions.filled(["n": "\(p.changedDecisions)"]))
+                    h.element("li", [.init("class", p.check.testsFailed == 0 ? "good" : "problem"), .init("id", "check-tests")],
+                              text: cw.testsSummary.filled(["passed": "\(p.check.testsPassed)", "failed": "\(p.check.testsFailed)"]))
+                    h.element("li", [.init("id", "check-replayed")], text: cw.replayed.filled(["n": "\(p.check.replayed)"]))
+                    h.element("li", [.init("id", "check-changed")], text: cw.changedDecisions.filled(["n": "\(p.check.changedDecisions)"]))
                 }
-                if !p.warnings.isEmpty {
+                if !p.check.warnings.isEmpty {
                     h.element("h3", text: cw.warnings)
-                    h.element("ul") { h in for w in p.warnings { h.element("li") { h in h.element("code", text: w) } } }
+                    h.element("ul") { h in for w in p.check.warnings { h.element("li") { h in h.element("code", text: w) } } }
                 }
             }
             h.element("section", [.init("aria-labelledby", "files-title"), .init("id", "files")]) { h in
                 h.element("h2", [.init("id", "files-title")], text: cw.files)
                 h.element("ul") { h in
-                    for f in p.files {
-                        let words = f.after == nil ? cw.fileRemoved : f.before == nil ? cw.fileAdded : cw.fileEdited
-                        h.element("li") { h in h.element("code", text: words.filled(["file": f.path])) }
+                    for f in p.changes {
+                        let words = f.text == nil ? cw.fileRemoved : f.before == nil ? cw.fileAdded : cw.fileEdited
+                        h.element("li") { h in h.element("code", text: words.filled(["file": p.pathInSet(f)])) }
                     }
                 }
-                DraftPage.diffs(p.files.map { (path: $0.path, diff: LineDiff(old: $0.before ?? "", new: $0.after ?? "")) }, c, &h)
+                DraftPage.diffs(p.changes.map { (path: p.pathInSet($0), diff: LineDiff(old: $0.before ?? "", new: $0.text ?? "")) }, c, &h)
             }
             h.element("section", [.init("aria-labelledby", "reviews-title"), .init("id", "reviews")]) { h in
                 h.element("h2", [.init("id", "reviews-title")], text: cw.reviews)
@@ -332,7 +230,7 @@ public enum ProposalPages {
                 if p.outcome.isEmpty {
                     h.element("p", text: cw.noOutcome)
                 } else {
-                    h.element("ul", [.init("class", p.state == "activated" ? "good" : "problem")]) { h in
+                    h.element("ul", [.init("class", p.state == .activated ? "good" : "problem")]) { h in
                         for o in p.outcome { h.element("li", text: o) }
                     }
                 }
@@ -348,7 +246,7 @@ public enum ProposalPages {
 
     /// The forms of the actions allowed: review (approve with an optional comment, reject with a
     /// required one), and for its author withdraw and bring up to date.
-    static func forms(_ p: ProposalView, _ a: Actions, _ c: ConsoleContext, _ h: inout HTML) {
+    static func forms(_ p: Proposal, _ a: Actions, _ c: ConsoleContext, _ h: inout HTML) {
         let cw = c.changeWords
         if a.ownProposalNote { h.element("p", [.init("class", "muted"), .init("id", "own-proposal")], text: cw.ownProposal) }
         if a.review {

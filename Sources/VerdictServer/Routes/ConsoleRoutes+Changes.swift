@@ -57,7 +57,7 @@ extension ConsoleRoutes {
                 status = .badRequest
             }
         }
-        let rows = desk.store.all(set: set).filter { state == nil || $0.state == state }.map(Self.view)
+        let rows = desk.store.all(set: set).filter { state == nil || $0.state == state }
         let names = registry.sets.map(\.name)
         let sets = names + Set(desk.store.all().map(\.set)).subtracting(names).sorted()
         let canPropose = page.identity?.role.allows(.editor) ?? false
@@ -77,7 +77,7 @@ extension ConsoleRoutes {
                              status: .notFound)
         }
         let serving = servingDigest(p)
-        return page.html(ProposalPages.one(Self.view(p), actions: Self.actions(p, who: page.identity, serving: serving), serving: serving,
+        return page.html(ProposalPages.one(p, actions: Self.actions(p, who: page.identity, serving: serving), serving: serving,
                                            refusal: refusal, context: c), status: status)
     }
 
@@ -223,16 +223,5 @@ extension ConsoleRoutes {
             if out.count == 20 { break }
         }
         return out
-    }
-
-    /// A proposal read into the page's plain values; paths in the set's folder.
-    static func view(_ p: Proposal) -> ProposalView {
-        ProposalView(id: p.id, set: p.set, version: p.version, state: p.state.rawValue, author: p.author, reason: p.reason,
-                     createdAt: p.createdAt, updatedAt: p.updatedAt, baseDigest: p.baseDigest, candidateDigest: p.candidateDigest,
-                     rollbackOf: p.rollbackOf, testsPassed: p.check.testsPassed, testsFailed: p.check.testsFailed, warnings: p.check.warnings,
-                     replayed: p.check.replayed, changedDecisions: p.check.changedDecisions,
-                     reviews: p.reviews.map { .init(by: $0.by, approved: $0.approved, comment: $0.comment, at: $0.at) },
-                     outcome: p.outcome, revision: p.revision,
-                     files: p.changes.map { .init(path: p.version.isEmpty ? $0.path : p.version + "/" + $0.path, before: $0.before, after: $0.text) })
     }
 }
