@@ -14,6 +14,19 @@ import Verdict
 public struct PendingChangeEvent: Sendable, Equatable {
     /// Which step of a proposal's life the event records.
     public enum Step: String, Sendable, CaseIterable {
+        /// The step's name in Chinese, as the console's audit page and `verdict audit changes --lang zh` show it
+        /// (in English each shows the stored word).
+        public var chinese: String {
+            switch self {
+            case .proposed: "提出"
+            case .approved: "批准"
+            case .rejected: "驳回"
+            case .activated: "启用"
+            case .refused: "拒绝启用"
+            case .withdrawn: "撤回"
+            case .rolledBack: "回滚"
+            }
+        }
         /// An editor submitted the proposal.
         case proposed
         /// An approver (not its author) approved it.

@@ -181,16 +181,7 @@ public enum AuditPage {
         var service: String { zh ? "服务" : "the service" }
         var rollbackOf: String { zh ? "回滚至" : "rolls back to" }
         func step(_ s: PendingChangeEvent.Step) -> String {
-            guard zh else { return s.rawValue }
-            switch s {
-            case .proposed: return "提出"
-            case .approved: return "批准"
-            case .rejected: return "驳回"
-            case .activated: return "启用"
-            case .refused: return "拒绝启用"
-            case .withdrawn: return "撤回"
-            case .rolledBack: return "回滚"
-            }
+            zh ? s.chinese : s.rawValue
         }
     }
 

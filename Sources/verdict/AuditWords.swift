@@ -129,16 +129,7 @@ struct AuditWords {
     }
     /// A change event's step, in the language (English keeps the stored word).
     func step(_ s: PendingChangeEvent.Step) -> String {
-        guard zh else { return s.rawValue }
-        switch s {
-        case .proposed: return "提出"
-        case .approved: return "批准"
-        case .rejected: return "驳回"
-        case .activated: return "启用"
-        case .refused: return "拒绝启用"
-        case .withdrawn: return "撤回"
-        case .rolledBack: return "回滚"
-        }
+        zh ? s.chinese : s.rawValue
     }
     func stepBy(_ who: String) -> String {
         guard who != "service" else { return zh ? "由服务" : "by the service" }
