@@ -36,7 +36,14 @@ public struct Identity: Sendable, Hashable, Codable {
     /// compatibility normalisation and case folding (`Li.Wei` from a JWT and `li.wei` from the users
     /// file are one person — four eyes cannot be two spellings of one name).
     public static func sameName(_ a: String, _ b: String) -> Bool {
-        a.precomposedStringWithCompatibilityMapping.lowercased() == b.precomposedStringWithCompatibilityMapping.lowercased()
+        folded(a) == folded(b)
+    }
+
+    /// `name` as ``sameName(_:_:)`` compares it: compatibility-normalised, then case- and width-folded
+    /// (`ß` and `ss`, `ς` and `σ`, `ｂｏｂ` and `bob` are one).
+    public static func folded(_ name: String) -> String {
+        name.precomposedStringWithCompatibilityMapping.folding(options: [.caseInsensitive, .widthInsensitive], locale: nil)
+            .precomposedStringWithCompatibilityMapping
     }
 
     /// True when `name` is fit to be a user's name: 1 to 64 characters, letters, digits and `. _ - @`

@@ -144,9 +144,9 @@ public final class ProposalStore: Sendable {
             guard storedBytes.withLock({ $0 }) + Self.size(p) <= Self.maxStoredBytes else {
                 throw Refusal(.storage, "store-full", "the proposals folder `\(folder)` holds \(Self.maxStoredBytes >> 20) MiB of proposals: move closed ones out of it (they stay in the decision log's history) and restart")
             }
-            try Self.recorded(p, record)
-            try write(p)
+            // The id is used up whatever happens next: a step recorded for it is never told of another proposal.
             next.withLock { $0 += 1 }
+            try keep(p, record)
             storedBytes.withLock { $0 += Self.size(p) }
             all[id] = p
             return p
@@ -235,8 +235,10 @@ public final class ProposalStore: Sendable {
             guard var p = all[id] else { throw Refusal(.notFound, "no-proposal", "there is no proposal `\(id.prefix(40))`") }
             let before = Self.size(p)
             try change(&p)
-            try Self.recorded(p, record)
-            try write(p)
+            guard Self.size(p) <= before || storedBytes.withLock({ $0 }) + Self.size(p) - before <= Self.maxStoredBytes else {
+                throw Refusal(.storage, "store-full", "the proposals folder `\(folder)` holds \(Self.maxStoredBytes >> 20) MiB of proposals: move closed ones out of it (they stay in the decision log's history) and restart")
+            }
+            try keep(p, record)
             storedBytes.withLock { $0 += Self.size(p) - before }
             all[id] = p
             return p
@@ -278,24 +280,50 @@ public final class ProposalStore: Sendable {
         for c in changes {
             if let problem = ProposalPath.problem(c.path) { throw Refusal(.invalid, "bad-path", problem) }
             guard seen.insert(c.path).inserted else { throw Refusal(.invalid, "bad-path", "`\(c.path)` is changed twice") }
+        }
+        for c in changes {
+            if let folderOf = changes.first(where: { c.path.hasPrefix($0.path + "/") }) {
+                throw Refusal(.invalid, "bad-path", "`\(c.path)` would be inside `\(folderOf.path)`, a file of the same proposal")
+            }
             bytes += (c.text?.utf8.count ?? 0) + (c.before?.utf8.count ?? 0)
         }
         guard bytes <= maxBytes else { throw Refusal(.invalid, "too-large", "a proposal may hold at most \(maxBytes >> 20) MiB of text") }
     }
 
-    private func write(_ p: Proposal) throws(Refusal) {
+    /// Writes `p` to a temporary file beside its own, synced, and returns its path: the step is
+    /// prepared, and nothing a reader sees has changed yet.
+    private func prepare(_ p: Proposal) throws(Refusal) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let path = folder + "/" + p.id + ".json"
+        let temp = folder + "/" + p.id + ".json.tmp"
         do {
             let data = try encoder.encode(p)
-            let temp = path + ".tmp"
             guard FileManager.default.createFile(atPath: temp, contents: data) else { throw CocoaError(.fileWriteUnknown) }
             let fd = open(temp, O_RDONLY | O_CLOEXEC)
-            if fd >= 0 { _ = fsync(fd); close(fd) }
-            guard rename(temp, path) == 0 else { throw CocoaError(.fileWriteUnknown) }
+            guard fd >= 0 else { throw CocoaError(.fileWriteUnknown) }
+            defer { close(fd) }
+            guard fsync(fd) == 0 else { throw CocoaError(.fileWriteUnknown) }
         } catch {
-            throw Refusal(.storage, "storage", "cannot write `\(path)`: \(error.localizedDescription)")
+            _ = unlink(temp)
+            throw Refusal(.storage, "storage", "cannot write `\(temp)`: \(error.localizedDescription)")
+        }
+        return temp
+    }
+
+    /// Prepares `p`, has the step recorded, then renames it into place: a step the log cannot record is
+    /// not kept, and a step the store cannot keep is not recorded (only the rename, which does not run
+    /// out of space, stands between the two).
+    private func keep(_ p: Proposal, _ record: Recorder) throws(Refusal) {
+        let temp = try prepare(p)
+        do { try Self.recorded(p, record) } catch {
+            _ = unlink(temp)
+            throw error
+        }
+        let path = folder + "/" + p.id + ".json"
+        guard rename(temp, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            _ = unlink(temp)
+            throw Refusal(.storage, "storage", "cannot write `\(path)`: \(reason) (the decision log has the step; the proposal file does not)")
         }
     }
 }

@@ -42,6 +42,9 @@ public enum SetWriter {
         for c in changes {
             if let problem = ProposalPath.problem(c.path) { throw Failure(description: problem) }
             if let problem = placeProblem(c.path, in: folder) { throw Failure(description: problem) }
+            if let other = changes.first(where: { c.path.hasPrefix($0.path + "/") }) {
+                throw Failure(description: "`\(c.path)` would be inside `\(other.path)`, a file of the same change")
+            }
         }
         guard tag.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }), !tag.isEmpty else { throw Failure(description: "`\(tag)` is not a plain tag") }
         let staging = folder + "/" + stagingPrefix + tag

@@ -146,7 +146,7 @@ public struct VerdictService: Sendable {
             // One that cannot be finished stops the start: serving its half-written files is not an option.
             for set in registry.sets { try Self.recoverActivations(set.folder, logger: logger) }
             let results = await registry.reloadAll(trigger: .startup)
-            desk?.settleInterrupted()
+            await desk?.settleInterrupted()
             let loaded = results.filter { $0.1.outcome != .failed }.count
             logger.info("\(loaded) of \(results.count) policy set\(results.count == 1 ? "" : "s") loaded")
         }

@@ -5,7 +5,7 @@ import VerdictServer
 
 /// `verdict serve`'s options for governed changes (issue 32): where proposals are kept, and the webhook.
 struct ChangeOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Governed changes: keep proposals in this folder (made if missing). Editors propose, approvers other than the author approve, and an approved change is written into the set's folder and reloaded; every step goes to --log. Needs --users-file (or a trusted proxy). See docs/governance.md.", valueName: "dir"))
+    @Option(help: ArgumentHelp("Governed changes: keep proposals in this folder (made if missing). Editors propose, approvers other than the author approve, and an approved change is written into the set's folder and reloaded; every step goes to --log. Needs --log and --users-file (or a trusted proxy, or --jwks-file). See docs/governance.md.", valueName: "dir"))
     var proposals: String?
 
     @Option(help: ArgumentHelp("Post each step of a proposal (proposed, approved, rejected, activated, refused, withdrawn, rolled-back) as JSON to this http(s) URL.", valueName: "url"))
@@ -22,8 +22,11 @@ struct ChangeOptions: ParsableArguments {
             }
             return
         }
-        guard config.users != nil || config.trustedUserHeader != nil else {
-            throw ValidationError("--proposals needs --users-file (or --trusted-user-header): a change is proposed and approved by named people, never anonymously")
+        guard config.recorder != nil else {
+            throw ValidationError("--proposals needs --log: every step of a governed change is recorded in the decision log, or it does not happen")
+        }
+        guard config.users != nil || config.trustedUserHeader != nil || config.jwt != nil else {
+            throw ValidationError("--proposals needs --users-file (or --trusted-user-header, or --jwks-file): a change is proposed and approved by named people, never anonymously")
         }
         for folder in config.policyFolders {
             let a = URL(fileURLWithPath: proposals).standardizedFileURL.path, b = URL(fileURLWithPath: folder).standardizedFileURL.path

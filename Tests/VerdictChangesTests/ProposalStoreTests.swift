@@ -150,10 +150,27 @@ import Verdict
             Issue.record("proposed unrecorded")
         } catch { #expect(error.code == "not-recorded" && error.kind == .storage) }
         #expect(store.all().isEmpty)
-        _ = try propose(store)
-        do { _ = try store.review("P1", by: wang, approve: true, comment: "", serving: "b0", revision: 1, at: now, record: { _ in throw LogDown() }); Issue.record("approved unrecorded") }
+        // The refused step used up its id: a step the log recorded for it is never told of another proposal.
+        #expect(try propose(store).id == "P2")
+        do { _ = try store.review("P2", by: wang, approve: true, comment: "", serving: "b0", revision: 1, at: now, record: { _ in throw LogDown() }); Issue.record("approved unrecorded") }
         catch { #expect(error.code == "not-recorded") }
-        #expect(store.proposal("P1")?.state == .open)
-        #expect(try ProposalStore(folder: store.folder).proposal("P1")?.state == .open)
+        #expect(store.proposal("P2")?.state == .open)
+        #expect(try ProposalStore(folder: store.folder).proposal("P2")?.state == .open)
+        #expect(!(try FileManager.default.contentsOfDirectory(atPath: store.folder)).contains { $0.hasSuffix(".tmp") })
+    }
+
+    @Test func aFileOfTheProposalIsNeverAFolderOfAnother() throws {
+        let store = try ProposalStore(folder: folder())
+        do {
+            _ = try store.propose(set: "s", version: "", by: li, reason: "r", baseDigest: "b", candidateDigest: "c",
+                                  changes: [.init(path: "x.test.yaml", text: "a", before: nil), .init(path: "x.test.yaml/y.test.yaml", text: "b", before: nil)],
+                                  check: check, at: now)
+            Issue.record("a file inside another file of the proposal")
+        } catch { #expect(error.code == "bad-path" && error.description.contains("inside `x.test.yaml`")) }
+    }
+
+    @Test func namesAreComparedWithoutCaseOrWidth() {
+        #expect(Identity.sameName("strasse", "STRASSE") && Identity.sameName("ｂｏｂ", "Bob") && Identity.sameName("Straße", "strasse"))
+        #expect(!Identity.sameName("bob", "rob"))
     }
 }

@@ -356,4 +356,20 @@ import VerdictChanges
         }
         #expect(throws: Never.self) { try ChangeDesk.person(Identity(name: "wang.fang", role: .approver)) }
     }
+
+    @Test func withoutADecisionLogNoStepHappens() async throws {
+        let copy = try PolicyCopy("quality-complaints")
+        defer { copy.remove() }
+        var config = ServerConfiguration(policyFolders: [copy.path])
+        config.users = try UserDirectory(yaml: "users:\n  - name: li.wei\n    role: editor\n    token_sha256: \(UserDirectory.hash(token: Self.editor))\n")
+        config.reloadOnSIGHUP = false
+        config.watchInterval = nil
+        let store = try ProposalStore(folder: copy.root.appendingPathComponent("proposals").path)
+        config.proposals = store
+        try await VerdictService(configuration: config, logger: CapturedLog().logger()).application().test(.router) { client in
+            let r = try await client.post("/v1/proposals", try Self.bandChange(copy), token: Self.editor)
+            #expect(r.status == .serviceUnavailable && json(r.body)["type"] as? String == "urn:verdict:problem:not-recorded", "\(text(r.body))")
+        }
+        #expect(store.all().isEmpty)
+    }
 }

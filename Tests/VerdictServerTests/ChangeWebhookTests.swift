@@ -113,7 +113,9 @@ import VerdictAudit
         #expect(Date().timeIntervalSince(started) < 5, "send does not wait for the receiver")
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline, !log.all.contains(where: { $0.contains("change webhook") }) { try await Task.sleep(for: .milliseconds(20)) }
-        #expect(log.all.contains { $0.contains("change webhook http://127.0.0.1:9/unreachable failed") })
+        // Named by scheme, host and port: a webhook URL's path may hold its secret.
+        #expect(log.all.contains { $0.contains("change webhook http://127.0.0.1:9 failed") })
+        #expect(!log.all.contains { $0.contains("/unreachable") })
         withExtendedLifetime(hook) {}
     }
 }

@@ -154,25 +154,30 @@ import VerdictChanges
         #expect(try legacy.require(.admin, Self.request(token: "legacy-token-0123456789abcdef"), context: local) == Identity(name: "token", role: .admin))
     }
 
-    @Test func trustedHeaderOverTheNetwork() async throws {
+    /// Over a real connection, to the built binary: a separate process, so its answers do not wait on
+    /// this test process's threads, which the other suites keep busy.
+    @Test func trustedHeaderOverTheNetwork() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("verdict-proxy-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try Self.usersYAML.write(toFile: folder + "/users.yaml", atomically: true, encoding: .utf8)
+        let common = ["--policies", Self.qc, "--users-file", folder + "/users.yaml", "--trusted-user-header", "X-Forwarded-User", "--watch-interval", "0"]
         // The real peer of a loopback connection is 127.0.0.1: trusted here...
-        try await Self.service(header: "X-Forwarded-User", proxies: ["127.0.0.0/8", "::1"]).application().test(.live) { client in
-            let r = try await client.execute(uri: "/v1/policies", method: .get, headers: [HTTPField.Name("X-Forwarded-User")!: "wang.fang"])
-            #expect(r.status == .ok)
-            let page = try await client.execute(uri: "/", method: .get, headers: [HTTPField.Name("X-Forwarded-User")!: "zhang.min"])
-            #expect(page.status == .ok)
-            #expect(text(page.body).contains("Signed in as zhang.min (approver)"), "the header signs in without a form")
-            let reload = try await client.execute(uri: "/v1/admin/reload", method: .post, headers: [HTTPField.Name("X-Forwarded-User")!: "zhang.min"])
-            #expect(reload.status == .forbidden)
-        }
+        let trusted = try EndToEndTests.Server(common + ["--trusted-proxy", "127.0.0.0/8", "--trusted-proxy", "::1"])
+        defer { trusted.stop() }
+        #expect(try HTTP.request(port: trusted.port, "GET", "/v1/policies", headers: ["X-Forwarded-User": "wang.fang"]).status == 200)
+        let page = try HTTP.request(port: trusted.port, "GET", "/", headers: ["X-Forwarded-User": "zhang.min"])
+        #expect(page.status == 200)
+        #expect(page.body.contains("Signed in as zhang.min (approver)"), "the header signs in without a form")
+        #expect(try HTTP.request(port: trusted.port, "POST", "/v1/admin/reload", headers: ["X-Forwarded-User": "zhang.min"]).status == 403)
+        trusted.stop()
         // ...and not trusted here: the same header is ignored.
-        try await Self.service(header: "X-Forwarded-User", proxies: ["10.0.0.0/8"]).application().test(.live) { client in
-            let r = try await client.execute(uri: "/v1/policies", method: .get, headers: [HTTPField.Name("X-Forwarded-User")!: "ops@corp"])
-            #expect(r.status == .unauthorized)
-            let page = try await client.execute(uri: "/", method: .get, headers: [HTTPField.Name("X-Forwarded-User")!: "ops@corp"])
-            #expect(page.status == .unauthorized)
-            #expect(!text(page.body).contains("ops@corp"))
-        }
+        let untrusted = try EndToEndTests.Server(common + ["--trusted-proxy", "10.0.0.0/8"])
+        defer { untrusted.stop() }
+        #expect(try HTTP.request(port: untrusted.port, "GET", "/v1/policies", headers: ["X-Forwarded-User": "ops@corp"]).status == 401)
+        let refused = try HTTP.request(port: untrusted.port, "GET", "/", headers: ["X-Forwarded-User": "ops@corp"])
+        #expect(refused.status == 401)
+        #expect(!refused.body.contains("ops@corp"))
     }
 
     @Test func consoleSignInWithAUserTokenShowsTheName() async throws {

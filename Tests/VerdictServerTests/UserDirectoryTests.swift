@@ -40,7 +40,8 @@ import VerdictChanges
     @Test(arguments: [
         ("users:\n  - name: li.wei\n    role: boss\n", "users.yaml:3:11: unknown role `boss`: one of viewer, editor, approver, admin"),
         ("users:\n  - name: \"li wei\"\n    role: editor\n", "users.yaml:2:11: `li wei` is not a user name"),
-        ("users:\n  - name: a\n    role: editor\n  - name: a\n    role: viewer\n", "users.yaml:4:11: user `a` is listed twice (first on line 2)"),
+        ("users:\n  - name: a\n    role: editor\n  - name: a\n    role: viewer\n", "users.yaml:4:11: user `a` is listed twice (first on line 2; names are compared without case or width)"),
+        ("users:\n  - name: bob\n    role: editor\n  - name: BOB\n    role: approver\n", "users.yaml:4:11: user `BOB` is listed twice (first on line 2; names are compared without case or width)"),
         ("users:\n  - name: a\n    role: editor\n    token_sha256: \(String(repeating: "ab", count: 32))\n  - name: b\n    role: viewer\n    token_sha256: \(String(repeating: "ab", count: 32))\n",
          "users.yaml:7:19: user `b` has the same token as `a`"),
         ("users:\n  - name: a\n    role: editor\n    token_sha256: \(String(repeating: "zz", count: 32))\n", "users.yaml:4:19: `token_sha256` is not hexadecimal"),

@@ -245,7 +245,7 @@ final class ChangeDesk: Sendable {
             if failure.committed {
                 logger.critical("proposal \(id): its files were only partly moved into place: \(failure); the next start finishes the change",
                                 metadata: ["policy": .string(a.set)])
-                return a
+                throw .write("\(id) is approved, but its files were only partly moved into place: \(failure.description). The next start of the service finishes the change")
             }
             return finish(a, activated: false, outcome: ["the files could not be written, nothing changed: \(failure)"])
         } catch {
@@ -281,14 +281,42 @@ final class ChangeDesk: Sendable {
         }
     }
 
-    /// Finishes proposals a stopped service left approved: activated when their candidate serves now, refused otherwise.
-    func settleInterrupted() {
+    /// Finishes proposals a stopped service left approved, by what is on disk: each of its files as it
+    /// proposed and its candidate serving — activated; each file as it was before — refused (the
+    /// service stopped before the change was committed); its files written but the set not serving them
+    /// (the reload refused them, and the service stopped before putting the old ones back) — the old files
+    /// are put back and reloaded now, and it is refused.
+    func settleInterrupted() async {
         for p in store.all() where p.state == .approved {
-            let serving = registry.set(named: p.set)?.active?.versions.versions.map(\.identity.digest) ?? []
-            let ok = serving.contains(p.candidateDigest)
-            _ = finish(p, activated: ok, outcome: [ok ? "serving \(p.candidateDigest) (activated across a restart)"
-                                                     : "the service stopped during its activation, and the candidate does not serve"])
+            guard let set = registry.set(named: p.set) else {
+                _ = finish(p, activated: false, outcome: ["the service stopped during its activation, and the set `\(p.set)` is no longer served"])
+                continue
+            }
+            let current = DraftChecker(set).currentFiles(of: p.version)
+            func on(_ path: String) -> String? { current.first { $0.path == path }?.text }
+            let written = p.changes.allSatisfy { on($0.path) == $0.text }
+            let untouched = p.changes.allSatisfy { on($0.path) == $0.before }
+            let serving = set.active?.versions.versions.contains { $0.identity.digest == p.candidateDigest } == true
+            if written, serving {
+                _ = finish(p, activated: true, outcome: ["serving \(p.candidateDigest) (activated across a restart)"])
+            } else if untouched {
+                _ = finish(p, activated: false, outcome: ["the service stopped during its activation, before its files were written: nothing of it serves"])
+            } else {
+                let folder = PolicyFolder.base(set.folder) + (p.version.isEmpty ? "" : "/" + p.version)
+                let back = p.changes.filter { on($0.path) == $0.text }.map { Proposal.FileChange(path: $0.path, text: $0.before, before: $0.text) }
+                do {
+                    _ = try await registry.applyChange(set, write: { try SetWriter.apply(back, to: folder, tag: p.id + "-settle") }, undo: {}, accept: { _ in true })
+                    _ = finish(p, activated: false, outcome: ["the service stopped during its activation, its files written but not served; the old files were put back"])
+                } catch {
+                    logger.critical("proposal \(p.id): the service stopped during its activation, and its old files could not be put back: \(error)",
+                                    metadata: ["policy": .string(p.set)])
+                }
+            }
         }
+    }
+
+    struct NoDecisionLog: Error, CustomStringConvertible {
+        var description: String { "the service has no decision log (--log): a governed change is recorded there, or it does not happen" }
     }
 
     /// A store's recorder of `step` by `by`: the step to the decision log, committed before the store
@@ -299,7 +327,9 @@ final class ChangeDesk: Sendable {
         return { p in
             let event = PendingChangeEvent(step: step, proposal: p.id, set: p.set, by: by, reason: reason(p), baseDigest: p.baseDigest,
                                            candidateDigest: p.candidateDigest, rollbackOf: p.rollbackOf, recordedAt: Timestamp(Date()))
-            try recorder?.changeRecorded(event)
+            // No decision log, no step: a governed change is never made unrecorded.
+            guard let recorder else { throw NoDecisionLog() }
+            try recorder.changeRecorded(event)
             logger.notice("proposal \(p.id) \(step.rawValue) by \(by)", metadata: ["policy": .string(p.set), "proposal": .string(p.id), "step": .string(step.rawValue)])
             webhook?.send(event)
         }

@@ -82,8 +82,9 @@ public struct UserDirectory: Sendable {
                     guard Identity.isValidName(s) else {
                         throw fail(value.mark, "`\(s)` is not a user name: 1 to 64 letters, digits and . _ - @")
                     }
-                    if let line = names[s] { throw fail(value.mark, "user `\(s)` is listed twice (first on line \(line))") }
-                    names[s] = value.mark?.line ?? 0
+                    // One person, one name: `bob`, `Bob` and `ｂｏｂ` would be one person to four eyes.
+                    if let line = names[Identity.folded(s)] { throw fail(value.mark, "user `\(s)` is listed twice (first on line \(line); names are compared without case or width)") }
+                    names[Identity.folded(s)] = value.mark?.line ?? 0
                     name = s
                 case "role":
                     guard let r = Role(rawValue: s) else {
@@ -169,8 +170,8 @@ public struct UserDirectory: Sendable {
         let text = existing ?? ""
         let current = text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
             ? UserDirectory(empty: source) : try UserDirectory(yaml: text, source: source)
-        if current.identity(named: user.identity.name) != nil {
-            throw LoadError(description: "\(source): there is already a user named `\(user.identity.name)`")
+        if let same = current.users.first(where: { Identity.sameName($0.identity.name, user.identity.name) }) {
+            throw LoadError(description: "\(source): there is already a user named `\(same.identity.name)` (names are compared without case or width)")
         }
         let wanted = current.users + [user]
         let entry = render(user)
