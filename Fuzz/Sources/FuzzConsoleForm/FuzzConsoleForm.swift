@@ -15,8 +15,8 @@ let service = FuzzHTTP.service(sets: ["quality-complaints"])
 
 /// The console's routes alone, with a throttle that never refuses (the fuzzer is one client that
 /// sends thousands of drafts a minute; the throttle has tests of its own).
-let responder: RouterResponder<BasicRequestContext> = {
-    let router = Router(context: BasicRequestContext.self)
+let responder: RouterResponder<VerdictRequestContext> = {
+    let router = Router(context: VerdictRequestContext.self)
     router.add(middleware: ServiceMiddleware(logger: FuzzHTTP.quiet, metrics: service.metrics))
     ConsoleRoutes(registry: service.registry, authenticator: Authenticator(api: nil, admin: nil), limits: ServerLimits(), log: nil,
                   throttle: ConsoleThrottle(capacity: Int(Int32.max), refillInterval: 1e-9)).register(on: router)

@@ -50,11 +50,11 @@ public enum FuzzHTTP {
 
     /// Sends one request to `responder` and reads its answer; a thrown error is answered as the
     /// server's own error middleware would not have: a property failure, since every route answers.
-    public static func send(_ responder: some HTTPResponder<BasicRequestContext>, method: HTTPRequest.Method, path: String,
+    public static func send(_ responder: some HTTPResponder<VerdictRequestContext>, method: HTTPRequest.Method, path: String,
                             headers: HTTPFields, body: [UInt8]) async -> Answer {
         let head = HTTPRequest(method: method, scheme: "http", authority: "127.0.0.1:8080", path: path, headerFields: headers)
         let request = Request(head: head, body: RequestBody(buffer: ByteBuffer(bytes: body)))
-        let context = BasicRequestContext(source: ApplicationRequestContextSource(channel: channel, logger: quiet))
+        let context = VerdictRequestContext(source: ApplicationRequestContextSource(channel: channel, logger: quiet))
         let response: Response
         do {
             response = try await responder.respond(to: request, context: context)
