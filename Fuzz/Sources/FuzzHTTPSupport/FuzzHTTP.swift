@@ -54,7 +54,8 @@ public enum FuzzHTTP {
                             headers: HTTPFields, body: [UInt8]) async -> Answer {
         let head = HTTPRequest(method: method, scheme: "http", authority: "127.0.0.1:8080", path: path, headerFields: headers)
         let request = Request(head: head, body: RequestBody(buffer: ByteBuffer(bytes: body)))
-        let context = VerdictRequestContext(source: ApplicationRequestContextSource(channel: channel, logger: quiet))
+        // No peer, and the embedded channel is not asked for one (it may be used only on its own thread).
+        let context = VerdictRequestContext(source: ApplicationRequestContextSource(channel: channel, logger: quiet), remoteAddress: nil)
         let response: Response
         do {
             response = try await responder.respond(to: request, context: context)

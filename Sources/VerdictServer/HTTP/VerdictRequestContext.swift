@@ -15,4 +15,11 @@ public struct VerdictRequestContext: RequestContext, RemoteAddressRequestContext
         coreContext = .init(source: source)
         remoteAddress = source.channel.remoteAddress
     }
+
+    /// A context for a request handed to a router in process, with the peer it is to name (nil: none):
+    /// the fuzz targets' way in, which must not ask a test channel for its address from another thread.
+    public init(source: ApplicationRequestContextSource, remoteAddress: SocketAddress?) {
+        coreContext = .init(source: source)
+        self.remoteAddress = remoteAddress
+    }
 }
