@@ -22,7 +22,6 @@ import argparse
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -36,7 +35,7 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from console_test import ROOT, WAIT, Check, free_port, screenshot, wait_ready  # noqa: E402
+from console_test import ROOT, WAIT, Check, free_port, screenshot, start_server, wait_ready  # noqa: E402
 
 EDITOR, APPROVER = "li.wei", "wang.fang"
 
@@ -122,25 +121,8 @@ def main():
     base = f"http://127.0.0.1:{port}"
     command = [verdict, "serve", "--port", str(port), "--policies", folder, "--log", log, "--users-file", users,
                "--proposals", os.path.join(work, "proposals"), "--watch-interval", "0"]
-    server_log = open(os.path.join(work, "server.log"), "w")
-    server = subprocess.Popen(command, stdout=server_log, stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=True)
+    server, stop = start_server(command, work)
     driver = None
-
-    def stop(*_):
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
-                server.wait(timeout=10)
-
-    def on_signal(signum, _frame):
-        stop()
-        raise SystemExit(128 + signum)
-
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
     try:
         wait_ready(base, server)
         status, listing = api(base, "/v1/policies", tokens[APPROVER])

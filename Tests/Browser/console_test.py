@@ -61,6 +61,32 @@ def wait_ready(base, server, seconds=120):
     raise SystemExit(f"verdict serve was not ready within {seconds} s")
 
 
+def start_server(command, work):
+    """Starts `verdict serve` (`command`) in its own process group, its output in WORK/server.log; returns
+    the process and a `stop()` that ends it (SIGTERM, then SIGKILL) and closes the log, also called when
+    this script is interrupted."""
+    server_log = open(os.path.join(work, "server.log"), "w")
+    server = subprocess.Popen(command, stdout=server_log, stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=True)
+
+    def stop(*_):
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait(timeout=10)
+        server_log.close()
+
+    def on_signal(signum, _frame):
+        stop()
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    return server, stop
+
+
 class Check:
     def __init__(self):
         self.failures = []
@@ -481,25 +507,8 @@ def main():
     command = [args.verdict, "serve", "--port", str(port), "--log", "sqlite:" + os.path.join(work, "log.db"), "--watch-interval", "0"]
     for s in SETS:
         command += ["--policies", os.path.join(ROOT, "policies", s)]
-    server_log = open(os.path.join(work, "server.log"), "w")
-    server = subprocess.Popen(command, stdout=server_log, stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=True)
+    server, stop = start_server(command, work)
     driver = None
-
-    def stop(*_):
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
-                server.wait(timeout=10)
-
-    def on_signal(signum, _frame):
-        stop()
-        raise SystemExit(128 + signum)
-
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
     check = Check()
     try:
         wait_ready(base, server)
@@ -652,7 +661,6 @@ def main():
         if driver is not None:
             driver.quit()
         stop()
-        server_log.close()
     if check.failures:
         print(f"{len(check.failures)} check(s) failed; server log: {os.path.join(work, 'server.log')}", flush=True)
         sys.exit(1)
