@@ -124,35 +124,22 @@ public struct ChangeEventView: Sendable, Equatable {
     /// Reads the bytes of change event `expected` (already checked against their leaf hash): they must
     /// say they are leaf `expected` and hold every member a change event has.
     public init(bytes: [UInt8], seq expected: UInt64) throws(AuditError) {
-        let at = "change event \(expected)"
-        guard let v = try? JSONReader.parse(bytes) else { throw AuditError(.tampered, "\(at) is not valid JSON: it was edited or corrupted") }
-        func str(_ k: String) throws(AuditError) -> String {
-            guard case .string(let s)? = v.member(k) else { throw AuditError(.tampered, "\(at) has no `\(k)` string: not an event Verdict wrote") }
-            return s
-        }
-        guard case .number(let n)? = v.member("seq"), let seq = UInt64(n), seq == expected else {
-            throw AuditError(.tampered, "\(at) does not say it is leaf \(expected): events were reordered, inserted or deleted")
-        }
-        self.seq = seq
-        guard try str("event") == PendingChangeEvent.eventName else { throw AuditError(.tampered, "\(at): `event` is not `change`") }
-        let stepName = try str("step")
+        let e = try EventFields(bytes, at: "change event \(expected)", seq: expected)
+        seq = expected
+        guard try e.string("event") == PendingChangeEvent.eventName else { throw AuditError(.tampered, "\(e.at): `event` is not `change`") }
+        let stepName = try e.string("step")
         guard let step = PendingChangeEvent.Step(rawValue: stepName) else {
-            throw AuditError(.tampered, "\(at): `step` `\(TextEscaping.escaped(stepName))` is none of \(PendingChangeEvent.Step.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw AuditError(.tampered, "\(e.at): `step` `\(TextEscaping.escaped(stepName))` is none of \(PendingChangeEvent.Step.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         self.step = step
-        guard let t = try? Timestamp(rfc3339: try str("recorded_at")) else { throw AuditError(.tampered, "\(at): `recorded_at` is not a timestamp") }
-        recordedAt = t
-        proposal = try str("proposal")
-        set = try str("set")
-        by = try str("by")
-        reason = try str("reason")
-        baseDigest = try str("base")
-        candidateDigest = try str("candidate")
-        switch v.member("rollback_of") {
-        case nil: rollbackOf = nil
-        case .string(let s)?: rollbackOf = s
-        default: throw AuditError(.tampered, "\(at): `rollback_of` is not a string")
-        }
+        recordedAt = try e.recordedAt()
+        proposal = try e.string("proposal")
+        set = try e.string("set")
+        by = try e.string("by")
+        reason = try e.string("reason")
+        baseDigest = try e.string("base")
+        candidateDigest = try e.string("candidate")
+        rollbackOf = try e.stringIfPresent("rollback_of")
     }
 }
 

@@ -95,25 +95,56 @@ public struct VersionEventView: Sendable, Equatable {
     public var by: String?
 
     public init(bytes: [UInt8], seq expected: UInt64) throws(AuditError) {
-        let at = "version event \(expected)"
+        let e = try EventFields(bytes, at: "version event \(expected)", seq: expected)
+        seq = expected
+        guard let kind = PendingVersionEvent.Kind(rawValue: try e.string("event")) else { throw AuditError(.tampered, "\(e.at): `event` is neither `activated` nor `retired`") }
+        self.kind = kind
+        recordedAt = try e.recordedAt()
+        set = try e.string("set")
+        version = try e.string("version")
+        digest = try e.string("digest")
+        trigger = try e.string("trigger")
+        by = e.optionalString("by")
+    }
+}
+
+/// An event's bytes read as JSON, with what every kind of event is checked for: that they parse, that
+/// they say they are leaf `seq`, and members of their types — each failure named as tampering at `at`.
+struct EventFields {
+    let at: String
+    private let value: JSONValue
+
+    init(_ bytes: [UInt8], at: String, seq expected: UInt64) throws(AuditError) {
+        self.at = at
         guard let v = try? JSONReader.parse(bytes) else { throw AuditError(.tampered, "\(at) is not valid JSON: it was edited or corrupted") }
-        func str(_ k: String) throws(AuditError) -> String {
-            guard case .string(let s)? = v.member(k) else { throw AuditError(.tampered, "\(at) has no `\(k)` string: not an event Verdict wrote") }
-            return s
-        }
+        value = v
         guard case .number(let n)? = v.member("seq"), let seq = UInt64(n), seq == expected else {
             throw AuditError(.tampered, "\(at) does not say it is leaf \(expected): events were reordered, inserted or deleted")
         }
-        self.seq = seq
-        guard let kind = PendingVersionEvent.Kind(rawValue: try str("event")) else { throw AuditError(.tampered, "\(at): `event` is neither `activated` nor `retired`") }
-        self.kind = kind
-        guard let t = try? Timestamp(rfc3339: try str("recorded_at")) else { throw AuditError(.tampered, "\(at): `recorded_at` is not a timestamp") }
-        recordedAt = t
-        set = try str("set")
-        version = try str("version")
-        digest = try str("digest")
-        trigger = try str("trigger")
-        if case .string(let s)? = v.member("by") { by = s }
+    }
+
+    func string(_ k: String) throws(AuditError) -> String {
+        guard case .string(let s)? = value.member(k) else { throw AuditError(.tampered, "\(at) has no `\(k)` string: not an event Verdict wrote") }
+        return s
+    }
+
+    func optionalString(_ k: String) -> String? {
+        if case .string(let s)? = value.member(k) { return s }
+        return nil
+    }
+
+    /// The member `k`: nil when absent, its string when a string, and tampering when anything else.
+    func stringIfPresent(_ k: String) throws(AuditError) -> String? {
+        switch value.member(k) {
+        case nil: return nil
+        case .string(let s)?: return s
+        default: throw AuditError(.tampered, "\(at): `\(k)` is not a string")
+        }
+    }
+
+    func recordedAt() throws(AuditError) -> Timestamp {
+        guard let t = try? Timestamp(rfc3339: try string("recorded_at")) else { throw AuditError(.tampered, "\(at): `recorded_at` is not a timestamp") }
+        return t
     }
 }
 
