@@ -53,7 +53,10 @@ typedef enum verdict_status {
     /* The handle was never given or has been freed. JSON: {"error": "invalid-handle", "message"}. */
     VERDICT_ERR_HANDLE = 4,
     /* A required pointer is NULL, or a text is not UTF-8. JSON: {"error": "invalid-argument", "message"}. */
-    VERDICT_ERR_ARGUMENT = 5
+    VERDICT_ERR_ARGUMENT = 5,
+    /* verdict_decide_into only: the caller's buffer cannot hold the answer and its NUL. Nothing was
+     * written; *out_len holds the answer's length (without the NUL). No JSON. */
+    VERDICT_ERR_SPACE = 6
 } verdict_status;
 
 /* The library's ABI version (VERDICT_ABI_VERSION of the header it was built with). */
@@ -106,6 +109,17 @@ int verdict_case_schema(verdict_policy handle, const char *version, char **out, 
  * "outputs": {...}, "clocks", "explanation", "explanation_text", "why_not", "why_not_text"} as asked. */
 int verdict_decide(verdict_policy handle, const char *case_json, size_t case_len, const char *options,
                    char **out, size_t *out_len);
+
+/* verdict_decide without a buffer from the library: the answer (or, on an error, its JSON) and a NUL go
+ * into the caller's `buffer` of `capacity` bytes, and `*out_len` receives the answer's length without
+ * the NUL. When they do not fit, nothing is written, *out_len is the length needed and the status is
+ * VERDICT_ERR_SPACE, whatever the decision's own status: call again with at least *out_len + 1 bytes
+ * (the same case and options give the same answer, so one retry suffices). A caller that keeps its
+ * buffer between calls (one per thread) crosses the boundary once per decision and frees nothing.
+ * `buffer` may be NULL only with `capacity` 0 (a length query: VERDICT_ERR_SPACE and the length).
+ * `out_len` NULL, or `buffer` NULL with a capacity, is VERDICT_ERR_ARGUMENT with nothing written. */
+int verdict_decide_into(verdict_policy handle, const char *case_json, size_t case_len, const char *options,
+                        char *buffer, size_t capacity, size_t *out_len);
 
 /* For benchmarks: decides the case `iterations` times inside the library, never crossing the C boundary
  * (the Swift library's own JSON-in, JSON-out decision with a reused output buffer), and sets

@@ -42,4 +42,23 @@ struct ABIAnswer {
         }
         return status.rawValue
     }
+
+    /// Hands the answer over into the caller's `buffer` of `capacity` bytes: `*length` is the answer's
+    /// length without the NUL; when the answer and its NUL fit they are copied and the status returned,
+    /// otherwise nothing is written and the status is `.space`.
+    func deliver(into buffer: UnsafeMutablePointer<CChar>?, capacity: UInt, _ length: UnsafeMutablePointer<UInt>) -> Int32 {
+        bytes.withUnsafeBufferPointer { ABIAnswer.copy($0, status: status, into: buffer, capacity: capacity, length) }
+    }
+
+    /// `deliver(into:capacity:_:)` for bytes the caller holds (a reused render buffer).
+    static func copy(_ bytes: UnsafeBufferPointer<UInt8>, status: ABIStatus, into buffer: UnsafeMutablePointer<CChar>?,
+                     capacity: UInt, _ length: UnsafeMutablePointer<UInt>) -> Int32 {
+        length.pointee = UInt(bytes.count)
+        guard let buffer, UInt(bytes.count) < capacity else { return ABIStatus.space.rawValue }
+        if let base = bytes.baseAddress, !bytes.isEmpty {
+            UnsafeMutableRawPointer(buffer).copyMemory(from: base, byteCount: bytes.count)
+        }
+        buffer[bytes.count] = 0
+        return status.rawValue
+    }
 }

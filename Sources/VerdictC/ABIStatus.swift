@@ -12,6 +12,8 @@ enum ABIStatus: Int32 {
     case handle = 4
     /// A required pointer is NULL, or a text is not UTF-8.
     case argument = 5
+    /// `verdict_decide_into`'s buffer cannot hold the answer and its NUL: the length says what it needs.
+    case space = 6
 
     /// The `error` member of the error JSON.
     var name: String {
@@ -22,6 +24,7 @@ enum ABIStatus: Int32 {
         case .request: return "invalid-request"
         case .handle: return "invalid-handle"
         case .argument: return "invalid-argument"
+        case .space: return "buffer-too-small"
         }
     }
 }

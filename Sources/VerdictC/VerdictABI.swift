@@ -63,6 +63,30 @@ public func verdict_decide(_ handle: UInt64, _ caseJSON: UnsafePointer<CChar>?, 
     VerdictABI.withSet(handle) { VerdictABI.decide($0, caseJSON, caseLength, options) }.deliver(out, length)
 }
 
+@_cdecl("verdict_decide_into")
+public func verdict_decide_into(_ handle: UInt64, _ caseJSON: UnsafePointer<CChar>?, _ caseLength: UInt,
+                                _ options: UnsafePointer<CChar>?, _ buffer: UnsafeMutablePointer<CChar>?,
+                                _ capacity: UInt, _ length: UnsafeMutablePointer<UInt>?) -> Int32 {
+    guard let length else { return ABIStatus.argument.rawValue }
+    guard buffer != nil || capacity == 0 else {
+        length.pointee = 0
+        return ABIStatus.argument.rawValue
+    }
+    guard let set = PolicyHandles.shared.set(handle) else {
+        return VerdictABI.unknownHandle(handle).deliver(into: buffer, capacity: capacity, length)
+    }
+    switch VerdictABI.respond(set, caseJSON, caseLength, options) {
+    case .failed(let answer):
+        return answer.deliver(into: buffer, capacity: capacity, length)
+    case .answered(let response):
+        // Rendered into this thread's reused buffer, then copied into the caller's: no allocation.
+        return RenderBuffer.with { out in
+            response.appendRendered(to: &out)
+            return out.withUnsafeBufferPointer { ABIAnswer.copy($0, status: .ok, into: buffer, capacity: capacity, length) }
+        }
+    }
+}
+
 @_cdecl("verdict_bench_answer")
 public func verdict_bench_answer(_ handle: UInt64, _ caseJSON: UnsafePointer<CChar>?, _ caseLength: UInt,
                                  _ options: UnsafePointer<CChar>?, _ iterations: UInt64,
@@ -108,11 +132,14 @@ enum VerdictABI {
     }
 
     static func withSet(_ handle: UInt64, _ body: (PolicyVersions) -> ABIAnswer) -> ABIAnswer {
-        guard let set = PolicyHandles.shared.set(handle) else {
-            return .error(.handle, handle == 0 ? "the handle is 0: no policy set was loaded into it"
-                                               : "no policy set has the handle \(handle): it was freed, or never given")
-        }
+        guard let set = PolicyHandles.shared.set(handle) else { return unknownHandle(handle) }
         return body(set)
+    }
+
+    /// The answer to a handle that is not live.
+    static func unknownHandle(_ handle: UInt64) -> ABIAnswer {
+        .error(.handle, handle == 0 ? "the handle is 0: no policy set was loaded into it"
+                                    : "no policy set has the handle \(handle): it was freed, or never given")
     }
 
     static func info(_ set: PolicyVersions) -> ABIAnswer {
@@ -157,32 +184,47 @@ enum VerdictABI {
 
     static func decide(_ set: PolicyVersions, _ caseJSON: UnsafePointer<CChar>?, _ caseLength: UInt,
                        _ options: UnsafePointer<CChar>?) -> ABIAnswer {
-        guard caseJSON != nil || caseLength == 0 else { return .error(.argument, "the case is NULL") }
-        guard caseLength <= maxCaseBytes else { return .error(.argument, "the case is \(caseLength) bytes: the most is \(maxCaseBytes)") }
+        switch respond(set, caseJSON, caseLength, options) {
+        case .failed(let answer):
+            return answer
+        case .answered(let response):
+            var out: [UInt8] = []
+            response.appendRendered(to: &out)
+            return .ok(out)
+        }
+    }
+
+    /// A decision, or the error answer that refuses it.
+    enum Response {
+        case answered(DecisionResponse)
+        case failed(ABIAnswer)
+    }
+
+    /// `verdict_decide`'s and `verdict_decide_into`'s work before the answer is rendered.
+    static func respond(_ set: PolicyVersions, _ caseJSON: UnsafePointer<CChar>?, _ caseLength: UInt,
+                        _ options: UnsafePointer<CChar>?) -> Response {
+        guard caseJSON != nil || caseLength == 0 else { return .failed(.error(.argument, "the case is NULL")) }
+        guard caseLength <= maxCaseBytes else { return .failed(.error(.argument, "the case is \(caseLength) bytes: the most is \(maxCaseBytes)")) }
         var request = DecisionRequest()
         if let options {
             do { try readOptions(options, into: &request) } catch {
-                return .error(.request, "option \(error)") { w in w.field("option", error.parameter) }
+                return .failed(.error(.request, "option \(error)") { w in w.field("option", error.parameter) })
             }
         }
         // The library reads the caller's bytes in place (they are the caller's until this returns).
         let bytes = UnsafeRawBufferPointer(start: caseJSON, count: Int(caseLength))
-        let response: DecisionResponse
-        do { response = try set.answer(request, json: bytes) } catch {
+        do { return .answered(try set.answer(request, json: bytes)) } catch {
             switch error {
             case let .refused(caseError, policy):
-                return refused(caseError, policy)
+                return .failed(refused(caseError, policy))
             case let .invalidQuestion(text, reason):
-                return .error(.request, "the why-not question `\(TextEscaping.escaped(text))` cannot be read: \(reason.message)") { w in
+                return .failed(.error(.request, "the why-not question `\(TextEscaping.escaped(text))` cannot be read: \(reason.message)") { w in
                     w.field("option", "why_not")
                     w.field("question", text)
                     if let help = reason.help { w.field("help", help) }
-                }
+                })
             }
         }
-        var out: [UInt8] = []
-        response.appendRendered(to: &out)
-        return .ok(out)
     }
 
     /// The library's own JSON-in, JSON-out decision, `iterations` times in a loop that never crosses the C

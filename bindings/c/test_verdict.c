@@ -36,8 +36,64 @@ static void *decide_many(void *arg) {
         if (decide(p, CASE, "{\"explain\": \"compact\"}", &out) != VERDICT_OK || strcmp(out, first) != 0) differing++;
         verdict_free(out);
     }
+    /* verdict_decide_into with this thread's own buffer: the same bytes as verdict_decide. */
+    static _Thread_local char buffer[64 << 10];
+    for (int i = 0; i < 300; i++) {
+        size_t len = 0;
+        if (verdict_decide_into(p, CASE, strlen(CASE), "{\"explain\": \"compact\"}", buffer, sizeof buffer, &len) != VERDICT_OK
+            || len != strlen(first) || strcmp(buffer, first) != 0) differing++;
+    }
     verdict_free(first);
     return (void *)differing;
+}
+
+/* verdict_decide_into: fits, too small by one, exact, a length query, NULLs, errors, and an answer far
+ * larger than the library's reused render buffer keeps. */
+static void test_decide_into(verdict_policy p) {
+    char *expected = NULL;
+    CHECK(decide(p, CASE, NULL, &expected) == VERDICT_OK);
+    size_t want = strlen(expected), len = 12345;
+    char buffer[8192];
+
+    CHECK(verdict_decide_into(p, CASE, strlen(CASE), NULL, buffer, sizeof buffer, &len) == VERDICT_OK
+          && len == want && strcmp(buffer, expected) == 0);
+    memset(buffer, 'x', sizeof buffer);
+    CHECK(verdict_decide_into(p, CASE, strlen(CASE), NULL, buffer, want, &len) == VERDICT_ERR_SPACE && len == want);
+    CHECK(buffer[0] == 'x' && buffer[want - 1] == 'x');  /* nothing written */
+    CHECK(verdict_decide_into(p, CASE, strlen(CASE), NULL, buffer, want + 1, &len) == VERDICT_OK
+          && len == want && buffer[want] == 0 && strcmp(buffer, expected) == 0);
+    len = 0;
+    CHECK(verdict_decide_into(p, CASE, strlen(CASE), NULL, NULL, 0, &len) == VERDICT_ERR_SPACE && len == want);
+    CHECK(verdict_decide_into(p, CASE, strlen(CASE), NULL, buffer, 0, &len) == VERDICT_ERR_SPACE && len == want);
+    CHECK(verdict_decide_into(p, CASE, strlen(CASE), NULL, NULL, 10, &len) == VERDICT_ERR_ARGUMENT && len == 0);
+    CHECK(verdict_decide_into(p, CASE, strlen(CASE), NULL, buffer, sizeof buffer, NULL) == VERDICT_ERR_ARGUMENT);
+    /* Errors go into the buffer as JSON, with their status; too long for it, VERDICT_ERR_SPACE. */
+    CHECK(verdict_decide_into(p, "[1, 2]", 6, NULL, buffer, sizeof buffer, &len) == VERDICT_ERR_CASE
+          && strstr(buffer, "\"error\":\"case-refused\"") && len == strlen(buffer));
+    CHECK(verdict_decide_into(p, "[1, 2]", 6, NULL, buffer, 8, &len) == VERDICT_ERR_SPACE && len > 8);
+    CHECK(verdict_decide_into(p, NULL, 0, NULL, buffer, sizeof buffer, &len) == VERDICT_ERR_CASE);   /* zero-length case */
+    CHECK(verdict_decide_into(p, NULL, 5, NULL, buffer, sizeof buffer, &len) == VERDICT_ERR_ARGUMENT && strstr(buffer, "NULL"));
+    CHECK(verdict_decide_into(p, CASE, strlen(CASE), "{\"explain\": 7}", buffer, sizeof buffer, &len) == VERDICT_ERR_REQUEST
+          && strstr(buffer, "\"option\":\"explain\""));
+    CHECK(verdict_decide_into(987654321, CASE, strlen(CASE), NULL, buffer, sizeof buffer, &len) == VERDICT_ERR_HANDLE
+          && strstr(buffer, "invalid-handle"));
+    verdict_free(expected);
+
+    /* An answer of some 400 KB (the case's id comes back in it): asked for, grown, and then a small
+     * answer again from the same thread. */
+    size_t id_len = 400000, big_len = strlen(CASE) + id_len;
+    char *big = malloc(big_len + 1);
+    int n = snprintf(big, big_len + 1, "{\"id\": \"");
+    memset(big + n, 'a', id_len);
+    strcpy(big + n + id_len, CASE + strlen("{\"id\": \"Q-2026-0042"));
+    size_t need = 0;
+    CHECK(verdict_decide_into(p, big, strlen(big), NULL, buffer, sizeof buffer, &need) == VERDICT_ERR_SPACE && need > id_len);
+    char *large = malloc(need + 1);
+    CHECK(verdict_decide_into(p, big, strlen(big), NULL, large, need + 1, &len) == VERDICT_OK && len == need
+          && strlen(large) == need && strstr(large, "\"approver\":\"head_office\""));
+    free(large);
+    free(big);
+    CHECK(verdict_decide_into(p, CASE, strlen(CASE), NULL, buffer, sizeof buffer, &len) == VERDICT_OK && len == want);
 }
 
 /* The tests run on a thread of their own, which ends before the process does: a thread keeps a decider
@@ -96,6 +152,8 @@ static void *run(void *root_arg) {
     CHECK(verdict_decide(p, CASE, strlen(CASE), NULL, NULL, NULL) == VERDICT_OK);  /* status only */
     CHECK(verdict_case_schema(p, "no-such-version", &out, NULL) == VERDICT_ERR_REQUEST && strstr(out, "\"option\":\"version\""));
     verdict_free(out); out = NULL;
+
+    test_decide_into(p);
 
     /* Many threads on one handle: every answer the same as one thread's. */
     pthread_t threads[4];
