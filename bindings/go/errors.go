@@ -167,6 +167,7 @@ const (
 	statusRequest  = 3
 	statusHandle   = 4
 	statusArgument = 5
+	statusSpace    = 6 // verdict_decide_into's buffer was too short; never returned to callers
 )
 
 // errorFrom turns a status and the library's error JSON into the Go error of that kind.

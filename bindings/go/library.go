@@ -18,6 +18,7 @@ static __typeof__(&verdict_policy_free) vd_policy_free_fn;
 static __typeof__(&verdict_policy_info) vd_policy_info_fn;
 static __typeof__(&verdict_case_schema) vd_case_schema_fn;
 static __typeof__(&verdict_decide) vd_decide_fn;
+static __typeof__(&verdict_decide_into) vd_decide_into_fn;
 static __typeof__(&verdict_bench_answer) vd_bench_answer_fn;
 static __typeof__(&verdict_live_handles) vd_live_handles_fn;
 
@@ -45,6 +46,7 @@ static const char *vd_resolve(void *library) {
     VD_FIND(vd_policy_info_fn, "verdict_policy_info")
     VD_FIND(vd_case_schema_fn, "verdict_case_schema")
     VD_FIND(vd_decide_fn, "verdict_decide")
+    VD_FIND(vd_decide_into_fn, "verdict_decide_into")
     VD_FIND(vd_bench_answer_fn, "verdict_bench_answer")
     VD_FIND(vd_live_handles_fn, "verdict_live_handles")
 #undef VD_FIND
@@ -68,6 +70,15 @@ static vd_answer vd_decide_answer(verdict_policy handle, const char *case_json, 
     vd_answer a = {NULL, 0, 0};
     a.status = vd_decide_fn(handle, case_json, case_len, options, &a.out, &a.length);
     return a;
+}
+// verdict_decide_into with the length and status returned by value (no pointer to a Go variable):
+// `buffer` is Go memory (a byte slice's spare capacity, which holds no Go pointers), written in place.
+typedef struct { size_t length; int status; } vd_into;
+static vd_into vd_decide_into(verdict_policy handle, const char *case_json, size_t case_len, const char *options,
+                              char *buffer, size_t capacity) {
+    vd_into r = {0, 0};
+    r.status = vd_decide_into_fn(handle, case_json, case_len, options, buffer, capacity, &r.length);
+    return r;
 }
 static int vd_bench_answer(verdict_policy handle, const char *case_json, size_t case_len, const char *options, uint64_t iterations, uint64_t *ns) {
     return vd_bench_answer_fn(handle, case_json, case_len, options, iterations, ns);
@@ -248,17 +259,34 @@ func optionsPointer(options []byte) *C.char {
 	return (*C.char)(unsafe.Pointer(&options[0]))
 }
 
-// cDecide appends the answer (or the error JSON) to dst.
-func cDecide(handle uint64, caseJSON []byte, options []byte, dst []byte) ([]byte, int) {
+// cDecide appends the answer (or the error JSON) to dst: verdict_decide_into writes it straight into
+// dst's spare capacity, grown first to at least hint bytes. When the answer is longer, dst grows to the
+// length the library gave and the call is made again (one retry; a third only if the answer changed
+// length in between, when a version came into force). Returns the length the answer needed.
+func cDecide(handle uint64, caseJSON []byte, options []byte, dst []byte, hint int) ([]byte, int, int) {
 	c, n := casePointer(caseJSON)
-	a := C.vd_decide_answer(C.verdict_policy(handle), c, n, optionsPointer(options))
-	if a.out == nil {
-		return dst, int(a.status)
+	opts := optionsPointer(options)
+	for try := 0; ; try++ {
+		if cap(dst)-len(dst) < hint {
+			grown := make([]byte, len(dst), len(dst)+hint)
+			copy(grown, dst)
+			dst = grown
+		}
+		spare := dst[len(dst):cap(dst)]
+		r := C.vd_decide_into(C.verdict_policy(handle), c, n, opts, (*C.char)(unsafe.Pointer(&spare[0])), C.size_t(len(spare)))
+		length := int(r.length)
+		if int(r.status) != statusSpace {
+			return dst[:len(dst)+length], int(r.status), length
+		}
+		if try == 2 || length >= maxAnswer {
+			return dst, int(r.status), length
+		}
+		hint = length + 1
 	}
-	dst = append(dst, unsafe.Slice((*byte)(unsafe.Pointer(a.out)), int(a.length))...)
-	C.vd_free(a.out)
-	return dst, int(a.status)
 }
+
+// maxAnswer is the longest answer the binding takes (a slice cannot be longer than an int).
+const maxAnswer = 1<<31 - 2
 
 func cBenchAnswer(handle uint64, caseJSON []byte, options []byte, iterations uint64) (uint64, int) {
 	c, n := casePointer(caseJSON)

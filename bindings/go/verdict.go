@@ -11,6 +11,7 @@ package verdict
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"runtime"
 	"sync/atomic"
 	"time"
@@ -20,6 +21,9 @@ import (
 // unreachable is closed by the garbage collector, but not at a time you choose).
 type Policy struct {
 	handle atomic.Uint64 // 0 once closed
+	// hint is the room DecideJSON and DecideAppend give an answer: the longest answer seen so far
+	// (up to hintMost), so that the library writes it in one call.
+	hint atomic.Int64
 	// Path is the folder the set was loaded from.
 	Path string
 	// Warnings are the checker's warnings about the set (a set with errors does not load).
@@ -110,13 +114,30 @@ func (p *Policy) decide(dst []byte, caseJSON []byte, o *options) ([]byte, error)
 			return dst, err
 		}
 	}
-	out, status := cDecide(handle, caseJSON, encoded, dst)
+	hint := int(p.hint.Load())
+	if hint == 0 {
+		hint = hintFirst
+	}
+	out, status, length := cDecide(handle, caseJSON, encoded, dst, hint)
 	runtime.KeepAlive(p)
+	if length >= hint && length < hintMost {
+		p.hint.Store(int64(length + length/4 + 64))
+	}
+	if status == statusSpace {
+		return dst, fmt.Errorf("verdict: the answer's length changed on every try (last %d bytes)", length)
+	}
 	if status != statusOK {
 		return dst, errorFrom(status, out[len(dst):], p.Path)
 	}
 	return out, nil
 }
+
+// The room an answer is first given, and the most the hint grows to: a longer answer (a long
+// explanation) takes a second call, so one long answer does not make every later slice long.
+const (
+	hintFirst = 4 << 10
+	hintMost  = 64 << 10
+)
 
 // Decide decides one case (UTF-8 JSON, an object) by the version in force on its date. A refused case
 // gives a *CaseError listing each problem; options that cannot be read, a *RequestError.

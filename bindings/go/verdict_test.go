@@ -609,3 +609,36 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// An answer longer than the room first given (verdict_decide_into says how long; the call is made again
+// with that room), one far longer, and short answers again: each the bytes of a short call's kind.
+func TestLongAnswers(t *testing.T) {
+	p := load(t, qualityComplaints)
+	short, err := p.DecideJSON(henan(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c map[string]any
+	if err := json.Unmarshal(henan(t), &c); err != nil {
+		t.Fatal(err)
+	}
+	for _, size := range []int{5000, 70000, 300000} {
+		c["id"] = strings.Repeat("L", size)
+		long, _ := json.Marshal(c)
+		answer, err := p.DecideJSON(long)
+		if err != nil || len(answer) <= size || !bytes.Contains(answer, []byte(`"approver":"head_office"`)) {
+			t.Fatalf("%d: %v %.100s", size, err, answer)
+		}
+		appended, err := p.DecideAppend([]byte("prefix:"), long)
+		if err != nil || string(appended[:7]) != "prefix:" || !bytes.Equal(appended[7:], answer) {
+			t.Fatalf("%d appended: %v %.100s", size, err, appended)
+		}
+		d, err := p.Decide(long)
+		if err != nil || d.Case != c["id"] {
+			t.Fatalf("%d decided: %v", size, err)
+		}
+		if again, err := p.DecideJSON(henan(t)); err != nil || !bytes.Equal(again, short) {
+			t.Fatalf("a short answer after a long one: %v %.100s", err, again)
+		}
+	}
+}

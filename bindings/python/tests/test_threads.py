@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ctypes
+import json
 import random
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -9,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 import verdict
+from verdict import _library
 from conftest import QUALITY
 
 REGIONS = ["Henan", "Shaanxi", "Ningxia", "河南省"]
@@ -80,3 +83,35 @@ def test_closing_while_other_threads_decide(case: dict[str, Any]) -> None:
         thread.join(timeout=60)
     assert outcomes == ["closed"] * 4
     assert verdict.live_handles() == 0
+
+
+def test_answers_longer_than_the_thread_buffer(case: dict[str, Any]) -> None:
+    """verdict_decide_into's retry: an answer longer than the thread's buffer (16 KiB at first), one
+    past what a thread keeps (1 MiB), then short answers again, each the same as verdict_decide's."""
+    with verdict.Policy.load(QUALITY) as policy:
+        short = policy.decide(case).json
+        for size in (20_000, 300_000, 1_500_000):
+            long_case = dict(case, id="L" * size)
+            decision = policy.decide(long_case)
+            assert len(decision.json) > size and decision.case_id == "L" * size
+            assert decision.outputs["approver"] == "head_office"
+            # The same bytes the library's malloc'd answer holds.
+            lib, data = _library.library(), json.dumps(long_case).encode()
+            out, length = ctypes.c_void_p(None), ctypes.c_size_t(0)
+            assert lib.verdict_decide(policy._live_handle(), data, len(data), None, ctypes.byref(out), ctypes.byref(length)) == 0
+            assert policy.decide(data).json == _library.take_text(lib, out, length.value)
+            assert policy.decide(case).json == short
+
+
+def test_threads_keep_their_own_buffers(case: dict[str, Any]) -> None:
+    """Threads deciding long and short answers at once each read only their own answers."""
+    with verdict.Policy.load(QUALITY) as policy:
+        cases = [dict(case, id=f"T{worker}-" + "x" * (worker * 9_000)) for worker in range(6)]
+        expected = [policy.decide(c).json for c in cases]
+
+        def run(worker: int) -> int:
+            order = [worker, (worker + 1) % 6, worker, (worker + 3) % 6] * 40
+            return sum(policy.decide(cases[i]).json != expected[i] for i in order)
+
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            assert sum(pool.map(run, range(6))) == 0

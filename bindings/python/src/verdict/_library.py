@@ -59,6 +59,8 @@ def open_library(path: Path) -> ctypes.CDLL:
         "verdict_policy_info": ([u64, out, out_len], ctypes.c_int),
         "verdict_case_schema": ([u64, text, out, out_len], ctypes.c_int),
         "verdict_decide": ([u64, text, size, text, out, out_len], ctypes.c_int),
+        # The answer into the caller's buffer (a ctypes char array, passed as char*): one crossing.
+        "verdict_decide_into": ([u64, text, size, text, text, size, out_len], ctypes.c_int),
         "verdict_bench_answer": ([u64, text, size, text, u64, ctypes.POINTER(u64)], ctypes.c_int),
         "verdict_live_handles": ([], u64),
     }

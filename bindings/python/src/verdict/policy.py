@@ -9,7 +9,7 @@ import os
 import threading
 import weakref
 from decimal import Decimal
-from typing import Any, ClassVar, Literal, Mapping, Optional, Protocol, Sequence, Union
+from typing import Any, ClassVar, Literal, Mapping, NoReturn, Optional, Protocol, Sequence, Union
 
 from . import _library
 from .errors import (
@@ -38,10 +38,10 @@ Case = Union[Mapping[str, Any], str, bytes, GeneratedCase]
 Explain = Union[bool, Literal["compact", "full"]]
 Now = Union[_dt.datetime, str, None]
 
-_OK, _POLICY, _CASE, _REQUEST, _HANDLE, _ARGUMENT = 0, 1, 2, 3, 4, 5
+_OK, _POLICY, _CASE, _REQUEST, _HANDLE, _ARGUMENT, _SPACE = 0, 1, 2, 3, 4, 5, 6
 
 
-def _raise(status: int, text: str) -> None:
+def _raise(status: int, text: str) -> NoReturn:
     """Raises the exception of an error status, built from the library's JSON."""
     try:
         details = json.loads(text)
@@ -147,6 +147,31 @@ class _Out(threading.local):
         self.length = ctypes.c_size_t(0)
         self.buffer_ref = ctypes.byref(self.buffer)
         self.length_ref = ctypes.byref(self.length)
+        self.answers = _Answers(_Answers.INITIAL)
+
+
+class _Answers:
+    """A thread's buffer for verdict_decide_into: the answer is written into it, so a decision is one
+    call into the library (no verdict_free). It grows to the longest answer the thread has had, up to
+    KEPT bytes; a longer answer gets a buffer of its own for that call only."""
+
+    INITIAL = 16 << 10
+    KEPT = 1 << 20
+
+    __slots__ = ("buffer", "capacity", "length", "length_ref")
+
+    def __init__(self, capacity: int) -> None:
+        self.buffer = ctypes.create_string_buffer(capacity)
+        self.capacity = capacity
+        self.length = ctypes.c_size_t(0)
+        self.length_ref = ctypes.byref(self.length)
+
+    def text(self, length: int) -> str:
+        """The answer of `length` bytes in the buffer, as text."""
+        raw = self.buffer.value  # up to the NUL: JSON holds none, so this is the whole answer
+        if len(raw) != length:  # format "text" may: read by length instead
+            raw = ctypes.string_at(self.buffer, length)
+        return raw.decode("utf-8")
 
 
 _out = _Out()
@@ -168,7 +193,7 @@ class Policy:
         self.warnings = warnings
         self._finalizer = weakref.finalize(self, _free_handle, handle)
         self._lib = _library.library()
-        self._decide = self._lib.verdict_decide
+        self._decide_into = self._lib.verdict_decide_into
 
     @classmethod
     def load(cls, path: Union[str, "os.PathLike[str]"]) -> "Policy":
@@ -249,7 +274,43 @@ class Policy:
     def decide_json(self, case: Case, options: Optional[bytes] = None) -> str:
         """The library's answer as JSON text, for the raw options JSON of verdict_decide (see verdict.h)."""
         data = _case_bytes(case)
-        return self._call(_library.library().verdict_decide, data, len(data), options)
+        return self._answer(data, options)
+
+    def _answer(self, data: bytes, options: Optional[bytes]) -> str:
+        """verdict_decide_into with this thread's buffer: one call into the library, and a second only
+        when the answer is longer than the buffer (which then grows, up to _Answers.KEPT)."""
+        answers: _Answers = _out.answers
+        handle = self._handle
+        if handle == 0:
+            raise ClosedPolicyError(f"the policy {self.path} is closed", {"error": "invalid-handle"})
+        status = self._decide_into(handle, data, len(data), options, answers.buffer, answers.capacity, answers.length_ref)
+        if status == _SPACE:
+            answers = self._grown(answers)
+            status = self._decide_into(handle, data, len(data), options, answers.buffer, answers.capacity, answers.length_ref)
+            if status == _SPACE:  # the answer changed length between the calls (a version came into force)
+                answers = self._grown(answers)
+                status = self._decide_into(handle, data, len(data), options, answers.buffer, answers.capacity, answers.length_ref)
+        if status == _OK:  # answers.text, inlined: this is every decision's path
+            raw = answers.buffer.value
+            if len(raw) != answers.length.value:
+                raw = ctypes.string_at(answers.buffer, answers.length.value)
+            return raw.decode("utf-8")
+        if status == _SPACE:
+            raise VerdictError("the answer's length changed on every try", {"error": "buffer-too-small"})
+        text = answers.text(answers.length.value)
+        if status == _HANDLE:
+            raise ClosedPolicyError(f"the policy {self.path} is closed", json.loads(text))
+        _raise(status, text)
+
+    @staticmethod
+    def _grown(answers: _Answers) -> _Answers:
+        """A buffer for the answer `answers.length` says is needed: this thread's, grown, or (past
+        _Answers.KEPT) one for this call alone."""
+        needed = answers.length.value + 1
+        grown = _Answers(max(needed, 2 * answers.capacity))
+        if grown.capacity <= _Answers.KEPT:
+            _out.answers = grown
+        return grown
 
     def decide(self, case: Case, *, explain: Explain = False, now: Now = None,
                why_not: Union[str, Sequence[str]] = (), lang: Optional[str] = None) -> "Decision":
@@ -262,12 +323,13 @@ class Policy:
         RequestError when an option cannot be read, ClosedPolicyError after close()."""
         # A Case of a module `verdict codegen python` wrote goes with the digest it was made from,
         # which the library checks against the deciding version's (schema-changed).
-        digest = _schema_digest(case)
-        data = case if type(case) is bytes else _case_bytes(case)
+        if type(case) is bytes:  # the fast path: the caller's bytes go to the library as they are
+            digest, data = None, case
+        else:
+            digest, data = _schema_digest(case), _case_bytes(case)
         options = None if explain is False and now is None and not why_not and lang is None and digest is None \
             else _options(explain, now, why_not, lang, schema_digest=digest)
-        text = self._call(self._decide, data, len(data), options)
-        return Decision(self, data, text, now, why_not)
+        return Decision(self, data, self._answer(data, options), now, why_not)
 
 
 class Decision:

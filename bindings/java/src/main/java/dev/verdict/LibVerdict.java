@@ -18,7 +18,7 @@ final class LibVerdict {
     /** The ABI version this binding is written for (VERDICT_ABI_VERSION of include/verdict.h). */
     static final int ABI = 1;
 
-    static final int OK = 0, ERR_POLICY = 1, ERR_CASE = 2, ERR_REQUEST = 3, ERR_HANDLE = 4, ERR_ARGUMENT = 5;
+    static final int OK = 0, ERR_POLICY = 1, ERR_CASE = 2, ERR_REQUEST = 3, ERR_HANDLE = 4, ERR_ARGUMENT = 5, ERR_SPACE = 6;
 
     private static volatile boolean ready;
     private static String failure;
@@ -110,10 +110,13 @@ final class LibVerdict {
                 + ", and this binding (dev.verdict) was written for ABI version " + ABI
                 + ": use the libverdict.so of the same Verdict release as the binding", null);
         }
-        try {
-            lib.getFunction("verdict_decide");
-        } catch (UnsatisfiedLinkError e) {
-            throw new VerdictLibraryException(where + " lacks verdict_decide although it says ABI " + ABI, e);
+        for (String name : new String[] {"verdict_decide", "verdict_decide_into"}) {
+            try {
+                lib.getFunction(name);
+            } catch (UnsatisfiedLinkError e) {
+                throw new VerdictLibraryException(where + " lacks " + name + " although it says ABI " + ABI
+                    + ": use the libverdict.so of the same Verdict release as the binding", e);
+            }
         }
         return lib;
     }
@@ -152,9 +155,49 @@ final class LibVerdict {
                 verdict_free(p);
             }
         }
+
+        /** The native copy of the case, and the buffer the answer is written into: kept per thread. */
+        private Memory input = new Memory(4 << 10);
+        private Memory answer = new Memory(16 << 10);
+        /** The status of the last {@link #decide}. */
+        int status;
+
+        /** The most a thread keeps of either buffer between calls; a longer case or answer gets its own. */
+        static final long KEPT = 1 << 20;
+
+        /**
+         * verdict_decide_into with this thread's buffers: the case copied into native memory once, the
+         * answer written by the library into the thread's buffer and copied out, one call into the library
+         * (a second when the answer is longer than the buffer, which then grows). Sets {@link #status}.
+         */
+        byte[] decide(long handle, byte[] caseJson, byte[] options) {
+            Memory in = input;
+            if (caseJson.length > in.size()) {
+                in = new Memory(caseJson.length);
+                if (caseJson.length <= KEPT) input = in;
+            }
+            if (caseJson.length > 0) in.write(0, caseJson, 0, caseJson.length);
+            Memory buffer = answer;
+            for (int attempt = 0; ; attempt++) {
+                int st = verdict_decide_into(handle, in, caseJson.length, options, buffer, buffer.size(), length);
+                long n = memory.getLong(8);
+                if (st != ERR_SPACE) {
+                    status = st;
+                    return buffer.getByteArray(0, (int) n);
+                }
+                if (attempt == 2 || n < 0 || n > Integer.MAX_VALUE - 8) {
+                    throw new VerdictException("library", "the library's answer of " + Long.toUnsignedString(n)
+                        + " bytes could not be taken (more than a Java array holds, or its length changed on every try)", "");
+                }
+                buffer = new Memory(Math.max(n + 1, 2 * buffer.size()));
+                if (buffer.size() <= KEPT) answer = buffer;
+            }
+        }
     }
 
-    static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+    // A lambda, not Scratch::new: the method reference would link Scratch (and so JNA's classes) when this
+    // class initialises, before ensure() can say that JNA is missing.
+    static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(() -> new Scratch());
 
     // The C functions (include/verdict.h). size_t and uint64_t are Java longs (64-bit platforms only).
     static native int verdict_abi_version();
@@ -172,6 +215,8 @@ final class LibVerdict {
     static native int verdict_case_schema(long handle, byte[] version, Pointer out, Pointer outLen);
 
     static native int verdict_decide(long handle, byte[] caseJson, long caseLen, byte[] options, Pointer out, Pointer outLen);
+
+    static native int verdict_decide_into(long handle, Pointer caseJson, long caseLen, byte[] options, Pointer buffer, long capacity, Pointer outLen);
 
     static native int verdict_bench_answer(long handle, byte[] caseJson, long caseLen, byte[] options, long iterations, Pointer nanoseconds);
 

@@ -138,15 +138,13 @@ public final class Policy implements AutoCloseable {
     private Decision run(byte[] caseJson, DecideOptions options) {
         Objects.requireNonNull(options, "options");
         LibVerdict.Scratch s = LibVerdict.SCRATCH.get();
-        int status;
+        byte[] out;
         try {
-            status = LibVerdict.verdict_decide(handle(), caseJson, caseJson.length, options.json(), s.out, s.length);
+            out = s.decide(handle(), caseJson, options.json());
         } finally {
             Reference.reachabilityFence(this);
         }
-        byte[] out = s.take();
-        if (status != LibVerdict.OK) throw Answers.error(status, out, folder);
-        if (out == null) throw new OutOfMemoryError("libverdict ran out of memory writing the answer");
+        if (s.status != LibVerdict.OK) throw Answers.error(s.status, out, folder);
         return new Decision(this, caseJson, options, out);
     }
 
@@ -154,15 +152,13 @@ public final class Policy implements AutoCloseable {
     String text(byte[] caseJson, DecideOptions options, String lang) {
         LibVerdict.Scratch s = LibVerdict.SCRATCH.get();
         byte[] text = options.text(lang);
-        int status;
+        byte[] out;
         try {
-            status = LibVerdict.verdict_decide(handle(), caseJson, caseJson.length, text, s.out, s.length);
+            out = s.decide(handle(), caseJson, text);
         } finally {
             Reference.reachabilityFence(this);
         }
-        byte[] out = s.take();
-        if (status != LibVerdict.OK) throw Answers.error(status, out, folder);
-        if (out == null) throw new OutOfMemoryError("libverdict ran out of memory writing the answer");
+        if (s.status != LibVerdict.OK) throw Answers.error(s.status, out, folder);
         return new String(out, StandardCharsets.UTF_8);
     }
 
