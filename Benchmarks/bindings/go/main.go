@@ -1,7 +1,7 @@
 // Per-call cost of the Go binding against the Swift library's own JSON-in, JSON-out decision
 // (verdict_bench_answer), in one process and one run, as Benchmarks/bindings/bench.c measures C's.
 // Prints one JSON line: language, library_ns, call_ns (DecideJSON, one goroutine), overhead_ns,
-// calls_per_s; then c_call_ns (verdict_decide called from C in this process, in rounds alternating with
+// calls_per_s; then c_call_ns (verdict_decide_into with a kept buffer, called from C in this process, in rounds alternating with
 // the Go ones) and binding_ns (call_ns - c_call_ns: what Go adds to a C call), append_ns (DecideAppend
 // into a reused buffer, in the same rounds), cgo_ns (a cgo call to a C function that does nothing),
 // calls_per_s_2_goroutines
@@ -21,17 +21,15 @@ package main
 
 // The same library (dlopen of the path the binding opened gives the same one), called from C in a
 // loop: what a call costs without Go, in this process, between the Go rounds.
-static __typeof__(&verdict_decide) c_decide;
-static __typeof__(&verdict_free) c_free;
+static __typeof__(&verdict_decide_into) c_decide_into;
 static __typeof__(&verdict_policy_load) c_policy_load;
 
 static const char *c_open(const char *path) {
     void *library = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     if (!library) return dlerror();
-    c_decide = (__typeof__(c_decide))dlsym(library, "verdict_decide");
-    c_free = (__typeof__(c_free))dlsym(library, "verdict_free");
+    c_decide_into = (__typeof__(c_decide_into))dlsym(library, "verdict_decide_into");
     c_policy_load = (__typeof__(c_policy_load))dlsym(library, "verdict_policy_load");
-    return c_decide && c_free && c_policy_load ? NULL : "a function is missing";
+    return c_decide_into && c_policy_load ? NULL : "a function is missing";
 }
 
 static int c_nothing(int x) { return x + 1; }
@@ -41,11 +39,12 @@ static verdict_policy c_load(const char *folder) {
     return c_policy_load(folder, &p, NULL, NULL) == VERDICT_OK ? p : 0;
 }
 
+// verdict_decide_into with one buffer kept across calls, as the binding calls it.
+static char c_buffer[64 << 10];
 static int c_loop(verdict_policy p, const char *c, size_t len, int n) {
     for (int i = 0; i < n; i++) {
-        char *out;
-        int status = c_decide(p, c, len, NULL, &out, NULL);
-        c_free(out);
+        size_t out_len;
+        int status = c_decide_into(p, c, len, NULL, c_buffer, sizeof c_buffer, &out_len);
         if (status != VERDICT_OK) return status;
     }
     return VERDICT_OK;
@@ -101,7 +100,7 @@ func main() {
 		inside += d
 		insideN += 10000
 	}
-	// Through the binding: each call copies the answer into Go memory and frees the library's buffer.
+	// Through the binding: each call has the library write the answer into Go memory.
 	loop := func(call func() error) (n uint64, elapsed time.Duration) {
 		start := time.Now()
 		for elapsed < span {
@@ -115,7 +114,7 @@ func main() {
 		}
 		return
 	}
-	// DecideJSON from Go and verdict_decide from C, in alternating rounds of 2,000 so both see the same
+	// DecideJSON from Go and verdict_decide_into from C, in alternating rounds of 2,000 so both see the same
 	// load of the machine.
 	if err := verdict.LoadLibrary(""); err != nil {
 		fail(err)
@@ -159,7 +158,7 @@ func main() {
 		appendN += 2000
 		start = time.Now()
 		if C.c_loop(cpolicy, (*C.char)(ccase), C.size_t(len(c)), 2000) != 0 {
-			fail(fmt.Errorf("verdict_decide from C failed"))
+			fail(fmt.Errorf("verdict_decide_into from C failed"))
 		}
 		cElapsed += time.Since(start)
 		cN += 2000
