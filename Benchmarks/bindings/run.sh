@@ -14,7 +14,10 @@ trap 'rm -rf "$out"' EXIT
 cc -O2 -std=c11 -I include Benchmarks/bindings/bench.c -L "$lib" -lverdict -Wl,-rpath,"$lib" -o "$out/bench"
 {
   "$out/bench" "$(pwd)" "$seconds"
-  VERDICT_LIBRARY="$lib/libverdict.so" python3 Benchmarks/bindings/python_bench.py --seconds "$seconds" 2>"$out/python.txt" | tail -1
+  # The zen-engine comparison needs `pip install zen-engine`; without it, it is skipped (and says so).
+  zen=()
+  python3 -c 'import zen' 2>/dev/null || { zen=(--no-zen); echo "zen-engine is not installed: its comparison is skipped" >&2; }
+  VERDICT_LIBRARY="$lib/libverdict.so" python3 Benchmarks/bindings/python_bench.py --seconds "$seconds" "${zen[@]}" 2>"$out/python.txt" | tail -1
   Benchmarks/bindings/java_bench/bench.sh "$lib" "$seconds" | tail -1
   (cd Benchmarks/bindings/go && VERDICT_LIBRARY="$lib/libverdict.so" GOFLAGS=-mod=mod GOPROXY=off go run . "$(cd ../../.. && pwd)" "$seconds") | tail -1
 } | tee "$out/lines.jsonl"
