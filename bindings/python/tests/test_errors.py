@@ -149,7 +149,7 @@ def test_a_library_that_is_not_there() -> None:
 def test_without_a_library_it_says_where_it_looked(tmp_path: Path) -> None:
     # A copy of the package without libverdict.so beside it, and no VERDICT_LIBRARY.
     package = Path(verdict.__file__).parent
-    shutil.copytree(package, tmp_path / "verdict", ignore=shutil.ignore_patterns("*.so", "__pycache__"))
+    shutil.copytree(package, tmp_path / "verdict", ignore=shutil.ignore_patterns("libverdict.so", "__pycache__"))
     result = _import_in_a_new_process({"PYTHONPATH": str(tmp_path)}, PROBE)
     assert result.returncode == 0, result.stderr
     assert f"looked in: {tmp_path / 'verdict' / 'libverdict.so'}" in result.stdout

@@ -5,12 +5,15 @@
         decision = policy.decide({"id": "Q-1", ...})
         decision.outputs["approver"]
 
-A binding over libverdict.so (see include/verdict.h) through ctypes: every decision is the Swift
+A binding over libverdict.so (see include/verdict.h) through ctypes, with decisions through the C
+extension verdict._native when pip could build it (native_extension() says): every decision is the Swift
 library's own, the same JSON `verdict decide` prints. The library is found through the
 VERDICT_LIBRARY environment variable or next to this package.
 """
 
 from __future__ import annotations
+
+from typing import Optional
 
 from . import _library
 from .errors import (
@@ -40,6 +43,8 @@ __all__ = [
     "VerdictLibraryError",
     "engine_version",
     "live_handles",
+    "native_absent",
+    "native_extension",
 ]
 
 
@@ -52,3 +57,16 @@ def engine_version() -> str:
 def live_handles() -> int:
     """How many policy handles are live in the library (for leak checks)."""
     return int(_library.library().verdict_live_handles())
+
+
+def native_extension() -> Optional[str]:
+    """The file of the C extension that makes decisions (verdict._native, built by pip where a C
+    compiler and Python's headers are found), or None when they go through ctypes: not built, or
+    turned off with VERDICT_PURE_PYTHON=1. Both give the same answers; the extension costs less a call."""
+    native = _library.native
+    return None if native is None else str(native.__file__)
+
+
+def native_absent() -> Optional[str]:
+    """Why decisions go through ctypes (None when the C extension is in use)."""
+    return _library.native_absent

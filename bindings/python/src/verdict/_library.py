@@ -8,12 +8,35 @@ once, on first use, and its ABI version is checked before any other call.
 from __future__ import annotations
 
 import ctypes
+import importlib
 import os
 import threading
 from pathlib import Path
+from types import ModuleType
 from typing import Optional
 
 from .errors import VerdictLibraryError
+
+# The decision call's C extension (_native.c), when pip built it and VERDICT_PURE_PYTHON does not turn
+# it off; else None and the reason, and decisions go through ctypes (the same answers, slower).
+# VERDICT_REQUIRE_NATIVE=1 (set by the test script where a compiler and Python's headers are there)
+# makes its absence an ImportError instead of a silent fallback.
+native: Optional[ModuleType]
+native_absent: Optional[str] = None
+if os.environ.get("VERDICT_PURE_PYTHON", "") not in ("", "0"):
+    native, native_absent = None, "turned off by VERDICT_PURE_PYTHON"
+else:
+    try:
+        native = importlib.import_module(f"{__package__}._native")
+    except ModuleNotFoundError as error:
+        if error.name != f"{__package__}._native":
+            raise
+        native, native_absent = None, ("the C extension verdict._native was not built (pip found no C compiler "
+                                       "or no Python headers, python3-dev, when it installed the package)")
+    except ImportError as error:
+        native, native_absent = None, f"the C extension verdict._native does not load: {error}"
+if native is None and os.environ.get("VERDICT_REQUIRE_NATIVE", "") not in ("", "0"):
+    raise ImportError(f"VERDICT_REQUIRE_NATIVE is set but the binding would decide through ctypes: {native_absent}")
 
 #: The ABI version of include/verdict.h this binding was written for.
 ABI_VERSION = 1
@@ -94,7 +117,12 @@ def library() -> ctypes.CDLL:
             places = candidates()
             for place in places:
                 if place.is_file():
-                    _library = open_library(place)
+                    lib = open_library(place)
+                    if native is not None:  # the extension calls the library ctypes loaded: found the one way
+                        address = ctypes.cast(lib.verdict_decide_into, ctypes.c_void_p).value
+                        assert address is not None, "a function ctypes found has an address"
+                        native.init(address)
+                    _library = lib
                     break
             else:
                 looked = ", ".join(str(p) for p in places)

@@ -194,6 +194,8 @@ class Policy:
         self._finalizer = weakref.finalize(self, _free_handle, handle)
         self._lib = _library.library()
         self._decide_into = self._lib.verdict_decide_into
+        # The C extension's decide (after library() gave it the library's verdict_decide_into), or None.
+        self._native = None if _library.native is None else _library.native.decide
 
     @classmethod
     def load(cls, path: Union[str, "os.PathLike[str]"]) -> "Policy":
@@ -278,11 +280,19 @@ class Policy:
 
     def _answer(self, data: bytes, options: Optional[bytes]) -> str:
         """verdict_decide_into with this thread's buffer: one call into the library, and a second only
-        when the answer is longer than the buffer (which then grows, up to _Answers.KEPT)."""
-        answers: _Answers = _out.answers
+        when the answer is longer than the buffer (which then grows, up to _Answers.KEPT). Through the
+        C extension when it is in use (_native.c: the same calls, its own per-thread buffer), else ctypes."""
         handle = self._handle
         if handle == 0:
             raise ClosedPolicyError(f"the policy {self.path} is closed", {"error": "invalid-handle"})
+        native = self._native
+        if native is not None:
+            result = native(handle, data, options)
+            if result.__class__ is str:
+                return result
+            status, text = result
+            return self._failed(status, text)
+        answers: _Answers = _out.answers
         status = self._decide_into(handle, data, len(data), options, answers.buffer, answers.capacity, answers.length_ref)
         if status == _SPACE:
             answers = self._grown(answers)
@@ -295,9 +305,12 @@ class Policy:
             if len(raw) != answers.length.value:
                 raw = ctypes.string_at(answers.buffer, answers.length.value)
             return raw.decode("utf-8")
+        return self._failed(status, "" if status == _SPACE else answers.text(answers.length.value))
+
+    def _failed(self, status: int, text: str) -> NoReturn:
+        """The exception of a decision's error status and the library's JSON (any path)."""
         if status == _SPACE:
             raise VerdictError("the answer's length changed on every try", {"error": "buffer-too-small"})
-        text = answers.text(answers.length.value)
         if status == _HANDLE:
             raise ClosedPolicyError(f"the policy {self.path} is closed", json.loads(text))
         _raise(status, text)

@@ -1,0 +1,6 @@
+"""Types of the C extension verdict._native (src/verdict/_native.c)."""
+
+from typing import Optional, Union
+
+def init(decide_into_address: int, /) -> None: ...
+def decide(handle: int, case: Union[bytes, str], options: Optional[bytes], /) -> Union[str, tuple[int, str]]: ...

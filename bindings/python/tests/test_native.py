@@ -1,0 +1,199 @@
+"""The C extension verdict._native (the decision call without ctypes) against the ctypes path: which
+one is in use, the same answers and errors from both, and bad input to the extension itself.
+
+test.sh runs the whole suite twice: with the extension (VERDICT_REQUIRE_NATIVE=1 where a compiler and
+Python's headers are found, so a failed build fails the run) and with VERDICT_PURE_PYTHON=1 (ctypes).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import shutil
+import textwrap
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+import verdict
+from verdict import _library
+
+from conftest import QUALITY
+
+
+def _set(name: str) -> bool:
+    return os.environ.get(name, "") not in ("", "0")
+
+
+needs_native = pytest.mark.skipif(
+    verdict.native_extension() is None,
+    reason=f"the C extension is not in use: {verdict.native_absent()}",
+)
+
+
+def test_the_path_in_use_is_the_one_asked_for() -> None:
+    if _set("VERDICT_PURE_PYTHON"):
+        assert verdict.native_extension() is None
+        assert "VERDICT_PURE_PYTHON" in str(verdict.native_absent())
+    elif _set("VERDICT_REQUIRE_NATIVE"):
+        path = verdict.native_extension()
+        assert path is not None and os.path.basename(path).startswith("_native")
+        assert verdict.native_absent() is None
+    else:  # either, but the two answers agree
+        assert (verdict.native_extension() is None) == (verdict.native_absent() is not None)
+
+
+@pytest.fixture
+def both() -> Iterator[tuple[verdict.Policy, verdict.Policy]]:
+    """The same set loaded twice: one deciding through the extension, one through ctypes."""
+    with verdict.Policy.load(QUALITY) as native, verdict.Policy.load(QUALITY) as pure:
+        pure._native = None
+        yield native, pure
+
+
+def _outcome(policy: verdict.Policy, case: Any, **options: Any) -> tuple[str, Any]:
+    try:
+        return "answer", policy.decide(case, **options).json
+    except verdict.VerdictError as error:
+        return type(error).__name__, (str(error), error.details)
+
+
+@needs_native
+def test_both_paths_give_the_same_answers_and_errors(both: tuple[verdict.Policy, verdict.Policy],
+                                                     case: dict[str, Any]) -> None:
+    native, pure = both
+    data = json.dumps(case).encode()
+    calls: list[tuple[Any, dict[str, Any]]] = [
+        (case, {}),
+        (data, {}),
+        (data.decode(), {}),
+        (data, {"explain": True, "lang": "zh"}),
+        (data, {"explain": "compact", "why_not": "approver=branch_manager", "now": "2026-05-01T09:00:00+08:00"}),
+        (dict(case, id="長" * 40_000), {"explain": "full"}),  # past the first buffer
+        (dict(case, id="L" * 1_200_000), {}),  # past what a thread keeps
+        (b'{"id": "Q-1"}', {}),  # refused: CaseError
+        (b"[1, 2]", {}),
+        (b"not json", {}),
+        (b'{"id": "\xff\xfe"}', {}),  # not UTF-8: ArgumentError
+        (data, {"lang": "fr"}),  # RequestError
+        (data, {"why_not": "nothing=at_all"}),
+    ]
+    for value, options in calls:
+        first, second = _outcome(native, value, **options), _outcome(pure, value, **options)
+        assert first == second, (value if len(str(value)) < 200 else "a long case", options)
+    assert native.decide(case, lang="en").text() == pure.decide(case, lang="en").text()
+    native.close()
+    with pytest.raises(verdict.ClosedPolicyError):
+        native.decide(data)
+
+
+@needs_native
+def test_a_handle_freed_under_the_call_is_refused_by_the_library(case: dict[str, Any]) -> None:
+    policy = verdict.Policy.load(QUALITY)
+    handle = policy._live_handle()
+    policy._finalizer()  # freed in the library, the Python object not told
+    status, text = _library.native.decide(handle, json.dumps(case).encode(), None)  # type: ignore[union-attr]
+    assert status == 4 and json.loads(text)["error"] == "invalid-handle"
+    with pytest.raises(verdict.ClosedPolicyError):
+        policy.decide(case)
+
+
+@needs_native
+def test_bad_arguments_raise_python_exceptions(policy: verdict.Policy) -> None:
+    decide: Any = _library.native.decide  # type: ignore[union-attr]
+    handle = policy._live_handle()
+    case = b'{"id": "Q-1"}'
+    with pytest.raises(TypeError, match="takes 3 arguments"):
+        decide(handle, case)
+    with pytest.raises(TypeError, match="takes 3 arguments"):
+        decide(handle, case, None, None)
+    with pytest.raises(TypeError, match="handle is an int"):
+        decide(str(handle), case, None)
+    with pytest.raises(TypeError, match="handle is an int"):
+        decide(1.0, case, None)
+    with pytest.raises(OverflowError):
+        decide(-1, case, None)
+    with pytest.raises(OverflowError):
+        decide(1 << 64, case, None)
+    with pytest.raises(TypeError, match="a case is bytes or str"):
+        decide(handle, {"id": "Q-1"}, None)
+    with pytest.raises(TypeError, match="a case is bytes or str"):
+        decide(handle, bytearray(case), None)
+    with pytest.raises(TypeError, match="options are bytes"):
+        decide(handle, case, "{}")
+    with pytest.raises(UnicodeEncodeError):
+        decide(handle, '{"id": "\udc80"}', None)  # a lone surrogate has no UTF-8
+    with pytest.raises(TypeError):
+        decide(handle=handle, case=case, options=None)
+    # A handle never given: the library's refusal, as the status and its JSON.
+    status, text = decide(1 << 63, case, None)
+    assert status == 4 and json.loads(text)["error"] == "invalid-handle"
+    # And through Policy: the same clear errors as the ctypes path.
+    with pytest.raises(TypeError, match="a case is a dict"):
+        policy.decide(12)  # type: ignore[arg-type]
+    with pytest.raises(verdict.ArgumentError):
+        policy.decide('{"id": "\udc80"}')
+
+
+@needs_native
+def test_the_extension_before_init_and_with_a_bad_address() -> None:
+    code = textwrap.dedent("""
+        import importlib.util, sys
+        spec = importlib.util.spec_from_file_location("verdict._native", sys.argv[1])
+        native = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(native)
+        for call in (lambda: native.decide(1, b"{}", None), lambda: native.init("0x1"), lambda: native.init(0)):
+            try:
+                call()
+            except Exception as error:
+                print(type(error).__name__, error)
+    """)
+    result = subprocess.run([sys.executable, "-c", code, str(verdict.native_extension())],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "RuntimeError verdict._native.init() was not called: the library is not loaded",
+        "TypeError init() takes the address of verdict_decide_into as an int, not str",
+        "ValueError init() needs the address of verdict_decide_into, not 0",
+    ]
+
+
+def test_pure_python_turns_the_extension_off_and_require_native_refuses_it() -> None:
+    env = dict(os.environ, VERDICT_PURE_PYTHON="1")
+    env.pop("VERDICT_REQUIRE_NATIVE", None)
+    probe = "import verdict; print(verdict.native_extension(), verdict.native_absent())"
+    result = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "None turned off by VERDICT_PURE_PYTHON"
+    env["VERDICT_REQUIRE_NATIVE"] = "1"
+    result = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert "ImportError: VERDICT_REQUIRE_NATIVE is set but the binding would decide through ctypes: " \
+           "turned off by VERDICT_PURE_PYTHON" in result.stderr
+
+
+def test_a_package_without_the_extension_decides_through_ctypes(tmp_path: Path, case: dict[str, Any]) -> None:
+    """What pip installs where no compiler or no Python headers are found: the same answers, by ctypes."""
+    package = Path(verdict.__file__).parent
+    shutil.copytree(package, tmp_path / "verdict", ignore=shutil.ignore_patterns("_native*.so", "__pycache__"))
+    env = dict(os.environ, PYTHONPATH=str(tmp_path))
+    for name in ("VERDICT_REQUIRE_NATIVE", "VERDICT_PURE_PYTHON"):
+        env.pop(name, None)
+    probe = textwrap.dedent("""
+        import sys, verdict
+        print(verdict.native_extension())
+        print(verdict.native_absent())
+        with verdict.Policy.load(sys.argv[1]) as policy:
+            print(policy.decide(sys.argv[2]).json)
+    """)
+    result = subprocess.run([sys.executable, "-c", probe, str(QUALITY), json.dumps(case)], env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "None"
+    assert lines[1].startswith("the C extension verdict._native was not built (pip found no C compiler")
+    with verdict.Policy.load(QUALITY) as policy:
+        assert lines[2] == policy.decide(case).json
