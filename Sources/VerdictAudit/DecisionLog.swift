@@ -53,6 +53,9 @@ public protocol DecisionLog: AnyObject, Sendable {
     /// Every decision record below `size` as the case index reads it: its case id column, sequence
     /// number and leaf hash (``CaseIndex``).
     func caseLeaves(below size: UInt64) throws -> [(caseID: String, seq: UInt64, leaf: Hash)]
+    /// The same columns for the decision records in `range`, given to `body` one at a time in sequence
+    /// order (none held in memory): what ``CaseIndexBuilder`` reads.
+    func forEachCaseLeaf(_ range: Range<UInt64>, _ body: (_ caseID: String, _ seq: UInt64, _ leaf: Hash) throws -> Void) throws
     /// Appends policy version events (``PendingVersionEvent``) as leaves of the same tree, and archives
     /// the versions they name, under the write lock, in one transaction; returns their sequence numbers.
     func appendVersionEvents(_ events: [PendingVersionEvent], policies: [ArchivedPolicy]) throws -> Range<UInt64>
@@ -177,6 +180,26 @@ extension DecisionLog {
     public func addCosignature(_ c: Cosignature) throws { throw AuditError(.usage, "\(location) cannot store cosignatures") }
 
     public func cosignatures() throws -> [Cosignature] { [] }
+
+    /// Through ``scan(from:until:_:)``; a backend reads only the three columns.
+    public func forEachCaseLeaf(_ range: Range<UInt64>, _ body: (_ caseID: String, _ seq: UInt64, _ leaf: Hash) throws -> Void) throws {
+        try scan(from: range.lowerBound, until: range.upperBound) { chunk in
+            for r in chunk { try body(r.caseID, r.seq, r.leaf) }
+            return true
+        }
+    }
+
+    /// The case index over the decision records below the tree's size, read in one snapshot without
+    /// the write lock (writers go on meanwhile): ``checkpoint(key:time:)`` adds, under the lock, only
+    /// the records appended since (``CaseIndexBuilder``).
+    public func caseIndexUnlocked() throws -> (index: CaseIndexBuilder, size: UInt64) {
+        try readSnapshot {
+            let size = try treeState().size
+            var index = CaseIndexBuilder()
+            try forEachCaseLeaf(0..<size) { index.add(caseID: $0, seq: $1, leaf: $2) }
+            return (index, size)
+        }
+    }
 
     /// Through ``scan(from:until:_:)``; a backend reads only the three columns.
     public func caseLeaves(below size: UInt64) throws -> [(caseID: String, seq: UInt64, leaf: Hash)] {

@@ -4,7 +4,12 @@ import Verdict
 
 /// What `verify` found when the log is intact.
 public struct VerifyReport: Sendable {
+    /// The leaves of the tree: decision records and events (version and change events).
     public var records: UInt64
+    /// How many of them are events.
+    public var events: UInt64
+    /// How many are decision records.
+    public var decisionRecords: UInt64 { records - events }
     public var root: Hash
     public var checkpoints: Int
     /// Key fingerprints the checkpoints were checked against.
@@ -12,7 +17,8 @@ public struct VerifyReport: Sendable {
     /// Whether the operator's key was given (else the keys the log names were used).
     public var operatorKey: Bool
     /// Each archived version by digest, with the name and version its own files give (never the
-    /// archive's columns, which the hash does not cover).
+    /// archive's columns, which the hash does not cover): those that decided records, then those only
+    /// version events name.
     public var policies: [(digest: String, name: String, version: String)]
     /// Records appended since the latest checkpoint (no signature covers them yet).
     public var uncheckpointed: UInt64
@@ -25,7 +31,8 @@ public struct VerifyReport: Sendable {
 /// to: each record's position, leaf hash and index columns, the stored tree nodes, the tree state,
 /// each checkpoint's signature and root, each checkpoint's consistency with the one before, and the
 /// policy archive (its files reproduce the digest, and its name and version columns say what the
-/// files say).
+/// files say) for every version a decision record or a version event names, and each version event's
+/// version against what its archived files compile to.
 ///
 /// Everything is read in one snapshot of the log (``DecisionLog/readSnapshot(_:)``): records
 /// appended by a live writer meanwhile are not seen, so they never look inserted by hand.
@@ -47,6 +54,11 @@ public enum LogVerifier {
         var lastDigest: String
         /// Digest → the name and version its archived files compile to.
         var identities: [String: (name: String, version: String)]
+        /// The case index over the records verified (continued by the next run).
+        var index: CaseIndexBuilder
+        /// Each digest version events name: each version they give it, with the first event giving it.
+        var eventDigests: [String: [(seq: UInt64, version: String)]]
+        var events: UInt64
     }
 
     /// Verifies the whole log. `progress` is told, after each chunk of records read, how many have
@@ -110,6 +122,14 @@ public enum LogVerifier {
         var digests: [String: UInt64] = [:]
         var lastDigest = ""
         var progress: ((UInt64, UInt64) -> Void)?
+        /// The case index, built while the records are walked; the sizes at which a version 2
+        /// checkpoint due in this run signs its root, and the checkpoints whose root did not match.
+        var index = CaseIndexBuilder()
+        var indexDue: [UInt64: [Int]] = [:]
+        var indexMismatches: [Int] = []
+        /// Each digest version events name: each version they give it, with the first event giving it; the events counted.
+        var eventDigests: [String: [(seq: UInt64, version: String)]] = [:]
+        var events: UInt64 = 0
 
         init(log: any DecisionLog, key: Curve25519.Signing.PublicKey?, previous: Verified?) {
             self.log = log
@@ -119,6 +139,9 @@ public enum LogVerifier {
                 f = previous.frontier
                 digests = previous.digests
                 lastDigest = previous.lastDigest
+                index = previous.index
+                eventDigests = previous.eventDigests
+                events = previous.events
                 lastGood = previous.frontier.size
                 end = previous.frontier.size
             }
@@ -131,33 +154,35 @@ public enum LogVerifier {
             let start = f.size
             try checkVerifiedPrefix(state: state)
             if start == 0, bySize[0] != nil { checkRoot() }
+            try planIndexes(from: start)
             var read: UInt64 = 0
             // Events (version and change events) are leaves of the same tree, stored apart: each is checked in its place.
-            let events = try log.versionEvents().filter { $0.seq >= start }
+            let stored = try log.versionEvents().filter { $0.seq >= start }
             var nextEvent = 0
             try log.scan(from: start, until: nil) { chunk in
                 for r in chunk {
-                    while nextEvent < events.count, events[nextEvent].seq < r.seq { check(events[nextEvent]); nextEvent += 1 }
+                    while nextEvent < stored.count, stored[nextEvent].seq < r.seq { check(stored[nextEvent]); nextEvent += 1 }
                     check(r)
                 }
                 read += UInt64(chunk.count)
                 progress?(read, max(read, state.size - min(start, state.size)))
                 return true
             }
-            while nextEvent < events.count { check(events[nextEvent]); nextEvent += 1 }
+            while nextEvent < stored.count { check(stored[nextEvent]); nextEvent += 1 }
             checkSize(state)
             checkNodesCompleted()
             try checkConsistency()
-            try checkIndexes()
+            checkIndexes()
             let identities = try checkArchive()
             if !problems.isEmpty { throw problems.error }
             let latest = checkpoints.last?.size ?? 0
-            let policies = digests.sorted { $0.value < $1.value }.map { d in
-                (digest: d.key, name: identities[d.key]?.name ?? "", version: identities[d.key]?.version ?? "")
-            }
-            let report = VerifyReport(records: f.size, root: f.root, checkpoints: checkpoints.count, keys: keys, operatorKey: key != nil,
+            let named = digests.sorted { $0.value < $1.value }.map(\.key)
+                + eventDigests.filter { digests[$0.key] == nil }.sorted { $0.value[0].seq < $1.value[0].seq }.map(\.key)
+            let policies = named.map { d in (digest: d, name: identities[d]?.name ?? "", version: identities[d]?.version ?? "") }
+            let report = VerifyReport(records: f.size, events: events, root: f.root, checkpoints: checkpoints.count, keys: keys, operatorKey: key != nil,
                                       policies: policies, uncheckpointed: f.size - min(latest, f.size), checkedNow: f.size - start)
-            return (report, Verified(frontier: f, checkpoints: checkpoints, digests: digests, lastDigest: lastDigest, identities: identities))
+            return (report, Verified(frontier: f, checkpoints: checkpoints, digests: digests, lastDigest: lastDigest, identities: identities, index: index,
+                                             eventDigests: eventDigests, events: events))
         }
 
         /// Each checkpoint's log, signature and order; kept checkpoints unchanged since the previous run.
@@ -245,7 +270,14 @@ public enum LogVerifier {
         /// its fields, and the nodes it completes.
         mutating func check(_ e: StoredVersionEvent) {
             checkPlace(e.seq)
-            do { _ = try e.parsedEvent() } catch { problems.add(error) }
+            events += 1
+            do {
+                if case .version(let v) = try e.parsedEvent(), !(eventDigests[v.digest] ?? []).contains(where: { $0.version == v.version }) {
+                    eventDigests[v.digest, default: []].append((v.seq, v.version))
+                }
+            } catch {
+                problems.add(error)
+            }
             appendLeaf(e.leaf)
         }
 
@@ -265,6 +297,7 @@ public enum LogVerifier {
             }
             if r.digest != lastDigest, digests[r.digest] == nil { digests[r.digest] = r.seq }
             lastDigest = r.digest
+            index.add(caseID: r.caseID, seq: r.seq, leaf: r.leaf)
             appendLeaf(r.leaf)
         }
 
@@ -287,6 +320,34 @@ public enum LogVerifier {
             }
             if let nodeProblem { problems.add(.tampered, nodeProblem) }
             checkRoot()
+            checkIndexRoot()
+        }
+
+        /// Which version 2 checkpoints this run checks the case index of (from a previous run, only
+        /// those made since), by size. One made since over records verified before (smaller than
+        /// where this run starts) is checked at once, from an index built anew up to it.
+        mutating func planIndexes(from start: UInt64) throws {
+            let first = previous?.checkpoints.count ?? 0
+            var earlier: [(offset: Int, element: Checkpoint)] = []
+            for (i, c) in checkpoints.enumerated() where i >= first && c.indexRoot != nil {
+                if c.size >= start { indexDue[c.size, default: []].append(i) } else { earlier.append((i, c)) }
+            }
+            checkIndexRoot()
+            guard !earlier.isEmpty else { return }
+            var rebuilt = CaseIndexBuilder()
+            var at: UInt64 = 0
+            for (i, c) in earlier.sorted(by: { $0.element.size < $1.element.size }) {
+                try log.forEachCaseLeaf(at..<c.size) { rebuilt.add(caseID: $0, seq: $1, leaf: $2) }
+                at = c.size
+                if rebuilt.root() != c.indexRoot { indexMismatches.append(i) }
+            }
+        }
+
+        /// The index root at the current size against every version 2 checkpoint of that size due.
+        mutating func checkIndexRoot() {
+            guard !structureBroken, let due = indexDue[f.size] else { return }
+            let root = index.root()
+            for i in due where checkpoints[i].indexRoot != root { indexMismatches.append(i) }
         }
 
         /// The records counted against the tree state the writers left.
@@ -335,28 +396,29 @@ public enum LogVerifier {
             }
         }
 
-        /// Each version 2 checkpoint's case index root is the one its records give (``CaseIndex``), read
-        /// from the columns `check` compared with each record's bytes; from a previous run, only the
-        /// checkpoints made since.
-        mutating func checkIndexes() throws {
+        /// Each version 2 checkpoint's case index root is the one its records give (``CaseIndex``), as
+        /// ``checkIndexRoot()`` found it while the records were walked (read from the columns `check`
+        /// compared with each record's bytes); from a previous run, only the checkpoints made since.
+        mutating func checkIndexes() {
             // A record already named (its bytes, leaf or columns) explains a mismatch: the index is checked alone.
             guard !structureBroken, problems.isEmpty else { return }
-            let first = previous?.checkpoints.count ?? 0
-            let due = checkpoints.enumerated().filter { $0.offset >= first && $0.element.indexRoot != nil && $0.element.size <= f.size }
-            guard let largest = due.map(\.element.size).max() else { return }
-            let rows = try log.caseLeaves(below: largest)
-            for (i, c) in due where CaseIndex(records: rows, below: c.size).root != c.indexRoot {
+            for i in indexMismatches.sorted() {
+                let c = checkpoints[i]
                 problems.add(.tampered, "checkpoint #\(i + 1) (\(c.size) records, signed \(TextEscaping.escaped(c.time))): its case index does not match the records: a record's case id or leaf hash was altered, or the index was signed over other records")
             }
         }
 
-        /// Each policy version the records name: archived, its files reproducing its digest and
-        /// compiling, and its name and version columns what those files say.
+        /// Each policy version the records and the version events name: archived, its files reproducing
+        /// its digest and compiling, its name and version columns what those files say, and each version
+        /// event's version what they say. (Change events name candidates that may never have served:
+        /// their digests need not be archived.)
         mutating func checkArchive() throws -> [String: (name: String, version: String)] {
             var identities: [String: (name: String, version: String)] = [:]
-            for (digest, seq) in digests.sorted(by: { $0.value < $1.value }) {
+            var named = digests.map { (digest: $0.key, seq: $0.value, by: "record \($0.value) was decided by") }
+            for (digest, e) in eventDigests where digests[digest] == nil { named.append((digest, e[0].seq, "version event \(e[0].seq) names")) }
+            for (digest, _, by) in named.sorted(by: { $0.seq < $1.seq }) {
                 guard let archived = try log.policy(digest: digest) else {
-                    problems.add(.archive, "record \(seq) was decided by policy \(TextEscaping.escaped(digest)), which is missing from the archive")
+                    problems.add(.archive, "\(by) policy \(TextEscaping.escaped(digest)), which is missing from the archive")
                     continue
                 }
                 let identity: (name: String, version: String)
@@ -376,6 +438,9 @@ public enum LogVerifier {
                 }
                 if let file = archived.files.first(where: { !$0.included && $0.shownPath != archived.folder + "/" + $0.path }) {
                     problems.add(.archive, "the archive entry for \(digest): file `\(TextEscaping.escaped(file.path))` is shown as `\(TextEscaping.escaped(file.shownPath))`, outside its folder `\(TextEscaping.escaped(archived.folder))`: edited by hand")
+                }
+                for e in eventDigests[digest] ?? [] where e.version != identity.version {
+                    problems.add(.archive, "version event \(e.seq) names version \(TextEscaping.escaped(e.version)) of \(digest), but its archived files say \(TextEscaping.escaped(identity.version))")
                 }
                 identities[digest] = identity
             }

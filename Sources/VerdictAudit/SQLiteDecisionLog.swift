@@ -274,12 +274,21 @@ public final class SQLiteDecisionLog: DecisionLog, @unchecked Sendable {
     public func checkpoint(key: Curve25519.Signing.PrivateKey, time: Timestamp) throws -> Checkpoint {
         do {
             var result: Checkpoint?
+            // The case index is read outside the write lock (WAL: writers go on); under it, only the
+            // records appended meanwhile are added, so the write transaction stays short.
+            let unlocked = try caseIndexUnlocked()
+            var index = unlocked.index
+            let indexed = unlocked.size
             try queue.inTransaction(.immediate) { db in
                 let f = try Self.frontier(db, path)
-                let index = CaseIndex(records: try Self.caseLeaves(db, below: f.size), below: f.size)
-                let c = try Checkpoint.sign(logID: logID, size: f.size, root: f.root, indexRoot: index.root, time: time, key: key)
+                guard f.size >= indexed else {
+                    throw AuditError(.tampered, "the log's tree state counts \(f.size) records, fewer than the \(indexed) it counted a moment ago: `verdict_state` was edited")
+                }
+                try Self.forEachCaseLeaf(db, indexed..<f.size) { index.add(caseID: $0, seq: $1, leaf: $2) }
+                let indexRoot = index.root()
+                let c = try Checkpoint.sign(logID: logID, size: f.size, root: f.root, indexRoot: indexRoot, time: time, key: key)
                 try db.execute(sql: "INSERT INTO verdict_checkpoints (log_id, size, root, time, key, signature, index_root) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                               arguments: [c.logID, Int64(c.size), Data(c.root), c.time, Data(c.publicKey), Data(c.signature), Data(index.root)])
+                               arguments: [c.logID, Int64(c.size), Data(c.root), c.time, Data(c.publicKey), Data(c.signature), Data(indexRoot)])
                 result = c
                 return .commit
             }
@@ -485,6 +494,17 @@ public final class SQLiteDecisionLog: DecisionLog, @unchecked Sendable {
 
     public func caseLeaves(below size: UInt64) throws -> [(caseID: String, seq: UInt64, leaf: Hash)] {
         try read { db in try Self.caseLeaves(db, below: size) }
+    }
+
+    static func forEachCaseLeaf(_ db: Database, _ range: Range<UInt64>, _ body: (String, UInt64, Hash) throws -> Void) throws {
+        guard !range.isEmpty else { return }
+        let cursor = try Row.fetchCursor(db, sql: "SELECT CAST(case_id AS BLOB), seq, leaf FROM verdict_records WHERE seq >= ? AND seq < ? ORDER BY seq",
+                                         arguments: [Int64(clamping: range.lowerBound), Int64(clamping: range.upperBound)])
+        while let row = try cursor.next() { try body(text(row, 0), UInt64(clamping: int(row, 1)), blob(row, 2)) }
+    }
+
+    public func forEachCaseLeaf(_ range: Range<UInt64>, _ body: (String, UInt64, Hash) throws -> Void) throws {
+        try read { db in try Self.forEachCaseLeaf(db, range, body) }
     }
 
     public func policy(digest: String) throws -> ArchivedPolicy? {

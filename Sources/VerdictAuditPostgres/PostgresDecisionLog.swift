@@ -217,11 +217,20 @@ public final class PostgresDecisionLog: DecisionLog, @unchecked Sendable {
     }
 
     public func checkpoint(key: Curve25519.Signing.PrivateKey, time: Timestamp) throws -> Checkpoint {
-        try transaction { f in
-            let index = CaseIndex(records: try caseLeavesUnlocked(below: f.size), below: f.size)
-            let cp = try Checkpoint.sign(logID: logID, size: f.size, root: f.root, indexRoot: index.root, time: time, key: key)
+        // The case index is read in a snapshot without the write lock (writers go on); under it, only
+        // the records appended meanwhile are added, so the locking transaction stays short.
+        let unlocked = try caseIndexUnlocked()
+        var index = unlocked.index
+        let indexed = unlocked.size
+        return try transaction { f in
+            guard f.size >= indexed else {
+                throw AuditError(.tampered, "the log's tree state counts \(f.size) records, fewer than the \(indexed) it counted a moment ago: `verdict_state` was edited")
+            }
+            try forEachCaseLeafUnlocked(indexed..<f.size) { index.add(caseID: $0, seq: $1, leaf: $2) }
+            let computed = index.root()
+            let cp = try Checkpoint.sign(logID: logID, size: f.size, root: f.root, indexRoot: computed, time: time, key: key)
             let size = Int64(cp.size), root = ByteBuffer(bytes: cp.root), pub = ByteBuffer(bytes: cp.publicKey), sig = ByteBuffer(bytes: cp.signature)
-            let indexRoot = ByteBuffer(bytes: index.root)
+            let indexRoot = ByteBuffer(bytes: computed)
             try q("INSERT INTO verdict_checkpoints (log_id, size, root, time, key, signature, index_root) VALUES (\(cp.logID), \(size), \(root), \(cp.time), \(pub), \(sig), \(indexRoot))")
             return cp
         }
@@ -389,6 +398,26 @@ public final class PostgresDecisionLog: DecisionLog, @unchecked Sendable {
 
     public func caseLeaves(below size: UInt64) throws -> [(caseID: String, seq: UInt64, leaf: Hash)] {
         try locked { try caseLeavesUnlocked(below: size) }
+    }
+
+    /// The case index's columns of the records in `range`, 8192 rows a query (the caller holds `lock`).
+    private func forEachCaseLeafUnlocked(_ range: Range<UInt64>, _ body: (String, UInt64, Hash) throws -> Void) throws {
+        var next = Int64(clamping: range.lowerBound)
+        let stop = Int64(clamping: range.upperBound)
+        while next < stop {
+            var last: Int64?
+            for row in try q("SELECT case_id, seq, leaf FROM verdict_records WHERE seq >= \(next) AND seq < \(stop) ORDER BY seq LIMIT 8192") {
+                let (c, s, l) = try row.decode((String, Int64, ByteBuffer).self)
+                try body(c, UInt64(clamping: s), Array(buffer: l))
+                last = s
+            }
+            guard let last else { return }
+            next = last + 1
+        }
+    }
+
+    public func forEachCaseLeaf(_ range: Range<UInt64>, _ body: (String, UInt64, Hash) throws -> Void) throws {
+        try locked { try forEachCaseLeafUnlocked(range, body) }
     }
 
     public func policy(digest: String) throws -> ArchivedPolicy? {

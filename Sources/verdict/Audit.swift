@@ -210,7 +210,7 @@ extension Audit {
                 let r = try LogVerifier.verify(l, key: pub) { read, total in progress?.show(Int(read), of: Int(total)) }
                 progress?.done()
                 let w = AuditWords(lang)
-                var out = w.verified(l.location, Int(r.records), r.root.hexString) + "\n"
+                var out = w.verified(l.location, Int(r.decisionRecords), events: Int(r.events), r.root.hexString) + "\n"
                 out += w.checkpoints(r.checkpoints, keys: r.keys, consistent: r.checkpoints > 1) + "\n"
                 if !r.operatorKey && r.checkpoints > 0 { out += w.namedKeysNote + "\n" }
                 if r.uncheckpointed > 0 { out += w.uncheckpointed(Int(r.uncheckpointed)) + "\n" }

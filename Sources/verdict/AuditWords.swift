@@ -35,8 +35,12 @@ struct AuditWords {
     }
 
     // audit verify
-    func verified(_ location: String, _ n: Int, _ root: String) -> String {
-        zh ? "✓ \(location):已验证 \(n) 条记录;树根 \(root)" : "✓ \(location): \(n) records verified; tree root \(root)"
+    /// `n` decision records and `events` events (version and change events), each a leaf of the tree.
+    func verified(_ location: String, _ n: Int, events: Int, _ root: String) -> String {
+        if zh {
+            return "✓ \(location):已验证 \(n) 条记录" + (events > 0 ? "和 \(events) 个事件" : "") + ";树根 \(root)"
+        }
+        return "✓ \(location): \(plural(n, "record", "records"))" + (events > 0 ? " and \(plural(events, "event", "events"))" : "") + " verified; tree root \(root)"
     }
     func checkpoints(_ n: Int, keys: [String], consistent: Bool) -> String {
         if zh {

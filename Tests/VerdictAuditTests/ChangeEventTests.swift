@@ -29,10 +29,18 @@ struct ChangeEventTests {
             PendingChangeEvent(step: .approved, proposal: "P1", set: "quality-complaints", by: "bob", reason: "impact checked: 12 of 3,000 decisions change",
                                baseDigest: base, candidateDigest: candidate, recordedAt: try at("09:00:00")),
         ]) == 3..<5)
+        // The candidate, the shipped set as 1.1.0, is archived with its activation (`verify` checks an event's version against the archive).
+        let dir = f.folder.appendingPathComponent("quality-complaints")
+        try FileManager.default.copyItem(atPath: shippedPolicyPath("quality-complaints"), toPath: dir.path)
+        let manifest = dir.appendingPathComponent("policy.yaml")
+        try String(contentsOf: manifest, encoding: .utf8).replacingOccurrences(of: #"version: "1.0.0""#, with: #"version: "1.1.0""#)
+            .write(to: manifest, atomically: true, encoding: .utf8)
+        let v110 = try CompiledPolicy.load(directory: dir.path)
+        #expect(v110.identity.digest == candidate)
         #expect(try log.appendVersionEvents([
             PendingVersionEvent(kind: .retired, set: "quality-complaints", version: "1.0.0", digest: base, trigger: "watch", recordedAt: try at("09:00:01")),
             PendingVersionEvent(kind: .activated, set: "quality-complaints", version: "1.1.0", digest: candidate, trigger: "watch", recordedAt: try at("09:00:01")),
-        ], policies: []) == 5..<7)
+        ], policies: [try ArchivedPolicy(policy: v110, folder: dir.path)]) == 5..<7)
         #expect(try log.appendChangeEvents([
             PendingChangeEvent(step: .activated, proposal: "P1", set: "quality-complaints", by: "service", reason: "",
                                baseDigest: base, candidateDigest: candidate, recordedAt: try at("09:00:01")),
@@ -53,7 +61,7 @@ struct ChangeEventTests {
         let f = try Self.history(backend)
         defer { try? FileManager.default.removeItem(at: f.folder) }
         let v = try f.verify()
-        #expect(v.status == 0 && v.stdout.contains("11 records verified"), "\(v.stdout)\(v.stderr)")
+        #expect(v.status == 0 && v.stdout.contains("4 records and 7 events verified"), "\(v.stdout)\(v.stderr)")
 
         let log = try f.open()
         defer { log.close() }

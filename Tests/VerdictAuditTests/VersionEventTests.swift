@@ -17,14 +17,17 @@ struct VersionEventTests {
         defer { try? FileManager.default.removeItem(at: f.folder) }
         let log = try f.open()
         let at = try Timestamp(rfc3339: "2026-06-01T08:00:00Z")
-        let events = [PendingVersionEvent(kind: .retired, set: "quality-complaints", version: "1.0.0", digest: "sha256:aa", trigger: "request", by: "ops", recordedAt: at),
-                      PendingVersionEvent(kind: .activated, set: "quality-complaints", version: "1.1.0", digest: "sha256:bb", trigger: "request", by: "ops", recordedAt: at)]
+        // The version that decided, retired and activated again (`verify` checks an event's version against the archive).
+        let policy = try CompiledPolicy.load(directory: shippedPolicyPath("quality-complaints"))
+        let (version, digest) = (policy.identity.version, policy.identity.digest)
+        let events = [PendingVersionEvent(kind: .retired, set: "quality-complaints", version: version, digest: digest, trigger: "request", by: "ops", recordedAt: at),
+                      PendingVersionEvent(kind: .activated, set: "quality-complaints", version: version, digest: digest, trigger: "signal", by: "ops", recordedAt: at)]
         #expect(try log.appendVersionEvents(events, policies: []) == 3..<5)
         log.close()
         #expect(try f.decide([f.cases[0]]).status == 0)
         #expect(try f.checkpoint().stdout.contains("checkpoint #1: 6 records"))
         let v = try f.verify()
-        #expect(v.status == 0, "\(v.stderr)")
+        #expect(v.status == 0 && v.stdout.contains(": 4 records and 2 events verified"), "\(v.stdout)\(v.stderr)")
         // A decision after the events is proven, and the case's completeness proof lists only decisions.
         let id = ExactProofTests.caseIDs(f)[0]
         let proof = f.folder.appendingPathComponent("p.json").path
@@ -34,15 +37,15 @@ struct VersionEventTests {
         let reopened = try f.open()
         let stored = try reopened.versionEvents()
         #expect(try stored.map { try $0.parsed() }.map(\.by) == ["ops", "ops"])
-        #expect(String(decoding: stored[0].body, as: UTF8.self) == #"{"seq":3,"event":"retired","recorded_at":"2026-06-01T08:00:00Z","set":"quality-complaints","version":"1.0.0","digest":"sha256:aa","trigger":"request","by":"ops"}"#)
+        #expect(String(decoding: stored[0].body, as: UTF8.self) == #"{"seq":3,"event":"retired","recorded_at":"2026-06-01T08:00:00Z","set":"quality-complaints","version":"\#(version)","digest":"\#(digest)","trigger":"request","by":"ops"}"#)
         reopened.close()
         let versions = try f.audit(["versions", "--log", f.location])
-        #expect(versions.stdout.contains("1.1.0 (sha256:bb)") && versions.stdout.contains("(request, event 4)"), "\(versions.stdout)\(versions.stderr)")
+        #expect(versions.stdout.contains("\(version) (\(digest))") && versions.stdout.contains("(signal, event 4)"), "\(versions.stdout)\(versions.stderr)")
 
         // An event edited by hand is named by its number.
         let edit = backend == .sqlite
-            ? "UPDATE verdict_events SET body = CAST(replace(CAST(body AS TEXT), '1.1.0', '9.9.9') AS BLOB) WHERE seq = 4"
-            : "UPDATE verdict_events SET body = convert_to(replace(convert_from(body, 'UTF8'), '1.1.0', '9.9.9'), 'UTF8') WHERE seq = 4"
+            ? #"UPDATE verdict_events SET body = CAST(replace(CAST(body AS TEXT), '"signal"', '"watch"') AS BLOB) WHERE seq = 4"#
+            : #"UPDATE verdict_events SET body = convert_to(replace(convert_from(body, 'UTF8'), '"signal"', '"watch"'), 'UTF8') WHERE seq = 4"#
         try f.sql(edit)
         let bad = try f.verify()
         #expect(bad.status == 1 && bad.stderr.contains("version event 4 was altered"), "\(bad.stderr)")
