@@ -44,8 +44,8 @@ struct VersionEventTests {
 
         // An event edited by hand is named by its number.
         let edit = backend == .sqlite
-            ? #"UPDATE verdict_events SET body = CAST(replace(CAST(body AS TEXT), '"signal"', '"watch"') AS BLOB) WHERE seq = 4"#
-            : #"UPDATE verdict_events SET body = convert_to(replace(convert_from(body, 'UTF8'), '"signal"', '"watch"'), 'UTF8') WHERE seq = 4"#
+            ? #"UPDATE verdict_events SET body = CAST(replace(CAST(body AS TEXT), 'signal', 'watch') AS BLOB) WHERE seq = 4"#
+            : #"UPDATE verdict_events SET body = convert_to(replace(convert_from(body, 'UTF8'), 'signal', 'watch'), 'UTF8') WHERE seq = 4"#
         try f.sql(edit)
         let bad = try f.verify()
         #expect(bad.status == 1 && bad.stderr.contains("version event 4 was altered"), "\(bad.stderr)")
