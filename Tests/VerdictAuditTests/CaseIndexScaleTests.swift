@@ -178,7 +178,7 @@ struct CaseIndexScaleTests {
     // MARK: Version events against the archive
 
     @Test func aVersionEventsVersionMustBeArchivedAndSayWhatItsFilesSay() throws {
-        var l = try Log(.sqlite)
+        let l = try Log(.sqlite)
         defer { l.close() }
         let policy = try Self.policy.get()
         let archive = try ArchivedPolicy(policy: policy, folder: shippedPolicyPath("quality-complaints"))
