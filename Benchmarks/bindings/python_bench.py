@@ -2,8 +2,10 @@
 """The Python binding's cost, by hand (not a timed test): bounded by --seconds per measurement.
 
 1. Per-call overhead: policy.decide(case bytes) against verdict_bench_answer (the Swift library's own
-   JSON-in, JSON-out decision, never crossing the boundary) in the same process and run.
-2. Threads: decisions/s from 2 threads against 1 (ctypes releases the GIL during the library call).
+   JSON-in, JSON-out decision, never crossing the boundary) in the same process and run, through the
+   binding's C extension (compiled here from bindings/python/src/verdict/_native.c) and through its
+   ctypes path, alternating in each round.
+2. Threads: decisions/s from 2 threads against 1, both paths (each releases the GIL during the library call).
 3. zen-engine (GoRules, `pip install zen-engine`) on the same rules and cases: the A5 approval rules of
    policies/quality-complaints as the JDM decision table zen/approval.jdm.json and as the Verdict set
    zen/verdict-policy (the same bands, the Henan finance override and its Zhengzhou exception). Both
@@ -17,18 +19,36 @@ Usage: VERDICT_LIBRARY=.build/libverdict/release/libverdict.so python3 Benchmark
 from __future__ import annotations
 
 import argparse
+import atexit
 import ctypes
 import json
 import random
+import shutil
+import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
 from typing import Any, Callable
 
 ROOT = Path(__file__).resolve().parents[2]
-# The binding of this checkout (not an installed copy), with VERDICT_LIBRARY naming the library.
-sys.path.insert(0, str(ROOT / "bindings" / "python" / "src"))
+
+
+def binding_with_extension() -> Path:
+    """The binding of this checkout (not an installed copy) in a temporary folder, with its C extension
+    compiled there as pip would (setup.py build_ext, Python's own flags); VERDICT_LIBRARY names the library."""
+    folder = Path(tempfile.mkdtemp(prefix="verdict-bench-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    shutil.copytree(ROOT / "bindings" / "python" / "src" / "verdict", folder / "verdict",
+                    ignore=shutil.ignore_patterns("*.so", "__pycache__"))
+    subprocess.run([sys.executable, "setup.py", "-q", "build_ext", "--build-lib", str(folder),
+                    "--build-temp", str(folder / "obj")], cwd=ROOT / "bindings" / "python", check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return folder
+
+
+sys.path.insert(0, str(binding_with_extension()))
 import verdict  # noqa: E402
 from verdict import _library  # noqa: E402
 
@@ -39,7 +59,22 @@ def say(text: str = "") -> None:
     print(text, file=sys.stderr, flush=True)
 
 
-def per_call(policy: verdict.Policy, case: bytes, seconds: float) -> dict[str, float]:
+def timed_loop(seconds: float, call: Callable[[], object]) -> float:
+    """Nanoseconds per call of call(), run in blocks of 10,000 until `seconds` have passed."""
+    n = 0
+    start = end = time.perf_counter()
+    while end - start < seconds:
+        for _ in range(10_000):
+            call()
+        n += 10_000
+        end = time.perf_counter()
+    return (end - start) * 1e9 / n
+
+
+def per_call(policy: verdict.Policy, pure: verdict.Policy, case: bytes, seconds: float) -> dict[str, float]:
+    """One round, each way for seconds/5: the library's own loop, the bare ctypes and extension calls,
+    policy.decide through the extension and (the policy `pure`) through ctypes."""
+    seconds /= 5
     lib = _library.library()
     handle = policy._live_handle()
     inside_ns = inside_n = 0
@@ -49,31 +84,24 @@ def per_call(policy: verdict.Policy, case: bytes, seconds: float) -> dict[str, f
         assert status == 0, status
         inside_ns += ns.value
         inside_n += 10_000
-    # The bare ctypes call (verdict_decide_into with a kept buffer, the text read out): what any binding pays.
+    # The bare ctypes call (verdict_decide_into with a kept buffer, the text read out): what any ctypes binding pays.
     buffer, length = ctypes.create_string_buffer(64 << 10), ctypes.c_size_t(0)
     length_ref = ctypes.byref(length)
     function = lib.verdict_decide_into
-    n = 0
-    start = end = time.perf_counter()
-    while end - start < seconds:
-        for _ in range(10_000):
-            function(handle, case, len(case), None, buffer, 64 << 10, length_ref)
-            buffer.value.decode()
-        n += 10_000
-        end = time.perf_counter()
-    bare = (end - start) * 1e9 / n
-    decide = policy.decide
-    n = 0
-    start = end = time.perf_counter()
-    while end - start < seconds:
-        for _ in range(10_000):
-            decide(case)
-        n += 10_000
-        end = time.perf_counter()
+
+    def bare_ctypes() -> None:
+        function(handle, case, len(case), None, buffer, 64 << 10, length_ref)
+        buffer.value.decode()
+
+    native = _library.native.decide  # type: ignore[union-attr]
     inside = inside_ns / inside_n
-    through = (end - start) * 1e9 / n
-    return {"library_ns": inside, "call_ns": through, "overhead_ns": through - inside, "calls_per_s": 1e9 / through,
-            "ctypes_call_ns": bare, "binding_ns": through - bare}
+    ways = {
+        "ctypes_call_ns": timed_loop(seconds, bare_ctypes),
+        "native_call_ns": timed_loop(seconds, lambda: native(handle, case, None)),
+        "call_ns": timed_loop(seconds, lambda: policy.decide(case)),
+        "ctypes_decide_ns": timed_loop(seconds, lambda: pure.decide(case)),
+    }
+    return {"library_ns": inside, **ways}
 
 
 def rate(threads: int, seconds: float, work: Callable[[], object]) -> float:
@@ -160,35 +188,49 @@ def main() -> None:
     args = parser.parse_args()
 
     case = (ROOT / "policies" / "quality-complaints" / "examples" / "henan-tier3.json").read_bytes()
-    with verdict.Policy.load(ROOT / "policies" / "quality-complaints") as policy:
-        policy.decide(case)
+    assert verdict.native_extension(), f"the C extension did not build: {verdict.native_absent()}"
+    quality = ROOT / "policies" / "quality-complaints"
+    with verdict.Policy.load(quality) as policy, verdict.Policy.load(quality) as pure:
+        pure._native = None  # the same binding through ctypes (as with VERDICT_PURE_PYTHON=1)
+        assert policy.decide(case).json == pure.decide(case).json
         # Best of --rounds (the machine is shared: the least disturbed round is the closest to the cost).
-        rounds = [per_call(policy, case, args.seconds / args.rounds) for _ in range(args.rounds)]
-        calls = min(rounds, key=lambda r: r["call_ns"])
-        calls["library_ns"] = min(r["library_ns"] for r in rounds)
-        calls["ctypes_call_ns"] = min(r["ctypes_call_ns"] for r in rounds)
+        rounds = [per_call(policy, pure, case, args.seconds / args.rounds) for _ in range(args.rounds)]
+        calls = {key: min(r[key] for r in rounds) for key in rounds[0]}
         calls["overhead_ns"] = calls["call_ns"] - calls["library_ns"]
-        calls["binding_ns"] = calls["call_ns"] - calls["ctypes_call_ns"]
-        say(f"1. per call (quality-complaints, henan-tier3.json), library {_library.candidates()[0]}:")
-        say(f"   verdict_bench_answer {calls['library_ns']:9.0f} ns   policy.decide(bytes) {calls['call_ns']:9.0f} ns"
+        calls["ctypes_overhead_ns"] = calls["ctypes_decide_ns"] - calls["library_ns"]
+        calls["calls_per_s"] = 1e9 / calls["call_ns"]
+        say(f"1. per call (quality-complaints, henan-tier3.json), best of {args.rounds} rounds,"
+            f" library {_library.candidates()[0]}:")
+        say(f"   verdict_bench_answer (the library's own loop)      {calls['library_ns']:7.0f} ns")
+        say(f"   policy.decide(bytes) through the C extension        {calls['call_ns']:7.0f} ns"
             f"   overhead {calls['overhead_ns']:6.0f} ns")
-        say(f"   of which the bare ctypes call of verdict_decide_into {calls['ctypes_call_ns']:9.0f} ns, the binding's Python"
-            f" (arguments, Decision) {calls['binding_ns']:6.0f} ns")
+        say(f"   policy.decide(bytes) through ctypes                 {calls['ctypes_decide_ns']:7.0f} ns"
+            f"   overhead {calls['ctypes_overhead_ns']:6.0f} ns   ctypes ÷ extension"
+            f" {calls['ctypes_overhead_ns'] / calls['overhead_ns']:.1f}× (overhead)")
+        say(f"   bare calls: verdict._native.decide {calls['native_call_ns']:7.0f} ns,"
+            f" ctypes verdict_decide_into {calls['ctypes_call_ns']:7.0f} ns")
         lib, handle, ns = _library.library(), policy._live_handle(), ctypes.c_uint64(0)
 
         def inside() -> None:  # the library alone, 100 decisions per call, the GIL released throughout
             lib.verdict_bench_answer(handle, case, len(case), None, 100, ctypes.byref(ns))
 
-        one = two = one_inside = two_inside = 0.0
+        one = two = one_pure = two_pure = one_inside = two_inside = 0.0
+        share = args.seconds / args.rounds / 3
         for _ in range(args.rounds):  # alternating, best of each
-            one = max(one, rate(1, args.seconds / args.rounds, lambda: policy.decide(case)))
-            two = max(two, rate(2, args.seconds / args.rounds, lambda: policy.decide(case)))
-            one_inside = max(one_inside, 100 * rate(1, args.seconds / args.rounds / 2, inside))
-            two_inside = max(two_inside, 100 * rate(2, args.seconds / args.rounds / 2, inside))
-        say(f"2. threads: 1 thread {one:9.0f}/s   2 threads {two:9.0f}/s   ×{two / one:.2f}"
-            f"   (the library alone, what the machine gives: ×{two_inside / one_inside:.2f})")
+            one = max(one, rate(1, share, lambda: policy.decide(case)))
+            two = max(two, rate(2, share, lambda: policy.decide(case)))
+            one_pure = max(one_pure, rate(1, share, lambda: pure.decide(case)))
+            two_pure = max(two_pure, rate(2, share, lambda: pure.decide(case)))
+            one_inside = max(one_inside, 100 * rate(1, share, inside))
+            two_inside = max(two_inside, 100 * rate(2, share, inside))
+        say(f"2. threads, decisions/s:          1 thread    2 threads")
+        say(f"   through the C extension     {one:11.0f}  {two:11.0f}   ×{two / one:.2f}")
+        say(f"   through ctypes              {one_pure:11.0f}  {two_pure:11.0f}   ×{two_pure / one_pure:.2f}")
+        say(f"   the library alone           {one_inside:11.0f}  {two_inside:11.0f}   ×{two_inside / one_inside:.2f}"
+            "   (what the machine gives)")
     line: dict[str, Any] = {"language": "python", **{k: round(v) for k, v in calls.items()},
                             "threads_1_per_s": round(one), "threads_2_per_s": round(two), "threads_speedup": round(two / one, 2),
+                            "ctypes_threads_speedup": round(two_pure / one_pure, 2),
                             "library_threads_speedup": round(two_inside / one_inside, 2)}
     if not args.no_zen:
         z = versus_zen(args.cases, args.seconds)

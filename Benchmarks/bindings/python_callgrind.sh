@@ -3,7 +3,10 @@
 # deciding the quality-complaints sample case runs N and then 2N times in a fresh process (after 100
 # warm-up calls); (instructions of 2N - instructions of N) / N is one call's count, start-up cancelled.
 #   library   verdict_bench_answer (the Swift library's own loop, never crossing the boundary)
-#   binding   policy.decide(bytes) of the binding in bindings/python/src (or BINDING=folder)
+#   binding   policy.decide(bytes) of the binding in bindings/python/src (or BINDING=folder), through its
+#             C extension verdict._native (built here from src/verdict/_native.c with setup.py build_ext)
+#   ctypes    policy.decide(bytes), the same binding with the extension off (its ctypes path)
+#   native    the bare call of the extension, verdict._native.decide(handle, bytes, None)
 #   decide    the bare ctypes call of verdict_decide, the text copied out, verdict_free
 #   into      the bare ctypes call of verdict_decide_into into a kept buffer, the text read
 # WAYS="binding" picks some. Not a test: run by hand. Usage: Benchmarks/bindings/python_callgrind.sh [N]   (default 1000)
@@ -17,6 +20,12 @@ trap 'rm -rf "$out"' EXIT
 # valgrind gives up on the debug information of Swift's release build: count a copy without it.
 objcopy --strip-debug "$lib" "$out/libverdict.so"
 lib=$out/libverdict.so
+# The binding with its extension compiled as pip would (setup.py, Python's own flags), in a folder of its own.
+mkdir -p "$out/binding"
+cp -r "$binding/verdict" "$out/binding/verdict"
+rm -f "$out/binding/verdict/libverdict.so" "$out"/binding/verdict/_native*.so
+(cd bindings/python && python3 setup.py -q build_ext --build-lib "$out/binding" --build-temp "$out/obj" 2>/dev/null)
+binding=$out/binding
 cat > "$out/run.py" <<'PY'
 import ctypes, sys
 sys.path.insert(0, sys.argv[3])
@@ -34,7 +43,14 @@ def call(k):
     if way == "library":
         lib.verdict_bench_answer(handle, case, len(case), None, k, ctypes.byref(ns))
     elif way == "binding":
+        assert verdict.native_extension(), verdict.native_absent()
         for _ in range(k): policy.decide(case)
+    elif way == "ctypes":
+        policy._native = None
+        for _ in range(k): policy.decide(case)
+    elif way == "native":
+        native = _library.native.decide
+        for _ in range(k): native(handle, case, None)
     elif way == "decide":
         for _ in range(k):
             lib.verdict_decide(handle, case, len(case), None, out_ref, length_ref)
@@ -49,12 +65,16 @@ call(n)
 PY
 # The interpreter itself (python3 may be a wrapper script, such as pyenv's, which callgrind would count).
 py=$(python3 -c 'import sys; print(sys.executable)')
+# Swift's and Python's hashing are seeded per process, which moves the counts by ~1,000 between runs:
+# fixed here, so that two runs of a way give the same count.
 count() {
-  VERDICT_LIBRARY="$lib" valgrind --tool=callgrind --callgrind-out-file="$out/cg" "$py" "$out/run.py" "$1" "$2" "$binding" \
+  SWIFT_DETERMINISTIC_HASHING=1 PYTHONHASHSEED=0 VERDICT_LIBRARY="$lib" valgrind --tool=callgrind --callgrind-out-file="$out/cg" "$py" "$out/run.py" "$1" "$2" "$binding" \
     2>&1 >/dev/null | sed -n 's/.*Collected : *\([0-9]*\).*/\1/p'
 }
-printf '%-8s %14s\n' way instructions/call
-for way in ${WAYS:-library binding decide into}; do
+printf '%-8s %14s %14s\n' way instructions/call "over library"
+for way in ${WAYS:-library binding ctypes native decide into}; do
   a=$(count "$way" "$n"); b=$(count "$way" $((2 * n)))
-  printf '%-8s %14d\n' "$way" $(( (b - a) / n ))
+  per=$(( (b - a) / n ))
+  if [ "$way" = library ]; then base=$per; fi
+  printf '%-8s %14d %14s\n' "$way" "$per" "${base:+$((per - base))}"
 done

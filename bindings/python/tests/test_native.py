@@ -91,6 +91,17 @@ def test_both_paths_give_the_same_answers_and_errors(both: tuple[verdict.Policy,
 
 
 @needs_native
+def test_the_fast_path_makes_the_decision_decision_init_makes(policy: verdict.Policy, case: dict[str, Any]) -> None:
+    """decide(bytes) without options builds its Decision without the class call: every slot the same."""
+    data = json.dumps(case).encode()
+    fast = policy.decide(data)
+    slow = verdict.Decision(policy, data, policy._answer(data, None), None, ())
+    assert {slot: getattr(fast, slot) for slot in verdict.Decision.__slots__} == \
+           {slot: getattr(slow, slot) for slot in verdict.Decision.__slots__}
+    assert fast.outputs == slow.outputs and fast.text() == slow.text() and repr(fast) == repr(slow)
+
+
+@needs_native
 def test_a_handle_freed_under_the_call_is_refused_by_the_library(case: dict[str, Any]) -> None:
     policy = verdict.Policy.load(QUALITY)
     handle = policy._live_handle()
