@@ -102,6 +102,12 @@ public struct Proposal: Sendable, Codable, Equatable, Identifiable {
     public var candidateDigest: String
     /// For a rollback: the archived version's digest it brings back.
     public var rollbackOf: String?
+    /// For a proposal that makes a new version (``version`` is then its new folder, `versions/NAME`): the
+    /// version folder it was made from (`""` for the set's own files), whose serving digest is
+    /// ``baseDigest``. Every file of the new version is a new file of the change.
+    public var madeFrom: String?
+    /// For a new version: the date it takes effect (`2027-01-01`), as proposed.
+    public var newVersionEffective: String?
     /// The files it writes and removes.
     public var changes: [FileChange]
     /// The check of the candidate.
@@ -119,7 +125,8 @@ public struct Proposal: Sendable, Codable, Equatable, Identifiable {
 
     /// A new open proposal.
     public init(id: String, set: String, version: String, author: String, reason: String, createdAt: String, baseDigest: String,
-                candidateDigest: String, rollbackOf: String? = nil, changes: [FileChange], check: CheckSummary) {
+                candidateDigest: String, rollbackOf: String? = nil, madeFrom: String? = nil,
+                newVersionEffective: String? = nil, changes: [FileChange], check: CheckSummary) {
         self.id = id
         self.set = set
         self.version = version
@@ -129,6 +136,8 @@ public struct Proposal: Sendable, Codable, Equatable, Identifiable {
         self.baseDigest = baseDigest
         self.candidateDigest = candidateDigest
         self.rollbackOf = rollbackOf
+        self.madeFrom = madeFrom
+        self.newVersionEffective = newVersionEffective
         self.changes = changes
         self.check = check
         self.state = .open
@@ -137,6 +146,42 @@ public struct Proposal: Sendable, Codable, Equatable, Identifiable {
         self.updatedAt = createdAt
         self.revision = 1
     }
+
+    /// The version folder whose serving digest the proposal was made against: the one it edits, or
+    /// for a new version the one it was made from.
+    public var baseVersion: String { madeFrom ?? version }
+
+    private enum CodingKeys: String, CodingKey {
+        case id, set, version, author, reason, createdAt, baseDigest, candidateDigest, rollbackOf, madeFrom, newVersionEffective, changes, check
+        case state, reviews
+        case outcome, updatedAt, revision
+    }
+
+    /// Reads a stored proposal; one stored before proposals had revisions is at its first.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(String.self, forKey: .id)
+        set = try c.decode(String.self, forKey: .set)
+        version = try c.decode(String.self, forKey: .version)
+        author = try c.decode(String.self, forKey: .author)
+        reason = try c.decode(String.self, forKey: .reason)
+        createdAt = try c.decode(String.self, forKey: .createdAt)
+        baseDigest = try c.decode(String.self, forKey: .baseDigest)
+        candidateDigest = try c.decode(String.self, forKey: .candidateDigest)
+        rollbackOf = try c.decodeIfPresent(String.self, forKey: .rollbackOf)
+        madeFrom = try c.decodeIfPresent(String.self, forKey: .madeFrom)
+        newVersionEffective = try c.decodeIfPresent(String.self, forKey: .newVersionEffective)
+        changes = try c.decode([FileChange].self, forKey: .changes)
+        check = try c.decode(CheckSummary.self, forKey: .check)
+        state = try c.decode(State.self, forKey: .state)
+        reviews = try c.decode([Review].self, forKey: .reviews)
+        outcome = try c.decode([String].self, forKey: .outcome)
+        updatedAt = try c.decode(String.self, forKey: .updatedAt)
+        revision = try c.decodeIfPresent(Int.self, forKey: .revision) ?? 1
+    }
+
+    /// For a new version: its name (its folder's last part), or nil.
+    public var newVersionName: String? { madeFrom == nil ? nil : String(version.dropFirst("versions/".count)) }
 
     /// The path of a changed file in the set's folder (with the version folder in front).
     public func pathInSet(_ change: FileChange) -> String {

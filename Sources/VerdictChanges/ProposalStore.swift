@@ -127,12 +127,19 @@ public final class ProposalStore: Sendable {
 
     /// Records a new open proposal by `by` (an editor or above) and returns it.
     public func propose(set: String, version: String, by: Identity, reason: String, baseDigest: String, candidateDigest: String,
-                        rollbackOf: String? = nil, changes: [Proposal.FileChange], check: Proposal.CheckSummary, at: Timestamp,
+                        rollbackOf: String? = nil, madeFrom: String? = nil, effective: String? = nil, changes: [Proposal.FileChange],
+                        check: Proposal.CheckSummary, at: Timestamp,
                         record: Recorder = { _ in }) throws(Refusal) -> Proposal {
         try Self.require(.editor, by, "propose a change")
         let reason = try Self.text(reason, "reason")
         try Self.validate(changes)
         guard version.isEmpty || ProposalPath.problem(version + "/x.yaml") == nil else { throw Refusal(.invalid, "bad-path", "`\(version)` is not a version folder") }
+        if let madeFrom {
+            guard version.hasPrefix("versions/"), madeFrom.isEmpty || ProposalPath.problem(madeFrom + "/x.yaml") == nil, madeFrom != version else {
+                throw Refusal(.invalid, "bad-path", "a new version goes into a folder `versions/NAME` of its own, made from another version's")
+            }
+            try Self.validateNewVersion(version, changes)
+        }
         let time = at.rfc3339(in: .utc)
         return try proposals.withLock { (all: inout [String: Proposal]) throws(Refusal) -> Proposal in
             guard all.values.filter({ !$0.state.isFinal }).count < Self.maxOpen else {
@@ -140,7 +147,8 @@ public final class ProposalStore: Sendable {
             }
             let id = next.withLock { n in "P\(n)" }
             let p = Proposal(id: id, set: set, version: version, author: by.name, reason: reason, createdAt: time, baseDigest: baseDigest,
-                             candidateDigest: candidateDigest, rollbackOf: rollbackOf, changes: changes, check: check)
+                             candidateDigest: candidateDigest, rollbackOf: rollbackOf, madeFrom: madeFrom,
+                             newVersionEffective: madeFrom == nil ? nil : effective, changes: changes, check: check)
             guard storedBytes.withLock({ $0 }) + Self.size(p) <= Self.maxStoredBytes else {
                 throw Refusal(.storage, "store-full", "the proposals folder `\(folder)` holds \(Self.maxStoredBytes >> 20) MiB of proposals: move closed ones out of it (they stay in the decision log's history) and restart")
             }
@@ -150,6 +158,17 @@ public final class ProposalStore: Sendable {
             storedBytes.withLock { $0 += Self.size(p) }
             all[id] = p
             return p
+        }
+    }
+
+    /// A new version's files: every one new, and each a plain path once `version` (`versions/NAME`) is
+    /// put in front of it, as it is written.
+    static func validateNewVersion(_ version: String, _ changes: [Proposal.FileChange]) throws(Refusal) {
+        guard changes.allSatisfy({ $0.before == nil && $0.text != nil }) else {
+            throw Refusal(.invalid, "bad-path", "every file of a new version is a new file")
+        }
+        for c in changes {
+            if let problem = ProposalPath.problem(version + "/" + c.path) { throw Refusal(.invalid, "bad-path", problem) }
         }
     }
 
@@ -165,6 +184,7 @@ public final class ProposalStore: Sendable {
             }
             try Self.require(.editor, by, "bring a proposal up to date")
             guard p.state == .open else { throw Self.notOpen(p) }
+            if p.madeFrom != nil { try Self.validateNewVersion(p.version, changes) }
             p.baseDigest = baseDigest
             p.candidateDigest = candidateDigest
             p.changes = changes

@@ -7,7 +7,8 @@ import Foundation
 /// (`.verdict-activation-TAG/`: hidden, so neither the loader nor the watcher reads it; inside the set's
 /// folder, so every rename stays on one filesystem). Then a plan naming every write and removal is
 /// written and renamed into place: that rename is the moment the change is decided. Then each file is
-/// renamed over its old self and each removed file unlinked, and the hidden folder removed.
+/// renamed over its old self (folders made as needed) and each removed file unlinked (a folder left
+/// empty by it removed too), and the hidden folder removed.
 ///
 /// A process killed before the plan's rename leaves the old files untouched (``recover(folder:)``
 /// discards the staged texts); killed after it, ``recover(folder:)`` — which the service runs for every
@@ -160,7 +161,19 @@ public enum SetWriter {
             if unlink(target) != 0 && errno != ENOENT {
                 throw Failure(description: "cannot remove `\(r)` from `\(folder)`: \(String(cString: strerror(errno))); `\(staging)` keeps the change for the next start")
             }
+            // A folder the removal leaves empty goes too (a new version's folder, when its proposal is undone):
+            // an empty version folder would be read as a version without a manifest.
+            var parts = r.split(separator: "/").dropLast()
+            while !parts.isEmpty, rmdir(folder + "/" + parts.joined(separator: "/")) == 0 { parts = parts.dropLast() }
         }
+        // Every folder an entry was renamed into or removed from, deepest first, then the set's own: the
+        // renames are durable before the staging folder (the record of the change) goes.
+        var touched = Set<String>()
+        for path in plan.writes.map(\.path) + plan.removes {
+            var parts = path.split(separator: "/").dropLast()
+            while !parts.isEmpty { touched.insert(parts.joined(separator: "/")); parts = parts.dropLast() }
+        }
+        for f in touched.sorted(by: { $0.count > $1.count }) { syncDirectory(folder + "/" + f) }
         syncDirectory(folder)
         try? fm.removeItem(atPath: staging)
         syncDirectory(folder)

@@ -12,7 +12,7 @@ public struct ChangeWords: Sendable {
     , updated, versionFolder, ownFiles, digests, base, candidate, rollbackOf, check, testsSummary, replayed, changedDecisions
     , warnings, files, fileAdded, fileRemoved, fileEdited, reviews, noReviews, approvedBy, rejectedBy, outcome, noOutcome, stale
     , approve, reject, withdraw, bringUpToDate, comment, commentOptional, commentRequired, ownProposal, reviewHelp, notDone
-    , proposeTitle, proposeHelp, reasonLabel, reasonHint, proposeButton, newVersionNotProposable, rollbackTitle, rollbackHelp
+    , proposeTitle, proposeHelp, reasonLabel, reasonHint, proposeButton, newVersionMadeFrom, rollbackTitle, rollbackHelp
     , rollbackButton, servedFrom, noEarlier, noIdentities, unknownState, rollbackDigest, authorActions, reviewActions
     , listCaption, proposedBy, servingNow, noChangeDesk, viewOnly: String
     /// The name of each state, by its raw value (`open`, `approved`, …).
@@ -53,7 +53,7 @@ public struct ChangeWords: Sendable {
         proposeHelp: "Submit the checked files as a proposal: an approver other than you reviews it, and once approved it is written into the set's folder and serves when the reload has checked it. Every step is recorded in the decision log.",
         reasonLabel: "Reason", reasonHint: "required: why this change, for the reviewer and the decision log (at most 2,000 characters)",
         proposeButton: "Propose this change",
-        newVersionNotProposable: "A new version cannot be proposed from here: propose the change as an edit of a served version, or hand the new version's files on.",
+        newVersionMadeFrom: "A new version {version}, effective from {date}, made from {from}: every file of it is new.",
         rollbackTitle: "Bring back an earlier version",
         rollbackHelp: "Versions the decision log archived that no longer serve. Bringing one back is a proposal like any other: its files are checked, reviewed by an approver, and written only when approved.",
         rollbackButton: "Propose bringing back version {digest}", servedFrom: "served from {from} until {until}",
@@ -96,7 +96,7 @@ public struct ChangeWords: Sendable {
         proposeHelp: "把已检查的文件作为提案提交:由您以外的审批人审核,批准后写入政策文件夹,经重新加载检查后服务。每一步都记入决策日志。",
         reasonLabel: "理由", reasonHint: "必填:为何作此变更,供审核人和决策日志查阅(最多 2,000 字)",
         proposeButton: "提出此变更",
-        newVersionNotProposable: "新版本无法在此提出:请把变更作为对服务中某个版本的修改提出,或把新版本的文件交给负责人。",
+        newVersionMadeFrom: "新版本 {version},自 {date} 起生效,由{from}制作:其中每个文件都是新文件。",
         rollbackTitle: "恢复旧版本",
         rollbackHelp: "决策日志已归档、现已不再服务的版本。恢复旧版本与其他提案相同:检查其文件,由审批人审核,批准后才写入。",
         rollbackButton: "提议恢复版本 {digest}", servedFrom: "服务期间 {from} 至 {until}",

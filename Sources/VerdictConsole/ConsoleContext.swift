@@ -17,6 +17,8 @@ public struct ConsoleContext: Sendable {
     /// True when the server keeps proposals (governed changes, issue 32): the navigation links to them,
     /// and a checked draft offers "Propose this change".
     public var hasProposals = false
+    /// True when the person signed in through the console's sign-in form: the header offers to sign out.
+    public var canSignOut = false
 
     /// A context for one page.
     public init(language: Language, csrfToken: String, hasAuditLog: Bool, path: String, query: [(String, String)] = []) {

@@ -53,6 +53,12 @@ public enum ConsolePage {
                     }
                     if let who = context.signedIn {
                         h.element("p", [.init("class", "signed-in")], text: w.signedIn(who.name, role: who.role))
+                        if context.canSignOut {
+                            h.element("form", [.init("method", "post"), .init("action", "/logout"), .init("class", "sign-out")]) { h in
+                                h.void("input", [.init("type", "hidden"), .init("name", "csrf"), .init("value", context.csrfToken)])
+                                h.element("button", [.init("type", "submit"), .init("class", "linkish")], text: w.signOut)
+                            }
+                        }
                     }
                     let other: Language = context.language == .zh ? .en : .zh
                     if let (form, label) = languageForm {

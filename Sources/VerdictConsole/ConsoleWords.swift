@@ -21,7 +21,7 @@ public struct ConsoleWords: Sendable {
     , openSet, knownValues, knownAlso, othersAllowed, othersRefused, knownHint, notKnownTitle, notKnownMessage, didYouMean
     , engine, notAnOutput, caseIDHelp, valueHelp
     , changesFrom, changesColumn, changesCount, noStructuralChange, replaceBy, removeMember, insertBeforeMember, insertAfterMember
-    , downloadTable, downloadTables, signedInAs, roleRefusedTemplate, roleNames: String
+    , downloadTable, downloadTables, signedInAs, signOut, roleRefusedTemplate, roleNames: String
 
     static let en = ConsoleWords(
         console: "Verdict console", skip: "Skip to the content", policies: "Policies", tryCase: "Try a case", audit: "Audit",
@@ -80,7 +80,7 @@ public struct ConsoleWords: Sendable {
         removeMember: "remove {member}", insertBeforeMember: "insert {member} before {other}",
         insertAfterMember: "insert {member} after {other}",
         downloadTable: "Download this table as a spreadsheet (xlsx)", downloadTables: "Download the tables as a spreadsheet (xlsx)",
-        signedInAs: "Signed in as {name} ({role})", roleRefusedTemplate: "This page needs the {needed} role; you are signed in as {role}.",
+        signedInAs: "Signed in as {name} ({role})", signOut: "Sign out", roleRefusedTemplate: "This page needs the {needed} role; you are signed in as {role}.",
         roleNames: "viewer=viewer editor=editor approver=approver admin=admin")
 
     static let zh = ConsoleWords(
@@ -140,7 +140,7 @@ public struct ConsoleWords: Sendable {
         removeMember: "删除{member}", insertBeforeMember: "在{other}之前加入{member}",
         insertAfterMember: "在{other}之后加入{member}",
         downloadTable: "下载本决策表(xlsx 表格)", downloadTables: "下载全部决策表(xlsx 表格)",
-        signedInAs: "已登录:{name}({role})", roleRefusedTemplate: "本页面需要{needed}角色;您当前的角色是{role}。",
+        signedInAs: "已登录:{name}({role})", signOut: "退出登录", roleRefusedTemplate: "本页面需要{needed}角色;您当前的角色是{role}。",
         roleNames: "viewer=查看者 editor=编辑者 approver=审批者 admin=管理员")
 }
 

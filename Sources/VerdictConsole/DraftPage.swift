@@ -12,7 +12,7 @@ public enum DraftPage {
     /// The form for `set` with `files` (path relative to the version's folder, text), the version it is
     /// made from (`target`), and the report of the last check.
     public static func render(sets: [String], set: String?, files: [(path: String, text: String)], report: DraftReport?,
-                              target: DraftTarget? = nil, context c: ConsoleContext) -> String {
+                              target: DraftTarget? = nil, removed: [String] = [], context c: ConsoleContext) -> String {
         let w = c.words, dw = c.draftWords
         let target = report?.target ?? target
         let other: Language = c.language == .zh ? .en : .zh
@@ -49,7 +49,7 @@ public enum DraftPage {
                 h.element("button", [.init("type", "button"), .init("id", "draft-discard")], text: dw.discard)
             }
             WorkbookDraftView.form(set: set, c, &h)
-            form(set: set, files: files, report: report, target: target, c, &h)
+            form(set: set, files: files, report: report, target: target, removed: removed, c, &h)
         }
     }
 
@@ -90,7 +90,7 @@ public enum DraftPage {
 
     /// The draft form: how the draft is made (an edit or a new version), the files, each with its
     /// numbered lines, a new file, and the check.
-    static func form(set: String, files: [(path: String, text: String)], report: DraftReport?, target: DraftTarget?,
+    static func form(set: String, files: [(path: String, text: String)], report: DraftReport?, target: DraftTarget?, removed: [String] = [],
                      _ c: ConsoleContext, _ h: inout HTML) {
         let w = c.words, dw = c.draftWords
         let marked = Set((report.map { $0.diagnostics + $0.testDiagnostics } ?? []).compactMap { $0.location?.path })
@@ -143,6 +143,12 @@ public enum DraftPage {
                         h.element("textarea", [.init("id", "file-\(n)"), .init("name", "file." + f.path), .init("data-file", f.path),
                                                .init("aria-describedby", "listing-\(n)-summary"),
                                                .init("rows", "\(min(30, max(6, lines.count + 1)))"), .init("spellcheck", "false")], text: f.text)
+                        // Removing a file is part of a draft too (a proposal can remove it); its text stays here to take back.
+                        h.element("label", [.init("class", "remove-file")]) { h in
+                            h.void("input", [.init("type", "checkbox"), .init("name", "remove." + f.path), .init("value", "1"),
+                                             .init("checked", (report?.removed ?? removed).contains(f.path) ? "" : nil)])
+                            h.text(" " + dw.removeFile.filled(["file": f.path]))
+                        }
                         // The numbered lines of the file as submitted: the target of each diagnostic's link.
                         h.element("details", [.init("class", "listing"), .init("id", "listing-\(n)"), .init("open", marked.contains(f.path) ? "" : nil)]) { h in
                             h.element("summary", [.init("id", "listing-\(n)-summary")], text: dw.listingOf.filled(["file": f.path]) + " (\(lines.count))")
@@ -232,7 +238,7 @@ public enum DraftPage {
             }
             if c.hasAuditLog, r.loads { impact(r, c, &h) }
             if r.canHandOn, !r.changed.isEmpty { nextStep(r, c, &h) }
-            if r.canHandOn, !r.changed.isEmpty, c.hasProposals { ProposalPages.proposeForm(r, c, &h) }
+            if r.canHandOn, !r.changed.isEmpty || !r.removed.isEmpty || r.target?.asNew != nil, c.hasProposals { ProposalPages.proposeForm(r, c, &h) }
         }
     }
 

@@ -10,6 +10,8 @@ public struct DraftReport: Sendable {
     public var files: [(path: String, text: String)]
     /// The files whose text differs from the version's on disk (or that are new).
     public var changed: [String]
+    /// The files of the edited version the draft removes (by path relative to its folder).
+    public var removed: [String] = []
     /// Every diagnostic of loading the draft (paths relative to the folder).
     public var diagnostics: [Diagnostic]
     /// The digest of the draft, when it compiled.

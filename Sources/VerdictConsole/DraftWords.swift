@@ -12,7 +12,7 @@ public struct DraftWords: Sendable {
     , laterInForce, laterChanges, laterNoChanges, laterAdvice, asWhat, asEdit, asNew, newVersion, newVersionHelp, newEffective
     , newEffectiveHelp, newVersionIs, newVersionFolder, diffTitle, diffSummary, removed, added, oldLine, newLine, unchangedLines
     , listing, listingOf, jumpToLine, testsOfVersion, testsOfVersionUnchanged, nextStep, nextStepHelp, download, downloadHelp
-    , activation, handOnFiles, formProblem, versionsTogether, keepDraft, restored, discard, badNewVersion, badNewEffective, newVersionExists, notAVersion, formHelp: String
+    , activation, handOnFiles, formProblem, versionsTogether, keepDraft, restored, discard, badNewVersion, badNewEffective, newVersionExists, notAVersion, formHelp, removeFile: String
 
     static let en = DraftWords(
         editsVersion: "This draft edits version {version} of {set}", editsVersionHelp: "the files in {folder}",
@@ -43,7 +43,8 @@ public struct DraftWords: Sendable {
         badNewEffective: "“{date}” is not a date like 2027-01-01: a new version needs the date it takes effect.",
         newVersionExists: "The set already has a version {version} (or a folder versions/{version}): give the new version a name of its own.",
         notAVersion: "“{folder}” is not the folder of a version this set serves.",
-        formHelp: "Edit or paste the changed files of this version, or load them from disk, and check the draft. When it loads and its tests pass, download its files to hand on: they go live when they are put in the served folder.")
+        formHelp: "Edit or paste the changed files of this version, or load them from disk, and check the draft. When it loads and its tests pass, download its files to hand on: they go live when they are put in the served folder.",
+        removeFile: "Remove {file} from this version")
 
     static let zh = DraftWords(
         editsVersion: "本草稿修改 {set} 的 {version} 版", editsVersionHelp: "{folder} 中的文件",
@@ -74,7 +75,8 @@ public struct DraftWords: Sendable {
         badNewEffective: "「{date}」不是形如 2027-01-01 的日期:新版本需要其生效日期。",
         newVersionExists: "该政策已有 {version} 版(或文件夹 versions/{version}):请为新版本另起名称。",
         notAVersion: "「{folder}」不是该政策服务中任何版本的文件夹。",
-        formHelp: "编辑或粘贴该版本修改后的文件,或从磁盘载入,然后检查草稿。草稿加载无误且测试通过后,下载其文件交给负责人:文件放入服务的文件夹后即生效。")
+        formHelp: "编辑或粘贴该版本修改后的文件,或从磁盘载入,然后检查草稿。草稿加载无误且测试通过后,下载其文件交给负责人:文件放入服务的文件夹后即生效。",
+        removeFile: "从该版本中删除 {file}")
 }
 
 extension String {

@@ -171,7 +171,15 @@ public enum ProposalPages {
                 fact(cw.author, p.author, &h)
                 fact(cw.created, p.createdAt, &h)
                 fact(cw.updated, p.updatedAt, &h)
-                fact(cw.versionFolder, p.version.isEmpty ? cw.ownFiles : p.version, &h)
+                if let from = p.madeFrom {
+                    h.element("dt", text: cw.versionFolder)
+                    h.element("dd", [.init("id", "new-version")],
+                              text: p.version + " — " + ConsoleWords.fill(cw.newVersionMadeFrom, ["version": p.newVersionName ?? "",
+                                                                             "date": p.newVersionEffective ?? "—",
+                                                                             "from": from.isEmpty ? cw.ownFiles : from]))
+                } else {
+                    fact(cw.versionFolder, p.version.isEmpty ? cw.ownFiles : p.version, &h)
+                }
                 h.element("dt", text: cw.reason)
                 h.element("dd", [.init("id", "reason"), .init("class", "reason")], text: p.reason)
                 h.element("dt", text: cw.digests)
@@ -322,17 +330,22 @@ public enum ProposalPages {
         let cw = c.changeWords
         h.element("section", [.init("aria-labelledby", "propose-title"), .init("id", "propose")]) { h in
             h.element("h3", [.init("id", "propose-title")], text: cw.proposeTitle)
-            if r.target?.asNew != nil {
-                h.element("p", [.init("class", "muted")], text: cw.newVersionNotProposable)
-                return
-            }
             h.element("p", [.init("class", "muted")], text: cw.proposeHelp)
             h.element("form", [.init("method", "post"), .init("action", "/proposals"), .init("id", "propose-form")]) { h in
                 ConsolePage.csrfField(c, into: &h)
                 h.void("input", [.init("type", "hidden"), .init("name", "policy"), .init("value", r.set)])
                 h.void("input", [.init("type", "hidden"), .init("name", "base"), .init("value", r.target?.base.folder ?? "")])
-                for f in r.files where r.changed.contains(f.path) {
+                if let n = r.target?.asNew {
+                    // A new version: its name and date, and every file it will have.
+                    h.void("input", [.init("type", "hidden"), .init("name", "as"), .init("value", "new")])
+                    h.void("input", [.init("type", "hidden"), .init("name", "new_version"), .init("value", n.version)])
+                    h.void("input", [.init("type", "hidden"), .init("name", "new_effective"), .init("value", n.effective)])
+                }
+                for f in r.files where r.target?.asNew != nil || r.changed.contains(f.path) {
                     h.void("input", [.init("type", "hidden"), .init("name", "file." + f.path), .init("value", f.text)])
+                }
+                for path in r.removed {
+                    h.void("input", [.init("type", "hidden"), .init("name", "remove." + path), .init("value", "1")])
                 }
                 reasonField(id: "propose-reason", c, &h)
                 h.element("button", [.init("type", "submit"), .init("id", "propose-button")], text: cw.proposeButton)

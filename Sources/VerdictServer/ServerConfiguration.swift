@@ -46,6 +46,12 @@ public struct ServerConfiguration: Sendable {
     public var adminTokens: TokenSet? = nil
     /// The users file (issue 32): named people with roles; with it the API needs an identity and reload an admin.
     public var users: UserDirectory? = nil
+    /// The file ``users`` was read from: read again when it changes (at ``watchInterval``) and on SIGHUP; an
+    /// edit that does not load is refused and the users read before stay. nil: ``users`` is never re-read.
+    public var usersFile: String? = nil
+    /// The names no user of ``users`` may have: those the token files' callers are recorded under
+    /// (`token`, `admin`), when those files are given.
+    public var reservedUserNames: [String] { Authenticator.reservedUserNames(api: tokens, admin: adminTokens) }
     /// The header a trusted reverse proxy names its signed-in user in (e.g. `X-Forwarded-User`); believed
     /// only from ``trustedProxies``, and only for a user of ``users``.
     public var trustedUserHeader: String? = nil

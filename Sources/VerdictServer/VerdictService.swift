@@ -27,6 +27,8 @@ public struct VerdictService: Sendable {
     let authenticator: Authenticator
     /// Governed changes, when a proposals folder is configured.
     let desk: ChangeDesk?
+    /// The console's signed-in sessions: one store for the service, whichever router serves them.
+    let sessions = ConsoleSessionStore()
 
     public init(configuration: ServerConfiguration, logger: Logger? = nil, metrics: ServerMetrics = ServerMetrics()) {
         self.configuration = configuration
@@ -34,7 +36,7 @@ public struct VerdictService: Sendable {
         self.logger = logger
         self.metrics = metrics
         registry = PolicyRegistry(folders: configuration.policyFolders, logger: logger, metrics: metrics, recorder: configuration.recorder)
-        authenticator = Authenticator(api: configuration.tokens, admin: configuration.adminTokens, users: configuration.users,
+        authenticator = Authenticator(api: configuration.tokens, admin: configuration.adminTokens, users: configuration.users, usersFile: configuration.usersFile,
                                       trustedHeader: configuration.trustedUserHeader.flatMap { HTTPField.Name($0) },
                                       trustedProxies: configuration.trustedProxies, jwt: configuration.jwt)
         let registry = self.registry
@@ -98,7 +100,7 @@ public struct VerdictService: Sendable {
         api.post(":name/decide-batch") { request, context in try await decisions.decideBatch(request, context: context) }
 
         ConsoleRoutes(registry: registry, authenticator: authenticator, limits: configuration.limits, log: configuration.auditLog,
-                      throttle: ConsoleThrottle(refillInterval: configuration.limits.consoleRefillSeconds), desk: desk)
+                      throttle: ConsoleThrottle(refillInterval: configuration.limits.consoleRefillSeconds), desk: desk, sessions: sessions)
             .register(on: router)
 
         if let desk { ChangeRoutes(desk: desk, authenticator: authenticator, registry: registry, limits: configuration.limits).register(on: router) }
@@ -116,7 +118,10 @@ public struct VerdictService: Sendable {
         if let interval = configuration.watchInterval {
             services.append(FolderWatcher(registry: registry, interval: interval, debounce: configuration.debounce))
         }
-        if configuration.reloadOnSIGHUP { services.append(SignalReloader(registry: registry, logger: logger)) }
+        if let users = authenticator.liveUsers, users.path != nil, let interval = configuration.watchInterval {
+            services.append(UsersFileWatcher(users: users, interval: interval, logger: logger))
+        }
+        if configuration.reloadOnSIGHUP { services.append(SignalReloader(registry: registry, users: authenticator.liveUsers, logger: logger)) }
         let logger = self.logger
         let host = configuration.host
         let timeout = configuration.limits.requestTimeout

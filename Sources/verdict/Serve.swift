@@ -135,11 +135,9 @@ struct Serve: AsyncParsableCommand {
         }
         if let usersFile {
             do { config.users = try UserDirectory.load(file: usersFile) } catch { throw ValidationError(error.description) }
-            for reserved in [(tokenFile, "token"), (adminTokenFile, "admin")] where reserved.0 != nil {
-                if config.users?.identity(named: reserved.1) != nil {
-                    throw ValidationError("\(usersFile): a user is named `\(reserved.1)`, the name the \(reserved.1 == "token" ? "--token-file" : "--admin-token-file") tokens have: rename the user so the log tells them apart")
-                }
-            }
+            config.usersFile = usersFile
+            // The same rule the service applies when it reads the file again.
+            if let problem = config.users?.reservedNameProblem(config.reservedUserNames) { throw ValidationError(problem) }
         }
         config.trustedUserHeader = trustedUserHeader
         if let jwksFile, let jwtIssuer, let jwtAudience, let jwtRoleClaim {

@@ -233,12 +233,22 @@ def main():
         screenshot(driver, shots, "proposal-6-zh")
         accessible(driver, check, "a proposal, Chinese")
         driver.get(base + "/proposals?lang=en")
+
+        # 6. Signing out ends the session on the server: the same cookie, put back, opens nothing.
+        session = next(c for c in driver.get_cookies() if c["name"].startswith("verdict_session_"))
+        driver.find_element(By.CSS_SELECTOR, "form[action='/logout'] button[type='submit']").click()
+        wait.until(lambda d: "/login" in d.current_url)
+        check(not any(c["name"].startswith("verdict_session_") for c in driver.get_cookies()), "signing out clears the session cookie")
+        driver.add_cookie({"name": session["name"], "value": session["value"], "path": "/"})
+        driver.get(base + "/proposals")
+        wait.until(EC.presence_of_element_located((By.ID, "token")))
+        check("Signed in" not in driver.find_element(By.TAG_NAME, "body").text, "the old session cookie, put back, opens nothing")
     finally:
         if driver is not None:
             driver.quit()
         stop()
 
-    # 6. The log: every step with who did it, and the whole log verifies.
+    # 7. The log: every step with who did it, and the whole log verifies.
     status, out, err = run(verdict, "audit", "changes", "--log", log, "--set", "quality-complaints")
     print("\n".join("     " + line for line in out.strip().splitlines()), flush=True)
     check(status == 0 and all(s in out for s in ["proposed", "approved", "activated", EDITOR, APPROVER]),

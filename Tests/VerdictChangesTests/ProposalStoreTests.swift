@@ -102,7 +102,19 @@ import Verdict
         #expect(code([.init(path: "a.yaml", text: "x", before: nil)], reason: "") == "missing-reason")
         #expect(code([.init(path: "a.yaml", text: "x", before: nil)], reason: String(repeating: "x", count: 2001)) == "too-long")
         #expect(code([.init(path: "a.yaml", text: "x", before: nil)], reason: "a\u{7}b") == "bad-text")
+        // A new version goes into a folder of its own under versions/, every file of it new.
+        func newVersion(_ version: String, _ changes: [Proposal.FileChange]) -> String? {
+            do { _ = try store.propose(set: "s", version: version, by: li, reason: "why", baseDigest: "b", candidateDigest: "c", madeFrom: "",
+                                       effective: "2027-01-01", changes: changes, check: check, at: now); return nil }
+            catch { return error.code }
+        }
+        #expect(newVersion("", [.init(path: "a.yaml", text: "x", before: nil)]) == "bad-path")
+        #expect(newVersion("versions/2.0.0", [.init(path: "a.yaml", text: "x", before: "old")]) == "bad-path")
+        #expect(newVersion("versions/2.0.0", [.init(path: "a.yaml", text: nil, before: nil)]) == "bad-path")
         #expect(store.all().isEmpty)
+        #expect(newVersion("versions/2.0.0", [.init(path: "policy.yaml", text: "policy:\n  version: \"2.0.0\"\n  effective: 2027-01-01\n", before: nil)]) == nil)
+        let made = try #require(store.all().first)
+        #expect(made.baseVersion == "" && made.newVersionEffective == "2027-01-01")
         do { _ = try store.review("P99", by: wang, approve: true, comment: "", serving: "b", revision: 1, at: now) } catch { #expect(error.kind == .notFound) }
     }
 
@@ -167,6 +179,17 @@ import Verdict
                                   check: check, at: now)
             Issue.record("a file inside another file of the proposal")
         } catch { #expect(error.code == "bad-path" && error.description.contains("inside `x.test.yaml`")) }
+    }
+
+    @Test func aProposalStoredBeforeRevisionsReadsAsItsFirst() throws {
+        let p = Proposal(id: "P1", set: "s", version: "", author: "li.wei", reason: "why", createdAt: "2026-12-06T00:00:00.000Z", baseDigest: "b",
+                         candidateDigest: "c", changes: [.init(path: "a.yaml", text: "x", before: "y")], check: check)
+        var object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(p)) as! [String: Any]
+        #expect(object["revision"] as? Int == 1)
+        object.removeValue(forKey: "revision")
+        object.removeValue(forKey: "madeFrom")
+        let old = try JSONDecoder().decode(Proposal.self, from: JSONSerialization.data(withJSONObject: object))
+        #expect(old == p)
     }
 
     @Test func namesAreComparedWithoutCaseOrWidth() {

@@ -36,6 +36,24 @@ import Testing
         #expect(!(try FileManager.default.contentsOfDirectory(atPath: f)).contains { $0.hasPrefix(".verdict") })
     }
 
+    @Test func aFolderTheUndoEmptiesIsRemovedWithItsLastFile() throws {
+        // A new version's folder is made by its change and goes with its undo: an empty version folder
+        // would be read as a version without a manifest.
+        let f = try folder(["policy.yaml": "p"])
+        let made: [Proposal.FileChange] = [.init(path: "versions/2.0.0/policy.yaml", text: "p2", before: nil),
+                                           .init(path: "versions/2.0.0/rules.yaml", text: "r2", before: nil)]
+        try SetWriter.apply(made, to: f, tag: "P5")
+        #expect(try read(f + "/versions") == ["2.0.0/policy.yaml": "p2", "2.0.0/rules.yaml": "r2"])
+        try SetWriter.apply(made.map { .init(path: $0.path, text: nil, before: $0.text) }, to: f, tag: "P5-undo")
+        #expect(!FileManager.default.fileExists(atPath: f + "/versions"), "the folders it made are gone")
+        #expect(try read(f) == ["policy.yaml": "p"])
+        // A folder that still holds a file stays.
+        try SetWriter.apply(made, to: f, tag: "P6")
+        try Data("kept".utf8).write(to: URL(fileURLWithPath: f + "/versions/2.0.0/notes.yaml"))
+        try SetWriter.apply([.init(path: "versions/2.0.0/policy.yaml", text: nil, before: "p2")], to: f, tag: "P7")
+        #expect(try read(f + "/versions") == ["2.0.0/rules.yaml": "r2", "2.0.0/notes.yaml": "kept"])
+    }
+
     @Test func anUncommittedStagingIsDiscardedACommittedOneFinished() throws {
         // What a kill before the plan's rename leaves: staged texts, no plan.
         let f = try folder(["a.yaml": "old"])

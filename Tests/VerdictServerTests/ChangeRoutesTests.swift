@@ -372,4 +372,84 @@ import VerdictChanges
         }
         #expect(store.all().isEmpty)
     }
+
+    @Test func aNewVersionIsProposedOverTheAPIAndServesBesideTheOld() async throws {
+        let s = try Self.setup()
+        defer { s.copy.remove() }
+        try await s.service.application().test(.router) { client in
+            let before = try await client.digest("quality-complaints", token: Self.viewer)
+            var body = try JSONSerialization.jsonObject(with: Data(try Self.bandChange(s.copy).utf8)) as! [String: Any]
+            body["new_version"] = ["version": "2.0.0", "effective": "2027-01-01"]
+            // A name that is not plain, or a date that is not one, is refused with why; nothing is kept.
+            for bad in [["version": "../2", "effective": "2027-01-01"], ["version": "2.0.0", "effective": "next year"]] {
+                var b = body
+                b["new_version"] = bad
+                let refused = try await client.post("/v1/proposals", Self.body(b), token: Self.editor)
+                #expect(refused.status.code >= 400 && json(refused.body)["type"] as? String == "urn:verdict:problem:bad-new-version", "\(text(refused.body).prefix(300))")
+            }
+            #expect(s.store.all().isEmpty)
+
+            let proposed = try await client.post("/v1/proposals", Self.body(body), token: Self.editor)
+            #expect(proposed.status == .created, "\(text(proposed.body).prefix(400))")
+            let p = json(proposed.body)
+            let id = try #require(p["id"] as? String)
+            #expect(p["version_folder"] as? String == "versions/2.0.0" && p["base_digest"] as? String == before)
+            let made = try #require(p["new_version"] as? [String: Any])
+            #expect(made["version"] as? String == "2.0.0" && made["effective"] as? String == "2027-01-01" && made["made_from"] as? String == "")
+            let files = try #require(p["files"] as? [[String: Any]])
+            #expect(files.allSatisfy { $0["change"] as? String == "added" } && files.contains { $0["path"] as? String == "a1-tier.yaml" })
+
+            // A second proposal of another new version, and a folder made by hand for it meanwhile: its approval is refused.
+            var other = body
+            other["new_version"] = ["version": "3.0.0", "effective": "2028-01-01"]
+            let second = json(try await client.post("/v1/proposals", Self.body(other), token: Self.editor).body)
+            let secondID = try #require(second["id"] as? String)
+            try FileManager.default.createDirectory(atPath: s.folder + "/versions/3.0.0", withIntermediateDirectories: true)
+            let exists = try await client.post("/v1/proposals/\(secondID)/approve", #"{"revision":1}"#, token: Self.approver)
+            #expect(exists.status == .conflict && json(exists.body)["type"] as? String == "urn:verdict:problem:version-exists", "\(text(exists.body).prefix(300))")
+            try FileManager.default.removeItem(atPath: s.folder + "/versions")
+            #expect(try await client.post("/v1/proposals/\(secondID)/withdraw", "{}", token: Self.editor).status == .ok)
+
+            let approved = try await client.post("/v1/proposals/\(id)/approve", #"{"revision":1}"#, token: Self.approver)
+            #expect(approved.status == .ok && json(approved.body)["state"] as? String == "activated", "\(text(approved.body).prefix(400))")
+            // The old version serves unchanged for cases before 2027; the new one from 2027-01-01.
+            let info = json(try await client.get("/v1/policies/quality-complaints", token: Self.viewer).body)
+            let versions = (info["versions"] as? [[String: Any]])?.compactMap { $0["version"] as? String }
+            #expect(versions == ["1.0.0", "2.0.0"], "\(info)")
+            #expect(try s.copy.read("a2-handling.yaml").contains("cost in (100..300]"), "the set's own files are untouched")
+            #expect(try s.copy.read("versions/2.0.0/a2-handling.yaml").contains("cost in (100..500]"))
+        }
+        #expect(try ChangeHistory.of(s.log, set: "quality-complaints").steps.map(\.step) == [.proposed, .proposed, .withdrawn, .approved, .activated])
+    }
+
+    @Test func aNewVersionIsNotBroughtUpToDateOverAChangeOfItsSource() async throws {
+        let s = try Self.setup()
+        defer { s.copy.remove() }
+        try await s.service.application().test(.router) { client in
+            var body = try JSONSerialization.jsonObject(with: Data(try Self.bandChange(s.copy).utf8)) as! [String: Any]
+            body["new_version"] = ["version": "2.0.0", "effective": "2027-01-01"]
+            let id = try #require(json(try await client.post("/v1/proposals", Self.body(body), token: Self.editor).body)["id"] as? String)
+            // Its source changes (another proposal, activated).
+            let raised = try await client.post("/v1/proposals", try Self.bandChange(s.copy, to: "400"), token: Self.editor)
+            let rid = try #require(json(raised.body)["id"] as? String)
+            #expect(json(try await client.post("/v1/proposals/\(rid)/approve", #"{"revision":1}"#, token: Self.approver).body)["state"] as? String == "activated")
+            // Approving the new version now is refused (stale base), and bringing it up to date with its own
+            // copies of the files is refused too: they would undo the change of its source.
+            let stale = try await client.post("/v1/proposals/\(id)/approve", #"{"revision":1}"#, token: Self.approver)
+            #expect(stale.status == .conflict && json(stale.body)["type"] as? String == "urn:verdict:problem:stale-base")
+            let update = try await client.post("/v1/proposals/\(id)/update", "{}", token: Self.editor)
+            #expect(update.status == .conflict && json(update.body)["type"] as? String == "urn:verdict:problem:changed-since", "\(text(update.body).prefix(300))")
+            // Sent again, made from what serves now, it is checked as a new version (revision 2).
+            let rules = try s.copy.read("a2-handling.yaml").replacingOccurrences(of: "cost in (100..400]", with: "cost in (100..500]")
+                .replacingOccurrences(of: "cost > 400", with: "cost > 500")
+            let tests = try s.copy.read("quality-complaints.test.yaml").replacingOccurrences(of: "400.01", with: "500.01")
+                .replacingOccurrences(of: "above 400 yuan", with: "above 500 yuan")
+            let resent = try await client.post("/v1/proposals/\(id)/update",
+                                               Self.body(["files": [["path": "a2-handling.yaml", "text": rules], ["path": "quality-complaints.test.yaml", "text": tests]]]),
+                                               token: Self.editor)
+            #expect(resent.status == .ok, "\(text(resent.body).prefix(400))")
+            #expect(json(resent.body)["revision"] as? Int == 2)
+            #expect(((json(resent.body)["files"] as? [[String: Any]]) ?? []).contains { $0["path"] as? String == "a1-tier.yaml" }, "still every file of the version")
+        }
+    }
 }

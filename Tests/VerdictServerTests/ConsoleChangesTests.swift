@@ -23,7 +23,7 @@ import VerdictConsole
     ]
     static let roles: [String: Role] = ["chen.jie": .viewer, "li.wei": .editor, "wang.fang": .approver, "zhao.min": .approver]
     static let viewer = "chen.jie", editor = "li.wei", approver = "wang.fang", approver2 = "zhao.min"
-    static let csrf = ConsoleSessions.newFormToken()
+    static let csrf = ConsoleFormToken.newFormToken()
 
     struct Setup {
         var copy: PolicyCopy
@@ -217,7 +217,7 @@ import VerdictConsole
                 let noToken = try await Self.post(client, uri, as: who, fields, csrf: nil)
                 #expect(noToken.status == .forbidden, "\(uri) without a form token")
                 #expect(Self.words(text(noToken.body)).contains("The form's token did not match"))
-                #expect(try await Self.post(client, uri, as: who, fields, csrf: ConsoleSessions.newFormToken()).status == .forbidden)
+                #expect(try await Self.post(client, uri, as: who, fields, csrf: ConsoleFormToken.newFormToken()).status == .forbidden)
             }
             #expect(s.store.all().count == 1)
             #expect(s.store.proposal(id)?.state == .open)
@@ -326,6 +326,81 @@ import VerdictConsole
             let edits = try ConsoleDraftTests.raisedBand(s.copy.path)
             let draft = Self.words(text(try await Self.post(client, "/draft", as: Self.editor, [("policy", "quality-complaints")] + edits, lang: .zh).body))
             #expect(draft.contains("提出此变更"))
+        }
+    }
+
+    @Test func aFileIsRemovedByAProposalFromTheDraftPage() async throws {
+        let s = try Self.setup()
+        defer { s.copy.remove() }
+        try await s.service.application().test(.router) { client in
+            // Every file of the draft has its "remove" box.
+            let draft = text(try await Self.get(client, "/draft?policy=quality-complaints", as: Self.editor).body)
+            #expect(draft.contains(#"name="remove.quality-complaints.test.yaml""#))
+            // Ticked, the draft is checked without the file, and the box stays ticked.
+            let tests = try s.copy.read("quality-complaints.test.yaml")
+            let checked = try await Self.post(client, "/draft", as: Self.editor,
+                                              [("policy", "quality-complaints"), ("file.quality-complaints.test.yaml", tests), ("remove.quality-complaints.test.yaml", "1")])
+            #expect(checked.status == .ok)
+            let page = text(checked.body)
+            #expect(page.contains(#"name="remove.quality-complaints.test.yaml" value="1" checked"#))
+            #expect(page.contains("id=\"propose-form\""), "a removal alone can be proposed")
+            #expect(page.contains(#"<input type="hidden" name="remove.quality-complaints.test.yaml" value="1">"#))
+            // A box naming no file of the version is refused.
+            let stray = try await Self.post(client, "/draft", as: Self.editor, [("policy", "quality-complaints"), ("remove.nothing-here.yaml", "1")])
+            #expect(stray.status == .badRequest)
+            #expect(Self.words(text(stray.body)).contains("`nothing-here.yaml` is not a file of this version"))
+
+            let proposed = try await Self.post(client, "/proposals", as: Self.editor,
+                                               [("policy", "quality-complaints"), ("base", ""), ("reason", "the tests move to the shared suite"),
+                                                ("remove.quality-complaints.test.yaml", "1")])
+            #expect(proposed.status == .seeOther)
+            let id = String(try #require(proposed.headers[.location]).dropFirst("/proposals/".count))
+            let p = try #require(s.store.proposal(id))
+            #expect(p.changes == [Proposal.FileChange(path: "quality-complaints.test.yaml", text: nil, before: tests)])
+            #expect(try await Self.post(client, "/proposals/\(id)/approve", as: Self.approver, [("comment", "")]).status == .seeOther)
+            #expect(s.store.proposal(id)?.state == .activated)
+            #expect(!FileManager.default.fileExists(atPath: s.copy.path + "/quality-complaints.test.yaml"))
+        }
+    }
+
+    @Test func aNewVersionWithItsOwnDateIsProposedFromTheDraftPage() async throws {
+        let s = try Self.setup()
+        defer { s.copy.remove() }
+        try await s.service.application().test(.router) { client in
+            let base = s.service.registry.set(named: "quality-complaints")!.active!.policy.identity.digest
+            let edits = try ConsoleDraftTests.raisedBand(s.copy.path)
+            let asNew = [("as", "new"), ("new_version", "2.0.0"), ("new_effective", "2027-01-01")]
+            let checked = try await Self.post(client, "/draft", as: Self.editor, [("policy", "quality-complaints")] + edits + asNew)
+            #expect(checked.status == .ok)
+            let page = text(checked.body)
+            #expect(page.contains("id=\"propose-form\""))
+            #expect(page.contains(#"<input type="hidden" name="new_version" value="2.0.0">"#))
+            // The proposal carries every file of the new version, not only the changed ones.
+            #expect(page.contains(#"<input type="hidden" name="file.a1-tier.yaml""#))
+
+            let proposed = try await Self.post(client, "/proposals", as: Self.editor,
+                                               [("policy", "quality-complaints"), ("base", ""), ("reason", "the 2027 bands")] + edits + asNew)
+            #expect(proposed.status == .seeOther, "\(Self.words(text(proposed.body)).prefix(300))")
+            let id = String(try #require(proposed.headers[.location]).dropFirst("/proposals/".count))
+            let p = try #require(s.store.proposal(id))
+            #expect(p.version == "versions/2.0.0" && p.madeFrom == "" && p.baseDigest == base && p.newVersionEffective == "2027-01-01")
+            #expect(p.changes.allSatisfy { $0.before == nil } && p.changes.contains { $0.path == "a1-tier.yaml" })
+            let shown = Self.words(text(try await Self.get(client, "/proposals/\(id)", as: Self.approver).body))
+            #expect(shown.contains("versions/2.0.0 — A new version 2.0.0, effective from 2027-01-01, made from the set's own files"))
+
+            #expect(try await Self.post(client, "/proposals/\(id)/approve", as: Self.approver, [("comment", "")]).status == .seeOther)
+            #expect(s.store.proposal(id)?.state == .activated, "\(s.store.proposal(id)?.outcome ?? [])")
+            let served = try #require(s.service.registry.set(named: "quality-complaints")?.active?.versions.versions)
+            #expect(served.map(\.identity.version) == ["1.0.0", "2.0.0"])
+            #expect(served.first?.identity.digest == base, "the version it was made from serves unchanged before 2027")
+            #expect(try String(contentsOfFile: s.copy.path + "/versions/2.0.0/policy.yaml", encoding: .utf8).contains("effective: 2027-01-01"))
+            // The same name again is refused with why, and nothing is kept.
+            let count = s.store.all().count
+            let again = try await Self.post(client, "/proposals", as: Self.editor,
+                                            [("policy", "quality-complaints"), ("base", ""), ("reason", "again")] + edits + asNew)
+            #expect(again.status.code >= 400)
+            #expect(Self.words(text(again.body)).contains("The set already has a version 2.0.0"), "\(Self.words(text(again.body)).prefix(400))")
+            #expect(s.store.all().count == count)
         }
     }
 }

@@ -16,7 +16,7 @@ import VerdictConsole
 struct ConsoleDraftTests {
     static let qc = shippedPolicyPath("quality-complaints")
     static let amended = shippedPolicyPath("examples/quality-complaints-amended")
-    static let csrf = ConsoleSessions.newFormToken()
+    static let csrf = ConsoleFormToken.newFormToken()
 
     static func headers(lang: Language? = nil) -> HTTPFields {
         var h = HTTPFields()

@@ -15,7 +15,7 @@ import VerdictSheets
 /// refusal at its cell, a file that is no workbook a clear refusal; the served folder is never written.
 @Suite("web console: a workbook as a draft")
 struct ConsoleDraftWorkbookTests {
-    static let csrf = ConsoleSessions.newFormToken()
+    static let csrf = ConsoleFormToken.newFormToken()
 
     /// The quality-complaints set copied to a folder of its own (so that nothing beside it is touched
     /// either), served with a decision log.

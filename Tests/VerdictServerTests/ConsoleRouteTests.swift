@@ -16,7 +16,7 @@ struct ConsoleRouteTests {
     /// The illustrative example set with versions (1.0.0, and an invented amendment 2.0.0 of 2027-01-01).
     static let amended = shippedPolicyPath("examples/quality-complaints-amended")
     /// A form token this process signed, as a page would have set it.
-    static let csrf = ConsoleSessions.newFormToken()
+    static let csrf = ConsoleFormToken.newFormToken()
     static let token = "console-test-token-0123456789"
 
     /// A service with a decision log (SQLite in a temporary folder) recording its decisions.
@@ -248,13 +248,13 @@ struct ConsoleRouteTests {
             #expect(signIn.status == .seeOther)
             #expect(signIn.headers[.location] == "/", "an off-site next is not followed")
             let cookie = try #require(signIn.headers[values: .setCookie].first { $0.hasPrefix("verdict_session_") })
-            #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Max-Age="))
+            #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Expires=") && cookie.contains("Path=/"))
             #expect(!cookie.contains(Self.token), "the cookie holds a session, never the API token")
             let value = String(cookie.split(separator: ";")[0])
             #expect(try await client.execute(uri: "/audit", method: .get, headers: Self.headers(cookie: value)).status == .ok)
-            // A session value the server did not sign, or the raw token in the old cookie, opens nothing.
+            // A session id the server did not give out, or the raw token in the old cookie, opens nothing.
             let name = String(value.split(separator: "=")[0])
-            let forged = "\(name)=9999999999.\(String(repeating: "00", count: 32))"
+            let forged = "\(name)=\(String(repeating: "A", count: 43))="
             #expect(try await client.execute(uri: "/audit", method: .get, headers: Self.headers(cookie: forged)).status == .unauthorized)
             #expect(try await client.execute(uri: "/audit", method: .get, headers: Self.headers(cookie: "verdict_token=\(Self.token)")).status == .unauthorized)
         }
@@ -304,42 +304,26 @@ struct ConsoleRouteTests {
     }
 }
 
-/// The signed values the console keeps in cookies.
+/// The console's form token and session cookie name.
 @Suite("console sessions")
 struct ConsoleSessionsTests {
     @Test func formTokensAreSignedByThisProcess() {
-        let token = ConsoleSessions.newFormToken()
+        let token = ConsoleFormToken.newFormToken()
         #expect(token.utf8.count == 96)
-        #expect(ConsoleSessions.isFormToken(token))
-        #expect(ConsoleSessions.newFormToken() != token)
+        #expect(ConsoleFormToken.isFormToken(token))
+        #expect(ConsoleFormToken.newFormToken() != token)
         // Any change to nonce or signature, or another length, is refused.
         var bytes = Array(token.utf8)
         bytes[0] = bytes[0] == UInt8(ascii: "0") ? UInt8(ascii: "1") : UInt8(ascii: "0")
-        #expect(!ConsoleSessions.isFormToken(String(decoding: bytes, as: UTF8.self)))
-        #expect(!ConsoleSessions.isFormToken(String(token.dropLast())))
-        #expect(!ConsoleSessions.isFormToken(token.uppercased()))
-        #expect(!ConsoleSessions.isFormToken(""))
+        #expect(!ConsoleFormToken.isFormToken(String(decoding: bytes, as: UTF8.self)))
+        #expect(!ConsoleFormToken.isFormToken(String(token.dropLast())))
+        #expect(!ConsoleFormToken.isFormToken(token.uppercased()))
+        #expect(!ConsoleFormToken.isFormToken(""))
     }
 
-    @Test func sessionsExpireAndCannotBeForged() {
-        let now: Int64 = 1_800_000_000
-        let li = Identity(name: "li.wei", role: .editor)
-        let session = ConsoleSessions.newSession(for: li, now: now)
-        #expect(ConsoleSessions.session(session, now: now) == li)
-        #expect(ConsoleSessions.session(session, now: now + ConsoleSessions.lifetime - 1) == li)
-        #expect(ConsoleSessions.session(session, now: now + ConsoleSessions.lifetime) == nil)
-        // A later expiry, a higher role or another name with the old signature is refused.
-        let parts = session.split(separator: ".").map(String.init)
-        #expect(ConsoleSessions.session("\(now + 10 * ConsoleSessions.lifetime).\(parts[1]).\(parts[2]).\(parts[3])", now: now) == nil)
-        #expect(ConsoleSessions.session("\(parts[0]).admin.\(parts[2]).\(parts[3])", now: now) == nil)
-        let other = Array("zhang.min".utf8).map { String(format: "%02x", $0) }.joined()
-        #expect(ConsoleSessions.session("\(parts[0]).\(parts[1]).\(other).\(parts[3])", now: now) == nil)
-        #expect(ConsoleSessions.session("not a session", now: now) == nil)
-        // A session opened with a JWT ends with it.
-        let bounded = ConsoleSessions.newSession(for: li, now: now, limit: now + 600)
-        #expect(ConsoleSessions.session(bounded, now: now + 599) == li)
-        #expect(ConsoleSessions.session(bounded, now: now + 600) == nil)
-        #expect(ConsoleSessions.sessionCookie(authority: "127.0.0.1:8080") == "verdict_session_8080")
-        #expect(ConsoleSessions.sessionCookie(authority: "[::1]:9000") == "verdict_session_9000")
+    @Test func sessionCookieIsNamedAfterThePort() {
+        #expect(ConsoleSessionStore.cookieName(authority: "127.0.0.1:8080") == "verdict_session_8080")
+        #expect(ConsoleSessionStore.cookieName(authority: "[::1]:9000") == "verdict_session_9000")
+        #expect(ConsoleSessionStore.cookieName(authority: nil) == "verdict_session_80")
     }
 }

@@ -64,7 +64,7 @@ struct HostileRequestTests {
 
     @Test func consoleDraftsThatCrashedTheServiceAreCheckedAndRefused() async throws {
         let service = try makeService([shippedPolicyPath("quality-complaints")])
-        let csrf = ConsoleSessions.newFormToken()
+        let csrf = ConsoleFormToken.newFormToken()
         try await service.application().test(.router) { client in
             for (text, message) in [(Self.overflowingMeasure, "has more than 9 decimals"), (Self.deepList, "expression nests too deeply")] {
                 let body = [("policy", "quality-complaints"), ("new_name", "x-hostile.yaml"), ("new_text", text), ("csrf", csrf)]

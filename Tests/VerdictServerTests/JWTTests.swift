@@ -116,7 +116,7 @@ import VerdictChanges
             let page = try await client.get("/", token: editor)
             #expect(text(page.body).contains("Signed in as li.wei (editor)"))
             // The console's sign-in form takes the JWT as a token.
-            let csrf = ConsoleSessions.newFormToken()
+            let csrf = ConsoleFormToken.newFormToken()
             let signIn = try await client.execute(uri: "/login", method: .post,
                                                   headers: [.cookie: "verdict_csrf=\(csrf)", .contentType: "application/x-www-form-urlencoded"],
                                                   body: ByteBuffer(string: "token=\(editor)&next=%2F&csrf=\(csrf)"))

@@ -22,7 +22,7 @@ let responder: RouterResponder<VerdictRequestContext> = {
                   throttle: ConsoleThrottle(capacity: Int(Int32.max), refillInterval: 1e-9)).register(on: router)
     return router.buildResponder()
 }()
-let token = ConsoleSessions.newFormToken()
+let token = ConsoleFormToken.newFormToken()
 
 @_cdecl("LLVMFuzzerInitialize")
 public func initialize(_ argc: UnsafeMutablePointer<CInt>?, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>?) -> CInt {

@@ -59,10 +59,15 @@ final class ChangeDesk: Sendable {
 
     /// Checks `files` as a change of the version in `version` of `setName`: the serving files with these
     /// in their place (nil removes one).
-    func candidate(set setName: String, version: String, files: [SubmittedFile]) throws(Failure) -> Candidate {
+    ///
+    /// With `newVersion`, the change makes a new version instead, in its own folder `versions/NAME`, from
+    /// the files of `version` with these in their place (its manifest's `version` and `effective` set):
+    /// every file of the new version is then a new file of the change.
+    func candidate(set setName: String, version: String, files: [SubmittedFile], newVersion: DraftTarget.NewVersion? = nil,
+                   language: Language = .en) throws(Failure) -> Candidate {
         guard let set = registry.set(named: setName), set.active != nil else { throw .unknownSet(setName) }
         let checker = DraftChecker(set)
-        guard let base = checker.versions().first(where: { $0.version.folder == version })?.policy.identity.digest else {
+        guard let base = checker.servingDigest(of: version) else {
             throw .refused(.init(.invalid, "no-version", "`\(setName)` has no version in the folder `\(version)`"))
         }
         guard files.count <= ProposalStore.maxFiles else { throw .refused(.init(.invalid, "too-large", "a proposal may change at most \(ProposalStore.maxFiles) files")) }
@@ -70,7 +75,7 @@ final class ChangeDesk: Sendable {
         var changes: [Proposal.FileChange] = []
         for f in files {
             if let problem = ProposalPath.problem(f.path) { throw .refused(.init(.invalid, "bad-path", problem)) }
-            if let problem = SetWriter.placeProblem(f.path, in: PolicyFolder.base(set.folder) + (version.isEmpty ? "" : "/" + version)) {
+            if let problem = SetWriter.placeProblem(f.path, in: checker.folder(of: version)) {
                 throw .refused(.init(.invalid, "bad-path", problem))
             }
             guard !f.path.hasPrefix("versions/") else {
@@ -88,6 +93,14 @@ final class ChangeDesk: Sendable {
             }
             changes.append(.init(path: f.path, text: text, before: before))
         }
+        if let n = newVersion {
+            let made = checker.asNewVersion(merged, base: version, n, words: .of(language))
+            guard made.problems.isEmpty else { throw .refused(.init(.invalid, "bad-new-version", made.problems.joined(separator: " "))) }
+            let target = checker.target(base: version, asNew: n)
+            let report = checker.check(made.files, changed: made.changed, target: target, log: log)
+            guard report.canHandOn else { throw .draft(report) }
+            return Candidate(changes: made.files.map { .init(path: $0.path, text: $0.text, before: nil) }, report: report, base: base)
+        }
         guard !changes.isEmpty else { throw .refused(.init(.invalid, "no-change", "the files sent are the files serving: nothing would change")) }
         let report = checker.check(merged, changed: changes.compactMap { $0.text == nil ? nil : $0.path },
                                    target: checker.target(base: version, asNew: nil), log: log)
@@ -102,13 +115,15 @@ final class ChangeDesk: Sendable {
     }
 
     /// Checks and records a new proposal by `by`.
-    func propose(set: String, version: String = "", reason: String, files: [SubmittedFile], rollbackOf: String? = nil, by: Identity) throws(Failure) -> (Proposal, DraftReport) {
+    /// With `newVersion`, a new version made from `version`'s files (``candidate(set:version:files:newVersion:language:)``).
+    func propose(set: String, version: String = "", reason: String, files: [SubmittedFile], rollbackOf: String? = nil,
+                 newVersion: DraftTarget.NewVersion? = nil, language: Language = .en, by: Identity) throws(Failure) -> (Proposal, DraftReport) {
         try Self.person(by)
-        let c = try candidate(set: set, version: version, files: files)
+        let c = try candidate(set: set, version: version, files: files, newVersion: newVersion, language: language)
         let p: Proposal
         do {
-            p = try store.propose(set: set, version: version, by: by, reason: reason, baseDigest: c.base, candidateDigest: c.report.digest ?? "",
-                                  rollbackOf: rollbackOf, changes: c.changes, check: Self.summary(c.report), at: Timestamp(Date()),
+            p = try store.propose(set: set, version: newVersion?.folder ?? version, by: by, reason: reason, baseDigest: c.base, candidateDigest: c.report.digest ?? "",
+                                  rollbackOf: rollbackOf, madeFrom: newVersion == nil ? nil : version, effective: newVersion?.effective, changes: c.changes, check: Self.summary(c.report), at: Timestamp(Date()),
                                   record: recording(.proposed, by: by.name) { $0.reason })
         } catch { throw .refused(error) }
         return (p, c.report)
@@ -168,6 +183,31 @@ final class ChangeDesk: Sendable {
             throw .refused(.init(.forbidden, "not-author", "only its author, \(p.author), may bring \(id) up to date"))
         }
         guard p.state == .open else { throw .refused(.init(.conflict, "not-open", "\(id) is \(p.state.rawValue) already")) }
+        if let from = p.madeFrom {
+            // A new version is its source's files with the author's in their place: brought up to date on
+            // a source that changed since, its own copy of every file would undo that change unseen.
+            guard let set = registry.set(named: p.set) else { throw .unknownSet(p.set) }
+            let checker = DraftChecker(set)
+            if files == nil, let now = checker.servingDigest(of: from), now != p.baseDigest {
+                throw .refused(.init(.conflict, "changed-since",
+                                     "the version \(id) was made from changed since it was proposed: send the new version's files again, made from what serves now, so that the other change is kept"))
+            }
+            // Its files as proposed, with those sent in their place (nil removes one); source files it does not have stay out.
+            var sent = p.changes.map { SubmittedFile(path: $0.path, text: $0.text) }
+            for f in files ?? [] {
+                if let i = sent.firstIndex(where: { $0.path == f.path }) { sent[i].text = f.text } else { sent.append(f) }
+            }
+            let kept = Set(sent.compactMap { $0.text == nil ? nil : $0.path })
+            sent = sent.filter { $0.text != nil }
+            for f in checker.currentFiles(of: from) where !kept.contains(f.path) { sent.append(.init(path: f.path, text: nil)) }
+            let n = DraftTarget.NewVersion(version: p.newVersionName ?? "", effective: p.newVersionEffective ?? "")
+            let c = try candidate(set: p.set, version: from, files: sent, newVersion: n)
+            do {
+                return (try store.update(id, by: by, baseDigest: c.base, candidateDigest: c.report.digest ?? "", changes: c.changes,
+                                         check: Self.summary(c.report), at: Timestamp(Date()),
+                                         record: recording(.proposed, by: by.name) { "brought up to date (revision \($0.revision)): " + $0.reason }), c.report)
+            } catch { throw .refused(error) }
+        }
         if files == nil, let set = registry.set(named: p.set) {
             // The same texts again only where nobody changed the file since: else they would undo that change unseen.
             let current = DraftChecker(set).currentFiles(of: p.version)
@@ -213,7 +253,7 @@ final class ChangeDesk: Sendable {
             do { _ = try store.review(id, by: by, approve: true, comment: comment, serving: nil, revision: revision, at: Timestamp(Date())) } catch { throw .refused(error) }
             throw .refused(.init(.conflict, "set-gone", "the policy set `\(p.set)` is no longer served"))
         }
-        let folder = PolicyFolder.base(set.folder) + (p.version.isEmpty ? "" : "/" + p.version)
+        let (folder, _) = Self.placement(p, in: set)
         let approved = Mutex<Proposal?>(nil)
         let store = self.store
         let record = recording(.approved, by: by.name) { $0.reviews.last?.comment ?? "" }
@@ -223,20 +263,26 @@ final class ChangeDesk: Sendable {
             // test file changed since would otherwise be overwritten unseen.
             let current = DraftChecker(set).currentFiles(of: now.version)
             let moved = now.changes.filter { c in current.first { $0.path == c.path }?.text != c.before }.map { now.pathInSet($0) }
-            let serving = DraftChecker(set).versions().first { $0.version.folder == now.version }?.policy.identity.digest
+            let serving = DraftChecker(set).servingDigest(of: now.baseVersion)
+            // A new version's folder must not exist yet: made by hand (or by another proposal) since, it is not this proposal's to fill.
+            if now.madeFrom != nil, FileManager.default.fileExists(atPath: DraftChecker(set).folder(of: now.version)), now.state == .open,
+               !Identity.sameName(now.author, by.name) {
+                throw ProposalStore.Refusal(.conflict, "version-exists",
+                                            "the folder `\(now.version)` exists already: \(id) cannot make the version \(now.newVersionName ?? "") there; withdraw it, or propose the change as an edit of that version")
+            }
             if !moved.isEmpty, serving == now.baseDigest, now.state == .open, !Identity.sameName(now.author, by.name) {
                 throw ProposalStore.Refusal(.conflict, "changed-since",
                                             "\(moved.map { "`\($0)`" }.joined(separator: ", ")) changed on disk since \(id) was proposed: its author must bring it up to date first, so that no change is lost")
             }
             let a = try store.review(id, by: by, approve: true, comment: comment, serving: serving, revision: revision, at: Timestamp(Date()), record: record)
             approved.withLock { $0 = a }
-            try SetWriter.apply(a.changes, to: folder, tag: id)
+            try SetWriter.apply(Self.placement(a, in: set).changes, to: folder, tag: id)
         }
         let candidate = p.candidateDigest
         let attempt: ReloadAttempt
         do {
             attempt = try await registry.applyChange(set, write: write,
-                                                     undo: { try SetWriter.apply(Self.inverse(approved.withLock { $0 } ?? p), to: folder, tag: id + "-undo") },
+                                                     undo: { try SetWriter.apply(Self.placement(Self.inverse(approved.withLock { $0 } ?? p), in: set).changes, to: folder, tag: id + "-undo") },
                                                      accept: { _ in set.active?.versions.versions.contains { $0.identity.digest == candidate } == true })
         } catch let refusal as ProposalStore.Refusal {
             throw .refused(refusal)
@@ -262,9 +308,22 @@ final class ChangeDesk: Sendable {
         return finish(a, activated: false, outcome: reasons)
     }
 
-    /// The change that undoes `p`'s: each file back to its text before (removed if it was new).
-    static func inverse(_ p: Proposal) -> [Proposal.FileChange] {
-        p.changes.map { Proposal.FileChange(path: $0.path, text: $0.before, before: $0.text) }
+    /// The proposal that undoes `p`'s change: each file back to its text before (removed if it was new).
+    static func inverse(_ p: Proposal) -> Proposal {
+        var undo = p
+        undo.changes = p.changes.map { Proposal.FileChange(path: $0.path, text: $0.before, before: $0.text) }
+        return undo
+    }
+
+    /// Where `p`'s files are written: its version's folder, and its changes relative to it — or, for a
+    /// new version, the set's folder with `versions/NAME/` in front of each path, so that the new folder
+    /// is made by the same one change (and removed with its last file when undone), never left empty.
+    static func placement(_ p: Proposal, in set: LivePolicySet) -> (folder: String, changes: [Proposal.FileChange]) {
+        let base = PolicyFolder.base(set.folder)
+        if p.madeFrom != nil {
+            return (base, p.changes.map { .init(path: p.version + "/" + $0.path, text: $0.text, before: $0.before) })
+        }
+        return (base + (p.version.isEmpty ? "" : "/" + p.version), p.changes)
     }
 
     private func finish(_ p: Proposal, activated: Bool, outcome: [String]) -> Proposal {
@@ -302,10 +361,11 @@ final class ChangeDesk: Sendable {
             } else if untouched {
                 _ = finish(p, activated: false, outcome: ["the service stopped during its activation, before its files were written: nothing of it serves"])
             } else {
-                let folder = PolicyFolder.base(set.folder) + (p.version.isEmpty ? "" : "/" + p.version)
-                let back = p.changes.filter { on($0.path) == $0.text }.map { Proposal.FileChange(path: $0.path, text: $0.before, before: $0.text) }
+                var back = Self.inverse(p)
+                back.changes = back.changes.filter { on($0.path) == $0.before }
+                let (folder, changes) = Self.placement(back, in: set)
                 do {
-                    _ = try await registry.applyChange(set, write: { try SetWriter.apply(back, to: folder, tag: p.id + "-settle") }, undo: {}, accept: { _ in true })
+                    _ = try await registry.applyChange(set, write: { try SetWriter.apply(changes, to: folder, tag: p.id + "-settle") }, undo: {}, accept: { _ in true })
                     _ = finish(p, activated: false, outcome: ["the service stopped during its activation, its files written but not served; the old files were put back"])
                 } catch {
                     logger.critical("proposal \(p.id): the service stopped during its activation, and its old files could not be put back: \(error)",

@@ -42,10 +42,21 @@ struct DraftChecker: Sendable {
         self.init(folder: set.folder, name: set.name, served: active?.versions, servedTestsPassed: active?.testsPassed ?? 0)
     }
 
+    /// The folder of the version in `version` (relative to the set's: `""` for its own files,
+    /// `versions/NAME` for another).
+    func folder(of version: String) -> String {
+        PolicyFolder.base(folder) + (version.isEmpty ? "" : "/" + version)
+    }
+
+    /// The digest of the version serving from `version`'s folder, or nil when none does.
+    func servingDigest(of version: String) -> String? {
+        versions().first { $0.version.folder == version }?.policy.identity.digest
+    }
+
     /// The files of the version in `version` (a folder relative to the set's: `""` for its own files,
     /// `versions/NAME` for another) by path relative to that folder, policy files and test files.
     func currentFiles(of version: String = "") -> [(path: String, text: String)] {
-        let base = PolicyFolder.base(folder) + (version.isEmpty ? "" : "/" + version)
+        let base = folder(of: version)
         return PolicyFolder.yamlFiles(below: base, versions: false).compactMap { relative in
             // The loader's reader: regular files only, bounded in bytes.
             guard case .success(let bytes) = SourceFileReader.bytes(base + "/" + relative) else { return nil }

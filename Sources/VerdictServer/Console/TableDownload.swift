@@ -9,8 +9,8 @@ import VerdictSheets
 /// exactly as `verdict table export` writes them from the set's folder (issue 33), for staff to edit
 /// and hand back through `verdict table import`.
 extension ConsoleRoutes {
-    func tableXLSX(_ request: Request, context: some RequestContext) throws -> Response {
-        let page = self.page(request, context)
+    func tableXLSX(_ request: Request, context: some RequestContext) async throws -> Response {
+        let page = await self.page(request, context)
         if let refusal = gate(page) { return refusal }
         let c = page.context(hasAudit: log != nil)
         guard let name = FormData.value(page.query, "policy"), let set = registry.set(named: name) else {

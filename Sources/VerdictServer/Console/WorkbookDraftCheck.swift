@@ -15,7 +15,7 @@ import VerdictSheets
 /// importer is shown on the draft page at its `sheet!cell`, with 422.
 extension ConsoleRoutes {
     func checkWorkbook(_ request: Request, context: some RequestContext) async throws -> Response {
-        let page = self.page(request, context)
+        let page = await self.page(request, context)
         if let refusal = gate(page) { return refusal }
         let c0 = page.context(hasAudit: log != nil, path: "/draft")
         let ww = WorkbookWords.of(page.language)
@@ -30,8 +30,8 @@ extension ConsoleRoutes {
         guard let form = MultipartForm.parse(bytes, boundary: boundary) else {
             return page.html(ConsolePage.message(title: c0.words.draft, ww.notMultipart, context: c0), status: .badRequest)
         }
-        guard let cookie = request.cookies[Self.csrfCookie]?.value, ConsoleSessions.isFormToken(cookie), let field = form.value("csrf"),
-              ConsoleSessions.constantTimeEqual(Array(cookie.utf8), Array(field.utf8)) else {
+        guard let cookie = request.cookies[Self.csrfCookie]?.value, ConsoleFormToken.isFormToken(cookie), let field = form.value("csrf"),
+              ConsoleFormToken.constantTimeEqual(Array(cookie.utf8), Array(field.utf8)) else {
             throw Self.refused(page, c0.words.csrfRefused)
         }
         guard let name = form.value("policy"), let set = registry.set(named: name) else {

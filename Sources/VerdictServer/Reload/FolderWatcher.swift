@@ -38,15 +38,17 @@ struct FolderWatcher: Service {
     }
 }
 
-/// Reloads every set on SIGHUP.
+/// Reloads every set, and the users file, on SIGHUP.
 struct SignalReloader: Service {
     let registry: PolicyRegistry
+    var users: LiveUsers? = nil
     let logger: Logger
 
     func run() async throws {
         let signals = await UnixSignalsSequence(trapping: .sighup)
         for await _ in signals.cancelOnGracefulShutdown() {
             logger.info("SIGHUP: reloading every policy set")
+            users?.reloadLogged(force: true, logger: logger)
             await registry.reloadAll(trigger: .signal)
         }
     }

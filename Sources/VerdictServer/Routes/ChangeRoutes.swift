@@ -12,7 +12,7 @@ import VerdictConsole
 /// | route | role | does |
 /// | --- | --- | --- |
 /// | `GET /v1/proposals` (`?set=`, `?state=`) | viewer | lists proposals, the latest first |
-/// | `POST /v1/proposals` | editor | checks and submits a change (`files`) or a rollback (`rollback_of`) |
+/// | `POST /v1/proposals` | editor | checks and submits a change (`files`), a new version (`new_version` and `files`) or a rollback (`rollback_of`) |
 /// | `GET /v1/proposals/{id}` | viewer | one proposal, with its files' diffs |
 /// | `POST /v1/proposals/{id}/update` | its author | brings it up to date with what serves now |
 /// | `POST /v1/proposals/{id}/approve` | approver, not its author | approves and activates it |
@@ -53,6 +53,13 @@ struct ChangeRoutes: Sendable {
         var reason: String
         var files: [FileBody]?
         var rollback_of: String?
+        /// Make a new version (in `versions/NAME`) from `version`'s files with `files` in their place.
+        var new_version: NewVersionBody?
+    }
+
+    struct NewVersionBody: Decodable {
+        var version: String
+        var effective: String
     }
 
     struct UpdateBody: Decodable {
@@ -134,14 +141,15 @@ struct ChangeRoutes: Sendable {
         let body = try await decode(CreateBody.self, request, what: "a proposal")
         let result: (Proposal, DraftReport)
         if let digest = body.rollback_of {
-            guard body.files == nil else {
-                throw Problem(.badRequest, "invalid-request", "Invalid request", detail: "a proposal has `files` or `rollback_of`, not both")
+            guard body.files == nil, body.new_version == nil else {
+                throw Problem(.badRequest, "invalid-request", "Invalid request", detail: "a proposal has `files` (and `new_version`) or `rollback_of`, not both")
             }
             result = try Self.map { () throws(ChangeDesk.Failure) in try desk.proposeRollback(set: body.set, digest: digest, reason: body.reason, by: who) }
         } else {
             let files = try Self.files(body.files ?? [])
             result = try Self.map { () throws(ChangeDesk.Failure) in
-                try desk.propose(set: body.set, version: body.version ?? "", reason: body.reason, files: files, by: who)
+                try desk.propose(set: body.set, version: body.version ?? "", reason: body.reason, files: files,
+                                 newVersion: body.new_version.map { .init(version: $0.version, effective: $0.effective) }, by: who)
             }
         }
         var response = PolicyRoutes.json(Self.json(result.0, files: true), status: .created)
@@ -259,6 +267,14 @@ struct ChangeRoutes: Sendable {
             w.field("base_digest", p.baseDigest)
             w.field("candidate_digest", p.candidateDigest)
             if let r = p.rollbackOf { w.field("rollback_of", r) }
+            if let from = p.madeFrom {
+                w.key("new_version")
+                w.object { w in
+                    w.field("version", p.newVersionName ?? "")
+                    if let e = p.newVersionEffective { w.field("effective", e) }
+                    w.field("made_from", from)
+                }
+            }
             w.key("check")
             w.object { w in
                 w.field("tests_passed", p.check.testsPassed)

@@ -11,7 +11,7 @@ import VerdictConsole
 /// | route | role | does |
 /// | --- | --- | --- |
 /// | `GET /proposals` (`?set=`, `?state=`) | viewer | the list, the latest first; for an editor, the rollback forms |
-/// | `POST /proposals` | editor | proposes a checked draft's changed files (the draft page's "Propose this change") |
+/// | `POST /proposals` | editor | proposes a checked draft (the draft page's "Propose this change"): its changed and removed files, or a new version's files |
 /// | `POST /proposals/rollback` | editor | proposes bringing back an archived version (`set`, `digest`, `reason`) |
 /// | `GET /proposals/{id}` | viewer | one proposal: facts, check, diffs, reviews, outcome, the forms the role allows |
 /// | `POST /proposals/{id}/approve` | approver, not its author | approves and activates it (`comment` optional) |
@@ -25,10 +25,10 @@ import VerdictConsole
 extension ConsoleRoutes {
     func registerChanges(on router: Router<VerdictRequestContext>) {
         guard desk != nil else { return }
-        router.get("proposals") { request, context in try self.proposals(request, context: context) }
+        router.get("proposals") { request, context in try await self.proposals(request, context: context) }
         router.post("proposals") { request, context in try await self.propose(request, context: context) }
         router.post("proposals/rollback") { request, context in try await self.proposeRollback(request, context: context) }
-        router.get("proposals/:id") { request, context in try self.proposal(request, context: context, id: context.parameters.get("id") ?? "") }
+        router.get("proposals/:id") { request, context in try await self.proposal(request, context: context, id: context.parameters.get("id") ?? "") }
         for action in ["approve", "reject", "withdraw", "update"] {
             router.post(RouterPath("proposals/:id/" + action)) { request, context in
                 try await self.act(action, request, context: context, id: context.parameters.get("id") ?? "")
@@ -39,8 +39,8 @@ extension ConsoleRoutes {
     // MARK: - Pages
 
     func proposals(_ request: Request, context: some RequestContext, refusal: ProposalPages.Refusal? = nil,
-                   status: HTTPResponse.Status = .ok) throws -> Response {
-        let page = self.page(request, context)
+                   status: HTTPResponse.Status = .ok) async throws -> Response {
+        let page = await self.page(request, context)
         if let refusal = gate(page) { return refusal }
         guard let desk else { return notKept(page) }
         let c = page.context(hasAudit: log != nil, path: "/proposals", keep: ["set", "state"])
@@ -67,8 +67,8 @@ extension ConsoleRoutes {
     }
 
     func proposal(_ request: Request, context: some RequestContext, id: String, refusal: ProposalPages.Refusal? = nil,
-                  status: HTTPResponse.Status = .ok) throws -> Response {
-        let page = self.page(request, context)
+                  status: HTTPResponse.Status = .ok) async throws -> Response {
+        let page = await self.page(request, context)
         if let refusal = gate(page) { return refusal }
         guard let desk else { return notKept(page) }
         let c = page.context(hasAudit: log != nil, path: "/proposals/" + id)
@@ -86,7 +86,7 @@ extension ConsoleRoutes {
     /// `POST /proposals`: the draft page's "Propose this change" — the checked draft's changed files, read
     /// as the draft check reads its form, proposed through the desk; then the proposal's page.
     func propose(_ request: Request, context: some RequestContext) async throws -> Response {
-        let page = self.page(request, context)
+        let page = await self.page(request, context)
         if let refusal = gate(page) { return refusal }
         guard let desk else { return notKept(page) }
         if let refusal = requireRole(.editor, page) { return refusal }
@@ -98,15 +98,14 @@ extension ConsoleRoutes {
         case .success(let x): d = x
         case .failure(let box): return box.response
         }
-        guard d.target?.asNew == nil else {
-            return try proposals(request, context: context, refusal: .init(code: "new-version", detail: c.changeWords.newVersionNotProposable),
-                                 status: .unprocessableContent)
-        }
-        let files = d.files.filter { d.changed.contains($0.path) }.map { ChangeDesk.SubmittedFile(path: $0.path, text: $0.text) }
+        // An edit sends its changed files and removals; a new version, every file it will have.
+        let newVersion = d.target?.asNew
+        let files = d.files.filter { newVersion != nil || d.changed.contains($0.path) }.map { ChangeDesk.SubmittedFile(path: $0.path, text: $0.text) }
+            + d.removed.map { ChangeDesk.SubmittedFile(path: $0, text: nil) }
         let who = page.identity!
         do {
             let (p, _) = try desk.propose(set: d.set.name, version: d.target?.base.folder ?? "", reason: FormData.value(form, "reason") ?? "",
-                                          files: files, by: who)
+                                          files: files, newVersion: newVersion, language: page.language, by: who)
             return Self.redirect("/proposals/" + p.id)
         } catch {
             if case .draft(let report) = error {
@@ -115,13 +114,13 @@ extension ConsoleRoutes {
                                  status: .unprocessableContent)
             }
             let (refusal, status) = Self.refusal(error)
-            return try proposals(request, context: context, refusal: refusal, status: status)
+            return try await proposals(request, context: context, refusal: refusal, status: status)
         }
     }
 
     /// `POST /proposals/rollback`: proposes bringing back the archived version `digest` of `set`.
     func proposeRollback(_ request: Request, context: some RequestContext) async throws -> Response {
-        let page = self.page(request, context)
+        let page = await self.page(request, context)
         if let refusal = gate(page) { return refusal }
         guard let desk else { return notKept(page) }
         if let refusal = requireRole(.editor, page) { return refusal }
@@ -133,20 +132,20 @@ extension ConsoleRoutes {
             return Self.redirect("/proposals/" + p.id)
         } catch {
             let (refusal, status) = Self.refusal(error)
-            return try proposals(request, context: context, refusal: refusal, status: status)
+            return try await proposals(request, context: context, refusal: refusal, status: status)
         }
     }
 
     /// `POST /proposals/{id}/ACTION`: approve, reject, withdraw or update; then the proposal's page, or
     /// that page with why not.
     func act(_ action: String, _ request: Request, context: some RequestContext, id: String) async throws -> Response {
-        let page = self.page(request, context)
+        let page = await self.page(request, context)
         if let refusal = gate(page) { return refusal }
         guard let desk else { return notKept(page) }
         let needed: Role = action == "approve" || action == "reject" ? .approver : .editor
         if let refusal = requireRole(needed, page) { return refusal }
         let form = try await postForm(request, page)
-        guard desk.store.proposal(id) != nil else { return try proposal(request, context: context, id: id) }
+        guard desk.store.proposal(id) != nil else { return try await proposal(request, context: context, id: id) }
         let who = page.identity!
         let comment = FormData.value(form, "comment") ?? ""
         do {
@@ -163,7 +162,7 @@ extension ConsoleRoutes {
             }
         } catch {
             let (refusal, status) = Self.refusal(error)
-            return try proposal(request, context: context, id: id, refusal: refusal, status: status)
+            return try await proposal(request, context: context, id: id, refusal: refusal, status: status)
         }
         return Self.redirect("/proposals/" + id)
     }
@@ -198,7 +197,7 @@ extension ConsoleRoutes {
     /// The digest serving now in `p`'s set and version folder; nil when the set is not served.
     func servingDigest(_ p: Proposal) -> String? {
         guard let set = registry.set(named: p.set) else { return nil }
-        return DraftChecker(set).versions().first { $0.version.folder == p.version }?.policy.identity.digest
+        return DraftChecker(set).servingDigest(of: p.baseVersion)
     }
 
     /// What `who` may do with `p` now, as the store's rules allow: the forms the page shows.

@@ -4,14 +4,15 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import Verdict
+import VerdictAudit
 import VerdictConsole
 
 /// The draft page: `GET /draft` (the form, for the version in `base`), `POST /draft` (check it; with
 /// `?lang=` and no check yet, the same form in the other language, the draft kept), and
 /// `POST /draft/download` (the files to hand on, as one archive, when the draft loads and passes its tests).
 extension ConsoleRoutes {
-    func draft(_ request: Request, context: some RequestContext) throws -> Response {
-        let page = self.page(request, context)
+    func draft(_ request: Request, context: some RequestContext) async throws -> Response {
+        let page = await self.page(request, context)
         if let refusal = gate(page) { return refusal }
         let c = page.context(hasAudit: log != nil, keep: ["policy", "base"])
         let names = registry.sets.map(\.name)
@@ -31,6 +32,19 @@ extension ConsoleRoutes {
         var files: [(path: String, text: String)]
         var changed: [String]
         var problems: [String]
+        /// Files of the edited version the draft removes (their boxes ticked; their texts stay in `files`).
+        var removed: [String] = []
+        /// The draft's files without the removed ones: what is checked.
+        var checked: [(path: String, text: String)] { files.filter { !removed.contains($0.path) } }
+
+        /// The check of this draft (a form problem stops it before loading anything).
+        func report(log: (any DecisionLog)?) -> DraftReport {
+            var r = problems.isEmpty ? checker.check(checked, changed: changed, target: target, log: log)
+                : DraftReport(set: set.name, files: checked, changed: changed, diagnostics: [], digest: nil, tests: nil, testDiagnostics: [],
+                              replay: nil, replayProblem: nil, target: target, formProblems: problems)
+            r.removed = removed
+            return r
+        }
     }
 
     /// Reads a posted draft form; a response when it cannot be read (no such set, a file name not allowed).
@@ -56,13 +70,23 @@ extension ConsoleRoutes {
             return .failure(ResponseBox(page.html(ConsolePage.message(title: c.words.draft, c.draftWords.notAVersion.replacingOccurrences(of: "{folder}", with: base), context: c2),
                                                   status: .badRequest)))
         }
+        // A ticked "remove" box names a file of the edited version; the draft is checked without it.
+        var removed: [String] = []
+        for (key, value) in form where key.hasPrefix("remove.") && value == "1" && !removed.contains(String(key.dropFirst(7))) {
+            removed.append(String(key.dropFirst(7)))
+        }
+        let existing = Set(checker.currentFiles(of: target?.base.folder ?? "").map(\.path))
+        if let stray = removed.first(where: { !existing.contains($0) }) {
+            return .failure(ResponseBox(page.html(ConsolePage.message(title: c.words.draft, "`\(stray.prefix(200))` is not a file of this version: there is nothing to remove",
+                                                                      context: c2), status: .badRequest)))
+        }
         do {
             var (files, changed) = try checker.merge(submitted, base: target?.base.folder ?? "")
             var problems: [String] = []
             if let target, let n = target.asNew {
                 (files, changed, problems) = checker.asNewVersion(files, base: target.base.folder, n, words: c.draftWords)
             }
-            return .success(DraftForm(set: set, checker: checker, target: target, files: files, changed: changed, problems: problems))
+            return .success(DraftForm(set: set, checker: checker, target: target, files: files, changed: changed, problems: problems, removed: removed))
         } catch {
             return .failure(ResponseBox(page.html(ConsolePage.message(title: c.words.draft, error.description, context: c2), status: .badRequest)))
         }
@@ -77,7 +101,7 @@ extension ConsoleRoutes {
     func checkDraft(_ request: Request, context: some RequestContext) async throws -> Response {
         // The workbook form (a file upload) posts here too: an xlsx applied to a copy and checked as a draft.
         if DecisionRoutes.mediaType(request) == "multipart/form-data" { return try await checkWorkbook(request, context: context) }
-        let page = self.page(request, context)
+        let page = await self.page(request, context)
         if let refusal = gate(page) { return refusal }
         let form = try await postForm(request, page)
         let c = page.context(hasAudit: log != nil, path: "/draft", keep: [], extra: FormData.value(form, "policy").map { [("policy", $0)] } ?? [])
@@ -91,15 +115,9 @@ extension ConsoleRoutes {
         }
         let names = registry.sets.map(\.name)
         if switchOnly {
-            return page.html(DraftPage.render(sets: names, set: d.set.name, files: d.files, report: nil, target: d.target, context: c))
+            return page.html(DraftPage.render(sets: names, set: d.set.name, files: d.files, report: nil, target: d.target, removed: d.removed, context: c))
         }
-        let report: DraftReport
-        if d.problems.isEmpty {
-            report = d.checker.check(d.files, changed: d.changed, target: d.target, log: log)
-        } else {
-            report = DraftReport(set: d.set.name, files: d.files, changed: d.changed, diagnostics: [], digest: nil, tests: nil, testDiagnostics: [],
-                                 replay: nil, replayProblem: nil, target: d.target, formProblems: d.problems)
-        }
+        let report = d.report(log: log)
         return page.html(DraftPage.render(sets: names, set: d.set.name, files: d.files, report: report, context: c),
                          status: report.loads ? .ok : .unprocessableContent)
     }
@@ -107,7 +125,7 @@ extension ConsoleRoutes {
     /// The draft's files to hand on as one tar archive, checked again first (without the replay): only
     /// a draft that loads and passes its tests is handed out; otherwise its page, with why.
     func downloadDraft(_ request: Request, context: some RequestContext) async throws -> Response {
-        let page = self.page(request, context)
+        let page = await self.page(request, context)
         if let refusal = gate(page) { return refusal }
         let form = try await postForm(request, page)
         let c = page.context(hasAudit: log != nil, path: "/draft", keep: [], extra: FormData.value(form, "policy").map { [("policy", $0)] } ?? [])
@@ -117,9 +135,7 @@ extension ConsoleRoutes {
         case .success(let x): d = x
         case .failure(let box): return box.response
         }
-        let report = d.problems.isEmpty ? d.checker.check(d.files, changed: d.changed, target: d.target, log: nil)
-            : DraftReport(set: d.set.name, files: d.files, changed: d.changed, diagnostics: [], digest: nil, tests: nil, testDiagnostics: [],
-                          replay: nil, replayProblem: nil, target: d.target, formProblems: d.problems)
+        let report = d.report(log: nil)
         guard report.canHandOn, !report.changed.isEmpty, let digest = report.digest else {
             return page.html(DraftPage.render(sets: registry.sets.map(\.name), set: d.set.name, files: d.files, report: report, context: c),
                              status: .unprocessableContent)

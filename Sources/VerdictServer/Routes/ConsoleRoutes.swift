@@ -11,15 +11,16 @@ import VerdictConsole
 /// The web console (issue 12) at `/`: policies, try a case, audit, check a draft, in English and
 /// Chinese. Pages are rendered by `VerdictConsole`; this wires them to the registry and the log.
 ///
-/// - Forms that change nothing are GET. The two POST forms (sign-in, draft check) carry a
-///   double-submit token: a random value signed by the server (``ConsoleSessions``) in a
+/// - Forms that change nothing are GET. Every POST form (sign-in and out, draft check, proposals) carries a
+///   double-submit token: a random value signed by the server (``ConsoleFormToken``) in a
 ///   `SameSite=Strict`, `HttpOnly` cookie and the same value in a hidden field; a POST whose field does
 ///   not match its cookie, whose token the server did not sign, or whose `Origin` is another site, is
 ///   refused with 403. Bodies are bounded by ``ServerLimits/maxFormBytes``.
 /// - When tokens or users are configured, every page needs an identity: a bearer header, the trusted
-///   proxy's user header (from a trusted peer only), or the session cookie that signing in with one's
-///   own token sets (a signed expiry, name and role, never the token itself). The header of every page
-///   says who is signed in; the draft pages need an editor (403 for a viewer).
+///   proxy's user header (from a trusted peer only), or the session that signing in with one's own
+///   token opens (``ConsoleSessionStore``: kept on the server, the cookie holds only a random id; signing
+///   out ends it). The header of every page says who is signed in; the draft pages need an editor (403
+///   for a viewer).
 /// - Every page is sent with a Content-Security-Policy that allows only the console's own style
 ///   sheet and script (no inline code), and is never cached.
 struct ConsoleRoutes: Sendable {
@@ -36,10 +37,13 @@ struct ConsoleRoutes: Sendable {
     /// Governed changes (issue 32): the proposal pages and the draft's "Propose this change"; nil when
     /// the server keeps no proposals.
     let desk: ChangeDesk?
+    /// Who is signed in, kept on the server (the cookie holds a session id only).
+    let sessions: ConsoleSessionStore
 
     init(registry: PolicyRegistry, authenticator: Authenticator, limits: ServerLimits, log: (any DecisionLog)?,
-         throttle: ConsoleThrottle = ConsoleThrottle(), desk: ChangeDesk? = nil) {
+         throttle: ConsoleThrottle = ConsoleThrottle(), desk: ChangeDesk? = nil, sessions: ConsoleSessionStore = ConsoleSessionStore()) {
         self.desk = desk
+        self.sessions = sessions
         self.registry = registry
         self.authenticator = authenticator
         self.limits = limits
@@ -49,31 +53,32 @@ struct ConsoleRoutes: Sendable {
         self.throttle = throttle
     }
 
-    static let csrfCookie = ConsoleSessions.formCookie
+    static let csrfCookie = ConsoleFormToken.formCookie
     static let langCookie = "verdict_lang"
     static let contentSecurityPolicy =
         "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 
     func register(on router: Router<VerdictRequestContext>) {
-        router.get("/") { request, context in try self.policies(request, context: context) }
+        router.get("/") { request, context in try await self.policies(request, context: context) }
         router.get("static/console.css") { _, _ in Self.asset(ConsoleAssets.css + "\n" + DraftAssets.css, type: "text/css; charset=utf-8") }
         router.get("static/console.js") { _, _ in Self.asset(ConsoleAssets.js + "\n" + DraftAssets.js, type: "text/javascript; charset=utf-8") }
         router.get("login") { request, context in
-            let page = self.page(request, context)
+            let page = await self.page(request, context)
             // Behind a trusted proxy the header has signed the user in already: no form.
             if page.identity != nil, let next = FormData.value(page.query, "next") { return Self.redirect(Self.safeNext(next)) }
             let next = FormData.value(page.query, "next") ?? "/"
             return page.html(ConsolePage.signIn(next: Self.safeNext(next), failed: false, context: page.context(hasAudit: log != nil)))
         }
         router.post("login") { request, context in try await self.signIn(request, context: context) }
-        router.get("try") { request, context in try self.tryCase(request, context: context) }
-        router.get("audit") { request, context in try self.audit(request, context: context) }
-        router.get("audit/proof") { request, context in try self.proof(request, context: context) }
-        router.get("audit/:seq") { request, context in try self.record(request, context: context, seq: context.parameters.get("seq") ?? "") }
-        router.get("draft") { request, context in try self.draft(request, context: context) }
+        router.post("logout") { request, context in try await self.signOut(request, context: context) }
+        router.get("try") { request, context in try await self.tryCase(request, context: context) }
+        router.get("audit") { request, context in try await self.audit(request, context: context) }
+        router.get("audit/proof") { request, context in try await self.proof(request, context: context) }
+        router.get("audit/:seq") { request, context in try await self.record(request, context: context, seq: context.parameters.get("seq") ?? "") }
+        router.get("draft") { request, context in try await self.draft(request, context: context) }
         router.post("draft") { request, context in try await self.checkDraft(request, context: context) }
         router.post("draft/download") { request, context in try await self.downloadDraft(request, context: context) }
-        router.get("table.xlsx") { request, context in try self.tableXLSX(request, context: context) }
+        router.get("table.xlsx") { request, context in try await self.tableXLSX(request, context: context) }
         registerChanges(on: router)
     }
 
@@ -83,15 +88,15 @@ struct ConsoleRoutes: Sendable {
 
     // MARK: - Pages
 
-    func policies(_ request: Request, context: some RequestContext) throws -> Response {
-        let page = self.page(request, context)
+    func policies(_ request: Request, context: some RequestContext) async throws -> Response {
+        let page = await self.page(request, context)
         if let refusal = gate(page) { return refusal }
         let sets = registry.sets.map { Self.consoleSet($0) }
         return page.html(PoliciesPage.render(sets, context: page.context(hasAudit: log != nil)))
     }
 
-    func tryCase(_ request: Request, context: some RequestContext) throws -> Response {
-        let page = self.page(request, context)
+    func tryCase(_ request: Request, context: some RequestContext) async throws -> Response {
+        let page = await self.page(request, context)
         if let refusal = gate(page) { return refusal }
         let c = page.context(hasAudit: log != nil, keep: ["policy"])
         let names = registry.sets.map(\.name)
@@ -131,8 +136,8 @@ struct ConsoleRoutes: Sendable {
         return page.html(TryCasePage.render(sets: names, set: chosen.map { Self.consoleSet($0) }, form: form, outcome: outcome, whyNot: whyNot, context: c))
     }
 
-    func audit(_ request: Request, context: some RequestContext) throws -> Response {
-        let page = self.page(request, context)
+    func audit(_ request: Request, context: some RequestContext) async throws -> Response {
+        let page = await self.page(request, context)
         if let refusal = gate(page) { return refusal }
         let c = page.context(hasAudit: log != nil, keep: ["case", "since", "until", "output", "value", "set"])
         guard let log else { return page.html(ConsolePage.message(title: c.words.audit, c.words.noLog, context: c), status: .notFound) }
@@ -167,8 +172,8 @@ struct ConsoleRoutes: Sendable {
         return AuditSearch.Scope(zone: policies.first?.zone ?? .utc, outputs: names, outlines: outlines, archive: archive)
     }
 
-    func record(_ request: Request, context: some RequestContext, seq text: String) throws -> Response {
-        let page = self.page(request, context)
+    func record(_ request: Request, context: some RequestContext, seq text: String) async throws -> Response {
+        let page = await self.page(request, context)
         if let refusal = gate(page) { return refusal }
         let c = page.context(hasAudit: log != nil)
         guard let log else { return page.html(ConsolePage.message(title: c.words.audit, c.words.noLog, context: c), status: .notFound) }
@@ -187,8 +192,8 @@ struct ConsoleRoutes: Sendable {
         }
     }
 
-    func proof(_ request: Request, context: some RequestContext) throws -> Response {
-        let page = self.page(request, context)
+    func proof(_ request: Request, context: some RequestContext) async throws -> Response {
+        let page = await self.page(request, context)
         if let refusal = gate(page) { return refusal }
         let c = page.context(hasAudit: log != nil)
         guard let log else { return page.html(ConsolePage.message(title: c.words.audit, c.words.noLog, context: c), status: .notFound) }
@@ -210,21 +215,32 @@ struct ConsoleRoutes: Sendable {
     }
 
     func signIn(_ request: Request, context: some RequestContext) async throws -> Response {
-        let page = self.page(request, context)
+        let page = await self.page(request, context)
         let form = try await postForm(request, page)
         let c = page.context(hasAudit: log != nil)
         let next = Self.safeNext(FormData.value(form, "next") ?? "/")
         let token = FormData.value(form, "token") ?? ""
         guard authenticator.anyConfigured else { return Self.redirect(next) }
-        guard let identity = authenticator.identity(token: Array(token.utf8)) else {
+        guard let session = authenticator.consoleSession(token: Array(token.utf8)) else {
             return page.html(ConsolePage.signIn(next: next, failed: true, context: c), status: .unauthorized)
         }
         var response = Self.redirect(next)
-        // The cookie holds a signed session naming the user and role, never the token: it cannot be
-        // replayed against the API, nor changed to another name or a higher role.
-        let cookie = ConsoleSessions.sessionCookie(authority: request.head.authority)
-        let session = ConsoleSessions.newSession(for: identity, limit: authenticator.sessionLimit(token: Array(token.utf8)))  // a JWT's session ends with it
-        response.headers[values: .setCookie].append("\(cookie)=\(session); Path=/; Max-Age=\(ConsoleSessions.lifetime); HttpOnly; SameSite=Strict")
+        // The cookie holds a random session id, never the token: the server keeps who it is, so it cannot
+        // be replayed against the API, changed to another name or role, or outlive signing out.
+        let limit = authenticator.sessionLimit(token: Array(token.utf8))  // a JWT's session ends with it
+        // A new id at every sign-in, and the session this browser had before ends: signing in again never
+        // keeps an id someone else may have set, nor piles up sessions.
+        _ = await sessions.close(request)
+        response.headers[values: .setCookie].append(try await sessions.open(session, request: request, limit: limit))
+        return response
+    }
+
+    /// `POST /logout`: ends this browser's session on the server and clears its cookie; then the sign-in page.
+    func signOut(_ request: Request, context: some RequestContext) async throws -> Response {
+        let page = await self.page(request, context)
+        _ = try await postForm(request, page)
+        var response = Self.redirect("/login")
+        if let cleared = await sessions.close(request) { response.headers[values: .setCookie].append(cleared) }
         return response
     }
 
@@ -232,15 +248,18 @@ struct ConsoleRoutes: Sendable {
 
     /// The page of a request, with its signed-in identity: a bearer token, the trusted proxy's header
     /// (from a trusted peer only), or the session cookie; nil when none is valid or nothing is configured.
-    func page(_ request: Request, _ context: some RequestContext) -> Page {
+    func page(_ request: Request, _ context: some RequestContext) async -> Page {
         var page = Page(request)
         page.hasProposals = desk != nil
         guard authenticator.anyConfigured else { return page }
         if let identity = authenticator.identity(request, context: context) {
             page.identity = identity
-        } else if Authenticator.bearer(request) == nil,
-                  let session = request.cookies[ConsoleSessions.sessionCookie(authority: request.head.authority)]?.value {
-            page.identity = ConsoleSessions.session(session)
+        } else if Authenticator.bearer(request) == nil, let session = await sessions.session(request) {
+            // A users-file session is who the users file says now: gone, or with another token, is signed out.
+            page.identity = ConsoleSessionStore.identity(of: session, users: authenticator.users)
+            page.hasSession = page.identity != nil
+            // Ended for good: the user is gone or has another token (given the old one back, it stays ended).
+            if page.identity == nil { _ = await sessions.close(request) }
         }
         return page
     }
@@ -265,7 +284,7 @@ struct ConsoleRoutes: Sendable {
 
     /// nil when the client may run one more expensive action now; otherwise 429 with `Retry-After`.
     func throttled(_ page: Page) -> Response? {
-        var client = ConsoleThrottle.client(page.request, tokenCookie: ConsoleSessions.sessionCookie(authority: page.request.head.authority), tokensConfigured: authenticator.anyConfigured)
+        var client = ConsoleThrottle.client(page.request, tokenCookie: ConsoleSessionStore.cookieName(authority: page.request.head.authority), tokensConfigured: authenticator.anyConfigured)
         // A trusted proxy's users have no token or cookie to tell them apart: each has a bucket by name.
         if client == "anonymous", let identity = page.identity { client = "user:" + identity.name }
         guard let wait = throttle.take(client) else { return nil }
@@ -288,8 +307,8 @@ struct ConsoleRoutes: Sendable {
         }
         let bytes = try await BodyReader.collect(request, limit: limits.maxFormBytes, timeout: limits.requestTimeout, what: "a form")
         let form = FormData.parse(String(decoding: bytes, as: UTF8.self))
-        guard let cookie = request.cookies[Self.csrfCookie]?.value, ConsoleSessions.isFormToken(cookie), let field = FormData.value(form, "csrf"),
-              ConsoleSessions.constantTimeEqual(Array(cookie.utf8), Array(field.utf8)) else {
+        guard let cookie = request.cookies[Self.csrfCookie]?.value, ConsoleFormToken.isFormToken(cookie), let field = FormData.value(form, "csrf"),
+              ConsoleFormToken.constantTimeEqual(Array(cookie.utf8), Array(field.utf8)) else {
             throw Self.refused(page, page.context(hasAudit: log != nil).words.csrfRefused)
         }
         return form
@@ -349,6 +368,8 @@ struct ConsoleRoutes: Sendable {
         var cookies: [String] = []
         /// True when the server keeps proposals (the navigation links to them).
         var hasProposals = false
+        /// True when the identity comes from a console session (the header then offers to sign out).
+        var hasSession = false
 
         init(_ request: Request) {
             self.request = request
@@ -364,10 +385,10 @@ struct ConsoleRoutes: Sendable {
             } else {
                 language = .en
             }
-            if let c = request.cookies[ConsoleRoutes.csrfCookie]?.value, ConsoleSessions.isFormToken(c) {
+            if let c = request.cookies[ConsoleRoutes.csrfCookie]?.value, ConsoleFormToken.isFormToken(c) {
                 csrf = c
             } else {
-                csrf = ConsoleSessions.newFormToken()
+                csrf = ConsoleFormToken.newFormToken()
                 cookies.append("\(ConsoleRoutes.csrfCookie)=\(csrf); Path=/; HttpOnly; SameSite=Strict")
             }
             self.cookies = cookies
@@ -379,6 +400,7 @@ struct ConsoleRoutes: Sendable {
             var c = ConsoleContext(language: language, csrfToken: csrf, hasAuditLog: hasAudit, path: path ?? request.uri.path, query: kept + extra)
             c.signedIn = identity.map { (name: $0.name, role: $0.role.rawValue) }
             c.hasProposals = hasProposals
+            c.canSignOut = hasSession
             return c
         }
 

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -15,7 +16,8 @@ import VerdictChanges
 ///   whose tokens alone may then reload);
 /// - the trusted user header (`--trusted-user-header`), believed only when the connection comes from a
 ///   `--trusted-proxy` address; the user it names must be in the users file, their role from there;
-/// - in the console, the signed session cookie that signing in sets (``ConsoleSessions``).
+/// - in the console, the session that signing in opens (``ConsoleSessionStore``: kept on the server, the
+///   cookie holds only its id).
 ///
 /// What each route needs:
 /// - API endpoints (decide, decide-batch, policies, schema): open when none of `--token-file`,
@@ -42,8 +44,10 @@ struct Authenticator: Sendable {
     var api: TokenSet?
     /// `--admin-token-file`'s tokens.
     var admin: TokenSet?
-    /// `--users-file`'s users.
-    var users: UserDirectory?
+    /// `--users-file`'s users as they read now (the file is read again when it changes).
+    let liveUsers: LiveUsers?
+    /// `--users-file`'s users as last read.
+    var users: UserDirectory? { liveUsers?.current }
     /// `--trusted-user-header`: the header a trusted proxy names the signed-in user in.
     var trustedHeader: HTTPField.Name?
     /// `--trusted-proxy`: the peers whose header is believed.
@@ -51,11 +55,12 @@ struct Authenticator: Sendable {
     /// `--jwks-file` and its claims: bearer JWTs from the company's identity provider.
     var jwt: JWTVerifier?
 
-    init(api: TokenSet? = nil, admin: TokenSet? = nil, users: UserDirectory? = nil,
+    /// `usersFile`, when given, is where `users` was read from: ``LiveUsers`` reads it again when it changes.
+    init(api: TokenSet? = nil, admin: TokenSet? = nil, users: UserDirectory? = nil, usersFile: String? = nil,
          trustedHeader: HTTPField.Name? = nil, trustedProxies: TrustedProxies? = nil, jwt: JWTVerifier? = nil) {
         self.api = api
         self.admin = admin
-        self.users = users
+        self.liveUsers = users.map { LiveUsers($0, path: usersFile, reserved: Self.reservedUserNames(api: api, admin: admin)) }
         self.trustedHeader = trustedHeader
         self.trustedProxies = trustedProxies
         self.jwt = jwt
@@ -65,6 +70,11 @@ struct Authenticator: Sendable {
     static let tokenFileName = "token"
     /// The name recorded for a caller with an `--admin-token-file` token.
     static let adminFileName = "admin"
+    /// The names no user of the users file may have: the token files' callers', when those files are given.
+    static func reservedUserNames(api: TokenSet?, admin: TokenSet?) -> [String] {
+        (api == nil ? [] : [tokenFileName]) + (admin == nil ? [] : [adminFileName])
+    }
+
     /// The caller of an open API (no token or users file), who may read and decide.
     static let anonymous = Identity(name: "anonymous", role: .viewer)
 
@@ -94,6 +104,17 @@ struct Authenticator: Sendable {
     func sessionLimit(token: some Collection<UInt8>) -> Int64? {
         guard fileIdentity(token: token) == nil, let jwt, JWTVerifier.looksLikeJWT(token) else { return nil }
         return try? jwt.verified(token).expiry
+    }
+
+    /// The console session that signing in with `token` opens: who, with what role, and how they signed
+    /// in (so that a users-file session follows the users file); nil when the token is not accepted.
+    func consoleSession(token: some Collection<UInt8>) -> ConsoleSessionStore.Session? {
+        if let user = users?.identity(token: token) {
+            return .init(name: user.name, role: user.role, source: .users, tokenHash: UserDirectory.hex(Array(SHA256.hash(data: Array(token)))))
+        }
+        if let known = fileIdentity(token: token) { return .init(name: known.name, role: known.role, source: .tokenFile) }
+        if let jwt, JWTVerifier.looksLikeJWT(token), let id = try? jwt.verify(token) { return .init(name: id.name, role: id.role, source: .jwt) }
+        return nil
     }
 
     /// The identity of a token from the users file or a token file, or nil.

@@ -145,7 +145,21 @@ public struct UserDirectory: Sendable {
 
     /// The user with this name (as a trusted proxy names them), or nil.
     public func identity(named name: String) -> Identity? {
-        users.first { $0.identity.name == name }?.identity
+        user(named: name)?.identity
+    }
+
+    /// Why these users cannot serve beside token files whose callers are named `reserved`: a user with
+    /// one of those names (the log could not tell them apart); nil when none has.
+    public func reservedNameProblem(_ reserved: [String]) -> String? {
+        for name in reserved where identity(named: name) != nil {
+            return "\(source): a user is named `\(name)`, the name the \(name == "token" ? "--token-file" : "--admin-token-file") tokens have: rename the user so the log tells them apart"
+        }
+        return nil
+    }
+
+    /// The user with this exact name, with their token's hash, or nil.
+    public func user(named name: String) -> User? {
+        users.first { $0.identity.name == name }
     }
 
     // MARK: - Making users
