@@ -59,49 +59,55 @@ def say(text: str = "") -> None:
     print(text, file=sys.stderr, flush=True)
 
 
-def timed_loop(seconds: float, call: Callable[[], object]) -> float:
-    """Nanoseconds per call of call(), run in blocks of 10,000 until `seconds` have passed."""
-    n = 0
-    start = end = time.perf_counter()
-    while end - start < seconds:
-        for _ in range(10_000):
-            call()
-        n += 10_000
-        end = time.perf_counter()
-    return (end - start) * 1e9 / n
-
-
 def per_call(policy: verdict.Policy, pure: verdict.Policy, case: bytes, seconds: float) -> dict[str, float]:
-    """One round, each way for seconds/5: the library's own loop, the bare ctypes and extension calls,
-    policy.decide through the extension and (the policy `pure`) through ctypes."""
-    seconds /= 5
+    """Nanoseconds a call of each way: the library's own loop (verdict_bench_answer), the bare ctypes and
+    extension calls, policy.decide through the extension and (the policy `pure`) through ctypes. The ways
+    take turns in blocks of BLOCK calls (~25 ms) until `seconds` have passed, and each keeps its fastest
+    block: on a shared machine, a block another process disturbed is slower, never faster, and the
+    turns give every way the same chances."""
     lib = _library.library()
     handle = policy._live_handle()
-    inside_ns = inside_n = 0
     ns = ctypes.c_uint64(0)
-    while inside_ns < seconds * 1e9:
-        status = lib.verdict_bench_answer(handle, case, len(case), None, 10_000, ctypes.byref(ns))
-        assert status == 0, status
-        inside_ns += ns.value
-        inside_n += 10_000
     # The bare ctypes call (verdict_decide_into with a kept buffer, the text read out): what any ctypes binding pays.
     buffer, length = ctypes.create_string_buffer(64 << 10), ctypes.c_size_t(0)
     length_ref = ctypes.byref(length)
     function = lib.verdict_decide_into
+    native = _library.native.decide  # type: ignore[union-attr]
+    decide, pure_decide = policy.decide, pure.decide
+
+    def library_loop() -> None:
+        assert lib.verdict_bench_answer(handle, case, len(case), None, BLOCK, ctypes.byref(ns)) == 0
 
     def bare_ctypes() -> None:
-        function(handle, case, len(case), None, buffer, 64 << 10, length_ref)
-        buffer.value.decode()
+        for _ in range(BLOCK):
+            function(handle, case, len(case), None, buffer, 64 << 10, length_ref)
+            buffer.value.decode()
 
-    native = _library.native.decide  # type: ignore[union-attr]
-    inside = inside_ns / inside_n
-    ways = {
-        "ctypes_call_ns": timed_loop(seconds, bare_ctypes),
-        "native_call_ns": timed_loop(seconds, lambda: native(handle, case, None)),
-        "call_ns": timed_loop(seconds, lambda: policy.decide(case)),
-        "ctypes_decide_ns": timed_loop(seconds, lambda: pure.decide(case)),
-    }
-    return {"library_ns": inside, **ways}
+    def bare_native() -> None:
+        for _ in range(BLOCK):
+            native(handle, case, None)
+
+    def through_extension() -> None:
+        for _ in range(BLOCK):
+            decide(case)
+
+    def through_ctypes() -> None:
+        for _ in range(BLOCK):
+            pure_decide(case)
+
+    ways = {"library_ns": library_loop, "ctypes_call_ns": bare_ctypes, "native_call_ns": bare_native,
+            "call_ns": through_extension, "ctypes_decide_ns": through_ctypes}
+    best = {key: float("inf") for key in ways}
+    until = time.perf_counter() + seconds
+    while time.perf_counter() < until:
+        for key, way in ways.items():
+            start = time.perf_counter()
+            way()
+            best[key] = min(best[key], (time.perf_counter() - start) * 1e9 / BLOCK)
+    return best
+
+
+BLOCK = 2_000
 
 
 def rate(threads: int, seconds: float, work: Callable[[], object]) -> float:
@@ -183,7 +189,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=3.0, help="time per measurement (default 3)")
     parser.add_argument("--cases", type=int, default=1000, help="cases of the zen comparison (default 1000)")
-    parser.add_argument("--rounds", type=int, default=3, help="rounds of 1. and 2., the best kept (default 3)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of 2., the best kept (default 3)")
     parser.add_argument("--no-zen", action="store_true", help="skip the zen-engine comparison")
     args = parser.parse_args()
 
@@ -193,13 +199,11 @@ def main() -> None:
     with verdict.Policy.load(quality) as policy, verdict.Policy.load(quality) as pure:
         pure._native = None  # the same binding through ctypes (as with VERDICT_PURE_PYTHON=1)
         assert policy.decide(case).json == pure.decide(case).json
-        # Best of --rounds (the machine is shared: the least disturbed round is the closest to the cost).
-        rounds = [per_call(policy, pure, case, args.seconds / args.rounds) for _ in range(args.rounds)]
-        calls = {key: min(r[key] for r in rounds) for key in rounds[0]}
+        calls = per_call(policy, pure, case, args.seconds)
         calls["overhead_ns"] = calls["call_ns"] - calls["library_ns"]
         calls["ctypes_overhead_ns"] = calls["ctypes_decide_ns"] - calls["library_ns"]
         calls["calls_per_s"] = 1e9 / calls["call_ns"]
-        say(f"1. per call (quality-complaints, henan-tier3.json), best of {args.rounds} rounds,"
+        say(f"1. per call (quality-complaints, henan-tier3.json), the fastest block of {BLOCK} calls of each way,"
             f" library {_library.candidates()[0]}:")
         say(f"   verdict_bench_answer (the library's own loop)      {calls['library_ns']:7.0f} ns")
         say(f"   policy.decide(bytes) through the C extension        {calls['call_ns']:7.0f} ns"
