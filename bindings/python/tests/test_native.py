@@ -208,3 +208,57 @@ def test_a_package_without_the_extension_decides_through_ctypes(tmp_path: Path, 
     assert lines[1].startswith("the C extension verdict._native was not built (pip found no C compiler")
     with verdict.Policy.load(QUALITY) as policy:
         assert lines[2] == policy.decide(case).json
+
+
+STAND_IN = r"""
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <time.h>
+static volatile int released = 0;
+void release(void) { released = 1; }
+/* verdict_decide_into's signature. Handle 1: waits (up to 5 s) for another thread to call release(),
+ * which it can only do while the caller has given up the GIL. Handle 2: always too small. */
+int decide_into(uint64_t handle, const char *c, size_t n, const char *o, char *buffer, size_t capacity,
+                size_t *out_len) {
+    (void)c; (void)n; (void)o;
+    if (handle == 2) { *out_len = capacity + 10; return 6; }
+    struct timespec pause = {0, 1000000};
+    for (int i = 0; i < 5000 && !released; i++) nanosleep(&pause, NULL);
+    const char *answer = released ? "\"released\"" : "\"held\"";
+    *out_len = strlen(answer);
+    if (capacity < *out_len + 1) return 6;
+    memcpy(buffer, answer, *out_len + 1);
+    return 0;
+}
+"""
+
+
+@needs_native
+def test_the_gil_is_released_during_the_call_and_a_growing_answer_gives_up(tmp_path: Path) -> None:
+    """The extension called with a stand-in for verdict_decide_into (in a process of its own): another
+    Python thread runs while the call waits for it, and an answer that never fits ends after three tries."""
+    compiler = shutil.which("cc") or shutil.which("gcc")
+    assert compiler, "a C compiler built the extension, so one is there"
+    (tmp_path / "stand_in.c").write_text(STAND_IN)
+    library = tmp_path / "libstandin.so"
+    subprocess.run([compiler, "-shared", "-fPIC", "-o", str(library), str(tmp_path / "stand_in.c")], check=True)
+    code = textwrap.dedent("""
+        import ctypes, sys, threading, time
+        import verdict
+        from verdict import _library
+        stand_in = ctypes.CDLL(sys.argv[1])
+        native = _library.native
+        native.init(ctypes.cast(stand_in.decide_into, ctypes.c_void_p).value)
+        def other() -> None:
+            time.sleep(0.05)
+            stand_in.release()  # a ctypes call: needs the GIL
+        thread = threading.Thread(target=other)
+        thread.start()
+        print(native.decide(1, b"{}", None))
+        thread.join()
+        print(native.decide(2, b"{}", None))
+    """)
+    result = subprocess.run([sys.executable, "-c", code, str(library)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ['"released"', "(6, '')"]
