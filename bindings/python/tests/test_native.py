@@ -208,6 +208,12 @@ def test_a_package_without_the_extension_decides_through_ctypes(tmp_path: Path, 
     assert lines[1].startswith("the C extension verdict._native was not built (pip found no C compiler")
     with verdict.Policy.load(QUALITY) as policy:
         assert lines[2] == policy.decide(case).json
+    # Where the extension is expected (CI, test.sh with a compiler), its absence fails the import.
+    env["VERDICT_REQUIRE_NATIVE"] = "1"
+    result = subprocess.run([sys.executable, "-c", "import verdict"], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert "ImportError: VERDICT_REQUIRE_NATIVE is set but the binding would decide through ctypes: " \
+           "the C extension verdict._native was not built" in result.stderr
 
 
 STAND_IN = r"""
