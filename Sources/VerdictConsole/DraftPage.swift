@@ -144,10 +144,11 @@ public enum DraftPage {
                                                .init("aria-describedby", "listing-\(n)-summary"),
                                                .init("rows", "\(min(30, max(6, lines.count + 1)))"), .init("spellcheck", "false")], text: f.text)
                         // Removing a file is part of a draft too (a proposal can remove it); its text stays here to take back.
-                        h.element("label", [.init("class", "remove-file")]) { h in
-                            h.void("input", [.init("type", "checkbox"), .init("name", "remove." + f.path), .init("value", "1"),
+                        h.element("div", [.init("class", "remove-file")]) { h in
+                            h.void("input", [.init("type", "checkbox"), .init("id", "remove-\(n)"), .init("name", "remove." + f.path), .init("value", "1"),
                                              .init("checked", (report?.removed ?? removed).contains(f.path) ? "" : nil)])
-                            h.text(" " + dw.removeFile.filled(["file": f.path]))
+                            h.text(" ")
+                            h.element("label", [.init("for", "remove-\(n)")], text: dw.removeFile.filled(["file": f.path]))
                         }
                         // The numbered lines of the file as submitted: the target of each diagnostic's link.
                         h.element("details", [.init("class", "listing"), .init("id", "listing-\(n)"), .init("open", marked.contains(f.path) ? "" : nil)]) { h in
