@@ -31,7 +31,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Bearer tokens for POST /v1/admin/reload (default: the --token-file tokens; with neither, reload over HTTP is refused).", valueName: "file"))
     var adminTokenFile: String?
 
-    @Option(help: ArgumentHelp("The users file: names, roles (viewer, editor, approver, admin) and token hashes, made by `verdict users add`. With it the API needs a user's token and reload an admin. See docs/operating.md#users-and-roles.", valueName: "file"))
+    @Option(help: ArgumentHelp("The users file: names, roles (viewer, editor, approver, admin) and token hashes, made by `verdict users add`. With it the API needs a user's token and reload an admin. Read again when it changes and on SIGHUP (an edit that does not load is refused; the users before stay). See docs/operating.md#users-and-roles.", valueName: "file"))
     var usersFile: String?
 
     @Option(help: ArgumentHelp("A header in which a trusted reverse proxy names the signed-in user (e.g. X-Forwarded-User); believed only from a --trusted-proxy address, for a user of --users-file.", valueName: "name"))

@@ -26,16 +26,16 @@ import VerdictChanges
         return status
     }
 
-    static func scratch() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("verdict-users-e2e-\(UUID().uuidString).yaml").path
+    /// A users file with the first user in a fresh place, and `verdict serve` reading it (`watch` ms, 0: off).
+    static func start(watch: String) throws -> (file: String, server: EndToEndTests.Server) {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("verdict-users-e2e-\(UUID().uuidString).yaml").path
+        try users([("li.wei", first)]).write(toFile: file, atomically: true, encoding: .utf8)
+        return (file, try EndToEndTests.Server(["--policies", shippedPolicyPath("quality-complaints"), "--watch-interval", watch, "--users-file", file]))
     }
 
     @Test func theWatcherTakesInAnEditAndRefusesABrokenOne() throws {
-        let file = Self.scratch()
-        defer { try? FileManager.default.removeItem(atPath: file) }
-        try Self.users([("li.wei", Self.first)]).write(toFile: file, atomically: true, encoding: .utf8)
-        let server = try EndToEndTests.Server(["--policies", shippedPolicyPath("quality-complaints"), "--watch-interval", "100", "--users-file", file])
-        defer { server.stop() }
+        let (file, server) = try Self.start(watch: "100")
+        defer { server.stop(); try? FileManager.default.removeItem(atPath: file) }
         #expect(try Self.status(server, token: Self.first, becomes: 200) == 200)
         #expect(try Self.status(server, token: Self.second, becomes: 401, seconds: 0) == 401)
 
@@ -57,11 +57,8 @@ import VerdictChanges
     }
 
     @Test func sighupReadsTheFileWhenWatchingIsOff() throws {
-        let file = Self.scratch()
-        defer { try? FileManager.default.removeItem(atPath: file) }
-        try Self.users([("li.wei", Self.first)]).write(toFile: file, atomically: true, encoding: .utf8)
-        let server = try EndToEndTests.Server(["--policies", shippedPolicyPath("quality-complaints"), "--watch-interval", "0", "--users-file", file])
-        defer { server.stop() }
+        let (file, server) = try Self.start(watch: "0")
+        defer { server.stop(); try? FileManager.default.removeItem(atPath: file) }
         try Self.users([("li.wei", Self.first), ("wang.fang", Self.second)]).write(toFile: file, atomically: true, encoding: .utf8)
         usleep(300_000)
         #expect(try Self.status(server, token: Self.second, becomes: 401, seconds: 0) == 401, "nothing watches the file")
