@@ -49,6 +49,8 @@ public struct ServerConfiguration: Sendable {
     /// The file ``users`` was read from: read again when it changes (at ``watchInterval``) and on SIGHUP; an
     /// edit that does not load is refused and the users read before stay. nil: ``users`` is never re-read.
     public var usersFile: String? = nil
+    /// Mark the console's cookies `Secure` (sent over HTTPS only): for a console behind an HTTPS proxy.
+    public var secureCookies = false
     /// The names no user of ``users`` may have: those the token files' callers are recorded under
     /// (`token`, `admin`), when those files are given.
     public var reservedUserNames: [String] { Authenticator.reservedUserNames(api: tokens, admin: adminTokens) }

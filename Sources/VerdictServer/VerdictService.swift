@@ -28,13 +28,14 @@ public struct VerdictService: Sendable {
     /// Governed changes, when a proposals folder is configured.
     let desk: ChangeDesk?
     /// The console's signed-in sessions: one store for the service, whichever router serves them.
-    let sessions = ConsoleSessionStore()
+    let sessions: ConsoleSessionStore
 
     public init(configuration: ServerConfiguration, logger: Logger? = nil, metrics: ServerMetrics = ServerMetrics()) {
         self.configuration = configuration
         let logger = logger ?? Logger(label: "verdict") { LineLogHandler(label: $0, format: .text) }
         self.logger = logger
         self.metrics = metrics
+        sessions = ConsoleSessionStore(secure: configuration.secureCookies)
         registry = PolicyRegistry(folders: configuration.policyFolders, logger: logger, metrics: metrics, recorder: configuration.recorder)
         authenticator = Authenticator(api: configuration.tokens, admin: configuration.adminTokens, users: configuration.users, usersFile: configuration.usersFile,
                                       trustedHeader: configuration.trustedUserHeader.flatMap { HTTPField.Name($0) },

@@ -34,6 +34,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The users file: names, roles (viewer, editor, approver, admin) and token hashes, made by `verdict users add`. With it the API needs a user's token and reload an admin. Read again when it changes and on SIGHUP (an edit that does not load is refused; the users before stay). See docs/operating.md#users-and-roles.", valueName: "file"))
     var usersFile: String?
 
+    @Flag(help: "Mark the console's cookies (session, form token, language) Secure, so browsers send them over HTTPS only: for a console reached through an HTTPS proxy.")
+    var secureCookies = false
+
     @Option(help: ArgumentHelp("A header in which a trusted reverse proxy names the signed-in user (e.g. X-Forwarded-User); believed only from a --trusted-proxy address, for a user of --users-file.", valueName: "name"))
     var trustedUserHeader: String?
 
@@ -140,6 +143,7 @@ struct Serve: AsyncParsableCommand {
             if let problem = config.users?.reservedNameProblem(config.reservedUserNames) { throw ValidationError(problem) }
         }
         config.trustedUserHeader = trustedUserHeader
+        config.secureCookies = secureCookies
         if let jwksFile, let jwtIssuer, let jwtAudience, let jwtRoleClaim {
             do {
                 config.jwt = try JWTVerifier.load(file: jwksFile, issuer: jwtIssuer, audience: jwtAudience, roleClaim: jwtRoleClaim, nameClaim: jwtNameClaim)

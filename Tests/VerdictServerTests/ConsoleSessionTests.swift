@@ -161,6 +161,30 @@ import VerdictChanges
         #expect(try #require(long) > .seconds(11 * 3600) && long! <= ConsoleSessionStore.lifetime)
     }
 
+    @Test func secureCookiesAreSentOverHTTPSOnly() async throws {
+        let file = Self.scratchFile()
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        try Self.users().write(toFile: file, atomically: true, encoding: .utf8)
+        for secure in [false, true] {
+            var config = ServerConfiguration(policyFolders: [shippedPolicyPath("quality-complaints")])
+            config.users = try UserDirectory.load(file: file)
+            config.secureCookies = secure
+            config.reloadOnSIGHUP = false
+            config.watchInterval = nil
+            let csrf = ConsoleFormToken.newFormToken()
+            try await VerdictService(configuration: config, logger: CapturedLog().logger()).application().test(.router) { client in
+                let page = try await client.execute(uri: "/login?lang=zh", method: .get)
+                let cookies = page.headers[values: .setCookie]
+                #expect(cookies.count == 2 && cookies.allSatisfy { $0.hasSuffix("; Secure") == secure }, "\(cookies)")
+                let signIn = try await client.execute(uri: "/login", method: .post,
+                                                      headers: [.cookie: "verdict_csrf=\(csrf)", .contentType: "application/x-www-form-urlencoded"],
+                                                      body: ByteBuffer(string: "token=\(Self.editorToken)&next=%2F&csrf=\(csrf)"))
+                let session = try #require(signIn.headers[values: .setCookie].first { $0.hasPrefix("verdict_session_") })
+                #expect(session.contains("; Secure") == secure, "\(session)")
+            }
+        }
+    }
+
     @Test func theStoreIsBoundedAndForgetsExpiredSessions() async throws {
         let driver = ConsoleSessionDriver(capacity: 3)
         for i in 0..<5 { try await driver.set(key: "k\(i)", value: "s\(i)", expires: .seconds(100 + i)) }

@@ -249,7 +249,7 @@ struct ConsoleRoutes: Sendable {
     /// The page of a request, with its signed-in identity: a bearer token, the trusted proxy's header
     /// (from a trusted peer only), or the session cookie; nil when none is valid or nothing is configured.
     func page(_ request: Request, _ context: some RequestContext) async -> Page {
-        var page = Page(request)
+        var page = Page(request, secure: sessions.secure)
         page.hasProposals = desk != nil
         guard authenticator.anyConfigured else { return page }
         if let identity = authenticator.identity(request, context: context) {
@@ -371,13 +371,14 @@ struct ConsoleRoutes: Sendable {
         /// True when the identity comes from a console session (the header then offers to sign out).
         var hasSession = false
 
-        init(_ request: Request) {
+        /// `secure`: the cookies it sets are marked `Secure`.
+        init(_ request: Request, secure: Bool = false) {
             self.request = request
             query = QueryString.pairs(request)
             var cookies: [String] = []
             if let l = FormData.value(query, "lang").flatMap(Language.init(rawValue:)) {
                 language = l
-                cookies.append("\(ConsoleRoutes.langCookie)=\(l.rawValue); Path=/; SameSite=Strict")
+                cookies.append("\(ConsoleRoutes.langCookie)=\(l.rawValue); Path=/; SameSite=Strict" + (secure ? "; Secure" : ""))
             } else if let l = request.cookies[ConsoleRoutes.langCookie].flatMap({ Language(rawValue: $0.value) }) {
                 language = l
             } else if let accept = request.headers[.acceptLanguage]?.lowercased(), accept.hasPrefix("zh") {
@@ -389,7 +390,7 @@ struct ConsoleRoutes: Sendable {
                 csrf = c
             } else {
                 csrf = ConsoleFormToken.newFormToken()
-                cookies.append("\(ConsoleRoutes.csrfCookie)=\(csrf); Path=/; HttpOnly; SameSite=Strict")
+                cookies.append("\(ConsoleRoutes.csrfCookie)=\(csrf); Path=/; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : ""))
             }
             self.cookies = cookies
         }

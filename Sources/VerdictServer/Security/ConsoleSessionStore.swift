@@ -44,9 +44,12 @@ struct ConsoleSessionStore: Sendable {
     static let lifetime: Duration = .seconds(12 * 3600)
 
     let driver: ConsoleSessionDriver
+    /// True when the console's cookies are marked `Secure` (`--secure-cookies`).
+    let secure: Bool
 
-    init(capacity: Int = 10_000) {
+    init(capacity: Int = 10_000, secure: Bool = false) {
         driver = ConsoleSessionDriver(capacity: capacity)
+        self.secure = secure
     }
 
     /// The session cookie's name for a request to `authority` (`host:port`): one per port.
@@ -58,7 +61,7 @@ struct ConsoleSessionStore: Sendable {
     /// HummingbirdAuth's storage for the cookie this request carries.
     private func storage(_ request: Request) -> SessionStorage<Session> {
         SessionStorage(driver, configuration: .init(
-            sessionCookieParameters: .init(name: Self.cookieName(authority: request.head.authority), path: "/", sameSite: .strict),
+            sessionCookieParameters: .init(name: Self.cookieName(authority: request.head.authority), path: "/", secure: secure, sameSite: .strict),
             keyPrefix: "console."))
     }
 
