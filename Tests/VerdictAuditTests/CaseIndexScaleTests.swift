@@ -11,20 +11,8 @@ import VerdictAuditPostgres
 /// named, alone; and version events are checked against the archive.
 @Suite("case index at scale (issues 35, 30)", .serialized)
 struct CaseIndexScaleTests {
-    /// A small deterministic generator (SplitMix64): the same logs on every run.
-    struct Seeded: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test func theIncrementalRootIsTheRebuiltRootAtEverySizeOnRandomLogs() {
-        var rng = Seeded(state: 35)
+        var rng = SplitMix64(seed: 35)
         for round in 0..<40 {
             // Few ids for many records (repeats), or many; odd ids too (empty, non-ASCII, a NUL).
             let pool = (0..<Int.random(in: 1...(round % 2 == 0 ? 6 : 300), using: &rng)).map { i in
@@ -120,7 +108,7 @@ struct CaseIndexScaleTests {
     func manyCheckpoints(_ backend: Backend) throws {
         var l = try Log(backend)
         defer { l.close() }
-        var rng = Seeded(state: 30)
+        var rng = SplitMix64(seed: 30)
         let ids = (0..<40).map { "C-\($0)" }
         let verifier = IncrementalVerifier(log: l.log)
         _ = try l.checkpoint()   // over no record

@@ -291,12 +291,13 @@ public struct CaseGenerator {
     }
 }
 
-/// A small, fast, seedable generator (SplitMix64), so generated data is the same on every machine.
-struct SplitMix64 {
+/// A small, fast, seedable generator (SplitMix64), so generated data is the same on every machine
+/// (the tests' seeded logs use it too).
+package struct SplitMix64: RandomNumberGenerator {
     private var state: UInt64
-    init(seed: UInt64) { state = seed }
+    package init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    package mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
