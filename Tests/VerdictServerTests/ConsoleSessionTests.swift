@@ -68,7 +68,12 @@ import VerdictChanges
             #expect(out.status == .seeOther)
             #expect(out.headers[.location] == "/login")
             let cleared = try #require(out.headers[values: .setCookie].first { $0.hasPrefix("verdict_session_") })
-            #expect(cleared.contains("Expires="))
+            // Cleared at once: Max-Age=0 and an Expires long past (not "now", which a browser can keep
+            // for the rest of that second), with the attributes it was set with.
+            #expect(cleared.hasPrefix(try #require(session.split(separator: "=").first).description + "=;"))
+            #expect(cleared.contains("Max-Age=0"))
+            #expect(cleared.contains("Expires=Thu, 01 Jan 1970 00:00:00 GMT"))
+            #expect(cleared.contains("Path=/") && cleared.contains("HttpOnly") && cleared.contains("SameSite=Strict"))
             // The browser may keep the old cookie (a copy, a stolen one): the server no longer knows it.
             #expect(try await Self.page(client, "/", cookie: session).0 == .unauthorized)
             // A bearer token or a proxy header is not a session: no sign-out is offered.

@@ -83,9 +83,21 @@ struct ConsoleSessionStore: Sendable {
     }
 
     /// Ends the request's session; the `Set-Cookie` value that clears the cookie, or nil when there was none.
+    ///
+    /// The session is deleted on the server through the storage; the cookie that clears it is made here
+    /// with `Max-Age=0` and an `Expires` in 1970. (The storage's own clearing cookie expires "now", to
+    /// the second: written a fraction of a second early, it can outlive the response for that fraction.)
     func close(_ request: Request) async -> String? {
-        guard request.cookies[Self.cookieName(authority: request.head.authority)] != nil else { return nil }
-        return try? await storage(request).delete(request: request).description
+        let name = Self.cookieName(authority: request.head.authority)
+        guard request.cookies[name] != nil else { return nil }
+        _ = try? await storage(request).delete(request: request)
+        return Self.clearing(name, secure: secure).description
+    }
+
+    /// The `Set-Cookie` that removes the session cookie `name` from the browser at once.
+    static func clearing(_ name: String, secure: Bool) -> Cookie {
+        Cookie(name: name, value: "", expires: Date(timeIntervalSince1970: 0), maxAge: 0,
+               path: "/", secure: secure, httpOnly: true, sameSite: .strict)
     }
 
     /// The identity a stored session stands for *now*: a users-file session through the users file as
