@@ -93,11 +93,17 @@ public enum ConsolePage {
     }
 
     /// The sign-in page: a token field posted with the form token.
-    public static func signIn(next: String, failed: Bool, context: ConsoleContext) -> String {
+    /// The sign-in page; `failed` after a wrong token, `retryAfter` (seconds) once this address has given
+    /// too many wrong tokens and must wait.
+    public static func signIn(next: String, failed: Bool, retryAfter: Int? = nil, context: ConsoleContext) -> String {
         let w = context.words
         return render(title: w.signIn, tab: .none, context: context) { h in
             h.element("p", text: w.signInHelp)
-            if failed { h.element("p", [.init("class", "problem"), .init("role", "alert")], text: w.wrongToken) }
+            if let retryAfter {
+                h.element("p", [.init("class", "problem"), .init("role", "alert")], text: w.tooManySignIns(retryAfter))
+            } else if failed {
+                h.element("p", [.init("class", "problem"), .init("role", "alert")], text: w.wrongToken)
+            }
             h.element("form", [.init("method", "post"), .init("action", "/login")]) { h in
                 csrfField(context, into: &h)
                 h.void("input", [.init("type", "hidden"), .init("name", "next"), .init("value", next)])

@@ -21,7 +21,7 @@ public struct ConsoleWords: Sendable {
     , openSet, knownValues, knownAlso, othersAllowed, othersRefused, knownHint, notKnownTitle, notKnownMessage, didYouMean
     , engine, notAnOutput, caseIDHelp, valueHelp
     , changesFrom, changesColumn, changesCount, noStructuralChange, replaceBy, removeMember, insertBeforeMember, insertAfterMember
-    , downloadTable, downloadTables, signedInAs, signOut, roleRefusedTemplate, roleNames: String
+    , downloadTable, downloadTables, signedInAs, signOut, roleRefusedTemplate, roleNames, tooManySignInsTemplate: String
 
     static let en = ConsoleWords(
         console: "Verdict console", skip: "Skip to the content", policies: "Policies", tryCase: "Try a case", audit: "Audit",
@@ -81,7 +81,8 @@ public struct ConsoleWords: Sendable {
         insertAfterMember: "insert {member} after {other}",
         downloadTable: "Download this table as a spreadsheet (xlsx)", downloadTables: "Download the tables as a spreadsheet (xlsx)",
         signedInAs: "Signed in as {name} ({role})", signOut: "Sign out", roleRefusedTemplate: "This page needs the {needed} role; you are signed in as {role}.",
-        roleNames: "viewer=viewer editor=editor approver=approver admin=admin")
+        roleNames: "viewer=viewer editor=editor approver=approver admin=admin",
+        tooManySignInsTemplate: "Too many sign-ins with a wrong token from this address. Try again in {seconds} s.")
 
     static let zh = ConsoleWords(
         console: "Verdict 控制台", skip: "跳到正文", policies: "政策", tryCase: "试算案件", audit: "审计",
@@ -141,7 +142,8 @@ public struct ConsoleWords: Sendable {
         insertAfterMember: "在{other}之后加入{member}",
         downloadTable: "下载本决策表(xlsx 表格)", downloadTables: "下载全部决策表(xlsx 表格)",
         signedInAs: "已登录:{name}({role})", signOut: "退出登录", roleRefusedTemplate: "本页面需要{needed}角色;您当前的角色是{role}。",
-        roleNames: "viewer=查看者 editor=编辑者 approver=审批者 admin=管理员")
+        roleNames: "viewer=查看者 editor=编辑者 approver=审批者 admin=管理员",
+        tooManySignInsTemplate: "此地址使用错误令牌登录的次数过多,请在 {seconds} 秒后重试。")
 }
 
 extension ConsoleWords {
@@ -160,6 +162,11 @@ extension ConsoleWords {
     }
 
     /// Why a signed-in user may not use a page: the role it needs and theirs.
+    /// The sign-in page's refusal after too many wrong tokens: try again in `seconds`.
+    package func tooManySignIns(_ seconds: Int) -> String {
+        Self.fill(tooManySignInsTemplate, ["seconds": String(seconds)])
+    }
+
     package func roleRefused(_ needed: String, _ role: String) -> String {
         Self.fill(roleRefusedTemplate, ["needed": self.role(needed), "role": self.role(role)])
     }

@@ -82,6 +82,38 @@ import VerdictChanges
         }
     }
 
+    /// A token cannot be guessed by trying: after ten wrong tokens from one address every sign-in from
+    /// it is refused with 429 and `Retry-After`, the right token included, in the page's language.
+    @Test func wrongTokensAreThrottled() async throws {
+        let file = Self.scratchFile()
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        try Self.users().write(toFile: file, atomically: true, encoding: .utf8)
+        let csrf = ConsoleFormToken.newFormToken()
+        try await Self.service(file).application().test(.router) { client in
+            func attempt(_ token: String, lang: String = "en") async throws -> TestResponse {
+                try await client.execute(uri: "/login", method: .post,
+                                         headers: [.cookie: "verdict_csrf=\(csrf); verdict_lang=\(lang)", .contentType: "application/x-www-form-urlencoded"],
+                                         body: ByteBuffer(string: "token=\(token)&next=%2F&csrf=\(csrf)"))
+            }
+            // A right token does not count against the address.
+            for _ in 0..<12 { #expect(try await attempt(Self.editorToken).status == .seeOther) }
+            for i in 0..<ConsoleRoutes.wrongSignInsAllowed {
+                let wrong = try await attempt("guess-\(i)")
+                #expect(wrong.status == .unauthorized)
+                #expect(String(buffer: wrong.body).contains("The token was not accepted."))
+            }
+            let refused = try await attempt(Self.editorToken)
+            #expect(refused.status == .tooManyRequests)
+            let wait = try #require(refused.headers[.retryAfter].flatMap { Int($0) })
+            #expect(wait > 0 && wait <= Int(ConsoleRoutes.wrongSignInRefill))
+            #expect(String(buffer: refused.body).contains("Too many sign-ins with a wrong token from this address. Try again in \(wait) s."))
+            #expect(!refused.headers[values: .setCookie].contains { $0.hasPrefix("verdict_session_") })
+            let zh = try await attempt("guess", lang: "zh")
+            #expect(zh.status == .tooManyRequests)
+            #expect(String(buffer: zh.body).contains("此地址使用错误令牌登录的次数过多"))
+        }
+    }
+
     @Test func usersFileEditsApplyToOpenSessions() async throws {
         let file = Self.scratchFile()
         defer { try? FileManager.default.removeItem(atPath: file) }

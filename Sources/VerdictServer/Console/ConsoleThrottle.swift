@@ -51,6 +51,15 @@ final class ConsoleThrottle: @unchecked Sendable {
         return nil
     }
 
+    /// The seconds until `client` may act again, taking nothing; nil when it may act now.
+    func waiting(_ client: String) -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let b = buckets[client] else { return nil }
+        let tokens = min(capacity, b.tokens + (clock() - b.updated) / refillInterval)
+        return tokens >= 1 ? nil : max(1, Int(((1 - tokens) * refillInterval).rounded(.up)))
+    }
+
     /// Drops the buckets that have refilled (they are as a new client's would be).
     private func forgetIdle(_ now: Double) {
         buckets = buckets.filter { $0.value.tokens + (now - $0.value.updated) / refillInterval < capacity }

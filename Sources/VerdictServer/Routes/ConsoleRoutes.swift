@@ -39,11 +39,19 @@ struct ConsoleRoutes: Sendable {
     let desk: ChangeDesk?
     /// Who is signed in, kept on the server (the cookie holds a session id only).
     let sessions: ConsoleSessionStore
+    /// Wrong tokens given to the sign-in form, per peer address: ``wrongSignInsAllowed`` at once, then one
+    /// more every ``wrongSignInRefill`` seconds; past that, every sign-in from that address (right token
+    /// or wrong) is refused with 429 until the wait is over, so a token cannot be guessed by trying.
+    let signIns: ConsoleThrottle
+    static let wrongSignInsAllowed = 10
+    static let wrongSignInRefill = 30.0
 
     init(registry: PolicyRegistry, authenticator: Authenticator, limits: ServerLimits, log: (any DecisionLog)?,
-         throttle: ConsoleThrottle = ConsoleThrottle(), desk: ChangeDesk? = nil, sessions: ConsoleSessionStore = ConsoleSessionStore()) {
+         throttle: ConsoleThrottle = ConsoleThrottle(), desk: ChangeDesk? = nil, sessions: ConsoleSessionStore = ConsoleSessionStore(),
+         signIns: ConsoleThrottle = ConsoleThrottle(capacity: ConsoleRoutes.wrongSignInsAllowed, refillInterval: ConsoleRoutes.wrongSignInRefill)) {
         self.desk = desk
         self.sessions = sessions
+        self.signIns = signIns
         self.registry = registry
         self.authenticator = authenticator
         self.limits = limits
@@ -221,7 +229,14 @@ struct ConsoleRoutes: Sendable {
         let next = Self.safeNext(FormData.value(form, "next") ?? "/")
         let token = FormData.value(form, "token") ?? ""
         guard authenticator.anyConfigured else { return Self.redirect(next) }
+        let client = Authenticator.peer(context)?.ipAddress ?? "unknown"
+        if let wait = signIns.waiting(client) {
+            var response = page.html(ConsolePage.signIn(next: next, failed: true, retryAfter: wait, context: c), status: .tooManyRequests)
+            response.headers[.retryAfter] = String(wait)
+            return response
+        }
         guard let session = authenticator.consoleSession(token: Array(token.utf8)) else {
+            _ = signIns.take(client)
             return page.html(ConsolePage.signIn(next: next, failed: true, context: c), status: .unauthorized)
         }
         var response = Self.redirect(next)
