@@ -200,7 +200,7 @@ def accessibility(driver, wait, base, check, case):
         q.update({"f." + k: ("true" if v is True else "false" if v is False else str(v)) for k, v in values.items()})
         return "/try?" + urlencode(q)
     decided = form("quality-complaints", case, whynot="approver=branch_manager")
-    later = form("quality-complaints-amended", dict(case, cost="400.00", received_at="2027-01-02T09:00"))
+    later = form("quality-complaints-amended", dict(case, cost="400.00", received_at="2027-01-02T09:00", resolved_at="2027-01-04T17:00", last_contact_at="2027-01-03T10:00"))
     pages = [
         ("policies", "/?lang=en"),
         ("policies, Chinese", "/?lang=zh"),

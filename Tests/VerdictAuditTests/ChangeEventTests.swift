@@ -12,8 +12,8 @@ import VerdictAuditPostgres
 struct ChangeEventTests {
     typealias Behaviour = DecisionLogBehaviourTests
 
-    static let base = "sha256:7f63267ca9d1ee17d02bb33fddbf2557f8c4fd819c60ede81eaf815c53c4aa6b"
-    static let candidate = "sha256:bfd52c8868ecca805c249734d13879482faca95da492c00fa9209599a9dfa73a"
+    static let base = "sha256:81f915d935d1f607ade043fbb20af180b66c95af98bfc36db5a33e1267baabcf"
+    static let candidate = "sha256:eae3136a35d893925ee1ad706fd70f2e0978e9b0421e6e446f32a195e999db1c"
 
     /// Decisions 0–2; change events 3 (proposed) and 4 (approved); version events 5 and 6; change
     /// events 7 (activated, by the service), 8 (another set's proposal) and 9 (a rollback's proposal);
@@ -97,18 +97,18 @@ struct ChangeEventTests {
             5 change steps recorded in \(f.location)
             #3  2026-06-01T08:00:00Z  proposed  P1  quality-complaints  by alice
                 reason: raise the 300-yuan band to 500
-                7f63267ca9d1 → bfd52c8868ec
+                81f915d935d1 → eae3136a35d8
             #4  2026-06-01T09:00:00Z  approved  P1  quality-complaints  by bob
                 comment: impact checked: 12 of 3,000 decisions change
-                7f63267ca9d1 → bfd52c8868ec
+                81f915d935d1 → eae3136a35d8
             #7  2026-06-01T09:00:01Z  activated  P1  quality-complaints  by the service
-                7f63267ca9d1 → bfd52c8868ec
+                81f915d935d1 → eae3136a35d8
             #8  2026-06-01T10:00:00Z  proposed  P2  customer-complaints  by carol
                 reason: new <b>clock</b>\\nfor refunds
                 aa → bb
             #9  2026-06-01T11:00:00Z  proposed  P3  quality-complaints  by alice
                 reason: back to 1.0.0
-                bfd52c8868ec → 7f63267ca9d1 (rolls back to 7f63267ca9d1)
+                eae3136a35d8 → 81f915d935d1 (rolls back to 81f915d935d1)
 
             """, "\(text.stdout)")
 
@@ -129,7 +129,7 @@ struct ChangeEventTests {
 
         let zh = try f.audit(["changes", "--log", f.location, "--lang", "zh"])
         #expect(zh.status == 0, "\(zh.stderr)")
-        for words in ["中记录了 5 个变更步骤", "提出  P1  quality-complaints  由 alice", "批准  P1", "意见:impact checked", "启用  P1  quality-complaints  由服务", "(回滚至 7f63267ca9d1)"] {
+        for words in ["中记录了 5 个变更步骤", "提出  P1  quality-complaints  由 alice", "批准  P1", "意见:impact checked", "启用  P1  quality-complaints  由服务", "(回滚至 81f915d935d1)"] {
             #expect(zh.stdout.contains(words), "\(words) missing from \(zh.stdout)")
         }
     }

@@ -12,8 +12,8 @@ import VerdictConsole
 struct ConsoleChangeHistoryTests {
     typealias Logged = ConsoleRouteTests.Logged
 
-    static let base = "sha256:7f63267ca9d1ee17d02bb33fddbf2557f8c4fd819c60ede81eaf815c53c4aa6b"
-    static let candidate = "sha256:bfd52c8868ecca805c249734d13879482faca95da492c00fa9209599a9dfa73a"
+    static let base = "sha256:81f915d935d1f607ade043fbb20af180b66c95af98bfc36db5a33e1267baabcf"
+    static let candidate = "sha256:eae3136a35d893925ee1ad706fd70f2e0978e9b0421e6e446f32a195e999db1c"
 
     static func step(_ step: PendingChangeEvent.Step, _ proposal: String, set: String = "quality-complaints", by: String, reason: String,
                      rollbackOf: String? = nil) throws -> PendingChangeEvent {
@@ -62,7 +62,7 @@ struct ConsoleChangeHistoryTests {
         #expect(en.contains("raise &lt;b&gt;300&lt;/b&gt; &amp; more") && !en.contains("<b>300</b>"))
         #expect(en.contains("&lt;script&gt;bob&lt;/script&gt;") && !en.contains("<script>bob"))
         #expect(en.contains(#"<tr data-step="activated">"#) && en.contains("the service"))
-        #expect(en.contains(#"<code title="\#(Self.base)">7f63267ca9d1</code> → <code title="\#(Self.candidate)">bfd52c8868ec</code>"#), "\(en)")
+        #expect(en.contains(#"<code title="\#(Self.base)">81f915d935d1</code> → <code title="\#(Self.candidate)">eae3136a35d8</code>"#), "\(en)")
         #expect(en.contains("rolls back to"))
         let zh = AuditPage.search(q, rows: [], more: false, problem: nil, changes: steps,
                                   context: ConsoleContext(language: .zh, csrfToken: "t", hasAuditLog: true, path: "/audit"))

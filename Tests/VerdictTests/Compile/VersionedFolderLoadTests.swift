@@ -10,6 +10,7 @@ import Testing
     static func henan(received: String, cost: String = "400.00") throws -> [UInt8] {
         let base = try String(contentsOfFile: shippedPolicyPath("quality-complaints") + "/examples/henan-tier3.json", encoding: .utf8)
         return Array(base.replacingOccurrences(of: #""received_at": "2026-03-02T09:15:00+08:00""#, with: #""received_at": "\#(received)""#)
+            .replacingOccurrences(of: "  \"resolved_at\": \"2026-03-04T17:00:00+08:00\",\n  \"last_contact_at\": \"2026-03-03T10:00:00+08:00\",\n", with: "")  // its events, dated 2026-03, would precede a later receipt
             .replacingOccurrences(of: #""cost": "1200.00""#, with: #""cost": "\#(cost)""#).utf8)
     }
 

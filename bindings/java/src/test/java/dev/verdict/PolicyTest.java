@@ -156,7 +156,10 @@ class PolicyTest {
             PolicyInfo info = amended.info();
             assertTrue(info.versions().size() >= 2, info.json());
             Decision y2026 = amended.decide(Fixtures.CASE);
-            Decision y2027 = amended.decide(Fixtures.with("received_at", "\"2027-03-02T09:15:00+08:00\""));
+            // The sample a year later, its events with it (an event before the receipt is refused, field-order).
+            Decision y2027 = amended.decide(Fixtures.with("received_at", "\"2027-03-02T09:15:00+08:00\"")
+                .replace("\"2026-03-04T17:00:00+08:00\"", "\"2027-03-04T17:00:00+08:00\"")
+                .replace("\"2026-03-03T10:00:00+08:00\"", "\"2027-03-03T10:00:00+08:00\""));
             assertEquals("quality-complaints-amended", y2026.policy().name());
             assertFalse(y2026.policy().version().equals(y2027.policy().version()),
                 y2026.policy() + " vs " + y2027.policy());
