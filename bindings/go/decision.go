@@ -66,8 +66,14 @@ type WhyNot struct {
 	Text map[string]string `json:"text,omitempty"`
 }
 
+// parseDecision reads an answer into a Decision: by readDecision (decision_reader.go) when the answer
+// has the shape the library writes, else by encoding/json, whose result it gives in every case.
 func parseDecision(out []byte) (*Decision, error) {
 	d := &Decision{JSON: out}
+	if readDecision(out, d) {
+		return d, nil
+	}
+	*d = Decision{JSON: out}
 	decoder := json.NewDecoder(bytes.NewReader(out))
 	decoder.UseNumber()
 	if err := decoder.Decode(d); err != nil {

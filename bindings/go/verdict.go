@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -21,8 +22,9 @@ import (
 // unreachable is closed by the garbage collector, but not at a time you choose).
 type Policy struct {
 	handle atomic.Uint64 // 0 once closed
-	// hint is the room DecideJSON and DecideAppend give an answer: the longest answer seen so far
-	// (up to hintMost), so that the library writes it in one call.
+	// hint is the room DecideAppend gives an answer (and the least a pooled buffer of DecideJSON and
+	// Decide is given): the longest answer seen so far (up to hintMost), so that the library writes
+	// it in one call.
 	hint atomic.Int64
 	// Path is the folder the set was loaded from.
 	Path string
@@ -81,7 +83,14 @@ func (p *Policy) live() (uint64, error) {
 // the answer exactly as the library writes it: {"case", "policy", "outputs", "clocks", …}. It is the
 // cheapest call; Decide parses the same answer into a Decision.
 func (p *Policy) DecideJSON(caseJSON []byte, opts ...Option) ([]byte, error) {
-	return p.DecideAppend(nil, caseJSON, opts...)
+	answer, kept, err := p.decideScratch(caseJSON, collect(opts))
+	if err != nil {
+		return nil, err
+	}
+	// One allocation of the answer's own length: the library wrote into a pooled buffer.
+	out := append([]byte(nil), answer...)
+	release(kept, answer)
+	return out, nil
 }
 
 // DecideAppend is DecideJSON appending the answer to dst (which may be nil) and returning the extended
@@ -104,6 +113,11 @@ func collect(opts []Option) *options {
 }
 
 func (p *Policy) decide(dst []byte, caseJSON []byte, o *options) ([]byte, error) {
+	return p.decideHint(dst, caseJSON, o, int(p.hint.Load()))
+}
+
+// decideHint is decide giving the answer at least hint bytes of room (hintFirst when 0).
+func (p *Policy) decideHint(dst []byte, caseJSON []byte, o *options, hint int) ([]byte, error) {
 	handle, err := p.live()
 	if err != nil {
 		return dst, err
@@ -114,7 +128,6 @@ func (p *Policy) decide(dst []byte, caseJSON []byte, o *options) ([]byte, error)
 			return dst, err
 		}
 	}
-	hint := int(p.hint.Load())
 	if hint == 0 {
 		hint = hintFirst
 	}
@@ -132,6 +145,38 @@ func (p *Policy) decide(dst []byte, caseJSON []byte, o *options) ([]byte, error)
 	return out, nil
 }
 
+// scratch holds the buffers DecideJSON and Decide have the library write an answer into before it is
+// copied out or parsed: each call takes one and gives it back, so it allocates only what it returns
+// (a new slice of the answer's length, or the Decision) rather than a slice with room to spare, and
+// the memory the library writes into stays warm in the cache.
+var scratch = sync.Pool{New: func() any { b := make([]byte, 0, hintFirst); return &b }}
+
+// decideScratch decides into a buffer from scratch. The answer is valid until release(kept, answer);
+// on an error the buffer is already back.
+func (p *Policy) decideScratch(caseJSON []byte, o *options) (answer []byte, kept *[]byte, err error) {
+	kept = scratch.Get().(*[]byte)
+	hint := cap(*kept)
+	if h := int(p.hint.Load()); h > hint {
+		hint = h
+	}
+	answer, err = p.decideHint((*kept)[:0], caseJSON, o, hint)
+	if err != nil {
+		release(kept, *kept)
+		return nil, nil, err
+	}
+	return answer, kept, nil
+}
+
+// release gives a scratch buffer back, grown to the answer's room if the call had to grow it; one
+// grown past hintMost is left to the garbage collector.
+func release(kept *[]byte, answer []byte) {
+	if cap(answer) > hintMost {
+		return
+	}
+	*kept = answer[:0]
+	scratch.Put(kept)
+}
+
 // The room an answer is first given, and the most the hint grows to: a longer answer (a long
 // explanation) takes a second call, so one long answer does not make every later slice long.
 const (
@@ -143,16 +188,22 @@ const (
 // gives a *CaseError listing each problem; options that cannot be read, a *RequestError.
 func (p *Policy) Decide(caseJSON []byte, opts ...Option) (*Decision, error) {
 	o := collect(opts)
-	out, err := p.decide(nil, caseJSON, o)
+	answer, kept, err := p.decideScratch(caseJSON, o)
 	if err != nil {
 		return nil, err
 	}
-	d, err := parseDecision(out)
+	// The answer and the case (for Text) in one allocation; the Decision is read from the copy, so
+	// that its strings and raw parts never point into the pooled buffer.
+	both := make([]byte, len(answer)+len(caseJSON))
+	copy(both, answer)
+	copy(both[len(answer):], caseJSON)
+	release(kept, answer)
+	d, err := parseDecision(both[:len(answer):len(answer)])
 	if err != nil {
 		return nil, err
 	}
 	d.policy = p
-	d.caseJSON = append([]byte(nil), caseJSON...)
+	d.caseJSON = both[len(answer):]
 	if o != nil {
 		d.options = *o
 	}
