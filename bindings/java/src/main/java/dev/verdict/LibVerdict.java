@@ -38,6 +38,7 @@ final class LibVerdict {
         try {
             NativeLibrary lib = open();
             Native.register(LibVerdict.class, lib);
+            NativeDecide.setUp(lib);
             ready = true;
         } catch (VerdictLibraryException e) {
             failure = e.getMessage();
@@ -165,12 +166,36 @@ final class LibVerdict {
         /** The most a thread keeps of either buffer between calls; a longer case or answer gets its own. */
         static final long KEPT = 1 << 20;
 
+        /** The status and, after ERR_SPACE, the length, from {@link NativeDecide#decide}. */
+        private final int[] result = new int[2];
+
         /**
-         * verdict_decide_into with this thread's buffers: the case copied into native memory once, the
+         * verdict_decide_into through JNI when {@link NativeDecide} is set up (one crossing), else through
+         * JNA ({@link #decideJna}); the same answer and status either way. Sets {@link #status}.
+         */
+        byte[] decide(long handle, byte[] caseJson, byte[] options) {
+            return NativeDecide.library != null ? decideJni(handle, caseJson, options) : decideJna(handle, caseJson, options);
+        }
+
+        /** {@link #decide} through JNI: the case in and the answer out in the one call, with C's per-thread buffers. */
+        byte[] decideJni(long handle, byte[] caseJson, byte[] options) {
+            byte[] out = NativeDecide.decide(handle, caseJson, options, result);
+            if (out == null) throw unreadable(Integer.toUnsignedLong(result[1]));
+            status = result[0];
+            return out;
+        }
+
+        private static VerdictException unreadable(long n) {
+            return new VerdictException("library", "the library's answer of " + Long.toUnsignedString(n)
+                + " bytes could not be taken (more than a Java array holds, or its length changed on every try)", "");
+        }
+
+        /**
+         * verdict_decide_into through JNA with this thread's buffers: the case copied into native memory once, the
          * answer written by the library into the thread's buffer and copied out, one call into the library
          * (a second when the answer is longer than the buffer, which then grows). Sets {@link #status}.
          */
-        byte[] decide(long handle, byte[] caseJson, byte[] options) {
+        byte[] decideJna(long handle, byte[] caseJson, byte[] options) {
             Memory in = input;
             if (caseJson.length > in.size()) {
                 in = new Memory(caseJson.length);
@@ -185,10 +210,7 @@ final class LibVerdict {
                     status = st;
                     return buffer.getByteArray(0, (int) n);
                 }
-                if (attempt == 2 || n < 0 || n > Integer.MAX_VALUE - 8) {
-                    throw new VerdictException("library", "the library's answer of " + Long.toUnsignedString(n)
-                        + " bytes could not be taken (more than a Java array holds, or its length changed on every try)", "");
-                }
+                if (attempt == 2 || n < 0 || n > Integer.MAX_VALUE - 8) throw unreadable(n);
                 buffer = new Memory(Math.max(n + 1, 2 * buffer.size()));
                 if (buffer.size() <= KEPT) answer = buffer;
             }
