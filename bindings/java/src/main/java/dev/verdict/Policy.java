@@ -1,7 +1,10 @@
 package dev.verdict;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -254,21 +257,33 @@ public final class Policy implements AutoCloseable {
      */
     static byte[] utf8(String s) {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        for (byte x : b) {
-            if (x == '?') {
-                for (int k = 0; k < s.length(); k++) {
-                    char c = s.charAt(k);
-                    if (Character.isHighSurrogate(c) && k + 1 < s.length() && Character.isLowSurrogate(s.charAt(k + 1))) {
-                        k++;
-                    } else if (Character.isSurrogate(c)) {
-                        String message = String.format("the case is not valid Unicode: an unpaired surrogate U+%04X at index %d "
-                            + "of the string, which UTF-8 cannot hold", (int) c, k);
-                        throw new CaseException(message, null, List.of(new CaseProblem(null, "json-syntax", message, null)), null, "");
-                    }
+        if (hasQuestionMark(b)) {
+            for (int k = 0; k < s.length(); k++) {
+                char c = s.charAt(k);
+                if (Character.isHighSurrogate(c) && k + 1 < s.length() && Character.isLowSurrogate(s.charAt(k + 1))) {
+                    k++;
+                } else if (Character.isSurrogate(c)) {
+                    String message = String.format("the case is not valid Unicode: an unpaired surrogate U+%04X at index %d "
+                        + "of the string, which UTF-8 cannot hold", (int) c, k);
+                    throw new CaseException(message, null, List.of(new CaseProblem(null, "json-syntax", message, null)), null, "");
                 }
-                break;
             }
         }
         return b;
+    }
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    /** Whether b holds a '?', eight bytes at a time (a byte-by-byte loop took a fifth of the binding's own time a call). */
+    static boolean hasQuestionMark(byte[] b) {
+        int i = 0;
+        for (; i + 8 <= b.length; i += 8) {
+            long x = (long) LONGS.get(b, i) ^ 0x3F3F3F3F3F3F3F3FL; // a '?' byte becomes 0
+            if (((x - 0x0101010101010101L) & ~x & 0x8080808080808080L) != 0) return true;
+        }
+        for (; i < b.length; i++) {
+            if (b[i] == '?') return true;
+        }
+        return false;
     }
 }

@@ -70,6 +70,28 @@ class ErrorsTest {
     }
 
     @Test
+    void aLoneSurrogateIsFoundAtEveryPlaceOfTheCase() {
+        // The check looks for the '?' Java's encoder puts for it eight bytes at a time: each offset, each length.
+        for (int length = 0; length < 26; length++) {
+            for (int at = 0; at < length; at++) {
+                char[] chars = new char[length];
+                java.util.Arrays.fill(chars, '\u00BF'); // bytes C2 BF: BF ^ 3F is 80, no '?'
+                chars[at] = '\uDC00';
+                String s = new String(chars);
+                assertThrows(CaseException.class, () -> Policy.utf8(s), "length " + length + ", at " + at);
+                byte[] q = new byte[length];
+                java.util.Arrays.fill(q, (byte) 0x3E);
+                q[at] = '?';
+                assertTrue(Policy.hasQuestionMark(q), "length " + length + ", at " + at);
+            }
+            byte[] none = new byte[length];
+            for (int k = 0; k < length; k++) none[k] = (byte) (k % 2 == 0 ? 0x40 : 0xBF);
+            assertTrue(!Policy.hasQuestionMark(none), "length " + length);
+            assertDoesNotThrow(() -> Policy.utf8("\uD83D\uDE00".repeat(3) + "x"));
+        }
+    }
+
+    @Test
     void aCaseWithProblemsNamesEachField() {
         CaseException e = assertThrows(CaseException.class, () -> policy.decide(Fixtures.with("cost", "\"12.5.0\"")));
         assertEquals("Q-2026-0042", e.caseId());
