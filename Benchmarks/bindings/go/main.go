@@ -3,7 +3,9 @@
 // Prints one JSON line: language, library_ns, call_ns (DecideJSON, one goroutine), overhead_ns,
 // calls_per_s; then c_call_ns (verdict_decide_into with a kept buffer, called from C in this process, in rounds alternating with
 // the Go ones) and binding_ns (call_ns - c_call_ns: what Go adds to a C call), append_ns (DecideAppend
-// into a reused buffer, in the same rounds), cgo_ns (a cgo call to a C function that does nothing),
+// into a reused buffer, in the same rounds), cgo_call_ns (the same C loop called from Go once per
+// decision, in the same rounds: a cgo crossing around each verdict_decide_into, with none of the
+// binding's Go code — what a call costs from Go at the least), cgo_ns (a cgo call to a C function that does nothing),
 // calls_per_s_2_goroutines
 // (DecideJSON on two goroutines; GOMAXPROCS is the machine's cores unless set) and decide_ns (Decide,
 // which also parses the answer into a Decision).
@@ -89,17 +91,16 @@ func main() {
 		fail(err)
 	}
 
-	// The library alone: as many iterations as fit in the time, in rounds of 10,000.
-	var inside time.Duration
-	var insideN uint64
-	for inside < span {
+	// The library alone, first as a warm-up (half the time), then in the alternating rounds below.
+	for warm := time.Duration(0); warm < span/2; {
 		d, err := policy.BenchAnswer(c, 10000)
 		if err != nil {
 			fail(err)
 		}
-		inside += d
-		insideN += 10000
+		warm += d
 	}
+	var inside time.Duration
+	var insideN uint64
 	// Through the binding: each call has the library write the answer into Go memory.
 	loop := func(call func() error) (n uint64, elapsed time.Duration) {
 		start := time.Now()
@@ -114,8 +115,8 @@ func main() {
 		}
 		return
 	}
-	// DecideJSON from Go and verdict_decide_into from C, in alternating rounds of 2,000 so both see the same
-	// load of the machine.
+	// The library's own loop, DecideJSON, DecideAppend, verdict_decide_into from C in a loop and from Go
+	// one cgo call a decision, in alternating rounds of 2,000 so all see the same load of the machine.
 	if err := verdict.LoadLibrary(""); err != nil {
 		fail(err)
 	}
@@ -137,9 +138,15 @@ func main() {
 	ccase := C.CBytes(c)
 	defer C.free(ccase)
 	var n, appendN, cN uint64
-	var elapsed, appendElapsed, cElapsed time.Duration
+	var elapsed, appendElapsed, cElapsed, oneElapsed time.Duration
 	var buffer []byte
 	for elapsed < span {
+		d, err := policy.BenchAnswer(c, 2000)
+		if err != nil {
+			fail(err)
+		}
+		inside += d
+		insideN += 2000
 		start := time.Now()
 		for i := 0; i < 2000; i++ {
 			if _, err := policy.DecideJSON(c); err != nil {
@@ -162,6 +169,13 @@ func main() {
 		}
 		cElapsed += time.Since(start)
 		cN += 2000
+		start = time.Now()
+		for i := 0; i < 2000; i++ {
+			if C.c_loop(cpolicy, (*C.char)(ccase), C.size_t(len(c)), 1) != 0 {
+				fail(fmt.Errorf("verdict_decide_into from C failed"))
+			}
+		}
+		oneElapsed += time.Since(start)
 	}
 	typedN, typedElapsed := loop(func() error { _, err := policy.Decide(c); return err })
 
@@ -191,8 +205,9 @@ func main() {
 	call := float64(elapsed.Nanoseconds()) / float64(n)
 	cCall := float64(cElapsed.Nanoseconds()) / float64(cN)
 	fmt.Printf("{\"language\": \"go\", \"library_ns\": %.0f, \"call_ns\": %.0f, \"overhead_ns\": %.0f, \"calls_per_s\": %.0f, "+
-		"\"c_call_ns\": %.0f, \"binding_ns\": %.0f, \"append_ns\": %.0f, \"cgo_ns\": %.0f, \"calls_per_s_2_goroutines\": %.0f, \"gomaxprocs\": %d, \"decide_ns\": %.0f}\n",
-		library, call, call-library, 1e9/call, cCall, call-cCall, float64(appendElapsed.Nanoseconds())/float64(appendN), crossing, float64(total.Load())/both.Seconds(), runtime.GOMAXPROCS(0),
+		"\"c_call_ns\": %.0f, \"binding_ns\": %.0f, \"append_ns\": %.0f, \"cgo_call_ns\": %.0f, \"cgo_ns\": %.0f, \"calls_per_s_2_goroutines\": %.0f, \"gomaxprocs\": %d, \"decide_ns\": %.0f}\n",
+		library, call, call-library, 1e9/call, cCall, call-cCall, float64(appendElapsed.Nanoseconds())/float64(appendN),
+		float64(oneElapsed.Nanoseconds())/float64(cN), crossing, float64(total.Load())/both.Seconds(), runtime.GOMAXPROCS(0),
 		float64(typedElapsed.Nanoseconds())/float64(typedN))
 }
 
