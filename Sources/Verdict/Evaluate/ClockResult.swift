@@ -8,6 +8,9 @@
 public struct ClockResult: Sendable, Equatable {
     /// Where a clock stands at an instant.
     public enum Status: String, Sendable {
+        /// Judged at an instant before its start (a case dated after the decision's "now"): nothing
+        /// of it has run, so it has no time remaining or overdue; its deadline stands.
+        case notStarted = "not_started"
         /// Running, before its at-risk point.
         case pending
         /// Running, past its at-risk point but not its deadline.
@@ -47,14 +50,17 @@ public struct ClockResult: Sendable, Equatable {
     /// Time past the deadline (working time for a working-time clock).
     public var overdue: ClockDuration?
 
-    /// Computes the status at `now`, with the working or clock time remaining or overdue.
+    /// Computes the status at `now`, with the working or clock time remaining or overdue; before the
+    /// clock's start it is ``Status/notStarted``, whatever the case says of its stop.
     mutating func judge(at now: Timestamp, in calendar: CalendarTable?) throws(WorkingCalendar.YearNotCovered) {
         self.now = now
         func span(_ a: Timestamp, _ b: Timestamp) throws(WorkingCalendar.YearNotCovered) -> ClockDuration {
             if let calendar { return try calendar.workingTime(from: a, to: b) }
             return ClockDuration(milliseconds: max(0, b.millisecondsSinceEpoch - a.millisecondsSinceEpoch))
         }
-        if let stoppedAt {
+        if now < start {
+            status = .notStarted
+        } else if let stoppedAt {
             status = stoppedAt <= due ? .met : .metLate
             if stoppedAt > due { overdue = try span(due, stoppedAt) }
         } else if now > due {

@@ -95,8 +95,8 @@ extension Explanation {
             if let s = r.stoppedAt { out += "  \(zh ? "完成于" : "stopped at") \(s.rfc3339(in: compiled.zone))\n" }
             if let status = r.status, let now = r.now {
                 let names: [ClockResult.Status: String] = zh
-                    ? [.pending: "进行中", .atRisk: "临近超时", .breached: "已超时", .met: "按时完成", .metLate: "超时完成"]
-                    : [.pending: "pending", .atRisk: "at risk", .breached: "breached", .met: "met", .metLate: "met late"]
+                    ? [.notStarted: "尚未开始(判定时间早于起点)", .pending: "进行中", .atRisk: "临近超时", .breached: "已超时", .met: "按时完成", .metLate: "超时完成"]
+                    : [.notStarted: "not started (judged before its start)", .pending: "pending", .atRisk: "at risk", .breached: "breached", .met: "met", .metLate: "met late"]
                 var line = "  \(zh ? "状态" : "status") (\(zh ? "截至" : "at") \(now.rfc3339(in: compiled.zone))): \(names[status]!)"
                 if let rem = r.remaining { line += ", " + Self.amountText(rem, r, from: now, to: r.due, zh ? "剩余" : "remaining", language) }
                 if let over = r.overdue { line += ", " + Self.amountText(over, r, from: r.due, to: r.stoppedAt ?? now, zh ? "逾期" : "overdue", language) }

@@ -336,7 +336,7 @@ public enum LanguageSchema {
     static var testSchema: Node {
         let value: Node = .object([("description", .string("A field's value, written as in the policy's YAML: members bare, money as a number, timestamps with their offset.")),
                                    ("type", .array([.string("string"), .string("number"), .string("boolean"), .string("array"), .string("null")]))])
-        let statuses = ["pending", "at_risk", "breached", "met", "met_late", "absent"]
+        let statuses = ["not_started", "pending", "at_risk", "breached", "met", "met_late", "absent"]
         let test = record("A test: a case, and what must come of it.", [
             ("name", string("What the test shows; also the case `id` unless `case` gives one.")),
             ("case", map(value, "Field values over the defaults.", nullable: true)),

@@ -4,7 +4,7 @@ import Testing
 
 /// Records that contradict themselves are refused where they are decided (issue 35, item 6): fields a
 /// policy orders (`resolved_at: {min: received_at}`), a clock whose `stop` is before its start, a clock
-/// judged before it started is still decided; the checker places a wrong order; generated cases never contradict themselves.
+/// judged before it started is decided as `not_started`; the checker places a wrong order; generated cases never contradict themselves.
 @Suite("Field orders and inconsistent clocks")
 struct FieldOrderTests {
     static let fields = """
@@ -109,10 +109,47 @@ struct FieldOrderTests {
         #expect(r.first?.message == "clock `resolve` stops at `resolved_at` 2026-03-01T10:00:00+08:00, before its start `received_at` 2026-03-02T10:00:00+08:00: the case contradicts itself")
         // Never "met", with or without a now, explained or not.
         #expect(throws: CaseError.self) { try bare.decide(json: Array(stopped.utf8), explain: true) }
-        // Judged before it started: still decided (every surface judges at the current time by default,
-        // and a case may be dated ahead of it); the clock runs, pending.
-        let early = try p.decide(json: Array(json.utf8), now: try Timestamp(rfc3339: "2026-03-02T09:59:59+08:00"))
-        #expect(early.clocks.first?.status == .pending)
+    }
+
+    /// A clock judged at an instant before its start is decided and says so: `not_started`, its
+    /// deadline kept, nothing remaining or overdue, whatever its stop field says; from its start on, the
+    /// statuses are as before.
+    @Test func aClockJudgedBeforeItStartedIsNotStarted() throws {
+        let p = try load()
+        let json = #"{"id":"c","received_at":"2026-03-02T10:00:00+08:00","cost":"1.00"}"#
+        let stopped = json.replacingOccurrences(of: "}", with: #","resolved_at":"2026-03-03T10:00:00+08:00"}"#)
+        for (text, stop) in [(json, nil), (stopped, "2026-03-03T10:00:00+08:00")] {
+            let early = try p.decide(json: Array(text.utf8), explain: true, now: try Timestamp(rfc3339: "2026-03-02T09:59:59+08:00"))
+            let clock = try #require(early.clocks.first)
+            #expect(clock.status == .notStarted, "\(text)")
+            #expect(clock.remaining == nil && clock.overdue == nil)
+            #expect(clock.due == (try Timestamp(rfc3339: "2026-03-04T10:00:00+08:00")))
+            #expect(clock.stoppedAt == (try stop.map { try Timestamp(rfc3339: $0) }))
+            let json = early.json()
+            #expect(json.contains(#""resolve":{"status":"not_started","start":"2026-03-02T10:00:00+08:00","due":"2026-03-04T10:00:00+08:00""#), "\(json)")
+            let explanation = try #require(early.explanation)
+            #expect(explanation.text(.en).contains("status (at 2026-03-02T09:59:59+08:00): not started (judged before its start)\n"), "\(explanation.text(.en))")
+            #expect(explanation.text(.zh).contains("状态 (截至 2026-03-02T09:59:59+08:00): 尚未开始(判定时间早于起点)\n"), "\(explanation.text(.zh))")
+        }
+        // From its start it runs; stopped, it is met.
+        #expect(try p.decide(json: Array(json.utf8), now: try Timestamp(rfc3339: "2026-03-02T10:00:00+08:00")).clocks.first?.status == .pending)
+        #expect(try p.decide(json: Array(stopped.utf8), now: try Timestamp(rfc3339: "2026-03-02T10:00:00+08:00")).clocks.first?.status == .met)
+        // A policy test can expect it.
+        var suite = PolicyTestSuite()
+        suite.add(SourceFile(path: "t.test.yaml", text: """
+        tests:
+          - name: early
+            case: {received_at: 2026-03-02T10:00:00+08:00, cost: 1}
+            now: 2026-03-01T10:00:00+08:00
+            expect_clocks: {resolve: not_started}
+          - name: started
+            case: {received_at: 2026-03-02T10:00:00+08:00, cost: 1}
+            now: 2026-03-02T10:00:00+08:00
+            expect_clocks: {resolve: not_started}
+        """))
+        let report = PolicyTestRunner.run(suite, against: p)
+        #expect(report.passed == 1 && report.failures.map(\.test) == ["started"], "\(report.text(coverage: false))")
+        #expect(report.text(coverage: false).contains("clock resolve: expected not_started, got pending"), "\(report.text(coverage: false))")
     }
 
     @Test func generatedCasesNeverContradictThemselves() throws {
