@@ -164,7 +164,14 @@ public final class PostgresDecisionLog: DecisionLog, @unchecked Sendable {
             }
             guard let id = meta["log_id"] else { throw AuditError(.tampered, "\(location): the log's identity is missing from `verdict_meta`") }
             // A log made before the case index: its checkpoints gain the column (null in the old ones).
-            try q("ALTER TABLE verdict_checkpoints ADD COLUMN IF NOT EXISTS index_root BYTEA")
+            // Only then: `ALTER TABLE` takes the table's exclusive lock even when the column is there,
+            // so opening the log (an instance starting beside others) would wait for every reader's
+            // snapshot that has read the table — a whole `audit verify` — and hold the lock above meanwhile.
+            var hasIndexRoot = false
+            for row in try q("SELECT count(*)::bigint FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'verdict_checkpoints' AND column_name = 'index_root'") {
+                hasIndexRoot = try row.decode(Int64.self) > 0
+            }
+            if !hasIndexRoot { try q("ALTER TABLE verdict_checkpoints ADD COLUMN IF NOT EXISTS index_root BYTEA") }
             // … and a table for its version events.
             try q("CREATE TABLE IF NOT EXISTS verdict_events (seq BIGINT PRIMARY KEY, recorded_at BIGINT NOT NULL, body BYTEA NOT NULL, leaf BYTEA NOT NULL)")
             try q("CREATE TABLE IF NOT EXISTS verdict_cosignatures (id BIGSERIAL PRIMARY KEY, log_id TEXT NOT NULL, size BIGINT NOT NULL, root BYTEA NOT NULL, index_root BYTEA, time TEXT NOT NULL, key BYTEA NOT NULL, signature BYTEA NOT NULL, witness_key BYTEA NOT NULL, witness_signature BYTEA NOT NULL)")

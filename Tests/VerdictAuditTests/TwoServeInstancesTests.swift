@@ -198,6 +198,48 @@ struct TwoServeInstancesTests {
         #expect(verify.stdout.contains("\(records.count) records and \(events.count) events verified"), "\(verify.stdout)")
     }
 
+    /// An instance (re)starting while an auditor's `audit verify` reads the shared log — one long
+    /// `REPEATABLE READ` transaction that has read `verdict_checkpoints` — opens the log at once. Opening
+    /// used to run `ALTER TABLE verdict_checkpoints ADD COLUMN IF NOT EXISTS …` every time, which takes
+    /// the table's exclusive lock even when the column is there: the start-up waited for the whole
+    /// verify, holding the schema's advisory lock (so every other instance starting waited too).
+    @Test(.needsPostgreSQL) func openingTheLogDoesNotWaitForAReaderSnapshot() throws {
+        let work = try temporaryFolder("open-during-read")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let location = try Backend.postgres.freshLocation(in: work)
+        PostgresDecisionLog.registerScheme()
+        let reader = try PostgresDecisionLog(url: location, create: true)
+        defer { reader.close() }
+        let opened = Atomic<Int>(0)   // 0 waiting, 1 opened, 2 failed
+        let done = DispatchGroup()
+        try reader.readSnapshot {
+            _ = try reader.checkpoints()   // as verify does: the table is read inside the snapshot
+            done.enter()
+            Thread {
+                defer { done.leave() }
+                do {
+                    let other = try PostgresDecisionLog(url: location, create: false)
+                    other.close()
+                    opened.store(1, ordering: .relaxed)
+                } catch {
+                    opened.store(2, ordering: .relaxed)
+                }
+            }.start()
+            // Bounded: the open takes milliseconds; a wait for this snapshot's lock would never end by itself.
+            let deadline = Date().addingTimeInterval(20)
+            while opened.load(ordering: .relaxed) == 0, Date() < deadline { usleep(20_000) }
+            #expect(opened.load(ordering: .relaxed) == 1, "the log opened while a reader's snapshot was open (0: still waiting, 2: failed)")
+        }
+        // The snapshot is over: an open that waited goes on now.
+        #expect(done.wait(timeout: .now() + 60) == .success)
+        // A log made before the case index still gains the column when it is opened.
+        try psql(location, "ALTER TABLE verdict_checkpoints DROP COLUMN index_root")
+        try PostgresDecisionLog(url: location, create: false).close()
+        let r = try runProcess("/usr/bin/psql", [location, "-Atq", "-c",
+                                                 "SELECT count(*) FROM information_schema.columns WHERE table_name = 'verdict_checkpoints' AND column_name = 'index_root'"])
+        #expect(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "1", "\(r.stdout)\(r.stderr)")
+    }
+
     /// The case with its `id` replaced by `id`.
     static func withID(_ json: String, _ id: String) -> String {
         guard let r = json.range(of: #""id":"[^"]*""#, options: .regularExpression) else { return json }
