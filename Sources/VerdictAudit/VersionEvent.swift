@@ -168,6 +168,7 @@ public struct VersionHistory: Sendable {
     public static func of(_ log: any DecisionLog) throws -> VersionHistory {
         var spells: [Spell] = []
         var open: [String: Int] = [:]   // set + digest → index of its open spell
+        var holders: [String: Int] = [:] // set + digest → activations not yet retired (batches that overlap)
         for e in try log.versionEvents() {
             // Change events share the table and the tree; they are the change history's, not this.
             guard case .version(let v) = try e.parsedEvent() else { continue }
@@ -182,11 +183,16 @@ public struct VersionHistory: Sendable {
                         open[key] = nil
                     }
                 }
+                holders[k, default: 0] += 1
                 if open[k] == nil {
+                    holders[k] = 1
                     open[k] = spells.count
                     spells.append(Spell(set: v.set, version: v.version, digest: v.digest, from: v.recordedAt, fromTrigger: v.trigger, fromSeq: v.seq))
                 }
             case .retired:
+                // Runs that overlap (two `decide --batch` of one version) make one spell, until the last ends.
+                if let n = holders[k], n > 1 { holders[k] = n - 1; continue }
+                holders[k] = nil
                 if let i = open.removeValue(forKey: k) {
                     spells[i].until = v.recordedAt
                     spells[i].untilTrigger = v.trigger

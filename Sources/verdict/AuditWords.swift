@@ -113,6 +113,7 @@ struct AuditWords {
         case "signal": return "信号(SIGHUP)"
         case "request": return "重新加载请求"
         case "stop": return "停止"
+        case "batch": return "批量判定"
         case "change": return "受控变更"
         case "startup (no stop recorded)": return "再次启动(未记录停止)"
         default: return t

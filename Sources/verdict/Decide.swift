@@ -70,6 +70,7 @@ struct Decide: ParsableCommand {
             }
             return
         }
+        try logging?.batchStarted()
         // The one batch engine: lines answered in input order on `jobs` threads, each answer written
         // as soon as those before it are; with a log, on one thread, each printed once committed.
         var writeFailure: Int32?

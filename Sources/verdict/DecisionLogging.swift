@@ -84,8 +84,38 @@ final class DecisionLogging: @unchecked Sendable {
         writeOut()
     }
 
+    /// The versions a batch activated (``batchStarted()``), retired when it ends.
+    private var serving: [PolicyIdentity] = []
+
+    /// A batch (`decide --batch --log`) serves its set's versions for its duration, as `serve` does
+    /// from start-up to stop: each version that can decide is recorded as activated (a version event,
+    /// trigger `batch`, archived with it) before the first decision, and as retired (trigger `batch`)
+    /// once the last is committed (``close()``), so `verdict audit versions` lists the run as a spell
+    /// of service (docs/auditing.md, "Version history").
+    func batchStarted() throws {
+        let now = Timestamp(Date())
+        let versions = compiled.versions.map(\.identity)
+        let events = versions.map { PendingVersionEvent(kind: .activated, set: $0.name, version: $0.version, digest: $0.digest, trigger: "batch", recordedAt: now) }
+        do {
+            _ = try writer.log.appendVersionEvents(events, policies: versions.compactMap { writer.archive(digest: $0.digest) })
+        } catch {
+            throw CommandFailure.decisionLog("the decision log cannot record the batch's policy versions: \(error)")
+        }
+        serving = versions
+    }
+
+    /// Waits for every record to commit, records the batch's versions as retired, and closes the log;
+    /// exits 3 when the log failed.
     func close() {
         finishOrExit()
+        if !serving.isEmpty {
+            let now = Timestamp(Date())
+            let events = serving.map { PendingVersionEvent(kind: .retired, set: $0.name, version: $0.version, digest: $0.digest, trigger: "batch", recordedAt: now) }
+            serving = []
+            do { _ = try writer.log.appendVersionEvents(events, policies: []) } catch {
+                CommandFailure.decisionLog("the batch's decisions are logged, but the end of its policy versions' service could not be: \(error)").exit()
+            }
+        }
         try? writer.close()
     }
 }

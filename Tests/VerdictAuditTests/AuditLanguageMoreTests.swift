@@ -55,12 +55,14 @@ struct AuditLanguageMoreTests {
         #expect(en.stdout.hasPrefix("✓ proof verified: 1 record in log ") && en.stdout.contains("\n  record 1: case ") && en.stdout.contains("\n    decision: {"))
 
         let v = try f.audit(["versions", "--log", f.location, "--lang", "zh"])
-        #expect(v.status == 0 && v.stdout.hasPrefix("\(f.location) 中记录了 1 段服务期\n"), "\(v.stdout)\(v.stderr)")
-        #expect(v.stdout.contains("(启动,事件 3)") && v.stdout.contains("(重新加载请求,事件 4)"), "\(v.stdout)")
+        // The fixture's batch served from event 0 to event 4 (its records are 1...3); the events above are 5 and 6.
+        #expect(v.status == 0 && v.stdout.hasPrefix("\(f.location) 中记录了 2 段服务期\n"), "\(v.stdout)\(v.stderr)")
+        #expect(v.stdout.contains("(批量判定,事件 0)") && v.stdout.contains("(批量判定,事件 4)"), "\(v.stdout)")
+        #expect(v.stdout.contains("(启动,事件 5)") && v.stdout.contains("(重新加载请求,事件 6)"), "\(v.stdout)")
         allowed.insert("1.0.0")
         Self.expectChinese(v.stdout, allowed: allowed, "versions")
         let ve = try f.audit(["versions", "--log", f.location])
-        #expect(ve.stdout.contains("1 spell of service recorded in ") && ve.stdout.contains("(request, event 4)"))
+        #expect(ve.stdout.contains("2 spells of service recorded in ") && ve.stdout.contains("(request, event 6)") && ve.stdout.contains("(batch, event 0)"))
 
         let out = f.folder.appendingPathComponent("archived").path
         let a = try f.audit(["archive", digest, "--log", f.location, "--out", out, "--lang", "zh"])
@@ -75,9 +77,9 @@ struct AuditLanguageMoreTests {
         #expect(try f.decide([f.cases[1]]).status == 0)
         #expect(try f.checkpoint().status == 0)
         let w2 = try f.audit(["witness", "--log", f.location, "--key", witness, "--state", state, "--lang", "zh"])
-        #expect(w2.status == 0 && w2.stdout.contains("  与上次见到的检查点(5 条记录,树根 "), "\(w2.stdout)\(w2.stderr)")
+        #expect(w2.status == 0 && w2.stdout.contains("  与上次见到的检查点(7 条记录,树根 "), "\(w2.stdout)\(w2.stderr)")
         let verified = try f.audit(["verify", "--log", f.location, "--key", f.pub, "--witness-key", witness + ".pub", "--lang", "zh"])
-        #expect(verified.status == 0 && verified.stdout.contains("  最新的检查点(6 条记录)有见证密钥 "), "\(verified.stdout)\(verified.stderr)")
+        #expect(verified.status == 0 && verified.stdout.contains("  最新的检查点(10 条记录)有见证密钥 "), "\(verified.stdout)\(verified.stderr)")
         for (name, text) in [("witness", w1.stdout), ("witness again", w2.stdout), ("verify --witness-key", verified.stdout)] {
             Self.expectChinese(text, allowed: allowed.union([state]), name)
         }

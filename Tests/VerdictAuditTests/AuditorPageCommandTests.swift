@@ -43,22 +43,23 @@ struct AuditorPageCommandTests {
     func theAuditorsPageOfARecord(_ backend: Backend) throws {
         let f = try Behaviour.fixture(backend, count: 20, checkpoint: false)
         defer { try? FileManager.default.removeItem(at: f.folder) }
+        // Leaves: the batch's activation (0), records 1...20, its retirement (21); a second batch's 22, 23, 24.
         #expect(try f.decide([Self.henan], now: "2026-03-05T09:00:00+08:00").status == 0)
         let exported = try f.audit(["export", "--log", f.location]).stdout.split(separator: "\n").map(String.init)
         #expect(exported.count == 21)
         let record = try #require(exported.last)
         let leaf = Merkle.leafHash(Array(record.utf8)).hexText
-        let view = try RecordView(bytes: Array(record.utf8), seq: 20, column: nil)
+        let view = try RecordView(bytes: Array(record.utf8), seq: 23, column: nil)
 
         // Before any checkpoint: the page says so plainly, with the leaf hash.
         let before = try f.audit(["show", "Q-2026-0042", "--log", f.location, "--format", "html"])
         #expect(before.status == 0, "\(before.stderr)")
         Self.expectSelfContained(before.stdout)
         #expect(before.stdout.contains("<title>Recorded decisions of case Q-2026-0042</title>"))
-        #expect(before.stdout.contains(#"<h1 id="record-20">Recorded decision Q-2026-0042, record 20</h1>"#))
+        #expect(before.stdout.contains(#"<h1 id="record-23">Recorded decision Q-2026-0042, record 23</h1>"#))
         #expect(before.stdout.contains("<dt>Version digest</dt><dd><code>\(view.digest)</code></dd>"))
         #expect(before.stdout.contains("<dt>Leaf hash</dt><dd><code>\(leaf)</code></dd>"))
-        #expect(before.stdout.contains("No checkpoint covers this record yet: the log has no signed checkpoint. Until the operator signs one (<code>verdict audit checkpoint</code>), the record rests on the log&#39;s own hashes only. The log now holds 21 records."))
+        #expect(before.stdout.contains("No checkpoint covers this record yet: the log has no signed checkpoint. Until the operator signs one (<code>verdict audit checkpoint</code>), the record rests on the log&#39;s own hashes only. The log now holds 25 records."))
         #expect(!before.stdout.contains("The checkpoint it is under"))
 
         // The case, the decision and its explanation: the deciding rule, the Henan override applied
@@ -78,16 +79,16 @@ struct AuditorPageCommandTests {
         let proofText = try f.audit(["proof", "Q-2026-0042", "--log", f.location]).stdout
         let proof = try InclusionProof(file: Array(proofText.utf8), path: "proof")
         let entry = try #require(proof.entries.first)
-        #expect(entry.seq == 20 && entry.path.count == 2, "21 leaves: leaf 20 is next to the 16 and the 4 before it")
+        #expect(entry.seq == 23 && entry.path.count == 5, "25 leaves: leaf 23 is in the 8 after the first 16, with leaf 24 beside them")
         let cp = proof.checkpoint
         let after = try f.audit(["show", "Q-2026-0042", "--log", f.location, "--format", "html"])
         #expect(after.status == 0, "\(after.stderr)")
         let page = after.stdout
         Self.expectSelfContained(page)
-        #expect(page.contains(#"<section class="proof" aria-labelledby="proof-20" data-covered="true">"#))
-        #expect(page.contains("<dt>Tree size</dt><dd>21 records</dd>"))
+        #expect(page.contains(#"<section class="proof" aria-labelledby="proof-23" data-covered="true">"#))
+        #expect(page.contains("<dt>Tree size</dt><dd>25 records</dd>"))
         #expect(page.contains("<dt>Root hash</dt><dd><code>\(cp.root.hexText)</code></dd>"))
-        #expect(page.contains(#"<h3 id="path-20">Audit path: 2 sibling hashes, from the leaf up</h3>"#))
+        #expect(page.contains(#"<h3 id="path-23">Audit path: 5 sibling hashes, from the leaf up</h3>"#))
         #expect(Self.inOrder(page, [#"<ol class="path""#] + entry.path.map { "<li><code>\($0.hexText)</code></li>" } + ["</ol>"]))
         #expect(page.contains("✓ The audit path leads from the leaf hash to the checkpoint&#39;s root hash: the record is in the tree the checkpoint signs."))
         #expect(page.contains("<h3>The checkpoint it is under (signed tree head)</h3>"))
@@ -95,7 +96,7 @@ struct AuditorPageCommandTests {
         #expect(page.contains("<dt>Signed at</dt><dd>\(cp.time)</dd>"))
         #expect(page.contains("<dt>Key id</dt><dd><code>\(cp.keyFingerprint)</code></dd>"))
         #expect(page.contains("<dt>Signature (Ed25519, base64)</dt><dd><code>\(Data(cp.signature).base64EncodedString())</code></dd>"))
-        #expect(page.contains("<pre class=\"signed\">verdict decision log checkpoint v2\n\(cp.logID)\n21\n\(cp.root.hexText)\n\(try #require(cp.indexRoot).hexText)\n\(cp.time)\n</pre>"))
+        #expect(page.contains("<pre class=\"signed\">verdict decision log checkpoint v2\n\(cp.logID)\n25\n\(cp.root.hexText)\n\(try #require(cp.indexRoot).hexText)\n\(cp.time)\n</pre>"))
         #expect(page.contains("✓ The signature verifies with the public key the checkpoint names (key id \(cp.keyFingerprint)); check that it is the operator&#39;s key."))
         #expect(!page.contains("No checkpoint covers"))
 
@@ -103,10 +104,10 @@ struct AuditorPageCommandTests {
         let zh = try f.audit(["show", "Q-2026-0042", "--log", f.location, "--format", "html", "--lang", "zh"])
         #expect(zh.status == 0, "\(zh.stderr)")
         Self.expectSelfContained(zh.stdout)
-        for words in [#"<html lang="zh-Hans">"#, "<title>案件 Q-2026-0042 的决策记录</title>", "决策记录 Q-2026-0042(记录 20)",
-                      "<dt>案件编号</dt>", "<dt>版本摘要</dt>", "<dt>树的大小</dt><dd>21 条记录</dd>", "审计路径:2 个兄弟节点哈希,自叶向上",
+        for words in [#"<html lang="zh-Hans">"#, "<title>案件 Q-2026-0042 的决策记录</title>", "决策记录 Q-2026-0042(记录 23)",
+                      "<dt>案件编号</dt>", "<dt>版本摘要</dt>", "<dt>树的大小</dt><dd>25 条记录</dd>", "审计路径:5 个兄弟节点哈希,自叶向上",
                       "✓ 由叶哈希沿审计路径计算,得到检查点的根哈希:本记录在检查点所签署的树中。", "<h3>所属检查点(签名树头)</h3>",
-                      "<dt>密钥标识</dt><dd><code>\(cp.keyFingerprint)</code></dd>", "✓ 按存档版本重新决策,结果与记录完全一致。", "<h2 id=\"explanation-20\">说明</h2>"] {
+                      "<dt>密钥标识</dt><dd><code>\(cp.keyFingerprint)</code></dd>", "✓ 按存档版本重新决策,结果与记录完全一致。", "<h2 id=\"explanation-23\">说明</h2>"] {
             #expect(zh.stdout.contains(words), "\(words)")
         }
 
@@ -116,12 +117,12 @@ struct AuditorPageCommandTests {
         let two = try f.audit(["show", "Q-2026-0042", "--log", f.location, "--format", "html"])
         #expect(two.status == 0, "\(two.stderr)")
         #expect(two.stdout.components(separatedBy: #"<article class="auditor""#).count == 3)
-        #expect(Self.inOrder(two.stdout, ["Recorded decision Q-2026-0042, record 20", "data-covered=\"true\"",
-                                          "Recorded decision Q-2026-0042, record 21", "data-covered=\"false\""]))
-        #expect(two.stdout.contains("No checkpoint covers this record yet: the latest checkpoint, signed \(cp.time), covers the first 21 records, and this is record 21."))
+        #expect(Self.inOrder(two.stdout, ["Recorded decision Q-2026-0042, record 23", "data-covered=\"true\"",
+                                          "Recorded decision Q-2026-0042, record 26", "data-covered=\"false\""]))
+        #expect(two.stdout.contains("No checkpoint covers this record yet: the latest checkpoint, signed \(cp.time), covers the first 25 records, and this is record 26."))
         let zhTwo = try f.audit(["show", "Q-2026-0042", "--log", f.location, "--format", "html", "--lang", "zh"]).stdout
-        #expect(zhTwo.contains("尚无检查点覆盖本记录:最近的检查点(\(cp.time) 签署)只覆盖前 21 条记录,本记录序号为 21。"))
-        #expect(zhTwo.contains("日志现有 22 条记录。"))
+        #expect(zhTwo.contains("尚无检查点覆盖本记录:最近的检查点(\(cp.time) 签署)只覆盖前 25 条记录,本记录序号为 26。"))
+        #expect(zhTwo.contains("日志现有 28 条记录。"))
 
         let text = try f.audit(["show", "Q-2026-0042", "--log", f.location])
         #expect(text.status == 0 && text.stdout.hasPrefix("Case Q-2026-0042: 2 decisions recorded"), "text stays the default")

@@ -61,12 +61,14 @@ struct DecisionLogBehaviourTests {
     func recordsVerifiesShowsAndProvesWithoutTheLog(_ backend: Backend) throws {
         let f = try Self.fixture(backend)
         defer { try? FileManager.default.removeItem(at: f.folder) }
-        // More decisions, a second checkpoint: both signatures and their consistency are checked.
+        // More decisions, a second checkpoint: both signatures and their consistency are checked. Each
+        // batch's version is activated before its decisions and retired after them (events 0 and 301,
+        // 302 and 353): the first batch's records are 1...300, the second's 303...352.
         #expect(try f.decide(Array(f.cases.prefix(50))).status == 0)
-        #expect(try f.checkpoint().stdout.contains("checkpoint #2: 350 records"))
+        #expect(try f.checkpoint().stdout.contains("checkpoint #2: 354 records"))
         let v = try f.verify()
         #expect(v.status == 0, "\(v.stderr)")
-        #expect(v.stdout.contains("350 records verified"))
+        #expect(v.stdout.contains("350 records and 4 events verified"))
         #expect(v.stdout.contains("2 checkpoints, each signature valid"))
         #expect(v.stdout.contains("each consistent with the one before"))
         #expect(v.stdout.contains("quality-complaints 1.0.0"))
@@ -75,7 +77,7 @@ struct DecisionLogBehaviourTests {
         let show = try f.audit(["show", id, "--log", f.location])
         #expect(show.status == 0, "\(show.stderr)")
         #expect(show.stdout.contains("Case \(id): 2 decisions recorded"))
-        #expect(show.stdout.contains("Record #0,") && show.stdout.contains("Record #300,"))
+        #expect(show.stdout.contains("Record #1,") && show.stdout.contains("Record #303,"))
         #expect(show.stdout.components(separatedBy: "reproduced the recorded decision exactly").count == 3)
         #expect(show.stdout.contains("Decision 1:"))
         let zh = try f.audit(["show", id, "--log", f.location, "--lang", "zh"])
@@ -92,7 +94,7 @@ struct DecisionLogBehaviourTests {
         let ok = try verdict(["audit", "verify-proof", "proof.json", "--key", "op.pub"], cwd: elsewhere)
         #expect(ok.status == 0, "\(ok.stderr)")
         #expect(ok.stdout.contains("proof verified: 2 records"))
-        #expect(ok.stdout.contains("record 0: case \(id)") && ok.stdout.contains("record 300: case \(id)"))
+        #expect(ok.stdout.contains("record 1: case \(id)") && ok.stdout.contains("record 303: case \(id)"))
         let proofText = try String(contentsOfFile: proofFile, encoding: .utf8)
         #expect(!proofText.contains(Self.caseID(f.cases[1]) + "\\\""), "the proof reveals no other case")
 
@@ -149,11 +151,12 @@ struct DecisionLogBehaviourTests {
             try rehash(f, 290)
         }, "the records no longer match checkpoint #1")
         try expectVerifyFails({ try $0.sql("DELETE FROM verdict_records WHERE seq = 7") }, "record 7 was deleted (the log jumps from 6 to 8)")
-        try expectVerifyFails({ try $0.sql("DELETE FROM verdict_records WHERE seq >= 297") }, "records 297...299 were deleted")
+        // The batch's records are 1...300, its retirement event 301.
+        try expectVerifyFails({ try $0.sql("DELETE FROM verdict_records WHERE seq >= 297") }, "records 297...300 were deleted (the log jumps from 296 to 301)")
         try expectVerifyFails({ try $0.sql("UPDATE verdict_records SET seq = -1 WHERE seq = 3; UPDATE verdict_records SET seq = 3 WHERE seq = 4; UPDATE verdict_records SET seq = 4 WHERE seq = -1") },
                               "record 3 holds the content of record 4: records were reordered")
-        try expectVerifyFails({ try $0.sql("INSERT INTO verdict_records (seq, recorded_at, case_id, digest, body, leaf) SELECT 300, recorded_at, case_id, digest, body, leaf FROM verdict_records WHERE seq = 10") },
-                              "record 300 holds the content of record 10")
+        try expectVerifyFails({ try $0.sql("INSERT INTO verdict_records (seq, recorded_at, case_id, digest, body, leaf) SELECT 302, recorded_at, case_id, digest, body, leaf FROM verdict_records WHERE seq = 10") },
+                              "record 302 holds the content of record 10")
         try expectVerifyFails({ try $0.sql("UPDATE verdict_records SET case_id = 'someone-else' WHERE seq = 9") }, "record 9: its index columns")
         try expectVerifyFails({ try $0.sql("DELETE FROM verdict_policies") }, "which is missing from the archive")
         try expectVerifyFails({ try $0.sql("UPDATE verdict_policies SET files = replace(files, 'tier', 'tear')") }, "was altered: its files hash to")
@@ -169,12 +172,12 @@ struct DecisionLogBehaviourTests {
         // `show` and `proof` refuse an altered record too.
         let f = try Self.fixture(backend)
         defer { try? FileManager.default.removeItem(at: f.folder) }
-        try f.sql(backend.editBody(seq: 0, from: #""outputs":{"#, to: #""outputs":{"x":1,"#))
+        try f.sql(backend.editBody(seq: 1, from: #""outputs":{"#, to: #""outputs":{"x":1,"#))
         let id = Self.caseID(f.cases[0])
         let s = try f.audit(["show", id, "--log", f.location])
-        #expect(s.status == 1 && s.stderr.contains("record 0 was altered"))
+        #expect(s.status == 1 && s.stderr.contains("record 1 was altered"))
         let p = try f.audit(["proof", id, "--log", f.location])
-        #expect(p.status == 1 && p.stderr.contains("record 0 was altered"))
+        #expect(p.status == 1 && p.stderr.contains("record 1 was altered"))
     }
 
     /// The auditors' story: decided in March under 1.0.0; the folder then changes; the March
@@ -249,11 +252,12 @@ struct DecisionLogBehaviourTests {
         let none = try verdict(["audit", "replay", "--log", location, "--policies", policyDir.path, "--until", "2020-01-01"])
         #expect(none.status == 0 && none.stdout.contains("Replayed 0 recorded decisions"))
 
-        // Bounded (the console's draft check): only the log's latest 50 records are read.
+        // Bounded (the console's draft check): only the log's latest 51 leaves are read — the last 50
+        // records and the batch's retirement event (leaves 0 and 201 are its version events).
         let log = try DecisionLogs.open(location, create: false)
         defer { log.close() }
-        let latest = try AuditTrail.replay(log: log, under: november, in: .init(), latest: 50)
-        #expect(latest.decisions == 50 && latest.notRead == 150)
+        let latest = try AuditTrail.replay(log: log, under: november, in: .init(), latest: 51)
+        #expect(latest.decisions == 50 && latest.notRead == 151)
         var expectedLatest = 0
         for c in cases[150...] {
             let a = try march.decide(json: Array(c.utf8)), b = try november.decide(json: Array(c.utf8))
@@ -286,8 +290,9 @@ struct DecisionLogBehaviourTests {
         #expect(lines.count == 20)
         #expect(!e.stdout.contains("Zhang San") && !e.stdout.contains("13800000000") && !e.stdout.contains("customer_"))
         for (i, l) in lines.enumerated() {
-            #expect(l.hasPrefix("{\"seq\":\(i),"))
-            let v = try RecordView(bytes: Array(l.utf8), seq: UInt64(i), column: nil)
+            // Leaf 0 is the batch's activation event: the records are 1...20.
+            #expect(l.hasPrefix("{\"seq\":\(i + 1),"))
+            let v = try RecordView(bytes: Array(l.utf8), seq: UInt64(i + 1), column: nil)
             #expect(v.policyName == "after-sales-template" && v.now != nil)
         }
         let show = try verdict(["audit", "show", Self.caseID(cases[0]), "--log", location])

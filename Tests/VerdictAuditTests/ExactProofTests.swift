@@ -53,17 +53,18 @@ struct ExactProofTests {
     func oneRecordByNumberAndACaseComplete(_ backend: Backend) throws {
         let f = try Self.fixture(backend, count: 40)
         defer { try? FileManager.default.removeItem(at: f.folder) }
-        // The case of record 0 is decided again (record 40): two records share its id.
+        // Leaves: the batch's activation (0), records 1...40, its retirement (41). The case of record 1
+        // is decided again by a second batch (42, record 43, 44): two records share its id.
         #expect(try f.decide([f.cases[0]]).status == 0)
         #expect(try f.checkpoint().status == 0)
         let id = Behaviour.caseID(f.cases[0])
         let seqFile = f.folder.appendingPathComponent("seq.json").path
-        let p = try f.audit(["proof", "--seq", "40", "--log", f.location, "--out", seqFile])
+        let p = try f.audit(["proof", "--seq", "43", "--log", f.location, "--out", seqFile])
         #expect(p.status == 0, "\(p.stderr)")
         let text = try String(contentsOfFile: seqFile, encoding: .utf8)
-        #expect(text.contains(#"\"seq\":40,"#) && !text.contains(#"\"seq\":0,"#), "a proof by number holds that record only")
+        #expect(text.contains(#"\"seq\":43,"#) && !text.contains(#"\"seq\":1,"#), "a proof by number holds that record only")
         let ok = try f.audit(["verify-proof", seqFile, "--key", f.pub])
-        #expect(ok.status == 0 && ok.stdout.contains("proof verified: 1 record") && ok.stdout.contains("record 40: case \(id)"), "\(ok.stderr)")
+        #expect(ok.status == 0 && ok.stdout.contains("proof verified: 1 record") && ok.stdout.contains("record 43: case \(id)"), "\(ok.stderr)")
         let missing = try f.audit(["proof", "--seq", "4000", "--log", f.location])
         #expect(missing.status == 2 && missing.stderr.contains("no decision record 4000"))
         let both = try f.audit(["proof", id, "--seq", "1", "--log", f.location])
@@ -75,7 +76,7 @@ struct ExactProofTests {
         let proven = try f.audit(["verify-proof", complete, "--key", f.pub])
         #expect(proven.status == 0, "\(proven.stderr)")
         #expect(proven.stdout.contains("completeness proven: case \(id) has exactly 2 decision records"))
-        #expect(proven.stdout.contains("record 0: case \(id)") && proven.stdout.contains("record 40: case \(id)"))
+        #expect(proven.stdout.contains("record 1: case \(id)") && proven.stdout.contains("record 43: case \(id)"))
 
         // Withholding either record, or adding another case's, fails.
         let v = try proofJSON(complete)
@@ -87,9 +88,9 @@ struct ExactProofTests {
         }
         let seqProof = try proofJSON(seqFile)
         guard case .array(let extra)? = seqProof.member("records") else { Issue.record("no records"); return }
-        let one = try f.audit(["proof", "--seq", "1", "--log", f.location])
-        guard case .array(let record1)? = try JSONReader.parse(one.stdout).member("records") else { Issue.record("no records"); return }
-        try write(editingRecords(v) { $0 + record1 }, complete + ".added")
+        let one = try f.audit(["proof", "--seq", "2", "--log", f.location])
+        guard case .array(let record2)? = try JSONReader.parse(one.stdout).member("records") else { Issue.record("no records"); return }
+        try write(editingRecords(v) { $0 + record2 }, complete + ".added")
         let added = try f.audit(["verify-proof", complete + ".added", "--key", f.pub])
         #expect(added.status == 1 && added.stderr.contains("not of case"), "\(added.stderr)")
         #expect(extra.count == 1)
@@ -111,9 +112,9 @@ struct ExactProofTests {
         defer { log.close() }
         let proof = try CompletenessProof.make(log: log, caseID: id)
         let key = try AuditKeys.publicKey(file: try String(contentsOfFile: f.pub, encoding: .utf8), path: f.pub)
-        #expect(try proof.verify(key: key).map(\.seq) == [0, 40])
+        #expect(try proof.verify(key: key).map(\.seq) == [1, 43])
         #expect(proof.checkpoint.message.hasPrefix("verdict decision log checkpoint v2\n"))
-        #expect(try proof.checkpoint.indexRoot == CaseIndex.of(log, size: 41).root)
+        #expect(try proof.checkpoint.indexRoot == CaseIndex.of(log, size: 45).root)
     }
 
     /// The index itself: sorted by SHA-256 of the case id, each key once, records in sequence order,
@@ -149,8 +150,9 @@ struct ExactProofTests {
         log.close()
         let priv = try AuditKeys.privateKey(file: try String(contentsOfFile: f.key, encoding: .utf8), path: f.key)
         let v1 = try Checkpoint.sign(logID: logID, size: state.size, root: state.root, time: try Timestamp(rfc3339: "2026-03-31T10:00:00Z"), key: priv)
-        #expect(v1.message == "verdict decision log checkpoint v1\n\(logID)\n20\n\(state.root.hex)\n\(v1.time)\n")
-        try f.sql("INSERT INTO verdict_checkpoints (log_id, size, root, time, key, signature) VALUES ('\(logID)', 20, X'\(state.root.hex)', '\(v1.time)', X'\(v1.publicKey.hex)', X'\(v1.signature.hex)')")
+        #expect(state.size == 22, "the batch's activation, 20 records, its retirement")
+        #expect(v1.message == "verdict decision log checkpoint v1\n\(logID)\n22\n\(state.root.hex)\n\(v1.time)\n")
+        try f.sql("INSERT INTO verdict_checkpoints (log_id, size, root, time, key, signature) VALUES ('\(logID)', 22, X'\(state.root.hex)', '\(v1.time)', X'\(v1.publicKey.hex)', X'\(v1.signature.hex)')")
         let path = String(f.location.dropFirst("sqlite:".count))
         #expect(chmod(path, 0o444) == 0)
         let old = try f.verify()
@@ -161,7 +163,7 @@ struct ExactProofTests {
         #expect(none.status == 2 && none.stderr.contains("made before the case index"), "\(none.stderr)")
         #expect(chmod(path, 0o644) == 0)
         #expect(try f.decide([f.cases[1]]).status == 0)
-        #expect(try f.checkpoint().stdout.contains("checkpoint #2: 21 records"))
+        #expect(try f.checkpoint().stdout.contains("checkpoint #2: 25 records"))
         let both = try f.verify()
         #expect(both.status == 0 && both.stdout.contains("each consistent with the one before"), "\(both.stderr)")
         #expect(try f.audit(["proof", id, "--complete", "--log", f.location]).status == 0)

@@ -56,7 +56,7 @@ struct HardeningTests {
         #expect(r.stdout.contains("control character"), "\(r.stdout)\(r.stderr)")
         let v = try verdict(["audit", "verify", "--log", log])
         #expect(v.status == 0, "\(v.stderr)")
-        #expect(v.stdout.contains("2 records verified"))
+        #expect(v.stdout.contains("2 records and 2 events verified"), "\(v.stdout)")
     }
 
     @Test func verifyReportsEveryProblemNotOnlyTheFirstOnSQLite() throws { try verifyReportsEveryProblemNotOnlyTheFirst(.sqlite) }
@@ -78,12 +78,12 @@ struct HardeningTests {
         #expect(gap.stderr.contains("3 problems") && gap.stderr.contains("record 150 was deleted (the log jumps from 149 to 151)"), "\(gap.stderr)")
         #expect(!gap.stderr.contains("record 299 was deleted") && !gap.stderr.contains("covers 300 records"), "\(gap.stderr)")
 
-        // Past the cap, the rest is counted.
+        // Past the cap, the rest is counted (records 250...300; 301 is the batch's retirement event).
         try f.sql("UPDATE verdict_records SET case_id = 'x' WHERE seq >= 250")
         let many = try f.verify()
         #expect(many.status == 1)
-        #expect(many.stderr.contains("53 problems"), "\(many.stderr)")
-        #expect(many.stderr.contains("… and 33 more"), "\(many.stderr)")
+        #expect(many.stderr.contains("54 problems"), "\(many.stderr)")
+        #expect(many.stderr.contains("… and 34 more"), "\(many.stderr)")
     }
 
     // MARK: 8. One snapshot
@@ -202,7 +202,7 @@ struct HardeningTests {
         }
         let v = try run(["audit", "verify", "--log", "sqlite:" + path, "--key", f.pub])
         #expect(v.status == 0, "\(v.stderr)")
-        #expect(v.stdout.contains("300 records verified"))
+        #expect(v.stdout.contains("300 records and 2 events verified"))
         let s = try run(["audit", "show", id, "--log", "sqlite:" + path])
         #expect(s.status == 0, "\(s.stderr)")
         let e = try run(["audit", "export", "--log", "sqlite:" + path])
@@ -370,14 +370,15 @@ struct HardeningTests {
         let log = try f.open()
         defer { log.close() }
         let verifier = IncrementalVerifier(log: log)
+        // Leaves: the batch's activation, its 300 records, its retirement.
         let first = try verifier.verify()
-        #expect(first.records == 300 && first.checkedNow == 300)
+        #expect(first.records == 302 && first.checkedNow == 302 && first.events == 2)
         let again = try verifier.verify()
-        #expect(again.records == 300 && again.checkedNow == 0 && again.root == first.root)
+        #expect(again.records == 302 && again.checkedNow == 0 && again.root == first.root)
         #expect(try f.decide(Array(f.cases.prefix(10))).status == 0)
         #expect(try f.checkpoint().status == 0)
         let grown = try verifier.verify()
-        #expect(grown.records == 310 && grown.checkedNow == 10 && grown.checkpoints == 2)
+        #expect(grown.records == 314 && grown.checkedNow == 12 && grown.checkpoints == 2)
         #expect(grown.root == (try LogVerifier.verify(log)).root)
         // A node under the records verified before is edited: the next incremental run finds it.
         let zero = String(repeating: "00", count: 32)
@@ -395,7 +396,7 @@ struct HardeningTests {
         defer { try? FileManager.default.removeItem(at: f.folder) }
         // An id with an escape, put in by hand (Verdict refuses to record one).
         let evil = "x\u{1B}]0;owned\u{07}\u{1B}[2J"
-        try f.sql("UPDATE verdict_records SET case_id = 'x' || char(27) || ']0;owned' || char(7) || char(27) || '[2J' WHERE seq = 0")
+        try f.sql("UPDATE verdict_records SET case_id = 'x' || char(27) || ']0;owned' || char(7) || char(27) || '[2J' WHERE seq = 1")
         let s = try f.audit(["show", evil, "--log", f.location])
         #expect(s.status != 0)
         #expect(!s.stderr.contains("\u{1B}") && !s.stdout.contains("\u{1B}"), "\(s.stderr)")
@@ -404,7 +405,7 @@ struct HardeningTests {
         #expect(!v.stderr.contains("\u{1B}") && v.stderr.contains("\\u{1B}"), "\(v.stderr)")
 
         // A proof whose record names such a case.
-        try f.sql("UPDATE verdict_records SET case_id = 'y' WHERE seq = 0")
+        try f.sql("UPDATE verdict_records SET case_id = 'y' WHERE seq = 1")
         let proofFile = f.folder.appendingPathComponent("p.json")
         let id = DecisionLogBehaviourTests.caseID(f.cases[1])
         #expect(try f.audit(["proof", id, "--log", f.location, "--out", proofFile.path]).status == 0)

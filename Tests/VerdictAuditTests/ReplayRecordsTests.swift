@@ -8,7 +8,8 @@ import Verdict
 @Suite("audit replay names records", .serialized)
 struct ReplayRecordsTests {
     /// Four cases of the amended example set, ids repeating (`case-1`, `case-2`, `case-1`, `case-2`),
-    /// received in 2026 (decided by 1.0.0) and 2027 (by 2.0.0), all recorded now.
+    /// received in 2026 (decided by 1.0.0) and 2027 (by 2.0.0), all recorded now: records 2...5, after the
+    /// batch's activation of both versions (events 0 and 1) and before their retirement (6 and 7).
     static func fixture() throws -> (folder: URL, log: String) {
         let folder = try temporaryFolder("replay-records")
         let base = try String(contentsOfFile: shippedPolicyPath("quality-complaints") + "/examples/henan-tier3.json", encoding: .utf8)
@@ -40,14 +41,14 @@ struct ReplayRecordsTests {
         #expect(r.status == 1, "\(r.stderr)")
         let examples = r.stdout.split(separator: "\n").filter { $0.contains("  e.g. ") }
         #expect(!examples.isEmpty, "\(r.stdout)")
-        for line in examples { #expect(line.hasSuffix("  e.g. #3 case-2"), "\(line)") }
+        for line in examples { #expect(line.hasSuffix("  e.g. #5 case-2"), "\(line)") }
         let zh = try verdict(args + ["--lang", "zh"])
-        #expect(zh.stdout.contains("  例如 #3 case-2"), "\(zh.stdout)")
+        #expect(zh.stdout.contains("  例如 #5 case-2"), "\(zh.stdout)")
         let json = try verdict(args + ["--format", "json"])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         let groups = (object["transitions"] as? [[String: Any]] ?? []) + (object["outputs"] as? [[String: Any]] ?? [])
         #expect(!groups.isEmpty)
-        for g in groups { #expect((g["cases"] as? [String]) == ["#3 case-2"], "\(g)") }
+        for g in groups { #expect((g["cases"] as? [String]) == ["#5 case-2"], "\(g)") }
         // The library's default still lists case ids (the console links each to its case's page).
         let log = try DecisionLogs.open(f.log, create: false, readOnly: true)
         defer { log.close() }
@@ -69,11 +70,11 @@ struct CaseDateRangeTests {
         let recorded = try verdict(replay + ["--since", "2027-01-01"])
         #expect(recorded.status == 0 && recorded.stdout.hasPrefix("Replayed 0 recorded decisions"), "\(recorded.stdout)\(recorded.stderr)")
         #expect(try verdict(replay + ["--since", "2027-01-01", "--dates", "recorded"]).stdout == recorded.stdout)
-        // By the case's date: the two cases received in 2027, #3 of them changing.
+        // By the case's date: the two cases received in 2027, #5 of them changing.
         let received2027 = try verdict(replay + ["--since", "2027-01-01", "--dates", "case"])
         #expect(received2027.status == 1, "\(received2027.stderr)")
         #expect(received2027.stdout.contains("Replayed 2 recorded decisions") && received2027.stdout.contains(": 1 would change, 1 unchanged."), "\(received2027.stdout)")
-        #expect(received2027.stdout.contains("e.g. #3 case-2"))
+        #expect(received2027.stdout.contains("e.g. #5 case-2"))
         let received2026 = try verdict(replay + ["--until", "2027-01-01", "--dates", "case", "--by-version"])
         #expect(received2026.status == 0 && received2026.stdout.contains("Replayed 2 recorded decisions") && received2026.stdout.contains("0 would change, 2 unchanged"), "\(received2026.stdout)")
         #expect(!received2026.stdout.contains("2.0.0"), "only 1.0.0 decided the cases received in 2026: \(received2026.stdout)")
@@ -81,7 +82,7 @@ struct CaseDateRangeTests {
         let march = try verdict(["audit", "export", "--log", f.log, "--dates", "case", "--since", "2026-03-01T00:00:00+08:00", "--until", "2026-04-01"])
         #expect(march.status == 0, "\(march.stderr)")
         let lines = march.stdout.split(separator: "\n")
-        #expect(lines.count == 1 && lines.first?.contains(#""seq":0"#) == true, "\(march.stdout)")
+        #expect(lines.count == 1 && lines.first?.contains(#""seq":2,"#) == true, "\(march.stdout)")
         // Today's records, by recorded_at, are all four.
         let today = try verdict(["audit", "export", "--log", f.log, "--since", Timestamp(Date()).rfc3339(in: .utc).prefix(10) + ""])
         #expect(today.stdout.split(separator: "\n").count == 4, "\(today.stdout)\(today.stderr)")
@@ -106,6 +107,6 @@ struct CaseDateRangeTests {
             try AuditTrail.each(log: log, in: .init(since: try Timestamp(rfc3339: "2026-04-01T00:00:00Z"), until: try Timestamp(rfc3339: "2027-03-01T00:00:00Z"), dates: .case)) { _, v in seqs.append(v.seq) }
             return seqs
         }()
-        #expect(kept == [1, 2])
+        #expect(kept == [3, 4])
     }
 }

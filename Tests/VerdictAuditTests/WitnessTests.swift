@@ -21,13 +21,14 @@ struct WitnessTests {
         let noCosignature = try f.audit(["verify", "--log", f.location, "--key", f.pub, "--witness-key", witness + ".pub"])
         #expect(noCosignature.status == 1 && noCosignature.stderr.contains("has no valid cosignature by witness key"))
         let first = try f.audit(["witness", "--log", f.location, "--key", witness, "--state", state, "--operator-key", f.pub])
-        #expect(first.status == 0 && first.stdout.contains("cosigned the checkpoint of 3 records") && first.stdout.contains("first run"), "\(first.stderr)")
+        #expect(first.status == 0 && first.stdout.contains("cosigned the checkpoint of 5 records") && first.stdout.contains("first run"), "\(first.stderr)")
+        // A batch's leaves are its version's activation, its records and its retirement: 5, then 8.
         #expect(try f.decide([f.cases[1]]).status == 0)
         #expect(try f.checkpoint().status == 0)
         let second = try f.audit(["witness", "--log", f.location, "--key", witness, "--state", state])
-        #expect(second.status == 0 && second.stdout.contains("consistent with the checkpoint last seen (3 records"), "\(second.stderr)")
+        #expect(second.status == 0 && second.stdout.contains("consistent with the checkpoint last seen (5 records"), "\(second.stderr)")
         let verified = try f.audit(["verify", "--log", f.location, "--key", f.pub, "--witness-key", witness + ".pub"])
-        #expect(verified.status == 0 && verified.stdout.contains("the latest checkpoint (4 records) is cosigned by witness key"), "\(verified.stderr)")
+        #expect(verified.status == 0 && verified.stdout.contains("the latest checkpoint (8 records) is cosigned by witness key"), "\(verified.stderr)")
         // The operator's key signs a checkpoint the witness has not seen: verify with the witness key refuses it.
         #expect(try f.decide([f.cases[2]]).status == 0)
         #expect(try f.checkpoint().status == 0)
@@ -46,11 +47,11 @@ struct WitnessTests {
         try forged.sql("UPDATE verdict_meta SET value = '\(logID)' WHERE key = 'log_id'")
         #expect(try forged.checkpoint().status == 0)
         #expect(try forged.verify().status == 0)
-        // … but the witness, which kept the root of 4 records, refuses it, and so does verify --witness-key.
+        // … but the witness, which kept the root of 8 records, refuses it, and so does verify --witness-key.
         let refused = try forged.audit(["witness", "--log", forged.location, "--key", witness, "--state", state])
-        #expect(refused.status == 1 && refused.stderr.contains("is not consistent with the checkpoint the witness saw (4 records"), "\(refused.stdout)\(refused.stderr)")
+        #expect(refused.status == 1 && refused.stderr.contains("is not consistent with the checkpoint the witness saw (8 records"), "\(refused.stdout)\(refused.stderr)")
         let stateText = try String(contentsOfFile: state, encoding: .utf8)
-        #expect(stateText.contains(#""size":4"#), "a refused checkpoint leaves the state as it was")
+        #expect(stateText.contains(#""size":8"#), "a refused checkpoint leaves the state as it was")
         #expect(try forged.audit(["verify", "--log", forged.location, "--key", f.pub, "--witness-key", witness + ".pub"]).status == 1)
 
         // The cosignature signs the checkpoint's exact bytes under its own first line.
