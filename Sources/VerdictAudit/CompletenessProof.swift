@@ -32,7 +32,37 @@ public struct CompletenessProof: Sendable {
 
     /// The proof for `caseID` against the latest checkpoint, which must sign a case index (version 2).
     public static func make(log: any DecisionLog, caseID: String) throws -> CompletenessProof {
+        try make(log: log, caseIDs: [caseID])[0]
+    }
+
+    /// The proofs for `caseIDs`, in their order, against the latest checkpoint: one snapshot of the log,
+    /// and the case index built once for all of them (not once per case, as calling
+    /// ``make(log:caseID:)`` for each would). Each proof is byte for byte the one ``make(log:caseID:)``
+    /// gives for its case.
+    public static func make(log: any DecisionLog, caseIDs: [String]) throws -> [CompletenessProof] {
         try log.readSnapshot {
+            let prover = try Prover(log: log)
+            return try caseIDs.map { try prover.proof(caseID: $0) }
+        }
+    }
+
+    /// Makes completeness proofs for any number of case ids against one checkpoint, from one build of
+    /// its case index: the index is read from the log once, and the index tree's complete subtrees are
+    /// hashed once, so each proof costs its own records and O(log² n) hashes of the index.
+    ///
+    /// Use it inside one ``DecisionLog/readSnapshot(_:)`` with the log it was made from, so the records
+    /// it reads for each proof are those the index was built from (``make(log:caseIDs:)`` does).
+    public struct Prover {
+        public let log: any DecisionLog
+        /// The latest checkpoint when the prover was made: every proof is against it.
+        public let checkpoint: Checkpoint
+        public let index: CaseIndex
+        /// `levels[k][j]`: the root of the complete subtree of 2^k index entries starting at entry j·2^k.
+        private let levels: [[Hash]]
+
+        /// Reads the latest checkpoint (which must sign a case index) and builds its case index once,
+        /// checked against the root the checkpoint signs.
+        public init(log: any DecisionLog) throws {
             let c = try InclusionProof.latest(log)
             guard let indexRoot = c.indexRoot else {
                 throw AuditError(.notFound, "the latest checkpoint of \(log.location) (\(c.size) records, signed \(c.time)) was made before the case index and signs none: sign a new one with `verdict audit checkpoint`")
@@ -41,6 +71,35 @@ public struct CompletenessProof: Sendable {
             guard index.root == indexRoot else {
                 throw AuditError(.tampered, "the records no longer give the case index the latest checkpoint signs: run `verdict audit verify`")
             }
+            var levels = [index.leaves]
+            while let last = levels.last, last.count > 1 {
+                levels.append(stride(from: 0, to: last.count - 1, by: 2).map { Merkle.nodeHash(last[$0], last[$0 + 1]) })
+            }
+            self.log = log
+            checkpoint = c
+            self.index = index
+            self.levels = levels
+        }
+
+        /// The root of index entries `lo..<hi`, as RFC 9162 splits a tree (each left part a complete,
+        /// aligned subtree, read from ``levels``).
+        private func subtree(_ lo: UInt64, _ hi: UInt64) -> Hash {
+            let n = hi - lo
+            if n & (n - 1) == 0 {
+                let k = n.trailingZeroBitCount
+                return levels[k][Int(lo >> UInt64(k))]
+            }
+            let k = Merkle.split(n)
+            return Merkle.nodeHash(subtree(lo, lo + k), subtree(lo + k, hi))
+        }
+
+        private func path(_ i: Int) -> [Hash] {
+            Merkle.inclusionPath(leaf: UInt64(i), size: UInt64(index.entries.count)) { subtree($0, $1) }
+        }
+
+        /// The proof for `caseID` against ``checkpoint``.
+        public func proof(caseID: String) throws -> CompletenessProof {
+            let c = checkpoint
             let key = CaseIndex.key(caseID: caseID)
             let (p, found) = index.position(of: key)
             var records: [InclusionProof.Entry] = []
@@ -53,10 +112,10 @@ public struct CompletenessProof: Sendable {
             func neighbour(_ i: Int) -> Neighbour? {
                 guard i >= 0, i < index.entries.count else { return nil }
                 let e = index.entries[i]
-                return Neighbour(position: UInt64(i), key: e.key, recordsHash: e.recordsHash, path: index.path(i))
+                return Neighbour(position: UInt64(i), key: e.key, recordsHash: e.recordsHash, path: path(i))
             }
             return CompletenessProof(caseID: caseID, checkpoint: c, records: records, indexSize: UInt64(index.entries.count),
-                                     position: UInt64(p), entryPath: found ? index.path(p) : [],
+                                     position: UInt64(p), entryPath: found ? path(p) : [],
                                      before: neighbour(p - 1), after: neighbour(found ? p + 1 : p))
         }
     }

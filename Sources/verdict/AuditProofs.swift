@@ -6,14 +6,17 @@ import VerdictAudit
 /// What `verdict audit proof` and `verify-proof` do with the three kinds of proof: a case's records,
 /// one record by sequence number, and a case's completeness (docs/auditing.md).
 enum AuditProofs {
-    /// The proof's JSON: of one leaf (`seq`: a decision record or an event), of a case's records complete (`complete`), or of a case's records.
-    static func make(_ log: any DecisionLog, caseID: String?, seq: UInt64?, complete: Bool) throws -> String {
-        switch (caseID, seq) {
+    /// The proofs' JSON: of one leaf (`seq`: a decision record or an event), or one per case id given,
+    /// in their order, of its records complete (`complete`) or of its records; several
+    /// completeness proofs are made from one build of the case index (``CompletenessProof/Prover``).
+    static func make(_ log: any DecisionLog, caseIDs: [String], seq: UInt64?, complete: Bool) throws -> [String] {
+        switch (caseIDs.isEmpty ? nil : caseIDs, seq) {
         case (nil, let seq?):
             guard !complete else { throw AuditError(.usage, "--complete proves a case id's records: give the case id, not --seq") }
-            return try InclusionProof.make(log: log, seq: seq).json
-        case (let id?, nil):
-            return complete ? try CompletenessProof.make(log: log, caseID: id).json : try InclusionProof.make(log: log, caseID: id).json
+            return [try InclusionProof.make(log: log, seq: seq).json]
+        case (let ids?, nil):
+            if complete { return try CompletenessProof.make(log: log, caseIDs: ids).map(\.json) }
+            return try ids.map { try InclusionProof.make(log: log, caseID: $0).json }
         case (_?, _?):
             throw AuditError(.usage, "give a case id or --seq N, not both")
         case (nil, nil):
