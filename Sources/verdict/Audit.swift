@@ -253,7 +253,7 @@ extension Audit {
         static let configuration = CommandConfiguration(
             abstract: "Print a case's decision records, or one record (--seq), with inclusion proofs against the latest checkpoint (JSON).",
             discussion: "A proof reveals no other record (a case id's proof holds every record sharing the id; --seq N proves one record alone). With --complete, proof that the case has exactly these records, from the case index the checkpoint signs. Check it with `verdict audit verify-proof FILE --key PUB`, without the log.")
-        @Argument(help: "The case id.") var caseID: String?
+        @Argument(help: ArgumentHelp("The case id; several give one proof per line, in their order (with --complete, from one build of the case index).", valueName: "case-id")) var caseIDs: [String] = []
         @Option(help: ArgumentHelp("Prove the one leaf with this sequence number instead of a case's: a decision record, or an event (a version or change event, as `audit versions` and `audit changes` number them).", valueName: "n")) var seq: UInt64?
         @Flag(help: "Also prove that the case has no other record (a completeness proof).") var complete = false
         @OptionGroup var log: LogOption
@@ -263,7 +263,7 @@ extension Audit {
             let l = try log.open()
             defer { l.close() }
             do {
-                let json = try AuditProofs.make(l, caseID: caseID, seq: seq, complete: complete) + "\n"
+                let json = try AuditProofs.make(l, caseIDs: caseIDs, seq: seq, complete: complete).map { $0 + "\n" }.joined()
                 if let out {
                     try writeFileChecked(out, json)
                 } else {
