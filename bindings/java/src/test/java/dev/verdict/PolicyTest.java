@@ -69,7 +69,8 @@ class PolicyTest {
         Map<?, ?> firstContact = (Map<?, ?>) d.clocks().get("first_contact");
         assertEquals("breached", firstContact.get("status"));
         assertEquals("22h45m", firstContact.get("overdue"));
-        assertEquals("met", ((Map<?, ?>) d.clocks().get("next_contact")).get("status"));
+        // next_contact starts at the last contact, 2026-03-03T10:00, an hour after the instant judged at.
+        assertEquals("not_started", ((Map<?, ?>) d.clocks().get("next_contact")).get("status"));
         assertEquals("2026-03-03T09:00:00+08:00", d.toMap().get("now"));
         DecideOptions asTime = DecideOptions.builder().now(OffsetDateTime.of(2026, 3, 3, 9, 0, 0, 0, ZoneOffset.ofHours(8))).build();
         assertEquals(d.json(), policy.decide(Fixtures.CASE, asTime).json());
