@@ -167,8 +167,8 @@ struct TwoServeInstancesTests {
         PostgresDecisionLog.registerScheme()
         let log = try DecisionLogs.open(location, create: false)
         defer { log.close() }
-        var records: [(seq: UInt64, caseID: String)] = []
-        try log.scan(from: 0, until: nil) { chunk in records += chunk.map { ($0.seq, $0.caseID) }; return true }
+        var records: [(seq: UInt64, caseID: String, digest: String)] = []
+        try log.scan(from: 0, until: nil) { chunk in records += chunk.map { ($0.seq, $0.caseID, $0.digest) }; return true }
         let events = try log.versionEvents()
         let size = try log.treeState().size
         let acknowledged = all.filter { $0.status == 200 }.map(\.caseID)
@@ -191,6 +191,12 @@ struct TwoServeInstancesTests {
         }
         #expect(views.count == 8, "\(summary)")
         #expect(Set(views.filter { $0.version == "1.0.1" }.map(\.digest)) == [after[0]])
+        // A version is recorded as activated before it serves: no decision of it comes before its first activation.
+        for (digest, version) in [(before[0], "1.0.0"), (after[0], "1.0.1")] {
+            let activation = views.first { $0.kind == .activated && $0.digest == digest }?.seq ?? UInt64.max
+            let early = records.filter { $0.digest == digest && $0.seq < activation }.map(\.seq)
+            #expect(early.isEmpty, "decisions of \(version) numbered before its first activation (event \(activation)): \(early.prefix(10))")
+        }
 
         // The auditor's check, as a separate process reads it.
         let verify = try verdict(["audit", "verify", "--log", location])

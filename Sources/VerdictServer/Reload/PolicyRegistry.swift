@@ -15,6 +15,8 @@ public final class PolicyRegistry: Sendable {
     private let logger: Logger
     private let metrics: ServerMetrics
     private let gate = ReloadGate()
+    /// The trigger of the load in progress (loads are serialised by `gate`), for its version events.
+    private let loading = Mutex<ReloadTrigger?>(nil)
 
     /// The service's checks, given to each set before the registry exists (each set is made with them).
     private final class ServiceChecks: Sendable {
@@ -88,12 +90,10 @@ public final class PolicyRegistry: Sendable {
     /// Reloads one set (the library's snapshot → check → test → swap, with the service's own checks
     /// before activation), then addresses it by its name and reports the attempt. Call inside the gate only.
     private func load(_ set: LivePolicySet, trigger: ReloadTrigger) async -> ReloadAttempt {
-        let before = set.active?.versions.versions.map(\.identity) ?? []
+        loading.withLock { $0 = trigger }
         let attempt = await set.reload(trigger: trigger)
-        if attempt.outcome == .activated {
-            rename(set, to: set.name)
-            recordVersions(set, before: before, after: set.active?.versions.versions.map(\.identity) ?? [], trigger: trigger.rawValue)
-        }
+        loading.withLock { $0 = nil }
+        if attempt.outcome == .activated { rename(set, to: set.name) }
         report(set, attempt)
         return attempt
     }
@@ -134,6 +134,13 @@ public final class PolicyRegistry: Sendable {
                 return [.error(.decisionLog, "the decision log could not archive this version: \(error)", at: LivePolicySet.manifestLocation(policy),
                                help: "the last good version keeps serving; check the log's storage, then reload")]
             }
+            // Nothing refuses the candidate after this check, so it is recorded as activated here, before
+            // it serves: every decision it makes is numbered after its `activated` event. (Recorded after
+            // the swap, decisions of the new version committed in between came before their version's
+            // activation in the log.)
+            let trigger = loading.withLock { $0 } ?? .call
+            recordVersions(set, before: set.active?.versions.versions.map(\.identity) ?? [], after: versions.versions.map(\.identity),
+                           trigger: trigger.rawValue)
         }
         return []
     }
