@@ -13,7 +13,8 @@
 /// `1d12h` or ISO 8601 (`PT1H`). A field's bounds become `minimum`/`maximum` (integers, and money given
 /// as a number), `minLength`/`maxLength`/`pattern` (strings; the pattern anchored, as Verdict matches
 /// the whole text), `minItems`/`maxItems` (lists), and `x-minimum`/`x-maximum` in the value's own
-/// notation for money, durations, dates and timestamps. The checks the schema cannot express (money with too many decimals
+/// notation for money, durations, dates and timestamps. A bound naming another field (an order between
+/// fields, `min: received_at`) is `x-minimum-field`/`x-maximum-field` with that field's name. The checks the schema cannot express (money with too many decimals
 /// given as a JSON number, an integer beyond 64 bits) are still reported by `decide` as case errors.
 public enum CaseSchema {
     /// The JSON Schema dialect this generator writes.
@@ -70,6 +71,12 @@ public enum CaseSchema {
                 policy.write(d, to: &w)
             }
             if field.personal { w.field("x-personal", true) }
+            // An order between two fields (`min: received_at`), which JSON Schema cannot state: the
+            // other field's name; the decoder refuses a case out of order (`field-order`).
+            let slot = policy.model.fields.firstIndex { $0.name == field.name }
+            for o in policy.model.fieldOrders where o.declaredBy == slot {
+                w.field(o.key == "min" ? "x-minimum-field" : "x-maximum-field", policy.model.fields[o.upper == o.declaredBy ? o.lower : o.upper].name)
+            }
             if !field.normalization.isEmpty {
                 // The decoder normalises before it checks bounds: a client validating raw input should too.
                 w.key("x-normalize")

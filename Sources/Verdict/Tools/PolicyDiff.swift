@@ -70,15 +70,17 @@ public enum PolicyDiff {
 
     /// Bounds (`min`, `max`, `min_length`, `max_length`, `pattern`) and `normalize` of each field in
     /// both versions that changed: they change which cases are decided, and how strings are read.
-    /// `field `cost`: `max` 100.00 added`, `field `n`: `min` 0 -> 1`.
+    /// A bound that names a field (an order between fields) is a bound like a value:
+    /// `field `cost`: `max` 100.00 added`, `field `n`: `min` 0 -> 1`,
+    /// `field `resolved_at`: `min` `received_at` added`.
     private static func constraintChanges(_ om: CheckedPolicy, _ nm: CheckedPolicy) -> [String] {
         var out: [String] = []
         for f in nm.fields {
             guard let o = om.fields.first(where: { $0.name == f.name }) else { continue }
             let (a, b) = (o.constraints, f.constraints)
             let pairs: [(String, String?, String?)] = [
-                ("min", a.minimum.map(om.constraintText), b.minimum.map(nm.constraintText)),
-                ("max", a.maximum.map(om.constraintText), b.maximum.map(nm.constraintText)),
+                ("min", a.minimum.map(om.constraintText) ?? order(om, o.name, "min"), b.minimum.map(nm.constraintText) ?? order(nm, f.name, "min")),
+                ("max", a.maximum.map(om.constraintText) ?? order(om, o.name, "max"), b.maximum.map(nm.constraintText) ?? order(nm, f.name, "max")),
                 ("min_length", a.minLength.map(String.init), b.minLength.map(String.init)),
                 ("max_length", a.maxLength.map(String.init), b.maxLength.map(String.init)),
                 ("pattern", a.pattern.map { "`\($0.source)`" }, b.pattern.map { "`\($0.source)`" }),
@@ -94,6 +96,13 @@ public enum PolicyDiff {
             }
         }
         return out
+    }
+
+    /// The field that `field`'s `key` bound names (`` `received_at` ``), when it names one.
+    private static func order(_ m: CheckedPolicy, _ field: String, _ key: String) -> String? {
+        guard let slot = m.fields.firstIndex(where: { $0.name == field }),
+              let o = m.fieldOrders.first(where: { $0.declaredBy == slot && $0.key == key }) else { return nil }
+        return "`\(m.fields[o.upper == slot ? o.lower : o.upper].name)`"
     }
 
     /// Named, typed things removed, added, or whose type changed.

@@ -152,6 +152,16 @@ struct FieldOrderTests {
         #expect(report.text(coverage: false).contains("clock resolve: expected not_started, got pending"), "\(report.text(coverage: false))")
     }
 
+    /// The case's JSON Schema names the other field of each order (`x-minimum-field`,
+    /// `x-maximum-field`), which JSON Schema itself cannot state.
+    @Test func theCaseSchemaNamesTheOrders() throws {
+        let schema = CaseSchema.json(for: try load())
+        #expect(schema.contains(#""resolved_at":{"x-minimum-field":"received_at","anyOf":"#), "\(schema)")
+        #expect(schema.contains(#""contacted_at":{"x-minimum-field":"received_at","x-maximum-field":"resolved_at","anyOf":"#), "\(schema)")
+        #expect(schema.contains(#""refund":{"x-maximum-field":"cost","anyOf":"#), "\(schema)")
+        #expect(!schema.contains(#""received_at":{"x-"#))
+    }
+
     @Test func generatedCasesNeverContradictThemselves() throws {
         // Every order and a clock over fields the generator draws independently (2025–2026, days apart).
         let p = try load()

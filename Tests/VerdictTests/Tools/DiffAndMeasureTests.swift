@@ -67,6 +67,23 @@ struct DiffAndMeasureTests {
         #expect(replay.impact.transitions.map { "\(ChangeImpact.text($0.key)) \($0.cases)" } == ["case: decided → refused [\"c\", \"c\"]"])
     }
 
+    @Test func changedOrdersBetweenFieldsAreBoundChanges() throws {
+        let copy = try BrokenCopy(of: "quality-complaints", [
+            ("schema.yaml", "    max: approved_at                     # the report is filled in once the case is resolved (A5)\n", ""),
+            ("schema.yaml", "    max: last_contact_at                 # the first call comes no later than the last\n", "    max: resolved_at\n"),
+        ])
+        defer { copy.remove() }
+        let new = try CompiledPolicy.load(directory: copy.path)
+        #expect(PolicyDiff.structure(old: qualityComplaints, new: new) == [
+            "field `resolved_at`: `max` `approved_at` removed",
+            "field `first_contact_at`: `max` `last_contact_at` -> `resolved_at`",
+        ])
+        #expect(PolicyDiff.structure(old: new, new: qualityComplaints) == [
+            "field `resolved_at`: `max` `approved_at` added",
+            "field `first_contact_at`: `max` `resolved_at` -> `last_contact_at`",
+        ])
+    }
+
     @Test func identicalVersionsDifferNowhere() {
         #expect(PolicyDiff.structure(old: qualityComplaints, new: qualityComplaints).isEmpty)
         #expect(PolicyDiff.regions(old: qualityComplaints, new: qualityComplaints).isEmpty)
