@@ -112,6 +112,8 @@ echo "log: $RECORDS decision records ($DISTINCT case ids) and $EVENTS events, tr
 echo "versions: both started on ${BEFORE_A:0:19}…, ended on a ${AFTER_A:0:19}…, b ${AFTER_B:0:19}…"
 [ "$AFTER_A" = "$AFTER_B" ] && [ "$AFTER_A" != "$BEFORE_A" ] || fail "the instances did not both reload to one new version"
 echo "version events: $(sql "SELECT string_agg(convert_from(body, 'UTF8')::json->>'event' || ' ' || (convert_from(body, 'UTF8')::json->>'version') || ' ' || (convert_from(body, 'UTF8')::json->>'trigger'), ', ' ORDER BY seq) FROM verdict_events")"
+EARLY=$(sql "SELECT count(*) FROM verdict_records r WHERE r.seq < (SELECT min(seq) FROM verdict_events e WHERE convert_from(e.body, 'UTF8')::json->>'event' = 'activated' AND convert_from(e.body, 'UTF8')::json->>'digest' = r.digest)")
+[ "$EARLY" = 0 ] || fail "$EARLY decisions numbered before their version's first activated event"
 start=$(date +%s.%N)
 if "$VERDICT" audit verify --log "$DB_URL" > "$WORK/verify.txt" 2>&1; then
   echo "audit verify ($(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN {printf "%.1f s", e - s}')): $(head -1 "$WORK/verify.txt")"
