@@ -110,10 +110,25 @@ public final class SQLiteDecisionLog: DecisionLog, @unchecked Sendable {
             id = try Self.readMeta(db, path)
             return .commit
         }
-        try queue.writeWithoutTransaction { db in
-            _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
-        }
+        try switchToWAL(queue)
         return id
+    }
+
+    /// `PRAGMA journal_mode = WAL`, again after a short random pause while SQLite answers busy at once.
+    ///
+    /// Two writers that open a new log together both switch it: each holds a shared lock and wants the
+    /// exclusive one, and SQLite refuses one of them at once (waiting could only deadlock), without its
+    /// busy timeout. The other's switch then completes, so trying again succeeds (a switch to WAL on a
+    /// file already in WAL changes nothing). Bounded by the same 60 s as a lock held by another writer.
+    static func switchToWAL(_ queue: DatabaseQueue, deadline: Date = Date().addingTimeInterval(60)) throws {
+        while true {
+            do {
+                try queue.writeWithoutTransaction { db in _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") }
+                return
+            } catch let e as DatabaseError where e.resultCode == .SQLITE_BUSY && Date() < deadline {
+                usleep(UInt32.random(in: 5_000...50_000))
+            }
+        }
     }
 
     /// Whether `verdict_checkpoints` has the case index's column (a log made before it, opened read-only, has not).
@@ -166,8 +181,12 @@ public final class SQLiteDecisionLog: DecisionLog, @unchecked Sendable {
             switch e.resultCode {
             case .SQLITE_NOTADB: return AuditError(.notALog, "`\(path)` is not a Verdict decision log (not an SQLite database)")
             case .SQLITE_CORRUPT: return AuditError(.storage, "`\(path)` is corrupted (SQLite: \(e.message ?? "database disk image is malformed")); restore it from a backup and run `verdict audit verify`")
-            case .SQLITE_BUSY: return AuditError(.storage, "`\(path)` stayed locked by another writer for 60 s",
-                                                 shown: "the decision log stayed locked by another writer for 60 s")
+            case .SQLITE_BUSY where e.extendedResultCode == .SQLITE_BUSY:
+                return AuditError(.storage, "`\(path)` stayed locked by another writer for 60 s",
+                                  shown: "the decision log stayed locked by another writer for 60 s")
+            case .SQLITE_BUSY:  // a busy SQLite answers at once, without waiting (recovery, a stale snapshot)
+                return AuditError(.storage, "`\(path)` was busy (SQLite \(e.extendedResultCode.rawValue): \(e.message ?? "database is locked")\(e.sql.map { " in `\($0)`" } ?? ""))",
+                                  shown: "the decision log was busy")
             case .SQLITE_CANTOPEN: return AuditError(.storage, "cannot open `\(path)`: \(e.message ?? "")", shown: "the decision log cannot be opened")
             case .SQLITE_READONLY: return AuditError(.storage, "`\(path)` is read-only", shown: "the decision log is read-only")
             case .SQLITE_FULL: return AuditError(.storage, "the disk holding `\(path)` is full", shown: "the disk holding the decision log is full")

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import Verdict
 @testable import VerdictAudit
@@ -26,9 +27,9 @@ struct WriterProcessTests {
         return ids
     }
 
-    static func open(_ location: String) throws -> any DecisionLog {
+    static func open(_ location: String, create: Bool = false) throws -> any DecisionLog {
         PostgresDecisionLog.registerScheme()
-        return try DecisionLogs.open(location, create: false)
+        return try DecisionLogs.open(location, create: create)
     }
 
     @Test func twoWriterProcessesAtOnceRecordEveryDecisionOnceOnSQLite() throws { try twoWriterProcessesAtOnceRecordEveryDecisionOnce(.sqlite) }
@@ -37,7 +38,9 @@ struct WriterProcessTests {
         let folder = try temporaryFolder("two")
         defer { try? FileManager.default.removeItem(at: folder) }
         let location = try backend.freshLocation(in: folder)
-        // Create the log first, so both writers find it (creating it at once is also safe, but slower to test).
+        // Create the log first, so both writers find it (two writers creating one log at once are the
+        // next test's).
+        try Self.open(location, create: true).close()
         let a = renamed(try generatedCases(6000, seed: 1), prefix: "a-"), b = renamed(try generatedCases(6000, seed: 2), prefix: "b-")
         try write(a, to: folder.appendingPathComponent("a.jsonl"))
         try write(b, to: folder.appendingPathComponent("b.jsonl"))
@@ -62,6 +65,29 @@ struct WriterProcessTests {
         let report = try LogVerifier.verify(log)
         // Each batch's version activated and retired: four events beside the decisions.
         #expect(report.decisionRecords == 12000 && report.events == 4, "\(report.records) leaves, \(report.events) events")
+    }
+
+    /// Two writers opening a log that does not exist yet, at the same moment, 150 times: both open it (one
+    /// creates it, the other finds it), and it is one log. Both switch the new file to WAL; SQLite refuses
+    /// one of two such switches at once, without its busy timeout, and the open tries it again.
+    @Test func twoWritersCreatingOneLogAtOnceBothOpenIt() throws {
+        let folder = try temporaryFolder("create")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for round in 0..<150 {
+            let path = folder.appendingPathComponent("log\(round).db").path
+            let results = Mutex<[Result<String, Error>]>([])
+            DispatchQueue.concurrentPerform(iterations: 2) { _ in
+                let opened = Result { () throws -> String in
+                    let log = try SQLiteDecisionLog(path: path, create: true)
+                    defer { log.close() }
+                    return log.logID
+                }
+                results.withLock { $0.append(opened) }
+            }
+            let ids = try results.withLock { r in try r.map { try $0.get() } }
+            #expect(ids.count == 2 && ids[0] == ids[1], "round \(round): \(ids)")
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        }
     }
 
     /// kill -9 at random moments, 20 times: no decision the writer printed (acknowledged) is missing,

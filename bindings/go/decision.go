@@ -39,7 +39,7 @@ type Decision struct {
 // Clock is an SLA clock's state; instants are RFC 3339 with the policy's offset, durations as
 // "59d22h45m".
 type Clock struct {
-	Status    string `json:"status,omitempty"` // with WithNow: pending, at_risk, breached, met, met_late
+	Status    string `json:"status,omitempty"` // with WithNow: pending, at_risk, breached, met, met_late, not_started
 	Start     string `json:"start"`
 	Due       string `json:"due"`
 	AtRisk    string `json:"at_risk,omitempty"`
