@@ -258,6 +258,7 @@ extension Audit {
         @Flag(help: "Also prove that the case has no other record (a completeness proof).") var complete = false
         @OptionGroup var log: LogOption
         @Option(help: "Write the proof to this file instead of standard output.") var out: String?
+        @Option(help: "The language of its errors (the proof itself is JSON): en or zh.") var lang: Language = .en
 
         func run() throws {
             let l = try log.open()
@@ -413,6 +414,7 @@ extension Audit {
         static let configuration = CommandConfiguration(abstract: "Print the decision records as JSON Lines, exactly as hashed, in sequence order.")
         @OptionGroup var log: LogOption
         @OptionGroup var range: TimeRangeOptions
+        @Option(help: "The language of its errors (the records are JSON): en or zh.") var lang: Language = .en
 
         func run() throws {
             let l = try log.open()
@@ -435,6 +437,7 @@ extension Audit {
         static let configuration = CommandConfiguration(
             abstract: "Make an Ed25519 key pair for signing checkpoints: FILE (private, mode 0600) and FILE.pub.")
         @Option(help: "Where to write the private key; the public key goes to this path plus `.pub`.") var out: String
+        @Option(help: "The language of every line: en or zh.") var lang: Language = .en
 
         func run() throws {
             let fm = FileManager.default
@@ -451,7 +454,7 @@ extension Audit {
             } catch {
                 throw fail(error)
             }
-            try writeOutput("private key: \(out) (keep it secret)\npublic key:  \(out).pub (give it to auditors)\nkey \(AuditKeys.fingerprint(Array(k.privateKey.publicKey.rawRepresentation)))\n")
+            try writeOutput(AuditWords(lang).keygen(out, fingerprint: AuditKeys.fingerprint(Array(k.privateKey.publicKey.rawRepresentation))))
         }
     }
 }

@@ -34,6 +34,13 @@ struct AuditWords {
             : "\(plural(n, "recorded decision", "recorded decisions")) of case `\(id)` could not be reproduced: this is a defect in Verdict or the archive; report it"
     }
 
+    // audit keygen
+    /// Where the two halves of a new key went, and the key's id.
+    func keygen(_ out: String, fingerprint: String) -> String {
+        zh ? "私钥:\(out)(请保密)\n公钥:\(out).pub(交给审计人员)\n密钥 \(fingerprint)\n"
+            : "private key: \(out) (keep it secret)\npublic key:  \(out).pub (give it to auditors)\nkey \(fingerprint)\n"
+    }
+
     // audit verify
     /// `n` decision records and `events` events (version and change events), each a leaf of the tree.
     func verified(_ location: String, _ n: Int, events: Int, _ root: String) -> String {

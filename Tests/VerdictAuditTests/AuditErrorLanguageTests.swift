@@ -60,5 +60,15 @@ struct AuditErrorLanguageTests {
         // Without --lang, English.
         let kEn = try verdict(["audit", "verify", "--log", log, "--key", key])
         #expect(kEn.stderr.contains("is a private key; checking signatures needs the public key"), "\(kEn.stderr)")
+
+        // Every audit command takes --lang: keygen's lines, and proof's and export's errors (their output is JSON).
+        let key2 = folder.appendingPathComponent("k2").path
+        let g = try verdict(["audit", "keygen", "--out", key2, "--lang", "zh"])
+        #expect(g.status == 0 && g.stdout.hasPrefix("私钥:\(key2)(请保密)\n公钥:\(key2).pub(交给审计人员)\n密钥 "), "\(g.stdout)\(g.stderr)")
+        for command in [["audit", "proof", "Q-1"], ["audit", "export"]] {
+            let r = try verdict(command + ["--log", missing, "--lang", "zh"])
+            let refusedOption = r.stderr.contains("Unknown option")
+            #expect(r.status != 0 && r.stderr.contains("没有") && !refusedOption, "\(command): \(r.stderr)")
+        }
     }
 }
