@@ -60,9 +60,10 @@ struct AuditWords {
         zh ? "  注意:按检查点自己列出的密钥核验;用 --key PUB 核验它们是运营方的密钥"
             : "  note: checked against the keys the checkpoints name; give --key PUB to check they are the operator's"
     }
+    /// The leaves after the latest checkpoint: decision records and events alike (both are leaves of the tree).
     func uncheckpointed(_ n: Int) -> String {
-        zh ? "  注意:最后 \(n) 条记录尚未被检查点覆盖(`verdict audit checkpoint`)"
-            : "  note: the last \(n) record\(n == 1 ? " is" : "s are") not covered by a checkpoint yet (`verdict audit checkpoint`)"
+        zh ? "  注意:日志最后 \(n) 个叶(决策记录与事件)尚未被检查点覆盖(`verdict audit checkpoint`)"
+            : "  note: the last \(n == 1 ? "leaf of the log (a decision record or an event) is" : "\(n) leaves of the log (decision records and events) are") not covered by a checkpoint yet (`verdict audit checkpoint`)"
     }
     func archived(_ n: Int, _ list: String) -> String {
         zh ? "  已存档 \(n) 个策略版本,摘要均可重现:\(list)"

@@ -94,7 +94,7 @@ struct BadInputTests {
         #expect(try verdict(["decide", "--policies", shippedPolicyPath("quality-complaints"), "--case", example, "--log", log]).status == 0)
         Self.expectError(try verdict(["audit", "proof", "Q-2026-0042", "--log", log]), "newer than the latest checkpoint")
         let v = try verdict(["audit", "verify", "--log", log, "--key", key + ".pub"])
-        #expect(v.status == 0 && v.stdout.contains("the last 1 record is not covered by a checkpoint yet"))
+        #expect(v.status == 0 && v.stdout.contains("the last leaf of the log (a decision record or an event) is not covered by a checkpoint yet"), "\(v.stdout)")
     }
 
     @Test func aRecordThatNoLongerReproducesIsReportedLoudly() throws {
