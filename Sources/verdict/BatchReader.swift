@@ -47,10 +47,11 @@ enum BatchReader {
 
     /// Feeds a JSON Lines file to a batch, handing its lines to the workers before each read, and
     /// finishes it. On a terminal, standard error shows the progress (cases answered, rate, time left);
-    /// never when it is not one.
-    static func feed(_ path: String, to batch: DecisionBatch) throws -> DecisionBatch.Summary {
+    /// never when it is not one. `opened` runs once the input is open, before anything is read: an input
+    /// that cannot be opened fails before it.
+    static func feed(_ path: String, to batch: DecisionBatch, opened: () throws -> Void = {}) throws -> DecisionBatch.Summary {
         let progress = Progress(path: path)
-        try read(path, expecting: "a JSON Lines file of cases", waiting: {
+        try read(path, expecting: "a JSON Lines file of cases", opened: opened, waiting: {
             batch.flush()
             progress?.show(batch.progress.decided + batch.progress.refused)
         }) { bytes in
@@ -63,10 +64,11 @@ enum BatchReader {
     }
 
     /// Reads an input in pieces of up to 1 MiB, calling `waiting` before each read.
-    private static func read(_ path: String, expecting: String, waiting: () -> Void,
+    private static func read(_ path: String, expecting: String, opened: () throws -> Void = {}, waiting: () -> Void,
                              _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
         let fd = try open(path, expecting: expecting)
         defer { if fd != 0 { close(fd) } }
+        try opened()
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
         defer { buffer.deallocate() }
         while true {

@@ -70,7 +70,6 @@ struct Decide: ParsableCommand {
             }
             return
         }
-        try logging?.batchStarted()
         // The one batch engine: lines answered in input order on `jobs` threads, each answer written
         // as soon as those before it are; with a log, on one thread, each printed once committed.
         var writeFailure: Int32?
@@ -79,7 +78,9 @@ struct Decide: ParsableCommand {
                                   each: logging.map { logging in { _, answer, line in logging.record(answer, line: line) } }) { bytes in
             if logging == nil, writeFailure == nil, let e = OutputBuffer.write(bytes, to: 1) { writeFailure = e }
         }
-        let summary = try BatchReader.feed(batch!, to: engine)
+        // The versions start serving (recorded in the log) once the input is open: a batch that cannot
+        // read its input records no spell of service.
+        let summary = try BatchReader.feed(batch!, to: engine) { try logging?.batchStarted() }
         logging?.finishOrExit()
         if let writeFailure { throw CommandFailure.outputFailed(errno: writeFailure) }
         try report(failed: summary.refused, cases: summary.lines)

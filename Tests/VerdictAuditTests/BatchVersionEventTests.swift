@@ -88,6 +88,21 @@ struct BatchVersionEventTests {
         #expect(v.status == 0 && v.stdout.contains(": 0 records and 2 events verified"), "\(v.stdout)\(v.stderr)")
     }
 
+    /// A batch whose input cannot be read served nothing: it fails before any version event is written.
+    @Test func aBatchThatCannotReadItsInputRecordsNoSpell() throws {
+        let folder = try temporaryFolder("batch-unread")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let location = "sqlite:" + folder.appendingPathComponent("log.db").path
+        let d = try verdict(["decide", "--policies", shippedPolicyPath("quality-complaints"), "--batch",
+                             folder.appendingPathComponent("missing.jsonl").path, "--log", location])
+        #expect(d.status != 0 && d.stderr.contains("missing.jsonl"), "\(d.stdout)\(d.stderr)")
+        if FileManager.default.fileExists(atPath: folder.appendingPathComponent("log.db").path) {
+            let log = try DecisionLogs.open(location, create: false, readOnly: true)
+            defer { log.close() }
+            #expect(try log.versionEvents().isEmpty && log.treeState().size == 0)
+        }
+    }
+
     /// Two batches of one version that overlap (two processes on one log) make one spell, from the
     /// first's activation to the last's retirement; a start-up still ends what no stop ended.
     @Test func overlappingBatchesMakeOneSpell() throws {

@@ -45,6 +45,35 @@ struct DecisionLogOutageTests {
         }
     }
 
+    /// A version whose activation cannot be recorded does not serve (its decisions would come with no
+    /// version history before them): the reload is refused with why, and the last good version serves on.
+    @Test func aVersionWhoseActivationCannotBeRecordedDoesNotServe() async throws {
+        let copy = try PolicyCopy("quality-complaints")
+        defer { copy.remove() }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("verdict-outage-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let log = OutageLog(try DecisionLogs.open("sqlite:" + folder.appendingPathComponent("log.db").path, create: true))
+        let writer = DecisionLogWriter(log: log)
+        defer { try? writer.close() }
+        var config = ServerConfiguration(policyFolders: [copy.path])
+        config.reloadOnSIGHUP = false
+        config.watchInterval = nil
+        config.recorder = AuditRecorder(writer: writer, versionHistory: true)
+        let service = VerdictService(configuration: config, logger: CapturedLog().logger())
+        #expect(await service.registry.reloadAll(trigger: .startup).allSatisfy { $0.1.outcome == .activated })
+        let serving = try #require(service.registry.set(named: "quality-complaints")?.active?.versions.latest.identity)
+
+        log.failing = true
+        try copy.edit("policy.yaml", replacing: #"version: "1.0.0""#, with: #"version: "1.1.0""#)
+        let attempt = try #require(await service.registry.reloadAll(trigger: .request).first?.1)
+        #expect(attempt.outcome == .failed)
+        #expect(attempt.diagnostics.contains { $0.message.contains("could not record this version's activation") }, "\(attempt.diagnostics)")
+        #expect(service.registry.set(named: "quality-complaints")?.active?.versions.latest.identity == serving)
+        log.failing = false
+        #expect(try log.versionEvents().count == 1, "only the start-up activation is recorded")
+    }
+
     @Test func aFullDiskMakesTheServiceNotReadyAndItRecoversWhenSpaceIsFreed() async throws {
         let f = try Failing()
         defer { f.close() }
@@ -197,6 +226,11 @@ final class OutageLog: DecisionLog, @unchecked Sendable {
         return try base.append(records, policies: policies)
     }
     func checkpoint(key: Curve25519.Signing.PrivateKey, time: Timestamp) throws -> Checkpoint { try base.checkpoint(key: key, time: time) }
+    func appendVersionEvents(_ events: [PendingVersionEvent], policies: [ArchivedPolicy]) throws -> Range<UInt64> {
+        try full()
+        return try base.appendVersionEvents(events, policies: policies)
+    }
+    func versionEvents() throws -> [StoredVersionEvent] { try base.versionEvents() }
     func probeWrite() throws {
         try full()
         try base.probeWrite()

@@ -99,23 +99,23 @@ public final class PolicyRegistry: Sendable {
     }
 
     /// With a decision log, the versions that began and ended serving go to its version history.
-    private func recordVersions(_ set: LivePolicySet, before: [PolicyIdentity], after: [PolicyIdentity], trigger: String) {
+    private func recordVersions(_ set: LivePolicySet, before: [PolicyIdentity], after: [PolicyIdentity], trigger: String) throws {
         guard let recorder else { return }
         let was = Swift.Set(before.map(\.digest)), now = Swift.Set(after.map(\.digest))
         let activated = after.filter { !was.contains($0.digest) }, retired = before.filter { !now.contains($0.digest) }
         guard !activated.isEmpty || !retired.isEmpty else { return }
-        do {
-            try recorder.versionsChanged(set: set.name, activated: activated, retired: retired, trigger: trigger)
-        } catch {
-            logger.error("policy set \(set.name): the decision log could not record its version history: \(error)",
-                         metadata: ["policy": .string(set.name), "trigger": .string(trigger)])
-        }
+        try recorder.versionsChanged(set: set.name, activated: activated, retired: retired, trigger: trigger)
     }
 
     /// The service stops: every version serving ends, recorded with the trigger `stop`.
     public func stopped() {
         for set in sets {
-            recordVersions(set, before: set.active?.versions.versions.map(\.identity) ?? [], after: [], trigger: "stop")
+            do {
+                try recordVersions(set, before: set.active?.versions.versions.map(\.identity) ?? [], after: [], trigger: "stop")
+            } catch {
+                logger.error("policy set \(set.name): the decision log could not record the end of its versions' service: \(error)",
+                             metadata: ["policy": .string(set.name), "trigger": .string("stop")])
+            }
         }
     }
 
@@ -138,9 +138,16 @@ public final class PolicyRegistry: Sendable {
             // it serves: every decision it makes is numbered after its `activated` event. (Recorded after
             // the swap, decisions of the new version committed in between came before their version's
             // activation in the log.)
+            // A version whose activation could not be recorded does not serve: its decisions would have no
+            // version history before them.
             let trigger = loading.withLock { $0 } ?? .call
-            recordVersions(set, before: set.active?.versions.versions.map(\.identity) ?? [], after: versions.versions.map(\.identity),
-                           trigger: trigger.rawValue)
+            do {
+                try recordVersions(set, before: set.active?.versions.versions.map(\.identity) ?? [], after: versions.versions.map(\.identity),
+                                   trigger: trigger.rawValue)
+            } catch {
+                return [.error(.decisionLog, "the decision log could not record this version's activation: \(error)", at: LivePolicySet.manifestLocation(policy),
+                               help: "the last good version keeps serving; check the log's storage, then reload")]
+            }
         }
         return []
     }
