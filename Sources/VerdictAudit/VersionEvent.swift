@@ -8,7 +8,8 @@ import Verdict
 ///
 /// Its bytes are one line of JSON, in this order:
 /// `{"seq":N,"event":"activated"|"retired","recorded_at":…,"set":…,"version":…,"digest":…,"trigger":…}`
-/// then `"by":…` when who caused it is known; its leaf hash is `SHA-256(0x02 ‖ bytes)`, so an event can
+/// then `"by":…` when who caused it is known, then `"instance":…` when the writing process is known
+/// (``processInstance``); its leaf hash is `SHA-256(0x02 ‖ bytes)`, so an event can
 /// never pass for a decision record (`0x00`), nor a record for an event.
 public struct PendingVersionEvent: Sendable, Equatable {
     public enum Kind: String, Sendable { case activated, retired }
@@ -20,17 +21,33 @@ public struct PendingVersionEvent: Sendable, Equatable {
     public var trigger: String
     /// Who caused it, when known (a token's name).
     public var by: String?
+    /// The process that wrote it (``processInstance`` for this one), so that ``VersionHistory`` can tell
+    /// two instances sharing one log apart; nil for events written before Verdict recorded it.
+    public var instance: String?
     public var recordedAt: Timestamp
 
-    public init(kind: Kind, set: String, version: String, digest: String, trigger: String, by: String? = nil, recordedAt: Timestamp) {
+    public init(kind: Kind, set: String, version: String, digest: String, trigger: String, by: String? = nil, instance: String? = nil, recordedAt: Timestamp) {
         self.kind = kind
         self.set = set
         self.version = version
         self.digest = digest
         self.trigger = trigger
         self.by = by
+        self.instance = instance
         self.recordedAt = recordedAt
     }
+
+    /// This process's instance identifier: 16 lowercase hex digits (8 random bytes from the system's
+    /// secure generator), made once when the process first asks for it. It says nothing about the host,
+    /// the user or the time, and two processes — two instances, or one restarted — have the same one
+    /// with a chance of about 1 in 2^64.
+    public static let processInstance: String = {
+        var g = SystemRandomNumberGenerator()
+        return (0..<8).map { _ in
+            let b = UInt8.random(in: 0...255, using: &g)
+            return String(b >> 4, radix: 16) + String(b & 0xf, radix: 16)
+        }.joined()
+    }()
 
     /// The event's bytes once its sequence number is known.
     public func bytes(seq: UInt64) -> [UInt8] {
@@ -44,6 +61,7 @@ public struct PendingVersionEvent: Sendable, Equatable {
             w.field("digest", digest)
             w.field("trigger", trigger)
             if let by { w.field("by", by) }
+            if let instance { w.field("instance", instance) }
         }
         return w.bytes
     }
@@ -93,6 +111,8 @@ public struct VersionEventView: Sendable, Equatable {
     public var digest: String
     public var trigger: String
     public var by: String?
+    /// The process that wrote it; nil in events written before Verdict recorded it.
+    public var instance: String?
 
     public init(bytes: [UInt8], seq expected: UInt64) throws(AuditError) {
         let e = try EventFields(bytes, at: "version event \(expected)", seq: expected)
@@ -105,6 +125,7 @@ public struct VersionEventView: Sendable, Equatable {
         digest = try e.string("digest")
         trigger = try e.string("trigger")
         by = e.optionalString("by")
+        instance = try e.stringIfPresent("instance")
     }
 }
 
@@ -164,40 +185,91 @@ public struct VersionHistory: Sendable {
     }
     public var spells: [Spell]
 
+    /// Who serves a version while its spell is open: each instance (an event's `instance`) with how
+    /// many activations of it are not yet retired, and the activations written without an instance.
+    private struct Holders {
+        var named: [String: Int] = [:]
+        var unnamed = 0
+        var isEmpty: Bool { named.isEmpty && unnamed == 0 }
+
+        mutating func add(_ instance: String?) {
+            if let instance { named[instance, default: 0] += 1 } else { unnamed += 1 }
+        }
+
+        /// One activation ended: the instance's own, or else one written without an instance.
+        mutating func remove(_ instance: String?) {
+            if let instance, let n = named[instance] {
+                named[instance] = n > 1 ? n - 1 : nil
+            } else if unnamed > 0 {
+                unnamed -= 1
+            }
+        }
+    }
+
     /// The spells from the log's events in sequence order (each read against its leaf hash).
+    ///
+    /// A version's spell (per set and digest) begins at an activation while nothing serves it and ends
+    /// at the retirement that leaves nothing serving it; what serves it is counted per instance (the
+    /// events' `instance`). So with two instances on one log, the second's start-up joins the spell
+    /// the first began, and the spell ends at the last instance's retirement; overlapping batch runs
+    /// make one spell the same way. A start-up ends, in its set, the service of every instance that
+    /// never retired it and recorded nothing after that start-up (killed — a restarted process is a
+    /// new instance — the log cannot say when; read as before, at the next start-up), and of its own
+    /// instance: a spell nothing else serves ends there, `startup (no stop recorded)`. Events without
+    /// `instance` (written before Verdict recorded it) are read as before: each activation serves
+    /// until one retirement; any start-up in the set ends them; a start-up without `instance` ends
+    /// every spell open in its set.
     public static func of(_ log: any DecisionLog) throws -> VersionHistory {
+        // Change events share the table and the tree; they are the change history's, not this.
+        let events: [VersionEventView] = try log.versionEvents().compactMap {
+            if case .version(let v) = try $0.parsedEvent() { return v }
+            return nil
+        }
+        var lastEvent: [String: UInt64] = [:] // instance → sequence number of its last version event
+        for v in events { if let i = v.instance { lastEvent[i] = v.seq } }
         var spells: [Spell] = []
-        var open: [String: Int] = [:]   // set + digest → index of its open spell
-        var holders: [String: Int] = [:] // set + digest → activations not yet retired (batches that overlap)
-        for e in try log.versionEvents() {
-            // Change events share the table and the tree; they are the change history's, not this.
-            guard case .version(let v) = try e.parsedEvent() else { continue }
+        var open: [String: Int] = [:]        // set + digest → index of its open spell
+        var holders: [String: Holders] = [:] // set + digest → what serves it while its spell is open
+        for v in events {
             let k = v.set + "\u{0}" + v.digest
             switch v.kind {
             case .activated:
-                // A start-up begins a new spell: a service stopped without a `stop` event (killed) served until then.
+                // A start-up ends what was served without a `stop` event by processes since silent (killed).
                 if v.trigger == "startup" {
                     for (key, i) in open where spells[i].set == v.set {
-                        spells[i].until = v.recordedAt
-                        spells[i].untilTrigger = "startup (no stop recorded)"
-                        open[key] = nil
+                        var h = holders[key] ?? Holders()
+                        if v.instance == nil {
+                            h = Holders()
+                        } else {
+                            h.unnamed = 0
+                            h.named = h.named.filter { instance, _ in instance != v.instance && (lastEvent[instance] ?? 0) > v.seq }
+                        }
+                        holders[key] = h
+                        if h.isEmpty {
+                            spells[i].until = v.recordedAt
+                            spells[i].untilTrigger = "startup (no stop recorded)"
+                            open[key] = nil
+                        }
                     }
                 }
-                holders[k, default: 0] += 1
                 if open[k] == nil {
-                    holders[k] = 1
+                    holders[k] = Holders()
                     open[k] = spells.count
                     spells.append(Spell(set: v.set, version: v.version, digest: v.digest, from: v.recordedAt, fromTrigger: v.trigger, fromSeq: v.seq))
                 }
+                holders[k, default: Holders()].add(v.instance)
             case .retired:
-                // Runs that overlap (two `decide --batch` of one version) make one spell, until the last ends.
-                if let n = holders[k], n > 1 { holders[k] = n - 1; continue }
+                guard let i = open[k] else { continue }
+                var h = holders[k] ?? Holders()
+                h.remove(v.instance)
+                holders[k] = h
+                // Instances (or runs) still serving it: the spell goes on until the last retires it.
+                guard h.isEmpty else { continue }
                 holders[k] = nil
-                if let i = open.removeValue(forKey: k) {
-                    spells[i].until = v.recordedAt
-                    spells[i].untilTrigger = v.trigger
-                    spells[i].untilSeq = v.seq
-                }
+                open[k] = nil
+                spells[i].until = v.recordedAt
+                spells[i].untilTrigger = v.trigger
+                spells[i].untilSeq = v.seq
             }
         }
         return VersionHistory(spells: spells)

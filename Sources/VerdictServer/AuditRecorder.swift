@@ -31,8 +31,8 @@ public struct AuditRecorder: DecisionRecorder {
     public func versionsChanged(set: String, activated: [PolicyIdentity], retired: [PolicyIdentity], trigger: String) throws {
         guard versionHistory else { return }
         let now = Timestamp(Date())
-        let events = retired.map { PendingVersionEvent(kind: .retired, set: set, version: $0.version, digest: $0.digest, trigger: trigger, recordedAt: now) }
-            + activated.map { PendingVersionEvent(kind: .activated, set: set, version: $0.version, digest: $0.digest, trigger: trigger, recordedAt: now) }
+        let events = retired.map { PendingVersionEvent(kind: .retired, set: set, version: $0.version, digest: $0.digest, trigger: trigger, instance: PendingVersionEvent.processInstance, recordedAt: now) }
+            + activated.map { PendingVersionEvent(kind: .activated, set: set, version: $0.version, digest: $0.digest, trigger: trigger, instance: PendingVersionEvent.processInstance, recordedAt: now) }
         // Each version activated is archived with its event, whether or not it decides anything.
         _ = try writer.log.appendVersionEvents(events, policies: activated.compactMap { writer.archive(digest: $0.digest) })
     }

@@ -95,7 +95,7 @@ final class DecisionLogging: @unchecked Sendable {
     func batchStarted() throws {
         let now = Timestamp(Date())
         let versions = compiled.versions.map(\.identity)
-        let events = versions.map { PendingVersionEvent(kind: .activated, set: $0.name, version: $0.version, digest: $0.digest, trigger: "batch", recordedAt: now) }
+        let events = versions.map { PendingVersionEvent(kind: .activated, set: $0.name, version: $0.version, digest: $0.digest, trigger: "batch", instance: PendingVersionEvent.processInstance, recordedAt: now) }
         do {
             _ = try writer.log.appendVersionEvents(events, policies: versions.compactMap { writer.archive(digest: $0.digest) })
         } catch {
@@ -110,7 +110,7 @@ final class DecisionLogging: @unchecked Sendable {
         finishOrExit()
         if !serving.isEmpty {
             let now = Timestamp(Date())
-            let events = serving.map { PendingVersionEvent(kind: .retired, set: $0.name, version: $0.version, digest: $0.digest, trigger: "batch", recordedAt: now) }
+            let events = serving.map { PendingVersionEvent(kind: .retired, set: $0.name, version: $0.version, digest: $0.digest, trigger: "batch", instance: PendingVersionEvent.processInstance, recordedAt: now) }
             serving = []
             do { _ = try writer.log.appendVersionEvents(events, policies: []) } catch {
                 CommandFailure.decisionLog("the batch's decisions are logged, but the end of its policy versions' service could not be: \(error)").exit()
