@@ -182,6 +182,19 @@ struct DecisionLogOutageTests {
         #expect(t.take("a") == nil)
         #expect(t.take("a") == 3)
     }
+
+    /// Past the clients it remembers, the throttle forgets the fullest buckets, never the emptiest: a
+    /// crowd of other addresses cannot wipe the bucket of the one being held back.
+    @Test func manyOtherClientsDoNotWipeAHeldBackOne() {
+        let now = Clock()
+        let t = ConsoleThrottle(capacity: 2, refillInterval: 30, clock: { now.value })
+        #expect(t.take("attacker") == nil && t.take("attacker") == nil)
+        #expect(t.take("attacker") != nil)
+        for i in 0...ConsoleThrottle.maxClients { _ = t.take("other-\(i)") }
+        #expect(t.clientCount <= ConsoleThrottle.maxClients)
+        #expect(t.waiting("attacker") != nil, "the held-back client's bucket was forgotten")
+        #expect(t.take("attacker") != nil)
+    }
 }
 
 /// A settable clock for the throttle.

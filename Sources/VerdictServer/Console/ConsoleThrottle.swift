@@ -60,11 +60,19 @@ final class ConsoleThrottle: @unchecked Sendable {
         return tokens >= 1 ? nil : max(1, Int(((1 - tokens) * refillInterval).rounded(.up)))
     }
 
-    /// Drops the buckets that have refilled (they are as a new client's would be).
+    /// Drops the buckets that have refilled (they are as a new client's would be); when more than
+    /// ``maxClients`` are still waiting, the fullest go first, down to three quarters of it. The emptiest
+    /// — the clients being held back — are kept: many other clients cannot wipe one's bucket.
     private func forgetIdle(_ now: Double) {
-        buckets = buckets.filter { $0.value.tokens + (now - $0.value.updated) / refillInterval < capacity }
-        if buckets.count > Self.maxClients { buckets.removeAll() }
+        func level(_ b: Bucket) -> Double { b.tokens + (now - b.updated) / refillInterval }
+        buckets = buckets.filter { level($0.value) < capacity }
+        guard buckets.count > Self.maxClients else { return }
+        let keep = buckets.sorted { level($0.value) < level($1.value) }.prefix(Self.maxClients * 3 / 4)
+        buckets = Dictionary(uniqueKeysWithValues: keep.map { ($0.key, $0.value) })
     }
+
+    /// How many clients are remembered (for tests).
+    var clientCount: Int { lock.withLock { buckets.count } }
 
     /// The client a request acts for: the hash of the token it was let in with (when tokens are
     /// configured, so only accepted ones reach here), or the shared anonymous client.
