@@ -190,6 +190,13 @@ struct TwoServeInstancesTests {
             #expect(summary.filter { $0 == line }.count == 2, "two `\(line)` events, one per instance: \(summary)")
         }
         #expect(views.count == 8, "\(summary)")
+        // Each event names its instance: two, each with its start-up, reload and stop.
+        let byInstance = Dictionary(grouping: views, by: { $0.instance ?? "" })
+        #expect(byInstance.count == 2 && byInstance[""] == nil && byInstance.values.allSatisfy { $0.count == 4 }, "\(views.map { $0.instance ?? "none" })")
+        // Read per instance: one spell per version, each ending at the last instance's retirement.
+        let spells = try VersionHistory.of(log).spells
+        #expect(spells.map { "\($0.version) \($0.fromTrigger)–\($0.untilTrigger ?? "serving")" } == ["1.0.0 startup–watch", "1.0.1 watch–stop"])
+        #expect(spells.map(\.untilSeq) == [views.last { $0.version == "1.0.0" }?.seq, views.last?.seq], "\(spells)")
         #expect(Set(views.filter { $0.version == "1.0.1" }.map(\.digest)) == [after[0]])
         // A version is recorded as activated before it serves: no decision of it comes before its first activation.
         for (digest, version) in [(before[0], "1.0.0"), (after[0], "1.0.1")] {
