@@ -8,7 +8,7 @@ extension Audit {
     struct Versions: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List each policy version the log's history records, with when it served (from, until) and why it started and stopped.",
-            discussion: "Version events are leaves of the log's Merkle tree (written by `verdict serve --log` at start-up, on each reload that activates a version, and at stop); a log made before them lists none.")
+            discussion: "Version events are leaves of the log's Merkle tree (written by `verdict serve --log` at start-up, on each reload that activates a version, and at stop, and by `decide --batch --log` at its start and end); a log made before them lists none. Each event names the process that wrote it, so several instances on one log read right: a version's spell ends when the last instance serving it retires it.")
         @OptionGroup var log: LogOption
         @Option(help: "The language of every line: en or zh.") var lang: Language = .en
 
