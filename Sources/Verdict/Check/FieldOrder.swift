@@ -14,6 +14,9 @@ struct FieldOrder: Sendable, Hashable {
     var declaredBy: Int
     var key: String
 
+    /// The slot of the field the bound names (the one that does not declare it).
+    var named: Int { declaredBy == upper ? lower : upper }
+
     /// Whether the case's slots keep the order (an absent value keeps it).
     @inline(__always)
     func holds(_ slots: UnsafeBufferPointer<Value>) -> Bool {
@@ -29,10 +32,9 @@ struct FieldOrder: Sendable, Hashable {
         func shown(_ slot: Int) -> String {
             "`\(fields[slot].name)` " + (hidden(slot) ? CaseDecoder.hidden : model.constraintText(slots[slot]))
         }
-        let other = declaredBy == upper ? lower : upper
         let inTime = fields[upper].type == .timestamp || fields[upper].type == .date
         return .init(field: fields[declaredBy].name, code: .fieldOrder,
-                     message: "\(shown(upper)) is \(inTime ? "before" : "less than") \(shown(lower)), but `\(fields[declaredBy].name)` has `\(key): \(fields[other].name)`: the case contradicts itself",
+                     message: "\(shown(upper)) is \(inTime ? "before" : "less than") \(shown(lower)), but `\(fields[declaredBy].name)` has `\(key): \(fields[named].name)`: the case contradicts itself",
                      help: "correct the record: `\(fields[upper].name)` cannot be \(inTime ? "earlier" : "less") than `\(fields[lower].name)`")
     }
 }

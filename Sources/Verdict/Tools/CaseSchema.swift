@@ -75,7 +75,7 @@ public enum CaseSchema {
             // other field's name; the decoder refuses a case out of order (`field-order`).
             let slot = policy.model.fields.firstIndex { $0.name == field.name }
             for o in policy.model.fieldOrders where o.declaredBy == slot {
-                w.field(o.key == "min" ? "x-minimum-field" : "x-maximum-field", policy.model.fields[o.upper == o.declaredBy ? o.lower : o.upper].name)
+                w.field(o.key == "min" ? "x-minimum-field" : "x-maximum-field", policy.model.fields[o.named].name)
             }
             if !field.normalization.isEmpty {
                 // The decoder normalises before it checks bounds: a client validating raw input should too.

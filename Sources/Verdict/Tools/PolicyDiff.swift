@@ -102,7 +102,7 @@ public enum PolicyDiff {
     private static func order(_ m: CheckedPolicy, _ field: String, _ key: String) -> String? {
         guard let slot = m.fields.firstIndex(where: { $0.name == field }),
               let o = m.fieldOrders.first(where: { $0.declaredBy == slot && $0.key == key }) else { return nil }
-        return "`\(m.fields[o.upper == slot ? o.lower : o.upper].name)`"
+        return "`\(m.fields[o.named].name)`"
     }
 
     /// Named, typed things removed, added, or whose type changed.
