@@ -24,7 +24,10 @@ struct OneEvaluatorTests {
 
     /// Per set: at least this many of the 1,500 cases are decided, and refused with each code.
     static let expected: [String: (decided: Int, refused: [String: Int])] = [
-        "quality-complaints": (500, ["arithmetic-overflow": 250]),
+        // Its event times are ordered (resolved_at after received_at, …): moving a case's dates to one
+        // year or to 9999-12-31 (keeping their times) puts many out of order, refused as field-order
+        // before any deadline overflows — 531 field-order and 57 arithmetic-overflow with the fixed seed.
+        "quality-complaints": (500, ["field-order": 450, "arithmetic-overflow": 50]),
         // Generated event times come after receipt (the set's field orders), so fewer fall in years
         // the calendar does not cover than before those orders: 329 of 1500 with the fixed seed.
         "customer-complaints": (500, ["calendar-year": 250]),
@@ -236,7 +239,8 @@ struct OneEvaluatorTests {
 
     /// Per set, at least this many of 450 varied cases are refused by both sides (none in a set without
     /// calendars or arithmetic that can overflow).
-    static let refusedOfVaried: [String: Int] = ["quality-complaints": 50, "customer-complaints": 100, "service-standards": 0, "after-sales-template": 50, "examples/food-safety": 20]
+    /// (quality-complaints: cases its field orders refuse fail in `prepare` and are left out; 36 remain.)
+    static let refusedOfVaried: [String: Int] = ["quality-complaints": 30, "customer-complaints": 100, "service-standards": 0, "after-sales-template": 50, "examples/food-safety": 20]
 
     @Test(arguments: sets)
     func decidingIntoAReusedDecisionGivesTheSameDecision(_ name: String) throws {
