@@ -27,16 +27,20 @@ struct ABIAnswer {
     /// Hands the answer over: the buffer to `out` (and its length, without the NUL, to `length`) when
     /// they are not NULL; returns the status's number.
     func deliver(_ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ length: UnsafeMutablePointer<UInt>?) -> Int32 {
+        bytes.withUnsafeBytes { ABIAnswer.deliver($0, status: status, out, length) }
+    }
+
+    /// `deliver(_:_:)` for bytes the caller holds (an answer the library rendered).
+    static func deliver(_ bytes: UnsafeRawBufferPointer, status: ABIStatus, _ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?,
+                        _ length: UnsafeMutablePointer<UInt>?) -> Int32 {
         length?.pointee = 0
         if let out {
             out.pointee = nil
             // The buffer is the caller's from here: `verdict_free` releases it with `free`.
-            if let buffer = malloc(bytes.count + 1)?.assumingMemoryBound(to: UInt8.self) {
-                if !bytes.isEmpty {
-                    bytes.withUnsafeBufferPointer { _ = UnsafeMutableBufferPointer(start: buffer, count: bytes.count).initialize(from: $0) }
-                }
-                buffer[bytes.count] = 0
-                out.pointee = UnsafeMutableRawPointer(buffer).assumingMemoryBound(to: CChar.self)
+            if let buffer = malloc(bytes.count + 1) {
+                if let base = bytes.baseAddress, !bytes.isEmpty { buffer.copyMemory(from: base, byteCount: bytes.count) }
+                buffer.storeBytes(of: 0, toByteOffset: bytes.count, as: UInt8.self)
+                out.pointee = buffer.assumingMemoryBound(to: CChar.self)
                 length?.pointee = UInt(bytes.count)
             }
         }
@@ -47,11 +51,11 @@ struct ABIAnswer {
     /// length without the NUL; when the answer and its NUL fit they are copied and the status returned,
     /// otherwise nothing is written and the status is `.space`.
     func deliver(into buffer: UnsafeMutablePointer<CChar>?, capacity: UInt, _ length: UnsafeMutablePointer<UInt>) -> Int32 {
-        bytes.withUnsafeBufferPointer { ABIAnswer.copy($0, status: status, into: buffer, capacity: capacity, length) }
+        bytes.withUnsafeBytes { ABIAnswer.copy($0, status: status, into: buffer, capacity: capacity, length) }
     }
 
-    /// `deliver(into:capacity:_:)` for bytes the caller holds (a reused render buffer).
-    static func copy(_ bytes: UnsafeBufferPointer<UInt8>, status: ABIStatus, into buffer: UnsafeMutablePointer<CChar>?,
+    /// `deliver(into:capacity:_:)` for bytes the caller holds (an answer the library rendered).
+    static func copy(_ bytes: UnsafeRawBufferPointer, status: ABIStatus, into buffer: UnsafeMutablePointer<CChar>?,
                      capacity: UInt, _ length: UnsafeMutablePointer<UInt>) -> Int32 {
         length.pointee = UInt(bytes.count)
         guard let buffer, UInt(bytes.count) < capacity else { return ABIStatus.space.rawValue }

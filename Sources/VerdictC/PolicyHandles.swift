@@ -14,6 +14,9 @@ final class PolicyHandles: Sendable {
     private struct Table {
         var sets: [UInt64: PolicyVersions] = [:]
         var next: UInt64 = 1
+        /// The handle found last and its set: a program mostly decides with one set, whose next
+        /// lookup then compares a number instead of hashing it.
+        var last: (handle: UInt64, set: PolicyVersions)?
     }
     private let table = Mutex(Table())
 
@@ -29,12 +32,20 @@ final class PolicyHandles: Sendable {
 
     /// The set of `handle`, or nil when it is not a live handle.
     func set(_ handle: UInt64) -> PolicyVersions? {
-        table.withLock { $0.sets[handle] }
+        table.withLock { t in
+            if let last = t.last, last.handle == handle { return last.set }
+            guard let set = t.sets[handle] else { return nil }
+            t.last = (handle, set)
+            return set
+        }
     }
 
     /// Forgets `handle`; false when it was not a live handle.
     func remove(_ handle: UInt64) -> Bool {
-        table.withLock { $0.sets.removeValue(forKey: handle) != nil }
+        table.withLock { t in
+            if t.last?.handle == handle { t.last = nil }
+            return t.sets.removeValue(forKey: handle) != nil
+        }
     }
 
     /// How many handles are live (for the library's leak checks).

@@ -60,7 +60,15 @@ public func verdict_decide(_ handle: UInt64, _ caseJSON: UnsafePointer<CChar>?, 
                            _ options: UnsafePointer<CChar>?,
                            _ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?,
                            _ length: UnsafeMutablePointer<UInt>?) -> Int32 {
-    VerdictABI.withSet(handle) { VerdictABI.decide($0, caseJSON, caseLength, options) }.deliver(out, length)
+    guard let set = PolicyHandles.shared.set(handle) else { return VerdictABI.unknownHandle(handle).deliver(out, length) }
+    // The answer is copied once, from the library's writer into the buffer handed over.
+    var status = ABIStatus.ok.rawValue
+    if let refusal = VerdictABI.decide(set, caseJSON, caseLength, options, answered: { bytes in
+        status = ABIAnswer.deliver(bytes, status: .ok, out, length)
+    }) {
+        return refusal.deliver(out, length)
+    }
+    return status
 }
 
 @_cdecl("verdict_decide_into")
@@ -75,16 +83,14 @@ public func verdict_decide_into(_ handle: UInt64, _ caseJSON: UnsafePointer<CCha
     guard let set = PolicyHandles.shared.set(handle) else {
         return VerdictABI.unknownHandle(handle).deliver(into: buffer, capacity: capacity, length)
     }
-    switch VerdictABI.respond(set, caseJSON, caseLength, options) {
-    case .failed(let answer):
-        return answer.deliver(into: buffer, capacity: capacity, length)
-    case .answered(let response):
-        // Rendered into this thread's reused buffer, then copied into the caller's: no allocation.
-        return RenderBuffer.with { out in
-            response.appendRendered(to: &out)
-            return out.withUnsafeBufferPointer { ABIAnswer.copy($0, status: .ok, into: buffer, capacity: capacity, length) }
-        }
+    // Copied once, from the library's writer into the caller's buffer: no allocation of its own.
+    var status = ABIStatus.ok.rawValue
+    if let refusal = VerdictABI.decide(set, caseJSON, caseLength, options, answered: { bytes in
+        status = ABIAnswer.copy(bytes, status: .ok, into: buffer, capacity: capacity, length)
+    }) {
+        return refusal.deliver(into: buffer, capacity: capacity, length)
     }
+    return status
 }
 
 @_cdecl("verdict_bench_answer")
@@ -182,47 +188,36 @@ enum VerdictABI {
         return .ok(Array(CaseSchema.json(for: policy).utf8))
     }
 
+    /// `verdict_decide`'s and `verdict_decide_into`'s work: the case decided through the library's one
+    /// entry point (``PolicyVersions/answer(_:json:rendered:)``, the caller's bytes read in place) and
+    /// the rendered answer handed to `answered`; or, when the call or the case is refused, the error
+    /// answer (and `answered` is not called).
     static func decide(_ set: PolicyVersions, _ caseJSON: UnsafePointer<CChar>?, _ caseLength: UInt,
-                       _ options: UnsafePointer<CChar>?) -> ABIAnswer {
-        switch respond(set, caseJSON, caseLength, options) {
-        case .failed(let answer):
-            return answer
-        case .answered(let response):
-            var out: [UInt8] = []
-            response.appendRendered(to: &out)
-            return .ok(out)
-        }
-    }
-
-    /// A decision, or the error answer that refuses it.
-    enum Response {
-        case answered(DecisionResponse)
-        case failed(ABIAnswer)
-    }
-
-    /// `verdict_decide`'s and `verdict_decide_into`'s work before the answer is rendered.
-    static func respond(_ set: PolicyVersions, _ caseJSON: UnsafePointer<CChar>?, _ caseLength: UInt,
-                        _ options: UnsafePointer<CChar>?) -> Response {
-        guard caseJSON != nil || caseLength == 0 else { return .failed(.error(.argument, "the case is NULL")) }
-        guard caseLength <= maxCaseBytes else { return .failed(.error(.argument, "the case is \(caseLength) bytes: the most is \(maxCaseBytes)")) }
+                       _ options: UnsafePointer<CChar>?, answered: (UnsafeRawBufferPointer) -> Void) -> ABIAnswer? {
+        guard caseJSON != nil || caseLength == 0 else { return .error(.argument, "the case is NULL") }
+        guard caseLength <= maxCaseBytes else { return .error(.argument, "the case is \(caseLength) bytes: the most is \(maxCaseBytes)") }
         var request = DecisionRequest()
         if let options {
             do { try readOptions(options, into: &request) } catch {
-                return .failed(.error(.request, "option \(error)") { w in w.field("option", error.parameter) })
+                return .error(.request, "option \(error)") { w in w.field("option", error.parameter) }
             }
         }
-        // The library reads the caller's bytes in place (they are the caller's until this returns).
+        // The bytes are the caller's until this returns.
         let bytes = UnsafeRawBufferPointer(start: caseJSON, count: Int(caseLength))
-        do { return .answered(try set.answer(request, json: bytes)) } catch {
-            switch error {
-            case let .refused(caseError, policy):
-                return .failed(refused(caseError, policy))
-            case let .invalidQuestion(text, reason):
-                return .failed(.error(.request, "the why-not question `\(TextEscaping.escaped(text))` cannot be read: \(reason.message)") { w in
-                    w.field("option", "why_not")
-                    w.field("question", text)
-                    if let help = reason.help { w.field("help", help) }
-                })
+        do { try set.answer(request, json: bytes, rendered: answered) } catch { return refusal(error) }
+        return nil
+    }
+
+    /// The error answer for a request the library refused.
+    static func refusal(_ error: DecisionRequestError) -> ABIAnswer {
+        switch error {
+        case let .refused(caseError, policy):
+            return refused(caseError, policy)
+        case let .invalidQuestion(text, reason):
+            return .error(.request, "the why-not question `\(TextEscaping.escaped(text))` cannot be read: \(reason.message)") { w in
+                w.field("option", "why_not")
+                w.field("question", text)
+                if let help = reason.help { w.field("help", help) }
             }
         }
     }

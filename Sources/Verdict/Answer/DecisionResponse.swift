@@ -31,6 +31,19 @@ public struct DecisionResponse: Sendable {
         w.append(to: &buffer)
     }
 
+    /// Calls `body` with ``rendered()``'s bytes, written once and not copied (valid only while
+    /// `body` runs).
+    public func withRendered(_ body: (UnsafeRawBufferPointer) -> Void) {
+        if request.format == .text {
+            var text = text
+            text.withUTF8 { body(UnsafeRawBufferPointer($0)) }
+            return
+        }
+        var w = JSONWriter(capacity: capacity)
+        write(to: &w)
+        w.withUnsafeBytes(body)
+    }
+
     /// Room for the JSON answer in one allocation: an explained one is some 16–24 KB.
     package var capacity: Int { decision.explanation == nil && whyNot == nil ? 1 << 10 : 32 << 10 }
 

@@ -38,6 +38,18 @@ extension PolicyVersions {
         return try result.get()
     }
 
+    /// Answers a decision request about the case in `bytes` (UTF-8 JSON, read in place) and hands the
+    /// answer, as ``DecisionResponse/rendered()`` writes it, to `render` — without building an array
+    /// or a string of it: for callers that copy the answer on (the C library writes it into its
+    /// caller's buffer). The same answer as ``answer(_:json:)-(_,[UInt8])`` gives; the bytes `render`
+    /// gets are valid only while it runs.
+    ///
+    /// - Throws: as ``answer(_:json:)-(_,[UInt8])`` does; `render` is not called then.
+    public func answer(_ request: DecisionRequest, json bytes: UnsafeRawBufferPointer,
+                       rendered render: (UnsafeRawBufferPointer) -> Void) throws(DecisionRequestError) {
+        try answer(request, buffer: bytes.assumingMemoryBound(to: UInt8.self), array: nil).withRendered(render)
+    }
+
     /// The answer from the case's bytes in place; `array` is the same bytes when the caller holds them
     /// as an array (other versions read them again to answer why-not).
     private func answer(_ request: DecisionRequest, buffer bytes: UnsafeBufferPointer<UInt8>, array: [UInt8]?) throws(DecisionRequestError) -> DecisionResponse {
