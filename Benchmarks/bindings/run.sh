@@ -4,11 +4,12 @@
 # about SECONDS per measurement, one after the other on the same quiet machine. Prints each language's
 # JSON line, then a table: the library's own JSON-in/JSON-out decision per call, the call through the
 # binding, the difference, and calls per second. Not a test: run by hand; bounded in time.
-# Usage: Benchmarks/bindings/run.sh [SECONDS]   (default 2)
+# Usage: Benchmarks/bindings/run.sh [SECONDS]   (default 2; VERDICT_LIBDIR=folder uses a libverdict.so
+# built already, such as .build/libverdict/release, instead of building the release library)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds=${1:-2}
-lib=$(bindings/build-library.sh release)
+lib=${VERDICT_LIBDIR:-$(bindings/build-library.sh release)}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 cc -O2 -std=c11 -I include Benchmarks/bindings/bench.c -L "$lib" -lverdict -Wl,-rpath,"$lib" -o "$out/bench"
