@@ -5,7 +5,9 @@
 // the Go ones) and binding_ns (call_ns - c_call_ns: what Go adds to a C call), append_ns (DecideAppend
 // into a reused buffer, in the same rounds), cgo_call_ns (the same C loop called from Go once per
 // decision, in the same rounds: a cgo crossing around each verdict_decide_into, with none of the
-// binding's Go code — what a call costs from Go at the least), cgo_ns (a cgo call to a C function that does nothing),
+// binding's Go code — what a call costs from Go at the least), c_call_switches_per_1000 and
+// cgo_call_switches_per_1000 (the context switches of all the process's threads during those two ways,
+// per 1,000 decisions: what the Go scheduler does around a long cgo call), cgo_ns (a cgo call to a C function that does nothing),
 // calls_per_s_2_goroutines
 // (DecideJSON on two goroutines; GOMAXPROCS is the machine's cores unless set) and decide_ns (Decide,
 // which also parses the answer into a Decision).
@@ -60,6 +62,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -140,6 +143,7 @@ func main() {
 	var n, appendN, cN uint64
 	var elapsed, appendElapsed, cElapsed, oneElapsed time.Duration
 	var buffer []byte
+	var cSwitches, cgoSwitches int
 	for elapsed < span {
 		d, err := policy.BenchAnswer(c, 2000)
 		if err != nil {
@@ -163,12 +167,14 @@ func main() {
 		}
 		appendElapsed += time.Since(start)
 		appendN += 2000
+		s0 := threadSwitches()
 		start = time.Now()
 		if C.c_loop(cpolicy, (*C.char)(ccase), C.size_t(len(c)), 2000) != 0 {
 			fail(fmt.Errorf("verdict_decide_into from C failed"))
 		}
 		cElapsed += time.Since(start)
 		cN += 2000
+		s1 := threadSwitches()
 		start = time.Now()
 		for i := 0; i < 2000; i++ {
 			if C.c_loop(cpolicy, (*C.char)(ccase), C.size_t(len(c)), 1) != 0 {
@@ -176,6 +182,9 @@ func main() {
 			}
 		}
 		oneElapsed += time.Since(start)
+		s2 := threadSwitches()
+		cSwitches += s1 - s0
+		cgoSwitches += s2 - s1
 	}
 	typedN, typedElapsed := loop(func() error { _, err := policy.Decide(c); return err })
 
@@ -205,10 +214,29 @@ func main() {
 	call := float64(elapsed.Nanoseconds()) / float64(n)
 	cCall := float64(cElapsed.Nanoseconds()) / float64(cN)
 	fmt.Printf("{\"language\": \"go\", \"library_ns\": %.0f, \"call_ns\": %.0f, \"overhead_ns\": %.0f, \"calls_per_s\": %.0f, "+
-		"\"c_call_ns\": %.0f, \"binding_ns\": %.0f, \"append_ns\": %.0f, \"cgo_call_ns\": %.0f, \"cgo_ns\": %.0f, \"calls_per_s_2_goroutines\": %.0f, \"gomaxprocs\": %d, \"decide_ns\": %.0f}\n",
+		"\"c_call_ns\": %.0f, \"binding_ns\": %.0f, \"append_ns\": %.0f, \"cgo_call_ns\": %.0f, \"cgo_ns\": %.0f, "+
+		"\"c_call_switches_per_1000\": %.1f, \"cgo_call_switches_per_1000\": %.1f, \"calls_per_s_2_goroutines\": %.0f, \"gomaxprocs\": %d, \"decide_ns\": %.0f}\n",
 		library, call, call-library, 1e9/call, cCall, call-cCall, float64(appendElapsed.Nanoseconds())/float64(appendN),
-		float64(oneElapsed.Nanoseconds())/float64(cN), crossing, float64(total.Load())/both.Seconds(), runtime.GOMAXPROCS(0),
+		float64(oneElapsed.Nanoseconds())/float64(cN), crossing, float64(cSwitches)*1000/float64(cN), float64(cgoSwitches)*1000/float64(cN), float64(total.Load())/both.Seconds(), runtime.GOMAXPROCS(0),
 		float64(typedElapsed.Nanoseconds())/float64(typedN))
+}
+
+// threadSwitches is the number of context switches of all the process's threads so far (voluntary and
+// not, from /proc; 0 where there is none).
+func threadSwitches() int {
+	total := 0
+	tasks, _ := os.ReadDir("/proc/self/task")
+	for _, t := range tasks {
+		status, _ := os.ReadFile(filepath.Join("/proc/self/task", t.Name(), "status"))
+		for _, line := range strings.Split(string(status), "\n") {
+			if strings.HasPrefix(line, "voluntary_ctxt_switches:") || strings.HasPrefix(line, "nonvoluntary_ctxt_switches:") {
+				if n, err := strconv.Atoi(strings.TrimSpace(line[strings.IndexByte(line, ':')+1:])); err == nil {
+					total += n
+				}
+			}
+		}
+	}
+	return total
 }
 
 func fail(err error) {
