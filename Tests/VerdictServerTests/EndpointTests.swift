@@ -340,5 +340,16 @@ struct EndpointTests {
         #expect(ServiceMiddleware<BasicRequestContext>.route("/v1/policies/x/decide/more") == "other")
         #expect(ServiceMiddleware<BasicRequestContext>.route("/v1/policies/x/unknown") == "other")
         #expect(ServiceMiddleware<BasicRequestContext>.route("/random/\(UUID())") == "other")
+        // Parts are compared as bytes: a prefix, a longer part, a trailing slash, many parts, no part.
+        #expect(ServiceMiddleware<BasicRequestContext>.route("/v1/policies/x/decide/") == "/v1/policies/{name}/decide")
+        #expect(ServiceMiddleware<BasicRequestContext>.route("/v1/policies/x/decid") == "other")
+        #expect(ServiceMiddleware<BasicRequestContext>.route("/v1/policies/x/decidex") == "other")
+        #expect(ServiceMiddleware<BasicRequestContext>.route("/v1/policies") == "/v1/policies")
+        #expect(ServiceMiddleware<BasicRequestContext>.route("/metrics") == "/metrics")
+        #expect(ServiceMiddleware<BasicRequestContext>.route("/readyz") == "/readyz")
+        #expect(ServiceMiddleware<BasicRequestContext>.route("/a/b/c/d/e/f/g") == "other")
+        #expect(ServiceMiddleware<BasicRequestContext>.route("/") == "other")
+        #expect(ServiceMiddleware<BasicRequestContext>.route("") == "other")
+        #expect(ServiceMiddleware<BasicRequestContext>.route("/v1/policies/河南/decide") == "/v1/policies/{name}/decide")
     }
 }

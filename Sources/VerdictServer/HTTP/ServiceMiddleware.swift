@@ -85,26 +85,43 @@ struct ServiceMiddleware<Context: RequestContext>: RouterMiddleware {
 
     /// The route pattern of a path, for metric labels (bounded: set names are replaced by `{name}`).
     static func route(_ path: String) -> String {
-        // Every label is a literal (no array of candidates, no concatenation per request).
-        let parts = path.split(separator: "/", omittingEmptySubsequences: true)
-        switch parts.count {
+        // Every label is a literal. The path's parts are compared as bytes where they lie: splitting it
+        // into substrings and comparing those as strings was some 1.6% of a decide request's CPU.
+        var path = path
+        return path.withUTF8 { Self.route(utf8: $0) }
+    }
+
+    private static func route(utf8 p: UnsafeBufferPointer<UInt8>) -> String {
+        // The non-empty parts between slashes, at most five (a sixth makes it "other").
+        var parts = InlineArray<5, Range<Int>>(repeating: 0..<0)
+        var count = 0, i = 0
+        while i < p.count {
+            if p[i] == UInt8(ascii: "/") { i += 1; continue }
+            let start = i
+            while i < p.count, p[i] != UInt8(ascii: "/") { i += 1 }
+            guard count < 5 else { return "other" }
+            parts[count] = start..<i
+            count += 1
+        }
+        func part(_ k: Int, _ literal: StaticString) -> Bool {
+            let r = parts[k]
+            guard r.count == literal.utf8CodeUnitCount else { return false }
+            return memcmp(p.baseAddress! + r.lowerBound, literal.utf8Start, r.count) == 0
+        }
+        switch count {
         case 1:
-            switch parts[0] {
-            case "healthz": return "/healthz"
-            case "readyz": return "/readyz"
-            case "metrics": return "/metrics"
-            default: return "other"
-            }
-        case 2 where parts[0] == "v1" && parts[1] == "policies": return "/v1/policies"
-        case 3 where parts[0] == "v1" && parts[1] == "admin" && parts[2] == "reload": return "/v1/admin/reload"
-        case 3 where parts[0] == "v1" && parts[1] == "policies": return "/v1/policies/{name}"
-        case 4 where parts[0] == "v1" && parts[1] == "policies":
-            switch parts[3] {
-            case "decide": return "/v1/policies/{name}/decide"
-            case "decide-batch": return "/v1/policies/{name}/decide-batch"
-            case "schema": return "/v1/policies/{name}/schema"
-            default: return "other"
-            }
+            if part(0, "healthz") { return "/healthz" }
+            if part(0, "readyz") { return "/readyz" }
+            if part(0, "metrics") { return "/metrics" }
+            return "other"
+        case 2 where part(0, "v1") && part(1, "policies"): return "/v1/policies"
+        case 3 where part(0, "v1") && part(1, "admin") && part(2, "reload"): return "/v1/admin/reload"
+        case 3 where part(0, "v1") && part(1, "policies"): return "/v1/policies/{name}"
+        case 4 where part(0, "v1") && part(1, "policies"):
+            if part(3, "decide") { return "/v1/policies/{name}/decide" }
+            if part(3, "decide-batch") { return "/v1/policies/{name}/decide-batch" }
+            if part(3, "schema") { return "/v1/policies/{name}/schema" }
+            return "other"
         default: return "other"
         }
     }
