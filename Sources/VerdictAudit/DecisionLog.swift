@@ -245,7 +245,16 @@ public enum DecisionLogs {
 }
 
 /// What `verdict_meta` says of a log, in both backends: its format and schema version.
+///
+/// Schema 2 (new logs) stores decision records encoded (``RecordEncoding``) beside a name table
+/// (`verdict_names`); schema 1 (logs made before it) stores their canonical bytes as they are. Both
+/// are read and written: a log keeps the schema it was made with.
 public enum LogSchema {
     public static let format = "verdict-decision-log"
-    public static let version = "1"
+    /// The schema a new log is made with.
+    public static let version = "2"
+    /// Every schema this Verdict reads and writes.
+    public static let readable: Set<String> = ["1", "2"]
+    /// Whether a log of `schema` stores its records encoded.
+    public static func encodes(_ schema: String) -> Bool { schema != "1" }
 }

@@ -2,8 +2,15 @@ import Foundation
 import Verdict
 
 /// Appends decisions to a log with group commit: callers on any thread or task hand over decisions,
-/// one writer thread takes everything waiting (up to `maxBatch`), appends it in one transaction and
-/// only then acknowledges each decision. A decision acknowledged as logged is committed.
+/// one writer thread takes everything waiting (up to `maxBatch` decisions or `maxBatchBytes`), appends
+/// it in one transaction and only then acknowledges each decision. A decision acknowledged as logged is
+/// committed.
+///
+/// A decision's record (its canonical input and the decision's JSON, ``PendingRecord``) is made on the
+/// caller's thread as it is handed over, so only the record waits, and the writer thread does only what
+/// must be done in order (numbering, hashing into the tree, storing). What waits is bounded in bytes as
+/// well as in decisions (``capacityBytes``): a caller blocks while the log is slower than the deciding
+/// (back-pressure), so memory stays flat however fast the decisions come and however slow the disk.
 ///
 /// ```swift
 /// let writer = try DecisionLogWriter(log: try DecisionLogs.open("sqlite:decisions.db", create: true))
@@ -13,8 +20,13 @@ import Verdict
 public final class DecisionLogWriter: @unchecked Sendable {
     public let log: any DecisionLog
     public let maxBatch: Int
+    /// The most record bytes appended in one transaction (a batch holds at least one decision).
+    public let maxBatchBytes: Int
     /// How many decisions may wait for the writer before `submit` blocks (memory stays bounded).
     public let capacity: Int
+    /// How many bytes may wait for the writer (the records, and what each caller said it holds for
+    /// them) before `submit` blocks; at least one decision always may.
+    public let capacityBytes: Int
 
     /// Called on the writer thread after each committed batch, after its acknowledgements.
     public var batchCommitted: (@Sendable () -> Void)?
@@ -29,14 +41,11 @@ public final class DecisionLogWriter: @unchecked Sendable {
         case continuation(CheckedContinuation<UInt64, Error>)
     }
 
+    /// A decision waiting for the writer: its record made already (nil for a marker), or why it
+    /// cannot be recorded; and what it weighs in the queue's bound.
     struct Item {
-        var caseID: String
-        var policy: PolicyIdentity?
-        var now: Timestamp?
-        var input: [UInt8]
-        var decision: [UInt8]
-        var hasExplanation: Bool
-        var recordedAt: Timestamp
+        var record: Result<PendingRecord, AuditError>?
+        var weight: Int
         var ack: Acknowledgement
     }
 
@@ -46,7 +55,13 @@ public final class DecisionLogWriter: @unchecked Sendable {
     }
 
     private let condition = NSCondition()
+    /// Waiting items are `queue[head...]` (taken from the front without moving the rest).
     private var queue: [Item] = []
+    private var head = 0
+    private var waitingBytes = 0
+    /// The most bytes that waited at once (``peakWaitingBytes``).
+    private var peakBytes = 0
+    private var peakItems = 0
     private var closing = false
     private var failure: Error?
     private var inFlight = 0
@@ -61,10 +76,18 @@ public final class DecisionLogWriter: @unchecked Sendable {
     private var archived: Set<String> = []
     private var thread: Thread?
 
-    public init(log: any DecisionLog, maxBatch: Int = 8192, capacity: Int = 16384) {
+    /// - Parameters:
+    ///   - maxBatch: The most decisions in one transaction.
+    ///   - maxBatchBytes: The most record bytes in one transaction (default 2 MiB, about 1,500 records).
+    ///   - capacity: The most decisions waiting before a caller blocks.
+    ///   - capacityBytes: The most bytes waiting before a caller blocks (default 8 MiB).
+    public init(log: any DecisionLog, maxBatch: Int = 8192, maxBatchBytes: Int = 2 << 20, capacity: Int = 16384,
+                capacityBytes: Int = 8 << 20) {
         self.log = log
-        self.maxBatch = maxBatch
-        self.capacity = capacity
+        self.maxBatch = max(1, maxBatch)
+        self.maxBatchBytes = max(1, maxBatchBytes)
+        self.capacity = max(1, capacity)
+        self.capacityBytes = max(1, capacityBytes)
         let t = Thread { [unowned self] in self.run() }
         t.name = "verdict-log-writer"
         thread = t
@@ -111,37 +134,77 @@ public final class DecisionLogWriter: @unchecked Sendable {
         return registered[digest]?.archive
     }
 
-    /// Hands a decision over without waiting; `ack` hears when it is committed (or why not), in order.
-    /// Blocks while `capacity` decisions are waiting.
+    /// The most decisions and bytes that waited for the writer at once so far (a measure of the
+    /// back-pressure bound, for tests and benchmarks).
+    public var peakWaiting: (items: Int, bytes: Int) {
+        condition.lock()
+        defer { condition.unlock() }
+        return (peakItems, peakBytes)
+    }
+
+    /// The record of a decision, made on the calling thread (nil: its policy was not registered).
+    private func prepare(caseID: String, policy: PolicyIdentity, now: Timestamp?, input: [UInt8], decisionJSON: [UInt8],
+                         hasExplanation: Bool) -> Result<PendingRecord, AuditError> {
+        condition.lock()
+        let unrecorded = registered[policy.digest]?.unrecorded
+        condition.unlock()
+        guard let unrecorded else {
+            return .failure(AuditError(.archive, "policy `\(policy.name)` \(policy.version) (\(policy.digest)) was not registered with the log writer, so its files cannot be archived"))
+        }
+        do {
+            return .success(try PendingRecord(caseID: caseID, policy: policy, now: now, input: input, decisionJSON: decisionJSON,
+                                              hasExplanation: hasExplanation, unrecorded: unrecorded, recordedAt: Timestamp(Date())))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    private static let itemOverhead = 128
+
+    private func item(_ record: Result<PendingRecord, AuditError>, holding extra: Int, ack: Acknowledgement) -> Item {
+        let size: Int
+        switch record {
+        case .success(let r): size = r.tail.count + r.caseID.utf8.count
+        case .failure: size = 0
+        }
+        return Item(record: record, weight: Self.itemOverhead + size + max(0, extra), ack: ack)
+    }
+
+    /// Hands a decision over without waiting for its commit; `ack` hears when it is committed (or why
+    /// not), in order. Blocks while ``capacity`` decisions or ``capacityBytes`` bytes are waiting.
     public func submit(decision: Decision, input: [UInt8], ack: Acknowledgement = .none) {
         var json: [UInt8] = []
         decision.appendJSON(to: &json)
-        enqueue(Item(caseID: decision.caseID, policy: decision.policy, now: decision.now, input: input, decision: json,
-                     hasExplanation: decision.explanation != nil, recordedAt: Timestamp(Date()), ack: ack), block: true)
+        let record = prepare(caseID: decision.caseID, policy: decision.policy, now: decision.now, input: input, decisionJSON: json,
+                             hasExplanation: decision.explanation != nil)
+        enqueue(item(record, holding: 0, ack: ack), block: true)
     }
 
     /// Like `submit`, with the decision's JSON already written (as `Decision.appendJSON` writes it).
+    /// `holding` is how many bytes the caller keeps until `ack` is called (a line it prints then),
+    /// counted in the bound on what waits.
     public func submit(caseID: String, policy: PolicyIdentity, now: Timestamp?, input: [UInt8], decisionJSON: [UInt8],
-                       hasExplanation: Bool, ack: Acknowledgement) {
-        enqueue(Item(caseID: caseID, policy: policy, now: now, input: input, decision: decisionJSON,
-                     hasExplanation: hasExplanation, recordedAt: Timestamp(Date()), ack: ack), block: true)
+                       hasExplanation: Bool, holding: Int = 0, ack: Acknowledgement) {
+        let record = prepare(caseID: caseID, policy: policy, now: now, input: input, decisionJSON: decisionJSON, hasExplanation: hasExplanation)
+        enqueue(item(record, holding: holding, ack: ack), block: true)
     }
 
     /// Queues an acknowledgement that records nothing, kept in order with the decisions around it
-    /// (a command line prints a failed case's error line in its place this way).
-    public func submitMarker(_ ack: @escaping @Sendable (Result<UInt64, Error>) -> Void) {
-        enqueue(Item(caseID: "", policy: nil, now: nil, input: [], decision: [], hasExplanation: false,
-                     recordedAt: Timestamp(millisecondsSinceEpoch: 0), ack: .callback(ack)), block: true)
+    /// (a command line prints a failed case's error line in its place this way); `holding` as for
+    /// ``submit(caseID:policy:now:input:decisionJSON:hasExplanation:holding:ack:)``.
+    public func submitMarker(holding: Int = 0, _ ack: @escaping @Sendable (Result<UInt64, Error>) -> Void) {
+        enqueue(Item(record: nil, weight: Self.itemOverhead + max(0, holding), ack: .callback(ack)), block: true)
     }
 
     /// Appends a decision and returns its sequence number once it is committed. Safe from many tasks.
+    /// Its record is made on the calling task; it never blocks the caller's thread (a task waits).
     public func append(decision: Decision, input: [UInt8]) async throws -> UInt64 {
         var json: [UInt8] = []
         decision.appendJSON(to: &json)
-        let item = (decision.caseID, decision.policy, decision.now, decision.explanation != nil)
+        let record = prepare(caseID: decision.caseID, policy: decision.policy, now: decision.now, input: input, decisionJSON: json,
+                             hasExplanation: decision.explanation != nil)
         return try await withCheckedThrowingContinuation { c in
-            enqueue(Item(caseID: item.0, policy: item.1, now: item.2, input: input, decision: json, hasExplanation: item.3,
-                         recordedAt: Timestamp(Date()), ack: .continuation(c)), block: false)
+            enqueue(item(record, holding: 0, ack: .continuation(c)), block: false)
         }
     }
 
@@ -157,8 +220,15 @@ public final class DecisionLogWriter: @unchecked Sendable {
             Self.acknowledge(item.ack, .failure(AuditError(.usage, "the decision log writer is closed")))
             return
         }
-        while block && queue.count >= capacity && failure == nil { condition.wait() }
+        // At least one item may always wait (one larger than the bound is not refused).
+        while block && queue.count > head && (queue.count - head >= capacity || waitingBytes + item.weight > capacityBytes)
+                && failure == nil && !closing {
+            condition.wait()
+        }
         queue.append(item)
+        waitingBytes += item.weight
+        peakBytes = max(peakBytes, waitingBytes)
+        peakItems = max(peakItems, queue.count - head)
         condition.broadcast()
         condition.unlock()
     }
@@ -168,7 +238,7 @@ public final class DecisionLogWriter: @unchecked Sendable {
     public func flush() throws {
         condition.lock()
         defer { condition.unlock() }
-        while (!queue.isEmpty || inFlight > 0) && failure == nil { condition.wait() }
+        while (queue.count > head || inFlight > 0) && failure == nil { condition.wait() }
         if let failure { throw failure }
     }
 
@@ -176,7 +246,7 @@ public final class DecisionLogWriter: @unchecked Sendable {
     public func close() throws {
         defer { log.close() }
         condition.lock()
-        while (!queue.isEmpty || inFlight > 0) && failure == nil { condition.wait() }
+        while (queue.count > head || inFlight > 0) && failure == nil { condition.wait() }
         closing = true
         condition.broadcast()
         let f = failure
@@ -211,12 +281,36 @@ public final class DecisionLogWriter: @unchecked Sendable {
         if let tell { tell.0(tell.1) }
     }
 
+    /// Takes the next batch off the queue (under the lock): up to ``maxBatch`` items and
+    /// ``maxBatchBytes`` of records, at least one.
+    private func takeBatch() -> [Item] {
+        var n = 0, bytes = 0
+        let available = queue.count - head
+        while n < available && n < maxBatch {
+            let w = queue[head + n].weight
+            if n > 0 && bytes + w > maxBatchBytes { break }
+            bytes += w
+            n += 1
+        }
+        let batch = Array(queue[head..<(head + n)])
+        head += n
+        waitingBytes -= bytes
+        if head == queue.count {
+            queue.removeAll(keepingCapacity: true)
+            head = 0
+        } else if head >= 4096 && head * 2 >= queue.count {
+            queue.removeSubrange(0..<head)
+            head = 0
+        }
+        return batch
+    }
+
     private func run() {
         while true {
             condition.lock()
-            while queue.isEmpty && !closing {
+            while queue.count == head && !closing {
                 if outage != nil {
-                    if !condition.wait(until: Date().addingTimeInterval(Self.probeInterval)), queue.isEmpty, !closing, outage != nil {
+                    if !condition.wait(until: Date().addingTimeInterval(Self.probeInterval)), queue.count == head, !closing, outage != nil {
                         condition.unlock()
                         probe()
                         condition.lock()
@@ -225,17 +319,9 @@ public final class DecisionLogWriter: @unchecked Sendable {
                     condition.wait()
                 }
             }
-            if queue.isEmpty && closing { condition.unlock(); return }
-            let n = min(queue.count, maxBatch)
-            var batch: [Item] = []
-            if n == queue.count {
-                swap(&batch, &queue)
-                queue.reserveCapacity(min(capacity, maxBatch))
-            } else {
-                batch = Array(queue.prefix(n))
-                queue.removeFirst(n)
-            }
-            inFlight = n
+            if queue.count == head && closing { condition.unlock(); return }
+            var batch = takeBatch()
+            inFlight = batch.count
             let reg = registered
             condition.broadcast()
             condition.unlock()
@@ -246,23 +332,21 @@ public final class DecisionLogWriter: @unchecked Sendable {
             var policies: [ArchivedPolicy] = []
             var newDigests: [String] = []
             pending.reserveCapacity(batch.count)
-            for (i, item) in batch.enumerated() {
-                guard let policy = item.policy else { continue }
-                guard let r = reg[policy.digest] else {
-                    results[i] = .failure(AuditError(.archive, "policy `\(policy.name)` \(policy.version) (\(policy.digest)) was not registered with the log writer, so its files cannot be archived"))
-                    continue
-                }
-                do {
-                    pending.append(try PendingRecord(caseID: item.caseID, policy: policy, now: item.now, input: item.input,
-                                                     decisionJSON: item.decision, hasExplanation: item.hasExplanation,
-                                                     unrecorded: r.unrecorded, recordedAt: item.recordedAt))
-                    pendingIndex.append(i)
-                    if !archived.contains(policy.digest), !newDigests.contains(policy.digest) {
-                        newDigests.append(policy.digest)
-                        policies.append(r.archive)
+            pendingIndex.reserveCapacity(batch.count)
+            for i in batch.indices {
+                guard let record = batch[i].record else { continue }
+                switch record {
+                case .failure(let e):
+                    results[i] = .failure(e)
+                case .success(let r):
+                    // Taken out of the item: the batch holds one copy of each record.
+                    batch[i].record = nil
+                    if !archived.contains(r.digest), !newDigests.contains(r.digest), let a = reg[r.digest]?.archive {
+                        newDigests.append(r.digest)
+                        policies.append(a)
                     }
-                } catch {
-                    results[i] = .failure(error)
+                    pending.append(r)
+                    pendingIndex.append(i)
                 }
             }
             var batchError: Error?
@@ -274,12 +358,14 @@ public final class DecisionLogWriter: @unchecked Sendable {
                 batchError = error
                 for i in pendingIndex { results[i] = .failure(error) }
             }
+            pending = []
             // The outage is noted before anyone hears of the failure (a caller told 503 finds it).
             condition.lock()
-            let tell = pending.isEmpty ? nil : noteAttempt(batchError)
+            let tell = pendingIndex.isEmpty ? nil : noteAttempt(batchError)
             condition.unlock()
             if let tell { tell.0(tell.1) }
             for (item, r) in zip(batch, results) { Self.acknowledge(item.ack, r) }
+            batch = []
             batchCommitted?()
             condition.lock()
             inFlight = 0
@@ -290,8 +376,10 @@ public final class DecisionLogWriter: @unchecked Sendable {
             }
             if let batchError, failure == nil {
                 failure = batchError
-                let rest = queue
+                let rest = Array(queue[head...])
                 queue.removeAll()
+                head = 0
+                waitingBytes = 0
                 condition.broadcast()
                 condition.unlock()
                 for item in rest { Self.acknowledge(item.ack, .failure(batchError)) }

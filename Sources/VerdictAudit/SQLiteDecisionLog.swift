@@ -24,6 +24,12 @@ public final class SQLiteDecisionLog: DecisionLog, @unchecked Sendable {
     private let checkpointer: WALCheckpointer?
     /// The key under which a thread inside ``readSnapshot(_:)`` finds its open connection.
     private let snapshotKey = "verdict-log-snapshot-" + UUID().uuidString
+    /// The log's schema (``LogSchema``): whether its records are stored encoded.
+    public let schema: String
+    private let encodes: Bool
+    /// The name table as far as this process has read it (``RecordEncoding``), under `namesLock`.
+    private var names = RecordEncoding.Names()
+    private let namesLock = NSLock()
 
     public init(path: String, create: Bool, readOnly: Bool = false) throws {
         self.path = path
@@ -55,10 +61,11 @@ public final class SQLiteDecisionLog: DecisionLog, @unchecked Sendable {
         config.label = "verdict-log"
         config.prepareDatabase { db in
             // FULL: the WAL is synced before a commit returns (a logged decision survives power loss, not
-            // only a killed process). A 64 MB page cache keeps the case-id index in memory. No commit
+            // only a killed process). A 16 MB page cache keeps the hot part of the case-id index in
+            // memory (the rest is read back from the OS's cache), so the process stays under 100 MB. No commit
             // checkpoints the WAL (a ``WALCheckpointer`` does, on its own connection and thread, so no
             // decision waits for it); the WAL file is truncated to 64 MB when it starts over.
-            try db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = 67108864")
+            try db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA cache_size = -16384; PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = 67108864")
         }
         do {
             queue = try DatabaseQueue(path: path, configuration: config)
@@ -66,7 +73,10 @@ public final class SQLiteDecisionLog: DecisionLog, @unchecked Sendable {
             throw Self.storage(error, path)
         }
         do {
-            logID = readOnly ? try Self.readOnlyMeta(queue, path) : try Self.openForWriting(queue, path, create: create)
+            let meta = readOnly ? try Self.readOnlyMeta(queue, path) : try Self.openForWriting(queue, path, create: create)
+            logID = meta.id
+            schema = meta.schema
+            encodes = LogSchema.encodes(meta.schema)
             eventsTable = try queue.read { db in try db.tableExists("verdict_events") }
             checkpointer = readOnly ? nil : try WALCheckpointer(path: path)
         } catch let e as AuditError {
@@ -77,7 +87,7 @@ public final class SQLiteDecisionLog: DecisionLog, @unchecked Sendable {
     }
 
     /// The log's identity, read without writing anything.
-    private static func readOnlyMeta(_ queue: DatabaseQueue, _ path: String) throws -> String {
+    private static func readOnlyMeta(_ queue: DatabaseQueue, _ path: String) throws -> (id: String, schema: String) {
         try queue.read { db in
             guard try db.tableExists("verdict_meta") else {
                 throw AuditError(.notALog, "`\(path)` is an SQLite database but not a Verdict decision log (it has no `verdict_meta` table)")
@@ -88,8 +98,8 @@ public final class SQLiteDecisionLog: DecisionLog, @unchecked Sendable {
 
     /// Checks (or creates) the schema under the write lock, then switches the file to WAL: a foreign
     /// file is refused before anything is written to it.
-    private static func openForWriting(_ queue: DatabaseQueue, _ path: String, create: Bool) throws -> String {
-        var id = ""
+    private static func openForWriting(_ queue: DatabaseQueue, _ path: String, create: Bool) throws -> (id: String, schema: String) {
+        var id = (id: "", schema: "")
         try queue.inTransaction(.immediate) { db in
             if try db.tableExists("verdict_meta") {
                 id = try Self.readMeta(db, path)
@@ -136,18 +146,21 @@ public final class SQLiteDecisionLog: DecisionLog, @unchecked Sendable {
         try Row.fetchAll(db, sql: "PRAGMA table_info(verdict_checkpoints)").contains { text($0, 1) == "index_root" }
     }
 
-    private static func readMeta(_ db: Database, _ path: String) throws -> String {
+    private static func readMeta(_ db: Database, _ path: String) throws -> (id: String, schema: String) {
         let rows = try Row.fetchAll(db, sql: "SELECT key, value FROM verdict_meta")
         var meta: [String: String] = [:]
         for r in rows { meta[text(r, 0)] = text(r, 1) }
         guard meta["format"] == LogSchema.format else {
             throw AuditError(.notALog, "`\(path)` is not a Verdict decision log (its `verdict_meta` does not say so)")
         }
-        guard meta["schema"] == LogSchema.version else {
-            throw AuditError(.notALog, "`\(path)` is a Verdict decision log of schema \(meta["schema"] ?? "?"); this Verdict reads schema \(LogSchema.version)")
+        guard let schema = meta["schema"], LogSchema.readable.contains(schema) else {
+            throw AuditError(.notALog, "`\(path)` is a Verdict decision log of schema \(meta["schema"] ?? "?"); this Verdict reads schemas \(LogSchema.readable.sorted().joined(separator: " and "))")
         }
         guard let id = meta["log_id"] else { throw AuditError(.tampered, "`\(path)`: the log's identity is missing from `verdict_meta`") }
-        return id
+        if LogSchema.encodes(schema), try !db.tableExists("verdict_names") {
+            throw AuditError(.tampered, "`\(path)`: its name table (`verdict_names`) is missing, so its records cannot be read")
+        }
+        return (id, schema)
     }
 
     static let cosignaturesSchema = """
@@ -157,6 +170,7 @@ public final class SQLiteDecisionLog: DecisionLog, @unchecked Sendable {
     static let eventsSchema = "CREATE TABLE IF NOT EXISTS verdict_events (seq INTEGER PRIMARY KEY, recorded_at INTEGER NOT NULL, body BLOB NOT NULL, leaf BLOB NOT NULL)"
 
     private static func createSchema(_ db: Database) throws {
+        try db.execute(sql: "CREATE TABLE verdict_names (id INTEGER PRIMARY KEY, name BLOB NOT NULL)")
         try db.execute(sql: eventsSchema)
         try db.execute(sql: cosignaturesSchema)
         try db.execute(sql: """
@@ -232,6 +246,7 @@ public final class SQLiteDecisionLog: DecisionLog, @unchecked Sendable {
     public func append(_ records: [PendingRecord], policies: [ArchivedPolicy]) throws -> Range<UInt64> {
         guard !records.isEmpty || !policies.isEmpty else { return 0..<0 }
         var range: Range<UInt64> = 0..<0
+        var table: RecordEncoding.Names?
         do {
             try queue.inTransaction(.immediate) { db in
                 for p in policies {
@@ -239,6 +254,14 @@ public final class SQLiteDecisionLog: DecisionLog, @unchecked Sendable {
                         .execute(arguments: [p.digest, p.name, p.version, p.folder, p.filesJSON])
                 }
                 let plan = AppendPlan(state: try Self.frontier(db, path), records: records)
+                // The name table as committed (another writer may have added to it), extended here and
+                // stored in this transaction; this process's copy takes it once committed.
+                var names = RecordEncoding.Names()
+                var added: [(id: Int, name: [UInt8])] = []
+                if encodes {
+                    names = currentNames()
+                    try Self.loadNames(db, into: &names)
+                }
                 let insert = try db.cachedStatement(sql: "INSERT INTO verdict_records (seq, recorded_at, case_id, digest, body, leaf) VALUES (?, ?, ?, ?, ?, ?)")
                 // Bound through SQLite's own API: one copy of each record, no intermediate values.
                 let stmt = insert.sqliteStatement
@@ -250,7 +273,8 @@ public final class SQLiteDecisionLog: DecisionLog, @unchecked Sendable {
                     // With its length: the id is stored byte for byte as hashed (never cut at a NUL).
                     Self.bindText(stmt, 3, r.record.caseID, transient)
                     sqlite3_bind_text(stmt, 4, r.record.digest, -1, transient)
-                    r.body.withUnsafeBytes { _ = sqlite3_bind_blob(stmt, 5, $0.baseAddress, Int32($0.count), transient) }
+                    let stored = encodes ? RecordEncoding.encode(r.body, names: &names, added: &added) : r.body
+                    stored.withUnsafeBytes { _ = sqlite3_bind_blob(stmt, 5, $0.baseAddress, Int32($0.count), transient) }
                     r.leaf.withUnsafeBytes { _ = sqlite3_bind_blob(stmt, 6, $0.baseAddress, Int32($0.count), transient) }
                     let rc = sqlite3_step(stmt)
                     guard rc == SQLITE_DONE else {
@@ -261,13 +285,59 @@ public final class SQLiteDecisionLog: DecisionLog, @unchecked Sendable {
                 }
                 sqlite3_reset(stmt)
                 sqlite3_clear_bindings(stmt)
+                for a in added {
+                    try db.cachedStatement(sql: "INSERT INTO verdict_names (id, name) VALUES (?, ?)").execute(arguments: [Int64(a.id), Data(a.name)])
+                }
                 range = try Self.writeTree(db, nodes: plan.nodes, state: plan.state, added: plan.rows.count)
+                if encodes { table = names }
                 return .commit
             }
         } catch {
             throw Self.storage(error, path)
         }
+        if let table { keepNames(table) }
         return range
+    }
+
+    // MARK: The name table (schema 2)
+
+    /// This process's copy of the name table.
+    private func currentNames() -> RecordEncoding.Names {
+        namesLock.lock()
+        defer { namesLock.unlock() }
+        return names
+    }
+
+    /// Keeps `table` as this process's copy when it has read further (both are the start of one table).
+    private func keepNames(_ table: RecordEncoding.Names) {
+        namesLock.lock()
+        if table.count > names.count { names = table }
+        namesLock.unlock()
+    }
+
+    /// Reads the entries of the name table after those `names` holds, in order (stopping at a gap,
+    /// which only a hand edit makes: records that need the rest then fail to decode, and verify says so).
+    private static func loadNames(_ db: Database, into names: inout RecordEncoding.Names) throws {
+        let rows = try Row.fetchAll(db, sql: "SELECT id, name FROM verdict_names WHERE id > ? ORDER BY id", arguments: [Int64(names.count)])
+        for r in rows where !names.load(id: Int(int(r, 0)), name: blob(r, 1)) { break }
+    }
+
+    /// A record's canonical bytes from its stored body: decoded with the name table (read further
+    /// when it names an entry not read yet); a body that cannot be decoded is given as stored, which
+    /// no leaf hash matches (verify reports the record as edited).
+    private func canonical(_ stored: [UInt8], _ db: Database) throws -> [UInt8] {
+        guard encodes, stored.first == RecordEncoding.marker else { return stored }
+        var table = currentNames()
+        if let body = RecordEncoding.decode(stored, names: table) { return body }
+        try Self.loadNames(db, into: &table)
+        keepNames(table)
+        return RecordEncoding.decode(stored, names: table) ?? stored
+    }
+
+    private func record(_ row: Row, _ db: Database) throws -> StoredRecord {
+        var r = Self.record(row)
+        r.body = try canonical(r.body, db)
+        return r
     }
 
     public func probeWrite() throws {
@@ -361,7 +431,7 @@ public final class SQLiteDecisionLog: DecisionLog, @unchecked Sendable {
                 var chunk: [StoredRecord] = []
                 chunk.reserveCapacity(4096)
                 while let row = try cursor.next() {
-                    chunk.append(Self.record(row))
+                    chunk.append(try record(row, db))
                     if chunk.count == 4096 {
                         if try !body(chunk) { return }
                         chunk.removeAll(keepingCapacity: true)
@@ -376,13 +446,13 @@ public final class SQLiteDecisionLog: DecisionLog, @unchecked Sendable {
 
     public func records(caseID: String) throws -> [StoredRecord] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT \(Self.columns) FROM verdict_records WHERE case_id = ? ORDER BY seq", arguments: [caseID]).map(Self.record)
+            try Row.fetchAll(db, sql: "SELECT \(Self.columns) FROM verdict_records WHERE case_id = ? ORDER BY seq", arguments: [caseID]).map { try record($0, db) }
         }
     }
 
     public func record(seq: UInt64) throws -> StoredRecord? {
         try read { db in
-            try Row.fetchOne(db, sql: "SELECT \(Self.columns) FROM verdict_records WHERE seq = ?", arguments: [Int64(seq)]).map(Self.record)
+            try Row.fetchOne(db, sql: "SELECT \(Self.columns) FROM verdict_records WHERE seq = ?", arguments: [Int64(seq)]).map { try record($0, db) }
         }
     }
 

@@ -27,6 +27,10 @@ public final class PostgresDecisionLog: DecisionLog, @unchecked Sendable {
     private let lock = NSRecursiveLock()
     /// A `REPEATABLE READ` transaction is open on the connection (only read under `lock`).
     private var inSnapshot = false
+    /// The log's schema (``LogSchema``): whether its records are stored encoded.
+    public private(set) var schema = LogSchema.version
+    /// The name table as far as this log has read it (``RecordEncoding``; under `lock`).
+    private var names = RecordEncoding.Names()
 
     /// Lets `DecisionLogs.open` open `postgres://` and `postgresql://` locations.
     public static func registerScheme() {
@@ -105,8 +109,11 @@ public final class PostgresDecisionLog: DecisionLog, @unchecked Sendable {
         try locked {
             try q("BEGIN")
             do {
+                pendingNames = nil
                 let r = try body(try frontier(forUpdate: true))
                 try q("COMMIT")
+                if let table = pendingNames, table.count > names.count { names = table }
+                pendingNames = nil
                 return r
             } catch {
                 _ = try? q("ROLLBACK")
@@ -132,6 +139,7 @@ public final class PostgresDecisionLog: DecisionLog, @unchecked Sendable {
                 do {
                     for sql in [
                         "CREATE TABLE verdict_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+                        "CREATE TABLE verdict_names (id BIGINT PRIMARY KEY, name BYTEA NOT NULL)",
                         "CREATE TABLE verdict_state (id INTEGER PRIMARY KEY CHECK (id = 1), size BIGINT NOT NULL, frontier BYTEA NOT NULL)",
                         "CREATE TABLE verdict_records (seq BIGINT PRIMARY KEY, recorded_at BIGINT NOT NULL, case_id TEXT NOT NULL, digest TEXT NOT NULL, body BYTEA NOT NULL, leaf BYTEA NOT NULL)",
                         "CREATE INDEX verdict_records_case ON verdict_records (case_id)",
@@ -159,10 +167,18 @@ public final class PostgresDecisionLog: DecisionLog, @unchecked Sendable {
                 meta[k] = v
             }
             guard meta["format"] == LogSchema.format else { throw AuditError(.notALog, "\(location) is not a Verdict decision log (its `verdict_meta` does not say so)") }
-            guard meta["schema"] == LogSchema.version else {
-                throw AuditError(.notALog, "\(location) is a Verdict decision log of schema \(meta["schema"] ?? "?"); this Verdict reads schema \(LogSchema.version)")
+            guard let schema = meta["schema"], LogSchema.readable.contains(schema) else {
+                throw AuditError(.notALog, "\(location) is a Verdict decision log of schema \(meta["schema"] ?? "?"); this Verdict reads schemas \(LogSchema.readable.sorted().joined(separator: " and "))")
             }
             guard let id = meta["log_id"] else { throw AuditError(.tampered, "\(location): the log's identity is missing from `verdict_meta`") }
+            self.schema = schema
+            if LogSchema.encodes(schema) {
+                var found = false
+                for row in try q("SELECT count(*)::bigint FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'verdict_names'") {
+                    found = try row.decode(Int64.self) > 0
+                }
+                if !found { throw AuditError(.tampered, "\(location): its name table (`verdict_names`) is missing, so its records cannot be read") }
+            }
             // A log made before the case index: its checkpoints gain the column (null in the old ones).
             // Only then: `ALTER TABLE` takes the table's exclusive lock even when the column is there,
             // so opening the log (an instance starting beside others) would wait for every reader's
@@ -198,6 +214,12 @@ public final class PostgresDecisionLog: DecisionLog, @unchecked Sendable {
                 try q("INSERT INTO verdict_policies (digest, name, version, folder, files) VALUES (\(p.digest), \(p.name), \(p.version), \(p.folder), \(files)) ON CONFLICT (digest) DO NOTHING")
             }
             let plan = AppendPlan(state: state, records: records)
+            // The name table as committed (another writer may have added to it), extended here and
+            // stored in this transaction; kept once committed.
+            let encodes = LogSchema.encodes(schema)
+            var table = names
+            var added: [(id: Int, name: [UInt8])] = []
+            if encodes { try loadNames(into: &table) }
             var i = 0
             while i < plan.rows.count {
                 let chunk = plan.rows[i..<min(i + 1000, plan.rows.count)]
@@ -205,7 +227,8 @@ public final class PostgresDecisionLog: DecisionLog, @unchecked Sendable {
                 for r in chunk {
                     seqs.append(Int64(r.seq)); times.append(r.record.recordedAt.millisecondsSinceEpoch)
                     cases.append(r.record.caseID); digests.append(r.record.digest)
-                    bodies.append(ByteBuffer(bytes: r.body)); leaves.append(ByteBuffer(bytes: r.leaf))
+                    bodies.append(ByteBuffer(bytes: encodes ? RecordEncoding.encode(r.body, names: &table, added: &added) : r.body))
+                    leaves.append(ByteBuffer(bytes: r.leaf))
                 }
                 try q("""
                     INSERT INTO verdict_records (seq, recorded_at, case_id, digest, body, leaf)
@@ -217,10 +240,41 @@ public final class PostgresDecisionLog: DecisionLog, @unchecked Sendable {
                 let levels = plan.nodes.map { Int64($0.level) }, idx = plan.nodes.map { Int64($0.index) }, hashes = plan.nodes.map { ByteBuffer(bytes: $0.hash) }
                 try q("INSERT INTO verdict_nodes (level, idx, hash) SELECT * FROM unnest(\(levels)::bigint[], \(idx)::bigint[], \(hashes)::bytea[])")
             }
+            if !added.isEmpty {
+                let ids = added.map { Int64($0.id) }, texts = added.map { ByteBuffer(bytes: $0.name) }
+                try q("INSERT INTO verdict_names (id, name) SELECT * FROM unnest(\(ids)::bigint[], \(texts)::bytea[])")
+            }
             let size = Int64(plan.state.size), frontier = ByteBuffer(bytes: plan.state.bytes)
             try q("UPDATE verdict_state SET size = \(size), frontier = \(frontier) WHERE id = 1")
-            return (plan.state.size - UInt64(plan.rows.count))..<plan.state.size
+            let range = (plan.state.size - UInt64(plan.rows.count))..<plan.state.size
+            pendingNames = encodes ? table : nil
+            return range
         }
+    }
+
+    /// The name table a transaction extended, kept once it commits (``transaction(_:)``).
+    private var pendingNames: RecordEncoding.Names?
+
+    /// Reads the entries of the name table after those `table` holds, in order (stopping at a gap,
+    /// which only a hand edit makes: records that need the rest then fail to decode, and verify says so).
+    private func loadNames(into table: inout RecordEncoding.Names) throws {
+        let after = Int64(table.count)
+        for row in try q("SELECT id, name FROM verdict_names WHERE id > \(after) ORDER BY id") {
+            let (id, name) = try row.decode((Int64, ByteBuffer).self)
+            if !table.load(id: Int(id), name: Array(buffer: name)) { break }
+        }
+    }
+
+    /// A record's canonical bytes from its stored body (under `lock`): decoded with the name table
+    /// (read further when it names an entry not read yet); one that cannot be decoded is given as
+    /// stored, which no leaf hash matches (verify reports the record as edited).
+    private func canonical(_ stored: [UInt8]) throws -> [UInt8] {
+        guard LogSchema.encodes(schema), stored.first == RecordEncoding.marker else { return stored }
+        if let body = RecordEncoding.decode(stored, names: names) { return body }
+        var table = names
+        try loadNames(into: &table)
+        if table.count > names.count { names = table }
+        return RecordEncoding.decode(stored, names: names) ?? stored
     }
 
     public func checkpoint(key: Curve25519.Signing.PrivateKey, time: Timestamp) throws -> Checkpoint {
@@ -333,7 +387,7 @@ public final class PostgresDecisionLog: DecisionLog, @unchecked Sendable {
         try locked {
             try q(query).map { row in
                 let (seq, at, cid, digest, body, leaf) = try row.decode((Int64, Int64, String, String, ByteBuffer, ByteBuffer).self)
-                return StoredRecord(seq: UInt64(clamping: seq), caseID: cid, digest: digest, recordedAt: at, body: Array(buffer: body), leaf: Array(buffer: leaf))
+                return StoredRecord(seq: UInt64(clamping: seq), caseID: cid, digest: digest, recordedAt: at, body: try canonical(Array(buffer: body)), leaf: Array(buffer: leaf))
             }
         }
     }

@@ -55,14 +55,20 @@ final class DecisionLogging: @unchecked Sendable {
     func record(_ answer: DecisionBatch.Answer, line: [UInt8]) {
         switch answer {
         case let .decided(response, input):
-            if response.decision.explanation != nil {
-                writer.submit(decision: response.decision, input: input, ack: ack(line))
+            // The printed line is the decision's JSON and a newline: its record is made from it (on this
+            // thread), and the line waits, counted in the writer's bound, until the record is committed.
+            let d = response.decision
+            if d.explanation != nil {
+                var json: [UInt8] = []
+                d.appendJSON(to: &json)
+                writer.submit(caseID: d.caseID, policy: d.policy, now: d.now, input: input, decisionJSON: json, hasExplanation: true,
+                              holding: line.count, ack: ack(line))
             } else {
-                writer.submit(caseID: response.decision.caseID, policy: response.policy, now: response.decision.now, input: input,
-                              decisionJSON: Array(line.dropLast()), hasExplanation: false, ack: ack(line))
+                writer.submit(caseID: d.caseID, policy: response.policy, now: d.now, input: input, decisionJSON: Array(line.dropLast()),
+                              hasExplanation: false, holding: line.count, ack: ack(line))
             }
         case .refused:
-            writer.submitMarker { [unowned self] _ in self.pending.append(contentsOf: line) }
+            writer.submitMarker(holding: line.count) { [unowned self] _ in self.pending.append(contentsOf: line) }
         }
     }
 

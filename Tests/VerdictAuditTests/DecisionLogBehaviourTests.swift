@@ -140,14 +140,14 @@ struct DecisionLogBehaviourTests {
             let body = try #require(try log.record(seq: UInt64(seq))).body
             try f.sql(backend.setLeaf(seq: seq, hex: Merkle.leafHash(body).hexText))
         }
-        try expectVerifyFails({ try $0.sql(backend.editBody(seq: 5, from: #""outputs":{"#, to: #""outputs":{"x":1,"#)) },
+        try expectVerifyFails({ try $0.sql(try backend.editBody($0.location, seq: 5, from: #""outputs":{"#, to: #""outputs":{"x":1,"#)) },
                               "record 5 was altered: its content no longer matches its leaf hash")
         try expectVerifyFails({ f in
-            try f.sql(backend.editBody(seq: 5, from: #""outputs":{"#, to: #""outputs":{"x":1,"#))
+            try f.sql(try backend.editBody(f.location, seq: 5, from: #""outputs":{"#, to: #""outputs":{"x":1,"#))
             try rehash(f, 5)
         }, "the tree node over records 0...255 does not match them")
         try expectVerifyFails({ f in
-            try f.sql(backend.editBody(seq: 290, from: #""outputs":{"#, to: #""outputs":{"x":1,"#))
+            try f.sql(try backend.editBody(f.location, seq: 290, from: #""outputs":{"#, to: #""outputs":{"x":1,"#))
             try rehash(f, 290)
         }, "the records no longer match checkpoint #1")
         try expectVerifyFails({ try $0.sql("DELETE FROM verdict_records WHERE seq = 7") }, "record 7 was deleted (the log jumps from 6 to 8)")
@@ -172,7 +172,7 @@ struct DecisionLogBehaviourTests {
         // `show` and `proof` refuse an altered record too.
         let f = try Self.fixture(backend)
         defer { try? FileManager.default.removeItem(at: f.folder) }
-        try f.sql(backend.editBody(seq: 1, from: #""outputs":{"#, to: #""outputs":{"x":1,"#))
+        try f.sql(try backend.editBody(f.location, seq: 1, from: #""outputs":{"#, to: #""outputs":{"x":1,"#))
         let id = Self.caseID(f.cases[0])
         let s = try f.audit(["show", id, "--log", f.location])
         #expect(s.status == 1 && s.stderr.contains("record 1 was altered"))

@@ -65,7 +65,7 @@ struct HardeningTests {
         let f = try Self.fixture(backend)
         defer { try? FileManager.default.removeItem(at: f.folder) }
         try f.sql("UPDATE verdict_records SET case_id = 'someone-else' WHERE seq = 4")
-        try f.sql(backend.editBody(seq: 200, from: #""outputs":{"#, to: #""outputs":{"x":1,"#))
+        try f.sql(try backend.editBody(f.location, seq: 200, from: #""outputs":{"#, to: #""outputs":{"x":1,"#))
         let v = try f.verify()
         #expect(v.status == 1)
         #expect(v.stderr.contains("2 problems"), "\(v.stderr)")

@@ -68,14 +68,25 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable {
         }
     }
 
-    /// SQL that replaces text in a record's body.
-    func editBody(seq: Int, from: String, to: String) -> String {
-        let a = from.replacingOccurrences(of: "'", with: "''"), b = to.replacingOccurrences(of: "'", with: "''")
+    /// SQL that replaces text in a record's body, as someone editing it by hand would: the record's
+    /// canonical bytes (decoded from the log's encoded form) with `from` replaced by `to`, stored as
+    /// that text (which a log reads as it is).
+    func editBody(_ location: String, seq: Int, from: String, to: String) throws -> String {
+        PostgresDecisionLog.registerScheme()
+        let log = try DecisionLogs.open(location, create: false, readOnly: true)
+        defer { log.close() }
+        guard let r = try log.record(seq: UInt64(seq)) else { throw AuditError(.usage, "no record \(seq) to edit") }
+        let text = String(decoding: r.body, as: UTF8.self)
+        guard text.contains(from) else { throw AuditError(.usage, "record \(seq) holds no `\(from)`") }
+        return setBody(seq: seq, Array(text.replacingOccurrences(of: from, with: to).utf8))
+    }
+
+    /// SQL that stores `bytes` as a record's body.
+    func setBody(seq: Int, _ bytes: [UInt8]) -> String {
+        let hex = bytes.map { String(format: "%02x", $0) }.joined()
         switch self {
-        case .sqlite:
-            return "UPDATE verdict_records SET body = CAST(replace(CAST(body AS TEXT), '\(a)', '\(b)') AS BLOB) WHERE seq = \(seq)"
-        case .postgres:
-            return "UPDATE verdict_records SET body = convert_to(replace(convert_from(body, 'UTF8'), '\(a)', '\(b)'), 'UTF8') WHERE seq = \(seq)"
+        case .sqlite: return "UPDATE verdict_records SET body = X'\(hex)' WHERE seq = \(seq)"
+        case .postgres: return "UPDATE verdict_records SET body = '\\x\(hex)'::bytea WHERE seq = \(seq)"
         }
     }
 
