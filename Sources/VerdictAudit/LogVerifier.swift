@@ -103,6 +103,13 @@ public enum LogVerifier {
         }
     }
 
+    /// The run a checking thread works on while the thread that started it only reads (it touches
+    /// the run again once that thread has finished).
+    struct RunPointer: @unchecked Sendable {
+        let pointer: UnsafeMutablePointer<Run>
+        init(_ pointer: UnsafeMutablePointer<Run>) { self.pointer = pointer }
+    }
+
     /// One verification's working state.
     struct Run {
         let log: any DecisionLog
@@ -155,20 +162,9 @@ public enum LogVerifier {
             try checkVerifiedPrefix(state: state)
             if start == 0, bySize[0] != nil { checkRoot() }
             try planIndexes(from: start)
-            var read: UInt64 = 0
             // Events (version and change events) are leaves of the same tree, stored apart: each is checked in its place.
             let stored = try log.versionEvents().filter { $0.seq >= start }
-            var nextEvent = 0
-            try log.scan(from: start, until: nil) { chunk in
-                for r in chunk {
-                    while nextEvent < stored.count, stored[nextEvent].seq < r.seq { check(stored[nextEvent]); nextEvent += 1 }
-                    check(r)
-                }
-                read += UInt64(chunk.count)
-                progress?(read, max(read, state.size - min(start, state.size)))
-                return true
-            }
-            while nextEvent < stored.count { check(stored[nextEvent]); nextEvent += 1 }
+            try walk(from: start, total: state.size - min(start, state.size), events: stored)
             checkSize(state)
             checkNodesCompleted()
             try checkConsistency()
@@ -281,23 +277,61 @@ public enum LogVerifier {
             appendLeaf(e.leaf)
         }
 
-        /// One record: its place, its bytes against its leaf hash and its columns, and the tree nodes it completes.
-        mutating func check(_ r: StoredRecord) {
-            checkPlace(r.seq)
-            if let embedded = r.embeddedSeq {
-                if embedded != r.seq {
-                    problems.add(.tampered, "record \(r.seq) holds the content of record \(embedded): records were reordered or inserted at \(min(embedded, r.seq))")
-                } else if Merkle.leafHash(r.body) != r.leaf {
-                    problems.add(.tampered, "record \(r.seq) was altered: its content no longer matches its leaf hash")
-                } else if let problem = r.indexProblem {
-                    problems.add(.tampered, problem)
+        /// Reads the records from `start` on, and checks them with the events in sequence. Two threads
+        /// share the work: this one (which holds the log's snapshot) reads chunks of records and makes
+        /// the checks each record needs alone (``RecordPrecheck``: its leaf hash, its columns, its case
+        /// key); another checks them in sequence as they come (places, tree nodes, roots, the case
+        /// index at each checkpoint's size). At most a few chunks wait between them.
+        mutating func walk(from start: UInt64, total: UInt64, events stored: [StoredVersionEvent]) throws {
+            let log = self.log
+            let progress = self.progress
+            let handOff = RecordHandOff(capacity: 3)
+            let finished = DispatchSemaphore(value: 0)
+            try withUnsafeMutablePointer(to: &self) { me in
+                let run = RunPointer(me)
+                DispatchQueue.global(qos: .userInitiated).async {
+                    var nextEvent = 0
+                    while let (records, prechecks) = handOff.take() {
+                        for (i, r) in records.enumerated() {
+                            while nextEvent < stored.count, stored[nextEvent].seq < r.seq { run.pointer.pointee.check(stored[nextEvent]); nextEvent += 1 }
+                            run.pointer.pointee.check(r, prechecks[i])
+                        }
+                    }
+                    while nextEvent < stored.count { run.pointer.pointee.check(stored[nextEvent]); nextEvent += 1 }
+                    finished.signal()
                 }
-            } else {
-                problems.add(.tampered, "record \(r.seq) was altered: its content is no longer a record Verdict wrote")
+                // Whatever happens to the reading, the checking thread ends before this run goes on.
+                defer {
+                    handOff.close()
+                    finished.wait()
+                }
+                var precheck = RecordPrecheck()
+                var read: UInt64 = 0
+                try log.scan(from: start, until: nil) { chunk in
+                    let prechecks = chunk.map { precheck.check($0) }
+                    handOff.put((chunk, prechecks))
+                    read += UInt64(chunk.count)
+                    progress?(read, max(read, total))
+                    return true
+                }
+            }
+        }
+
+        /// One record: its place, its bytes against its leaf hash and its columns (as ``RecordPrecheck``
+        /// found them), and the tree nodes it completes.
+        mutating func check(_ r: StoredRecord, _ precheck: RecordPrecheck.Result) {
+            checkPlace(r.seq)
+            switch precheck.outcome {
+            case .intact: break
+            case .notRecord: problems.add(.tampered, "record \(r.seq) was altered: its content is no longer a record Verdict wrote")
+            case .holds(let embedded):
+                problems.add(.tampered, "record \(r.seq) holds the content of record \(embedded): records were reordered or inserted at \(min(embedded, r.seq))")
+            case .altered: problems.add(.tampered, "record \(r.seq) was altered: its content no longer matches its leaf hash")
+            case .columns(let problem): problems.add(.tampered, problem)
             }
             if r.digest != lastDigest, digests[r.digest] == nil { digests[r.digest] = r.seq }
             lastDigest = r.digest
-            index.add(caseID: r.caseID, seq: r.seq, leaf: r.leaf)
+            index.add(key: precheck.key, seq: r.seq, leaf: r.leaf)
             appendLeaf(r.leaf)
         }
 
