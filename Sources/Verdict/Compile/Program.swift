@@ -12,6 +12,12 @@ final class Program: @unchecked Sendable {
     let spanOfInstruction: UnsafeBufferPointer<Int32>
     let children: UnsafeBufferPointer<Int32>
     let constants: UnsafeBufferPointer<Value>
+    /// Parallel to `constants`: each constant's typed-slot form (``Value/scalar``), the immediate the
+    /// typed instructions compare with.
+    let constantScalars: UnsafeBufferPointer<Int64>
+    /// How many field slots come before the output slots in the typed slots (``Program/Instruction``'s
+    /// `scalar…` cases address field `i` as `i` and output `o` as `fieldCount + o`).
+    let fieldCount: Int
     let words: UnsafeBufferPointer<UInt64>
     let rules: UnsafeBufferPointer<Rule>
     let assignments: UnsafeBufferPointer<Assignment>
@@ -50,6 +56,8 @@ final class Program: @unchecked Sendable {
         spanOfInstruction = flat(b.spanOfInstruction)
         children = flat(b.children)
         constants = flat(b.constants)
+        constantScalars = flat(b.constants.map(\.scalar))
+        fieldCount = b.fieldTypes.count
         words = flat(b.words)
         rules = flat(b.rules)
         assignments = flat(b.assignments)
@@ -86,6 +94,17 @@ extension Program {
         case compare(CompareOp, Int32, Int32)
         /// A field or output (a ``Slot``) compared with a constant: the commonest condition, in one step.
         case compareSlot(CompareOp, slot: Slot, constant: Int32)
+        /// A typed slot (a field `i` as `i`, an output `o` as `fieldCount + o`) whose declared type is
+        /// the constant's, compared as `Int64`s with the constant's ``Program/constantScalars`` entry.
+        /// Only a slot holding ``Value/noScalar`` (absent, or an integer that is `Int64.min`) is read
+        /// as a `Value`.
+        case scalarCompare(CompareOp, slot: Int32, constant: Int32)
+        /// An enum-typed slot's member id in a constant set (`words[start..<start+count]`), read as a typed slot.
+        case scalarInBits(slot: Int32, start: Int32, count: Int32)
+        /// A typed slot in a range whose bounds are constants of its type (`constants[bounds]`, `[bounds + 1]`).
+        case scalarInRange(slot: Int32, bounds: Int32, lowerInclusive: Bool, upperInclusive: Bool)
+        /// A `bool` field or output read as a typed slot (1 true, 0 false).
+        case scalarBool(slot: Int32)
         /// A field or output that is an enum member, in a constant set (`problem in malignant_matter`).
         case slotInBits(Slot, start: Int32, count: Int32)
         /// An enum member in a constant set: `words[start..<start+count]` is its bitset over member ids.
@@ -172,6 +191,8 @@ extension Program {
     struct Assignment: Sendable {
         var output: Int32
         var value: Int32
+        /// The constant assigned (an index into `constants`), or -1 when the value is computed per case.
+        var constant: Int32 = -1
     }
 
     struct Override: Sendable {
@@ -273,8 +294,13 @@ struct ProgramBuilder {
     var decisions: [Program.Decision] = []
     var clocks: [Program.Clock] = []
     var measures: [Program.Measure] = []
+    /// The declared types of the fields and outputs, which decide where a typed instruction applies.
+    let fieldTypes: [ValueType]
+    let outputTypes: [ValueType]
 
     init(_ model: CheckedPolicy) {
+        fieldTypes = model.fields.map(\.type)
+        outputTypes = model.outputs.map(\.type)
         for span in model.spans {
             spanReferences.append(.init(start: Int32(references.count), count: Int32(span.references.count)))
             for r in span.references {
@@ -288,7 +314,12 @@ struct ProgramBuilder {
             let ruleStart = Int32(rules.count)
             for r in d.rules {
                 let start = Int32(assignments.count)
-                for a in r.assignments { assignments.append(.init(output: Int32(a.output), value: emit(a.value))) }
+                for a in r.assignments {
+                    let value = emit(a.value)
+                    var constant: Int32 = -1
+                    if case .constant(let k) = instructions[Int(value)] { constant = k }
+                    assignments.append(.init(output: Int32(a.output), value: value, constant: constant))
+                }
                 var rank: Int32 = -1
                 if d.hit == .priority, let slot = d.priorityOutput, let a = r.assignments.first(where: { $0.output == slot }),
                    let v = a.value.constantValue {
@@ -412,6 +443,25 @@ struct ProgramBuilder {
         }
     }
 
+    /// The typed-slot index of a field or output whose declared type is `v`'s kind (so the slot holds
+    /// only values of that kind, or absent), or nil: comparing it as `Int64`s is comparing the values.
+    private func scalarSlot(_ slot: Program.Slot, _ v: Value) -> Int32? {
+        let type = slot.index >= 0 ? fieldTypes[Int(slot.index)] : outputTypes[Int(-slot.index - 1)]
+        switch (type, v) {
+        case (.integer, .int), (.money, .money), (.timestamp, .time), (.duration, .duration), (.date, .date), (.bool, .bool),
+             (.enumeration, .member):
+            return slot.index >= 0 ? slot.index : Int32(fieldTypes.count) + (-slot.index - 1)
+        default:
+            return nil
+        }
+    }
+
+    /// The typed-slot index of a `bool` field or output read directly, or nil.
+    private func boolSlot(_ e: Expr) -> Int32? {
+        guard let slot = Self.slot(e) else { return nil }
+        return scalarSlot(slot, .bool(false))
+    }
+
     /// A set of enum members as a bitset over member ids; nil for other values.
     private static func bitset(_ values: [Value]) -> [UInt64]? {
         let ids = values.compactMap { v -> Int32? in if case .member(let m) = v { return m } else { return nil } }
@@ -433,8 +483,12 @@ struct ProgramBuilder {
             spanOfInstruction[Int(i)] = Int32(id)
             return i
         case .constant(let v): return add(.constant(constant(v)))
-        case .field(let i): return add(.field(Int32(i)))
-        case .output(let i): return add(.output(Int32(i)))
+        case .field(let i):
+            if let s = boolSlot(e) { return add(.scalarBool(slot: s)) }
+            return add(.field(Int32(i)))
+        case .output(let i):
+            if let s = boolSlot(e) { return add(.scalarBool(slot: s)) }
+            return add(.output(Int32(i)))
         case .not(let inner): return add(.not(emit(inner)))
         case .and(let items):
             let g = group(items)
@@ -447,14 +501,22 @@ struct ProgramBuilder {
             return add(.list(start: g.start, count: g.count))
         case let .compare(op, a, b):
             // `field op constant` (either way round) is one instruction.
-            if let slot = Self.slot(a), case .constant(let v) = b.unwrapped { return add(.compareSlot(op, slot: slot, constant: constant(v))) }
-            if let slot = Self.slot(b), case .constant(let v) = a.unwrapped { return add(.compareSlot(op.flipped, slot: slot, constant: constant(v))) }
+            // A typed slot compared with a constant of its type never reads a `Value` (``Program/Instruction/scalarCompare``).
+            if let slot = Self.slot(a), case .constant(let v) = b.unwrapped {
+                if let s = scalarSlot(slot, v) { return add(.scalarCompare(op, slot: s, constant: constant(v))) }
+                return add(.compareSlot(op, slot: slot, constant: constant(v)))
+            }
+            if let slot = Self.slot(b), case .constant(let v) = a.unwrapped {
+                if let s = scalarSlot(slot, v) { return add(.scalarCompare(op.flipped, slot: s, constant: constant(v))) }
+                return add(.compareSlot(op.flipped, slot: slot, constant: constant(v)))
+            }
             let x = emit(a), y = emit(b)
             return add(.compare(op, x, y))
         case let .inList(inner, values):
             if let slot = Self.slot(inner), let bits = Self.bitset(values) {
                 let start = Int32(words.count)
                 words.append(contentsOf: bits)
+                if let s = scalarSlot(slot, values[0]) { return add(.scalarInBits(slot: s, start: start, count: Int32(bits.count))) }
                 return add(.slotInBits(slot, start: start, count: Int32(bits.count)))
             }
             let x = emit(inner)
@@ -468,6 +530,11 @@ struct ProgramBuilder {
             constants.append(contentsOf: values)
             return add(.inList(x, start: start, count: Int32(values.count)))
         case let .inRange(inner, lower, lowerInclusive, upper, upperInclusive):
+            if let slot = Self.slot(inner), let s = scalarSlot(slot, lower), scalarSlot(slot, upper) != nil {
+                let bounds = constant(lower)
+                _ = constant(upper)
+                return add(.scalarInRange(slot: s, bounds: bounds, lowerInclusive: lowerInclusive, upperInclusive: upperInclusive))
+            }
             let x = emit(inner)
             let bounds = constant(lower)
             _ = constant(upper)

@@ -49,18 +49,18 @@ extension CompiledPolicy {
         return try decide(slots: slots, explain: explain, now: now)
     }
 
-    func decide(slots: [Value], explain: Bool, now: Timestamp?, owner: (AnyObject & Sendable)? = nil,
+    func decide(slots: [Value], scalars: [Int64]? = nil, explain: Bool, now: Timestamp?, owner: (AnyObject & Sendable)? = nil,
                 counted: Program.CountedValues? = nil) throws(CaseError) -> Decision {
         var outputs: [Value] = []
         var clocks: [ClockResult] = []
         if explain {
-            let trace = try evaluate(slots, tracer: TraceRecorder(policy: self), now: now, outputs: &outputs, clocks: &clocks, counted: counted).trace
+            let trace = try evaluate(slots, scalars: scalars, tracer: TraceRecorder(policy: self), now: now, outputs: &outputs, clocks: &clocks, counted: counted).trace
             let id = caseID(slots)
             let explanation = Explanation(caseID: id, policy: identity, now: now, trace: trace, fields: slots, outputs: outputs,
                                           clockResults: clocks, compiled: self, owner: owner ?? self)
             return Decision(caseID: id, explanation: explanation, values: outputs, clocks: clocks, now: now, compiled: self, owner: owner)
         }
-        _ = try evaluate(slots, tracer: NoTracer(), now: now, outputs: &outputs, clocks: &clocks, counted: counted)
+        _ = try evaluate(slots, scalars: scalars, tracer: NoTracer(), now: now, outputs: &outputs, clocks: &clocks, counted: counted)
         return Decision(caseID: caseID(slots), explanation: nil, values: outputs, clocks: clocks, now: now, compiled: self, owner: owner)
     }
 
@@ -70,10 +70,11 @@ extension CompiledPolicy {
         return ""
     }
 
-    /// Runs the one evaluator over a case's slots. `outputs` and `clocks` are overwritten; their
-    /// storage is reused when they hold a previous decision's.
+    /// Runs the one evaluator over a case's slots (and their typed form, ``PreparedCase``'s, when
+    /// given). `outputs` and `clocks` are overwritten; their storage is reused when they hold a
+    /// previous decision's.
     @inline(__always)
-    func evaluate<T: EvaluationTracer>(_ slots: [Value], tracer: T, now: Timestamp?, outputs: inout [Value],
+    func evaluate<T: EvaluationTracer>(_ slots: [Value], scalars: [Int64]? = nil, tracer: T, now: Timestamp?, outputs: inout [Value],
                                        clocks: inout [ClockResult], counted: Program.CountedValues? = nil) throws(CaseError) -> T {
         if outputs.count == outputCount {
             for i in outputs.indices { outputs[i] = .absent }
@@ -84,7 +85,7 @@ extension CompiledPolicy {
             }
         }
         do {
-            return try withEvaluator(fields: slots, outputs: &outputs, tracer: tracer, counted: counted) { (e: inout Evaluator<T>) throws(EvaluationError) in
+            return try withEvaluator(fields: slots, fieldScalars: scalars, outputs: &outputs, outputsAbsent: true, tracer: tracer, counted: counted) { (e: inout Evaluator<T>) throws(EvaluationError) in
                 try e.run(now: now, clocks: &clocks)
                 return e.tracer
             }
@@ -94,14 +95,32 @@ extension CompiledPolicy {
     }
 
     /// Gives `body` an evaluator over these slots for as long as it runs (the evaluator reads and
-    /// writes them in place).
+    /// writes them in place), with their typed slots on the stack beside them.
+    ///
+    /// - Parameter fieldScalars: the fields' typed slots when known (``PreparedCase``), else computed.
+    /// - Parameter outputsAbsent: every output is absent (a new decision), so their typed slots need
+    ///   no reading.
     @inline(__always)
-    func withEvaluator<T: EvaluationTracer, R, E: Error>(fields: [Value], outputs: inout [Value], tracer: T, counted: Program.CountedValues? = nil,
+    func withEvaluator<T: EvaluationTracer, R, E: Error>(fields: [Value], fieldScalars: [Int64]? = nil, outputs: inout [Value],
+                                                         outputsAbsent: Bool = false, tracer: T, counted: Program.CountedValues? = nil,
                                                          _ body: (inout Evaluator<T>) throws(E) -> R) throws(E) -> R {
         try fields.withUnsafeBufferPointer { (f) throws(E) -> R in
             try outputs.withUnsafeMutableBufferPointer { (o) throws(E) -> R in
-                var evaluator = Evaluator(program: program, fields: f, outputs: o, tracer: tracer, counted: counted)
-                return try body(&evaluator)
+                try withUnsafeTemporaryAllocation(of: Int64.self, capacity: f.count + o.count) { (scalars) throws(E) -> R in
+                    let s = scalars.baseAddress!
+                    if let fieldScalars, fieldScalars.count == f.count {
+                        fieldScalars.withUnsafeBufferPointer { s.initialize(from: $0.baseAddress!, count: f.count) }
+                    } else {
+                        for i in 0..<f.count { (s + i).initialize(to: f[i].scalar) }
+                    }
+                    if outputsAbsent {
+                        (s + f.count).initialize(repeating: Value.noScalar, count: o.count)
+                    } else {
+                        for i in 0..<o.count { (s + f.count + i).initialize(to: o[i].scalar) }
+                    }
+                    var evaluator = Evaluator(program: program, fields: f, outputs: o, scalars: s, tracer: tracer, counted: counted)
+                    return try body(&evaluator)
+                }
             }
         }
     }

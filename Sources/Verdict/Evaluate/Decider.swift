@@ -50,7 +50,7 @@ public final class Decider: Sendable {
     ///   cannot be decided (a calendar year not covered, an overflow, a `unique` conflict).
     public func decide(_ prepared: PreparedCase, explain: Bool = false, now: Timestamp? = nil) throws(CaseError) -> Decision {
         guard prepared.policy == policy.serial else { return try policy.decide(prepared, explain: explain, now: now) }
-        return try policy.decide(slots: prepared.slots, explain: explain, now: now, owner: self, counted: counted)
+        return try policy.decide(slots: prepared.slots, scalars: prepared.scalars, explain: explain, now: now, owner: self, counted: counted)
     }
 
     /// Decides a case given as UTF-8 JSON bytes.
@@ -95,7 +95,7 @@ extension Decider {
         var clocks: [ClockResult] = []
         swap(&outputs, &decision.values)
         swap(&clocks, &decision.clocks)
-        _ = try policy.evaluate(prepared.slots, tracer: NoTracer(), now: now, outputs: &outputs, clocks: &clocks, counted: counted)
+        _ = try policy.evaluate(prepared.slots, scalars: prepared.scalars, tracer: NoTracer(), now: now, outputs: &outputs, clocks: &clocks, counted: counted)
         swap(&outputs, &decision.values)
         swap(&clocks, &decision.clocks)
         decision.caseID = prepared.caseID

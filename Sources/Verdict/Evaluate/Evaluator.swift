@@ -33,6 +33,12 @@ struct Evaluator<Tracer: EvaluationTracer> {
     /// (see ``CompiledPolicy/withEvaluator(fields:outputs:tracer:_:)``).
     let fields: UnsafeBufferPointer<Value>
     let outputs: UnsafeMutableBufferPointer<Value>
+    /// The typed slots (``Value/scalar``) of the fields, then of the outputs, kept equal to the
+    /// values above: every write of an output writes both.
+    let scalars: UnsafeMutablePointer<Int64>
+    /// `scalars + fields.count`: the outputs' typed slots.
+    let outputScalars: UnsafeMutablePointer<Int64>
+    let constantScalars: UnsafeBufferPointer<Int64>
     var tracer: Tracer
     /// The constants and the names clock results carry: the program's, or a decider's own copies
     /// (``Program/CountedValues``).
@@ -40,8 +46,10 @@ struct Evaluator<Tracer: EvaluationTracer> {
     /// Why the last `.failure` truth failed.
     var failure = EvaluationFailure.overflow
 
-    init(program: Program, fields: UnsafeBufferPointer<Value>, outputs: UnsafeMutableBufferPointer<Value>, tracer: Tracer,
-         counted: Program.CountedValues? = nil) {
+    /// - Parameter scalars: `fields.count + outputs.count` typed slots holding the fields' and the
+    ///   outputs' ``Value/scalar`` (``CompiledPolicy/withEvaluator(fields:fieldScalars:outputs:outputsAbsent:tracer:counted:_:)`` fills them).
+    init(program: Program, fields: UnsafeBufferPointer<Value>, outputs: UnsafeMutableBufferPointer<Value>,
+         scalars: UnsafeMutablePointer<Int64>, tracer: Tracer, counted: Program.CountedValues? = nil) {
         self.counted = counted ?? program.countedValues
         instructions = program.instructions
         spans = program.spanOfInstruction
@@ -58,7 +66,27 @@ struct Evaluator<Tracer: EvaluationTracer> {
         zones = program.zones
         self.fields = fields
         self.outputs = outputs
+        self.scalars = scalars
+        outputScalars = scalars + fields.count
+        constantScalars = program.constantScalars
         self.tracer = tracer
+    }
+
+    /// The value behind typed slot `s` (a field, or an output after the fields).
+    ///
+    /// `mutating`, like ``setOutput(_:_:)``, though it writes nothing: a non-mutating method called
+    /// from a mutating one copies the evaluator (through its value witness, `failure` is not trivial).
+    @inline(__always)
+    private mutating func slotValue(_ s: Int32) -> UnsafePointer<Value> {
+        let i = Int(s)
+        return i < fields.count ? fields.baseAddress! + i : UnsafePointer(outputs.baseAddress! + (i - fields.count))
+    }
+
+    /// Writes output `o` and its typed slot.
+    @inline(__always)
+    mutating func setOutput(_ o: Int32, _ v: Value) {
+        outputScalars[Int(o)] = v.scalar
+        outputs[Int(o)] = v
     }
 
     /// The value of the expression rooted at instruction `i`.
@@ -70,7 +98,9 @@ struct Evaluator<Tracer: EvaluationTracer> {
         case .constant(let k): return constants[Int(k)]
         case .field(let s): return fields[Int(s)]
         case .output(let s): return outputs[Int(s)]
-        case .not, .and, .or, .compare, .compareSlot, .inBits, .slotInBits, .inList, .inRange, .contains, .present:
+        case .scalarBool(let s): return slotValue(s).pointee
+        case .not, .and, .or, .compare, .compareSlot, .inBits, .slotInBits, .inList, .inRange, .contains, .present,
+             .scalarCompare, .scalarInBits, .scalarInRange:
             switch truth(i) {
             case .true: return .bool(true)
             case .false: return .bool(false)
@@ -117,11 +147,48 @@ struct Evaluator<Tracer: EvaluationTracer> {
         return t
     }
 
+    /// ``truth(_:)``, with the commonest leaves (a typed slot compared, in a set, or a bare boolean)
+    /// decided here, in the caller, without a call: a call of the recursive ``truth(_:)`` costs more
+    /// than the comparison it makes (saving and restoring registers for its largest case). Traced
+    /// runs take the one path through ``truth(_:)``, which records every node.
+    @inline(__always)
+    mutating func leafTruth(_ i: Int32) -> Truth {
+        if !Tracer.isTracing {
+            switch instructions[Int(i)] {
+            case let .scalarCompare(op, s, k):
+                let a = scalars[Int(s)]
+                if a != Value.noScalar {
+                    let b = constantScalars[Int(k)]
+                    switch op {
+                    case .eq: return a == b ? .true : .false
+                    case .ne: return a != b ? .true : .false
+                    case .lt: return a < b ? .true : .false
+                    case .le: return a <= b ? .true : .false
+                    case .gt: return a > b ? .true : .false
+                    case .ge: return a >= b ? .true : .false
+                    }
+                }
+            case let .scalarInBits(s, start, count):
+                let a = scalars[Int(s)]
+                if a != Value.noScalar {
+                    let word = Int(a) >> 6
+                    return word < Int(count) && words[Int(start) + word] & (1 << UInt64(a & 63)) != 0 ? .true : .false
+                }
+            case .scalarBool(let s):
+                let a = scalars[Int(s)]
+                if a != Value.noScalar { return a != 0 ? .true : .false }
+            default:
+                break
+            }
+        }
+        return truth(i)
+    }
+
     @inline(__always)
     private mutating func decideTruth(_ instruction: Program.Instruction, _ i: Int32) -> Truth {
         switch instruction {
         case .not(let a):
-            switch truth(a) {
+            switch leafTruth(a) {
             case .true: return .false
             case .false: return .true
             case let other: return other
@@ -129,7 +196,7 @@ struct Evaluator<Tracer: EvaluationTracer> {
         case let .and(start, count):
             var unknown = false
             for k in Int(start)..<Int(start + count) {
-                switch truth(children[k]) {
+                switch leafTruth(children[k]) {
                 case .false: return .false
                 case .true: continue
                 case .failure: return .failure
@@ -140,7 +207,7 @@ struct Evaluator<Tracer: EvaluationTracer> {
         case let .or(start, count):
             var unknown = false
             for k in Int(start)..<Int(start + count) {
-                switch truth(children[k]) {
+                switch leafTruth(children[k]) {
                 case .true: return .true
                 case .false: continue
                 case .failure: return .failure
@@ -152,6 +219,41 @@ struct Evaluator<Tracer: EvaluationTracer> {
             // Compared where they lie: no value is copied (nor its reference count touched).
             let x = slot.index >= 0 ? fields.baseAddress! + Int(slot.index) : UnsafePointer(outputs.baseAddress! + Int(-slot.index - 1))
             return compare(op, x, constants.baseAddress! + Int(k))
+        case let .scalarCompare(op, s, k):
+            // Two integers: the slot's typed form and the constant's.
+            let a = scalars[Int(s)]
+            if a == Value.noScalar { return compare(op, slotValue(s), constants.baseAddress! + Int(k)) }
+            let b = constantScalars[Int(k)]
+            switch op {
+            case .eq: return a == b ? .true : .false
+            case .ne: return a != b ? .true : .false
+            case .lt: return a < b ? .true : .false
+            case .le: return a <= b ? .true : .false
+            case .gt: return a > b ? .true : .false
+            case .ge: return a >= b ? .true : .false
+            }
+        case let .scalarInBits(s, start, count):
+            let a = scalars[Int(s)]
+            if a == Value.noScalar { return Self.absentOrFailure(slotValue(s), &failure) }
+            let word = Int(a) >> 6
+            return word < Int(count) && words[Int(start) + word] & (1 << UInt64(a & 63)) != 0 ? .true : .false
+        case let .scalarInRange(s, bounds, lowerInclusive, upperInclusive):
+            let a = scalars[Int(s)]
+            if a == Value.noScalar {
+                let v = slotValue(s)
+                if case .absent = v.pointee { return .unknown }
+                if case .failure(let f) = v.pointee { failure = f; return .failure }
+                guard let lo = Value.compare(v.pointee, constants[Int(bounds)]), let hi = Value.compare(v.pointee, constants[Int(bounds) + 1]) else {
+                    return .unknown
+                }
+                return (lowerInclusive ? lo >= 0 : lo > 0) && (upperInclusive ? hi <= 0 : hi < 0) ? .true : .false
+            }
+            let lo = constantScalars[Int(bounds)], hi = constantScalars[Int(bounds) + 1]
+            return (lowerInclusive ? a >= lo : a > lo) && (upperInclusive ? a <= hi : a < hi) ? .true : .false
+        case .scalarBool(let s):
+            let a = scalars[Int(s)]
+            if a == Value.noScalar { return Self.truth(slotValue(s), &failure) }
+            return a != 0 ? .true : .false
         case let .compare(op, a, b):
             let x = value(a), y = value(b)
             return compare(op, x, y)
@@ -207,6 +309,16 @@ struct Evaluator<Tracer: EvaluationTracer> {
             return .failure
         default: return .unknown
         }
+    }
+
+    /// Unknown for an absent slot; a failure for a failed one.
+    @inline(__always)
+    private static func absentOrFailure(_ v: UnsafePointer<Value>, _ failure: inout EvaluationFailure) -> Truth {
+        if case .failure(let f) = v.pointee {
+            failure = f
+            return .failure
+        }
+        return .unknown
     }
 
     @inline(__always)
@@ -294,7 +406,7 @@ struct Evaluator<Tracer: EvaluationTracer> {
     @inline(__always)
     mutating func holds(_ c: Program.Condition) throws(EvaluationFailure) -> Bool {
         if c.isAlways { return true }
-        let t = truth(c.root)
+        let t = leafTruth(c.root)
         if t == .failure { throw failure }
         if Tracer.isTracing { tracer.condition(c, t, fields: fields, outputs: outputs) }
         return t == .true
@@ -383,6 +495,7 @@ extension Evaluator {
                         for k in rule.assignmentStart..<rule.assignmentStart + rule.assignmentCount {
                             let a = assignments[Int(k)]
                             Self.gather(&outputs[Int(a.output)], try checkedValue(a.value))
+                            outputScalars[Int(a.output)] = Value.noScalar  // a list
                         }
                     } catch {
                         throw .failed(error, .rule(decision: di, rule: ri - d.ruleStart))
@@ -397,10 +510,12 @@ extension Evaluator {
             do throws(EvaluationFailure) {
                 for k in rule.assignmentStart..<rule.assignmentStart + rule.assignmentCount {
                     let a = assignments[Int(k)]
-                    if case .constant(let c) = instructions[Int(a.value)] {
-                        outputs[Int(a.output)] = constants[Int(c)]  // the commonest `then:`, copied once
+                    if a.constant >= 0 {
+                        // The commonest `then:`, copied once, its typed slot from the constant's.
+                        outputScalars[Int(a.output)] = constantScalars[Int(a.constant)]
+                        outputs[Int(a.output)] = constants[Int(a.constant)]
                     } else {
-                        outputs[Int(a.output)] = try checkedValue(a.value)
+                        setOutput(a.output, try checkedValue(a.value))
                     }
                 }
             } catch {
@@ -424,6 +539,7 @@ extension Evaluator {
         default:
             if case .list = new { current = new; return }
             items = []
+            items.reserveCapacity(4)  // one allocation for the commonest lists, not one per growth
         }
         current = .absent  // so `items` is the only reference and grows in place
         switch new {
@@ -490,7 +606,7 @@ extension Evaluator {
             if result == .done { changed = true }
             if Tracer.isTracing { tracer.operation(Int32(k - start), result) }
         }
-        if changed { outputs[Int(o.output)] = .list(items) }
+        if changed { setOutput(o.output, .list(items)) }
         if Tracer.isTracing { tracer.override(di, oi, .applied) }
     }
 
@@ -517,8 +633,8 @@ extension Evaluator {
             stopped = Timestamp(millisecondsSinceEpoch: t)
         }
         let due = agreed ?? computed
-        if c.dueOutput >= 0 { outputs[Int(c.dueOutput)] = .time(due) }
-        if c.atRiskOutput >= 0, let risk { outputs[Int(c.atRiskOutput)] = .time(risk) }
+        if c.dueOutput >= 0 { setOutput(c.dueOutput, .time(due)) }
+        if c.atRiskOutput >= 0, let risk { setOutput(c.atRiskOutput, .time(risk)) }
         let calendar = c.target.calendar
         results.append(ClockResult(name: counted.clocks[Int(ci)], index: Int(ci), start: Timestamp(millisecondsSinceEpoch: s),
                                  computedDue: Timestamp(millisecondsSinceEpoch: computed), agreed: agreed.map(Timestamp.init(millisecondsSinceEpoch:)),

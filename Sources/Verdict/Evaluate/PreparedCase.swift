@@ -19,6 +19,8 @@ import Foundation
 /// not: its slots are plain values, read only after the serial matches.
 public struct PreparedCase: Sendable {
     let slots: [Value]
+    /// The slots' typed form (``Value/scalar``), made once here so deciding copies it and converts nothing.
+    let scalars: [Int64]
     /// The serial number of the policy that prepared this case (see ``CompiledPolicy``'s `serial`).
     let policy: UInt64
     /// The case's `id`.
@@ -76,7 +78,7 @@ extension CompiledPolicy {
     private func prepared(_ slots: [Value]) -> PreparedCase {
         var id = ""
         if case .string(let s) = slots[idSlot] { id = s }
-        return PreparedCase(slots: slots, policy: serial, caseID: id)
+        return PreparedCase(slots: slots, scalars: slots.map(\.scalar), policy: serial, caseID: id)
     }
 
     /// Decides a prepared case.
@@ -87,6 +89,6 @@ extension CompiledPolicy {
             throw CaseError(caseID: prepared.caseID, problems: [.init(field: nil, code: .wrongPolicy,
                                                                       message: "this case was prepared for another policy; prepare it with this one")])
         }
-        return try decide(slots: prepared.slots, explain: explain, now: now)
+        return try decide(slots: prepared.slots, scalars: prepared.scalars, explain: explain, now: now)
     }
 }

@@ -223,3 +223,28 @@ extension String {
     /// The same text in new storage, whose reference count is the copy's own.
     var ownCopy: String { String(decoding: Array(utf8), as: UTF8.self) }
 }
+
+/// Typed slots: the evaluator keeps every field and output slot also as an `Int64` beside its
+/// `Value`, so the commonest conditions (a slot compared with a constant of its type, a member in a
+/// set, a bare boolean) compare integers and never read a `Value`.
+extension Value {
+    /// The typed-slot form of an absent value, and of anything that is not a scalar (a string, a
+    /// list). An integer, amount or duration can be `Int64.min` too, so a slot holding it is read as
+    /// its `Value` instead: never a wrong answer, only the slower path. Instants (years 0001–9999),
+    /// dates, members and booleans never are.
+    static let noScalar = Int64.min
+
+    /// This value as a typed slot: an integer, amount of minor units, instant's or duration's
+    /// milliseconds, date's day number or member id as itself, `true` as 1 and `false` as 0;
+    /// ``noScalar`` for anything else. Values of one kind keep their order.
+    @inline(__always)
+    var scalar: Int64 {
+        switch self {
+        case .int(let x), .money(let x), .time(let x), .duration(let x): return x
+        case .date(let d): return Int64(d)
+        case .member(let m): return Int64(m)
+        case .bool(let b): return b ? 1 : 0
+        default: return Value.noScalar
+        }
+    }
+}

@@ -15,11 +15,8 @@ extension CompiledPolicy {
             if personal { return (info.text, .string("[personal data, not recorded]")) }
             guard let root = program.spanOfInstruction.firstIndex(of: Int32(id)) else { return nil }
             var outputs = e.outputs
-            let v = e.fields.withUnsafeBufferPointer { f in
-                outputs.withUnsafeMutableBufferPointer { o in
-                    var evaluator = Evaluator(program: program, fields: f, outputs: o, tracer: NoTracer())
-                    return evaluator.value(Int32(root))
-                }
+            let v = withEvaluator(fields: e.fields, outputs: &outputs, tracer: NoTracer()) { (evaluator: inout Evaluator<NoTracer>) in
+                evaluator.value(Int32(root))
             }
             return (info.text, v)
         }
