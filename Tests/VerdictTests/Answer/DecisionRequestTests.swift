@@ -97,6 +97,40 @@ struct DecisionRequestTests {
         #expect(question.problems.first?.code == .invalidQuestion)
     }
 
+    /// `answer(_:json:rendered:)` (the C library's call) hands over the bytes `rendered()` gives, in
+    /// every format, and on a refusal throws the same error without calling its closure.
+    @Test func theAnswerRenderedInPlaceIsTheRenderedAnswer() throws {
+        var whyNot = DecisionRequest(language: .zh, now: Self.now)
+        whyNot.whyNot = ["approver=branch_manager"]
+        let requests = [DecisionRequest(now: Self.now), DecisionRequest(explanation: .compact, now: Self.now), whyNot,
+                        DecisionRequest(now: Self.now, format: .explanation), DecisionRequest(language: .en, now: Self.now, format: .text)]
+        for request in requests {
+            var got: [UInt8] = []
+            var calls = 0
+            try Self.henan.withUnsafeBytes { raw in
+                try Self.shipped.answer(request, json: raw, rendered: { bytes in got = Array(bytes); calls += 1 })
+            }
+            let expected = try Self.shipped.answer(request, json: Self.henan).rendered()
+            #expect(calls == 1)
+            #expect(String(decoding: got, as: UTF8.self) == expected, "format \(request.format), \(request.explanation)")
+        }
+        // A question only another version can answer reads the case's bytes again (copied from the buffer).
+        let other = DecisionRequest(whyNot: ["approver=head_office"], format: .explanation)
+        var got: [UInt8] = []
+        try WhyNotVersionsTests.december.withUnsafeBytes { raw in
+            try Self.set.answer(other, json: raw, rendered: { got = Array($0) })
+        }
+        #expect(String(decoding: got, as: UTF8.self) == (try Self.set.answer(other, json: WhyNotVersionsTests.december)).rendered())
+        var called = false
+        #expect {
+            try Array("{".utf8).withUnsafeBytes { raw in try Self.set.answer(DecisionRequest(), json: raw, rendered: { _ in called = true }) }
+        } throws: { error in
+            guard case let .refused(caseError, _)? = error as? DecisionRequestError else { return false }
+            return caseError.problems.first?.code == .jsonSyntax
+        }
+        #expect(!called)
+    }
+
     @Test func aSetOfOneVersionDecidesWhateverTheDate() throws {
         let one = PolicyVersions(Self.set.latest)
         // 2.0.0 took effect in 2027, yet on its own it decides a 2026 case, as the version itself does.
