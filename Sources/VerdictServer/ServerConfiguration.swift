@@ -23,6 +23,10 @@ public struct ServerLimits: Sendable {
     /// How often (in seconds) a client's console bucket gains back one expensive action (audit record
     /// pages, proofs, draft checks; ``ConsoleThrottle``), up to ten.
     public var consoleRefillSeconds: Double = 3
+    /// How often (in seconds) an address that gave the console's sign-in form wrong tokens gains back
+    /// one attempt, after the first ten (``ConsoleRoutes/wrongSignInsAllowed``); while it has none, every
+    /// sign-in from it is refused with 429.
+    public var wrongSignInRefillSeconds: Double = ConsoleRoutes.wrongSignInRefill
 
     public init() {}
 }

@@ -101,7 +101,8 @@ public struct VerdictService: Sendable {
         api.post(":name/decide-batch") { request, context in try await decisions.decideBatch(request, context: context) }
 
         ConsoleRoutes(registry: registry, authenticator: authenticator, limits: configuration.limits, log: configuration.auditLog,
-                      throttle: ConsoleThrottle(refillInterval: configuration.limits.consoleRefillSeconds), desk: desk, sessions: sessions)
+                      throttle: ConsoleThrottle(refillInterval: configuration.limits.consoleRefillSeconds), desk: desk, sessions: sessions,
+                      signIns: ConsoleThrottle(capacity: ConsoleRoutes.wrongSignInsAllowed, refillInterval: configuration.limits.wrongSignInRefillSeconds))
             .register(on: router)
 
         if let desk { ChangeRoutes(desk: desk, authenticator: authenticator, registry: registry, limits: configuration.limits).register(on: router) }
