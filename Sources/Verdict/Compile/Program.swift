@@ -43,6 +43,11 @@ final class Program: @unchecked Sendable {
     let calendarNames: UnsafeBufferPointer<String>
     /// The zones the date functions read instants in (the policy's, or a calendar's).
     let zones: UnsafeBufferPointer<Zone>
+    /// For each output, its place among the list-typed outputs (the only ones a `collect` table or an
+    /// override builds), or -1: where ``Evaluator/lists`` keeps the storage it builds that list in.
+    let listOfOutput: UnsafeBufferPointer<Int32>
+    /// How many outputs are lists.
+    let listCount: Int
     private let owners: [AnyObject & Sendable]
 
     init(_ b: ProgramBuilder, clockNames: [String]) {
@@ -76,6 +81,18 @@ final class Program: @unchecked Sendable {
         self.clockNames = flat(clockNames)
         calendarNames = flat(b.calendars.map(\.name))
         zones = flat(b.zones)
+        var lists: [Int32] = []
+        var listCount: Int32 = 0
+        for t in b.outputTypes {
+            if case .list = t {
+                lists.append(listCount)
+                listCount += 1
+            } else {
+                lists.append(-1)
+            }
+        }
+        listOfOutput = flat(lists)
+        self.listCount = Int(listCount)
         self.owners = owners
     }
 }

@@ -72,10 +72,14 @@ extension CompiledPolicy {
 
     /// Runs the one evaluator over a case's slots (and their typed form, ``PreparedCase``'s, when
     /// given). `outputs` and `clocks` are overwritten; their storage is reused when they hold a
-    /// previous decision's.
+    /// previous decision's of this policy.
+    ///
+    /// - Parameter lists: ``Program/listCount`` lists to build collected and overridden lists in, kept by a
+    ///   reused ``Decision`` (``Decision/lists``); nil to build them as new values.
     @inline(__always)
     func evaluate<T: EvaluationTracer>(_ slots: [Value], scalars: [Int64]? = nil, tracer: T, now: Timestamp?, outputs: inout [Value],
-                                       clocks: inout [ClockResult], counted: Program.CountedValues? = nil) throws(CaseError) -> T {
+                                       clocks: inout [ClockResult], lists: UnsafeMutablePointer<[Value]>? = nil,
+                                       counted: Program.CountedValues? = nil) throws(CaseError) -> T {
         if outputs.count == outputCount {
             for i in outputs.indices { outputs[i] = .absent }
         } else {
@@ -85,7 +89,8 @@ extension CompiledPolicy {
             }
         }
         do {
-            return try withEvaluator(fields: slots, fieldScalars: scalars, outputs: &outputs, outputsAbsent: true, tracer: tracer, counted: counted) { (e: inout Evaluator<T>) throws(EvaluationError) in
+            return try withEvaluator(fields: slots, fieldScalars: scalars, outputs: &outputs, outputsAbsent: true, lists: lists,
+                                   tracer: tracer, counted: counted) { (e: inout Evaluator<T>) throws(EvaluationError) in
                 try e.run(now: now, clocks: &clocks)
                 return e.tracer
             }
@@ -100,9 +105,11 @@ extension CompiledPolicy {
     /// - Parameter fieldScalars: the fields' typed slots when known (``PreparedCase``), else computed.
     /// - Parameter outputsAbsent: every output is absent (a new decision), so their typed slots need
     ///   no reading.
+    /// - Parameter lists: ``Program/listCount`` lists for ``Evaluator/lists``, or nil (lists built as new values).
     @inline(__always)
     func withEvaluator<T: EvaluationTracer, R, E: Error>(fields: [Value], fieldScalars: [Int64]? = nil, outputs: inout [Value],
-                                                         outputsAbsent: Bool = false, tracer: T, counted: Program.CountedValues? = nil,
+                                                         outputsAbsent: Bool = false, lists: UnsafeMutablePointer<[Value]>? = nil,
+                                                         tracer: T, counted: Program.CountedValues? = nil,
                                                          _ body: (inout Evaluator<T>) throws(E) -> R) throws(E) -> R {
         try fields.withUnsafeBufferPointer { (f) throws(E) -> R in
             try outputs.withUnsafeMutableBufferPointer { (o) throws(E) -> R in
@@ -118,7 +125,7 @@ extension CompiledPolicy {
                     } else {
                         for i in 0..<o.count { (s + f.count + i).initialize(to: o[i].scalar) }
                     }
-                    var evaluator = Evaluator(program: program, fields: f, outputs: o, scalars: s, tracer: tracer, counted: counted)
+                    var evaluator = Evaluator(program: program, fields: f, outputs: o, scalars: s, lists: lists, tracer: tracer, counted: counted)
                     return try body(&evaluator)
                 }
             }

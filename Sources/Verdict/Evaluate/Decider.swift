@@ -83,7 +83,8 @@ extension Decider {
     /// for c in cases { try decider.decide(c, into: &d); use(d["approver"]) }
     /// ```
     /// Once `decision` has held one decision of this policy, deciding allocates nothing for outputs
-    /// and clocks (lists an override or a `collect` table builds are new values). Same results as
+    /// and clocks, nor for the lists an override or a `collect` table builds once they have been as
+    /// long before (unless an earlier decision's list is still referenced elsewhere). Same results as
     /// ``decide(_:explain:now:)``; no explanation. A case prepared by another policy throws
     /// `wrong-policy`, and `decision` is left as it was.
     public func decide(_ prepared: PreparedCase, now: Timestamp? = nil, into decision: inout Decision) throws(CaseError) {
@@ -91,13 +92,25 @@ extension Decider {
             decision = try policy.decide(prepared, now: now)
             return
         }
+        if decision.compiled !== policy {
+            // Another policy's results: nothing of them is reused (a clock result there names its clock).
+            decision.clocks.removeAll()
+            decision.lists.removeAll()
+        }
         var outputs: [Value] = []
         var clocks: [ClockResult] = []
+        var lists: [[Value]] = []
         swap(&outputs, &decision.values)
         swap(&clocks, &decision.clocks)
-        _ = try policy.evaluate(prepared.slots, scalars: prepared.scalars, tracer: NoTracer(), now: now, outputs: &outputs, clocks: &clocks, counted: counted)
+        swap(&lists, &decision.lists)
+        if lists.count != policy.program.listCount { lists = [[Value]](repeating: [], count: policy.program.listCount) }
+        try lists.withUnsafeMutableBufferPointer { (l) throws(CaseError) in
+            _ = try policy.evaluate(prepared.slots, scalars: prepared.scalars, tracer: NoTracer(), now: now, outputs: &outputs, clocks: &clocks,
+                                    lists: l.baseAddress, counted: counted)
+        }
         swap(&outputs, &decision.values)
         swap(&clocks, &decision.clocks)
+        swap(&lists, &decision.lists)
         decision.caseID = prepared.caseID
         decision.now = now
         decision.explanation = nil

@@ -13,6 +13,9 @@ public struct Decision: Sendable {
     /// The explanation, when the decision was made with `explain: true`.
     public internal(set) var explanation: Explanation?
     var values: [Value]
+    /// Storage for the lists a `collect` table or an override builds, one per list output, kept from one
+    /// decision to the next when this decision is reused (``Decider/decide(_:now:into:)``).
+    var lists: [[Value]] = []
     /// The SLA clocks that apply to this case, in the policy's order.
     public internal(set) var clocks: [ClockResult]
     /// The instant clocks were judged at, when one was given.

@@ -39,6 +39,12 @@ struct Evaluator<Tracer: EvaluationTracer> {
     /// `scalars + fields.count`: the outputs' typed slots.
     let outputScalars: UnsafeMutablePointer<Int64>
     let constantScalars: UnsafeBufferPointer<Int64>
+    /// One list per list-typed output (``Program/listOfOutput``), where a `collect` table or an
+    /// override builds that output's list: storage a reused ``Decision`` keeps across decisions, so
+    /// building a list allocates only when it outgrows the last one (see ``collect(_:_:)``).
+    /// Nil for a decision that is not kept: lists are then built as new values, as cheap as it gets.
+    let lists: UnsafeMutablePointer<[Value]>?
+    let listOfOutput: UnsafeBufferPointer<Int32>
     var tracer: Tracer
     /// The constants and the names clock results carry: the program's, or a decider's own copies
     /// (``Program/CountedValues``).
@@ -47,9 +53,10 @@ struct Evaluator<Tracer: EvaluationTracer> {
     var failure = EvaluationFailure.overflow
 
     /// - Parameter scalars: `fields.count + outputs.count` typed slots holding the fields' and the
-    ///   outputs' ``Value/scalar`` (``CompiledPolicy/withEvaluator(fields:fieldScalars:outputs:outputsAbsent:tracer:counted:_:)`` fills them).
+    ///   outputs' ``Value/scalar`` (``CompiledPolicy/withEvaluator(fields:fieldScalars:outputs:outputsAbsent:lists:tracer:counted:_:)`` fills them).
+    /// - Parameter lists: ``Program/listCount`` lists for the outputs' collected and overridden lists.
     init(program: Program, fields: UnsafeBufferPointer<Value>, outputs: UnsafeMutableBufferPointer<Value>,
-         scalars: UnsafeMutablePointer<Int64>, tracer: Tracer, counted: Program.CountedValues? = nil) {
+         scalars: UnsafeMutablePointer<Int64>, lists: UnsafeMutablePointer<[Value]>?, tracer: Tracer, counted: Program.CountedValues? = nil) {
         self.counted = counted ?? program.countedValues
         instructions = program.instructions
         spans = program.spanOfInstruction
@@ -69,6 +76,8 @@ struct Evaluator<Tracer: EvaluationTracer> {
         self.scalars = scalars
         outputScalars = scalars + fields.count
         constantScalars = program.constantScalars
+        self.lists = lists
+        listOfOutput = program.listOfOutput
         self.tracer = tracer
     }
 
@@ -443,18 +452,22 @@ extension Evaluator {
     /// Runs every decision in dependency order, then every clock. Outputs end up in `outputs`.
     ///
     /// - Parameter now: the instant clocks are judged at, if any.
-    /// - Parameter clocks: receives the clock results (cleared first; its storage is reused).
+    /// - Parameter clocks: receives the results of the clocks that apply, in the policy's order. Its
+    ///   storage is reused, and so is each result a previous decision of this program left at the
+    ///   same place for the same clock (``ClockResult/index``): its names are not copied again.
     mutating func run(now: Timestamp?, clocks: inout [ClockResult]) throws(EvaluationError) {
         for di in 0..<Int32(decisions.count) { try decide(di) }
-        clocks.removeAll(keepingCapacity: true)
         clocks.reserveCapacity(self.clocks.count)  // one allocation at most, not one per growth
+        var applied = 0
         for ci in 0..<Int32(self.clocks.count) {
             do throws(EvaluationFailure) {
-                try clock(ci, now: now, into: &clocks)
+                try clock(ci, now: now, into: &clocks, at: &applied)
             } catch {
+                clocks.removeAll(keepingCapacity: true)
                 throw .failed(error, .clock(ci))
             }
         }
+        if clocks.count > applied { clocks.removeLast(clocks.count - applied) }
     }
 
     private mutating func decide(_ di: Int32) throws(EvaluationError) {
@@ -494,8 +507,12 @@ extension Evaluator {
                     do throws(EvaluationFailure) {
                         for k in rule.assignmentStart..<rule.assignmentStart + rule.assignmentCount {
                             let a = assignments[Int(k)]
-                            Self.gather(&outputs[Int(a.output)], try checkedValue(a.value))
-                            outputScalars[Int(a.output)] = Value.noScalar  // a list
+                            if lists != nil {
+                                collect(a.output, try checkedValue(a.value))
+                            } else {
+                                Self.gather(&outputs[Int(a.output)], try checkedValue(a.value))
+                                outputScalars[Int(a.output)] = Value.noScalar  // a list
+                            }
                         }
                     } catch {
                         throw .failed(error, .rule(decision: di, rule: ri - d.ruleStart))
@@ -530,6 +547,57 @@ extension Evaluator {
         }
     }
 
+    /// Appends `new` (a value, or each of a list's) to output `o`'s collected list, without repeating
+    /// a value already in it: what ``gather(_:_:)`` does, built in `lists[o]`.
+    ///
+    /// The output and `lists[o]` share one storage once the list is published; while it grows the
+    /// output is absent, so the storage is uniquely referenced and grows in place. A reused decision
+    /// keeps the storage for its next case (its outputs are made absent first), so a collected list
+    /// allocates nothing once it has held a list as long.
+    @inline(never)  // out of the rule loop, which it would make larger for every rule
+    private mutating func collect(_ o: Int32, _ new: Value) {
+        let i = Int(listOfOutput[Int(o)])
+        guard let lists, i >= 0 else {  // not kept (or not a list output: the checker allows none here)
+            Self.gather(&outputs[Int(o)], new)
+            outputScalars[Int(o)] = Value.noScalar
+            return
+        }
+        if !takeList(o) {
+            // The first value collected. A list is taken as it is, as `gather` does.
+            if case .list = new {
+                setOutput(o, new)
+                return
+            }
+            lists[i].removeAll(keepingCapacity: true)
+            lists[i].reserveCapacity(4)  // one allocation for the commonest lists, not one per growth
+        }
+        switch new {
+        case .absent: break
+        case .list(let added): for v in added where !lists[i].contains(v) { lists[i].append(v) }
+        default: if !lists[i].contains(new) { lists[i].append(new) }
+        }
+        setOutput(o, .list(lists[i]))
+    }
+
+    /// Moves output `o`'s list into `lists[o]` (a copy of its elements only when it is another list's
+    /// storage: a constant signer chain, another case's list) and makes the output absent, so that
+    /// `lists[o]` is the only reference to its storage; false, changing nothing, when the output holds
+    /// no list.
+    @inline(never)
+    private mutating func takeList(_ o: Int32) -> Bool {
+        let i = Int(listOfOutput[Int(o)])
+        guard let lists else { return false }
+        guard case .list(let current) = outputs[Int(o)] else { return false }
+        let shared = current.withUnsafeBufferPointer { c in lists[i].withUnsafeBufferPointer { c.baseAddress == $0.baseAddress && c.count == $0.count } }
+        if !shared {
+            lists[i].removeAll(keepingCapacity: true)
+            lists[i].reserveCapacity(current.count + 4)  // room for what an override inserts, in one allocation
+            lists[i].append(contentsOf: current)
+        }
+        outputs[Int(o)] = .absent
+        return true
+    }
+
     /// Appends to a collected list without repeating a value already in it.
     static func gather(_ current: inout Value, _ new: Value) {
         var items: [Value]
@@ -551,7 +619,7 @@ extension Evaluator {
     }
 
     private mutating func override(_ di: Int32, _ oi: Int32, _ o: Program.Override) throws(EvaluationFailure) {
-        guard case .list(var items) = outputs[Int(o.output)] else {
+        guard case .list = outputs[Int(o.output)] else {
             if Tracer.isTracing { tracer.override(di, oi, .outputAbsent) }
             return
         }
@@ -564,6 +632,20 @@ extension Evaluator {
             if Tracer.isTracing { tracer.override(di, oi, .exception(x)) }
             return
         }
+        if let lists, listOfOutput[Int(o.output)] >= 0 {
+            // Changed in the storage kept for it, in place (see ``takeList(_:)``), and published again.
+            _ = takeList(o.output)
+            let items = lists + Int(listOfOutput[Int(o.output)])
+            _ = apply(o, to: &items.pointee)
+            setOutput(o.output, .list(items.pointee))
+        } else if case .list(var items) = outputs[Int(o.output)], apply(o, to: &items) {
+            setOutput(o.output, .list(items))
+        }
+        if Tracer.isTracing { tracer.override(di, oi, .applied) }
+    }
+
+    /// An override's operations on a chain; whether any changed it.
+    private mutating func apply(_ o: Program.Override, to items: inout [Value]) -> Bool {
         var changed = false
         let start = Int(o.operationStart)
         let replaceEnd = start + Int(o.replacementCount)
@@ -606,13 +688,14 @@ extension Evaluator {
             if result == .done { changed = true }
             if Tracer.isTracing { tracer.operation(Int32(k - start), result) }
         }
-        if changed { setOutput(o.output, .list(items)) }
-        if Tracer.isTracing { tracer.override(di, oi, .applied) }
+        return changed
     }
 
-    /// A clock's deadlines into their outputs, and its result, judged at `now`, appended to `results`
-    /// (nothing when it does not apply). Built where it is kept: a result is a large value.
-    private mutating func clock(_ ci: Int32, now: Timestamp?, into results: inout [ClockResult]) throws(EvaluationFailure) {
+    /// A clock's deadlines into their outputs, and its result, judged at `now`, written at
+    /// `results[applied]` (nothing when it does not apply; `applied` counts the results written).
+    /// Built where it is kept: a result is a large value. A result already there for the same clock
+    /// (a reused decision's, of this program) is updated in place, keeping its names.
+    private mutating func clock(_ ci: Int32, now: Timestamp?, into results: inout [ClockResult], at applied: inout Int) throws(EvaluationFailure) {
         let c = clocks[Int(ci)]
         guard try holds(c.condition), case .time(let s) = try checkedValue(c.start) else {
             if Tracer.isTracing { tracer.clock(ci, nil) }
@@ -636,11 +719,29 @@ extension Evaluator {
         if c.dueOutput >= 0 { setOutput(c.dueOutput, .time(due)) }
         if c.atRiskOutput >= 0, let risk { setOutput(c.atRiskOutput, .time(risk)) }
         let calendar = c.target.calendar
-        results.append(ClockResult(name: counted.clocks[Int(ci)], index: Int(ci), start: Timestamp(millisecondsSinceEpoch: s),
-                                 computedDue: Timestamp(millisecondsSinceEpoch: computed), agreed: agreed.map(Timestamp.init(millisecondsSinceEpoch:)),
-                                 due: Timestamp(millisecondsSinceEpoch: due), atRisk: agreed == nil ? risk.map(Timestamp.init(millisecondsSinceEpoch:)) : nil,
-                                   stoppedAt: stopped, calendar: calendar.map { counted.calendars[Int($0)] }))
-        let last = results.count - 1
+        let last = applied
+        applied += 1
+        if last < results.count, results[last].index == Int(ci) {
+            // The same clock as the last decision's at this place: its name and calendar stand.
+            results.withUnsafeMutableBufferPointer { r in
+                r[last].start = Timestamp(millisecondsSinceEpoch: s)
+                r[last].computedDue = Timestamp(millisecondsSinceEpoch: computed)
+                r[last].agreed = agreed.map(Timestamp.init(millisecondsSinceEpoch:))
+                r[last].due = Timestamp(millisecondsSinceEpoch: due)
+                r[last].atRisk = agreed == nil ? risk.map(Timestamp.init(millisecondsSinceEpoch:)) : nil
+                r[last].stoppedAt = stopped
+                r[last].now = nil
+                r[last].status = nil
+                r[last].remaining = nil
+                r[last].overdue = nil
+            }
+        } else {
+            let result = ClockResult(name: counted.clocks[Int(ci)], index: Int(ci), start: Timestamp(millisecondsSinceEpoch: s),
+                                     computedDue: Timestamp(millisecondsSinceEpoch: computed), agreed: agreed.map(Timestamp.init(millisecondsSinceEpoch:)),
+                                     due: Timestamp(millisecondsSinceEpoch: due), atRisk: agreed == nil ? risk.map(Timestamp.init(millisecondsSinceEpoch:)) : nil,
+                                     stoppedAt: stopped, calendar: calendar.map { counted.calendars[Int($0)] })
+            if last < results.count { results[last] = result } else { results.append(result) }
+        }
         if let now {
             do throws(WorkingCalendar.YearNotCovered) {
                 if let calendar {
