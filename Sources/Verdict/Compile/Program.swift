@@ -122,6 +122,11 @@ extension Program {
         case scalarInRange(slot: Int32, bounds: Int32, lowerInclusive: Bool, upperInclusive: Bool)
         /// A `bool` field or output read as a typed slot (1 true, 0 false).
         case scalarBool(slot: Int32)
+        /// A typed slot plus or minus a constant (`constants[constant]`), computed on the `Int64`s
+        /// (`resolved_at + 5d`, `cost - 100`): a timestamp or duration slot with a duration, an integer
+        /// with an integer, money with money. The result's kind is `result`; an overflow (or a time
+        /// out of range) is a failure, as ``Value/add(_:_:)`` and ``Value/subtract(_:_:)`` say.
+        case scalarArithmetic(slot: Int32, constant: Int32, subtract: Bool, result: ArithmeticResult)
         /// A field or output that is an enum member, in a constant set (`problem in malignant_matter`).
         case slotInBits(Slot, start: Int32, count: Int32)
         /// An enum member in a constant set: `words[start..<start+count]` is its bitset over member ids.
@@ -178,6 +183,11 @@ extension Program {
     }
 
     /// A condition's root instruction (or -1: always true), and its conjunct tree (-1: none).
+    /// What a ``Instruction/scalarArithmetic(slot:constant:subtract:result:)`` makes of its `Int64`.
+    enum ArithmeticResult: UInt8, Sendable {
+        case time, duration, integer, money
+    }
+
     struct Condition: Sendable {
         var root: Int32
         var tree: Int32
@@ -438,6 +448,24 @@ struct ProgramBuilder {
         return Int32(constants.count - 1)
     }
 
+    /// `a + b` or `a - b` as ``Program/Instruction/scalarArithmetic(slot:constant:subtract:result:)``
+    /// when `a` is a field or output whose type makes the sum one of a typed slot and `b` a constant;
+    /// nil otherwise.
+    private mutating func scalarArithmetic(_ a: Expr, _ b: Expr, subtract: Bool) -> Int32? {
+        guard let slot = Self.slot(a), let v = b.constantValue, v.scalar != Value.noScalar else { return nil }
+        let type = slot.index >= 0 ? fieldTypes[Int(slot.index)] : outputTypes[Int(-slot.index - 1)]
+        let result: Program.ArithmeticResult
+        switch (type, v) {
+        case (.timestamp, .duration): result = .time
+        case (.duration, .duration): result = .duration
+        case (.integer, .int): result = .integer
+        case (.money, .money): result = .money
+        default: return nil
+        }
+        let s = slot.index >= 0 ? slot.index : Int32(fieldTypes.count) + (-slot.index - 1)
+        return add(.scalarArithmetic(slot: s, constant: constant(v), subtract: subtract, result: result))
+    }
+
     private mutating func add(_ i: Instruction) -> Int32 {
         instructions.append(i)
         spanOfInstruction.append(-1)
@@ -561,9 +589,11 @@ struct ProgramBuilder {
             return add(.contains(list: l, element: x))
         case .present(let inner): return add(.present(emit(inner)))
         case let .add(a, b):
+            if let i = scalarArithmetic(a, b, subtract: false) { return i }
             let x = emit(a), y = emit(b)
             return add(.add(x, y))
         case let .subtract(a, b):
+            if let i = scalarArithmetic(a, b, subtract: true) { return i }
             let x = emit(a), y = emit(b)
             return add(.subtract(x, y))
         case .negate(let inner): return add(.negate(emit(inner)))

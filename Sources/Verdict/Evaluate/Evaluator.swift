@@ -125,6 +125,20 @@ struct Evaluator<Tracer: EvaluationTracer> {
                 if !v.isAbsent { items.append(v) }
             }
             return .list(items)
+        case let .scalarArithmetic(s, k, subtract, result):
+            let a = scalars[Int(s)]
+            // Absent, failed, or a real Int64.min (which has no typed form): what the values say.
+            if a == Value.noScalar {
+                return subtract ? Value.subtract(slotValue(s).pointee, constants[Int(k)]) : Value.add(slotValue(s).pointee, constants[Int(k)])
+            }
+            let (r, overflow) = subtract ? a.subtractingReportingOverflow(constantScalars[Int(k)]) : a.addingReportingOverflow(constantScalars[Int(k)])
+            if overflow { return .failure(.overflow) }
+            switch result {
+            case .time: return Value.timeRange.contains(r) ? .time(r) : .failure(.overflow)
+            case .duration: return .duration(r)
+            case .integer: return .int(r)
+            case .money: return .money(r)
+            }
         case let .add(a, b):
             let x = value(a)
             return Value.add(x, value(b))
@@ -304,7 +318,7 @@ struct Evaluator<Tracer: EvaluationTracer> {
         case .output(let s):
             return Self.truth(UnsafePointer(outputs.baseAddress! + Int(s)), &failure)
         case .constant, .list, .add, .subtract, .negate, .workingTime, .workingDays, .datePart, .daysBetween,
-             .isWorkingTime, .isWorkingDay:
+             .isWorkingTime, .isWorkingDay, .scalarArithmetic:
             return Self.truth(value(i), &failure)
         }
     }
