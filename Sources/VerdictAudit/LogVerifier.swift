@@ -79,6 +79,21 @@ public enum LogVerifier {
         }
     }
 
+    /// Where ``RecordPrecheck`` runs while the records are walked: on the thread reading them, on the
+    /// thread checking them in sequence, or on whichever has room for the chunk at hand (the default).
+    /// The checks and their words are the same wherever they run.
+    enum PrecheckPlace: Sendable { case adaptive, reader, checker }
+
+    /// Verifies with the records' own checks made where `prechecks` says (what tests use to check
+    /// that a damaged record is refused the same wherever its checks run).
+    static func verify(_ log: any DecisionLog, key: Curve25519.Signing.PublicKey?, prechecks: PrecheckPlace) throws -> VerifyReport {
+        try log.readSnapshot {
+            var run = Run(log: log, key: key, previous: nil)
+            run.prechecks = prechecks
+            return try run.verify().report
+        }
+    }
+
     /// Problems found so far: the first ``problemCap`` in full, the rest counted.
     struct Problems {
         var listed: [AuditError] = []
@@ -137,6 +152,8 @@ public enum LogVerifier {
         /// Each digest version events name: each version they give it, with the first event giving it; the events counted.
         var eventDigests: [String: [(seq: UInt64, version: String)]] = [:]
         var events: UInt64 = 0
+        /// Which thread makes the checks each record needs alone (tests choose one; verify adapts).
+        var prechecks = PrecheckPlace.adaptive
 
         init(log: any DecisionLog, key: Curve25519.Signing.PublicKey?, previous: Verified?) {
             self.log = log
@@ -278,23 +295,28 @@ public enum LogVerifier {
         }
 
         /// Reads the records from `start` on, and checks them with the events in sequence. Two threads
-        /// share the work: this one (which holds the log's snapshot) reads chunks of records and makes
-        /// the checks each record needs alone (``RecordPrecheck``: its leaf hash, its columns, its case
-        /// key); another checks them in sequence as they come (places, tree nodes, roots, the case
-        /// index at each checkpoint's size). At most a few chunks wait between them.
+        /// share the work: this one (which holds the log's snapshot) reads chunks of records; another
+        /// checks them in sequence as they come (places, tree nodes, roots, the case index at each
+        /// checkpoint's size). The checks each record needs alone (``RecordPrecheck``: its leaf hash, its
+        /// columns, its case key) go to whichever thread has room (``PrecheckPlace``): by default this
+        /// one makes them for a chunk while a chunk already waits for the checking thread, else the
+        /// checking thread makes them itself. At most a few chunks wait between them.
         mutating func walk(from start: UInt64, total: UInt64, events stored: [StoredVersionEvent]) throws {
             let log = self.log
             let progress = self.progress
+            let place = self.prechecks
             let handOff = RecordHandOff(capacity: 3)
             let finished = DispatchSemaphore(value: 0)
             try withUnsafeMutablePointer(to: &self) { me in
                 let run = RunPointer(me)
                 DispatchQueue.global(qos: .userInitiated).async {
                     var nextEvent = 0
-                    while let (records, prechecks) = handOff.take() {
-                        for (i, r) in records.enumerated() {
-                            while nextEvent < stored.count, stored[nextEvent].seq < r.seq { run.pointer.pointee.check(stored[nextEvent]); nextEvent += 1 }
-                            run.pointer.pointee.check(r, prechecks[i])
+                    var precheck = RecordPrecheck()
+                    while let (records, given) = handOff.take() {
+                        let prechecks = given ?? records.map { precheck.check($0) }
+                        for i in records.indices {
+                            while nextEvent < stored.count, stored[nextEvent].seq < records[i].seq { run.pointer.pointee.check(stored[nextEvent]); nextEvent += 1 }
+                            run.pointer.pointee.check(records[i], prechecks[i])
                         }
                     }
                     while nextEvent < stored.count { run.pointer.pointee.check(stored[nextEvent]); nextEvent += 1 }
@@ -308,8 +330,8 @@ public enum LogVerifier {
                 var precheck = RecordPrecheck()
                 var read: UInt64 = 0
                 try log.scan(from: start, until: nil) { chunk in
-                    let prechecks = chunk.map { precheck.check($0) }
-                    handOff.put((chunk, prechecks))
+                    let here = place == .reader || (place == .adaptive && handOff.backlog > 0)
+                    handOff.put((chunk, here ? chunk.map { precheck.check($0) } : nil))
                     read += UInt64(chunk.count)
                     progress?(read, max(read, total))
                     return true

@@ -26,11 +26,14 @@ public enum Merkle {
     }
 
     public static func nodeHash(_ left: Hash, _ right: Hash) -> Hash {
-        var buffer = [UInt8](repeating: 1, count: 65)
-        buffer.withUnsafeMutableBufferPointer { b in
-            for i in 0..<32 { b[1 + i] = left[i]; b[33 + i] = right[i] }
+        // 0x01 ‖ left ‖ right, in a buffer on the stack (a node is hashed per leaf appended, about).
+        precondition(left.count >= 32 && right.count >= 32, "a tree node over a hash shorter than 32 bytes")
+        return withUnsafeTemporaryAllocation(byteCount: 65, alignment: 8) { b in
+            b[0] = 1
+            left.withUnsafeBytes { (b.baseAddress! + 1).copyMemory(from: $0.baseAddress!, byteCount: 32) }
+            right.withUnsafeBytes { (b.baseAddress! + 33).copyMemory(from: $0.baseAddress!, byteCount: 32) }
+            return SHA256.hash(data: UnsafeRawBufferPointer(b)).withUnsafeBytes { Array($0) }
         }
-        return Array(SHA256.hash(data: buffer))
     }
 
     public static let emptyRoot: Hash = Array(SHA256.hash(data: [UInt8]()))

@@ -216,22 +216,31 @@ public enum RecordEncoding {
         return stored.withUnsafeBufferPointer { b in decode(b, names: names) }
     }
 
-    /// A timestamp's digit runs and the separator after each: `YYYY-MM-DDTHH:MM:SS`.
-    private static let timestampLayout: [(digits: Int, after: UInt8)] = [(4, 45), (2, 45), (2, 84), (2, 58), (2, 58), (2, 0)]
+    /// The separator after each of a timestamp's digit runs (four digits, then five of two): `YYYY-MM-DDTHH:MM:SS`.
+    private static let timestampSeparators: [UInt8] = [45, 45, 84, 58, 58, 0]
 
-    /// The decoding itself, in one pass over the stored bytes with no nested function or closure holding
-    /// its state (a captured variable is checked for exclusive access at every use, which was most of
-    /// the cost of reading an encoded log) and no allocation but the output.
-    private static func decode(_ b: UnsafeBufferPointer<UInt8>, names: Names) -> [UInt8]? {
+    /// The decoding itself: one pass that checks every token and counts the bytes they stand for, then
+    /// one that writes them through a pointer into an array of that size (no growth, no check per byte).
+    /// Neither holds its state in a nested function or closure (a captured variable is checked for
+    /// exclusive access at every use, which was most of the cost of reading an encoded log).
+    static func decode(_ b: UnsafeBufferPointer<UInt8>, names: Names) -> [UInt8]? {
+        guard let count = decodedCount(b, names: names) else { return nil }
+        return [UInt8](unsafeUninitializedCapacity: count) { out, written in
+            written = write(b, names: names, to: out.baseAddress!)
+            precondition(written == count)
+        }
+    }
+
+    /// The number of canonical bytes `b` stands for; nil when it cannot be decoded (an id the table
+    /// does not hold, a token cut short, a byte that is neither text nor a token).
+    static func decodedCount(_ b: UnsafeBufferPointer<UInt8>, names: Names) -> Int? {
         let n = b.count
-        var out: [UInt8] = []
-        out.reserveCapacity(n * 3 + 64)
+        var count = 0
         var i = 1
         while i < n {
-            // Text up to the next token, copied at once.
             var j = i
             while j < n && b[j] >= 0x20 { j += 1 }
-            if j > i { out.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<j])) }
+            count += j - i
             i = j
             guard i < n else { break }
             let t = b[i]
@@ -248,62 +257,116 @@ public enum RecordEncoding {
                     shift += 7
                 }
                 guard ended, id >= 1, id <= names.entries.count else { return nil }
-                out.append(34)
-                out.append(contentsOf: names.entries[id - 1])
-                out.append(34)
-                if t == 0x01 { out.append(58) }
+                count += names.entries[id - 1].count + (t == 0x01 ? 3 : 2)
             case 0x03:
                 guard i < n else { return nil }
                 let flags = b[i]
                 i += 1
                 guard flags & ~7 == 0, flags & 6 != 6 else { return nil }
-                let count = 14 + (flags & 1 == 1 ? 3 : 0) + (flags & 6 != 0 ? 4 : 0)
-                let packed = (count + 1) / 2
+                let digits = 14 + (flags & 1 == 1 ? 3 : 0) + (flags & 6 != 0 ? 4 : 0)
+                let packed = (digits + 1) / 2
                 guard n - i >= packed else { return nil }
                 // Digit k is the high (even k) or low (odd k) half of packed byte k / 2; an odd count
                 // leaves a last low half of 0.
-                for k in 0..<count {
+                for k in 0..<digits {
                     let v = b[i + k >> 1]
                     if (k & 1 == 0 ? v >> 4 : v & 15) > 9 { return nil }
                 }
-                if count & 1 == 1, b[i + packed - 1] & 15 != 0 { return nil }
-                let base = i
+                if digits & 1 == 1, b[i + packed - 1] & 15 != 0 { return nil }
                 i += packed
-                var d = 0
-                out.append(34)
-                // YYYY-MM-DDTHH:MM:SS[.mmm](Z|±HH:MM), the separators put back between the digit runs.
-                for part in timestampLayout {
-                    for _ in 0..<part.digits {
-                        let v = b[base + d >> 1]
-                        out.append((d & 1 == 0 ? v >> 4 : v & 15) + 48)
-                        d += 1
-                    }
-                    if part.after != 0 { out.append(part.after) }
-                }
-                if flags & 1 == 1 {
-                    out.append(46)
-                    for _ in 0..<3 {
-                        let v = b[base + d >> 1]
-                        out.append((d & 1 == 0 ? v >> 4 : v & 15) + 48)
-                        d += 1
-                    }
-                }
-                if flags & 6 == 0 {
-                    out.append(90)
-                } else {
-                    out.append(flags & 2 != 0 ? 43 : 45)
-                    for k in 0..<4 {
-                        if k == 2 { out.append(58) }
-                        let v = b[base + d >> 1]
-                        out.append((d & 1 == 0 ? v >> 4 : v & 15) + 48)
-                        d += 1
-                    }
-                }
-                out.append(34)
+                // "YYYY-MM-DDTHH:MM:SS" (21 with its quotes), ".mmm", then "Z" or "±HH:MM".
+                count += 21 + (flags & 1 == 1 ? 4 : 0) + (flags & 6 == 0 ? 1 : 6)
             default:
                 return nil
             }
         }
-        return out
+        return count
+    }
+
+    /// Writes the canonical bytes of `b`, which ``decodedCount(_:names:)`` found decodable, to `out`;
+    /// gives how many it wrote.
+    private static func write(_ b: UnsafeBufferPointer<UInt8>, names: Names, to out: UnsafeMutablePointer<UInt8>) -> Int {
+        let n = b.count
+        var o = 0
+        var i = 1
+        while i < n {
+            // Text up to the next token, copied at once.
+            var j = i
+            while j < n && b[j] >= 0x20 { j += 1 }
+            if j > i {
+                (out + o).update(from: b.baseAddress! + i, count: j - i)
+                o += j - i
+            }
+            i = j
+            guard i < n else { break }
+            let t = b[i]
+            i += 1
+            switch t {
+            case 0x01, 0x02:
+                var id = 0, shift = 0
+                while true {
+                    let c = b[i]
+                    i += 1
+                    id |= Int(c & 0x7F) << shift
+                    if c < 0x80 { break }
+                    shift += 7
+                }
+                out[o] = 34
+                o += 1
+                names.entries[id - 1].withUnsafeBufferPointer { e in
+                    if e.count > 0 { (out + o).update(from: e.baseAddress!, count: e.count) }
+                }
+                o += names.entries[id - 1].count
+                out[o] = 34
+                o += 1
+                if t == 0x01 { out[o] = 58; o += 1 }
+            default:
+                let flags = b[i]
+                i += 1
+                let digits = 14 + (flags & 1 == 1 ? 3 : 0) + (flags & 6 != 0 ? 4 : 0)
+                let base = i
+                i += (digits + 1) / 2
+                var d = 0
+                out[o] = 34
+                o += 1
+                // YYYY-MM-DDTHH:MM:SS[.mmm](Z|±HH:MM), the separators put back between the digit runs.
+                for (k, after) in timestampSeparators.enumerated() {
+                    for _ in 0..<(k == 0 ? 4 : 2) {
+                        let v = b[base + d >> 1]
+                        out[o] = (d & 1 == 0 ? v >> 4 : v & 15) + 48
+                        o += 1
+                        d += 1
+                    }
+                    if after != 0 { out[o] = after; o += 1 }
+                }
+                if flags & 1 == 1 {
+                    out[o] = 46
+                    o += 1
+                    for _ in 0..<3 {
+                        let v = b[base + d >> 1]
+                        out[o] = (d & 1 == 0 ? v >> 4 : v & 15) + 48
+                        o += 1
+                        d += 1
+                    }
+                }
+                if flags & 6 == 0 {
+                    out[o] = 90
+                    o += 1
+                } else {
+                    out[o] = flags & 2 != 0 ? 43 : 45
+                    o += 1
+                    for k in 0..<4 {
+                        if k == 2 { out[o] = 58; o += 1 }
+                        let v = b[base + d >> 1]
+                        out[o] = (d & 1 == 0 ? v >> 4 : v & 15) + 48
+                        o += 1
+                        d += 1
+                    }
+                }
+                out[o] = 34
+                o += 1
+            }
+        }
+        return o
     }
 }

@@ -1,10 +1,10 @@
 import Foundation
 
-/// Chunks of records (with their ``RecordPrecheck`` results) handed from the thread reading the log
+/// Chunks of records (with their ``RecordPrecheck`` results, or nil for the taker to make them) handed from the thread reading the log
 /// to the thread checking them in sequence; at most `capacity` wait, beyond which the reader waits,
 /// so memory stays bounded whichever thread is slower.
 final class RecordHandOff: @unchecked Sendable {
-    typealias Chunk = (records: [StoredRecord], prechecks: [RecordPrecheck.Result])
+    typealias Chunk = (records: [StoredRecord], prechecks: [RecordPrecheck.Result]?)
     private let condition = NSCondition()
     private var waiting: [Chunk] = []
     private var closed = false
@@ -28,6 +28,13 @@ final class RecordHandOff: @unchecked Sendable {
         guard !waiting.isEmpty else { return nil }
         condition.broadcast()
         return waiting.removeFirst()
+    }
+
+    /// How many chunks wait for the taker now (the taker is behind while any does).
+    var backlog: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return waiting.count
     }
 
     func close() {

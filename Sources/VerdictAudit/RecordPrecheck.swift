@@ -81,41 +81,58 @@ struct RecordPrecheck {
             digestBytes = Self.digestKey + Array(JSONWriter.quoted(r.digest).utf8) + [125]
         }
         var id = r.caseID
-        let time = timeBytes
-        let head = r.body.withUnsafeBufferPointer { b -> Bool in
-            var i = 0
-            func match(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-                guard b.count - i >= bytes.count else { return false }
-                if bytes.count > 0, memcmp(b.baseAddress! + i, bytes.baseAddress!, bytes.count) != 0 { return false }
-                i += bytes.count
-                return true
-            }
-            func match(_ bytes: [UInt8]) -> Bool { bytes.withUnsafeBufferPointer { match($0) } }
-            guard match(Self.seqKey) else { return false }
-            // The number as `String(seq)` writes it: digits, no leading zero.
-            let first = i
-            var n: UInt64 = 0
-            while i < b.count, b[i] >= 48, b[i] <= 57 {
-                let (m, o1) = n.multipliedReportingOverflow(by: 10)
-                let (a, o2) = m.addingReportingOverflow(UInt64(b[i] - 48))
-                if o1 || o2 { return false }
-                n = a
-                i += 1
-            }
-            guard i > first, i - first == 1 || b[first] != 48, n == r.seq else { return false }
-            guard match(Self.timeKey), match(time), match(Self.caseKey) else { return false }
-            guard i < b.count, b[i] == 34 else { return false }
-            i += 1
-            let idMatches = id.withUTF8 { u -> Bool in
-                // A byte JSON escapes (a control character, `"`, `\`): the general check decides.
-                for c in u where c < 0x20 || c == 34 || c == 92 { return false }
-                return match(u)
-            }
-            guard idMatches, i < b.count, b[i] == 34 else { return false }
-            i += 1
-            return match(Self.policyKey)
+        return r.body.withUnsafeBufferPointer { b -> Bool in
+            id.withUTF8 { u in Self.starts(b, seq: r.seq, time: timeBytes, caseID: u, digest: digestBytes) }
         }
-        guard head, let at = LogVerifier.firstIndex(of: Self.digestKey, in: r.body) else { return false }
-        return r.body.count - at >= digestBytes.count && r.body[at..<(at + digestBytes.count)].elementsEqual(digestBytes)
+    }
+
+    /// The bytes of `bytes` at `b[i...]`: the index after them, or nil.
+    private static func match(_ b: UnsafeBufferPointer<UInt8>, _ i: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard b.count - i >= bytes.count else { return nil }
+        if bytes.count > 0, memcmp(b.baseAddress! + i, bytes.baseAddress!, bytes.count) != 0 { return nil }
+        return i + bytes.count
+    }
+
+    private static func match(_ b: UnsafeBufferPointer<UInt8>, _ i: Int, _ bytes: [UInt8]) -> Int? {
+        bytes.withUnsafeBufferPointer { match(b, i, $0) }
+    }
+
+    /// ``startsAsColumnsSay(_:)`` on the bytes, with no nested function or closure holding the position
+    /// (a captured variable is checked for exclusive access at every use).
+    private static func starts(_ b: UnsafeBufferPointer<UInt8>, seq: UInt64, time: [UInt8], caseID u: UnsafeBufferPointer<UInt8>,
+                               digest: [UInt8]) -> Bool {
+        guard var i = match(b, 0, seqKey) else { return false }
+        // The number as `String(seq)` writes it: digits, no leading zero.
+        let first = i
+        var n: UInt64 = 0
+        while i < b.count, b[i] >= 48, b[i] <= 57 {
+            let (m, o1) = n.multipliedReportingOverflow(by: 10)
+            let (a, o2) = m.addingReportingOverflow(UInt64(b[i] - 48))
+            if o1 || o2 { return false }
+            n = a
+            i += 1
+        }
+        guard i > first, i - first == 1 || b[first] != 48, n == seq else { return false }
+        guard let t = match(b, i, timeKey), let c = match(b, t, time), let q = match(b, c, caseKey) else { return false }
+        guard q < b.count, b[q] == 34 else { return false }
+        // A byte JSON escapes (a control character, `"`, `\`): the general check decides.
+        for c in u where c < 0x20 || c == 34 || c == 92 { return false }
+        guard let e = match(b, q + 1, u), e < b.count, b[e] == 34, match(b, e + 1, policyKey) != nil else { return false }
+        // The first `"digest":` anywhere in the bytes, followed by the digest column and `}`.
+        guard let at = digestKey.withUnsafeBufferPointer({ firstIndex(of: $0, in: b) }) else { return false }
+        return match(b, at, digest) != nil
+    }
+
+    /// The first position of `needle` (not empty) in `haystack`.
+    static func firstIndex(of needle: UnsafeBufferPointer<UInt8>, in haystack: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard needle.count > 0, needle.count <= haystack.count else { return needle.isEmpty ? 0 : nil }
+        let first = needle[0]
+        var i = 0
+        let last = haystack.count - needle.count
+        while i <= last {
+            if haystack[i] == first, memcmp(haystack.baseAddress! + i, needle.baseAddress!, needle.count) == 0 { return i }
+            i += 1
+        }
+        return nil
     }
 }

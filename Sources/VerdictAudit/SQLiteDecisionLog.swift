@@ -395,16 +395,20 @@ public final class SQLiteDecisionLog: DecisionLog, @unchecked Sendable {
     }
 
     // Columns read without trusting their types: a hand-edited cell must give an error later, never a trap.
-    static func int(_ row: Row, _ i: Int) -> Int64 {
-        switch (row[i] as DatabaseValue).storage {
+    static func int(_ row: Row, _ i: Int) -> Int64 { int(row[i] as DatabaseValue) }
+
+    static func int(_ value: DatabaseValue) -> Int64 {
+        switch value.storage {
         case .int64(let v): return v
         case .double(let d): return Int64(exactly: d) ?? -1
         default: return -1
         }
     }
 
-    static func text(_ row: Row, _ i: Int) -> String {
-        switch (row[i] as DatabaseValue).storage {
+    static func text(_ row: Row, _ i: Int) -> String { text(row[i] as DatabaseValue) }
+
+    static func text(_ value: DatabaseValue) -> String {
+        switch value.storage {
         case .string(let s): return s
         case .blob(let d): return String(decoding: d, as: UTF8.self)
         case .int64(let v): return String(v)
@@ -412,8 +416,10 @@ public final class SQLiteDecisionLog: DecisionLog, @unchecked Sendable {
         }
     }
 
-    static func blob(_ row: Row, _ i: Int) -> [UInt8] {
-        switch (row[i] as DatabaseValue).storage {
+    static func blob(_ row: Row, _ i: Int) -> [UInt8] { blob(row[i] as DatabaseValue) }
+
+    static func blob(_ value: DatabaseValue) -> [UInt8] {
+        switch value.storage {
         case .blob(let d): return Array(d)
         case .string(let s): return Array(s.utf8)
         default: return []
@@ -426,12 +432,22 @@ public final class SQLiteDecisionLog: DecisionLog, @unchecked Sendable {
     public func scan(from seq: UInt64, until end: UInt64?, _ body: ([StoredRecord]) throws -> Bool) throws {
         do {
             try read { db in
-                let cursor = try Row.fetchCursor(db, sql: "SELECT \(Self.columns) FROM verdict_records WHERE seq >= ? AND seq < ? ORDER BY seq",
-                                                 arguments: [Int64(seq), Int64(clamping: end ?? UInt64(Int64.max))])
+                let statement = try db.makeStatement(sql: "SELECT \(Self.columns) FROM verdict_records WHERE seq >= ? AND seq < ? ORDER BY seq")
+                let cursor = try Row.fetchCursor(statement, arguments: [Int64(seq), Int64(clamping: end ?? UInt64(Int64.max))])
+                var reader = RecordColumns(names: currentNames(), encodes: encodes)
                 var chunk: [StoredRecord] = []
                 chunk.reserveCapacity(4096)
-                while let row = try cursor.next() {
-                    chunk.append(try record(row, db))
+                while try cursor.next() != nil {
+                    var r = reader.record(statement.sqliteStatement)
+                    if r.body.isEmpty, let stored = reader.undecoded {
+                        // An entry of the name table this process has not read yet (or a body no table decodes).
+                        var table = reader.names
+                        try Self.loadNames(db, into: &table)
+                        keepNames(table)
+                        reader.names = table
+                        r.body = RecordEncoding.decode(stored, names: table) ?? stored
+                    }
+                    chunk.append(r)
                     if chunk.count == 4096 {
                         if try !body(chunk) { return }
                         chunk.removeAll(keepingCapacity: true)
@@ -441,6 +457,80 @@ public final class SQLiteDecisionLog: DecisionLog, @unchecked Sendable {
             }
         } catch {
             throw Self.storage(error, path)
+        }
+    }
+
+    /// A row of ``columns`` read in place from the statement, without a `Row` or `Data` copy of its
+    /// cells: each cell of the type Verdict writes is read from SQLite's memory (an encoded body
+    /// decoded straight from it, a digest equal to the row before's reused); any other (a hand edit)
+    /// is read as ``int(_:_:)``, ``text(_:_:)`` and ``blob(_:_:)`` read it, so it reads the same.
+    struct RecordColumns {
+        var names: RecordEncoding.Names
+        /// Whether the log's schema encodes bodies (in a log of schema 1, a body is read as stored).
+        let encodes: Bool
+        /// The stored body of the last record when it did not decode with `names` (its `body` is then empty).
+        var undecoded: [UInt8]?
+        private var digest = ""
+        private var digestBytes: [UInt8] = []
+
+        init(names: RecordEncoding.Names, encodes: Bool) {
+            self.names = names
+            self.encodes = encodes
+        }
+
+        mutating func record(_ s: OpaquePointer) -> StoredRecord {
+            undecoded = nil
+            let seq = Self.int(s, 0), at = Self.int(s, 1)
+            let caseID: String
+            if sqlite3_column_type(s, 2) == SQLITE_BLOB {
+                caseID = Self.withBytes(s, 2) { String(decoding: $0, as: UTF8.self) }
+            } else {
+                caseID = SQLiteDecisionLog.text(DatabaseValue(sqliteStatement: s, index: 2))
+            }
+            let digest: String
+            if sqlite3_column_type(s, 3) == SQLITE_TEXT, let text = sqlite3_column_text(s, 3),
+               memchr(text, 0, Int(sqlite3_column_bytes(s, 3))) == nil {
+                let bytes = UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(s, 3)))
+                if !bytes.elementsEqual(digestBytes) {
+                    self.digest = String(decoding: bytes, as: UTF8.self)
+                    digestBytes = Array(bytes)
+                }
+                digest = self.digest
+            } else {
+                digest = SQLiteDecisionLog.text(DatabaseValue(sqliteStatement: s, index: 3))
+            }
+            var body: [UInt8]
+            if sqlite3_column_type(s, 4) == SQLITE_BLOB {
+                let names = self.names, encodes = self.encodes
+                var failed = false
+                body = Self.withBytes(s, 4) { b in
+                    guard encodes, b.first == RecordEncoding.marker else { return Array(b) }
+                    if let decoded = RecordEncoding.decode(b, names: names) { return decoded }
+                    failed = true
+                    return []
+                }
+                if failed {
+                    undecoded = Self.withBytes(s, 4) { Array($0) }
+                }
+            } else {
+                body = SQLiteDecisionLog.blob(DatabaseValue(sqliteStatement: s, index: 4))
+                if encodes, body.first == RecordEncoding.marker {
+                    if let decoded = RecordEncoding.decode(body, names: names) { body = decoded } else { undecoded = body; body = [] }
+                }
+            }
+            let leaf = sqlite3_column_type(s, 5) == SQLITE_BLOB ? Self.withBytes(s, 5) { Array($0) }
+                : SQLiteDecisionLog.blob(DatabaseValue(sqliteStatement: s, index: 5))
+            return StoredRecord(seq: UInt64(clamping: seq), caseID: caseID, digest: digest, recordedAt: at, body: body, leaf: leaf)
+        }
+
+        static func int(_ s: OpaquePointer, _ i: Int32) -> Int64 {
+            sqlite3_column_type(s, i) == SQLITE_INTEGER ? sqlite3_column_int64(s, i) : SQLiteDecisionLog.int(DatabaseValue(sqliteStatement: s, index: i))
+        }
+
+        /// A blob cell's bytes, in SQLite's memory (valid until the statement steps on).
+        static func withBytes<T>(_ s: OpaquePointer, _ i: Int32, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+            guard let p = sqlite3_column_blob(s, i) else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
+            return body(UnsafeBufferPointer(start: p.assumingMemoryBound(to: UInt8.self), count: Int(sqlite3_column_bytes(s, i))))
         }
     }
 
