@@ -96,4 +96,28 @@ struct VerifyReadingTests {
         #expect(message.contains("record 6001 holds the content of record 6000"), "\(message)")
         #expect(message.contains("record 8200") || message.contains("records 8192...8207"), "\(message)")
     }
+
+    /// A stored leaf hash of the wrong length (empty, short, long) is a damaged record, refused, never
+    /// a crash: the tree is built over it as it is, and so is a tree node over two such hashes.
+    @Test func aLeafOfTheWrongLengthIsRefused() throws {
+        for leaf in ["X''", "X'0102'", "X'\(String(repeating: "ab", count: 33))'"] {
+            var l = try CaseIndexScaleTests.Log(.sqlite)
+            defer { l.close() }
+            try l.decide((0..<8).map { "W-\($0)" })
+            _ = try l.checkpoint()
+            try l.backend.execute(l.location, "UPDATE verdict_records SET leaf = \(leaf) WHERE seq = 3;")
+            for place in [LogVerifier.PrecheckPlace.reader, .checker] {
+                do {
+                    _ = try LogVerifier.verify(l.log, key: l.publicKey, prechecks: place)
+                    Issue.record("a log with the leaf \(leaf) verified")
+                } catch let e as AuditError {
+                    #expect(e.kind == .tampered, "\(leaf): \(e.message)")
+                    #expect(e.message.contains("record 3"), "\(leaf): \(e.message)")
+                }
+            }
+        }
+        let odd = Merkle.nodeHash([1, 2], [])
+        #expect(odd == Array(SHA256.hash(data: [1, 1, 2])))
+        #expect(Merkle.nodeHash(Array(repeating: 7, count: 32), Array(repeating: 9, count: 32)).count == 32)
+    }
 }
