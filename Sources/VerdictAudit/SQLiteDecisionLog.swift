@@ -433,7 +433,7 @@ public final class SQLiteDecisionLog: DecisionLog, @unchecked Sendable {
         do {
             try read { db in
                 let statement = try db.makeStatement(sql: "SELECT \(Self.columns) FROM verdict_records WHERE seq >= ? AND seq < ? ORDER BY seq")
-                let cursor = try Row.fetchCursor(statement, arguments: [Int64(seq), Int64(clamping: end ?? UInt64(Int64.max))])
+                let cursor = try Row.fetchCursor(statement, arguments: [Int64(clamping: seq), Int64(clamping: end ?? UInt64(Int64.max))])
                 var reader = RecordColumns(names: currentNames(), encodes: encodes)
                 var chunk: [StoredRecord] = []
                 chunk.reserveCapacity(4096)
@@ -541,8 +541,10 @@ public final class SQLiteDecisionLog: DecisionLog, @unchecked Sendable {
     }
 
     public func record(seq: UInt64) throws -> StoredRecord? {
-        try read { db in
-            try Row.fetchOne(db, sql: "SELECT \(Self.columns) FROM verdict_records WHERE seq = ?", arguments: [Int64(seq)]).map { try record($0, db) }
+        // A number past Int64.max (`audit proof --seq 18446744073709551615`) names no stored row.
+        guard let stored = Int64(exactly: seq) else { return nil }
+        return try read { db in
+            try Row.fetchOne(db, sql: "SELECT \(Self.columns) FROM verdict_records WHERE seq = ?", arguments: [stored]).map { try record($0, db) }
         }
     }
 
@@ -640,7 +642,7 @@ public final class SQLiteDecisionLog: DecisionLog, @unchecked Sendable {
 
     public func node(level: UInt8, index: UInt64) throws -> Hash? {
         try read { db in
-            try Row.fetchOne(db, sql: "SELECT hash FROM verdict_nodes WHERE level = ? AND idx = ?", arguments: [Int(level), Int64(index)]).map { Self.blob($0, 0) }
+            try Row.fetchOne(db, sql: "SELECT hash FROM verdict_nodes WHERE level = ? AND idx = ?", arguments: [Int(level), Int64(clamping: index)]).map { Self.blob($0, 0) }
         }
     }
 
