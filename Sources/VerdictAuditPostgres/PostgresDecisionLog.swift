@@ -408,7 +408,8 @@ public final class PostgresDecisionLog: DecisionLog, @unchecked Sendable {
     }
 
     public func record(seq: UInt64) throws -> StoredRecord? {
-        let s = Int64(clamping: seq)
+        // A number past Int64.max names no row (clamped, it would name the row at Int64.max).
+        guard let s = Int64(exactly: seq) else { return nil }
         return try records("SELECT seq, recorded_at, case_id, digest, body, leaf FROM verdict_records WHERE seq = \(s)").first
     }
 
