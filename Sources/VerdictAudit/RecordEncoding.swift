@@ -247,16 +247,7 @@ public enum RecordEncoding {
             i += 1
             switch t {
             case 0x01, 0x02:
-                // The id: a little-endian base-128 number of at most four bytes.
-                var id = 0, shift = 0, ended = false
-                while i < n, shift < 28 {
-                    let c = b[i]
-                    i += 1
-                    id |= Int(c & 0x7F) << shift
-                    if c < 0x80 { ended = true; break }
-                    shift += 7
-                }
-                guard ended, id >= 1, id <= names.entries.count else { return nil }
+                guard let id = readID(b, &i), id >= 1, id <= names.entries.count else { return nil }
                 count += names.entries[id - 1].count + (t == 0x01 ? 3 : 2)
             case 0x03:
                 guard i < n else { return nil }
@@ -283,6 +274,21 @@ public enum RecordEncoding {
         return count
     }
 
+    /// A name's id at `b[i...]`: a little-endian base-128 number of at most four bytes; `i` moves past
+    /// it. Nil when it is cut short or longer.
+    @inline(__always)
+    private static func readID(_ b: UnsafeBufferPointer<UInt8>, _ i: inout Int) -> Int? {
+        var id = 0, shift = 0
+        while i < b.count, shift < 28 {
+            let c = b[i]
+            i += 1
+            id |= Int(c & 0x7F) << shift
+            if c < 0x80 { return id }
+            shift += 7
+        }
+        return nil
+    }
+
     /// Writes the canonical bytes of `b`, which ``decodedCount(_:names:)`` found decodable, to `out`;
     /// gives how many it wrote.
     private static func write(_ b: UnsafeBufferPointer<UInt8>, names: Names, to out: UnsafeMutablePointer<UInt8>) -> Int {
@@ -303,14 +309,7 @@ public enum RecordEncoding {
             i += 1
             switch t {
             case 0x01, 0x02:
-                var id = 0, shift = 0
-                while true {
-                    let c = b[i]
-                    i += 1
-                    id |= Int(c & 0x7F) << shift
-                    if c < 0x80 { break }
-                    shift += 7
-                }
+                let id = readID(b, &i)!  // checked by decodedCount
                 out[o] = 34
                 o += 1
                 names.entries[id - 1].withUnsafeBufferPointer { e in
