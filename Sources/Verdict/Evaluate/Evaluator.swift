@@ -562,9 +562,10 @@ extension Evaluator {
     }
 
     /// Appends `new` (a value, or each of a list's) to output `o`'s collected list, without repeating
-    /// a value already in it: what ``gather(_:_:)`` does, built in `lists[o]`.
+    /// a value already in it: what ``gather(_:_:)`` does, built in the output's kept list
+    /// (`lists[listOfOutput[o]]`).
     ///
-    /// The output and `lists[o]` share one storage once the list is published; while it grows the
+    /// The output and its kept list share one storage once the list is published; while it grows the
     /// output is absent, so the storage is uniquely referenced and grows in place. A reused decision
     /// keeps the storage for its next case (its outputs are made absent first), so a collected list
     /// allocates nothing once it has held a list as long.
@@ -593,7 +594,7 @@ extension Evaluator {
         setOutput(o, .list(lists[i]))
     }
 
-    /// Moves output `o`'s list into `lists[o]` (a copy of its elements only when it is another list's
+    /// Moves output `o`'s list into its kept list, `lists[listOfOutput[o]]` (a copy of its elements only when it is another list's
     /// storage: a constant signer chain, another case's list) and makes the output absent, so that
     /// `lists[o]` is the only reference to its storage; false, changing nothing, when the output holds
     /// no list.
